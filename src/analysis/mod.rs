@@ -1,0 +1,1 @@
+//! Trace assembly and what is computed from it.

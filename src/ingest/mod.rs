@@ -1,0 +1,166 @@
+//! Reading trace files into the arena: one reader per format, one [`sniff`] that picks it.
+//!
+//! [`load`] is the way in. It undoes compression, sniffs the content, hands it to the reader,
+//! and returns a [`FileReport`]: the format, how many spans and evaluations were stored, and
+//! every problem with its place. A file that cannot be read at all leaves the arena exactly as it
+//! was; a file with some bad parts (a bad JSON line, a span without ids) keeps its good parts and
+//! reports the bad ones.
+//!
+//! ```
+//! use plume::{ingest, model::Arena};
+//!
+//! let mut arena = Arena::default();
+//! let report = ingest::load(&mut arena, "empty.json", br#"{"resourceSpans": []}"#);
+//! assert_eq!(report.spans, 0);
+//! assert!(report.errors.is_empty());
+//! assert_eq!(report.warnings.len(), 1); // "no spans found"
+//! ```
+//!
+//! Every reader maps its format onto the OTLP types of `opentelemetry-proto`, and one conversion
+//! ([`otlp`]) stores those, so all formats agree on what a span is.
+
+mod compression;
+mod error;
+mod jaeger;
+mod otlp;
+mod otlp_json;
+mod otlp_jsonl;
+mod otlp_proto;
+mod phoenix;
+mod phoenix_parquet;
+mod sniff;
+mod tags;
+mod zipkin;
+
+pub use compression::{Codec, MAX_DECOMPRESSED_BYTES, decompress};
+pub use error::{IngestError, Located, Place, Problem};
+pub use sniff::{Detected, sniff};
+
+use crate::model::{Arena, Format};
+use otlp::SpanWriter;
+
+/// What became of one file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileReport {
+    /// The file's name.
+    pub file: String,
+    /// The detected format, when one was recognised.
+    pub format: Option<Format>,
+    /// Compression layers undone, outermost first.
+    pub compression: Vec<Codec>,
+    /// Spans stored.
+    pub spans: usize,
+    /// Evaluations stored.
+    pub evaluations: usize,
+    /// Problems that lost data: a part of the file (or all of it) was not read.
+    pub errors: Vec<IngestError>,
+    /// Problems that lost nothing: a value read with a fallback, a file with no spans.
+    pub warnings: Vec<IngestError>,
+}
+
+impl FileReport {
+    /// True when nothing in the file was lost.
+    pub fn is_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// How many compression layers are undone (a `.json.gz.zst` has two; more is not a real file).
+const MAX_COMPRESSION_LAYERS: usize = 3;
+
+/// Reads one file into `arena`. See the module docs.
+pub fn load(arena: &mut Arena, file: &str, bytes: &[u8]) -> FileReport {
+    let mut report = FileReport {
+        file: file.to_owned(),
+        format: None,
+        compression: Vec::new(),
+        spans: 0,
+        evaluations: 0,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let checkpoint = arena.checkpoint();
+    let mut content: std::borrow::Cow<'_, [u8]> = bytes.into();
+    let outcome = loop {
+        if content.is_empty() {
+            break Err(Located::file(Problem::Empty));
+        }
+        let codec = match sniff(&content) {
+            Detected::Compressed(codec) => codec,
+            Detected::Format(format) => break read(arena, file, &content, format, &mut report),
+            Detected::Unrecognized(what) => {
+                break Err(Located::file(Problem::NotRecognized(format!(
+                    "JSON: {what}"
+                ))));
+            }
+        };
+        if report.compression.len() == MAX_COMPRESSION_LAYERS {
+            break Err(Located::file(Problem::NotRecognized(format!(
+                "more than {MAX_COMPRESSION_LAYERS} layers of compression"
+            ))));
+        }
+        report.compression.push(codec);
+        match decompress(codec, &content) {
+            Ok(inner) => content = inner.into(),
+            Err(problem) => break Err(Located::file(problem)),
+        }
+    };
+    if let Err(fatal) = outcome {
+        // Nothing of a file that failed as a whole stays behind.
+        arena.rollback(checkpoint);
+        report.spans = 0;
+        report.evaluations = 0;
+        report.errors.push(fatal.in_file(file));
+    } else if report.spans == 0
+        && report.evaluations == 0
+        && report.is_ok()
+        && report.warnings.is_empty()
+    {
+        report.warnings.push(
+            Located::file(Problem::NoSpans(
+                "the file parsed but holds no spans".into(),
+            ))
+            .in_file(file),
+        );
+    }
+    report
+}
+
+/// Hands sniffed content to its reader and records what it wrote.
+fn read(
+    arena: &mut Arena,
+    file: &str,
+    content: &[u8],
+    format: Format,
+    report: &mut FileReport,
+) -> Result<(), Located> {
+    let source = arena.add_source(file, format)?;
+    let mut writer = SpanWriter::new(arena, source);
+    report.format = Some(format);
+    let result = match format {
+        Format::PhoenixTraceDataset | Format::PhoenixEvaluations => {
+            phoenix_parquet::read(content, &mut writer).map(|actual| {
+                writer.arena.set_source_format(source, actual);
+                report.format = Some(actual);
+            })
+        }
+        Format::OtlpProto => otlp_proto::read(content, &mut writer),
+        Format::OtlpProtoFramed => otlp_proto::read_framed(content, &mut writer),
+        Format::OtlpJson => otlp_json::read(content, &mut writer),
+        Format::OtlpJsonLines => otlp_jsonl::read(content, &mut writer),
+        Format::PhoenixSpansJsonLines => phoenix::read_jsonl(content, &mut writer),
+        Format::PhoenixSpansJson => phoenix::read_json(content, &mut writer),
+        Format::PhoenixRestJson => phoenix::read_rest(content, &mut writer),
+        Format::JaegerJson => jaeger::read(content, &mut writer),
+        Format::ZipkinJson => zipkin::read(content, &mut writer),
+    };
+    report.spans = writer.spans_written;
+    report.evaluations = writer.evaluations_written;
+    report
+        .errors
+        .extend(writer.errors.drain(..).map(|e| e.in_file(file)));
+    report
+        .warnings
+        .extend(writer.warnings.drain(..).map(|e| e.in_file(file)));
+    result
+}

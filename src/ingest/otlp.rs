@@ -1,0 +1,429 @@
+//! OTLP's data model (the `opentelemetry-proto` types) into the arena.
+//!
+//! Every reader ends here: protobuf bodies decode straight into these types, the tolerant JSON
+//! reader builds them, and Jaeger, Zipkin and Phoenix records are mapped onto them. One
+//! conversion, so every format gets the same ids, kinds, statuses and attributes.
+
+use opentelemetry_proto::tonic::common::v1 as common;
+use opentelemetry_proto::tonic::trace::v1 as trace;
+
+use crate::ingest::error::{Located, Place, Problem};
+use crate::model::{
+    AnyValue, Arena, ArenaFull, Event, KeyValue, Link, ResourceId, Rows, Scope, SourceId, Span,
+    SpanId, SpanKind, StatusCode, StrId, TraceId,
+};
+
+/// Where the spans being written sit in their file: what their [`Span::source_location`] is,
+/// and how to place a problem with one of them.
+#[derive(Clone, Debug)]
+pub(crate) struct Origin {
+    /// A fixed location for every span of the batch (its line or row); `None` numbers spans in
+    /// file order.
+    location: Option<u32>,
+    /// Where the batch is.
+    place: Place,
+    /// Whether problems name the OTLP path of the span (the input *is* OTLP).
+    otlp_paths: bool,
+}
+
+impl Origin {
+    /// An OTLP document: spans numbered in file order, problems placed by OTLP path.
+    pub(crate) fn document() -> Self {
+        Self {
+            location: None,
+            place: Place::file(),
+            otlp_paths: true,
+        }
+    }
+
+    /// One line of OTLP JSON Lines.
+    pub(crate) fn line(line: u64) -> Self {
+        Self {
+            location: Some(u32::try_from(line).unwrap_or(u32::MAX)),
+            place: Place::line(line),
+            otlp_paths: true,
+        }
+    }
+
+    /// A record of another format, converted to OTLP by a reader that validated what it mapped:
+    /// `location` is its line or row, `place` where it is.
+    pub(crate) fn record(place: Place, location: u64) -> Self {
+        Self {
+            location: Some(u32::try_from(location).unwrap_or(u32::MAX)),
+            place,
+            otlp_paths: false,
+        }
+    }
+
+    /// Spans converted from another format, numbered in file order.
+    pub(crate) fn converted() -> Self {
+        Self {
+            location: None,
+            place: Place::file(),
+            otlp_paths: false,
+        }
+    }
+}
+
+/// Writes OTLP batches of one file into the arena, collecting per-span problems.
+pub(crate) struct SpanWriter<'a> {
+    pub(crate) arena: &'a mut Arena,
+    source: SourceId,
+    /// Spans written so far from this file, for the locations of ordinal origins.
+    ordinal: u32,
+    /// Spans that could not be stored: reported, never silent.
+    pub(crate) errors: Vec<Located>,
+    /// Values read with a fallback (an unknown kind, a link with a bad id).
+    pub(crate) warnings: Vec<Located>,
+    /// Warnings of the span being written, placed by [`SpanWriter::write`].
+    span_warnings: Vec<Problem>,
+    pub(crate) spans_written: usize,
+    pub(crate) evaluations_written: usize,
+    attribute_buffer: Vec<KeyValue>,
+}
+
+/// The JSON-style path of a span inside a request, for error places.
+fn span_path(resource: usize, scope: usize, span: usize) -> String {
+    format!("resourceSpans[{resource}].scopeSpans[{scope}].spans[{span}]")
+}
+
+impl<'a> SpanWriter<'a> {
+    pub(crate) fn new(arena: &'a mut Arena, source: SourceId) -> Self {
+        Self {
+            arena,
+            source,
+            ordinal: 0,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            span_warnings: Vec::new(),
+            spans_written: 0,
+            evaluations_written: 0,
+            attribute_buffer: Vec::new(),
+        }
+    }
+
+    /// The file being written.
+    pub(crate) fn source(&self) -> SourceId {
+        self.source
+    }
+
+    /// Writes every span of `batches`. Spans that cannot be placed (no usable trace or span id)
+    /// are skipped and reported; only a full arena stops the writer.
+    pub(crate) fn write(
+        &mut self,
+        batches: &[trace::ResourceSpans],
+        origin: &Origin,
+    ) -> Result<(), ArenaFull> {
+        for (r, batch) in batches.iter().enumerate() {
+            let resource = self.resource(batch)?;
+            for (s, scope_spans) in batch.scope_spans.iter().enumerate() {
+                let scope = self.scope(scope_spans)?;
+                for (i, span) in scope_spans.spans.iter().enumerate() {
+                    let place = || {
+                        let mut place = origin.place.clone();
+                        if origin.otlp_paths {
+                            place.json_path = Some(span_path(r, s, i));
+                        }
+                        place
+                    };
+                    if let Err(problem) = self.span(span, resource, scope, origin)? {
+                        self.errors.push(Located::new(place(), problem));
+                    }
+                    for problem in std::mem::take(&mut self.span_warnings) {
+                        self.warnings.push(Located::new(place(), problem));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn resource(&mut self, batch: &trace::ResourceSpans) -> Result<ResourceId, ArenaFull> {
+        let (attributes, dropped) = match &batch.resource {
+            Some(resource) => (
+                self.attributes(&resource.attributes)?,
+                resource.dropped_attributes_count,
+            ),
+            None => (Rows::EMPTY, 0),
+        };
+        let schema_url = self.arena.intern(&batch.schema_url)?;
+        self.arena.add_resource(attributes, dropped, schema_url)
+    }
+
+    fn scope(
+        &mut self,
+        scope_spans: &trace::ScopeSpans,
+    ) -> Result<crate::model::ScopeId, ArenaFull> {
+        let schema_url = self.arena.intern(&scope_spans.schema_url)?;
+        let scope = match &scope_spans.scope {
+            Some(scope) => Scope {
+                name: self.arena.intern(&scope.name)?,
+                version: self.arena.intern(&scope.version)?,
+                attributes: self.attributes(&scope.attributes)?,
+                dropped_attributes_count: scope.dropped_attributes_count,
+                schema_url,
+            },
+            None => Scope {
+                name: StrId::EMPTY,
+                version: StrId::EMPTY,
+                attributes: Rows::EMPTY,
+                dropped_attributes_count: 0,
+                schema_url,
+            },
+        };
+        self.arena.add_scope(scope)
+    }
+
+    /// The outer `Result` is the arena filling up; the inner one a span that cannot be stored.
+    fn span(
+        &mut self,
+        span: &trace::Span,
+        resource: ResourceId,
+        scope: crate::model::ScopeId,
+        origin: &Origin,
+    ) -> Result<Result<(), Problem>, ArenaFull> {
+        let Some(trace_id) = TraceId::from_bytes(&span.trace_id).filter(|id| !id.is_zero()) else {
+            return Ok(Err(Problem::Invalid(format!(
+                "span {:?} has no valid trace id ({} bytes)",
+                span.name,
+                span.trace_id.len()
+            ))));
+        };
+        let Some(span_id) = SpanId::from_bytes(&span.span_id).filter(|id| !id.is_zero()) else {
+            return Ok(Err(Problem::Invalid(format!(
+                "span {:?} has no valid span id ({} bytes)",
+                span.name,
+                span.span_id.len()
+            ))));
+        };
+        let parent_span_id = match span.parent_span_id.len() {
+            0 => None,
+            _ => match SpanId::from_bytes(&span.parent_span_id) {
+                Some(id) if !id.is_zero() => Some(id),
+                // An all-zero parent is how some SDKs write "no parent".
+                Some(_) => None,
+                None => {
+                    return Ok(Err(Problem::Invalid(format!(
+                        "span {:?} has a parent id of {} bytes (8 expected)",
+                        span.name,
+                        span.parent_span_id.len()
+                    ))));
+                }
+            },
+        };
+        let kind = SpanKind::from_number(i64::from(span.kind)).unwrap_or_else(|| {
+            self.span_warnings.push(Problem::Invalid(format!(
+                "unknown span kind {} read as UNSPECIFIED",
+                span.kind
+            )));
+            SpanKind::Unspecified
+        });
+        let (status_code, status_message) = match &span.status {
+            Some(status) => (
+                StatusCode::from_number(i64::from(status.code)).unwrap_or_else(|| {
+                    self.span_warnings.push(Problem::Invalid(format!(
+                        "unknown status code {} read as UNSET",
+                        status.code
+                    )));
+                    StatusCode::Unset
+                }),
+                self.arena.intern(&status.message)?,
+            ),
+            None => (StatusCode::Unset, StrId::EMPTY),
+        };
+        let events = self.events(&span.events)?;
+        let links = self.links(&span.links)?;
+        let attributes = self.attributes(&span.attributes)?;
+        let source_location = origin.location.unwrap_or(self.ordinal);
+        self.ordinal = self.ordinal.saturating_add(1);
+        let name = self.arena.intern(&span.name)?;
+        let trace_state = self.arena.intern(&span.trace_state)?;
+        self.arena.push_span(Span {
+            trace_id,
+            span_id,
+            parent_span_id,
+            start_unix_nanos: span.start_time_unix_nano,
+            end_unix_nanos: span.end_time_unix_nano,
+            name,
+            trace_state,
+            status_message,
+            attributes,
+            events,
+            links,
+            resource,
+            scope,
+            source: self.source,
+            source_location,
+            flags: span.flags,
+            dropped_attributes_count: span.dropped_attributes_count,
+            dropped_events_count: span.dropped_events_count,
+            dropped_links_count: span.dropped_links_count,
+            kind,
+            oi_kind: crate::model::OiKind::Unknown,
+            status_code,
+        })?;
+        self.spans_written += 1;
+        Ok(Ok(()))
+    }
+
+    fn events(&mut self, events: &[trace::span::Event]) -> Result<Rows, ArenaFull> {
+        let mut rows = Vec::with_capacity(events.len());
+        for event in events {
+            rows.push(Event {
+                time_unix_nanos: event.time_unix_nano,
+                name: self.arena.intern(&event.name)?,
+                attributes: self.attributes(&event.attributes)?,
+                dropped_attributes_count: event.dropped_attributes_count,
+            });
+        }
+        self.arena.push_events(&rows)
+    }
+
+    fn links(&mut self, links: &[trace::span::Link]) -> Result<Rows, ArenaFull> {
+        let mut rows = Vec::with_capacity(links.len());
+        for link in links {
+            let (Some(trace_id), Some(span_id)) = (
+                TraceId::from_bytes(&link.trace_id),
+                SpanId::from_bytes(&link.span_id),
+            ) else {
+                self.span_warnings.push(Problem::Invalid(format!(
+                    "a link with ids of {} and {} bytes was skipped",
+                    link.trace_id.len(),
+                    link.span_id.len()
+                )));
+                continue;
+            };
+            rows.push(Link {
+                trace_id,
+                span_id,
+                trace_state: self.arena.intern(&link.trace_state)?,
+                attributes: self.attributes(&link.attributes)?,
+                dropped_attributes_count: link.dropped_attributes_count,
+                flags: link.flags,
+            });
+        }
+        self.arena.push_links(&rows)
+    }
+
+    /// Stores a key/value list. Nested lists are stored first, so every list is contiguous.
+    pub(crate) fn attributes(
+        &mut self,
+        attributes: &[common::KeyValue],
+    ) -> Result<Rows, ArenaFull> {
+        if attributes.is_empty() {
+            return Ok(Rows::EMPTY);
+        }
+        let mut buffer = std::mem::take(&mut self.attribute_buffer);
+        buffer.clear();
+        for kv in attributes {
+            let value = match &kv.value {
+                Some(value) => self.any_value(value)?,
+                None => AnyValue::Empty,
+            };
+            buffer.push(KeyValue {
+                key: self.arena.intern(&kv.key)?,
+                value,
+            });
+        }
+        let rows = self.arena.push_attributes(&buffer);
+        self.attribute_buffer = buffer;
+        rows
+    }
+
+    fn any_value(&mut self, value: &common::AnyValue) -> Result<AnyValue, ArenaFull> {
+        use common::any_value::Value as V;
+        Ok(match &value.value {
+            None | Some(V::StringValueStrindex(_)) => AnyValue::Empty,
+            Some(V::StringValue(s)) => AnyValue::Str(self.arena.intern(s)?),
+            Some(V::BoolValue(b)) => AnyValue::Bool(*b),
+            Some(V::IntValue(n)) => AnyValue::Int(*n),
+            Some(V::DoubleValue(x)) => AnyValue::Double(*x),
+            Some(V::BytesValue(bytes)) => AnyValue::Bytes(self.arena.push_blob(bytes)?),
+            Some(V::ArrayValue(array)) => {
+                let mut items = Vec::with_capacity(array.values.len());
+                for item in &array.values {
+                    items.push(self.any_value(item)?);
+                }
+                AnyValue::Array(self.arena.push_array(&items)?)
+            }
+            Some(V::KvlistValue(list)) => {
+                // A separate buffer: the outer list is being collected in `attribute_buffer`.
+                let mut entries = Vec::with_capacity(list.values.len());
+                for kv in &list.values {
+                    let value = match &kv.value {
+                        Some(value) => self.any_value(value)?,
+                        None => AnyValue::Empty,
+                    };
+                    entries.push(KeyValue {
+                        key: self.arena.intern(&kv.key)?,
+                        value,
+                    });
+                }
+                AnyValue::KvList(self.arena.push_attributes(&entries)?)
+            }
+        })
+    }
+}
+
+/// Shorthands to build OTLP values, for the readers that map other formats onto OTLP.
+pub(crate) mod build {
+    use super::common;
+    use crate::attributes::Value;
+    use common::any_value::Value as V;
+
+    /// A string attribute.
+    pub(crate) fn string(key: &str, value: impl Into<String>) -> common::KeyValue {
+        kv(key, V::StringValue(value.into()))
+    }
+
+    /// An attribute with any value.
+    pub(crate) fn kv(key: &str, value: V) -> common::KeyValue {
+        common::KeyValue {
+            key: key.to_owned(),
+            value: Some(common::AnyValue { value: Some(value) }),
+            ..Default::default()
+        }
+    }
+
+    /// Flat attributes from (key, value) pairs; null values are left out.
+    pub(crate) fn attributes(pairs: &[(String, Value)]) -> Vec<common::KeyValue> {
+        pairs
+            .iter()
+            .filter_map(|(key, value)| {
+                any_value(value).map(|value| common::KeyValue {
+                    key: key.clone(),
+                    value: Some(value),
+                    ..Default::default()
+                })
+            })
+            .collect()
+    }
+
+    /// A nested value as an OTLP value (maps become key/value lists); `None` for null.
+    pub(crate) fn any_value(value: &Value) -> Option<common::AnyValue> {
+        let value = match value {
+            Value::Null => return None,
+            Value::Bool(b) => V::BoolValue(*b),
+            Value::Int(n) => V::IntValue(*n),
+            Value::Double(x) => V::DoubleValue(*x),
+            Value::Str(s) => V::StringValue(s.clone()),
+            Value::Array(items) => V::ArrayValue(common::ArrayValue {
+                values: items
+                    .iter()
+                    .map(|item| any_value(item).unwrap_or_default())
+                    .collect(),
+            }),
+            Value::Map(map) => V::KvlistValue(common::KeyValueList {
+                values: map
+                    .iter()
+                    .map(|(key, value)| common::KeyValue {
+                        key: key.to_owned(),
+                        value: any_value(value),
+                        ..Default::default()
+                    })
+                    .collect(),
+            }),
+        };
+        Some(common::AnyValue { value: Some(value) })
+    }
+}

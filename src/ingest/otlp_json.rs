@@ -1,0 +1,833 @@
+//! OTLP/JSON, read tolerantly: the spec's encoding and what real tools write instead.
+//!
+//! The spec says hex ids, lowerCamelCase keys, int64 as strings (or numbers), enums as integers,
+//! unknown fields ignored. Real files also carry base64 ids (protobuf's own JSON mapping, e.g.
+//! Python's `MessageToJson`), enum names (`SPAN_KIND_SERVER`), snake_case keys
+//! (`preserving_proto_field_name`, Phoenix's `/spans/otlpv1`), the legacy
+//! `instrumentationLibrarySpans` and Tempo's `batches`, a top-level array of requests, and
+//! explicit nulls. All are read here into the `opentelemetry-proto` types.
+//!
+//! Keys are matched ignoring case and underscores, so `scopeSpans`, `scope_spans` and
+//! `ScopeSpans` are one key. The fast path parses with `serde_json` alone; when that fails the
+//! document is parsed again through `serde_path_to_error` to name the JSON path of the fault.
+
+use std::fmt;
+
+use base64::Engine as _;
+use opentelemetry_proto::tonic::common::v1::{
+    AnyValue, ArrayValue, InstrumentationScope, KeyValue, KeyValueList, any_value,
+};
+use opentelemetry_proto::tonic::resource::v1::Resource;
+use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span, Status, span};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+#[cfg(test)]
+use crate::ingest::error::Place;
+use crate::ingest::error::{Located, Problem, json_error};
+use crate::ingest::otlp::{Origin, SpanWriter};
+use crate::model::{SpanId, SpanKind, StatusCode, TraceId};
+
+/// Parses one OTLP/JSON document (a request, or an array of requests) into batches.
+pub(crate) fn parse(bytes: &[u8]) -> Result<Vec<ResourceSpans>, Located> {
+    match serde_json::from_slice::<Document>(bytes) {
+        Ok(document) => document.into_batches(),
+        Err(fast_error) => Err(locate_json_error::<Document>(bytes, &fast_error)),
+    }
+}
+
+/// Reads a document and writes its spans.
+pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
+    let batches = parse(bytes)?;
+    writer.write(&batches, &Origin::document())?;
+    Ok(())
+}
+
+/// Parses `bytes` again, slowly, to find the JSON path of an error the fast parse reported.
+pub(crate) fn locate_json_error<T>(bytes: &[u8], fast_error: &serde_json::Error) -> Located
+where
+    T: for<'de> de::Deserialize<'de>,
+{
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(error) => {
+            let path = error.path().to_string();
+            json_error(error.inner(), Some(path))
+        }
+        Ok(_) => json_error(fast_error, None),
+    }
+}
+
+/// The top level: a request object or an array of them.
+pub(crate) struct Document {
+    batches: Vec<ResourceSpans>,
+    /// Top-level keys that were not trace keys, to explain a document with no spans.
+    recognised: bool,
+    other_keys: Vec<String>,
+}
+
+impl Document {
+    fn into_batches(self) -> Result<Vec<ResourceSpans>, Located> {
+        if !self.recognised {
+            let keys = if self.other_keys.is_empty() {
+                "no keys".to_owned()
+            } else {
+                format!("top-level keys: {}", self.other_keys.join(", "))
+            };
+            return Err(Located::file(Problem::NotRecognized(format!(
+                "JSON without resourceSpans; {keys}"
+            ))));
+        }
+        Ok(self.batches)
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Document {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DocumentVisitor;
+        impl<'de> Visitor<'de> for DocumentVisitor {
+            type Value = Document;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an OTLP/JSON request object or an array of them")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Document, A::Error> {
+                let mut document = Document {
+                    batches: Vec::new(),
+                    recognised: false,
+                    other_keys: Vec::new(),
+                };
+                while let Some(key) = map.next_key::<RawKey>()? {
+                    match key.field {
+                        Field::ResourceSpans | Field::Batches => {
+                            document.recognised = true;
+                            document.batches.extend(
+                                map.next_value::<List<JResourceSpans>>()?
+                                    .0
+                                    .into_iter()
+                                    .map(|r| r.0),
+                            );
+                        }
+                        _ => {
+                            if document.other_keys.len() < 8 {
+                                document.other_keys.push(key.text);
+                            }
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(document)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Document, A::Error> {
+                let mut document = Document {
+                    batches: Vec::new(),
+                    recognised: true,
+                    other_keys: Vec::new(),
+                };
+                while let Some(part) = seq.next_element::<Document>()? {
+                    if !part.recognised {
+                        return Err(de::Error::custom(format!(
+                            "an array element is not an OTLP request (keys: {})",
+                            part.other_keys.join(", ")
+                        )));
+                    }
+                    document.batches.extend(part.batches);
+                }
+                Ok(document)
+            }
+        }
+        deserializer.deserialize_any(DocumentVisitor)
+    }
+}
+
+// ---- keys ----------------------------------------------------------------------------------
+
+/// Every OTLP/JSON key we read, matched ignoring case and `_`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    ResourceSpans,
+    Batches,
+    Resource,
+    ScopeSpans,
+    Scope,
+    Spans,
+    SchemaUrl,
+    Attributes,
+    DroppedAttributesCount,
+    Name,
+    Version,
+    TraceId,
+    SpanId,
+    ParentSpanId,
+    TraceState,
+    Flags,
+    Kind,
+    StartTimeUnixNano,
+    EndTimeUnixNano,
+    Events,
+    DroppedEventsCount,
+    Links,
+    DroppedLinksCount,
+    Status,
+    Code,
+    Message,
+    TimeUnixNano,
+    Key,
+    Value,
+    Values,
+    StringValue,
+    BoolValue,
+    IntValue,
+    DoubleValue,
+    ArrayValue,
+    KvlistValue,
+    BytesValue,
+    Other,
+}
+
+impl Field {
+    fn from_key(key: &str) -> Self {
+        let mut buffer = [0u8; 32];
+        let mut len = 0;
+        for byte in key.bytes().filter(|b| *b != b'_') {
+            if len == buffer.len() {
+                return Field::Other;
+            }
+            buffer[len] = byte.to_ascii_lowercase();
+            len += 1;
+        }
+        match &buffer[..len] {
+            b"resourcespans" => Field::ResourceSpans,
+            b"batches" => Field::Batches,
+            b"resource" => Field::Resource,
+            b"scopespans" | b"instrumentationlibraryspans" => Field::ScopeSpans,
+            b"scope" | b"instrumentationlibrary" => Field::Scope,
+            b"spans" => Field::Spans,
+            b"schemaurl" => Field::SchemaUrl,
+            b"attributes" => Field::Attributes,
+            b"droppedattributescount" => Field::DroppedAttributesCount,
+            b"name" => Field::Name,
+            b"version" => Field::Version,
+            b"traceid" => Field::TraceId,
+            b"spanid" => Field::SpanId,
+            b"parentspanid" => Field::ParentSpanId,
+            b"tracestate" => Field::TraceState,
+            b"flags" => Field::Flags,
+            b"kind" => Field::Kind,
+            b"starttimeunixnano" => Field::StartTimeUnixNano,
+            b"endtimeunixnano" => Field::EndTimeUnixNano,
+            b"events" => Field::Events,
+            b"droppedeventscount" => Field::DroppedEventsCount,
+            b"links" => Field::Links,
+            b"droppedlinkscount" => Field::DroppedLinksCount,
+            b"status" => Field::Status,
+            b"code" => Field::Code,
+            b"message" => Field::Message,
+            b"timeunixnano" => Field::TimeUnixNano,
+            b"key" => Field::Key,
+            b"value" => Field::Value,
+            b"values" => Field::Values,
+            b"stringvalue" => Field::StringValue,
+            b"boolvalue" => Field::BoolValue,
+            b"intvalue" => Field::IntValue,
+            b"doublevalue" => Field::DoubleValue,
+            b"arrayvalue" => Field::ArrayValue,
+            b"kvlistvalue" => Field::KvlistValue,
+            b"bytesvalue" => Field::BytesValue,
+            _ => Field::Other,
+        }
+    }
+}
+
+/// A key, classified; the text is kept only for unknown top-level keys.
+struct RawKey {
+    field: Field,
+    text: String,
+}
+
+impl<'de> de::Deserialize<'de> for RawKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = RawKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<RawKey, E> {
+                let field = Field::from_key(key);
+                let text = if field == Field::Other {
+                    key.chars().take(40).collect()
+                } else {
+                    String::new()
+                };
+                Ok(RawKey { field, text })
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Reads a map whose keys are [`Field`]s, calling `field` for each; unknown keys are skipped.
+fn visit_fields<'de, A, T>(
+    mut map: A,
+    mut target: T,
+    mut field: impl FnMut(&mut T, Field, &mut A) -> Result<bool, A::Error>,
+) -> Result<T, A::Error>
+where
+    A: MapAccess<'de>,
+{
+    while let Some(key) = map.next_key::<RawKey>()? {
+        if !field(&mut target, key.field, &mut map)? {
+            map.next_value::<IgnoredAny>()?;
+        }
+    }
+    Ok(target)
+}
+
+/// Implements `Deserialize` for a wrapper by visiting an object's fields (or taking null as the
+/// default value).
+macro_rules! object {
+    ($wrapper:ident($inner:ty), $what:literal, |$target:ident, $field:ident, $map:ident| $body:expr) => {
+        impl<'de> de::Deserialize<'de> for $wrapper {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = $wrapper;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str($what)
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<$wrapper, A::Error> {
+                        visit_fields(map, <$inner>::default(), |$target, $field, $map| $body)
+                            .map($wrapper)
+                    }
+                    fn visit_unit<E: de::Error>(self) -> Result<$wrapper, E> {
+                        Ok($wrapper(<$inner>::default()))
+                    }
+                }
+                deserializer.deserialize_any(V)
+            }
+        }
+    };
+}
+
+// ---- structure -----------------------------------------------------------------------------
+
+/// A JSON array of `T`, where null means empty.
+struct List<T>(Vec<T>);
+
+impl<'de, T: de::Deserialize<'de>> de::Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ListVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: de::Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
+            type Value = List<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(List(items))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<List<T>, E> {
+                Ok(List(Vec::new()))
+            }
+        }
+        deserializer.deserialize_any(ListVisitor(std::marker::PhantomData))
+    }
+}
+
+fn list<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(map: &mut A) -> Result<Vec<T>, A::Error> {
+    Ok(map.next_value::<List<T>>()?.0)
+}
+
+fn unwrap<T, W>(items: Vec<W>, f: impl Fn(W) -> T) -> Vec<T> {
+    items.into_iter().map(f).collect()
+}
+
+struct JResourceSpans(ResourceSpans);
+object!(
+    JResourceSpans(ResourceSpans),
+    "a ResourceSpans object",
+    |target, field, map| {
+        match field {
+            Field::Resource => target.resource = Some(map.next_value::<JResource>()?.0),
+            Field::ScopeSpans => target
+                .scope_spans
+                .extend(unwrap(list::<JScopeSpans, _>(map)?, |s| s.0)),
+            Field::SchemaUrl => target.schema_url = map.next_value::<JString>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+);
+
+struct JResource(Resource);
+object!(
+    JResource(Resource),
+    "a Resource object",
+    |target, field, map| {
+        match field {
+            Field::Attributes => target.attributes = unwrap(list::<JKeyValue, _>(map)?, |kv| kv.0),
+            Field::DroppedAttributesCount => {
+                target.dropped_attributes_count = map.next_value::<JU32>()?.0
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+);
+
+struct JScopeSpans(ScopeSpans);
+object!(
+    JScopeSpans(ScopeSpans),
+    "a ScopeSpans object",
+    |target, field, map| {
+        match field {
+            Field::Scope => target.scope = Some(map.next_value::<JScope>()?.0),
+            Field::Spans => target.spans = unwrap(list::<JSpan, _>(map)?, |s| s.0),
+            Field::SchemaUrl => target.schema_url = map.next_value::<JString>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+);
+
+struct JScope(InstrumentationScope);
+object!(
+    JScope(InstrumentationScope),
+    "an InstrumentationScope object",
+    |target, field, map| {
+        match field {
+            Field::Name => target.name = map.next_value::<JString>()?.0,
+            Field::Version => target.version = map.next_value::<JString>()?.0,
+            Field::Attributes => target.attributes = unwrap(list::<JKeyValue, _>(map)?, |kv| kv.0),
+            Field::DroppedAttributesCount => {
+                target.dropped_attributes_count = map.next_value::<JU32>()?.0
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+);
+
+struct JSpan(Span);
+object!(JSpan(Span), "a Span object", |target, field, map| {
+    match field {
+        Field::TraceId => target.trace_id = map.next_value::<JTraceId>()?.0,
+        Field::SpanId => target.span_id = map.next_value::<JSpanId>()?.0,
+        Field::ParentSpanId => target.parent_span_id = map.next_value::<JSpanId>()?.0,
+        Field::TraceState => target.trace_state = map.next_value::<JString>()?.0,
+        Field::Flags => target.flags = map.next_value::<JU32>()?.0,
+        Field::Name => target.name = map.next_value::<JString>()?.0,
+        Field::Kind => target.kind = map.next_value::<JKind>()?.0,
+        Field::StartTimeUnixNano => target.start_time_unix_nano = map.next_value::<JU64>()?.0,
+        Field::EndTimeUnixNano => target.end_time_unix_nano = map.next_value::<JU64>()?.0,
+        Field::Attributes => target.attributes = unwrap(list::<JKeyValue, _>(map)?, |kv| kv.0),
+        Field::DroppedAttributesCount => {
+            target.dropped_attributes_count = map.next_value::<JU32>()?.0
+        }
+        Field::Events => target.events = unwrap(list::<JEvent, _>(map)?, |e| e.0),
+        Field::DroppedEventsCount => target.dropped_events_count = map.next_value::<JU32>()?.0,
+        Field::Links => target.links = unwrap(list::<JLink, _>(map)?, |l| l.0),
+        Field::DroppedLinksCount => target.dropped_links_count = map.next_value::<JU32>()?.0,
+        Field::Status => target.status = Some(map.next_value::<JStatus>()?.0),
+        _ => return Ok(false),
+    }
+    Ok(true)
+});
+
+struct JEvent(span::Event);
+object!(
+    JEvent(span::Event),
+    "an Event object",
+    |target, field, map| {
+        match field {
+            Field::TimeUnixNano => target.time_unix_nano = map.next_value::<JU64>()?.0,
+            Field::Name => target.name = map.next_value::<JString>()?.0,
+            Field::Attributes => target.attributes = unwrap(list::<JKeyValue, _>(map)?, |kv| kv.0),
+            Field::DroppedAttributesCount => {
+                target.dropped_attributes_count = map.next_value::<JU32>()?.0
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+);
+
+struct JLink(span::Link);
+object!(JLink(span::Link), "a Link object", |target, field, map| {
+    match field {
+        Field::TraceId => target.trace_id = map.next_value::<JTraceId>()?.0,
+        Field::SpanId => target.span_id = map.next_value::<JSpanId>()?.0,
+        Field::TraceState => target.trace_state = map.next_value::<JString>()?.0,
+        Field::Attributes => target.attributes = unwrap(list::<JKeyValue, _>(map)?, |kv| kv.0),
+        Field::DroppedAttributesCount => {
+            target.dropped_attributes_count = map.next_value::<JU32>()?.0
+        }
+        Field::Flags => target.flags = map.next_value::<JU32>()?.0,
+        _ => return Ok(false),
+    }
+    Ok(true)
+});
+
+struct JStatus(Status);
+object!(JStatus(Status), "a Status object", |target, field, map| {
+    match field {
+        Field::Code => target.code = map.next_value::<JStatusCode>()?.0,
+        Field::Message => target.message = map.next_value::<JString>()?.0,
+        _ => return Ok(false),
+    }
+    Ok(true)
+});
+
+struct JKeyValue(KeyValue);
+object!(
+    JKeyValue(KeyValue),
+    "a KeyValue object",
+    |target, field, map| {
+        match field {
+            Field::Key => target.key = map.next_value::<JString>()?.0,
+            Field::Value => target.value = map.next_value::<JAnyValue>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+);
+
+/// An `AnyValue`: `{"stringValue": "x"}` and its kin; null or `{}` is the empty value. A bare
+/// JSON scalar (`"value": "x"`), which some tools write, is read as that scalar.
+struct JAnyValue(Option<AnyValue>);
+
+impl<'de> de::Deserialize<'de> for JAnyValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        fn some(value: any_value::Value) -> JAnyValue {
+            JAnyValue(Some(AnyValue { value: Some(value) }))
+        }
+        impl<'de> Visitor<'de> for V {
+            type Value = JAnyValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an AnyValue object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<JAnyValue, A::Error> {
+                use any_value::Value as X;
+                let value = visit_fields(map, None, |target: &mut Option<X>, field, map| {
+                    *target = match field {
+                        Field::StringValue => Some(X::StringValue(map.next_value::<JString>()?.0)),
+                        Field::BoolValue => Some(X::BoolValue(map.next_value::<JBool>()?.0)),
+                        Field::IntValue => Some(X::IntValue(map.next_value::<JI64>()?.0)),
+                        Field::DoubleValue => Some(X::DoubleValue(map.next_value::<JF64>()?.0)),
+                        Field::BytesValue => Some(X::BytesValue(map.next_value::<JBytes>()?.0)),
+                        Field::ArrayValue => {
+                            Some(X::ArrayValue(map.next_value::<JArrayValue>()?.0))
+                        }
+                        Field::KvlistValue => Some(X::KvlistValue(map.next_value::<JKvList>()?.0)),
+                        _ => return Ok(false),
+                    };
+                    Ok(true)
+                })?;
+                Ok(JAnyValue(Some(AnyValue { value })))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<JAnyValue, E> {
+                Ok(JAnyValue(None))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<JAnyValue, E> {
+                Ok(some(any_value::Value::StringValue(v.to_owned())))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<JAnyValue, E> {
+                Ok(some(any_value::Value::BoolValue(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<JAnyValue, E> {
+                Ok(some(any_value::Value::IntValue(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<JAnyValue, E> {
+                match i64::try_from(v) {
+                    Ok(v) => Ok(some(any_value::Value::IntValue(v))),
+                    Err(_) => Ok(some(any_value::Value::DoubleValue(v as f64))),
+                }
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<JAnyValue, E> {
+                Ok(some(any_value::Value::DoubleValue(v)))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+struct JArrayValue(ArrayValue);
+object!(
+    JArrayValue(ArrayValue),
+    "an ArrayValue object",
+    |target, field, map| {
+        match field {
+            Field::Values => {
+                target.values = list::<JAnyValue, _>(map)?
+                    .into_iter()
+                    .map(|v| v.0.unwrap_or_default())
+                    .collect();
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+);
+
+struct JKvList(KeyValueList);
+object!(
+    JKvList(KeyValueList),
+    "a KeyValueList object",
+    |target, field, map| {
+        match field {
+            Field::Values => target.values = unwrap(list::<JKeyValue, _>(map)?, |kv| kv.0),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+);
+
+// ---- scalars -------------------------------------------------------------------------------
+
+/// Implements `Deserialize` for a scalar wrapper from a visitor body.
+macro_rules! scalar {
+    ($wrapper:ident($inner:ty), $what:literal, { $($method:item)* }) => {
+        impl<'de> de::Deserialize<'de> for $wrapper {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = $inner;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str($what)
+                    }
+                    $($method)*
+                }
+                deserializer.deserialize_any(V).map($wrapper)
+            }
+        }
+    };
+}
+
+/// A string; null is "".
+struct JString(String);
+scalar!(JString(String), "a string", {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+        Ok(String::new())
+    }
+});
+
+/// A boolean; also `"true"` / `"false"`.
+struct JBool(bool);
+scalar!(JBool(bool), "a boolean", {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+        Ok(v)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        match v {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+        }
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+});
+
+/// An int64: a JSON number, or a decimal string (the spec's encoding).
+struct JI64(i64);
+scalar!(JI64(i64), "an integer (number or decimal string)", {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
+        Ok(v)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
+        i64::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
+        integral(v).ok_or_else(|| E::invalid_value(de::Unexpected::Float(v), &self))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
+        v.trim()
+            .parse()
+            .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<i64, E> {
+        Ok(0)
+    }
+});
+
+/// A uint64 (times in ns): a JSON number or a decimal string.
+struct JU64(u64);
+scalar!(
+    JU64(u64),
+    "a non-negative integer (number or decimal string)",
+    {
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
+            Ok(v)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
+            u64::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<u64, E> {
+            integral(v)
+                .and_then(|n| u64::try_from(n).ok())
+                .ok_or_else(|| E::invalid_value(de::Unexpected::Float(v), &self))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<u64, E> {
+            v.trim()
+                .parse()
+                .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<u64, E> {
+            Ok(0)
+        }
+    }
+);
+
+/// A uint32 (counts, flags).
+struct JU32(u32);
+scalar!(JU32(u32), "a 32-bit count", {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<u32, E> {
+        u32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<u32, E> {
+        u32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<u32, E> {
+        v.trim()
+            .parse()
+            .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<u32, E> {
+        Ok(0)
+    }
+});
+
+/// A double: a JSON number or a string (`"NaN"`, `"Infinity"`, `"-Infinity"`, or a number).
+struct JF64(f64);
+scalar!(JF64(f64), "a number", {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
+        Ok(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<f64, E> {
+        Ok(v as f64)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<f64, E> {
+        Ok(v as f64)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
+        match v {
+            "NaN" => Ok(f64::NAN),
+            "Infinity" => Ok(f64::INFINITY),
+            "-Infinity" => Ok(f64::NEG_INFINITY),
+            _ => v
+                .trim()
+                .parse()
+                .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self)),
+        }
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<f64, E> {
+        Ok(0.0)
+    }
+});
+
+/// Bytes: base64 (standard or URL-safe, padded or not).
+struct JBytes(Vec<u8>);
+scalar!(JBytes(Vec<u8>), "base64 bytes", {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<u8>, E> {
+        decode_base64(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<u8>, E> {
+        Ok(Vec::new())
+    }
+});
+
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+    let trimmed = text.trim_end_matches('=');
+    STANDARD_NO_PAD
+        .decode(trimmed)
+        .or_else(|_| URL_SAFE_NO_PAD.decode(trimmed))
+        .ok()
+}
+
+fn integral(v: f64) -> Option<i64> {
+    (v.fract() == 0.0 && v.abs() < 9.2e18).then_some(v as i64)
+}
+
+/// A trace id: hex or base64; null or "" is no id.
+struct JTraceId(Vec<u8>);
+scalar!(JTraceId(Vec<u8>), "a trace id (32 hex digits or base64)", {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<u8>, E> {
+        if v.is_empty() {
+            return Ok(Vec::new());
+        }
+        TraceId::parse(v).map(|id| id.0.to_vec()).map_err(E::custom)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<u8>, E> {
+        Ok(Vec::new())
+    }
+});
+
+/// A span id: hex or base64; null or "" is no id.
+struct JSpanId(Vec<u8>);
+scalar!(JSpanId(Vec<u8>), "a span id (16 hex digits or base64)", {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<u8>, E> {
+        if v.is_empty() {
+            return Ok(Vec::new());
+        }
+        SpanId::parse(v).map(|id| id.0.to_vec()).map_err(E::custom)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<u8>, E> {
+        Ok(Vec::new())
+    }
+});
+
+/// A span kind: its number or its name (`SPAN_KIND_SERVER`, `SERVER`).
+struct JKind(i32);
+scalar!(JKind(i32), "a span kind (number or SPAN_KIND_* name)", {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<i32, E> {
+        i32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<i32, E> {
+        i32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<i32, E> {
+        SpanKind::from_name(v)
+            .map(|kind| kind as i32)
+            .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<i32, E> {
+        Ok(0)
+    }
+});
+
+/// A status code: its number or its name (`STATUS_CODE_ERROR`, `ERROR`).
+struct JStatusCode(i32);
+scalar!(
+    JStatusCode(i32),
+    "a status code (number or STATUS_CODE_* name)",
+    {
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<i32, E> {
+            i32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<i32, E> {
+            i32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<i32, E> {
+            StatusCode::from_name(v)
+                .map(|code| code as i32)
+                .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<i32, E> {
+            Ok(0)
+        }
+    }
+);
+
+#[cfg(test)]
+mod tests;

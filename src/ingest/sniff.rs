@@ -1,0 +1,384 @@
+//! Which format a file is, judged by its content (never by its name).
+//!
+//! Compression and parquet have magic bytes. JSON starts with `{` or `[`; it is JSON Lines when
+//! its first line holds one complete value and more lines follow. Which JSON dialect it is comes
+//! from a cheap scan of its first keys ([`JsonKind`]), without parsing values. Anything else is
+//! tried as protobuf.
+
+use crate::ingest::compression::Codec;
+use crate::model::Format;
+
+/// What the content looks like.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Detected {
+    /// Compressed: undo it and sniff again.
+    Compressed(Codec),
+    /// A format Plume reads. Parquet is reported as a trace dataset; its reader tells
+    /// evaluations apart by their metadata.
+    Format(Format),
+    /// JSON of no known shape; says what was seen.
+    Unrecognized(String),
+}
+
+/// The dialect of a JSON value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum JsonKind {
+    /// OTLP/JSON: `{resourceSpans: ...}`, Tempo's `{batches: ...}`, or an array of those.
+    Otlp,
+    /// Phoenix span records (dataframe rows: `context.span_id`, `span_kind`, ...), alone or in an
+    /// array.
+    PhoenixSpans,
+    /// Phoenix REST: `{data: [span, ...], next_cursor}`.
+    PhoenixRest,
+    /// Jaeger: `{data: [{traceID, spans, processes}]}`.
+    Jaeger,
+    /// Zipkin v2: an array of spans (`traceId`, `id`), or an array of such arrays.
+    Zipkin,
+    /// None of these; says what was seen.
+    Unknown(String),
+}
+
+/// Detects the format of `bytes`.
+pub fn sniff(bytes: &[u8]) -> Detected {
+    match bytes {
+        [0x1f, 0x8b, ..] => return Detected::Compressed(Codec::Gzip),
+        [0x28, 0xb5, 0x2f, 0xfd, ..] => return Detected::Compressed(Codec::Zstd),
+        [b'P', b'A', b'R', b'1', ..] => return Detected::Format(Format::PhoenixTraceDataset),
+        _ => {}
+    }
+    let text = skip_bom_and_space(bytes);
+    let (kind, lines) = match text.first() {
+        Some(b'{' | b'[') => match complete_first_line(text) {
+            Some(first_line) => (json_kind(first_line), true),
+            None => (json_kind(text), false),
+        },
+        _ if crate::ingest::otlp_proto::looks_framed(bytes) => {
+            return Detected::Format(Format::OtlpProtoFramed);
+        }
+        _ => return Detected::Format(Format::OtlpProto),
+    };
+    Detected::Format(match (kind, lines) {
+        (JsonKind::Otlp, false) => Format::OtlpJson,
+        (JsonKind::Otlp, true) => Format::OtlpJsonLines,
+        (JsonKind::PhoenixSpans, false) => Format::PhoenixSpansJson,
+        (JsonKind::PhoenixSpans, true) => Format::PhoenixSpansJsonLines,
+        (JsonKind::PhoenixRest, _) => Format::PhoenixRestJson,
+        (JsonKind::Jaeger, _) => Format::JaegerJson,
+        (JsonKind::Zipkin, _) => Format::ZipkinJson,
+        (JsonKind::Unknown(what), _) => return Detected::Unrecognized(what),
+    })
+}
+
+/// `bytes` without a leading UTF-8 byte-order mark and white space.
+pub(crate) fn skip_bom_and_space(bytes: &[u8]) -> &[u8] {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
+/// The first line, when it is one complete JSON value and other non-blank lines follow.
+fn complete_first_line(text: &[u8]) -> Option<&[u8]> {
+    let newline = text.iter().position(|&b| b == b'\n')?;
+    if text[newline..].iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    let line = &text[..newline];
+    let mut scan = Scan::new(line);
+    scan.value()?;
+    scan.space();
+    (scan.at_end()).then_some(line)
+}
+
+/// Looks at the first keys of a JSON value to tell its dialect.
+fn json_kind(text: &[u8]) -> JsonKind {
+    let mut scan = Scan::new(text);
+    scan.space();
+    match scan.peek() {
+        Some(b'{') => object_kind(&mut scan),
+        Some(b'[') => {
+            scan.i += 1;
+            scan.space();
+            match scan.peek() {
+                Some(b'[') => JsonKind::Zipkin,
+                Some(b'{') => match object_kind(&mut scan) {
+                    JsonKind::Unknown(keys) => {
+                        JsonKind::Unknown(format!("an array of objects with {keys}"))
+                    }
+                    kind => kind,
+                },
+                Some(b']') => JsonKind::Unknown("an empty array".into()),
+                _ => JsonKind::Unknown("an array of plain values".into()),
+            }
+        }
+        _ => JsonKind::Unknown("not a JSON object or array".into()),
+    }
+}
+
+/// The dialect of the object at the scan position, from its keys.
+fn object_kind(scan: &mut Scan<'_>) -> JsonKind {
+    let mut seen: Vec<String> = Vec::new();
+    let mut zipkin_keys = 0;
+    let mut phoenix_keys = 0;
+    let kind = scan.object(|key, scan| {
+        match key {
+            b"resourceSpans" | b"resource_spans" | b"batches" => return Some(JsonKind::Otlp),
+            b"data" => return Some(data_kind(scan)),
+            b"context.span_id" | b"context.trace_id" | b"span_kind" => {
+                phoenix_keys += 1;
+            }
+            b"traceId" | b"id" | b"localEndpoint" | b"parentId" => zipkin_keys += 1,
+            _ => {}
+        }
+        if phoenix_keys >= 2 {
+            return Some(JsonKind::PhoenixSpans);
+        }
+        if seen.len() < 6 {
+            seen.push(String::from_utf8_lossy(key).chars().take(40).collect());
+        }
+        scan.value()?;
+        None
+    });
+    match kind {
+        Some(kind) => kind,
+        None if zipkin_keys >= 2 => JsonKind::Zipkin,
+        None if seen.is_empty() => JsonKind::Unknown("an empty object".into()),
+        None => JsonKind::Unknown(format!("keys {}", seen.join(", "))),
+    }
+}
+
+/// `data: [...]` is Jaeger when its elements have `traceID`/`spans`, Phoenix REST when they are
+/// spans with a `context`.
+fn data_kind(scan: &mut Scan<'_>) -> JsonKind {
+    scan.space();
+    if scan.peek() != Some(b'[') {
+        return JsonKind::Unknown("\"data\" is not an array".into());
+    }
+    scan.i += 1;
+    scan.space();
+    match scan.peek() {
+        Some(b'{') => {}
+        // An empty page of Phoenix REST results, or of Jaeger: either way no spans.
+        Some(b']') => return JsonKind::PhoenixRest,
+        _ => return JsonKind::Unknown("\"data\" holds no objects".into()),
+    }
+    let kind = scan.object(|key, scan| match key {
+        b"traceID" | b"spans" | b"processes" => Some(JsonKind::Jaeger),
+        b"context" | b"span_kind" | b"parent_id" | b"start_time" => Some(JsonKind::PhoenixRest),
+        _ => {
+            scan.value()?;
+            None
+        }
+    });
+    kind.unwrap_or_else(|| JsonKind::Unknown("\"data\" holds objects of an unknown shape".into()))
+}
+
+/// A forward-only scanner over JSON bytes that skips values without building them.
+pub(crate) struct Scan<'a> {
+    bytes: &'a [u8],
+    pub(crate) i: usize,
+}
+
+impl<'a> Scan<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes, i: 0 }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.i).copied()
+    }
+
+    fn at_end(&self) -> bool {
+        self.i >= self.bytes.len()
+    }
+
+    pub(crate) fn space(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_whitespace()) {
+            self.i += 1;
+        }
+    }
+
+    /// Skips a string at the position (which must be `"`); returns its raw content.
+    fn string(&mut self) -> Option<&'a [u8]> {
+        if self.peek() != Some(b'"') {
+            return None;
+        }
+        let start = self.i + 1;
+        let mut j = start;
+        loop {
+            match *self.bytes.get(j)? {
+                b'"' => break,
+                b'\\' => j += 2,
+                _ => j += 1,
+            }
+        }
+        self.i = j + 1;
+        self.bytes.get(start..j)
+    }
+
+    /// Skips one value. `None` when the value is cut off or malformed; the scan then stands at
+    /// the end, so no caller reads on from the middle of a broken value.
+    pub(crate) fn value(&mut self) -> Option<()> {
+        let skipped = self.skip_value();
+        if skipped.is_none() {
+            self.i = self.bytes.len();
+        }
+        skipped
+    }
+
+    fn skip_value(&mut self) -> Option<()> {
+        self.space();
+        match self.peek()? {
+            b'"' => self.string().map(|_| ()),
+            b'{' | b'[' => {
+                let mut depth = 0usize;
+                loop {
+                    match self.peek()? {
+                        b'"' => {
+                            self.string()?;
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                self.i += 1;
+                                return Some(());
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.i += 1;
+                }
+            }
+            _ => {
+                let start = self.i;
+                while self
+                    .peek()
+                    .is_some_and(|b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace())
+                {
+                    self.i += 1;
+                }
+                (self.i > start).then_some(())
+            }
+        }
+    }
+
+    /// Walks the object at the position, calling `on_key` with each key; `on_key` must consume
+    /// the value (or return `Some` to stop). Returns what `on_key` stopped with.
+    fn object<T>(&mut self, mut on_key: impl FnMut(&'a [u8], &mut Self) -> Option<T>) -> Option<T> {
+        self.space();
+        if self.peek() != Some(b'{') {
+            return None;
+        }
+        self.i += 1;
+        loop {
+            self.space();
+            match self.peek()? {
+                b'}' => return None,
+                b',' => {
+                    self.i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let key = self.string()?;
+            self.space();
+            if self.peek()? != b':' {
+                return None;
+            }
+            self.i += 1;
+            let before = self.i;
+            if let Some(found) = on_key(key, self) {
+                return Some(found);
+            }
+            if self.i == before {
+                // `on_key` neither stopped nor consumed: the value is malformed.
+                return None;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn magic_bytes() {
+        assert_eq!(
+            sniff(&[0x1f, 0x8b, 8, 0]),
+            Detected::Compressed(Codec::Gzip)
+        );
+        assert_eq!(
+            sniff(&[0x28, 0xb5, 0x2f, 0xfd, 0]),
+            Detected::Compressed(Codec::Zstd)
+        );
+        assert_eq!(
+            sniff(b"PAR1...."),
+            Detected::Format(Format::PhoenixTraceDataset)
+        );
+    }
+
+    #[test]
+    fn json_dialects_by_their_keys() {
+        let cases: [(&str, Format); 10] = [
+            (r#"{"resourceSpans":[]}"#, Format::OtlpJson),
+            (r#"  {"resource_spans":[]}"#, Format::OtlpJson),
+            (r#"{"batches":[]}"#, Format::OtlpJson),
+            (r#"[{"resourceSpans":[]}]"#, Format::OtlpJson),
+            (
+                r#"{"data":[{"traceID":"ab","spans":[]}],"total":0}"#,
+                Format::JaegerJson,
+            ),
+            (
+                r#"{"next_cursor":null,"data":[{"id":"x","name":"n","context":{}}]}"#,
+                Format::PhoenixRestJson,
+            ),
+            (
+                r#"[{"traceId":"ab","id":"cd","name":"get"}]"#,
+                Format::ZipkinJson,
+            ),
+            (r#"[[{"traceId":"ab","id":"cd"}]]"#, Format::ZipkinJson),
+            (
+                r#"{"name":"x","span_kind":"LLM","context.span_id":"ab"}"#,
+                Format::PhoenixSpansJson,
+            ),
+            (
+                r#"[{"name":"x","span_kind":"LLM","context.span_id":"ab"}]"#,
+                Format::PhoenixSpansJson,
+            ),
+        ];
+        for (text, format) in cases {
+            assert_eq!(sniff(text.as_bytes()), Detected::Format(format), "{text}");
+        }
+        assert_eq!(
+            sniff(br#"{"hello": {"deep": [1, "}"]}, "world": 2}"#),
+            Detected::Unrecognized("keys hello, world".into())
+        );
+    }
+
+    #[test]
+    fn json_lines_need_a_complete_first_line() {
+        let lines = b"{\"resourceSpans\":[]}\n{\"resourceSpans\":[]}\n";
+        assert_eq!(sniff(lines), Detected::Format(Format::OtlpJsonLines));
+        let pretty = b"{\n  \"resourceSpans\": []\n}\n";
+        assert_eq!(sniff(pretty), Detected::Format(Format::OtlpJson));
+        let one_line = b"{\"resourceSpans\":[]}\n\n";
+        assert_eq!(sniff(one_line), Detected::Format(Format::OtlpJson));
+    }
+
+    #[test]
+    fn the_rest_is_protobuf() {
+        assert_eq!(
+            sniff(&[0x0a, 0x02, 0x0a, 0x00]),
+            Detected::Format(Format::OtlpProto)
+        );
+        assert_eq!(
+            sniff(&[0, 0, 0, 2, 0x0a, 0x00]),
+            Detected::Format(Format::OtlpProtoFramed)
+        );
+    }
+}

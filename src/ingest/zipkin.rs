@@ -1,0 +1,224 @@
+//! Zipkin v2 JSON: an array of spans (`/api/v2/trace/{id}`), or an array of such arrays
+//! (`/api/v2/traces`, and Zipkin UI's download).
+//!
+//! Times are microseconds; a span without `kind` is a local (internal) span; `localEndpoint`'s
+//! service is the resource's `service.name`; `remoteEndpoint` becomes `peer.service` and
+//! `network.peer.*` attributes; annotations are events; the tags `otel.status_code`, `error`,
+//! `otel.scope.*` become fields ([`super::tags`]).
+
+use std::collections::BTreeMap;
+
+use hashbrown::HashMap;
+use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
+use opentelemetry_proto::tonic::resource::v1::Resource;
+use opentelemetry_proto::tonic::trace::v1::{self as trace, ResourceSpans, ScopeSpans, Status};
+use serde::Deserialize;
+
+use crate::attributes::Value;
+use crate::ingest::error::{Located, Place, Problem};
+use crate::ingest::otlp::{Origin, SpanWriter, build};
+use crate::ingest::tags::from_tags;
+use crate::model::{SpanId, SpanKind, TraceId};
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Document {
+    Traces(Vec<Vec<ZipkinSpan>>),
+    Spans(Vec<ZipkinSpan>),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ZipkinSpan {
+    trace_id: String,
+    id: String,
+    #[serde(default)]
+    parent_id: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    timestamp: Option<u64>,
+    #[serde(default)]
+    duration: Option<u64>,
+    #[serde(default)]
+    local_endpoint: Option<Endpoint>,
+    #[serde(default)]
+    remote_endpoint: Option<Endpoint>,
+    #[serde(default)]
+    annotations: Option<Vec<Annotation>>,
+    #[serde(default)]
+    tags: Option<BTreeMap<String, serde_json::Value>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct Endpoint {
+    #[serde(default)]
+    service_name: Option<String>,
+    #[serde(default)]
+    ipv4: Option<String>,
+    #[serde(default)]
+    ipv6: Option<String>,
+    #[serde(default)]
+    port: Option<u16>,
+}
+
+#[derive(Deserialize)]
+struct Annotation {
+    #[serde(default)]
+    timestamp: u64,
+    #[serde(default)]
+    value: String,
+}
+
+/// Reads a Zipkin document.
+pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
+    let document: Document = serde_json::from_slice(bytes).map_err(|error| {
+        // `untagged` hides where the fault is; the plain span list names it.
+        crate::ingest::otlp_json::locate_json_error::<Vec<ZipkinSpan>>(bytes, &error)
+    })?;
+    let spans: Vec<(String, ZipkinSpan)> = match document {
+        Document::Spans(spans) => spans
+            .into_iter()
+            .enumerate()
+            .map(|(i, span)| (format!("[{i}]"), span))
+            .collect(),
+        Document::Traces(traces) => traces
+            .into_iter()
+            .enumerate()
+            .flat_map(|(t, spans)| {
+                spans
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(i, span)| (format!("[{t}][{i}]"), span))
+            })
+            .collect(),
+    };
+    if spans.is_empty() {
+        writer.warnings.push(Located::file(Problem::NoSpans(
+            "the Zipkin document has no spans".into(),
+        )));
+    }
+    // (service, scope name, scope version) → spans, in first-seen order.
+    let mut groups: Vec<((String, String, String), Vec<trace::Span>)> = Vec::new();
+    let mut group_of: HashMap<(String, String, String), usize> = HashMap::new();
+    for (path, span) in spans {
+        let service = span
+            .local_endpoint
+            .as_ref()
+            .and_then(|endpoint| endpoint.service_name.clone())
+            .unwrap_or_default();
+        match convert(span) {
+            Ok((otlp_span, (scope_name, scope_version))) => {
+                let key = (service, scope_name, scope_version);
+                let index = *group_of.entry(key.clone()).or_insert_with(|| {
+                    groups.push((key, Vec::new()));
+                    groups.len() - 1
+                });
+                groups[index].1.push(otlp_span);
+            }
+            Err(problem) => writer.errors.push(Located::new(Place::path(path), problem)),
+        }
+    }
+    let batches: Vec<ResourceSpans> = groups
+        .into_iter()
+        .map(
+            |((service, scope_name, scope_version), spans)| ResourceSpans {
+                resource: Some(Resource {
+                    attributes: if service.is_empty() {
+                        Vec::new()
+                    } else {
+                        vec![build::string("service.name", service)]
+                    },
+                    ..Default::default()
+                }),
+                scope_spans: vec![ScopeSpans {
+                    scope: Some(InstrumentationScope {
+                        name: scope_name,
+                        version: scope_version,
+                        ..Default::default()
+                    }),
+                    spans,
+                    schema_url: String::new(),
+                }],
+                schema_url: String::new(),
+            },
+        )
+        .collect();
+    writer.write(&batches, &Origin::converted())?;
+    Ok(())
+}
+
+fn convert(span: ZipkinSpan) -> Result<(trace::Span, (String, String)), Problem> {
+    let invalid =
+        |what: &str, error: crate::model::IdError| Problem::Invalid(format!("{what}: {error}"));
+    let trace_id = TraceId::parse(&span.trace_id).map_err(|e| invalid("traceId", e))?;
+    let span_id = SpanId::parse(&span.id).map_err(|e| invalid("id", e))?;
+    let parent_span_id = match span.parent_id.as_deref() {
+        None | Some("") => Vec::new(),
+        Some(parent) => SpanId::parse(parent)
+            .map_err(|e| invalid("parentId", e))?
+            .0
+            .to_vec(),
+    };
+    let kind = match span.kind.as_deref() {
+        None => SpanKind::Internal,
+        Some(kind) => SpanKind::from_name(kind)
+            .ok_or_else(|| Problem::Invalid(format!("kind {kind:?} is not a Zipkin span kind")))?,
+    };
+    let tag_values = span
+        .tags
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(key, value)| (key, Value::from_json(value)))
+        .collect();
+    let mut tags = from_tags(tag_values);
+    if let Some(remote) = span.remote_endpoint {
+        if let Some(service) = remote.service_name {
+            tags.attributes
+                .push(("peer.service".into(), Value::Str(service)));
+        }
+        if let Some(ip) = remote.ipv4.or(remote.ipv6) {
+            tags.attributes
+                .push(("network.peer.address".into(), Value::Str(ip)));
+        }
+        if let Some(port) = remote.port {
+            tags.attributes
+                .push(("network.peer.port".into(), Value::Int(i64::from(port))));
+        }
+    }
+    let events = span
+        .annotations
+        .unwrap_or_default()
+        .into_iter()
+        .map(|annotation| trace::span::Event {
+            time_unix_nano: annotation.timestamp.saturating_mul(1000),
+            name: annotation.value,
+            ..Default::default()
+        })
+        .collect();
+    let start = span.timestamp.unwrap_or_default().saturating_mul(1000);
+    let otlp = trace::Span {
+        trace_id: trace_id.0.to_vec(),
+        span_id: span_id.0.to_vec(),
+        parent_span_id,
+        trace_state: tags.trace_state,
+        name: span.name.unwrap_or_default(),
+        kind: tags.kind.unwrap_or(kind) as i32,
+        start_time_unix_nano: start,
+        // No duration: the span did not finish (Zipkin's "incomplete" span).
+        end_time_unix_nano: span.duration.map_or(0, |duration| {
+            start.saturating_add(duration.saturating_mul(1000))
+        }),
+        attributes: build::attributes(&tags.attributes),
+        events,
+        status: Some(Status {
+            message: tags.status_message,
+            code: tags.status_code as i32,
+        }),
+        ..Default::default()
+    };
+    Ok((otlp, (tags.scope_name, tags.scope_version)))
+}

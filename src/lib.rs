@@ -1,0 +1,20 @@
+//! Plume: an OpenTelemetry / OpenInference trace viewer that runs entirely in the browser.
+//!
+//! The crate is layered; a lower module never imports a higher one:
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`model`] | the span data: an arena of spans with interned strings |
+//! | [`attributes`] | flat attributes ⇄ nested values, as Phoenix does it |
+//! | [`ingest`] | one reader per input format, and the `sniff` that picks one |
+//! | [`analysis`] | trace assembly: trees, self time, critical path, summaries |
+//! | [`export`] | spec-correct OTLP (protobuf, JSON) and Phoenix JSONL writers |
+//!
+//! Everything here is plain Rust with no web types: the native CLI (`src/bin/plume.rs`), the
+//! tests and the benchmarks use it directly, and the browser app links the same code.
+
+pub mod analysis;
+pub mod attributes;
+pub mod export;
+pub mod ingest;
+pub mod model;

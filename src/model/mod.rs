@@ -1,0 +1,687 @@
+//! The span data: what every other layer reads and only `ingest` writes.
+//!
+//! An [`Arena`] holds every span of every loaded file in flat tables: spans are rows of
+//! [`Span`] (≈130 bytes, no pointers), their attributes, events and links are row ranges
+//! ([`Rows`]) into shared tables, and all text is interned once ([`Interner`]). A million spans
+//! are a handful of large allocations, not millions of small ones.
+//!
+//! ```
+//! use plume::model::{Arena, AnyValue, KeyValue};
+//!
+//! let mut arena = Arena::default();
+//! let key = arena.intern("llm.model_name").unwrap();
+//! let value = AnyValue::Str(arena.intern("gpt-4o").unwrap());
+//! let rows = arena.push_attributes(&[KeyValue { key, value }]).unwrap();
+//! assert_eq!(arena.attributes(rows).len(), 1);
+//! ```
+
+mod ids;
+mod span;
+mod strings;
+mod time;
+mod value;
+
+use std::hash::Hash;
+
+use hashbrown::HashMap;
+
+pub use ids::{IdError, SpanId, TraceId};
+pub use span::{Event, Link, OiKind, ResourceId, ScopeId, SourceId, Span, SpanKind, StatusCode};
+pub use strings::{Interner, InternerFull, StrId};
+pub use time::{format_rfc3339_nanos, parse_rfc3339_nanos, unix_nanos_from_epoch_number};
+pub use value::{AnyValue, KeyValue, Rows};
+
+/// Project name used when a resource names none.
+pub const DEFAULT_PROJECT: &str = "default";
+
+/// The formats Plume reads; recorded on every [`Source`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// An OTLP/HTTP protobuf body (`ExportTraceServiceRequest` or `TracesData`).
+    OtlpProto,
+    /// The Collector file exporter's protobuf framing: 4-byte big-endian length, message, …
+    OtlpProtoFramed,
+    /// One OTLP/JSON document (or a top-level array of them).
+    OtlpJson,
+    /// JSON Lines, one OTLP/JSON request per line (the Collector file exporter).
+    OtlpJsonLines,
+    /// Phoenix's spans dataframe as JSON Lines (`df.to_json(orient="records", lines=True)`).
+    PhoenixSpansJsonLines,
+    /// Phoenix's spans dataframe as one JSON array of records (`df.to_json(orient="records")`).
+    PhoenixSpansJson,
+    /// Phoenix REST `GET /v1/projects/{p}/spans`: `{data: [...], next_cursor}`.
+    PhoenixRestJson,
+    /// Phoenix `TraceDataset.save()` parquet.
+    PhoenixTraceDataset,
+    /// Phoenix `SpanEvaluations` / `DocumentEvaluations` / `TraceEvaluations` parquet.
+    PhoenixEvaluations,
+    /// Jaeger UI's JSON download (`{data: [{traceID, spans, processes}]}`).
+    JaegerJson,
+    /// Zipkin v2 JSON (an array of spans, or an array of traces).
+    ZipkinJson,
+}
+
+impl Format {
+    /// A short stable name, used by the CLI's JSON output and the UI.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::OtlpProto => "otlp-proto",
+            Self::OtlpProtoFramed => "otlp-proto-framed",
+            Self::OtlpJson => "otlp-json",
+            Self::OtlpJsonLines => "otlp-jsonl",
+            Self::PhoenixSpansJsonLines => "phoenix-spans-jsonl",
+            Self::PhoenixSpansJson => "phoenix-spans-json",
+            Self::PhoenixRestJson => "phoenix-rest-json",
+            Self::PhoenixTraceDataset => "phoenix-trace-dataset",
+            Self::PhoenixEvaluations => "phoenix-evaluations",
+            Self::JaegerJson => "jaeger-json",
+            Self::ZipkinJson => "zipkin-json",
+        }
+    }
+
+    /// What a span's [`Span::source_location`] counts in this format.
+    pub fn location_unit(self) -> LocationUnit {
+        match self {
+            Self::OtlpJsonLines | Self::PhoenixSpansJsonLines => LocationUnit::Line,
+            Self::PhoenixTraceDataset | Self::PhoenixEvaluations => LocationUnit::Row,
+            _ => LocationUnit::SpanIndex,
+        }
+    }
+}
+
+/// The unit of [`Span::source_location`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocationUnit {
+    /// 0-based index of the span among the file's spans.
+    SpanIndex,
+    /// 1-based line number.
+    Line,
+    /// 0-based row of a table.
+    Row,
+}
+
+/// An input file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    /// The file's name, as the user gave it.
+    pub name: String,
+    /// What it was read as.
+    pub format: Format,
+}
+
+/// A resource: the entity (service, process) that produced spans.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Resource {
+    /// Rows of the attribute table.
+    pub attributes: Rows,
+    /// Attributes the producer dropped.
+    pub dropped_attributes_count: u32,
+    /// `ResourceSpans.schema_url`.
+    pub schema_url: StrId,
+    /// `openinference.project.name`, else `service.name`, else [`DEFAULT_PROJECT`].
+    pub project: StrId,
+}
+
+/// An instrumentation scope (library) that produced spans.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scope {
+    /// Scope name.
+    pub name: StrId,
+    /// Scope version.
+    pub version: StrId,
+    /// Rows of the attribute table.
+    pub attributes: Rows,
+    /// Attributes the producer dropped.
+    pub dropped_attributes_count: u32,
+    /// `ScopeSpans.schema_url`.
+    pub schema_url: StrId,
+}
+
+/// What an evaluation is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EvalTarget {
+    /// A span.
+    Span(SpanId),
+    /// One retrieved document of a span, by its position.
+    Document(SpanId, u32),
+    /// A whole trace.
+    Trace(TraceId),
+}
+
+/// One evaluation result (Phoenix's `SpanEvaluations` and kin).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Evaluation {
+    /// What was evaluated.
+    pub target: EvalTarget,
+    /// The evaluation's name, e.g. `correctness`.
+    pub name: StrId,
+    /// Numeric score, if any.
+    pub score: Option<f64>,
+    /// Label, if any.
+    pub label: Option<StrId>,
+    /// Explanation, if any.
+    pub explanation: Option<StrId>,
+    /// The file it came from.
+    pub source: SourceId,
+}
+
+/// Interned ids of the attribute keys the core reads, looked up by id instead of by text.
+#[derive(Clone, Copy, Debug)]
+pub struct Keys {
+    /// `openinference.span.kind`
+    pub span_kind: StrId,
+    /// `session.id`
+    pub session_id: StrId,
+    /// `llm.token_count.prompt`
+    pub tokens_prompt: StrId,
+    /// `llm.token_count.completion`
+    pub tokens_completion: StrId,
+    /// `llm.token_count.total`
+    pub tokens_total: StrId,
+    /// `openinference.project.name`
+    pub project_name: StrId,
+    /// `service.name`
+    pub service_name: StrId,
+    /// `input.value`
+    pub input_value: StrId,
+    /// `output.value`
+    pub output_value: StrId,
+    /// [`DEFAULT_PROJECT`]
+    pub default_project: StrId,
+}
+
+/// A position in the arena's tables, to undo a failed file's partial writes.
+#[derive(Clone, Copy, Debug)]
+pub struct Checkpoint {
+    spans: usize,
+    attributes: usize,
+    array_values: usize,
+    blobs: usize,
+    events: usize,
+    links: usize,
+    resources: usize,
+    scopes: usize,
+    sources: usize,
+    evaluations: usize,
+}
+
+/// All loaded spans and what they refer to. See the module docs.
+#[derive(Clone)]
+pub struct Arena {
+    strings: Interner,
+    keys: Keys,
+    spans: Vec<Span>,
+    attributes: Vec<KeyValue>,
+    array_values: Vec<AnyValue>,
+    blobs: Vec<Box<[u8]>>,
+    events: Vec<Event>,
+    links: Vec<Link>,
+    resources: Vec<Resource>,
+    resource_dedup: HashMap<ContentKey, ResourceId>,
+    scopes: Vec<Scope>,
+    scope_dedup: HashMap<ContentKey, ScopeId>,
+    sources: Vec<Source>,
+    evaluations: Vec<Evaluation>,
+}
+
+/// Identity of a resource or scope by content: interned ids and scalar bits. Nested arrays and
+/// lists compare by position, so equal resources with nested values may be stored twice — harmless.
+type ContentKey = Vec<u64>;
+
+/// The arena ran out of `u32` row numbers or string space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("too much data for one arena (more than 4 billion rows or 4 GiB of text)")]
+pub struct ArenaFull;
+
+impl From<InternerFull> for ArenaFull {
+    fn from(_: InternerFull) -> Self {
+        ArenaFull
+    }
+}
+
+impl Default for Arena {
+    fn default() -> Self {
+        let mut strings = Interner::default();
+        let mut key = |text: &str| strings.intern(text).unwrap_or(StrId::EMPTY);
+        let keys = Keys {
+            span_kind: key("openinference.span.kind"),
+            session_id: key("session.id"),
+            tokens_prompt: key("llm.token_count.prompt"),
+            tokens_completion: key("llm.token_count.completion"),
+            tokens_total: key("llm.token_count.total"),
+            project_name: key("openinference.project.name"),
+            service_name: key("service.name"),
+            input_value: key("input.value"),
+            output_value: key("output.value"),
+            default_project: key(DEFAULT_PROJECT),
+        };
+        Self {
+            strings,
+            keys,
+            spans: Vec::new(),
+            attributes: Vec::new(),
+            array_values: Vec::new(),
+            blobs: Vec::new(),
+            events: Vec::new(),
+            links: Vec::new(),
+            resources: Vec::new(),
+            resource_dedup: HashMap::new(),
+            scopes: Vec::new(),
+            scope_dedup: HashMap::new(),
+            sources: Vec::new(),
+            evaluations: Vec::new(),
+        }
+    }
+}
+
+fn rows_after<T>(table: &mut Vec<T>, items: &[T]) -> Result<Rows, ArenaFull>
+where
+    T: Clone,
+{
+    let start = u32::try_from(table.len()).map_err(|_| ArenaFull)?;
+    let len = u32::try_from(items.len()).map_err(|_| ArenaFull)?;
+    start.checked_add(len).ok_or(ArenaFull)?;
+    table.extend_from_slice(items);
+    Ok(Rows { start, len })
+}
+
+fn next_index<T>(table: &[T]) -> Result<u32, ArenaFull> {
+    u32::try_from(table.len()).map_err(|_| ArenaFull)
+}
+
+impl Arena {
+    // ---- reading -------------------------------------------------------------------------
+
+    /// The text of an interned string.
+    pub fn str(&self, id: StrId) -> &str {
+        self.strings.get(id)
+    }
+
+    /// The string table.
+    pub fn strings(&self) -> &Interner {
+        &self.strings
+    }
+
+    /// Ids of the well-known attribute keys.
+    pub fn keys(&self) -> &Keys {
+        &self.keys
+    }
+
+    /// Every span, in load order.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
+    /// The attributes in `rows`.
+    pub fn attributes(&self, rows: Rows) -> &[KeyValue] {
+        self.attributes.get(rows.range()).unwrap_or(&[])
+    }
+
+    /// The array elements in `rows`.
+    pub fn array_values(&self, rows: Rows) -> &[AnyValue] {
+        self.array_values.get(rows.range()).unwrap_or(&[])
+    }
+
+    /// A bytes value.
+    pub fn blob(&self, index: u32) -> &[u8] {
+        self.blobs.get(index as usize).map_or(&[], |blob| blob)
+    }
+
+    /// The events in `rows`.
+    pub fn events(&self, rows: Rows) -> &[Event] {
+        self.events.get(rows.range()).unwrap_or(&[])
+    }
+
+    /// The links in `rows`.
+    pub fn links(&self, rows: Rows) -> &[Link] {
+        self.links.get(rows.range()).unwrap_or(&[])
+    }
+
+    /// Every resource.
+    pub fn resources(&self) -> &[Resource] {
+        &self.resources
+    }
+
+    /// One resource.
+    pub fn resource(&self, id: ResourceId) -> Option<&Resource> {
+        self.resources.get(id.0 as usize)
+    }
+
+    /// Every scope.
+    pub fn scopes(&self) -> &[Scope] {
+        &self.scopes
+    }
+
+    /// One scope.
+    pub fn scope(&self, id: ScopeId) -> Option<&Scope> {
+        self.scopes.get(id.0 as usize)
+    }
+
+    /// Every input file.
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// One input file.
+    pub fn source(&self, id: SourceId) -> Option<&Source> {
+        self.sources.get(id.0 as usize)
+    }
+
+    /// Every evaluation.
+    pub fn evaluations(&self) -> &[Evaluation] {
+        &self.evaluations
+    }
+
+    /// The project a span belongs to.
+    pub fn project_of(&self, span: &Span) -> &str {
+        let project = self
+            .resource(span.resource)
+            .map_or(self.keys.default_project, |resource| resource.project);
+        self.str(project)
+    }
+
+    /// The value of the attribute `key` on `rows` (the last one, if repeated).
+    pub fn attribute(&self, rows: Rows, key: StrId) -> Option<AnyValue> {
+        self.attributes(rows)
+            .iter()
+            .rev()
+            .find(|kv| kv.key == key)
+            .map(|kv| kv.value)
+    }
+
+    /// The attribute `key` as text, when it is a string.
+    pub fn attribute_str(&self, rows: Rows, key: StrId) -> Option<&str> {
+        match self.attribute(rows, key)? {
+            AnyValue::Str(id) => Some(self.str(id)),
+            _ => None,
+        }
+    }
+
+    /// The attribute `key` as a number (ints, integral doubles, numeric strings).
+    pub fn attribute_i64(&self, rows: Rows, key: StrId) -> Option<i64> {
+        match self.attribute(rows, key)? {
+            AnyValue::Int(n) => Some(n),
+            AnyValue::Double(x) if x.fract() == 0.0 && x.abs() < 9.0e18 => Some(x as i64),
+            AnyValue::Str(id) => self.str(id).trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// Heap bytes held by all tables (capacities), for the memory-per-span measurement.
+    pub fn heap_bytes(&self) -> usize {
+        fn table<T>(v: &Vec<T>) -> usize {
+            v.capacity() * size_of::<T>()
+        }
+        let blob_bytes: usize = self.blobs.iter().map(|b| b.len()).sum();
+        let dedup_bytes = (self.resource_dedup.capacity() + self.scope_dedup.capacity())
+            * (size_of::<ContentKey>() + size_of::<u32>() + 1);
+        self.strings.heap_bytes()
+            + table(&self.spans)
+            + table(&self.attributes)
+            + table(&self.array_values)
+            + table(&self.blobs)
+            + blob_bytes
+            + table(&self.events)
+            + table(&self.links)
+            + table(&self.resources)
+            + table(&self.scopes)
+            + table(&self.sources)
+            + table(&self.evaluations)
+            + dedup_bytes
+    }
+
+    // ---- writing (ingest only) -------------------------------------------------------------
+
+    /// Interns a string.
+    pub fn intern(&mut self, text: &str) -> Result<StrId, ArenaFull> {
+        Ok(self.strings.intern(text)?)
+    }
+
+    /// Registers an input file.
+    pub fn add_source(&mut self, name: &str, format: Format) -> Result<SourceId, ArenaFull> {
+        let id = next_index(&self.sources)?;
+        self.sources.push(Source {
+            name: name.to_owned(),
+            format,
+        });
+        Ok(SourceId(id))
+    }
+
+    /// Changes what a registered file is read as (a sniffed JSON file turns out to be Jaeger).
+    pub fn set_source_format(&mut self, id: SourceId, format: Format) {
+        if let Some(source) = self.sources.get_mut(id.0 as usize) {
+            source.format = format;
+        }
+    }
+
+    /// Stores a bytes value.
+    pub fn push_blob(&mut self, bytes: &[u8]) -> Result<u32, ArenaFull> {
+        let index = next_index(&self.blobs)?;
+        self.blobs.push(bytes.into());
+        Ok(index)
+    }
+
+    /// Stores array elements (already converted) and returns their rows.
+    pub fn push_array(&mut self, values: &[AnyValue]) -> Result<Rows, ArenaFull> {
+        rows_after(&mut self.array_values, values)
+    }
+
+    /// Stores attributes and returns their rows. Nested values must be pushed first.
+    pub fn push_attributes(&mut self, attributes: &[KeyValue]) -> Result<Rows, ArenaFull> {
+        rows_after(&mut self.attributes, attributes)
+    }
+
+    /// Stores events and returns their rows.
+    pub fn push_events(&mut self, events: &[Event]) -> Result<Rows, ArenaFull> {
+        rows_after(&mut self.events, events)
+    }
+
+    /// Stores links and returns their rows.
+    pub fn push_links(&mut self, links: &[Link]) -> Result<Rows, ArenaFull> {
+        rows_after(&mut self.links, links)
+    }
+
+    /// Stores a resource, or returns the id of an identical one already stored.
+    pub fn add_resource(
+        &mut self,
+        attributes: Rows,
+        dropped_attributes_count: u32,
+        schema_url: StrId,
+    ) -> Result<ResourceId, ArenaFull> {
+        let mut key = self.content_key(attributes);
+        key.extend([
+            u64::from(dropped_attributes_count),
+            u64::from(schema_url.index()),
+        ]);
+        if let Some(&id) = self.resource_dedup.get(&key) {
+            // The attribute rows just pushed are unused; reclaim them when they are the tail.
+            self.drop_tail_attributes(attributes);
+            return Ok(id);
+        }
+        let named = |key| match self.attribute(attributes, key) {
+            Some(AnyValue::Str(id)) if !self.str(id).is_empty() => Some(id),
+            _ => None,
+        };
+        let project = named(self.keys.project_name)
+            .or_else(|| named(self.keys.service_name))
+            .unwrap_or(self.keys.default_project);
+        let id = ResourceId(next_index(&self.resources)?);
+        self.resources.push(Resource {
+            attributes,
+            dropped_attributes_count,
+            schema_url,
+            project,
+        });
+        self.resource_dedup.insert(key, id);
+        Ok(id)
+    }
+
+    /// Stores a scope, or returns the id of an identical one already stored.
+    pub fn add_scope(&mut self, scope: Scope) -> Result<ScopeId, ArenaFull> {
+        let mut key = self.content_key(scope.attributes);
+        key.extend([
+            u64::from(scope.name.index()),
+            u64::from(scope.version.index()),
+            u64::from(scope.dropped_attributes_count),
+            u64::from(scope.schema_url.index()),
+        ]);
+        if let Some(&id) = self.scope_dedup.get(&key) {
+            self.drop_tail_attributes(scope.attributes);
+            return Ok(id);
+        }
+        let id = ScopeId(next_index(&self.scopes)?);
+        self.scopes.push(scope);
+        self.scope_dedup.insert(key, id);
+        Ok(id)
+    }
+
+    /// Stores a span. Its OpenInference kind is read from its `openinference.span.kind`
+    /// attribute, so every format gets it the same way.
+    pub fn push_span(&mut self, mut span: Span) -> Result<u32, ArenaFull> {
+        span.oi_kind = self
+            .attribute_str(span.attributes, self.keys.span_kind)
+            .map_or(OiKind::Unknown, OiKind::from_attribute);
+        let index = next_index(&self.spans)?;
+        self.spans.push(span);
+        Ok(index)
+    }
+
+    /// Stores an evaluation.
+    pub fn push_evaluation(&mut self, evaluation: Evaluation) {
+        self.evaluations.push(evaluation);
+    }
+
+    /// Marks the current end of every table.
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            spans: self.spans.len(),
+            attributes: self.attributes.len(),
+            array_values: self.array_values.len(),
+            blobs: self.blobs.len(),
+            events: self.events.len(),
+            links: self.links.len(),
+            resources: self.resources.len(),
+            scopes: self.scopes.len(),
+            sources: self.sources.len(),
+            evaluations: self.evaluations.len(),
+        }
+    }
+
+    /// Forgets everything written since `checkpoint`, as if the failed input never came.
+    /// Interned strings stay (they are shared and harmless); all rows go.
+    pub fn rollback(&mut self, checkpoint: Checkpoint) {
+        self.spans.truncate(checkpoint.spans);
+        self.attributes.truncate(checkpoint.attributes);
+        self.array_values.truncate(checkpoint.array_values);
+        self.blobs.truncate(checkpoint.blobs);
+        self.events.truncate(checkpoint.events);
+        self.links.truncate(checkpoint.links);
+        self.resources.truncate(checkpoint.resources);
+        self.scopes.truncate(checkpoint.scopes);
+        self.sources.truncate(checkpoint.sources);
+        self.evaluations.truncate(checkpoint.evaluations);
+        let (resources, scopes) = (checkpoint.resources as u32, checkpoint.scopes as u32);
+        self.resource_dedup.retain(|_, id| id.0 < resources);
+        self.scope_dedup.retain(|_, id| id.0 < scopes);
+    }
+
+    fn drop_tail_attributes(&mut self, rows: Rows) {
+        if rows.len > 0 && rows.range().end == self.attributes.len() {
+            self.attributes.truncate(rows.start as usize);
+        }
+    }
+
+    fn content_key(&self, rows: Rows) -> ContentKey {
+        let mut key = Vec::with_capacity(rows.len as usize * 2 + 4);
+        for kv in self.attributes(rows) {
+            let (tag, bits) = match kv.value {
+                AnyValue::Empty => (0, 0),
+                AnyValue::Str(id) => (1, u64::from(id.index())),
+                AnyValue::Bool(b) => (2, u64::from(b)),
+                AnyValue::Int(n) => (3, n as u64),
+                AnyValue::Double(x) => (4, x.to_bits()),
+                AnyValue::Bytes(i) => (5, u64::from(i)),
+                AnyValue::Array(r) => (6, u64::from(r.start) << 32 | u64::from(r.len)),
+                AnyValue::KvList(r) => (7, u64::from(r.start) << 32 | u64::from(r.len)),
+            };
+            key.extend([u64::from(kv.key.index()) << 8 | tag, bits]);
+        }
+        key
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kv(arena: &mut Arena, key: &str, value: &str) -> Result<KeyValue, ArenaFull> {
+        Ok(KeyValue {
+            key: arena.intern(key)?,
+            value: AnyValue::Str(arena.intern(value)?),
+        })
+    }
+
+    #[test]
+    fn project_is_openinference_name_then_service_name_then_default() -> Result<(), ArenaFull> {
+        let mut arena = Arena::default();
+        let both = [
+            kv(&mut arena, "service.name", "svc")?,
+            kv(&mut arena, "openinference.project.name", "proj")?,
+        ];
+        let rows = arena.push_attributes(&both)?;
+        let a = arena.add_resource(rows, 0, StrId::EMPTY)?;
+        let service_only = [kv(&mut arena, "service.name", "svc")?];
+        let rows = arena.push_attributes(&service_only)?;
+        let b = arena.add_resource(rows, 0, StrId::EMPTY)?;
+        let rows = arena.push_attributes(&[])?;
+        let c = arena.add_resource(rows, 0, StrId::EMPTY)?;
+        let names: Vec<&str> = [a, b, c]
+            .iter()
+            .filter_map(|id| arena.resource(*id))
+            .map(|r| arena.str(r.project))
+            .collect();
+        assert_eq!(names, ["proj", "svc", "default"]);
+        Ok(())
+    }
+
+    #[test]
+    fn identical_resources_are_stored_once() -> Result<(), ArenaFull> {
+        let mut arena = Arena::default();
+        let attrs = [kv(&mut arena, "service.name", "svc")?];
+        let first = arena.push_attributes(&attrs)?;
+        let a = arena.add_resource(first, 0, StrId::EMPTY)?;
+        let second = arena.push_attributes(&attrs)?;
+        let b = arena.add_resource(second, 0, StrId::EMPTY)?;
+        assert_eq!(a, b);
+        assert_eq!(arena.resources().len(), 1);
+        assert_eq!(
+            arena.attributes.len(),
+            1,
+            "the duplicate's rows are reclaimed"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn rollback_forgets_a_failed_input() -> Result<(), ArenaFull> {
+        let mut arena = Arena::default();
+        let attrs = [kv(&mut arena, "k", "v")?];
+        let rows = arena.push_attributes(&attrs)?;
+        arena.add_resource(rows, 0, StrId::EMPTY)?;
+        let mark = arena.checkpoint();
+        let attrs = [kv(&mut arena, "other", "v")?];
+        let rows = arena.push_attributes(&attrs)?;
+        arena.add_resource(rows, 0, StrId::EMPTY)?;
+        arena.add_source("bad.json", Format::OtlpJson)?;
+        assert_eq!(arena.resources().len(), 2);
+        arena.rollback(mark);
+        assert_eq!(arena.resources().len(), 1);
+        assert_eq!(arena.sources().len(), 0);
+        assert_eq!(arena.attributes.len(), 1);
+        // The dedup map forgot the rolled-back resource: adding it again makes a new row.
+        let rows = arena.push_attributes(&attrs)?;
+        let id = arena.add_resource(rows, 0, StrId::EMPTY)?;
+        assert_eq!(id, ResourceId(1));
+        Ok(())
+    }
+}

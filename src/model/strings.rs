@@ -1,0 +1,148 @@
+//! String interning for the arena.
+//!
+//! Every string of every span (names, keys, values) is stored once in one growing buffer and
+//! referred to by a 4-byte [`StrId`]. Repeated strings — attribute keys, span names, a system
+//! prompt sent with every LLM call — cost their bytes once.
+
+use std::hash::BuildHasher;
+
+use hashbrown::{DefaultHashBuilder, HashTable};
+
+/// Index of an interned string. `StrId::EMPTY` is the empty string, always present.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct StrId(u32);
+
+impl StrId {
+    /// The empty string.
+    pub const EMPTY: StrId = StrId(0);
+
+    /// The raw index, for compact encodings.
+    pub fn index(self) -> u32 {
+        self.0
+    }
+}
+
+/// The string table: one buffer, the end offset of each string, and a hash table for dedup.
+#[derive(Clone)]
+pub struct Interner {
+    buffer: String,
+    /// `ends[i]` is where string `i` ends in `buffer`; it starts where string `i - 1` ends.
+    ends: Vec<u32>,
+    dedup: HashTable<u32>,
+    hasher: DefaultHashBuilder,
+}
+
+/// The buffer is addressed with `u32` offsets: 4 GiB of distinct text, the wasm32 ceiling anyway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("more than 4 GiB of distinct text")]
+pub struct InternerFull;
+
+impl Default for Interner {
+    fn default() -> Self {
+        let mut interner = Self {
+            buffer: String::new(),
+            ends: Vec::new(),
+            dedup: HashTable::new(),
+            hasher: DefaultHashBuilder::default(),
+        };
+        // Index 0 is the empty string, so `StrId::default()` means "".
+        let empty = interner.intern("");
+        debug_assert_eq!(empty, Ok(StrId::EMPTY));
+        interner
+    }
+}
+
+impl Interner {
+    /// The id of `text`, adding it if it is new.
+    pub fn intern(&mut self, text: &str) -> Result<StrId, InternerFull> {
+        let hash = self.hasher.hash_one(text);
+        let (buffer, ends) = (&self.buffer, &self.ends);
+        if let Some(&id) = self.dedup.find(hash, |&id| slice(buffer, ends, id) == text) {
+            return Ok(StrId(id));
+        }
+        let end = u32::try_from(self.buffer.len() + text.len()).map_err(|_| InternerFull)?;
+        let id = u32::try_from(self.ends.len()).map_err(|_| InternerFull)?;
+        self.buffer.push_str(text);
+        self.ends.push(end);
+        let hasher = &self.hasher;
+        let (buffer, ends) = (&self.buffer, &self.ends);
+        self.dedup.insert_unique(hash, id, |&other| {
+            hasher.hash_one(slice(buffer, ends, other))
+        });
+        Ok(StrId(id))
+    }
+
+    /// The id of `text` if it was interned, without adding it.
+    pub fn lookup(&self, text: &str) -> Option<StrId> {
+        let hash = self.hasher.hash_one(text);
+        self.dedup
+            .find(hash, |&id| slice(&self.buffer, &self.ends, id) == text)
+            .map(|&id| StrId(id))
+    }
+
+    /// The text of `id`. An id from another interner gives "" rather than panicking.
+    pub fn get(&self, id: StrId) -> &str {
+        slice(&self.buffer, &self.ends, id.0)
+    }
+
+    /// How many distinct strings are stored.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Always false: the empty string is always present.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Bytes of heap this table holds (capacity, not length: what the allocator gave).
+    pub fn heap_bytes(&self) -> usize {
+        self.buffer.capacity()
+            + self.ends.capacity() * size_of::<u32>()
+            + self.dedup.capacity() * (size_of::<u32>() + 1)
+    }
+}
+
+fn slice<'a>(buffer: &'a str, ends: &[u32], id: u32) -> &'a str {
+    let index = id as usize;
+    let Some(&end) = ends.get(index) else {
+        return "";
+    };
+    let start = if index == 0 { 0 } else { ends[index - 1] };
+    buffer.get(start as usize..end as usize).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interns_once_and_reads_back() -> Result<(), InternerFull> {
+        let mut interner = Interner::default();
+        let a = interner.intern("llm.token_count.prompt")?;
+        let b = interner.intern("input.value")?;
+        let again = interner.intern("llm.token_count.prompt")?;
+        assert_eq!(a, again);
+        assert_ne!(a, b);
+        assert_eq!(interner.get(a), "llm.token_count.prompt");
+        assert_eq!(interner.get(b), "input.value");
+        assert_eq!(interner.intern("")?, StrId::EMPTY);
+        assert_eq!(interner.len(), 3);
+        assert_eq!(interner.lookup("input.value"), Some(b));
+        assert_eq!(interner.lookup("absent"), None);
+        Ok(())
+    }
+
+    #[test]
+    fn survives_growth() -> Result<(), InternerFull> {
+        let mut interner = Interner::default();
+        let ids: Vec<StrId> = (0..10_000)
+            .map(|i| interner.intern(&format!("key-{i}")))
+            .collect::<Result<_, _>>()?;
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(interner.get(*id), format!("key-{i}"));
+            assert_eq!(interner.intern(&format!("key-{i}"))?, *id);
+        }
+        Ok(())
+    }
+}
