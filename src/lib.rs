@@ -18,3 +18,6 @@ pub mod attributes;
 pub mod export;
 pub mod ingest;
 pub mod model;
+
+#[cfg(test)]
+pub(crate) mod testutil;

@@ -1,1 +1,132 @@
-//! Trace assembly and what is computed from it.
+//! Trace assembly, and what is computed from it.
+//!
+//! [`Traces::assemble`] groups the arena's spans by trace id — across files and batches, so a
+//! trace split over several POST bodies becomes one tree — and builds each trace's [`Tree`] and
+//! [`TraceSummary`]. [`Traces::update`] does the same for the traces that spans loaded since
+//! touched, leaving the others as they were.
+//!
+//! ```
+//! use plume::{analysis::Traces, ingest, model::Arena};
+//!
+//! let mut arena = Arena::default();
+//! let otlp = br#"{"resourceSpans":[{"scopeSpans":[{"spans":[
+//!   {"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"root",
+//!    "startTimeUnixNano":"100","endTimeUnixNano":"200"},
+//!   {"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"387344f283d647b6","parentSpanId":"b7ad6b7169203331",
+//!    "name":"child","startTimeUnixNano":"120","endTimeUnixNano":"150"}]}]}]}"#;
+//! ingest::load(&mut arena, "trace.json", otlp);
+//! let traces = Traces::assemble(&arena);
+//! let trace = &traces.all()[0];
+//! assert_eq!(trace.tree.depth, [0, 1]);
+//! assert_eq!(trace.tree.self_nanos, [70, 30]);
+//! ```
+
+mod critical_path;
+mod stats;
+mod tree;
+
+use hashbrown::HashMap;
+
+pub use critical_path::{Segment, critical_path};
+pub use stats::{Tokens, TraceSummary, summarize};
+pub use tree::{NO_ROW, Tree, build as build_tree, flags};
+
+use crate::model::{Arena, TraceId};
+
+/// One assembled trace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trace {
+    /// Its spans as a tree.
+    pub tree: Tree,
+    /// Its figures.
+    pub summary: TraceSummary,
+}
+
+/// Every trace of an arena.
+#[derive(Clone, Debug, Default)]
+pub struct Traces {
+    traces: Vec<Trace>,
+    index: HashMap<TraceId, u32>,
+    /// How many arena spans have been assembled.
+    spans_seen: usize,
+}
+
+impl Traces {
+    /// Assembles every span of `arena`.
+    pub fn assemble(arena: &Arena) -> Self {
+        let mut traces = Traces::default();
+        traces.update(arena);
+        traces
+    }
+
+    /// Assembles the spans added to `arena` since the last call: the traces they belong to are
+    /// rebuilt (with their earlier spans), new traces are appended, the rest stay as they were.
+    pub fn update(&mut self, arena: &Arena) {
+        let spans = arena.spans();
+        if spans.len() < self.spans_seen {
+            // The arena was rolled back past what was assembled: start again.
+            *self = Traces::default();
+        }
+        let mut members: HashMap<TraceId, Vec<u32>> = HashMap::new();
+        let mut touched: Vec<TraceId> = Vec::new();
+        for index in self.spans_seen..spans.len() {
+            let trace_id = spans[index].trace_id;
+            let list = members.entry(trace_id).or_insert_with(|| {
+                touched.push(trace_id);
+                Vec::new()
+            });
+            list.push(index as u32);
+        }
+        for trace_id in touched {
+            let mut list = members.remove(&trace_id).unwrap_or_default();
+            let slot = self.index.get(&trace_id).copied();
+            if let Some(slot) = slot {
+                // Earlier spans first, so the first-seen copy of a duplicated id wins.
+                let old = &self.traces[slot as usize].tree;
+                let mut all: Vec<u32> = old.span.iter().chain(&old.duplicates).copied().collect();
+                all.sort_unstable();
+                all.append(&mut list);
+                list = all;
+            }
+            let tree = tree::build(arena, &list);
+            if cfg!(debug_assertions) {
+                tree.sanity_check();
+            }
+            let summary = stats::summarize(arena, trace_id, &tree);
+            let trace = Trace { tree, summary };
+            match slot {
+                Some(slot) => self.traces[slot as usize] = trace,
+                None => {
+                    self.index.insert(trace_id, self.traces.len() as u32);
+                    self.traces.push(trace);
+                }
+            }
+        }
+        self.spans_seen = spans.len();
+    }
+
+    /// Every trace, in order of first appearance.
+    pub fn all(&self) -> &[Trace] {
+        &self.traces
+    }
+
+    /// The trace with this id.
+    pub fn get(&self, trace_id: &TraceId) -> Option<&Trace> {
+        self.index
+            .get(trace_id)
+            .map(|&slot| &self.traces[slot as usize])
+    }
+
+    /// Number of traces.
+    pub fn len(&self) -> usize {
+        self.traces.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.traces.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests;

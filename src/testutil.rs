@@ -1,0 +1,115 @@
+//! Shared fakes for unit tests: spans pushed straight into an arena.
+
+use crate::model::{
+    AnyValue, Arena, KeyValue, Rows, Span, SpanId, SpanKind, StatusCode, StrId, TraceId,
+};
+
+/// A span to push: ids are small numbers, times are plain ns.
+pub(crate) struct TestSpan<'a> {
+    pub(crate) trace: u64,
+    pub(crate) id: u64,
+    pub(crate) parent: Option<u64>,
+    pub(crate) name: &'a str,
+    pub(crate) start: u64,
+    pub(crate) end: u64,
+    pub(crate) status: StatusCode,
+    pub(crate) attributes: &'a [(&'a str, TestValue<'a>)],
+}
+
+/// An attribute value in a [`TestSpan`].
+#[derive(Clone, Copy)]
+pub(crate) enum TestValue<'a> {
+    Str(&'a str),
+    Int(i64),
+}
+
+impl Default for TestSpan<'_> {
+    fn default() -> Self {
+        Self {
+            trace: 1,
+            id: 1,
+            parent: None,
+            name: "span",
+            start: 0,
+            end: 0,
+            status: StatusCode::Unset,
+            attributes: &[],
+        }
+    }
+}
+
+pub(crate) fn trace_id(n: u64) -> TraceId {
+    let mut bytes = [0u8; 16];
+    bytes[8..].copy_from_slice(&n.to_be_bytes());
+    TraceId(bytes)
+}
+
+pub(crate) fn span_id(n: u64) -> SpanId {
+    SpanId(n.to_be_bytes())
+}
+
+/// Pushes `spec` into `arena` and returns its index.
+pub(crate) fn push(arena: &mut Arena, spec: TestSpan<'_>) -> u32 {
+    let mut attributes = Vec::new();
+    for (key, value) in spec.attributes {
+        let value = match value {
+            TestValue::Str(s) => AnyValue::Str(arena.intern(s).unwrap_or_default()),
+            TestValue::Int(n) => AnyValue::Int(*n),
+        };
+        attributes.push(KeyValue {
+            key: arena.intern(key).unwrap_or_default(),
+            value,
+        });
+    }
+    let attributes = arena.push_attributes(&attributes).unwrap_or(Rows::EMPTY);
+    let resource = arena
+        .add_resource(Rows::EMPTY, 0, StrId::EMPTY)
+        .unwrap_or_default();
+    let name = arena.intern(spec.name).unwrap_or_default();
+    arena
+        .push_span(Span {
+            trace_id: trace_id(spec.trace),
+            span_id: span_id(spec.id),
+            parent_span_id: spec.parent.map(span_id),
+            start_unix_nanos: spec.start,
+            end_unix_nanos: spec.end,
+            name,
+            trace_state: StrId::EMPTY,
+            status_message: StrId::EMPTY,
+            attributes,
+            events: Rows::EMPTY,
+            links: Rows::EMPTY,
+            resource,
+            scope: Default::default(),
+            source: Default::default(),
+            source_location: 0,
+            flags: 0,
+            dropped_attributes_count: 0,
+            dropped_events_count: 0,
+            dropped_links_count: 0,
+            kind: SpanKind::Internal,
+            oi_kind: Default::default(),
+            status_code: spec.status,
+        })
+        .unwrap_or_default()
+}
+
+/// An arena holding spans given as (id, parent, start, end) of trace 1, named `s<id>`.
+pub(crate) fn arena_of(spans: &[(u64, Option<u64>, u64, u64)]) -> Arena {
+    let mut arena = Arena::default();
+    let names: Vec<String> = spans.iter().map(|(id, ..)| format!("s{id}")).collect();
+    for ((id, parent, start, end), name) in spans.iter().zip(&names) {
+        push(
+            &mut arena,
+            TestSpan {
+                id: *id,
+                parent: *parent,
+                name,
+                start: *start,
+                end: *end,
+                ..TestSpan::default()
+            },
+        );
+    }
+    arena
+}
