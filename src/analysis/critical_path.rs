@@ -29,7 +29,10 @@ pub struct Segment {
 pub fn critical_path(spans: &[Span], tree: &Tree, root: u32) -> Vec<Segment> {
     let interval = |row: u32| {
         let span = &spans[tree.span[row as usize] as usize];
-        (span.start_unix_nanos, span.end_unix_nanos.max(span.start_unix_nanos))
+        (
+            span.start_unix_nanos,
+            span.end_unix_nanos.max(span.start_unix_nanos),
+        )
     };
     // Each span's children sorted by clipped end, latest first, with a cursor: the point we look
     // back from only moves earlier, so each child is passed over at most once.

@@ -42,6 +42,42 @@ pub struct Trace {
     pub summary: TraceSummary,
 }
 
+/// Totals over all traces, as `plume inspect` prints them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Overview {
+    /// Spans kept (duplicates left out).
+    pub spans: u64,
+    /// Traces.
+    pub traces: u64,
+    /// Projects, in order of first appearance.
+    pub projects: Vec<ProjectTotals>,
+    /// Distinct `session.id`s of traces.
+    pub sessions: u64,
+    /// Spans with status ERROR.
+    pub error_spans: u64,
+    /// Spans without a parent in their trace.
+    pub roots: u64,
+    /// Spans whose parent is not in the data.
+    pub missing_parents: u64,
+    /// Spans left out as duplicates.
+    pub duplicates: u64,
+    /// Parent loops cut.
+    pub cycles: u64,
+    /// Spans starting before or ending after their parent.
+    pub outside_parent: u64,
+}
+
+/// One project's totals.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProjectTotals {
+    /// The project name.
+    pub name: crate::model::StrId,
+    /// Its traces.
+    pub traces: u64,
+    /// Its spans.
+    pub spans: u64,
+}
+
 /// Every trace of an arena.
 #[derive(Clone, Debug, Default)]
 pub struct Traces {
@@ -115,6 +151,41 @@ impl Traces {
         self.index
             .get(trace_id)
             .map(|&slot| &self.traces[slot as usize])
+    }
+
+    /// Totals over every trace.
+    pub fn overview(&self) -> Overview {
+        let mut overview = Overview::default();
+        let mut projects: Vec<ProjectTotals> = Vec::new();
+        let mut sessions = hashbrown::HashSet::new();
+        for trace in &self.traces {
+            let s = &trace.summary;
+            overview.spans += u64::from(s.span_count);
+            overview.traces += 1;
+            overview.error_spans += u64::from(s.error_count);
+            overview.roots += u64::from(s.roots);
+            overview.missing_parents += u64::from(s.missing_parents);
+            overview.duplicates += u64::from(s.duplicates);
+            overview.cycles += u64::from(s.cycles);
+            overview.outside_parent += u64::from(s.outside_parent);
+            if let Some(session) = s.session {
+                sessions.insert(session);
+            }
+            match projects.iter_mut().find(|p| p.name == s.project) {
+                Some(project) => {
+                    project.traces += 1;
+                    project.spans += u64::from(s.span_count);
+                }
+                None => projects.push(ProjectTotals {
+                    name: s.project,
+                    traces: 1,
+                    spans: u64::from(s.span_count),
+                }),
+            }
+        }
+        overview.sessions = sessions.len() as u64;
+        overview.projects = projects;
+        overview
     }
 
     /// Number of traces.

@@ -149,7 +149,8 @@ pub fn summarize(arena: &Arena, trace_id: TraceId, tree: &Tree) -> TraceSummary 
         summary.tokens.add(Tokens::of_span(arena, span));
         summary.self_nanos_by_kind[span.oi_kind as usize] += tree.self_nanos[row];
         if summary.session.is_none()
-            && let Some(crate::model::AnyValue::Str(id)) = arena.attribute(span.attributes, keys.session_id)
+            && let Some(crate::model::AnyValue::Str(id)) =
+                arena.attribute(span.attributes, keys.session_id)
         {
             summary.session = Some(id);
         }

@@ -44,7 +44,10 @@ fn missing_parent_makes_a_marked_root() {
     let arena = arena_of(&[(2, Some(99), 5, 10), (1, None, 0, 20)]);
     let trace = only_trace(&arena);
     assert_eq!(names(&arena, &trace.tree), ["s1", "s2"]);
-    assert_eq!(trace.tree.flags[1] & flags::PARENT_MISSING, flags::PARENT_MISSING);
+    assert_eq!(
+        trace.tree.flags[1] & flags::PARENT_MISSING,
+        flags::PARENT_MISSING
+    );
     assert_eq!(trace.summary.roots, 2);
     assert_eq!(trace.summary.missing_parents, 1);
 }
@@ -56,7 +59,10 @@ fn duplicates_keep_the_first_copy() {
     assert_eq!(trace.tree.len(), 2);
     assert_eq!(trace.tree.duplicates, [2]);
     assert_eq!(trace.summary.duplicates, 1);
-    assert_eq!(arena.spans()[trace.tree.span[1] as usize].start_unix_nanos, 5);
+    assert_eq!(
+        arena.spans()[trace.tree.span[1] as usize].start_unix_nanos,
+        5
+    );
 }
 
 #[test]
@@ -75,7 +81,10 @@ fn cycles_are_cut_at_their_earliest_span() {
     assert_eq!(names(&arena, &trace.tree), ["s5", "s3", "s1", "s2", "s4"]);
     assert_eq!(trace.tree.flags[0] & flags::CYCLE_CUT, flags::CYCLE_CUT);
     assert_eq!(trace.tree.flags[1] & flags::CYCLE_CUT, flags::CYCLE_CUT);
-    assert_eq!(trace.summary.cycles, 2, "the loop and the span that is its own parent");
+    assert_eq!(
+        trace.summary.cycles, 2,
+        "the loop and the span that is its own parent"
+    );
 }
 
 #[test]
@@ -115,12 +124,44 @@ fn a_trace_split_over_files_is_one_tree() {
     let mut arena = arena_of(&[(1, None, 0, 100), (2, Some(1), 10, 20)]);
     let mut traces = Traces::assemble(&arena);
     assert_eq!(traces.all()[0].tree.len(), 2);
-    push(&mut arena, TestSpan { id: 3, parent: Some(2), name: "late", start: 12, end: 18, ..TestSpan::default() });
-    push(&mut arena, TestSpan { trace: 2, id: 1, name: "other", start: 0, end: 1, ..TestSpan::default() });
-    push(&mut arena, TestSpan { id: 2, parent: Some(1), name: "again", start: 10, end: 20, ..TestSpan::default() });
+    push(
+        &mut arena,
+        TestSpan {
+            id: 3,
+            parent: Some(2),
+            name: "late",
+            start: 12,
+            end: 18,
+            ..TestSpan::default()
+        },
+    );
+    push(
+        &mut arena,
+        TestSpan {
+            trace: 2,
+            id: 1,
+            name: "other",
+            start: 0,
+            end: 1,
+            ..TestSpan::default()
+        },
+    );
+    push(
+        &mut arena,
+        TestSpan {
+            id: 2,
+            parent: Some(1),
+            name: "again",
+            start: 10,
+            end: 20,
+            ..TestSpan::default()
+        },
+    );
     traces.update(&arena);
     assert_eq!(traces.len(), 2);
-    let first = traces.get(&trace_id(1)).map(|t| (t.tree.depth.clone(), t.summary.duplicates));
+    let first = traces
+        .get(&trace_id(1))
+        .map(|t| (t.tree.depth.clone(), t.summary.duplicates));
     assert_eq!(first, Some((vec![0, 1, 2], 1)));
     assert_eq!(traces.get(&trace_id(2)).map(|t| t.tree.len()), Some(1));
     assert_eq!(span_id(3), arena.spans()[2].span_id);
@@ -139,7 +180,13 @@ fn critical_path_walks_back_from_the_end() {
     let trace = only_trace(&arena);
     let path: Vec<(String, u64, u64)> = critical_path(arena.spans(), &trace.tree, 0)
         .into_iter()
-        .map(|s| (names(&arena, &trace.tree)[s.row as usize].clone(), s.start_unix_nanos, s.end_unix_nanos))
+        .map(|s| {
+            (
+                names(&arena, &trace.tree)[s.row as usize].clone(),
+                s.start_unix_nanos,
+                s.end_unix_nanos,
+            )
+        })
         .collect();
     let expected = [
         ("s1", 0, 30),
@@ -155,9 +202,17 @@ fn critical_path_walks_back_from_the_end() {
 
 #[test]
 fn critical_path_counts_back_to_back_children() {
-    let arena = arena_of(&[(1, None, 0, 30), (2, Some(1), 0, 10), (3, Some(1), 10, 20), (4, Some(1), 20, 30)]);
+    let arena = arena_of(&[
+        (1, None, 0, 30),
+        (2, Some(1), 0, 10),
+        (3, Some(1), 10, 20),
+        (4, Some(1), 20, 30),
+    ]);
     let trace = only_trace(&arena);
-    let rows: Vec<u32> = critical_path(arena.spans(), &trace.tree, 0).iter().map(|s| s.row).collect();
+    let rows: Vec<u32> = critical_path(arena.spans(), &trace.tree, 0)
+        .iter()
+        .map(|s| s.row)
+        .collect();
     assert_eq!(rows, [1, 2, 3]);
 }
 
@@ -171,11 +226,48 @@ fn tokens_errors_kinds_and_session() {
         ("session.id", TestValue::Str("sess-1")),
     ];
     let chain = [("openinference.span.kind", TestValue::Str("chain"))];
-    push(&mut arena, TestSpan { id: 1, start: 0, end: 100, attributes: &chain, ..TestSpan::default() });
-    push(&mut arena, TestSpan { id: 2, parent: Some(1), start: 10, end: 50, attributes: &llm, status: StatusCode::Error, ..TestSpan::default() });
-    push(&mut arena, TestSpan { id: 3, parent: Some(1), start: 60, end: 70, attributes: &llm, ..TestSpan::default() });
+    push(
+        &mut arena,
+        TestSpan {
+            id: 1,
+            start: 0,
+            end: 100,
+            attributes: &chain,
+            ..TestSpan::default()
+        },
+    );
+    push(
+        &mut arena,
+        TestSpan {
+            id: 2,
+            parent: Some(1),
+            start: 10,
+            end: 50,
+            attributes: &llm,
+            status: StatusCode::Error,
+            ..TestSpan::default()
+        },
+    );
+    push(
+        &mut arena,
+        TestSpan {
+            id: 3,
+            parent: Some(1),
+            start: 60,
+            end: 70,
+            attributes: &llm,
+            ..TestSpan::default()
+        },
+    );
     let summary = only_trace(&arena).summary;
-    assert_eq!(summary.tokens, Tokens { prompt: 18, completion: 50, total: 68 });
+    assert_eq!(
+        summary.tokens,
+        Tokens {
+            prompt: 18,
+            completion: 50,
+            total: 68
+        }
+    );
     assert_eq!(summary.error_count, 1);
     assert_eq!(summary.status(), StatusCode::Error);
     assert_eq!(summary.oi_kind, OiKind::Chain);

@@ -93,7 +93,10 @@ impl Tree {
         assert_eq!(self.flags.len(), n);
         for row in 0..n {
             let len = self.subtree_len[row] as usize;
-            assert!(len >= 1 && row + len <= n, "subtree of row {row} runs past the end");
+            assert!(
+                len >= 1 && row + len <= n,
+                "subtree of row {row} runs past the end"
+            );
             match self.parent[row] {
                 NO_ROW => assert_eq!(self.depth[row], 0),
                 parent => {
@@ -196,7 +199,9 @@ pub fn build(arena: &Arena, members: &[u32]) -> Tree {
     }
     // Whatever was not reached hangs off a parent loop. Cut each loop at its earliest span.
     if tree.span.len() < n {
-        let mut stranded: Vec<u32> = (0..n as u32).filter(|&node| !visited[node as usize]).collect();
+        let mut stranded: Vec<u32> = (0..n as u32)
+            .filter(|&node| !visited[node as usize])
+            .collect();
         stranded.sort_unstable_by_key(|&node| start_key(node));
         let mut probe = vec![NO_ROW; n];
         for first in stranded {
@@ -239,7 +244,7 @@ impl Walker<'_> {
     fn walk(&self, root: u32, tree: &mut Tree, visited: &mut [bool]) {
         // (node, row, index of the next child to visit)
         let mut stack: Vec<(u32, u32, u32)> = Vec::new();
-        let mut push = |node: u32, parent_row: u32, tree: &mut Tree, visited: &mut [bool]| {
+        let push = |node: u32, parent_row: u32, tree: &mut Tree, visited: &mut [bool]| {
             visited[node as usize] = true;
             let row = tree.span.len() as u32;
             tree.span.push(self.nodes[node as usize]);
@@ -278,7 +283,10 @@ impl Walker<'_> {
 fn self_times_and_skew(spans: &[Span], tree: &mut Tree) {
     for row in 0..tree.len() as u32 {
         let span = &spans[tree.span[row as usize] as usize];
-        let (start, end) = (span.start_unix_nanos, span.end_unix_nanos.max(span.start_unix_nanos));
+        let (start, end) = (
+            span.start_unix_nanos,
+            span.end_unix_nanos.max(span.start_unix_nanos),
+        );
         let mut flags = 0;
         if span.is_unfinished() {
             flags |= flags::UNFINISHED;

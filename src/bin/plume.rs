@@ -1,1 +1,329 @@
-fn main() {}
+//! `plume`: the core of the Plume trace viewer on the command line.
+//!
+//! ```text
+//! plume inspect [--json] FILE...                 what the files hold
+//! plume convert FILE... --to FORMAT -o OUT       rewrite them as OTLP (or Phoenix span JSONL)
+//! ```
+//!
+//! Exit status: 0 when every input was read completely, 1 when any input (or part of one) could
+//! not be read — the readable rest is still counted and converted — and 2 for usage errors.
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use plume::analysis::{Overview, Traces};
+use plume::export::{self, Target};
+use plume::ingest::{self, FileReport, IngestError};
+use plume::model::Arena;
+use serde_json::{Value as Json, json};
+
+const USAGE: &str = "\
+usage: plume inspect [--json] FILE...
+       plume convert FILE... --to otlp-json|otlp-proto|jsonl|phoenix-jsonl -o OUT
+
+inspect   prints, per file and in total, the format detected and the spans, traces, projects,
+          sessions, roots, missing parents, duplicates and errors found (--json: one JSON object)
+convert   writes every span of the files, deduplicated, as spec-correct OTLP/JSON, OTLP protobuf,
+          OTLP JSON Lines (one trace per line) or Phoenix span JSONL; OUT '-' is stdout
+
+exit status: 0 all inputs read, 1 some input (or part of one) could not be read, 2 usage error";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(Usage(message)) => {
+            eprintln!("plume: {message}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A usage error: wrong arguments, or an output that cannot be written.
+struct Usage(String);
+
+fn run(args: &[String]) -> Result<ExitCode, Usage> {
+    match args.first().map(String::as_str) {
+        Some("inspect") => inspect(&args[1..]),
+        Some("convert") => convert(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("-V" | "--version") => {
+            println!("plume {}", env!("CARGO_PKG_VERSION"));
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(other) => Err(Usage(format!("unknown command {other:?}"))),
+        None => Err(Usage("a command is needed".into())),
+    }
+}
+
+/// Reads every file into one arena (a file that cannot be opened is an input error, not a
+/// usage error) and assembles the traces.
+fn load_all(files: &[String]) -> (Arena, Traces, Vec<FileReport>) {
+    let mut arena = Arena::default();
+    let mut reports = Vec::new();
+    for file in files {
+        let report = match std::fs::read(file) {
+            Ok(bytes) => ingest::load(&mut arena, file, &bytes),
+            Err(error) => FileReport {
+                file: file.clone(),
+                format: None,
+                compression: Vec::new(),
+                spans: 0,
+                evaluations: 0,
+                errors: vec![IngestError {
+                    file: file.clone(),
+                    place: ingest::Place::file(),
+                    problem: ingest::Problem::Invalid(format!("cannot read the file: {error}")),
+                }],
+                warnings: Vec::new(),
+            },
+        };
+        reports.push(report);
+    }
+    let traces = Traces::assemble(&arena);
+    (arena, traces, reports)
+}
+
+fn exit_for(reports: &[FileReport]) -> ExitCode {
+    if reports.iter().all(FileReport::is_ok) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn inspect(args: &[String]) -> Result<ExitCode, Usage> {
+    let mut as_json = false;
+    let mut files = Vec::new();
+    for arg in args {
+        match arg.as_str() {
+            "--json" => as_json = true,
+            flag if flag.starts_with("--") => return Err(Usage(format!("unknown option {flag}"))),
+            file => files.push(file.to_owned()),
+        }
+    }
+    if files.is_empty() {
+        return Err(Usage("inspect needs at least one FILE".into()));
+    }
+    let (arena, traces, reports) = load_all(&files);
+    let overview = traces.overview();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = if as_json {
+        let report = inspect_json(&arena, &overview, &reports);
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        )
+    } else {
+        write_inspect_text(&mut out, &arena, &overview, &reports)
+    };
+    written.map_err(|e| Usage(format!("cannot write the output: {e}")))?;
+    Ok(exit_for(&reports))
+}
+
+fn problem_json(error: &IngestError) -> Json {
+    let place = &error.place;
+    json!({
+        "file": error.file,
+        "line": place.line,
+        "column": place.column,
+        "byte_offset": place.byte_offset,
+        "json_path": place.json_path,
+        "parquet_column": place.column_name,
+        "row": place.row,
+        "message": error.problem.to_string(),
+        "text": error.to_string(),
+    })
+}
+
+fn inspect_json(arena: &Arena, overview: &Overview, reports: &[FileReport]) -> Json {
+    let files: Vec<Json> = reports
+        .iter()
+        .map(|report| {
+            json!({
+                "file": report.file,
+                "format": report.format.map(|f| f.name()),
+                "compression": report.compression.iter().map(|c| c.name()).collect::<Vec<_>>(),
+                "spans": report.spans,
+                "evaluations": report.evaluations,
+                "ok": report.is_ok(),
+                "errors": report.errors.iter().map(problem_json).collect::<Vec<_>>(),
+                "warnings": report.warnings.iter().map(problem_json).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let errors: Vec<Json> = reports
+        .iter()
+        .flat_map(|r| &r.errors)
+        .map(problem_json)
+        .collect();
+    let warnings: Vec<Json> = reports
+        .iter()
+        .flat_map(|r| &r.warnings)
+        .map(problem_json)
+        .collect();
+    json!({
+        "spans": overview.spans,
+        "traces": overview.traces,
+        "projects": overview.projects.len(),
+        "project_names": overview.projects.iter().map(|p| arena.str(p.name)).collect::<Vec<_>>(),
+        "sessions": overview.sessions,
+        "evaluations": arena.evaluations().len(),
+        "error_spans": overview.error_spans,
+        "roots": overview.roots,
+        "missing_parents": overview.missing_parents,
+        "duplicates": overview.duplicates,
+        "cycles": overview.cycles,
+        "clock_skew": overview.outside_parent,
+        "errors": errors,
+        "warnings": warnings,
+        "files": files,
+    })
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn write_inspect_text(
+    out: &mut impl std::io::Write,
+    arena: &Arena,
+    overview: &Overview,
+    reports: &[FileReport],
+) -> std::io::Result<()> {
+    for report in reports {
+        let format = report.format.map_or("unreadable", |f| f.name());
+        let compression: String = report
+            .compression
+            .iter()
+            .map(|c| format!("{}, ", c.name()))
+            .collect();
+        let mut line = format!(
+            "{}: {compression}{format}, {}",
+            report.file,
+            plural(report.spans as u64, "span", "spans")
+        );
+        if report.evaluations > 0 {
+            line.push_str(&format!(
+                ", {}",
+                plural(report.evaluations as u64, "evaluation", "evaluations")
+            ));
+        }
+        if !report.errors.is_empty() {
+            line.push_str(&format!(
+                ", {}",
+                plural(report.errors.len() as u64, "error", "errors")
+            ));
+        }
+        writeln!(out, "{line}")?;
+    }
+    let projects: Vec<String> = overview
+        .projects
+        .iter()
+        .map(|p| {
+            format!(
+                "{} ({} traces, {} spans)",
+                arena.str(p.name),
+                p.traces,
+                p.spans
+            )
+        })
+        .collect();
+    writeln!(
+        out,
+        "total: {} in {}; {}: {}; {}",
+        plural(overview.spans, "span", "spans"),
+        plural(overview.traces, "trace", "traces"),
+        plural(overview.projects.len() as u64, "project", "projects"),
+        projects.join(", "),
+        plural(overview.sessions, "session", "sessions"),
+    )?;
+    writeln!(
+        out,
+        "       {}, {}, {}, {}, {} outside their parent, {}",
+        plural(overview.roots, "root", "roots"),
+        plural(
+            overview.missing_parents,
+            "missing parent",
+            "missing parents"
+        ),
+        plural(overview.duplicates, "duplicate", "duplicates"),
+        plural(overview.cycles, "parent loop", "parent loops"),
+        plural(overview.outside_parent, "span", "spans"),
+        plural(overview.error_spans, "error span", "error spans"),
+    )?;
+    for report in reports {
+        for error in &report.errors {
+            writeln!(out, "error: {error}")?;
+        }
+        for warning in &report.warnings {
+            writeln!(out, "warning: {warning}")?;
+        }
+    }
+    Ok(())
+}
+
+fn convert(args: &[String]) -> Result<ExitCode, Usage> {
+    let mut target = None;
+    let mut output = None;
+    let mut files = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--to" => {
+                let name = iter
+                    .next()
+                    .ok_or_else(|| Usage("--to needs a format".into()))?;
+                target = Some(
+                    Target::from_name(name)
+                        .ok_or_else(|| Usage(format!("unknown format {name:?}")))?,
+                );
+            }
+            "-o" | "--output" => {
+                output = Some(
+                    iter.next()
+                        .ok_or_else(|| Usage("-o needs a path".into()))?
+                        .clone(),
+                );
+            }
+            flag if flag.starts_with('-') && flag != "-" => {
+                return Err(Usage(format!("unknown option {flag}")));
+            }
+            file => files.push(file.to_owned()),
+        }
+    }
+    let target = target.ok_or_else(|| Usage("convert needs --to".into()))?;
+    let output = output.ok_or_else(|| Usage("convert needs -o OUT".into()))?;
+    if files.is_empty() {
+        return Err(Usage("convert needs at least one FILE".into()));
+    }
+    let (arena, traces, reports) = load_all(&files);
+    // Every kept span, trace by trace in tree order: duplicates are written once.
+    let spans: Vec<u32> = traces
+        .all()
+        .iter()
+        .flat_map(|t| t.tree.span.iter().copied())
+        .collect();
+    let bytes = export::encode(&arena, &spans, target);
+    let written = if output == "-" {
+        std::io::stdout().lock().write_all(&bytes)
+    } else {
+        std::fs::write(&output, &bytes)
+    };
+    written.map_err(|e| Usage(format!("cannot write {output}: {e}")))?;
+    for error in reports.iter().flat_map(|r| &r.errors) {
+        eprintln!("error: {error}");
+    }
+    eprintln!(
+        "{}: {} in {}",
+        output,
+        plural(spans.len() as u64, "span", "spans"),
+        plural(traces.len() as u64, "trace", "traces")
+    );
+    Ok(exit_for(&reports))
+}

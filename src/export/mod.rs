@@ -1,1 +1,72 @@
-//! Writing spans out.
+//! Writing spans out: spec-correct OTLP (protobuf, JSON, JSON Lines) and Phoenix span JSONL.
+//!
+//! Every writer takes the arena and the arena indices of the spans to write, so a trace, a
+//! project, or the spans a filter matched are exported the same way. What is written reads back
+//! into the same spans and attributes ([`crate::ingest::load`]).
+
+mod otlp;
+mod phoenix_jsonl;
+
+pub use otlp::{encode_json, encode_proto, request, write_request_json};
+
+use crate::model::Arena;
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// One OTLP/JSON request (what `POST /v1/traces` with `application/json` takes).
+    OtlpJson,
+    /// One OTLP protobuf request (what `POST /v1/traces` with `application/x-protobuf` takes).
+    OtlpProto,
+    /// OTLP/JSON Lines: one request per trace, one per line (the Collector file exporter's form).
+    OtlpJsonLines,
+    /// Phoenix's spans dataframe as JSON Lines.
+    PhoenixJsonLines,
+}
+
+impl Target {
+    /// From the CLI's names: `otlp-json`, `otlp-proto`, `jsonl`, `phoenix-jsonl`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "otlp-json" => Self::OtlpJson,
+            "otlp-proto" => Self::OtlpProto,
+            "jsonl" | "otlp-jsonl" => Self::OtlpJsonLines,
+            "phoenix-jsonl" => Self::PhoenixJsonLines,
+            _ => return None,
+        })
+    }
+}
+
+/// Encodes the spans (arena indices) in `target` form.
+pub fn encode(arena: &Arena, spans: &[u32], target: Target) -> Vec<u8> {
+    match target {
+        Target::OtlpJson => encode_json(arena, spans).into_bytes(),
+        Target::OtlpProto => encode_proto(arena, spans),
+        Target::OtlpJsonLines => {
+            let mut out = String::new();
+            for trace in by_trace(arena, spans) {
+                out.push_str(&encode_json(arena, &trace));
+                out.push('\n');
+            }
+            out.into_bytes()
+        }
+        Target::PhoenixJsonLines => phoenix_jsonl::encode(arena, spans).into_bytes(),
+    }
+}
+
+/// The spans grouped by trace, traces in order of first appearance.
+fn by_trace(arena: &Arena, spans: &[u32]) -> Vec<Vec<u32>> {
+    let mut slot = hashbrown::HashMap::new();
+    let mut groups: Vec<Vec<u32>> = Vec::new();
+    for &index in spans {
+        let Some(span) = arena.spans().get(index as usize) else {
+            continue;
+        };
+        let group = *slot.entry(span.trace_id).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[group].push(index);
+    }
+    groups
+}
