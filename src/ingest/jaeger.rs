@@ -47,11 +47,11 @@ struct JaegerTrace {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct JaegerSpan {
-    #[serde(rename = "traceID")]
+    #[serde(rename = "traceID", alias = "traceId")]
     trace_id: String,
-    #[serde(rename = "spanID")]
+    #[serde(rename = "spanID", alias = "spanId")]
     span_id: String,
-    #[serde(rename = "parentSpanID", default)]
+    #[serde(rename = "parentSpanID", alias = "parentSpanId", default)]
     parent_span_id: Option<String>,
     #[serde(default)]
     flags: Option<u32>,
@@ -67,7 +67,7 @@ struct JaegerSpan {
     tags: Vec<Tag>,
     #[serde(default, deserialize_with = "nullable")]
     logs: Vec<Log>,
-    #[serde(rename = "processID", default)]
+    #[serde(rename = "processID", alias = "processId", default)]
     process_id: Option<String>,
     #[serde(default)]
     process: Option<Process>,
@@ -78,9 +78,9 @@ struct JaegerSpan {
 struct Reference {
     #[serde(default)]
     ref_type: String,
-    #[serde(rename = "traceID")]
+    #[serde(rename = "traceID", alias = "traceId")]
     trace_id: String,
-    #[serde(rename = "spanID")]
+    #[serde(rename = "spanID", alias = "spanId")]
     span_id: String,
 }
 

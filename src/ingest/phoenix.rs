@@ -307,9 +307,11 @@ fn span_from_record(
             StatusCode::Unset
         }),
     };
-    // Phoenix keeps the kind in its own column; put it back as the attribute OTLP carries.
+    // Phoenix keeps the kind in its own column; put it back as the attribute OTLP carries
+    // (UNKNOWN is what a span without the attribute gets, so it adds nothing).
     let kind_key = "openinference.span.kind";
     if let Some(kind) = parts.span_kind.take()
+        && !kind.eq_ignore_ascii_case("UNKNOWN")
         && !parts.attributes.iter().any(|(key, _)| key == kind_key)
     {
         parts

@@ -47,14 +47,16 @@ pub(crate) fn from_tags(tags: Vec<(String, Value)>) -> FromTags {
     out.status_code = match (otel_status, error.as_deref()) {
         (Some(code), _) => code,
         (None, Some("false")) => StatusCode::Unset,
-        (None, Some(message)) => {
-            if out.status_message.is_empty() && message != "true" {
-                out.status_message = message.to_owned();
-            }
-            StatusCode::Error
-        }
+        (None, Some(_)) => StatusCode::Error,
         (None, None) => StatusCode::Unset,
     };
+    // Zipkin's `error` tag holds the message; Jaeger's holds `true`.
+    if out.status_code == StatusCode::Error
+        && out.status_message.is_empty()
+        && let Some(message) = error.filter(|m| !matches!(m.as_str(), "" | "true" | "false"))
+    {
+        out.status_message = message;
+    }
     out
 }
 
@@ -93,5 +95,14 @@ mod tests {
         assert_eq!(out.status_message, "connection refused");
         let out = from_tags(tags(&[("error", Value::from("false"))]));
         assert_eq!(out.status_code, StatusCode::Unset);
+        // OpenTelemetry's Zipkin exporter writes both.
+        let out = from_tags(tags(&[
+            ("otel.status_code", Value::from("ERROR")),
+            ("error", Value::from("tool failed")),
+        ]));
+        assert_eq!(
+            (out.status_code, out.status_message.as_str()),
+            (StatusCode::Error, "tool failed")
+        );
     }
 }

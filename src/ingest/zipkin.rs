@@ -3,8 +3,14 @@
 //!
 //! Times are microseconds; a span without `kind` is a local (internal) span; `localEndpoint`'s
 //! service is the resource's `service.name`; `remoteEndpoint` becomes `peer.service` and
-//! `network.peer.*` attributes; annotations are events; the tags `otel.status_code`, `error`,
-//! `otel.scope.*` become fields ([`super::tags`]).
+//! `network.peer.*` attributes; the tags `otel.status_code`, `error`, `otel.scope.*` become
+//! fields ([`super::tags`]).
+//!
+//! OpenTelemetry's Zipkin exporters flatten the resource into every span's tags and write each
+//! event as an annotation whose value is `{"name": {attributes}}` in JSON. Both are undone:
+//! resource-convention tags (`service.*`, `telemetry.sdk.*`, `host.*`, ...,
+//! `openinference.project.name`) go back to the resource, and such annotations become events with
+//! their attributes.
 
 use std::collections::BTreeMap;
 
@@ -101,23 +107,26 @@ pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Loca
             "the Zipkin document has no spans".into(),
         )));
     }
-    // (service, scope name, scope version) → spans, in first-seen order.
-    let mut groups: Vec<((String, String, String), Vec<trace::Span>)> = Vec::new();
-    let mut group_of: HashMap<(String, String, String), usize> = HashMap::new();
+    // (resource attributes, scope name, scope version) → spans, in first-seen order.
+    type GroupKey = (Vec<(String, Value)>, String, String);
+    let mut groups: Vec<(GroupKey, Vec<trace::Span>)> = Vec::new();
+    let mut group_of: HashMap<String, usize> = HashMap::new();
     for (path, span) in spans {
-        let service = span
-            .local_endpoint
-            .as_ref()
-            .and_then(|endpoint| endpoint.service_name.clone())
-            .unwrap_or_default();
         match convert(span) {
-            Ok((otlp_span, (scope_name, scope_version))) => {
-                let key = (service, scope_name, scope_version);
-                let index = *group_of.entry(key.clone()).or_insert_with(|| {
-                    groups.push((key, Vec::new()));
+            Ok(Converted {
+                span,
+                resource,
+                scope_name,
+                scope_version,
+            }) => {
+                // Zipkin tags are plain strings, so their JSON is a faithful grouping key.
+                let text_key = serde_json::to_string(&(&resource, &scope_name, &scope_version))
+                    .unwrap_or_default();
+                let index = *group_of.entry(text_key).or_insert_with(|| {
+                    groups.push(((resource, scope_name, scope_version), Vec::new()));
                     groups.len() - 1
                 });
-                groups[index].1.push(otlp_span);
+                groups[index].1.push(span);
             }
             Err(problem) => writer.errors.push(Located::new(Place::path(path), problem)),
         }
@@ -125,13 +134,9 @@ pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Loca
     let batches: Vec<ResourceSpans> = groups
         .into_iter()
         .map(
-            |((service, scope_name, scope_version), spans)| ResourceSpans {
+            |((resource, scope_name, scope_version), spans)| ResourceSpans {
                 resource: Some(Resource {
-                    attributes: if service.is_empty() {
-                        Vec::new()
-                    } else {
-                        vec![build::string("service.name", service)]
-                    },
+                    attributes: build::attributes(&resource),
                     ..Default::default()
                 }),
                 scope_spans: vec![ScopeSpans {
@@ -151,7 +156,60 @@ pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Loca
     Ok(())
 }
 
-fn convert(span: ZipkinSpan) -> Result<(trace::Span, (String, String)), Problem> {
+/// A Zipkin span as OTLP, with what it tells of its resource and scope.
+struct Converted {
+    span: trace::Span,
+    resource: Vec<(String, Value)>,
+    scope_name: String,
+    scope_version: String,
+}
+
+/// Tags that OpenTelemetry's resource conventions own.
+fn is_resource_key(key: &str) -> bool {
+    const PREFIXES: [&str; 13] = [
+        "service.",
+        "telemetry.sdk.",
+        "telemetry.distro.",
+        "host.",
+        "os.",
+        "process.",
+        "deployment.",
+        "cloud.",
+        "k8s.",
+        "container.",
+        "device.",
+        "faas.",
+        "webengine.",
+    ];
+    key == "openinference.project.name" || PREFIXES.iter().any(|prefix| key.starts_with(prefix))
+}
+
+/// An annotation as an OpenTelemetry exporter writes an event: `{"name": {attributes}}`.
+fn event(annotation: Annotation) -> trace::span::Event {
+    let time_unix_nano = annotation.timestamp.saturating_mul(1000);
+    if let Ok(serde_json::Value::Object(object)) = serde_json::from_str(&annotation.value)
+        && object.len() == 1
+        && let Some((name, serde_json::Value::Object(fields))) = object.into_iter().next()
+    {
+        let attributes: Vec<(String, Value)> = fields
+            .into_iter()
+            .map(|(key, value)| (key, Value::from_json(value)))
+            .collect();
+        return trace::span::Event {
+            time_unix_nano,
+            name,
+            attributes: build::attributes(&attributes),
+            dropped_attributes_count: 0,
+        };
+    }
+    trace::span::Event {
+        time_unix_nano,
+        name: annotation.value,
+        ..Default::default()
+    }
+}
+
+fn convert(span: ZipkinSpan) -> Result<Converted, Problem> {
     let invalid =
         |what: &str, error: crate::model::IdError| Problem::Invalid(format!("{what}: {error}"));
     let trace_id = TraceId::parse(&span.trace_id).map_err(|e| invalid("traceId", e))?;
@@ -175,6 +233,23 @@ fn convert(span: ZipkinSpan) -> Result<(trace::Span, (String, String)), Problem>
         .map(|(key, value)| (key, Value::from_json(value)))
         .collect();
     let mut tags = from_tags(tag_values);
+    let mut resource: Vec<(String, Value)> = Vec::new();
+    if let Some(service) = span
+        .local_endpoint
+        .and_then(|endpoint| endpoint.service_name)
+    {
+        resource.push(("service.name".into(), Value::Str(service)));
+    }
+    let (resource_tags, attributes) = std::mem::take(&mut tags.attributes)
+        .into_iter()
+        .partition::<Vec<_>, _>(|(key, _)| is_resource_key(key));
+    tags.attributes = attributes;
+    for (key, value) in resource_tags {
+        match resource.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => resource.push((key, value)),
+        }
+    }
     if let Some(remote) = span.remote_endpoint {
         if let Some(service) = remote.service_name {
             tags.attributes
@@ -193,11 +268,7 @@ fn convert(span: ZipkinSpan) -> Result<(trace::Span, (String, String)), Problem>
         .annotations
         .unwrap_or_default()
         .into_iter()
-        .map(|annotation| trace::span::Event {
-            time_unix_nano: annotation.timestamp.saturating_mul(1000),
-            name: annotation.value,
-            ..Default::default()
-        })
+        .map(event)
         .collect();
     let start = span.timestamp.unwrap_or_default().saturating_mul(1000);
     let otlp = trace::Span {
@@ -220,5 +291,10 @@ fn convert(span: ZipkinSpan) -> Result<(trace::Span, (String, String)), Problem>
         }),
         ..Default::default()
     };
-    Ok((otlp, (tags.scope_name, tags.scope_version)))
+    Ok(Converted {
+        span: otlp,
+        resource,
+        scope_name: tags.scope_name,
+        scope_version: tags.scope_version,
+    })
 }

@@ -1,0 +1,153 @@
+//! The `plume` command as users run it.
+
+use std::process::{Command, Output};
+
+fn plume(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plume"))
+        .args(args)
+        .current_dir(format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR")))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run plume: {e}"))
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
+}
+
+#[test]
+fn inspect_json_counts_all_inputs_together() {
+    let output = plume(&[
+        "inspect",
+        "--json",
+        "openai-01.otlp.pb",
+        "collector-file-exporter.jsonl",
+        "node-01.otlp.json",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let report = json(&output);
+    assert_eq!(
+        report["spans"],
+        38 + 6,
+        "spans deduplicated by trace and span id"
+    );
+    assert_eq!(report["traces"], 8 + 1);
+    assert_eq!(report["projects"], 3);
+    assert_eq!(report["duplicates"], 4);
+    assert_eq!(report["missing_parents"], 1);
+    assert_eq!(report["errors"], serde_json::json!([]));
+    assert_eq!(report["files"][0]["format"], "otlp-proto");
+    assert_eq!(report["files"][1]["format"], "otlp-jsonl");
+}
+
+#[test]
+fn inspect_exits_1_when_an_input_fails_and_still_counts_the_rest() {
+    let dir = std::env::temp_dir().join(format!("plume-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_default();
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        br#"{"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": 12}]}]}]}"#,
+    )
+    .unwrap_or_default();
+    let bad = bad.to_string_lossy().into_owned();
+    let output = plume(&[
+        "inspect",
+        "--json",
+        "openai-03.otlp.pb",
+        &bad,
+        "does-not-exist.pb",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    assert_eq!(report["spans"], 3);
+    let errors = report["errors"].as_array().cloned().unwrap_or_default();
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors[0]["file"], bad.as_str());
+    assert_eq!(
+        errors[0]["json_path"],
+        "resourceSpans[0].scopeSpans[0].spans[0].traceId"
+    );
+    assert!(
+        errors[1]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("cannot read the file")
+    );
+}
+
+#[test]
+fn inspect_text_names_formats_and_totals() {
+    let output = plume(&[
+        "inspect",
+        "langchain-01.otlp.pb",
+        "phoenix/chatbot-demo/spans.jsonl",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("langchain-01.otlp.pb: otlp-proto, 18 spans"),
+        "{text}"
+    );
+    assert!(
+        text.contains("phoenix/chatbot-demo/spans.jsonl: phoenix-spans-jsonl, 13 spans"),
+        "{text}"
+    );
+    assert!(
+        text.contains("total: 31 spans in 6 traces; 2 projects"),
+        "{text}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(plume(&[]).status.code(), Some(2));
+    assert_eq!(plume(&["inspect"]).status.code(), Some(2));
+    assert_eq!(plume(&["frobnicate", "x"]).status.code(), Some(2));
+    assert_eq!(
+        plume(&["convert", "openai-01.otlp.pb", "--to", "xml", "-o", "-"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        plume(&["convert", "openai-01.otlp.pb", "-o", "-"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn convert_writes_otlp_that_inspects_the_same() {
+    let dir = std::env::temp_dir().join(format!("plume-convert-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_default();
+    for (format, file) in [
+        ("otlp-json", "out.json"),
+        ("otlp-proto", "out.pb"),
+        ("jsonl", "out.jsonl"),
+    ] {
+        let out = dir.join(file).to_string_lossy().into_owned();
+        let output = plume(&[
+            "convert",
+            "openai-01.otlp.pb",
+            "node-01.otlp.json",
+            "--to",
+            format,
+            "-o",
+            &out,
+        ]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let report = json(&plume(&["inspect", "--json", &out]));
+        assert_eq!(
+            (report["spans"].clone(), report["traces"].clone()),
+            (serde_json::json!(10), serde_json::json!(2)),
+            "{format}"
+        );
+    }
+}

@@ -1,0 +1,304 @@
+//! Jaeger and Zipkin, and the many ways a file can be bad.
+
+use plume::analysis::Traces;
+use plume::attributes::{Value, flat_map, span_attributes};
+use plume::ingest::{self, Codec, Problem};
+use plume::model::{Arena, Format, OiKind, SpanKind, StatusCode};
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap_or_default()
+}
+
+fn span<'a>(arena: &'a Arena, name: &str) -> &'a plume::model::Span {
+    arena
+        .spans()
+        .iter()
+        .find(|s| arena.str(s.name) == name)
+        .unwrap_or_else(|| panic!("no span {name}"))
+}
+
+fn attribute(arena: &Arena, span: &plume::model::Span, path: &str) -> serde_json::Value {
+    let map = span_attributes(arena, span.attributes);
+    serde_json::to_value(map.get_path(path).cloned().unwrap_or_default()).unwrap_or_default()
+}
+
+#[test]
+fn zipkin_from_the_opentelemetry_python_exporter() {
+    let mut arena = Arena::default();
+    let report = ingest::load(
+        &mut arena,
+        "zipkin-python.json",
+        &fixture("generated/zipkin-python.json"),
+    );
+    assert!(report.is_ok(), "{:?}", report.errors);
+    assert_eq!(report.format, Some(Format::ZipkinJson));
+    assert_eq!(report.spans, 3);
+    let traces = Traces::assemble(&arena);
+    let trace = &traces.all()[0];
+    assert_eq!(trace.tree.depth, [0, 1, 1]);
+    assert_eq!(
+        arena.str(trace.summary.project),
+        "zipkin-demo",
+        "resource tags went back to the resource"
+    );
+
+    let root = span(&arena, "handle_request");
+    assert_eq!(root.kind, SpanKind::Server);
+    assert_eq!(root.oi_kind, OiKind::Chain);
+    let llm = span(&arena, "llm_call");
+    assert_eq!(llm.kind, SpanKind::Client);
+    assert_eq!(
+        attribute(&arena, llm, "llm.input_messages"),
+        serde_json::json!([{"message": {"role": "user", "content": "hi"}}])
+    );
+    assert!(
+        attribute(&arena, llm, "telemetry.sdk.name").is_null(),
+        "resource tags are not span attributes"
+    );
+    let event = &arena.events(llm.events)[0];
+    assert_eq!(arena.str(event.name), "first token");
+    assert_eq!(
+        flat_map(&arena, event.attributes).get("delay.ms"),
+        Some(&Value::Double(12.5))
+    );
+    assert_eq!(llm.duration_nanos(), 2_104_000);
+
+    let tool = span(&arena, "tool");
+    assert_eq!(tool.kind, SpanKind::Internal, "no kind is a local span");
+    assert_eq!(tool.status_code, StatusCode::Error);
+    assert_eq!(arena.str(tool.status_message), "tool failed");
+    let exception = &arena.events(tool.events)[0];
+    assert_eq!(arena.str(exception.name), "exception");
+    assert_eq!(
+        flat_map(&arena, exception.attributes)
+            .get("exception.type")
+            .and_then(Value::as_str),
+        Some("ValueError")
+    );
+    let scope = arena
+        .scope(tool.scope)
+        .map(|s| (arena.str(s.name), arena.str(s.version)));
+    assert_eq!(scope, Some(("zipkin.demo.app", "1.0.0")));
+    assert_eq!(
+        trace.summary.tokens.total, 42,
+        "token counts written as strings still count"
+    );
+}
+
+#[test]
+fn jaeger_ui_download() {
+    let mut arena = Arena::default();
+    let report = ingest::load(
+        &mut arena,
+        "jaeger.json",
+        &fixture("generated/jaeger-ui-download.json"),
+    );
+    assert!(report.is_ok(), "{:?}", report.errors);
+    assert_eq!(report.format, Some(Format::JaegerJson));
+    let traces = Traces::assemble(&arena);
+    let trace = &traces.all()[0];
+    assert_eq!(trace.tree.depth, [0, 1, 1]);
+    assert_eq!(arena.str(trace.summary.project), "travel");
+
+    let llm = span(&arena, "llm.chat");
+    assert_eq!((llm.kind, llm.oi_kind), (SpanKind::Client, OiKind::Llm));
+    assert_eq!(llm.start_unix_nanos, 1_795_842_500_010_000_000);
+    assert_eq!(llm.duration_nanos(), 60_000_000);
+    assert_eq!(
+        attribute(&arena, llm, "llm.token_count.completion"),
+        48,
+        "int64 written as a string"
+    );
+    assert_eq!(
+        attribute(&arena, llm, "llm.invocation_parameters"),
+        serde_json::json!({"temperature": 0.7})
+    );
+    assert_eq!(attribute(&arena, llm, "sampled"), true);
+    assert_eq!(attribute(&arena, llm, "ratio"), 0.25);
+    assert_eq!(
+        arena.str(arena.events(llm.events)[0].name),
+        "First Token Stream Event"
+    );
+    assert_eq!(
+        arena.scope(llm.scope).map(|s| arena.str(s.name)),
+        Some("openinference.instrumentation.openai")
+    );
+
+    let tool = span(&arena, "tool.search");
+    assert_eq!(tool.status_code, StatusCode::Error);
+    assert_eq!(arena.str(tool.status_message), "search backend timed out");
+    assert_eq!(arena.links(tool.links).len(), 1, "FOLLOWS_FROM is a link");
+    assert_eq!(arena.links(tool.links)[0].span_id, llm.span_id);
+    let service = arena
+        .resource(tool.resource)
+        .and_then(|r| flat_map(&arena, r.attributes).get("service.name").cloned());
+    assert_eq!(service, Some(Value::from("search-service")));
+    assert_eq!(trace.summary.error_count, 1);
+}
+
+fn load_one(name: &str, bytes: &[u8]) -> (Arena, ingest::FileReport) {
+    let mut arena = Arena::default();
+    let report = ingest::load(&mut arena, name, bytes);
+    (arena, report)
+}
+
+#[test]
+fn a_bad_jsonl_line_is_named_and_the_others_load() {
+    let good = fixture("collector-file-exporter.jsonl");
+    let text = String::from_utf8(good).unwrap_or_default();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(
+        2,
+        r#"{"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "zz"}]}]}]}"#,
+    );
+    lines.insert(4, "{not json");
+    let (arena, report) = load_one("batch.jsonl", lines.join("\n").as_bytes());
+    assert_eq!(report.spans, 38, "every good line loaded");
+    assert_eq!(arena.spans().len(), 38);
+    let places: Vec<(Option<u64>, Option<String>)> = report
+        .errors
+        .iter()
+        .map(|e| (e.place.line, e.place.json_path.clone()))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            (
+                Some(3),
+                Some("resourceSpans[0].scopeSpans[0].spans[0].traceId".to_owned())
+            ),
+            (Some(5), None),
+        ]
+    );
+    assert!(
+        report.errors[0]
+            .to_string()
+            .starts_with("batch.jsonl: line 3, column "),
+        "{}",
+        report.errors[0]
+    );
+}
+
+#[test]
+fn a_broken_file_loses_nothing_already_loaded() {
+    let mut arena = Arena::default();
+    let first = ingest::load(
+        &mut arena,
+        "openai-01.otlp.pb",
+        &fixture("openai-01.otlp.pb"),
+    );
+    assert_eq!(first.spans, 4);
+    let before = (
+        arena.spans().len(),
+        arena.resources().len(),
+        arena.sources().len(),
+    );
+    let json = fixture("node-01.otlp.json");
+    let truncated = &json[..json.len() / 2];
+    let broken = ingest::load(&mut arena, "cut.json", truncated);
+    assert_eq!(broken.spans, 0);
+    assert_eq!(broken.errors.len(), 1);
+    let error = &broken.errors[0];
+    assert_eq!(error.file, "cut.json");
+    assert!(
+        error.place.line.is_some() && error.place.column.is_some(),
+        "{error}"
+    );
+    assert!(matches!(error.problem, Problem::Json(_)));
+    assert_eq!(
+        (
+            arena.spans().len(),
+            arena.resources().len(),
+            arena.sources().len()
+        ),
+        before
+    );
+    let third = ingest::load(&mut arena, "node-01.otlp.pb", &fixture("node-01.otlp.pb"));
+    assert_eq!(third.spans, 6);
+}
+
+#[test]
+fn unrecognised_and_empty_files_say_so() {
+    let (_, empty) = load_one("empty.json", b"");
+    assert_eq!(empty.errors[0].problem, Problem::Empty);
+    let (_, other) = load_one("config.json", br#"{"name": "my-app", "version": 2}"#);
+    assert_eq!(
+        other.errors[0].to_string(),
+        "config.json: not a trace format Plume reads (JSON: keys name, version)"
+    );
+    let (_, text) = load_one("notes.txt", b"hello, these are not traces");
+    assert!(
+        matches!(
+            text.errors[0].problem,
+            Problem::Protobuf(_) | Problem::NotRecognized(_)
+        ),
+        "{:?}",
+        text.errors
+    );
+    let (_, nothing) = load_one("empty-request.json", br#"{"resourceSpans": []}"#);
+    assert!(nothing.is_ok());
+    assert!(matches!(nothing.warnings[0].problem, Problem::NoSpans(_)));
+}
+
+#[test]
+fn a_span_without_ids_is_reported_and_its_siblings_load() {
+    let json = br#"{"resourceSpans":[{"scopeSpans":[{"spans":[
+        {"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"387344f283d647b6","name":"ok"},
+        {"traceId":"","spanId":"387344f283d647b7","name":"no trace id"}]}]}]}"#;
+    let (arena, report) = load_one("partial.json", json);
+    assert_eq!(report.spans, 1);
+    assert_eq!(arena.spans().len(), 1);
+    assert_eq!(report.errors.len(), 1);
+    assert_eq!(
+        report.errors[0].place.json_path.as_deref(),
+        Some("resourceSpans[0].scopeSpans[0].spans[1]")
+    );
+}
+
+#[test]
+fn framed_protobuf_reports_a_bad_frame_at_its_offset() {
+    let body = fixture("openai-01.otlp.pb");
+    let mut framed = Vec::new();
+    for frame in [&body[..], &[0x0a, 0xff, 0xff][..], &body[..]] {
+        framed.extend_from_slice(&(frame.len() as u32).to_be_bytes());
+        framed.extend_from_slice(frame);
+    }
+    let (arena, report) = load_one("traces.binpb", &framed);
+    assert_eq!(report.format, Some(Format::OtlpProtoFramed));
+    assert_eq!(report.spans, 8);
+    assert_eq!(arena.spans().len(), 8);
+    assert_eq!(report.errors.len(), 1);
+    assert_eq!(
+        report.errors[0].place.byte_offset,
+        Some(4 + body.len() as u64)
+    );
+}
+
+#[test]
+fn gzip_and_zstd_are_undone() {
+    use std::io::Write;
+    let json = fixture("node-01.otlp.json");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&json).unwrap_or_default();
+    let gz = gz.finish().unwrap_or_default();
+    let (_, report) = load_one("node.json.gz", &gz);
+    assert_eq!(
+        (report.compression.clone(), report.spans),
+        (vec![Codec::Gzip], 6)
+    );
+    let cut = &gz[..gz.len() - 20];
+    let (arena, report) = load_one("cut.json.gz", cut);
+    assert!(
+        matches!(
+            report.errors[0].problem,
+            Problem::Decompress { codec: "gzip", .. }
+        ),
+        "{:?}",
+        report.errors
+    );
+    assert!(arena.spans().is_empty());
+}
