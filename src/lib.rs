@@ -9,6 +9,7 @@
 //! | [`ingest`] | one reader per input format, and the `sniff` that picks one |
 //! | [`analysis`] | trace assembly: trees, self time, critical path, summaries |
 //! | [`export`] | spec-correct OTLP (protobuf, JSON) and Phoenix JSONL writers |
+//! | [`generate`] | realistic OpenInference traces of any size, for benchmarks |
 //!
 //! Everything here is plain Rust with no web types: the native CLI (`src/bin/plume.rs`), the
 //! tests and the benchmarks use it directly, and the browser app links the same code.
@@ -16,6 +17,7 @@
 pub mod analysis;
 pub mod attributes;
 pub mod export;
+pub mod generate;
 pub mod ingest;
 pub mod model;
 

@@ -272,9 +272,10 @@ fn framed_protobuf_reports_a_bad_frame_at_its_offset() {
     assert_eq!(report.spans, 8);
     assert_eq!(arena.spans().len(), 8);
     assert_eq!(report.errors.len(), 1);
+    // The fault is at the first byte of the second frame's message.
     assert_eq!(
         report.errors[0].place.byte_offset,
-        Some(4 + body.len() as u64)
+        Some(4 + body.len() as u64 + 4)
     );
 }
 

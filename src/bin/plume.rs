@@ -3,6 +3,7 @@
 //! ```text
 //! plume inspect [--json] FILE...                 what the files hold
 //! plume convert FILE... --to FORMAT -o OUT       rewrite them as OTLP (or Phoenix span JSONL)
+//! plume generate --spans N --to FORMAT -o OUT    make realistic agent traces (for benchmarks)
 //! ```
 //!
 //! Exit status: 0 when every input was read completely, 1 when any input (or part of one) could
@@ -20,11 +21,14 @@ use serde_json::{Value as Json, json};
 const USAGE: &str = "\
 usage: plume inspect [--json] FILE...
        plume convert FILE... --to otlp-json|otlp-proto|jsonl|phoenix-jsonl -o OUT
+       plume generate --spans N [--traces T] [--seed S] --to otlp-proto|otlp-json -o OUT
 
 inspect   prints, per file and in total, the format detected and the spans, traces, projects,
           sessions, roots, missing parents, duplicates and errors found (--json: one JSON object)
 convert   writes every span of the files, deduplicated, as spec-correct OTLP/JSON, OTLP protobuf,
           OTLP JSON Lines (one trace per line) or Phoenix span JSONL; OUT '-' is stdout
+generate  writes N spans of OpenInference agent traces (agents, steps, LLM calls, tools,
+          retrievers, sub-agents) spread over T traces (default 1), for benchmarks
 
 exit status: 0 all inputs read, 1 some input (or part of one) could not be read, 2 usage error";
 
@@ -46,6 +50,7 @@ fn run(args: &[String]) -> Result<ExitCode, Usage> {
     match args.first().map(String::as_str) {
         Some("inspect") => inspect(&args[1..]),
         Some("convert") => convert(&args[1..]),
+        Some("generate") => generate(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -326,4 +331,57 @@ fn convert(args: &[String]) -> Result<ExitCode, Usage> {
         plural(traces.len() as u64, "trace", "traces")
     );
     Ok(exit_for(&reports))
+}
+
+fn generate(args: &[String]) -> Result<ExitCode, Usage> {
+    let mut shape = plume::generate::Shape {
+        spans: 0,
+        traces: 1,
+        seed: 1,
+    };
+    let mut json = None;
+    let mut output = None;
+    let mut iter = args.iter();
+    let number = |value: Option<&String>, flag: &str| -> Result<u64, Usage> {
+        value
+            .and_then(|v| v.replace('_', "").parse().ok())
+            .ok_or_else(|| Usage(format!("{flag} needs a number")))
+    };
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--spans" => shape.spans = number(iter.next(), "--spans")? as usize,
+            "--traces" => shape.traces = number(iter.next(), "--traces")? as usize,
+            "--seed" => shape.seed = number(iter.next(), "--seed")?,
+            "--to" => {
+                json = Some(match iter.next().map(String::as_str) {
+                    Some("otlp-proto") => false,
+                    Some("otlp-json") => true,
+                    other => {
+                        return Err(Usage(format!(
+                            "generate writes otlp-proto or otlp-json, not {other:?}"
+                        )));
+                    }
+                });
+            }
+            "-o" | "--output" => output = iter.next().cloned(),
+            other => return Err(Usage(format!("unknown argument {other:?}"))),
+        }
+    }
+    if shape.spans == 0 {
+        return Err(Usage("generate needs --spans N (N > 0)".into()));
+    }
+    let json = json.ok_or_else(|| Usage("generate needs --to".into()))?;
+    let output = output.ok_or_else(|| Usage("generate needs -o OUT".into()))?;
+    let file =
+        std::fs::File::create(&output).map_err(|e| Usage(format!("cannot write {output}: {e}")))?;
+    let mut out = std::io::BufWriter::new(file);
+    let written = if json {
+        plume::generate::write_json(shape, &mut out)
+    } else {
+        plume::generate::write_proto(shape, &mut out)
+    };
+    written
+        .and_then(|()| out.flush())
+        .map_err(|e| Usage(format!("cannot write {output}: {e}")))?;
+    Ok(ExitCode::SUCCESS)
 }

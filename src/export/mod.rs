@@ -7,7 +7,7 @@
 mod otlp;
 mod phoenix_jsonl;
 
-pub use otlp::{encode_json, encode_proto, request, write_request_json};
+pub use otlp::{encode_json, encode_proto, request, write_request_json, write_resource_spans_json};
 
 use crate::model::Arena;
 

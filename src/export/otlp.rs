@@ -185,30 +185,35 @@ pub fn write_request_json(request: &ExportTraceServiceRequest, out: &mut String)
     out.push_str("{\"resourceSpans\":[");
     for (i, resource_spans) in request.resource_spans.iter().enumerate() {
         comma(out, i);
-        out.push('{');
-        let mut fields = Fields::new(out);
-        if let Some(resource) = &resource_spans.resource {
-            fields.key("resource");
-            fields.out.push('{');
-            let mut inner = Fields::new(fields.out);
-            attributes_field(
-                &mut inner,
-                &resource.attributes,
-                resource.dropped_attributes_count,
-            );
-            fields.out.push('}');
-        }
-        fields.key("scopeSpans");
-        fields.out.push('[');
-        for (j, scope_spans) in resource_spans.scope_spans.iter().enumerate() {
-            comma(fields.out, j);
-            write_scope_spans(scope_spans, fields.out);
-        }
-        fields.out.push(']');
-        fields.string_if_set("schemaUrl", &resource_spans.schema_url);
-        out.push('}');
+        write_resource_spans_json(resource_spans, out);
     }
     out.push_str("]}");
+}
+
+/// Writes one element of `resourceSpans` (for writers that stream many).
+pub fn write_resource_spans_json(resource_spans: &ResourceSpans, out: &mut String) {
+    out.push('{');
+    let mut fields = Fields::new(out);
+    if let Some(resource) = &resource_spans.resource {
+        fields.key("resource");
+        fields.out.push('{');
+        let mut inner = Fields::new(fields.out);
+        attributes_field(
+            &mut inner,
+            &resource.attributes,
+            resource.dropped_attributes_count,
+        );
+        fields.out.push('}');
+    }
+    fields.key("scopeSpans");
+    fields.out.push('[');
+    for (j, scope_spans) in resource_spans.scope_spans.iter().enumerate() {
+        comma(fields.out, j);
+        write_scope_spans(scope_spans, fields.out);
+    }
+    fields.out.push(']');
+    fields.string_if_set("schemaUrl", &resource_spans.schema_url);
+    out.push('}');
 }
 
 fn write_scope_spans(scope_spans: &ScopeSpans, out: &mut String) {

@@ -22,26 +22,28 @@ pub(crate) struct Origin {
     location: Option<u32>,
     /// Where the batch is.
     place: Place,
-    /// Whether problems name the OTLP path of the span (the input *is* OTLP).
-    otlp_paths: bool,
+    /// When the input is OTLP, problems name the span's OTLP path; this is the index of the
+    /// first batch written in `resourceSpans` (batches are streamed one at a time).
+    first_resource: Option<usize>,
 }
 
 impl Origin {
-    /// An OTLP document: spans numbered in file order, problems placed by OTLP path.
-    pub(crate) fn document() -> Self {
+    /// Batches of an OTLP document, the first being `resourceSpans[first_resource]`: spans
+    /// numbered in file order, problems placed by OTLP path.
+    pub(crate) fn document(first_resource: usize) -> Self {
         Self {
             location: None,
             place: Place::file(),
-            otlp_paths: true,
+            first_resource: Some(first_resource),
         }
     }
 
-    /// One line of OTLP JSON Lines.
-    pub(crate) fn line(line: u64) -> Self {
+    /// Batches of one line of OTLP JSON Lines, the first being `resourceSpans[first_resource]`.
+    pub(crate) fn line(line: u64, first_resource: usize) -> Self {
         Self {
             location: Some(u32::try_from(line).unwrap_or(u32::MAX)),
             place: Place::line(line),
-            otlp_paths: true,
+            first_resource: Some(first_resource),
         }
     }
 
@@ -51,7 +53,7 @@ impl Origin {
         Self {
             location: Some(u32::try_from(location).unwrap_or(u32::MAX)),
             place,
-            otlp_paths: false,
+            first_resource: None,
         }
     }
 
@@ -60,7 +62,7 @@ impl Origin {
         Self {
             location: None,
             place: Place::file(),
-            otlp_paths: false,
+            first_resource: None,
         }
     }
 }
@@ -121,8 +123,8 @@ impl<'a> SpanWriter<'a> {
                 for (i, span) in scope_spans.spans.iter().enumerate() {
                     let place = || {
                         let mut place = origin.place.clone();
-                        if origin.otlp_paths {
-                            place.json_path = Some(span_path(r, s, i));
+                        if let Some(first) = origin.first_resource {
+                            place.json_path = Some(span_path(first + r, s, i));
                         }
                         place
                     };

@@ -19,27 +19,127 @@ use opentelemetry_proto::tonic::common::v1::{
 };
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span, Status, span};
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 #[cfg(test)]
 use crate::ingest::error::Place;
 use crate::ingest::error::{Located, Problem, json_error};
 use crate::ingest::otlp::{Origin, SpanWriter};
-use crate::model::{SpanId, SpanKind, StatusCode, TraceId};
+use crate::model::{ArenaFull, SpanId, SpanKind, StatusCode, TraceId};
 
-/// Parses one OTLP/JSON document (a request, or an array of requests) into batches.
-pub(crate) fn parse(bytes: &[u8]) -> Result<Vec<ResourceSpans>, Located> {
-    match serde_json::from_slice::<Document>(bytes) {
-        Ok(document) => document.into_batches(),
-        Err(fast_error) => Err(locate_json_error::<Document>(bytes, &fast_error)),
+/// Where the batches of a document go as they are parsed.
+pub(crate) enum Sink<'w, 'a> {
+    /// Stored one by one, so memory holds one batch, not the document's all.
+    Write {
+        writer: &'w mut SpanWriter<'a>,
+        /// The JSON Lines line the document is, if it is one.
+        line: Option<u64>,
+        /// Batches stored so far.
+        batches: usize,
+        /// Set when the arena filled up (the parse is then stopped by an error).
+        full: bool,
+    },
+    /// Kept (the unit tests look at the OTLP values).
+    #[cfg(test)]
+    Collect(Vec<ResourceSpans>),
+    /// Dropped: the second pass that only locates an error.
+    Discard,
+}
+
+impl<'w, 'a> Sink<'w, 'a> {
+    /// A sink that stores into `writer`.
+    pub(crate) fn write(writer: &'w mut SpanWriter<'a>, line: Option<u64>) -> Self {
+        Sink::Write {
+            writer,
+            line,
+            batches: 0,
+            full: false,
+        }
+    }
+
+    fn accept(&mut self, batch: ResourceSpans) -> Result<(), ArenaFull> {
+        match self {
+            Sink::Write {
+                writer,
+                line,
+                batches,
+                full,
+            } => {
+                let origin = match line {
+                    Some(line) => Origin::line(*line, *batches),
+                    None => Origin::document(*batches),
+                };
+                *batches += 1;
+                writer
+                    .write(std::slice::from_ref(&batch), &origin)
+                    .inspect_err(|_| *full = true)
+            }
+            #[cfg(test)]
+            Sink::Collect(all) => {
+                all.push(batch);
+                Ok(())
+            }
+            Sink::Discard => Ok(()),
+        }
+    }
+
+    fn stored(&self) -> usize {
+        match self {
+            Sink::Write { batches, .. } => *batches,
+            #[cfg(test)]
+            Sink::Collect(all) => all.len(),
+            Sink::Discard => 0,
+        }
     }
 }
 
-/// Reads a document and writes its spans.
+/// Parses one OTLP/JSON document (a request, or an array of requests) into batches.
+#[cfg(test)]
+pub(crate) fn parse(bytes: &[u8]) -> Result<Vec<ResourceSpans>, Located> {
+    let mut sink = Sink::Collect(Vec::new());
+    read_document(bytes, &mut sink)?;
+    match sink {
+        Sink::Collect(all) => Ok(all),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Reads a document and stores its spans.
 pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
-    let batches = parse(bytes)?;
-    writer.write(&batches, &Origin::document())?;
-    Ok(())
+    let mut sink = Sink::write(writer, None);
+    let result = read_document(bytes, &mut sink);
+    let stored = sink.stored();
+    match result {
+        // Batches before the fault stay; the fault is reported where it is.
+        Err(located) if stored > 0 && !matches!(located.problem, Problem::TooLarge(_)) => {
+            writer.errors.push(located);
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+/// Parses `bytes` into `sink`; on a fault, parses again (storing nothing) to name its JSON path.
+pub(crate) fn read_document(bytes: &[u8], sink: &mut Sink<'_, '_>) -> Result<(), Located> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let parsed = DocumentSeed { sink: &mut *sink }
+        .deserialize(&mut deserializer)
+        .and_then(|shape| deserializer.end().map(|()| shape));
+    match parsed {
+        Ok(shape) => shape.check(),
+        Err(_) if matches!(sink, Sink::Write { full: true, .. }) => Err(ArenaFull.into()),
+        Err(fast_error) => {
+            let mut track = serde_path_to_error::Track::new();
+            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+            let tracked = serde_path_to_error::Deserializer::new(&mut deserializer, &mut track);
+            let mut discard = Sink::Discard;
+            let seed = DocumentSeed { sink: &mut discard };
+            match seed.deserialize(tracked) {
+                Err(error) => Err(json_error(&error, Some(track.path().to_string()))),
+                Ok(_) => Err(json_error(&fast_error, None)),
+            }
+        }
+    }
 }
 
 /// Parses `bytes` again, slowly, to find the JSON path of an error the fast parse reported.
@@ -57,84 +157,121 @@ where
     }
 }
 
-/// The top level: a request object or an array of them.
-pub(crate) struct Document {
-    batches: Vec<ResourceSpans>,
-    /// Top-level keys that were not trace keys, to explain a document with no spans.
+/// What a document looked like: whether it had trace keys, and which others.
+struct Shape {
     recognised: bool,
     other_keys: Vec<String>,
 }
 
-impl Document {
-    fn into_batches(self) -> Result<Vec<ResourceSpans>, Located> {
-        if !self.recognised {
-            let keys = if self.other_keys.is_empty() {
-                "no keys".to_owned()
-            } else {
-                format!("top-level keys: {}", self.other_keys.join(", "))
-            };
-            return Err(Located::file(Problem::NotRecognized(format!(
-                "JSON without resourceSpans; {keys}"
-            ))));
+impl Shape {
+    fn check(self) -> Result<(), Located> {
+        if self.recognised {
+            return Ok(());
         }
-        Ok(self.batches)
+        let keys = if self.other_keys.is_empty() {
+            "no keys".to_owned()
+        } else {
+            format!("top-level keys: {}", self.other_keys.join(", "))
+        };
+        Err(Located::file(Problem::NotRecognized(format!(
+            "JSON without resourceSpans; {keys}"
+        ))))
     }
 }
 
-impl<'de> de::Deserialize<'de> for Document {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct DocumentVisitor;
-        impl<'de> Visitor<'de> for DocumentVisitor {
-            type Value = Document;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an OTLP/JSON request object or an array of them")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Document, A::Error> {
-                let mut document = Document {
-                    batches: Vec::new(),
-                    recognised: false,
-                    other_keys: Vec::new(),
-                };
-                while let Some(key) = map.next_key::<RawKey>()? {
-                    match key.field {
-                        Field::ResourceSpans | Field::Batches => {
-                            document.recognised = true;
-                            document.batches.extend(
-                                map.next_value::<List<JResourceSpans>>()?
-                                    .0
-                                    .into_iter()
-                                    .map(|r| r.0),
-                            );
-                        }
-                        _ => {
-                            if document.other_keys.len() < 8 {
-                                document.other_keys.push(key.text);
-                            }
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
+/// The top level: a request object or an array of them. Batches go to the sink as they are read.
+struct DocumentSeed<'s, 'w, 'a> {
+    sink: &'s mut Sink<'w, 'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for DocumentSeed<'_, '_, '_> {
+    type Value = Shape;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Shape, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DocumentSeed<'_, '_, '_> {
+    type Value = Shape;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an OTLP/JSON request object or an array of them")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
+        let mut shape = Shape {
+            recognised: false,
+            other_keys: Vec::new(),
+        };
+        while let Some(key) = map.next_key::<RawKey>()? {
+            match key.field {
+                Field::ResourceSpans | Field::Batches => {
+                    shape.recognised = true;
+                    map.next_value_seed(BatchesSeed {
+                        sink: &mut *self.sink,
+                    })?;
                 }
-                Ok(document)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Document, A::Error> {
-                let mut document = Document {
-                    batches: Vec::new(),
-                    recognised: true,
-                    other_keys: Vec::new(),
-                };
-                while let Some(part) = seq.next_element::<Document>()? {
-                    if !part.recognised {
-                        return Err(de::Error::custom(format!(
-                            "an array element is not an OTLP request (keys: {})",
-                            part.other_keys.join(", ")
-                        )));
+                _ => {
+                    if shape.other_keys.len() < 8 {
+                        shape.other_keys.push(key.text);
                     }
-                    document.batches.extend(part.batches);
+                    map.next_value::<IgnoredAny>()?;
                 }
-                Ok(document)
             }
         }
-        deserializer.deserialize_any(DocumentVisitor)
+        Ok(shape)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
+        while let Some(part) = seq.next_element_seed(DocumentSeed {
+            sink: &mut *self.sink,
+        })? {
+            if !part.recognised {
+                return Err(de::Error::custom(format!(
+                    "an array element is not an OTLP request (keys: {})",
+                    part.other_keys.join(", ")
+                )));
+            }
+        }
+        Ok(Shape {
+            recognised: true,
+            other_keys: Vec::new(),
+        })
+    }
+}
+
+/// The `resourceSpans` array, each element handed to the sink as soon as it is parsed.
+struct BatchesSeed<'s, 'w, 'a> {
+    sink: &'s mut Sink<'w, 'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for BatchesSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BatchesSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of ResourceSpans")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(JResourceSpans(batch)) = seq.next_element()? {
+            self.sink
+                .accept(batch)
+                .map_err(|full| de::Error::custom(full.to_string()))?;
+        }
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
     }
 }
 

@@ -1,9 +1,9 @@
 //! OTLP JSON Lines: one `ExportTraceServiceRequest` per line, as the Collector's file exporter
 //! writes. Each line stands alone: a bad line is reported with its number and the others load.
 
-use crate::ingest::error::Located;
-use crate::ingest::otlp::{Origin, SpanWriter};
-use crate::ingest::otlp_json;
+use crate::ingest::error::{Located, Problem};
+use crate::ingest::otlp::SpanWriter;
+use crate::ingest::otlp_json::{self, Sink};
 
 /// Reads every line; only a full arena stops the reading.
 pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
@@ -12,8 +12,10 @@ pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Loca
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match otlp_json::parse(line) {
-            Ok(batches) => writer.write(&batches, &Origin::line(number))?,
+        let mut sink = Sink::write(writer, Some(number));
+        match otlp_json::read_document(line, &mut sink) {
+            Ok(()) => {}
+            Err(located) if matches!(located.problem, Problem::TooLarge(_)) => return Err(located),
             Err(mut located) => {
                 located.place.line = Some(number);
                 writer.errors.push(located);

@@ -8,16 +8,11 @@ use prost::Message;
 
 use crate::ingest::error::{Located, Place, Problem};
 use crate::ingest::otlp::{Origin, SpanWriter};
+use crate::model::ArenaFull;
 
-/// `ExportTraceServiceRequest`, plus the field that exporters before OTLP 0.15 used for scope
-/// spans (`instrumentation_library_spans = 1000`), which the current types would skip silently.
-/// Its messages have the same wire layout as `ScopeSpans`.
-#[derive(Clone, PartialEq, Message)]
-struct Request {
-    #[prost(message, repeated, tag = "1")]
-    resource_spans: Vec<ResourceSpansCompat>,
-}
-
+/// `ResourceSpans`, plus the field that exporters before OTLP 0.15 used for scope spans
+/// (`instrumentation_library_spans = 1000`), which the current types would skip silently. Its
+/// messages have the same wire layout as `ScopeSpans`.
 #[derive(Clone, PartialEq, Message)]
 struct ResourceSpansCompat {
     #[prost(message, optional, tag = "1")]
@@ -42,22 +37,93 @@ impl From<ResourceSpansCompat> for ResourceSpans {
     }
 }
 
-/// Decodes one protobuf body into OTLP batches.
-pub(crate) fn decode(bytes: &[u8]) -> Result<Vec<ResourceSpans>, Problem> {
-    let request = Request::decode(bytes).map_err(|e| Problem::Protobuf(e.to_string()))?;
-    if request.resource_spans.is_empty() && !bytes.is_empty() {
-        return Err(Problem::NotRecognized(
-            "protobuf without resourceSpans: not an OTLP trace export".into(),
-        ));
+/// Reads one protobuf body, one `ResourceSpans` at a time: each is decoded, stored and dropped
+/// before the next, so memory holds one batch rather than the whole request. A batch that does
+/// not decode is reported at its byte offset and ends the reading; the batches before it stay. A
+/// body in which nothing decodes fails as a whole.
+pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
+    let outcome = read_at(bytes, 0, writer)?;
+    match (outcome.batches, outcome.problem) {
+        (0, Some(problem)) => Err(problem),
+        (0, None) => Err(Located::file(not_otlp())),
+        (_, Some(problem)) => {
+            writer.errors.push(problem);
+            Ok(())
+        }
+        (_, None) => Ok(()),
     }
-    Ok(request.resource_spans.into_iter().map(Into::into).collect())
 }
 
-/// Reads a plain protobuf body.
-pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
-    let batches = decode(bytes).map_err(Located::file)?;
-    writer.write(&batches, &Origin::document())?;
-    Ok(())
+fn not_otlp() -> Problem {
+    Problem::NotRecognized("protobuf without resourceSpans: not an OTLP trace export".into())
+}
+
+/// What reading a body came to.
+struct Outcome {
+    /// `ResourceSpans` stored.
+    batches: usize,
+    /// The fault that stopped the reading, if one did.
+    problem: Option<Located>,
+}
+
+/// Reads a body that starts at `base` in the file (0, or a frame's offset). Only a full arena
+/// is an `Err`; bad data is the outcome's problem.
+fn read_at(bytes: &[u8], base: usize, writer: &mut SpanWriter<'_>) -> Result<Outcome, ArenaFull> {
+    let mut rest = bytes;
+    let mut batches = 0usize;
+    while !rest.is_empty() {
+        let offset = base + (bytes.len() - rest.len());
+        let stop = |message: String| Outcome {
+            batches,
+            problem: Some(Located::new(
+                Place::byte(offset as u64),
+                Problem::Protobuf(message),
+            )),
+        };
+        let field = |rest: &mut &[u8]| -> Result<(u64, u64, usize), String> {
+            let key = prost::encoding::decode_varint(rest).map_err(|e| e.to_string())?;
+            let (field, wire_type) = (key >> 3, key & 7);
+            let len = match wire_type {
+                0 => prost::encoding::decode_varint(rest)
+                    .map(|_| 0)
+                    .map_err(|e| e.to_string())?,
+                1 => 8,
+                5 => 4,
+                2 => prost::encoding::decode_varint(rest)
+                    .map(|len| usize::try_from(len).unwrap_or(usize::MAX))
+                    .map_err(|e| e.to_string())?,
+                _ => {
+                    return Err(format!(
+                        "field {field} has wire type {wire_type}, which OTLP never uses"
+                    ));
+                }
+            };
+            if len > rest.len() {
+                return Err(format!(
+                    "field {field} needs {len} bytes; {} are left",
+                    rest.len()
+                ));
+            }
+            Ok((field, wire_type, len))
+        };
+        let (number, wire_type, len) = match field(&mut rest) {
+            Ok(header) => header,
+            Err(message) => return Ok(stop(message)),
+        };
+        let (value, tail) = rest.split_at(len);
+        rest = tail;
+        if number == 1 && wire_type == 2 {
+            match ResourceSpansCompat::decode(value) {
+                Ok(batch) => writer.write(&[batch.into()], &Origin::document(batches))?,
+                Err(error) => return Ok(stop(format!("resourceSpans[{batches}]: {error}"))),
+            }
+            batches += 1;
+        }
+    }
+    Ok(Outcome {
+        batches,
+        problem: None,
+    })
 }
 
 /// True when `bytes` start like a length-prefixed frame holding a protobuf message.
@@ -100,9 +166,11 @@ pub(crate) fn read_framed(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(
             ));
             break;
         };
-        match decode(body) {
-            Ok(batches) => writer.write(&batches, &Origin::document())?,
-            Err(problem) => writer.errors.push(Located::new(place, problem)),
+        let outcome = read_at(body, body_start, writer)?;
+        match (outcome.batches, outcome.problem) {
+            (_, Some(problem)) => writer.errors.push(problem),
+            (0, None) => writer.errors.push(Located::new(place, not_otlp())),
+            _ => {}
         }
         offset = body_start + len;
     }
