@@ -322,6 +322,25 @@ enum Field {
 
 impl Field {
     fn from_key(key: &str) -> Self {
+        // The spec's spellings, which nearly every file uses, without normalizing.
+        match key {
+            "key" => return Field::Key,
+            "value" => return Field::Value,
+            "stringValue" => return Field::StringValue,
+            "intValue" => return Field::IntValue,
+            "attributes" => return Field::Attributes,
+            "traceId" => return Field::TraceId,
+            "spanId" => return Field::SpanId,
+            "parentSpanId" => return Field::ParentSpanId,
+            "name" => return Field::Name,
+            "kind" => return Field::Kind,
+            "startTimeUnixNano" => return Field::StartTimeUnixNano,
+            "endTimeUnixNano" => return Field::EndTimeUnixNano,
+            "status" => return Field::Status,
+            "events" => return Field::Events,
+            "links" => return Field::Links,
+            _ => {}
+        }
         let mut buffer = [0u8; 32];
         let mut len = 0;
         for byte in key.bytes().filter(|b| *b != b'_') {

@@ -81,7 +81,7 @@ pub(crate) fn skip_bom_and_space(bytes: &[u8]) -> &[u8] {
 
 /// The first line, when it is one complete JSON value and other non-blank lines follow.
 fn complete_first_line(text: &[u8]) -> Option<&[u8]> {
-    let newline = text.iter().position(|&b| b == b'\n')?;
+    let newline = memchr::memchr(b'\n', text)?;
     if text[newline..].iter().all(u8::is_ascii_whitespace) {
         return None;
     }
