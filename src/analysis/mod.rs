@@ -105,8 +105,8 @@ impl Traces {
         }
         let mut members: HashMap<TraceId, Vec<u32>> = HashMap::new();
         let mut touched: Vec<TraceId> = Vec::new();
-        for index in self.spans_seen..spans.len() {
-            let trace_id = spans[index].trace_id;
+        for (index, span) in spans.iter().enumerate().skip(self.spans_seen) {
+            let trace_id = span.trace_id;
             let list = members.entry(trace_id).or_insert_with(|| {
                 touched.push(trace_id);
                 Vec::new()

@@ -19,6 +19,10 @@
 //! Every reader maps its format onto the OTLP types of `opentelemetry-proto`, and one conversion
 //! ([`otlp`]) stores those, so all formats agree on what a span is.
 
+// Errors carry a file place and are returned once per file, line or batch, never per value:
+// their size costs nothing measurable, and boxing them would cost clarity.
+#![allow(clippy::result_large_err)]
+
 mod compression;
 mod error;
 mod jaeger;
@@ -70,15 +74,7 @@ const MAX_COMPRESSION_LAYERS: usize = 3;
 
 /// Reads one file into `arena`. See the module docs.
 pub fn load(arena: &mut Arena, file: &str, bytes: &[u8]) -> FileReport {
-    let mut report = FileReport {
-        file: file.to_owned(),
-        format: None,
-        compression: Vec::new(),
-        spans: 0,
-        evaluations: 0,
-        errors: Vec::new(),
-        warnings: Vec::new(),
-    };
+    let mut report = FileReport::new(file);
     let checkpoint = arena.checkpoint();
     let mut content: std::borrow::Cow<'_, [u8]> = bytes.into();
     let outcome = loop {
@@ -105,12 +101,50 @@ pub fn load(arena: &mut Arena, file: &str, bytes: &[u8]) -> FileReport {
             Err(problem) => break Err(Located::file(problem)),
         }
     };
+    finish(arena, checkpoint, outcome, report)
+}
+
+/// Reads one (uncompressed) file as `format`, without sniffing: for "open as…", and for fuzzing
+/// each reader on its own.
+pub fn load_as(arena: &mut Arena, file: &str, bytes: &[u8], format: Format) -> FileReport {
+    let mut report = FileReport::new(file);
+    let checkpoint = arena.checkpoint();
+    let outcome = if bytes.is_empty() {
+        Err(Located::file(Problem::Empty))
+    } else {
+        read(arena, file, bytes, format, &mut report)
+    };
+    finish(arena, checkpoint, outcome, report)
+}
+
+impl FileReport {
+    fn new(file: &str) -> Self {
+        FileReport {
+            file: file.to_owned(),
+            format: None,
+            compression: Vec::new(),
+            spans: 0,
+            evaluations: 0,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Rolls a failed file back out of the arena, or notes an empty success.
+fn finish(
+    arena: &mut Arena,
+    checkpoint: crate::model::Checkpoint,
+    outcome: Result<(), Located>,
+    mut report: FileReport,
+) -> FileReport {
+    let file = report.file.clone();
     if let Err(fatal) = outcome {
         // Nothing of a file that failed as a whole stays behind.
         arena.rollback(checkpoint);
         report.spans = 0;
         report.evaluations = 0;
-        report.errors.push(fatal.in_file(file));
+        report.errors.push(fatal.in_file(&file));
     } else if report.spans == 0
         && report.evaluations == 0
         && report.is_ok()
@@ -120,7 +154,7 @@ pub fn load(arena: &mut Arena, file: &str, bytes: &[u8]) -> FileReport {
             Located::file(Problem::NoSpans(
                 "the file parsed but holds no spans".into(),
             ))
-            .in_file(file),
+            .in_file(&file),
         );
     }
     report

@@ -62,6 +62,21 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format.
+    pub const ALL: [Format; 11] = [
+        Self::OtlpProto,
+        Self::OtlpProtoFramed,
+        Self::OtlpJson,
+        Self::OtlpJsonLines,
+        Self::PhoenixSpansJsonLines,
+        Self::PhoenixSpansJson,
+        Self::PhoenixRestJson,
+        Self::PhoenixTraceDataset,
+        Self::PhoenixEvaluations,
+        Self::JaegerJson,
+        Self::ZipkinJson,
+    ];
+
     /// A short stable name, used by the CLI's JSON output and the UI.
     pub fn name(self) -> &'static str {
         match self {

@@ -1,0 +1,79 @@
+//! Replays `tests/fuzz_regressions/`: inputs that crashed a reader once (named after what they
+//! are), and hostile inputs made by hand. Each goes through sniffing and through every reader on
+//! its own; none may panic, and each report must agree with the arena.
+
+use plume::analysis::{Traces, critical_path};
+use plume::attributes::span_attributes;
+use plume::export::{self, Target};
+use plume::ingest::{self, FileReport};
+use plume::model::{Arena, Format};
+
+fn check(arena: &Arena, report: &FileReport, what: &str) {
+    let stored = arena.spans().len();
+    assert_eq!(report.spans, stored, "{what}: the report counts what the arena holds");
+    if stored == 0 {
+        assert!(!report.errors.is_empty() || !report.warnings.is_empty(), "{what}: nothing loaded and nothing said");
+    }
+    for error in &report.errors {
+        assert!(error.to_string().starts_with(&report.file), "{what}: errors name the file");
+    }
+    let traces = Traces::assemble(arena);
+    for trace in traces.all() {
+        trace.tree.sanity_check();
+        for root in trace.tree.roots() {
+            critical_path(arena.spans(), &trace.tree, root);
+        }
+    }
+    for span in arena.spans() {
+        let _ = span_attributes(arena, span.attributes);
+    }
+    let all: Vec<u32> = (0..stored as u32).collect();
+    for target in [Target::OtlpJson, Target::OtlpProto, Target::PhoenixJsonLines] {
+        let bytes = export::encode(arena, &all, target);
+        let mut again = Arena::default();
+        let report = ingest::load(&mut again, "again", &bytes);
+        assert_eq!(report.spans, stored, "{what}: exported as {target:?} and read back");
+    }
+}
+
+#[test]
+fn every_regression_input_is_read_without_panic() {
+    let dir = format!("{}/tests/fuzz_regressions", env!("CARGO_MANIFEST_DIR"));
+    let mut count = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&dir).into_iter().flatten().flatten().collect();
+    entries.sort_by_key(|e| e.path());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let bytes = std::fs::read(entry.path()).unwrap_or_default();
+        let mut arena = Arena::default();
+        let report = ingest::load(&mut arena, &name, &bytes);
+        check(&arena, &report, &name);
+        for format in Format::ALL {
+            let mut arena = Arena::default();
+            let report = ingest::load_as(&mut arena, &name, &bytes, format);
+            check(&arena, &report, &format!("{name} as {format:?}"));
+        }
+        count += 1;
+    }
+    assert!(count >= 12, "the regression inputs are there ({count})");
+}
+
+#[test]
+fn hostile_inputs_get_clear_errors() {
+    let read = |name: &str| {
+        let bytes = std::fs::read(format!("{}/tests/fuzz_regressions/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap_or_default();
+        let mut arena = Arena::default();
+        ingest::load(&mut arena, name, &bytes)
+    };
+    let deep = read("deep-kvlist.otlp.json");
+    assert!(deep.errors[0].to_string().contains("recursion limit"), "{:?}", deep.errors);
+    let crlf = read("crlf.jsonl");
+    assert_eq!((crlf.spans, crlf.errors.len()), (2, 1), "{:?}", crlf.errors);
+    assert_eq!(crlf.errors[0].place.line, Some(3));
+    let layers = read("four-layers.json.gz");
+    assert!(layers.errors[0].to_string().contains("layers of compression"));
+    let huge = read("huge-length.pb");
+    assert_eq!(huge.errors[0].place.byte_offset, Some(0));
+    let keys = read("hostile-keys.otlp.json");
+    assert_eq!(keys.spans, 1);
+}
