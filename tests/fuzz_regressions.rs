@@ -10,12 +10,21 @@ use plume::model::{Arena, Format};
 
 fn check(arena: &Arena, report: &FileReport, what: &str) {
     let stored = arena.spans().len();
-    assert_eq!(report.spans, stored, "{what}: the report counts what the arena holds");
+    assert_eq!(
+        report.spans, stored,
+        "{what}: the report counts what the arena holds"
+    );
     if stored == 0 {
-        assert!(!report.errors.is_empty() || !report.warnings.is_empty(), "{what}: nothing loaded and nothing said");
+        assert!(
+            !report.errors.is_empty() || !report.warnings.is_empty(),
+            "{what}: nothing loaded and nothing said"
+        );
     }
     for error in &report.errors {
-        assert!(error.to_string().starts_with(&report.file), "{what}: errors name the file");
+        assert!(
+            error.to_string().starts_with(&report.file),
+            "{what}: errors name the file"
+        );
     }
     let traces = Traces::assemble(arena);
     for trace in traces.all() {
@@ -28,11 +37,18 @@ fn check(arena: &Arena, report: &FileReport, what: &str) {
         let _ = span_attributes(arena, span.attributes);
     }
     let all: Vec<u32> = (0..stored as u32).collect();
-    for target in [Target::OtlpJson, Target::OtlpProto, Target::PhoenixJsonLines] {
+    for target in [
+        Target::OtlpJson,
+        Target::OtlpProto,
+        Target::PhoenixJsonLines,
+    ] {
         let bytes = export::encode(arena, &all, target);
         let mut again = Arena::default();
         let report = ingest::load(&mut again, "again", &bytes);
-        assert_eq!(report.spans, stored, "{what}: exported as {target:?} and read back");
+        assert_eq!(
+            report.spans, stored,
+            "{what}: exported as {target:?} and read back"
+        );
     }
 }
 
@@ -40,7 +56,11 @@ fn check(arena: &Arena, report: &FileReport, what: &str) {
 fn every_regression_input_is_read_without_panic() {
     let dir = format!("{}/tests/fuzz_regressions", env!("CARGO_MANIFEST_DIR"));
     let mut count = 0;
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).into_iter().flatten().flatten().collect();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .collect();
     entries.sort_by_key(|e| e.path());
     for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -61,17 +81,29 @@ fn every_regression_input_is_read_without_panic() {
 #[test]
 fn hostile_inputs_get_clear_errors() {
     let read = |name: &str| {
-        let bytes = std::fs::read(format!("{}/tests/fuzz_regressions/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap_or_default();
+        let bytes = std::fs::read(format!(
+            "{}/tests/fuzz_regressions/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap_or_default();
         let mut arena = Arena::default();
         ingest::load(&mut arena, name, &bytes)
     };
     let deep = read("deep-kvlist.otlp.json");
-    assert!(deep.errors[0].to_string().contains("recursion limit"), "{:?}", deep.errors);
+    assert!(
+        deep.errors[0].to_string().contains("recursion limit"),
+        "{:?}",
+        deep.errors
+    );
     let crlf = read("crlf.jsonl");
     assert_eq!((crlf.spans, crlf.errors.len()), (2, 1), "{:?}", crlf.errors);
     assert_eq!(crlf.errors[0].place.line, Some(3));
     let layers = read("four-layers.json.gz");
-    assert!(layers.errors[0].to_string().contains("layers of compression"));
+    assert!(
+        layers.errors[0]
+            .to_string()
+            .contains("layers of compression")
+    );
     let huge = read("huge-length.pb");
     assert_eq!(huge.errors[0].place.byte_offset, Some(0));
     let keys = read("hostile-keys.otlp.json");
