@@ -9,10 +9,7 @@
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
-use hashbrown::HashMap;
-use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
-use opentelemetry_proto::tonic::resource::v1::Resource;
-use opentelemetry_proto::tonic::trace::v1::{self as trace, ResourceSpans, ScopeSpans, Status};
+use opentelemetry_proto::tonic::trace::v1::{self as trace, Status};
 use serde::Deserialize;
 
 use crate::attributes::Value;
@@ -151,10 +148,8 @@ pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Loca
         .map_err(|error| crate::ingest::otlp_json::locate_json_error::<Document>(bytes, &error))?;
     let mut total_spans = 0;
     for (t, jaeger_trace) in document.data.into_iter().enumerate() {
-        // (process id, scope name, scope version) → spans, in first-seen order.
-        let mut groups: Vec<((String, String, String), Vec<trace::Span>)> = Vec::new();
-        let mut group_of: HashMap<(String, String, String), usize> = HashMap::new();
         let mut processes = jaeger_trace.processes;
+        let mut batches = build::Batches::default();
         for (s, span) in jaeger_trace.spans.into_iter().enumerate() {
             total_spans += 1;
             let place = Place::path(format!("data[{t}].spans[{s}]"));
@@ -165,42 +160,17 @@ pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Loca
                     .or_insert_with(|| process.clone());
             }
             match convert(span) {
-                Ok((otlp_span, scope)) => {
-                    let key = (process_id, scope.0, scope.1);
-                    let index = *group_of.entry(key.clone()).or_insert_with(|| {
-                        groups.push((key, Vec::new()));
-                        groups.len() - 1
-                    });
-                    groups[index].1.push(otlp_span);
+                Ok((otlp_span, (scope_name, scope_version))) => {
+                    let process = processes.get(&process_id).cloned().unwrap_or_default();
+                    let mut resource =
+                        vec![("service.name".to_owned(), Value::Str(process.service_name))];
+                    resource.extend(tag_pairs(&process.tags));
+                    batches.push(resource, scope_name, scope_version, otlp_span);
                 }
                 Err(problem) => writer.errors.push(Located::new(place, problem)),
             }
         }
-        let batches: Vec<ResourceSpans> = groups
-            .into_iter()
-            .map(|((process_id, scope_name, scope_version), spans)| {
-                let process = processes.get(&process_id).cloned().unwrap_or_default();
-                let mut attributes = vec![build::string("service.name", process.service_name)];
-                attributes.extend(build::attributes(&tag_pairs(&process.tags)));
-                ResourceSpans {
-                    resource: Some(Resource {
-                        attributes,
-                        ..Default::default()
-                    }),
-                    scope_spans: vec![ScopeSpans {
-                        scope: Some(InstrumentationScope {
-                            name: scope_name,
-                            version: scope_version,
-                            ..Default::default()
-                        }),
-                        spans,
-                        schema_url: String::new(),
-                    }],
-                    schema_url: String::new(),
-                }
-            })
-            .collect();
-        writer.write(&batches, &Origin::converted())?;
+        writer.write(&batches.finish(), &Origin::converted())?;
     }
     if total_spans == 0 {
         writer.warnings.push(Located::file(Problem::NoSpans(

@@ -369,21 +369,83 @@ impl<'a> SpanWriter<'a> {
 
 /// Shorthands to build OTLP values, for the readers that map other formats onto OTLP.
 pub(crate) mod build {
+    use hashbrown::HashMap;
+    use opentelemetry_proto::tonic::resource::v1::Resource;
+    use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
+
     use super::common;
     use crate::attributes::Value;
     use common::any_value::Value as V;
 
-    /// A string attribute.
-    pub(crate) fn string(key: &str, value: impl Into<String>) -> common::KeyValue {
-        kv(key, V::StringValue(value.into()))
+    /// A resource's attributes and a scope's name and version: what a batch is keyed by.
+    #[derive(Clone, PartialEq, Eq, Hash)]
+    struct BatchKey {
+        /// The resource's attributes, as JSON text (inputs here only carry plain values, so the
+        /// text is a faithful key).
+        resource: String,
+        scope_name: String,
+        scope_version: String,
     }
 
-    /// An attribute with any value.
-    pub(crate) fn kv(key: &str, value: V) -> common::KeyValue {
-        common::KeyValue {
-            key: key.to_owned(),
-            value: Some(common::AnyValue { value: Some(value) }),
-            ..Default::default()
+    /// Spans grouped into batches by resource and scope, in order of first appearance.
+    #[derive(Default)]
+    pub(crate) struct Batches {
+        batches: Vec<Batch>,
+        index: HashMap<BatchKey, usize>,
+    }
+
+    struct Batch {
+        resource: Vec<(String, Value)>,
+        key: BatchKey,
+        spans: Vec<Span>,
+    }
+
+    impl Batches {
+        /// Adds `span`, produced by `resource` and the scope `scope_name` / `scope_version`.
+        pub(crate) fn push(
+            &mut self,
+            resource: Vec<(String, Value)>,
+            scope_name: String,
+            scope_version: String,
+            span: Span,
+        ) {
+            let key = BatchKey {
+                resource: serde_json::to_string(&resource).unwrap_or_default(),
+                scope_name,
+                scope_version,
+            };
+            let slot = *self.index.entry(key.clone()).or_insert_with(|| {
+                self.batches.push(Batch {
+                    resource,
+                    key,
+                    spans: Vec::new(),
+                });
+                self.batches.len() - 1
+            });
+            self.batches[slot].spans.push(span);
+        }
+
+        /// The OTLP batches.
+        pub(crate) fn finish(self) -> Vec<ResourceSpans> {
+            self.batches
+                .into_iter()
+                .map(|batch| ResourceSpans {
+                    resource: Some(Resource {
+                        attributes: attributes(&batch.resource),
+                        ..Default::default()
+                    }),
+                    scope_spans: vec![ScopeSpans {
+                        scope: Some(common::InstrumentationScope {
+                            name: batch.key.scope_name,
+                            version: batch.key.scope_version,
+                            ..Default::default()
+                        }),
+                        spans: batch.spans,
+                        schema_url: String::new(),
+                    }],
+                    schema_url: String::new(),
+                })
+                .collect()
         }
     }
 

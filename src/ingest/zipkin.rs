@@ -14,10 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use hashbrown::HashMap;
-use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
-use opentelemetry_proto::tonic::resource::v1::Resource;
-use opentelemetry_proto::tonic::trace::v1::{self as trace, ResourceSpans, ScopeSpans, Status};
+use opentelemetry_proto::tonic::trace::v1::{self as trace, Status};
 use serde::Deserialize;
 
 use crate::attributes::Value;
@@ -107,10 +104,7 @@ pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Loca
             "the Zipkin document has no spans".into(),
         )));
     }
-    // (resource attributes, scope name, scope version) → spans, in first-seen order.
-    type GroupKey = (Vec<(String, Value)>, String, String);
-    let mut groups: Vec<(GroupKey, Vec<trace::Span>)> = Vec::new();
-    let mut group_of: HashMap<String, usize> = HashMap::new();
+    let mut batches = build::Batches::default();
     for (path, span) in spans {
         match convert(span) {
             Ok(Converted {
@@ -118,41 +112,11 @@ pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Loca
                 resource,
                 scope_name,
                 scope_version,
-            }) => {
-                // Zipkin tags are plain strings, so their JSON is a faithful grouping key.
-                let text_key = serde_json::to_string(&(&resource, &scope_name, &scope_version))
-                    .unwrap_or_default();
-                let index = *group_of.entry(text_key).or_insert_with(|| {
-                    groups.push(((resource, scope_name, scope_version), Vec::new()));
-                    groups.len() - 1
-                });
-                groups[index].1.push(span);
-            }
+            }) => batches.push(resource, scope_name, scope_version, span),
             Err(problem) => writer.errors.push(Located::new(Place::path(path), problem)),
         }
     }
-    let batches: Vec<ResourceSpans> = groups
-        .into_iter()
-        .map(
-            |((resource, scope_name, scope_version), spans)| ResourceSpans {
-                resource: Some(Resource {
-                    attributes: build::attributes(&resource),
-                    ..Default::default()
-                }),
-                scope_spans: vec![ScopeSpans {
-                    scope: Some(InstrumentationScope {
-                        name: scope_name,
-                        version: scope_version,
-                        ..Default::default()
-                    }),
-                    spans,
-                    schema_url: String::new(),
-                }],
-                schema_url: String::new(),
-            },
-        )
-        .collect();
-    writer.write(&batches, &Origin::converted())?;
+    writer.write(&batches.finish(), &Origin::converted())?;
     Ok(())
 }
 
