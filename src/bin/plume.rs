@@ -239,13 +239,16 @@ fn write_inspect_text(
             )
         })
         .collect();
+    let projects = match projects.is_empty() {
+        true => String::new(),
+        false => format!(": {}", projects.join(", ")),
+    };
     writeln!(
         out,
-        "total: {} in {}; {}: {}; {}",
+        "total: {} in {}; {}{projects}; {}",
         plural(overview.spans, "span", "spans"),
         plural(overview.traces, "trace", "traces"),
         plural(overview.projects.len() as u64, "project", "projects"),
-        projects.join(", "),
         plural(overview.sessions, "session", "sessions"),
     )?;
     writeln!(

@@ -34,6 +34,7 @@ fn parquet_problem(error: impl std::fmt::Display) -> Located {
 pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<Format, Located> {
     let reader =
         SerializedFileReader::new(Bytes::copy_from_slice(bytes)).map_err(parquet_problem)?;
+    check_layout(&reader, bytes.len())?;
     let arize: ArizeMetadata = reader
         .metadata()
         .file_metadata()
@@ -67,6 +68,41 @@ pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<Format, 
             Ok(Format::PhoenixTraceDataset)
         }
     }
+}
+
+/// Checks that every column chunk lies inside the file. The parquet crate trusts these numbers
+/// (and panics on negative ones); a browser tab must not.
+fn check_layout(reader: &SerializedFileReader<Bytes>, file_len: usize) -> Result<(), Located> {
+    for (index, row_group) in reader.metadata().row_groups().iter().enumerate() {
+        if row_group.num_rows() < 0 {
+            return Err(parquet_problem(format!(
+                "row group {index} has a negative row count"
+            )));
+        }
+        for column in row_group.columns() {
+            let start = column
+                .dictionary_page_offset()
+                .unwrap_or_else(|| column.data_page_offset());
+            let len = column.compressed_size();
+            let inside = u64::try_from(start)
+                .ok()
+                .zip(u64::try_from(len).ok())
+                .and_then(|(start, len)| start.checked_add(len))
+                .is_some_and(|end| end <= file_len as u64);
+            if !inside {
+                return Err(Located::new(
+                    Place {
+                        column_name: Some(column.column_path().string()),
+                        ..Place::default()
+                    },
+                    Problem::Parquet(format!(
+                        "row group {index}: the column chunk at {start} (+{len} bytes) is not inside the file"
+                    )),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A row's columns, without pandas' index column.
