@@ -15,9 +15,9 @@
 //!   parse and are not empty ([`load_json_strings`]).
 //!
 //! [`flatten`] undoes it: unflatten → flatten → unflatten gives back the first result for the
-//! attributes instrumentations write (every fixture span is checked). For arbitrary keys the first
-//! unflatten normalizes — indices are compacted, so `x.2.a` and a scalar `x.0` can meet on the
-//! way back, exactly as in Phoenix — and from then on the round trip is exact.
+//! attributes instrumentations write (every fixture span, and generated sets whose indices count
+//! from 0, are checked). For arbitrary keys it cannot, here as in Phoenix: indices are compacted,
+//! so `x.2.a` and a scalar `x.0` meet on the way back.
 //!
 //! Two deliberate limits keep hostile input from exhausting the stack: keys are split into at most
 //! [`MAX_KEY_SEGMENTS`] segments (the rest stays one segment), and only ASCII digits count as

@@ -30,6 +30,7 @@ mod otlp;
 mod otlp_json;
 mod otlp_jsonl;
 mod otlp_proto;
+mod parquet;
 mod phoenix;
 mod phoenix_parquet;
 mod sniff;
