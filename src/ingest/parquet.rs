@@ -2,10 +2,11 @@
 //!
 //! The parquet crate's record API asserts on what a hostile file may contain (definition levels
 //! past their maximum, odd list and map shapes) and panics, which in a browser tab aborts the
-//! whole module. So rows are assembled here instead (Dremel's record assembly): every leaf column
-//! of a row group is read with the low-level column reader into definition levels, repetition
-//! levels and values, everything is checked against the schema, and rows are rebuilt from those
-//! triplets. Any inconsistency is an error with its column and row.
+//! whole module; so do its page decoders on corrupt pages. So the crate is used only to read the
+//! footer and the (decompressed) pages, and the rest is done here: the levels (run-length /
+//! bit-packed hybrid) and values (PLAIN and dictionary encodings: what pyarrow and pandas write)
+//! of every leaf column are decoded with every length checked, and rows are rebuilt from those
+//! triplets (Dremel's record assembly). Any inconsistency is an error with its column and row.
 //!
 //! Lists (`LIST`, three-level or legacy two-level) become arrays, maps (`MAP`) become maps with
 //! text keys, other groups become maps. A struct member that is null is left out: pandas writes
@@ -13,8 +14,8 @@
 
 use bytes::Bytes;
 use parquet::basic::{ConvertedType, LogicalType, Repetition, TimeUnit};
-use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
-use parquet::data_type::{ByteArray, DataType, FixedLenByteArray, Int96};
+use parquet::basic::{Encoding, Type as PhysicalType};
+use parquet::column::page::{Page, PageReader};
 use parquet::file::reader::{FileReader, RowGroupReader, SerializedFileReader};
 use parquet::schema::types::{ColumnDescriptor, Type};
 
@@ -23,9 +24,6 @@ use crate::ingest::error::{Located, Place, Problem};
 
 /// Deeper schemas are refused: no real trace table nests this far, and recursion stays bounded.
 const MAX_SCHEMA_DEPTH: usize = 64;
-
-/// Levels and values read per call.
-const BATCH: usize = 4096;
 
 /// An open parquet file.
 pub(crate) struct Table {
@@ -144,19 +142,26 @@ impl Table {
     ) -> Result<(), Located> {
         let first_row = rows.len() as u64;
         let descriptor = self.reader.metadata().file_metadata().schema_descr();
+        let num_rows = u64::try_from(group.metadata().num_rows()).unwrap_or(0);
+        if num_rows > MAX_VALUES_PER_COLUMN as u64 {
+            return Err(problem(
+                None,
+                Some(first_row),
+                format!("a row group of {num_rows} rows"),
+            ));
+        }
         let mut columns = Vec::with_capacity(descriptor.num_columns());
         for index in 0..descriptor.num_columns() {
             let column = descriptor.column(index);
             let name = column.path().string();
-            let reader = group
-                .get_column_reader(index)
+            let pages = group
+                .get_column_page_reader(index)
                 .map_err(|e| problem(Some(name.clone()), Some(first_row), e.to_string()))?;
             columns.push(
-                read_column(reader, &column)
+                read_column(pages, &column, num_rows as usize)
                     .map_err(|message| problem(Some(name), Some(first_row), message))?,
             );
         }
-        let num_rows = u64::try_from(group.metadata().num_rows()).unwrap_or(0);
         let mut assembly = Assembly { columns };
         for row in 0..num_rows {
             let at = first_row + row;
@@ -332,53 +337,100 @@ struct Column {
     value: usize,
 }
 
-fn read_column(reader: ColumnReader, descriptor: &ColumnDescriptor) -> Result<Column, String> {
+/// Reads one column chunk: its pages are decoded here, every length checked against the page
+/// (the parquet crate's own decoders index past the end of corrupt pages).
+fn read_column(
+    pages: Box<dyn PageReader>,
+    descriptor: &ColumnDescriptor,
+    num_rows: usize,
+) -> Result<Column, String> {
     let kind = leaf_kind(descriptor.self_type());
     let (max_def, max_rep) = (descriptor.max_def_level(), descriptor.max_rep_level());
-    let (def, rep, values) = match reader {
-        ColumnReader::BoolColumnReader(r) => {
-            levels_and_values(r, max_def, max_rep, |v: bool| Value::Bool(v))?
-        }
-        ColumnReader::Int32ColumnReader(r) => {
-            levels_and_values(r, max_def, max_rep, |v: i32| number(i64::from(v), kind))?
-        }
-        ColumnReader::Int64ColumnReader(r) => {
-            levels_and_values(r, max_def, max_rep, |v: i64| number(v, kind))?
-        }
-        ColumnReader::Int96ColumnReader(r) => {
-            levels_and_values(r, max_def, max_rep, |v: Int96| Value::Int(v.to_nanos()))?
-        }
-        ColumnReader::FloatColumnReader(r) => {
-            levels_and_values(r, max_def, max_rep, |v: f32| Value::Double(f64::from(v)))?
-        }
-        ColumnReader::DoubleColumnReader(r) => {
-            levels_and_values(r, max_def, max_rep, Value::Double)?
-        }
-        ColumnReader::ByteArrayColumnReader(r) => {
-            levels_and_values(r, max_def, max_rep, |v: ByteArray| bytes_value(v.data()))?
-        }
-        ColumnReader::FixedLenByteArrayColumnReader(r) => {
-            levels_and_values(r, max_def, max_rep, |v: FixedLenByteArray| {
-                bytes_value(v.data())
-            })?
-        }
-    };
-    if let Some(bad) = def.iter().find(|&&d| d < 0 || d > max_def) {
-        return Err(format!(
-            "a definition level of {bad} (at most {max_def} here)"
-        ));
+    let physical = descriptor.physical_type();
+    let type_length = usize::try_from(descriptor.type_length()).unwrap_or(0);
+    let plain =
+        |bytes: &[u8], count: usize| decode_plain(bytes, count, physical, type_length, kind);
+    let (mut def, mut rep, mut values) = (Vec::new(), Vec::new(), Vec::new());
+    let mut dictionary: Option<Vec<Value>> = None;
+    for page in pages {
+        let page = page.map_err(|e| e.to_string())?;
+        let (levels, encoding, data, def_bytes, rep_bytes) = match page {
+            Page::DictionaryPage {
+                buf, num_values, ..
+            } => {
+                let count = budget(num_values, def.len())?;
+                dictionary = Some(plain(&buf, count)?);
+                continue;
+            }
+            Page::DataPage {
+                buf,
+                num_values,
+                encoding,
+                def_level_encoding,
+                rep_level_encoding,
+                ..
+            } => {
+                let count = budget(num_values, def.len())?;
+                let mut pos = 0;
+                let rep_page = levels_v1(&buf, &mut pos, count, max_rep, rep_level_encoding)?;
+                let def_page = levels_v1(&buf, &mut pos, count, max_def, def_level_encoding)?;
+                (count, encoding, buf.slice(pos..), def_page, rep_page)
+            }
+            Page::DataPageV2 {
+                buf,
+                num_values,
+                encoding,
+                def_levels_byte_len,
+                rep_levels_byte_len,
+                ..
+            } => {
+                let count = budget(num_values, def.len())?;
+                let (rep_len, def_len) =
+                    (rep_levels_byte_len as usize, def_levels_byte_len as usize);
+                let values_start = rep_len.checked_add(def_len).filter(|&end| end <= buf.len());
+                let Some(values_start) = values_start else {
+                    return Err("the page's level lengths run past the page".into());
+                };
+                let rep_page = levels(&buf[..rep_len], count, max_rep)?;
+                let def_page = levels(&buf[rep_len..values_start], count, max_def)?;
+                (
+                    count,
+                    encoding,
+                    buf.slice(values_start..),
+                    def_page,
+                    rep_page,
+                )
+            }
+        };
+        let present = def_bytes.iter().filter(|&&d| d == max_def).count();
+        let page_values = match encoding {
+            Encoding::PLAIN => plain(&data, present)?,
+            Encoding::PLAIN_DICTIONARY | Encoding::RLE_DICTIONARY => {
+                let dictionary = dictionary
+                    .as_ref()
+                    .ok_or("a dictionary-encoded page without a dictionary")?;
+                let (&bit_width, indices) = data
+                    .split_first()
+                    .ok_or("an empty dictionary-encoded page")?;
+                hybrid(indices, present, u32::from(bit_width))?
+                    .into_iter()
+                    .map(|index| {
+                        dictionary
+                            .get(index as usize)
+                            .cloned()
+                            .ok_or("a dictionary index out of range")
+                    })
+                    .collect::<Result<Vec<Value>, _>>()?
+            }
+            other => return Err(format!("values encoded as {other} are not supported")),
+        };
+        debug_assert_eq!(def_bytes.len(), levels);
+        def.extend(def_bytes);
+        rep.extend(rep_bytes);
+        values.extend(page_values);
     }
-    if let Some(bad) = rep.iter().find(|&&r| r < 0 || r > max_rep) {
-        return Err(format!(
-            "a repetition level of {bad} (at most {max_rep} here)"
-        ));
-    }
-    let present = def.iter().filter(|&&d| d == max_def).count();
-    if present != values.len() {
-        return Err(format!(
-            "{present} values are defined but {} were read",
-            values.len()
-        ));
+    if max_rep == 0 && def.len() != num_rows {
+        return Err(format!("{} values for {num_rows} rows", def.len()));
     }
     Ok(Column {
         def,
@@ -390,46 +442,201 @@ fn read_column(reader: ColumnReader, descriptor: &ColumnDescriptor) -> Result<Co
     })
 }
 
-type Levels = (Vec<i16>, Vec<i16>, Vec<Value>);
+/// Values one column chunk may hold: a hostile page header can claim billions, in a few bytes of
+/// run-length encoding.
+const MAX_VALUES_PER_COLUMN: usize = 1 << 24;
 
-/// Reads a whole column chunk; levels a column does not have are filled with zeros.
-fn levels_and_values<T: DataType>(
-    mut reader: ColumnReaderImpl<T>,
-    max_def: i16,
-    max_rep: i16,
-    convert: impl Fn(T::T) -> Value,
-) -> Result<Levels, String>
-where
-    T::T: Default + Clone,
-{
-    let (mut def, mut rep, mut raw) = (Vec::new(), Vec::new(), Vec::new());
-    loop {
-        let (records, values, levels) = reader
-            .read_records(
-                BATCH,
-                (max_def > 0).then_some(&mut def),
-                (max_rep > 0).then_some(&mut rep),
-                &mut raw,
-            )
-            .map_err(|e| e.to_string())?;
-        if records == 0 && values == 0 && levels == 0 {
-            break;
-        }
-        if max_def == 0 {
-            def.resize(raw.len(), 0);
-        }
-        if max_rep == 0 {
-            rep.resize(def.len(), 0);
-        }
-    }
-    if def.len() != rep.len() {
+fn budget(num_values: u32, so_far: usize) -> Result<usize, String> {
+    let count = num_values as usize;
+    if so_far.saturating_add(count) > MAX_VALUES_PER_COLUMN {
         return Err(format!(
-            "{} definition levels but {} repetition levels",
-            def.len(),
-            rep.len()
+            "more than {MAX_VALUES_PER_COLUMN} values in one column chunk"
         ));
     }
-    Ok((def, rep, raw.into_iter().map(convert).collect()))
+    Ok(count)
+}
+
+/// Bits needed for levels up to `max`.
+fn bit_width(max: i16) -> u32 {
+    16 - (max.max(0) as u16).leading_zeros()
+}
+
+/// Levels of a v1 data page: run-length/bit-packed hybrid after a 4-byte length; all 0 when the
+/// column has no such levels.
+fn levels_v1(
+    buf: &[u8],
+    pos: &mut usize,
+    count: usize,
+    max: i16,
+    encoding: Encoding,
+) -> Result<Vec<i16>, String> {
+    if max == 0 {
+        return Ok(vec![0; count]);
+    }
+    if encoding != Encoding::RLE {
+        return Err(format!("levels encoded as {encoding} are not supported"));
+    }
+    let header = buf
+        .get(*pos..*pos + 4)
+        .ok_or("a level section is cut off")?;
+    let len = u32::from_le_bytes([header[0], header[1], header[2], header[3]]) as usize;
+    let start = *pos + 4;
+    let section = start
+        .checked_add(len)
+        .and_then(|end| buf.get(start..end))
+        .ok_or("a level section runs past the page")?;
+    *pos = start + len;
+    levels(section, count, max)
+}
+
+/// `count` levels from run-length/bit-packed hybrid `bytes`, each at most `max`.
+fn levels(bytes: &[u8], count: usize, max: i16) -> Result<Vec<i16>, String> {
+    if max == 0 {
+        return Ok(vec![0; count]);
+    }
+    let decoded = hybrid(bytes, count, bit_width(max))?;
+    decoded
+        .into_iter()
+        .map(|level| {
+            i16::try_from(level)
+                .ok()
+                .filter(|&l| l <= max)
+                .ok_or(format!("a level of {level} (at most {max} here)"))
+        })
+        .collect()
+}
+
+/// Parquet's run-length / bit-packed hybrid encoding: `count` unsigned values of `bit_width` bits.
+fn hybrid(bytes: &[u8], count: usize, bit_width: u32) -> Result<Vec<u32>, String> {
+    if bit_width > 32 {
+        return Err(format!("a bit width of {bit_width}"));
+    }
+    let mut out = Vec::with_capacity(count.min(bytes.len().saturating_mul(8).max(1024)));
+    let mut pos = 0;
+    let byte_width = bit_width.div_ceil(8) as usize;
+    while out.len() < count {
+        let header = uleb128(bytes, &mut pos).ok_or("a run header is cut off")?;
+        let remaining = count - out.len();
+        if header & 1 == 1 {
+            // Bit-packed: (header >> 1) groups of 8 values, least significant bit first.
+            let values = ((header >> 1) as usize).saturating_mul(8);
+            let bits = values.saturating_mul(bit_width as usize);
+            let packed = bytes
+                .get(pos..pos.saturating_add(bits.div_ceil(8)))
+                .ok_or("a bit-packed run is cut off")?;
+            pos += packed.len();
+            for i in 0..values.min(remaining) {
+                let mut value = 0u32;
+                for b in 0..bit_width as usize {
+                    let bit = i * bit_width as usize + b;
+                    value |= u32::from((packed[bit / 8] >> (bit % 8)) & 1) << b;
+                }
+                out.push(value);
+            }
+        } else {
+            let run = (header >> 1) as usize;
+            let raw = bytes
+                .get(pos..pos + byte_width)
+                .ok_or("a run-length run is cut off")?;
+            pos += byte_width;
+            let value = raw
+                .iter()
+                .rev()
+                .fold(0u32, |acc, &b| (acc << 8) | u32::from(b));
+            if run == 0 {
+                return Err("an empty run".into());
+            }
+            out.extend(std::iter::repeat_n(value, run.min(remaining)));
+        }
+    }
+    Ok(out)
+}
+
+fn uleb128(bytes: &[u8], pos: &mut usize) -> Option<u64> {
+    let mut value = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *bytes.get(*pos)?;
+        *pos += 1;
+        value |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// `count` PLAIN-encoded values.
+fn decode_plain(
+    bytes: &[u8],
+    count: usize,
+    physical: PhysicalType,
+    type_length: usize,
+    kind: Leaf,
+) -> Result<Vec<Value>, String> {
+    let fixed = |width: usize| -> Result<std::slice::ChunksExact<'_, u8>, String> {
+        let needed = count.checked_mul(width).ok_or("too many values")?;
+        let data = bytes.get(..needed).ok_or(format!(
+            "{count} values of {width} bytes need more than the page's {}",
+            bytes.len()
+        ))?;
+        Ok(data.chunks_exact(width.max(1)))
+    };
+    Ok(match physical {
+        PhysicalType::BOOLEAN => {
+            let data = bytes
+                .get(..count.div_ceil(8))
+                .ok_or("booleans are cut off")?;
+            (0..count)
+                .map(|i| Value::Bool((data[i / 8] >> (i % 8)) & 1 == 1))
+                .collect()
+        }
+        PhysicalType::INT32 => fixed(4)?
+            .map(|b| {
+                number(
+                    i64::from(i32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+                    kind,
+                )
+            })
+            .collect(),
+        PhysicalType::INT64 => fixed(8)?
+            .map(|b| number(i64::from_le_bytes(b.try_into().unwrap_or_default()), kind))
+            .collect(),
+        PhysicalType::INT96 => fixed(12)?
+            .map(|b| {
+                // Legacy timestamps: nanoseconds of the day, then the Julian day.
+                let nanos = i64::from_le_bytes(b[..8].try_into().unwrap_or_default());
+                let day = i64::from(u32::from_le_bytes(b[8..].try_into().unwrap_or_default()));
+                Value::Int(
+                    (day - 2_440_588)
+                        .saturating_mul(86_400_000_000_000)
+                        .saturating_add(nanos),
+                )
+            })
+            .collect(),
+        PhysicalType::FLOAT => fixed(4)?
+            .map(|b| Value::Double(f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]]))))
+            .collect(),
+        PhysicalType::DOUBLE => fixed(8)?
+            .map(|b| Value::Double(f64::from_le_bytes(b.try_into().unwrap_or_default())))
+            .collect(),
+        PhysicalType::FIXED_LEN_BYTE_ARRAY => fixed(type_length)?.map(bytes_value).collect(),
+        PhysicalType::BYTE_ARRAY => {
+            let mut out = Vec::with_capacity(count.min(bytes.len() / 4));
+            let mut pos = 0usize;
+            for _ in 0..count {
+                let header = bytes
+                    .get(pos..pos + 4)
+                    .ok_or("a byte array's length is cut off")?;
+                let len = u32::from_le_bytes([header[0], header[1], header[2], header[3]]) as usize;
+                let data = bytes
+                    .get(pos + 4..(pos + 4).saturating_add(len))
+                    .ok_or("a byte array runs past the page")?;
+                out.push(bytes_value(data));
+                pos += 4 + len;
+            }
+            out
+        }
+    })
 }
 
 fn number(n: i64, kind: Leaf) -> Value {
@@ -588,5 +795,45 @@ impl Assembly {
                 Ok(Value::Map(map))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hybrid_runs() {
+        // A run of 5 threes (bit width 2), then one bit-packed group: 0 1 2 3 0 1 2 3.
+        let bytes = [5 << 1, 3, (1 << 1) | 1, 0b1110_0100, 0b1110_0100];
+        assert_eq!(
+            hybrid(&bytes, 13, 2),
+            Ok(vec![3, 3, 3, 3, 3, 0, 1, 2, 3, 0, 1, 2, 3])
+        );
+        // Padding of the last bit-packed group is not returned.
+        assert_eq!(hybrid(&bytes, 7, 2), Ok(vec![3, 3, 3, 3, 3, 0, 1]));
+        assert!(
+            hybrid(&bytes[..3], 13, 2).is_err(),
+            "a cut-off run is an error"
+        );
+        assert!(hybrid(&[0], 1, 2).is_err(), "an empty run is an error");
+        assert_eq!(
+            levels(&[2 << 1, 3], 2, 1),
+            Err("a level of 3 (at most 1 here)".to_owned())
+        );
+    }
+
+    #[test]
+    fn plain_values_are_bounds_checked() {
+        let text = [3, 0, 0, 0, b'a', b'b', b'c'];
+        let values = decode_plain(&text, 1, PhysicalType::BYTE_ARRAY, 0, Leaf::Plain);
+        assert_eq!(values, Ok(vec![Value::from("abc")]));
+        assert!(decode_plain(&text, 2, PhysicalType::BYTE_ARRAY, 0, Leaf::Plain).is_err());
+        assert!(decode_plain(&[1, 2, 3], 1, PhysicalType::INT32, 0, Leaf::Plain).is_err());
+        let micros = 1_795_842_428_960_629i64.to_le_bytes();
+        assert_eq!(
+            decode_plain(&micros, 1, PhysicalType::INT64, 0, Leaf::Timestamp(1_000)),
+            Ok(vec![Value::Int(1_795_842_428_960_629_000)])
+        );
     }
 }
