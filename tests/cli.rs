@@ -151,3 +151,22 @@ fn convert_writes_otlp_that_inspects_the_same() {
         );
     }
 }
+
+#[test]
+fn an_unwritable_output_is_an_error_not_a_usage_error() {
+    let output = plume(&[
+        "convert",
+        "openai-01.otlp.pb",
+        "--to",
+        "otlp-json",
+        "-o",
+        "/nonexistent/dir/out.json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("plume: cannot write /nonexistent/dir/out.json:"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("usage:"));
+}

@@ -36,17 +36,41 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(code) => code,
-        Err(Usage(message)) => {
+        Err(Failure::Usage(message)) => {
             eprintln!("plume: {message}\n\n{USAGE}");
             ExitCode::from(2)
+        }
+        // The reader went away (`plume inspect … | head`): nothing more to say.
+        Err(Failure::Output { error, .. }) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Output { target, error }) => {
+            eprintln!("plume: cannot write {target}: {error}");
+            ExitCode::from(1)
         }
     }
 }
 
-/// A usage error: wrong arguments, or an output that cannot be written.
-struct Usage(String);
+/// Why a command stopped early.
+enum Failure {
+    /// Wrong arguments.
+    Usage(String),
+    /// The output could not be written.
+    Output {
+        /// What was being written.
+        target: String,
+        error: std::io::Error,
+    },
+}
 
-fn run(args: &[String]) -> Result<ExitCode, Usage> {
+fn output_error(target: &str) -> impl FnOnce(std::io::Error) -> Failure + '_ {
+    move |error| Failure::Output {
+        target: target.to_owned(),
+        error,
+    }
+}
+
+fn run(args: &[String]) -> Result<ExitCode, Failure> {
     match args.first().map(String::as_str) {
         Some("inspect") => inspect(&args[1..]),
         Some("convert") => convert(&args[1..]),
@@ -59,8 +83,8 @@ fn run(args: &[String]) -> Result<ExitCode, Usage> {
             println!("plume {}", env!("CARGO_PKG_VERSION"));
             Ok(ExitCode::SUCCESS)
         }
-        Some(other) => Err(Usage(format!("unknown command {other:?}"))),
-        None => Err(Usage("a command is needed".into())),
+        Some(other) => Err(Failure::Usage(format!("unknown command {other:?}"))),
+        None => Err(Failure::Usage("a command is needed".into())),
     }
 }
 
@@ -100,18 +124,20 @@ fn exit_for(reports: &[FileReport]) -> ExitCode {
     }
 }
 
-fn inspect(args: &[String]) -> Result<ExitCode, Usage> {
+fn inspect(args: &[String]) -> Result<ExitCode, Failure> {
     let mut as_json = false;
     let mut files = Vec::new();
     for arg in args {
         match arg.as_str() {
             "--json" => as_json = true,
-            flag if flag.starts_with("--") => return Err(Usage(format!("unknown option {flag}"))),
+            flag if flag.starts_with("--") => {
+                return Err(Failure::Usage(format!("unknown option {flag}")));
+            }
             file => files.push(file.to_owned()),
         }
     }
     if files.is_empty() {
-        return Err(Usage("inspect needs at least one FILE".into()));
+        return Err(Failure::Usage("inspect needs at least one FILE".into()));
     }
     let (arena, traces, reports) = load_all(&files);
     let overview = traces.overview();
@@ -127,7 +153,7 @@ fn inspect(args: &[String]) -> Result<ExitCode, Usage> {
     } else {
         write_inspect_text(&mut out, &arena, &overview, &reports)
     };
-    written.map_err(|e| Usage(format!("cannot write the output: {e}")))?;
+    written.map_err(output_error("the output"))?;
     Ok(exit_for(&reports))
 }
 
@@ -276,7 +302,7 @@ fn write_inspect_text(
     Ok(())
 }
 
-fn convert(args: &[String]) -> Result<ExitCode, Usage> {
+fn convert(args: &[String]) -> Result<ExitCode, Failure> {
     let mut target = None;
     let mut output = None;
     let mut files = Vec::new();
@@ -286,29 +312,29 @@ fn convert(args: &[String]) -> Result<ExitCode, Usage> {
             "--to" => {
                 let name = iter
                     .next()
-                    .ok_or_else(|| Usage("--to needs a format".into()))?;
+                    .ok_or_else(|| Failure::Usage("--to needs a format".into()))?;
                 target = Some(
                     Target::from_name(name)
-                        .ok_or_else(|| Usage(format!("unknown format {name:?}")))?,
+                        .ok_or_else(|| Failure::Usage(format!("unknown format {name:?}")))?,
                 );
             }
             "-o" | "--output" => {
                 output = Some(
                     iter.next()
-                        .ok_or_else(|| Usage("-o needs a path".into()))?
+                        .ok_or_else(|| Failure::Usage("-o needs a path".into()))?
                         .clone(),
                 );
             }
             flag if flag.starts_with('-') && flag != "-" => {
-                return Err(Usage(format!("unknown option {flag}")));
+                return Err(Failure::Usage(format!("unknown option {flag}")));
             }
             file => files.push(file.to_owned()),
         }
     }
-    let target = target.ok_or_else(|| Usage("convert needs --to".into()))?;
-    let output = output.ok_or_else(|| Usage("convert needs -o OUT".into()))?;
+    let target = target.ok_or_else(|| Failure::Usage("convert needs --to".into()))?;
+    let output = output.ok_or_else(|| Failure::Usage("convert needs -o OUT".into()))?;
     if files.is_empty() {
-        return Err(Usage("convert needs at least one FILE".into()));
+        return Err(Failure::Usage("convert needs at least one FILE".into()));
     }
     let (arena, traces, reports) = load_all(&files);
     // Every kept span, trace by trace in tree order: duplicates are written once.
@@ -323,7 +349,7 @@ fn convert(args: &[String]) -> Result<ExitCode, Usage> {
     } else {
         std::fs::write(&output, &bytes)
     };
-    written.map_err(|e| Usage(format!("cannot write {output}: {e}")))?;
+    written.map_err(output_error(&output))?;
     for error in reports.iter().flat_map(|r| &r.errors) {
         eprintln!("error: {error}");
     }
@@ -336,7 +362,7 @@ fn convert(args: &[String]) -> Result<ExitCode, Usage> {
     Ok(exit_for(&reports))
 }
 
-fn generate(args: &[String]) -> Result<ExitCode, Usage> {
+fn generate(args: &[String]) -> Result<ExitCode, Failure> {
     let mut shape = plume::generate::Shape {
         spans: 0,
         traces: 1,
@@ -345,10 +371,10 @@ fn generate(args: &[String]) -> Result<ExitCode, Usage> {
     let mut json = None;
     let mut output = None;
     let mut iter = args.iter();
-    let number = |value: Option<&String>, flag: &str| -> Result<u64, Usage> {
+    let number = |value: Option<&String>, flag: &str| -> Result<u64, Failure> {
         value
             .and_then(|v| v.replace('_', "").parse().ok())
-            .ok_or_else(|| Usage(format!("{flag} needs a number")))
+            .ok_or_else(|| Failure::Usage(format!("{flag} needs a number")))
     };
     while let Some(arg) = iter.next() {
         match arg.as_str() {
@@ -360,23 +386,22 @@ fn generate(args: &[String]) -> Result<ExitCode, Usage> {
                     Some("otlp-proto") => false,
                     Some("otlp-json") => true,
                     other => {
-                        return Err(Usage(format!(
+                        return Err(Failure::Usage(format!(
                             "generate writes otlp-proto or otlp-json, not {other:?}"
                         )));
                     }
                 });
             }
             "-o" | "--output" => output = iter.next().cloned(),
-            other => return Err(Usage(format!("unknown argument {other:?}"))),
+            other => return Err(Failure::Usage(format!("unknown argument {other:?}"))),
         }
     }
     if shape.spans == 0 {
-        return Err(Usage("generate needs --spans N (N > 0)".into()));
+        return Err(Failure::Usage("generate needs --spans N (N > 0)".into()));
     }
-    let json = json.ok_or_else(|| Usage("generate needs --to".into()))?;
-    let output = output.ok_or_else(|| Usage("generate needs -o OUT".into()))?;
-    let file =
-        std::fs::File::create(&output).map_err(|e| Usage(format!("cannot write {output}: {e}")))?;
+    let json = json.ok_or_else(|| Failure::Usage("generate needs --to".into()))?;
+    let output = output.ok_or_else(|| Failure::Usage("generate needs -o OUT".into()))?;
+    let file = std::fs::File::create(&output).map_err(output_error(&output))?;
     let mut out = std::io::BufWriter::new(file);
     let written = if json {
         plume::generate::write_json(shape, &mut out)
@@ -385,6 +410,6 @@ fn generate(args: &[String]) -> Result<ExitCode, Usage> {
     };
     written
         .and_then(|()| out.flush())
-        .map_err(|e| Usage(format!("cannot write {output}: {e}")))?;
+        .map_err(output_error(&output))?;
     Ok(ExitCode::SUCCESS)
 }
