@@ -164,6 +164,29 @@ fn double(key: &str, value: f64) -> KeyValue {
     kv(key, any_value::Value::DoubleValue(value))
 }
 
+/// A span of `state`'s trace.
+fn span(
+    state: &TraceState,
+    (span_id, parent): (Vec<u8>, &[u8]),
+    name: String,
+    kind: i32,
+    (start, end): (u64, u64),
+    attributes: Vec<KeyValue>,
+) -> Span {
+    Span {
+        trace_id: state.trace_id.clone(),
+        span_id,
+        parent_span_id: parent.to_vec(),
+        name,
+        kind,
+        start_time_unix_nano: start,
+        end_time_unix_nano: end,
+        attributes,
+        status: Some(Status::default()),
+        ..Default::default()
+    }
+}
+
 impl Generator {
     fn next_batch(&mut self) -> Option<ResourceSpans> {
         while self.pending.len() < BATCH_SPANS && self.spans_made < self.spans_total {
@@ -245,24 +268,23 @@ impl Generator {
     fn finish_root(&mut self, state: &TraceState) {
         self.clock += 200_000;
         let question = self.rng.words(12);
-        let span = Span {
-            trace_id: state.trace_id.clone(),
-            span_id: state.root_id.clone(),
-            name: "agent.run".into(),
-            kind: 1,
-            start_time_unix_nano: state.root_start,
-            end_time_unix_nano: self.clock,
-            attributes: vec![
-                text("openinference.span.kind", "AGENT"),
-                text("session.id", state.session.clone()),
-                text("user.id", format!("user-{}", self.trace_index % 17)),
-                text("input.value", question),
-                text("output.value", self.rng.words(40)),
-                text("metadata", "{\"tenant\": \"acme\", \"env\": \"prod\"}"),
-            ],
-            status: Some(Status::default()),
-            ..Default::default()
-        };
+        let attributes = vec![
+            text("openinference.span.kind", "AGENT"),
+            text("session.id", state.session.clone()),
+            text("user.id", format!("user-{}", self.trace_index % 17)),
+            text("input.value", question),
+            text("output.value", self.rng.words(40)),
+            text("metadata", "{\"tenant\": \"acme\", \"env\": \"prod\"}"),
+        ];
+        let ids = (state.root_id.clone(), &[][..]);
+        let span = span(
+            state,
+            ids,
+            "agent.run".into(),
+            1,
+            (state.root_start, self.clock),
+            attributes,
+        );
         self.pending.push(span);
     }
 
@@ -311,23 +333,20 @@ impl Generator {
             }
         }
         self.clock += 30_000;
-        let span = Span {
-            trace_id: state.trace_id.clone(),
-            span_id: step_id,
-            parent_span_id: parent.to_vec(),
-            name: "agent.step".into(),
-            kind: 1,
-            start_time_unix_nano: start,
-            end_time_unix_nano: self.clock,
-            attributes: vec![
-                text("openinference.span.kind", "CHAIN"),
-                text("session.id", state.session.clone()),
-                text("input.value", self.rng.words(10)),
-                text("output.value", self.rng.words(16)),
-            ],
-            status: Some(Status::default()),
-            ..Default::default()
-        };
+        let attributes = vec![
+            text("openinference.span.kind", "CHAIN"),
+            text("session.id", state.session.clone()),
+            text("input.value", self.rng.words(10)),
+            text("output.value", self.rng.words(16)),
+        ];
+        let span = span(
+            state,
+            (step_id, parent),
+            "agent.step".into(),
+            1,
+            (start, self.clock),
+            attributes,
+        );
         self.pending.push(span);
         made
     }
@@ -354,23 +373,21 @@ impl Generator {
         let name = self
             .rng
             .pick(&["researcher", "planner", "critic", "booker"]);
-        let span = Span {
-            trace_id: state.trace_id.clone(),
-            span_id: agent_id,
-            parent_span_id: parent.to_vec(),
-            name: format!("sub_agent.{name}"),
-            kind: 1,
-            start_time_unix_nano: start,
-            end_time_unix_nano: self.clock,
-            attributes: vec![
-                text("openinference.span.kind", "AGENT"),
-                text("session.id", state.session.clone()),
-                text("input.value", self.rng.words(14)),
-                text("output.value", self.rng.words(30)),
-            ],
-            status: Some(Status::default()),
-            ..Default::default()
-        };
+        let attributes = vec![
+            text("openinference.span.kind", "AGENT"),
+            text("session.id", state.session.clone()),
+            text("input.value", self.rng.words(14)),
+            text("output.value", self.rng.words(30)),
+        ];
+        let ids = (agent_id, parent);
+        let span = span(
+            state,
+            ids,
+            format!("sub_agent.{name}"),
+            1,
+            (start, self.clock),
+            attributes,
+        );
         self.pending.push(span);
         made
     }
@@ -387,18 +404,8 @@ impl Generator {
         let duration = (micros / 2 + self.rng.below(micros)) * 1_000;
         self.clock = start + duration;
         let failed = self.rng.chance(2);
-        let mut span = Span {
-            trace_id: state.trace_id.clone(),
-            span_id: self.id(8),
-            parent_span_id: parent.to_vec(),
-            name,
-            kind: 3,
-            start_time_unix_nano: start,
-            end_time_unix_nano: self.clock,
-            attributes,
-            status: Some(Status::default()),
-            ..Default::default()
-        };
+        let ids = (self.id(8), parent);
+        let mut span = span(state, ids, name, 3, (start, self.clock), attributes);
         if failed {
             span.status = Some(Status {
                 code: 2,

@@ -11,6 +11,8 @@ use plume::ingest;
 use plume::model::Arena;
 use proptest::prelude::*;
 
+mod common;
+
 /// Nesting as spans are shown: JSON-string attributes loaded, then unflattened.
 fn nest(pairs: impl IntoIterator<Item = (String, Value)>) -> Map {
     unflatten(
@@ -26,19 +28,7 @@ fn as_json(map: &Map) -> serde_json::Value {
 
 #[test]
 fn identity_on_every_fixture_span() {
-    let files = [
-        "openai-01.otlp.pb",
-        "openai-03.otlp.pb",
-        "langchain-01.otlp.pb",
-        "node-01.otlp.json",
-        "node-01.otlp.pb",
-        "collector-file-exporter.jsonl",
-        "phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a62c1338d.parquet",
-        "phoenix/chatbot-demo/spans.jsonl",
-        "phoenix/chatbot-demo/rest-spans.json",
-        "generated/zipkin-python.json",
-        "generated/jaeger-ui-download.json",
-    ];
+    let files = common::SPAN_FIXTURES;
     let mut spans = 0;
     for file in files {
         let bytes = std::fs::read(format!(

@@ -8,16 +8,9 @@ use plume::export::{self, Target};
 use plume::ingest;
 use plume::model::Arena;
 
-const FIXTURES: [&str; 8] = [
-    "openai-01.otlp.pb",
-    "openai-03.otlp.pb",
-    "langchain-01.otlp.pb",
-    "node-01.otlp.json",
-    "node-01.otlp.pb",
-    "collector-file-exporter.jsonl",
-    "phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a62c1338d.parquet",
-    "phoenix/chatbot-demo/rest-spans.json",
-];
+mod common;
+
+use common::{SPAN_FIXTURES as FIXTURES, fixture};
 
 fn load(name: &str, bytes: &[u8]) -> Arena {
     let mut arena = Arena::default();
@@ -49,14 +42,6 @@ fn canonical(arena: &Arena) -> Vec<(Vec<KeyValue>, Option<InstrumentationScope>,
     }
     all.sort_by(|a, b| a.2.span_id.cmp(&b.2.span_id));
     all
-}
-
-fn fixture(path: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap_or_default()
 }
 
 #[test]
