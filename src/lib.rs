@@ -8,6 +8,7 @@
 //! | [`attributes`] | flat attributes ⇄ nested values, as Phoenix does it |
 //! | [`ingest`] | one reader per input format, and the `sniff` that picks one |
 //! | [`analysis`] | trace assembly: trees, self time, critical path, summaries |
+//! | [`engine`] | what the UI asks: tables, windows of tree rows, span details |
 //! | [`export`] | spec-correct OTLP (protobuf, JSON) and Phoenix JSONL writers |
 //! | [`generate`] | realistic OpenInference traces of any size, for benchmarks |
 //!
@@ -16,6 +17,7 @@
 
 pub mod analysis;
 pub mod attributes;
+pub mod engine;
 pub mod export;
 pub mod generate;
 pub mod ingest;

@@ -146,6 +146,11 @@ impl Traces {
         &self.traces
     }
 
+    /// The position of the trace with this id in [`Traces::all`].
+    pub fn slot(&self, trace_id: &TraceId) -> Option<u32> {
+        self.index.get(trace_id).copied()
+    }
+
     /// The trace with this id.
     pub fn get(&self, trace_id: &TraceId) -> Option<&Trace> {
         self.index

@@ -75,6 +75,16 @@ const MAX_COMPRESSION_LAYERS: usize = 3;
 
 /// Reads one file into `arena`. See the module docs.
 pub fn load(arena: &mut Arena, file: &str, bytes: &[u8]) -> FileReport {
+    load_with_progress(arena, file, bytes, &mut |_| {})
+}
+
+/// [`load`], telling `progress` how many spans are stored so far, after every batch.
+pub fn load_with_progress(
+    arena: &mut Arena,
+    file: &str,
+    bytes: &[u8],
+    progress: &mut dyn FnMut(usize),
+) -> FileReport {
     let mut report = FileReport::new(file);
     let checkpoint = arena.checkpoint();
     let mut content: std::borrow::Cow<'_, [u8]> = bytes.into();
@@ -84,7 +94,9 @@ pub fn load(arena: &mut Arena, file: &str, bytes: &[u8]) -> FileReport {
         }
         let codec = match sniff(&content) {
             Detected::Compressed(codec) => codec,
-            Detected::Format(format) => break read(arena, file, &content, format, &mut report),
+            Detected::Format(format) => {
+                break read(arena, file, &content, format, &mut report, progress);
+            }
             Detected::Unrecognized(what) => {
                 break Err(Located::file(Problem::NotRecognized(format!(
                     "JSON: {what}"
@@ -113,7 +125,7 @@ pub fn load_as(arena: &mut Arena, file: &str, bytes: &[u8], format: Format) -> F
     let outcome = if bytes.is_empty() {
         Err(Located::file(Problem::Empty))
     } else {
-        read(arena, file, bytes, format, &mut report)
+        read(arena, file, bytes, format, &mut report, &mut |_| {})
     };
     finish(arena, checkpoint, outcome, report)
 }
@@ -168,9 +180,10 @@ fn read(
     content: &[u8],
     format: Format,
     report: &mut FileReport,
+    progress: &mut dyn FnMut(usize),
 ) -> Result<(), Located> {
     let source = arena.add_source(file, format)?;
-    let mut writer = SpanWriter::new(arena, source);
+    let mut writer = SpanWriter::new(arena, source, Some(progress));
     report.format = Some(format);
     let result = match format {
         Format::PhoenixTraceDataset | Format::PhoenixEvaluations => {

@@ -82,6 +82,8 @@ pub(crate) struct SpanWriter<'a> {
     pub(crate) spans_written: usize,
     pub(crate) evaluations_written: usize,
     attribute_buffer: Vec<KeyValue>,
+    /// Told the number of spans written after every batch (throttling is the listener's job).
+    progress: Option<&'a mut dyn FnMut(usize)>,
 }
 
 /// The JSON-style path of a span inside a request, for error places.
@@ -90,7 +92,11 @@ fn span_path(resource: usize, scope: usize, span: usize) -> String {
 }
 
 impl<'a> SpanWriter<'a> {
-    pub(crate) fn new(arena: &'a mut Arena, source: SourceId) -> Self {
+    pub(crate) fn new(
+        arena: &'a mut Arena,
+        source: SourceId,
+        progress: Option<&'a mut dyn FnMut(usize)>,
+    ) -> Self {
         Self {
             arena,
             source,
@@ -101,6 +107,7 @@ impl<'a> SpanWriter<'a> {
             spans_written: 0,
             evaluations_written: 0,
             attribute_buffer: Vec::new(),
+            progress,
         }
     }
 
@@ -136,6 +143,9 @@ impl<'a> SpanWriter<'a> {
                     }
                 }
             }
+        }
+        if let Some(progress) = self.progress.as_mut() {
+            progress(self.spans_written);
         }
         Ok(())
     }

@@ -1,0 +1,124 @@
+//! Everything about one span, for the details panel.
+
+use crate::analysis::Traces;
+use crate::attributes::{flat_map, span_attributes, value_from_any};
+use crate::engine::protocol::{EvaluationView, EventView, LinkView, SpanDetails};
+use crate::engine::status_name;
+use crate::model::{Arena, EvalTarget, LocationUnit, SpanId, TraceId};
+
+pub(crate) fn span_details(
+    arena: &Arena,
+    traces: &Traces,
+    trace_id: &str,
+    span_id: &str,
+) -> Option<SpanDetails> {
+    let trace_id = TraceId::parse(trace_id).ok()?;
+    let span_id = SpanId::parse(span_id).ok()?;
+    let trace = traces.get(&trace_id)?;
+    let spans = arena.spans();
+    let (row, &index) = trace
+        .tree
+        .span
+        .iter()
+        .enumerate()
+        .find(|(_, index)| spans[**index as usize].span_id == span_id)?;
+    let span = &spans[index as usize];
+    let loaded = |trace: TraceId, span: SpanId| {
+        traces.get(&trace).is_some_and(|t| {
+            t.tree
+                .span
+                .iter()
+                .any(|&i| spans[i as usize].span_id == span)
+        })
+    };
+    let source = arena
+        .source(span.source)
+        .map_or_else(String::new, |source| {
+            let place = match source.format.location_unit() {
+                LocationUnit::Line => format!("line {}", span.source_location),
+                LocationUnit::Row => format!("row {}", span.source_location),
+                LocationUnit::SpanIndex => format!("span {}", span.source_location),
+            };
+            format!("{} ({}, {place})", source.name, source.format.name())
+        });
+    let scope = arena.scope(span.scope);
+    let evaluations = arena
+        .evaluations()
+        .iter()
+        .filter_map(|e| {
+            let document = match e.target {
+                EvalTarget::Span(id) if id == span_id => None,
+                EvalTarget::Document(id, position) if id == span_id => Some(position),
+                _ => return None,
+            };
+            Some(EvaluationView {
+                name: arena.str(e.name).to_owned(),
+                document,
+                score: e.score,
+                label: e.label.map(|l| arena.str(l).to_owned()),
+                explanation: e.explanation.map(|x| arena.str(x).to_owned()),
+            })
+        })
+        .collect();
+    Some(SpanDetails {
+        trace_id: trace_id.to_string(),
+        span_id: span_id.to_string(),
+        parent_id: span.parent_span_id.map(|p| p.to_string()),
+        parent_loaded: span.parent_span_id.is_some_and(|p| loaded(trace_id, p)),
+        name: arena.str(span.name).to_owned(),
+        kind: span.oi_kind.name().to_owned(),
+        otel_kind: span.kind.short_name().to_owned(),
+        status: status_name(span.status_code),
+        status_message: arena.str(span.status_message).to_owned(),
+        start_nanos: span.start_unix_nanos,
+        offset_nanos: span
+            .start_unix_nanos
+            .saturating_sub(trace.summary.start_unix_nanos),
+        duration_nanos: span.duration_nanos(),
+        unfinished: span.is_unfinished(),
+        flags: trace.tree.flags[row],
+        attributes: span_attributes(arena, span.attributes),
+        flat_attributes: arena
+            .attributes(span.attributes)
+            .iter()
+            .map(|kv| {
+                (
+                    arena.str(kv.key).to_owned(),
+                    value_from_any(arena, kv.value),
+                )
+            })
+            .collect(),
+        events: arena
+            .events(span.events)
+            .iter()
+            .map(|e| EventView {
+                name: arena.str(e.name).to_owned(),
+                offset_nanos: e.time_unix_nanos.saturating_sub(span.start_unix_nanos),
+                attributes: flat_map(arena, e.attributes),
+            })
+            .collect(),
+        links: arena
+            .links(span.links)
+            .iter()
+            .map(|l| LinkView {
+                trace_id: l.trace_id.to_string(),
+                span_id: l.span_id.to_string(),
+                loaded: loaded(l.trace_id, l.span_id),
+                attributes: flat_map(arena, l.attributes),
+            })
+            .collect(),
+        resource: arena
+            .resource(span.resource)
+            .map(|r| flat_map(arena, r.attributes))
+            .unwrap_or_default(),
+        project: arena.project_of(span).to_owned(),
+        scope_name: scope
+            .map(|s| arena.str(s.name).to_owned())
+            .unwrap_or_default(),
+        scope_version: scope
+            .map(|s| arena.str(s.version).to_owned())
+            .unwrap_or_default(),
+        source,
+        evaluations,
+    })
+}

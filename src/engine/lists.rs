@@ -1,0 +1,285 @@
+//! The tables: projects, a project's traces (or spans), its sessions, a session's turns.
+
+use hashbrown::{HashMap, HashSet};
+
+use crate::analysis::{Tokens, Trace, Traces};
+use crate::engine::protocol::{
+    ProjectRow, SessionRow, SortKey, TracePage, TraceQuery, TraceRow, Turn,
+};
+use crate::engine::{preview, status_name, text_attribute};
+use crate::model::{Arena, Span, StatusCode};
+
+/// Characters of `input.value` shown in tables.
+const PREVIEW_CHARS: usize = 160;
+
+fn project_of<'a>(arena: &'a Arena, trace: &Trace) -> &'a str {
+    arena.str(trace.summary.project)
+}
+
+fn root<'a>(arena: &'a Arena, trace: &Trace) -> Option<&'a Span> {
+    trace
+        .summary
+        .root_span
+        .map(|index| &arena.spans()[index as usize])
+}
+
+/// A trace's status: ERROR if any span failed, else its root's.
+fn trace_status(arena: &Arena, trace: &Trace) -> StatusCode {
+    match trace.summary.error_count {
+        0 => root(arena, trace).map_or(StatusCode::Unset, |r| r.status_code),
+        _ => StatusCode::Error,
+    }
+}
+
+/// The value at quantile `q` of sorted `values` (nearest rank).
+fn quantile(sorted: &[u64], q: f64) -> u64 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+pub(crate) fn projects(arena: &Arena, traces: &Traces) -> Vec<ProjectRow> {
+    struct Totals<'a> {
+        traces: u64,
+        spans: u64,
+        errors: u64,
+        tokens: u64,
+        durations: Vec<u64>,
+        sessions: HashSet<&'a str>,
+    }
+    let mut order: Vec<&str> = Vec::new();
+    let mut totals: HashMap<&str, Totals<'_>> = HashMap::new();
+    for trace in traces.all() {
+        let name = project_of(arena, trace);
+        let entry = totals.entry(name).or_insert_with(|| {
+            order.push(name);
+            Totals {
+                traces: 0,
+                spans: 0,
+                errors: 0,
+                tokens: 0,
+                durations: Vec::new(),
+                sessions: HashSet::new(),
+            }
+        });
+        let summary = &trace.summary;
+        entry.traces += 1;
+        entry.spans += u64::from(summary.span_count);
+        entry.errors += u64::from(summary.error_count > 0);
+        entry.tokens += summary.tokens.total;
+        entry.durations.push(summary.duration_nanos());
+        if let Some(session) = summary.session {
+            entry.sessions.insert(arena.str(session));
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|name| {
+            let mut t = totals.remove(name)?;
+            t.durations.sort_unstable();
+            Some(ProjectRow {
+                name: name.to_owned(),
+                traces: t.traces,
+                spans: t.spans,
+                error_rate: t.errors as f64 / t.traces.max(1) as f64,
+                p50_nanos: quantile(&t.durations, 0.5),
+                p99_nanos: quantile(&t.durations, 0.99),
+                tokens: t.tokens,
+                sessions: t.sessions.len() as u64,
+            })
+        })
+        .collect()
+}
+
+/// Case-insensitive containment (`needle` lower-cased).
+fn contains(haystack: &str, needle: &str) -> bool {
+    needle.is_empty() || haystack.to_lowercase().contains(needle)
+}
+
+pub(crate) fn traces(arena: &Arena, traces: &Traces, query: &TraceQuery) -> TracePage {
+    let keys = arena.keys();
+    let needle = query.text.trim().to_lowercase();
+    let mut rows: Vec<TraceRow> = Vec::new();
+    for trace in traces
+        .all()
+        .iter()
+        .filter(|t| project_of(arena, t) == query.project)
+    {
+        let session = trace.summary.session.map(|s| arena.str(s).to_owned());
+        let candidates: Vec<(u32, bool)> = if query.all_spans {
+            trace
+                .tree
+                .span
+                .iter()
+                .map(|&index| (index, false))
+                .collect()
+        } else {
+            trace
+                .summary
+                .root_span
+                .map(|index| (index, true))
+                .into_iter()
+                .collect()
+        };
+        for (index, is_trace) in candidates {
+            let span = &arena.spans()[index as usize];
+            let (status, kind, start, duration, span_count, tokens) = if is_trace {
+                (
+                    trace_status(arena, trace),
+                    span.oi_kind,
+                    trace.summary.start_unix_nanos,
+                    trace.summary.duration_nanos(),
+                    trace.summary.span_count,
+                    trace.summary.tokens.total,
+                )
+            } else {
+                let tokens = Tokens::of_span(arena, span).total;
+                (
+                    span.status_code,
+                    span.oi_kind,
+                    span.start_unix_nanos,
+                    span.duration_nanos(),
+                    1,
+                    tokens,
+                )
+            };
+            if query
+                .status
+                .as_deref()
+                .is_some_and(|s| !s.eq_ignore_ascii_case(status.short_name()))
+                || query
+                    .kind
+                    .as_deref()
+                    .is_some_and(|k| !k.eq_ignore_ascii_case(kind.name()))
+                || query.since_nanos.is_some_and(|since| start < since)
+                || query.until_nanos.is_some_and(|until| start >= until)
+            {
+                continue;
+            }
+            let input = text_attribute(arena, span, keys.input_value).unwrap_or_default();
+            if !needle.is_empty() {
+                let output = text_attribute(arena, span, keys.output_value).unwrap_or_default();
+                let hit = contains(arena.str(span.name), &needle)
+                    || contains(input, &needle)
+                    || contains(output, &needle)
+                    || session.as_deref().is_some_and(|s| contains(s, &needle))
+                    || span.trace_id.to_string().contains(&needle)
+                    || span.span_id.to_string().contains(&needle);
+                if !hit {
+                    continue;
+                }
+            }
+            rows.push(TraceRow {
+                trace_id: span.trace_id.to_string(),
+                span_id: span.span_id.to_string(),
+                name: arena.str(span.name).to_owned(),
+                kind: kind.name().to_owned(),
+                start_nanos: start,
+                duration_nanos: duration,
+                spans: span_count,
+                tokens,
+                status: status_name(status),
+                session: session.clone(),
+                input_preview: preview(input, PREVIEW_CHARS),
+            });
+        }
+    }
+    rows.sort_by(|a, b| {
+        let order = match query.sort {
+            SortKey::Start => a.start_nanos.cmp(&b.start_nanos),
+            SortKey::Duration => a.duration_nanos.cmp(&b.duration_nanos),
+            SortKey::Name => a.name.cmp(&b.name),
+            SortKey::Spans => a.spans.cmp(&b.spans),
+            SortKey::Tokens => a.tokens.cmp(&b.tokens),
+            SortKey::Status => a.status.cmp(&b.status),
+            SortKey::Kind => a.kind.cmp(&b.kind),
+        };
+        let order = order.then_with(|| a.start_nanos.cmp(&b.start_nanos));
+        if query.descending {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+    let total = rows.len() as u32;
+    let first = (query.first as usize).min(rows.len());
+    let end = first.saturating_add(query.count as usize).min(rows.len());
+    TracePage {
+        total,
+        rows: rows.drain(first..end).collect(),
+    }
+}
+
+pub(crate) fn sessions(arena: &Arena, traces: &Traces, project: &str) -> Vec<SessionRow> {
+    let keys = arena.keys();
+    let mut order: Vec<&str> = Vec::new();
+    let mut rows: HashMap<&str, SessionRow> = HashMap::new();
+    for trace in traces
+        .all()
+        .iter()
+        .filter(|t| project_of(arena, t) == project)
+    {
+        let Some(session) = trace.summary.session.map(|s| arena.str(s)) else {
+            continue;
+        };
+        let summary = &trace.summary;
+        let input = root(arena, trace)
+            .and_then(|r| text_attribute(arena, r, keys.input_value))
+            .unwrap_or_default();
+        let row = rows.entry(session).or_insert_with(|| {
+            order.push(session);
+            SessionRow {
+                session: session.to_owned(),
+                traces: 0,
+                start_nanos: u64::MAX,
+                end_nanos: 0,
+                tokens: 0,
+                errors: 0,
+                first_input: String::new(),
+            }
+        });
+        row.traces += 1;
+        if summary.start_unix_nanos < row.start_nanos {
+            row.start_nanos = summary.start_unix_nanos;
+            row.first_input = preview(input, PREVIEW_CHARS);
+        }
+        row.end_nanos = row.end_nanos.max(summary.end_unix_nanos);
+        row.tokens += summary.tokens.total;
+        row.errors += u32::from(summary.error_count > 0);
+    }
+    let mut list: Vec<SessionRow> = order.into_iter().filter_map(|s| rows.remove(s)).collect();
+    list.sort_by_key(|s| std::cmp::Reverse(s.start_nanos));
+    list
+}
+
+pub(crate) fn session(arena: &Arena, traces: &Traces, project: &str, session: &str) -> Vec<Turn> {
+    let keys = arena.keys();
+    let mut turns: Vec<Turn> = traces
+        .all()
+        .iter()
+        .filter(|t| project_of(arena, t) == project)
+        .filter(|t| t.summary.session.is_some_and(|s| arena.str(s) == session))
+        .map(|trace| {
+            let root = root(arena, trace);
+            let text = |key| {
+                root.and_then(|r| text_attribute(arena, r, key))
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            Turn {
+                trace_id: trace.summary.trace_id.to_string(),
+                name: arena.str(trace.summary.name).to_owned(),
+                start_nanos: trace.summary.start_unix_nanos,
+                duration_nanos: trace.summary.duration_nanos(),
+                status: status_name(trace_status(arena, trace)),
+                tokens: trace.summary.tokens.total,
+                input: text(keys.input_value),
+                output: text(keys.output_value),
+            }
+        })
+        .collect();
+    turns.sort_by_key(|t| t.start_nanos);
+    turns
+}

@@ -1,0 +1,205 @@
+//! The engine: everything loaded, and the answers to what the UI asks.
+//!
+//! In the browser the engine lives in a Web Worker and the UI talks to it with the messages of
+//! [`protocol`]; here it is plain Rust, so the same questions are tested natively. It owns the
+//! [`Arena`] and the assembled [`Traces`], and for every trace the UI has open a [`view::View`]:
+//! which rows are collapsed, what the search matches, where the critical path runs. The UI only
+//! ever receives what it shows: a page of a table, a window of rows, one span's details.
+//!
+//! ```
+//! use plume::engine::{Engine, protocol::{Request, Response}};
+//!
+//! let mut engine = Engine::default();
+//! let otlp = br#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c",
+//!   "spanId":"b7ad6b7169203331","name":"root","startTimeUnixNano":"1","endTimeUnixNano":"9"}]}]}]}"#;
+//! let result = engine.load("trace.json", otlp, &mut |_| {});
+//! assert_eq!(result.spans, 1);
+//! let Response::Summary(summary) = engine.handle(Request::Summary) else { panic!() };
+//! assert_eq!(summary.traces, 1);
+//! ```
+
+mod details;
+mod lists;
+pub mod protocol;
+mod view;
+
+use hashbrown::{HashMap, HashSet};
+
+use crate::analysis::{Trace, Traces};
+use crate::ingest;
+use crate::model::{AnyValue, Arena, Span, SpanId, StatusCode, TraceId};
+use protocol::{FileResult, Request, Response, Summary};
+use view::View;
+
+/// Everything loaded, and the state of the traces the UI has open.
+#[derive(Default)]
+pub struct Engine {
+    arena: Arena,
+    traces: Traces,
+    files: Vec<FileResult>,
+    views: HashMap<TraceId, View>,
+}
+
+impl Engine {
+    /// Reads a file; `progress` hears the spans stored so far. Traces it touches are
+    /// re-assembled (and their views reset).
+    pub fn load(
+        &mut self,
+        file: &str,
+        bytes: &[u8],
+        progress: &mut dyn FnMut(usize),
+    ) -> FileResult {
+        let spans_before = self.arena.spans().len();
+        let report = ingest::load_with_progress(&mut self.arena, file, bytes, progress);
+        self.traces.update(&self.arena);
+        let new_spans = &self.arena.spans()[spans_before..];
+        let touched: HashSet<TraceId> = new_spans.iter().map(|s| s.trace_id).collect();
+        for trace_id in &touched {
+            self.views.remove(trace_id);
+        }
+        let result = FileResult {
+            file: report.file.clone(),
+            format: report.format.map(|f| f.name().to_owned()),
+            spans: report.spans as u64,
+            traces: touched.len() as u64,
+            evaluations: report.evaluations as u64,
+            errors: report.errors.iter().map(ToString::to_string).collect(),
+            warnings: report.warnings.iter().map(ToString::to_string).collect(),
+        };
+        self.files.push(result.clone());
+        result
+    }
+
+    /// Answers a request.
+    pub fn handle(&mut self, request: Request) -> Response {
+        match request {
+            Request::Summary => Response::Summary(self.summary()),
+            Request::Files => Response::Files(self.files.clone()),
+            Request::Projects => Response::Projects(lists::projects(&self.arena, &self.traces)),
+            Request::Traces(query) => {
+                Response::Traces(lists::traces(&self.arena, &self.traces, &query))
+            }
+            Request::Sessions { project } => {
+                Response::Sessions(lists::sessions(&self.arena, &self.traces, &project))
+            }
+            Request::Session { project, session } => Response::Session(lists::session(
+                &self.arena,
+                &self.traces,
+                &project,
+                &session,
+            )),
+            Request::OpenTrace { trace_id } => self.with_view(&trace_id, |_, _, _| {}),
+            Request::Toggle {
+                trace_id,
+                row,
+                expand,
+            } => self.with_view(&trace_id, |view, trace, _| view.toggle(trace, row, expand)),
+            Request::ToggleAll { trace_id, expand } => {
+                self.with_view(&trace_id, |view, trace, _| view.toggle_all(trace, expand))
+            }
+            Request::Search { trace_id, text } => self
+                .with_view(&trace_id, |view, trace, arena| {
+                    view.search(arena, trace, &text)
+                }),
+            Request::CriticalPath { trace_id, on } => self
+                .with_view(&trace_id, |view, trace, arena| {
+                    view.set_critical_path(arena, trace, on)
+                }),
+            Request::Reveal { trace_id, span_id } => self.reveal(&trace_id, &span_id),
+            Request::Rows {
+                trace_id,
+                first,
+                count,
+            } => match self.open(&trace_id) {
+                Some((view, trace, arena)) => Response::Rows(view.rows(arena, trace, first, count)),
+                None => not_found(&trace_id),
+            },
+            Request::SpanDetails { trace_id, span_id } => {
+                match details::span_details(&self.arena, &self.traces, &trace_id, &span_id) {
+                    Some(details) => Response::SpanDetails(Box::new(details)),
+                    None => Response::NotFound(format!("span {span_id} of trace {trace_id}")),
+                }
+            }
+        }
+    }
+
+    /// Totals over everything loaded.
+    pub fn summary(&self) -> Summary {
+        let overview = self.traces.overview();
+        Summary {
+            spans: overview.spans,
+            traces: overview.traces,
+            projects: overview.projects.len() as u64,
+            errors: self.files.iter().map(|f| f.errors.len() as u64).sum(),
+        }
+    }
+
+    /// The view of a trace, made on first use, with the trace and the arena.
+    fn open(&mut self, trace_id: &str) -> Option<(&mut View, &Trace, &Arena)> {
+        let id = TraceId::parse(trace_id).ok()?;
+        let trace = self.traces.get(&id)?;
+        let view = self
+            .views
+            .entry(id)
+            .or_insert_with(|| View::new(&self.arena, trace));
+        Some((view, trace, &self.arena))
+    }
+
+    fn with_view(
+        &mut self,
+        trace_id: &str,
+        change: impl FnOnce(&mut View, &Trace, &Arena),
+    ) -> Response {
+        match self.open(trace_id) {
+            Some((view, trace, arena)) => {
+                change(view, trace, arena);
+                Response::Trace(view.overview(arena, trace))
+            }
+            None => not_found(trace_id),
+        }
+    }
+
+    fn reveal(&mut self, trace_id: &str, span_id: &str) -> Response {
+        let Ok(span) = SpanId::parse(span_id) else {
+            return not_found(span_id);
+        };
+        match self.open(trace_id) {
+            Some((view, trace, arena)) => {
+                let visible_index = view.reveal(arena, trace, span);
+                Response::Revealed {
+                    trace: view.overview(arena, trace),
+                    visible_index,
+                }
+            }
+            None => not_found(trace_id),
+        }
+    }
+}
+
+fn not_found(what: &str) -> Response {
+    Response::NotFound(what.to_owned())
+}
+
+/// `OK`, `ERROR` or `UNSET`.
+fn status_name(code: StatusCode) -> String {
+    code.short_name().to_owned()
+}
+
+/// A string attribute of a span, if it is one.
+fn text_attribute<'a>(arena: &'a Arena, span: &Span, key: crate::model::StrId) -> Option<&'a str> {
+    match arena.attribute(span.attributes, key)? {
+        AnyValue::Str(id) => Some(arena.str(id)),
+        _ => None,
+    }
+}
+
+/// The first `chars` characters of `text`, with an ellipsis when cut.
+fn preview(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,501 @@
+//! The messages between the UI and the engine. They are small by design: the UI asks for what is
+//! on screen (a page of a table, a window of tree rows, one span) and never holds a whole trace.
+//! Both sides are Rust; messages travel as JSON (exact 64-bit integers, readable in devtools).
+
+use serde::{Deserialize, Serialize};
+
+use crate::attributes::{Map, Value};
+
+/// A question from the UI.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Totals over everything loaded.
+    Summary,
+    /// Every file loaded and what came of it.
+    Files,
+    /// The projects list.
+    Projects,
+    /// A page of a project's traces (or spans), filtered and sorted.
+    Traces(TraceQuery),
+    /// The sessions of a project.
+    Sessions {
+        /// The project.
+        project: String,
+    },
+    /// One session as a conversation.
+    Session {
+        /// The project.
+        project: String,
+        /// The `session.id`.
+        session: String,
+    },
+    /// Opens a trace: its summary, and the view state the engine keeps for it.
+    OpenTrace {
+        /// Hex trace id.
+        trace_id: String,
+    },
+    /// Visible tree rows `first..first + count` of an open trace.
+    Rows {
+        /// Hex trace id.
+        trace_id: String,
+        /// First visible row.
+        first: u32,
+        /// How many.
+        count: u32,
+    },
+    /// Collapses or expands a row (`expand: None` toggles).
+    Toggle {
+        /// Hex trace id.
+        trace_id: String,
+        /// The tree row.
+        row: u32,
+        /// Expand, collapse, or toggle.
+        expand: Option<bool>,
+    },
+    /// Expands (`true`) or collapses (`false`) every row.
+    ToggleAll {
+        /// Hex trace id.
+        trace_id: String,
+        /// Expand or collapse.
+        expand: bool,
+    },
+    /// Filters the tree to matches and their ancestors; empty text clears the search.
+    Search {
+        /// Hex trace id.
+        trace_id: String,
+        /// Case-insensitive text, matched against names, kinds and attribute values.
+        text: String,
+    },
+    /// Makes a span's row visible (expanding its ancestors) and says where it is.
+    Reveal {
+        /// Hex trace id.
+        trace_id: String,
+        /// Hex span id.
+        span_id: String,
+    },
+    /// Turns critical path marks on or off in rows.
+    CriticalPath {
+        /// Hex trace id.
+        trace_id: String,
+        /// On or off.
+        on: bool,
+    },
+    /// Everything about one span.
+    SpanDetails {
+        /// Hex trace id.
+        trace_id: String,
+        /// Hex span id.
+        span_id: String,
+    },
+}
+
+/// An answer from the engine.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    /// To [`Request::Summary`].
+    Summary(Summary),
+    /// To [`Request::Files`].
+    Files(Vec<FileResult>),
+    /// To [`Request::Projects`].
+    Projects(Vec<ProjectRow>),
+    /// To [`Request::Traces`].
+    Traces(TracePage),
+    /// To [`Request::Sessions`].
+    Sessions(Vec<SessionRow>),
+    /// To [`Request::Session`].
+    Session(Vec<Turn>),
+    /// To [`Request::OpenTrace`], [`Request::Toggle`], [`Request::ToggleAll`],
+    /// [`Request::Search`], [`Request::CriticalPath`]: the trace and its current view.
+    Trace(TraceOverview),
+    /// To [`Request::Rows`].
+    Rows(Vec<RowView>),
+    /// To [`Request::Reveal`]: the visible index of the span's row.
+    Revealed {
+        /// The view after revealing.
+        trace: TraceOverview,
+        /// The span's visible index.
+        visible_index: Option<u32>,
+    },
+    /// To [`Request::SpanDetails`].
+    SpanDetails(Box<SpanDetails>),
+    /// Anything asked about something that is not loaded.
+    NotFound(String),
+}
+
+/// Totals, as `window.plume.summary()` returns them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Spans (deduplicated).
+    pub spans: u64,
+    /// Traces.
+    pub traces: u64,
+    /// Projects.
+    pub projects: u64,
+    /// Problems that lost data, over all files.
+    pub errors: u64,
+}
+
+/// What came of one file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileResult {
+    /// The file's name.
+    pub file: String,
+    /// The format detected, if any.
+    pub format: Option<String>,
+    /// Spans stored.
+    pub spans: u64,
+    /// Distinct traces among them.
+    pub traces: u64,
+    /// Evaluations stored.
+    pub evaluations: u64,
+    /// Problems that lost data, each `file: place: problem`.
+    pub errors: Vec<String>,
+    /// Problems that lost nothing.
+    pub warnings: Vec<String>,
+}
+
+/// One project in the projects list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProjectRow {
+    /// The project name.
+    pub name: String,
+    /// Its traces.
+    pub traces: u64,
+    /// Its spans.
+    pub spans: u64,
+    /// Traces with an error span, over all traces.
+    pub error_rate: f64,
+    /// Median trace duration, ns.
+    pub p50_nanos: u64,
+    /// 99th-percentile trace duration, ns.
+    pub p99_nanos: u64,
+    /// Tokens of all its traces.
+    pub tokens: u64,
+    /// Distinct sessions.
+    pub sessions: u64,
+}
+
+/// How to list a project's traces.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TraceQuery {
+    /// The project.
+    pub project: String,
+    /// Case-insensitive text in the name, input, output, session or id.
+    pub text: String,
+    /// Only traces (or spans) with this status (`OK`, `ERROR`, `UNSET`).
+    pub status: Option<String>,
+    /// Only this OpenInference kind (`LLM`, `CHAIN`, …).
+    pub kind: Option<String>,
+    /// Only those starting at or after this time, ns since the epoch.
+    pub since_nanos: Option<u64>,
+    /// Only those starting before this time, ns since the epoch.
+    pub until_nanos: Option<u64>,
+    /// Every span rather than root spans only.
+    pub all_spans: bool,
+    /// The column to sort by.
+    pub sort: SortKey,
+    /// Largest first.
+    pub descending: bool,
+    /// First row of the page.
+    pub first: u32,
+    /// Rows in the page.
+    pub count: u32,
+}
+
+/// Sortable columns of the traces table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortKey {
+    /// Start time.
+    #[default]
+    Start,
+    /// Duration.
+    Duration,
+    /// Name.
+    Name,
+    /// Span count.
+    Spans,
+    /// Tokens.
+    Tokens,
+    /// Status.
+    Status,
+    /// Kind.
+    Kind,
+}
+
+/// A page of the traces table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TracePage {
+    /// Rows matching the query in all.
+    pub total: u32,
+    /// The rows of the page.
+    pub rows: Vec<TraceRow>,
+}
+
+/// One row of the traces table: a trace (its root span), or a span in the all-spans mode.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TraceRow {
+    /// Hex trace id.
+    pub trace_id: String,
+    /// Hex span id of the row's span (the root in trace mode).
+    pub span_id: String,
+    /// Its name.
+    pub name: String,
+    /// Its OpenInference kind.
+    pub kind: String,
+    /// Start, ns since the epoch.
+    pub start_nanos: u64,
+    /// Duration, ns.
+    pub duration_nanos: u64,
+    /// Spans (the trace's in trace mode, 1 for a span).
+    pub spans: u32,
+    /// Total tokens.
+    pub tokens: u64,
+    /// `OK`, `ERROR` or `UNSET`.
+    pub status: String,
+    /// `session.id`, if any.
+    pub session: Option<String>,
+    /// The start of `input.value`.
+    pub input_preview: String,
+}
+
+/// One session in a project's sessions list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionRow {
+    /// The `session.id`.
+    pub session: String,
+    /// Its traces (turns).
+    pub traces: u32,
+    /// First start, ns since the epoch.
+    pub start_nanos: u64,
+    /// Last end, ns since the epoch.
+    pub end_nanos: u64,
+    /// Tokens of all turns.
+    pub tokens: u64,
+    /// Turns with an error.
+    pub errors: u32,
+    /// The first turn's input.
+    pub first_input: String,
+}
+
+/// One turn of a session: a trace, read as input → output.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Turn {
+    /// Hex trace id.
+    pub trace_id: String,
+    /// The root span's name.
+    pub name: String,
+    /// Start, ns since the epoch.
+    pub start_nanos: u64,
+    /// Duration, ns.
+    pub duration_nanos: u64,
+    /// `OK`, `ERROR` or `UNSET`.
+    pub status: String,
+    /// Tokens.
+    pub tokens: u64,
+    /// The root's `input.value`.
+    pub input: String,
+    /// The root's `output.value`.
+    pub output: String,
+}
+
+/// An open trace: its figures, and the state of its view.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TraceOverview {
+    /// Hex trace id.
+    pub trace_id: String,
+    /// The root span's name.
+    pub name: String,
+    /// The project.
+    pub project: String,
+    /// `session.id`, if any.
+    pub session: Option<String>,
+    /// Earliest start, ns since the epoch.
+    pub start_nanos: u64,
+    /// Duration, ns.
+    pub duration_nanos: u64,
+    /// Spans.
+    pub spans: u32,
+    /// Error spans.
+    pub errors: u32,
+    /// Tokens.
+    pub tokens: TokenCounts,
+    /// Self time per OpenInference kind, largest first.
+    pub time_by_kind: Vec<(String, u64)>,
+    /// Anomalies: roots, missing parents, duplicates, loops cut, spans outside their parent.
+    pub anomalies: Anomalies,
+    /// Rows visible with the current collapsing and search.
+    pub visible_rows: u32,
+    /// The current search text.
+    pub search: String,
+    /// Matching rows of the search, as visible indices, in order.
+    pub matches: Vec<u32>,
+    /// Whether rows carry critical path marks.
+    pub critical_path: bool,
+    /// The whole trace in small: `MINIMAP_ROWS` × `MINIMAP_COLUMNS` cells, row-major; each the
+    /// number of spans covering that stretch of time in that band of rows (errors in the top bit).
+    pub minimap: Vec<u16>,
+}
+
+/// Rows of [`TraceOverview::minimap`].
+pub const MINIMAP_ROWS: usize = 48;
+/// Columns of [`TraceOverview::minimap`].
+pub const MINIMAP_COLUMNS: usize = 240;
+
+/// Token counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenCounts {
+    /// Prompt tokens.
+    pub prompt: u64,
+    /// Completion tokens.
+    pub completion: u64,
+    /// Total tokens.
+    pub total: u64,
+}
+
+/// What assembly found odd about a trace.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anomalies {
+    /// Spans without a parent in the trace.
+    pub roots: u32,
+    /// Spans whose parent is not loaded.
+    pub missing_parents: u32,
+    /// Spans left out as duplicates.
+    pub duplicates: u32,
+    /// Parent loops cut.
+    pub cycles: u32,
+    /// Spans starting before or ending after their parent.
+    pub outside_parent: u32,
+    /// Spans without an end.
+    pub unfinished: u32,
+}
+
+/// One visible row of the span tree and timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RowView {
+    /// Its index among visible rows.
+    pub visible_index: u32,
+    /// Its tree row.
+    pub row: u32,
+    /// Hex span id.
+    pub span_id: String,
+    /// Span name.
+    pub name: String,
+    /// Depth in the tree.
+    pub depth: u32,
+    /// Direct children.
+    pub children: u32,
+    /// Whether its children are hidden.
+    pub collapsed: bool,
+    /// OpenInference kind.
+    pub kind: String,
+    /// OpenTelemetry kind (`SERVER`, …).
+    pub otel_kind: String,
+    /// `OK`, `ERROR` or `UNSET`.
+    pub status: String,
+    /// Start, ns after the trace's start (negative offsets clamp to 0).
+    pub offset_nanos: u64,
+    /// Duration, ns.
+    pub duration_nanos: u64,
+    /// Self time, ns.
+    pub self_nanos: u64,
+    /// Total tokens.
+    pub tokens: u64,
+    /// The tree's flags (missing parent, loop cut, outside parent, unfinished, zero length).
+    pub flags: u8,
+    /// Whether it matches the current search.
+    pub matched: bool,
+    /// Critical stretches, as (start, end) offsets in ns, when the critical path is on.
+    pub critical: Vec<(u64, u64)>,
+}
+
+/// Everything about one span.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SpanDetails {
+    /// Hex trace id.
+    pub trace_id: String,
+    /// Hex span id.
+    pub span_id: String,
+    /// Hex parent span id, if any.
+    pub parent_id: Option<String>,
+    /// Whether the parent is loaded.
+    pub parent_loaded: bool,
+    /// Span name.
+    pub name: String,
+    /// OpenInference kind.
+    pub kind: String,
+    /// OpenTelemetry kind.
+    pub otel_kind: String,
+    /// `OK`, `ERROR` or `UNSET`.
+    pub status: String,
+    /// The status message.
+    pub status_message: String,
+    /// Start, ns since the epoch.
+    pub start_nanos: u64,
+    /// Start, ns after the trace's start.
+    pub offset_nanos: u64,
+    /// Duration, ns (0 when unfinished).
+    pub duration_nanos: u64,
+    /// Whether the span never ended.
+    pub unfinished: bool,
+    /// The tree's flags for its row.
+    pub flags: u8,
+    /// Attributes nested as Phoenix shows them.
+    pub attributes: Map,
+    /// Attributes as received: flat dotted keys.
+    pub flat_attributes: Vec<(String, Value)>,
+    /// Events.
+    pub events: Vec<EventView>,
+    /// Links.
+    pub links: Vec<LinkView>,
+    /// Resource attributes (flat).
+    pub resource: Map,
+    /// The project.
+    pub project: String,
+    /// Instrumentation scope name.
+    pub scope_name: String,
+    /// Instrumentation scope version.
+    pub scope_version: String,
+    /// The file it came from, and where in it.
+    pub source: String,
+    /// Evaluations of this span (and of its documents).
+    pub evaluations: Vec<EvaluationView>,
+}
+
+/// A span event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventView {
+    /// Event name (`exception` for exceptions).
+    pub name: String,
+    /// Time after the span's start, ns (negative clamps to 0).
+    pub offset_nanos: u64,
+    /// Attributes (flat, as Phoenix shows events).
+    pub attributes: Map,
+}
+
+/// A span link.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LinkView {
+    /// Hex trace id.
+    pub trace_id: String,
+    /// Hex span id.
+    pub span_id: String,
+    /// Whether that span is loaded (the link can be followed).
+    pub loaded: bool,
+    /// Attributes (flat).
+    pub attributes: Map,
+}
+
+/// An evaluation of a span, or of one of its documents.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EvaluationView {
+    /// The evaluation's name.
+    pub name: String,
+    /// The document position, for document evaluations.
+    pub document: Option<u32>,
+    /// Score.
+    pub score: Option<f64>,
+    /// Label.
+    pub label: Option<String>,
+    /// Explanation.
+    pub explanation: Option<String>,
+}

@@ -1,0 +1,455 @@
+//! The questions the UI asks, against the real fixtures.
+
+use super::protocol::*;
+use super::*;
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap_or_default()
+}
+
+fn engine_with(paths: &[&str]) -> Engine {
+    let mut engine = Engine::default();
+    for path in paths {
+        let result = engine.load(path, &fixture(path), &mut |_| {});
+        assert!(result.errors.is_empty(), "{path}: {:?}", result.errors);
+    }
+    engine
+}
+
+fn trace_overview(engine: &mut Engine, request: Request) -> TraceOverview {
+    match engine.handle(request) {
+        Response::Trace(overview) => overview,
+        other => panic!("expected a trace, got {other:?}"),
+    }
+}
+
+fn rows(engine: &mut Engine, trace_id: &str, first: u32, count: u32) -> Vec<RowView> {
+    match engine.handle(Request::Rows {
+        trace_id: trace_id.into(),
+        first,
+        count,
+    }) {
+        Response::Rows(rows) => rows,
+        other => panic!("expected rows, got {other:?}"),
+    }
+}
+
+const OPENAI_01_TRACE: &str = "3a34990d3bcc7893ef125bc4b7879ed7";
+
+#[test]
+fn loading_reports_each_file_with_its_traces() {
+    let mut engine = Engine::default();
+    let mut heard = Vec::new();
+    let good = engine.load(
+        "openai-01.otlp.pb",
+        &fixture("openai-01.otlp.pb"),
+        &mut |n| heard.push(n),
+    );
+    assert_eq!(
+        (good.format.as_deref(), good.spans, good.traces),
+        (Some("otlp-proto"), 4, 1)
+    );
+    assert_eq!(heard.last(), Some(&4), "progress hears the spans stored");
+    let bad = engine.load(
+        "bad.json",
+        br#"{"resourceSpans": [{"scopeSpans": ["#,
+        &mut |_| {},
+    );
+    assert_eq!(bad.spans, 0);
+    assert_eq!(bad.errors.len(), 1);
+    assert!(
+        bad.errors[0].starts_with("bad.json: line 1"),
+        "{:?}",
+        bad.errors
+    );
+    let lines = engine.load(
+        "collector.jsonl",
+        &fixture("collector-file-exporter.jsonl"),
+        &mut |_| {},
+    );
+    assert_eq!((lines.spans, lines.traces), (38, 8));
+    let Response::Summary(summary) = engine.handle(Request::Summary) else {
+        panic!()
+    };
+    assert_eq!(
+        summary,
+        Summary {
+            spans: 38,
+            traces: 8,
+            projects: 2,
+            errors: 1
+        }
+    );
+    let Response::Files(files) = engine.handle(Request::Files) else {
+        panic!()
+    };
+    assert_eq!(files.len(), 3);
+}
+
+#[test]
+fn projects_list_their_figures() {
+    let mut engine = engine_with(&["collector-file-exporter.jsonl"]);
+    let Response::Projects(projects) = engine.handle(Request::Projects) else {
+        panic!()
+    };
+    let chatbot = projects.iter().find(|p| p.name == "chatbot-demo").cloned();
+    let chatbot = chatbot.unwrap_or_else(|| panic!("{projects:?}"));
+    assert_eq!(
+        (chatbot.traces, chatbot.spans, chatbot.sessions),
+        (4, 13, 3),
+        "one trace has no session"
+    );
+    assert_eq!(chatbot.error_rate, 0.25, "one of four traces failed");
+    assert!(chatbot.p50_nanos > 0 && chatbot.p50_nanos <= chatbot.p99_nanos);
+    assert!(chatbot.tokens > 0);
+}
+
+#[test]
+fn traces_filter_sort_and_page() {
+    let mut engine = engine_with(&["collector-file-exporter.jsonl"]);
+    let query = |engine: &mut Engine, query: TraceQuery| match engine.handle(Request::Traces(query))
+    {
+        Response::Traces(page) => page,
+        other => panic!("{other:?}"),
+    };
+    let all = query(
+        &mut engine,
+        TraceQuery {
+            project: "chatbot-demo".into(),
+            count: 50,
+            ..TraceQuery::default()
+        },
+    );
+    assert_eq!(all.total, 4);
+    assert!(
+        all.rows
+            .windows(2)
+            .all(|w| w[0].start_nanos <= w[1].start_nanos),
+        "by start time"
+    );
+    let errors = query(
+        &mut engine,
+        TraceQuery {
+            project: "chatbot-demo".into(),
+            status: Some("ERROR".into()),
+            count: 50,
+            ..TraceQuery::default()
+        },
+    );
+    assert_eq!(errors.total, 1);
+    assert_eq!(errors.rows[0].name, "chat_turn");
+    assert_eq!(errors.rows[0].session.as_deref(), Some("sess-0003"));
+    let by_duration = query(
+        &mut engine,
+        TraceQuery {
+            project: "chatbot-demo".into(),
+            sort: SortKey::Duration,
+            descending: true,
+            first: 1,
+            count: 2,
+            ..TraceQuery::default()
+        },
+    );
+    assert_eq!((by_duration.total, by_duration.rows.len()), (4, 2));
+    assert!(by_duration.rows[0].duration_nanos >= by_duration.rows[1].duration_nanos);
+    let llm_spans = query(
+        &mut engine,
+        TraceQuery {
+            project: "chatbot-demo".into(),
+            all_spans: true,
+            kind: Some("llm".into()),
+            count: 50,
+            ..TraceQuery::default()
+        },
+    );
+    assert_eq!(llm_spans.total, 8, "the chatbot-demo LLM spans");
+    let text = query(
+        &mut engine,
+        TraceQuery {
+            project: "chatbot-demo".into(),
+            text: "PARIS".into(),
+            all_spans: true,
+            count: 50,
+            ..TraceQuery::default()
+        },
+    );
+    assert!(
+        text.total >= 1
+            && text
+                .rows
+                .iter()
+                .all(|r| r.trace_id == text.rows[0].trace_id)
+    );
+}
+
+#[test]
+fn sessions_read_as_conversations() {
+    let mut engine = engine_with(&["langchain-01.otlp.pb"]);
+    let Response::Sessions(sessions) = engine.handle(Request::Sessions {
+        project: "rag-langchain-demo".into(),
+    }) else {
+        panic!()
+    };
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(
+        (sessions[0].session.as_str(), sessions[0].traces),
+        ("lc-sess-1", 2)
+    );
+    let Response::Session(turns) = engine.handle(Request::Session {
+        project: "rag-langchain-demo".into(),
+        session: "lc-sess-1".into(),
+    }) else {
+        panic!()
+    };
+    assert_eq!(turns.len(), 2);
+    assert!(turns[0].start_nanos <= turns[1].start_nanos);
+    assert_eq!(turns[0].input, "What is a trace in OpenTelemetry?");
+    assert!(!turns[0].output.is_empty());
+}
+
+#[test]
+fn tree_rows_collapse_search_and_reveal() {
+    let mut engine = engine_with(&["openai-01.otlp.pb"]);
+    let open = trace_overview(
+        &mut engine,
+        Request::OpenTrace {
+            trace_id: OPENAI_01_TRACE.into(),
+        },
+    );
+    assert_eq!(
+        (open.spans, open.visible_rows, open.name.as_str()),
+        (4, 4, "chat_turn")
+    );
+    assert_eq!(open.minimap.len(), MINIMAP_ROWS * MINIMAP_COLUMNS);
+    assert_eq!(open.time_by_kind.iter().map(|(_, n)| n).sum::<u64>(), {
+        let rows = rows(&mut engine, OPENAI_01_TRACE, 0, 10);
+        rows.iter().map(|r| r.self_nanos).sum::<u64>()
+    });
+    let window = rows(&mut engine, OPENAI_01_TRACE, 0, 10);
+    assert_eq!(
+        window.iter().map(|r| r.depth).collect::<Vec<_>>(),
+        [0, 1, 1, 1]
+    );
+    assert_eq!((window[0].children, window[0].kind.as_str()), (3, "CHAIN"));
+    assert_eq!(
+        rows(&mut engine, OPENAI_01_TRACE, 2, 10).len(),
+        2,
+        "a window from the middle"
+    );
+
+    let collapsed = trace_overview(
+        &mut engine,
+        Request::Toggle {
+            trace_id: OPENAI_01_TRACE.into(),
+            row: 0,
+            expand: None,
+        },
+    );
+    assert_eq!(collapsed.visible_rows, 1);
+    let expanded = trace_overview(
+        &mut engine,
+        Request::ToggleAll {
+            trace_id: OPENAI_01_TRACE.into(),
+            expand: true,
+        },
+    );
+    assert_eq!(expanded.visible_rows, 4);
+
+    let searched = trace_overview(
+        &mut engine,
+        Request::Search {
+            trace_id: OPENAI_01_TRACE.into(),
+            text: "embedding".into(),
+        },
+    );
+    assert_eq!(searched.visible_rows, 2, "the match and its ancestor");
+    assert_eq!(searched.matches, [1]);
+    let found = rows(&mut engine, OPENAI_01_TRACE, 0, 10);
+    assert_eq!(
+        (found[1].name.as_str(), found[1].matched, found[0].matched),
+        ("CreateEmbeddings", true, false)
+    );
+
+    trace_overview(
+        &mut engine,
+        Request::Toggle {
+            trace_id: OPENAI_01_TRACE.into(),
+            row: 0,
+            expand: Some(false),
+        },
+    );
+    let Response::Revealed {
+        trace,
+        visible_index,
+    } = engine.handle(Request::Reveal {
+        trace_id: OPENAI_01_TRACE.into(),
+        span_id: "368e2a2a62da0b9b".into(),
+    })
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (trace.search.as_str(), trace.visible_rows),
+        ("", 4),
+        "revealing a hidden span leaves the search"
+    );
+    assert_eq!(visible_index, Some(3));
+}
+
+#[test]
+fn critical_path_marks_rows() {
+    let mut engine = engine_with(&["openai-01.otlp.pb"]);
+    let on = trace_overview(
+        &mut engine,
+        Request::CriticalPath {
+            trace_id: OPENAI_01_TRACE.into(),
+            on: true,
+        },
+    );
+    assert!(on.critical_path);
+    let window = rows(&mut engine, OPENAI_01_TRACE, 0, 10);
+    let marked: u64 = window
+        .iter()
+        .flat_map(|r| &r.critical)
+        .map(|(a, b)| b - a)
+        .sum();
+    assert_eq!(
+        marked, on.duration_nanos,
+        "the critical path covers the root's whole duration"
+    );
+    trace_overview(
+        &mut engine,
+        Request::CriticalPath {
+            trace_id: OPENAI_01_TRACE.into(),
+            on: false,
+        },
+    );
+    assert!(
+        rows(&mut engine, OPENAI_01_TRACE, 0, 10)
+            .iter()
+            .all(|r| r.critical.is_empty())
+    );
+}
+
+#[test]
+fn span_details_carry_what_the_panel_shows() {
+    let mut engine = engine_with(&["openai-03.otlp.pb", "node-01.otlp.json"]);
+    let wrong = engine.handle(Request::SpanDetails {
+        trace_id: "0".repeat(32),
+        span_id: "854fa39873128fb8".into(),
+    });
+    assert!(matches!(wrong, Response::NotFound(_)));
+    let trace_id = trace_of(&mut engine, "854fa39873128fb8");
+    let Response::SpanDetails(details) = engine.handle(Request::SpanDetails {
+        trace_id,
+        span_id: "854fa39873128fb8".into(),
+    }) else {
+        panic!("the failed LLM call")
+    };
+    assert_eq!(
+        (details.kind.as_str(), details.status.as_str()),
+        ("LLM", "ERROR")
+    );
+    assert!(details.parent_loaded);
+    let exception = &details.events[0];
+    assert_eq!(exception.name, "exception");
+    let stack = exception
+        .attributes
+        .get("exception.stacktrace")
+        .and_then(|v| v.as_str());
+    assert!(stack.is_some_and(|s| s.contains("Traceback")));
+    let messages = details.attributes.get_path("llm.input_messages");
+    assert!(matches!(messages, Some(crate::attributes::Value::Array(m)) if m.len() == 1));
+    assert!(
+        details
+            .flat_attributes
+            .iter()
+            .any(|(k, _)| k == "llm.input_messages.0.message.role")
+    );
+    assert_eq!(details.project, "chatbot-demo");
+    assert!(
+        details
+            .source
+            .starts_with("openai-03.otlp.pb (otlp-proto, span "),
+        "{}",
+        details.source
+    );
+}
+
+fn trace_of(engine: &mut Engine, span_id: &str) -> String {
+    let id = SpanId::parse(span_id).unwrap_or_default();
+    engine
+        .arena
+        .spans()
+        .iter()
+        .find(|s| s.span_id == id)
+        .map(|s| s.trace_id.to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn links_know_whether_their_span_is_loaded_and_evaluations_attach() {
+    let mut engine = engine_with(&["node-01.otlp.json"]);
+    let trace = trace_of(&mut engine, "beb1eb1171b45e64");
+    let Response::SpanDetails(details) = engine.handle(Request::SpanDetails {
+        trace_id: trace,
+        span_id: "beb1eb1171b45e64".into(),
+    }) else {
+        panic!()
+    };
+    let loaded: Vec<bool> = details.links.iter().map(|l| l.loaded).collect();
+    assert_eq!(
+        loaded,
+        [true, false, true],
+        "the link to another trace's span is not loaded"
+    );
+    assert!(!details.parent_loaded || details.parent_id.is_some());
+
+    let mut engine = engine_with(&[
+        "phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a62c1338d.parquet",
+        "phoenix/chatbot-demo/evaluations-b3fbfc26-6fa0-4915-bc47-c082dc50296a.parquet",
+    ]);
+    let trace = trace_of(&mut engine, "4802305b03135782");
+    let Response::SpanDetails(details) = engine.handle(Request::SpanDetails {
+        trace_id: trace,
+        span_id: "4802305b03135782".into(),
+    }) else {
+        panic!()
+    };
+    assert_eq!(details.evaluations.len(), 1);
+    assert_eq!(details.evaluations[0].label.as_deref(), Some("incorrect"));
+}
+
+#[test]
+fn messages_survive_json_both_ways() {
+    let mut engine = engine_with(&["openai-01.otlp.pb"]);
+    for request in [
+        Request::Summary,
+        Request::Projects,
+        Request::OpenTrace {
+            trace_id: OPENAI_01_TRACE.into(),
+        },
+        Request::Rows {
+            trace_id: OPENAI_01_TRACE.into(),
+            first: 0,
+            count: 10,
+        },
+        Request::SpanDetails {
+            trace_id: OPENAI_01_TRACE.into(),
+            span_id: "2b5538cd44d34c58".into(),
+        },
+    ] {
+        let text = serde_json::to_string(&request).unwrap_or_default();
+        assert_eq!(
+            serde_json::from_str::<Request>(&text).ok(),
+            Some(request.clone())
+        );
+        let response = engine.handle(request);
+        let text = serde_json::to_string(&response).unwrap_or_default();
+        assert_eq!(serde_json::from_str::<Response>(&text).ok(), Some(response));
+    }
+}

@@ -1,0 +1,312 @@
+//! The state of one open trace: collapsed rows, the search, the critical path, and the list of
+//! rows that are visible because of them.
+//!
+//! `visible` holds tree rows in pre-order. Without a search, a collapsed row's subtree is skipped
+//! in one step (`subtree_len`), so recomputing is O(visible rows); with a search, the visible rows
+//! are the matches and their ancestors. Windows of rows are then slices of `visible`.
+
+use crate::analysis::{Segment, Trace, Tree, critical_path};
+use crate::engine::protocol::{
+    Anomalies, MINIMAP_COLUMNS, MINIMAP_ROWS, RowView, TokenCounts, TraceOverview,
+};
+use crate::engine::status_name;
+use crate::model::{AnyValue, Arena, OiKind, SpanId, StatusCode};
+
+/// One open trace's view state.
+pub(crate) struct View {
+    collapsed: Vec<bool>,
+    visible: Vec<u32>,
+    search: String,
+    /// Rows matching the search, in order.
+    matches: Vec<u32>,
+    /// The critical path, sorted by row, when it is on.
+    critical: Option<Vec<Segment>>,
+    minimap: Vec<u16>,
+}
+
+impl View {
+    pub(crate) fn new(arena: &Arena, trace: &Trace) -> Self {
+        let mut view = Self {
+            collapsed: vec![false; trace.tree.len()],
+            visible: Vec::new(),
+            search: String::new(),
+            matches: Vec::new(),
+            critical: None,
+            minimap: minimap(arena, trace),
+        };
+        view.recompute(&trace.tree);
+        view
+    }
+
+    fn recompute(&mut self, tree: &Tree) {
+        self.visible.clear();
+        if self.search.is_empty() {
+            let mut row = 0usize;
+            while row < tree.len() {
+                self.visible.push(row as u32);
+                row += if self.collapsed[row] {
+                    tree.subtree_len[row] as usize
+                } else {
+                    1
+                };
+            }
+        } else {
+            // Matches and their ancestors, in tree order; collapsing does not hide matches.
+            let mut keep = vec![false; tree.len()];
+            for &row in &self.matches {
+                let mut at = row;
+                while at != crate::analysis::NO_ROW && !keep[at as usize] {
+                    keep[at as usize] = true;
+                    at = tree.parent[at as usize];
+                }
+            }
+            self.visible
+                .extend((0..tree.len() as u32).filter(|&row| keep[row as usize]));
+        }
+    }
+
+    fn visible_index(&self, row: u32) -> Option<u32> {
+        self.visible.binary_search(&row).ok().map(|i| i as u32)
+    }
+
+    pub(crate) fn toggle(&mut self, trace: &Trace, row: u32, expand: Option<bool>) {
+        let Some(collapsed) = self.collapsed.get_mut(row as usize) else {
+            return;
+        };
+        *collapsed = match expand {
+            Some(expand) => !expand,
+            None => !*collapsed,
+        };
+        self.recompute(&trace.tree);
+    }
+
+    pub(crate) fn toggle_all(&mut self, trace: &Trace, expand: bool) {
+        let tree = &trace.tree;
+        for (row, collapsed) in self.collapsed.iter_mut().enumerate() {
+            // Collapsing all keeps the roots' children in sight.
+            *collapsed = !expand && tree.subtree_len[row] > 1 && tree.depth[row] > 0;
+        }
+        self.recompute(tree);
+    }
+
+    pub(crate) fn search(&mut self, arena: &Arena, trace: &Trace, text: &str) {
+        self.search = text.trim().to_owned();
+        self.matches.clear();
+        if !self.search.is_empty() {
+            let needle = self.search.to_lowercase();
+            let spans = arena.spans();
+            self.matches = (0..trace.tree.len() as u32)
+                .filter(|&row| {
+                    span_matches(
+                        arena,
+                        &spans[trace.tree.span[row as usize] as usize],
+                        &needle,
+                    )
+                })
+                .collect();
+        }
+        self.recompute(&trace.tree);
+    }
+
+    /// Expands the span's ancestors (leaving the search if it hides the span); its visible index.
+    pub(crate) fn reveal(&mut self, arena: &Arena, trace: &Trace, span_id: SpanId) -> Option<u32> {
+        let tree = &trace.tree;
+        let spans = arena.spans();
+        let row = (0..tree.len() as u32)
+            .find(|&row| spans[tree.span[row as usize] as usize].span_id == span_id)?;
+        let mut at = tree.parent[row as usize];
+        while at != crate::analysis::NO_ROW {
+            self.collapsed[at as usize] = false;
+            at = tree.parent[at as usize];
+        }
+        self.recompute(tree);
+        if self.visible_index(row).is_none() && !self.search.is_empty() {
+            self.search.clear();
+            self.matches.clear();
+            self.recompute(tree);
+        }
+        self.visible_index(row)
+    }
+
+    pub(crate) fn set_critical_path(&mut self, arena: &Arena, trace: &Trace, on: bool) {
+        self.critical = on.then(|| {
+            let mut segments: Vec<Segment> = trace
+                .tree
+                .roots()
+                .flat_map(|root| critical_path(arena.spans(), &trace.tree, root))
+                .collect();
+            segments.sort_by_key(|s| (s.row, s.start_unix_nanos));
+            segments
+        });
+    }
+
+    pub(crate) fn overview(&self, arena: &Arena, trace: &Trace) -> TraceOverview {
+        let summary = &trace.summary;
+        let mut time_by_kind: Vec<(String, u64)> = OiKind::ALL
+            .iter()
+            .zip(summary.self_nanos_by_kind)
+            .filter(|(_, nanos)| *nanos > 0)
+            .map(|(kind, nanos)| (kind.name().to_owned(), nanos))
+            .collect();
+        time_by_kind.sort_by_key(|(_, nanos)| std::cmp::Reverse(*nanos));
+        TraceOverview {
+            trace_id: summary.trace_id.to_string(),
+            name: arena.str(summary.name).to_owned(),
+            project: arena.str(summary.project).to_owned(),
+            session: summary.session.map(|s| arena.str(s).to_owned()),
+            start_nanos: summary.start_unix_nanos,
+            duration_nanos: summary.duration_nanos(),
+            spans: summary.span_count,
+            errors: summary.error_count,
+            tokens: TokenCounts {
+                prompt: summary.tokens.prompt,
+                completion: summary.tokens.completion,
+                total: summary.tokens.total,
+            },
+            time_by_kind,
+            anomalies: Anomalies {
+                roots: summary.roots,
+                missing_parents: summary.missing_parents,
+                duplicates: summary.duplicates,
+                cycles: summary.cycles,
+                outside_parent: summary.outside_parent,
+                unfinished: summary.unfinished,
+            },
+            visible_rows: self.visible.len() as u32,
+            search: self.search.clone(),
+            matches: self
+                .matches
+                .iter()
+                .filter_map(|&row| self.visible_index(row))
+                .collect(),
+            critical_path: self.critical.is_some(),
+            minimap: self.minimap.clone(),
+        }
+    }
+
+    pub(crate) fn rows(
+        &self,
+        arena: &Arena,
+        trace: &Trace,
+        first: u32,
+        count: u32,
+    ) -> Vec<RowView> {
+        let tree = &trace.tree;
+        let start = trace.summary.start_unix_nanos;
+        let end = (first as usize)
+            .saturating_add(count as usize)
+            .min(self.visible.len());
+        let offset = |nanos: u64| nanos.saturating_sub(start);
+        (first as usize..end)
+            .map(|visible_index| {
+                let row = self.visible[visible_index];
+                let r = row as usize;
+                let span = &arena.spans()[tree.span[r] as usize];
+                let critical = self
+                    .critical
+                    .as_ref()
+                    .map(|segments| {
+                        let at = segments.partition_point(|s| s.row < row);
+                        segments[at..]
+                            .iter()
+                            .take_while(|s| s.row == row)
+                            .map(|s| (offset(s.start_unix_nanos), offset(s.end_unix_nanos)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                RowView {
+                    visible_index: visible_index as u32,
+                    row,
+                    span_id: span.span_id.to_string(),
+                    name: arena.str(span.name).to_owned(),
+                    depth: tree.depth[r],
+                    children: tree.children(row).count() as u32,
+                    collapsed: self.collapsed[r],
+                    kind: span.oi_kind.name().to_owned(),
+                    otel_kind: span.kind.short_name().to_owned(),
+                    status: status_name(span.status_code),
+                    offset_nanos: offset(span.start_unix_nanos),
+                    duration_nanos: span.duration_nanos(),
+                    self_nanos: tree.self_nanos[r],
+                    tokens: crate::analysis::Tokens::of_span(arena, span).total,
+                    flags: tree.flags[r],
+                    matched: self.matches.binary_search(&row).is_ok(),
+                    critical,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Case-insensitive containment for ASCII letters; other characters compare exactly. `needle`
+/// is lower-cased already.
+fn contains_folded(haystack: &str, needle: &str) -> bool {
+    let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
+    if needle.is_empty() {
+        return true;
+    }
+    hay.windows(needle.len()).any(|window| {
+        window
+            .iter()
+            .zip(needle)
+            .all(|(a, b)| a.to_ascii_lowercase() == *b)
+    })
+}
+
+/// Whether a span's name, kind, id or any attribute value contains `needle`.
+fn span_matches(arena: &Arena, span: &crate::model::Span, needle: &str) -> bool {
+    if contains_folded(arena.str(span.name), needle)
+        || span.oi_kind.name().eq_ignore_ascii_case(needle)
+        || span.span_id.to_string() == needle
+    {
+        return true;
+    }
+    fn value_matches(arena: &Arena, value: AnyValue, needle: &str) -> bool {
+        match value {
+            AnyValue::Str(id) => contains_folded(arena.str(id), needle),
+            AnyValue::Int(n) => n.to_string() == needle,
+            AnyValue::Array(rows) => arena
+                .array_values(rows)
+                .iter()
+                .any(|v| value_matches(arena, *v, needle)),
+            AnyValue::KvList(rows) => arena
+                .attributes(rows)
+                .iter()
+                .any(|kv| value_matches(arena, kv.value, needle)),
+            _ => false,
+        }
+    }
+    arena
+        .attributes(span.attributes)
+        .iter()
+        .any(|kv| value_matches(arena, kv.value, needle))
+}
+
+/// The trace in small: spans counted per band of rows and stretch of time.
+fn minimap(arena: &Arena, trace: &Trace) -> Vec<u16> {
+    let mut cells = vec![0u16; MINIMAP_ROWS * MINIMAP_COLUMNS];
+    let tree = &trace.tree;
+    let rows = tree.len().max(1);
+    let start = trace.summary.start_unix_nanos;
+    let duration = trace.summary.duration_nanos().max(1) as f64;
+    let column = |nanos: u64| {
+        let x = (nanos.saturating_sub(start) as f64 / duration * MINIMAP_COLUMNS as f64) as usize;
+        x.min(MINIMAP_COLUMNS - 1)
+    };
+    for row in 0..tree.len() {
+        let span = &arena.spans()[tree.span[row] as usize];
+        let band = row * MINIMAP_ROWS / rows;
+        let end = if span.is_unfinished() {
+            span.start_unix_nanos
+        } else {
+            span.end_unix_nanos
+        };
+        let error = span.status_code == StatusCode::Error;
+        for x in column(span.start_unix_nanos)..=column(end) {
+            let cell = &mut cells[band * MINIMAP_COLUMNS + x];
+            let count = (*cell & 0x7fff).saturating_add(1).min(0x7fff);
+            *cell = count | (*cell & 0x8000) | if error { 0x8000 } else { 0 };
+        }
+    }
+    cells
+}
