@@ -9,6 +9,7 @@
 //! | [`ingest`] | one reader per input format, and the `sniff` that picks one |
 //! | [`analysis`] | trace assembly: trees, self time, critical path, summaries |
 //! | [`engine`] | what the UI asks: tables, windows of tree rows, span details |
+//! | [`present`] | units, time axis, routes, OpenInference meaning: what the UI shows |
 //! | [`export`] | spec-correct OTLP (protobuf, JSON) and Phoenix JSONL writers |
 //! | [`generate`] | realistic OpenInference traces of any size, for benchmarks |
 //!
@@ -22,6 +23,7 @@ pub mod export;
 pub mod generate;
 pub mod ingest;
 pub mod model;
+pub mod present;
 
 #[cfg(test)]
 pub(crate) mod testutil;

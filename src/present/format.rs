@@ -1,0 +1,97 @@
+//! Numbers as people read them: durations, times, sizes, counts.
+
+use crate::model::format_rfc3339_nanos;
+
+/// A duration in the unit that suits it: `850ns`, `12.3µs`, `4.56ms`, `1.23s`, `2m 05s`, `1h 02m`.
+pub fn duration(nanos: u64) -> String {
+    const US: u64 = 1_000;
+    const MS: u64 = 1_000_000;
+    const S: u64 = 1_000_000_000;
+    match nanos {
+        n if n < US => format!("{n}ns"),
+        n if n < MS => format!("{}µs", three_digits(n as f64 / US as f64)),
+        n if n < S => format!("{}ms", three_digits(n as f64 / MS as f64)),
+        n if n < 60 * S => format!("{}s", three_digits(n as f64 / S as f64)),
+        n if n < 3600 * S => format!("{}m {:02}s", n / (60 * S), n / S % 60),
+        n => format!("{}h {:02}m", n / (3600 * S), n / (60 * S) % 60),
+    }
+}
+
+/// Three significant digits: `1.23`, `12.3`, `123`.
+fn three_digits(x: f64) -> String {
+    if x < 10.0 {
+        format!("{x:.2}")
+    } else if x < 100.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.0}")
+    }
+}
+
+/// A wall-clock time: `2026-11-28 05:07:08.960` (UTC).
+pub fn time(unix_nanos: u64) -> String {
+    let text = format_rfc3339_nanos(unix_nanos);
+    // "2026-11-28T05:07:08.960629123Z" → "2026-11-28 05:07:08.960"
+    format!("{} {}", &text[..10], &text[11..23])
+}
+
+/// A byte count: `512 B`, `12.3 KB`, `4.56 MB`, `1.23 GB`.
+pub fn bytes(count: u64) -> String {
+    match count {
+        n if n < 1_000 => format!("{n} B"),
+        n if n < 1_000_000 => format!("{} KB", three_digits(n as f64 / 1e3)),
+        n if n < 1_000_000_000 => format!("{} MB", three_digits(n as f64 / 1e6)),
+        n => format!("{} GB", three_digits(n as f64 / 1e9)),
+    }
+}
+
+/// A count with thousands separated: `1,234,567`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A share as a percentage: `0%`, `4.2%`, `100%`.
+pub fn percent(share: f64) -> String {
+    let p = share * 100.0;
+    if p == 0.0 || p >= 10.0 {
+        format!("{p:.0}%")
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_pick_their_unit() {
+        assert_eq!(duration(850), "850ns");
+        assert_eq!(duration(12_345), "12.3µs");
+        assert_eq!(duration(4_560_000), "4.56ms");
+        assert_eq!(duration(999_000_000), "999ms");
+        assert_eq!(duration(1_234_000_000), "1.23s");
+        assert_eq!(duration(125_000_000_000), "2m 05s");
+        assert_eq!(duration(3_720_000_000_000), "1h 02m");
+    }
+
+    #[test]
+    fn times_sizes_counts() {
+        assert_eq!(time(1_795_842_428_960_629_123), "2026-11-28 05:07:08.960");
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(12_345), "12.3 KB");
+        assert_eq!(bytes(1_263_600_000), "1.26 GB");
+        assert_eq!(count(1_234_567), "1,234,567");
+        assert_eq!(count(12), "12");
+        assert_eq!(percent(0.25), "25%");
+        assert_eq!(percent(0.042), "4.2%");
+    }
+}

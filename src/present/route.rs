@@ -1,0 +1,204 @@
+//! Where the viewer is, as the URL's fragment holds it, so a reload or a shared link comes back
+//! to the same place: `#/project/<name>`, `#/project/<name>/spans`, `#/project/<name>/sessions`,
+//! `#/project/<name>/session/<id>`, `#/trace/<id>`, `#/trace/<id>/span/<id>`.
+
+/// A place in the viewer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// The start page: the projects, or what to drop when nothing is loaded.
+    Home,
+    /// A project's table.
+    Project {
+        /// Project name.
+        name: String,
+        /// Which table.
+        tab: ProjectTab,
+    },
+    /// One session as a conversation.
+    Session {
+        /// Project name.
+        project: String,
+        /// The `session.id`.
+        session: String,
+    },
+    /// A trace, and the selected span.
+    Trace {
+        /// Hex trace id.
+        trace_id: String,
+        /// Hex span id.
+        span_id: Option<String>,
+    },
+}
+
+/// The tables of a project.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProjectTab {
+    /// One row per trace.
+    Traces,
+    /// One row per span.
+    Spans,
+    /// One row per session.
+    Sessions,
+}
+
+impl Route {
+    /// Reads a fragment (`#/trace/…`, with or without the `#`). Anything unknown is [`Route::Home`].
+    pub fn parse(fragment: &str) -> Route {
+        let path = fragment.trim_start_matches('#').trim_start_matches('/');
+        let path = path.split(['?', '&']).next().unwrap_or_default();
+        let parts: Vec<String> = path
+            .split('/')
+            .filter(|p| !p.is_empty())
+            .map(decode)
+            .collect();
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        match parts.as_slice() {
+            ["project", name] => Route::Project {
+                name: (*name).to_owned(),
+                tab: ProjectTab::Traces,
+            },
+            ["project", name, "spans"] => Route::Project {
+                name: (*name).to_owned(),
+                tab: ProjectTab::Spans,
+            },
+            ["project", name, "sessions"] => Route::Project {
+                name: (*name).to_owned(),
+                tab: ProjectTab::Sessions,
+            },
+            ["project", project, "session", session] => Route::Session {
+                project: (*project).to_owned(),
+                session: (*session).to_owned(),
+            },
+            ["trace", trace_id] => Route::Trace {
+                trace_id: (*trace_id).to_owned(),
+                span_id: None,
+            },
+            ["trace", trace_id, "span", span_id] => Route::Trace {
+                trace_id: (*trace_id).to_owned(),
+                span_id: Some((*span_id).to_owned()),
+            },
+            _ => Route::Home,
+        }
+    }
+
+    /// The fragment, with its `#`.
+    pub fn to_fragment(&self) -> String {
+        match self {
+            Route::Home => "#/".to_owned(),
+            Route::Project { name, tab } => {
+                let suffix = match tab {
+                    ProjectTab::Traces => "",
+                    ProjectTab::Spans => "/spans",
+                    ProjectTab::Sessions => "/sessions",
+                };
+                format!("#/project/{}{suffix}", encode(name))
+            }
+            Route::Session { project, session } => {
+                format!("#/project/{}/session/{}", encode(project), encode(session))
+            }
+            Route::Trace {
+                trace_id,
+                span_id: None,
+            } => format!("#/trace/{}", encode(trace_id)),
+            Route::Trace {
+                trace_id,
+                span_id: Some(span),
+            } => {
+                format!("#/trace/{}/span/{}", encode(trace_id), encode(span))
+            }
+        }
+    }
+}
+
+/// Percent-encodes everything but unreserved ASCII.
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Undoes [`encode`] (invalid escapes stay as they are).
+pub fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_read_back_what_they_write() {
+        let routes = [
+            Route::Home,
+            Route::Project {
+                name: "chatbot demo/α".into(),
+                tab: ProjectTab::Traces,
+            },
+            Route::Project {
+                name: "x".into(),
+                tab: ProjectTab::Spans,
+            },
+            Route::Project {
+                name: "x".into(),
+                tab: ProjectTab::Sessions,
+            },
+            Route::Session {
+                project: "x".into(),
+                session: "sess 1#2".into(),
+            },
+            Route::Trace {
+                trace_id: "0af7651916cd43dd8448eb211c80319c".into(),
+                span_id: None,
+            },
+            Route::Trace {
+                trace_id: "0af7651916cd43dd8448eb211c80319c".into(),
+                span_id: Some("387344f283d647b6".into()),
+            },
+        ];
+        for route in routes {
+            assert_eq!(
+                Route::parse(&route.to_fragment()),
+                route,
+                "{}",
+                route.to_fragment()
+            );
+        }
+        assert_eq!(
+            Route::Trace {
+                trace_id: "ab".into(),
+                span_id: Some("cd".into())
+            }
+            .to_fragment(),
+            "#/trace/ab/span/cd"
+        );
+        assert_eq!(Route::parse(""), Route::Home);
+        assert_eq!(Route::parse("#/nowhere/at/all"), Route::Home);
+        assert_eq!(decode("100%"), "100%");
+    }
+}
