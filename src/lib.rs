@@ -10,6 +10,7 @@
 //! | [`analysis`] | trace assembly: trees, self time, critical path, summaries |
 //! | [`engine`] | what the UI asks: tables, windows of tree rows, span details |
 //! | [`present`] | units, time axis, routes, OpenInference meaning: what the UI shows |
+//! | `ui` (wasm32) | the Yew viewer, talking to the engine in a Web Worker |
 //! | [`export`] | spec-correct OTLP (protobuf, JSON) and Phoenix JSONL writers |
 //! | [`generate`] | realistic OpenInference traces of any size, for benchmarks |
 //!
@@ -24,6 +25,8 @@ pub mod generate;
 pub mod ingest;
 pub mod model;
 pub mod present;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
 
 #[cfg(test)]
 pub(crate) mod testutil;

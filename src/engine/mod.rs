@@ -22,6 +22,8 @@ mod details;
 mod lists;
 pub mod protocol;
 mod view;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;
 
 use hashbrown::{HashMap, HashSet};
 

@@ -382,6 +382,8 @@ pub struct RowView {
     pub name: String,
     /// Depth in the tree.
     pub depth: u32,
+    /// The parent's visible index (roots have none).
+    pub parent_index: Option<u32>,
     /// Direct children.
     pub children: u32,
     /// Whether its children are hidden.

@@ -220,6 +220,10 @@ impl View {
                     span_id: span.span_id.to_string(),
                     name: arena.str(span.name).to_owned(),
                     depth: tree.depth[r],
+                    parent_index: match tree.parent[r] {
+                        crate::analysis::NO_ROW => None,
+                        parent => self.visible_index(parent),
+                    },
                     children: tree.children(row).count() as u32,
                     collapsed: self.collapsed[r],
                     kind: span.oi_kind.name().to_owned(),

@@ -1,0 +1,277 @@
+//! The engine's home in the browser: a dedicated Web Worker (the `plume-worker` binary).
+//!
+//! Messages in (plain objects, from `ui::bridge`):
+//! - `{kind: "ask", id, body}`: `body` is a JSON [`Request`]; answered `{kind: "answer", id, body}`.
+//! - `{kind: "files", id, files: [File…]}`: each file is read here in chunks from `File.stream()`
+//!   (the page never copies it), then parsed.
+//! - `{kind: "url", id, url, name}`: a file fetched by the worker (the sample traces).
+//! - `{kind: "text", id, name, text}`: pasted text.
+//!
+//! While loading, it posts `{kind: "progress", id, file, name, phase, bytes, total, spans}` at most
+//! every 100 ms per file, then `{kind: "loaded", id, file, body}` with the JSON [`FileResult`] of
+//! each file, then `{kind: "done", id}`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use futures::StreamExt;
+use futures::channel::mpsc;
+use js_sys::{Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{JsFuture, spawn_local};
+use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent, ReadableStreamDefaultReader};
+
+use crate::engine::Engine;
+use crate::engine::protocol::{FileResult, Request, Response};
+
+/// Progress messages per file are at least this far apart.
+const PROGRESS_INTERVAL_MS: f64 = 100.0;
+
+/// Starts answering messages.
+pub fn start() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let engine = Rc::new(RefCell::new(Engine::default()));
+    // Loads run one at a time, in the order they were asked for.
+    let queue = {
+        let (sender, receiver) = mpsc::unbounded::<JsValue>();
+        spawn_local(run_loads(engine.clone(), receiver));
+        sender
+    };
+    let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let data = event.data();
+        match get_str(&data, "kind").as_deref() {
+            Some("ask") => {
+                let id = get(&data, "id");
+                let body = get_str(&data, "body").unwrap_or_default();
+                let response = match serde_json::from_str::<Request>(&body) {
+                    Ok(request) => engine.borrow_mut().handle(request),
+                    Err(error) => {
+                        Response::NotFound(format!("a request the engine cannot read: {error}"))
+                    }
+                };
+                post(&[
+                    ("kind", "answer".into()),
+                    ("id", id),
+                    ("body", json(&response).into()),
+                ]);
+            }
+            Some("files" | "url" | "text") => {
+                let _ = queue.unbounded_send(data);
+            }
+            _ => {}
+        }
+    });
+    scope.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    // The worker lives as long as the page: the handler is never removed.
+    handler.forget();
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn get_str(object: &JsValue, key: &str) -> Option<String> {
+    get(object, key).as_string()
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+fn post(fields: &[(&str, JsValue)]) {
+    let message = Object::new();
+    for (key, value) in fields {
+        let _ = Reflect::set(&message, &JsValue::from_str(key), value);
+    }
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let _ = scope.post_message(&message);
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Throttled progress of one file.
+struct Progress {
+    id: JsValue,
+    file: u32,
+    name: String,
+    total: f64,
+    last_ms: f64,
+}
+
+impl Progress {
+    fn report(&mut self, phase: &str, bytes: f64, spans: usize, force: bool) {
+        let now = now_ms();
+        if !force && now - self.last_ms < PROGRESS_INTERVAL_MS {
+            return;
+        }
+        self.last_ms = now;
+        post(&[
+            ("kind", "progress".into()),
+            ("id", self.id.clone()),
+            ("file", self.file.into()),
+            ("name", self.name.as_str().into()),
+            ("phase", phase.into()),
+            ("bytes", bytes.into()),
+            ("total", self.total.into()),
+            ("spans", (spans as f64).into()),
+        ]);
+    }
+}
+
+async fn run_loads(engine: Rc<RefCell<Engine>>, mut queue: mpsc::UnboundedReceiver<JsValue>) {
+    while let Some(message) = queue.next().await {
+        let id = get(&message, "id");
+        match get_str(&message, "kind").as_deref() {
+            Some("files") => {
+                let files = js_sys::Array::from(&get(&message, "files"));
+                for (index, file) in files.iter().enumerate() {
+                    if let Ok(file) = file.dyn_into::<File>() {
+                        load_file(&engine, &id, index as u32, file).await;
+                    }
+                }
+            }
+            Some("url") => {
+                let url = get_str(&message, "url").unwrap_or_default();
+                let name = get_str(&message, "name").unwrap_or_else(|| url.clone());
+                load_url(&engine, &id, &url, &name).await;
+            }
+            Some("text") => {
+                let name = get_str(&message, "name").unwrap_or_else(|| "pasted.json".into());
+                let text = get_str(&message, "text").unwrap_or_default();
+                let mut progress = Progress {
+                    id: id.clone(),
+                    file: 0,
+                    name: name.clone(),
+                    total: text.len() as f64,
+                    last_ms: 0.0,
+                };
+                parse(&engine, &mut progress, text.into_bytes());
+            }
+            _ => {}
+        }
+        post(&[("kind", "done".into()), ("id", id)]);
+    }
+}
+
+/// Reads a file in chunks, reporting bytes, then parses it.
+async fn load_file(engine: &Rc<RefCell<Engine>>, id: &JsValue, index: u32, file: File) {
+    let name = file.name();
+    let total = file.size();
+    let mut progress = Progress {
+        id: id.clone(),
+        file: index,
+        name: name.clone(),
+        total,
+        last_ms: 0.0,
+    };
+    progress.report("reading", 0.0, 0, true);
+    let mut bytes: Vec<u8> = Vec::new();
+    if bytes.try_reserve_exact(total as usize).is_err() {
+        finish(
+            &progress,
+            failed(&name, "the file is larger than this browser tab can hold"),
+        );
+        return;
+    }
+    let reader: ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
+    loop {
+        let chunk = match JsFuture::from(reader.read()).await {
+            Ok(chunk) => chunk,
+            Err(error) => {
+                let message = error
+                    .as_string()
+                    .unwrap_or_else(|| "the browser could not read it".into());
+                finish(&progress, failed(&name, &message));
+                return;
+            }
+        };
+        if get(&chunk, "done").as_bool().unwrap_or(true) {
+            break;
+        }
+        let array: Uint8Array = get(&chunk, "value").unchecked_into();
+        let start = bytes.len();
+        bytes.resize(start + array.length() as usize, 0);
+        array.copy_to(&mut bytes[start..]);
+        progress.report("reading", bytes.len() as f64, 0, false);
+    }
+    parse(engine, &mut progress, bytes);
+}
+
+async fn load_url(engine: &Rc<RefCell<Engine>>, id: &JsValue, url: &str, name: &str) {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let mut progress = Progress {
+        id: id.clone(),
+        file: 0,
+        name: name.to_owned(),
+        total: 0.0,
+        last_ms: 0.0,
+    };
+    progress.report("reading", 0.0, 0, true);
+    let response = JsFuture::from(scope.fetch_with_str(url)).await;
+    let response: Option<web_sys::Response> = response.ok().and_then(|r| r.dyn_into().ok());
+    let Some(response) = response else {
+        finish(
+            &progress,
+            failed(
+                name,
+                &format!("{url} could not be fetched (network error or CORS refusal)"),
+            ),
+        );
+        return;
+    };
+    if !response.ok() {
+        finish(
+            &progress,
+            failed(name, &format!("{url} answered HTTP {}", response.status())),
+        );
+        return;
+    }
+    let buffer = match response.array_buffer() {
+        Ok(promise) => JsFuture::from(promise).await,
+        Err(error) => Err(error),
+    };
+    match buffer {
+        Ok(buffer) => {
+            let bytes = Uint8Array::new(&buffer).to_vec();
+            progress.total = bytes.len() as f64;
+            parse(engine, &mut progress, bytes);
+        }
+        Err(_) => finish(&progress, failed(name, &format!("{url} could not be read"))),
+    }
+}
+
+fn parse(engine: &Rc<RefCell<Engine>>, progress: &mut Progress, bytes: Vec<u8>) {
+    let size = bytes.len() as f64;
+    progress.report("parsing", size, 0, true);
+    let name = progress.name.clone();
+    let result = engine.borrow_mut().load(&name, &bytes, &mut |spans| {
+        progress.report("parsing", size, spans, false)
+    });
+    drop(bytes);
+    progress.report("parsing", size, result.spans as usize, true);
+    finish(progress, result);
+}
+
+fn failed(name: &str, message: &str) -> FileResult {
+    FileResult {
+        file: name.to_owned(),
+        format: None,
+        spans: 0,
+        traces: 0,
+        evaluations: 0,
+        errors: vec![format!("{name}: {message}")],
+        warnings: Vec::new(),
+    }
+}
+
+fn finish(progress: &Progress, result: FileResult) {
+    post(&[
+        ("kind", "loaded".into()),
+        ("id", progress.id.clone()),
+        ("file", progress.file.into()),
+        ("body", json(&result).into()),
+    ]);
+}

@@ -1,0 +1,263 @@
+//! The page: header, files being loaded, and the current route's view. Files come in by drop
+//! (anywhere), the file picker, paste, or a sample button; all go to the engine worker.
+
+use std::rc::Rc;
+
+use gloo::events::{EventListener, EventListenerOptions};
+use wasm_bindgen::JsCast;
+use web_sys::{DragEvent, File, HtmlInputElement};
+use yew::prelude::*;
+
+use crate::engine::protocol::{Request, Response, Summary};
+use crate::present::route::Route;
+use crate::ui::bridge::EngineHandle;
+use crate::ui::file_list::FileList;
+use crate::ui::project::ProjectPage;
+use crate::ui::projects::ProjectsPage;
+use crate::ui::query::use_query;
+use crate::ui::route::{Router, use_router};
+use crate::ui::session::SessionPage;
+use crate::ui::state::{LoadAction, Loads};
+use crate::ui::theme::use_theme;
+use crate::ui::trace_page::TracePage;
+use crate::ui::welcome::Welcome;
+
+/// What the whole page shares: how to load more.
+#[derive(Clone, PartialEq)]
+pub struct Loader {
+    /// Loads files.
+    pub files: Callback<Vec<File>>,
+    /// Loads a sample (`url`, `name`).
+    pub url: Callback<(String, String)>,
+}
+
+fn files_of(list: Option<web_sys::FileList>) -> Vec<File> {
+    let Some(list) = list else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+/// The application.
+#[component]
+pub fn App() -> Html {
+    let loads = use_reducer(Loads::default);
+    let router = use_router();
+    let (theme, toggle_theme) = use_theme();
+    let engine = {
+        let dispatcher = loads.dispatcher();
+        use_memo((), move |_| {
+            EngineHandle::new(Callback::from(move |event| {
+                dispatcher.dispatch(LoadAction::Event(event))
+            }))
+            .ok()
+        })
+    };
+    let loader = {
+        let engine = engine.clone();
+        let dispatcher = loads.dispatcher();
+        let files = {
+            let engine = engine.clone();
+            let dispatcher = dispatcher.clone();
+            Callback::from(move |files: Vec<File>| {
+                if let (Some(engine), false) = (engine.as_ref(), files.is_empty()) {
+                    dispatcher.dispatch(LoadAction::Started);
+                    engine.load_files(files);
+                }
+            })
+        };
+        let url = Callback::from(move |(url, name): (String, String)| {
+            if let Some(engine) = engine.as_ref() {
+                dispatcher.dispatch(LoadAction::Started);
+                engine.load_url(&url, &name);
+            }
+        });
+        Loader { files, url }
+    };
+
+    // Drop anywhere, paste anywhere but in a text field.
+    let dragging = use_state(|| false);
+    {
+        let (loader, dragging) = (loader.clone(), dragging.clone());
+        let engine = engine.clone();
+        let dispatcher = loads.dispatcher();
+        use_effect_with((), move |_| {
+            let window = web_sys::window();
+            let options = EventListenerOptions::enable_prevent_default();
+            let listeners = window.map(|window| {
+                let over = {
+                    let dragging = dragging.clone();
+                    EventListener::new_with_options(&window, "dragover", options, move |event| {
+                        event.prevent_default();
+                        dragging.set(true);
+                    })
+                };
+                let leave = {
+                    let dragging = dragging.clone();
+                    EventListener::new(&window, "dragleave", move |event| {
+                        // Leaving the window (not moving between elements) has no related target.
+                        let leaving = event
+                            .dyn_ref::<DragEvent>()
+                            .is_some_and(|e| e.related_target().is_none());
+                        if leaving {
+                            dragging.set(false);
+                        }
+                    })
+                };
+                let drop =
+                    EventListener::new_with_options(&window, "drop", options, move |event| {
+                        event.prevent_default();
+                        dragging.set(false);
+                        let files = event
+                            .dyn_ref::<DragEvent>()
+                            .and_then(DragEvent::data_transfer)
+                            .and_then(|transfer| transfer.files());
+                        loader.files.emit(files_of(files));
+                    });
+                let paste = EventListener::new(&window, "paste", move |event| {
+                    let in_field = event
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA"));
+                    if in_field {
+                        return;
+                    }
+                    let text = event
+                        .dyn_ref::<web_sys::ClipboardEvent>()
+                        .and_then(web_sys::ClipboardEvent::clipboard_data)
+                        .and_then(|data| data.get_data("text").ok())
+                        .unwrap_or_default();
+                    if let (Some(engine), false) = (engine.as_ref(), text.trim().is_empty()) {
+                        dispatcher.dispatch(LoadAction::Started);
+                        engine.load_text("pasted.json", &text);
+                    }
+                });
+                (over, leave, drop, paste)
+            });
+            move || drop(listeners)
+        });
+    }
+
+    let Some(engine) = (*engine).clone() else {
+        return html! {
+            <div class="fatal">
+                {"Plume could not start its engine (a Web Worker). This browser may block workers for pages opened from disk: serve the page over HTTP."}
+            </div>
+        };
+    };
+    html! {
+        <ContextProvider<EngineHandle> context={engine}>
+        <ContextProvider<Router> context={router.clone()}>
+        <ContextProvider<Loader> context={loader.clone()}>
+            <div class={classes!("app", dragging.then_some("dragging"))}>
+                <Header theme_label={theme.label()} on_theme={toggle_theme} loads={loads.version} />
+                <FileList loads={Rc::new((*loads).clone())} on_clear={let d = loads.dispatcher(); Callback::from(move |()| d.dispatch(LoadAction::ClearFinished))} />
+                <main class="content">{ view(&router.route, loads.version, loads.files.is_empty()) }</main>
+                if *dragging {
+                    <div class="drop-overlay"><div>{"Drop trace files to load them"}</div></div>
+                }
+            </div>
+        </ContextProvider<Loader>>
+        </ContextProvider<Router>>
+        </ContextProvider<EngineHandle>>
+    }
+}
+
+fn view(route: &Route, version: u32, nothing_loaded: bool) -> Html {
+    match route {
+        Route::Home if nothing_loaded => html! { <Welcome /> },
+        Route::Home => html! { <ProjectsPage {version} /> },
+        Route::Project { name, tab } => {
+            html! { <ProjectPage name={name.clone()} tab={*tab} {version} /> }
+        }
+        Route::Session { project, session } => {
+            html! { <SessionPage project={project.clone()} session={session.clone()} {version} /> }
+        }
+        Route::Trace { trace_id, span_id } => {
+            html! { <TracePage trace_id={trace_id.clone()} span_id={span_id.clone()} {version} /> }
+        }
+    }
+}
+
+/// The header's properties.
+#[derive(Properties, PartialEq)]
+pub struct HeaderProps {
+    /// The theme toggle's label.
+    pub theme_label: AttrValue,
+    /// Moves to the next theme.
+    pub on_theme: Callback<()>,
+    /// The loads version, to refresh the summary.
+    pub loads: u32,
+}
+
+/// Title, breadcrumbs, totals, the file picker and the theme toggle.
+#[component]
+fn Header(props: &HeaderProps) -> Html {
+    let router = use_context::<Router>();
+    let loader = use_context::<Loader>();
+    let summary = use_query(props.loads, |_| Request::Summary);
+    let summary = match summary.as_deref() {
+        Some(Response::Summary(summary)) => summary.clone(),
+        _ => Summary::default(),
+    };
+    crate::ui::publish_summary(&summary);
+    let picker = use_node_ref();
+    let open = {
+        let picker = picker.clone();
+        Callback::from(move |_| {
+            if let Some(input) = picker.cast::<HtmlInputElement>() {
+                input.click();
+            }
+        })
+    };
+    let onchange = Callback::from(move |event: Event| {
+        if let (Some(input), Some(loader)) =
+            (event.target_dyn_into::<HtmlInputElement>(), loader.as_ref())
+        {
+            loader.files.emit(files_of(input.files()));
+            input.set_value("");
+        }
+    });
+    let crumbs = router
+        .as_ref()
+        .map(|r| breadcrumbs(&r.route))
+        .unwrap_or_default();
+    let on_theme = props.on_theme.reform(|_: MouseEvent| ());
+    html! {
+        <header class="header">
+            <a class="brand" href="#/">{"Plume"}</a>
+            <nav class="crumbs">{ crumbs }</nav>
+            <span class="totals">
+                { format!("{} spans · {} traces · {} projects", crate::present::format::count(summary.spans),
+                    crate::present::format::count(summary.traces), summary.projects) }
+                if summary.errors > 0 {
+                    <span class="bad">{ format!(" · {} file errors", summary.errors) }</span>
+                }
+            </span>
+            <button class="button primary" onclick={open}>{"Open files…"}</button>
+            <input ref={picker} type="file" multiple=true class="hidden" data-testid="file-input" {onchange} />
+            <button class="button" onclick={on_theme} title="Light, dark, or as the system says">{ props.theme_label.clone() }</button>
+        </header>
+    }
+}
+
+fn breadcrumbs(route: &Route) -> Html {
+    let project = |name: &str| {
+        let route = Route::Project {
+            name: name.to_owned(),
+            tab: crate::present::route::ProjectTab::Traces,
+        };
+        html! { <><span class="sep">{"/"}</span><a href={route.to_fragment()}>{ name.to_owned() }</a></> }
+    };
+    match route {
+        Route::Home => html! {},
+        Route::Project { name, .. } => project(name),
+        Route::Session {
+            project: name,
+            session,
+        } => html! {
+            <>{ project(name) }<span class="sep">{"/"}</span><span>{ format!("session {session}") }</span></>
+        },
+        Route::Trace { trace_id, .. } => html! {
+            <><span class="sep">{"/"}</span><span class="mono">{ format!("trace {}", &trace_id[..trace_id.len().min(12)]) }</span></>
+        },
+    }
+}

@@ -1,0 +1,204 @@
+//! The UI's side of the engine: a handle on the Web Worker that holds everything loaded.
+//!
+//! [`EngineHandle::ask`] sends a [`Request`] and resolves to its [`Response`]; the load methods
+//! hand files, URLs or text to the worker and report through the `on_load` callback given at
+//! creation ([`LoadEvent`]: progress, each file's result, the end of a batch).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use futures::channel::oneshot;
+use hashbrown::HashMap;
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{File, MessageEvent, Worker};
+use yew::Callback;
+
+use crate::engine::protocol::{FileResult, Request, Response};
+
+/// The worker script Trunk writes for the `plume-worker` binary (`data-loader-shim`).
+const WORKER_SCRIPT: &str = "./plume-worker_loader.js";
+
+/// What loading tells the UI.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadEvent {
+    /// A file is being read or parsed.
+    Progress {
+        /// The load batch (one drop, one pick, one paste, one sample).
+        batch: u32,
+        /// The file within the batch.
+        file: u32,
+        /// Its name.
+        name: String,
+        /// `reading` or `parsing`.
+        phase: String,
+        /// Bytes read.
+        bytes: f64,
+        /// Bytes in all (0 when unknown).
+        total: f64,
+        /// Spans stored so far.
+        spans: u64,
+    },
+    /// A file is done.
+    Loaded {
+        /// The load batch.
+        batch: u32,
+        /// The file within the batch.
+        file: u32,
+        /// What came of it.
+        result: FileResult,
+    },
+    /// Every file of a batch is done.
+    Done {
+        /// The load batch.
+        batch: u32,
+    },
+}
+
+/// Answers not yet received, by request id.
+type Pending = Rc<RefCell<HashMap<u32, oneshot::Sender<Response>>>>;
+
+struct Inner {
+    worker: Worker,
+    next_id: Cell<u32>,
+    pending: Pending,
+    /// Kept alive as long as the worker: it is the worker's `onmessage`.
+    _handler: Closure<dyn FnMut(MessageEvent)>,
+}
+
+/// A handle on the engine worker (cheap to clone; equal when it is the same worker).
+#[derive(Clone)]
+pub struct EngineHandle(Rc<Inner>);
+
+impl PartialEq for EngineHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn number(object: &JsValue, key: &str) -> f64 {
+    get(object, key).as_f64().unwrap_or(0.0)
+}
+
+fn message(fields: &[(&str, JsValue)]) -> Object {
+    let object = Object::new();
+    for (key, value) in fields {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), value);
+    }
+    object
+}
+
+impl EngineHandle {
+    /// Starts the worker.
+    pub fn new(on_load: Callback<LoadEvent>) -> Result<Self, JsValue> {
+        let worker = Worker::new(WORKER_SCRIPT)?;
+        let pending: Pending = Rc::default();
+        let answers = pending.clone();
+        let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let data = event.data();
+            let id = number(&data, "id") as u32;
+            match get(&data, "kind").as_string().as_deref() {
+                Some("answer") => {
+                    let body = get(&data, "body").as_string().unwrap_or_default();
+                    let response = serde_json::from_str(&body).unwrap_or_else(|e| {
+                        Response::NotFound(format!("an answer the UI cannot read: {e}"))
+                    });
+                    if let Some(sender) = answers.borrow_mut().remove(&id) {
+                        let _ = sender.send(response);
+                    }
+                }
+                Some("progress") => on_load.emit(LoadEvent::Progress {
+                    batch: id,
+                    file: number(&data, "file") as u32,
+                    name: get(&data, "name").as_string().unwrap_or_default(),
+                    phase: get(&data, "phase").as_string().unwrap_or_default(),
+                    bytes: number(&data, "bytes"),
+                    total: number(&data, "total"),
+                    spans: number(&data, "spans") as u64,
+                }),
+                Some("loaded") => {
+                    let body = get(&data, "body").as_string().unwrap_or_default();
+                    if let Ok(result) = serde_json::from_str(&body) {
+                        on_load.emit(LoadEvent::Loaded {
+                            batch: id,
+                            file: number(&data, "file") as u32,
+                            result,
+                        });
+                    }
+                }
+                Some("done") => on_load.emit(LoadEvent::Done { batch: id }),
+                _ => {}
+            }
+        });
+        worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+        Ok(Self(Rc::new(Inner {
+            worker,
+            next_id: Cell::new(1),
+            pending,
+            _handler: handler,
+        })))
+    }
+
+    fn next_id(&self) -> u32 {
+        let id = self.0.next_id.get();
+        self.0.next_id.set(id.wrapping_add(1));
+        id
+    }
+
+    /// Asks the engine.
+    pub async fn ask(&self, request: Request) -> Response {
+        let id = self.next_id();
+        let (sender, receiver) = oneshot::channel();
+        self.0.pending.borrow_mut().insert(id, sender);
+        let body = serde_json::to_string(&request).unwrap_or_default();
+        let _ = self.0.worker.post_message(&message(&[
+            ("kind", "ask".into()),
+            ("id", id.into()),
+            ("body", body.into()),
+        ]));
+        receiver
+            .await
+            .unwrap_or_else(|_| Response::NotFound("the engine stopped".into()))
+    }
+
+    /// Loads files; returns the batch id its events carry.
+    pub fn load_files(&self, files: Vec<File>) -> u32 {
+        let id = self.next_id();
+        let list = files.into_iter().collect::<Array>();
+        let _ = self.0.worker.post_message(&message(&[
+            ("kind", "files".into()),
+            ("id", id.into()),
+            ("files", list.into()),
+        ]));
+        id
+    }
+
+    /// Loads a file the worker fetches.
+    pub fn load_url(&self, url: &str, name: &str) -> u32 {
+        let id = self.next_id();
+        let _ = self.0.worker.post_message(&message(&[
+            ("kind", "url".into()),
+            ("id", id.into()),
+            ("url", url.into()),
+            ("name", name.into()),
+        ]));
+        id
+    }
+
+    /// Loads text (a paste).
+    pub fn load_text(&self, name: &str, text: &str) -> u32 {
+        let id = self.next_id();
+        let _ = self.0.worker.post_message(&message(&[
+            ("kind", "text".into()),
+            ("id", id.into()),
+            ("name", name.into()),
+            ("text", text.into()),
+        ]));
+        id
+    }
+}

@@ -1,0 +1,92 @@
+//! Files being loaded (a progress bar each) and what came of them (a result line each).
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::present::format;
+use crate::ui::state::{FileEntry, Loads};
+
+/// The list's properties.
+#[derive(Properties, PartialEq)]
+pub struct FileListProps {
+    /// The files.
+    pub loads: Rc<Loads>,
+    /// Forgets finished files.
+    pub on_clear: Callback<()>,
+}
+
+/// See the module docs.
+#[component]
+pub fn FileList(props: &FileListProps) -> Html {
+    if props.loads.files.is_empty() {
+        return html! {};
+    }
+    let clear = props.on_clear.reform(|_: MouseEvent| ());
+    let finished = props.loads.files.iter().any(|f| f.result.is_some());
+    html! {
+        <section class="files" aria-label="Loaded files">
+            { for props.loads.files.iter().map(file_line) }
+            if finished {
+                <button class="button small" onclick={clear}>{"Clear finished"}</button>
+            }
+        </section>
+    }
+}
+
+fn file_line(entry: &FileEntry) -> Html {
+    match &entry.result {
+        None => {
+            let share = if entry.total > 0.0 {
+                entry.bytes / entry.total
+            } else {
+                0.0
+            };
+            let label = match entry.phase.as_str() {
+                "parsing" => format!(
+                    "{}: parsing… {} spans",
+                    entry.name,
+                    format::count(entry.spans)
+                ),
+                _ => format!(
+                    "{}: reading {} of {}",
+                    entry.name,
+                    format::bytes(entry.bytes as u64),
+                    format::bytes(entry.total as u64)
+                ),
+            };
+            html! {
+                <div class="file loading" data-testid="file-progress">
+                    <progress max="1" value={share.to_string()}></progress>
+                    <span>{ label }</span>
+                </div>
+            }
+        }
+        Some(result) => {
+            let ok = result.errors.is_empty();
+            let summary = match &result.format {
+                Some(format_name) => format!(
+                    "{}: {}, {} spans, {} traces{}",
+                    result.file,
+                    format_name,
+                    format::count(result.spans),
+                    format::count(result.traces),
+                    if result.evaluations > 0 {
+                        format!(", {} evaluations", result.evaluations)
+                    } else {
+                        String::new()
+                    }
+                ),
+                None => format!("{}: not loaded", result.file),
+            };
+            html! {
+                <div class={classes!("file", if ok { "ok" } else { "failed" })} data-testid="file-result">
+                    <span class="status-dot"></span>
+                    <span>{ summary }</span>
+                    { for result.errors.iter().map(|e| html! { <div class="problem error">{ e.clone() }</div> }) }
+                    { for result.warnings.iter().map(|w| html! { <div class="problem warning">{ w.clone() }</div> }) }
+                </div>
+            }
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! A project: its traces (or spans) as a sortable, filterable, virtualized table, and its sessions.
+
+use std::rc::Rc;
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::engine::protocol::{Request, Response, SortKey, TracePage, TraceQuery, TraceRow};
+use crate::model::{OiKind, parse_rfc3339_nanos};
+use crate::present::format;
+use crate::present::route::{ProjectTab, Route};
+use crate::ui::kind::KindBadge;
+use crate::ui::query::use_query;
+use crate::ui::route::Router;
+use crate::ui::virtual_list::VirtualList;
+
+/// Height of a table row, px.
+const ROW_HEIGHT: f64 = 30.0;
+
+/// The page's properties.
+#[derive(Properties, PartialEq)]
+pub struct ProjectPageProps {
+    /// Project name.
+    pub name: AttrValue,
+    /// Which table.
+    pub tab: ProjectTab,
+    /// The loads version.
+    pub version: u32,
+}
+
+/// See the module docs.
+#[component]
+pub fn ProjectPage(props: &ProjectPageProps) -> Html {
+    let tab = |tab: ProjectTab, label: &str| {
+        let href = Route::Project {
+            name: props.name.to_string(),
+            tab,
+        }
+        .to_fragment();
+        html! { <a class={classes!("tab", (props.tab == tab).then_some("active"))} {href}>{ label.to_owned() }</a> }
+    };
+    html! {
+        <section class="project">
+            <div class="page-head">
+                <h1>{ props.name.clone() }</h1>
+                <nav class="tabs">
+                    { tab(ProjectTab::Traces, "Traces") }
+                    { tab(ProjectTab::Spans, "All spans") }
+                    { tab(ProjectTab::Sessions, "Sessions") }
+                </nav>
+            </div>
+            {
+                match props.tab {
+                    ProjectTab::Traces | ProjectTab::Spans => html! {
+                        <TracesTable project={props.name.clone()} all_spans={props.tab == ProjectTab::Spans} version={props.version} />
+                    },
+                    ProjectTab::Sessions => html! { <SessionsList project={props.name.clone()} version={props.version} /> },
+                }
+            }
+        </section>
+    }
+}
+
+/// The table's properties.
+#[derive(Properties, PartialEq)]
+pub struct TracesTableProps {
+    /// Project name.
+    pub project: AttrValue,
+    /// One row per span rather than per trace.
+    pub all_spans: bool,
+    /// The loads version.
+    pub version: u32,
+}
+
+/// The filters and sort order (a [`TraceQuery`] without its page).
+#[derive(Clone, Default, PartialEq)]
+struct Filters {
+    text: String,
+    status: Option<String>,
+    kind: Option<String>,
+    since: Option<u64>,
+    until: Option<u64>,
+    sort: SortKey,
+    descending: bool,
+}
+
+/// Reads a `datetime-local` value as UTC.
+fn time_input(value: &str) -> Option<u64> {
+    if value.is_empty() {
+        return None;
+    }
+    parse_rfc3339_nanos(&format!("{value}:00Z"))
+        .or_else(|| parse_rfc3339_nanos(&format!("{value}Z")))
+}
+
+/// Traces (or spans) of a project.
+#[component]
+pub fn TracesTable(props: &TracesTableProps) -> Html {
+    let router = use_context::<Router>();
+    let filters = use_state(|| Filters {
+        descending: true,
+        ..Filters::default()
+    });
+    let range = use_state(|| (0u32, 60u32));
+    let deps = (
+        (*filters).clone(),
+        *range,
+        props.project.clone(),
+        props.all_spans,
+        props.version,
+    );
+    let answer = use_query(deps, |(filters, range, project, all_spans, _)| {
+        Request::Traces(TraceQuery {
+            project: project.to_string(),
+            text: filters.text.clone(),
+            status: filters.status.clone(),
+            kind: filters.kind.clone(),
+            since_nanos: filters.since,
+            until_nanos: filters.until,
+            all_spans: *all_spans,
+            sort: filters.sort,
+            descending: filters.descending,
+            first: range.0,
+            count: range.1.max(1),
+        })
+    });
+    // Keep the last page while the next one is asked for, so scrolling never flashes.
+    let page = use_mut_ref(|| {
+        (
+            0u32,
+            Rc::new(TracePage {
+                total: 0,
+                rows: Vec::new(),
+            }),
+        )
+    });
+    if let Some(Response::Traces(answer)) = answer.as_deref() {
+        *page.borrow_mut() = (range.0, Rc::new(answer.clone()));
+    }
+    let (first, current) = page.borrow().clone();
+
+    let update = |change: fn(&mut Filters, String)| {
+        let filters = filters.clone();
+        Callback::from(move |event: Event| {
+            let value = event
+                .target_dyn_into::<HtmlInputElement>()
+                .map(|i| i.value())
+                .or_else(|| {
+                    event
+                        .target_dyn_into::<HtmlSelectElement>()
+                        .map(|s| s.value())
+                })
+                .unwrap_or_default();
+            let mut next = (*filters).clone();
+            change(&mut next, value);
+            filters.set(next);
+        })
+    };
+    let on_text = {
+        let filters = filters.clone();
+        Callback::from(move |event: InputEvent| {
+            if let Some(input) = event.target_dyn_into::<HtmlInputElement>() {
+                filters.set(Filters {
+                    text: input.value(),
+                    ..(*filters).clone()
+                });
+            }
+        })
+    };
+    let sort_by = |key: SortKey, label: &str, numeric: bool| {
+        let filters = filters.clone();
+        let active = filters.sort == key;
+        let arrow = match (active, filters.descending) {
+            (true, true) => " ↓",
+            (true, false) => " ↑",
+            _ => "",
+        };
+        let onclick = Callback::from(move |_: MouseEvent| {
+            let descending = if filters.sort == key {
+                !filters.descending
+            } else {
+                true
+            };
+            filters.set(Filters {
+                sort: key,
+                descending,
+                ..(*filters).clone()
+            });
+        });
+        html! {
+            <button class={classes!("th", numeric.then_some("num"), active.then_some("sorted"))} {onclick}>
+                { format!("{label}{arrow}") }
+            </button>
+        }
+    };
+    let render = {
+        let current = current.clone();
+        let router = router.clone();
+        let all_spans = props.all_spans;
+        Callback::from(move |index: u32| {
+            let row = index
+                .checked_sub(first)
+                .and_then(|i| current.rows.get(i as usize));
+            match row {
+                Some(row) => trace_row(row, all_spans, router.as_ref()),
+                None => html! { <div class="trow placeholder"></div> },
+            }
+        })
+    };
+    let on_range = {
+        let range = range.clone();
+        Callback::from(move |(first, count): (u32, u32)| range.set((first, count)))
+    };
+    let kinds = OiKind::ALL.iter().map(|k| {
+        let selected = filters.kind.as_deref() == Some(k.name());
+        html! { <option value={k.name()} {selected}>{ k.name() }</option> }
+    });
+    html! {
+        <div class="table-view">
+            <div class="filters">
+                <input type="search" placeholder="Filter: name, input, output, session, id" value={filters.text.clone()}
+                       oninput={on_text} aria-label="Filter" />
+                <select onchange={update(|f, v| f.status = (!v.is_empty()).then_some(v))} aria-label="Status">
+                    { for [("", "Any status"), ("ERROR", "ERROR"), ("OK", "OK"), ("UNSET", "UNSET")].into_iter().map(|(value, label)| html! {
+                        <option {value} selected={filters.status.as_deref().unwrap_or_default() == value}>{ label }</option>
+                    }) }
+                </select>
+                <select onchange={update(|f, v| f.kind = (!v.is_empty()).then_some(v))} aria-label="Kind">
+                    <option value="" selected={filters.kind.is_none()}>{"Any kind"}</option>
+                    { for kinds }
+                </select>
+                <label>{"From "}<input type="datetime-local" onchange={update(|f, v| f.since = time_input(&v))} /></label>
+                <label>{"to "}<input type="datetime-local" onchange={update(|f, v| f.until = time_input(&v))} /></label>
+                <span class="muted">{ format!("{} {}", format::count(u64::from(current.total)), if props.all_spans { "spans" } else { "traces" }) }</span>
+            </div>
+            <div class="thead trow">
+                { sort_by(SortKey::Name, "Name", false) }
+                { sort_by(SortKey::Kind, "Kind", false) }
+                { sort_by(SortKey::Start, "Start (UTC)", false) }
+                { sort_by(SortKey::Duration, "Duration", true) }
+                { sort_by(SortKey::Spans, "Spans", true) }
+                { sort_by(SortKey::Tokens, "Tokens", true) }
+                { sort_by(SortKey::Status, "Status", false) }
+                <span class="th">{"Session"}</span>
+                <span class="th">{"Input"}</span>
+            </div>
+            <VirtualList count={current.total} row_height={ROW_HEIGHT} {render} {on_range} class="table-body" role="grid" />
+        </div>
+    }
+}
+
+fn trace_row(row: &TraceRow, all_spans: bool, router: Option<&Router>) -> Html {
+    let route = Route::Trace {
+        trace_id: row.trace_id.clone(),
+        span_id: all_spans.then(|| row.span_id.clone()),
+    };
+    let onclick = router.map(|router| {
+        let router = router.clone();
+        let route = route.clone();
+        Callback::from(move |_: MouseEvent| router.go(route.clone()))
+    });
+    html! {
+        <div class="trow" data-testid="trace-row" data-trace-id={row.trace_id.clone()} {onclick} role="row">
+            <span class="cell name" title={row.name.clone()}>{ row.name.clone() }</span>
+            <span class="cell"><KindBadge kind={row.kind.clone()} /></span>
+            <span class="cell mono">{ format::time(row.start_nanos) }</span>
+            <span class="cell num">{ format::duration(row.duration_nanos) }</span>
+            <span class="cell num">{ format::count(u64::from(row.spans)) }</span>
+            <span class="cell num">{ if row.tokens > 0 { format::count(row.tokens) } else { String::new() } }</span>
+            <span class={classes!("cell", "status", row.status.to_lowercase())}>{ row.status.clone() }</span>
+            <span class="cell mono" title={row.session.clone().unwrap_or_default()}>{ row.session.clone().unwrap_or_default() }</span>
+            <span class="cell preview" title={row.input_preview.clone()}>{ row.input_preview.clone() }</span>
+        </div>
+    }
+}
+
+/// The sessions list's properties.
+#[derive(Properties, PartialEq)]
+pub struct SessionsListProps {
+    /// Project name.
+    pub project: AttrValue,
+    /// The loads version.
+    pub version: u32,
+}
+
+/// A project's sessions.
+#[component]
+pub fn SessionsList(props: &SessionsListProps) -> Html {
+    let answer = use_query((props.project.clone(), props.version), |(project, _)| {
+        Request::Sessions {
+            project: project.to_string(),
+        }
+    });
+    let Some(Response::Sessions(sessions)) = answer.as_deref() else {
+        return html! { <p class="muted">{"Loading…"}</p> };
+    };
+    if sessions.is_empty() {
+        return html! { <p class="muted">{"No trace of this project has a session.id."}</p> };
+    }
+    let rows = sessions.iter().map(|s| {
+        let href = Route::Session {
+            project: props.project.to_string(),
+            session: s.session.clone(),
+        }
+        .to_fragment();
+        html! {
+            <tr data-testid="session-row">
+                <td><a {href} class="mono">{ s.session.clone() }</a></td>
+                <td class="num">{ s.traces }</td>
+                <td class="mono">{ format::time(s.start_nanos) }</td>
+                <td class="num">{ format::duration(s.end_nanos.saturating_sub(s.start_nanos)) }</td>
+                <td class="num">{ format::count(s.tokens) }</td>
+                <td class={classes!("num", (s.errors > 0).then_some("bad"))}>{ s.errors }</td>
+                <td class="preview">{ s.first_input.clone() }</td>
+            </tr>
+        }
+    });
+    html! {
+        <table class="table">
+            <thead><tr>
+                <th>{"Session"}</th><th class="num">{"Turns"}</th><th>{"Started (UTC)"}</th><th class="num">{"Span"}</th>
+                <th class="num">{"Tokens"}</th><th class="num">{"Errors"}</th><th>{"First input"}</th>
+            </tr></thead>
+            <tbody>{ for rows }</tbody>
+        </table>
+    }
+}

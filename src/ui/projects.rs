@@ -1,0 +1,55 @@
+//! The projects list.
+
+use yew::prelude::*;
+
+use crate::engine::protocol::{Request, Response};
+use crate::present::format;
+use crate::present::route::{ProjectTab, Route};
+use crate::ui::query::use_query;
+
+/// The page's properties.
+#[derive(Properties, PartialEq)]
+pub struct ProjectsPageProps {
+    /// The loads version (refreshes the list).
+    pub version: u32,
+}
+
+/// Every project with its figures.
+#[component]
+pub fn ProjectsPage(props: &ProjectsPageProps) -> Html {
+    let answer = use_query(props.version, |_| Request::Projects);
+    let Some(Response::Projects(projects)) = answer.as_deref() else {
+        return html! { <p class="muted">{"Loading…"}</p> };
+    };
+    if projects.is_empty() {
+        return html! { <p class="muted">{"Nothing loaded yet: the files above say why."}</p> };
+    }
+    let rows = projects.iter().map(|p| {
+        let href = Route::Project { name: p.name.clone(), tab: ProjectTab::Traces }.to_fragment();
+        html! {
+            <tr data-testid="project-row">
+                <td><a href={href}>{ p.name.clone() }</a></td>
+                <td class="num">{ format::count(p.traces) }</td>
+                <td class="num">{ format::count(p.spans) }</td>
+                <td class={classes!("num", (p.error_rate > 0.0).then_some("bad"))}>{ format::percent(p.error_rate) }</td>
+                <td class="num">{ format::duration(p.p50_nanos) }</td>
+                <td class="num">{ format::duration(p.p99_nanos) }</td>
+                <td class="num">{ format::count(p.tokens) }</td>
+                <td class="num">{ format::count(p.sessions) }</td>
+            </tr>
+        }
+    });
+    html! {
+        <section>
+            <h1>{"Projects"}</h1>
+            <table class="table">
+                <thead><tr>
+                    <th>{"Project"}</th><th class="num">{"Traces"}</th><th class="num">{"Spans"}</th>
+                    <th class="num">{"Error rate"}</th><th class="num">{"p50"}</th><th class="num">{"p99"}</th>
+                    <th class="num">{"Tokens"}</th><th class="num">{"Sessions"}</th>
+                </tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+        </section>
+    }
+}

@@ -1,0 +1,58 @@
+//! One session as a conversation: its traces in time order, each an input and an output.
+
+use yew::prelude::*;
+
+use crate::engine::protocol::{Request, Response};
+use crate::present::format;
+use crate::present::openinference::pretty_json;
+use crate::present::route::Route;
+use crate::ui::long_text::LongText;
+use crate::ui::query::use_query;
+
+/// The page's properties.
+#[derive(Properties, PartialEq)]
+pub struct SessionPageProps {
+    /// Project name.
+    pub project: AttrValue,
+    /// The `session.id`.
+    pub session: AttrValue,
+    /// The loads version.
+    pub version: u32,
+}
+
+/// See the module docs.
+#[component]
+pub fn SessionPage(props: &SessionPageProps) -> Html {
+    let answer = use_query(
+        (props.project.clone(), props.session.clone(), props.version),
+        |(p, s, _)| Request::Session {
+            project: p.to_string(),
+            session: s.to_string(),
+        },
+    );
+    let Some(Response::Session(turns)) = answer.as_deref() else {
+        return html! { <p class="muted">{"Loading…"}</p> };
+    };
+    let turns = turns.iter().enumerate().map(|(i, turn)| {
+        let href = Route::Trace { trace_id: turn.trace_id.clone(), span_id: None }.to_fragment();
+        let text = |t: &str| pretty_json(t).unwrap_or_else(|| t.to_owned());
+        html! {
+            <article class="turn" data-testid="session-turn">
+                <header>
+                    <span class="muted">{ format!("Turn {} · {}", i + 1, format::time(turn.start_nanos)) }</span>
+                    <a {href}>{ turn.name.clone() }</a>
+                    <span class="muted">{ format!("{} · {} tokens", format::duration(turn.duration_nanos), format::count(turn.tokens)) }</span>
+                    <span class={classes!("status", turn.status.to_lowercase())}>{ turn.status.clone() }</span>
+                </header>
+                <div class="bubble user"><div class="role">{"input"}</div><LongText text={text(&turn.input)} /></div>
+                <div class="bubble assistant"><div class="role">{"output"}</div><LongText text={text(&turn.output)} /></div>
+            </article>
+        }
+    });
+    html! {
+        <section class="session">
+            <h1>{ format!("Session {}", props.session) }</h1>
+            { for turns }
+        </section>
+    }
+}

@@ -1,0 +1,118 @@
+//! The UI's own state: files being loaded and their results. Everything about spans lives in the
+//! engine; `version` tells components that what they showed may have changed.
+
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::engine::protocol::FileResult;
+use crate::ui::bridge::LoadEvent;
+
+/// One file of a load.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileEntry {
+    /// The load batch.
+    pub batch: u32,
+    /// The file within its batch.
+    pub file: u32,
+    /// Its name.
+    pub name: String,
+    /// `reading` or `parsing`.
+    pub phase: String,
+    /// Bytes read.
+    pub bytes: f64,
+    /// Bytes in all (0 when unknown).
+    pub total: f64,
+    /// Spans stored so far.
+    pub spans: u64,
+    /// What came of it, once done.
+    pub result: Option<FileResult>,
+}
+
+/// Files loaded or loading.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Loads {
+    /// In the order they came.
+    pub files: Vec<FileEntry>,
+    /// Grows whenever a file is done: what the engine holds has changed.
+    pub version: u32,
+    /// Batches still loading.
+    pub busy: u32,
+}
+
+/// What changes [`Loads`].
+pub enum LoadAction {
+    /// A batch was handed to the engine.
+    Started,
+    /// The engine reported.
+    Event(LoadEvent),
+    /// Forget finished files.
+    ClearFinished,
+}
+
+impl Reducible for Loads {
+    type Action = LoadAction;
+
+    fn reduce(self: Rc<Self>, action: LoadAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            LoadAction::Started => next.busy += 1,
+            LoadAction::ClearFinished => next.files.retain(|f| f.result.is_none()),
+            LoadAction::Event(event) => match event {
+                LoadEvent::Progress {
+                    batch,
+                    file,
+                    name,
+                    phase,
+                    bytes,
+                    total,
+                    spans,
+                } => {
+                    let entry = next.entry(batch, file, &name);
+                    entry.phase = phase;
+                    entry.bytes = bytes;
+                    entry.total = total;
+                    entry.spans = spans;
+                }
+                LoadEvent::Loaded {
+                    batch,
+                    file,
+                    result,
+                } => {
+                    let entry = next.entry(batch, file, &result.file);
+                    entry.spans = result.spans;
+                    entry.result = Some(result);
+                    next.version += 1;
+                }
+                LoadEvent::Done { .. } => {
+                    next.busy = next.busy.saturating_sub(1);
+                    next.version += 1;
+                }
+            },
+        }
+        Rc::new(next)
+    }
+}
+
+impl Loads {
+    fn entry(&mut self, batch: u32, file: u32, name: &str) -> &mut FileEntry {
+        let position = self
+            .files
+            .iter()
+            .position(|f| f.batch == batch && f.file == file);
+        let position = position.unwrap_or_else(|| {
+            self.files.push(FileEntry {
+                batch,
+                file,
+                name: name.to_owned(),
+                phase: "reading".into(),
+                bytes: 0.0,
+                total: 0.0,
+                spans: 0,
+                result: None,
+            });
+            self.files.len() - 1
+        });
+        &mut self.files[position]
+    }
+}
