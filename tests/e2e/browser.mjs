@@ -1,20 +1,27 @@
-// Shared set-up for the browser tests: a static server for dist/ and Debian's headless Chromium.
+// Shared set-up for the browser tests: a static server for dist/, Debian's headless Chromium, and
+// helpers to load files and wait for the viewer.
 import { createServer } from 'node:http';
-import { readFile, mkdtemp } from 'node:fs/promises';
+import { readFile, mkdtemp, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+export const fixtures = join(root, 'tests/fixtures/');
+/** Screenshots and other artifacts of a run. */
+export const artifacts = join(root, 'target/e2e-artifacts/');
 
 const TYPES = {
   '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',
   '.json': 'application/json', '.css': 'text/css',
 };
 
-/** Serves `root` on 127.0.0.1 at a free port; resolves to { url, close }. */
-export async function serve(root) {
+/** Serves `dir` on 127.0.0.1 at a free port; resolves to { url, close }. */
+export async function serve(dir = join(root, 'dist')) {
   const server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));
-    const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
+    const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
     try {
       const body = await readFile(file);
       response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
@@ -32,12 +39,48 @@ export async function serve(root) {
 /** Debian's Chromium, headless, with a fresh profile and no background traffic. */
 export async function launch() {
   const profile = await mkdtemp(join(tmpdir(), 'plume-chromium-'));
+  await mkdir(artifacts, { recursive: true });
   return chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
+    viewport: { width: 1400, height: 900 },
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run',
     ],
   });
+}
+
+/** A fixture as a file for `setInputFiles`. */
+export async function fixture(path, name = path.split('/').pop()) {
+  return { name, mimeType: 'application/octet-stream', buffer: await readFile(join(fixtures, path)) };
+}
+
+/** A page of the viewer with every console error and page error collected. */
+export async function open(browser, url, hash = '') {
+  const page = await browser.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().includes('favicon') && !m.text().includes('404')) page.problems.push(m.text());
+  });
+  page.on('dialog', (d) => { page.problems.push(`dialog: ${d.message()}`); d.dismiss(); });
+  await page.goto(url + hash);
+  await page.waitForSelector('header.header');
+  return page;
+}
+
+/** Loads files through the file input and waits for a result line for each. */
+export async function load(page, files) {
+  const before = await page.locator('[data-testid=file-result]').count();
+  await page.setInputFiles('[data-testid=file-input]', files);
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid=file-result]').length >= n,
+    before + files.length,
+    { timeout: 120_000 },
+  );
+}
+
+export async function screenshot(page, name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`) });
 }
