@@ -31,6 +31,15 @@ mod trace_page;
 mod virtual_list;
 mod welcome;
 
+/// The viewer's self-contained parts, public so that component tests can render them alone.
+pub mod widgets {
+    pub use super::attribute_tree::{Attributes, AttributesProps};
+    pub use super::kind::{KindBadge, KindBadgeProps};
+    pub use super::long_text::{LongText, LongTextProps};
+    pub use super::span_details::{SpanDetailsView, SpanDetailsViewProps};
+    pub use super::virtual_list::{VirtualList, VirtualListProps};
+}
+
 use std::cell::RefCell;
 
 use js_sys::{Object, Reflect};

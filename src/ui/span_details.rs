@@ -2,6 +2,8 @@
 //! documents for retrievers, …), then its evaluations, events, links, every attribute, and where
 //! it came from. Every value from the trace is rendered as text.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::attributes::{Map, Value};
@@ -43,7 +45,7 @@ pub fn SpanDetailsPanel(props: &SpanDetailsPanelProps) -> Html {
     let close = props.on_close.reform(|_: MouseEvent| ());
     let body = match answer.as_deref() {
         Some(Response::SpanDetails(details)) if details.span_id == props.span_id.as_str() => {
-            details_view(details)
+            html! { <SpanDetailsView details={Rc::new((**details).clone())} /> }
         }
         Some(Response::NotFound(what)) => {
             html! { <p class="muted">{ format!("Not loaded: {what}") }</p> }
@@ -58,7 +60,17 @@ pub fn SpanDetailsPanel(props: &SpanDetailsPanelProps) -> Html {
     }
 }
 
-fn details_view(d: &SpanDetails) -> Html {
+/// The body's properties.
+#[derive(Properties, PartialEq)]
+pub struct SpanDetailsViewProps {
+    /// What the engine answered about the span.
+    pub details: Rc<SpanDetails>,
+}
+
+/// The panel's body: everything about one span, as the engine answered it.
+#[component]
+pub fn SpanDetailsView(props: &SpanDetailsViewProps) -> Html {
+    let d = &*props.details;
     let status_class = d.status.to_lowercase();
     let parent = match (&d.parent_id, d.parent_loaded) {
         (Some(parent), true) => {
