@@ -5,7 +5,10 @@
 //! same engine the worker runs, so these tests cover the step from a span to its pixels.
 #![cfg(target_arch = "wasm32")]
 // clippy's test exemption only knows `#[test]`; these are `#[wasm_bindgen_test]`.
-#![allow(clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
+#![allow(
+    clippy::expect_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use std::rc::Rc;
 use std::time::Duration;

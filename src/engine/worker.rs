@@ -1,5 +1,7 @@
 //! The engine's home in the browser: a dedicated Web Worker (the `plume-worker` binary).
 //!
+//! Once its handler is installed it posts `{kind: "ready"}`; the page holds its messages until then.
+//!
 //! Messages in (plain objects, from `ui::bridge`):
 //! - `{kind: "ask", id, body}`: `body` is a JSON [`Request`]; answered `{kind: "answer", id, body}`.
 //! - `{kind: "files", id, files: [File…]}`: each file is read here in chunks from `File.stream()`
@@ -65,6 +67,7 @@ pub fn start() {
     scope.set_onmessage(Some(handler.as_ref().unchecked_ref()));
     // The worker lives as long as the page: the handler is never removed.
     handler.forget();
+    post(&[("kind", "ready".into())]);
 }
 
 fn get(object: &JsValue, key: &str) -> JsValue {

@@ -59,8 +59,33 @@ pub enum LoadEvent {
 /// Answers not yet received, by request id.
 type Pending = Rc<RefCell<HashMap<u32, oneshot::Sender<Response>>>>;
 
-struct Inner {
+/// Messages for the worker, held until it says it is ready: a worker drops messages that arrive
+/// before its wasm module has started and installed its handler.
+struct Outbox {
     worker: Worker,
+    ready: Cell<bool>,
+    held: RefCell<Vec<Object>>,
+}
+
+impl Outbox {
+    fn send(&self, message: Object) {
+        if self.ready.get() {
+            let _ = self.worker.post_message(&message);
+        } else {
+            self.held.borrow_mut().push(message);
+        }
+    }
+
+    fn open(&self) {
+        self.ready.set(true);
+        for message in self.held.take() {
+            let _ = self.worker.post_message(&message);
+        }
+    }
+}
+
+struct Inner {
+    outbox: Rc<Outbox>,
     next_id: Cell<u32>,
     pending: Pending,
     /// Kept alive as long as the worker: it is the worker's `onmessage`.
@@ -97,12 +122,19 @@ impl EngineHandle {
     /// Starts the worker.
     pub fn new(on_load: Callback<LoadEvent>) -> Result<Self, JsValue> {
         let worker = Worker::new(WORKER_SCRIPT)?;
+        let outbox = Rc::new(Outbox {
+            worker: worker.clone(),
+            ready: Cell::new(false),
+            held: RefCell::default(),
+        });
         let pending: Pending = Rc::default();
         let answers = pending.clone();
+        let opener = outbox.clone();
         let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();
             let id = number(&data, "id") as u32;
             match get(&data, "kind").as_string().as_deref() {
+                Some("ready") => opener.open(),
                 Some("answer") => {
                     let body = get(&data, "body").as_string().unwrap_or_default();
                     let response = serde_json::from_str(&body).unwrap_or_else(|e| {
@@ -137,7 +169,7 @@ impl EngineHandle {
         });
         worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
         Ok(Self(Rc::new(Inner {
-            worker,
+            outbox,
             next_id: Cell::new(1),
             pending,
             _handler: handler,
@@ -156,7 +188,7 @@ impl EngineHandle {
         let (sender, receiver) = oneshot::channel();
         self.0.pending.borrow_mut().insert(id, sender);
         let body = serde_json::to_string(&request).unwrap_or_default();
-        let _ = self.0.worker.post_message(&message(&[
+        self.0.outbox.send(message(&[
             ("kind", "ask".into()),
             ("id", id.into()),
             ("body", body.into()),
@@ -170,7 +202,7 @@ impl EngineHandle {
     pub fn load_files(&self, files: Vec<File>) -> u32 {
         let id = self.next_id();
         let list = files.into_iter().collect::<Array>();
-        let _ = self.0.worker.post_message(&message(&[
+        self.0.outbox.send(message(&[
             ("kind", "files".into()),
             ("id", id.into()),
             ("files", list.into()),
@@ -181,7 +213,7 @@ impl EngineHandle {
     /// Loads a file the worker fetches.
     pub fn load_url(&self, url: &str, name: &str) -> u32 {
         let id = self.next_id();
-        let _ = self.0.worker.post_message(&message(&[
+        self.0.outbox.send(message(&[
             ("kind", "url".into()),
             ("id", id.into()),
             ("url", url.into()),
@@ -193,7 +225,7 @@ impl EngineHandle {
     /// Loads text (a paste).
     pub fn load_text(&self, name: &str, text: &str) -> u32 {
         let id = self.next_id();
-        let _ = self.0.worker.post_message(&message(&[
+        self.0.outbox.send(message(&[
             ("kind", "text".into()),
             ("id", id.into()),
             ("name", name.into()),

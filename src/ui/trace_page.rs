@@ -28,6 +28,8 @@ use crate::ui::virtual_list::VirtualList;
 
 /// Height of a tree row, px.
 const ROW_HEIGHT: f64 = 26.0;
+/// Rows fetched beyond those rendered, each side, so that scrolling meets rows already here.
+const FETCH_MARGIN: u32 = 150;
 /// Deeper rows are indented no further (a number shows the depth).
 const MAX_INDENT: u32 = 40;
 
@@ -54,10 +56,14 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     let engine = use_engine();
     let router = use_context::<Router>();
     let overview = use_state(|| None::<Rc<TraceOverview>>);
-    // Grows whenever the engine's view changed, so rows are fetched again.
+    // Grows when a revealed span changed the engine's view, so rows are fetched again.
     let view_version = use_state(|| 0u32);
-    let range = use_state(|| (0u32, 60u32));
+    // The rows fetched, `(first, count)`: those rendered and a margin each side.
+    let fetch = use_state_eq(|| (0u32, 2 * FETCH_MARGIN));
     let rows = use_state(|| (0u32, Rc::new(Vec::<RowView>::new())));
+    // `fetch` as of the last render, for answers that arrive later.
+    let fetch_now = use_mut_ref(|| *fetch);
+    *fetch_now.borrow_mut() = *fetch;
     let selection = use_state(|| None::<Selection>);
     let scroll_to = use_state(|| None::<(u32, u32)>);
     let window = use_state(|| None::<Window>);
@@ -67,19 +73,31 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     let search_input = use_node_ref();
     let list_focus = use_node_ref();
 
-    // Changes the engine's view and shows the new one.
+    // Changes the engine's view and shows the new one together with its rows, so that no row
+    // is ever shown (or acted on by a key) with the old view's state.
     let act = {
-        let (engine, overview, view_version) =
-            (engine.clone(), overview.clone(), view_version.clone());
+        let (engine, overview, rows) = (engine.clone(), overview.clone(), rows.clone());
+        let (trace_id, fetch_now) = (props.trace_id.to_string(), fetch_now.clone());
         Callback::from(move |request: Request| {
-            let (engine, overview, view_version) =
-                (engine.clone(), overview.clone(), view_version.clone());
+            let (engine, overview, rows) = (engine.clone(), overview.clone(), rows.clone());
+            let (trace_id, fetch_now) = (trace_id.clone(), fetch_now.clone());
             spawn_local(async move {
                 let Some(engine) = engine else { return };
-                if let Response::Trace(next) = engine.ask(request).await {
-                    overview.set(Some(Rc::new(next)));
-                    view_version.set(*view_version + 1);
+                let Response::Trace(next) = engine.ask(request).await else {
+                    return;
+                };
+                let (first, count) = *fetch_now.borrow();
+                if let Response::Rows(fetched) = engine
+                    .ask(Request::Rows {
+                        trace_id,
+                        first,
+                        count,
+                    })
+                    .await
+                {
+                    rows.set((first, Rc::new(fetched)));
                 }
+                overview.set(Some(Rc::new(next)));
             });
         })
     };
@@ -146,7 +164,7 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     {
         let (engine, rows) = (engine.clone(), rows.clone());
         use_effect_with(
-            (props.trace_id.clone(), *range, *view_version),
+            (props.trace_id.clone(), *fetch, *view_version),
             move |(trace_id, (first, count), _)| {
                 let (trace_id, first, count) = (trace_id.to_string(), *first, *count);
                 spawn_local(async move {
@@ -433,9 +451,21 @@ pub fn TracePage(props: &TracePageProps) -> Html {
             }
         })
     };
+    // Fetch again only when the rendered rows come near the edge of those fetched.
     let on_range = {
-        let range = range.clone();
-        Callback::from(move |r: (u32, u32)| range.set(r))
+        let fetch = fetch.clone();
+        let total = trace.visible_rows;
+        Callback::from(move |(first, count): (u32, u32)| {
+            let (have, have_count) = *fetch;
+            let end = first + count;
+            let have_end = have + have_count;
+            let near_start = have > 0 && first < have + FETCH_MARGIN / 4;
+            let near_end = have_end < total && end + FETCH_MARGIN / 4 > have_end;
+            if first < have || end > have_end || near_start || near_end {
+                let start = first.saturating_sub(FETCH_MARGIN);
+                fetch.set((start, end + FETCH_MARGIN - start));
+            }
+        })
     };
     let critical = {
         let (act, trace_id, on) = (act.clone(), props.trace_id.clone(), !trace.critical_path);

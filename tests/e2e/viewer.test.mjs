@@ -39,6 +39,22 @@ test('the first screen explains what to drop and loads a sample in one click', a
   assert.deepEqual(page.problems, []);
 });
 
+test('a file given before the engine has started is not lost', async () => {
+  // Hold back the worker's wasm, so the file arrives while the worker cannot yet listen.
+  const page = await browser.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/plume-worker_bg.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto(server.url);
+  await page.waitForSelector('header.header');
+  await page.setInputFiles('[data-testid=file-input]', [await fixture('openai-01.otlp.pb')]);
+  await page.waitForTimeout(300);
+  release();
+  await page.waitForSelector('[data-testid=file-result]');
+  assert.match(await page.textContent('[data-testid=file-result]'), /openai-01\.otlp\.pb: otlp-proto, 4 spans, 1 traces/);
+  await page.close();
+});
+
 test('every shared fixture loads through the file input, a bad file is named, the others load', async () => {
   const page = await open(browser, server.url);
   await load(page, [
