@@ -14,7 +14,7 @@ export const artifacts = join(root, 'target/e2e-artifacts/');
 
 const TYPES = {
   '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',
-  '.json': 'application/json', '.css': 'text/css',
+  '.json': 'application/json', '.css': 'text/css', '.svg': 'image/svg+xml',
 };
 
 /** Serves `dir` on 127.0.0.1 at a free port; resolves to { url, close }. */
@@ -62,7 +62,7 @@ export async function open(browser, url, hash = '') {
   page.problems = [];
   page.on('pageerror', (e) => page.problems.push(e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().includes('favicon') && !m.text().includes('404')) page.problems.push(m.text());
+    if (m.type() === 'error') page.problems.push(m.text());
   });
   page.on('dialog', (d) => { page.problems.push(`dialog: ${d.message()}`); d.dismiss(); });
   await page.goto(url + hash);

@@ -1,0 +1,210 @@
+// The browser benchmark: Plume's release build in Debian's headless Chromium, on generated traces
+// of each size in PLUME_BROWSER_BENCH_SPANS (default 100000,1000000; files in target/bench/, made
+// by `./dev bench`). Per size, in a fresh browser: load time, memory, the time to the first rows,
+// frame times while scrolling the span tree, the time for rows to appear after a jump, collapse /
+// expand all, and a search. Prints a Markdown section (between the browser markers of
+// BENCHMARKS.md) on stdout; progress goes to stderr.
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { serve, root } from '../tests/e2e/browser.mjs';
+
+const sizes = (process.env.PLUME_BROWSER_BENCH_SPANS ?? '100000,1000000').split(',').map(Number);
+const SCROLL_FRAMES = 300;
+const JUMPS = 20;
+
+const log = (...args) => console.error('[browser bench]', ...args);
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+};
+const ms = (x) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
+const mb = (bytes) => (bytes / 1e6).toFixed(0);
+
+/** Proportional set size of this process's descendants: the browser's processes (shared pages
+ * counted once). */
+async function browserPss() {
+  const children = new Map();
+  const { readdir } = await import('node:fs/promises');
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch { /* gone */ }
+  }
+  let total = 0;
+  const queue = [...(children.get(process.pid) ?? [])];
+  while (queue.length) {
+    const p = queue.pop();
+    try {
+      const rollup = await readFile(`/proc/${p}/smaps_rollup`, 'utf8');
+      total += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) * 1024;
+    } catch { /* gone */ }
+    queue.push(...(children.get(p) ?? []));
+  }
+  return total;
+}
+
+/** In the page: whether a row in view of the span list is still a placeholder. */
+function installUnfilled(page) {
+  return page.evaluate(() => {
+    window.unfilledInView = () => {
+      const list = document.querySelector('.span-list');
+      const top = list.getBoundingClientRect().top;
+      const bottom = top + list.clientHeight;
+      return [...list.querySelectorAll('.srow.placeholder')].some((row) => {
+        const r = row.getBoundingClientRect();
+        return r.bottom > top && r.top < bottom;
+      });
+    };
+  });
+}
+
+/** Waits until the rows in view of the span list are filled; returns ms. */
+function rowsFilled(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    const start = performance.now();
+    const check = () => {
+      if (window.unfilledInView()) requestAnimationFrame(check);
+      else resolve(performance.now() - start);
+    };
+    requestAnimationFrame(check);
+  }));
+}
+
+async function measure(url, spans) {
+  const path = join(root, `target/bench/${spans}.pb`);
+  const fileBytes = (await stat(path)).size;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run',
+    ],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('console', (m) => { if (m.type() === 'error') log('console error', m.text()); });
+    page.on('pageerror', (e) => log('page error', e.message));
+    await page.goto(url);
+    await page.waitForSelector('header.header');
+    const idlePss = await browserPss();
+
+    log(spans, 'loading', path);
+    const started = Date.now();
+    await page.setInputFiles('[data-testid=file-input]', path);
+    await page.waitForSelector('[data-testid=file-result]', { timeout: 600_000 });
+    const loadMs = Date.now() - started;
+    const result = await page.textContent('[data-testid=file-result]');
+    if (!result.includes(`${spans.toLocaleString('en-US')} spans`)) throw new Error(`unexpected result: ${result}`);
+    const [worker] = page.workers();
+    // wasm memory never shrinks: this is the worker's high-water mark (file bytes included).
+    const wasmBytes = await worker.evaluate(async () => (await wasm_bindgen()).memory.buffer.byteLength);
+
+    log(spans, 'opening the trace');
+    await page.evaluate(() => { location.hash = '#/project/generated-agents'; });
+    await page.waitForSelector('[data-testid=trace-row]');
+    const opened = Date.now();
+    await page.click('[data-testid=trace-row]');
+    await page.waitForSelector('[data-testid=span-row]', { timeout: 120_000 });
+    await installUnfilled(page);
+    await rowsFilled(page);
+    const firstRowsMs = Date.now() - opened;
+    const pss = await browserPss();
+
+    log(spans, 'scrolling');
+    const scroll = await page.evaluate(async (frames) => {
+      const list = document.querySelector('.span-list');
+      // The frame rate of the page left alone: the baseline of this browser and machine.
+      const idle = [];
+      for (let i = 0, last = performance.now(); i < 60; i++) {
+        await new Promise((r) => requestAnimationFrame(r));
+        const now = performance.now();
+        idle.push(now - last);
+        last = now;
+      }
+      const long = [];
+      const observer = new PerformanceObserver((l) => long.push(...l.getEntries().map((e) => e.duration)));
+      observer.observe({ type: 'longtask' });
+      const deltas = [];
+      let blank = 0;
+      let last = performance.now();
+      for (let i = 0; i < frames; i++) {
+        await new Promise((r) => requestAnimationFrame(r));
+        const now = performance.now();
+        deltas.push(now - last);
+        last = now;
+        if (window.unfilledInView()) blank++;
+        list.scrollTop += 120; // five rows a frame: a brisk wheel
+      }
+      observer.disconnect();
+      return { deltas: deltas.slice(1), idle: idle.slice(1), blank, long };
+    }, SCROLL_FRAMES);
+
+    log(spans, 'jumping');
+    const jumps = [];
+    for (let i = 0; i < JUMPS; i++) {
+      await page.evaluate((f) => {
+        const list = document.querySelector('.span-list');
+        list.scrollTop = f * (list.scrollHeight - list.clientHeight);
+      }, ((i * 7919) % JUMPS) / JUMPS + 0.01);
+      jumps.push(await rowsFilled(page));
+    }
+
+    log(spans, 'collapse and expand all, search');
+    const timed = async (action, done) => {
+      const t = Date.now();
+      await action();
+      await page.waitForFunction(done, null, { timeout: 120_000, polling: 'raf' });
+      return Date.now() - t;
+    };
+    // Collapsing all keeps the root's children in sight: done when no deeper row is left.
+    const depths = () => [...document.querySelectorAll('[data-testid=span-row]')].map((r) => Number(r.getAttribute('aria-level')));
+    const collapseMs = await timed(() => page.click('text=Collapse all'), `(${depths})().every((d) => d <= 2)`);
+    const expandMs = await timed(() => page.click('text=Expand all'), `(${depths})().some((d) => d > 2)`);
+    const searchMs = await timed(
+      () => page.fill('[data-testid=trace-search]', 'convert_currency'),
+      () => /of [\d,]+/.test(document.querySelector('[data-testid=search-matches]')?.textContent ?? ''),
+    );
+    return {
+      spans, fileBytes, loadMs, wasmBytes, pss, idlePss, firstRowsMs, scroll, jumps, collapseMs, expandMs, searchMs,
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+const server = await serve();
+const machine = process.env.PLUME_MACHINE ?? 'this machine';
+const version = (await import('node:child_process')).execFileSync(process.env.CHROMIUM ?? '/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+const results = [];
+try {
+  for (const spans of sizes) results.push(await measure(server.url, spans));
+} finally {
+  await server.close();
+}
+
+const lines = [];
+lines.push(`### In the browser — ${new Date().toISOString().slice(0, 10)}, ${machine}, ${version}`, '');
+lines.push('| spans | file MB | load s | spans/s | worker wasm MB (bytes/span) | browser PSS MB (idle) | first rows ms |');
+lines.push('|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of results) {
+  lines.push(`| ${r.spans} | ${mb(r.fileBytes)} | ${(r.loadMs / 1000).toFixed(1)} | ${Math.round(r.spans / (r.loadMs / 1000))} | ${mb(r.wasmBytes)} (${Math.round(r.wasmBytes / r.spans)}) | ${mb(r.pss)} (${mb(r.idlePss)}) | ${r.firstRowsMs} |`);
+}
+lines.push('', `Scrolling the span tree ${SCROLL_FRAMES} frames at 120 px a frame, then ${JUMPS} jumps to far places:`, '');
+lines.push('| spans | idle frame ms median | frame ms median | p95 | max | frames with a row in view unfilled | long tasks (> 50 ms) | jump → rows filled, ms median | p95 | collapse all ms | expand all ms | search ms |');
+lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of results) {
+  const d = r.scroll.deltas;
+  lines.push(`| ${r.spans} | ${ms(percentile(r.scroll.idle, 0.5))} | ${ms(percentile(d, 0.5))} | ${ms(percentile(d, 0.95))} | ${ms(Math.max(...d))} | ${r.scroll.blank} of ${SCROLL_FRAMES} | ${r.scroll.long.length} | ${ms(percentile(r.jumps, 0.5))} | ${ms(percentile(r.jumps, 0.95))} | ${r.collapseMs} | ${r.expandMs} | ${r.searchMs} |`);
+}
+if (results.length > 1) {
+  const [a, b] = [results[0], results[results.length - 1]];
+  const perSpan = (r) => r.loadMs / r.spans;
+  lines.push('', `Ratios, ${b.spans} / ${a.spans} spans, same run: load time per span ×${(perSpan(b) / perSpan(a)).toFixed(2)}, wasm bytes per span ×${((b.wasmBytes / b.spans) / (a.wasmBytes / a.spans)).toFixed(2)}, median frame ×${(percentile(b.scroll.deltas, 0.5) / percentile(a.scroll.deltas, 0.5)).toFixed(2)}.`);
+}
+console.log(lines.join('\n'));
