@@ -267,3 +267,106 @@ async fn an_exception_shows_its_type_and_stack_trace_as_preformatted_text() {
         .expect("the stack trace");
     assert!(text(&stack).starts_with("Traceback (most recent call last):"));
 }
+
+#[wasm_bindgen_test]
+async fn an_embedding_span_shows_its_model_texts_and_vector_lengths() {
+    let details = details(
+        include_bytes!("fixtures/openai-01.otlp.pb"),
+        "openai-01.otlp.pb",
+        "3a34990d3bcc7893ef125bc4b7879ed7",
+        "5a48a89b1fb65866",
+    );
+    let root = render::<SpanDetailsView>(SpanDetailsViewProps { details }).await;
+    assert!(text(&root).contains("text-embedding-3-small"));
+    let embeddings: Vec<String> = all(&root, "ol.embeddings > li").iter().map(text).collect();
+    assert_eq!(embeddings.len(), 2, "{embeddings:?}");
+    assert!(embeddings[0].starts_with("What is OpenTelemetry and how do spans relate to traces?"));
+    assert!(embeddings[1].starts_with("spans traces otel"));
+    assert!(embeddings.iter().all(|e| e.contains("vector of ")));
+}
+
+/// One span of OTLP/JSON with the given kind and attributes (string values).
+fn one_span(kind: &str, attributes: &[(&str, &str)]) -> Vec<u8> {
+    let mut list: Vec<serde_json::Value> = attributes
+        .iter()
+        .map(|(k, v)| serde_json::json!({"key": k, "value": {"stringValue": v}}))
+        .collect();
+    list.push(
+        serde_json::json!({"key": "openinference.span.kind", "value": {"stringValue": kind}}),
+    );
+    serde_json::json!({"resourceSpans": [{"scopeSpans": [{"spans": [{
+        "traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331", "name": kind,
+        "startTimeUnixNano": "1000", "endTimeUnixNano": "2000", "attributes": list,
+    }]}]}]})
+    .to_string()
+    .into_bytes()
+}
+
+#[wasm_bindgen_test]
+async fn a_tool_span_shows_its_name_description_and_parameters() {
+    let span = one_span(
+        "TOOL",
+        &[
+            ("tool.name", "convert_currency"),
+            ("tool.description", "Converts an amount between currencies"),
+            ("tool.parameters", r#"{"amount": 12.5, "to": "EUR"}"#),
+            ("output.value", HOSTILE),
+        ],
+    );
+    let details = details(
+        &span,
+        "tool.json",
+        "0af7651916cd43dd8448eb211c80319c",
+        "b7ad6b7169203331",
+    );
+    let root = render::<SpanDetailsView>(SpanDetailsViewProps { details }).await;
+    let facts: String = all(&root, "dl.facts").iter().map(text).collect();
+    assert!(facts.contains("convert_currency"), "{facts}");
+    assert!(facts.contains("Converts an amount between currencies"));
+    let pre: Vec<String> = all(&root, ".text.pre").iter().map(text).collect();
+    assert!(
+        pre.iter().any(|p| p.contains("\"amount\": 12.5")),
+        "the parameters, pretty-printed: {pre:?}"
+    );
+    assert!(text(&root).contains(HOSTILE), "the output, as text");
+    assert_inert(&root);
+}
+
+#[wasm_bindgen_test]
+async fn a_reranker_span_shows_its_input_and_output_documents() {
+    let span = one_span(
+        "RERANKER",
+        &[
+            ("reranker.model_name", "cross-encoder/ms-marco"),
+            ("reranker.query", "what is a span"),
+            ("reranker.input_documents.0.document.id", "doc-a"),
+            (
+                "reranker.input_documents.0.document.content",
+                "spans are units of work",
+            ),
+            ("reranker.input_documents.1.document.id", "doc-b"),
+            ("reranker.input_documents.1.document.content", "unrelated"),
+            ("reranker.output_documents.0.document.id", "doc-a"),
+            (
+                "reranker.output_documents.0.document.content",
+                "spans are units of work",
+            ),
+        ],
+    );
+    let details = details(
+        &span,
+        "reranker.json",
+        "0af7651916cd43dd8448eb211c80319c",
+        "b7ad6b7169203331",
+    );
+    let root = render::<SpanDetailsView>(SpanDetailsViewProps { details }).await;
+    let documents: Vec<String> = all(&root, "[data-testid=document]")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(documents.len(), 3, "two in, one out: {documents:?}");
+    assert!(documents[1].contains("doc-b") && documents[1].contains("unrelated"));
+    assert!(documents[2].contains("doc-a"));
+    let whole = text(&root);
+    assert!(whole.contains("cross-encoder/ms-marco") && whole.contains("what is a span"));
+}
