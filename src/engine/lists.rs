@@ -98,53 +98,86 @@ fn contains(haystack: &str, needle: &str) -> bool {
     needle.is_empty() || haystack.to_lowercase().contains(needle)
 }
 
-pub(crate) fn traces(arena: &Arena, traces: &Traces, query: &TraceQuery) -> TracePage {
+/// A row the query matched: a trace (its root span), or one span in the all-spans mode.
+pub(crate) struct Match<'a> {
+    pub(crate) trace: &'a Trace,
+    /// Arena index of the row's span.
+    pub(crate) span: u32,
+    /// The row stands for its whole trace.
+    pub(crate) is_trace: bool,
+}
+
+/// What a row shows of its span or trace: status, kind, start, duration, spans, tokens.
+struct Figures {
+    status: StatusCode,
+    start: u64,
+    duration: u64,
+    spans: u32,
+    tokens: u64,
+}
+
+fn figures(arena: &Arena, row: &Match) -> Figures {
+    let span = &arena.spans()[row.span as usize];
+    if row.is_trace {
+        let summary = &row.trace.summary;
+        Figures {
+            status: trace_status(arena, row.trace),
+            start: summary.start_unix_nanos,
+            duration: summary.duration_nanos(),
+            spans: summary.span_count,
+            tokens: summary.tokens.total,
+        }
+    } else {
+        Figures {
+            status: span.status_code,
+            start: span.start_unix_nanos,
+            duration: span.duration_nanos(),
+            spans: 1,
+            tokens: Tokens::of_span(arena, span).total,
+        }
+    }
+}
+
+/// The rows of a project that the query's filters (not its sort or page) let through.
+pub(crate) fn matching<'a>(
+    arena: &Arena,
+    traces: &'a Traces,
+    query: &TraceQuery,
+) -> Vec<Match<'a>> {
     let keys = arena.keys();
     let needle = query.text.trim().to_lowercase();
-    let mut rows: Vec<TraceRow> = Vec::new();
+    let mut found = Vec::new();
     for trace in traces
         .all()
         .iter()
         .filter(|t| project_of(arena, t) == query.project)
     {
-        let session = trace.summary.session.map(|s| arena.str(s).to_owned());
-        let candidates: Vec<(u32, bool)> = if query.all_spans {
+        let candidates: Vec<Match> = if query.all_spans {
             trace
                 .tree
                 .span
                 .iter()
-                .map(|&index| (index, false))
+                .map(|&span| Match {
+                    trace,
+                    span,
+                    is_trace: false,
+                })
                 .collect()
         } else {
             trace
                 .summary
                 .root_span
-                .map(|index| (index, true))
+                .map(|span| Match {
+                    trace,
+                    span,
+                    is_trace: true,
+                })
                 .into_iter()
                 .collect()
         };
-        for (index, is_trace) in candidates {
-            let span = &arena.spans()[index as usize];
-            let (status, kind, start, duration, span_count, tokens) = if is_trace {
-                (
-                    trace_status(arena, trace),
-                    span.oi_kind,
-                    trace.summary.start_unix_nanos,
-                    trace.summary.duration_nanos(),
-                    trace.summary.span_count,
-                    trace.summary.tokens.total,
-                )
-            } else {
-                let tokens = Tokens::of_span(arena, span).total;
-                (
-                    span.status_code,
-                    span.oi_kind,
-                    span.start_unix_nanos,
-                    span.duration_nanos(),
-                    1,
-                    tokens,
-                )
-            };
+        for row in candidates {
+            let span = &arena.spans()[row.span as usize];
+            let Figures { status, start, .. } = figures(arena, &row);
             if query
                 .status
                 .as_deref()
@@ -152,40 +185,54 @@ pub(crate) fn traces(arena: &Arena, traces: &Traces, query: &TraceQuery) -> Trac
                 || query
                     .kind
                     .as_deref()
-                    .is_some_and(|k| !k.eq_ignore_ascii_case(kind.name()))
+                    .is_some_and(|k| !k.eq_ignore_ascii_case(span.oi_kind.name()))
                 || query.since_nanos.is_some_and(|since| start < since)
                 || query.until_nanos.is_some_and(|until| start >= until)
             {
                 continue;
             }
-            let input = text_attribute(arena, span, keys.input_value).unwrap_or_default();
             if !needle.is_empty() {
-                let output = text_attribute(arena, span, keys.output_value).unwrap_or_default();
+                let text = |key| text_attribute(arena, span, key).unwrap_or_default();
+                let session = trace.summary.session.map(|s| arena.str(s));
                 let hit = contains(arena.str(span.name), &needle)
-                    || contains(input, &needle)
-                    || contains(output, &needle)
-                    || session.as_deref().is_some_and(|s| contains(s, &needle))
+                    || contains(text(keys.input_value), &needle)
+                    || contains(text(keys.output_value), &needle)
+                    || session.is_some_and(|s| contains(s, &needle))
                     || span.trace_id.to_string().contains(&needle)
                     || span.span_id.to_string().contains(&needle);
                 if !hit {
                     continue;
                 }
             }
-            rows.push(TraceRow {
+            found.push(row);
+        }
+    }
+    found
+}
+
+pub(crate) fn traces(arena: &Arena, traces: &Traces, query: &TraceQuery) -> TracePage {
+    let keys = arena.keys();
+    let mut rows: Vec<TraceRow> = matching(arena, traces, query)
+        .iter()
+        .map(|row| {
+            let span = &arena.spans()[row.span as usize];
+            let figures = figures(arena, row);
+            let input = text_attribute(arena, span, keys.input_value).unwrap_or_default();
+            TraceRow {
                 trace_id: span.trace_id.to_string(),
                 span_id: span.span_id.to_string(),
                 name: arena.str(span.name).to_owned(),
-                kind: kind.name().to_owned(),
-                start_nanos: start,
-                duration_nanos: duration,
-                spans: span_count,
-                tokens,
-                status: status_name(status),
-                session: session.clone(),
+                kind: span.oi_kind.name().to_owned(),
+                start_nanos: figures.start,
+                duration_nanos: figures.duration,
+                spans: figures.spans,
+                tokens: figures.tokens,
+                status: status_name(figures.status),
+                session: row.trace.summary.session.map(|s| arena.str(s).to_owned()),
                 input_preview: preview(input, PREVIEW_CHARS),
-            });
-        }
-    }
+            }
+        })
+        .collect();
     rows.sort_by(|a, b| {
         let order = match query.sort {
             SortKey::Start => a.start_nanos.cmp(&b.start_nanos),

@@ -28,10 +28,24 @@ pub mod worker;
 use hashbrown::{HashMap, HashSet};
 
 use crate::analysis::{Trace, Traces};
+use crate::export::{self, Target};
 use crate::ingest;
 use crate::model::{AnyValue, Arena, Span, SpanId, StatusCode, TraceId};
-use protocol::{FileResult, Request, Response, Summary};
+use protocol::{FileResult, Request, Response, SpanSelection, Summary};
 use view::View;
+
+/// An exported file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Export {
+    /// A file name saying what is in it.
+    pub name: String,
+    /// Spans written.
+    pub spans: usize,
+    /// The file's form.
+    pub target: Target,
+    /// The file.
+    pub bytes: Vec<u8>,
+}
 
 /// Everything loaded, and the state of the traces the UI has open.
 #[derive(Default)]
@@ -125,6 +139,52 @@ impl Engine {
         }
     }
 
+    /// Arena indices of the selected spans, trace by trace, each trace in tree order.
+    pub fn select(&self, selection: &SpanSelection) -> Vec<u32> {
+        match selection {
+            SpanSelection::Traces(ids) => ids
+                .iter()
+                .filter_map(|id| self.traces.get(&TraceId::parse(id).ok()?))
+                .flat_map(|trace| trace.tree.span.iter().copied())
+                .collect(),
+            SpanSelection::Project(project) => self
+                .traces
+                .all()
+                .iter()
+                .filter(|t| self.arena.str(t.summary.project) == project)
+                .flat_map(|trace| trace.tree.span.iter().copied())
+                .collect(),
+            SpanSelection::Matching(query) => lists::matching(&self.arena, &self.traces, query)
+                .into_iter()
+                .flat_map(|row| match row.is_trace {
+                    true => row.trace.tree.span.clone(),
+                    false => vec![row.span],
+                })
+                .collect(),
+        }
+    }
+
+    /// The selected spans as a file of `target` form.
+    pub fn export(&self, selection: &SpanSelection, target: Target) -> Export {
+        let spans = self.select(selection);
+        let stem = match selection {
+            SpanSelection::Traces(ids) if ids.len() == 1 => format!("trace-{}", ids[0]),
+            SpanSelection::Traces(ids) => format!("{}-traces", ids.len()),
+            SpanSelection::Project(project) => file_stem(project),
+            SpanSelection::Matching(query) => format!(
+                "{}-matching-{}",
+                file_stem(&query.project),
+                if query.all_spans { "spans" } else { "traces" }
+            ),
+        };
+        Export {
+            name: format!("{stem}.{}", target.extension()),
+            spans: spans.len(),
+            target,
+            bytes: export::encode(&self.arena, &spans, target),
+        }
+    }
+
     /// Totals over everything loaded.
     pub fn summary(&self) -> Summary {
         let overview = self.traces.overview();
@@ -175,6 +235,21 @@ impl Engine {
             }
             None => not_found(trace_id),
         }
+    }
+}
+
+/// `text` made safe as a file name: letters, digits, `-`, `_` and `.` kept, the rest `_`.
+fn file_stem(text: &str) -> String {
+    let stem: String = text
+        .chars()
+        .map(|c| match c {
+            c if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') => c,
+            _ => '_',
+        })
+        .collect();
+    match stem.trim_matches('.') {
+        "" => "spans".to_owned(),
+        stem => stem.to_owned(),
     }
 }
 

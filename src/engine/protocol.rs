@@ -175,6 +175,27 @@ pub struct ProjectRow {
     pub sessions: u64,
 }
 
+/// Which spans to export or send.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SpanSelection {
+    /// Whole traces, by hex id.
+    Traces(Vec<String>),
+    /// Every trace of a project.
+    Project(String),
+    /// What a traces-table query lets through (its sort and page aside): whole traces, or in
+    /// the all-spans mode just the matching spans.
+    Matching(TraceQuery),
+}
+
+/// What to export, and in which form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportRequest {
+    /// The spans.
+    pub selection: SpanSelection,
+    /// The file's form.
+    pub target: crate::export::Target,
+}
+
 /// How to list a project's traces.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TraceQuery {

@@ -2,6 +2,7 @@
 
 use super::protocol::*;
 use super::*;
+use crate::export::Target;
 
 fn fixture(path: &str) -> Vec<u8> {
     std::fs::read(format!(
@@ -452,4 +453,104 @@ fn messages_survive_json_both_ways() {
         let text = serde_json::to_string(&response).unwrap_or_default();
         assert_eq!(serde_json::from_str::<Response>(&text).ok(), Some(response));
     }
+}
+
+fn details_of(engine: &mut Engine, trace_id: &str, span_id: &str) -> SpanDetails {
+    match engine.handle(Request::SpanDetails {
+        trace_id: trace_id.into(),
+        span_id: span_id.into(),
+    }) {
+        Response::SpanDetails(details) => *details,
+        other => panic!("expected details, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_exported_trace_reads_back_as_the_same_spans_in_every_format() {
+    let mut engine = engine_with(&["openai-01.otlp.pb", "langchain-01.otlp.pb"]);
+    let selection = SpanSelection::Traces(vec![OPENAI_01_TRACE.into()]);
+    let original = details_of(&mut engine, OPENAI_01_TRACE, "2b5538cd44d34c58");
+    for target in [
+        Target::OtlpJson,
+        Target::OtlpProto,
+        Target::OtlpJsonLines,
+        Target::PhoenixJsonLines,
+    ] {
+        let export = engine.export(&selection, target);
+        assert_eq!(export.spans, 4);
+        assert_eq!(
+            export.name,
+            format!("trace-{OPENAI_01_TRACE}.{}", target.extension())
+        );
+        let mut back = Engine::default();
+        let result = back.load(&export.name, &export.bytes, &mut |_| {});
+        assert!(result.errors.is_empty(), "{target:?}: {:?}", result.errors);
+        assert_eq!((result.spans, result.traces), (4, 1), "{target:?}");
+        let read = details_of(&mut back, OPENAI_01_TRACE, "2b5538cd44d34c58");
+        assert_eq!(read.attributes, original.attributes, "{target:?}");
+        assert_eq!(
+            (
+                read.start_nanos,
+                read.duration_nanos,
+                &read.status,
+                &read.name
+            ),
+            (
+                original.start_nanos,
+                original.duration_nanos,
+                &original.status,
+                &original.name
+            ),
+            "{target:?}"
+        );
+        if target != Target::PhoenixJsonLines {
+            // Phoenix's dataframe has no resource: its spans land in the project `default`.
+            assert_eq!(read.project, original.project, "{target:?}");
+        }
+    }
+}
+
+#[test]
+fn a_project_or_a_filter_selects_its_traces_or_its_matching_spans() {
+    let engine = engine_with(&["openai-01.otlp.pb", "langchain-01.otlp.pb"]);
+    let project = engine.export(
+        &SpanSelection::Project("rag-langchain-demo".into()),
+        Target::OtlpProto,
+    );
+    assert_eq!(
+        (project.spans, project.name.as_str()),
+        (18, "rag-langchain-demo.otlp.pb")
+    );
+
+    let retrievers = TraceQuery {
+        project: "rag-langchain-demo".into(),
+        kind: Some("RETRIEVER".into()),
+        all_spans: true,
+        ..TraceQuery::default()
+    };
+    let export = engine.export(
+        &SpanSelection::Matching(retrievers.clone()),
+        Target::OtlpJson,
+    );
+    assert_eq!(export.name, "rag-langchain-demo-matching-spans.otlp.json");
+    let mut back = Engine::default();
+    back.load(&export.name, &export.bytes, &mut |_| {});
+    let Response::Traces(page) = back.handle(Request::Traces(TraceQuery {
+        count: 100,
+        ..retrievers.clone()
+    })) else {
+        panic!("expected a page");
+    };
+    assert_eq!(page.total as usize, export.spans);
+    assert!(page.rows.iter().all(|r| r.kind == "RETRIEVER"));
+
+    // In traces mode a filter selects whole traces.
+    let traces = TraceQuery {
+        all_spans: false,
+        kind: None,
+        text: "trace in OpenTelemetry".into(),
+        ..retrievers
+    };
+    let whole = engine.export(&SpanSelection::Matching(traces), Target::OtlpJson);
+    assert!(whole.spans > 1 && whole.spans < 18, "{} spans", whole.spans);
 }

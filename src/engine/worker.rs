@@ -8,6 +8,8 @@
 //!   (the page never copies it), then parsed.
 //! - `{kind: "url", id, url, name}`: a file fetched by the worker (the sample traces).
 //! - `{kind: "text", id, name, text}`: pasted text.
+//! - `{kind: "export", id, body}`: `body` is a JSON [`ExportRequest`]; answered
+//!   `{kind: "exported", id, name, spans, blob}`.
 //!
 //! While loading, it posts `{kind: "progress", id, file, name, phase, bytes, total, spans}` at most
 //! every 100 ms per file, then `{kind: "loaded", id, file, body}` with the JSON [`FileResult`] of
@@ -22,10 +24,13 @@ use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
-use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent, ReadableStreamDefaultReader};
+use web_sys::{
+    Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, File, MessageEvent,
+    ReadableStreamDefaultReader,
+};
 
 use crate::engine::Engine;
-use crate::engine::protocol::{FileResult, Request, Response};
+use crate::engine::protocol::{ExportRequest, FileResult, Request, Response};
 
 /// Progress messages per file are at least this far apart.
 const PROGRESS_INTERVAL_MS: f64 = 100.0;
@@ -56,6 +61,32 @@ pub fn start() {
                     ("kind", "answer".into()),
                     ("id", id),
                     ("body", json(&response).into()),
+                ]);
+            }
+            Some("export") => {
+                let id = get(&data, "id");
+                let body = get_str(&data, "body").unwrap_or_default();
+                let exported = serde_json::from_str::<ExportRequest>(&body)
+                    .map(|request| engine.borrow().export(&request.selection, request.target));
+                let (name, spans, blob) = match exported {
+                    Ok(export) => {
+                        let bytes = Uint8Array::from(export.bytes.as_slice());
+                        let options = BlobPropertyBag::new();
+                        options.set_type(export.target.media_type());
+                        let blob = Blob::new_with_u8_array_sequence_and_options(
+                            &js_sys::Array::of1(&bytes),
+                            &options,
+                        );
+                        (export.name, export.spans, blob.map(JsValue::from))
+                    }
+                    Err(error) => (String::new(), 0, Err(error.to_string().into())),
+                };
+                post(&[
+                    ("kind", "exported".into()),
+                    ("id", id),
+                    ("name", name.into()),
+                    ("spans", (spans as f64).into()),
+                    ("blob", blob.unwrap_or(JsValue::NULL)),
                 ]);
             }
             Some("files" | "url" | "text") => {

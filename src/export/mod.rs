@@ -12,7 +12,7 @@ pub use otlp::{encode_json, encode_proto, request, write_request_json, write_res
 use crate::model::Arena;
 
 /// An output format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Target {
     /// One OTLP/JSON request (what `POST /v1/traces` with `application/json` takes).
     OtlpJson,
@@ -34,6 +34,25 @@ impl Target {
             "phoenix-jsonl" => Self::PhoenixJsonLines,
             _ => return None,
         })
+    }
+
+    /// The file name extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::OtlpJson => "otlp.json",
+            Self::OtlpProto => "otlp.pb",
+            Self::OtlpJsonLines => "otlp.jsonl",
+            Self::PhoenixJsonLines => "phoenix.jsonl",
+        }
+    }
+
+    /// The media type of the file.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::OtlpJson => "application/json",
+            Self::OtlpProto => "application/x-protobuf",
+            Self::OtlpJsonLines | Self::PhoenixJsonLines => "application/jsonl",
+        }
     }
 }
 

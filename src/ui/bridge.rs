@@ -12,10 +12,10 @@ use hashbrown::HashMap;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{File, MessageEvent, Worker};
+use web_sys::{Blob, File, MessageEvent, Worker};
 use yew::Callback;
 
-use crate::engine::protocol::{FileResult, Request, Response};
+use crate::engine::protocol::{ExportRequest, FileResult, Request, Response};
 
 /// The worker script Trunk writes for the `plume-worker` binary (`data-loader-shim`).
 const WORKER_SCRIPT: &str = "./plume-worker_loader.js";
@@ -59,6 +59,19 @@ pub enum LoadEvent {
 /// Answers not yet received, by request id.
 type Pending = Rc<RefCell<HashMap<u32, oneshot::Sender<Response>>>>;
 
+/// A file the engine wrote.
+pub struct Exported {
+    /// Its name.
+    pub name: String,
+    /// Spans in it.
+    pub spans: u64,
+    /// The file.
+    pub blob: Blob,
+}
+
+/// Exports not yet received, by request id.
+type PendingExports = Rc<RefCell<HashMap<u32, oneshot::Sender<Option<Exported>>>>>;
+
 /// Messages for the worker, held until it says it is ready: a worker drops messages that arrive
 /// before its wasm module has started and installed its handler.
 struct Outbox {
@@ -88,6 +101,7 @@ struct Inner {
     outbox: Rc<Outbox>,
     next_id: Cell<u32>,
     pending: Pending,
+    exports: PendingExports,
     /// Kept alive as long as the worker: it is the worker's `onmessage`.
     _handler: Closure<dyn FnMut(MessageEvent)>,
 }
@@ -129,6 +143,8 @@ impl EngineHandle {
         });
         let pending: Pending = Rc::default();
         let answers = pending.clone();
+        let exports: PendingExports = Rc::default();
+        let files = exports.clone();
         let opener = outbox.clone();
         let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();
@@ -142,6 +158,20 @@ impl EngineHandle {
                     });
                     if let Some(sender) = answers.borrow_mut().remove(&id) {
                         let _ = sender.send(response);
+                    }
+                }
+                Some("exported") => {
+                    let exported =
+                        get(&data, "blob")
+                            .dyn_into::<Blob>()
+                            .ok()
+                            .map(|blob| Exported {
+                                name: get(&data, "name").as_string().unwrap_or_default(),
+                                spans: number(&data, "spans") as u64,
+                                blob,
+                            });
+                    if let Some(sender) = files.borrow_mut().remove(&id) {
+                        let _ = sender.send(exported);
                     }
                 }
                 Some("progress") => on_load.emit(LoadEvent::Progress {
@@ -172,6 +202,7 @@ impl EngineHandle {
             outbox,
             next_id: Cell::new(1),
             pending,
+            exports,
             _handler: handler,
         })))
     }
@@ -196,6 +227,20 @@ impl EngineHandle {
         receiver
             .await
             .unwrap_or_else(|_| Response::NotFound("the engine stopped".into()))
+    }
+
+    /// Has the engine write the selected spans as a file; `None` if it could not.
+    pub async fn export(&self, request: &ExportRequest) -> Option<Exported> {
+        let id = self.next_id();
+        let (sender, receiver) = oneshot::channel();
+        self.0.exports.borrow_mut().insert(id, sender);
+        let body = serde_json::to_string(request).unwrap_or_default();
+        self.0.outbox.send(message(&[
+            ("kind", "export".into()),
+            ("id", id.into()),
+            ("body", body.into()),
+        ]));
+        receiver.await.ok().flatten()
     }
 
     /// Loads files; returns the batch id its events carry.

@@ -5,10 +5,13 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::engine::protocol::{Request, Response, SortKey, TracePage, TraceQuery, TraceRow};
+use crate::engine::protocol::{
+    Request, Response, SortKey, SpanSelection, TracePage, TraceQuery, TraceRow,
+};
 use crate::model::{OiKind, parse_rfc3339_nanos};
 use crate::present::format;
 use crate::present::route::{ProjectTab, Route};
+use crate::ui::export_menu::ExportMenu;
 use crate::ui::kind::KindBadge;
 use crate::ui::query::use_query;
 use crate::ui::route::Router;
@@ -84,6 +87,25 @@ struct Filters {
     descending: bool,
 }
 
+impl Filters {
+    /// The query for every row these filters let through.
+    fn query(&self, project: &str, all_spans: bool) -> TraceQuery {
+        TraceQuery {
+            project: project.to_owned(),
+            text: self.text.clone(),
+            status: self.status.clone(),
+            kind: self.kind.clone(),
+            since_nanos: self.since,
+            until_nanos: self.until,
+            all_spans,
+            sort: self.sort,
+            descending: self.descending,
+            first: 0,
+            count: 0,
+        }
+    }
+}
+
 /// Reads a `datetime-local` value as UTC.
 fn time_input(value: &str) -> Option<u64> {
     if value.is_empty() {
@@ -111,19 +133,12 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
     );
     let answer = use_query(deps, |(filters, range, project, all_spans, _)| {
         Request::Traces(TraceQuery {
-            project: project.to_string(),
-            text: filters.text.clone(),
-            status: filters.status.clone(),
-            kind: filters.kind.clone(),
-            since_nanos: filters.since,
-            until_nanos: filters.until,
-            all_spans: *all_spans,
-            sort: filters.sort,
-            descending: filters.descending,
             first: range.0,
             count: range.1.max(1),
+            ..filters.query(project, *all_spans)
         })
     });
+    let matching = filters.query(&props.project, props.all_spans);
     // Keep the last page while the next one is asked for, so scrolling never flashes.
     let page = use_mut_ref(|| {
         (
@@ -232,6 +247,8 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
                 <label>{"From "}<input type="datetime-local" onchange={update(|f, v| f.since = time_input(&v))} /></label>
                 <label>{"to "}<input type="datetime-local" onchange={update(|f, v| f.until = time_input(&v))} /></label>
                 <span class="muted">{ format!("{} {}", format::count(u64::from(current.total)), if props.all_spans { "spans" } else { "traces" }) }</span>
+                <span class="gap"></span>
+                <ExportMenu selection={SpanSelection::Matching(matching)} label={if props.all_spans { "Export these spans" } else { "Export these traces" }} />
             </div>
             <div class="thead trow">
                 { sort_by(SortKey::Name, "Name", false) }

@@ -15,11 +15,12 @@ use yew::prelude::*;
 
 use crate::analysis::flags;
 use crate::engine::protocol::{
-    MINIMAP_COLUMNS, MINIMAP_ROWS, Request, Response, RowView, TraceOverview,
+    MINIMAP_COLUMNS, MINIMAP_ROWS, Request, Response, RowView, SpanSelection, TraceOverview,
 };
 use crate::present::axis::{Window, ticks};
 use crate::present::format;
 use crate::present::route::Route;
+use crate::ui::export_menu::ExportMenu;
 use crate::ui::kind::{KindBadge, glyph};
 use crate::ui::query::use_engine;
 use crate::ui::route::Router;
@@ -548,6 +549,7 @@ pub fn TracePage(props: &TracePageProps) -> Html {
                         aria-pressed={trace.critical_path.to_string()} data-testid="critical-path">{"Critical path"}</button>
                 <button class="button small" onclick={expand_all(true)}>{"Expand all"}</button>
                 <button class="button small" onclick={expand_all(false)}>{"Collapse all"}</button>
+                <ExportMenu selection={SpanSelection::Traces(vec![props.trace_id.to_string()])} label="Export trace" />
                 <span class="gap"></span>
                 <button class="button small" onclick={zoom(0.5)} title="Zoom in (Ctrl + wheel)">{"+"}</button>
                 <button class="button small" onclick={zoom(2.0)} title="Zoom out">{"−"}</button>

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, open, load, fixture, screenshot, root } from './browser.mjs';
+import { serve, launch, open, load, fixture, screenshot, root, artifacts } from './browser.mjs';
 
 let server;
 let browser;
@@ -311,5 +311,51 @@ test('a 100k-span trace: rows in the DOM stay bounded while scrolling', async ()
   await page.waitForFunction(() => document.querySelector('[aria-selected=true]'));
   await bounded();
   await screenshot(page, 'trace-100k');
+  assert.deepEqual(page.problems, []);
+});
+
+/** Clicks an export menu's button for `format`; resolves to the saved file's path and name. */
+async function exportAs(page, format) {
+  await page.$eval('[data-testid=export-menu]', (menu) => { menu.open = true; });
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click(`[data-testid=export-menu] button[data-format="${format}"]`),
+  ]);
+  const name = download.suggestedFilename();
+  const path = join(artifacts, name);
+  await download.saveAs(path);
+  return { path, name };
+}
+
+test('exports in every form load back as the same spans', async () => {
+  const page = await open(browser, server.url);
+  await load(page, [await fixture('langchain-01.otlp.pb')]);
+  await page.evaluate(() => { location.hash = '#/project/rag-langchain-demo'; });
+  await page.waitForSelector('[data-testid=trace-row]');
+  const files = [];
+  for (const format of ['otlp.json', 'otlp.pb', 'otlp.jsonl', 'phoenix.jsonl']) {
+    const file = await exportAs(page, format);
+    assert.equal(file.name, `rag-langchain-demo-matching-traces.${format}`);
+    files.push(file);
+  }
+  assert.match(await page.textContent('[data-testid=export-status]'), /Saved 18 spans as rag-langchain-demo-matching-traces\.phoenix\.jsonl/);
+
+  // One trace, from the trace page.
+  await page.click('[data-testid=trace-row]');
+  await page.waitForSelector('[data-testid=span-row]');
+  const trace = await exportAs(page, 'otlp.json');
+  assert.match(trace.name, /^trace-[0-9a-f]{32}\.otlp\.json$/);
+
+  for (const file of files) {
+    const fresh = await open(browser, server.url);
+    await load(fresh, [file.path]);
+    const line = await fresh.textContent('[data-testid=file-result]');
+    assert.match(line, /18 spans, 2 traces/, `${file.name}: ${line}`);
+    assert.deepEqual(await fresh.evaluate(() => window.plume.summary()), { spans: 18, traces: 2, projects: 1, errors: 0 }, file.name);
+    await fresh.close();
+  }
+  const single = await open(browser, server.url);
+  await load(single, [trace.path]);
+  assert.match(await single.textContent('[data-testid=file-result]'), /otlp-json, \d+ spans, 1 traces/);
   assert.deepEqual(page.problems, []);
 });
