@@ -185,6 +185,11 @@ impl Engine {
         }
     }
 
+    /// Everything loaded.
+    pub fn arena(&self) -> &Arena {
+        &self.arena
+    }
+
     /// Totals over everything loaded.
     pub fn summary(&self) -> Summary {
         let overview = self.traces.overview();

@@ -196,6 +196,15 @@ pub struct ExportRequest {
     pub target: crate::export::Target,
 }
 
+/// What to send to a collector, and how.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SendRequest {
+    /// The spans.
+    pub selection: SpanSelection,
+    /// Where and how.
+    pub settings: crate::export::send::Settings,
+}
+
 /// How to list a project's traces.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TraceQuery {

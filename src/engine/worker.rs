@@ -10,6 +10,9 @@
 //! - `{kind: "text", id, name, text}`: pasted text.
 //! - `{kind: "export", id, body}`: `body` is a JSON [`ExportRequest`]; answered
 //!   `{kind: "exported", id, name, spans, blob}`.
+//! - `{kind: "send", id, body}`: `body` is a JSON [`SendRequest`]; the spans are POSTed to the
+//!   collector from here, and each step is reported as `{kind: "send-report", id, body}` with the
+//!   JSON [`Report`] (its `done` set on the last).
 //!
 //! While loading, it posts `{kind: "progress", id, file, name, phase, bytes, total, spans}` at most
 //! every 100 ms per file, then `{kind: "loaded", id, file, body}` with the JSON [`FileResult`] of
@@ -25,12 +28,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{
-    Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, File, MessageEvent,
-    ReadableStreamDefaultReader,
+    Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, File, Headers, MessageEvent,
+    ReadableStreamDefaultReader, RequestInit,
 };
 
 use crate::engine::Engine;
-use crate::engine::protocol::{ExportRequest, FileResult, Request, Response};
+use crate::engine::protocol::{ExportRequest, FileResult, Request, Response, SendRequest};
+use crate::export::send::{Answer, Delivery, Outgoing, Report, Settings, Step};
 
 /// Progress messages per file are at least this far apart.
 const PROGRESS_INTERVAL_MS: f64 = 100.0;
@@ -88,6 +92,21 @@ pub fn start() {
                     ("spans", (spans as f64).into()),
                     ("blob", blob.unwrap_or(JsValue::NULL)),
                 ]);
+            }
+            Some("send") => {
+                let id = get(&data, "id");
+                let body = get_str(&data, "body").unwrap_or_default();
+                match serde_json::from_str::<SendRequest>(&body) {
+                    Ok(request) => spawn_local(send(engine.clone(), id, request)),
+                    Err(error) => report_sending(
+                        &id,
+                        &Report {
+                            messages: vec![format!("a request the engine cannot read: {error}")],
+                            done: true,
+                            ..Report::default()
+                        },
+                    ),
+                }
             }
             Some("files" | "url" | "text") => {
                 let _ = queue.unbounded_send(data);
@@ -275,6 +294,98 @@ async fn load_url(engine: &Rc<RefCell<Engine>>, id: &JsValue, url: &str, name: &
         }
         Err(_) => finish(&progress, failed(name, &format!("{url} could not be read"))),
     }
+}
+
+/// POSTs the selected spans to the collector, batch by batch, reporting after each answer.
+async fn send(engine: Rc<RefCell<Engine>>, id: JsValue, request: SendRequest) {
+    let spans = engine.borrow().select(&request.selection);
+    let mut delivery = Delivery::new(spans, &request.settings);
+    report_sending(&id, delivery.report());
+    loop {
+        // The arena only grows while sending, so the planned indices stay valid across awaits.
+        let outgoing = delivery.next_request(engine.borrow().arena());
+        let Some(outgoing) = outgoing else { break };
+        let answer = post_batch(&request.settings, outgoing).await;
+        if let Step::Wait(ms) = delivery.answer(answer) {
+            sleep(ms).await;
+        }
+        report_sending(&id, delivery.report());
+    }
+    report_sending(&id, delivery.report());
+}
+
+fn report_sending(id: &JsValue, report: &Report) {
+    post(&[
+        ("kind", "send-report".into()),
+        ("id", id.clone()),
+        ("body", json(report).into()),
+    ]);
+}
+
+/// One POST; whatever happens becomes an [`Answer`].
+async fn post_batch(settings: &Settings, outgoing: Outgoing) -> Answer {
+    let unreachable = |error: JsValue| {
+        Answer::Unreachable(
+            error
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .or_else(|| error.as_string())
+                .unwrap_or_else(|| "the request failed".into()),
+        )
+    };
+    let headers = match Headers::new() {
+        Ok(headers) => headers,
+        Err(error) => return unreachable(error),
+    };
+    let mut fields = vec![("content-type", outgoing.content_type)];
+    fields.extend(outgoing.content_encoding.map(|e| ("content-encoding", e)));
+    for (name, value) in fields.into_iter().chain(
+        settings
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str())),
+    ) {
+        if let Err(error) = headers.set(name, value) {
+            return unreachable(error);
+        }
+    }
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(&Uint8Array::from(outgoing.body.as_slice()));
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let response = match JsFuture::from(scope.fetch_with_str_and_init(&settings.endpoint, &init))
+        .await
+        .and_then(|r| r.dyn_into::<web_sys::Response>())
+    {
+        Ok(response) => response,
+        Err(error) => return unreachable(error),
+    };
+    let header = |name: &str| response.headers().get(name).ok().flatten();
+    let body = match response.array_buffer() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .map(|buffer| Uint8Array::new(&buffer).to_vec())
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    Answer::Http {
+        status: response.status(),
+        retry_after: header("retry-after"),
+        content_type: header("content-type"),
+        body,
+    }
+}
+
+async fn sleep(ms: u64) {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(
+            &resolve,
+            ms.min(i32::MAX as u64) as i32,
+        );
+    });
+    let _ = JsFuture::from(wait).await;
 }
 
 fn parse(engine: &Rc<RefCell<Engine>>, progress: &mut Progress, bytes: Vec<u8>) {

@@ -6,6 +6,7 @@
 
 mod otlp;
 mod phoenix_jsonl;
+pub mod send;
 
 pub use otlp::{encode_json, encode_proto, request, write_request_json, write_resource_spans_json};
 

@@ -15,7 +15,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, File, MessageEvent, Worker};
 use yew::Callback;
 
-use crate::engine::protocol::{ExportRequest, FileResult, Request, Response};
+use crate::engine::protocol::{ExportRequest, FileResult, Request, Response, SendRequest};
+use crate::export::send::Report;
 
 /// The worker script Trunk writes for the `plume-worker` binary (`data-loader-shim`).
 const WORKER_SCRIPT: &str = "./plume-worker_loader.js";
@@ -72,6 +73,9 @@ pub struct Exported {
 /// Exports not yet received, by request id.
 type PendingExports = Rc<RefCell<HashMap<u32, oneshot::Sender<Option<Exported>>>>>;
 
+/// Who hears how each delivery to a collector goes, by request id.
+type Deliveries = Rc<RefCell<HashMap<u32, Callback<Report>>>>;
+
 /// Messages for the worker, held until it says it is ready: a worker drops messages that arrive
 /// before its wasm module has started and installed its handler.
 struct Outbox {
@@ -102,6 +106,7 @@ struct Inner {
     next_id: Cell<u32>,
     pending: Pending,
     exports: PendingExports,
+    deliveries: Deliveries,
     /// Kept alive as long as the worker: it is the worker's `onmessage`.
     _handler: Closure<dyn FnMut(MessageEvent)>,
 }
@@ -145,6 +150,8 @@ impl EngineHandle {
         let answers = pending.clone();
         let exports: PendingExports = Rc::default();
         let files = exports.clone();
+        let deliveries: Deliveries = Rc::default();
+        let listeners = deliveries.clone();
         let opener = outbox.clone();
         let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();
@@ -172,6 +179,18 @@ impl EngineHandle {
                             });
                     if let Some(sender) = files.borrow_mut().remove(&id) {
                         let _ = sender.send(exported);
+                    }
+                }
+                Some("send-report") => {
+                    let body = get(&data, "body").as_string().unwrap_or_default();
+                    if let Ok(report) = serde_json::from_str::<Report>(&body) {
+                        let listener = match report.done {
+                            true => listeners.borrow_mut().remove(&id),
+                            false => listeners.borrow().get(&id).cloned(),
+                        };
+                        if let Some(listener) = listener {
+                            listener.emit(report);
+                        }
                     }
                 }
                 Some("progress") => on_load.emit(LoadEvent::Progress {
@@ -203,6 +222,7 @@ impl EngineHandle {
             next_id: Cell::new(1),
             pending,
             exports,
+            deliveries,
             _handler: handler,
         })))
     }
@@ -241,6 +261,19 @@ impl EngineHandle {
             ("body", body.into()),
         ]));
         receiver.await.ok().flatten()
+    }
+
+    /// Has the engine POST the selected spans to a collector; `on_report` hears each step, the
+    /// last with `done` set.
+    pub fn send(&self, request: &SendRequest, on_report: Callback<Report>) {
+        let id = self.next_id();
+        self.0.deliveries.borrow_mut().insert(id, on_report);
+        let body = serde_json::to_string(request).unwrap_or_default();
+        self.0.outbox.send(message(&[
+            ("kind", "send".into()),
+            ("id", id.into()),
+            ("body", body.into()),
+        ]));
     }
 
     /// Loads files; returns the batch id its events carry.

@@ -15,6 +15,7 @@ use crate::ui::export_menu::ExportMenu;
 use crate::ui::kind::KindBadge;
 use crate::ui::query::use_query;
 use crate::ui::route::Router;
+use crate::ui::send_menu::SendMenu;
 use crate::ui::virtual_list::VirtualList;
 
 /// Height of a table row, px.
@@ -247,8 +248,10 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
                 <label>{"From "}<input type="datetime-local" onchange={update(|f, v| f.since = time_input(&v))} /></label>
                 <label>{"to "}<input type="datetime-local" onchange={update(|f, v| f.until = time_input(&v))} /></label>
                 <span class="muted">{ format!("{} {}", format::count(u64::from(current.total)), if props.all_spans { "spans" } else { "traces" }) }</span>
-                <span class="gap"></span>
-                <ExportMenu selection={SpanSelection::Matching(matching)} label={if props.all_spans { "Export these spans" } else { "Export these traces" }} />
+                <span class="actions">
+                    <ExportMenu selection={SpanSelection::Matching(matching.clone())} label={if props.all_spans { "Export these spans" } else { "Export these traces" }} />
+                    <SendMenu selection={SpanSelection::Matching(matching)} label={if props.all_spans { "Send these spans" } else { "Send these traces" }} />
+                </span>
             </div>
             <div class="thead trow">
                 { sort_by(SortKey::Name, "Name", false) }

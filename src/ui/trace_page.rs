@@ -24,6 +24,7 @@ use crate::ui::export_menu::ExportMenu;
 use crate::ui::kind::{KindBadge, glyph};
 use crate::ui::query::use_engine;
 use crate::ui::route::Router;
+use crate::ui::send_menu::SendMenu;
 use crate::ui::span_details::SpanDetailsPanel;
 use crate::ui::virtual_list::VirtualList;
 
@@ -550,6 +551,7 @@ pub fn TracePage(props: &TracePageProps) -> Html {
                 <button class="button small" onclick={expand_all(true)}>{"Expand all"}</button>
                 <button class="button small" onclick={expand_all(false)}>{"Collapse all"}</button>
                 <ExportMenu selection={SpanSelection::Traces(vec![props.trace_id.to_string()])} label="Export trace" />
+                <SendMenu selection={SpanSelection::Traces(vec![props.trace_id.to_string()])} label="Send trace" />
                 <span class="gap"></span>
                 <button class="button small" onclick={zoom(0.5)} title="Zoom in (Ctrl + wheel)">{"+"}</button>
                 <button class="button small" onclick={zoom(2.0)} title="Zoom out">{"−"}</button>

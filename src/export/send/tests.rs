@@ -1,0 +1,338 @@
+//! The delivery plan against every kind of answer a collector gives.
+
+use flate2::read::GzDecoder;
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTracePartialSuccess, ExportTraceServiceRequest, ExportTraceServiceResponse,
+};
+use prost::Message;
+use std::io::Read;
+
+use super::*;
+use crate::testutil::arena_of;
+
+/// An arena of `n` spans in one trace: a root (span 1) and its children.
+fn spans(n: u64) -> (Arena, Vec<u32>) {
+    let rows: Vec<(u64, Option<u64>, u64, u64)> = (0..n)
+        .map(|i| (i + 1, (i > 0).then_some(1), 10 + i, 20 + i))
+        .collect();
+    let arena = arena_of(&rows);
+    let indices = (0..n as u32).collect();
+    (arena, indices)
+}
+
+fn ok() -> Answer {
+    status(200)
+}
+
+fn status(code: u16) -> Answer {
+    Answer::Http {
+        status: code,
+        retry_after: None,
+        content_type: None,
+        body: Vec::new(),
+    }
+}
+
+fn settings() -> Settings {
+    Settings {
+        gzip: false,
+        max_spans: 4,
+        ..Settings::default()
+    }
+}
+
+/// Spans in the (uncompressed protobuf) body.
+fn span_count(body: &[u8]) -> usize {
+    let request = ExportTraceServiceRequest::decode(body).unwrap_or_default();
+    request
+        .resource_spans
+        .iter()
+        .flat_map(|r| &r.scope_spans)
+        .map(|s| s.spans.len())
+        .sum()
+}
+
+#[test]
+fn spans_go_in_batches_of_at_most_max_spans() {
+    let (arena, indices) = spans(10);
+    let mut delivery = Delivery::new(indices, &settings());
+    let mut sizes = Vec::new();
+    while let Some(request) = delivery.next_request(&arena) {
+        assert_eq!(request.content_type, "application/x-protobuf");
+        assert_eq!(request.content_encoding, None);
+        sizes.push(span_count(&request.body));
+        assert_eq!(delivery.answer(ok()), Step::Next);
+    }
+    assert_eq!(sizes, [4, 4, 2]);
+    let report = delivery.report();
+    assert_eq!(
+        (report.spans, report.sent, report.accepted, report.failed),
+        (10, 10, 10, 0)
+    );
+    assert_eq!(report.requests, 3);
+    assert!(report.done && report.messages.is_empty());
+}
+
+#[test]
+fn gzip_bodies_hold_the_same_request() {
+    let (arena, indices) = spans(3);
+    let mut delivery = Delivery::new(indices, &Settings::default());
+    let request = delivery.next_request(&arena).expect("a request");
+    assert_eq!(request.content_encoding, Some("gzip"));
+    let mut plain = Vec::new();
+    GzDecoder::new(request.body.as_slice())
+        .read_to_end(&mut plain)
+        .expect("gzip");
+    assert_eq!(span_count(&plain), 3);
+}
+
+#[test]
+fn json_bodies_are_otlp_json() {
+    let (arena, indices) = spans(2);
+    let json = Settings {
+        protocol: Protocol::Json,
+        ..settings()
+    };
+    let mut delivery = Delivery::new(indices, &json);
+    let request = delivery.next_request(&arena).expect("a request");
+    assert_eq!(request.content_type, "application/json");
+    let value: serde_json::Value = serde_json::from_slice(&request.body).expect("JSON");
+    assert_eq!(
+        value["resourceSpans"][0]["scopeSpans"][0]["spans"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+}
+
+#[test]
+fn retryable_statuses_wait_with_exponential_backoff_then_resend_the_same_batch() {
+    let (arena, indices) = spans(2);
+    let mut delivery = Delivery::new(indices, &settings());
+    let first = delivery.next_request(&arena).expect("a request");
+    assert_eq!(delivery.answer(status(503)), Step::Wait(1_000));
+    let second = delivery.next_request(&arena).expect("the retry");
+    assert_eq!((second.attempt, &second.body), (2, &first.body));
+    assert_eq!(delivery.answer(status(502)), Step::Wait(2_000));
+    delivery.next_request(&arena).expect("the retry");
+    assert_eq!(delivery.answer(status(504)), Step::Wait(4_000));
+    delivery.next_request(&arena).expect("the retry");
+    assert_eq!(delivery.answer(ok()), Step::Next);
+    assert!(delivery.next_request(&arena).is_none());
+    let report = delivery.report();
+    assert_eq!((report.sent, report.failed, report.requests), (2, 0, 4));
+    assert_eq!(report.messages.len(), 3);
+    assert!(
+        report.messages[0].starts_with("HTTP 503; retrying 2 spans in 1.0 s"),
+        "{:?}",
+        report.messages
+    );
+}
+
+#[test]
+fn retry_after_sets_the_wait() {
+    let (arena, indices) = spans(1);
+    let mut delivery = Delivery::new(indices, &settings());
+    delivery.next_request(&arena);
+    let answer = Answer::Http {
+        status: 429,
+        retry_after: Some("7".into()),
+        content_type: None,
+        body: Vec::new(),
+    };
+    assert_eq!(delivery.answer(answer), Step::Wait(7_000));
+    // An HTTP date (or nonsense) falls back to the backoff; a huge value is capped.
+    delivery.next_request(&arena);
+    let answer = Answer::Http {
+        status: 429,
+        retry_after: Some("Wed, 21 Oct 2026 07:28:00 GMT".into()),
+        content_type: None,
+        body: Vec::new(),
+    };
+    assert_eq!(delivery.answer(answer), Step::Wait(2_000));
+    delivery.next_request(&arena);
+    let answer = Answer::Http {
+        status: 503,
+        retry_after: Some("86400".into()),
+        content_type: None,
+        body: Vec::new(),
+    };
+    assert_eq!(delivery.answer(answer), Step::Wait(60_000));
+}
+
+#[test]
+fn a_batch_that_keeps_failing_is_given_up_after_six_attempts() {
+    let (arena, indices) = spans(5);
+    let mut delivery = Delivery::new(indices, &settings());
+    let mut attempts = 0;
+    while let Some(request) = delivery.next_request(&arena) {
+        if request.spans == 4 {
+            attempts += 1;
+            delivery.answer(status(503));
+        } else {
+            delivery.answer(ok());
+        }
+    }
+    assert_eq!(attempts, 6);
+    let report = delivery.report();
+    assert_eq!((report.sent, report.failed), (1, 4));
+    assert!(
+        report
+            .messages
+            .last()
+            .is_some_and(|m| m.starts_with("4 spans not sent: HTTP 503, 6 times"))
+    );
+}
+
+#[test]
+fn a_413_splits_the_batch_and_sends_the_halves() {
+    let (arena, indices) = spans(4);
+    let mut delivery = Delivery::new(indices, &settings());
+    let mut sizes = Vec::new();
+    while let Some(request) = delivery.next_request(&arena) {
+        sizes.push(request.spans);
+        delivery.answer(if request.spans > 1 { status(413) } else { ok() });
+    }
+    assert_eq!(sizes, [4, 2, 1, 1, 2, 1, 1]);
+    assert_eq!(delivery.report().sent, 4);
+}
+
+#[test]
+fn batches_over_the_byte_limit_are_split_before_sending() {
+    let (arena, indices) = spans(8);
+    let one = encode(&arena, &indices[..1], Target::OtlpProto).len();
+    let small = Settings {
+        max_spans: 8,
+        max_bytes: one * 2 + one / 2,
+        ..settings()
+    };
+    let mut delivery = Delivery::new(indices.clone(), &small);
+    let mut sizes = Vec::new();
+    while let Some(request) = delivery.next_request(&arena) {
+        assert!(request.body.len() <= small.max_bytes);
+        sizes.push(request.spans);
+        delivery.answer(ok());
+    }
+    assert_eq!(sizes.iter().sum::<usize>(), 8);
+    assert!(sizes.iter().all(|&n| n <= 2), "{sizes:?}");
+
+    let tiny = Settings {
+        max_bytes: 10,
+        ..small
+    };
+    let mut delivery = Delivery::new(indices[..2].to_vec(), &tiny);
+    assert!(delivery.next_request(&arena).is_none());
+    let report = delivery.report();
+    assert_eq!((report.sent, report.failed), (0, 2));
+    assert!(report.messages[0].contains("larger than the request size limit"));
+}
+
+#[test]
+fn client_errors_are_not_retried_and_say_why() {
+    let (arena, indices) = spans(8);
+    let json = Settings {
+        protocol: Protocol::Json,
+        headers: vec![("authorization".into(), "Bearer s3cret-token".into())],
+        ..settings()
+    };
+    let mut delivery = Delivery::new(indices, &json);
+    delivery.next_request(&arena);
+    let bad = Answer::Http {
+        status: 400,
+        retry_after: None,
+        content_type: Some("text/plain".into()),
+        body: b"invalid trace id".to_vec(),
+    };
+    assert_eq!(delivery.answer(bad), Step::Next);
+    delivery.next_request(&arena);
+    assert_eq!(delivery.answer(status(415)), Step::Next);
+    assert!(delivery.next_request(&arena).is_none());
+    let report = delivery.report();
+    assert_eq!((report.sent, report.failed, report.requests), (0, 8, 2));
+    assert_eq!(
+        report.messages[0],
+        "4 spans not sent: HTTP 400: invalid trace id"
+    );
+    assert!(report.messages[1].contains("does not take OTLP/JSON (Phoenix takes only protobuf)"));
+    assert!(
+        report.messages.iter().all(|m| !m.contains("s3cret")),
+        "headers never show"
+    );
+}
+
+#[test]
+fn an_unreachable_collector_is_tried_three_times_then_explained() {
+    let (arena, indices) = spans(1);
+    let mut delivery = Delivery::new(indices, &settings());
+    let mut steps = Vec::new();
+    while delivery.next_request(&arena).is_some() {
+        steps.push(delivery.answer(Answer::Unreachable("TypeError: Failed to fetch".into())));
+    }
+    assert_eq!(steps, [Step::Wait(1_000), Step::Wait(2_000), Step::Next]);
+    let report = delivery.report();
+    assert_eq!(report.failed, 1);
+    let last = report.messages.last().cloned().unwrap_or_default();
+    assert!(
+        last.contains("no answer from http://localhost:6006/v1/traces"),
+        "{last}"
+    );
+    assert!(last.contains("PHOENIX_ALLOWED_ORIGINS"), "{last}");
+}
+
+#[test]
+fn partial_success_counts_the_rejected_spans() {
+    let (arena, indices) = spans(8);
+    let mut delivery = Delivery::new(indices, &settings());
+    delivery.next_request(&arena);
+    let json = Answer::Http {
+        status: 200,
+        retry_after: None,
+        content_type: Some("application/json".into()),
+        body: br#"{"partialSuccess":{"rejectedSpans":"1","errorMessage":"bad span"}}"#.to_vec(),
+    };
+    delivery.answer(json);
+    delivery.next_request(&arena);
+    let proto = ExportTraceServiceResponse {
+        partial_success: Some(ExportTracePartialSuccess {
+            rejected_spans: 2,
+            error_message: "too old".into(),
+        }),
+    };
+    delivery.answer(Answer::Http {
+        status: 200,
+        retry_after: None,
+        content_type: Some("application/x-protobuf".into()),
+        body: proto.encode_to_vec(),
+    });
+    let report = delivery.report();
+    assert_eq!((report.sent, report.accepted), (8, 5));
+    assert_eq!(
+        report.messages,
+        [
+            "the collector rejected 1 of 4 spans: bad span",
+            "the collector rejected 2 of 4 spans: too old"
+        ]
+    );
+}
+
+#[test]
+fn headers_are_read_one_per_line_and_checked() {
+    let text = "authorization: Bearer a:b\n\n x-project-name :  demo \n";
+    let headers = parse_headers(text).expect("valid");
+    assert_eq!(
+        headers,
+        [
+            ("authorization".to_owned(), "Bearer a:b".to_owned()),
+            ("x-project-name".to_owned(), "demo".to_owned())
+        ]
+    );
+    assert_eq!(parse_headers(&format_headers(&headers)), Ok(headers));
+    assert_eq!(
+        parse_headers("api_key secret"),
+        Err("line 1: expected `name: value`".to_owned())
+    );
+    assert_eq!(
+        parse_headers("ok: 1\nbad name: 2"),
+        Err("line 2: \"bad name\" is not a header name".to_owned())
+    );
+}
