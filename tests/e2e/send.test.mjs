@@ -3,7 +3,7 @@
 // collector, and the headers going out without being shown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, open, load, fixture } from './browser.mjs';
+import { serve, launch, open, load, fixture, sendProject } from './browser.mjs';
 import { startCollector } from './collector.mjs';
 
 let server;
@@ -21,23 +21,6 @@ after(async () => {
   await server?.close();
   await collector?.close();
 });
-
-/** Sends the project's traces with `settings`; resolves to the final report's text. */
-export async function sendProject(page, project, { endpoint, protocol = 'protobuf', gzip = true, batch = 2000, headers = '' }) {
-  await page.evaluate((p) => { location.hash = `#/project/${p}`; }, project);
-  await page.waitForSelector('[data-testid=trace-row]');
-  await page.$eval('[data-testid=send-menu]', (menu) => { menu.open = true; });
-  await page.fill('[data-testid=send-endpoint]', endpoint);
-  await page.dispatchEvent('[data-testid=send-endpoint]', 'change');
-  await page.selectOption('[data-testid=send-protocol]', protocol);
-  await page.setChecked('[data-testid=send-menu] input[type=checkbox] >> nth=0', gzip);
-  await page.fill('[data-testid=send-batch]', String(batch));
-  await page.dispatchEvent('[data-testid=send-batch]', 'change');
-  await page.fill('[data-testid=send-headers]', headers);
-  await page.click('[data-testid=send-button]');
-  await page.waitForSelector('[data-testid=send-report][data-done=true]', { timeout: 60_000 });
-  return page.textContent('[data-testid=send-report]');
-}
 
 async function chatbotPage() {
   const page = await open(browser, server.url);
