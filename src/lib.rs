@@ -11,7 +11,8 @@
 //! | [`engine`] | what the UI asks: tables, windows of tree rows, span details |
 //! | [`present`] | units, time axis, routes, OpenInference meaning: what the UI shows |
 //! | `ui` (wasm32) | the Yew viewer, talking to the engine in a Web Worker |
-//! | [`export`] | spec-correct OTLP (protobuf, JSON) and Phoenix JSONL writers |
+//! | [`export`] | spec-correct OTLP (protobuf, JSON) and Phoenix JSONL writers; sending to a collector |
+//! | [`store`] | what is kept in IndexedDB: schema, trace records, span chunks |
 //! | [`generate`] | realistic OpenInference traces of any size, for benchmarks |
 //!
 //! Everything here is plain Rust with no web types: the native CLI (`src/bin/plume.rs`), the
@@ -25,6 +26,7 @@ pub mod generate;
 pub mod ingest;
 pub mod model;
 pub mod present;
+pub mod store;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 

@@ -1,0 +1,295 @@
+//! IndexedDB, as the store's schema says ([`super`]): open (creating or upgrading the schema),
+//! write chunks and records each in a transaction of its own, read them back, delete.
+//!
+//! Nothing but IndexedDB requests is awaited while a transaction is open: each method issues its
+//! requests, then awaits the transaction's `complete` (or `error` / `abort`), so a failed write
+//! rolls back as a whole and reports why.
+
+use futures::channel::oneshot;
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{
+    DomException, IdbDatabase, IdbFactory, IdbObjectStore, IdbOpenDbRequest, IdbRequest,
+    IdbTransaction, IdbTransactionMode, IdbVersionChangeEvent,
+};
+
+use super::{CHUNKS, SCHEMA_VERSION, TRACES, TraceRecord};
+
+/// Why the store could not do something.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum StoreError {
+    /// The browser's storage quota for this site is used up.
+    #[error("the browser's storage for this page is full")]
+    Quota,
+    /// IndexedDB is missing (e.g. some private modes) or refused.
+    #[error("this browser gives the page no IndexedDB: {0}")]
+    Unavailable(String),
+    /// Anything else, as the browser said it.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<JsValue> for StoreError {
+    fn from(value: JsValue) -> Self {
+        match value.dyn_ref::<DomException>() {
+            Some(e) if e.name() == "QuotaExceededError" => Self::Quota,
+            Some(e) => Self::Failed(format!("{}: {}", e.name(), e.message())),
+            None => Self::Failed(value.as_string().unwrap_or_else(|| format!("{value:?}"))),
+        }
+    }
+}
+
+/// One step of the schema, from version `n` to `n + 1` (index `n`).
+type Upgrade = fn(&IdbDatabase) -> Result<(), JsValue>;
+
+/// Every upgrade in order: opening runs those past the database's version.
+const UPGRADES: [Upgrade; SCHEMA_VERSION as usize] = [|db| {
+    db.create_object_store(TRACES)?;
+    db.create_object_store(CHUNKS)?;
+    Ok(())
+}];
+
+/// An open database.
+pub struct Db(IdbDatabase);
+
+/// Resolves when `request` succeeds, to its result.
+async fn request_result(request: &IdbRequest) -> Result<JsValue, StoreError> {
+    let (sender, receiver) = oneshot::channel::<Result<JsValue, StoreError>>();
+    let sender = std::rc::Rc::new(std::cell::RefCell::new(Some(sender)));
+    let (ok, failed) = (sender.clone(), sender);
+    let on_success = Closure::once(move |event: web_sys::Event| {
+        let result = event
+            .target()
+            .and_then(|t| t.dyn_into::<IdbRequest>().ok())
+            .map_or(Ok(JsValue::UNDEFINED), |r| {
+                r.result().map_err(StoreError::from)
+            });
+        if let Some(sender) = ok.borrow_mut().take() {
+            let _ = sender.send(result);
+        }
+    });
+    let on_error = Closure::once(move |event: web_sys::Event| {
+        let error = event
+            .target()
+            .and_then(|t| t.dyn_into::<IdbRequest>().ok())
+            .and_then(|r| r.error().ok().flatten())
+            .map_or(StoreError::Failed("the request failed".into()), |e| {
+                StoreError::from(JsValue::from(e))
+            });
+        if let Some(sender) = failed.borrow_mut().take() {
+            let _ = sender.send(Err(error));
+        }
+    });
+    request.set_onsuccess(Some(on_success.as_ref().unchecked_ref()));
+    request.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let result = receiver
+        .await
+        .unwrap_or_else(|_| Err(StoreError::Failed("the request was dropped".into())));
+    request.set_onsuccess(None);
+    request.set_onerror(None);
+    result
+}
+
+/// Resolves when `transaction` commits; to the reason when it fails or aborts.
+async fn committed(transaction: &IdbTransaction) -> Result<(), StoreError> {
+    let (sender, receiver) = oneshot::channel::<Result<(), StoreError>>();
+    let sender = std::rc::Rc::new(std::cell::RefCell::new(Some(sender)));
+    let outcome = |sender: std::rc::Rc<std::cell::RefCell<Option<oneshot::Sender<_>>>>,
+                   ok: bool| {
+        Closure::once(move |event: web_sys::Event| {
+            let result = match ok {
+                true => Ok(()),
+                false => Err(event
+                    .target()
+                    .and_then(|t| t.dyn_into::<IdbTransaction>().ok())
+                    .and_then(|t| t.error())
+                    .map_or(
+                        StoreError::Failed("the transaction was aborted".into()),
+                        |e| StoreError::from(JsValue::from(e)),
+                    )),
+            };
+            if let Some(sender) = sender.borrow_mut().take() {
+                let _ = sender.send(result);
+            }
+        })
+    };
+    let on_complete = outcome(sender.clone(), true);
+    let on_error = outcome(sender.clone(), false);
+    let on_abort = outcome(sender, false);
+    transaction.set_oncomplete(Some(on_complete.as_ref().unchecked_ref()));
+    transaction.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    transaction.set_onabort(Some(on_abort.as_ref().unchecked_ref()));
+    receiver
+        .await
+        .unwrap_or_else(|_| Err(StoreError::Failed("the transaction was dropped".into())))
+}
+
+fn factory() -> Result<IdbFactory, StoreError> {
+    Reflect::get(&js_sys::global(), &"indexedDB".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<IdbFactory>().ok())
+        .ok_or_else(|| StoreError::Unavailable("no indexedDB".into()))
+}
+
+impl Db {
+    /// Opens (creating or upgrading) database `name` at `version` (normally [`SCHEMA_VERSION`]).
+    pub async fn open(name: &str, version: u32) -> Result<Self, StoreError> {
+        let request: IdbOpenDbRequest = factory()?
+            .open_with_u32(name, version)
+            .map_err(|e| StoreError::Unavailable(StoreError::from(e).to_string()))?;
+        let upgrade = Closure::<dyn FnMut(IdbVersionChangeEvent)>::new(
+            move |event: IdbVersionChangeEvent| {
+                let db = event
+                    .target()
+                    .and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok())
+                    .and_then(|r| r.result().ok())
+                    .and_then(|r| r.dyn_into::<IdbDatabase>().ok());
+                let Some(db) = db else { return };
+                let from = event.old_version() as usize;
+                let to = event.new_version().map_or(from, |v| v as usize);
+                for step in UPGRADES.iter().take(to).skip(from) {
+                    // A failed step throws inside the upgrade, which aborts the open.
+                    if let Err(error) = step(&db) {
+                        wasm_bindgen::throw_val(error);
+                    }
+                }
+            },
+        );
+        request.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
+        let db = request_result(&request).await?;
+        request.set_onupgradeneeded(None);
+        let db: IdbDatabase = db
+            .dyn_into()
+            .map_err(|_| StoreError::Failed("open gave no database".into()))?;
+        // Another tab upgrading the schema asks this one to let go.
+        let release = Closure::<dyn FnMut(web_sys::Event)>::new({
+            let db = db.clone();
+            move |_| db.close()
+        });
+        db.set_onversionchange(Some(release.as_ref().unchecked_ref()));
+        release.forget();
+        Ok(Self(db))
+    }
+
+    /// The object store names, sorted.
+    pub fn stores(&self) -> Vec<String> {
+        let names = self.0.object_store_names();
+        (0..names.length()).filter_map(|i| names.item(i)).collect()
+    }
+
+    /// Closes the database.
+    pub fn close(&self) {
+        self.0.close();
+    }
+
+    fn transaction(
+        &self,
+        stores: &[&str],
+        mode: IdbTransactionMode,
+    ) -> Result<IdbTransaction, StoreError> {
+        let names: Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
+        Ok(self
+            .0
+            .transaction_with_str_sequence_and_mode(&names, mode)?)
+    }
+
+    fn store(transaction: &IdbTransaction, name: &str) -> Result<IdbObjectStore, StoreError> {
+        Ok(transaction.object_store(name)?)
+    }
+
+    /// Issues writes in one transaction and waits for it to commit. If issuing fails part way,
+    /// the transaction is aborted, so none of its writes lands.
+    async fn write(
+        &self,
+        stores: &[&str],
+        issue: impl FnOnce(&IdbTransaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let transaction = self.transaction(stores, IdbTransactionMode::Readwrite)?;
+        if let Err(error) = issue(&transaction) {
+            let _ = transaction.abort();
+            return Err(error);
+        }
+        committed(&transaction).await
+    }
+
+    /// Writes one chunk, in a transaction of its own.
+    pub async fn put_chunk(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        self.write(&[CHUNKS], |transaction| {
+            Self::store(transaction, CHUNKS)?
+                .put_with_key(&Uint8Array::from(bytes), &key.into())?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Writes trace records, in one transaction: they appear together or not at all.
+    pub async fn put_records(&self, records: &[TraceRecord]) -> Result<(), StoreError> {
+        self.write(&[TRACES], |transaction| {
+            let store = Self::store(transaction, TRACES)?;
+            for record in records {
+                let json =
+                    serde_json::to_string(record).map_err(|e| StoreError::Failed(e.to_string()))?;
+                store.put_with_key(&json.into(), &record.trace_id.as_str().into())?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Every trace record (unreadable ones are skipped).
+    pub async fn records(&self) -> Result<Vec<TraceRecord>, StoreError> {
+        let transaction = self.transaction(&[TRACES], IdbTransactionMode::Readonly)?;
+        let all = request_result(&Self::store(&transaction, TRACES)?.get_all()?).await?;
+        Ok(Array::from(&all)
+            .iter()
+            .filter_map(|v| serde_json::from_str(&v.as_string()?).ok())
+            .collect())
+    }
+
+    /// A chunk's bytes, if it is there.
+    pub async fn chunk(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let transaction = self.transaction(&[CHUNKS], IdbTransactionMode::Readonly)?;
+        let value = request_result(&Self::store(&transaction, CHUNKS)?.get(&key.into())?).await?;
+        Ok(value
+            .dyn_into::<Uint8Array>()
+            .ok()
+            .map(|array| array.to_vec()))
+    }
+
+    /// Every chunk key.
+    pub async fn chunk_keys(&self) -> Result<Vec<String>, StoreError> {
+        let transaction = self.transaction(&[CHUNKS], IdbTransactionMode::Readonly)?;
+        let keys = request_result(&Self::store(&transaction, CHUNKS)?.get_all_keys()?).await?;
+        Ok(Array::from(&keys)
+            .iter()
+            .filter_map(|k| k.as_string())
+            .collect())
+    }
+
+    /// Deletes records and chunks by key, in one transaction.
+    pub async fn delete(&self, records: &[String], chunks: &[String]) -> Result<(), StoreError> {
+        self.write(&[TRACES, CHUNKS], |transaction| {
+            let traces = Self::store(transaction, TRACES)?;
+            for key in records {
+                traces.delete(&key.as_str().into())?;
+            }
+            let chunk_store = Self::store(transaction, CHUNKS)?;
+            for key in chunks {
+                chunk_store.delete(&key.as_str().into())?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Deletes everything.
+    pub async fn clear(&self) -> Result<(), StoreError> {
+        self.write(&[TRACES, CHUNKS], |transaction| {
+            Self::store(transaction, TRACES)?.clear()?;
+            Self::store(transaction, CHUNKS)?.clear()?;
+            Ok(())
+        })
+        .await
+    }
+}

@@ -1,0 +1,136 @@
+//! The IndexedDB store in headless Chromium (wasm-bindgen-test): the schema is created, what is
+//! written is read back by a new handle, an import cut short leaves no half trace, deletes.
+#![cfg(target_arch = "wasm32")]
+// clippy's test exemption only knows `#[test]`; these are `#[wasm_bindgen_test]`.
+#![allow(
+    clippy::expect_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
+
+use plume::analysis::Traces;
+use plume::ingest;
+use plume::model::Arena;
+use plume::store::idb::Db;
+use plume::store::{SCHEMA_VERSION, TraceRecord, chunks, stale_chunks};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A database of its own per test.
+async fn fresh(name: &str) -> Db {
+    Db::open(&format!("plume-test-{name}"), SCHEMA_VERSION)
+        .await
+        .expect("opened")
+}
+
+/// The traces of a fixture, with their records (generation 1) and chunks.
+fn stored(bytes: &[u8]) -> Vec<(TraceRecord, Vec<Vec<u8>>)> {
+    let mut arena = Arena::default();
+    ingest::load(&mut arena, "fixture", bytes);
+    let traces = Traces::assemble(&arena);
+    traces
+        .all()
+        .iter()
+        .map(|trace| {
+            let chunks = chunks(&arena, trace);
+            (
+                TraceRecord::of(&arena, trace, 1, chunks.len() as u32),
+                chunks,
+            )
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn opening_creates_the_schema() {
+    let db = fresh("schema").await;
+    assert_eq!(db.stores(), ["chunks", "traces"]);
+    assert!(db.records().await.expect("read").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn what_is_written_is_read_back_by_a_new_handle() {
+    let traces = stored(include_bytes!("fixtures/langchain-01.otlp.pb"));
+    assert_eq!(traces.len(), 2);
+    let db = fresh("roundtrip").await;
+    for (record, chunks) in &traces {
+        for (n, chunk) in chunks.iter().enumerate() {
+            db.put_chunk(&record.chunk_key(n as u32), chunk)
+                .await
+                .expect("written");
+        }
+    }
+    let records: Vec<TraceRecord> = traces.iter().map(|(r, _)| r.clone()).collect();
+    db.put_records(&records).await.expect("written");
+    db.close();
+
+    let db = fresh("roundtrip").await;
+    let mut read = db.records().await.expect("read");
+    read.sort_by(|a, b| a.trace_id.cmp(&b.trace_id));
+    let mut want = records.clone();
+    want.sort_by(|a, b| a.trace_id.cmp(&b.trace_id));
+    assert_eq!(read, want);
+    let mut arena = Arena::default();
+    for (record, chunks) in &traces {
+        for (n, key) in record.chunk_keys().enumerate() {
+            let bytes = db.chunk(&key).await.expect("read").expect("present");
+            assert_eq!(&bytes, &chunks[n]);
+            ingest::load(&mut arena, &key, &bytes);
+        }
+    }
+    assert_eq!(arena.spans().len(), 18, "the spans read back");
+}
+
+#[wasm_bindgen_test]
+async fn an_import_cut_short_leaves_no_half_trace_and_its_chunks_are_found_stale() {
+    let traces = stored(include_bytes!("fixtures/openai-01.otlp.pb"));
+    let (record, chunks) = &traces[0];
+    let db = fresh("cut-short").await;
+    // The chunks were written, then the tab closed before the record.
+    db.put_chunk(&record.chunk_key(0), &chunks[0])
+        .await
+        .expect("written");
+    db.close();
+
+    let db = fresh("cut-short").await;
+    let records = db.records().await.expect("read");
+    assert!(records.is_empty(), "no trace without its record");
+    let keys = db.chunk_keys().await.expect("read");
+    let stale: Vec<String> = stale_chunks(&records, &keys)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(stale, [record.chunk_key(0)]);
+    db.delete(&[], &stale).await.expect("deleted");
+    assert!(db.chunk_keys().await.expect("read").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn deleting_a_trace_and_clearing_everything() {
+    let traces = stored(include_bytes!("fixtures/langchain-01.otlp.pb"));
+    let db = fresh("delete").await;
+    for (record, chunks) in &traces {
+        db.put_chunk(&record.chunk_key(0), &chunks[0])
+            .await
+            .expect("written");
+        db.put_records(std::slice::from_ref(record))
+            .await
+            .expect("written");
+    }
+    let (gone, _) = &traces[0];
+    db.delete(
+        &[gone.trace_id.clone()],
+        &gone.chunk_keys().collect::<Vec<_>>(),
+    )
+    .await
+    .expect("deleted");
+    let left = db.records().await.expect("read");
+    assert_eq!(left, [traces[1].0.clone()]);
+    assert_eq!(
+        db.chunk_keys().await.expect("read"),
+        [traces[1].0.chunk_key(0)]
+    );
+    db.clear().await.expect("cleared");
+    assert!(db.records().await.expect("read").is_empty());
+    assert!(db.chunk_keys().await.expect("read").is_empty());
+}
