@@ -119,7 +119,7 @@ async fn deleting_a_trace_and_clearing_everything() {
     }
     let (gone, _) = &traces[0];
     db.delete(
-        &[gone.trace_id.clone()],
+        std::slice::from_ref(&gone.trace_id),
         &gone.chunk_keys().collect::<Vec<_>>(),
     )
     .await

@@ -19,6 +19,8 @@
 //! ```
 
 mod details;
+#[cfg(target_arch = "wasm32")]
+mod keeper;
 mod lists;
 pub mod protocol;
 mod view;
@@ -54,6 +56,8 @@ pub struct Engine {
     traces: Traces,
     files: Vec<FileResult>,
     views: HashMap<TraceId, View>,
+    /// Traces that loads changed since [`Engine::take_changed`] was last asked.
+    changed: HashSet<TraceId>,
 }
 
 impl Engine {
@@ -73,6 +77,7 @@ impl Engine {
         for trace_id in &touched {
             self.views.remove(trace_id);
         }
+        self.changed.extend(touched.iter().copied());
         let result = FileResult {
             file: report.file.clone(),
             format: report.format.map(|f| f.name().to_owned()),
@@ -183,6 +188,42 @@ impl Engine {
             target,
             bytes: export::encode(&self.arena, &spans, target),
         }
+    }
+
+    /// Traces that loads changed since the last call: what the store must write (again).
+    pub fn take_changed(&mut self) -> Vec<TraceId> {
+        let mut changed: Vec<TraceId> = self.changed.drain().collect();
+        changed.sort_unstable();
+        changed
+    }
+
+    /// Reads back stored chunks (OTLP protobuf): like loading files, but they are not files the
+    /// user gave, and nothing they hold needs storing again. Returns the problems met.
+    pub fn restore<'a>(
+        &mut self,
+        chunks: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    ) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (key, bytes) in chunks {
+            let report = ingest::load(&mut self.arena, key, bytes);
+            problems.extend(report.errors.iter().map(ToString::to_string));
+        }
+        self.traces.update(&self.arena);
+        self.views.clear();
+        problems
+    }
+
+    /// A trace as the store keeps it: its record (as `generation`) and its chunks.
+    pub fn stored_form(
+        &self,
+        trace_id: &TraceId,
+        generation: u32,
+    ) -> Option<(crate::store::TraceRecord, Vec<Vec<u8>>)> {
+        let trace = self.traces.get(trace_id)?;
+        let chunks = crate::store::chunks(&self.arena, trace);
+        let record =
+            crate::store::TraceRecord::of(&self.arena, trace, generation, chunks.len() as u32);
+        Some((record, chunks))
     }
 
     /// Everything loaded.

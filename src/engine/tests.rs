@@ -554,3 +554,48 @@ fn a_project_or_a_filter_selects_its_traces_or_its_matching_spans() {
     let whole = engine.export(&SpanSelection::Matching(traces), Target::OtlpJson);
     assert!(whole.spans > 1 && whole.spans < 18, "{} spans", whole.spans);
 }
+
+#[test]
+fn what_loads_change_is_stored_and_restores_into_the_same_traces() {
+    let mut engine = engine_with(&["langchain-01.otlp.pb", "openai-01.otlp.pb"]);
+    let changed = engine.take_changed();
+    assert_eq!(changed.len(), 3);
+    assert!(engine.take_changed().is_empty(), "asked once");
+    let stored: Vec<(String, Vec<u8>)> = changed
+        .iter()
+        .flat_map(|id| {
+            let (record, chunks) = engine.stored_form(id, 1).expect("a stored form");
+            record.chunk_keys().zip(chunks).collect::<Vec<_>>()
+        })
+        .collect();
+
+    let mut restored = Engine::default();
+    let problems = restored.restore(stored.iter().map(|(k, b)| (k.as_str(), b.as_slice())));
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(restored.summary(), engine.summary());
+    assert!(restored.take_changed().is_empty(), "nothing to store again");
+    let Response::Files(files) = restored.handle(Request::Files) else {
+        panic!("expected files");
+    };
+    assert!(
+        files.is_empty(),
+        "restored chunks are not files the user gave"
+    );
+    assert_eq!(
+        details_of(&mut restored, OPENAI_01_TRACE, "2b5538cd44d34c58").attributes,
+        details_of(&mut engine, OPENAI_01_TRACE, "2b5538cd44d34c58").attributes
+    );
+
+    // A trace that grows with a later file is changed again.
+    restored.load(
+        "collector-file-exporter.jsonl",
+        &fixture("collector-file-exporter.jsonl"),
+        &mut |_| {},
+    );
+    assert!(
+        restored
+            .take_changed()
+            .iter()
+            .any(|id| id.to_string() == OPENAI_01_TRACE)
+    );
+}

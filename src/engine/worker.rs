@@ -8,6 +8,10 @@
 //!   (the page never copies it), then parsed.
 //! - `{kind: "url", id, url, name}`: a file fetched by the worker (the sample traces).
 //! - `{kind: "text", id, name, text}`: pasted text.
+//! - `{kind: "forget", id}`: forget everything, loaded and kept; then `{kind: "done", id}`.
+//!
+//! What loads change is kept in IndexedDB (`keeper.rs`) before each file's result is posted, and
+//! read back when the worker starts, reported as load batch 0 (`Kept in this browser`).
 //! - `{kind: "export", id, body}`: `body` is a JSON [`ExportRequest`]; answered
 //!   `{kind: "exported", id, name, spans, blob}`.
 //! - `{kind: "send", id, body}`: `body` is a JSON [`SendRequest`]; the spans are POSTed to the
@@ -33,6 +37,7 @@ use web_sys::{
 };
 
 use crate::engine::Engine;
+use crate::engine::keeper::Keeper;
 use crate::engine::protocol::{ExportRequest, FileResult, Request, Response, SendRequest};
 use crate::export::send::{Answer, Delivery, Outgoing, Report, Settings, Step};
 
@@ -108,7 +113,7 @@ pub fn start() {
                     ),
                 }
             }
-            Some("files" | "url" | "text") => {
+            Some("files" | "url" | "text" | "forget") => {
                 let _ = queue.unbounded_send(data);
             }
             _ => {}
@@ -175,6 +180,7 @@ impl Progress {
 }
 
 async fn run_loads(engine: Rc<RefCell<Engine>>, mut queue: mpsc::UnboundedReceiver<JsValue>) {
+    let mut keeper = restore(&engine).await;
     while let Some(message) = queue.next().await {
         let id = get(&message, "id");
         match get_str(&message, "kind").as_deref() {
@@ -182,14 +188,16 @@ async fn run_loads(engine: Rc<RefCell<Engine>>, mut queue: mpsc::UnboundedReceiv
                 let files = js_sys::Array::from(&get(&message, "files"));
                 for (index, file) in files.iter().enumerate() {
                     if let Ok(file) = file.dyn_into::<File>() {
-                        load_file(&engine, &id, index as u32, file).await;
+                        let (progress, result) = load_file(&engine, &id, index as u32, file).await;
+                        keep(&mut keeper, &engine, progress, result).await;
                     }
                 }
             }
             Some("url") => {
                 let url = get_str(&message, "url").unwrap_or_default();
                 let name = get_str(&message, "name").unwrap_or_else(|| url.clone());
-                load_url(&engine, &id, &url, &name).await;
+                let (progress, result) = load_url(&engine, &id, &url, &name).await;
+                keep(&mut keeper, &engine, progress, result).await;
             }
             Some("text") => {
                 let name = get_str(&message, "name").unwrap_or_else(|| "pasted.json".into());
@@ -201,7 +209,27 @@ async fn run_loads(engine: Rc<RefCell<Engine>>, mut queue: mpsc::UnboundedReceiv
                     total: text.len() as f64,
                     last_ms: 0.0,
                 };
-                parse(&engine, &mut progress, text.into_bytes());
+                let result = parse(&engine, &mut progress, text.into_bytes());
+                keep(&mut keeper, &engine, progress, result).await;
+            }
+            Some("forget") => {
+                *engine.borrow_mut() = Engine::default();
+                if let Some(Err(error)) = match keeper.as_mut() {
+                    Some(keeper) => Some(keeper.clear().await),
+                    None => None,
+                } {
+                    let progress = Progress {
+                        id: id.clone(),
+                        file: 0,
+                        name: "This browser's storage".into(),
+                        total: 0.0,
+                        last_ms: 0.0,
+                    };
+                    finish(
+                        &progress,
+                        failed(&progress.name, &format!("could not be emptied: {error}")),
+                    );
+                }
             }
             _ => {}
         }
@@ -209,8 +237,76 @@ async fn run_loads(engine: Rc<RefCell<Engine>>, mut queue: mpsc::UnboundedReceiv
     }
 }
 
+/// The load batch that reports what was restored from the store.
+const RESTORE_BATCH: u32 = 0;
+
+/// Opens the store and reads back what it keeps, reported as a load of its own.
+async fn restore(engine: &Rc<RefCell<Engine>>) -> Option<Keeper> {
+    let name = "Kept in this browser";
+    let mut progress = Progress {
+        id: RESTORE_BATCH.into(),
+        file: 0,
+        name: name.into(),
+        total: 0.0,
+        last_ms: 0.0,
+    };
+    let (keeper, result) = match Keeper::open(engine).await {
+        Ok((keeper, restored)) => {
+            if restored.traces == 0 && restored.problems.is_empty() {
+                return Some(keeper);
+            }
+            progress.report("reading", 0.0, restored.spans, true);
+            let result = FileResult {
+                file: name.into(),
+                format: Some("stored".into()),
+                spans: restored.spans as u64,
+                traces: restored.traces as u64,
+                evaluations: 0,
+                errors: restored.problems,
+                warnings: Vec::new(),
+            };
+            (Some(keeper), result)
+        }
+        Err(error) => (
+            None,
+            failed(
+                name,
+                &format!("nothing will be kept after the page closes: {error}"),
+            ),
+        ),
+    };
+    finish(&progress, result);
+    post(&[("kind", "done".into()), ("id", RESTORE_BATCH.into())]);
+    keeper
+}
+
+/// Stores what a load changed, then reports the file's result (with what was not kept).
+async fn keep(
+    keeper: &mut Option<Keeper>,
+    engine: &Rc<RefCell<Engine>>,
+    mut progress: Progress,
+    mut result: FileResult,
+) {
+    if let Some(keeper) = keeper.as_mut() {
+        progress.report("saving", progress.total, result.spans as usize, true);
+        if let (kept, Some((lost, error))) = keeper.keep(engine).await {
+            result.warnings.push(format!(
+                "{}: {lost} traces were not kept in this browser ({error}; {kept} were); \
+                 they stay here until the page closes",
+                result.file
+            ));
+        }
+    }
+    finish(&progress, result);
+}
+
 /// Reads a file in chunks, reporting bytes, then parses it.
-async fn load_file(engine: &Rc<RefCell<Engine>>, id: &JsValue, index: u32, file: File) {
+async fn load_file(
+    engine: &Rc<RefCell<Engine>>,
+    id: &JsValue,
+    index: u32,
+    file: File,
+) -> (Progress, FileResult) {
     let name = file.name();
     let total = file.size();
     let mut progress = Progress {
@@ -223,11 +319,8 @@ async fn load_file(engine: &Rc<RefCell<Engine>>, id: &JsValue, index: u32, file:
     progress.report("reading", 0.0, 0, true);
     let mut bytes: Vec<u8> = Vec::new();
     if bytes.try_reserve_exact(total as usize).is_err() {
-        finish(
-            &progress,
-            failed(&name, "the file is larger than this browser tab can hold"),
-        );
-        return;
+        let result = failed(&name, "the file is larger than this browser tab can hold");
+        return (progress, result);
     }
     let reader: ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
     loop {
@@ -237,8 +330,7 @@ async fn load_file(engine: &Rc<RefCell<Engine>>, id: &JsValue, index: u32, file:
                 let message = error
                     .as_string()
                     .unwrap_or_else(|| "the browser could not read it".into());
-                finish(&progress, failed(&name, &message));
-                return;
+                return (progress, failed(&name, &message));
             }
         };
         if get(&chunk, "done").as_bool().unwrap_or(true) {
@@ -250,10 +342,16 @@ async fn load_file(engine: &Rc<RefCell<Engine>>, id: &JsValue, index: u32, file:
         array.copy_to(&mut bytes[start..]);
         progress.report("reading", bytes.len() as f64, 0, false);
     }
-    parse(engine, &mut progress, bytes);
+    let result = parse(engine, &mut progress, bytes);
+    (progress, result)
 }
 
-async fn load_url(engine: &Rc<RefCell<Engine>>, id: &JsValue, url: &str, name: &str) {
+async fn load_url(
+    engine: &Rc<RefCell<Engine>>,
+    id: &JsValue,
+    url: &str,
+    name: &str,
+) -> (Progress, FileResult) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let mut progress = Progress {
         id: id.clone(),
@@ -266,34 +364,26 @@ async fn load_url(engine: &Rc<RefCell<Engine>>, id: &JsValue, url: &str, name: &
     let response = JsFuture::from(scope.fetch_with_str(url)).await;
     let response: Option<web_sys::Response> = response.ok().and_then(|r| r.dyn_into().ok());
     let Some(response) = response else {
-        finish(
-            &progress,
-            failed(
-                name,
-                &format!("{url} could not be fetched (network error or CORS refusal)"),
-            ),
-        );
-        return;
+        let message = format!("{url} could not be fetched (network error or CORS refusal)");
+        return (progress, failed(name, &message));
     };
     if !response.ok() {
-        finish(
-            &progress,
-            failed(name, &format!("{url} answered HTTP {}", response.status())),
-        );
-        return;
+        let message = format!("{url} answered HTTP {}", response.status());
+        return (progress, failed(name, &message));
     }
     let buffer = match response.array_buffer() {
         Ok(promise) => JsFuture::from(promise).await,
         Err(error) => Err(error),
     };
-    match buffer {
+    let result = match buffer {
         Ok(buffer) => {
             let bytes = Uint8Array::new(&buffer).to_vec();
             progress.total = bytes.len() as f64;
-            parse(engine, &mut progress, bytes);
+            parse(engine, &mut progress, bytes)
         }
-        Err(_) => finish(&progress, failed(name, &format!("{url} could not be read"))),
-    }
+        Err(_) => failed(name, &format!("{url} could not be read")),
+    };
+    (progress, result)
 }
 
 /// POSTs the selected spans to the collector, batch by batch, reporting after each answer.
@@ -388,7 +478,7 @@ async fn sleep(ms: u64) {
     let _ = JsFuture::from(wait).await;
 }
 
-fn parse(engine: &Rc<RefCell<Engine>>, progress: &mut Progress, bytes: Vec<u8>) {
+fn parse(engine: &Rc<RefCell<Engine>>, progress: &mut Progress, bytes: Vec<u8>) -> FileResult {
     let size = bytes.len() as f64;
     progress.report("parsing", size, 0, true);
     let name = progress.name.clone();
@@ -397,7 +487,7 @@ fn parse(engine: &Rc<RefCell<Engine>>, progress: &mut Progress, bytes: Vec<u8>) 
     });
     drop(bytes);
     progress.report("parsing", size, result.spans as usize, true);
-    finish(progress, result);
+    result
 }
 
 fn failed(name: &str, message: &str) -> FileResult {

@@ -257,6 +257,25 @@ impl Db {
             .map(|array| array.to_vec()))
     }
 
+    /// Every chunk, with its key.
+    pub async fn all_chunks(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let transaction = self.transaction(&[CHUNKS], IdbTransactionMode::Readonly)?;
+        let store = Self::store(&transaction, CHUNKS)?;
+        let (keys, values) = (store.get_all_keys()?, store.get_all()?);
+        let keys = Array::from(&request_result(&keys).await?);
+        let values = Array::from(&request_result(&values).await?);
+        Ok(keys
+            .iter()
+            .zip(values.iter())
+            .filter_map(|(key, value)| {
+                Some((
+                    key.as_string()?,
+                    value.dyn_into::<Uint8Array>().ok()?.to_vec(),
+                ))
+            })
+            .collect())
+    }
+
     /// Every chunk key.
     pub async fn chunk_keys(&self) -> Result<Vec<String>, StoreError> {
         let transaction = self.transaction(&[CHUNKS], IdbTransactionMode::Readonly)?;

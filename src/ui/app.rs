@@ -29,6 +29,8 @@ pub struct Loader {
     pub files: Callback<Vec<File>>,
     /// Loads a sample (`url`, `name`).
     pub url: Callback<(String, String)>,
+    /// Forgets everything loaded and kept.
+    pub forget: Callback<()>,
 }
 
 fn files_of(list: Option<web_sys::FileList>) -> Vec<File> {
@@ -64,13 +66,23 @@ pub fn App() -> Html {
                 }
             })
         };
-        let url = Callback::from(move |(url, name): (String, String)| {
+        let url = {
+            let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
+            Callback::from(move |(url, name): (String, String)| {
+                if let Some(engine) = engine.as_ref() {
+                    dispatcher.dispatch(LoadAction::Started);
+                    engine.load_url(&url, &name);
+                }
+            })
+        };
+        let forget = Callback::from(move |()| {
             if let Some(engine) = engine.as_ref() {
+                dispatcher.dispatch(LoadAction::ClearFinished);
                 dispatcher.dispatch(LoadAction::Started);
-                engine.load_url(&url, &name);
+                engine.forget_all();
             }
         });
-        Loader { files, url }
+        Loader { files, url, forget }
     };
 
     // Drop anywhere, paste anywhere but in a text field.
@@ -208,19 +220,41 @@ fn Header(props: &HeaderProps) -> Html {
             }
         })
     };
-    let onchange = Callback::from(move |event: Event| {
-        if let (Some(input), Some(loader)) =
-            (event.target_dyn_into::<HtmlInputElement>(), loader.as_ref())
-        {
-            loader.files.emit(files_of(input.files()));
-            input.set_value("");
-        }
-    });
+    let onchange = {
+        let loader = loader.clone();
+        Callback::from(move |event: Event| {
+            if let (Some(input), Some(loader)) =
+                (event.target_dyn_into::<HtmlInputElement>(), loader.as_ref())
+            {
+                loader.files.emit(files_of(input.files()));
+                input.set_value("");
+            }
+        })
+    };
     let crumbs = router
         .as_ref()
         .map(|r| breadcrumbs(&r.route))
         .unwrap_or_default();
     let on_theme = props.on_theme.reform(|_: MouseEvent| ());
+    let forget = {
+        let (loader, router) = (loader.clone(), router.clone());
+        Callback::from(move |_: MouseEvent| {
+            let confirmed = web_sys::window()
+                .and_then(|w| {
+                    w.confirm_with_message(
+                        "Forget every trace loaded, here and in this browser's storage?",
+                    )
+                    .ok()
+                })
+                .unwrap_or(false);
+            if let (true, Some(loader)) = (confirmed, loader.as_ref()) {
+                loader.forget.emit(());
+                if let Some(router) = router.as_ref() {
+                    router.go(Route::Home);
+                }
+            }
+        })
+    };
     html! {
         <header class="header">
             <a class="brand" href="#/">{"Plume"}</a>
@@ -232,6 +266,10 @@ fn Header(props: &HeaderProps) -> Html {
                     <span class="bad">{ format!(" · {} file errors", summary.errors) }</span>
                 }
             </span>
+            if summary.spans > 0 {
+                <button class="button" onclick={forget} data-testid="forget-all"
+                        title="Delete every trace, here and in this browser's storage">{"Forget all…"}</button>
+            }
             <button class="button primary" onclick={open}>{"Open files…"}</button>
             <input ref={picker} type="file" multiple=true class="hidden" data-testid="file-input" {onchange} />
             <button class="button" onclick={on_theme} title="Light, dark, or as the system says">{ props.theme_label.clone() }</button>

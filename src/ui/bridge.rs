@@ -300,6 +300,15 @@ impl EngineHandle {
         id
     }
 
+    /// Forgets everything loaded and kept; returns the batch id its `Done` carries.
+    pub fn forget_all(&self) -> u32 {
+        let id = self.next_id();
+        self.0
+            .outbox
+            .send(message(&[("kind", "forget".into()), ("id", id.into())]));
+        id
+    }
+
     /// Loads text (a paste).
     pub fn load_text(&self, name: &str, text: &str) -> u32 {
         let id = self.next_id();

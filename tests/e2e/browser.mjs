@@ -1,9 +1,8 @@
 // Shared set-up for the browser tests: a static server for dist/, Debian's headless Chromium, and
 // helpers to load files and wait for the viewer.
 import { createServer } from 'node:http';
-import { readFile, mkdtemp, mkdir } from 'node:fs/promises';
+import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
-import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -36,14 +35,13 @@ export async function serve(dir = join(root, 'dist')) {
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) };
 }
 
-/** Debian's Chromium, headless, with a fresh profile and no background traffic. */
+/** Debian's Chromium, headless, with a fresh profile and no background traffic. Each page gets
+ * a context of its own (its own storage), so tests never see each other's IndexedDB. */
 export async function launch() {
-  const profile = await mkdtemp(join(tmpdir(), 'plume-chromium-'));
   await mkdir(artifacts, { recursive: true });
-  return chromium.launchPersistentContext(profile, {
+  return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    viewport: { width: 1400, height: 900 },
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run',
@@ -58,7 +56,8 @@ export async function fixture(path, name = path.split('/').pop()) {
 
 /** A page of the viewer with every console error and page error collected. */
 export async function open(browser, url, hash = '') {
-  const page = await browser.newPage();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
   page.problems = [];
   page.on('pageerror', (e) => page.problems.push(e.message));
   page.on('console', (m) => {

@@ -1,0 +1,114 @@
+//! Keeping what was loaded in IndexedDB, from the worker: restore it when the page opens, write
+//! the traces each load changed, and tell what could not be kept.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use hashbrown::HashMap;
+
+use crate::engine::Engine;
+use crate::store::idb::{Db, StoreError};
+use crate::store::{DATABASE, SCHEMA_VERSION, TraceRecord, stale_chunks};
+
+/// The open store and the records it holds.
+pub struct Keeper {
+    db: Db,
+    records: HashMap<String, TraceRecord>,
+}
+
+/// What a restore found.
+pub struct Restored {
+    /// Traces read back.
+    pub traces: usize,
+    /// Spans read back.
+    pub spans: usize,
+    /// Problems met (unreadable chunks).
+    pub problems: Vec<String>,
+}
+
+impl Keeper {
+    /// Opens the store and reads everything it keeps into the engine; stale chunks (of imports
+    /// cut short) are deleted.
+    pub async fn open(engine: &Rc<RefCell<Engine>>) -> Result<(Self, Restored), StoreError> {
+        let db = Db::open(DATABASE, SCHEMA_VERSION).await?;
+        let records = db.records().await?;
+        let chunks: HashMap<String, Vec<u8>> = db.all_chunks().await?.into_iter().collect();
+        let keys: Vec<String> = chunks.keys().cloned().collect();
+        let stale: Vec<String> = stale_chunks(&records, &keys)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let mut problems = Vec::new();
+        let wanted: Vec<(&str, &[u8])> = records
+            .iter()
+            .flat_map(TraceRecord::chunk_keys)
+            .filter_map(|key| {
+                let (key, bytes) = chunks.get_key_value(&key)?;
+                Some((key.as_str(), bytes.as_slice()))
+            })
+            .collect();
+        let spans_before = engine.borrow().arena().spans().len();
+        problems.extend(engine.borrow_mut().restore(wanted));
+        let restored = Restored {
+            traces: records.len(),
+            spans: engine.borrow().arena().spans().len() - spans_before,
+            problems,
+        };
+        drop(chunks);
+        if !stale.is_empty() {
+            db.delete(&[], &stale).await?;
+        }
+        let records = records
+            .into_iter()
+            .map(|r| (r.trace_id.clone(), r))
+            .collect();
+        Ok((Self { db, records }, restored))
+    }
+
+    /// Writes the traces loads changed: each one's chunks under a new generation, then its
+    /// record, then the old generation is deleted. Returns the traces kept and the error that
+    /// stopped the rest, if any.
+    pub async fn keep(
+        &mut self,
+        engine: &Rc<RefCell<Engine>>,
+    ) -> (usize, Option<(usize, StoreError)>) {
+        let changed = engine.borrow_mut().take_changed();
+        let mut kept = 0;
+        for (done, id) in changed.iter().enumerate() {
+            let key = id.to_string();
+            let generation = self.records.get(&key).map_or(1, |r| r.generation + 1);
+            let Some((record, chunks)) = engine.borrow().stored_form(id, generation) else {
+                continue;
+            };
+            if let Err(error) = self.write(&record, &chunks).await {
+                return (kept, Some((changed.len() - done, error)));
+            }
+            kept += 1;
+        }
+        (kept, None)
+    }
+
+    async fn write(&mut self, record: &TraceRecord, chunks: &[Vec<u8>]) -> Result<(), StoreError> {
+        for (n, chunk) in chunks.iter().enumerate() {
+            self.db
+                .put_chunk(&record.chunk_key(n as u32), chunk)
+                .await?;
+        }
+        self.db.put_records(std::slice::from_ref(record)).await?;
+        if let Some(old) = self.records.insert(record.trace_id.clone(), record.clone()) {
+            // The old generation is unreachable now; if this fails it is found stale later.
+            let _ = self
+                .db
+                .delete(&[], &old.chunk_keys().collect::<Vec<_>>())
+                .await;
+        }
+        Ok(())
+    }
+
+    /// Forgets everything kept.
+    pub async fn clear(&mut self) -> Result<(), StoreError> {
+        self.db.clear().await?;
+        self.records.clear();
+        Ok(())
+    }
+}

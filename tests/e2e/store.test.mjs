@@ -1,0 +1,62 @@
+// What was loaded is kept in IndexedDB: it is there after a reload, dropping a file again adds
+// nothing twice, and "Forget all" empties it for good.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, open, load, fixture } from './browser.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const summary = (page) => page.evaluate(() => window.plume.summary());
+
+async function reload(page) {
+  await page.reload();
+  await page.waitForSelector('header.header');
+}
+
+test('traces are still there after a reload, once, until they are forgotten', async () => {
+  const page = await open(browser, server.url);
+  await load(page, [await fixture('openai-01.otlp.pb'), await fixture('langchain-01.otlp.pb')]);
+  assert.deepEqual(await summary(page), { spans: 22, traces: 3, projects: 2, errors: 0 });
+
+  await reload(page);
+  await page.waitForSelector('[data-testid=file-result]');
+  assert.match(await page.textContent('[data-testid=file-result]'), /Kept in this browser: stored, 22 spans, 3 traces/);
+  assert.deepEqual(await summary(page), { spans: 22, traces: 3, projects: 2, errors: 0 });
+  // A restored trace opens with its details.
+  await page.evaluate(() => { location.hash = '#/trace/3a34990d3bcc7893ef125bc4b7879ed7/span/2b5538cd44d34c58'; });
+  await page.waitForSelector('[data-testid=span-details][data-span-id="2b5538cd44d34c58"] [data-testid=chat-message]');
+
+  // The same file again, and one that overlaps: nothing is counted twice, now or after a reload.
+  await load(page, [await fixture('openai-01.otlp.pb'), await fixture('collector-file-exporter.jsonl')]);
+  const grown = await summary(page);
+  // What the same files give when each is loaded once, elsewhere.
+  const once = await open(browser, server.url);
+  await load(once, [await fixture('openai-01.otlp.pb'), await fixture('langchain-01.otlp.pb'), await fixture('collector-file-exporter.jsonl')]);
+  assert.deepEqual(grown, await summary(once));
+  assert.ok(grown.traces > 3);
+  await reload(page);
+  await page.waitForFunction((want) => window.plume.summary().spans === want, grown.spans);
+  assert.deepEqual(await summary(page), grown);
+
+  page.removeAllListeners('dialog');
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.click('[data-testid=forget-all]');
+  await page.waitForFunction(() => window.plume.summary().spans === 0);
+  await reload(page);
+  await page.waitForSelector('.welcome');
+  await page.waitForTimeout(500);
+  assert.deepEqual(await summary(page), { spans: 0, traces: 0, projects: 0, errors: 0 });
+  assert.equal(await page.locator('[data-testid=file-result]').count(), 0);
+  assert.deepEqual(page.problems, []);
+});
