@@ -90,7 +90,8 @@ async function measure(url, spans) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('console', (m) => { if (m.type() === 'error') log('console error', m.text()); });
     page.on('pageerror', (e) => log('page error', e.message));
-    await page.goto(url);
+    // In memory only: the load measured is reading and parsing, not storing.
+    await page.goto(`${url}?memory`);
     await page.waitForSelector('header.header');
     const idlePss = await browserPss();
 
@@ -178,12 +179,54 @@ async function measure(url, spans) {
   }
 }
 
+/** Keeping `spans` spans in IndexedDB, then how soon after a reload the projects list shows. */
+async function measureStored(url, spans) {
+  const path = join(root, `target/bench/${spans}.pb`);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run',
+    ],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // When the first project row appears, ms after navigation started.
+    await page.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        if (document.querySelector('[data-testid=project-row]')) {
+          window.listShownMs = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(url);
+    await page.waitForSelector('header.header');
+    log(spans, 'stored: loading and keeping');
+    const started = Date.now();
+    await page.setInputFiles('[data-testid=file-input]', path);
+    await page.waitForSelector('[data-testid=file-result]', { timeout: 600_000 });
+    const keepMs = Date.now() - started;
+    log(spans, 'stored: reloading');
+    await page.reload();
+    await page.waitForFunction(() => window.listShownMs !== undefined, null, { timeout: 600_000 });
+    const listMs = await page.evaluate(() => window.listShownMs);
+    return { spans, keepMs, listMs };
+  } finally {
+    await browser.close();
+  }
+}
+
+const stored = (process.env.PLUME_BROWSER_BENCH_STORED ?? '50000').split(',').filter(Boolean).map(Number);
 const server = await serve();
 const machine = process.env.PLUME_MACHINE ?? 'this machine';
 const version = (await import('node:child_process')).execFileSync(process.env.CHROMIUM ?? '/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
 const results = [];
+const storedResults = [];
 try {
   for (const spans of sizes) results.push(await measure(server.url, spans));
+  for (const spans of stored) storedResults.push(await measureStored(server.url, spans));
 } finally {
   await server.close();
 }
@@ -206,5 +249,11 @@ if (results.length > 1) {
   const [a, b] = [results[0], results[results.length - 1]];
   const perSpan = (r) => r.loadMs / r.spans;
   lines.push('', `Ratios, ${b.spans} / ${a.spans} spans, same run: load time per span ×${(perSpan(b) / perSpan(a)).toFixed(2)}, wasm bytes per span ×${((b.wasmBytes / b.spans) / (a.wasmBytes / a.spans)).toFixed(2)}, median frame ×${(percentile(b.scroll.deltas, 0.5) / percentile(a.scroll.deltas, 0.5)).toFixed(2)}.`);
+}
+if (storedResults.length) {
+  lines.push('', 'Kept in IndexedDB (the default), then the page reloaded:', '');
+  lines.push('| spans | load and keep s | projects list shown, ms after navigation |');
+  lines.push('|---:|---:|---:|');
+  for (const r of storedResults) lines.push(`| ${r.spans} | ${(r.keepMs / 1000).toFixed(1)} | ${Math.round(r.listMs)} |`);
 }
 console.log(lines.join('\n'));

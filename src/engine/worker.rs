@@ -3,6 +3,7 @@
 //! Once its handler is installed it posts `{kind: "ready"}`; the page holds its messages until then.
 //!
 //! Messages in (plain objects, from `ui::bridge`):
+//! - `{kind: "start", keep}`: always first; `keep: false` runs in memory only.
 //! - `{kind: "ask", id, body}`: `body` is a JSON [`Request`]; answered `{kind: "answer", id, body}`.
 //! - `{kind: "files", id, files: [File…]}`: each file is read here in chunks from `File.stream()`
 //!   (the page never copies it), then parsed.
@@ -113,7 +114,7 @@ pub fn start() {
                     ),
                 }
             }
-            Some("files" | "url" | "text" | "forget") => {
+            Some("start" | "files" | "url" | "text" | "forget") => {
                 let _ = queue.unbounded_send(data);
             }
             _ => {}
@@ -180,7 +181,14 @@ impl Progress {
 }
 
 async fn run_loads(engine: Rc<RefCell<Engine>>, mut queue: mpsc::UnboundedReceiver<JsValue>) {
-    let mut keeper = restore(&engine).await;
+    // The page's first message says whether to keep traces in IndexedDB.
+    let Some(start) = queue.next().await else {
+        return;
+    };
+    let mut keeper = match get(&start, "keep").as_bool() {
+        Some(false) => None,
+        _ => restore(&engine).await,
+    };
     while let Some(message) = queue.next().await {
         let id = get(&message, "id");
         match get_str(&message, "kind").as_deref() {

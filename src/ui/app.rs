@@ -33,6 +33,18 @@ pub struct Loader {
     pub forget: Callback<()>,
 }
 
+/// Whether traces are kept in IndexedDB: yes, unless the page's URL has a `memory` parameter
+/// (`?memory`, for embedding: nothing is read from or written to the browser's storage).
+fn keeps_traces() -> bool {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    !search
+        .trim_start_matches('?')
+        .split('&')
+        .any(|pair| pair == "memory" || pair.starts_with("memory="))
+}
+
 fn files_of(list: Option<web_sys::FileList>) -> Vec<File> {
     let Some(list) = list else { return Vec::new() };
     (0..list.length()).filter_map(|i| list.get(i)).collect()
@@ -47,9 +59,10 @@ pub fn App() -> Html {
     let engine = {
         let dispatcher = loads.dispatcher();
         use_memo((), move |_| {
-            EngineHandle::new(Callback::from(move |event| {
-                dispatcher.dispatch(LoadAction::Event(event))
-            }))
+            EngineHandle::new(
+                Callback::from(move |event| dispatcher.dispatch(LoadAction::Event(event))),
+                keeps_traces(),
+            )
             .ok()
         })
     };

@@ -138,8 +138,9 @@ fn message(fields: &[(&str, JsValue)]) -> Object {
 }
 
 impl EngineHandle {
-    /// Starts the worker.
-    pub fn new(on_load: Callback<LoadEvent>) -> Result<Self, JsValue> {
+    /// Starts the worker; `keep` says whether what is loaded is kept in IndexedDB (and what was
+    /// kept is read back first).
+    pub fn new(on_load: Callback<LoadEvent>, keep: bool) -> Result<Self, JsValue> {
         let worker = Worker::new(WORKER_SCRIPT)?;
         let outbox = Rc::new(Outbox {
             worker: worker.clone(),
@@ -217,6 +218,8 @@ impl EngineHandle {
             }
         });
         worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+        // The worker's first message, ahead of anything else.
+        outbox.send(message(&[("kind", "start".into()), ("keep", keep.into())]));
         Ok(Self(Rc::new(Inner {
             outbox,
             next_id: Cell::new(1),

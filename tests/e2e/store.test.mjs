@@ -60,3 +60,18 @@ test('traces are still there after a reload, once, until they are forgotten', as
   assert.equal(await page.locator('[data-testid=file-result]').count(), 0);
   assert.deepEqual(page.problems, []);
 });
+
+test('with ?memory nothing is kept', async () => {
+  const page = await open(browser, `${server.url}?memory`);
+  await load(page, [await fixture('openai-01.otlp.pb')]);
+  assert.equal((await summary(page)).spans, 4);
+  await reload(page);
+  await page.waitForSelector('.welcome');
+  await page.waitForTimeout(500);
+  assert.equal((await summary(page)).spans, 0);
+  // Nor was anything written for a page without it to find.
+  await page.goto(server.url);
+  await page.waitForSelector('.welcome');
+  await page.waitForTimeout(500);
+  assert.equal((await summary(page)).spans, 0);
+});
