@@ -11,7 +11,7 @@ use plume::analysis::Traces;
 use plume::ingest;
 use plume::model::Arena;
 use plume::store::idb::Db;
-use plume::store::{SCHEMA_VERSION, TraceRecord, chunks, stale_chunks};
+use plume::store::{SCHEMA_VERSION, TraceRecord, chunk, chunk_count, stale_chunks};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -32,7 +32,9 @@ fn stored(bytes: &[u8]) -> Vec<(TraceRecord, Vec<Vec<u8>>)> {
         .all()
         .iter()
         .map(|trace| {
-            let chunks = chunks(&arena, trace);
+            let chunks: Vec<Vec<u8>> = (0..chunk_count(trace))
+                .map(|n| chunk(&arena, trace, n).expect("a chunk"))
+                .collect();
             (
                 TraceRecord::of(&arena, trace, 1, chunks.len() as u32),
                 chunks,

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use hashbrown::HashMap;
 
 use crate::engine::Engine;
+use crate::model::TraceId;
 use crate::store::idb::{Db, StoreError};
 use crate::store::{DATABASE, SCHEMA_VERSION, TraceRecord, stale_chunks};
 
@@ -77,10 +78,10 @@ impl Keeper {
         for (done, id) in changed.iter().enumerate() {
             let key = id.to_string();
             let generation = self.records.get(&key).map_or(1, |r| r.generation + 1);
-            let Some((record, chunks)) = engine.borrow().stored_form(id, generation) else {
+            let Some(record) = engine.borrow().stored_record(id, generation) else {
                 continue;
             };
-            if let Err(error) = self.write(&record, &chunks).await {
+            if let Err(error) = self.write(engine, id, &record).await {
                 return (kept, Some((changed.len() - done, error)));
             }
             kept += 1;
@@ -88,11 +89,20 @@ impl Keeper {
         (kept, None)
     }
 
-    async fn write(&mut self, record: &TraceRecord, chunks: &[Vec<u8>]) -> Result<(), StoreError> {
-        for (n, chunk) in chunks.iter().enumerate() {
-            self.db
-                .put_chunk(&record.chunk_key(n as u32), chunk)
-                .await?;
+    async fn write(
+        &mut self,
+        engine: &Rc<RefCell<Engine>>,
+        id: &TraceId,
+        record: &TraceRecord,
+    ) -> Result<(), StoreError> {
+        for n in 0..record.chunks {
+            // Loads wait while this runs, so the trace cannot change between chunks.
+            let Some(chunk) = engine.borrow().stored_chunk(id, n) else {
+                return Err(StoreError::Failed(
+                    "the trace changed while it was stored".into(),
+                ));
+            };
+            self.db.put_chunk(&record.chunk_key(n), &chunk).await?;
         }
         self.db.put_records(std::slice::from_ref(record)).await?;
         if let Some(old) = self.records.insert(record.trace_id.clone(), record.clone()) {

@@ -213,17 +213,25 @@ impl Engine {
         problems
     }
 
-    /// A trace as the store keeps it: its record (as `generation`) and its chunks.
-    pub fn stored_form(
+    /// A trace's record for the store, as `generation`.
+    pub fn stored_record(
         &self,
         trace_id: &TraceId,
         generation: u32,
-    ) -> Option<(crate::store::TraceRecord, Vec<Vec<u8>>)> {
+    ) -> Option<crate::store::TraceRecord> {
         let trace = self.traces.get(trace_id)?;
-        let chunks = crate::store::chunks(&self.arena, trace);
-        let record =
-            crate::store::TraceRecord::of(&self.arena, trace, generation, chunks.len() as u32);
-        Some((record, chunks))
+        let chunks = crate::store::chunk_count(trace);
+        Some(crate::store::TraceRecord::of(
+            &self.arena,
+            trace,
+            generation,
+            chunks,
+        ))
+    }
+
+    /// Chunk `n` of a trace, as the store keeps it.
+    pub fn stored_chunk(&self, trace_id: &TraceId, n: u32) -> Option<Vec<u8>> {
+        crate::store::chunk(&self.arena, self.traces.get(trace_id)?, n)
     }
 
     /// Everything loaded.

@@ -564,7 +564,8 @@ fn what_loads_change_is_stored_and_restores_into_the_same_traces() {
     let stored: Vec<(String, Vec<u8>)> = changed
         .iter()
         .flat_map(|id| {
-            let (record, chunks) = engine.stored_form(id, 1).expect("a stored form");
+            let record = engine.stored_record(id, 1).expect("a record");
+            let chunks = (0..record.chunks).map(|n| engine.stored_chunk(id, n).expect("a chunk"));
             record.chunk_keys().zip(chunks).collect::<Vec<_>>()
         })
         .collect();

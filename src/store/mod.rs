@@ -96,14 +96,16 @@ pub fn chunk_key(trace_id: &str, generation: u32, n: u32) -> String {
     format!("{trace_id}/{generation}/{n}")
 }
 
-/// The spans of `trace`, in tree order, as OTLP protobuf chunks of at most [`CHUNK_SPANS`].
-pub fn chunks(arena: &Arena, trace: &Trace) -> Vec<Vec<u8>> {
-    trace
-        .tree
-        .span
-        .chunks(CHUNK_SPANS)
-        .map(|spans| encode_proto(arena, spans))
-        .collect()
+/// How many chunks `trace` is stored in.
+pub fn chunk_count(trace: &Trace) -> u32 {
+    trace.tree.span.len().div_ceil(CHUNK_SPANS) as u32
+}
+
+/// Chunk `n` of `trace`: its spans `n * CHUNK_SPANS..` in tree order, as OTLP protobuf. One at a
+/// time, so storing a huge trace never holds all of it encoded at once.
+pub fn chunk(arena: &Arena, trace: &Trace, n: u32) -> Option<Vec<u8>> {
+    let spans = trace.tree.span.chunks(CHUNK_SPANS).nth(n as usize)?;
+    Some(encode_proto(arena, spans))
 }
 
 /// The chunk keys among `keys` that no record points at.

@@ -12,6 +12,12 @@ fn fixture(path: &str) -> Vec<u8> {
     .unwrap_or_default()
 }
 
+fn chunks(arena: &Arena, trace: &Trace) -> Vec<Vec<u8>> {
+    (0..chunk_count(trace))
+        .map(|n| chunk(arena, trace, n).expect("a chunk"))
+        .collect()
+}
+
 fn assembled(files: &[&str]) -> (Arena, Traces) {
     let mut arena = Arena::default();
     for file in files {
