@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serve, root } from '../tests/e2e/browser.mjs';
 
-const sizes = (process.env.PLUME_BROWSER_BENCH_SPANS ?? '100000,1000000').split(',').map(Number);
+const sizes = (process.env.PLUME_BROWSER_BENCH_SPANS ?? '100000,1000000').split(',').filter(Boolean).map(Number);
 const SCROLL_FRAMES = 300;
 const JUMPS = 20;
 

@@ -31,7 +31,10 @@ pub use critical_path::{Segment, critical_path};
 pub use stats::{Tokens, TraceSummary, summarize};
 pub use tree::{NO_ROW, Tree, build as build_tree, flags};
 
-use crate::model::{Arena, TraceId};
+use crate::model::{AnyValue, Arena, Span, StatusCode, StrId, TraceId};
+
+/// Characters of `input.value` shown in lists.
+pub const PREVIEW_CHARS: usize = 160;
 
 /// One assembled trace.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,6 +43,49 @@ pub struct Trace {
     pub tree: Tree,
     /// Its figures.
     pub summary: TraceSummary,
+}
+
+impl Trace {
+    /// Its root span, if it has one.
+    pub fn root<'a>(&self, arena: &'a Arena) -> Option<&'a Span> {
+        self.summary
+            .root_span
+            .map(|index| &arena.spans()[index as usize])
+    }
+
+    /// ERROR if any span failed, else its root's status.
+    pub fn status(&self, arena: &Arena) -> StatusCode {
+        match self.summary.error_count {
+            0 => self
+                .root(arena)
+                .map_or(StatusCode::Unset, |r| r.status_code),
+            _ => StatusCode::Error,
+        }
+    }
+
+    /// The start of its root's `input.value`, as lists show it.
+    pub fn input_preview(&self, arena: &Arena) -> String {
+        let input = self
+            .root(arena)
+            .and_then(|root| text_attribute(arena, root, arena.keys().input_value));
+        preview(input.unwrap_or_default(), PREVIEW_CHARS)
+    }
+}
+
+/// A string attribute of a span, if it is one.
+pub fn text_attribute<'a>(arena: &'a Arena, span: &Span, key: StrId) -> Option<&'a str> {
+    match arena.attribute(span.attributes, key)? {
+        AnyValue::Str(id) => Some(arena.str(id)),
+        _ => None,
+    }
+}
+
+/// The first `chars` characters of `text`, with an ellipsis when cut.
+pub fn preview(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
 }
 
 /// Totals over all traces, as `plume inspect` prints them.

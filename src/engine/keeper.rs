@@ -28,18 +28,35 @@ pub struct Restored {
 }
 
 impl Keeper {
-    /// Opens the store and reads everything it keeps into the engine; stale chunks (of imports
-    /// cut short) are deleted.
-    pub async fn open(engine: &Rc<RefCell<Engine>>) -> Result<(Self, Restored), StoreError> {
+    /// Opens the store and hands the engine the records of what it keeps, so the lists can show
+    /// it at once; [`Keeper::read_back`] then reads the spans.
+    pub async fn open(engine: &Rc<RefCell<Engine>>) -> Result<Self, StoreError> {
         let db = Db::open(DATABASE, SCHEMA_VERSION).await?;
         let records = db.records().await?;
-        let chunks: HashMap<String, Vec<u8>> = db.all_chunks().await?.into_iter().collect();
+        engine.borrow_mut().expect(records.clone());
+        let records = records
+            .into_iter()
+            .map(|r| (r.trace_id.clone(), r))
+            .collect();
+        Ok(Self { db, records })
+    }
+
+    /// Traces and spans the store keeps.
+    pub fn kept(&self) -> (usize, u64) {
+        let spans = self.records.values().map(|r| u64::from(r.spans)).sum();
+        (self.records.len(), spans)
+    }
+
+    /// Reads the kept spans back into the engine; stale chunks (of imports cut short) are
+    /// deleted.
+    pub async fn read_back(&self, engine: &Rc<RefCell<Engine>>) -> Result<Restored, StoreError> {
+        let chunks: HashMap<String, Vec<u8>> = self.db.all_chunks().await?.into_iter().collect();
         let keys: Vec<String> = chunks.keys().cloned().collect();
+        let records: Vec<TraceRecord> = self.records.values().cloned().collect();
         let stale: Vec<String> = stale_chunks(&records, &keys)
             .into_iter()
             .map(str::to_owned)
             .collect();
-        let mut problems = Vec::new();
         let wanted: Vec<(&str, &[u8])> = records
             .iter()
             .flat_map(TraceRecord::chunk_keys)
@@ -49,7 +66,7 @@ impl Keeper {
             })
             .collect();
         let spans_before = engine.borrow().arena().spans().len();
-        problems.extend(engine.borrow_mut().restore(wanted));
+        let problems = engine.borrow_mut().restore(wanted);
         let restored = Restored {
             traces: records.len(),
             spans: engine.borrow().arena().spans().len() - spans_before,
@@ -57,13 +74,9 @@ impl Keeper {
         };
         drop(chunks);
         if !stale.is_empty() {
-            db.delete(&[], &stale).await?;
+            self.db.delete(&[], &stale).await?;
         }
-        let records = records
-            .into_iter()
-            .map(|r| (r.trace_id.clone(), r))
-            .collect();
-        Ok((Self { db, records }, restored))
+        Ok(restored)
     }
 
     /// Writes the traces loads changed: each one's chunks under a new generation, then its

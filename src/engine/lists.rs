@@ -2,33 +2,17 @@
 
 use hashbrown::{HashMap, HashSet};
 
+use crate::analysis::{PREVIEW_CHARS, preview, text_attribute};
 use crate::analysis::{Tokens, Trace, Traces};
 use crate::engine::protocol::{
     ProjectRow, SessionRow, SortKey, TracePage, TraceQuery, TraceRow, Turn,
 };
-use crate::engine::{preview, status_name, text_attribute};
-use crate::model::{Arena, Span, StatusCode};
-
-/// Characters of `input.value` shown in tables.
-const PREVIEW_CHARS: usize = 160;
+use crate::engine::status_name;
+use crate::model::{Arena, StatusCode};
+use crate::store::TraceRecord;
 
 fn project_of<'a>(arena: &'a Arena, trace: &Trace) -> &'a str {
     arena.str(trace.summary.project)
-}
-
-fn root<'a>(arena: &'a Arena, trace: &Trace) -> Option<&'a Span> {
-    trace
-        .summary
-        .root_span
-        .map(|index| &arena.spans()[index as usize])
-}
-
-/// A trace's status: ERROR if any span failed, else its root's.
-fn trace_status(arena: &Arena, trace: &Trace) -> StatusCode {
-    match trace.summary.error_count {
-        0 => root(arena, trace).map_or(StatusCode::Unset, |r| r.status_code),
-        _ => StatusCode::Error,
-    }
 }
 
 /// The value at quantile `q` of sorted `values` (nearest rank).
@@ -40,7 +24,7 @@ fn quantile(sorted: &[u64], q: f64) -> u64 {
     sorted[rank - 1]
 }
 
-pub(crate) fn projects(arena: &Arena, traces: &Traces) -> Vec<ProjectRow> {
+pub(crate) fn projects(arena: &Arena, traces: &Traces, pending: &[TraceRecord]) -> Vec<ProjectRow> {
     struct Totals<'a> {
         traces: u64,
         spans: u64,
@@ -51,8 +35,29 @@ pub(crate) fn projects(arena: &Arena, traces: &Traces) -> Vec<ProjectRow> {
     }
     let mut order: Vec<&str> = Vec::new();
     let mut totals: HashMap<&str, Totals<'_>> = HashMap::new();
-    for trace in traces.all() {
-        let name = project_of(arena, trace);
+    // (project, spans, errors, tokens, duration, session) of every trace, stored or assembled.
+    let assembled = traces.all().iter().map(|trace| {
+        let summary = &trace.summary;
+        (
+            project_of(arena, trace),
+            summary.span_count,
+            summary.error_count,
+            summary.tokens.total,
+            summary.duration_nanos(),
+            summary.session.map(|s| arena.str(s)),
+        )
+    });
+    let stored = pending.iter().map(|r| {
+        (
+            r.project.as_str(),
+            r.spans,
+            r.errors,
+            r.tokens,
+            r.end_nanos.saturating_sub(r.start_nanos),
+            r.session.as_deref(),
+        )
+    });
+    for (name, spans, errors, tokens, duration, session) in assembled.chain(stored) {
         let entry = totals.entry(name).or_insert_with(|| {
             order.push(name);
             Totals {
@@ -64,16 +69,15 @@ pub(crate) fn projects(arena: &Arena, traces: &Traces) -> Vec<ProjectRow> {
                 sessions: HashSet::new(),
             }
         });
-        let summary = &trace.summary;
         entry.traces += 1;
-        entry.spans += u64::from(summary.span_count);
-        entry.errors += u64::from(summary.error_count > 0);
-        entry.tokens += summary.tokens.total;
-        entry.durations.push(summary.duration_nanos());
-        if let Some(session) = summary.session {
-            entry.sessions.insert(arena.str(session));
-        }
+        entry.spans += u64::from(spans);
+        entry.errors += u64::from(errors > 0);
+        entry.tokens += tokens;
+        entry.durations.push(duration);
+        entry.sessions.extend(session);
     }
+    // By name: the same order whether traces came from files or from the store.
+    order.sort_unstable();
     order
         .into_iter()
         .filter_map(|name| {
@@ -121,7 +125,7 @@ fn figures(arena: &Arena, row: &Match) -> Figures {
     if row.is_trace {
         let summary = &row.trace.summary;
         Figures {
-            status: trace_status(arena, row.trace),
+            status: row.trace.status(arena),
             start: summary.start_unix_nanos,
             duration: summary.duration_nanos(),
             spans: summary.span_count,
@@ -210,7 +214,55 @@ pub(crate) fn matching<'a>(
     found
 }
 
-pub(crate) fn traces(arena: &Arena, traces: &Traces, query: &TraceQuery) -> TracePage {
+/// Rows of stored traces not yet read back that the query lets through (trace mode only: their
+/// spans are not known yet).
+fn pending_rows(pending: &[TraceRecord], query: &TraceQuery) -> Vec<TraceRow> {
+    if query.all_spans {
+        return Vec::new();
+    }
+    let needle = query.text.trim().to_lowercase();
+    pending
+        .iter()
+        .filter(|r| {
+            r.project == query.project
+                && query
+                    .status
+                    .as_deref()
+                    .is_none_or(|s| s.eq_ignore_ascii_case(&r.status))
+                && query
+                    .kind
+                    .as_deref()
+                    .is_none_or(|k| k.eq_ignore_ascii_case(&r.kind))
+                && query.since_nanos.is_none_or(|since| r.start_nanos >= since)
+                && query.until_nanos.is_none_or(|until| r.start_nanos < until)
+                && (needle.is_empty()
+                    || contains(&r.name, &needle)
+                    || contains(&r.input_preview, &needle)
+                    || r.session.as_deref().is_some_and(|s| contains(s, &needle))
+                    || r.trace_id.contains(&needle))
+        })
+        .map(|r| TraceRow {
+            trace_id: r.trace_id.clone(),
+            span_id: String::new(),
+            name: r.name.clone(),
+            kind: r.kind.clone(),
+            start_nanos: r.start_nanos,
+            duration_nanos: r.end_nanos.saturating_sub(r.start_nanos),
+            spans: r.spans,
+            tokens: r.tokens,
+            status: r.status.clone(),
+            session: r.session.clone(),
+            input_preview: r.input_preview.clone(),
+        })
+        .collect()
+}
+
+pub(crate) fn traces(
+    arena: &Arena,
+    traces: &Traces,
+    pending: &[TraceRecord],
+    query: &TraceQuery,
+) -> TracePage {
     let keys = arena.keys();
     let mut rows: Vec<TraceRow> = matching(arena, traces, query)
         .iter()
@@ -233,6 +285,7 @@ pub(crate) fn traces(arena: &Arena, traces: &Traces, query: &TraceQuery) -> Trac
             }
         })
         .collect();
+    rows.extend(pending_rows(pending, query));
     rows.sort_by(|a, b| {
         let order = match query.sort {
             SortKey::Start => a.start_nanos.cmp(&b.start_nanos),
@@ -272,7 +325,8 @@ pub(crate) fn sessions(arena: &Arena, traces: &Traces, project: &str) -> Vec<Ses
             continue;
         };
         let summary = &trace.summary;
-        let input = root(arena, trace)
+        let input = trace
+            .root(arena)
             .and_then(|r| text_attribute(arena, r, keys.input_value))
             .unwrap_or_default();
         let row = rows.entry(session).or_insert_with(|| {
@@ -309,7 +363,7 @@ pub(crate) fn session(arena: &Arena, traces: &Traces, project: &str, session: &s
         .filter(|t| project_of(arena, t) == project)
         .filter(|t| t.summary.session.is_some_and(|s| arena.str(s) == session))
         .map(|trace| {
-            let root = root(arena, trace);
+            let root = trace.root(arena);
             let text = |key| {
                 root.and_then(|r| text_attribute(arena, r, key))
                     .unwrap_or_default()
@@ -320,7 +374,7 @@ pub(crate) fn session(arena: &Arena, traces: &Traces, project: &str, session: &s
                 name: arena.str(trace.summary.name).to_owned(),
                 start_nanos: trace.summary.start_unix_nanos,
                 duration_nanos: trace.summary.duration_nanos(),
-                status: status_name(trace_status(arena, trace)),
+                status: status_name(trace.status(arena)),
                 tokens: trace.summary.tokens.total,
                 input: text(keys.input_value),
                 output: text(keys.output_value),

@@ -32,7 +32,7 @@ use hashbrown::{HashMap, HashSet};
 use crate::analysis::{Trace, Traces};
 use crate::export::{self, Target};
 use crate::ingest;
-use crate::model::{AnyValue, Arena, Span, SpanId, StatusCode, TraceId};
+use crate::model::{Arena, SpanId, StatusCode, TraceId};
 use protocol::{FileResult, Request, Response, SpanSelection, Summary};
 use view::View;
 
@@ -58,6 +58,8 @@ pub struct Engine {
     views: HashMap<TraceId, View>,
     /// Traces that loads changed since [`Engine::take_changed`] was last asked.
     changed: HashSet<TraceId>,
+    /// Stored traces whose spans are still being read back: the lists show their records.
+    pending: Vec<crate::store::TraceRecord>,
 }
 
 impl Engine {
@@ -96,10 +98,15 @@ impl Engine {
         match request {
             Request::Summary => Response::Summary(self.summary()),
             Request::Files => Response::Files(self.files.clone()),
-            Request::Projects => Response::Projects(lists::projects(&self.arena, &self.traces)),
-            Request::Traces(query) => {
-                Response::Traces(lists::traces(&self.arena, &self.traces, &query))
+            Request::Projects => {
+                Response::Projects(lists::projects(&self.arena, &self.traces, &self.pending))
             }
+            Request::Traces(query) => Response::Traces(lists::traces(
+                &self.arena,
+                &self.traces,
+                &self.pending,
+                &query,
+            )),
             Request::Sessions { project } => {
                 Response::Sessions(lists::sessions(&self.arena, &self.traces, &project))
             }
@@ -197,6 +204,12 @@ impl Engine {
         changed
     }
 
+    /// Shows stored traces in the lists, from their records, until [`Engine::restore`] has read
+    /// their spans back.
+    pub fn expect(&mut self, records: Vec<crate::store::TraceRecord>) {
+        self.pending = records;
+    }
+
     /// Reads back stored chunks (OTLP protobuf): like loading files, but they are not files the
     /// user gave, and nothing they hold needs storing again. Returns the problems met.
     pub fn restore<'a>(
@@ -210,6 +223,7 @@ impl Engine {
         }
         self.traces.update(&self.arena);
         self.views.clear();
+        self.pending.clear();
         problems
     }
 
@@ -242,10 +256,16 @@ impl Engine {
     /// Totals over everything loaded.
     pub fn summary(&self) -> Summary {
         let overview = self.traces.overview();
+        let mut projects: HashSet<&str> = overview
+            .projects
+            .iter()
+            .map(|p| self.arena.str(p.name))
+            .collect();
+        projects.extend(self.pending.iter().map(|r| r.project.as_str()));
         Summary {
-            spans: overview.spans,
-            traces: overview.traces,
-            projects: overview.projects.len() as u64,
+            spans: overview.spans + self.pending.iter().map(|r| u64::from(r.spans)).sum::<u64>(),
+            traces: overview.traces + self.pending.len() as u64,
+            projects: projects.len() as u64,
             errors: self.files.iter().map(|f| f.errors.len() as u64).sum(),
         }
     }
@@ -314,22 +334,6 @@ fn not_found(what: &str) -> Response {
 /// `OK`, `ERROR` or `UNSET`.
 fn status_name(code: StatusCode) -> String {
     code.short_name().to_owned()
-}
-
-/// A string attribute of a span, if it is one.
-fn text_attribute<'a>(arena: &'a Arena, span: &Span, key: crate::model::StrId) -> Option<&'a str> {
-    match arena.attribute(span.attributes, key)? {
-        AnyValue::Str(id) => Some(arena.str(id)),
-        _ => None,
-    }
-}
-
-/// The first `chars` characters of `text`, with an ellipsis when cut.
-fn preview(text: &str, chars: usize) -> String {
-    match text.char_indices().nth(chars) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
 }
 
 #[cfg(test)]

@@ -600,3 +600,58 @@ fn what_loads_change_is_stored_and_restores_into_the_same_traces() {
             .any(|id| id.to_string() == OPENAI_01_TRACE)
     );
 }
+
+#[test]
+fn stored_records_alone_give_the_same_lists_until_the_spans_are_read_back() {
+    let mut engine = engine_with(&[
+        "langchain-01.otlp.pb",
+        "openai-01.otlp.pb",
+        "openai-03.otlp.pb",
+        "collector-file-exporter.jsonl",
+    ]);
+    let changed = engine.take_changed();
+    let records: Vec<_> = changed
+        .iter()
+        .map(|id| engine.stored_record(id, 1).expect("a record"))
+        .collect();
+    let mut waiting = Engine::default();
+    waiting.expect(records);
+    assert_eq!(waiting.summary(), engine.summary());
+    assert_eq!(
+        waiting.handle(Request::Projects),
+        engine.handle(Request::Projects)
+    );
+    let Response::Projects(projects) = engine.handle(Request::Projects) else {
+        panic!("expected projects");
+    };
+    for project in projects {
+        let query = |filter: fn(&mut TraceQuery)| {
+            let mut query = TraceQuery {
+                project: project.name.clone(),
+                count: 100,
+                ..TraceQuery::default()
+            };
+            filter(&mut query);
+            Request::Traces(query)
+        };
+        for filter in [
+            (|_: &mut TraceQuery| {}) as fn(&mut TraceQuery),
+            |q| q.status = Some("ERROR".into()),
+            |q| q.kind = Some("LLM".into()),
+            // While waiting, text matches names, input previews, sessions and ids (not the
+            // whole input and output, which only the spans hold).
+            |q| q.text = "chat_turn".into(),
+            |q| q.text = "sess-0001".into(),
+            |q| q.sort = SortKey::Duration,
+        ] {
+            let (Response::Traces(mut want), Response::Traces(got)) =
+                (engine.handle(query(filter)), waiting.handle(query(filter)))
+            else {
+                panic!("expected pages");
+            };
+            // A stored row does not know its root span's id until the spans are read back.
+            want.rows.iter_mut().for_each(|r| r.span_id.clear());
+            assert_eq!(got, want, "{}", project.name);
+        }
+    }
+}

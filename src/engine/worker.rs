@@ -248,7 +248,8 @@ async fn run_loads(engine: Rc<RefCell<Engine>>, mut queue: mpsc::UnboundedReceiv
 /// The load batch that reports what was restored from the store.
 const RESTORE_BATCH: u32 = 0;
 
-/// Opens the store and reads back what it keeps, reported as a load of its own.
+/// Opens the store and reads back what it keeps, reported as a load of its own: first the
+/// records (the lists show the kept traces at once), then the spans.
 async fn restore(engine: &Rc<RefCell<Engine>>) -> Option<Keeper> {
     let name = "Kept in this browser";
     let mut progress = Progress {
@@ -258,34 +259,36 @@ async fn restore(engine: &Rc<RefCell<Engine>>) -> Option<Keeper> {
         total: 0.0,
         last_ms: 0.0,
     };
-    let (keeper, result) = match Keeper::open(engine).await {
-        Ok((keeper, restored)) => {
-            if restored.traces == 0 && restored.problems.is_empty() {
-                return Some(keeper);
-            }
-            progress.report("reading", 0.0, restored.spans, true);
-            let result = FileResult {
-                file: name.into(),
-                format: Some("stored".into()),
-                spans: restored.spans as u64,
-                traces: restored.traces as u64,
-                evaluations: 0,
-                errors: restored.problems,
-                warnings: Vec::new(),
-            };
-            (Some(keeper), result)
+    let keeper = match Keeper::open(engine).await {
+        Ok(keeper) => keeper,
+        Err(error) => {
+            let message = format!("nothing will be kept after the page closes: {error}");
+            finish(&progress, failed(name, &message));
+            post(&[("kind", "done".into()), ("id", RESTORE_BATCH.into())]);
+            return None;
         }
-        Err(error) => (
-            None,
-            failed(
-                name,
-                &format!("nothing will be kept after the page closes: {error}"),
-            ),
-        ),
+    };
+    let (traces, spans) = keeper.kept();
+    if traces == 0 {
+        return Some(keeper);
+    }
+    progress.report("reading", 0.0, spans as usize, true);
+    post(&[("kind", "done".into()), ("id", RESTORE_BATCH.into())]);
+    let result = match keeper.read_back(engine).await {
+        Ok(restored) => FileResult {
+            file: name.into(),
+            format: Some("stored".into()),
+            spans: restored.spans as u64,
+            traces: restored.traces as u64,
+            evaluations: 0,
+            errors: restored.problems,
+            warnings: Vec::new(),
+        },
+        Err(error) => failed(name, &format!("could not be read back: {error}")),
     };
     finish(&progress, result);
     post(&[("kind", "done".into()), ("id", RESTORE_BATCH.into())]);
-    keeper
+    Some(keeper)
 }
 
 /// Stores what a load changed, then reports the file's result (with what was not kept).

@@ -49,6 +49,12 @@ pub struct TraceRecord {
     pub project: String,
     /// The root span's name.
     pub name: String,
+    /// The root span's OpenInference kind.
+    pub kind: String,
+    /// `ERROR` if any span failed, else the root's status.
+    pub status: String,
+    /// The start of the root's input.
+    pub input_preview: String,
     /// First start, ns since the epoch.
     pub start_nanos: u64,
     /// Last end, ns since the epoch.
@@ -72,6 +78,9 @@ impl TraceRecord {
             spans: summary.span_count,
             project: arena.str(summary.project).to_owned(),
             name: arena.str(summary.name).to_owned(),
+            kind: summary.oi_kind.name().to_owned(),
+            status: trace.status(arena).short_name().to_owned(),
+            input_preview: trace.input_preview(arena),
             start_nanos: summary.start_unix_nanos,
             end_nanos: summary.end_unix_nanos,
             errors: summary.error_count,
