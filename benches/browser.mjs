@@ -6,8 +6,7 @@
 // BENCHMARKS.md) on stdout; progress goes to stderr.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { serve, root } from '../tests/e2e/browser.mjs';
+import { serve, launch, root } from '../tests/e2e/browser.mjs';
 
 const sizes = (process.env.PLUME_BROWSER_BENCH_SPANS ?? '100000,1000000').split(',').filter(Boolean).map(Number);
 const SCROLL_FRAMES = 300;
@@ -78,14 +77,7 @@ function rowsFilled(page) {
 async function measure(url, spans) {
   const path = join(root, `target/bench/${spans}.pb`);
   const fileBytes = (await stat(path)).size;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run',
-    ],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('console', (m) => { if (m.type() === 'error') log('console error', m.text()); });
@@ -182,14 +174,7 @@ async function measure(url, spans) {
 /** Keeping `spans` spans in IndexedDB, then how soon after a reload the projects list shows. */
 async function measureStored(url, spans) {
   const path = join(root, `target/bench/${spans}.pb`);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run',
-    ],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     // When the first project row appears, ms after navigation started.

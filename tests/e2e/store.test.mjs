@@ -2,7 +2,8 @@
 // nothing twice, and "Forget all" empties it for good.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, open, load, fixture } from './browser.mjs';
+import { join } from 'node:path';
+import { serve, launch, open, load, fixture, root } from './browser.mjs';
 
 let server;
 let browser;
@@ -74,4 +75,24 @@ test('with ?memory nothing is kept', async () => {
   await page.waitForSelector('.welcome');
   await page.waitForTimeout(500);
   assert.equal((await summary(page)).spans, 0);
+});
+
+test('when the storage is full, the file says what was not kept, and what was kept stays whole', async () => {
+  const page = await open(browser, server.url);
+  const cdp = await page.context().newCDPSession(page);
+  const origin = new URL(server.url).origin;
+  // A small quota: openai-01 fits, the 100k-span trace does not.
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 4 * 1024 * 1024 });
+  await load(page, [await fixture('openai-01.otlp.pb')]);
+  assert.doesNotMatch(await page.textContent('[data-testid=file-result]'), /not kept/);
+  await load(page, [join(root, 'target/e2e/100k.pb')]);
+  const line = await page.locator('[data-testid=file-result]').nth(1).textContent();
+  assert.match(line, /100k\.pb: otlp-proto, 100,000 spans, 1 traces/);
+  assert.match(line, /1 traces were not kept in this browser \(the browser's storage for this page is full; 0 were\); they stay here until the page closes/);
+  assert.equal((await summary(page)).spans, 100_004, 'the page still has everything');
+
+  await reload(page);
+  await page.waitForSelector('[data-testid=file-result]');
+  assert.match(await page.textContent('[data-testid=file-result]'), /Kept in this browser: stored, 4 spans, 1 traces/);
+  assert.deepEqual(await summary(page), { spans: 4, traces: 1, projects: 1, errors: 0 });
 });
