@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -47,6 +48,26 @@ export async function launch() {
       '--disable-component-update', '--disable-sync', '--no-first-run',
     ],
   });
+}
+
+/** The viewer for the tests of one file: a server for dist/ and a browser, started before them
+ * and stopped after. `open(suffix)` opens a page at the viewer's URL plus `suffix`. */
+export function useViewer() {
+  let server;
+  let browser;
+  before(async () => {
+    server = await serve();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get url() { return server.url; },
+    get browser() { return browser; },
+    open: (suffix = '') => open(browser, server.url + suffix),
+  };
 }
 
 /** A fixture as a file for `setInputFiles`. */

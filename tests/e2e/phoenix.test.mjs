@@ -13,11 +13,10 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, launch, open, load, fixture, root, fixtures, sendProject } from './browser.mjs';
+import { useViewer, load, fixture, root, fixtures, sendProject } from './browser.mjs';
 
 const python = process.env.PHOENIX_PYTHON ?? join(root, 'target/phoenix-venv/bin/python');
-let server;
-let browser;
+const viewer = useViewer();
 let phoenix;
 let phoenixUrl;
 let workingDir;
@@ -40,8 +39,6 @@ before(async () => {
   if (!existsSync(python)) {
     throw new Error(`Phoenix is not installed at ${python}: run ./dev tools (it makes the virtualenv)`);
   }
-  server = await serve();
-  browser = await launch();
   workingDir = await mkdtemp(join(tmpdir(), 'plume-phoenix-'));
   const port = await freePort();
   phoenixUrl = `http://127.0.0.1:${port}`;
@@ -51,7 +48,7 @@ before(async () => {
       PHOENIX_HOST: '127.0.0.1',
       PHOENIX_PORT: String(port),
       PHOENIX_WORKING_DIR: workingDir,
-      PHOENIX_ALLOWED_ORIGINS: new URL(server.url).origin,
+      PHOENIX_ALLOWED_ORIGINS: new URL(viewer.url).origin,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -71,8 +68,6 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
   phoenix?.kill('SIGTERM');
   if (workingDir) await rm(workingDir, { recursive: true, force: true });
 });
@@ -122,7 +117,7 @@ async function spansOf(project, count) {
 
 test('a real Phoenix receives every span the page sends, with its attributes, in its project', async () => {
   const files = ['openai-01.otlp.pb', 'openai-03.otlp.pb', 'langchain-01.otlp.pb'];
-  const page = await open(browser, server.url);
+  const page = await viewer.open();
   await load(page, await Promise.all(files.map((f) => fixture(f))));
   const endpoint = `${phoenixUrl}/v1/traces`;
   assert.match(await sendProject(page, 'chatbot-demo', { endpoint }), /Sent 7 of 7 spans: 7 accepted, 0 failed/);

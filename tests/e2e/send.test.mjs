@@ -3,27 +3,22 @@
 // collector, and the headers going out without being shown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, open, load, fixture, sendProject } from './browser.mjs';
+import { useViewer, load, fixture, sendProject } from './browser.mjs';
 import { startCollector } from './collector.mjs';
 
-let server;
-let browser;
+const viewer = useViewer();
 let collector;
 
 before(async () => {
-  server = await serve();
-  browser = await launch();
   collector = await startCollector();
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
   await collector?.close();
 });
 
 async function chatbotPage() {
-  const page = await open(browser, server.url);
+  const page = await viewer.open();
   await load(page, [await fixture('openai-01.otlp.pb'), await fixture('openai-03.otlp.pb')]);
   return page;
 }

@@ -1,22 +1,11 @@
 // What was loaded is kept in IndexedDB: it is there after a reload, dropping a file again adds
 // nothing twice, and "Forget all" empties it for good.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serve, launch, open, load, fixture, root } from './browser.mjs';
+import { useViewer, load, fixture, root } from './browser.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const viewer = useViewer();
 
 const summary = (page) => page.evaluate(() => window.plume.summary());
 
@@ -26,7 +15,7 @@ async function reload(page) {
 }
 
 test('traces are still there after a reload, once, until they are forgotten', async () => {
-  const page = await open(browser, server.url);
+  const page = await viewer.open();
   await load(page, [await fixture('openai-01.otlp.pb'), await fixture('langchain-01.otlp.pb')]);
   assert.deepEqual(await summary(page), { spans: 22, traces: 3, projects: 2, errors: 0 });
 
@@ -42,7 +31,7 @@ test('traces are still there after a reload, once, until they are forgotten', as
   await load(page, [await fixture('openai-01.otlp.pb'), await fixture('collector-file-exporter.jsonl')]);
   const grown = await summary(page);
   // What the same files give when each is loaded once, elsewhere.
-  const once = await open(browser, server.url);
+  const once = await viewer.open();
   await load(once, [await fixture('openai-01.otlp.pb'), await fixture('langchain-01.otlp.pb'), await fixture('collector-file-exporter.jsonl')]);
   assert.deepEqual(grown, await summary(once));
   assert.ok(grown.traces > 3);
@@ -63,7 +52,7 @@ test('traces are still there after a reload, once, until they are forgotten', as
 });
 
 test('with ?memory nothing is kept', async () => {
-  const page = await open(browser, `${server.url}?memory`);
+  const page = await viewer.open('?memory');
   await load(page, [await fixture('openai-01.otlp.pb')]);
   assert.equal((await summary(page)).spans, 4);
   await reload(page);
@@ -71,16 +60,16 @@ test('with ?memory nothing is kept', async () => {
   await page.waitForTimeout(500);
   assert.equal((await summary(page)).spans, 0);
   // Nor was anything written for a page without it to find.
-  await page.goto(server.url);
+  await page.goto(viewer.url);
   await page.waitForSelector('.welcome');
   await page.waitForTimeout(500);
   assert.equal((await summary(page)).spans, 0);
 });
 
 test('when the storage is full, the file says what was not kept, and what was kept stays whole', async () => {
-  const page = await open(browser, server.url);
+  const page = await viewer.open();
   const cdp = await page.context().newCDPSession(page);
-  const origin = new URL(server.url).origin;
+  const origin = new URL(viewer.url).origin;
   // A small quota: openai-01 fits, the 100k-span trace does not.
   await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 4 * 1024 * 1024 });
   await load(page, [await fixture('openai-01.otlp.pb')]);

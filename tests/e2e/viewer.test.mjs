@@ -1,23 +1,12 @@
 // The viewer in Debian's headless Chromium: loading, browsing, the trace view, details, keyboard,
 // deep links, search, themes, untrusted text, and a 100k-span trace.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, open, load, fixture, screenshot, root, artifacts } from './browser.mjs';
+import { useViewer, load, fixture, screenshot, root, artifacts } from './browser.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const viewer = useViewer();
 
 const OPENAI_01 = '3a34990d3bcc7893ef125bc4b7879ed7';
 
@@ -28,7 +17,7 @@ async function openTrace(page, traceId, spanId) {
 }
 
 test('the first screen explains what to drop and loads a sample in one click', async () => {
-  const page = await open(browser, server.url);
+  const page = await viewer.open();
   assert.match(await page.textContent('.welcome'), /Drop trace files anywhere/);
   await screenshot(page, 'welcome');
   await page.click('button[data-sample="openai-01.otlp.pb"]');
@@ -41,11 +30,11 @@ test('the first screen explains what to drop and loads a sample in one click', a
 
 test('a file given before the engine has started is not lost', async () => {
   // Hold back the worker's wasm, so the file arrives while the worker cannot yet listen.
-  const page = await browser.newPage();
+  const page = await viewer.browser.newPage();
   let release;
   const held = new Promise((resolve) => { release = resolve; });
   await page.route('**/plume-worker_bg.wasm', async (route) => { await held; await route.continue(); });
-  await page.goto(server.url);
+  await page.goto(viewer.url);
   await page.waitForSelector('header.header');
   await page.setInputFiles('[data-testid=file-input]', [await fixture('openai-01.otlp.pb')]);
   await page.waitForTimeout(300);
@@ -56,7 +45,7 @@ test('a file given before the engine has started is not lost', async () => {
 });
 
 test('every shared fixture loads through the file input, a bad file is named, the others load', async () => {
-  const page = await open(browser, server.url);
+  const page = await viewer.open();
   await load(page, [
     await fixture('openai-01.otlp.pb'),
     await fixture('openai-03.otlp.pb'),
@@ -94,7 +83,7 @@ test('every shared fixture loads through the file input, a bad file is named, th
 });
 
 test('openai-01: tree, timeline and the LLM messages as a chat', async () => {
-  const page = await open(browser, server.url);
+  const page = await viewer.open();
   await load(page, [await fixture('openai-01.otlp.pb')]);
   await page.click('a[href="#/project/chatbot-demo"]');
   await page.waitForSelector('[data-testid=trace-row]');
@@ -119,7 +108,7 @@ test('openai-01: tree, timeline and the LLM messages as a chat', async () => {
 });
 
 test('openai-03: the exception stack trace is shown as preformatted text', async () => {
-  const page = await open(browser, server.url);
+  const page = await viewer.open();
   await load(page, [await fixture('openai-03.otlp.pb')]);
   const trace = await page.evaluate(async () => {
     location.hash = '#/project/chatbot-demo';
@@ -138,7 +127,7 @@ test('openai-03: the exception stack trace is shown as preformatted text', async
 });
 
 test('langchain-01: the retriever documents, and the session as a conversation', async () => {
-  const page = await open(browser, server.url);
+  const page = await viewer.open();
   await load(page, [await fixture('langchain-01.otlp.pb')]);
   await page.evaluate(() => { location.hash = '#/project/rag-langchain-demo/spans'; });
   await page.waitForSelector('[data-testid=trace-row]');
@@ -162,7 +151,7 @@ test('langchain-01: the retriever documents, and the session as a conversation',
 });
 
 test('keyboard: arrows and j/k move, left/right collapse and expand, / focuses search, Escape closes details', async () => {
-  const page = await open(browser, server.url);
+  const page = await viewer.open();
   await load(page, [await fixture('openai-01.otlp.pb')]);
   await openTrace(page, OPENAI_01, 'f4067ff1516df620');
   const selected = () => page.$eval('[data-testid=span-row][aria-selected=true]', (e) => e.dataset.spanId);
@@ -189,7 +178,7 @@ test('keyboard: arrows and j/k move, left/right collapse and expand, / focuses s
 });
 
 test('deep links and Back return to the same place', async () => {
-  const page = await open(browser, server.url);
+  const page = await viewer.open();
   await load(page, [await fixture('collector-file-exporter.jsonl')]);
   await openTrace(page, OPENAI_01, '368e2a2a62da0b9b');
   assert.equal(await page.$eval('[aria-selected=true]', (e) => e.dataset.spanId), '368e2a2a62da0b9b');
@@ -200,7 +189,7 @@ test('deep links and Back return to the same place', async () => {
 });
 
 test('search keeps ancestors of matches and jumps between matches', async () => {
-  const page = await open(browser, server.url);
+  const page = await viewer.open();
   await load(page, [await fixture('langchain-01.otlp.pb')]);
   await page.evaluate(() => { location.hash = '#/project/rag-langchain-demo'; });
   await page.click('[data-testid=trace-row]');
@@ -220,7 +209,7 @@ test('search keeps ancestors of matches and jumps between matches', async () => 
 });
 
 test('critical path, zoom and the minimap', async () => {
-  const page = await open(browser, server.url);
+  const page = await viewer.open();
   await load(page, [await fixture('openai-01.otlp.pb')]);
   await openTrace(page, OPENAI_01);
   await page.click('[data-testid=critical-path]');
@@ -236,7 +225,7 @@ test('critical path, zoom and the minimap', async () => {
 });
 
 test('untrusted text is shown as text: an output of <img src=x onerror=alert(1)>', async () => {
-  const page = await open(browser, server.url);
+  const page = await viewer.open();
   const hostile = '<img src=x onerror=alert(1)><script>window.pwned=1</script>';
   const otlp = {
     resourceSpans: [{
@@ -263,7 +252,7 @@ test('untrusted text is shown as text: an output of <img src=x onerror=alert(1)>
 });
 
 test('pasting OTLP JSON loads it', async () => {
-  const page = await open(browser, server.url);
+  const page = await viewer.open();
   const text = await readFile(join(root, 'tests/fixtures/node-01.otlp.json'), 'utf8');
   await page.evaluate((t) => {
     const data = new DataTransfer();
@@ -275,7 +264,7 @@ test('pasting OTLP JSON loads it', async () => {
 });
 
 test('light and dark themes', async () => {
-  const page = await open(browser, server.url);
+  const page = await viewer.open();
   await load(page, [await fixture('openai-01.otlp.pb')]);
   await openTrace(page, OPENAI_01, '2b5538cd44d34c58');
   const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -291,7 +280,7 @@ test('light and dark themes', async () => {
 });
 
 test('a 100k-span trace: rows in the DOM stay bounded while scrolling', async () => {
-  const page = await open(browser, server.url);
+  const page = await viewer.open();
   // A path, not a buffer: Playwright hands files over 50 MB to the page by path only.
   await load(page, [join(root, 'target/e2e/100k.pb')]);
   assert.match(await page.textContent('[data-testid=file-result]'), /100k\.pb: otlp-proto, 100,000 spans, 1 traces/);
@@ -328,7 +317,7 @@ async function exportAs(page, format) {
 }
 
 test('exports in every form load back as the same spans', async () => {
-  const page = await open(browser, server.url);
+  const page = await viewer.open();
   await load(page, [await fixture('langchain-01.otlp.pb')]);
   await page.evaluate(() => { location.hash = '#/project/rag-langchain-demo'; });
   await page.waitForSelector('[data-testid=trace-row]');
@@ -347,14 +336,14 @@ test('exports in every form load back as the same spans', async () => {
   assert.match(trace.name, /^trace-[0-9a-f]{32}\.otlp\.json$/);
 
   for (const file of files) {
-    const fresh = await open(browser, server.url);
+    const fresh = await viewer.open();
     await load(fresh, [file.path]);
     const line = await fresh.textContent('[data-testid=file-result]');
     assert.match(line, /18 spans, 2 traces/, `${file.name}: ${line}`);
     assert.deepEqual(await fresh.evaluate(() => window.plume.summary()), { spans: 18, traces: 2, projects: 1, errors: 0 }, file.name);
     await fresh.close();
   }
-  const single = await open(browser, server.url);
+  const single = await viewer.open();
   await load(single, [trace.path]);
   assert.match(await single.textContent('[data-testid=file-result]'), /otlp-json, \d+ spans, 1 traces/);
   assert.deepEqual(page.problems, []);
