@@ -192,6 +192,18 @@ impl Traces {
         &self.traces
     }
 
+    /// Drops these traces. Their spans stay in the arena but belong to no trace any more: spans
+    /// of the same ids loaded later make a new trace of their own.
+    pub fn remove(&mut self, ids: &hashbrown::HashSet<TraceId>) {
+        self.traces.retain(|t| !ids.contains(&t.summary.trace_id));
+        self.index = self
+            .traces
+            .iter()
+            .enumerate()
+            .map(|(slot, t)| (t.summary.trace_id, slot as u32))
+            .collect();
+    }
+
     /// The position of the trace with this id in [`Traces::all`].
     pub fn slot(&self, trace_id: &TraceId) -> Option<u32> {
         self.index.get(trace_id).copied()

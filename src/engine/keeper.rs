@@ -128,6 +128,17 @@ impl Keeper {
         Ok(())
     }
 
+    /// Deletes these traces from the store: their records and chunks, in one transaction.
+    pub async fn forget(&mut self, ids: &[TraceId]) -> Result<(), StoreError> {
+        let gone: Vec<TraceRecord> = ids
+            .iter()
+            .filter_map(|id| self.records.remove(&id.to_string()))
+            .collect();
+        let records: Vec<String> = gone.iter().map(|r| r.trace_id.clone()).collect();
+        let chunks: Vec<String> = gone.iter().flat_map(TraceRecord::chunk_keys).collect();
+        self.db.delete(&records, &chunks).await
+    }
+
     /// Forgets everything kept.
     pub async fn clear(&mut self) -> Result<(), StoreError> {
         self.db.clear().await?;

@@ -204,6 +204,25 @@ impl Engine {
         changed
     }
 
+    /// Forgets the selected traces (whole traces, whatever the selection) and returns their ids,
+    /// so the store can delete them too.
+    pub fn forget(&mut self, selection: &SpanSelection) -> Vec<TraceId> {
+        let spans = self.arena.spans();
+        let ids: HashSet<TraceId> = self
+            .select(selection)
+            .iter()
+            .filter_map(|&index| spans.get(index as usize).map(|s| s.trace_id))
+            .collect();
+        self.traces.remove(&ids);
+        for id in &ids {
+            self.views.remove(id);
+            self.changed.remove(id);
+        }
+        let mut ids: Vec<TraceId> = ids.into_iter().collect();
+        ids.sort_unstable();
+        ids
+    }
+
     /// Shows stored traces in the lists, from their records, until [`Engine::restore`] has read
     /// their spans back.
     pub fn expect(&mut self, records: Vec<crate::store::TraceRecord>) {

@@ -655,3 +655,34 @@ fn stored_records_alone_give_the_same_lists_until_the_spans_are_read_back() {
         }
     }
 }
+
+#[test]
+fn forgotten_traces_leave_every_list_and_do_not_come_back_with_later_loads() {
+    let mut engine = engine_with(&["langchain-01.otlp.pb", "openai-01.otlp.pb"]);
+    let forgotten = engine.forget(&SpanSelection::Traces(vec![OPENAI_01_TRACE.into()]));
+    assert_eq!(forgotten.len(), 1);
+    assert_eq!(forgotten[0].to_string(), OPENAI_01_TRACE);
+    assert_eq!((engine.summary().spans, engine.summary().traces), (18, 2));
+    assert!(matches!(
+        engine.handle(Request::OpenTrace {
+            trace_id: OPENAI_01_TRACE.into()
+        }),
+        Response::NotFound(_)
+    ));
+    let Response::Projects(projects) = engine.handle(Request::Projects) else {
+        panic!("expected projects");
+    };
+    assert_eq!(projects.len(), 1, "chatbot-demo had only that trace");
+
+    let project = engine.forget(&SpanSelection::Project("rag-langchain-demo".into()));
+    assert_eq!(project.len(), 2);
+    assert_eq!(engine.summary().traces, 0);
+
+    // The same trace loaded again is a trace again, once.
+    engine.load(
+        "openai-01.otlp.pb",
+        &fixture("openai-01.otlp.pb"),
+        &mut |_| {},
+    );
+    assert_eq!((engine.summary().spans, engine.summary().traces), (4, 1));
+}

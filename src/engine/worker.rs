@@ -9,7 +9,8 @@
 //!   (the page never copies it), then parsed.
 //! - `{kind: "url", id, url, name}`: a file fetched by the worker (the sample traces).
 //! - `{kind: "text", id, name, text}`: pasted text.
-//! - `{kind: "forget", id}`: forget everything, loaded and kept; then `{kind: "done", id}`.
+//! - `{kind: "forget", id, body?}`: forget the traces of `body` (a JSON [`SpanSelection`]), or
+//!   everything, loaded and kept; then `{kind: "done", id}`.
 //!
 //! What loads change is kept in IndexedDB (`keeper.rs`) before each file's result is posted, and
 //! read back when the worker starts, reported as load batch 0 (`Kept in this browser`).
@@ -39,7 +40,9 @@ use web_sys::{
 
 use crate::engine::Engine;
 use crate::engine::keeper::Keeper;
-use crate::engine::protocol::{ExportRequest, FileResult, Request, Response, SendRequest};
+use crate::engine::protocol::{
+    ExportRequest, FileResult, Request, Response, SendRequest, SpanSelection,
+};
 use crate::export::send::{Answer, Delivery, Outgoing, Report, Settings, Step};
 
 /// Progress messages per file are at least this far apart.
@@ -221,11 +224,26 @@ async fn run_loads(engine: Rc<RefCell<Engine>>, mut queue: mpsc::UnboundedReceiv
                 keep(&mut keeper, &engine, progress, result).await;
             }
             Some("forget") => {
-                *engine.borrow_mut() = Engine::default();
-                if let Some(Err(error)) = match keeper.as_mut() {
-                    Some(keeper) => Some(keeper.clear().await),
-                    None => None,
-                } {
+                // A selection forgets those traces; none forgets everything.
+                let selection = get_str(&message, "body")
+                    .and_then(|body| serde_json::from_str::<SpanSelection>(&body).ok());
+                let outcome = match selection {
+                    Some(selection) => {
+                        let ids = engine.borrow_mut().forget(&selection);
+                        match keeper.as_mut() {
+                            Some(keeper) => keeper.forget(&ids).await,
+                            None => Ok(()),
+                        }
+                    }
+                    None => {
+                        *engine.borrow_mut() = Engine::default();
+                        match keeper.as_mut() {
+                            Some(keeper) => keeper.clear().await,
+                            None => Ok(()),
+                        }
+                    }
+                };
+                if let Err(error) = outcome {
                     let progress = Progress {
                         id: id.clone(),
                         file: 0,
@@ -233,10 +251,8 @@ async fn run_loads(engine: Rc<RefCell<Engine>>, mut queue: mpsc::UnboundedReceiv
                         total: 0.0,
                         last_ms: 0.0,
                     };
-                    finish(
-                        &progress,
-                        failed(&progress.name, &format!("could not be emptied: {error}")),
-                    );
+                    let message = format!("could not delete what was asked: {error}");
+                    finish(&progress, failed(&progress.name, &message));
                 }
             }
             _ => {}

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::engine::protocol::{Request, Response, Summary};
+use crate::engine::protocol::{Request, Response, SpanSelection, Summary};
 use crate::present::route::Route;
 use crate::ui::bridge::EngineHandle;
 use crate::ui::file_list::FileList;
@@ -29,8 +29,8 @@ pub struct Loader {
     pub files: Callback<Vec<File>>,
     /// Loads a sample (`url`, `name`).
     pub url: Callback<(String, String)>,
-    /// Forgets everything loaded and kept.
-    pub forget: Callback<()>,
+    /// Forgets the selected traces, or everything, loaded and kept.
+    pub forget: Callback<Option<SpanSelection>>,
 }
 
 /// Whether traces are kept in IndexedDB: yes, unless the page's URL has a `memory` parameter
@@ -88,11 +88,13 @@ pub fn App() -> Html {
                 }
             })
         };
-        let forget = Callback::from(move |()| {
+        let forget = Callback::from(move |selection: Option<SpanSelection>| {
             if let Some(engine) = engine.as_ref() {
-                dispatcher.dispatch(LoadAction::ClearFinished);
+                if selection.is_none() {
+                    dispatcher.dispatch(LoadAction::ClearFinished);
+                }
                 dispatcher.dispatch(LoadAction::Started);
-                engine.forget_all();
+                engine.forget(selection.as_ref());
             }
         });
         Loader { files, url, forget }
@@ -261,7 +263,7 @@ fn Header(props: &HeaderProps) -> Html {
                 })
                 .unwrap_or(false);
             if let (true, Some(loader)) = (confirmed, loader.as_ref()) {
-                loader.forget.emit(());
+                loader.forget.emit(None);
                 if let Some(router) = router.as_ref() {
                     router.go(Route::Home);
                 }

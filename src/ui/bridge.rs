@@ -15,7 +15,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, File, MessageEvent, Worker};
 use yew::Callback;
 
-use crate::engine::protocol::{ExportRequest, FileResult, Request, Response, SendRequest};
+use crate::engine::protocol::{
+    ExportRequest, FileResult, Request, Response, SendRequest, SpanSelection,
+};
 use crate::export::send::Report;
 
 /// The worker script Trunk writes for the `plume-worker` binary (`data-loader-shim`).
@@ -303,12 +305,16 @@ impl EngineHandle {
         id
     }
 
-    /// Forgets everything loaded and kept; returns the batch id its `Done` carries.
-    pub fn forget_all(&self) -> u32 {
+    /// Forgets the selected traces, or everything, loaded and kept; returns the batch id its
+    /// `Done` carries.
+    pub fn forget(&self, selection: Option<&SpanSelection>) -> u32 {
         let id = self.next_id();
-        self.0
-            .outbox
-            .send(message(&[("kind", "forget".into()), ("id", id.into())]));
+        let mut fields = vec![("kind", "forget".into()), ("id", id.into())];
+        if let Some(selection) = selection {
+            let body = serde_json::to_string(selection).unwrap_or_default();
+            fields.push(("body", body.into()));
+        }
+        self.0.outbox.send(message(&fields));
         id
     }
 

@@ -7,7 +7,7 @@
 //! | `state.rs` | files being loaded (the UI's only state about data) |
 //! | `route.rs`, `theme.rs`, `query.rs` | hooks: the URL's route, light/dark, asking the engine |
 //! | `welcome.rs`, `projects.rs`, `project.rs`, `session.rs`, `trace_page.rs` | the pages |
-//! | `span_details.rs`, `attribute_tree.rs`, `long_text.rs`, `kind.rs`, `copy.rs`, `file_list.rs`, `export_menu.rs`, `send_menu.rs` | parts |
+//! | `span_details.rs`, `attribute_tree.rs`, `long_text.rs`, `kind.rs`, `copy.rs`, `file_list.rs`, `export_menu.rs`, `send_menu.rs`, `delete_button.rs` | parts |
 //! | `virtual_list.rs` | the generic virtualized list every table and the tree use |
 //!
 //! Data never lives here: components ask the engine for what they show ([`query::use_query`]).
@@ -16,6 +16,7 @@ mod app;
 mod attribute_tree;
 pub mod bridge;
 mod copy;
+mod delete_button;
 mod export_menu;
 mod file_list;
 mod kind;

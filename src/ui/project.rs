@@ -11,6 +11,7 @@ use crate::engine::protocol::{
 use crate::model::{OiKind, parse_rfc3339_nanos};
 use crate::present::format;
 use crate::present::route::{ProjectTab, Route};
+use crate::ui::delete_button::DeleteButton;
 use crate::ui::export_menu::ExportMenu;
 use crate::ui::kind::KindBadge;
 use crate::ui::query::use_query;
@@ -251,6 +252,8 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
                 <span class="actions">
                     <ExportMenu selection={SpanSelection::Matching(matching.clone())} label={if props.all_spans { "Export these spans" } else { "Export these traces" }} />
                     <SendMenu selection={SpanSelection::Matching(matching)} label={if props.all_spans { "Send these spans" } else { "Send these traces" }} />
+                    <DeleteButton selection={SpanSelection::Project(props.project.to_string())} label="Delete project…"
+                                  question="Delete every trace of this project, here and in this browser's storage?" then={Route::Home} />
                 </span>
             </div>
             <div class="thead trow">

@@ -19,7 +19,8 @@ use crate::engine::protocol::{
 };
 use crate::present::axis::{Window, ticks};
 use crate::present::format;
-use crate::present::route::Route;
+use crate::present::route::{ProjectTab, Route};
+use crate::ui::delete_button::DeleteButton;
 use crate::ui::export_menu::ExportMenu;
 use crate::ui::kind::{KindBadge, glyph};
 use crate::ui::query::use_engine;
@@ -552,6 +553,9 @@ pub fn TracePage(props: &TracePageProps) -> Html {
                 <button class="button small" onclick={expand_all(false)}>{"Collapse all"}</button>
                 <ExportMenu selection={SpanSelection::Traces(vec![props.trace_id.to_string()])} label="Export trace" />
                 <SendMenu selection={SpanSelection::Traces(vec![props.trace_id.to_string()])} label="Send trace" />
+                <DeleteButton selection={SpanSelection::Traces(vec![props.trace_id.to_string()])} label="Delete trace…"
+                              question="Delete this trace, here and in this browser's storage?"
+                              then={Route::Project { name: trace.project.clone(), tab: ProjectTab::Traces }} />
                 <span class="gap"></span>
                 <button class="button small" onclick={zoom(0.5)} title="Zoom in (Ctrl + wheel)">{"+"}</button>
                 <button class="button small" onclick={zoom(2.0)} title="Zoom out">{"−"}</button>

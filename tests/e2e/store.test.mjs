@@ -85,3 +85,27 @@ test('when the storage is full, the file says what was not kept, and what was ke
   assert.match(await page.textContent('[data-testid=file-result]'), /Kept in this browser: stored, 4 spans, 1 traces/);
   assert.deepEqual(await summary(page), { spans: 4, traces: 1, projects: 1, errors: 0 });
 });
+
+test('deleting a trace, then a project, here and in the storage', async () => {
+  const page = await viewer.open();
+  page.removeAllListeners('dialog');
+  page.on('dialog', (dialog) => dialog.accept());
+  await load(page, [await fixture('openai-01.otlp.pb'), await fixture('langchain-01.otlp.pb')]);
+  await page.evaluate(() => { location.hash = '#/trace/3a34990d3bcc7893ef125bc4b7879ed7'; });
+  await page.waitForSelector('[data-testid=span-row]');
+  await page.click('[data-testid=delete]');
+  await page.waitForFunction(() => window.plume.summary().spans === 18);
+  assert.match(page.url(), /#\/project\/chatbot-demo$/);
+  await reload(page);
+  await page.waitForFunction(() => window.plume.summary().spans === 18);
+  assert.deepEqual(await summary(page), { spans: 18, traces: 2, projects: 1, errors: 0 });
+
+  await page.evaluate(() => { location.hash = '#/project/rag-langchain-demo'; });
+  await page.waitForSelector('[data-testid=trace-row]');
+  await page.click('[data-testid=delete]');
+  await page.waitForFunction(() => window.plume.summary().spans === 0);
+  await reload(page);
+  await page.waitForSelector('.welcome');
+  await page.waitForTimeout(500);
+  assert.deepEqual(await summary(page), { spans: 0, traces: 0, projects: 0, errors: 0 });
+});
