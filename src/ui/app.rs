@@ -35,7 +35,7 @@ pub struct Loader {
 
 /// Whether traces are kept in IndexedDB: yes, unless the page's URL has a `memory` parameter
 /// (`?memory`, for embedding: nothing is read from or written to the browser's storage).
-fn keeps_traces() -> bool {
+pub(crate) fn keeps_traces() -> bool {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();

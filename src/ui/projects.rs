@@ -5,7 +5,9 @@ use yew::prelude::*;
 use crate::engine::protocol::{Request, Response};
 use crate::present::format;
 use crate::present::route::{ProjectTab, Route};
+use crate::ui::app::keeps_traces;
 use crate::ui::query::use_query;
+use crate::ui::storage_status::StorageStatus;
 
 /// The page's properties.
 #[derive(Properties, PartialEq)]
@@ -50,6 +52,7 @@ pub fn ProjectsPage(props: &ProjectsPageProps) -> Html {
                 </tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
+            if keeps_traces() { <StorageStatus version={props.version} /> }
         </section>
     }
 }

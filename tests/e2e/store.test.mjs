@@ -19,6 +19,10 @@ test('traces are still there after a reload, once, until they are forgotten', as
   await load(page, [await fixture('openai-01.otlp.pb'), await fixture('langchain-01.otlp.pb')]);
   assert.deepEqual(await summary(page), { spans: 22, traces: 3, projects: 2, errors: 0 });
 
+  // The home page says how much storage that takes.
+  await page.waitForSelector('[data-testid=storage-status]');
+  assert.match(await page.textContent('[data-testid=storage-status]'), /Kept in this browser: [\d.]+ [kKMG]?B used of [\d.]+ [MGT]B it allows this page/);
+
   await reload(page);
   await page.waitForSelector('[data-testid=file-result]');
   assert.match(await page.textContent('[data-testid=file-result]'), /Kept in this browser: stored, 22 spans, 3 traces/);
