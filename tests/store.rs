@@ -11,7 +11,10 @@ use plume::analysis::Traces;
 use plume::ingest;
 use plume::model::Arena;
 use plume::store::idb::Db;
-use plume::store::{SCHEMA_VERSION, TraceRecord, chunk, chunk_count, stale_chunks};
+use plume::store::{
+    SCHEMA_VERSION, StoredEvaluation, StoredTarget, TraceRecord, chunk, chunk_count,
+    evaluations_key, stale_chunks,
+};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -46,7 +49,7 @@ fn stored(bytes: &[u8]) -> Vec<(TraceRecord, Vec<Vec<u8>>)> {
 #[wasm_bindgen_test]
 async fn opening_creates_the_schema() {
     let db = fresh("schema").await;
-    assert_eq!(db.stores(), ["chunks", "traces"]);
+    assert_eq!(db.stores(), ["chunks", "evaluations", "traces"]);
     assert!(db.records().await.expect("read").is_empty());
 }
 
@@ -135,4 +138,58 @@ async fn deleting_a_trace_and_clearing_everything() {
     db.clear().await.expect("cleared");
     assert!(db.records().await.expect("read").is_empty());
     assert!(db.chunk_keys().await.expect("read").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_version_1_database_is_upgraded_and_keeps_its_traces() {
+    let traces = stored(include_bytes!("fixtures/openai-01.otlp.pb"));
+    let (record, chunks) = &traces[0];
+    let name = "plume-test-upgrade";
+    let v1 = Db::open(name, 1).await.expect("opened at version 1");
+    assert_eq!(v1.stores(), ["chunks", "traces"]);
+    v1.put_chunk(&record.chunk_key(0), &chunks[0])
+        .await
+        .expect("written");
+    v1.put_records(std::slice::from_ref(record))
+        .await
+        .expect("written");
+    v1.close();
+
+    let db = Db::open(name, SCHEMA_VERSION).await.expect("upgraded");
+    assert_eq!(db.stores(), ["chunks", "evaluations", "traces"]);
+    assert_eq!(
+        db.records().await.expect("read"),
+        std::slice::from_ref(record)
+    );
+    assert_eq!(
+        db.chunk(&record.chunk_key(0)).await.expect("read"),
+        Some(chunks[0].clone())
+    );
+    let (evaluations, last) = db.evaluations().await.expect("read");
+    assert!(evaluations.is_empty() && last.is_none());
+}
+
+#[wasm_bindgen_test]
+async fn evaluations_are_kept_in_load_order() {
+    let db = fresh("evaluations").await;
+    let evaluation = |name: &str| StoredEvaluation {
+        target: StoredTarget::Span("b7ad6b7169203331".into()),
+        name: name.into(),
+        score: Some(1.0),
+        label: Some("correct".into()),
+        explanation: None,
+    };
+    db.put_evaluations(&evaluations_key(10), &[evaluation("second")])
+        .await
+        .expect("written");
+    db.put_evaluations(
+        &evaluations_key(2),
+        &[evaluation("first"), evaluation("first too")],
+    )
+    .await
+    .expect("written");
+    let (read, last) = db.evaluations().await.expect("read");
+    let names: Vec<&str> = read.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["first", "first too", "second"]);
+    assert_eq!(last, Some(evaluations_key(10)));
 }

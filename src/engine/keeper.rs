@@ -9,12 +9,14 @@ use hashbrown::HashMap;
 use crate::engine::Engine;
 use crate::model::TraceId;
 use crate::store::idb::{Db, StoreError};
-use crate::store::{DATABASE, SCHEMA_VERSION, TraceRecord, stale_chunks};
+use crate::store::{DATABASE, SCHEMA_VERSION, TraceRecord, evaluations_key, stale_chunks};
 
 /// The open store and the records it holds.
 pub struct Keeper {
     db: Db,
     records: HashMap<String, TraceRecord>,
+    /// The number of the next load's evaluations.
+    next_evaluations: u32,
 }
 
 /// What a restore found.
@@ -23,6 +25,8 @@ pub struct Restored {
     pub traces: usize,
     /// Spans read back.
     pub spans: usize,
+    /// Evaluations read back.
+    pub evaluations: usize,
     /// Problems met (unreadable chunks).
     pub problems: Vec<String>,
 }
@@ -38,7 +42,11 @@ impl Keeper {
             .into_iter()
             .map(|r| (r.trace_id.clone(), r))
             .collect();
-        Ok(Self { db, records })
+        Ok(Self {
+            db,
+            records,
+            next_evaluations: 0,
+        })
     }
 
     /// Traces and spans the store keeps.
@@ -49,7 +57,10 @@ impl Keeper {
 
     /// Reads the kept spans back into the engine; stale chunks (of imports cut short) are
     /// deleted.
-    pub async fn read_back(&self, engine: &Rc<RefCell<Engine>>) -> Result<Restored, StoreError> {
+    pub async fn read_back(
+        &mut self,
+        engine: &Rc<RefCell<Engine>>,
+    ) -> Result<Restored, StoreError> {
         let chunks: HashMap<String, Vec<u8>> = self.db.all_chunks().await?.into_iter().collect();
         let keys: Vec<String> = chunks.keys().cloned().collect();
         let records: Vec<TraceRecord> = self.records.values().cloned().collect();
@@ -67,9 +78,16 @@ impl Keeper {
             .collect();
         let spans_before = engine.borrow().arena().spans().len();
         let problems = engine.borrow_mut().restore(wanted);
+        let spans = engine.borrow().arena().spans().len() - spans_before;
+        let (evaluations, last) = self.db.evaluations().await?;
+        self.next_evaluations = last
+            .and_then(|k| k.parse::<u32>().ok())
+            .map_or(0, |n| n + 1);
+        let evaluations = engine.borrow_mut().restore_evaluations(&evaluations);
         let restored = Restored {
             traces: records.len(),
-            spans: engine.borrow().arena().spans().len() - spans_before,
+            spans,
+            evaluations,
             problems,
         };
         drop(chunks);
@@ -86,6 +104,14 @@ impl Keeper {
         &mut self,
         engine: &Rc<RefCell<Engine>>,
     ) -> (usize, Option<(usize, StoreError)>) {
+        let evaluations = engine.borrow_mut().take_new_evaluations();
+        if !evaluations.is_empty() {
+            let key = evaluations_key(self.next_evaluations);
+            self.next_evaluations += 1;
+            if let Err(error) = self.db.put_evaluations(&key, &evaluations).await {
+                return (0, Some((engine.borrow_mut().take_changed().len(), error)));
+            }
+        }
         let changed = engine.borrow_mut().take_changed();
         let mut kept = 0;
         for (done, id) in changed.iter().enumerate() {

@@ -60,6 +60,8 @@ pub struct Engine {
     changed: HashSet<TraceId>,
     /// Stored traces whose spans are still being read back: the lists show their records.
     pending: Vec<crate::store::TraceRecord>,
+    /// Evaluations of the arena the store already has (the first ones).
+    evaluations_kept: usize,
 }
 
 impl Engine {
@@ -221,6 +223,35 @@ impl Engine {
         let mut ids: Vec<TraceId> = ids.into_iter().collect();
         ids.sort_unstable();
         ids
+    }
+
+    /// Evaluations loaded since the last call, as the store keeps them.
+    pub fn take_new_evaluations(&mut self) -> Vec<crate::store::StoredEvaluation> {
+        let all = self.arena.evaluations();
+        let new = all
+            .get(self.evaluations_kept..)
+            .unwrap_or_default()
+            .iter()
+            .map(|e| crate::store::StoredEvaluation::of(&self.arena, e))
+            .collect();
+        self.evaluations_kept = all.len();
+        new
+    }
+
+    /// Puts kept evaluations back; returns how many were.
+    pub fn restore_evaluations(&mut self, stored: &[crate::store::StoredEvaluation]) -> usize {
+        let Ok(source) = self.arena.add_source(
+            "Kept in this browser",
+            crate::model::Format::PhoenixEvaluations,
+        ) else {
+            return 0;
+        };
+        let restored = stored
+            .iter()
+            .filter(|e| matches!(e.restore(&mut self.arena, source), Some(Ok(()))))
+            .count();
+        self.evaluations_kept = self.arena.evaluations().len();
+        restored
     }
 
     /// Shows stored traces in the lists, from their records, until [`Engine::restore`] has read

@@ -686,3 +686,40 @@ fn forgotten_traces_leave_every_list_and_do_not_come_back_with_later_loads() {
     );
     assert_eq!((engine.summary().spans, engine.summary().traces), (4, 1));
 }
+
+#[test]
+fn evaluations_are_kept_and_restored() {
+    let evaluations =
+        "phoenix/chatbot-demo/evaluations-b3fbfc26-6fa0-4915-bc47-c082dc50296a.parquet";
+    let dataset = "phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a62c1338d.parquet";
+    let mut engine = engine_with(&[dataset, evaluations]);
+    let kept = engine.take_new_evaluations();
+    assert_eq!(kept.len(), 8);
+    assert!(engine.take_new_evaluations().is_empty(), "asked once");
+
+    let mut restored = engine_with(&[dataset]);
+    assert_eq!(restored.restore_evaluations(&kept), 8);
+    assert!(
+        restored.take_new_evaluations().is_empty(),
+        "nothing to keep again"
+    );
+    // Every span's evaluations read the same.
+    let Response::Traces(page) = engine.handle(Request::Traces(TraceQuery {
+        project: "default".into(),
+        all_spans: true,
+        count: 100,
+        ..TraceQuery::default()
+    })) else {
+        panic!("expected a page");
+    };
+    let mut seen = 0;
+    for row in &page.rows {
+        let want = details_of(&mut engine, &row.trace_id, &row.span_id).evaluations;
+        seen += want.len();
+        assert_eq!(
+            details_of(&mut restored, &row.trace_id, &row.span_id).evaluations,
+            want
+        );
+    }
+    assert!(seen > 0, "some span has evaluations");
+}

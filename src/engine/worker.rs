@@ -275,7 +275,7 @@ async fn restore(engine: &Rc<RefCell<Engine>>) -> Option<Keeper> {
         total: 0.0,
         last_ms: 0.0,
     };
-    let keeper = match Keeper::open(engine).await {
+    let mut keeper = match Keeper::open(engine).await {
         Ok(keeper) => keeper,
         Err(error) => {
             let message = format!("nothing will be kept after the page closes: {error}");
@@ -285,18 +285,19 @@ async fn restore(engine: &Rc<RefCell<Engine>>) -> Option<Keeper> {
         }
     };
     let (traces, spans) = keeper.kept();
-    if traces == 0 {
-        return Some(keeper);
+    if traces > 0 {
+        progress.report("reading", 0.0, spans as usize, true);
+        post(&[("kind", "done".into()), ("id", RESTORE_BATCH.into())]);
     }
-    progress.report("reading", 0.0, spans as usize, true);
-    post(&[("kind", "done".into()), ("id", RESTORE_BATCH.into())]);
     let result = match keeper.read_back(engine).await {
+        // Nothing kept (problems come only from the chunks of kept traces).
+        Ok(restored) if restored.traces == 0 && restored.evaluations == 0 => return Some(keeper),
         Ok(restored) => FileResult {
             file: name.into(),
             format: Some("stored".into()),
             spans: restored.spans as u64,
             traces: restored.traces as u64,
-            evaluations: 0,
+            evaluations: restored.evaluations as u64,
             errors: restored.problems,
             warnings: Vec::new(),
         },

@@ -14,7 +14,7 @@ use web_sys::{
     IdbTransaction, IdbTransactionMode, IdbVersionChangeEvent,
 };
 
-use super::{CHUNKS, SCHEMA_VERSION, TRACES, TraceRecord};
+use super::{CHUNKS, EVALUATIONS, SCHEMA_VERSION, StoredEvaluation, TRACES, TraceRecord};
 
 /// Why the store could not do something.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -44,11 +44,17 @@ impl From<JsValue> for StoreError {
 type Upgrade = fn(&IdbDatabase) -> Result<(), JsValue>;
 
 /// Every upgrade in order: opening runs those past the database's version.
-const UPGRADES: [Upgrade; SCHEMA_VERSION as usize] = [|db| {
-    db.create_object_store(TRACES)?;
-    db.create_object_store(CHUNKS)?;
-    Ok(())
-}];
+const UPGRADES: [Upgrade; SCHEMA_VERSION as usize] = [
+    |db| {
+        db.create_object_store(TRACES)?;
+        db.create_object_store(CHUNKS)?;
+        Ok(())
+    },
+    |db| {
+        db.create_object_store(EVALUATIONS)?;
+        Ok(())
+    },
+];
 
 /// An open database.
 pub struct Db(IdbDatabase);
@@ -257,6 +263,37 @@ impl Db {
             .map(|array| array.to_vec()))
     }
 
+    /// Writes one load's evaluations under `key`, in a transaction of its own.
+    pub async fn put_evaluations(
+        &self,
+        key: &str,
+        evaluations: &[StoredEvaluation],
+    ) -> Result<(), StoreError> {
+        let json =
+            serde_json::to_string(evaluations).map_err(|e| StoreError::Failed(e.to_string()))?;
+        self.write(&[EVALUATIONS], |transaction| {
+            Self::store(transaction, EVALUATIONS)?.put_with_key(&json.into(), &key.into())?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Every kept evaluation, in load order, and the key of the last load's.
+    pub async fn evaluations(&self) -> Result<(Vec<StoredEvaluation>, Option<String>), StoreError> {
+        let transaction = self.transaction(&[EVALUATIONS], IdbTransactionMode::Readonly)?;
+        let store = Self::store(&transaction, EVALUATIONS)?;
+        let (keys, values) = (store.get_all_keys()?, store.get_all()?);
+        let keys = Array::from(&request_result(&keys).await?);
+        let values = Array::from(&request_result(&values).await?);
+        let evaluations = values
+            .iter()
+            .filter_map(|v| serde_json::from_str::<Vec<StoredEvaluation>>(&v.as_string()?).ok())
+            .flatten()
+            .collect();
+        let last = keys.iter().filter_map(|k| k.as_string()).next_back();
+        Ok((evaluations, last))
+    }
+
     /// Every chunk, with its key.
     pub async fn all_chunks(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
         let transaction = self.transaction(&[CHUNKS], IdbTransactionMode::Readonly)?;
@@ -304,9 +341,10 @@ impl Db {
 
     /// Deletes everything.
     pub async fn clear(&self) -> Result<(), StoreError> {
-        self.write(&[TRACES, CHUNKS], |transaction| {
-            Self::store(transaction, TRACES)?.clear()?;
-            Self::store(transaction, CHUNKS)?.clear()?;
+        self.write(&[TRACES, CHUNKS, EVALUATIONS], |transaction| {
+            for name in [TRACES, CHUNKS, EVALUATIONS] {
+                Self::store(transaction, name)?.clear()?;
+            }
             Ok(())
         })
         .await

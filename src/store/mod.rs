@@ -2,12 +2,13 @@
 //! trace is cut into chunks. `store/idb.rs` (wasm32) puts them into IndexedDB; the engine's worker
 //! decides when.
 //!
-//! Schema version 1 — object stores, every key a string:
+//! Schema version 2 — object stores, every key a string:
 //!
-//! | store | key | value |
-//! |---|---|---|
-//! | `traces` | trace id (hex) | [`TraceRecord`] as JSON: what the lists show, and where its chunks are |
-//! | `chunks` | `<trace id>/<generation>/<n>` | up to [`CHUNK_SPANS`] spans of the trace as OTLP protobuf |
+//! | store | key | value | since |
+//! |---|---|---|---|
+//! | `traces` | trace id (hex) | [`TraceRecord`] as JSON: what the lists show, and where its chunks are | 1 |
+//! | `chunks` | `<trace id>/<generation>/<n>` | up to [`CHUNK_SPANS`] spans of the trace as OTLP protobuf | 1 |
+//! | `evaluations` | `<n>`, zero-padded, one per load | the load's [`StoredEvaluation`]s as a JSON array | 2 |
 //!
 //! Chunks are OTLP protobuf, so a stored trace reads back through the same ingest as a dropped
 //! file, and the store holds nothing Plume could not also export.
@@ -21,16 +22,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::Trace;
 use crate::export::encode_proto;
-use crate::model::Arena;
+use crate::model::{Arena, ArenaFull, EvalTarget, Evaluation, SourceId, SpanId, TraceId};
 
 /// The database's name.
 pub const DATABASE: &str = "plume";
 /// The schema version this code writes (IndexedDB's database version).
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 /// The object store of trace records.
 pub const TRACES: &str = "traces";
 /// The object store of span chunks.
 pub const CHUNKS: &str = "chunks";
+/// The object store of evaluations.
+pub const EVALUATIONS: &str = "evaluations";
 /// Spans per chunk at most: a transaction each, small enough to commit quickly.
 pub const CHUNK_SPANS: usize = 2_000;
 
@@ -125,6 +128,76 @@ pub fn stale_chunks<'a>(records: &[TraceRecord], keys: &'a [String]) -> Vec<&'a 
         .filter(|key| !current.contains(key.as_str()))
         .map(String::as_str)
         .collect()
+}
+
+/// What an evaluation is of, by hex id.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoredTarget {
+    /// A span.
+    Span(String),
+    /// A retrieved document of a span, by position.
+    Document(String, u32),
+    /// A whole trace.
+    Trace(String),
+}
+
+/// An evaluation as the store keeps it (strings, not the arena's ids).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoredEvaluation {
+    /// What was evaluated.
+    pub target: StoredTarget,
+    /// The evaluation's name.
+    pub name: String,
+    /// Numeric score, if any.
+    pub score: Option<f64>,
+    /// Label, if any.
+    pub label: Option<String>,
+    /// Explanation, if any.
+    pub explanation: Option<String>,
+}
+
+impl StoredEvaluation {
+    /// The stored form of an evaluation of the arena.
+    pub fn of(arena: &Arena, evaluation: &Evaluation) -> Self {
+        Self {
+            target: match evaluation.target {
+                EvalTarget::Span(id) => StoredTarget::Span(id.to_string()),
+                EvalTarget::Document(id, n) => StoredTarget::Document(id.to_string(), n),
+                EvalTarget::Trace(id) => StoredTarget::Trace(id.to_string()),
+            },
+            name: arena.str(evaluation.name).to_owned(),
+            score: evaluation.score,
+            label: evaluation.label.map(|l| arena.str(l).to_owned()),
+            explanation: evaluation.explanation.map(|x| arena.str(x).to_owned()),
+        }
+    }
+
+    /// Puts it back into the arena, as coming from `source`; `None` if its ids do not parse.
+    pub fn restore(&self, arena: &mut Arena, source: SourceId) -> Option<Result<(), ArenaFull>> {
+        let target = match &self.target {
+            StoredTarget::Span(id) => EvalTarget::Span(SpanId::parse(id).ok()?),
+            StoredTarget::Document(id, n) => EvalTarget::Document(SpanId::parse(id).ok()?, *n),
+            StoredTarget::Trace(id) => EvalTarget::Trace(TraceId::parse(id).ok()?),
+        };
+        let mut intern = |text: &str| arena.intern(text);
+        let evaluation = (|| {
+            Ok(Evaluation {
+                target,
+                name: intern(&self.name)?,
+                score: self.score,
+                label: self.label.as_deref().map(&mut intern).transpose()?,
+                explanation: self.explanation.as_deref().map(&mut intern).transpose()?,
+                source,
+            })
+        })();
+        Some(evaluation.map(|e| arena.push_evaluation(e)))
+    }
+}
+
+/// The key of the `n`th load's evaluations (zero-padded, so keys sort in load order).
+pub fn evaluations_key(n: u32) -> String {
+    format!("{n:010}")
 }
 
 #[cfg(target_arch = "wasm32")]

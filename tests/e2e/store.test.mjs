@@ -113,3 +113,14 @@ test('deleting a trace, then a project, here and in the storage', async () => {
   await page.waitForTimeout(500);
   assert.deepEqual(await summary(page), { spans: 0, traces: 0, projects: 0, errors: 0 });
 });
+
+test('Phoenix evaluations are kept with their spans', async () => {
+  const page = await viewer.open();
+  await load(page, [
+    await fixture('phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a62c1338d.parquet'),
+    await fixture('phoenix/chatbot-demo/evaluations-b3fbfc26-6fa0-4915-bc47-c082dc50296a.parquet'),
+  ]);
+  await reload(page);
+  await page.waitForSelector('[data-testid=file-result]');
+  assert.match(await page.textContent('[data-testid=file-result]'), /Kept in this browser: stored, 13 spans, 4 traces, 8 evaluations/);
+});
