@@ -52,6 +52,11 @@ pub enum LoadEvent {
         /// What came of it.
         result: FileResult,
     },
+    /// The engine stopped (a bug in Plume: the worker failed); nothing more will come.
+    Stopped {
+        /// What the browser said.
+        message: String,
+    },
     /// Every file of a batch is done.
     Done {
         /// The load batch.
@@ -109,8 +114,9 @@ struct Inner {
     pending: Pending,
     exports: PendingExports,
     deliveries: Deliveries,
-    /// Kept alive as long as the worker: it is the worker's `onmessage`.
+    /// Kept alive as long as the worker: they are its `onmessage` and `onerror`.
     _handler: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
 }
 
 /// A handle on the engine worker (cheap to clone; equal when it is the same worker).
@@ -156,6 +162,7 @@ impl EngineHandle {
         let deliveries: Deliveries = Rc::default();
         let listeners = deliveries.clone();
         let opener = outbox.clone();
+        let on_stop = on_load.clone();
         let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();
             let id = number(&data, "id") as u32;
@@ -220,6 +227,15 @@ impl EngineHandle {
             }
         });
         worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+        let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new({
+            let on_load = on_stop;
+            move |event: web_sys::ErrorEvent| {
+                on_load.emit(LoadEvent::Stopped {
+                    message: event.message(),
+                })
+            }
+        });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         // The worker's first message, ahead of anything else.
         outbox.send(message(&[("kind", "start".into()), ("keep", keep.into())]));
         Ok(Self(Rc::new(Inner {
@@ -229,6 +245,7 @@ impl EngineHandle {
             exports,
             deliveries,
             _handler: handler,
+            _on_error: on_error,
         })))
     }
 

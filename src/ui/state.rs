@@ -84,6 +84,32 @@ impl Reducible for Loads {
                     entry.result = Some(result);
                     next.version += 1;
                 }
+                LoadEvent::Stopped { message } => {
+                    let stopped = |name: &str| FileResult {
+                        file: name.to_owned(),
+                        format: None,
+                        spans: 0,
+                        traces: 0,
+                        evaluations: 0,
+                        errors: vec![format!(
+                            "{name}: Plume's engine stopped ({message}); reload the page \
+                             (what was kept in this browser is safe)"
+                        )],
+                        warnings: Vec::new(),
+                    };
+                    let mut waiting = 0;
+                    for file in next.files.iter_mut().filter(|f| f.result.is_none()) {
+                        file.result = Some(stopped(&file.name));
+                        waiting += 1;
+                    }
+                    // Files not reported on yet, or none at all: say it once.
+                    if waiting == 0 || next.busy > 0 {
+                        let entry = next.entry(u32::MAX, 0, "Plume");
+                        entry.result = Some(stopped("Plume"));
+                    }
+                    next.busy = 0;
+                    next.version += 1;
+                }
                 LoadEvent::Done { .. } => {
                     next.busy = next.busy.saturating_sub(1);
                     next.version += 1;

@@ -44,6 +44,23 @@ test('a file given before the engine has started is not lost', async () => {
   await page.close();
 });
 
+test('if the engine fails, the files waiting for it say so instead of waiting forever', async () => {
+  const page = await viewer.browser.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/plume-worker_bg.wasm', async (route) => { await held; await route.continue(); });
+  const workerStarted = page.waitForEvent('worker');
+  await page.goto(viewer.url);
+  await page.waitForSelector('header.header');
+  await page.setInputFiles('[data-testid=file-input]', [await fixture('openai-01.otlp.pb')]);
+  const worker = await workerStarted;
+  await worker.evaluate(() => { setTimeout(() => { throw new Error('simulated failure'); }); });
+  await page.waitForSelector('[data-testid=file-result]');
+  assert.match(await page.textContent('[data-testid=file-result]'), /Plume's engine stopped \(.*simulated failure\); reload the page/);
+  release();
+  await page.close();
+});
+
 test('every shared fixture loads through the file input, a bad file is named, the others load', async () => {
   const page = await viewer.open();
   await load(page, [
