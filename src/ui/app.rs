@@ -14,7 +14,7 @@ use crate::ui::bridge::EngineHandle;
 use crate::ui::file_list::FileList;
 use crate::ui::project::ProjectPage;
 use crate::ui::projects::ProjectsPage;
-use crate::ui::query::use_query;
+use crate::ui::query::use_query_for;
 use crate::ui::route::{Router, use_router};
 use crate::ui::session::SessionPage;
 use crate::ui::state::{LoadAction, Loads};
@@ -163,6 +163,7 @@ pub fn App() -> Html {
         });
     }
 
+    crate::ui::publish_loads(loads.version, loads.busy);
     let Some(engine) = (*engine).clone() else {
         return html! {
             <div class="fatal">
@@ -220,12 +221,16 @@ pub struct HeaderProps {
 fn Header(props: &HeaderProps) -> Html {
     let router = use_context::<Router>();
     let loader = use_context::<Loader>();
-    let summary = use_query(props.loads, |_| Request::Summary);
-    let summary = match summary.as_deref() {
-        Some(Response::Summary(summary)) => summary.clone(),
-        _ => Summary::default(),
+    let summary = match use_query_for(props.loads, |_| Request::Summary) {
+        Some((version, answer)) => match &*answer {
+            Response::Summary(summary) => {
+                crate::ui::publish_summary(summary, version);
+                summary.clone()
+            }
+            _ => Summary::default(),
+        },
+        None => Summary::default(),
     };
-    crate::ui::publish_summary(&summary);
     let picker = use_node_ref();
     let open = {
         let picker = picker.clone();

@@ -53,21 +53,35 @@ use wasm_bindgen::prelude::Closure;
 use crate::engine::protocol::Summary;
 
 thread_local! {
-    /// What `window.plume.summary()` returns: totals as of the last finished load.
-    static SUMMARY: RefCell<Summary> = RefCell::new(Summary::default());
+    /// What `window.plume.summary()` returns, and the loads version it is the answer for.
+    static SUMMARY: RefCell<(Summary, u32)> = RefCell::new((Summary::default(), 0));
+    /// The loads version now, and the load batches still busy.
+    static LOADS: RefCell<(u32, u32)> = const { RefCell::new((0, 0)) };
 }
 
-/// Keeps `window.plume.summary()` current.
-pub(crate) fn publish_summary(summary: &Summary) {
-    SUMMARY.with(|s| *s.borrow_mut() = summary.clone());
+/// Keeps `window.plume.summary()` current: `summary` is the answer for loads `version`.
+pub(crate) fn publish_summary(summary: &Summary, version: u32) {
+    SUMMARY.with(|s| *s.borrow_mut() = (summary.clone(), version));
 }
 
-/// Installs `window.plume` (the test and embedding hook) and renders the app into `<body>`.
+/// Tells `window.plume.settled()` where loading is.
+pub(crate) fn publish_loads(version: u32, busy: u32) {
+    LOADS.with(|l| *l.borrow_mut() = (version, busy));
+}
+
+/// No load is running and `summary()` answers for the latest one.
+fn settled() -> bool {
+    let (version, busy) = LOADS.with(|l| *l.borrow());
+    busy == 0 && SUMMARY.with(|s| s.borrow().1) == version
+}
+
+/// Installs `window.plume` (the test and embedding hook: `summary()` gives the totals, `settled()`
+/// says whether every load is done and `summary()` counts it) and renders the app into `<body>`.
 pub fn start() {
     if let Some(window) = web_sys::window() {
         let summary = Closure::<dyn Fn() -> JsValue>::new(|| {
             SUMMARY.with(|s| {
-                let s = s.borrow();
+                let s = &s.borrow().0;
                 let object = Object::new();
                 for (key, value) in [
                     ("spans", s.spans),
@@ -80,11 +94,14 @@ pub fn start() {
                 object.into()
             })
         });
+        let settled = Closure::<dyn Fn() -> JsValue>::new(|| JsValue::from_bool(settled()));
         let plume = Object::new();
         let _ = Reflect::set(&plume, &"summary".into(), summary.as_ref());
+        let _ = Reflect::set(&plume, &"settled".into(), settled.as_ref());
         let _ = Reflect::set(&window, &"plume".into(), &plume);
         // `window.plume` lives as long as the page.
         summary.forget();
+        settled.forget();
     }
     yew::Renderer::<app::App>::new().render();
 }

@@ -23,8 +23,19 @@ where
     D: PartialEq + Clone + 'static,
     F: Fn(&D) -> Request + 'static,
 {
+    use_query_for(deps, request).map(|(_, answer)| answer)
+}
+
+/// [`use_query`], with the `deps` the answer was given for (the last answer may be for older
+/// ones while the newest question is on its way).
+#[hook]
+pub fn use_query_for<D, F>(deps: D, request: F) -> Option<(D, Rc<Response>)>
+where
+    D: PartialEq + Clone + 'static,
+    F: Fn(&D) -> Request + 'static,
+{
     let engine = use_engine();
-    let answer = use_state(|| None::<Rc<Response>>);
+    let answer = use_state(|| None::<(D, Rc<Response>)>);
     let asked = use_mut_ref(|| 0u64);
     {
         let answer = answer.clone();
@@ -35,11 +46,11 @@ where
                 *asked
             };
             if let Some(engine) = engine {
-                let request = request(deps);
+                let (request, deps) = (request(deps), deps.clone());
                 spawn_local(async move {
                     let response = engine.ask(request).await;
                     if *asked.borrow() == generation {
-                        answer.set(Some(Rc::new(response)));
+                        answer.set(Some((deps, Rc::new(response))));
                     }
                 });
             }

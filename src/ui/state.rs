@@ -110,8 +110,11 @@ impl Reducible for Loads {
                     next.busy = 0;
                     next.version += 1;
                 }
-                LoadEvent::Done { .. } => {
-                    next.busy = next.busy.saturating_sub(1);
+                LoadEvent::Done { batch } => {
+                    // Batch 0 is the worker's own (what the store kept), never started here.
+                    if batch != 0 {
+                        next.busy = next.busy.saturating_sub(1);
+                    }
                     next.version += 1;
                 }
             },

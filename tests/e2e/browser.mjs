@@ -99,6 +99,8 @@ export async function load(page, files) {
     before + files.length,
     { timeout: 120_000 },
   );
+  // And the page's totals count them.
+  await page.waitForFunction(() => window.plume.settled());
 }
 
 export async function screenshot(page, name) {
