@@ -7,6 +7,7 @@ use std::rc::Rc;
 use hashbrown::HashMap;
 
 use crate::engine::Engine;
+use crate::engine::protocol::SpanSelection;
 use crate::model::TraceId;
 use crate::store::idb::{Db, StoreError};
 use crate::store::{DATABASE, SCHEMA_VERSION, TraceRecord, evaluations_key, stale_chunks};
@@ -47,6 +48,11 @@ impl Keeper {
             records,
             next_evaluations: 0,
         })
+    }
+
+    /// The ids of the traces kept.
+    pub fn known(&self) -> Vec<String> {
+        self.records.keys().cloned().collect()
     }
 
     /// Traces and spans the store keeps.
@@ -97,25 +103,75 @@ impl Keeper {
         Ok(restored)
     }
 
+    /// Brings these traces up to what the store keeps now (another tab may have changed them):
+    /// a newer generation is read back and merged into the engine; with `deletions`, a trace no
+    /// longer kept is forgotten too. Returns whether anything changed.
+    pub async fn sync(
+        &mut self,
+        engine: &Rc<RefCell<Engine>>,
+        ids: &[String],
+        deletions: bool,
+    ) -> Result<bool, StoreError> {
+        let mut changed = false;
+        for id in ids {
+            let stored = self.db.record(id).await?;
+            let known = self.records.get(id).map(|r| r.generation);
+            match stored {
+                Some(record) if Some(record.generation) != known => {
+                    let mut chunks = Vec::new();
+                    for key in record.chunk_keys() {
+                        // A chunk missing means a newer write is under way; it will be synced.
+                        if let Some(bytes) = self.db.chunk(&key).await? {
+                            chunks.push((key, bytes));
+                        }
+                    }
+                    let read: Vec<(&str, &[u8])> = chunks
+                        .iter()
+                        .map(|(k, b)| (k.as_str(), b.as_slice()))
+                        .collect();
+                    engine.borrow_mut().restore(read);
+                    self.records.insert(id.clone(), record);
+                    changed = true;
+                }
+                None if deletions && known.is_some() => {
+                    self.records.remove(id);
+                    engine
+                        .borrow_mut()
+                        .forget(&SpanSelection::Traces(vec![id.clone()]));
+                    changed = true;
+                }
+                _ => {}
+            }
+        }
+        Ok(changed)
+    }
+
     /// Writes the traces loads changed: each one's chunks under a new generation, then its
-    /// record, then the old generation is deleted. Returns the traces kept and the error that
-    /// stopped the rest, if any.
+    /// record, then the old generation is deleted. A trace another tab changed meanwhile is
+    /// merged with that version first, so neither tab's spans are lost. Returns the traces kept
+    /// and the error that stopped the rest, if any.
     pub async fn keep(
         &mut self,
         engine: &Rc<RefCell<Engine>>,
-    ) -> (usize, Option<(usize, StoreError)>) {
+    ) -> (Vec<String>, Option<(usize, StoreError)>) {
         let evaluations = engine.borrow_mut().take_new_evaluations();
         if !evaluations.is_empty() {
             let key = evaluations_key(self.next_evaluations);
             self.next_evaluations += 1;
             if let Err(error) = self.db.put_evaluations(&key, &evaluations).await {
-                return (0, Some((engine.borrow_mut().take_changed().len(), error)));
+                return (
+                    Vec::new(),
+                    Some((engine.borrow_mut().take_changed().len(), error)),
+                );
             }
         }
         let changed = engine.borrow_mut().take_changed();
-        let mut kept = 0;
-        for (done, id) in changed.iter().enumerate() {
-            let key = id.to_string();
+        let keys: Vec<String> = changed.iter().map(ToString::to_string).collect();
+        if let Err(error) = self.sync(engine, &keys, false).await {
+            return (Vec::new(), Some((changed.len(), error)));
+        }
+        let mut kept = Vec::new();
+        for (done, (id, key)) in changed.iter().zip(keys).enumerate() {
             let generation = self.records.get(&key).map_or(1, |r| r.generation + 1);
             let Some(record) = engine.borrow().stored_record(id, generation) else {
                 continue;
@@ -123,7 +179,7 @@ impl Keeper {
             if let Err(error) = self.write(engine, id, &record).await {
                 return (kept, Some((changed.len() - done, error)));
             }
-            kept += 1;
+            kept.push(key);
         }
         (kept, None)
     }

@@ -34,8 +34,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{
-    Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, File, Headers, MessageEvent,
-    ReadableStreamDefaultReader, RequestInit,
+    Blob, BlobPropertyBag, BroadcastChannel, DedicatedWorkerGlobalScope, File, Headers,
+    MessageEvent, ReadableStreamDefaultReader, RequestInit,
 };
 
 use crate::engine::Engine;
@@ -45,6 +45,10 @@ use crate::engine::protocol::{
 };
 use crate::export::send::{Answer, Delivery, Outgoing, Report, Settings, Step};
 
+/// The BroadcastChannel on which the workers of this origin's tabs say what they kept:
+/// `{traces: [id…]}` (written or deleted), or `{everything: true}` (all deleted).
+const TABS_CHANNEL: &str = "plume-store";
+
 /// Progress messages per file are at least this far apart.
 const PROGRESS_INTERVAL_MS: f64 = 100.0;
 
@@ -52,12 +56,24 @@ const PROGRESS_INTERVAL_MS: f64 = 100.0;
 pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let engine = Rc::new(RefCell::new(Engine::default()));
+    // Other tabs say what they kept or deleted; that is synced in turn with the loads.
+    let tabs = BroadcastChannel::new(TABS_CHANNEL).ok();
     // Loads run one at a time, in the order they were asked for.
     let queue = {
         let (sender, receiver) = mpsc::unbounded::<JsValue>();
-        spawn_local(run_loads(engine.clone(), receiver));
+        spawn_local(run_loads(engine.clone(), receiver, tabs.clone()));
         sender
     };
+    if let Some(tabs) = &tabs {
+        let queue = queue.clone();
+        let heard = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let data = event.data();
+            let _ = Reflect::set(&data, &"kind".into(), &"sync".into());
+            let _ = queue.unbounded_send(data);
+        });
+        tabs.set_onmessage(Some(heard.as_ref().unchecked_ref()));
+        heard.forget();
+    }
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let data = event.data();
         match get_str(&data, "kind").as_deref() {
@@ -183,7 +199,26 @@ impl Progress {
     }
 }
 
-async fn run_loads(engine: Rc<RefCell<Engine>>, mut queue: mpsc::UnboundedReceiver<JsValue>) {
+async fn run_loads(
+    engine: Rc<RefCell<Engine>>,
+    mut queue: mpsc::UnboundedReceiver<JsValue>,
+    tabs: Option<BroadcastChannel>,
+) {
+    // Tells the other tabs which traces changed in the store (`None`: all were deleted).
+    let tell_tabs = |traces: Option<&[String]>| {
+        let Some(tabs) = &tabs else { return };
+        let message = Object::new();
+        let _ = match traces {
+            Some([]) => return,
+            Some(ids) => {
+                let ids: js_sys::Array = ids.iter().map(|id| JsValue::from_str(id)).collect();
+                Reflect::set(&message, &"traces".into(), &ids)
+            }
+            None => Reflect::set(&message, &"everything".into(), &true.into()),
+        };
+        let _ = tabs.post_message(&message);
+    };
+    let announce = |ids: &[String]| tell_tabs(Some(ids));
     // The page's first message says whether to keep traces in IndexedDB.
     let Some(start) = queue.next().await else {
         return;
@@ -200,7 +235,7 @@ async fn run_loads(engine: Rc<RefCell<Engine>>, mut queue: mpsc::UnboundedReceiv
                 for (index, file) in files.iter().enumerate() {
                     if let Ok(file) = file.dyn_into::<File>() {
                         let (progress, result) = load_file(&engine, &id, index as u32, file).await;
-                        keep(&mut keeper, &engine, progress, result).await;
+                        announce(&keep(&mut keeper, &engine, progress, result).await);
                     }
                 }
             }
@@ -208,7 +243,7 @@ async fn run_loads(engine: Rc<RefCell<Engine>>, mut queue: mpsc::UnboundedReceiv
                 let url = get_str(&message, "url").unwrap_or_default();
                 let name = get_str(&message, "name").unwrap_or_else(|| url.clone());
                 let (progress, result) = load_url(&engine, &id, &url, &name).await;
-                keep(&mut keeper, &engine, progress, result).await;
+                announce(&keep(&mut keeper, &engine, progress, result).await);
             }
             Some("text") => {
                 let name = get_str(&message, "name").unwrap_or_else(|| "pasted.json".into());
@@ -221,7 +256,23 @@ async fn run_loads(engine: Rc<RefCell<Engine>>, mut queue: mpsc::UnboundedReceiv
                     last_ms: 0.0,
                 };
                 let result = parse(&engine, &mut progress, text.into_bytes());
-                keep(&mut keeper, &engine, progress, result).await;
+                announce(&keep(&mut keeper, &engine, progress, result).await);
+            }
+            Some("sync") => {
+                // Another tab changed the store: `traces`, or `everything`.
+                if let Some(keeper) = keeper.as_mut() {
+                    let ids: Vec<String> = match get(&message, "everything").as_bool() {
+                        Some(true) => keeper.known(),
+                        _ => js_sys::Array::from(&get(&message, "traces"))
+                            .iter()
+                            .filter_map(|id| id.as_string())
+                            .collect(),
+                    };
+                    if let Ok(true) = keeper.sync(&engine, &ids, true).await {
+                        post(&[("kind", "done".into()), ("id", RESTORE_BATCH.into())]);
+                    }
+                }
+                continue;
             }
             Some("forget") => {
                 // A selection forgets those traces; none forgets everything.
@@ -230,17 +281,22 @@ async fn run_loads(engine: Rc<RefCell<Engine>>, mut queue: mpsc::UnboundedReceiv
                 let outcome = match selection {
                     Some(selection) => {
                         let ids = engine.borrow_mut().forget(&selection);
-                        match keeper.as_mut() {
+                        let outcome = match keeper.as_mut() {
                             Some(keeper) => keeper.forget(&ids).await,
                             None => Ok(()),
-                        }
+                        };
+                        let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+                        tell_tabs(Some(&ids));
+                        outcome
                     }
                     None => {
                         *engine.borrow_mut() = Engine::default();
-                        match keeper.as_mut() {
+                        let outcome = match keeper.as_mut() {
                             Some(keeper) => keeper.clear().await,
                             None => Ok(()),
-                        }
+                        };
+                        tell_tabs(None);
+                        outcome
                     }
                 };
                 if let Err(error) = outcome {
@@ -309,23 +365,29 @@ async fn restore(engine: &Rc<RefCell<Engine>>) -> Option<Keeper> {
 }
 
 /// Stores what a load changed, then reports the file's result (with what was not kept).
+/// Returns the ids of the traces written.
 async fn keep(
     keeper: &mut Option<Keeper>,
     engine: &Rc<RefCell<Engine>>,
     mut progress: Progress,
     mut result: FileResult,
-) {
+) -> Vec<String> {
+    let mut written = Vec::new();
     if let Some(keeper) = keeper.as_mut() {
         progress.report("saving", progress.total, result.spans as usize, true);
-        if let (kept, Some((lost, error))) = keeper.keep(engine).await {
+        let (kept, failure) = keeper.keep(engine).await;
+        if let Some((lost, error)) = failure {
             result.warnings.push(format!(
-                "{}: {lost} traces were not kept in this browser ({error}; {kept} were); \
+                "{}: {lost} traces were not kept in this browser ({error}; {} were); \
                  they stay here until the page closes",
-                result.file
+                result.file,
+                kept.len()
             ));
         }
+        written = kept;
     }
     finish(&progress, result);
+    written
 }
 
 /// Reads a file in chunks, reporting bytes, then parses it.

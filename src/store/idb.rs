@@ -243,6 +243,16 @@ impl Db {
         .await
     }
 
+    /// One trace's record, if it is kept.
+    pub async fn record(&self, trace_id: &str) -> Result<Option<TraceRecord>, StoreError> {
+        let transaction = self.transaction(&[TRACES], IdbTransactionMode::Readonly)?;
+        let value =
+            request_result(&Self::store(&transaction, TRACES)?.get(&trace_id.into())?).await?;
+        Ok(value
+            .as_string()
+            .and_then(|json| serde_json::from_str(&json).ok()))
+    }
+
     /// Every trace record (unreadable ones are skipped).
     pub async fn records(&self) -> Result<Vec<TraceRecord>, StoreError> {
         let transaction = self.transaction(&[TRACES], IdbTransactionMode::Readonly)?;

@@ -124,3 +124,34 @@ test('Phoenix evaluations are kept with their spans', async () => {
   await page.waitForSelector('[data-testid=file-result]');
   assert.match(await page.textContent('[data-testid=file-result]'), /Kept in this browser: stored, 13 spans, 4 traces, 8 evaluations/);
 });
+
+test('two tabs: what one keeps or deletes shows in the other, and neither loses the other\'s spans', async () => {
+  const first = await viewer.open();
+  const second = await first.context().newPage();
+  await second.goto(viewer.url);
+  await second.waitForSelector('header.header');
+
+  await load(first, [await fixture('openai-01.otlp.pb')]);
+  await second.waitForFunction(() => window.plume.summary().spans === 4);
+
+  // The second tab adds to the same trace (the Collector export holds it and more); the first
+  // then adds another trace: each writes on top of the other's version, nothing is lost.
+  await load(second, [await fixture('collector-file-exporter.jsonl')]);
+  const both = await summary(second);
+  await first.waitForFunction((want) => window.plume.summary().spans === want, both.spans);
+  await load(first, [await fixture('node-01.otlp.json')]);
+  await second.waitForFunction((want) => window.plume.summary().traces > want, both.traces);
+  const all = await summary(first);
+  assert.deepEqual(await summary(second), all);
+  const once = await viewer.open();
+  await load(once, [await fixture('openai-01.otlp.pb'), await fixture('collector-file-exporter.jsonl'), await fixture('node-01.otlp.json')]);
+  assert.deepEqual(all, await summary(once), 'both tabs hold every span of the three files');
+  await reload(second);
+  await second.waitForFunction((want) => window.plume.summary().spans === want, all.spans);
+
+  // Deleting in one tab deletes in the other.
+  first.removeAllListeners('dialog');
+  first.once('dialog', (dialog) => dialog.accept());
+  await first.click('[data-testid=forget-all]');
+  await second.waitForFunction(() => window.plume.summary().spans === 0);
+});
