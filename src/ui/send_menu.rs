@@ -11,7 +11,9 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::engine::protocol::{SendRequest, SpanSelection};
-use crate::export::send::{Protocol, Report, Settings, format_headers, parse_headers};
+use crate::export::send::{
+    MAX_REQUEST_BYTES, Protocol, Report, Settings, format_headers, parse_headers,
+};
 use crate::present::format;
 use crate::ui::query::use_engine;
 
@@ -155,6 +157,11 @@ pub fn SendMenu(props: &SendMenuProps) -> Html {
                     <label>{"Spans per request "}
                         <input type="number" min="1" class="narrow" data-testid="send-batch" value={settings.max_spans.to_string()}
                                onchange={edit(|s, v| s.settings.max_spans = v.parse().unwrap_or(s.settings.max_spans).max(1))} />
+                    </label>
+                    <label title="Before compression; at most 20 MiB, as the OTLP specification advises">{"KiB per request "}
+                        <input type="number" min="1" max={(MAX_REQUEST_BYTES / 1024).to_string()} class="narrow" data-testid="send-kib"
+                               value={(settings.max_bytes / 1024).to_string()}
+                               onchange={edit(|s, v| s.settings.max_bytes = v.parse::<usize>().map_or(s.settings.max_bytes, |kib| kib.saturating_mul(1024).clamp(1024, MAX_REQUEST_BYTES)))} />
                     </label>
                 </div>
                 <label>{"Headers, one \u{201c}name: value\u{201d} per line (e.g. authorization, api_key, x-project-name)"}

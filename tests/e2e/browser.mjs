@@ -108,7 +108,7 @@ export async function screenshot(page, name) {
 }
 
 /** Sends the project's traces with `settings`; resolves to the final report's text. */
-export async function sendProject(page, project, { endpoint, protocol = 'protobuf', gzip = true, batch = 2000, headers = '' }) {
+export async function sendProject(page, project, { endpoint, protocol = 'protobuf', gzip = true, batch = 2000, kib = 4096, headers = '' }) {
   await page.evaluate((p) => { location.hash = `#/project/${p}`; }, project);
   await page.waitForSelector('[data-testid=trace-row]');
   await page.$eval('[data-testid=send-menu]', (menu) => { menu.open = true; });
@@ -118,6 +118,8 @@ export async function sendProject(page, project, { endpoint, protocol = 'protobu
   await page.setChecked('[data-testid=send-menu] input[type=checkbox] >> nth=0', gzip);
   await page.fill('[data-testid=send-batch]', String(batch));
   await page.dispatchEvent('[data-testid=send-batch]', 'change');
+  await page.fill('[data-testid=send-kib]', String(kib));
+  await page.dispatchEvent('[data-testid=send-kib]', 'change');
   await page.fill('[data-testid=send-headers]', headers);
   await page.click('[data-testid=send-button]');
   await page.waitForSelector('[data-testid=send-report][data-done=true]', { timeout: 60_000 });

@@ -58,6 +58,16 @@ test('a 413 splits the batch until the halves fit', async () => {
   assert.ok(small.filter((r) => r.bytes <= 4000).length >= 2, 'the halves went');
 });
 
+test('a byte limit per request splits batches before they are sent', async () => {
+  const page = await chatbotPage();
+  const before = collector.requests.length;
+  const report = await sendProject(page, 'chatbot-demo', { endpoint: `${collector.url}/small/8192/v1/traces`, gzip: false, kib: 8 });
+  assert.match(report, /Sent 7 of 7 spans: 7 accepted, 0 failed/);
+  const sent = collector.requests.slice(before);
+  assert.ok(sent.length >= 2, `${sent.length} requests`);
+  assert.ok(sent.every((r) => r.bytes <= 8192), 'every request within the limit, none refused');
+});
+
 test('400 and 415 are not retried, and say why', async () => {
   const page = await chatbotPage();
   const bad = await sendProject(page, 'chatbot-demo', { endpoint: `${collector.url}/bad/v1/traces` });
