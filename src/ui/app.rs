@@ -11,6 +11,7 @@ use yew::prelude::*;
 use crate::engine::protocol::{Request, Response, SpanSelection, Summary};
 use crate::present::route::Route;
 use crate::ui::bridge::EngineHandle;
+use crate::ui::delete_button::DeleteButton;
 use crate::ui::file_list::FileList;
 use crate::ui::project::ProjectPage;
 use crate::ui::projects::ProjectsPage;
@@ -256,25 +257,6 @@ fn Header(props: &HeaderProps) -> Html {
         .map(|r| breadcrumbs(&r.route))
         .unwrap_or_default();
     let on_theme = props.on_theme.reform(|_: MouseEvent| ());
-    let forget = {
-        let (loader, router) = (loader.clone(), router.clone());
-        Callback::from(move |_: MouseEvent| {
-            let confirmed = web_sys::window()
-                .and_then(|w| {
-                    w.confirm_with_message(
-                        "Forget every trace loaded, here and in this browser's storage?",
-                    )
-                    .ok()
-                })
-                .unwrap_or(false);
-            if let (true, Some(loader)) = (confirmed, loader.as_ref()) {
-                loader.forget.emit(None);
-                if let Some(router) = router.as_ref() {
-                    router.go(Route::Home);
-                }
-            }
-        })
-    };
     html! {
         <header class="header">
             <a class="brand" href="#/">{"Plume"}</a>
@@ -287,8 +269,8 @@ fn Header(props: &HeaderProps) -> Html {
                 }
             </span>
             if summary.spans > 0 {
-                <button class="button" onclick={forget} data-testid="forget-all"
-                        title="Delete every trace, here and in this browser's storage">{"Forget all…"}</button>
+                <DeleteButton selection={None::<SpanSelection>} label="Forget all…" then={Route::Home}
+                              question="Forget every trace loaded, here and in this browser's storage?" />
             }
             <button class="button primary" onclick={open}>{"Open files…"}</button>
             <input ref={picker} type="file" multiple=true class="hidden" data-testid="file-input" {onchange} />

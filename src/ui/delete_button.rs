@@ -1,4 +1,5 @@
-//! Delete traces (a trace, a project), here and in the browser's storage, after asking.
+//! Delete traces (a trace, a project, or everything), here and in the browser's storage, after
+//! asking.
 
 use yew::prelude::*;
 
@@ -10,8 +11,8 @@ use crate::ui::route::Router;
 /// The button's properties.
 #[derive(Properties, PartialEq)]
 pub struct DeleteButtonProps {
-    /// What to delete.
-    pub selection: SpanSelection,
+    /// What to delete; `None` deletes everything.
+    pub selection: Option<SpanSelection>,
     /// The button's text.
     pub label: AttrValue,
     /// The question asked first.
@@ -36,14 +37,19 @@ pub fn DeleteButton(props: &DeleteButtonProps) -> Html {
                 .and_then(|w| w.confirm_with_message(&question).ok())
                 .unwrap_or(false);
             if let (true, Some(loader)) = (confirmed, loader.as_ref()) {
-                loader.forget.emit(Some(selection.clone()));
+                loader.forget.emit(selection.clone());
                 if let Some(router) = router.as_ref() {
                     router.go(then.clone());
                 }
             }
         })
     };
+    let testid = if props.selection.is_some() {
+        "delete"
+    } else {
+        "forget-all"
+    };
     html! {
-        <button class="button small danger" data-testid="delete" {onclick}>{ props.label.clone() }</button>
+        <button class="button small danger" data-testid={testid} {onclick}>{ props.label.clone() }</button>
     }
 }

@@ -252,7 +252,7 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
                 <span class="actions">
                     <ExportMenu selection={SpanSelection::Matching(matching.clone())} label={if props.all_spans { "Export these spans" } else { "Export these traces" }} />
                     <SendMenu selection={SpanSelection::Matching(matching)} label={if props.all_spans { "Send these spans" } else { "Send these traces" }} />
-                    <DeleteButton selection={SpanSelection::Project(props.project.to_string())} label="Delete project…"
+                    <DeleteButton selection={Some(SpanSelection::Project(props.project.to_string()))} label="Delete project…"
                                   question="Delete every trace of this project, here and in this browser's storage?" then={Route::Home} />
                 </span>
             </div>

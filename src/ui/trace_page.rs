@@ -553,7 +553,7 @@ pub fn TracePage(props: &TracePageProps) -> Html {
                 <button class="button small" onclick={expand_all(false)}>{"Collapse all"}</button>
                 <ExportMenu selection={SpanSelection::Traces(vec![props.trace_id.to_string()])} label="Export trace" />
                 <SendMenu selection={SpanSelection::Traces(vec![props.trace_id.to_string()])} label="Send trace" />
-                <DeleteButton selection={SpanSelection::Traces(vec![props.trace_id.to_string()])} label="Delete trace…"
+                <DeleteButton selection={Some(SpanSelection::Traces(vec![props.trace_id.to_string()]))} label="Delete trace…"
                               question="Delete this trace, here and in this browser's storage?"
                               then={Route::Project { name: trace.project.clone(), tab: ProjectTab::Traces }} />
                 <span class="gap"></span>
