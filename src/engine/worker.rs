@@ -166,6 +166,11 @@ fn post(fields: &[(&str, JsValue)]) {
     let _ = scope.post_message(&message);
 }
 
+/// Tells the page a batch is done (so its lists refresh).
+fn done(id: &JsValue) {
+    post(&[("kind", "done".into()), ("id", id.clone())]);
+}
+
 fn now_ms() -> f64 {
     js_sys::Date::now()
 }
@@ -180,6 +185,16 @@ struct Progress {
 }
 
 impl Progress {
+    fn new(id: &JsValue, file: u32, name: &str, total: f64) -> Self {
+        Self {
+            id: id.clone(),
+            file,
+            name: name.to_owned(),
+            total,
+            last_ms: 0.0,
+        }
+    }
+
     fn report(&mut self, phase: &str, bytes: f64, spans: usize, force: bool) {
         let now = now_ms();
         if !force && now - self.last_ms < PROGRESS_INTERVAL_MS {
@@ -248,13 +263,7 @@ async fn run_loads(
             Some("text") => {
                 let name = get_str(&message, "name").unwrap_or_else(|| "pasted.json".into());
                 let text = get_str(&message, "text").unwrap_or_default();
-                let mut progress = Progress {
-                    id: id.clone(),
-                    file: 0,
-                    name: name.clone(),
-                    total: text.len() as f64,
-                    last_ms: 0.0,
-                };
+                let mut progress = Progress::new(&id, 0, &name, text.len() as f64);
                 let result = parse(&engine, &mut progress, text.into_bytes());
                 announce(&keep(&mut keeper, &engine, progress, result).await);
             }
@@ -269,7 +278,7 @@ async fn run_loads(
                             .collect(),
                     };
                     if let Ok(true) = keeper.sync(&engine, &ids, true).await {
-                        post(&[("kind", "done".into()), ("id", RESTORE_BATCH.into())]);
+                        done(&RESTORE_BATCH.into());
                     }
                 }
                 continue;
@@ -300,20 +309,14 @@ async fn run_loads(
                     }
                 };
                 if let Err(error) = outcome {
-                    let progress = Progress {
-                        id: id.clone(),
-                        file: 0,
-                        name: "This browser's storage".into(),
-                        total: 0.0,
-                        last_ms: 0.0,
-                    };
+                    let progress = Progress::new(&id, 0, "This browser's storage", 0.0);
                     let message = format!("could not delete what was asked: {error}");
                     finish(&progress, failed(&progress.name, &message));
                 }
             }
             _ => {}
         }
-        post(&[("kind", "done".into()), ("id", id)]);
+        done(&id);
     }
 }
 
@@ -324,26 +327,21 @@ const RESTORE_BATCH: u32 = 0;
 /// records (the lists show the kept traces at once), then the spans.
 async fn restore(engine: &Rc<RefCell<Engine>>) -> Option<Keeper> {
     let name = "Kept in this browser";
-    let mut progress = Progress {
-        id: RESTORE_BATCH.into(),
-        file: 0,
-        name: name.into(),
-        total: 0.0,
-        last_ms: 0.0,
-    };
+    let batch = JsValue::from(RESTORE_BATCH);
+    let mut progress = Progress::new(&batch, 0, name, 0.0);
     let mut keeper = match Keeper::open(engine).await {
         Ok(keeper) => keeper,
         Err(error) => {
             let message = format!("nothing will be kept after the page closes: {error}");
             finish(&progress, failed(name, &message));
-            post(&[("kind", "done".into()), ("id", RESTORE_BATCH.into())]);
+            done(&batch);
             return None;
         }
     };
     let (traces, spans) = keeper.kept();
     if traces > 0 {
         progress.report("reading", 0.0, spans as usize, true);
-        post(&[("kind", "done".into()), ("id", RESTORE_BATCH.into())]);
+        done(&batch);
     }
     let result = match keeper.read_back(engine).await {
         // Nothing kept (problems come only from the chunks of kept traces).
@@ -360,7 +358,7 @@ async fn restore(engine: &Rc<RefCell<Engine>>) -> Option<Keeper> {
         Err(error) => failed(name, &format!("could not be read back: {error}")),
     };
     finish(&progress, result);
-    post(&[("kind", "done".into()), ("id", RESTORE_BATCH.into())]);
+    done(&batch);
     Some(keeper)
 }
 
@@ -399,13 +397,7 @@ async fn load_file(
 ) -> (Progress, FileResult) {
     let name = file.name();
     let total = file.size();
-    let mut progress = Progress {
-        id: id.clone(),
-        file: index,
-        name: name.clone(),
-        total,
-        last_ms: 0.0,
-    };
+    let mut progress = Progress::new(id, index, &name, total);
     progress.report("reading", 0.0, 0, true);
     let mut bytes: Vec<u8> = Vec::new();
     if bytes.try_reserve_exact(total as usize).is_err() {
@@ -443,13 +435,7 @@ async fn load_url(
     name: &str,
 ) -> (Progress, FileResult) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let mut progress = Progress {
-        id: id.clone(),
-        file: 0,
-        name: name.to_owned(),
-        total: 0.0,
-        last_ms: 0.0,
-    };
+    let mut progress = Progress::new(id, 0, name, 0.0);
     progress.report("reading", 0.0, 0, true);
     let response = JsFuture::from(scope.fetch_with_str(url)).await;
     let response: Option<web_sys::Response> = response.ok().and_then(|r| r.dyn_into().ok());
