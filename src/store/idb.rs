@@ -273,6 +273,16 @@ impl Db {
             .map(|array| array.to_vec()))
     }
 
+    /// Every key of a store and the values in the same order, read in one transaction.
+    async fn entries(&self, name: &str) -> Result<(Array, Array), StoreError> {
+        let transaction = self.transaction(&[name], IdbTransactionMode::Readonly)?;
+        let store = Self::store(&transaction, name)?;
+        let (keys, values) = (store.get_all_keys()?, store.get_all()?);
+        let keys = Array::from(&request_result(&keys).await?);
+        let values = Array::from(&request_result(&values).await?);
+        Ok((keys, values))
+    }
+
     /// Writes one load's evaluations under `key`, in a transaction of its own.
     pub async fn put_evaluations(
         &self,
@@ -290,11 +300,7 @@ impl Db {
 
     /// Every kept evaluation, in load order, and the key of the last load's.
     pub async fn evaluations(&self) -> Result<(Vec<StoredEvaluation>, Option<String>), StoreError> {
-        let transaction = self.transaction(&[EVALUATIONS], IdbTransactionMode::Readonly)?;
-        let store = Self::store(&transaction, EVALUATIONS)?;
-        let (keys, values) = (store.get_all_keys()?, store.get_all()?);
-        let keys = Array::from(&request_result(&keys).await?);
-        let values = Array::from(&request_result(&values).await?);
+        let (keys, values) = self.entries(EVALUATIONS).await?;
         let evaluations = values
             .iter()
             .filter_map(|v| serde_json::from_str::<Vec<StoredEvaluation>>(&v.as_string()?).ok())
@@ -306,11 +312,7 @@ impl Db {
 
     /// Every chunk, with its key.
     pub async fn all_chunks(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
-        let transaction = self.transaction(&[CHUNKS], IdbTransactionMode::Readonly)?;
-        let store = Self::store(&transaction, CHUNKS)?;
-        let (keys, values) = (store.get_all_keys()?, store.get_all()?);
-        let keys = Array::from(&request_result(&keys).await?);
-        let values = Array::from(&request_result(&values).await?);
+        let (keys, values) = self.entries(CHUNKS).await?;
         Ok(keys
             .iter()
             .zip(values.iter())
