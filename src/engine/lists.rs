@@ -142,6 +142,20 @@ fn figures(arena: &Arena, row: &Match) -> Figures {
     }
 }
 
+/// Whether a row of this status, kind and start passes the query's filters on them.
+fn passes(query: &TraceQuery, status: &str, kind: &str, start: u64) -> bool {
+    query
+        .status
+        .as_deref()
+        .is_none_or(|s| s.eq_ignore_ascii_case(status))
+        && query
+            .kind
+            .as_deref()
+            .is_none_or(|k| k.eq_ignore_ascii_case(kind))
+        && query.since_nanos.is_none_or(|since| start >= since)
+        && query.until_nanos.is_none_or(|until| start < until)
+}
+
 /// The rows of a project that the query's filters (not its sort or page) let through.
 pub(crate) fn matching<'a>(
     arena: &Arena,
@@ -182,17 +196,7 @@ pub(crate) fn matching<'a>(
         for row in candidates {
             let span = &arena.spans()[row.span as usize];
             let Figures { status, start, .. } = figures(arena, &row);
-            if query
-                .status
-                .as_deref()
-                .is_some_and(|s| !s.eq_ignore_ascii_case(status.short_name()))
-                || query
-                    .kind
-                    .as_deref()
-                    .is_some_and(|k| !k.eq_ignore_ascii_case(span.oi_kind.name()))
-                || query.since_nanos.is_some_and(|since| start < since)
-                || query.until_nanos.is_some_and(|until| start >= until)
-            {
+            if !passes(query, status.short_name(), span.oi_kind.name(), start) {
                 continue;
             }
             if !needle.is_empty() {
@@ -225,16 +229,7 @@ fn pending_rows(pending: &[TraceRecord], query: &TraceQuery) -> Vec<TraceRow> {
         .iter()
         .filter(|r| {
             r.project == query.project
-                && query
-                    .status
-                    .as_deref()
-                    .is_none_or(|s| s.eq_ignore_ascii_case(&r.status))
-                && query
-                    .kind
-                    .as_deref()
-                    .is_none_or(|k| k.eq_ignore_ascii_case(&r.kind))
-                && query.since_nanos.is_none_or(|since| r.start_nanos >= since)
-                && query.until_nanos.is_none_or(|until| r.start_nanos < until)
+                && passes(query, &r.status, &r.kind, r.start_nanos)
                 && (needle.is_empty()
                     || contains(&r.name, &needle)
                     || contains(&r.input_preview, &needle)
