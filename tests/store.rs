@@ -7,7 +7,13 @@
     reason = "a test fails loudly on what it did not expect"
 )]
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use plume::analysis::Traces;
+use plume::engine::Engine;
+use plume::engine::keeper::Keeper;
+use plume::engine::protocol::{Request, Response, SpanSelection};
 use plume::ingest;
 use plume::model::Arena;
 use plume::store::idb::Db;
@@ -77,10 +83,13 @@ async fn what_is_written_is_read_back_by_a_new_handle() {
     assert_eq!(read, want);
     let mut arena = Arena::default();
     for (record, chunks) in &traces {
-        for (n, key) in record.chunk_keys().enumerate() {
-            let bytes = db.chunk(&key).await.expect("read").expect("present");
-            assert_eq!(&bytes, &chunks[n]);
-            ingest::load(&mut arena, &key, &bytes);
+        let keys: Vec<String> = record.chunk_keys().collect();
+        let read = db.chunks(&keys).await.expect("read");
+        assert_eq!(read.len(), chunks.len());
+        for ((key, bytes), want) in keys.iter().zip(read).zip(chunks) {
+            let bytes = bytes.expect("present");
+            assert_eq!(&bytes, want);
+            ingest::load(&mut arena, key, &bytes);
         }
     }
     assert_eq!(arena.spans().len(), 18, "the spans read back");
@@ -162,8 +171,8 @@ async fn a_version_1_database_is_upgraded_and_keeps_its_traces() {
         std::slice::from_ref(record)
     );
     assert_eq!(
-        db.chunk(&record.chunk_key(0)).await.expect("read"),
-        Some(chunks[0].clone())
+        db.chunks(&[record.chunk_key(0)]).await.expect("read"),
+        vec![Some(chunks[0].clone())]
     );
     let (evaluations, last) = db.evaluations().await.expect("read");
     assert!(evaluations.is_empty() && last.is_none());
@@ -192,4 +201,58 @@ async fn evaluations_are_kept_in_load_order() {
     let names: Vec<&str> = read.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, ["first", "first too", "second"]);
     assert_eq!(last, Some(evaluations_key(10)));
+}
+
+#[wasm_bindgen_test]
+async fn a_kept_trace_is_read_alone_when_it_is_asked_for_and_a_second_import_adds_nothing() {
+    let database = "plume-test-keeper";
+    let openai: &[u8] = include_bytes!("fixtures/openai-01.otlp.pb");
+    let engine = Rc::new(RefCell::new(Engine::default()));
+    let (mut keeper, _) = Keeper::open(&engine, database).await.expect("opened");
+    engine.borrow_mut().load(
+        "langchain-01.otlp.pb",
+        include_bytes!("fixtures/langchain-01.otlp.pb"),
+        &mut |_| {},
+    );
+    engine
+        .borrow_mut()
+        .load("openai-01.otlp.pb", openai, &mut |_| {});
+    let (kept, failure) = keeper.keep(&engine).await;
+    assert!(failure.is_none());
+    assert_eq!(kept.len(), 3);
+
+    // The next page: the lists know everything from the records, no span is read.
+    let later = Rc::new(RefCell::new(Engine::default()));
+    let (mut keeper, opened) = Keeper::open(&later, database).await.expect("opened");
+    assert_eq!((opened.traces, opened.spans), (3, 22));
+    assert_eq!(later.borrow().summary(), engine.borrow().summary());
+    let langchain = SpanSelection::Project("rag-langchain-demo".into());
+    assert_eq!(later.borrow().unread_in(&langchain).len(), 2);
+    let open = Request::OpenTrace {
+        trace_id: "3a34990d3bcc7893ef125bc4b7879ed7".into(),
+    };
+    let unread = later.borrow().unread(&open);
+    assert_eq!(unread.len(), 1);
+    let problems = keeper.read(&later, &unread).await.expect("read");
+    assert!(problems.is_empty(), "{problems:?}");
+    let Response::Trace(trace) = later.borrow_mut().handle(open) else {
+        panic!("expected the trace");
+    };
+    assert_eq!(trace.spans, 4);
+    assert_eq!(
+        later.borrow().unread_in(&langchain).len(),
+        2,
+        "the other traces are still unread"
+    );
+
+    // The same file again: nothing is stored twice.
+    later
+        .borrow_mut()
+        .load("openai-01.otlp.pb", openai, &mut |_| {});
+    let (kept, failure) = keeper.keep(&later).await;
+    assert!(failure.is_none());
+    assert_eq!(kept.len(), 1);
+    let third = Rc::new(RefCell::new(Engine::default()));
+    let (_, opened) = Keeper::open(&third, database).await.expect("opened");
+    assert_eq!((opened.traces, opened.spans), (3, 22));
 }

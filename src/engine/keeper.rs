@@ -10,7 +10,7 @@ use crate::engine::Engine;
 use crate::engine::protocol::SpanSelection;
 use crate::model::TraceId;
 use crate::store::idb::{Db, StoreError};
-use crate::store::{DATABASE, SCHEMA_VERSION, TraceRecord, evaluations_key, stale_chunks};
+use crate::store::{SCHEMA_VERSION, TraceRecord, evaluations_key, stale_chunks};
 
 /// The open store and the records it holds.
 pub struct Keeper {
@@ -20,34 +20,54 @@ pub struct Keeper {
     next_evaluations: u32,
 }
 
-/// What a restore found.
-pub struct Restored {
-    /// Traces read back.
+/// What opening the store found.
+pub struct Opened {
+    /// Traces kept.
     pub traces: usize,
-    /// Spans read back.
-    pub spans: usize,
+    /// Spans kept.
+    pub spans: u64,
     /// Evaluations read back.
     pub evaluations: usize,
-    /// Problems met (unreadable chunks).
-    pub problems: Vec<String>,
 }
 
+/// Chunks read in one transaction at most, and restored together.
+const READ_CHUNKS: usize = 64;
+
 impl Keeper {
-    /// Opens the store and hands the engine the records of what it keeps, so the lists can show
-    /// it at once; [`Keeper::read_back`] then reads the spans.
-    pub async fn open(engine: &Rc<RefCell<Engine>>) -> Result<Self, StoreError> {
-        let db = Db::open(DATABASE, SCHEMA_VERSION).await?;
+    /// Opens the store: the engine gets the records of what it keeps (the lists show them at
+    /// once; spans are read when something needs them, see [`Keeper::read`]) and the kept
+    /// evaluations. Chunks no record points at (an import cut short) are deleted.
+    pub async fn open(
+        engine: &Rc<RefCell<Engine>>,
+        database: &str,
+    ) -> Result<(Self, Opened), StoreError> {
+        let db = Db::open(database, SCHEMA_VERSION).await?;
         let records = db.records().await?;
-        engine.borrow_mut().expect(records.clone());
-        let records = records
+        let stale: Vec<String> = stale_chunks(&records, &db.chunk_keys().await?)
             .into_iter()
-            .map(|r| (r.trace_id.clone(), r))
+            .map(str::to_owned)
             .collect();
-        Ok(Self {
+        if !stale.is_empty() {
+            db.delete(&[], &stale).await?;
+        }
+        let (evaluations, last) = db.evaluations().await?;
+        let opened = Opened {
+            traces: records.len(),
+            spans: records.iter().map(|r| u64::from(r.spans)).sum(),
+            evaluations: engine.borrow_mut().restore_evaluations(&evaluations),
+        };
+        engine.borrow_mut().expect(records.iter().cloned());
+        let keeper = Self {
             db,
-            records,
-            next_evaluations: 0,
-        })
+            records: records
+                .into_iter()
+                .map(|r| (r.trace_id.clone(), r))
+                .collect(),
+            next_evaluations: last
+                .and_then(|k| k.parse::<u32>().ok())
+                .map_or(0, |n| n + 1),
+        };
+        Ok((keeper, opened))
     }
 
     /// The ids of the traces kept.
@@ -55,57 +75,47 @@ impl Keeper {
         self.records.keys().cloned().collect()
     }
 
-    /// Traces and spans the store keeps.
-    pub fn kept(&self) -> (usize, u64) {
-        let spans = self.records.values().map(|r| u64::from(r.spans)).sum();
-        (self.records.len(), spans)
-    }
-
-    /// Reads the kept spans back into the engine; stale chunks (of imports cut short) are
-    /// deleted.
-    pub async fn read_back(
-        &mut self,
+    /// Reads the spans of these traces into the engine, a few transactions' worth of chunks at
+    /// a time. Returns the problems met (chunks missing or unreadable).
+    pub async fn read(
+        &self,
         engine: &Rc<RefCell<Engine>>,
-    ) -> Result<Restored, StoreError> {
-        let chunks: HashMap<String, Vec<u8>> = self.db.all_chunks().await?.into_iter().collect();
-        let keys: Vec<String> = chunks.keys().cloned().collect();
-        let records: Vec<TraceRecord> = self.records.values().cloned().collect();
-        let stale: Vec<String> = stale_chunks(&records, &keys)
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
-        let wanted: Vec<(&str, &[u8])> = records
-            .iter()
-            .flat_map(TraceRecord::chunk_keys)
-            .filter_map(|key| {
-                let (key, bytes) = chunks.get_key_value(&key)?;
-                Some((key.as_str(), bytes.as_slice()))
-            })
-            .collect();
-        let spans_before = engine.borrow().arena().spans().len();
-        let problems = engine.borrow_mut().restore(wanted);
-        let spans = engine.borrow().arena().spans().len() - spans_before;
-        let (evaluations, last) = self.db.evaluations().await?;
-        self.next_evaluations = last
-            .and_then(|k| k.parse::<u32>().ok())
-            .map_or(0, |n| n + 1);
-        let evaluations = engine.borrow_mut().restore_evaluations(&evaluations);
-        let restored = Restored {
-            traces: records.len(),
-            spans,
-            evaluations,
-            problems,
-        };
-        drop(chunks);
-        if !stale.is_empty() {
-            self.db.delete(&[], &stale).await?;
+        ids: &[TraceId],
+    ) -> Result<Vec<String>, StoreError> {
+        let mut problems = Vec::new();
+        let mut batch: Vec<TraceId> = Vec::new();
+        let mut keys: Vec<String> = Vec::new();
+        for (n, id) in ids.iter().enumerate() {
+            if let Some(record) = self.records.get(&id.to_string()) {
+                keys.extend(record.chunk_keys());
+            }
+            batch.push(*id);
+            if keys.len() < READ_CHUNKS && n + 1 < ids.len() {
+                continue;
+            }
+            let chunks = self.db.chunks(&keys).await?;
+            let read: Vec<(&str, &[u8])> = keys
+                .iter()
+                .zip(&chunks)
+                .filter_map(|(key, chunk)| match chunk {
+                    Some(bytes) => Some((key.as_str(), bytes.as_slice())),
+                    None => {
+                        problems.push(format!("{key}: this stored chunk is missing"));
+                        None
+                    }
+                })
+                .collect();
+            problems.extend(engine.borrow_mut().restore(&batch, read));
+            batch.clear();
+            keys.clear();
         }
-        Ok(restored)
+        Ok(problems)
     }
 
     /// Brings these traces up to what the store keeps now (another tab may have changed them):
-    /// a newer generation is read back and merged into the engine; with `deletions`, a trace no
-    /// longer kept is forgotten too. Returns whether anything changed.
+    /// a newer generation of a trace whose spans the engine has is read and merged; of one it
+    /// has not read, the record replaces the old. With `deletions`, a trace no longer kept is
+    /// forgotten too. Returns whether anything changed.
     pub async fn sync(
         &mut self,
         engine: &Rc<RefCell<Engine>>,
@@ -118,19 +128,19 @@ impl Keeper {
             let known = self.records.get(id).map(|r| r.generation);
             match stored {
                 Some(record) if Some(record.generation) != known => {
-                    let mut chunks = Vec::new();
-                    for key in record.chunk_keys() {
-                        // A chunk missing means a newer write is under way; it will be synced.
-                        if let Some(bytes) = self.db.chunk(&key).await? {
-                            chunks.push((key, bytes));
-                        }
-                    }
-                    let read: Vec<(&str, &[u8])> = chunks
-                        .iter()
-                        .map(|(k, b)| (k.as_str(), b.as_slice()))
-                        .collect();
-                    engine.borrow_mut().restore(read);
+                    let Ok(trace_id) = TraceId::parse(id) else {
+                        continue;
+                    };
+                    let read = {
+                        let engine = engine.borrow();
+                        engine.has_spans(&trace_id) && !engine.is_unread(&trace_id)
+                    };
+                    engine.borrow_mut().expect([record.clone()]);
                     self.records.insert(id.clone(), record);
+                    if read {
+                        // A chunk missing means a newer write is under way; it will be synced.
+                        self.read(engine, &[trace_id]).await?;
+                    }
                     changed = true;
                 }
                 None if deletions && known.is_some() => {
@@ -167,7 +177,18 @@ impl Keeper {
         }
         let changed = engine.borrow_mut().take_changed();
         let keys: Vec<String> = changed.iter().map(ToString::to_string).collect();
-        if let Err(error) = self.sync(engine, &keys, false).await {
+        // What is kept of these traces joins what the loads brought, so no span is lost.
+        let synced = self.sync(engine, &keys, false).await;
+        let unread: Vec<TraceId> = changed
+            .iter()
+            .filter(|id| engine.borrow().is_unread(id))
+            .copied()
+            .collect();
+        let read = match synced {
+            Ok(_) => self.read(engine, &unread).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = read {
             return (Vec::new(), Some((changed.len(), error)));
         }
         let mut kept = Vec::new();

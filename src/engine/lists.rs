@@ -24,7 +24,11 @@ fn quantile(sorted: &[u64], q: f64) -> u64 {
     sorted[rank - 1]
 }
 
-pub(crate) fn projects(arena: &Arena, traces: &Traces, pending: &[TraceRecord]) -> Vec<ProjectRow> {
+pub(crate) fn projects<'a>(
+    arena: &'a Arena,
+    traces: &'a Traces,
+    unread: impl Iterator<Item = &'a TraceRecord>,
+) -> Vec<ProjectRow> {
     struct Totals<'a> {
         traces: u64,
         spans: u64,
@@ -47,7 +51,7 @@ pub(crate) fn projects(arena: &Arena, traces: &Traces, pending: &[TraceRecord]) 
             summary.session.map(|s| arena.str(s)),
         )
     });
-    let stored = pending.iter().map(|r| {
+    let stored = unread.map(|r| {
         (
             r.project.as_str(),
             r.spans,
@@ -218,44 +222,46 @@ pub(crate) fn matching<'a>(
     found
 }
 
-/// Rows of stored traces not yet read back that the query lets through (trace mode only: their
-/// spans are not known yet).
-fn pending_rows(pending: &[TraceRecord], query: &TraceQuery) -> Vec<TraceRow> {
-    if query.all_spans {
-        return Vec::new();
-    }
+/// The unread stored traces a query lets through, judged by their records (trace mode only:
+/// their spans are not known). A text search matches what records hold: the root's name, the
+/// start of its input, the session and the trace id.
+pub(crate) fn unread_matching<'a>(
+    unread: impl Iterator<Item = &'a TraceRecord>,
+    query: &TraceQuery,
+) -> impl Iterator<Item = &'a TraceRecord> {
     let needle = query.text.trim().to_lowercase();
-    pending
-        .iter()
-        .filter(|r| {
-            r.project == query.project
-                && passes(query, &r.status, &r.kind, r.start_nanos)
-                && (needle.is_empty()
-                    || contains(&r.name, &needle)
-                    || contains(&r.input_preview, &needle)
-                    || r.session.as_deref().is_some_and(|s| contains(s, &needle))
-                    || r.trace_id.contains(&needle))
-        })
-        .map(|r| TraceRow {
-            trace_id: r.trace_id.clone(),
-            span_id: String::new(),
-            name: r.name.clone(),
-            kind: r.kind.clone(),
-            start_nanos: r.start_nanos,
-            duration_nanos: r.end_nanos.saturating_sub(r.start_nanos),
-            spans: r.spans,
-            tokens: r.tokens,
-            status: r.status.clone(),
-            session: r.session.clone(),
-            input_preview: r.input_preview.clone(),
-        })
-        .collect()
+    unread.filter(move |r| {
+        !query.all_spans
+            && r.project == query.project
+            && passes(query, &r.status, &r.kind, r.start_nanos)
+            && (needle.is_empty()
+                || contains(&r.name, &needle)
+                || contains(&r.input_preview, &needle)
+                || r.session.as_deref().is_some_and(|s| contains(s, &needle))
+                || r.trace_id.contains(&needle))
+    })
 }
 
-pub(crate) fn traces(
-    arena: &Arena,
-    traces: &Traces,
-    pending: &[TraceRecord],
+fn unread_row(r: &TraceRecord) -> TraceRow {
+    TraceRow {
+        trace_id: r.trace_id.clone(),
+        span_id: String::new(),
+        name: r.name.clone(),
+        kind: r.kind.clone(),
+        start_nanos: r.start_nanos,
+        duration_nanos: r.end_nanos.saturating_sub(r.start_nanos),
+        spans: r.spans,
+        tokens: r.tokens,
+        status: r.status.clone(),
+        session: r.session.clone(),
+        input_preview: r.input_preview.clone(),
+    }
+}
+
+pub(crate) fn traces<'a>(
+    arena: &'a Arena,
+    traces: &'a Traces,
+    unread: impl Iterator<Item = &'a TraceRecord>,
     query: &TraceQuery,
 ) -> TracePage {
     let keys = arena.keys();
@@ -280,7 +286,7 @@ pub(crate) fn traces(
             }
         })
         .collect();
-    rows.extend(pending_rows(pending, query));
+    rows.extend(unread_matching(unread, query).map(unread_row));
     rows.sort_by(|a, b| {
         let order = match query.sort {
             SortKey::Start => a.start_nanos.cmp(&b.start_nanos),
@@ -307,23 +313,47 @@ pub(crate) fn traces(
     }
 }
 
-pub(crate) fn sessions(arena: &Arena, traces: &Traces, project: &str) -> Vec<SessionRow> {
+pub(crate) fn sessions<'a>(
+    arena: &'a Arena,
+    traces: &'a Traces,
+    unread: impl Iterator<Item = &'a TraceRecord>,
+    project: &str,
+) -> Vec<SessionRow> {
     let keys = arena.keys();
-    let mut order: Vec<&str> = Vec::new();
-    let mut rows: HashMap<&str, SessionRow> = HashMap::new();
-    for trace in traces
+    // (session, start, end, tokens, errors, input) of every trace with a session.
+    let assembled = traces
         .all()
         .iter()
         .filter(|t| project_of(arena, t) == project)
-    {
-        let Some(session) = trace.summary.session.map(|s| arena.str(s)) else {
-            continue;
-        };
-        let summary = &trace.summary;
-        let input = trace
-            .root(arena)
-            .and_then(|r| text_attribute(arena, r, keys.input_value))
-            .unwrap_or_default();
+        .filter_map(|trace| {
+            let summary = &trace.summary;
+            let session = arena.str(summary.session?);
+            let input = trace
+                .root(arena)
+                .and_then(|r| text_attribute(arena, r, keys.input_value))
+                .unwrap_or_default();
+            Some((
+                session,
+                summary.start_unix_nanos,
+                summary.end_unix_nanos,
+                summary.tokens.total,
+                summary.error_count,
+                preview(input, PREVIEW_CHARS),
+            ))
+        });
+    let stored = unread.filter(|r| r.project == project).filter_map(|r| {
+        Some((
+            r.session.as_deref()?,
+            r.start_nanos,
+            r.end_nanos,
+            r.tokens,
+            r.errors,
+            r.input_preview.clone(),
+        ))
+    });
+    let mut order: Vec<&str> = Vec::new();
+    let mut rows: HashMap<&str, SessionRow> = HashMap::new();
+    for (session, start, end, tokens, errors, input) in assembled.chain(stored) {
         let row = rows.entry(session).or_insert_with(|| {
             order.push(session);
             SessionRow {
@@ -337,13 +367,13 @@ pub(crate) fn sessions(arena: &Arena, traces: &Traces, project: &str) -> Vec<Ses
             }
         });
         row.traces += 1;
-        if summary.start_unix_nanos < row.start_nanos {
-            row.start_nanos = summary.start_unix_nanos;
-            row.first_input = preview(input, PREVIEW_CHARS);
+        if start < row.start_nanos {
+            row.start_nanos = start;
+            row.first_input = input;
         }
-        row.end_nanos = row.end_nanos.max(summary.end_unix_nanos);
-        row.tokens += summary.tokens.total;
-        row.errors += u32::from(summary.error_count > 0);
+        row.end_nanos = row.end_nanos.max(end);
+        row.tokens += tokens;
+        row.errors += u32::from(errors > 0);
     }
     let mut list: Vec<SessionRow> = order.into_iter().filter_map(|s| rows.remove(s)).collect();
     list.sort_by_key(|s| std::cmp::Reverse(s.start_nanos));

@@ -20,7 +20,7 @@
 
 mod details;
 #[cfg(target_arch = "wasm32")]
-mod keeper;
+pub mod keeper;
 mod lists;
 pub mod protocol;
 mod view;
@@ -33,7 +33,11 @@ use crate::analysis::{Trace, Traces};
 use crate::export::{self, Target};
 use crate::ingest;
 use crate::model::{Arena, SpanId, StatusCode, TraceId};
-use protocol::{FileResult, Request, Response, SpanSelection, Summary};
+use crate::store::TraceRecord;
+use protocol::{FileResult, Request, Response, SpanSelection, Summary, TraceQuery};
+
+/// Stored traces not read yet, by id.
+type Pending = HashMap<TraceId, TraceRecord>;
 use view::View;
 
 /// An exported file.
@@ -58,8 +62,9 @@ pub struct Engine {
     views: HashMap<TraceId, View>,
     /// Traces that loads changed since [`Engine::take_changed`] was last asked.
     changed: HashSet<TraceId>,
-    /// Stored traces whose spans are still being read back: the lists show their records.
-    pending: Vec<crate::store::TraceRecord>,
+    /// Stored traces whose spans have not been read: the lists show their records, and a
+    /// request that needs their spans waits until [`Engine::unread`] ones are restored.
+    pending: Pending,
     /// Evaluations of the arena the store already has (the first ones).
     evaluations_kept: usize,
 }
@@ -100,18 +105,23 @@ impl Engine {
         match request {
             Request::Summary => Response::Summary(self.summary()),
             Request::Files => Response::Files(self.files.clone()),
-            Request::Projects => {
-                Response::Projects(lists::projects(&self.arena, &self.traces, &self.pending))
-            }
+            Request::Projects => Response::Projects(lists::projects(
+                &self.arena,
+                &self.traces,
+                self.unread_records(),
+            )),
             Request::Traces(query) => Response::Traces(lists::traces(
                 &self.arena,
                 &self.traces,
-                &self.pending,
+                self.unread_records(),
                 &query,
             )),
-            Request::Sessions { project } => {
-                Response::Sessions(lists::sessions(&self.arena, &self.traces, &project))
-            }
+            Request::Sessions { project } => Response::Sessions(lists::sessions(
+                &self.arena,
+                &self.traces,
+                self.unread_records(),
+                &project,
+            )),
             Request::Session { project, session } => Response::Session(lists::session(
                 &self.arena,
                 &self.traces,
@@ -206,17 +216,41 @@ impl Engine {
         changed
     }
 
-    /// Forgets the selected traces (whole traces, whatever the selection) and returns their ids,
-    /// so the store can delete them too.
+    /// Forgets the selected traces (whole traces, whatever the selection), read or not, and
+    /// returns their ids, so the store can delete them too.
     pub fn forget(&mut self, selection: &SpanSelection) -> Vec<TraceId> {
-        let spans = self.arena.spans();
-        let ids: HashSet<TraceId> = self
-            .select(selection)
-            .iter()
-            .filter_map(|&index| spans.get(index as usize).map(|s| s.trace_id))
-            .collect();
+        let mut ids: HashSet<TraceId> = match selection {
+            SpanSelection::Traces(ids) => ids
+                .iter()
+                .filter_map(|id| TraceId::parse(id).ok())
+                .collect(),
+            SpanSelection::Project(project) => self
+                .traces
+                .all()
+                .iter()
+                .filter(|t| self.arena.str(t.summary.project) == project)
+                .map(|t| t.summary.trace_id)
+                .chain(
+                    self.pending
+                        .iter()
+                        .filter(|(_, r)| &r.project == project)
+                        .map(|(id, _)| *id),
+                )
+                .collect(),
+            SpanSelection::Matching(query) => {
+                let found = lists::matching(&self.arena, &self.traces, query);
+                let unread = lists::unread_matching(self.unread_records(), query);
+                found
+                    .iter()
+                    .map(|row| row.trace.summary.trace_id)
+                    .chain(unread.filter_map(|r| TraceId::parse(&r.trace_id).ok()))
+                    .collect()
+            }
+        };
+        ids.retain(|id| self.traces.get(id).is_some() || self.pending.contains_key(id));
         self.traces.remove(&ids);
         for id in &ids {
+            self.pending.remove(id);
             self.views.remove(id);
             self.changed.remove(id);
         }
@@ -254,16 +288,113 @@ impl Engine {
         restored
     }
 
-    /// Shows stored traces in the lists, from their records, until [`Engine::restore`] has read
-    /// their spans back.
-    pub fn expect(&mut self, records: Vec<crate::store::TraceRecord>) {
-        self.pending = records;
+    /// Shows stored traces in the lists from their records, until [`Engine::restore`] reads
+    /// their spans. A record replaces the one of the same trace.
+    pub fn expect(&mut self, records: impl IntoIterator<Item = TraceRecord>) {
+        for record in records {
+            if let Ok(id) = TraceId::parse(&record.trace_id) {
+                self.pending.insert(id, record);
+            }
+        }
     }
 
-    /// Reads back stored chunks (OTLP protobuf): like loading files, but they are not files the
-    /// user gave, and nothing they hold needs storing again. Returns the problems met.
+    /// Whether a trace is stored but not read.
+    pub fn is_unread(&self, trace_id: &TraceId) -> bool {
+        self.pending.contains_key(trace_id)
+    }
+
+    /// Whether the engine has spans of a trace (read, or loaded from a file).
+    pub fn has_spans(&self, trace_id: &TraceId) -> bool {
+        self.traces.get(trace_id).is_some()
+    }
+
+    /// The records of stored traces the lists show from their records: unread, and with no
+    /// spans loaded since (a trace a file added to is listed once, from its spans).
+    fn unread_records(&self) -> impl Iterator<Item = &TraceRecord> + Clone {
+        self.pending
+            .iter()
+            .filter(|(id, _)| self.traces.get(id).is_none())
+            .map(|(_, record)| record)
+    }
+
+    /// The unread traces whose spans `request` needs: restore them, then answer it. The lists
+    /// answer from records alone unless they search text or list spans.
+    pub fn unread(&self, request: &Request) -> Vec<TraceId> {
+        if self.pending.is_empty() {
+            return Vec::new();
+        }
+        let one = |trace_id: &str| {
+            TraceId::parse(trace_id)
+                .ok()
+                .filter(|id| self.pending.contains_key(id))
+                .into_iter()
+                .collect()
+        };
+        match request {
+            Request::Summary | Request::Files | Request::Projects | Request::Sessions { .. } => {
+                Vec::new()
+            }
+            Request::Traces(query) => self.unread_for_query(query),
+            Request::Session { project, session } => self.unread_where(|r| {
+                &r.project == project && r.session.as_deref() == Some(session.as_str())
+            }),
+            Request::OpenTrace { trace_id }
+            | Request::Rows { trace_id, .. }
+            | Request::Toggle { trace_id, .. }
+            | Request::ToggleAll { trace_id, .. }
+            | Request::Search { trace_id, .. }
+            | Request::Reveal { trace_id, .. }
+            | Request::CriticalPath { trace_id, .. }
+            | Request::SpanDetails { trace_id, .. } => one(trace_id),
+        }
+    }
+
+    /// The unread traces whose spans exporting or sending `selection` needs.
+    pub fn unread_in(&self, selection: &SpanSelection) -> Vec<TraceId> {
+        match selection {
+            SpanSelection::Traces(ids) => ids
+                .iter()
+                .filter_map(|id| TraceId::parse(id).ok())
+                .filter(|id| self.pending.contains_key(id))
+                .collect(),
+            SpanSelection::Project(project) => self.unread_where(|r| &r.project == project),
+            SpanSelection::Matching(query) => self.unread_where(|r| r.project == query.project),
+        }
+    }
+
+    /// The unread traces forgetting `selection` needs: only a text search or a span filter
+    /// goes beyond what records tell.
+    pub fn unread_to_forget(&self, selection: &SpanSelection) -> Vec<TraceId> {
+        match selection {
+            SpanSelection::Matching(query) => self.unread_for_query(query),
+            SpanSelection::Traces(_) | SpanSelection::Project(_) => Vec::new(),
+        }
+    }
+
+    fn unread_for_query(&self, query: &TraceQuery) -> Vec<TraceId> {
+        match query.all_spans || !query.text.trim().is_empty() {
+            true => self.unread_where(|r| r.project == query.project),
+            false => Vec::new(),
+        }
+    }
+
+    fn unread_where(&self, wanted: impl Fn(&TraceRecord) -> bool) -> Vec<TraceId> {
+        let mut ids: Vec<TraceId> = self
+            .pending
+            .iter()
+            .filter(|(_, r)| wanted(r))
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Reads back the stored chunks (OTLP protobuf) of the traces `read`: like loading files,
+    /// but they are not files the user gave, and nothing they hold needs storing again. Those
+    /// traces are no longer unread, even if a chunk was missing. Returns the problems met.
     pub fn restore<'a>(
         &mut self,
+        read: &[TraceId],
         chunks: impl IntoIterator<Item = (&'a str, &'a [u8])>,
     ) -> Vec<String> {
         let mut problems = Vec::new();
@@ -272,25 +403,18 @@ impl Engine {
             problems.extend(report.errors.iter().map(ToString::to_string));
         }
         self.traces.update(&self.arena);
-        self.views.clear();
-        self.pending.clear();
+        for id in read {
+            self.views.remove(id);
+            self.pending.remove(id);
+        }
         problems
     }
 
     /// A trace's record for the store, as `generation`.
-    pub fn stored_record(
-        &self,
-        trace_id: &TraceId,
-        generation: u32,
-    ) -> Option<crate::store::TraceRecord> {
+    pub fn stored_record(&self, trace_id: &TraceId, generation: u32) -> Option<TraceRecord> {
         let trace = self.traces.get(trace_id)?;
         let chunks = crate::store::chunk_count(trace);
-        Some(crate::store::TraceRecord::of(
-            &self.arena,
-            trace,
-            generation,
-            chunks,
-        ))
+        Some(TraceRecord::of(&self.arena, trace, generation, chunks))
     }
 
     /// Chunk `n` of a trace, as the store keeps it.
@@ -311,10 +435,15 @@ impl Engine {
             .iter()
             .map(|p| self.arena.str(p.name))
             .collect();
-        projects.extend(self.pending.iter().map(|r| r.project.as_str()));
+        let (mut spans, mut traces) = (overview.spans, overview.traces);
+        for record in self.unread_records() {
+            projects.insert(&record.project);
+            spans += u64::from(record.spans);
+            traces += 1;
+        }
         Summary {
-            spans: overview.spans + self.pending.iter().map(|r| u64::from(r.spans)).sum::<u64>(),
-            traces: overview.traces + self.pending.len() as u64,
+            spans,
+            traces,
             projects: projects.len() as u64,
             errors: self.files.iter().map(|f| f.errors.len() as u64).sum(),
         }

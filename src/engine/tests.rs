@@ -571,7 +571,10 @@ fn what_loads_change_is_stored_and_restores_into_the_same_traces() {
         .collect();
 
     let mut restored = Engine::default();
-    let problems = restored.restore(stored.iter().map(|(k, b)| (k.as_str(), b.as_slice())));
+    let problems = restored.restore(
+        &changed,
+        stored.iter().map(|(k, b)| (k.as_str(), b.as_slice())),
+    );
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(restored.summary(), engine.summary());
     assert!(restored.take_changed().is_empty(), "nothing to store again");
@@ -602,7 +605,7 @@ fn what_loads_change_is_stored_and_restores_into_the_same_traces() {
 }
 
 #[test]
-fn stored_records_alone_give_the_same_lists_until_the_spans_are_read_back() {
+fn stored_records_alone_give_the_same_lists_until_the_spans_are_read() {
     let mut engine = engine_with(&[
         "langchain-01.otlp.pb",
         "openai-01.otlp.pb",
@@ -653,7 +656,163 @@ fn stored_records_alone_give_the_same_lists_until_the_spans_are_read_back() {
             want.rows.iter_mut().for_each(|r| r.span_id.clear());
             assert_eq!(got, want, "{}", project.name);
         }
+        let sessions = Request::Sessions {
+            project: project.name.clone(),
+        };
+        assert_eq!(waiting.handle(sessions.clone()), engine.handle(sessions));
     }
+}
+
+/// The chunks the store holds for a trace, with their keys.
+type Kept = Vec<(TraceId, Vec<(String, Vec<u8>)>)>;
+
+/// An engine that knows the traces of `paths` only by their stored records, and the chunks
+/// the store would hold for them.
+fn stored(paths: &[&str]) -> (Engine, Kept) {
+    let mut engine = engine_with(paths);
+    let kept = engine
+        .take_changed()
+        .into_iter()
+        .map(|id| {
+            let record = engine.stored_record(&id, 1).expect("a record");
+            let chunks = (0..record.chunks).map(|n| engine.stored_chunk(&id, n).expect("a chunk"));
+            (id, record.chunk_keys().zip(chunks).collect())
+        })
+        .collect::<Kept>();
+    let mut unread = Engine::default();
+    unread.expect(
+        kept.iter()
+            .map(|(id, _)| engine.stored_record(id, 1).expect("a record")),
+    );
+    (unread, kept)
+}
+
+fn read(engine: &mut Engine, kept: &Kept, ids: &[TraceId]) {
+    let chunks = kept
+        .iter()
+        .filter(|(id, _)| ids.contains(id))
+        .flat_map(|(_, chunks)| chunks.iter().map(|(k, b)| (k.as_str(), b.as_slice())));
+    let problems = engine.restore(ids, chunks);
+    assert!(problems.is_empty(), "{problems:?}");
+}
+
+#[test]
+fn opening_a_stored_trace_reads_only_that_trace() {
+    let (mut engine, kept) = stored(&["langchain-01.otlp.pb", "openai-01.otlp.pb"]);
+    let totals = engine.summary();
+    assert_eq!(kept.len(), 3);
+    let open = Request::OpenTrace {
+        trace_id: OPENAI_01_TRACE.into(),
+    };
+    let wanted = engine.unread(&open);
+    assert_eq!(wanted.len(), 1);
+    assert_eq!(wanted[0].to_string(), OPENAI_01_TRACE);
+    assert!(
+        matches!(engine.handle(open.clone()), Response::NotFound(_)),
+        "nothing is answered from a record"
+    );
+
+    read(&mut engine, &kept, &wanted);
+    assert!(engine.unread(&open).is_empty());
+    assert_eq!(trace_overview(&mut engine, open).spans, 4);
+    assert_eq!(engine.summary(), totals, "read or not, counted once");
+    let others: Vec<TraceId> = kept
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| id.to_string() != OPENAI_01_TRACE)
+        .collect();
+    assert!(others.iter().all(|id| engine.is_unread(id)));
+    assert!(engine.take_changed().is_empty(), "reading is not a change");
+}
+
+#[test]
+fn lists_read_spans_only_to_search_text_or_list_spans() {
+    let (engine, _) = stored(&["langchain-01.otlp.pb", "openai-01.otlp.pb"]);
+    let query = TraceQuery {
+        project: "rag-langchain-demo".into(),
+        count: 50,
+        ..TraceQuery::default()
+    };
+    for request in [
+        Request::Summary,
+        Request::Projects,
+        Request::Traces(query.clone()),
+        Request::Sessions {
+            project: query.project.clone(),
+        },
+    ] {
+        assert!(engine.unread(&request).is_empty(), "{request:?}");
+    }
+    let text = Request::Traces(TraceQuery {
+        text: "retriev".into(),
+        ..query.clone()
+    });
+    let spans = Request::Traces(TraceQuery {
+        all_spans: true,
+        ..query.clone()
+    });
+    for request in [text, spans] {
+        assert_eq!(engine.unread(&request).len(), 2, "{request:?}");
+    }
+    let project = SpanSelection::Project(query.project.clone());
+    assert_eq!(engine.unread_in(&project).len(), 2, "exporting needs spans");
+    assert!(
+        engine.unread_to_forget(&project).is_empty(),
+        "deleting does not"
+    );
+}
+
+#[test]
+fn unread_traces_can_be_forgotten_without_reading_them() {
+    let (mut engine, _) = stored(&["langchain-01.otlp.pb", "openai-01.otlp.pb"]);
+    let forgotten = engine.forget(&SpanSelection::Project("rag-langchain-demo".into()));
+    assert_eq!(forgotten.len(), 2);
+    assert_eq!(engine.summary().traces, 1);
+    let query = TraceQuery {
+        project: "chatbot-demo".into(),
+        status: Some("ERROR".into()),
+        ..TraceQuery::default()
+    };
+    assert!(
+        engine
+            .forget(&SpanSelection::Matching(query.clone()))
+            .is_empty()
+    );
+    let ok = TraceQuery {
+        status: Some("UNSET".into()),
+        ..query
+    };
+    assert_eq!(engine.forget(&SpanSelection::Matching(ok)).len(), 1);
+    assert_eq!(engine.summary().traces, 0);
+    let Response::Projects(projects) = engine.handle(Request::Projects) else {
+        panic!("expected projects");
+    };
+    assert!(projects.is_empty());
+}
+
+#[test]
+fn a_stored_trace_loaded_again_before_it_is_read_is_listed_once_and_merges() {
+    let (mut engine, kept) = stored(&["openai-01.otlp.pb"]);
+    let totals = engine.summary();
+    engine.load(
+        "openai-01.otlp.pb",
+        &fixture("openai-01.otlp.pb"),
+        &mut |_| {},
+    );
+    assert_eq!(engine.summary(), totals);
+    let changed = engine.take_changed();
+    assert!(
+        engine.is_unread(&changed[0]),
+        "still to be read before it is stored"
+    );
+    read(&mut engine, &kept, &changed);
+    assert_eq!(
+        engine.summary(),
+        totals,
+        "the same spans twice are one span"
+    );
+    let id = changed[0];
+    assert_eq!(engine.stored_record(&id, 2).expect("a record").spans, 4);
 }
 
 #[test]

@@ -12,8 +12,11 @@
 //! - `{kind: "forget", id, body?}`: forget the traces of `body` (a JSON [`SpanSelection`]), or
 //!   everything, loaded and kept; then `{kind: "done", id}`.
 //!
-//! What loads change is kept in IndexedDB (`keeper.rs`) before each file's result is posted, and
-//! read back when the worker starts, reported as load batch 0 (`Kept in this browser`).
+//! What loads change is kept in IndexedDB (`keeper.rs`) before each file's result is posted.
+//! When the worker starts, the kept traces' records are read (reported as load batch 0, `Kept
+//! in this browser`), and a trace's spans only when a request needs them: such an `ask` (and
+//! every `ask` after it, so answers keep their order), an `export`, a `send` or a `forget` waits
+//! in the load queue while they are read.
 //! - `{kind: "export", id, body}`: `body` is a JSON [`ExportRequest`]; answered
 //!   `{kind: "exported", id, name, spans, blob}`.
 //! - `{kind: "send", id, body}`: `body` is a JSON [`SendRequest`]; the spans are POSTed to the
@@ -24,7 +27,7 @@
 //! every 100 ms per file, then `{kind: "loaded", id, file, body}` with the JSON [`FileResult`] of
 //! each file, then `{kind: "done", id}`.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use futures::StreamExt;
@@ -44,6 +47,8 @@ use crate::engine::protocol::{
     ExportRequest, FileResult, Request, Response, SendRequest, SpanSelection,
 };
 use crate::export::send::{Answer, Delivery, Outgoing, Report, Settings, Step};
+use crate::model::TraceId;
+use crate::store::DATABASE;
 
 /// The BroadcastChannel on which the workers of this origin's tabs say what they kept:
 /// `{traces: [id…]}` (written or deleted), or `{everything: true}` (all deleted).
@@ -58,10 +63,17 @@ pub fn start() {
     let engine = Rc::new(RefCell::new(Engine::default()));
     // Other tabs say what they kept or deleted; that is synced in turn with the loads.
     let tabs = BroadcastChannel::new(TABS_CHANNEL).ok();
+    // Asks waiting in the queue for stored spans to be read.
+    let waiting = Rc::new(Cell::new(0_usize));
     // Loads run one at a time, in the order they were asked for.
     let queue = {
         let (sender, receiver) = mpsc::unbounded::<JsValue>();
-        spawn_local(run_loads(engine.clone(), receiver, tabs.clone()));
+        spawn_local(run_loads(
+            engine.clone(),
+            receiver,
+            tabs.clone(),
+            waiting.clone(),
+        ));
         sender
     };
     if let Some(tabs) = &tabs {
@@ -78,62 +90,22 @@ pub fn start() {
         let data = event.data();
         match get_str(&data, "kind").as_deref() {
             Some("ask") => {
-                let id = get(&data, "id");
-                let body = get_str(&data, "body").unwrap_or_default();
-                let response = match serde_json::from_str::<Request>(&body) {
-                    Ok(request) => engine.borrow_mut().handle(request),
-                    Err(error) => {
-                        Response::NotFound(format!("a request the engine cannot read: {error}"))
-                    }
+                let request =
+                    serde_json::from_str::<Request>(&get_str(&data, "body").unwrap_or_default());
+                // A request that needs stored spans read waits in the queue, and so do the
+                // requests after it, so answers keep their order.
+                let waits = match &request {
+                    Ok(request) => waiting.get() > 0 || !engine.borrow().unread(request).is_empty(),
+                    Err(_) => false,
                 };
-                post(&[
-                    ("kind", "answer".into()),
-                    ("id", id),
-                    ("body", json(&response).into()),
-                ]);
-            }
-            Some("export") => {
-                let id = get(&data, "id");
-                let body = get_str(&data, "body").unwrap_or_default();
-                let exported = serde_json::from_str::<ExportRequest>(&body)
-                    .map(|request| engine.borrow().export(&request.selection, request.target));
-                let (name, spans, blob) = match exported {
-                    Ok(export) => {
-                        let bytes = Uint8Array::from(export.bytes.as_slice());
-                        let options = BlobPropertyBag::new();
-                        options.set_type(export.target.media_type());
-                        let blob = Blob::new_with_u8_array_sequence_and_options(
-                            &js_sys::Array::of1(&bytes),
-                            &options,
-                        );
-                        (export.name, export.spans, blob.map(JsValue::from))
-                    }
-                    Err(error) => (String::new(), 0, Err(error.to_string().into())),
-                };
-                post(&[
-                    ("kind", "exported".into()),
-                    ("id", id),
-                    ("name", name.into()),
-                    ("spans", (spans as f64).into()),
-                    ("blob", blob.unwrap_or(JsValue::NULL)),
-                ]);
-            }
-            Some("send") => {
-                let id = get(&data, "id");
-                let body = get_str(&data, "body").unwrap_or_default();
-                match serde_json::from_str::<SendRequest>(&body) {
-                    Ok(request) => spawn_local(send(engine.clone(), id, request)),
-                    Err(error) => report_sending(
-                        &id,
-                        &Report {
-                            messages: vec![format!("a request the engine cannot read: {error}")],
-                            done: true,
-                            ..Report::default()
-                        },
-                    ),
+                if waits {
+                    waiting.set(waiting.get() + 1);
+                    let _ = queue.unbounded_send(data);
+                } else {
+                    answer(&engine, &get(&data, "id"), request);
                 }
             }
-            Some("start" | "files" | "url" | "text" | "forget") => {
+            Some("start" | "files" | "url" | "text" | "forget" | "export" | "send") => {
                 let _ = queue.unbounded_send(data);
             }
             _ => {}
@@ -143,6 +115,35 @@ pub fn start() {
     // The worker lives as long as the page: the handler is never removed.
     handler.forget();
     post(&[("kind", "ready".into())]);
+}
+
+/// Answers an `ask`.
+fn answer(engine: &Rc<RefCell<Engine>>, id: &JsValue, request: serde_json::Result<Request>) {
+    let response = match request {
+        Ok(request) => engine.borrow_mut().handle(request),
+        Err(error) => Response::NotFound(format!("a request the engine cannot read: {error}")),
+    };
+    post(&[
+        ("kind", "answer".into()),
+        ("id", id.clone()),
+        ("body", json(&response).into()),
+    ]);
+}
+
+/// Answers an `export` with the file, as a Blob.
+fn export(engine: &Rc<RefCell<Engine>>, id: &JsValue, request: &ExportRequest) {
+    let export = engine.borrow().export(&request.selection, request.target);
+    let bytes = Uint8Array::from(export.bytes.as_slice());
+    let options = BlobPropertyBag::new();
+    options.set_type(export.target.media_type());
+    let blob = Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&bytes), &options);
+    post(&[
+        ("kind", "exported".into()),
+        ("id", id.clone()),
+        ("name", export.name.into()),
+        ("spans", (export.spans as f64).into()),
+        ("blob", blob.map_or(JsValue::NULL, JsValue::from)),
+    ]);
 }
 
 fn get(object: &JsValue, key: &str) -> JsValue {
@@ -218,6 +219,7 @@ async fn run_loads(
     engine: Rc<RefCell<Engine>>,
     mut queue: mpsc::UnboundedReceiver<JsValue>,
     tabs: Option<BroadcastChannel>,
+    waiting: Rc<Cell<usize>>,
 ) {
     // Tells the other tabs which traces changed in the store (`None`: all were deleted).
     let tell_tabs = |traces: Option<&[String]>| {
@@ -244,7 +246,52 @@ async fn run_loads(
     };
     while let Some(message) = queue.next().await {
         let id = get(&message, "id");
+        let body = get_str(&message, "body").unwrap_or_default();
         match get_str(&message, "kind").as_deref() {
+            Some("ask") => {
+                let request = serde_json::from_str::<Request>(&body);
+                if let Ok(request) = &request {
+                    let unread = engine.borrow().unread(request);
+                    read(&keeper, &engine, &unread).await;
+                }
+                answer(&engine, &id, request);
+                waiting.set(waiting.get().saturating_sub(1));
+                continue;
+            }
+            Some("export") => {
+                match serde_json::from_str::<ExportRequest>(&body) {
+                    Ok(request) => {
+                        let unread = engine.borrow().unread_in(&request.selection);
+                        read(&keeper, &engine, &unread).await;
+                        export(&engine, &id, &request);
+                    }
+                    // The page hears no file, and says the export failed.
+                    Err(_) => post(&[
+                        ("kind", "exported".into()),
+                        ("id", id),
+                        ("blob", JsValue::NULL),
+                    ]),
+                }
+                continue;
+            }
+            Some("send") => {
+                match serde_json::from_str::<SendRequest>(&body) {
+                    Ok(request) => {
+                        let unread = engine.borrow().unread_in(&request.selection);
+                        read(&keeper, &engine, &unread).await;
+                        spawn_local(send(engine.clone(), id, request));
+                    }
+                    Err(error) => report_sending(
+                        &id,
+                        &Report {
+                            messages: vec![format!("a request the engine cannot read: {error}")],
+                            done: true,
+                            ..Report::default()
+                        },
+                    ),
+                }
+                continue;
+            }
             Some("files") => {
                 let files = js_sys::Array::from(&get(&message, "files"));
                 for (index, file) in files.iter().enumerate() {
@@ -285,10 +332,11 @@ async fn run_loads(
             }
             Some("forget") => {
                 // A selection forgets those traces; none forgets everything.
-                let selection = get_str(&message, "body")
-                    .and_then(|body| serde_json::from_str::<SpanSelection>(&body).ok());
+                let selection = serde_json::from_str::<SpanSelection>(&body).ok();
                 let outcome = match selection {
                     Some(selection) => {
+                        let unread = engine.borrow().unread_to_forget(&selection);
+                        read(&keeper, &engine, &unread).await;
                         let ids = engine.borrow_mut().forget(&selection);
                         let outcome = match keeper.as_mut() {
                             Some(keeper) => keeper.forget(&ids).await,
@@ -323,14 +371,14 @@ async fn run_loads(
 /// The load batch that reports what was restored from the store.
 const RESTORE_BATCH: u32 = 0;
 
-/// Opens the store and reads back what it keeps, reported as a load of its own: first the
-/// records (the lists show the kept traces at once), then the spans.
+/// Opens the store, reported as a load of its own: the kept traces' records (the lists show
+/// them at once) and evaluations. Spans are read when something needs them ([`read`]).
 async fn restore(engine: &Rc<RefCell<Engine>>) -> Option<Keeper> {
-    let name = "Kept in this browser";
+    let name = KEPT;
     let batch = JsValue::from(RESTORE_BATCH);
-    let mut progress = Progress::new(&batch, 0, name, 0.0);
-    let mut keeper = match Keeper::open(engine).await {
-        Ok(keeper) => keeper,
+    let progress = Progress::new(&batch, 0, name, 0.0);
+    let (keeper, opened) = match Keeper::open(engine, DATABASE).await {
+        Ok(opened) => opened,
         Err(error) => {
             let message = format!("nothing will be kept after the page closes: {error}");
             finish(&progress, failed(name, &message));
@@ -338,28 +386,44 @@ async fn restore(engine: &Rc<RefCell<Engine>>) -> Option<Keeper> {
             return None;
         }
     };
-    let (traces, spans) = keeper.kept();
-    if traces > 0 {
-        progress.report("reading", 0.0, spans as usize, true);
-        done(&batch);
-    }
-    let result = match keeper.read_back(engine).await {
-        // Nothing kept (problems come only from the chunks of kept traces).
-        Ok(restored) if restored.traces == 0 && restored.evaluations == 0 => return Some(keeper),
-        Ok(restored) => FileResult {
+    if opened.traces > 0 || opened.evaluations > 0 {
+        let result = FileResult {
             file: name.into(),
             format: Some("stored".into()),
-            spans: restored.spans as u64,
-            traces: restored.traces as u64,
-            evaluations: restored.evaluations as u64,
-            errors: restored.problems,
+            spans: opened.spans,
+            traces: opened.traces as u64,
+            evaluations: opened.evaluations as u64,
+            errors: Vec::new(),
             warnings: Vec::new(),
-        },
-        Err(error) => failed(name, &format!("could not be read back: {error}")),
-    };
-    finish(&progress, result);
+        };
+        finish(&progress, result);
+    }
     done(&batch);
     Some(keeper)
+}
+
+/// What the store's load batch is called.
+const KEPT: &str = "Kept in this browser";
+
+/// Reads the spans of these stored traces; what goes wrong is reported on the store's batch.
+async fn read(keeper: &Option<Keeper>, engine: &Rc<RefCell<Engine>>, ids: &[TraceId]) {
+    let Some(keeper) = keeper else { return };
+    if ids.is_empty() {
+        return;
+    }
+    let problems = match keeper.read(engine, ids).await {
+        Ok(problems) => problems,
+        Err(error) => vec![format!("{KEPT}: spans could not be read: {error}")],
+    };
+    if !problems.is_empty() {
+        let batch = JsValue::from(RESTORE_BATCH);
+        let result = FileResult {
+            errors: problems,
+            ..failed(KEPT, "")
+        };
+        finish(&Progress::new(&batch, 0, KEPT, 0.0), result);
+        done(&batch);
+    }
 }
 
 /// Stores what a load changed, then reports the file's result (with what was not kept).

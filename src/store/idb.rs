@@ -59,8 +59,11 @@ const UPGRADES: [Upgrade; SCHEMA_VERSION as usize] = [
 /// An open database.
 pub struct Db(IdbDatabase);
 
-/// Resolves when `request` succeeds, to its result.
-async fn request_result(request: &IdbRequest) -> Result<JsValue, StoreError> {
+/// Resolves when `request` succeeds, to its result. It listens from the call on, not from the
+/// first poll, so requests issued together can be awaited one after another.
+fn request_result(
+    request: &IdbRequest,
+) -> impl std::future::Future<Output = Result<JsValue, StoreError>> + use<> {
     let (sender, receiver) = oneshot::channel::<Result<JsValue, StoreError>>();
     let sender = std::rc::Rc::new(std::cell::RefCell::new(Some(sender)));
     let (ok, failed) = (sender.clone(), sender);
@@ -89,12 +92,16 @@ async fn request_result(request: &IdbRequest) -> Result<JsValue, StoreError> {
     });
     request.set_onsuccess(Some(on_success.as_ref().unchecked_ref()));
     request.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let result = receiver
-        .await
-        .unwrap_or_else(|_| Err(StoreError::Failed("the request was dropped".into())));
-    request.set_onsuccess(None);
-    request.set_onerror(None);
-    result
+    let request = request.clone();
+    async move {
+        let result = receiver
+            .await
+            .unwrap_or_else(|_| Err(StoreError::Failed("the request was dropped".into())));
+        request.set_onsuccess(None);
+        request.set_onerror(None);
+        drop((on_success, on_error));
+        result
+    }
 }
 
 /// Resolves when `transaction` commits; to the reason when it fails or aborts.
@@ -263,23 +270,29 @@ impl Db {
             .collect())
     }
 
-    /// A chunk's bytes, if it is there.
-    pub async fn chunk(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    /// Chunks' bytes by key (`None` where one is missing), read in one transaction.
+    pub async fn chunks(&self, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>, StoreError> {
         let transaction = self.transaction(&[CHUNKS], IdbTransactionMode::Readonly)?;
-        let value = request_result(&Self::store(&transaction, CHUNKS)?.get(&key.into())?).await?;
-        Ok(value
-            .dyn_into::<Uint8Array>()
-            .ok()
-            .map(|array| array.to_vec()))
+        let store = Self::store(&transaction, CHUNKS)?;
+        let results = keys
+            .iter()
+            .map(|key| Ok(request_result(&store.get(&key.as_str().into())?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let mut chunks = Vec::with_capacity(keys.len());
+        for result in results {
+            let value = result.await?;
+            chunks.push(value.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec()));
+        }
+        Ok(chunks)
     }
 
     /// Every key of a store and the values in the same order, read in one transaction.
     async fn entries(&self, name: &str) -> Result<(Array, Array), StoreError> {
         let transaction = self.transaction(&[name], IdbTransactionMode::Readonly)?;
         let store = Self::store(&transaction, name)?;
-        let (keys, values) = (store.get_all_keys()?, store.get_all()?);
-        let keys = Array::from(&request_result(&keys).await?);
-        let values = Array::from(&request_result(&values).await?);
+        let keys = request_result(&store.get_all_keys()?);
+        let values = request_result(&store.get_all()?);
+        let (keys, values) = (Array::from(&keys.await?), Array::from(&values.await?));
         Ok((keys, values))
     }
 
@@ -308,21 +321,6 @@ impl Db {
             .collect();
         let last = keys.iter().filter_map(|k| k.as_string()).next_back();
         Ok((evaluations, last))
-    }
-
-    /// Every chunk, with its key.
-    pub async fn all_chunks(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
-        let (keys, values) = self.entries(CHUNKS).await?;
-        Ok(keys
-            .iter()
-            .zip(values.iter())
-            .filter_map(|(key, value)| {
-                Some((
-                    key.as_string()?,
-                    value.dyn_into::<Uint8Array>().ok()?.to_vec(),
-                ))
-            })
-            .collect())
     }
 
     /// Every chunk key.

@@ -55,6 +55,31 @@ test('traces are still there after a reload, once, until they are forgotten', as
   assert.deepEqual(page.problems, []);
 });
 
+test('after a reload, a text filter, the all-spans list and an export read the kept spans they need', async () => {
+  const page = await viewer.open();
+  await load(page, [await fixture('langchain-01.otlp.pb'), await fixture('openai-01.otlp.pb')]);
+  await reload(page);
+  await page.waitForFunction(() => window.plume.settled() && window.plume.summary().spans === 22);
+  await page.evaluate(() => { location.hash = '#/project/rag-langchain-demo'; });
+  await page.waitForSelector('[data-testid=trace-row]');
+  // Words only the root's output holds: the stored records do not, the spans do.
+  await page.fill('input[aria-label=Filter]', 'share a trace id');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=trace-row]').length === 1);
+  await page.fill('input[aria-label=Filter]', '');
+  await page.evaluate(() => { location.hash = '#/project/rag-langchain-demo/spans'; });
+  await page.waitForFunction(() => document.querySelector('.table-head .muted, .muted')?.textContent.includes('18 spans'));
+  await page.evaluate(() => { location.hash = '#/project/chatbot-demo'; });
+  await page.waitForSelector('[data-testid=trace-row]');
+  await page.$eval('[data-testid=export-menu]', (menu) => { menu.open = true; });
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('[data-testid=export-menu] button[data-format="otlp.json"]'),
+  ]);
+  assert.equal(download.suggestedFilename(), 'chatbot-demo-matching-traces.otlp.json');
+  assert.match(await page.textContent('[data-testid=export-status]'), /Saved 4 spans/);
+  assert.deepEqual(page.problems, []);
+});
+
 test('with ?memory nothing is kept', async () => {
   const page = await viewer.open('?memory');
   await load(page, [await fixture('openai-01.otlp.pb')]);
