@@ -75,6 +75,14 @@ impl Keeper {
         self.records.keys().cloned().collect()
     }
 
+    /// The spans these kept traces hold.
+    pub fn spans(&self, ids: &[String]) -> u64 {
+        ids.iter()
+            .filter_map(|id| self.records.get(id))
+            .map(|r| u64::from(r.spans))
+            .sum()
+    }
+
     /// Reads the spans of these traces into the engine, a few transactions' worth of chunks at
     /// a time. Returns the problems met (chunks missing or unreadable).
     pub async fn read(

@@ -3,7 +3,10 @@
 //! Once its handler is installed it posts `{kind: "ready"}`; the page holds its messages until then.
 //!
 //! Messages in (plain objects, from `ui::bridge`):
-//! - `{kind: "start", keep}`: always first; `keep: false` runs in memory only.
+//! - `{kind: "start", keep, save}`: always first; `keep: false` runs in memory only (IndexedDB
+//!   is not even opened), `save: false` leaves new loads unsaved.
+//! - `{kind: "saving", id, on}`: turns saving new loads on or off; on, what was loaded meanwhile
+//!   is saved at once (reported as a load of batch `id`); then `{kind: "done", id}`.
 //! - `{kind: "ask", id, body}`: `body` is a JSON [`Request`]; answered `{kind: "answer", id, body}`.
 //! - `{kind: "files", id, files: [File…]}`: each file is read here in chunks from `File.stream()`
 //!   (the page never copies it), then parsed.
@@ -105,7 +108,7 @@ pub fn start() {
                     answer(&engine, &get(&data, "id"), request);
                 }
             }
-            Some("start" | "files" | "url" | "text" | "forget" | "export" | "send") => {
+            Some("start" | "files" | "url" | "text" | "forget" | "export" | "send" | "saving") => {
                 let _ = queue.unbounded_send(data);
             }
             _ => {}
@@ -244,6 +247,7 @@ async fn run_loads(
         Some(false) => None,
         _ => restore(&engine).await,
     };
+    let mut saving = get(&start, "save").as_bool() != Some(false);
     while let Some(message) = queue.next().await {
         let id = get(&message, "id");
         let body = get_str(&message, "body").unwrap_or_default();
@@ -297,7 +301,9 @@ async fn run_loads(
                 for (index, file) in files.iter().enumerate() {
                     if let Ok(file) = file.dyn_into::<File>() {
                         let (progress, result) = load_file(&engine, &id, index as u32, file).await;
-                        announce(&keep(&mut keeper, &engine, progress, result).await);
+                        announce(
+                            &keep(saver(&mut keeper, saving), &engine, progress, result).await,
+                        );
                     }
                 }
             }
@@ -305,14 +311,40 @@ async fn run_loads(
                 let url = get_str(&message, "url").unwrap_or_default();
                 let name = get_str(&message, "name").unwrap_or_else(|| url.clone());
                 let (progress, result) = load_url(&engine, &id, &url, &name).await;
-                announce(&keep(&mut keeper, &engine, progress, result).await);
+                announce(&keep(saver(&mut keeper, saving), &engine, progress, result).await);
             }
             Some("text") => {
                 let name = get_str(&message, "name").unwrap_or_else(|| "pasted.json".into());
                 let text = get_str(&message, "text").unwrap_or_default();
                 let mut progress = Progress::new(&id, 0, &name, text.len() as f64);
                 let result = parse(&engine, &mut progress, text.into_bytes());
-                announce(&keep(&mut keeper, &engine, progress, result).await);
+                announce(&keep(saver(&mut keeper, saving), &engine, progress, result).await);
+            }
+            Some("saving") => {
+                saving = get(&message, "on").as_bool() != Some(false);
+                if let Some(keeper) = saver(&mut keeper, saving) {
+                    let (kept, failure) = keeper.keep(&engine).await;
+                    if kept.is_empty() && failure.is_none() {
+                        done(&id);
+                        continue;
+                    }
+                    let result = FileResult {
+                        file: SAVED.into(),
+                        format: Some("stored".into()),
+                        spans: keeper.spans(&kept),
+                        traces: kept.len() as u64,
+                        evaluations: 0,
+                        errors: failure
+                            .map(|(lost, error)| {
+                                format!("{SAVED}: {lost} traces could not be saved ({error})")
+                            })
+                            .into_iter()
+                            .collect(),
+                        warnings: Vec::new(),
+                    };
+                    finish(&Progress::new(&id, 0, SAVED, 0.0), result);
+                    announce(&kept);
+                }
             }
             Some("sync") => {
                 // Another tab changed the store: `traces`, or `everything`.
@@ -426,16 +458,24 @@ async fn read(keeper: &Option<Keeper>, engine: &Rc<RefCell<Engine>>, ids: &[Trac
     }
 }
 
-/// Stores what a load changed, then reports the file's result (with what was not kept).
-/// Returns the ids of the traces written.
+/// What saving what was loaded while saving was off is reported as.
+const SAVED: &str = "Saved in this browser";
+
+/// The keeper that saves new loads, if any does.
+fn saver(keeper: &mut Option<Keeper>, saving: bool) -> Option<&mut Keeper> {
+    keeper.as_mut().filter(|_| saving)
+}
+
+/// Stores what a load changed (with a keeper), then reports the file's result (with what was
+/// not kept). Returns the ids of the traces written.
 async fn keep(
-    keeper: &mut Option<Keeper>,
+    keeper: Option<&mut Keeper>,
     engine: &Rc<RefCell<Engine>>,
     mut progress: Progress,
     mut result: FileResult,
 ) -> Vec<String> {
     let mut written = Vec::new();
-    if let Some(keeper) = keeper.as_mut() {
+    if let Some(keeper) = keeper {
         progress.report("saving", progress.total, result.spans as usize, true);
         let (kept, failure) = keeper.keep(engine).await;
         if let Some((lost, error)) = failure {

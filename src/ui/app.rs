@@ -17,6 +17,7 @@ use crate::ui::project::ProjectPage;
 use crate::ui::projects::ProjectsPage;
 use crate::ui::query::use_query_for;
 use crate::ui::route::{Router, use_router};
+use crate::ui::save_setting::saves_loads;
 use crate::ui::session::SessionPage;
 use crate::ui::state::{LoadAction, Loads};
 use crate::ui::theme::use_theme;
@@ -32,11 +33,13 @@ pub struct Loader {
     pub url: Callback<(String, String)>,
     /// Forgets the selected traces, or everything, loaded and kept.
     pub forget: Callback<Option<SpanSelection>>,
+    /// Turns saving new loads in this browser on or off.
+    pub saving: Callback<bool>,
 }
 
-/// Whether traces are kept in IndexedDB: yes, unless the page's URL has a `memory` parameter
-/// (`?memory`, for embedding: nothing is read from or written to the browser's storage).
-pub(crate) fn keeps_traces() -> bool {
+/// Whether the page uses IndexedDB: yes, unless its URL has a `memory` parameter (`?memory`,
+/// for embedding: nothing is read from or written to the browser's storage).
+pub(crate) fn uses_storage() -> bool {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
@@ -62,7 +65,8 @@ pub fn App() -> Html {
         use_memo((), move |_| {
             EngineHandle::new(
                 Callback::from(move |event| dispatcher.dispatch(LoadAction::Event(event))),
-                keeps_traces(),
+                uses_storage(),
+                saves_loads(),
             )
             .ok()
         })
@@ -89,6 +93,15 @@ pub fn App() -> Html {
                 }
             })
         };
+        let saving = {
+            let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
+            Callback::from(move |on: bool| {
+                if let Some(engine) = engine.as_ref() {
+                    dispatcher.dispatch(LoadAction::Started);
+                    engine.set_saving(on);
+                }
+            })
+        };
         let forget = Callback::from(move |selection: Option<SpanSelection>| {
             if let Some(engine) = engine.as_ref() {
                 if selection.is_none() {
@@ -98,7 +111,12 @@ pub fn App() -> Html {
                 engine.forget(selection.as_ref());
             }
         });
-        Loader { files, url, forget }
+        Loader {
+            files,
+            url,
+            forget,
+            saving,
+        }
     };
 
     // Drop anywhere, paste anywhere but in a text field.

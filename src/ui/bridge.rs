@@ -146,9 +146,9 @@ fn message(fields: &[(&str, JsValue)]) -> Object {
 }
 
 impl EngineHandle {
-    /// Starts the worker; `keep` says whether what is loaded is kept in IndexedDB (and what was
-    /// kept is read back first).
-    pub fn new(on_load: Callback<LoadEvent>, keep: bool) -> Result<Self, JsValue> {
+    /// Starts the worker; `keep` says whether it uses IndexedDB at all (what was kept is
+    /// listed, and can be read and deleted), `save` whether it saves new loads there.
+    pub fn new(on_load: Callback<LoadEvent>, keep: bool, save: bool) -> Result<Self, JsValue> {
         let worker = Worker::new(WORKER_SCRIPT)?;
         let outbox = Rc::new(Outbox {
             worker: worker.clone(),
@@ -237,7 +237,11 @@ impl EngineHandle {
         });
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         // The worker's first message, ahead of anything else.
-        outbox.send(message(&[("kind", "start".into()), ("keep", keep.into())]));
+        outbox.send(message(&[
+            ("kind", "start".into()),
+            ("keep", keep.into()),
+            ("save", save.into()),
+        ]));
         Ok(Self(Rc::new(Inner {
             outbox,
             next_id: Cell::new(1),
@@ -332,6 +336,18 @@ impl EngineHandle {
             fields.push(("body", body.into()));
         }
         self.0.outbox.send(message(&fields));
+        id
+    }
+
+    /// Turns saving new loads on or off; on, what was loaded meanwhile is saved. Returns the
+    /// batch id its events carry.
+    pub fn set_saving(&self, on: bool) -> u32 {
+        let id = self.next_id();
+        self.0.outbox.send(message(&[
+            ("kind", "saving".into()),
+            ("id", id.into()),
+            ("on", on.into()),
+        ]));
         id
     }
 

@@ -7,7 +7,7 @@
 //! | `state.rs` | files being loaded (the UI's only state about data) |
 //! | `route.rs`, `theme.rs`, `query.rs` | hooks: the URL's route, light/dark, asking the engine |
 //! | `welcome.rs`, `projects.rs`, `project.rs`, `session.rs`, `trace_page.rs` | the pages |
-//! | `span_details.rs`, `attribute_tree.rs`, `long_text.rs`, `kind.rs`, `copy.rs`, `file_list.rs`, `export_menu.rs`, `send_menu.rs`, `delete_button.rs`, `storage_status.rs` | parts |
+//! | `span_details.rs`, `attribute_tree.rs`, `long_text.rs`, `kind.rs`, `copy.rs`, `file_list.rs`, `export_menu.rs`, `send_menu.rs`, `delete_button.rs`, `storage_status.rs`, `save_setting.rs` | parts |
 //! | `virtual_list.rs` | the generic virtualized list every table and the tree use |
 //!
 //! Data never lives here: components ask the engine for what they show ([`query::use_query`]).
@@ -25,6 +25,7 @@ mod project;
 mod projects;
 mod query;
 mod route;
+mod save_setting;
 mod send_menu;
 mod session;
 mod span_details;
@@ -57,6 +58,11 @@ thread_local! {
     static SUMMARY: RefCell<(Summary, u32)> = RefCell::new((Summary::default(), 0));
     /// The loads version now, and the load batches still busy.
     static LOADS: RefCell<(u32, u32)> = const { RefCell::new((0, 0)) };
+}
+
+/// The page's `localStorage`, where settings are remembered (none in some private modes).
+pub(crate) fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
 }
 
 /// Keeps `window.plume.summary()` current: `summary` is the answer for loads `version`.

@@ -5,8 +5,9 @@ use yew::prelude::*;
 use crate::engine::protocol::{Request, Response};
 use crate::present::format;
 use crate::present::route::{ProjectTab, Route};
-use crate::ui::app::keeps_traces;
+use crate::ui::app::uses_storage;
 use crate::ui::query::use_query;
+use crate::ui::save_setting::SaveSetting;
 use crate::ui::storage_status::StorageStatus;
 
 /// The page's properties.
@@ -52,7 +53,10 @@ pub fn ProjectsPage(props: &ProjectsPageProps) -> Html {
                 </tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
-            if keeps_traces() { <StorageStatus version={props.version} /> }
+            if uses_storage() {
+                <StorageStatus version={props.version} />
+                <SaveSetting />
+            }
         </section>
     }
 }

@@ -15,6 +15,7 @@ use crate::export::send::{
     MAX_REQUEST_BYTES, Protocol, Report, Settings, format_headers, parse_headers,
 };
 use crate::present::format;
+use crate::ui::local_storage;
 use crate::ui::query::use_engine;
 
 const STORAGE_KEY: &str = "plume.send";
@@ -32,12 +33,8 @@ thread_local! {
     static HEADERS: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 fn load() -> (Saved, String) {
-    let saved: Saved = storage()
+    let saved: Saved = local_storage()
         .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
         .and_then(|text| serde_json::from_str(&text).ok())
         .unwrap_or_default();
@@ -53,7 +50,7 @@ fn save(saved: &Saved, headers: &str) {
     if !kept.remember_headers {
         kept.settings.headers.clear();
     }
-    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(&kept)) {
+    if let (Some(storage), Ok(text)) = (local_storage(), serde_json::to_string(&kept)) {
         let _ = storage.set_item(STORAGE_KEY, &text);
     }
 }

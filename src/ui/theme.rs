@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use crate::ui::local_storage;
+
 const STORAGE_KEY: &str = "plume-theme";
 
 /// The user's choice.
@@ -51,12 +53,8 @@ impl ThemeChoice {
     }
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 fn stored() -> ThemeChoice {
-    storage()
+    local_storage()
         .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
         .map_or(ThemeChoice::System, |name| ThemeChoice::from_name(&name))
 }
@@ -81,7 +79,7 @@ pub fn use_theme() -> (ThemeChoice, Callback<()>) {
     let choice = use_state(stored);
     use_effect_with(*choice, |choice| {
         apply(*choice);
-        if let Some(storage) = storage() {
+        if let Some(storage) = local_storage() {
             let _ = storage.set_item(STORAGE_KEY, choice.name());
         }
     });

@@ -2,7 +2,8 @@
 
 use yew::prelude::*;
 
-use crate::ui::app::Loader;
+use crate::ui::app::{Loader, uses_storage};
+use crate::ui::save_setting::SaveSetting;
 
 /// Samples shipped in `static/samples`, made by real SDKs and Phoenix.
 const SAMPLES: [(&str, &str, &str); 6] = [
@@ -67,6 +68,7 @@ pub fn Welcome() -> Html {
             </ul>
             <h2>{"Or start with a sample"}</h2>
             <div class="samples">{ for samples }</div>
+            if uses_storage() { <SaveSetting /> }
         </div>
     }
 }

@@ -95,6 +95,29 @@ test('with ?memory nothing is kept', async () => {
   assert.equal((await summary(page)).spans, 0);
 });
 
+test('with saving turned off, loads stay in the page; turned on again, they are saved', async () => {
+  const page = await viewer.open();
+  const box = '[data-testid=save-setting] input';
+  assert.equal(await page.isChecked(box), true, 'saving is on at first');
+  await page.uncheck(box);
+  await load(page, [await fixture('openai-01.otlp.pb')]);
+  assert.equal((await summary(page)).spans, 4);
+  await reload(page);
+  await page.waitForSelector('.welcome');
+  await page.waitForTimeout(500);
+  assert.equal((await summary(page)).spans, 0, 'nothing was saved');
+  assert.equal(await page.isChecked(box), false, 'the choice is remembered');
+
+  await load(page, [await fixture('openai-01.otlp.pb')]);
+  await page.evaluate(() => { location.hash = '#/'; });
+  await page.check(box);
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=file-result]')]
+    .some((line) => /Saved in this browser: stored, 4 spans, 1 traces/.test(line.textContent)));
+  await reload(page);
+  await page.waitForFunction(() => window.plume.settled() && window.plume.summary().spans === 4);
+  assert.deepEqual(page.problems, []);
+});
+
 test('when the storage is full, the file says what was not kept, and what was kept stays whole', async () => {
   const page = await viewer.open();
   const cdp = await page.context().newCDPSession(page);
