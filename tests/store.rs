@@ -18,8 +18,8 @@ use plume::ingest;
 use plume::model::Arena;
 use plume::store::idb::Db;
 use plume::store::{
-    SCHEMA_VERSION, StoredEvaluation, StoredTarget, TraceRecord, chunk, chunk_count,
-    evaluations_key, stale_chunks,
+    FileRecord, SCHEMA_VERSION, StoredEvaluation, StoredTarget, TraceRecord, chunk, chunk_count,
+    evaluations_key, file_key, stale_chunks,
 };
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -55,7 +55,7 @@ fn stored(bytes: &[u8]) -> Vec<(TraceRecord, Vec<Vec<u8>>)> {
 #[wasm_bindgen_test]
 async fn opening_creates_the_schema() {
     let db = fresh("schema").await;
-    assert_eq!(db.stores(), ["chunks", "evaluations", "traces"]);
+    assert_eq!(db.stores(), ["chunks", "evaluations", "files", "traces"]);
     assert!(db.records().await.expect("read").is_empty());
 }
 
@@ -115,7 +115,7 @@ async fn an_import_cut_short_leaves_no_half_trace_and_its_chunks_are_found_stale
         .map(str::to_owned)
         .collect();
     assert_eq!(stale, [record.chunk_key(0)]);
-    db.delete(&[], &stale).await.expect("deleted");
+    db.delete(&[], &stale, &[]).await.expect("deleted");
     assert!(db.chunk_keys().await.expect("read").is_empty());
 }
 
@@ -135,6 +135,7 @@ async fn deleting_a_trace_and_clearing_everything() {
     db.delete(
         std::slice::from_ref(&gone.trace_id),
         &gone.chunk_keys().collect::<Vec<_>>(),
+        &[],
     )
     .await
     .expect("deleted");
@@ -150,7 +151,7 @@ async fn deleting_a_trace_and_clearing_everything() {
 }
 
 #[wasm_bindgen_test]
-async fn a_version_1_database_is_upgraded_and_keeps_its_traces() {
+async fn a_version_1_database_is_upgraded_step_by_step_and_keeps_its_traces() {
     let traces = stored(include_bytes!("fixtures/openai-01.otlp.pb"));
     let (record, chunks) = &traces[0];
     let name = "plume-test-upgrade";
@@ -164,8 +165,13 @@ async fn a_version_1_database_is_upgraded_and_keeps_its_traces() {
         .expect("written");
     v1.close();
 
+    // Each step in turn: version 2 adds the evaluations, version 3 the saved files.
+    let v2 = Db::open(name, 2).await.expect("upgraded to version 2");
+    assert_eq!(v2.stores(), ["chunks", "evaluations", "traces"]);
+    v2.close();
     let db = Db::open(name, SCHEMA_VERSION).await.expect("upgraded");
-    assert_eq!(db.stores(), ["chunks", "evaluations", "traces"]);
+    assert_eq!(db.stores(), ["chunks", "evaluations", "files", "traces"]);
+    assert!(db.files().await.expect("read").is_empty());
     assert_eq!(
         db.records().await.expect("read"),
         std::slice::from_ref(record)
@@ -255,4 +261,35 @@ async fn a_kept_trace_is_read_alone_when_it_is_asked_for_and_a_second_import_add
     let third = Rc::new(RefCell::new(Engine::default()));
     let (_, opened) = Keeper::open(&third, database).await.expect("opened");
     assert_eq!((opened.traces, opened.spans), (3, 22));
+}
+
+#[wasm_bindgen_test]
+async fn saved_files_are_listed_in_save_order_and_deleted_with_their_traces() {
+    let db = fresh("files").await;
+    let traces = stored(include_bytes!("fixtures/langchain-01.otlp.pb"));
+    let records: Vec<TraceRecord> = traces.iter().map(|(r, _)| r.clone()).collect();
+    db.put_records(&records).await.expect("written");
+    let file = |saved_at_ms: u64, name: &str| FileRecord {
+        key: file_key(saved_at_ms, 7),
+        name: name.into(),
+        format: Some("otlp-proto".into()),
+        bytes: 1234,
+        saved_at_ms,
+        spans: 18,
+        traces: records.iter().map(|r| r.trace_id.clone()).collect(),
+    };
+    // Written out of order, listed in save order (keys sort by time, not by name).
+    let (later, earlier) = (file(1_800_000_000_000, "a.pb"), file(999, "b.pb"));
+    db.put_file(&later).await.expect("written");
+    db.put_file(&earlier).await.expect("written");
+    assert_eq!(
+        db.files().await.expect("read"),
+        [earlier.clone(), later.clone()]
+    );
+    let ids: Vec<String> = records.iter().map(|r| r.trace_id.clone()).collect();
+    db.delete(&ids, &[], std::slice::from_ref(&earlier.key))
+        .await
+        .expect("deleted");
+    assert!(db.records().await.expect("read").is_empty());
+    assert_eq!(db.files().await.expect("read"), [later]);
 }

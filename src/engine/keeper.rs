@@ -6,11 +6,11 @@ use std::rc::Rc;
 
 use hashbrown::HashMap;
 
-use crate::engine::Engine;
 use crate::engine::protocol::SpanSelection;
+use crate::engine::{Engine, Forgotten};
 use crate::model::TraceId;
 use crate::store::idb::{Db, StoreError};
-use crate::store::{SCHEMA_VERSION, TraceRecord, evaluations_key, stale_chunks};
+use crate::store::{FileRecord, SCHEMA_VERSION, TraceRecord, evaluations_key, stale_chunks};
 
 /// The open store and the records it holds.
 pub struct Keeper {
@@ -48,8 +48,10 @@ impl Keeper {
             .map(str::to_owned)
             .collect();
         if !stale.is_empty() {
-            db.delete(&[], &stale).await?;
+            db.delete(&[], &stale, &[]).await?;
         }
+        let files = db.files().await?;
+        engine.borrow_mut().expect_files(files);
         let (evaluations, last) = db.evaluations().await?;
         let opened = Opened {
             traces: records.len(),
@@ -130,6 +132,9 @@ impl Keeper {
         ids: &[String],
         deletions: bool,
     ) -> Result<bool, StoreError> {
+        // The saved files' list is small: read it again whole.
+        let files = self.db.files().await?;
+        engine.borrow_mut().expect_files(files);
         let mut changed = false;
         for id in ids {
             let stored = self.db.record(id).await?;
@@ -233,21 +238,34 @@ impl Keeper {
             // The old generation is unreachable now; if this fails it is found stale later.
             let _ = self
                 .db
-                .delete(&[], &old.chunk_keys().collect::<Vec<_>>())
+                .delete(&[], &old.chunk_keys().collect::<Vec<_>>(), &[])
                 .await;
         }
         Ok(())
     }
 
-    /// Deletes these traces from the store: their records and chunks, in one transaction.
-    pub async fn forget(&mut self, ids: &[TraceId]) -> Result<(), StoreError> {
-        let gone: Vec<TraceRecord> = ids
+    /// Keeps the record of a file whose traces were just kept.
+    pub async fn save_file(
+        &mut self,
+        engine: &Rc<RefCell<Engine>>,
+        file: FileRecord,
+    ) -> Result<(), StoreError> {
+        self.db.put_file(&file).await?;
+        engine.borrow_mut().add_saved_file(file);
+        Ok(())
+    }
+
+    /// Deletes what the engine forgot from the store: the traces' records and chunks and the
+    /// emptied files' records, in one transaction.
+    pub async fn forget(&mut self, forgotten: &Forgotten) -> Result<(), StoreError> {
+        let gone: Vec<TraceRecord> = forgotten
+            .traces
             .iter()
             .filter_map(|id| self.records.remove(&id.to_string()))
             .collect();
         let records: Vec<String> = gone.iter().map(|r| r.trace_id.clone()).collect();
         let chunks: Vec<String> = gone.iter().flat_map(TraceRecord::chunk_keys).collect();
-        self.db.delete(&records, &chunks).await
+        self.db.delete(&records, &chunks, &forgotten.files).await
     }
 
     /// Forgets everything kept.

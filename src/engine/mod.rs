@@ -33,8 +33,8 @@ use crate::analysis::{Trace, Traces};
 use crate::export::{self, Target};
 use crate::ingest;
 use crate::model::{Arena, SpanId, StatusCode, TraceId};
-use crate::store::TraceRecord;
-use protocol::{FileResult, Request, Response, SpanSelection, Summary, TraceQuery};
+use crate::store::{FileRecord, TraceRecord};
+use protocol::{FileResult, Request, Response, SavedFileRow, SpanSelection, Summary, TraceQuery};
 
 /// Stored traces not read yet, by id.
 type Pending = HashMap<TraceId, TraceRecord>;
@@ -67,6 +67,17 @@ pub struct Engine {
     pending: Pending,
     /// Evaluations of the arena the store already has (the first ones).
     evaluations_kept: usize,
+    /// The files saved in the store, in save order.
+    saved_files: Vec<FileRecord>,
+}
+
+/// What [`Engine::forget`] forgot, for the store to delete too.
+#[derive(Debug, Default, PartialEq)]
+pub struct Forgotten {
+    /// The traces, sorted.
+    pub traces: Vec<TraceId>,
+    /// The keys of the saved files none of whose traces is left.
+    pub files: Vec<String>,
 }
 
 impl Engine {
@@ -105,6 +116,7 @@ impl Engine {
         match request {
             Request::Summary => Response::Summary(self.summary()),
             Request::Files => Response::Files(self.files.clone()),
+            Request::SavedFiles => Response::SavedFiles(self.saved_file_rows()),
             Request::Projects => Response::Projects(lists::projects(
                 &self.arena,
                 &self.traces,
@@ -166,7 +178,8 @@ impl Engine {
     /// Arena indices of the selected spans, trace by trace, each trace in tree order.
     pub fn select(&self, selection: &SpanSelection) -> Vec<u32> {
         match selection {
-            SpanSelection::Traces(ids) => ids
+            SpanSelection::Traces(_) | SpanSelection::File(_) => self
+                .named_traces(selection)
                 .iter()
                 .filter_map(|id| self.traces.get(&TraceId::parse(id).ok()?))
                 .flat_map(|trace| trace.tree.span.iter().copied())
@@ -194,6 +207,10 @@ impl Engine {
         let stem = match selection {
             SpanSelection::Traces(ids) if ids.len() == 1 => format!("trace-{}", ids[0]),
             SpanSelection::Traces(ids) => format!("{}-traces", ids.len()),
+            SpanSelection::File(key) => format!(
+                "{}-traces",
+                file_stem(self.saved_file(key).map_or("file", |f| f.name.as_str()))
+            ),
             SpanSelection::Project(project) => file_stem(project),
             SpanSelection::Matching(query) => format!(
                 "{}-matching-{}",
@@ -217,10 +234,12 @@ impl Engine {
     }
 
     /// Forgets the selected traces (whole traces, whatever the selection), read or not, and
-    /// returns their ids, so the store can delete them too.
-    pub fn forget(&mut self, selection: &SpanSelection) -> Vec<TraceId> {
+    /// the saved files none of whose traces is left; returns both, so the store can delete
+    /// them too.
+    pub fn forget(&mut self, selection: &SpanSelection) -> Forgotten {
         let mut ids: HashSet<TraceId> = match selection {
-            SpanSelection::Traces(ids) => ids
+            SpanSelection::Traces(_) | SpanSelection::File(_) => self
+                .named_traces(selection)
                 .iter()
                 .filter_map(|id| TraceId::parse(id).ok())
                 .collect(),
@@ -254,9 +273,64 @@ impl Engine {
             self.views.remove(id);
             self.changed.remove(id);
         }
-        let mut ids: Vec<TraceId> = ids.into_iter().collect();
-        ids.sort_unstable();
-        ids
+        let (emptied, files): (Vec<FileRecord>, Vec<FileRecord>) =
+            std::mem::take(&mut self.saved_files)
+                .into_iter()
+                .partition(|file| self.kept_traces_of(file) == 0);
+        self.saved_files = files;
+        let mut traces: Vec<TraceId> = ids.into_iter().collect();
+        traces.sort_unstable();
+        Forgotten {
+            traces,
+            files: emptied.into_iter().map(|f| f.key).collect(),
+        }
+    }
+
+    /// Shows the files saved in the store (replacing what it knew of them).
+    pub fn expect_files(&mut self, files: Vec<FileRecord>) {
+        self.saved_files = files;
+    }
+
+    /// Adds a file just saved.
+    pub fn add_saved_file(&mut self, file: FileRecord) {
+        self.saved_files.push(file);
+    }
+
+    fn saved_file(&self, key: &str) -> Option<&FileRecord> {
+        self.saved_files.iter().find(|f| f.key == key)
+    }
+
+    /// The trace ids a selection names outright: its traces, or a saved file's.
+    fn named_traces<'a>(&'a self, selection: &'a SpanSelection) -> &'a [String] {
+        match selection {
+            SpanSelection::Traces(ids) => ids,
+            SpanSelection::File(key) => self.saved_file(key).map_or(&[], |f| &f.traces),
+            SpanSelection::Project(_) | SpanSelection::Matching(_) => &[],
+        }
+    }
+
+    /// How many of a saved file's traces the engine still has, read or not.
+    fn kept_traces_of(&self, file: &FileRecord) -> usize {
+        file.traces
+            .iter()
+            .filter_map(|id| TraceId::parse(id).ok())
+            .filter(|id| self.traces.get(id).is_some() || self.pending.contains_key(id))
+            .count()
+    }
+
+    fn saved_file_rows(&self) -> Vec<SavedFileRow> {
+        self.saved_files
+            .iter()
+            .map(|file| SavedFileRow {
+                key: file.key.clone(),
+                name: file.name.clone(),
+                format: file.format.clone(),
+                bytes: file.bytes,
+                saved_at_ms: file.saved_at_ms,
+                spans: file.spans,
+                traces: self.kept_traces_of(file) as u64,
+            })
+            .collect()
     }
 
     /// Evaluations loaded since the last call, as the store keeps them.
@@ -331,9 +405,11 @@ impl Engine {
                 .collect()
         };
         match request {
-            Request::Summary | Request::Files | Request::Projects | Request::Sessions { .. } => {
-                Vec::new()
-            }
+            Request::Summary
+            | Request::Files
+            | Request::SavedFiles
+            | Request::Projects
+            | Request::Sessions { .. } => Vec::new(),
             Request::Traces(query) => self.unread_for_query(query),
             Request::Session { project, session } => self.unread_where(|r| {
                 &r.project == project && r.session.as_deref() == Some(session.as_str())
@@ -352,7 +428,8 @@ impl Engine {
     /// The unread traces whose spans exporting or sending `selection` needs.
     pub fn unread_in(&self, selection: &SpanSelection) -> Vec<TraceId> {
         match selection {
-            SpanSelection::Traces(ids) => ids
+            SpanSelection::Traces(_) | SpanSelection::File(_) => self
+                .named_traces(selection)
                 .iter()
                 .filter_map(|id| TraceId::parse(id).ok())
                 .filter(|id| self.pending.contains_key(id))
@@ -367,7 +444,9 @@ impl Engine {
     pub fn unread_to_forget(&self, selection: &SpanSelection) -> Vec<TraceId> {
         match selection {
             SpanSelection::Matching(query) => self.unread_for_query(query),
-            SpanSelection::Traces(_) | SpanSelection::Project(_) => Vec::new(),
+            SpanSelection::Traces(_) | SpanSelection::Project(_) | SpanSelection::File(_) => {
+                Vec::new()
+            }
         }
     }
 

@@ -15,6 +15,8 @@ pub enum Request {
     Files,
     /// The projects list.
     Projects,
+    /// The files saved in this browser.
+    SavedFiles,
     /// A page of a project's traces (or spans), filtered and sorted.
     Traces(TraceQuery),
     /// The sessions of a project.
@@ -98,6 +100,8 @@ pub enum Response {
     Files(Vec<FileResult>),
     /// To [`Request::Projects`].
     Projects(Vec<ProjectRow>),
+    /// To [`Request::SavedFiles`], in save order.
+    SavedFiles(Vec<SavedFileRow>),
     /// To [`Request::Traces`].
     Traces(TracePage),
     /// To [`Request::Sessions`].
@@ -133,6 +137,25 @@ pub struct Summary {
     pub projects: u64,
     /// Problems that lost data, over all files.
     pub errors: u64,
+}
+
+/// A file saved in this browser, as its list shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedFileRow {
+    /// Its key in the store (for [`SpanSelection::File`]).
+    pub key: String,
+    /// The file's name.
+    pub name: String,
+    /// The format it was read as.
+    pub format: Option<String>,
+    /// Its size.
+    pub bytes: u64,
+    /// When it was saved, ms since the epoch.
+    pub saved_at_ms: u64,
+    /// Spans it held.
+    pub spans: u64,
+    /// Traces it added spans to that are still kept.
+    pub traces: u64,
 }
 
 /// What came of one file.
@@ -185,6 +208,8 @@ pub enum SpanSelection {
     /// What a traces-table query lets through (its sort and page aside): whole traces, or in
     /// the all-spans mode just the matching spans.
     Matching(TraceQuery),
+    /// The traces a saved file brought, by the file's key in the store.
+    File(String),
 }
 
 /// What to export, and in which form.

@@ -766,7 +766,7 @@ fn lists_read_spans_only_to_search_text_or_list_spans() {
 fn unread_traces_can_be_forgotten_without_reading_them() {
     let (mut engine, _) = stored(&["langchain-01.otlp.pb", "openai-01.otlp.pb"]);
     let forgotten = engine.forget(&SpanSelection::Project("rag-langchain-demo".into()));
-    assert_eq!(forgotten.len(), 2);
+    assert_eq!(forgotten.traces.len(), 2);
     assert_eq!(engine.summary().traces, 1);
     let query = TraceQuery {
         project: "chatbot-demo".into(),
@@ -776,13 +776,14 @@ fn unread_traces_can_be_forgotten_without_reading_them() {
     assert!(
         engine
             .forget(&SpanSelection::Matching(query.clone()))
+            .traces
             .is_empty()
     );
     let ok = TraceQuery {
         status: Some("UNSET".into()),
         ..query
     };
-    assert_eq!(engine.forget(&SpanSelection::Matching(ok)).len(), 1);
+    assert_eq!(engine.forget(&SpanSelection::Matching(ok)).traces.len(), 1);
     assert_eq!(engine.summary().traces, 0);
     let Response::Projects(projects) = engine.handle(Request::Projects) else {
         panic!("expected projects");
@@ -819,8 +820,8 @@ fn a_stored_trace_loaded_again_before_it_is_read_is_listed_once_and_merges() {
 fn forgotten_traces_leave_every_list_and_do_not_come_back_with_later_loads() {
     let mut engine = engine_with(&["langchain-01.otlp.pb", "openai-01.otlp.pb"]);
     let forgotten = engine.forget(&SpanSelection::Traces(vec![OPENAI_01_TRACE.into()]));
-    assert_eq!(forgotten.len(), 1);
-    assert_eq!(forgotten[0].to_string(), OPENAI_01_TRACE);
+    assert_eq!(forgotten.traces.len(), 1);
+    assert_eq!(forgotten.traces[0].to_string(), OPENAI_01_TRACE);
     assert_eq!((engine.summary().spans, engine.summary().traces), (18, 2));
     assert!(matches!(
         engine.handle(Request::OpenTrace {
@@ -834,7 +835,7 @@ fn forgotten_traces_leave_every_list_and_do_not_come_back_with_later_loads() {
     assert_eq!(projects.len(), 1, "chatbot-demo had only that trace");
 
     let project = engine.forget(&SpanSelection::Project("rag-langchain-demo".into()));
-    assert_eq!(project.len(), 2);
+    assert_eq!(project.traces.len(), 2);
     assert_eq!(engine.summary().traces, 0);
 
     // The same trace loaded again is a trace again, once.
@@ -881,4 +882,50 @@ fn evaluations_are_kept_and_restored() {
         );
     }
     assert!(seen > 0, "some span has evaluations");
+}
+
+#[test]
+fn a_saved_file_lists_its_traces_and_deleting_it_deletes_them() {
+    let mut engine = engine_with(&["langchain-01.otlp.pb", "openai-01.otlp.pb"]);
+    let langchain: Vec<String> = engine
+        .take_changed()
+        .iter()
+        .map(ToString::to_string)
+        .filter(|id| id != OPENAI_01_TRACE)
+        .collect();
+    let file = |key: &str, name: &str, traces: Vec<String>| crate::store::FileRecord {
+        key: key.into(),
+        name: name.into(),
+        format: Some("otlp-proto".into()),
+        bytes: 100,
+        saved_at_ms: 1,
+        spans: 0,
+        traces,
+    };
+    engine.add_saved_file(file("a", "langchain-01.otlp.pb", langchain));
+    engine.add_saved_file(file("b", "openai-01.otlp.pb", vec![OPENAI_01_TRACE.into()]));
+    let Response::SavedFiles(rows) = engine.handle(Request::SavedFiles) else {
+        panic!("expected files");
+    };
+    assert_eq!(
+        rows.iter()
+            .map(|r| (r.name.as_str(), r.traces))
+            .collect::<Vec<_>>(),
+        [("langchain-01.otlp.pb", 2), ("openai-01.otlp.pb", 1)]
+    );
+    let export = engine.export(&SpanSelection::File("a".into()), Target::OtlpJson);
+    assert_eq!(export.spans, 18);
+    assert_eq!(export.name, "langchain-01.otlp.pb-traces.otlp.json");
+
+    let forgotten = engine.forget(&SpanSelection::File("a".into()));
+    assert_eq!(forgotten.traces.len(), 2);
+    assert_eq!(forgotten.files, ["a"]);
+    assert_eq!(engine.summary().traces, 1);
+    // A file none of whose traces is left goes too, however its traces were deleted.
+    let forgotten = engine.forget(&SpanSelection::Traces(vec![OPENAI_01_TRACE.into()]));
+    assert_eq!(forgotten.files, ["b"]);
+    assert_eq!(
+        engine.handle(Request::SavedFiles),
+        Response::SavedFiles(Vec::new())
+    );
 }

@@ -51,7 +51,7 @@ use crate::engine::protocol::{
 };
 use crate::export::send::{Answer, Delivery, Outgoing, Report, Settings, Step};
 use crate::model::TraceId;
-use crate::store::DATABASE;
+use crate::store::{DATABASE, FileRecord, file_key};
 
 /// The BroadcastChannel on which the workers of this origin's tabs say what they kept:
 /// `{traces: [id…]}` (written or deleted), or `{everything: true}` (all deleted).
@@ -369,12 +369,13 @@ async fn run_loads(
                     Some(selection) => {
                         let unread = engine.borrow().unread_to_forget(&selection);
                         read(&keeper, &engine, &unread).await;
-                        let ids = engine.borrow_mut().forget(&selection);
+                        let forgotten = engine.borrow_mut().forget(&selection);
                         let outcome = match keeper.as_mut() {
-                            Some(keeper) => keeper.forget(&ids).await,
+                            Some(keeper) => keeper.forget(&forgotten).await,
                             None => Ok(()),
                         };
-                        let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+                        let ids: Vec<String> =
+                            forgotten.traces.iter().map(ToString::to_string).collect();
                         tell_tabs(Some(&ids));
                         outcome
                     }
@@ -478,6 +479,27 @@ async fn keep(
     if let Some(keeper) = keeper {
         progress.report("saving", progress.total, result.spans as usize, true);
         let (kept, failure) = keeper.keep(engine).await;
+        if !kept.is_empty() {
+            let saved_at_ms = now_ms() as u64;
+            let file = FileRecord {
+                key: file_key(
+                    saved_at_ms,
+                    (js_sys::Math::random() * f64::from(u32::MAX)) as u32,
+                ),
+                name: result.file.clone(),
+                format: result.format.clone(),
+                bytes: progress.total as u64,
+                saved_at_ms,
+                spans: result.spans,
+                traces: kept.clone(),
+            };
+            if let Err(error) = keeper.save_file(engine, file).await {
+                result.warnings.push(format!(
+                    "{}: its traces were kept, but not the file's name in the saved files ({error})",
+                    result.file
+                ));
+            }
+        }
         if let Some((lost, error)) = failure {
             result.warnings.push(format!(
                 "{}: {lost} traces were not kept in this browser ({error}; {} were); \

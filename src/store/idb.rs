@@ -14,7 +14,9 @@ use web_sys::{
     IdbTransaction, IdbTransactionMode, IdbVersionChangeEvent,
 };
 
-use super::{CHUNKS, EVALUATIONS, SCHEMA_VERSION, StoredEvaluation, TRACES, TraceRecord};
+use super::{
+    CHUNKS, EVALUATIONS, FILES, FileRecord, SCHEMA_VERSION, StoredEvaluation, TRACES, TraceRecord,
+};
 
 /// Why the store could not do something.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -52,6 +54,10 @@ const UPGRADES: [Upgrade; SCHEMA_VERSION as usize] = [
     },
     |db| {
         db.create_object_store(EVALUATIONS)?;
+        Ok(())
+    },
+    |db| {
+        db.create_object_store(FILES)?;
         Ok(())
     },
 ];
@@ -333,16 +339,39 @@ impl Db {
             .collect())
     }
 
-    /// Deletes records and chunks by key, in one transaction.
-    pub async fn delete(&self, records: &[String], chunks: &[String]) -> Result<(), StoreError> {
-        self.write(&[TRACES, CHUNKS], |transaction| {
-            let traces = Self::store(transaction, TRACES)?;
-            for key in records {
-                traces.delete(&key.as_str().into())?;
-            }
-            let chunk_store = Self::store(transaction, CHUNKS)?;
-            for key in chunks {
-                chunk_store.delete(&key.as_str().into())?;
+    /// Writes a saved file's record, in a transaction of its own.
+    pub async fn put_file(&self, file: &FileRecord) -> Result<(), StoreError> {
+        let json = serde_json::to_string(file).map_err(|e| StoreError::Failed(e.to_string()))?;
+        self.write(&[FILES], |transaction| {
+            Self::store(transaction, FILES)?
+                .put_with_key(&json.into(), &file.key.as_str().into())?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Every saved file, in save order (unreadable ones are skipped).
+    pub async fn files(&self) -> Result<Vec<FileRecord>, StoreError> {
+        let (_, values) = self.entries(FILES).await?;
+        Ok(values
+            .iter()
+            .filter_map(|v| serde_json::from_str(&v.as_string()?).ok())
+            .collect())
+    }
+
+    /// Deletes trace records, chunks and file records by key, in one transaction.
+    pub async fn delete(
+        &self,
+        records: &[String],
+        chunks: &[String],
+        files: &[String],
+    ) -> Result<(), StoreError> {
+        self.write(&[TRACES, CHUNKS, FILES], |transaction| {
+            for (name, keys) in [(TRACES, records), (CHUNKS, chunks), (FILES, files)] {
+                let store = Self::store(transaction, name)?;
+                for key in keys {
+                    store.delete(&key.as_str().into())?;
+                }
             }
             Ok(())
         })
@@ -351,8 +380,9 @@ impl Db {
 
     /// Deletes everything.
     pub async fn clear(&self) -> Result<(), StoreError> {
-        self.write(&[TRACES, CHUNKS, EVALUATIONS], |transaction| {
-            for name in [TRACES, CHUNKS, EVALUATIONS] {
+        let all = [TRACES, CHUNKS, EVALUATIONS, FILES];
+        self.write(&all, |transaction| {
+            for name in all {
                 Self::store(transaction, name)?.clear()?;
             }
             Ok(())

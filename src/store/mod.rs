@@ -2,13 +2,14 @@
 //! trace is cut into chunks. `store/idb.rs` (wasm32) puts them into IndexedDB; the engine's worker
 //! decides when.
 //!
-//! Schema version 2 — object stores, every key a string:
+//! Schema version 3 — object stores, every key a string:
 //!
 //! | store | key | value | since |
 //! |---|---|---|---|
 //! | `traces` | trace id (hex) | [`TraceRecord`] as JSON: what the lists show, and where its chunks are | 1 |
 //! | `chunks` | `<trace id>/<generation>/<n>` | up to [`CHUNK_SPANS`] spans of the trace as OTLP protobuf | 1 |
 //! | `evaluations` | `<n>`, zero-padded, one per load | the load's [`StoredEvaluation`]s as a JSON array | 2 |
+//! | `files` | [`file_key`]: save time and a nonce | [`FileRecord`] as JSON: a saved file and the traces it brought | 3 |
 //!
 //! Chunks are OTLP protobuf, so a stored trace reads back through the same ingest as a dropped
 //! file, and the store holds nothing Plume could not also export.
@@ -27,13 +28,15 @@ use crate::model::{Arena, ArenaFull, EvalTarget, Evaluation, SourceId, SpanId, T
 /// The database's name.
 pub const DATABASE: &str = "plume";
 /// The schema version this code writes (IndexedDB's database version).
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 /// The object store of trace records.
 pub const TRACES: &str = "traces";
 /// The object store of span chunks.
 pub const CHUNKS: &str = "chunks";
 /// The object store of evaluations.
 pub const EVALUATIONS: &str = "evaluations";
+/// The object store of saved files.
+pub const FILES: &str = "files";
 /// Spans per chunk at most: a transaction each, small enough to commit quickly.
 pub const CHUNK_SPANS: usize = 2_000;
 
@@ -128,6 +131,32 @@ pub fn stale_chunks<'a>(records: &[TraceRecord], keys: &'a [String]) -> Vec<&'a 
         .filter(|key| !current.contains(key.as_str()))
         .map(String::as_str)
         .collect()
+}
+
+/// A file whose traces were saved: what the saved-files list shows, and the traces that
+/// deleting the file deletes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// Its key in the store ([`file_key`]).
+    pub key: String,
+    /// The file's name.
+    pub name: String,
+    /// The format it was read as.
+    pub format: Option<String>,
+    /// Its size.
+    pub bytes: u64,
+    /// When it was saved, ms since the epoch.
+    pub saved_at_ms: u64,
+    /// Spans it held.
+    pub spans: u64,
+    /// Hex ids of the traces it added spans to.
+    pub traces: Vec<String>,
+}
+
+/// The key of a file saved at `saved_at_ms`: keys sort in save order, and the nonce keeps two
+/// tabs saving in the same millisecond apart.
+pub fn file_key(saved_at_ms: u64, nonce: u32) -> String {
+    format!("{saved_at_ms:013}-{nonce:08x}")
 }
 
 /// What an evaluation is of, by hex id.

@@ -1,4 +1,4 @@
-//! Delete traces (a trace, a project, or everything), here and in the browser's storage, after
+//! Delete traces (a trace, a project, a saved file's, or everything), here and in the browser's storage, after
 //! asking.
 
 use yew::prelude::*;

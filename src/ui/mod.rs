@@ -7,7 +7,7 @@
 //! | `state.rs` | files being loaded (the UI's only state about data) |
 //! | `route.rs`, `theme.rs`, `query.rs` | hooks: the URL's route, light/dark, asking the engine |
 //! | `welcome.rs`, `projects.rs`, `project.rs`, `session.rs`, `trace_page.rs` | the pages |
-//! | `span_details.rs`, `attribute_tree.rs`, `long_text.rs`, `kind.rs`, `copy.rs`, `file_list.rs`, `export_menu.rs`, `send_menu.rs`, `delete_button.rs`, `storage_status.rs`, `save_setting.rs` | parts |
+//! | `span_details.rs`, `attribute_tree.rs`, `long_text.rs`, `kind.rs`, `copy.rs`, `file_list.rs`, `export_menu.rs`, `send_menu.rs`, `delete_button.rs`, `storage_status.rs`, `save_setting.rs`, `saved_files.rs` | parts |
 //! | `virtual_list.rs` | the generic virtualized list every table and the tree use |
 //!
 //! Data never lives here: components ask the engine for what they show ([`query::use_query`]).
@@ -26,6 +26,7 @@ mod projects;
 mod query;
 mod route;
 mod save_setting;
+mod saved_files;
 mod send_menu;
 mod session;
 mod span_details;

@@ -8,6 +8,7 @@ use crate::present::route::{ProjectTab, Route};
 use crate::ui::app::uses_storage;
 use crate::ui::query::use_query;
 use crate::ui::save_setting::SaveSetting;
+use crate::ui::saved_files::SavedFiles;
 use crate::ui::storage_status::StorageStatus;
 
 /// The page's properties.
@@ -56,6 +57,7 @@ pub fn ProjectsPage(props: &ProjectsPageProps) -> Html {
             if uses_storage() {
                 <StorageStatus version={props.version} />
                 <SaveSetting />
+                <SavedFiles version={props.version} />
             }
         </section>
     }

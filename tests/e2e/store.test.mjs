@@ -162,6 +162,29 @@ test('deleting a trace, then a project, here and in the storage', async () => {
   assert.deepEqual(await summary(page), { spans: 0, traces: 0, projects: 0, errors: 0 });
 });
 
+test('deleting a saved file deletes the traces it brought, and only those', async () => {
+  const page = await viewer.open();
+  page.removeAllListeners('dialog');
+  const questions = [];
+  page.on('dialog', (dialog) => { questions.push(dialog.message()); dialog.accept(); });
+  await load(page, [await fixture('openai-01.otlp.pb'), await fixture('langchain-01.otlp.pb')]);
+  const files = () => page.$$eval('[data-testid=saved-file]', (rows) => rows.map((row) =>
+    [...row.querySelectorAll('td')].slice(0, 6).map((cell) => cell.textContent).filter((_, i) => i !== 3)));
+  await page.waitForSelector('[data-testid=saved-file]');
+  assert.deepEqual(await files(), [
+    ['openai-01.otlp.pb', 'otlp-proto', '8.45 KB', '4', '1'],
+    ['langchain-01.otlp.pb', 'otlp-proto', '22.0 KB', '18', '2'],
+  ]);
+  await page.click('[data-testid=saved-file][data-name="langchain-01.otlp.pb"] [data-testid=delete]');
+  await page.waitForFunction(() => window.plume.summary().spans === 4);
+  assert.match(questions[0], /Delete the 2 traces langchain-01\.otlp\.pb brought/);
+  await reload(page);
+  await page.waitForFunction(() => window.plume.settled() && window.plume.summary().spans === 4);
+  assert.deepEqual(await summary(page), { spans: 4, traces: 1, projects: 1, errors: 0 });
+  assert.deepEqual((await files()).map((row) => row[0]), ['openai-01.otlp.pb']);
+  assert.deepEqual(page.problems, []);
+});
+
 test('Phoenix evaluations are kept with their spans', async () => {
   const page = await viewer.open();
   await load(page, [
