@@ -1,5 +1,6 @@
 //! A project: its traces (or spans) as a sortable, filterable, virtualized table, and its sessions.
 
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -126,6 +127,15 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
         ..Filters::default()
     });
     let range = use_state(|| (0u32, 60u32));
+    // Traces ticked for export, sending or deleting (trace mode only), by id.
+    let selected = use_state(BTreeSet::<String>::new);
+    {
+        let selected = selected.clone();
+        use_effect_with(
+            (props.project.clone(), props.all_spans, props.version),
+            move |_| selected.set(BTreeSet::new()),
+        );
+    }
     let deps = (
         (*filters).clone(),
         *range,
@@ -210,16 +220,32 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
             </button>
         }
     };
+    let on_tick = {
+        let selected = selected.clone();
+        Callback::from(move |(trace_id, on): (String, bool)| {
+            let mut next = (*selected).clone();
+            match on {
+                true => next.insert(trace_id),
+                false => next.remove(&trace_id),
+            };
+            selected.set(next);
+        })
+    };
     let render = {
         let current = current.clone();
         let router = router.clone();
         let all_spans = props.all_spans;
+        let selected = selected.clone();
         Callback::from(move |index: u32| {
             let row = index
                 .checked_sub(first)
                 .and_then(|i| current.rows.get(i as usize));
+            let tick = (!all_spans).then(|| Tick {
+                on: row.is_some_and(|r| selected.contains(&r.trace_id)),
+                changed: on_tick.clone(),
+            });
             match row {
-                Some(row) => trace_row(row, all_spans, router.as_ref()),
+                Some(row) => trace_row(row, tick, router.as_ref()),
                 None => html! { <div class="trow placeholder"></div> },
             }
         })
@@ -250,10 +276,14 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
                 <label>{"to "}<input type="datetime-local" onchange={update(|f, v| f.until = time_input(&v))} /></label>
                 <span class="muted">{ format!("{} {}", format::count(u64::from(current.total)), if props.all_spans { "spans" } else { "traces" }) }</span>
                 <span class="actions">
-                    <ExportMenu selection={SpanSelection::Matching(matching.clone())} label={if props.all_spans { "Export these spans" } else { "Export these traces" }} />
-                    <SendMenu selection={SpanSelection::Matching(matching)} label={if props.all_spans { "Send these spans" } else { "Send these traces" }} />
-                    <DeleteButton selection={Some(SpanSelection::Project(props.project.to_string()))} label="Delete project…"
-                                  question="Delete every trace of this project, here and in this browser's storage?" then={Route::Home} />
+                    if selected.is_empty() {
+                        <ExportMenu selection={SpanSelection::Matching(matching.clone())} label={if props.all_spans { "Export these spans" } else { "Export these traces" }} />
+                        <SendMenu selection={SpanSelection::Matching(matching)} label={if props.all_spans { "Send these spans" } else { "Send these traces" }} />
+                        <DeleteButton selection={Some(SpanSelection::Project(props.project.to_string()))} label="Delete project…"
+                                      question="Delete every trace of this project, here and in this browser's storage?" then={Route::Home} />
+                    } else {
+                        { selection_actions(&selected, &props.project) }
+                    }
                 </span>
             </div>
             <div class="thead trow">
@@ -272,7 +302,40 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
     }
 }
 
-fn trace_row(row: &TraceRow, all_spans: bool, router: Option<&Router>) -> Html {
+/// What to do with the ticked traces, and a way to untick them all.
+fn selection_actions(selected: &UseStateHandle<BTreeSet<String>>, project: &str) -> Html {
+    let ids: Vec<String> = selected.iter().cloned().collect();
+    let count = ids.len();
+    let selection = SpanSelection::Traces(ids);
+    let clear = {
+        let selected = selected.clone();
+        Callback::from(move |_: MouseEvent| selected.set(BTreeSet::new()))
+    };
+    let back = Route::Project {
+        name: project.to_owned(),
+        tab: ProjectTab::Traces,
+    };
+    html! {
+        <>
+            <span data-testid="selected-count">{ format!("{count} selected") }</span>
+            <ExportMenu selection={selection.clone()} label="Export selected" />
+            <SendMenu selection={selection.clone()} label="Send selected" />
+            <DeleteButton selection={Some(selection)} label="Delete selected…"
+                          question={format!("Delete the {count} selected traces, here and in this browser's storage?")}
+                          then={back} />
+            <button class="button small" onclick={clear}>{"Clear selection"}</button>
+        </>
+    }
+}
+
+/// A row's tick box: whether it is ticked, and who hears it change.
+struct Tick {
+    on: bool,
+    changed: Callback<(String, bool)>,
+}
+
+fn trace_row(row: &TraceRow, tick: Option<Tick>, router: Option<&Router>) -> Html {
+    let all_spans = tick.is_none();
     let route = Route::Trace {
         trace_id: row.trace_id.clone(),
         span_id: all_spans.then(|| row.span_id.clone()),
@@ -282,9 +345,22 @@ fn trace_row(row: &TraceRow, all_spans: bool, router: Option<&Router>) -> Html {
         let route = route.clone();
         Callback::from(move |_: MouseEvent| router.go(route.clone()))
     });
+    let tick = tick.map(|Tick { on, changed }| {
+        let trace_id = row.trace_id.clone();
+        // The row opens the trace on a click; the box must not.
+        let onclick = Callback::from(|event: MouseEvent| event.stop_propagation());
+        let onchange = Callback::from(move |event: Event| {
+            let checked = event.target_unchecked_into::<HtmlInputElement>().checked();
+            changed.emit((trace_id.clone(), checked));
+        });
+        html! {
+            <input type="checkbox" class="tick" checked={on} {onclick} {onchange}
+                   aria-label="Select this trace" data-testid="tick" />
+        }
+    });
     html! {
         <div class="trow" data-testid="trace-row" data-trace-id={row.trace_id.clone()} {onclick} role="row">
-            <span class="cell name" title={row.name.clone()}>{ row.name.clone() }</span>
+            <span class="cell name" title={row.name.clone()}>{ for tick }{ row.name.clone() }</span>
             <span class="cell"><KindBadge kind={row.kind.clone()} /></span>
             <span class="cell mono">{ format::time(row.start_nanos) }</span>
             <span class="cell num">{ format::duration(row.duration_nanos) }</span>

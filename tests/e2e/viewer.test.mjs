@@ -365,3 +365,29 @@ test('exports in every form load back as the same spans', async () => {
   assert.match(await single.textContent('[data-testid=file-result]'), /otlp-json, \d+ spans, 1 traces/);
   assert.deepEqual(page.problems, []);
 });
+
+test('ticked traces are exported or deleted together', async () => {
+  const page = await viewer.open();
+  page.removeAllListeners('dialog');
+  page.on('dialog', (dialog) => dialog.accept());
+  await load(page, [await fixture('langchain-01.otlp.pb'), await fixture('openai-01.otlp.pb')]);
+  await page.evaluate(() => { location.hash = '#/project/rag-langchain-demo'; });
+  await page.waitForSelector('[data-testid=trace-row] [data-testid=tick]');
+  const ticks = page.locator('[data-testid=trace-row] [data-testid=tick]');
+  assert.equal(await ticks.count(), 2);
+  await ticks.nth(0).check();
+  assert.equal(await page.textContent('[data-testid=selected-count]'), '1 selected');
+  assert.match(page.url(), /#\/project\/rag-langchain-demo$/, 'ticking does not open the trace');
+  await ticks.nth(1).check();
+  const both = await exportAs(page, 'otlp.json');
+  assert.equal(both.name, '2-traces.otlp.json');
+  assert.match(await page.textContent('[data-testid=export-status]'), /Saved 18 spans/);
+
+  await ticks.nth(1).uncheck();
+  const before = await page.evaluate(() => window.plume.summary());
+  await page.click('[data-testid=delete]');
+  await page.waitForFunction((want) => window.plume.summary().traces === want, before.traces - 1);
+  assert.equal(await page.locator('[data-testid=trace-row]').count(), 1);
+  assert.equal(await page.locator('[data-testid=selected-count]').count(), 0, 'the selection is gone with its traces');
+  assert.deepEqual(page.problems, []);
+});
