@@ -13,6 +13,7 @@
 //! | `ui` (wasm32) | the Yew viewer, talking to the engine in a Web Worker |
 //! | [`export`] | spec-correct OTLP (protobuf, JSON) and Phoenix JSONL writers; sending to a collector |
 //! | [`store`] | what is kept in IndexedDB: schema, trace records, span chunks |
+//! | [`embed`] | Plume inside other pages: the frame's options, allowed origins, `#url=` links |
 //! | [`generate`] | realistic OpenInference traces of any size, for benchmarks |
 //!
 //! Everything here is plain Rust with no web types: the native CLI (`src/bin/plume.rs`), the
@@ -20,6 +21,7 @@
 
 pub mod analysis;
 pub mod attributes;
+pub mod embed;
 pub mod engine;
 pub mod export;
 pub mod generate;

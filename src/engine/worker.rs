@@ -11,7 +11,8 @@
 //! - `{kind: "files", id, files: [File…]}`: each file is read here in chunks from `File.stream()`
 //!   (the page never copies it), then parsed.
 //! - `{kind: "url", id, url, name}`: a file fetched by the worker (the sample traces).
-//! - `{kind: "text", id, name, text}`: pasted text.
+//! - `{kind: "text", id, name, text}`: pasted text; `{kind: "bytes", id, name, bytes}`: a file's
+//!   bytes as a `Uint8Array` (what a host page hands an embedded viewer).
 //! - `{kind: "forget", id, body?}`: forget the traces of `body` (a JSON [`SpanSelection`]), or
 //!   everything, loaded and kept; then `{kind: "done", id}`.
 //!
@@ -108,7 +109,10 @@ pub fn start() {
                     answer(&engine, &get(&data, "id"), request);
                 }
             }
-            Some("start" | "files" | "url" | "text" | "forget" | "export" | "send" | "saving") => {
+            Some(
+                "start" | "files" | "url" | "text" | "bytes" | "forget" | "export" | "send"
+                | "saving",
+            ) => {
                 let _ = queue.unbounded_send(data);
             }
             _ => {}
@@ -313,11 +317,17 @@ async fn run_loads(
                 let (progress, result) = load_url(&engine, &id, &url, &name).await;
                 announce(&keep(saver(&mut keeper, saving), &engine, progress, result).await);
             }
-            Some("text") => {
+            Some("text" | "bytes") => {
                 let name = get_str(&message, "name").unwrap_or_else(|| "pasted.json".into());
-                let text = get_str(&message, "text").unwrap_or_default();
-                let mut progress = Progress::new(&id, 0, &name, text.len() as f64);
-                let result = parse(&engine, &mut progress, text.into_bytes());
+                let bytes = match get_str(&message, "text") {
+                    Some(text) => text.into_bytes(),
+                    None => get(&message, "bytes")
+                        .dyn_into::<Uint8Array>()
+                        .map(|bytes| bytes.to_vec())
+                        .unwrap_or_default(),
+                };
+                let mut progress = Progress::new(&id, 0, &name, bytes.len() as f64);
+                let result = parse(&engine, &mut progress, bytes);
                 announce(&keep(saver(&mut keeper, saving), &engine, progress, result).await);
             }
             Some("saving") => {
@@ -566,11 +576,21 @@ async fn load_url(
     let response = JsFuture::from(scope.fetch_with_str(url)).await;
     let response: Option<web_sys::Response> = response.ok().and_then(|r| r.dyn_into().ok());
     let Some(response) = response else {
-        let message = format!("{url} could not be fetched (network error or CORS refusal)");
+        let message = format!(
+            "{url} could not be fetched: the server is unreachable, or it does not let this page \
+             ({}) read it (CORS: its answer must carry Access-Control-Allow-Origin)",
+            get(&js_sys::global(), "origin")
+                .as_string()
+                .unwrap_or_default()
+        );
         return (progress, failed(name, &message));
     };
     if !response.ok() {
-        let message = format!("{url} answered HTTP {}", response.status());
+        let message = format!(
+            "{url} answered HTTP {} {}",
+            response.status(),
+            response.status_text()
+        );
         return (progress, failed(name, &message));
     }
     let buffer = match response.array_buffer() {

@@ -8,11 +8,13 @@ use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::embed::PageOptions;
 use crate::engine::protocol::{Request, Response, SpanSelection, Summary};
 use crate::present::route::Route;
 use crate::ui::bridge::EngineHandle;
 use crate::ui::delete_button::DeleteButton;
 use crate::ui::file_list::FileList;
+use crate::ui::host::{HostControls, HostLink, use_host};
 use crate::ui::project::ProjectPage;
 use crate::ui::projects::ProjectsPage;
 use crate::ui::query::use_query_for;
@@ -37,16 +39,17 @@ pub struct Loader {
     pub saving: Callback<bool>,
 }
 
-/// Whether the page uses IndexedDB: yes, unless its URL has a `memory` parameter (`?memory`,
-/// for embedding: nothing is read from or written to the browser's storage).
-pub(crate) fn uses_storage() -> bool {
+/// How the page was asked to run, from its URL's query (see [`PageOptions`]).
+pub(crate) fn page_options() -> PageOptions {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    !search
-        .trim_start_matches('?')
-        .split('&')
-        .any(|pair| pair == "memory" || pair.starts_with("memory="))
+    PageOptions::from_query(&search)
+}
+
+/// Whether the page uses IndexedDB: standalone unless `?memory`, embedded only with `persist`.
+pub(crate) fn uses_storage() -> bool {
+    page_options().storage
 }
 
 fn files_of(list: Option<web_sys::FileList>) -> Vec<File> {
@@ -57,20 +60,43 @@ fn files_of(list: Option<web_sys::FileList>) -> Vec<File> {
 /// The application.
 #[component]
 pub fn App() -> Html {
+    let options = use_memo((), |_| page_options());
     let loads = use_reducer(Loads::default);
     let router = use_router();
-    let (theme, toggle_theme) = use_theme();
+    let (theme, toggle_theme, set_theme) = use_theme();
+    let title = use_state(|| None::<String>);
+    let host = use_memo((), {
+        let options = options.clone();
+        move |_| Rc::new(HostLink::new(&options))
+    });
     let engine = {
-        let dispatcher = loads.dispatcher();
+        let (dispatcher, navigate) = (loads.dispatcher(), router.navigate.clone());
+        let (host, options) = (host.clone(), options.clone());
         use_memo((), move |_| {
-            EngineHandle::new(
-                Callback::from(move |event| dispatcher.dispatch(LoadAction::Event(event))),
-                uses_storage(),
-                saves_loads(),
-            )
-            .ok()
+            let dispatch = Callback::from(move |action| dispatcher.dispatch(action));
+            let follow = host.follow(dispatch, navigate);
+            EngineHandle::new(follow, options.storage, saves_loads()).ok()
         })
     };
+    use_host(
+        (*host).clone(),
+        (*engine).clone(),
+        loads.dispatcher(),
+        router.route.clone(),
+        router.navigate.clone(),
+        HostControls {
+            set_theme,
+            set_title: {
+                let title = title.clone();
+                Callback::from(move |text: String| {
+                    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+                        document.set_title(&format!("{text} · Plume"));
+                    }
+                    title.set(Some(text));
+                })
+            },
+        },
+    );
     let loader = {
         let engine = engine.clone();
         let dispatcher = loads.dispatcher();
@@ -119,14 +145,15 @@ pub fn App() -> Html {
         }
     };
 
-    // Drop anywhere, paste anywhere but in a text field.
+    // Drop anywhere, paste anywhere but in a text field (embedded, only if the host asks).
     let dragging = use_state(|| false);
     {
         let (loader, dragging) = (loader.clone(), dragging.clone());
         let engine = engine.clone();
         let dispatcher = loads.dispatcher();
+        let takes_files = options.drop;
         use_effect_with((), move |_| {
-            let window = web_sys::window();
+            let window = web_sys::window().filter(|_| takes_files);
             let options = EventListenerOptions::enable_prevent_default();
             let listeners = window.map(|window| {
                 let over = {
@@ -194,10 +221,15 @@ pub fn App() -> Html {
         <ContextProvider<EngineHandle> context={engine}>
         <ContextProvider<Router> context={router.clone()}>
         <ContextProvider<Loader> context={loader.clone()}>
-            <div class={classes!("app", dragging.then_some("dragging"))}>
-                <Header theme_label={theme.label()} on_theme={toggle_theme} loads={loads.version} />
-                <FileList loads={Rc::new((*loads).clone())} on_clear={let d = loads.dispatcher(); Callback::from(move |()| d.dispatch(LoadAction::ClearFinished))} />
-                <main class="content">{ view(&router.route, loads.version, loads.files.is_empty()) }</main>
+            <div class={classes!("app", dragging.then_some("dragging"), options.embedded.then_some("embedded"))}>
+                if !options.compact {
+                    <Header theme_label={theme.label()} on_theme={toggle_theme} loads={loads.version}
+                            title={(*title).clone()} embedded={options.embedded} takes_files={options.drop} />
+                }
+                // Compact, a file's line shows while it loads, and stays only to say what went wrong.
+                <FileList loads={Rc::new((*loads).clone())} only_problems={options.compact}
+                          on_clear={let d = loads.dispatcher(); Callback::from(move |()| d.dispatch(LoadAction::ClearFinished))} />
+                <main class="content">{ view(&router.route, loads.version, loads.files.is_empty(), options.embedded) }</main>
                 if *dragging {
                     <div class="drop-overlay"><div>{"Drop trace files to load them"}</div></div>
                 }
@@ -208,8 +240,11 @@ pub fn App() -> Html {
     }
 }
 
-fn view(route: &Route, version: u32, nothing_loaded: bool) -> Html {
+fn view(route: &Route, version: u32, nothing_loaded: bool, embedded: bool) -> Html {
     match route {
+        Route::Home if nothing_loaded && embedded => {
+            html! { <p class="muted waiting">{"Waiting for traces from the page around this view."}</p> }
+        }
         Route::Home if nothing_loaded => html! { <Welcome /> },
         Route::Home => html! { <ProjectsPage {version} /> },
         Route::Project { name, tab } => {
@@ -233,6 +268,12 @@ pub struct HeaderProps {
     pub on_theme: Callback<()>,
     /// The loads version, to refresh the summary.
     pub loads: u32,
+    /// A title the host or the link gave.
+    pub title: Option<String>,
+    /// Inside another page: the host sets the theme.
+    pub embedded: bool,
+    /// Offers to open files.
+    pub takes_files: bool,
 }
 
 /// Title, breadcrumbs, totals, the file picker and the theme toggle.
@@ -278,6 +319,9 @@ fn Header(props: &HeaderProps) -> Html {
     html! {
         <header class="header">
             <a class="brand" href="#/">{"Plume"}</a>
+            if let Some(title) = &props.title {
+                <span class="title" data-testid="title">{ title.clone() }</span>
+            }
             <nav class="crumbs">{ crumbs }</nav>
             <span class="totals">
                 { format!("{} spans · {} traces · {} projects", crate::present::format::count(summary.spans),
@@ -286,13 +330,17 @@ fn Header(props: &HeaderProps) -> Html {
                     <span class="bad">{ format!(" · {} file errors", summary.errors) }</span>
                 }
             </span>
-            if summary.spans > 0 {
+            if summary.spans > 0 && !props.embedded {
                 <DeleteButton selection={None::<SpanSelection>} label="Forget all…" then={Route::Home}
                               question="Forget every trace loaded, here and in this browser's storage?" />
             }
-            <button class="button primary" onclick={open}>{"Open files…"}</button>
-            <input ref={picker} type="file" multiple=true class="hidden" data-testid="file-input" {onchange} />
-            <button class="button" onclick={on_theme} title="Light, dark, or as the system says">{ props.theme_label.clone() }</button>
+            if props.takes_files {
+                <button class="button primary" onclick={open}>{"Open files…"}</button>
+                <input ref={picker} type="file" multiple=true class="hidden" data-testid="file-input" {onchange} />
+            }
+            if !props.embedded {
+                <button class="button" onclick={on_theme} title="Light, dark, or as the system says">{ props.theme_label.clone() }</button>
+            }
         </header>
     }
 }

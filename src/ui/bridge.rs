@@ -351,6 +351,18 @@ impl EngineHandle {
         id
     }
 
+    /// Loads a file's bytes (copied to the worker).
+    pub fn load_bytes(&self, name: &str, bytes: &js_sys::Uint8Array) -> u32 {
+        let id = self.next_id();
+        self.0.outbox.send(message(&[
+            ("kind", "bytes".into()),
+            ("id", id.into()),
+            ("name", name.into()),
+            ("bytes", bytes.into()),
+        ]));
+        id
+    }
+
     /// Loads text (a paste).
     pub fn load_text(&self, name: &str, text: &str) -> u32 {
         let id = self.next_id();

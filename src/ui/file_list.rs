@@ -14,19 +14,33 @@ pub struct FileListProps {
     pub loads: Rc<Loads>,
     /// Forgets finished files.
     pub on_clear: Callback<()>,
+    /// Shows files while they load, and afterwards only those with problems (compact pages).
+    #[prop_or_default]
+    pub only_problems: bool,
 }
 
 /// See the module docs.
 #[component]
 pub fn FileList(props: &FileListProps) -> Html {
-    if props.loads.files.is_empty() {
+    let shown: Vec<&FileEntry> = props
+        .loads
+        .files
+        .iter()
+        .filter(|f| {
+            !props.only_problems
+                || f.result
+                    .as_ref()
+                    .is_none_or(|r| !r.errors.is_empty() || !r.warnings.is_empty())
+        })
+        .collect();
+    if shown.is_empty() {
         return html! {};
     }
     let clear = props.on_clear.reform(|_: MouseEvent| ());
-    let finished = props.loads.files.iter().any(|f| f.result.is_some());
+    let finished = shown.iter().any(|f| f.result.is_some());
     html! {
         <section class="files" aria-label="Loaded files">
-            { for props.loads.files.iter().map(file_line) }
+            { for shown.into_iter().map(file_line) }
             if finished {
                 <button class="button small" onclick={clear}>{"Clear finished"}</button>
             }

@@ -5,7 +5,7 @@
 //! | `app.rs` | the page: header, drop / pick / paste, the current route's view |
 //! | `bridge.rs` | the handle on the engine worker (`ask`, `load_*`) |
 //! | `state.rs` | files being loaded (the UI's only state about data) |
-//! | `route.rs`, `theme.rs`, `query.rs` | hooks: the URL's route, light/dark, asking the engine |
+//! | `route.rs`, `theme.rs`, `query.rs`, `host.rs` | hooks: the URL's route, light/dark, asking the engine, the embedding page or `#url=` link |
 //! | `welcome.rs`, `projects.rs`, `project.rs`, `session.rs`, `trace_page.rs` | the pages |
 //! | `span_details.rs`, `attribute_tree.rs`, `long_text.rs`, `kind.rs`, `copy.rs`, `file_list.rs`, `export_menu.rs`, `send_menu.rs`, `delete_button.rs`, `storage_status.rs`, `save_setting.rs`, `saved_files.rs` | parts |
 //! | `virtual_list.rs` | the generic virtualized list every table and the tree use |
@@ -19,6 +19,7 @@ mod copy;
 mod delete_button;
 mod export_menu;
 mod file_list;
+mod host;
 mod kind;
 mod long_text;
 mod project;

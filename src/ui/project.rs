@@ -354,7 +354,7 @@ fn trace_row(row: &TraceRow, tick: Option<Tick>, router: Option<&Router>) -> Htm
             changed.emit((trace_id.clone(), checked));
         });
         html! {
-            <input type="checkbox" class="tick" checked={on} {onclick} {onchange}
+            <input type="checkbox" class="row-tick" checked={on} {onclick} {onchange}
                    aria-label="Select this trace" data-testid="tick" />
         }
     });

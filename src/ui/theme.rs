@@ -18,7 +18,7 @@ pub enum ThemeChoice {
 }
 
 impl ThemeChoice {
-    fn from_name(name: &str) -> Self {
+    pub(crate) fn from_name(name: &str) -> Self {
         match name {
             "light" => Self::Light,
             "dark" => Self::Dark,
@@ -73,9 +73,9 @@ fn apply(choice: ThemeChoice) {
     };
 }
 
-/// The theme choice, and a callback that moves to the next one.
+/// The theme choice, a callback that moves to the next one, and one that sets it.
 #[hook]
-pub fn use_theme() -> (ThemeChoice, Callback<()>) {
+pub fn use_theme() -> (ThemeChoice, Callback<()>, Callback<ThemeChoice>) {
     let choice = use_state(stored);
     use_effect_with(*choice, |choice| {
         apply(*choice);
@@ -87,5 +87,9 @@ pub fn use_theme() -> (ThemeChoice, Callback<()>) {
         let choice = choice.clone();
         Callback::from(move |()| choice.set(choice.next()))
     };
-    (*choice, toggle)
+    let set = {
+        let choice = choice.clone();
+        Callback::from(move |next| choice.set(next))
+    };
+    (*choice, toggle, set)
 }

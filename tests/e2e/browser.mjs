@@ -17,23 +17,28 @@ const TYPES = {
   '.json': 'application/json', '.css': 'text/css', '.svg': 'image/svg+xml',
 };
 
-/** Serves `dir` on 127.0.0.1 at a free port; resolves to { url, close }. */
-export async function serve(dir = join(root, 'dist')) {
+/** Serves `dir` on 127.0.0.1 at a free port, each answer with `headers` too; resolves to
+ * { url, origin, close }. */
+export async function serve(dir = join(root, 'dist'), headers = {}) {
   const server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));
     const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
     try {
       const body = await readFile(file);
-      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers });
       response.end(body);
     } catch {
-      response.writeHead(404);
+      response.writeHead(404, headers);
       response.end('not found');
     }
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 /** Debian's Chromium, headless, with a fresh profile and no background traffic. Each page gets

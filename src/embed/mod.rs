@@ -1,0 +1,179 @@
+//! Plume inside other pages, in plain Rust: how a page says it embeds Plume (the frame's query),
+//! which origins the frame obeys, the `#url=` links that load a file, and what the host is told
+//! when what it sent has loaded. `embed/frame.rs` (wasm32) listens to the host; `docs/EMBEDDING.md`
+//! is the host's side.
+//!
+//! The frame's query (`index.html?embed&origins=…`):
+//!
+//! | parameter | means |
+//! |---|---|
+//! | `embed` | embedded: a compact page that answers the host's messages |
+//! | `origins=<o1>,<o2>` | besides the frame's own origin, the origins whose messages it obeys |
+//! | `persist` | keep what is loaded in this origin's IndexedDB (embedded, the default is memory only) |
+//! | `compact` | no header: the view, and a file's line only while it loads or if it had problems |
+//! | `drop` | accept dropped and pasted files (embedded, the default is not to) |
+//! | `memory` | (not embedded) use no IndexedDB at all |
+
+use crate::engine::protocol::FileResult;
+use crate::present::route::{Route, decode};
+
+/// How the page was asked to run, from its query.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PageOptions {
+    /// Inside another page.
+    pub embedded: bool,
+    /// Uses IndexedDB: standalone unless `memory`, embedded only with `persist`.
+    pub storage: bool,
+    /// Shows only the view (no header, no file lines).
+    pub compact: bool,
+    /// Takes dropped and pasted files.
+    pub drop: bool,
+    /// Origins, besides the page's own, whose messages an embedded page obeys.
+    pub origins: Vec<String>,
+}
+
+impl PageOptions {
+    /// Reads a query string (`?a&b=c`, with or without the `?`).
+    pub fn from_query(query: &str) -> Self {
+        let pairs: Vec<(&str, String)> = query
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| match pair.split_once('=') {
+                Some((key, value)) => (key, decode(&value.replace('+', " "))),
+                None => (pair, String::new()),
+            })
+            .collect();
+        let has = |key: &str| pairs.iter().any(|(k, _)| *k == key);
+        let embedded = has("embed");
+        Self {
+            embedded,
+            storage: if embedded {
+                has("persist")
+            } else {
+                !has("memory")
+            },
+            compact: has("compact"),
+            drop: !embedded || has("drop"),
+            origins: pairs
+                .iter()
+                .filter(|(k, _)| *k == "origins")
+                .flat_map(|(_, v)| v.split(','))
+                .map(|origin| origin.trim().trim_end_matches('/').to_owned())
+                .filter(|origin| !origin.is_empty())
+                .collect(),
+        }
+    }
+
+    /// Whether a message from `origin` is obeyed by a page of origin `own`: the page's own
+    /// origin, or one its host listed. An opaque origin (`null`) never is.
+    pub fn obeys(&self, origin: &str, own: &str) -> bool {
+        origin != "null" && (origin == own || self.origins.iter().any(|o| o == origin))
+    }
+}
+
+/// A trace file the URL's fragment asks for: `#url=<encoded>&trace=<id>&span=<id>&title=<text>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkedFile {
+    /// Where the file is (absolute, or relative to the page).
+    pub url: String,
+    /// The trace to show once it has loaded.
+    pub trace: Option<String>,
+    /// The span to select in it.
+    pub span: Option<String>,
+    /// A title for the page.
+    pub title: Option<String>,
+}
+
+impl LinkedFile {
+    /// Reads a fragment (with or without the `#`); `None` unless it has a `url`.
+    pub fn from_fragment(fragment: &str) -> Option<Self> {
+        let mut file = Self {
+            url: String::new(),
+            trace: None,
+            span: None,
+            title: None,
+        };
+        for pair in fragment.trim_start_matches('#').split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = Some(decode(value)).filter(|v| !v.is_empty());
+            match key {
+                "url" => file.url = value.unwrap_or_default(),
+                "trace" => file.trace = value,
+                "span" => file.span = value,
+                "title" => file.title = value,
+                _ => {}
+            }
+        }
+        (!file.url.is_empty()).then_some(file)
+    }
+
+    /// The file's name.
+    pub fn name(&self) -> String {
+        file_name(&self.url)
+    }
+
+    /// Where to go once the file has loaded: its trace (and span) if it named one.
+    pub fn route(&self) -> Option<Route> {
+        Some(Route::Trace {
+            trace_id: self.trace.clone()?,
+            span_id: self.span.clone(),
+        })
+    }
+}
+
+/// The name of the file at `url`: the last segment of its path (the URL itself if none).
+pub fn file_name(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    match path.trim_end_matches('/').rsplit('/').next() {
+        Some(name) if !name.is_empty() && !name.contains(':') => decode(name),
+        _ => url.to_owned(),
+    }
+}
+
+/// What a load the host asked for came to: what `{plume: {loaded}}` tells it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Loaded {
+    /// Spans read.
+    pub spans: u64,
+    /// Traces they belong to.
+    pub traces: u64,
+    /// Problems that lost data.
+    pub errors: u64,
+}
+
+/// The loads a host asked for, by batch, until each is done: then the host hears what it came
+/// to, and the page goes where the host asked.
+#[derive(Debug, Default)]
+pub struct HostLoads {
+    batches: Vec<(u32, Loaded, Option<Route>)>,
+}
+
+impl HostLoads {
+    /// A batch the host asked for; `then` is where to go once it is done.
+    pub fn start(&mut self, batch: u32, then: Option<Route>) {
+        self.batches.push((batch, Loaded::default(), then));
+    }
+
+    /// A file of a batch is done.
+    pub fn file_done(&mut self, batch: u32, result: &FileResult) {
+        if let Some((_, loaded, _)) = self.batches.iter_mut().find(|(b, ..)| *b == batch) {
+            loaded.spans += result.spans;
+            loaded.traces += result.traces;
+            loaded.errors += result.errors.len() as u64;
+        }
+    }
+
+    /// A batch is done: what it came to and where to go, if it was the host's.
+    pub fn batch_done(&mut self, batch: u32) -> Option<(Loaded, Option<Route>)> {
+        let position = self.batches.iter().position(|(b, ..)| *b == batch)?;
+        let (_, loaded, then) = self.batches.remove(position);
+        Some((loaded, then))
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+pub mod frame;
+
+#[cfg(test)]
+mod tests;

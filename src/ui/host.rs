@@ -1,0 +1,153 @@
+//! The page's host, if it has one: a page embedding Plume in an iframe (`?embed`, spoken to
+//! through [`crate::embed::frame`]), or a `#url=` link naming a file to load. The loads they ask
+//! for are followed to their end, to tell the host what they came to and to show the trace they
+//! named.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use yew::prelude::*;
+
+use crate::embed::frame::{Host, Instruction, Load};
+use crate::embed::{HostLoads, LinkedFile, PageOptions};
+use crate::present::route::Route;
+use crate::ui::bridge::{EngineHandle, LoadEvent};
+use crate::ui::state::{LoadAction, Loads};
+use crate::ui::theme::ThemeChoice;
+
+/// The loads a host or a link asked for, and the frame's link to its host (when embedded).
+pub struct HostLink {
+    loads: RefCell<HostLoads>,
+    frame: Option<Rc<Host>>,
+}
+
+impl HostLink {
+    /// The link of a page run with `options`.
+    pub fn new(options: &PageOptions) -> Self {
+        Self {
+            loads: RefCell::default(),
+            frame: options
+                .embedded
+                .then(|| Rc::new(Host::new(options.clone()))),
+        }
+    }
+
+    /// The engine's load events: followed here, then handed to `dispatch`. When a load the
+    /// host asked for is done, the host hears what it came to and `navigate` goes where it
+    /// asked.
+    pub fn follow(
+        self: &Rc<Self>,
+        dispatch: Callback<LoadAction>,
+        navigate: Callback<(Route, bool)>,
+    ) -> Callback<LoadEvent> {
+        let link = self.clone();
+        Callback::from(move |event: LoadEvent| {
+            let done = match &event {
+                LoadEvent::Loaded { batch, result, .. } => {
+                    link.loads.borrow_mut().file_done(*batch, result);
+                    None
+                }
+                LoadEvent::Done { batch } => link.loads.borrow_mut().batch_done(*batch),
+                LoadEvent::Progress { .. } | LoadEvent::Stopped { .. } => None,
+            };
+            dispatch.emit(LoadAction::Event(event));
+            if let Some((loaded, then)) = done {
+                if let Some(frame) = &link.frame {
+                    frame.loaded(loaded);
+                }
+                if let Some(route) = then {
+                    navigate.emit((route, true));
+                }
+            }
+        })
+    }
+
+    /// Loads what a host or a link asked for; `then` is where to go once it is done.
+    fn load(
+        &self,
+        engine: &EngineHandle,
+        loads: &UseReducerDispatcher<Loads>,
+        load: Load,
+        name: &str,
+        then: Option<Route>,
+    ) {
+        loads.dispatch(LoadAction::Started);
+        let batch = match load {
+            Load::Bytes(bytes) => engine.load_bytes(name, &bytes),
+            Load::Text(text) => engine.load_text(name, &text),
+            Load::Url(url) => engine.load_url(&url, name),
+        };
+        self.loads.borrow_mut().start(batch, then);
+    }
+}
+
+/// What a host may change on the page.
+pub struct HostControls {
+    /// Sets the theme.
+    pub set_theme: Callback<ThemeChoice>,
+    /// Sets the title.
+    pub set_title: Callback<String>,
+}
+
+/// Loads the `#url=` link's file, if the page was opened with one; when embedded, obeys the
+/// host and tells it which trace and span the user selects.
+#[hook]
+pub fn use_host(
+    link: Rc<HostLink>,
+    engine: Option<EngineHandle>,
+    loads: UseReducerDispatcher<Loads>,
+    route: Route,
+    navigate: Callback<(Route, bool)>,
+    controls: HostControls,
+) {
+    {
+        let (link, engine, loads) = (link.clone(), engine.clone(), loads.clone());
+        use_effect_with((), move |_| {
+            let hash = web_sys::window()
+                .and_then(|w| w.location().hash().ok())
+                .unwrap_or_default();
+            if let (Some(file), Some(engine)) = (LinkedFile::from_fragment(&hash), &engine) {
+                if let Some(title) = &file.title {
+                    controls.set_title.emit(title.clone());
+                }
+                // Afterwards the fragment says where the viewer is, not the link.
+                let then = file.route().unwrap_or(Route::Home);
+                link.load(
+                    engine,
+                    &loads,
+                    Load::Url(file.url.clone()),
+                    &file.name(),
+                    Some(then),
+                );
+            }
+            let listener: Option<EventListener> = link.frame.clone().and_then(|frame| {
+                let link = link.clone();
+                frame.listen(move |instruction: Instruction| {
+                    if let Some(theme) = &instruction.theme {
+                        controls.set_theme.emit(ThemeChoice::from_name(theme));
+                    }
+                    if let Some(title) = instruction.title {
+                        controls.set_title.emit(title);
+                    }
+                    match (instruction.load, &engine) {
+                        (Some((load, name)), Some(engine)) => {
+                            link.load(engine, &loads, load, &name, instruction.select)
+                        }
+                        _ => {
+                            if let Some(route) = instruction.select {
+                                navigate.emit((route, false));
+                            }
+                        }
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    use_effect_with(route, move |route| {
+        if let (Some(frame), Route::Trace { trace_id, span_id }) = (&link.frame, route) {
+            frame.selected(trace_id, span_id.as_deref());
+        }
+    });
+}
