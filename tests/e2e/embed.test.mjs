@@ -143,6 +143,24 @@ test('several elements on one page each show their own traces', async () => {
   assert.deepEqual(page.problems, []);
 });
 
+test('an element\'s theme and persist attributes reach its frame', async () => {
+  const page = await open(`${plume.url}embed-demo.html`);
+  await page.evaluate(() => {
+    const element = document.createElement('plume-viewer');
+    element.setAttribute('theme', 'dark');
+    element.setAttribute('persist', '');
+    element.setAttribute('src', 'samples/openai-01.otlp.pb');
+    element.addEventListener('plume-loaded', () => { element.dataset.loaded = 'yes'; });
+    document.body.append(element);
+  });
+  await page.waitForSelector('plume-viewer[persist][data-loaded]', { state: 'attached' });
+  const frame = plumeFrames(page).find((f) => f.url().includes('persist'));
+  assert.equal(await frame.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  assert.deepEqual(await frame.evaluate(async () => (await indexedDB.databases()).map((d) => d.name)), ['plume']);
+  await page.evaluate(() => document.querySelector('plume-viewer[persist]').setAttribute('theme', 'light'));
+  await frame.waitForFunction(() => document.documentElement.dataset.theme === 'light');
+});
+
 test('a frame obeys its own origin and the ones its host lists, and ignores any other', async () => {
   // Framed by a page of another origin that is not listed: no PONG, nothing loaded, a warning.
   const ignored = await open(`${shared.url}foreign.html?plume=${encodeURIComponent(plume.url)}&embed`);
