@@ -71,6 +71,19 @@ pub struct Engine {
     saved_files: Vec<FileRecord>,
 }
 
+/// A file being read as its bytes arrive ([`Engine::begin`]).
+pub struct Loading {
+    stream: ingest::FileStream,
+    spans_before: usize,
+}
+
+impl Loading {
+    /// Bytes received so far.
+    pub fn received(&self) -> u64 {
+        self.stream.received()
+    }
+}
+
 /// What [`Engine::forget`] forgot, for the store to delete too.
 #[derive(Debug, Default, PartialEq)]
 pub struct Forgotten {
@@ -91,8 +104,33 @@ impl Engine {
     ) -> FileResult {
         let spans_before = self.arena.spans().len();
         let report = ingest::load_with_progress(&mut self.arena, file, bytes, progress);
+        self.loaded(&report, spans_before)
+    }
+
+    /// Starts reading a file of `size` bytes (if known) as its bytes arrive: hand them to
+    /// [`Engine::feed`], then [`Engine::finish`] it. Nothing else may load meanwhile.
+    pub fn begin(&self, file: &str, size: Option<u64>) -> Loading {
+        Loading {
+            stream: ingest::FileStream::new(&self.arena, file, size),
+            spans_before: self.arena.spans().len(),
+        }
+    }
+
+    /// The next bytes of a file being read; `progress` hears the spans stored so far.
+    pub fn feed(&mut self, loading: &mut Loading, chunk: &[u8], progress: &mut dyn FnMut(usize)) {
+        loading.stream.feed(&mut self.arena, chunk, progress);
+    }
+
+    /// Ends a file being read, as [`Engine::load`] ends one.
+    pub fn finish(&mut self, loading: Loading, progress: &mut dyn FnMut(usize)) -> FileResult {
+        let report = loading.stream.finish(&mut self.arena, progress);
+        self.loaded(&report, loading.spans_before)
+    }
+
+    /// Assembles what a file added (from arena span `spans_before` on) and notes its result.
+    fn loaded(&mut self, report: &ingest::FileReport, spans_before: usize) -> FileResult {
         self.traces.update(&self.arena);
-        let new_spans = &self.arena.spans()[spans_before..];
+        let new_spans = self.arena.spans().get(spans_before..).unwrap_or_default();
         let touched: HashSet<TraceId> = new_spans.iter().map(|s| s.trace_id).collect();
         for trace_id in &touched {
             self.views.remove(trace_id);

@@ -524,7 +524,8 @@ async fn keep(
     written
 }
 
-/// Reads a file in chunks, reporting bytes, then parses it.
+/// Reads a file as it streams in: each chunk is read into the engine as it comes (OTLP
+/// protobuf and JSON Lines record by record; other formats are gathered and read at the end).
 async fn load_file(
     engine: &Rc<RefCell<Engine>>,
     id: &JsValue,
@@ -535,32 +536,38 @@ async fn load_file(
     let total = file.size();
     let mut progress = Progress::new(id, index, &name, total);
     progress.report("reading", 0.0, 0, true);
-    let mut bytes: Vec<u8> = Vec::new();
-    if bytes.try_reserve_exact(total as usize).is_err() {
-        let result = failed(&name, "the file is larger than this browser tab can hold");
-        return (progress, result);
-    }
+    let mut loading = engine.borrow().begin(&name, Some(total as u64));
+    let mut spans = 0;
     let reader: ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
     loop {
         let chunk = match JsFuture::from(reader.read()).await {
             Ok(chunk) => chunk,
             Err(error) => {
+                // What was read stays, as of a file cut short; the file says where it stopped.
                 let message = error
                     .as_string()
                     .unwrap_or_else(|| "the browser could not read it".into());
-                return (progress, failed(&name, &message));
+                let received = loading.received();
+                let mut result = engine.borrow_mut().finish(loading, &mut |_| {});
+                result.errors.push(format!(
+                    "{name}: byte {received}: the browser stopped reading the file: {message}"
+                ));
+                return (progress, result);
             }
         };
         if get(&chunk, "done").as_bool().unwrap_or(true) {
             break;
         }
-        let array: Uint8Array = get(&chunk, "value").unchecked_into();
-        let start = bytes.len();
-        bytes.resize(start + array.length() as usize, 0);
-        array.copy_to(&mut bytes[start..]);
-        progress.report("reading", bytes.len() as f64, 0, false);
+        let bytes = get(&chunk, "value").unchecked_into::<Uint8Array>().to_vec();
+        engine
+            .borrow_mut()
+            .feed(&mut loading, &bytes, &mut |n| spans = n);
+        progress.report("reading", loading.received() as f64, spans, false);
     }
-    let result = parse(engine, &mut progress, bytes);
+    progress.report("parsing", total, spans, true);
+    let result = engine.borrow_mut().finish(loading, &mut |spans| {
+        progress.report("parsing", total, spans, false)
+    });
     (progress, result)
 }
 

@@ -1,6 +1,6 @@
 //! Reading trace files into the arena: one reader per format, one [`sniff`] that picks it.
 //!
-//! [`load`] is the way in. It undoes compression, sniffs the content, hands it to the reader,
+//! [`load`] is the way in ([`FileStream`] for a file read as its bytes arrive). It undoes compression, sniffs the content, hands it to the reader,
 //! and returns a [`FileReport`]: the format, how many spans and evaluations were stored, and
 //! every problem with its place. A file that cannot be read at all leaves the arena exactly as it
 //! was; a file with some bad parts (a bad JSON line, a span without ids) keeps its good parts and
@@ -34,12 +34,14 @@ mod parquet;
 mod phoenix;
 mod phoenix_parquet;
 mod sniff;
+mod stream;
 mod tags;
 mod zipkin;
 
 pub use compression::{Codec, MAX_DECOMPRESSED_BYTES, decompress};
 pub use error::{IngestError, Located, Place, Problem};
 pub use sniff::{Detected, sniff};
+pub use stream::{FileStream, SNIFF_BYTES};
 
 use crate::model::{Arena, Format};
 use otlp::SpanWriter;
@@ -87,34 +89,42 @@ pub fn load_with_progress(
 ) -> FileReport {
     let mut report = FileReport::new(file);
     let checkpoint = arena.checkpoint();
+    let outcome = read_whole(arena, bytes, &mut report, progress);
+    finish(arena, checkpoint, outcome, report)
+}
+
+/// Reads a whole file's bytes: undoes compression, sniffs, reads.
+fn read_whole(
+    arena: &mut Arena,
+    bytes: &[u8],
+    report: &mut FileReport,
+    progress: &mut dyn FnMut(usize),
+) -> Result<(), Located> {
+    let file = report.file.clone();
     let mut content: std::borrow::Cow<'_, [u8]> = bytes.into();
-    let outcome = loop {
+    loop {
         if content.is_empty() {
-            break Err(Located::file(Problem::Empty));
+            return Err(Located::file(Problem::Empty));
         }
         let codec = match sniff(&content) {
             Detected::Compressed(codec) => codec,
             Detected::Format(format) => {
-                break read(arena, file, &content, format, &mut report, progress);
+                return read(arena, &file, &content, format, report, progress);
             }
             Detected::Unrecognized(what) => {
-                break Err(Located::file(Problem::NotRecognized(format!(
+                return Err(Located::file(Problem::NotRecognized(format!(
                     "JSON: {what}"
                 ))));
             }
         };
         if report.compression.len() == MAX_COMPRESSION_LAYERS {
-            break Err(Located::file(Problem::NotRecognized(format!(
+            return Err(Located::file(Problem::NotRecognized(format!(
                 "more than {MAX_COMPRESSION_LAYERS} layers of compression"
             ))));
         }
         report.compression.push(codec);
-        match decompress(codec, &content) {
-            Ok(inner) => content = inner.into(),
-            Err(problem) => break Err(Located::file(problem)),
-        }
-    };
-    finish(arena, checkpoint, outcome, report)
+        content = decompress(codec, &content).map_err(Located::file)?.into();
+    }
 }
 
 /// Reads one (uncompressed) file as `format`, without sniffing: for "open as…", and for fuzzing
@@ -193,9 +203,9 @@ fn read(
             })
         }
         Format::OtlpProto => otlp_proto::read(content, &mut writer),
-        Format::OtlpProtoFramed => otlp_proto::read_framed(content, &mut writer),
+        Format::OtlpProtoFramed => otlp_proto::read_framed(content, 0, &mut writer),
         Format::OtlpJson => otlp_json::read(content, &mut writer),
-        Format::OtlpJsonLines => otlp_jsonl::read(content, &mut writer),
+        Format::OtlpJsonLines => otlp_jsonl::read(content, 1, &mut writer),
         Format::PhoenixSpansJsonLines => phoenix::read_jsonl(content, &mut writer),
         Format::PhoenixSpansJson => phoenix::read_json(content, &mut writer),
         Format::PhoenixRestJson => phoenix::read_rest(content, &mut writer),

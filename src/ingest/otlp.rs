@@ -91,7 +91,35 @@ fn span_path(resource: usize, scope: usize, span: usize) -> String {
     format!("resourceSpans[{resource}].scopeSpans[{scope}].spans[{span}]")
 }
 
+/// What a writer has counted of a file: carried from one part of a streamed file to the next.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Counted {
+    ordinal: u32,
+    spans_written: usize,
+}
+
 impl<'a> SpanWriter<'a> {
+    /// A writer that goes on where one that had `counted` stopped.
+    pub(crate) fn resume(
+        arena: &'a mut Arena,
+        source: SourceId,
+        progress: Option<&'a mut dyn FnMut(usize)>,
+        counted: Counted,
+    ) -> Self {
+        let mut writer = Self::new(arena, source, progress);
+        writer.ordinal = counted.ordinal;
+        writer.spans_written = counted.spans_written;
+        writer
+    }
+
+    /// What this writer has counted, for [`SpanWriter::resume`].
+    pub(crate) fn counted(&self) -> Counted {
+        Counted {
+            ordinal: self.ordinal,
+            spans_written: self.spans_written,
+        }
+    }
+
     pub(crate) fn new(
         arena: &'a mut Arena,
         source: SourceId,

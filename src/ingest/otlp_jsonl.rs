@@ -5,10 +5,11 @@ use crate::ingest::error::{Located, Problem};
 use crate::ingest::otlp::SpanWriter;
 use crate::ingest::otlp_json::{self, Sink};
 
-/// Reads every line; only a full arena stops the reading.
-pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
+/// Reads every line, the first being line `first` of the file; only a full arena stops the
+/// reading.
+pub(crate) fn read(bytes: &[u8], first: u64, writer: &mut SpanWriter<'_>) -> Result<(), Located> {
     for (index, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let number = index as u64 + 1;
+        let number = first + index as u64;
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }

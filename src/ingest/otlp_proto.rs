@@ -42,16 +42,8 @@ impl From<ResourceSpansCompat> for ResourceSpans {
 /// not decode is reported at its byte offset and ends the reading; the batches before it stay. A
 /// body in which nothing decodes fails as a whole.
 pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
-    let outcome = read_at(bytes, 0, writer)?;
-    match (outcome.batches, outcome.problem) {
-        (0, Some(problem)) => Err(problem),
-        (0, None) => Err(Located::file(not_otlp())),
-        (_, Some(problem)) => {
-            writer.errors.push(problem);
-            Ok(())
-        }
-        (_, None) => Ok(()),
-    }
+    let outcome = read_at(bytes, 0, 0, writer)?;
+    outcome.end(writer)
 }
 
 fn not_otlp() -> Problem {
@@ -59,18 +51,40 @@ fn not_otlp() -> Problem {
 }
 
 /// What reading a body came to.
-struct Outcome {
+pub(crate) struct Outcome {
     /// `ResourceSpans` stored.
-    batches: usize,
+    pub(crate) batches: usize,
     /// The fault that stopped the reading, if one did.
-    problem: Option<Located>,
+    pub(crate) problem: Option<Located>,
 }
 
-/// Reads a body that starts at `base` in the file (0, or a frame's offset). Only a full arena
-/// is an `Err`; bad data is the outcome's problem.
-fn read_at(bytes: &[u8], base: usize, writer: &mut SpanWriter<'_>) -> Result<Outcome, ArenaFull> {
+impl Outcome {
+    /// How the whole body ends: it fails if nothing of it was stored; a fault after that is
+    /// reported and what came before stays.
+    pub(crate) fn end(self, writer: &mut SpanWriter<'_>) -> Result<(), Located> {
+        match (self.batches, self.problem) {
+            (0, Some(problem)) => Err(problem),
+            (0, None) => Err(Located::file(not_otlp())),
+            (_, Some(problem)) => {
+                writer.errors.push(problem);
+                Ok(())
+            }
+            (_, None) => Ok(()),
+        }
+    }
+}
+
+/// Reads (part of) a body that starts at `base` in the file (0, a frame's offset, or where a
+/// streamed part begins), `batches` of it being read already. Only a full arena is an `Err`;
+/// bad data is the outcome's problem.
+pub(crate) fn read_at(
+    bytes: &[u8],
+    base: usize,
+    batches: usize,
+    writer: &mut SpanWriter<'_>,
+) -> Result<Outcome, ArenaFull> {
     let mut rest = bytes;
-    let mut batches = 0usize;
+    let mut batches = batches;
     while !rest.is_empty() {
         let offset = base + (bytes.len() - rest.len());
         let stop = |message: String| Outcome {
@@ -126,24 +140,71 @@ fn read_at(bytes: &[u8], base: usize, writer: &mut SpanWriter<'_>) -> Result<Out
     })
 }
 
-/// True when `bytes` start like a length-prefixed frame holding a protobuf message.
-pub(crate) fn looks_framed(bytes: &[u8]) -> bool {
+/// True when a file of `size` bytes starting with `bytes` looks like length-prefixed frames
+/// holding protobuf messages.
+pub(crate) fn looks_framed(bytes: &[u8], size: usize) -> bool {
     match bytes {
         [a, b, c, d, first, ..] => {
             let len = u32::from_be_bytes([*a, *b, *c, *d]) as usize;
             // Field 1, wire type 2: the `resource_spans` of an `ExportTraceServiceRequest`.
-            *first == 0x0A && len > 0 && len <= bytes.len() - 4
+            *first == 0x0A && len > 0 && len <= size.saturating_sub(4)
         }
         _ => false,
     }
 }
 
-/// Reads length-prefixed frames. A frame that does not decode is reported at its byte offset and
-/// skipped; a length running past the end stops the reading there.
-pub(crate) fn read_framed(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
+/// How many bytes at the start of `bytes` are whole top-level fields of a body (what a stream
+/// can read before more arrives). It stops before a field that is cut off or malformed.
+pub(crate) fn whole_fields(bytes: &[u8]) -> usize {
+    let mut rest = bytes;
+    loop {
+        let before = rest.len();
+        let header = (|| {
+            let key = prost::encoding::decode_varint(&mut rest).ok()?;
+            let len = match key & 7 {
+                0 => prost::encoding::decode_varint(&mut rest).map(|_| 0).ok()?,
+                1 => 8,
+                5 => 4,
+                2 => usize::try_from(prost::encoding::decode_varint(&mut rest).ok()?).ok()?,
+                _ => return None,
+            };
+            (len <= rest.len()).then_some(len)
+        })();
+        match header {
+            Some(len) => rest = &rest[len..],
+            None => return bytes.len() - before,
+        }
+        if rest.is_empty() {
+            return bytes.len();
+        }
+    }
+}
+
+/// How many bytes at the start of `bytes` are whole frames.
+pub(crate) fn whole_frames(bytes: &[u8]) -> usize {
+    let mut offset = 0usize;
+    while let Some(header) = bytes.get(offset..offset + 4) {
+        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
+        let end = offset + 4 + len;
+        if end > bytes.len() {
+            break;
+        }
+        offset = end;
+    }
+    offset
+}
+
+/// Reads length-prefixed frames, `bytes` starting at `base` in the file. A frame that does not
+/// decode is reported at its byte offset and skipped; a length running past the end stops the
+/// reading there.
+pub(crate) fn read_framed(
+    bytes: &[u8],
+    base: usize,
+    writer: &mut SpanWriter<'_>,
+) -> Result<(), Located> {
     let mut offset = 0usize;
     while offset < bytes.len() {
-        let place = Place::byte(offset as u64);
+        let place = Place::byte((base + offset) as u64);
         let Some(header) = bytes.get(offset..offset + 4) else {
             writer.errors.push(Located::new(
                 place,
@@ -166,7 +227,7 @@ pub(crate) fn read_framed(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(
             ));
             break;
         };
-        let outcome = read_at(body, body_start, writer)?;
+        let outcome = read_at(body, base + body_start, 0, writer)?;
         match (outcome.batches, outcome.problem) {
             (_, Some(problem)) => writer.errors.push(problem),
             (0, None) => writer.errors.push(Located::new(place, not_otlp())),

@@ -52,7 +52,7 @@ pub fn sniff(bytes: &[u8]) -> Detected {
             Some(first_line) => (json_kind(first_line), true),
             None => (json_kind(text), false),
         },
-        _ if crate::ingest::otlp_proto::looks_framed(bytes) => {
+        _ if crate::ingest::otlp_proto::looks_framed(bytes, bytes.len()) => {
             return Detected::Format(Format::OtlpProtoFramed);
         }
         _ => return Detected::Format(Format::OtlpProto),

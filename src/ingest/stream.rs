@@ -1,0 +1,316 @@
+//! A file read as its bytes arrive, so a big one is never whole in memory: OTLP protobuf (a body,
+//! one top-level field at a time, or the Collector's frames) and OTLP JSON Lines are read record
+//! by record as soon as each is complete, and their bytes dropped. Anything else (compressed, one
+//! JSON document, parquet) is gathered and read whole at the end.
+//!
+//! Fed in one piece or in any cuts, a file gives the same arena and the same [`FileReport`]: the
+//! format is sniffed from the first [`SNIFF_BYTES`] (or all, if fewer; for JSON, at least its
+//! first line), and a record is read only once it is whole, by the same readers
+//! [`super::load`] uses. A JSON document on one line is held whole, as it must be.
+
+use crate::ingest::error::{Located, Problem};
+use crate::ingest::otlp::{Counted, SpanWriter};
+use crate::ingest::{Detected, FileReport, otlp_jsonl, otlp_proto, sniff};
+use crate::model::{Arena, Checkpoint, Format, SourceId};
+
+/// How much of a file is gathered before its format is decided: enough for a long first line of
+/// JSON Lines.
+pub const SNIFF_BYTES: usize = 1 << 20;
+
+/// A file being read: feed it chunks, then finish it.
+pub struct FileStream {
+    report: FileReport,
+    checkpoint: Checkpoint,
+    /// The file's size, when known: it tells a protobuf body from framed protobuf.
+    size: Option<u64>,
+    mode: Mode,
+    /// Bytes received and not read yet.
+    pending: Vec<u8>,
+    /// Where `pending` starts in the file.
+    offset: u64,
+    /// What the writer counted in the parts read so far.
+    counted: Counted,
+    /// What ended the reading early; later bytes are dropped.
+    fatal: Option<Located>,
+    /// How much is gathered before the format is decided.
+    sniff_bytes: usize,
+}
+
+/// How a file is being read.
+enum Mode {
+    /// Too few bytes yet to tell.
+    Sniffing,
+    /// Gathered, and read whole at the end.
+    Whole,
+    /// A protobuf body, `batches` of its `resourceSpans` read; a fault stops it.
+    Body {
+        source: SourceId,
+        batches: usize,
+        problem: Option<Located>,
+    },
+    /// The Collector's length-prefixed frames.
+    Frames { source: SourceId },
+    /// JSON Lines; `line` is the number of the first line of `pending`.
+    Lines { source: SourceId, line: u64 },
+}
+
+impl FileStream {
+    /// Starts reading file `file` of `size` bytes (if known) into `arena`.
+    pub fn new(arena: &Arena, file: &str, size: Option<u64>) -> Self {
+        Self {
+            report: FileReport::new(file),
+            checkpoint: arena.checkpoint(),
+            size,
+            mode: Mode::Sniffing,
+            pending: Vec::new(),
+            offset: 0,
+            counted: Counted::default(),
+            fatal: None,
+            sniff_bytes: SNIFF_BYTES,
+        }
+    }
+
+    /// Decides the format after `bytes` (rather than [`SNIFF_BYTES`]): small files then stream
+    /// too, which is how tests and the fuzzer cut records at every place.
+    pub fn sniffing(mut self, bytes: usize) -> Self {
+        self.sniff_bytes = bytes;
+        self
+    }
+
+    /// Bytes received so far, whether read yet or not.
+    pub fn received(&self) -> u64 {
+        self.offset + self.pending.len() as u64
+    }
+
+    /// Bytes held, received but not read yet: what the stream costs in memory.
+    pub fn held(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Takes the next bytes of the file, and reads the records they complete. `progress` hears
+    /// the spans stored so far.
+    pub fn feed(&mut self, arena: &mut Arena, chunk: &[u8], progress: &mut dyn FnMut(usize)) {
+        if self.fatal.is_some() {
+            self.offset += chunk.len() as u64;
+            return;
+        }
+        self.pending.extend_from_slice(chunk);
+        let fresh = match self.mode {
+            Mode::Sniffing if self.can_tell() => {
+                self.decide(arena);
+                self.pending.len()
+            }
+            _ => chunk.len(),
+        };
+        self.read_whole_records(arena, fresh, progress);
+    }
+
+    /// Ends the file: reads what is left and says what came of it all. A file that failed as a
+    /// whole leaves the arena as it was.
+    pub fn finish(mut self, arena: &mut Arena, progress: &mut dyn FnMut(usize)) -> FileReport {
+        if matches!(self.mode, Mode::Sniffing) {
+            self.size = Some(self.received());
+            self.decide(arena);
+        }
+        self.read_whole_records(arena, self.pending.len(), progress);
+        let rest = std::mem::take(&mut self.pending);
+        let outcome = match self.fatal.take() {
+            Some(fatal) => Err(fatal),
+            None => match self.mode {
+                Mode::Sniffing | Mode::Whole => {
+                    super::read_whole(arena, &rest, &mut self.report, progress)
+                }
+                Mode::Body {
+                    source,
+                    batches,
+                    problem,
+                } => {
+                    let mut writer =
+                        SpanWriter::resume(arena, source, Some(progress), self.counted);
+                    let outcome = match problem {
+                        Some(problem) => Ok(otlp_proto::Outcome {
+                            batches,
+                            problem: Some(problem),
+                        }),
+                        None => {
+                            otlp_proto::read_at(&rest, self.offset as usize, batches, &mut writer)
+                                .map_err(Located::from)
+                        }
+                    };
+                    let end = outcome.and_then(|outcome| outcome.end(&mut writer));
+                    note(&mut self.report, &mut writer);
+                    end
+                }
+                Mode::Frames { source } => {
+                    let mut writer =
+                        SpanWriter::resume(arena, source, Some(progress), self.counted);
+                    let end = otlp_proto::read_framed(&rest, self.offset as usize, &mut writer);
+                    note(&mut self.report, &mut writer);
+                    end
+                }
+                Mode::Lines { source, line } => {
+                    let mut writer =
+                        SpanWriter::resume(arena, source, Some(progress), self.counted);
+                    let end = otlp_jsonl::read(&rest, line, &mut writer);
+                    note(&mut self.report, &mut writer);
+                    end
+                }
+            },
+        };
+        super::finish(arena, self.checkpoint, outcome, self.report)
+    }
+
+    /// Whether enough has come to tell the format: [`SNIFF_BYTES`], and for JSON the end of its
+    /// first line too (JSON Lines can only be told from one JSON document by their lines).
+    fn can_tell(&self) -> bool {
+        if self.pending.len() < self.sniff_bytes {
+            return false;
+        }
+        let text = crate::ingest::sniff::skip_bom_and_space(&self.pending);
+        match text.first() {
+            Some(b'{' | b'[') => {
+                memchr::memchr(b'\n', text).is_some_and(|end| end + 1 < text.len())
+            }
+            _ => true,
+        }
+    }
+
+    /// Decides from the bytes so far how the file is read.
+    fn decide(&mut self, arena: &mut Arena) {
+        let format = match sniff(&self.pending) {
+            // An empty file is reported as the whole reader reports it.
+            _ if self.pending.is_empty() => {
+                self.mode = Mode::Whole;
+                return;
+            }
+            Detected::Format(Format::OtlpProto)
+                if self
+                    .size
+                    .is_some_and(|size| otlp_proto::looks_framed(&self.pending, size as usize)) =>
+            {
+                Format::OtlpProtoFramed
+            }
+            // Without the size, a body and frames cannot be told apart before the end.
+            Detected::Format(Format::OtlpProto) if self.size.is_none() => {
+                self.gather_whole();
+                return;
+            }
+            Detected::Format(
+                format @ (Format::OtlpProto | Format::OtlpProtoFramed | Format::OtlpJsonLines),
+            ) => format,
+            _ => {
+                self.gather_whole();
+                return;
+            }
+        };
+        let source = match arena.add_source(&self.report.file, format) {
+            Ok(source) => source,
+            Err(full) => {
+                self.fatal = Some(full.into());
+                return;
+            }
+        };
+        self.report.format = Some(format);
+        self.mode = match format {
+            Format::OtlpProto => Mode::Body {
+                source,
+                batches: 0,
+                problem: None,
+            },
+            Format::OtlpProtoFramed => Mode::Frames { source },
+            _ => Mode::Lines { source, line: 1 },
+        };
+    }
+
+    /// Gathers the file whole: room for all of it is taken at once (no doubling as it grows),
+    /// or the file is too large for this memory.
+    fn gather_whole(&mut self) {
+        self.mode = Mode::Whole;
+        let more = self
+            .size
+            .map_or(0, |size| size.saturating_sub(self.received()));
+        let room = usize::try_from(more).unwrap_or(usize::MAX);
+        if self.pending.try_reserve_exact(room).is_err() {
+            self.fatal = Some(Located::file(Problem::TooLarge(format!(
+                "{more} more bytes do not fit in this memory"
+            ))));
+            self.offset += self.pending.len() as u64;
+            self.pending = Vec::new();
+        }
+    }
+
+    /// Reads the records `pending` holds whole, and drops their bytes; its last `fresh` bytes
+    /// are new since the last call.
+    fn read_whole_records(
+        &mut self,
+        arena: &mut Arena,
+        fresh: usize,
+        progress: &mut dyn FnMut(usize),
+    ) {
+        let base = self.offset as usize;
+        let (source, whole) = match &self.mode {
+            Mode::Sniffing | Mode::Whole => return,
+            // After a fault the rest of a body is not read.
+            Mode::Body {
+                problem: Some(_), ..
+            } => {
+                self.offset += self.pending.len() as u64;
+                self.pending.clear();
+                return;
+            }
+            Mode::Body { source, .. } => (*source, otlp_proto::whole_fields(&self.pending)),
+            Mode::Frames { source } => (*source, otlp_proto::whole_frames(&self.pending)),
+            // A line can only have ended in the new bytes.
+            Mode::Lines { source, .. } => {
+                let start = self.pending.len() - fresh.min(self.pending.len());
+                let tail = &self.pending[start..];
+                (
+                    *source,
+                    memchr::memrchr(b'\n', tail).map_or(0, |last| start + last + 1),
+                )
+            }
+        };
+        if whole == 0 {
+            return;
+        }
+        let records = &self.pending[..whole];
+        let mut writer = SpanWriter::resume(arena, source, Some(progress), self.counted);
+        let outcome = match &mut self.mode {
+            Mode::Body {
+                batches, problem, ..
+            } => otlp_proto::read_at(records, base, *batches, &mut writer)
+                .map(|outcome| {
+                    *batches = outcome.batches;
+                    *problem = outcome.problem;
+                })
+                .map_err(Located::from),
+            Mode::Frames { .. } => otlp_proto::read_framed(records, base, &mut writer),
+            Mode::Lines { line, .. } => {
+                let read = otlp_jsonl::read(&records[..whole - 1], *line, &mut writer);
+                *line += memchr::memchr_iter(b'\n', records).count() as u64;
+                read
+            }
+            Mode::Sniffing | Mode::Whole => Ok(()),
+        };
+        self.counted = writer.counted();
+        note(&mut self.report, &mut writer);
+        if let Err(fatal) = outcome {
+            self.fatal = Some(fatal);
+        }
+        self.pending.drain(..whole);
+        self.offset += whole as u64;
+    }
+}
+
+/// Moves what a writer counted and met into the report.
+fn note(report: &mut FileReport, writer: &mut SpanWriter<'_>) {
+    report.spans = writer.spans_written;
+    report.evaluations = writer.evaluations_written;
+    let file = report.file.clone();
+    report
+        .errors
+        .extend(writer.errors.drain(..).map(|e| e.in_file(&file)));
+    report
+        .warnings
+        .extend(writer.warnings.drain(..).map(|e| e.in_file(&file)));
+}

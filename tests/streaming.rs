@@ -1,0 +1,233 @@
+//! A file read as its bytes arrive ([`FileStream`]) gives what reading it whole gives: the same
+//! spans, the same report with the same error places, however the bytes are cut.
+
+use plume::export::{Target, encode};
+use plume::generate::{Shape, write_proto};
+use plume::ingest::{self, FileReport, FileStream, SNIFF_BYTES};
+use plume::model::Arena;
+
+/// Every span of an arena, as spec OTLP/JSON: what "the same spans" means here.
+fn spans(arena: &Arena) -> Vec<u8> {
+    let all: Vec<u32> = (0..arena.spans().len() as u32).collect();
+    encode(arena, &all, Target::OtlpJson)
+}
+
+fn whole(name: &str, bytes: &[u8]) -> (FileReport, Vec<u8>) {
+    let mut arena = Arena::default();
+    let report = ingest::load(&mut arena, name, bytes);
+    (report, spans(&arena))
+}
+
+fn streamed(name: &str, bytes: &[u8], cut: usize, sniff: usize) -> (FileReport, Vec<u8>) {
+    let mut arena = Arena::default();
+    let mut stream = FileStream::new(&arena, name, Some(bytes.len() as u64)).sniffing(sniff);
+    let mut heard = 0;
+    for chunk in bytes.chunks(cut.max(1)) {
+        stream.feed(&mut arena, chunk, &mut |spans| heard = spans);
+    }
+    let report = stream.finish(&mut arena, &mut |spans| heard = spans);
+    assert_eq!(heard, report.spans, "{name}: progress heard every span");
+    (report, spans(&arena))
+}
+
+/// Checks `bytes` read whole and streamed in cuts of several sizes, the format decided after
+/// the usual start or after a few bytes (so that small files stream too).
+fn same_either_way(name: &str, bytes: &[u8]) {
+    let want = whole(name, bytes);
+    for (cut, sniff) in [
+        (1 << 16, SNIFF_BYTES),
+        (4096, SNIFF_BYTES),
+        (1000, 64),
+        (7, 16),
+    ] {
+        if cut == 7 && bytes.len() > 1 << 21 {
+            continue; // Byte-sized cuts of a big file only cost time.
+        }
+        let got = streamed(name, bytes, cut, sniff);
+        let how = format!("{name}, cut every {cut} bytes, sniffed after {sniff}");
+        assert_eq!(got.0, want.0, "{how}: the report");
+        assert!(got.1 == want.1, "{how}: the spans differ");
+    }
+}
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A generated data set over [`SNIFF_BYTES`], so the record-by-record path is the one taken.
+fn big_proto() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let shape = Shape {
+        spans: 4_000,
+        traces: 4,
+        seed: 11,
+    };
+    write_proto(shape, &mut bytes).unwrap_or_default();
+    assert!(bytes.len() > 2 * SNIFF_BYTES, "{} bytes", bytes.len());
+    bytes
+}
+
+/// The top-level fields of a protobuf body (each a `resourceSpans`).
+fn fields(body: &[u8]) -> Vec<&[u8]> {
+    let mut fields = Vec::new();
+    let mut rest = body;
+    while !rest.is_empty() {
+        let mut cursor = &rest[1..];
+        let len = prost::encoding::decode_varint(&mut cursor).unwrap_or_default() as usize;
+        let size = rest.len() - cursor.len() + len;
+        fields.push(&rest[..size]);
+        rest = &rest[size..];
+    }
+    fields
+}
+
+/// `body` as the Collector's file exporter frames it, in `frames` frames.
+fn framed(body: &[u8], frames: usize) -> Vec<u8> {
+    // Cut between top-level fields: each frame is a request of its own.
+    let fields = fields(body);
+    let mut out = Vec::new();
+    for group in fields.chunks(fields.len().div_ceil(frames)) {
+        let frame: Vec<u8> = group.concat();
+        out.extend_from_slice(&(frame.len() as u32).to_be_bytes());
+        out.extend_from_slice(&frame);
+    }
+    out
+}
+
+#[test]
+fn every_fixture_reads_the_same_streamed() {
+    for path in [
+        "openai-01.otlp.pb",
+        "openai-03.otlp.pb",
+        "langchain-01.otlp.pb",
+        "node-01.otlp.pb",
+        "node-01.otlp.json",
+        "collector-file-exporter.jsonl",
+        "generated/jaeger-ui-download.json",
+        "generated/zipkin-python.json",
+        "phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a62c1338d.parquet",
+    ] {
+        same_either_way(path, &fixture(path));
+    }
+}
+
+#[test]
+fn a_big_body_frames_and_json_lines_read_the_same_streamed() {
+    let body = big_proto();
+    same_either_way("big.otlp.pb", &body);
+    same_either_way("big.framed.pb", &framed(&body, 5));
+    let mut arena = Arena::default();
+    ingest::load(&mut arena, "big", &body);
+    let all: Vec<u32> = (0..arena.spans().len() as u32).collect();
+    let lines = encode(&arena, &all, Target::OtlpJsonLines);
+    assert!(lines.len() > 2 * SNIFF_BYTES);
+    same_either_way("big.jsonl", &lines);
+}
+
+#[test]
+fn a_big_file_is_never_held_whole() {
+    let body = big_proto();
+    let mut arena = Arena::default();
+    let lines = {
+        ingest::load(&mut arena, "big", &body);
+        let all: Vec<u32> = (0..arena.spans().len() as u32).collect();
+        encode(&arena, &all, Target::OtlpJsonLines)
+    };
+    let biggest_field = fields(&body)
+        .iter()
+        .map(|f| f.len())
+        .max()
+        .unwrap_or_default();
+    let biggest_line = lines
+        .split(|&b| b == b'\n')
+        .map(<[u8]>::len)
+        .max()
+        .unwrap_or_default();
+    for (name, bytes, record) in [
+        ("big.otlp.pb", &body, biggest_field),
+        ("big.jsonl", &lines, biggest_line),
+    ] {
+        let mut arena = Arena::default();
+        let mut stream = FileStream::new(&arena, name, Some(bytes.len() as u64));
+        let mut most = 0;
+        for chunk in bytes.chunks(64 * 1024) {
+            stream.feed(&mut arena, chunk, &mut |_| {});
+            most = most.max(stream.held());
+        }
+        assert!(stream.finish(&mut arena, &mut |_| {}).is_ok());
+        // The sniffed start and the record it cut, then never more than a record and a chunk.
+        assert!(
+            most <= SNIFF_BYTES + record + 64 * 1024 && most < bytes.len() / 2,
+            "{name}: held {most} of {} bytes (records up to {record})",
+            bytes.len()
+        );
+    }
+}
+
+#[test]
+fn broken_files_fail_at_the_same_places_streamed() {
+    let body = big_proto();
+    // Cut off in the middle of a field; a field of a wire type OTLP never uses; garbage
+    // inside a `resourceSpans`.
+    let cut = &body[..body.len() - 1000];
+    let mut bad_wire = body[..SNIFF_BYTES * 2].to_vec();
+    let at = bad_wire.len() - ingest_whole_fields_tail(&bad_wire);
+    bad_wire.truncate(at);
+    bad_wire.extend_from_slice(&[0x0F, 1, 2, 3]);
+    bad_wire.extend_from_slice(&body[at..at + 5000]);
+    let mut garbage = body.clone();
+    let middle = garbage.len() / 2;
+    garbage[middle..middle + 64].fill(0xFF);
+    for (name, bytes) in [
+        ("cut.otlp.pb", cut.to_vec()),
+        ("bad-wire.otlp.pb", bad_wire),
+        ("garbage.otlp.pb", garbage),
+    ] {
+        let (report, _) = whole(name, &bytes);
+        assert!(!report.errors.is_empty(), "{name} is broken");
+        same_either_way(name, &bytes);
+    }
+
+    let frames = framed(&body, 4);
+    same_either_way("cut.framed.pb", &frames[..frames.len() - 10]);
+
+    let mut lines = fixture("collector-file-exporter.jsonl");
+    lines.extend_from_slice(b"{\"resourceSpans\": [nope\n\n");
+    lines.extend_from_slice(&fixture("collector-file-exporter.jsonl"));
+    lines.truncate(lines.len() - 20);
+    same_either_way("bad-lines.jsonl", &lines);
+    let (report, _) = whole("bad-lines.jsonl", &lines);
+    assert!(report.errors.len() >= 2, "{:?}", report.errors);
+}
+
+/// How many bytes at the end of `bytes` are not whole top-level fields: where to put a bad one.
+fn ingest_whole_fields_tail(bytes: &[u8]) -> usize {
+    let mut rest = bytes;
+    loop {
+        let mut cursor = &rest[1.min(rest.len())..];
+        let Ok(len) = prost::encoding::decode_varint(&mut cursor) else {
+            return rest.len();
+        };
+        let size = rest.len() - cursor.len() + len as usize;
+        if size > rest.len() {
+            return rest.len();
+        }
+        rest = &rest[size..];
+    }
+}
+
+#[test]
+fn an_empty_or_tiny_file_streamed_is_reported_as_read_whole() {
+    for bytes in [&b""[..], b"{", b"\n\n", b"\x0a\x05ab"] {
+        let name = "tiny";
+        assert_eq!(
+            streamed(name, bytes, 1, 1).0,
+            whole(name, bytes).0,
+            "{bytes:?}"
+        );
+    }
+}
