@@ -223,10 +223,7 @@ impl Engine {
                 .flat_map(|trace| trace.tree.span.iter().copied())
                 .collect(),
             SpanSelection::Project(project) => self
-                .traces
-                .all()
-                .iter()
-                .filter(|t| self.arena.str(t.summary.project) == project)
+                .project_traces(project)
                 .flat_map(|trace| trace.tree.span.iter().copied())
                 .collect(),
             SpanSelection::Matching(query) => lists::matching(&self.arena, &self.traces, query)
@@ -237,6 +234,14 @@ impl Engine {
                 })
                 .collect(),
         }
+    }
+
+    /// The assembled traces of a project.
+    fn project_traces<'a>(&'a self, project: &'a str) -> impl Iterator<Item = &'a Trace> {
+        self.traces
+            .all()
+            .iter()
+            .filter(move |t| self.arena.str(t.summary.project) == project)
     }
 
     /// The selected spans as a file of `target` form.
@@ -282,10 +287,7 @@ impl Engine {
                 .filter_map(|id| TraceId::parse(id).ok())
                 .collect(),
             SpanSelection::Project(project) => self
-                .traces
-                .all()
-                .iter()
-                .filter(|t| self.arena.str(t.summary.project) == project)
+                .project_traces(project)
                 .map(|t| t.summary.trace_id)
                 .chain(
                     self.pending
