@@ -2,74 +2,20 @@
 // /v1/traces from the browser; then Phoenix's REST API must give back every span, in the right
 // project, with its attributes as Phoenix keeps them.
 //
-// Phoenix runs from the virtualenv ./dev makes (target/phoenix-venv; PHOENIX_PYTHON overrides),
-// on loopback only (tests/phoenix/serve.py), with a fresh working directory, and allows the
-// page's origin (PHOENIX_ALLOWED_ORIGINS), as a user would start it.
-import { test, before, after } from 'node:test';
+// Phoenix runs as tests/phoenix/phoenix.mjs starts it, allowing the page's origin.
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useViewer, load, fixture, root, fixtures, sendProject } from './browser.mjs';
+import { startPhoenix } from '../phoenix/phoenix.mjs';
 
-const python = process.env.PHOENIX_PYTHON ?? join(root, 'target/phoenix-venv/bin/python');
 const viewer = useViewer();
 let phoenix;
-let phoenixUrl;
-let workingDir;
-
-async function freePort() {
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-async function get(path) {
-  const response = await fetch(`${phoenixUrl}${path}`);
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-  return response.json();
-}
-
-before(async () => {
-  if (!existsSync(python)) {
-    throw new Error(`Phoenix is not installed at ${python}: run ./dev tools (it makes the virtualenv)`);
-  }
-  workingDir = await mkdtemp(join(tmpdir(), 'plume-phoenix-'));
-  const port = await freePort();
-  phoenixUrl = `http://127.0.0.1:${port}`;
-  phoenix = spawn(python, [join(root, 'tests/phoenix/serve.py')], {
-    env: {
-      ...process.env,
-      PHOENIX_HOST: '127.0.0.1',
-      PHOENIX_PORT: String(port),
-      PHOENIX_WORKING_DIR: workingDir,
-      PHOENIX_ALLOWED_ORIGINS: new URL(viewer.url).origin,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let log = '';
-  phoenix.stderr.on('data', (d) => { log = (log + d).slice(-4000); });
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    if (phoenix.exitCode !== null) throw new Error(`Phoenix exited: ${log}`);
-    try {
-      await get('/v1/projects');
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`Phoenix did not start in time: ${log}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-});
 
 after(async () => {
-  phoenix?.kill('SIGTERM');
-  if (workingDir) await rm(workingDir, { recursive: true, force: true });
+  await phoenix?.stop();
 });
 
 /** The spans of fixture files as spec OTLP/JSON, read by Plume's own CLI (the expectation). */
@@ -109,17 +55,19 @@ async function spansOf(project, count) {
   // Phoenix ingests asynchronously: wait until all have landed.
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const { data } = await get(`/v1/projects/${project}/spans?limit=1000`).catch(() => ({ data: [] }));
+    const { data } = await phoenix.get(`/v1/projects/${project}/spans?limit=1000`).catch(() => ({ data: [] }));
     if (data.length >= count || Date.now() > deadline) return data;
     await new Promise((r) => setTimeout(r, 500));
   }
 }
 
 test('a real Phoenix receives every span the page sends, with its attributes, in its project', async () => {
+  // Started here, not in a hook: hooks run side by side, and it must know the viewer's origin.
+  phoenix = await startPhoenix({ allowedOrigins: [new URL(viewer.url).origin] });
   const files = ['openai-01.otlp.pb', 'openai-03.otlp.pb', 'langchain-01.otlp.pb'];
   const page = await viewer.open();
   await load(page, await Promise.all(files.map((f) => fixture(f))));
-  const endpoint = `${phoenixUrl}/v1/traces`;
+  const endpoint = `${phoenix.url}/v1/traces`;
   assert.match(await sendProject(page, 'chatbot-demo', { endpoint }), /Sent 7 of 7 spans: 7 accepted, 0 failed/);
   assert.match(await sendProject(page, 'rag-langchain-demo', { endpoint, batch: 5, gzip: false }),
     /Sent 18 of 18 spans: 18 accepted, 0 failed \(4 requests\)/);
