@@ -1,16 +1,21 @@
 // The browser benchmark: Plume's release build in Debian's headless Chromium, on generated traces
-// of each size in PLUME_BROWSER_BENCH_SPANS (default 100000,1000000; files in target/bench/, made
-// by `./dev bench`). Per size, in a fresh browser: load time, memory, the time to the first rows,
-// frame times while scrolling the span tree, the time for rows to appear after a jump, collapse /
-// expand all, and a search. Prints a Markdown section (between the browser markers of
-// BENCHMARKS.md) on stdout; progress goes to stderr.
-import { readFile, stat } from 'node:fs/promises';
+// of each size in PLUME_BROWSER_BENCH_SPANS (default 10000,100000,1000000; files in target/bench/,
+// made by `./dev bench`). Per size, in a fresh browser: load time, memory, the time to the first
+// rows, frame times while scrolling the span tree, the time for rows to appear after a jump,
+// opening span details, frame times while panning the timeline, collapse / expand all, and a
+// search; then what is kept in IndexedDB across a reload, and the size of what the page
+// downloads. Prints a Markdown section (between the browser markers of BENCHMARKS.md) on
+// stdout; progress goes to stderr.
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { serve, launch, root } from '../tests/e2e/browser.mjs';
 
-const sizes = (process.env.PLUME_BROWSER_BENCH_SPANS ?? '100000,1000000').split(',').filter(Boolean).map(Number);
+const sizes = (process.env.PLUME_BROWSER_BENCH_SPANS ?? '10000,100000,1000000').split(',').filter(Boolean).map(Number);
 const SCROLL_FRAMES = 300;
+const PAN_FRAMES = 120;
 const JUMPS = 20;
+const DETAILS = 10;
 
 const log = (...args) => console.error('[browser bench]', ...args);
 const percentile = (values, p) => {
@@ -148,6 +153,39 @@ async function measure(url, spans) {
       jumps.push(await rowsFilled(page));
     }
 
+    log(spans, 'span details');
+    const details = [];
+    for (let i = 0; i < DETAILS; i++) {
+      const row = page.locator('[data-testid=span-row]').nth(3 + i);
+      const spanId = await row.getAttribute('data-span-id');
+      const t = Date.now();
+      await row.click();
+      await page.waitForSelector(`[data-testid=span-details][data-span-id="${spanId}"]`, { timeout: 60_000 });
+      details.push(Date.now() - t);
+    }
+
+    log(spans, 'panning the timeline');
+    for (let i = 0; i < 4; i++) await page.click('button[title^="Zoom in"]');
+    const pan = await page.evaluate(async (frames) => {
+      const rows = document.querySelector('.wf-rows');
+      const { left, top, width } = rows.getBoundingClientRect();
+      const deltas = [];
+      let last = performance.now();
+      for (let i = 0; i < frames; i++) {
+        await new Promise((r) => requestAnimationFrame(r));
+        const now = performance.now();
+        deltas.push(now - last);
+        last = now;
+        // Shift + wheel pans: the way a mouse user moves along the timeline.
+        rows.dispatchEvent(new WheelEvent('wheel', {
+          deltaY: i < frames / 2 ? 40 : -40, shiftKey: true, clientX: left + width * 0.7, clientY: top + 100, bubbles: true, cancelable: true,
+        }));
+      }
+      return deltas.slice(1);
+    }, PAN_FRAMES);
+    const cdp = await page.context().newCDPSession(page);
+    const jsHeap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+
     log(spans, 'collapse and expand all, search');
     const timed = async (action, done) => {
       const t = Date.now();
@@ -165,6 +203,7 @@ async function measure(url, spans) {
     );
     return {
       spans, fileBytes, loadMs, wasmBytes, pss, idlePss, firstRowsMs, scroll, jumps, collapseMs, expandMs, searchMs,
+      details, pan, jsHeap,
     };
   } finally {
     await browser.close();
@@ -224,12 +263,31 @@ try {
   await server.close();
 }
 
+/** The release build's files: what the page loads (and an embedding page, with the element's
+ * script), raw and gzipped. */
+async function bundle() {
+  const dist = join(root, 'dist');
+  const files = [];
+  for (const name of (await readdir(dist)).sort()) {
+    if (name === 'embed-demo.html' || !(await stat(join(dist, name))).isFile()) continue;
+    const bytes = await readFile(join(dist, name));
+    files.push({ name, raw: bytes.length, gz: gzipSync(bytes).length });
+  }
+  return files;
+}
+
 const lines = [];
 lines.push(`### In the browser — ${new Date().toISOString().slice(0, 10)}, ${machine}, ${version}`, '');
-lines.push('| spans | file MB | load s | spans/s | worker wasm MB (bytes/span) | browser PSS MB (idle) | first rows ms |');
-lines.push('|---:|---:|---:|---:|---:|---:|---:|');
+lines.push('| spans | file MB | load s | MB/s | spans/s | worker wasm MB (bytes/span) | page JS heap MB | browser PSS MB (idle) | first rows ms | file handed → first rows s |');
+lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
-  lines.push(`| ${r.spans} | ${mb(r.fileBytes)} | ${(r.loadMs / 1000).toFixed(1)} | ${Math.round(r.spans / (r.loadMs / 1000))} | ${mb(r.wasmBytes)} (${Math.round(r.wasmBytes / r.spans)}) | ${mb(r.pss)} (${mb(r.idlePss)}) | ${r.firstRowsMs} |`);
+  lines.push(`| ${r.spans} | ${mb(r.fileBytes)} | ${(r.loadMs / 1000).toFixed(1)} | ${(r.fileBytes / 1e6 / (r.loadMs / 1000)).toFixed(0)} | ${Math.round(r.spans / (r.loadMs / 1000))} | ${mb(r.wasmBytes)} (${Math.round(r.wasmBytes / r.spans)}) | ${(r.jsHeap / 1e6).toFixed(1)} | ${mb(r.pss)} (${mb(r.idlePss)}) | ${r.firstRowsMs} | ${((r.loadMs + r.firstRowsMs) / 1000).toFixed(1)} |`);
+}
+lines.push('', `Opening a span's details (${DETAILS} spans, click → details shown) and panning the zoomed-in timeline (Shift + wheel, ${PAN_FRAMES} frames):`, '');
+lines.push('| spans | details ms median | p95 | pan frame ms median | p95 | max |');
+lines.push('|---:|---:|---:|---:|---:|---:|');
+for (const r of results) {
+  lines.push(`| ${r.spans} | ${ms(percentile(r.details, 0.5))} | ${ms(percentile(r.details, 0.95))} | ${ms(percentile(r.pan, 0.5))} | ${ms(percentile(r.pan, 0.95))} | ${ms(Math.max(...r.pan))} |`);
 }
 lines.push('', `Scrolling the span tree ${SCROLL_FRAMES} frames at 120 px a frame, then ${JUMPS} jumps to far places:`, '');
 lines.push('| spans | idle frame ms median | frame ms median | p95 | max | frames with a row in view unfilled | long tasks (> 50 ms) | jump → rows filled, ms median | p95 | collapse all ms | expand all ms | search ms |');
@@ -249,4 +307,12 @@ if (storedResults.length) {
   lines.push('|---:|---:|---:|---:|');
   for (const r of storedResults) lines.push(`| ${r.spans} | ${(r.keepMs / 1000).toFixed(1)} | ${Math.round(r.listMs)} | ${r.openMs} |`);
 }
+const files = await bundle();
+const sum = (list, key) => list.reduce((total, f) => total + f[key], 0);
+const page = files.filter((f) => f.name !== 'plume-embed.js');
+lines.push('', 'What the page downloads (gzip level 6; an embedding page also loads `plume-embed.js`):', '');
+lines.push('| file | KB | KB gzipped |', '|---|---:|---:|');
+for (const f of files) lines.push(`| ${f.name} | ${(f.raw / 1e3).toFixed(1)} | ${(f.gz / 1e3).toFixed(1)} |`);
+lines.push(`| **the page** | **${(sum(page, 'raw') / 1e3).toFixed(0)}** | **${(sum(page, 'gz') / 1e3).toFixed(0)}** |`);
+lines.push(`| **an embedding page** | **${(sum(files, 'raw') / 1e3).toFixed(0)}** | **${(sum(files, 'gz') / 1e3).toFixed(0)}** |`);
 console.log(lines.join('\n'));

@@ -1,6 +1,7 @@
 //! Replays `tests/fuzz_regressions/`: inputs that crashed a reader once (named after what they
 //! are), and hostile inputs made by hand. Each goes through sniffing and through every reader on
-//! its own; none may panic, and each report must agree with the arena.
+//! its own, and streamed in pieces; none may panic, each report must agree with the arena, and
+//! streamed must come to what whole does.
 
 use plume::analysis::{Traces, critical_path};
 use plume::attributes::span_attributes;
@@ -72,6 +73,20 @@ fn every_regression_input_is_read_without_panic() {
             let mut arena = Arena::default();
             let report = ingest::load_as(&mut arena, &name, &bytes, format);
             check(&arena, &report, &format!("{name} as {format:?}"));
+        }
+        // Streamed, cut anywhere and sniffed early, it comes to the same.
+        for (cut, sniff) in [(1, 1), (3, 4), (64, 16)] {
+            let mut streamed = Arena::default();
+            let mut stream =
+                ingest::FileStream::new(&streamed, &name, Some(bytes.len() as u64)).sniffing(sniff);
+            for piece in bytes.chunks(cut) {
+                stream.feed(&mut streamed, piece, &mut |_| {});
+            }
+            let got = stream.finish(&mut streamed, &mut |_| {});
+            assert_eq!(
+                got, report,
+                "{name} streamed in cuts of {cut}, sniffed after {sniff}"
+            );
         }
         count += 1;
     }

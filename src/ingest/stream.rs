@@ -34,6 +34,9 @@ pub struct FileStream {
     fatal: Option<Located>,
     /// How much is gathered before the format is decided.
     sniff_bytes: usize,
+    /// While sniffing JSON: where its first line ends, and how far that was searched for.
+    first_newline: Option<usize>,
+    scanned: usize,
 }
 
 /// How a file is being read.
@@ -67,6 +70,8 @@ impl FileStream {
             counted: Counted::default(),
             fatal: None,
             sniff_bytes: SNIFF_BYTES,
+            first_newline: None,
+            scanned: 0,
         }
     }
 
@@ -95,12 +100,12 @@ impl FileStream {
             return;
         }
         self.pending.extend_from_slice(chunk);
-        let fresh = match self.mode {
-            Mode::Sniffing if self.can_tell() => {
-                self.decide(arena);
-                self.pending.len()
-            }
-            _ => chunk.len(),
+        let sniffing = matches!(self.mode, Mode::Sniffing);
+        let fresh = if sniffing && self.can_tell() {
+            self.decide(arena);
+            self.pending.len()
+        } else {
+            chunk.len()
         };
         self.read_whole_records(arena, fresh, progress);
     }
@@ -160,16 +165,28 @@ impl FileStream {
         super::finish(arena, self.checkpoint, outcome, self.report)
     }
 
-    /// Whether enough has come to tell the format: [`SNIFF_BYTES`], and for JSON the end of its
-    /// first line too (JSON Lines can only be told from one JSON document by their lines).
-    fn can_tell(&self) -> bool {
+    /// Whether enough has come to tell the format as the whole file would tell it: the sniffing
+    /// length, past any byte-order mark and white space a few bytes of content (a frame's header
+    /// is five), and for JSON the end of its first line (JSON Lines are told from one JSON
+    /// document by their lines).
+    fn can_tell(&mut self) -> bool {
         if self.pending.len() < self.sniff_bytes {
             return false;
         }
         let text = crate::ingest::sniff::skip_bom_and_space(&self.pending);
+        let start = self.pending.len() - text.len();
         match text.first() {
+            _ if text.len() < 5 => false,
             Some(b'{' | b'[') => {
-                memchr::memchr(b'\n', text).is_some_and(|end| end + 1 < text.len())
+                // Each byte is searched once, however small the chunks.
+                if self.first_newline.is_none() {
+                    let from = self.scanned.max(start);
+                    self.first_newline =
+                        memchr::memchr(b'\n', &self.pending[from..]).map(|at| from + at);
+                    self.scanned = self.pending.len();
+                }
+                self.first_newline
+                    .is_some_and(|end| end + 1 < self.pending.len())
             }
             _ => true,
         }
