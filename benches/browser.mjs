@@ -52,9 +52,22 @@ async function browserPss() {
   return total;
 }
 
-/** In the page: whether a row in view of the span list is still a placeholder. */
-function installUnfilled(page) {
+/** In the page: whether a row in view of the span list is still a placeholder, and the times
+ * between `frames` animation frames while `act(i)` runs after each. */
+function installHelpers(page) {
   return page.evaluate(() => {
+    window.frameTimes = async (frames, act) => {
+      const deltas = [];
+      let last = performance.now();
+      for (let i = 0; i < frames; i++) {
+        await new Promise((r) => requestAnimationFrame(r));
+        const now = performance.now();
+        deltas.push(now - last);
+        last = now;
+        act(i);
+      }
+      return deltas.slice(1);
+    };
     window.unfilledInView = () => {
       const list = document.querySelector('.span-list');
       const top = list.getBoundingClientRect().top;
@@ -109,7 +122,7 @@ async function measure(url, spans) {
     const opened = Date.now();
     await page.click('[data-testid=trace-row]');
     await page.waitForSelector('[data-testid=span-row]', { timeout: 120_000 });
-    await installUnfilled(page);
+    await installHelpers(page);
     await rowsFilled(page);
     const firstRowsMs = Date.now() - opened;
     const pss = await browserPss();
@@ -118,29 +131,17 @@ async function measure(url, spans) {
     const scroll = await page.evaluate(async (frames) => {
       const list = document.querySelector('.span-list');
       // The frame rate of the page left alone: the baseline of this browser and machine.
-      const idle = [];
-      for (let i = 0, last = performance.now(); i < 60; i++) {
-        await new Promise((r) => requestAnimationFrame(r));
-        const now = performance.now();
-        idle.push(now - last);
-        last = now;
-      }
+      const idle = await window.frameTimes(60, () => {});
       const long = [];
       const observer = new PerformanceObserver((l) => long.push(...l.getEntries().map((e) => e.duration)));
       observer.observe({ type: 'longtask' });
-      const deltas = [];
       let blank = 0;
-      let last = performance.now();
-      for (let i = 0; i < frames; i++) {
-        await new Promise((r) => requestAnimationFrame(r));
-        const now = performance.now();
-        deltas.push(now - last);
-        last = now;
+      const deltas = await window.frameTimes(frames, () => {
         if (window.unfilledInView()) blank++;
         list.scrollTop += 120; // five rows a frame: a brisk wheel
-      }
+      });
       observer.disconnect();
-      return { deltas: deltas.slice(1), idle: idle.slice(1), blank, long };
+      return { deltas, idle, blank, long };
     }, SCROLL_FRAMES);
 
     log(spans, 'jumping');
@@ -166,22 +167,13 @@ async function measure(url, spans) {
 
     log(spans, 'panning the timeline');
     for (let i = 0; i < 4; i++) await page.click('button[title^="Zoom in"]');
-    const pan = await page.evaluate(async (frames) => {
+    const pan = await page.evaluate((frames) => {
       const rows = document.querySelector('.wf-rows');
       const { left, top, width } = rows.getBoundingClientRect();
-      const deltas = [];
-      let last = performance.now();
-      for (let i = 0; i < frames; i++) {
-        await new Promise((r) => requestAnimationFrame(r));
-        const now = performance.now();
-        deltas.push(now - last);
-        last = now;
-        // Shift + wheel pans: the way a mouse user moves along the timeline.
-        rows.dispatchEvent(new WheelEvent('wheel', {
-          deltaY: i < frames / 2 ? 40 : -40, shiftKey: true, clientX: left + width * 0.7, clientY: top + 100, bubbles: true, cancelable: true,
-        }));
-      }
-      return deltas.slice(1);
+      // Shift + wheel pans: the way a mouse user moves along the timeline.
+      return window.frameTimes(frames, (i) => rows.dispatchEvent(new WheelEvent('wheel', {
+        deltaY: i < frames / 2 ? 40 : -40, shiftKey: true, clientX: left + width * 0.7, clientY: top + 100, bubbles: true, cancelable: true,
+      })));
     }, PAN_FRAMES);
     const cdp = await page.context().newCDPSession(page);
     const jsHeap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
