@@ -212,13 +212,19 @@ fn read(
         Format::JaegerJson => jaeger::read(content, &mut writer),
         Format::ZipkinJson => zipkin::read(content, &mut writer),
     };
+    note(report, &mut writer);
+    result
+}
+
+/// Moves what a writer counted and met into the report.
+fn note(report: &mut FileReport, writer: &mut SpanWriter<'_>) {
     report.spans = writer.spans_written;
     report.evaluations = writer.evaluations_written;
+    let file = report.file.clone();
     report
         .errors
-        .extend(writer.errors.drain(..).map(|e| e.in_file(file)));
+        .extend(writer.errors.drain(..).map(|e| e.in_file(&file)));
     report
         .warnings
-        .extend(writer.warnings.drain(..).map(|e| e.in_file(file)));
-    result
+        .extend(writer.warnings.drain(..).map(|e| e.in_file(&file)));
 }

@@ -42,8 +42,9 @@ impl From<ResourceSpansCompat> for ResourceSpans {
 /// not decode is reported at its byte offset and ends the reading; the batches before it stay. A
 /// body in which nothing decodes fails as a whole.
 pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
-    let outcome = read_at(bytes, 0, 0, writer)?;
-    outcome.end(writer)
+    let problem = read_at(bytes, 0, 0, writer)?.end()?;
+    writer.errors.extend(problem);
+    Ok(())
 }
 
 fn not_otlp() -> Problem {
@@ -60,16 +61,12 @@ pub(crate) struct Outcome {
 
 impl Outcome {
     /// How the whole body ends: it fails if nothing of it was stored; a fault after that is
-    /// reported and what came before stays.
-    pub(crate) fn end(self, writer: &mut SpanWriter<'_>) -> Result<(), Located> {
+    /// the problem to report, and what came before stays.
+    pub(crate) fn end(self) -> Result<Option<Located>, Located> {
         match (self.batches, self.problem) {
             (0, Some(problem)) => Err(problem),
             (0, None) => Err(Located::file(not_otlp())),
-            (_, Some(problem)) => {
-                writer.errors.push(problem);
-                Ok(())
-            }
-            (_, None) => Ok(()),
+            (_, problem) => Ok(problem),
         }
     }
 }

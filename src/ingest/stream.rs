@@ -121,46 +121,36 @@ impl FileStream {
         let rest = std::mem::take(&mut self.pending);
         let outcome = match self.fatal.take() {
             Some(fatal) => Err(fatal),
-            None => match self.mode {
-                Mode::Sniffing | Mode::Whole => {
-                    super::read_whole(arena, &rest, &mut self.report, progress)
-                }
+            None if matches!(self.mode, Mode::Sniffing | Mode::Whole) => {
+                super::read_whole(arena, &rest, &mut self.report, progress)
+            }
+            None => read_records(
+                &mut self.mode,
+                &mut self.report,
+                &mut self.counted,
+                arena,
+                &rest,
+                self.offset as usize,
+                progress,
+            )
+            .and_then(|()| match &mut self.mode {
+                // A body ends as `otlp_proto::read` ends it.
                 Mode::Body {
-                    source,
-                    batches,
-                    problem,
+                    batches, problem, ..
                 } => {
-                    let mut writer =
-                        SpanWriter::resume(arena, source, Some(progress), self.counted);
-                    let outcome = match problem {
-                        Some(problem) => Ok(otlp_proto::Outcome {
-                            batches,
-                            problem: Some(problem),
-                        }),
-                        None => {
-                            otlp_proto::read_at(&rest, self.offset as usize, batches, &mut writer)
-                                .map_err(Located::from)
-                        }
+                    let outcome = otlp_proto::Outcome {
+                        batches: *batches,
+                        problem: problem.take(),
                     };
-                    let end = outcome.and_then(|outcome| outcome.end(&mut writer));
-                    note(&mut self.report, &mut writer);
-                    end
+                    let problem = outcome.end()?;
+                    let file = self.report.file.clone();
+                    self.report
+                        .errors
+                        .extend(problem.map(|problem| problem.in_file(&file)));
+                    Ok(())
                 }
-                Mode::Frames { source } => {
-                    let mut writer =
-                        SpanWriter::resume(arena, source, Some(progress), self.counted);
-                    let end = otlp_proto::read_framed(&rest, self.offset as usize, &mut writer);
-                    note(&mut self.report, &mut writer);
-                    end
-                }
-                Mode::Lines { source, line } => {
-                    let mut writer =
-                        SpanWriter::resume(arena, source, Some(progress), self.counted);
-                    let end = otlp_jsonl::read(&rest, line, &mut writer);
-                    note(&mut self.report, &mut writer);
-                    end
-                }
-            },
+                _ => Ok(()),
+            }),
         };
         super::finish(arena, self.checkpoint, outcome, self.report)
     }
@@ -265,7 +255,7 @@ impl FileStream {
         progress: &mut dyn FnMut(usize),
     ) {
         let base = self.offset as usize;
-        let (source, whole) = match &self.mode {
+        let whole = match &self.mode {
             Mode::Sniffing | Mode::Whole => return,
             // After a fault the rest of a body is not read.
             Mode::Body {
@@ -275,43 +265,33 @@ impl FileStream {
                 self.pending.clear();
                 return;
             }
-            Mode::Body { source, .. } => (*source, otlp_proto::whole_fields(&self.pending)),
-            Mode::Frames { source } => (*source, otlp_proto::whole_frames(&self.pending)),
+            Mode::Body { .. } => otlp_proto::whole_fields(&self.pending),
+            Mode::Frames { .. } => otlp_proto::whole_frames(&self.pending),
             // A line can only have ended in the new bytes.
-            Mode::Lines { source, .. } => {
+            Mode::Lines { .. } => {
                 let start = self.pending.len() - fresh.min(self.pending.len());
                 let tail = &self.pending[start..];
-                (
-                    *source,
-                    memchr::memrchr(b'\n', tail).map_or(0, |last| start + last + 1),
-                )
+                memchr::memrchr(b'\n', tail).map_or(0, |last| start + last + 1)
             }
         };
         if whole == 0 {
             return;
         }
-        let records = &self.pending[..whole];
-        let mut writer = SpanWriter::resume(arena, source, Some(progress), self.counted);
-        let outcome = match &mut self.mode {
-            Mode::Body {
-                batches, problem, ..
-            } => otlp_proto::read_at(records, base, *batches, &mut writer)
-                .map(|outcome| {
-                    *batches = outcome.batches;
-                    *problem = outcome.problem;
-                })
-                .map_err(Located::from),
-            Mode::Frames { .. } => otlp_proto::read_framed(records, base, &mut writer),
-            Mode::Lines { line, .. } => {
-                let read = otlp_jsonl::read(&records[..whole - 1], *line, &mut writer);
-                *line += memchr::memchr_iter(b'\n', records).count() as u64;
-                read
-            }
-            Mode::Sniffing | Mode::Whole => Ok(()),
+        // Lines are read without the newline that ends the last one.
+        let records = match self.mode {
+            Mode::Lines { .. } => &self.pending[..whole - 1],
+            _ => &self.pending[..whole],
         };
-        self.counted = writer.counted();
-        note(&mut self.report, &mut writer);
-        if let Err(fatal) = outcome {
+        let read = read_records(
+            &mut self.mode,
+            &mut self.report,
+            &mut self.counted,
+            arena,
+            records,
+            base,
+            progress,
+        );
+        if let Err(fatal) = read {
             self.fatal = Some(fatal);
         }
         self.pending.drain(..whole);
@@ -319,15 +299,44 @@ impl FileStream {
     }
 }
 
-/// Moves what a writer counted and met into the report.
-fn note(report: &mut FileReport, writer: &mut SpanWriter<'_>) {
-    report.spans = writer.spans_written;
-    report.evaluations = writer.evaluations_written;
-    let file = report.file.clone();
-    report
-        .errors
-        .extend(writer.errors.drain(..).map(|e| e.in_file(&file)));
-    report
-        .warnings
-        .extend(writer.warnings.drain(..).map(|e| e.in_file(&file)));
+/// Reads `records` (starting at `base` in the file) with the reader of `mode`: the whole records
+/// at the start of what is pending, or at the end all that is left. What the writer counts and
+/// meets goes on into `counted` and `report`. A body whose reading a fault stopped reads no more.
+fn read_records(
+    mode: &mut Mode,
+    report: &mut FileReport,
+    counted: &mut Counted,
+    arena: &mut Arena,
+    records: &[u8],
+    base: usize,
+    progress: &mut dyn FnMut(usize),
+) -> Result<(), Located> {
+    let (Mode::Body { source, .. } | Mode::Frames { source } | Mode::Lines { source, .. }) = *mode
+    else {
+        return Ok(());
+    };
+    let mut writer = SpanWriter::resume(arena, source, Some(progress), *counted);
+    let read = match mode {
+        Mode::Body {
+            problem: Some(_), ..
+        } => Ok(()),
+        Mode::Body {
+            batches, problem, ..
+        } => otlp_proto::read_at(records, base, *batches, &mut writer)
+            .map(|outcome| {
+                *batches = outcome.batches;
+                *problem = outcome.problem;
+            })
+            .map_err(Located::from),
+        Mode::Frames { .. } => otlp_proto::read_framed(records, base, &mut writer),
+        Mode::Lines { line, .. } => {
+            let read = otlp_jsonl::read(records, *line, &mut writer);
+            *line += memchr::memchr_iter(b'\n', records).count() as u64 + 1;
+            read
+        }
+        Mode::Sniffing | Mode::Whole => Ok(()),
+    };
+    *counted = writer.counted();
+    super::note(report, &mut writer);
+    read
 }
