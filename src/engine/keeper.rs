@@ -122,6 +122,13 @@ impl Keeper {
         Ok(problems)
     }
 
+    /// Reads the saved files' list again, as another tab may have changed it (it is small).
+    pub async fn sync_files(&self, engine: &Rc<RefCell<Engine>>) -> Result<(), StoreError> {
+        let files = self.db.files().await?;
+        engine.borrow_mut().expect_files(files);
+        Ok(())
+    }
+
     /// Brings these traces up to what the store keeps now (another tab may have changed them):
     /// a newer generation of a trace whose spans the engine has is read and merged; of one it
     /// has not read, the record replaces the old. With `deletions`, a trace no longer kept is
@@ -132,9 +139,6 @@ impl Keeper {
         ids: &[String],
         deletions: bool,
     ) -> Result<bool, StoreError> {
-        // The saved files' list is small: read it again whole.
-        let files = self.db.files().await?;
-        engine.borrow_mut().expect_files(files);
         let mut changed = false;
         for id in ids {
             let stored = self.db.record(id).await?;

@@ -366,7 +366,8 @@ async fn run_loads(
                             .filter_map(|id| id.as_string())
                             .collect(),
                     };
-                    if let Ok(true) = keeper.sync(&engine, &ids, true).await {
+                    let files = keeper.sync_files(&engine).await;
+                    if let (Ok(()), Ok(true)) = (files, keeper.sync(&engine, &ids, true).await) {
                         done(&RESTORE_BATCH.into());
                     }
                 }
