@@ -170,3 +170,107 @@ fn an_unwritable_output_is_an_error_not_a_usage_error() {
     );
     assert!(!stderr.contains("usage:"));
 }
+
+const CHATBOT_DATASET: &str =
+    "phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a62c1338d.parquet";
+const CHATBOT_EVALUATIONS: &str =
+    "phoenix/chatbot-demo/evaluations-b3fbfc26-6fa0-4915-bc47-c082dc50296a.parquet";
+
+/// The ids Phoenix's own JSON export of the chatbot-demo spans gives for `column == value`.
+fn phoenix_ids(column: &str, value: &str) -> Vec<String> {
+    let path = format!(
+        "{}/tests/fixtures/phoenix/chatbot-demo/spans.jsonl",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut ids: Vec<String> = std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|row| row[column] == value)
+        .filter_map(|row| row["context.span_id"].as_str().map(str::to_owned))
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn inspect_with_a_filter_counts_only_the_matching_spans() {
+    let output = plume(&[
+        "inspect",
+        "--json",
+        "--filter",
+        "span_kind == 'LLM'",
+        CHATBOT_DATASET,
+        CHATBOT_EVALUATIONS,
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let report = json(&output);
+    let mut ids: Vec<String> = report["matched_span_ids"]
+        .as_array()
+        .map(|ids| {
+            ids.iter()
+                .filter_map(|id| id.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    assert_eq!(ids, phoenix_ids("span_kind", "LLM"));
+    assert_eq!(report["spans"], 8);
+    assert_eq!(report["traces"], 4);
+    // The per-file figures still describe the files.
+    assert_eq!(report["files"][0]["spans"], 13);
+
+    let errors = json(&plume(&[
+        "inspect",
+        "--json",
+        "--filter",
+        "status_code == 'ERROR'",
+        CHATBOT_DATASET,
+    ]));
+    assert_eq!(errors["spans"], 2);
+    assert_eq!(errors["error_spans"], 2);
+    let mut ids: Vec<String> = errors["matched_span_ids"]
+        .as_array()
+        .map(|ids| {
+            ids.iter()
+                .filter_map(|id| id.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    assert_eq!(ids, phoenix_ids("status_code", "ERROR"));
+}
+
+#[test]
+fn a_bad_filter_is_a_usage_error_that_points_at_the_place() {
+    let output = plume(&["inspect", "--filter", "latency_ms >> 3", CHATBOT_DATASET]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("at character 13"), "{stderr}");
+    assert!(
+        stderr.contains("  latency_ms >> 3\n              ^"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn convert_with_a_filter_writes_only_the_matching_spans() {
+    let dir = std::env::temp_dir().join(format!("plume-convert-filter-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_default();
+    let out = dir.join("errors.json").to_string_lossy().into_owned();
+    let output = plume(&[
+        "convert",
+        CHATBOT_DATASET,
+        "--filter",
+        "status_code == 'ERROR' or span_kind == 'TOOL'",
+        "--to",
+        "otlp-json",
+        "-o",
+        &out,
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let report = json(&plume(&["inspect", "--json", &out]));
+    assert_eq!(report["spans"], 3);
+    let all = json(&plume(&["inspect", "--json", "--filter", "True", &out]));
+    assert_eq!(all["spans"], 3);
+}

@@ -22,6 +22,7 @@
 //! ```
 
 mod critical_path;
+pub mod filter;
 mod stats;
 mod tree;
 

@@ -1,8 +1,9 @@
 //! `plume`: the core of the Plume trace viewer on the command line.
 //!
 //! ```text
-//! plume inspect [--json] FILE...                 what the files hold
-//! plume convert FILE... --to FORMAT -o OUT       rewrite them as OTLP (or Phoenix span JSONL)
+//! plume inspect [--json] [--filter EXPR] FILE...  what the files hold (or the spans matching)
+//! plume convert FILE... [--filter EXPR] --to FORMAT -o OUT
+//!                                                rewrite them as OTLP (or Phoenix span JSONL)
 //! plume generate --spans N --to FORMAT -o OUT    make realistic agent traces (for benchmarks)
 //! ```
 //!
@@ -12,19 +13,22 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
+use plume::analysis::filter::Filter;
 use plume::analysis::{Overview, Traces};
 use plume::export::{self, Target};
 use plume::ingest::{self, FileReport, IngestError};
-use plume::model::Arena;
+use plume::model::{Arena, EvalTarget};
 use serde_json::{Value as Json, json};
 
 const USAGE: &str = "\
-usage: plume inspect [--json] FILE...
-       plume convert FILE... --to otlp-json|otlp-proto|jsonl|phoenix-jsonl -o OUT
+usage: plume inspect [--json] [--filter EXPR] FILE...
+       plume convert FILE... [--filter EXPR] --to otlp-json|otlp-proto|jsonl|phoenix-jsonl -o OUT
        plume generate --spans N [--traces T] [--seed S] --to otlp-proto|otlp-json -o OUT
 
 inspect   prints, per file and in total, the format detected and the spans, traces, projects,
           sessions, roots, missing parents, duplicates and errors found (--json: one JSON object)
+--filter  only the spans a Phoenix span filter matches, e.g. \"span_kind == 'LLM'\": inspect
+          counts them (and --json lists their ids), convert writes them
 convert   writes every span of the files, deduplicated, as spec-correct OTLP/JSON, OTLP protobuf,
           OTLP JSON Lines (one trace per line) or Phoenix span JSONL; OUT '-' is stdout
 generate  writes N spans of OpenInference agent traces (agents, steps, LLM calls, tools,
@@ -126,10 +130,13 @@ fn exit_for(reports: &[FileReport]) -> ExitCode {
 
 fn inspect(args: &[String]) -> Result<ExitCode, Failure> {
     let mut as_json = false;
+    let mut filter = None;
     let mut files = Vec::new();
-    for arg in args {
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
         match arg.as_str() {
             "--json" => as_json = true,
+            "--filter" => filter = Some(filter_arg(iter.next())?),
             flag if flag.starts_with("--") => {
                 return Err(Failure::Usage(format!("unknown option {flag}")));
             }
@@ -140,21 +147,92 @@ fn inspect(args: &[String]) -> Result<ExitCode, Failure> {
         return Err(Failure::Usage("inspect needs at least one FILE".into()));
     }
     let (arena, traces, reports) = load_all(&files);
-    let overview = traces.overview();
+    let (counted, matched) = match &filter {
+        Some(filter) => {
+            let matched = filter.matching_spans(&arena, &traces);
+            (
+                Counted::of_matching(&arena, &matched),
+                Some((&arena, matched)),
+            )
+        }
+        None => (Counted::of_all(arena.clone(), traces), None),
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = if as_json {
-        let report = inspect_json(&arena, &overview, &reports);
+        let mut report = inspect_json(&counted, &reports);
+        if let Some((arena, matched)) = &matched {
+            let ids: Vec<String> = matched
+                .iter()
+                .map(|&i| arena.spans()[i as usize].span_id.to_string())
+                .collect();
+            report["matched_span_ids"] = json!(ids);
+        }
         writeln!(
             out,
             "{}",
             serde_json::to_string_pretty(&report).unwrap_or_default()
         )
     } else {
-        write_inspect_text(&mut out, &arena, &overview, &reports)
+        write_inspect_text(&mut out, &counted, &reports)
     };
     written.map_err(output_error("the output"))?;
     Ok(exit_for(&reports))
+}
+
+/// `--filter`'s expression, read (a bad one is a usage error that shows where it went wrong).
+fn filter_arg(expression: Option<&String>) -> Result<Filter, Failure> {
+    let expression =
+        expression.ok_or_else(|| Failure::Usage("--filter needs an expression".into()))?;
+    Filter::parse(expression).map_err(|error| {
+        Failure::Usage(format!(
+            "bad filter {expression:?} {error}\n  {expression}\n  {}^",
+            " ".repeat(error.position)
+        ))
+    })
+}
+
+/// What inspect counts: every span loaded, or only those a filter matched.
+struct Counted {
+    arena: Arena,
+    overview: Overview,
+    evaluations: usize,
+}
+
+impl Counted {
+    fn of_all(arena: Arena, traces: Traces) -> Self {
+        Self {
+            overview: traces.overview(),
+            evaluations: arena.evaluations().len(),
+            arena,
+        }
+    }
+
+    /// The matched spans on their own, assembled again: a span whose parent did not match
+    /// counts as a root with a missing parent. Evaluations count when about a matched span.
+    fn of_matching(arena: &Arena, matched: &[u32]) -> Self {
+        let mut subset = Arena::default();
+        let bytes = export::encode(arena, matched, Target::OtlpProto);
+        ingest::load(&mut subset, "matched", &bytes);
+        let spans: hashbrown::HashSet<_> = matched
+            .iter()
+            .map(|&i| arena.spans()[i as usize].span_id)
+            .collect();
+        let evaluations = arena
+            .evaluations()
+            .iter()
+            .filter(|e| match e.target {
+                EvalTarget::Span(id) | EvalTarget::Document(id, _) => spans.contains(&id),
+                EvalTarget::Trace(_) => false,
+            })
+            .count();
+        let traces = Traces::assemble(&subset);
+        Self {
+            overview: traces.overview(),
+            evaluations,
+            arena: subset,
+        }
+    }
 }
 
 fn problem_json(error: &IngestError) -> Json {
@@ -172,7 +250,8 @@ fn problem_json(error: &IngestError) -> Json {
     })
 }
 
-fn inspect_json(arena: &Arena, overview: &Overview, reports: &[FileReport]) -> Json {
+fn inspect_json(counted: &Counted, reports: &[FileReport]) -> Json {
+    let (arena, overview) = (&counted.arena, &counted.overview);
     let files: Vec<Json> = reports
         .iter()
         .map(|report| {
@@ -204,7 +283,7 @@ fn inspect_json(arena: &Arena, overview: &Overview, reports: &[FileReport]) -> J
         "projects": overview.projects.len(),
         "project_names": overview.projects.iter().map(|p| arena.str(p.name)).collect::<Vec<_>>(),
         "sessions": overview.sessions,
-        "evaluations": arena.evaluations().len(),
+        "evaluations": counted.evaluations,
         "error_spans": overview.error_spans,
         "roots": overview.roots,
         "missing_parents": overview.missing_parents,
@@ -223,10 +302,10 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 
 fn write_inspect_text(
     out: &mut impl std::io::Write,
-    arena: &Arena,
-    overview: &Overview,
+    counted: &Counted,
     reports: &[FileReport],
 ) -> std::io::Result<()> {
+    let (arena, overview) = (&counted.arena, &counted.overview);
     for report in reports {
         let format = report.format.map_or("unreadable", |f| f.name());
         let compression: String = report
@@ -305,6 +384,7 @@ fn write_inspect_text(
 fn convert(args: &[String]) -> Result<ExitCode, Failure> {
     let mut target = None;
     let mut output = None;
+    let mut filter = None;
     let mut files = Vec::new();
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -318,6 +398,7 @@ fn convert(args: &[String]) -> Result<ExitCode, Failure> {
                         .ok_or_else(|| Failure::Usage(format!("unknown format {name:?}")))?,
                 );
             }
+            "--filter" => filter = Some(filter_arg(iter.next())?),
             "-o" | "--output" => {
                 output = Some(
                     iter.next()
@@ -337,12 +418,21 @@ fn convert(args: &[String]) -> Result<ExitCode, Failure> {
         return Err(Failure::Usage("convert needs at least one FILE".into()));
     }
     let (arena, traces, reports) = load_all(&files);
-    // Every kept span, trace by trace in tree order: duplicates are written once.
-    let spans: Vec<u32> = traces
-        .all()
+    // Every kept span (or every matching one), trace by trace in tree order: duplicates are
+    // written once.
+    let spans: Vec<u32> = match &filter {
+        Some(filter) => filter.matching_spans(&arena, &traces),
+        None => traces
+            .all()
+            .iter()
+            .flat_map(|t| t.tree.span.iter().copied())
+            .collect(),
+    };
+    let trace_count = spans
         .iter()
-        .flat_map(|t| t.tree.span.iter().copied())
-        .collect();
+        .map(|&i| arena.spans()[i as usize].trace_id)
+        .collect::<hashbrown::HashSet<_>>()
+        .len();
     let bytes = export::encode(&arena, &spans, target);
     let written = if output == "-" {
         std::io::stdout().lock().write_all(&bytes)
@@ -357,7 +447,7 @@ fn convert(args: &[String]) -> Result<ExitCode, Failure> {
         "{}: {} in {}",
         output,
         plural(spans.len() as u64, "span", "spans"),
-        plural(traces.len() as u64, "trace", "traces")
+        plural(trace_count as u64, "trace", "traces")
     );
     Ok(exit_for(&reports))
 }

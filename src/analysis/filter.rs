@@ -1,0 +1,993 @@
+//! Span filters in Phoenix's language: `span_kind == 'LLM' and latency_ms > 1000`,
+//! `'error' in output.value`, `metadata['topic'] == 'billing'`, `evals['correctness'].label ==
+//! 'incorrect'`, `parent_id is None`, combined with `and`, `or`, `not` and parentheses.
+//!
+//! The meaning follows Phoenix's translation of these expressions to SQL:
+//! - Names: `span_id`, `trace_id` (and `context.` forms), `parent_id`, `span_kind`, `name`,
+//!   `status_code`, `status_message` are text; `latency_ms` and `cumulative_token_count.prompt`
+//!   / `.completion` / `.total` (the span's and its descendants' LLM tokens) are numbers;
+//!   `start_time`, `end_time` compare with a quoted RFC 3339 time. Any other name or dotted name
+//!   is an attribute (`llm.model_name`), as are `attributes[...]` and `metadata[...]` paths.
+//! - An attribute compares as text, unless the other side is a number: then as a number.
+//! - `a in b` is "text `a` occurs in `b`" when `b` is text, membership when `b` is a list.
+//! - `x == None` and `x is None` test for absence. Otherwise SQL's three-valued logic holds: a
+//!   comparison with something absent is unknown, `not unknown` is unknown, and only spans for
+//!   which the whole filter is true match — `llm.model_name != 'gpt-4'` leaves out spans
+//!   without a model name, as in Phoenix.
+//! - `evals['name']` (or `annotations['name']`) is the span's evaluation of that name:
+//!   `.label`, `.score`, `.explanation`; alone, whether the span has one.
+//!
+//! One leniency: an attribute path is matched against the flat keys as they were received, so
+//! `attributes['llm.model_name']` finds `llm.model_name` where Phoenix's nested lookup would not.
+//!
+//! ```
+//! use plume::{analysis::{Traces, filter::Filter}, ingest, model::Arena};
+//!
+//! let mut arena = Arena::default();
+//! ingest::load(&mut arena, "t.json", br#"{"resourceSpans":[{"scopeSpans":[{"spans":[
+//!   {"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"chat",
+//!    "startTimeUnixNano":"1000000","endTimeUnixNano":"2500000000",
+//!    "attributes":[{"key":"openinference.span.kind","value":{"stringValue":"LLM"}}]}]}]}]}"#);
+//! let traces = Traces::assemble(&arena);
+//! let filter = Filter::parse("span_kind == 'LLM' and latency_ms > 2000").unwrap();
+//! assert_eq!(filter.matching_spans(&arena, &traces).len(), 1);
+//! let error = Filter::parse("latency_ms >").unwrap_err();
+//! assert_eq!(error.position, 12);
+//! ```
+
+mod parse;
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+use hashbrown::HashMap;
+
+use self::parse::{Arith, Cmp, Node, Syntax};
+use crate::analysis::{Trace, Traces};
+use crate::attributes::{Value, load_json_string, value_from_any};
+use crate::model::{AnyValue, Arena, EvalTarget, Evaluation, Span, SpanId, StrId};
+
+/// Why a filter could not be read: where (0-based character position) and what.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("at character {}: {message}", position + 1)]
+pub struct FilterError {
+    /// 0-based character position of the problem.
+    pub position: usize,
+    /// What was wrong or expected.
+    pub message: String,
+}
+
+impl FilterError {
+    fn new(position: usize, message: String) -> Self {
+        Self { position, message }
+    }
+}
+
+/// A parsed filter. See the module docs.
+#[derive(Clone, Debug)]
+pub struct Filter {
+    condition: Cond,
+    attributes: Vec<AttributePath>,
+    evals: Vec<String>,
+    uses_cumulative: bool,
+}
+
+#[derive(Clone, Debug)]
+enum Cond {
+    Const(bool),
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+    Not(Box<Cond>),
+    Compare(Term, Order, Term, Mode),
+    /// `term is None` (`true`) or `term is not None` (`false`).
+    IsNull(Term, bool),
+    /// Text `needle` occurs in `haystack`.
+    Contains(Term, Term),
+    InList(Term, Vec<Term>, Mode),
+    /// The span has the evaluation of this slot.
+    HasEval(usize),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Order {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Order {
+    fn holds(self, ordering: Ordering) -> bool {
+        match self {
+            Order::Eq => ordering.is_eq(),
+            Order::Ne => ordering.is_ne(),
+            Order::Lt => ordering.is_lt(),
+            Order::Le => ordering.is_le(),
+            Order::Gt => ordering.is_gt(),
+            Order::Ge => ordering.is_ge(),
+        }
+    }
+}
+
+/// How two sides compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Text,
+    Number,
+}
+
+#[derive(Clone, Debug)]
+enum Term {
+    Field(Field),
+    /// Slot in [`Filter::attributes`].
+    Attribute(usize),
+    /// Slot in [`Filter::evals`], and which part.
+    Eval(usize, EvalPart),
+    Text(String),
+    Number(f64),
+    Null,
+    Concat(Box<Term>, Box<Term>),
+    Arith(Box<Term>, Arith, Box<Term>),
+    Neg(Box<Term>),
+    AsNumber(Box<Term>),
+    AsText(Box<Term>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    SpanId,
+    TraceId,
+    ParentId,
+    Kind,
+    Name,
+    Status,
+    StatusMessage,
+    LatencyMs,
+    CumulativePrompt,
+    CumulativeCompletion,
+    CumulativeTotal,
+    StartTime,
+    EndTime,
+}
+
+impl Field {
+    fn named(name: &str) -> Option<Field> {
+        Some(match name {
+            "span_id" | "context.span_id" => Field::SpanId,
+            "trace_id" | "context.trace_id" => Field::TraceId,
+            "parent_id" => Field::ParentId,
+            "span_kind" => Field::Kind,
+            "name" => Field::Name,
+            "status_code" => Field::Status,
+            "status_message" => Field::StatusMessage,
+            "latency_ms" => Field::LatencyMs,
+            "cumulative_token_count.prompt" | "cumulative_llm_token_count_prompt" => {
+                Field::CumulativePrompt
+            }
+            "cumulative_token_count.completion" | "cumulative_llm_token_count_completion" => {
+                Field::CumulativeCompletion
+            }
+            "cumulative_token_count.total" | "cumulative_llm_token_count_total" => {
+                Field::CumulativeTotal
+            }
+            "start_time" => Field::StartTime,
+            "end_time" => Field::EndTime,
+            _ => return None,
+        })
+    }
+
+    fn is_number(self) -> bool {
+        matches!(
+            self,
+            Field::LatencyMs
+                | Field::CumulativePrompt
+                | Field::CumulativeCompletion
+                | Field::CumulativeTotal
+                | Field::StartTime
+                | Field::EndTime
+        )
+    }
+
+    fn is_time(self) -> bool {
+        matches!(self, Field::StartTime | Field::EndTime)
+    }
+
+    fn is_cumulative(self) -> bool {
+        matches!(
+            self,
+            Field::CumulativePrompt | Field::CumulativeCompletion | Field::CumulativeTotal
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum EvalPart {
+    Label,
+    Score,
+    Explanation,
+}
+
+/// One segment of an attribute path: `['llm']` or `[0]`.
+#[derive(Clone, Debug, PartialEq)]
+enum Key {
+    Name(String),
+    Index(i64),
+}
+
+impl Key {
+    fn text(&self) -> Cow<'_, str> {
+        match self {
+            Key::Name(name) => Cow::Borrowed(name),
+            Key::Index(index) => Cow::Owned(index.to_string()),
+        }
+    }
+}
+
+/// An attribute path and the flat keys it may start with, longest first:
+/// `llm.token_count.total` is the key `llm.token_count.total`, or `llm.token_count` holding
+/// `total`, or `llm` holding `token_count.total`.
+#[derive(Clone, Debug)]
+struct AttributePath {
+    path: Vec<Key>,
+    /// (flat key, segments it covers).
+    prefixes: Vec<(String, usize)>,
+}
+
+impl AttributePath {
+    fn new(path: Vec<Key>) -> Self {
+        let prefixes = (1..=path.len())
+            .rev()
+            .map(|n| {
+                let key: Vec<Cow<str>> = path[..n].iter().map(Key::text).collect();
+                (key.join("."), n)
+            })
+            .collect();
+        Self { path, prefixes }
+    }
+}
+
+const EVAL_PARTS: [&str; 3] = ["label", "score", "explanation"];
+
+impl Filter {
+    /// Reads a filter expression.
+    pub fn parse(text: &str) -> Result<Filter, FilterError> {
+        let node = parse::parse(text)?;
+        let mut filter = Filter {
+            condition: Cond::Const(true),
+            attributes: Vec::new(),
+            evals: Vec::new(),
+            uses_cumulative: false,
+        };
+        filter.condition = filter.condition(&node)?;
+        Ok(filter)
+    }
+
+    fn condition(&mut self, node: &Node) -> Result<Cond, FilterError> {
+        Ok(match &node.syntax {
+            Syntax::And(items) => Cond::And(self.conditions(items)?),
+            Syntax::Or(items) => Cond::Or(self.conditions(items)?),
+            Syntax::Not(inner) => Cond::Not(Box::new(self.condition(inner)?)),
+            Syntax::Bool(value) => Cond::Const(*value),
+            Syntax::Compare(first, rest) => {
+                // `a < b < c` is `a < b and b < c`.
+                let mut parts = Vec::with_capacity(rest.len());
+                let mut left = first.as_ref();
+                for (op, right) in rest {
+                    parts.push(self.comparison(left, *op, right)?);
+                    left = right;
+                }
+                match parts.len() {
+                    1 => parts.remove(0),
+                    _ => Cond::And(parts),
+                }
+            }
+            _ => match self.eval_of(node)? {
+                Some(slot) => Cond::HasEval(slot),
+                None => {
+                    return Err(FilterError::new(
+                        node.at,
+                        "expected a condition, such as span_kind == 'LLM'".to_owned(),
+                    ));
+                }
+            },
+        })
+    }
+
+    fn conditions(&mut self, nodes: &[Node]) -> Result<Vec<Cond>, FilterError> {
+        nodes.iter().map(|node| self.condition(node)).collect()
+    }
+
+    fn comparison(&mut self, left: &Node, op: Cmp, right: &Node) -> Result<Cond, FilterError> {
+        let order = match op {
+            Cmp::In | Cmp::NotIn => {
+                let inside = self.membership(left, right)?;
+                return Ok(match op {
+                    Cmp::NotIn => Cond::Not(Box::new(inside)),
+                    _ => inside,
+                });
+            }
+            Cmp::Is | Cmp::Eq => Order::Eq,
+            Cmp::IsNot | Cmp::Ne => Order::Ne,
+            Cmp::Lt => Order::Lt,
+            Cmp::Le => Order::Le,
+            Cmp::Gt => Order::Gt,
+            Cmp::Ge => Order::Ge,
+        };
+        let (mut a, mut b) = (self.term(left)?, self.term(right)?);
+        let null_test = |term: Term, at: usize| match order {
+            Order::Eq => Ok(Cond::IsNull(term, true)),
+            Order::Ne => Ok(Cond::IsNull(term, false)),
+            _ => Err(FilterError::new(
+                at,
+                "None can only be tested with ==, !=, is or is not".to_owned(),
+            )),
+        };
+        match (&a, &b) {
+            (_, Term::Null) => return null_test(a, right.at),
+            (Term::Null, _) => return null_test(b, left.at),
+            _ => {}
+        }
+        if matches!(op, Cmp::Is | Cmp::IsNot) {
+            return Err(FilterError::new(
+                right.at,
+                "`is` compares with None only; use == to compare values".to_owned(),
+            ));
+        }
+        self.time_literal(&a, &mut b, right.at)?;
+        self.time_literal(&b, &mut a, left.at)?;
+        let mode = match a.is_number() || b.is_number() {
+            true => Mode::Number,
+            false => Mode::Text,
+        };
+        Ok(Cond::Compare(a, order, b, mode))
+    }
+
+    /// Beside `start_time` / `end_time`, a quoted time becomes its ns since the epoch.
+    fn time_literal(&self, field: &Term, other: &mut Term, at: usize) -> Result<(), FilterError> {
+        let (Term::Field(f), Term::Text(text)) = (field, &*other) else {
+            return Ok(());
+        };
+        if !f.is_time() {
+            return Ok(());
+        }
+        let nanos = crate::model::parse_rfc3339_nanos(text).ok_or_else(|| {
+            FilterError::new(
+                at,
+                format!("expected a time like '2024-05-01T12:00:00Z', found '{text}'"),
+            )
+        })?;
+        *other = Term::Number(nanos as f64);
+        Ok(())
+    }
+
+    fn membership(&mut self, needle: &Node, container: &Node) -> Result<Cond, FilterError> {
+        let item = self.term(needle)?;
+        if let Syntax::List(elements) = &container.syntax {
+            let list: Vec<Term> = elements
+                .iter()
+                .map(|e| self.term(e))
+                .collect::<Result<_, _>>()?;
+            let mode = match item.is_number() || list.first().is_some_and(Term::is_number) {
+                true => Mode::Number,
+                false => Mode::Text,
+            };
+            return Ok(Cond::InList(item, list, mode));
+        }
+        let haystack = self.term(container)?;
+        match haystack {
+            Term::Text(_) | Term::Number(_) | Term::Null => Err(FilterError::new(
+                container.at,
+                "expected a list or a text field, like output.value, after `in`".to_owned(),
+            )),
+            haystack if haystack.is_number() => Err(FilterError::new(
+                container.at,
+                "`in` needs text or a list on its right, not a number".to_owned(),
+            )),
+            haystack => Ok(Cond::Contains(item, haystack)),
+        }
+    }
+
+    fn term(&mut self, node: &Node) -> Result<Term, FilterError> {
+        Ok(match &node.syntax {
+            Syntax::Str(text) => Term::Text(text.clone()),
+            Syntax::Num(value) => Term::Number(*value),
+            Syntax::Bool(value) => Term::Number(f64::from(u8::from(*value))),
+            Syntax::None => Term::Null,
+            Syntax::Neg(inner) => Term::Neg(Box::new(self.number(inner)?)),
+            Syntax::Arith(left, op, right) => {
+                let (a, b) = (self.term(left)?, self.term(right)?);
+                match (op, a.is_number() || b.is_number()) {
+                    (Arith::Add, false) => Term::Concat(Box::new(a), Box::new(b)),
+                    _ => Term::Arith(Box::new(a.into_number()), *op, Box::new(b.into_number())),
+                }
+            }
+            Syntax::Call(function, args) => {
+                let name = match &function.syntax {
+                    Syntax::Name(name) if ["str", "float", "int"].contains(&name.as_str()) => {
+                        name.as_str()
+                    }
+                    _ => {
+                        return Err(FilterError::new(
+                            function.at,
+                            "only str(), float() and int() can be called".to_owned(),
+                        ));
+                    }
+                };
+                let [arg] = args.as_slice() else {
+                    return Err(FilterError::new(
+                        node.at,
+                        format!("{name}() takes one value"),
+                    ));
+                };
+                let inner = self.term(arg)?;
+                match name {
+                    "str" => Term::AsText(Box::new(inner)),
+                    _ => inner.into_number(),
+                }
+            }
+            Syntax::List(_) => {
+                return Err(FilterError::new(
+                    node.at,
+                    "a list can only follow `in`".to_owned(),
+                ));
+            }
+            Syntax::Name(_) | Syntax::Attr(..) | Syntax::Index(..) => self.reference(node)?,
+            Syntax::Not(_) | Syntax::And(_) | Syntax::Or(_) | Syntax::Compare(..) => {
+                return Err(FilterError::new(
+                    node.at,
+                    "expected a value here, not a condition".to_owned(),
+                ));
+            }
+        })
+    }
+
+    fn number(&mut self, node: &Node) -> Result<Term, FilterError> {
+        Ok(self.term(node)?.into_number())
+    }
+
+    /// A name, dotted name, attribute path or evaluation part.
+    fn reference(&mut self, node: &Node) -> Result<Term, FilterError> {
+        if let Some(dotted) = dotted_name(node) {
+            if let Some(field) = Field::named(&dotted) {
+                self.uses_cumulative |= field.is_cumulative();
+                return Ok(Term::Field(field));
+            }
+            if let Some(root) = ["attributes", "metadata", "evals", "annotations"]
+                .into_iter()
+                .find(|root| dotted == *root)
+            {
+                return Err(FilterError::new(
+                    node.at,
+                    format!("{root} needs a key in brackets, like {root}['name']"),
+                ));
+            }
+        }
+        if let Syntax::Attr(base, part) = &node.syntax
+            && let Some(slot) = self.eval_of(base)?
+        {
+            return match part.as_str() {
+                "label" => Ok(Term::Eval(slot, EvalPart::Label)),
+                "score" => Ok(Term::Eval(slot, EvalPart::Score)),
+                "explanation" => Ok(Term::Eval(slot, EvalPart::Explanation)),
+                other => Err(FilterError::new(
+                    node.at,
+                    format!(
+                        "an evaluation has .label, .score and .explanation, not .{other}{}",
+                        suggestion(other, &EVAL_PARTS)
+                            .map(|s| format!(" (did you mean .{s}?)"))
+                            .unwrap_or_default()
+                    ),
+                )),
+            };
+        }
+        if self.eval_of(node)?.is_some() {
+            return Err(FilterError::new(
+                node.at,
+                "expected .label, .score or .explanation after the evaluation".to_owned(),
+            ));
+        }
+        let path = attribute_path(node)?;
+        let slot = self.attributes.len();
+        self.attributes.push(AttributePath::new(path));
+        Ok(Term::Attribute(slot))
+    }
+
+    /// The evaluation slot of `evals['name']` / `annotations['name']`, if `node` is one.
+    fn eval_of(&mut self, node: &Node) -> Result<Option<usize>, FilterError> {
+        let Syntax::Index(base, key) = &node.syntax else {
+            return Ok(None);
+        };
+        if !matches!(&base.syntax, Syntax::Name(n) if n == "evals" || n == "annotations") {
+            return Ok(None);
+        }
+        let Syntax::Str(name) = &key.syntax else {
+            return Err(FilterError::new(
+                key.at,
+                "expected the evaluation's name in quotes".to_owned(),
+            ));
+        };
+        let slot = match self.evals.iter().position(|e| e == name) {
+            Some(slot) => slot,
+            None => {
+                self.evals.push(name.clone());
+                self.evals.len() - 1
+            }
+        };
+        Ok(Some(slot))
+    }
+
+    /// Every span of `traces` this filter matches, as arena indices, trace by trace in tree order.
+    pub fn matching_spans(&self, arena: &Arena, traces: &Traces) -> Vec<u32> {
+        let matcher = self.matcher(arena);
+        let mut found = Vec::new();
+        for trace in traces.all() {
+            let scope = matcher.trace(trace);
+            found.extend(
+                (0..trace.tree.len() as u32)
+                    .filter(|&row| scope.matches(row))
+                    .map(|row| trace.tree.span[row as usize]),
+            );
+        }
+        found
+    }
+
+    /// Binds the filter to an arena: its attribute keys and evaluations are looked up once.
+    pub fn matcher<'a>(&'a self, arena: &'a Arena) -> Matcher<'a> {
+        let keys = self
+            .attributes
+            .iter()
+            .map(|attribute| {
+                attribute
+                    .prefixes
+                    .iter()
+                    .filter_map(|(key, covered)| Some((arena.strings().lookup(key)?, *covered)))
+                    .collect()
+            })
+            .collect();
+        let mut evals = HashMap::new();
+        if !self.evals.is_empty() {
+            let names: Vec<Option<StrId>> = self
+                .evals
+                .iter()
+                .map(|n| arena.strings().lookup(n))
+                .collect();
+            for evaluation in arena.evaluations() {
+                let EvalTarget::Span(span_id) = evaluation.target else {
+                    continue;
+                };
+                if let Some(slot) = names.iter().position(|n| *n == Some(evaluation.name)) {
+                    // The last loaded wins, as a later file's evaluation replaces an earlier one.
+                    evals.insert((span_id, slot), evaluation);
+                }
+            }
+        }
+        Matcher {
+            filter: self,
+            arena,
+            keys,
+            evals,
+        }
+    }
+}
+
+impl Term {
+    fn is_number(&self) -> bool {
+        match self {
+            Term::Field(field) => field.is_number(),
+            Term::Eval(_, part) => *part == EvalPart::Score,
+            Term::Number(_) | Term::Arith(..) | Term::Neg(_) | Term::AsNumber(_) => true,
+            Term::Attribute(_)
+            | Term::Text(_)
+            | Term::Null
+            | Term::Concat(..)
+            | Term::AsText(_) => false,
+        }
+    }
+
+    fn into_number(self) -> Term {
+        match self.is_number() {
+            true => self,
+            false => Term::AsNumber(Box::new(self)),
+        }
+    }
+}
+
+/// `a.b.c` as one dotted name, when `node` is names and dots only.
+fn dotted_name(node: &Node) -> Option<String> {
+    match &node.syntax {
+        Syntax::Name(name) => Some(name.clone()),
+        Syntax::Attr(base, part) => Some(format!("{}.{part}", dotted_name(base)?)),
+        _ => None,
+    }
+}
+
+/// The attribute path of a name, dotted name, `attributes[...]` or `metadata[...]` chain.
+fn attribute_path(node: &Node) -> Result<Vec<Key>, FilterError> {
+    match &node.syntax {
+        Syntax::Name(name) if name == "attributes" => Ok(Vec::new()),
+        Syntax::Name(name) => Ok(vec![Key::Name(name.clone())]),
+        Syntax::Attr(base, part) => {
+            let mut path = attribute_path(base)?;
+            path.push(match part.parse::<i64>() {
+                Ok(index) => Key::Index(index),
+                Err(_) => Key::Name(part.clone()),
+            });
+            Ok(path)
+        }
+        Syntax::Index(base, key) => {
+            let mut path = attribute_path(base)?;
+            let keys = match &key.syntax {
+                Syntax::List(items) => items.iter().collect(),
+                _ => vec![key.as_ref()],
+            };
+            for key in keys {
+                path.push(match &key.syntax {
+                    Syntax::Str(name) => Key::Name(name.clone()),
+                    Syntax::Num(n) if n.fract() == 0.0 => Key::Index(*n as i64),
+                    _ => {
+                        return Err(FilterError::new(
+                            key.at,
+                            "expected a quoted key or a whole number in brackets".to_owned(),
+                        ));
+                    }
+                });
+            }
+            Ok(path)
+        }
+        _ => Err(FilterError::new(
+            node.at,
+            "expected a name, an attribute path or a value".to_owned(),
+        )),
+    }
+}
+
+/// The choice closest to `given`, if it is close (one edit or a shared prefix of 3).
+fn suggestion<'a>(given: &str, choices: &[&'a str]) -> Option<&'a str> {
+    choices.iter().copied().find(|choice| {
+        let common = given
+            .chars()
+            .zip(choice.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
+        common >= 3 || edit_distance(given, choice) <= 1
+    })
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// A filter bound to an arena.
+pub struct Matcher<'a> {
+    filter: &'a Filter,
+    arena: &'a Arena,
+    /// Per attribute slot: the flat keys present in the arena, longest first, and the segments
+    /// each covers.
+    keys: Vec<Vec<(StrId, usize)>>,
+    evals: HashMap<(SpanId, usize), &'a Evaluation>,
+}
+
+impl<'a> Matcher<'a> {
+    /// The filter over one trace (whose descendants' token counts it may need).
+    pub fn trace<'m>(&'m self, trace: &'m Trace) -> TraceMatcher<'m, 'a> {
+        let cumulative = match self.filter.uses_cumulative {
+            true => cumulative_tokens(self.arena, trace),
+            false => Vec::new(),
+        };
+        TraceMatcher {
+            matcher: self,
+            trace,
+            cumulative,
+        }
+    }
+}
+
+/// (prompt, completion) LLM tokens of each row's subtree, as Phoenix sums them.
+fn cumulative_tokens(arena: &Arena, trace: &Trace) -> Vec<(u64, u64)> {
+    let tree = &trace.tree;
+    let mut sums: Vec<(u64, u64)> = tree
+        .span
+        .iter()
+        .map(|&index| {
+            let tokens = crate::analysis::Tokens::of_span(arena, &arena.spans()[index as usize]);
+            (tokens.prompt, tokens.completion)
+        })
+        .collect();
+    // Children come after their parent in pre-order: add each row to its parent, last first.
+    for row in (0..tree.len()).rev() {
+        let parent = tree.parent[row];
+        if parent != crate::analysis::NO_ROW {
+            let (p, c) = sums[row];
+            let sum = &mut sums[parent as usize];
+            sum.0 += p;
+            sum.1 += c;
+        }
+    }
+    sums
+}
+
+/// A filter over one trace's rows.
+pub struct TraceMatcher<'m, 'a> {
+    matcher: &'m Matcher<'a>,
+    trace: &'m Trace,
+    cumulative: Vec<(u64, u64)>,
+}
+
+impl TraceMatcher<'_, '_> {
+    /// Whether the filter is true for the span in this tree row.
+    pub fn matches(&self, row: u32) -> bool {
+        let Some(&index) = self.trace.tree.span.get(row as usize) else {
+            return false;
+        };
+        let subject = Subject {
+            matcher: self.matcher,
+            span: &self.matcher.arena.spans()[index as usize],
+            cumulative: self.cumulative.get(row as usize).copied(),
+        };
+        subject.holds(&self.matcher.filter.condition) == Some(true)
+    }
+}
+
+/// One span under test.
+struct Subject<'s, 'a> {
+    matcher: &'s Matcher<'a>,
+    span: &'a Span,
+    cumulative: Option<(u64, u64)>,
+}
+
+/// An attribute's value: as stored, or found inside a stored value.
+enum Found<'a> {
+    Stored(AnyValue),
+    Nested(Value),
+    Text(&'a str),
+}
+
+impl<'s, 'a> Subject<'s, 'a> {
+    /// Three-valued: `None` is SQL's unknown.
+    fn holds(&self, cond: &Cond) -> Option<bool> {
+        match cond {
+            Cond::Const(value) => Some(*value),
+            Cond::And(items) => {
+                let mut result = Some(true);
+                for item in items {
+                    match self.holds(item) {
+                        Some(false) => return Some(false),
+                        None => result = None,
+                        Some(true) => {}
+                    }
+                }
+                result
+            }
+            Cond::Or(items) => {
+                let mut result = Some(false);
+                for item in items {
+                    match self.holds(item) {
+                        Some(true) => return Some(true),
+                        None => result = None,
+                        Some(false) => {}
+                    }
+                }
+                result
+            }
+            Cond::Not(inner) => self.holds(inner).map(|b| !b),
+            Cond::Compare(a, order, b, mode) => {
+                let ordering = self.compare(a, b, *mode)?;
+                Some(order.holds(ordering))
+            }
+            Cond::IsNull(term, is_null) => Some(self.is_null(term) == *is_null),
+            Cond::Contains(needle, haystack) => {
+                let needle = self.text(needle)?;
+                Some(self.text(haystack)?.contains(needle.as_ref()))
+            }
+            Cond::InList(item, list, mode) => {
+                let mut result = Some(false);
+                for element in list {
+                    match self.compare(item, element, *mode) {
+                        Some(Ordering::Equal) => return Some(true),
+                        None => result = None,
+                        Some(_) => {}
+                    }
+                }
+                result
+            }
+            Cond::HasEval(slot) => Some(self.evaluation(*slot).is_some()),
+        }
+    }
+
+    fn compare(&self, a: &Term, b: &Term, mode: Mode) -> Option<Ordering> {
+        match mode {
+            Mode::Number => self.number(a)?.partial_cmp(&self.number(b)?),
+            Mode::Text => Some(self.text(a)?.as_ref().cmp(self.text(b)?.as_ref())),
+        }
+    }
+
+    fn is_null(&self, term: &Term) -> bool {
+        match term.is_number() {
+            true => self.number(term).is_none(),
+            false => self.text(term).is_none(),
+        }
+    }
+
+    fn evaluation(&self, slot: usize) -> Option<&'a Evaluation> {
+        self.matcher.evals.get(&(self.span.span_id, slot)).copied()
+    }
+
+    fn text(&self, term: &Term) -> Option<Cow<'a, str>> {
+        let arena = self.matcher.arena;
+        let span = self.span;
+        Some(match term {
+            Term::Field(field) => match field {
+                Field::SpanId => Cow::Owned(span.span_id.to_string()),
+                Field::TraceId => Cow::Owned(span.trace_id.to_string()),
+                Field::ParentId => Cow::Owned(span.parent_span_id?.to_string()),
+                Field::Kind => Cow::Borrowed(span.oi_kind.name()),
+                Field::Name => Cow::Borrowed(arena.str(span.name)),
+                Field::Status => Cow::Borrowed(span.status_code.short_name()),
+                Field::StatusMessage => Cow::Borrowed(arena.str(span.status_message)),
+                _ => Cow::Owned(number_text(self.number(term)?)),
+            },
+            Term::Attribute(slot) => match self.attribute(*slot)? {
+                Found::Text(text) => Cow::Borrowed(text),
+                Found::Stored(value) => match value {
+                    AnyValue::Str(id) => Cow::Borrowed(arena.str(id)),
+                    other => Cow::Owned(value_text(&value_from_any(arena, other))?),
+                },
+                Found::Nested(value) => Cow::Owned(value_text(&value)?),
+            },
+            Term::Eval(slot, part) => {
+                let evaluation = self.evaluation(*slot)?;
+                match part {
+                    EvalPart::Label => Cow::Borrowed(arena.str(evaluation.label?)),
+                    EvalPart::Explanation => Cow::Borrowed(arena.str(evaluation.explanation?)),
+                    EvalPart::Score => Cow::Owned(number_text(evaluation.score?)),
+                }
+            }
+            Term::Text(text) => Cow::Owned(text.clone()),
+            Term::Null => return None,
+            Term::Concat(a, b) => Cow::Owned(format!("{}{}", self.text(a)?, self.text(b)?)),
+            Term::AsText(inner) => self.text(inner)?,
+            Term::Number(_) | Term::Arith(..) | Term::Neg(_) | Term::AsNumber(_) => {
+                Cow::Owned(number_text(self.number(term)?))
+            }
+        })
+    }
+
+    fn number(&self, term: &Term) -> Option<f64> {
+        let span = self.span;
+        match term {
+            Term::Field(field) => match field {
+                Field::LatencyMs => {
+                    (!span.is_unfinished()).then(|| span.duration_nanos() as f64 / 1e6)
+                }
+                Field::CumulativePrompt => self.cumulative.map(|(p, _)| p as f64),
+                Field::CumulativeCompletion => self.cumulative.map(|(_, c)| c as f64),
+                Field::CumulativeTotal => self.cumulative.map(|(p, c)| (p + c) as f64),
+                Field::StartTime => Some(span.start_unix_nanos as f64),
+                Field::EndTime => (!span.is_unfinished()).then_some(span.end_unix_nanos as f64),
+                _ => parse_number(&self.text(term)?),
+            },
+            Term::Attribute(slot) => match self.attribute(*slot)? {
+                Found::Stored(value) => match value {
+                    AnyValue::Int(n) => Some(n as f64),
+                    AnyValue::Double(x) => Some(x),
+                    AnyValue::Bool(b) => Some(f64::from(u8::from(b))),
+                    AnyValue::Str(id) => parse_number(self.matcher.arena.str(id)),
+                    _ => None,
+                },
+                Found::Nested(value) => value_number(&value),
+                Found::Text(text) => parse_number(text),
+            },
+            Term::Eval(slot, EvalPart::Score) => self.evaluation(*slot)?.score,
+            Term::Number(value) => Some(*value),
+            Term::Arith(a, op, b) => {
+                let (a, b) = (self.number(a)?, self.number(b)?);
+                let value = match op {
+                    Arith::Add => a + b,
+                    Arith::Sub => a - b,
+                    Arith::Mul => a * b,
+                    // SQL: division by zero is null.
+                    Arith::Div => (b != 0.0).then(|| a / b)?,
+                    Arith::Rem => (b != 0.0).then(|| a % b)?,
+                };
+                Some(value)
+            }
+            Term::Neg(inner) => Some(-self.number(inner)?),
+            Term::AsNumber(inner) => parse_number(&self.text(inner)?),
+            Term::Null => None,
+            Term::Eval(..) | Term::Text(_) | Term::Concat(..) | Term::AsText(_) => {
+                parse_number(&self.text(term)?)
+            }
+        }
+    }
+
+    /// The value at an attribute path: the longest flat key present, then inside its value.
+    fn attribute(&self, slot: usize) -> Option<Found<'a>> {
+        let arena = self.matcher.arena;
+        let path = &self.matcher.filter.attributes[slot].path;
+        for &(key, covered) in &self.matcher.keys[slot] {
+            let Some(value) = arena.attribute(self.span.attributes, key) else {
+                continue;
+            };
+            if covered == path.len() {
+                return match value {
+                    AnyValue::Empty => None,
+                    AnyValue::Str(id) => Some(Found::Text(arena.str(id))),
+                    other => Some(Found::Stored(other)),
+                };
+            }
+            let stored = load_json_string(arena.str(key), value_from_any(arena, value))?;
+            if let Some(found) = descend(stored, &path[covered..]) {
+                return Some(Found::Nested(found));
+            }
+        }
+        None
+    }
+}
+
+/// Follows `path` into a nested value (maps by key, arrays by index); a map's keys may hold
+/// dots themselves, so the longest matching run of segments is tried first.
+fn descend(value: Value, path: &[Key]) -> Option<Value> {
+    if path.is_empty() {
+        return (value != Value::Null).then_some(value);
+    }
+    match value {
+        Value::Array(mut items) => {
+            let Key::Index(index) = path[0] else {
+                return None;
+            };
+            let index = usize::try_from(index).ok().filter(|&i| i < items.len())?;
+            descend(items.swap_remove(index), &path[1..])
+        }
+        Value::Map(map) => (1..=path.len()).rev().find_map(|n| {
+            let key: Vec<Cow<str>> = path[..n].iter().map(Key::text).collect();
+            let inner = map.get(&key.join("."))?.clone();
+            descend(inner, &path[n..])
+        }),
+        _ => None,
+    }
+}
+
+/// A value as text, as Phoenix's casts give it: strings as they are, others as JSON.
+fn value_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::Str(text) => Some(text.clone()),
+        other => serde_json::to_string(other).ok(),
+    }
+}
+
+fn value_number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Int(n) => Some(*n as f64),
+        Value::Double(x) => Some(*x),
+        Value::Bool(b) => Some(f64::from(u8::from(*b))),
+        Value::Str(text) => parse_number(text),
+        _ => None,
+    }
+}
+
+fn parse_number(text: &str) -> Option<f64> {
+    text.trim().parse::<f64>().ok()
+}
+
+fn number_text(value: f64) -> String {
+    crate::attributes::python_float_repr(value)
+}
+
+#[cfg(test)]
+mod tests;
