@@ -48,7 +48,7 @@ use crate::attributes::{Value, load_json_string, value_from_any};
 use crate::model::{AnyValue, Arena, EvalTarget, Evaluation, Span, SpanId, StrId};
 
 /// Why a filter could not be read: where (0-based character position) and what.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[error("at character {}: {message}", position + 1)]
 pub struct FilterError {
     /// 0-based character position of the problem.

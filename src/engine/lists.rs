@@ -2,6 +2,7 @@
 
 use hashbrown::{HashMap, HashSet};
 
+use crate::analysis::filter::Filter;
 use crate::analysis::{PREVIEW_CHARS, preview, text_attribute};
 use crate::analysis::{Tokens, Trace, Traces};
 use crate::engine::protocol::{
@@ -168,36 +169,55 @@ pub(crate) fn matching<'a>(
 ) -> Vec<Match<'a>> {
     let keys = arena.keys();
     let needle = query.text.trim().to_lowercase();
+    // A filter that does not read lets nothing through (the page checks filters before asking).
+    let filter = match query.filter.trim() {
+        "" => None,
+        text => match Filter::parse(text) {
+            Ok(filter) => Some(filter),
+            Err(_) => return Vec::new(),
+        },
+    };
+    let matcher = filter.as_ref().map(|f| f.matcher(arena));
     let mut found = Vec::new();
     for trace in traces
         .all()
         .iter()
         .filter(|t| project_of(arena, t) == query.project)
     {
-        let candidates: Vec<Match> = if query.all_spans {
-            trace
-                .tree
-                .span
-                .iter()
-                .map(|&span| Match {
-                    trace,
-                    span,
-                    is_trace: false,
+        let scope = matcher.as_ref().map(|m| m.trace(trace));
+        // (tree row, match) of each candidate: every span, or the trace's root.
+        let candidates: Vec<(u32, Match)> = if query.all_spans {
+            (0u32..)
+                .zip(&trace.tree.span)
+                .map(|(tree_row, &span)| {
+                    let row = Match {
+                        trace,
+                        span,
+                        is_trace: false,
+                    };
+                    (tree_row, row)
                 })
                 .collect()
         } else {
             trace
                 .summary
                 .root_span
-                .map(|span| Match {
-                    trace,
-                    span,
-                    is_trace: true,
+                .and_then(|span| {
+                    let tree_row = trace.tree.span.iter().position(|&s| s == span)?;
+                    let row = Match {
+                        trace,
+                        span,
+                        is_trace: true,
+                    };
+                    Some((tree_row as u32, row))
                 })
                 .into_iter()
                 .collect()
         };
-        for row in candidates {
+        for (tree_row, row) in candidates {
+            if scope.as_ref().is_some_and(|scope| !scope.matches(tree_row)) {
+                continue;
+            }
             let span = &arena.spans()[row.span as usize];
             let Figures { status, start, .. } = figures(arena, &row);
             if !passes(query, status.short_name(), span.oi_kind.name(), start) {
@@ -232,6 +252,7 @@ pub(crate) fn unread_matching<'a>(
     let needle = query.text.trim().to_lowercase();
     unread.filter(move |r| {
         !query.all_spans
+            && query.filter.trim().is_empty()
             && r.project == query.project
             && passes(query, &r.status, &r.kind, r.start_nanos)
             && (needle.is_empty()

@@ -29,6 +29,7 @@ pub mod worker;
 
 use hashbrown::{HashMap, HashSet};
 
+use crate::analysis::filter::Filter;
 use crate::analysis::{Trace, Traces};
 use crate::export::{self, Target};
 use crate::ingest;
@@ -210,6 +211,16 @@ impl Engine {
                     None => Response::NotFound(format!("span {span_id} of trace {trace_id}")),
                 }
             }
+            Request::Query { filter } => match Filter::parse(&filter) {
+                Ok(filter) => Response::SpanIds(
+                    filter
+                        .matching_spans(&self.arena, &self.traces)
+                        .into_iter()
+                        .map(|i| self.arena.spans()[i as usize].span_id.to_string())
+                        .collect(),
+                ),
+                Err(error) => Response::BadFilter(error),
+            },
         }
     }
 
@@ -451,6 +462,7 @@ impl Engine {
             | Request::Projects
             | Request::Sessions { .. } => Vec::new(),
             Request::Traces(query) => self.unread_for_query(query),
+            Request::Query { .. } => self.unread_where(|_| true),
             Request::Session { project, session } => self.unread_where(|r| {
                 &r.project == project && r.session.as_deref() == Some(session.as_str())
             }),
@@ -491,7 +503,7 @@ impl Engine {
     }
 
     fn unread_for_query(&self, query: &TraceQuery) -> Vec<TraceId> {
-        match query.all_spans || !query.text.trim().is_empty() {
+        match query.all_spans || !query.text.trim().is_empty() || !query.filter.trim().is_empty() {
             true => self.unread_where(|r| r.project == query.project),
             false => Vec::new(),
         }

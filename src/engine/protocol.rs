@@ -65,8 +65,14 @@ pub enum Request {
     Search {
         /// Hex trace id.
         trace_id: String,
-        /// Case-insensitive text, matched against names, kinds and attribute values.
+        /// A span filter (`span_kind == 'LLM'`) when it reads as one; else case-insensitive
+        /// text, matched against names, kinds and attribute values.
         text: String,
+    },
+    /// The ids of every loaded span a span filter matches (`window.plume.query`).
+    Query {
+        /// The filter expression.
+        filter: String,
     },
     /// Makes a span's row visible (expanding its ancestors) and says where it is.
     Reveal {
@@ -122,6 +128,10 @@ pub enum Response {
     },
     /// To [`Request::SpanDetails`].
     SpanDetails(Box<SpanDetails>),
+    /// To [`Request::Query`]: hex span ids, trace by trace in tree order.
+    SpanIds(Vec<String>),
+    /// A filter that does not read.
+    BadFilter(crate::analysis::filter::FilterError),
     /// Anything asked about something that is not loaded.
     NotFound(String),
 }
@@ -237,6 +247,10 @@ pub struct TraceQuery {
     pub project: String,
     /// Case-insensitive text in the name, input, output, session or id.
     pub text: String,
+    /// A span filter in Phoenix's language; in trace mode it applies to root spans, as in
+    /// Phoenix's traces table.
+    #[serde(default)]
+    pub filter: String,
     /// Only traces (or spans) with this status (`OK`, `ERROR`, `UNSET`).
     pub status: Option<String>,
     /// Only this OpenInference kind (`LLM`, `CHAIN`, …).
@@ -382,6 +396,8 @@ pub struct TraceOverview {
     pub visible_rows: u32,
     /// The current search text.
     pub search: String,
+    /// The search reads as a span filter (else it is text).
+    pub search_is_filter: bool,
     /// Matching rows of the search, as visible indices, in order.
     pub matches: Vec<u32>,
     /// Whether rows carry critical path marks.

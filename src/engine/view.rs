@@ -5,6 +5,7 @@
 //! in one step (`subtree_len`), so recomputing is O(visible rows); with a search, the visible rows
 //! are the matches and their ancestors. Windows of rows are then slices of `visible`.
 
+use crate::analysis::filter::Filter;
 use crate::analysis::{Segment, Trace, Tree, critical_path};
 use crate::engine::protocol::{
     Anomalies, MINIMAP_COLUMNS, MINIMAP_ROWS, RowView, TokenCounts, TraceOverview,
@@ -17,6 +18,8 @@ pub(crate) struct View {
     collapsed: Vec<bool>,
     visible: Vec<u32>,
     search: String,
+    /// The search reads as a span filter.
+    search_is_filter: bool,
     /// Rows matching the search, in order.
     matches: Vec<u32>,
     /// The critical path, sorted by row, when it is on.
@@ -30,6 +33,7 @@ impl View {
             collapsed: vec![false; trace.tree.len()],
             visible: Vec::new(),
             search: String::new(),
+            search_is_filter: false,
             matches: Vec::new(),
             critical: None,
             minimap: minimap(arena, trace),
@@ -92,10 +96,17 @@ impl View {
     pub(crate) fn search(&mut self, arena: &Arena, trace: &Trace, text: &str) {
         self.search = text.trim().to_owned();
         self.matches.clear();
-        if !self.search.is_empty() {
+        let rows = 0..trace.tree.len() as u32;
+        self.search_is_filter = false;
+        if let Ok(filter) = Filter::parse(&self.search) {
+            let matcher = filter.matcher(arena);
+            let scope = matcher.trace(trace);
+            self.matches = rows.filter(|&row| scope.matches(row)).collect();
+            self.search_is_filter = true;
+        } else if !self.search.is_empty() {
             let needle = self.search.to_lowercase();
             let spans = arena.spans();
-            self.matches = (0..trace.tree.len() as u32)
+            self.matches = rows
                 .filter(|&row| {
                     span_matches(
                         arena,
@@ -122,6 +133,7 @@ impl View {
         self.recompute(tree);
         if self.visible_index(row).is_none() && !self.search.is_empty() {
             self.search.clear();
+            self.search_is_filter = false;
             self.matches.clear();
             self.recompute(tree);
         }
@@ -174,6 +186,7 @@ impl View {
             },
             visible_rows: self.visible.len() as u32,
             search: self.search.clone(),
+            search_is_filter: self.search_is_filter,
             matches: self
                 .matches
                 .iter()

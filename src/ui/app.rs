@@ -75,7 +75,9 @@ pub fn App() -> Html {
         use_memo((), move |_| {
             let dispatch = Callback::from(move |action| dispatcher.dispatch(action));
             let follow = host.follow(dispatch, navigate);
-            EngineHandle::new(follow, options.storage, saves_loads()).ok()
+            let engine = EngineHandle::new(follow, options.storage, saves_loads()).ok();
+            crate::ui::publish_engine(engine.clone());
+            engine
         })
     };
     use_host(

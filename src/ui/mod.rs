@@ -7,7 +7,7 @@
 //! | `state.rs` | files being loaded (the UI's only state about data) |
 //! | `route.rs`, `theme.rs`, `query.rs`, `host.rs` | hooks: the URL's route, light/dark, asking the engine, the embedding page or `#url=` link |
 //! | `welcome.rs`, `projects.rs`, `project.rs`, `session.rs`, `trace_page.rs` | the pages |
-//! | `span_details.rs`, `attribute_tree.rs`, `long_text.rs`, `kind.rs`, `copy.rs`, `file_list.rs`, `export_menu.rs`, `send_menu.rs`, `delete_button.rs`, `storage_status.rs`, `save_setting.rs`, `saved_files.rs` | parts |
+//! | `span_details.rs`, `filter_bar.rs`, `attribute_tree.rs`, `long_text.rs`, `kind.rs`, `copy.rs`, `file_list.rs`, `export_menu.rs`, `send_menu.rs`, `delete_button.rs`, `storage_status.rs`, `save_setting.rs`, `saved_files.rs` | parts |
 //! | `virtual_list.rs` | the generic virtualized list every table and the tree use |
 //!
 //! Data never lives here: components ask the engine for what they show ([`query::use_query`]).
@@ -19,6 +19,7 @@ mod copy;
 mod delete_button;
 mod export_menu;
 mod file_list;
+mod filter_bar;
 mod host;
 mod kind;
 mod long_text;
@@ -56,6 +57,8 @@ use wasm_bindgen::prelude::Closure;
 use crate::engine::protocol::Summary;
 
 thread_local! {
+    /// The engine, for `window.plume.query()`.
+    static ENGINE: RefCell<Option<bridge::EngineHandle>> = const { RefCell::new(None) };
     /// What `window.plume.summary()` returns, and the loads version it is the answer for.
     static SUMMARY: RefCell<(Summary, u32)> = RefCell::new((Summary::default(), 0));
     /// The loads version now, and the load batches still busy.
@@ -72,6 +75,35 @@ pub(crate) fn publish_summary(summary: &Summary, version: u32) {
     SUMMARY.with(|s| *s.borrow_mut() = (summary.clone(), version));
 }
 
+/// Lets `window.plume.query()` ask this engine.
+pub(crate) fn publish_engine(engine: Option<bridge::EngineHandle>) {
+    ENGINE.with(|e| *e.borrow_mut() = engine);
+}
+
+/// `window.plume.query(expr)`: a filter that does not read throws its error at once; else a
+/// promise of the matching span ids (hex), from the engine.
+fn query(expression: String) -> Result<JsValue, JsValue> {
+    use crate::engine::protocol::{Request, Response};
+    if let Err(error) = crate::analysis::filter::Filter::parse(&expression) {
+        return Err(js_sys::SyntaxError::new(&error.to_string()).into());
+    }
+    let engine = ENGINE
+        .with(|e| e.borrow().clone())
+        .ok_or_else(|| JsValue::from(js_sys::Error::new("the engine is not running")))?;
+    let promise = wasm_bindgen_futures::future_to_promise(async move {
+        match engine.ask(Request::Query { filter: expression }).await {
+            Response::SpanIds(ids) => Ok(ids
+                .into_iter()
+                .map(JsValue::from)
+                .collect::<js_sys::Array>()
+                .into()),
+            Response::BadFilter(error) => Err(js_sys::SyntaxError::new(&error.to_string()).into()),
+            other => Err(js_sys::Error::new(&format!("unexpected answer {other:?}")).into()),
+        }
+    });
+    Ok(promise.into())
+}
+
 /// Tells `window.plume.settled()` where loading is.
 pub(crate) fn publish_loads(version: u32, busy: u32) {
     LOADS.with(|l| *l.borrow_mut() = (version, busy));
@@ -84,7 +116,8 @@ fn settled() -> bool {
 }
 
 /// Installs `window.plume` (the test and embedding hook: `summary()` gives the totals, `settled()`
-/// says whether every load is done and `summary()` counts it) and renders the app into `<body>`.
+/// says whether every load is done and `summary()` counts it, `query(expr)` finds the spans a
+/// filter matches) and renders the app into `<body>`.
 pub fn start() {
     if let Some(window) = web_sys::window() {
         let summary = Closure::<dyn Fn() -> JsValue>::new(|| {
@@ -103,13 +136,16 @@ pub fn start() {
             })
         });
         let settled = Closure::<dyn Fn() -> JsValue>::new(|| JsValue::from_bool(settled()));
+        let query = Closure::<dyn Fn(String) -> Result<JsValue, JsValue>>::new(query);
         let plume = Object::new();
         let _ = Reflect::set(&plume, &"summary".into(), summary.as_ref());
         let _ = Reflect::set(&plume, &"settled".into(), settled.as_ref());
+        let _ = Reflect::set(&plume, &"query".into(), query.as_ref());
         let _ = Reflect::set(&window, &"plume".into(), &plume);
         // `window.plume` lives as long as the page.
         summary.forget();
         settled.forget();
+        query.forget();
     }
     yew::Renderer::<app::App>::new().render();
 }

@@ -14,6 +14,7 @@ use crate::present::format;
 use crate::present::route::{ProjectTab, Route};
 use crate::ui::delete_button::DeleteButton;
 use crate::ui::export_menu::ExportMenu;
+use crate::ui::filter_bar::FilterBar;
 use crate::ui::kind::KindBadge;
 use crate::ui::query::use_query;
 use crate::ui::route::Router;
@@ -82,6 +83,8 @@ pub struct TracesTableProps {
 #[derive(Clone, Default, PartialEq)]
 struct Filters {
     text: String,
+    /// A span filter expression that reads ("" for none).
+    filter: String,
     status: Option<String>,
     kind: Option<String>,
     since: Option<u64>,
@@ -96,6 +99,7 @@ impl Filters {
         TraceQuery {
             project: project.to_owned(),
             text: self.text.clone(),
+            filter: self.filter.clone(),
             status: self.status.clone(),
             kind: self.kind.clone(),
             since_nanos: self.since,
@@ -194,6 +198,15 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
             }
         })
     };
+    let on_filter = {
+        let filters = filters.clone();
+        Callback::from(move |filter: String| {
+            filters.set(Filters {
+                filter,
+                ..(*filters).clone()
+            });
+        })
+    };
     let sort_by = |key: SortKey, label: &str, numeric: bool| {
         let filters = filters.clone();
         let active = filters.sort == key;
@@ -286,6 +299,7 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
                     }
                 </span>
             </div>
+            <FilterBar applied={AttrValue::from(filters.filter.clone())} on_apply={on_filter} />
             <div class="thead trow">
                 { sort_by(SortKey::Name, "Name", false) }
                 { sort_by(SortKey::Kind, "Kind", false) }

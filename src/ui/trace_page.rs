@@ -536,12 +536,17 @@ pub fn TracePage(props: &TracePageProps) -> Html {
             trace.matches.len()
         )
     };
+    // A search that reads as a span filter is one: say so.
+    let matches_label = match trace.search_is_filter {
+        true => format!("filter · {matches_label}"),
+        false => matches_label,
+    };
     let _ = &list_focus;
     html! {
         <section class="trace" data-trace-id={trace.trace_id.clone()}>
             { insight(&trace) }
             <div class="toolbar">
-                <input ref={search_input} type="search" class="search" placeholder="Search spans (name, kind, attribute values) — press /"
+                <input ref={search_input} type="search" class="search" placeholder="Search spans (text, or a filter like span_kind == 'LLM') — press /"
                        value={(*search_text).clone()} {oninput} onkeydown={search_keys} aria-label="Search in the trace" data-testid="trace-search" />
                 <span class="muted matches" data-testid="search-matches">{ matches_label }</span>
                 <button class="button small" onclick={let j = jump.clone(); Callback::from(move |_: MouseEvent| j.emit(-1))} title="Previous match (Shift+Enter)">{"↑"}</button>

@@ -1,0 +1,113 @@
+//! The span filter bar: a Phoenix filter expression, checked on the page as it is applied (Enter
+//! or Apply), with the place of a mistake marked under the text.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::analysis::filter::{Filter, FilterError};
+
+/// Examples offered as the user types, as Phoenix's filter snippets offer them.
+const EXAMPLES: [&str; 10] = [
+    "span_kind == 'LLM'",
+    "status_code == 'ERROR'",
+    "latency_ms >= 1000",
+    "'error' in output.value",
+    "llm.model_name == 'gpt-4o'",
+    "llm.token_count.total > 1000",
+    "cumulative_token_count.total > 1000",
+    "metadata['topic'] == 'billing'",
+    "evals['correctness'].label == 'incorrect'",
+    "parent_id is None",
+];
+
+/// The bar's properties.
+#[derive(Properties, PartialEq)]
+pub struct FilterBarProps {
+    /// The filter applied now ("" for none).
+    pub applied: AttrValue,
+    /// Hears a filter that reads ("" clears).
+    pub on_apply: Callback<String>,
+}
+
+/// See the module docs.
+#[component]
+pub fn FilterBar(props: &FilterBarProps) -> Html {
+    let draft = use_state(|| props.applied.to_string());
+    let error = use_state(|| None::<(String, FilterError)>);
+    let apply = {
+        let (error, on_apply) = (error.clone(), props.on_apply.clone());
+        Callback::from(move |text: String| {
+            let text = text.trim().to_owned();
+            if text.is_empty() {
+                error.set(None);
+                on_apply.emit(text);
+                return;
+            }
+            match Filter::parse(&text) {
+                Ok(_) => {
+                    error.set(None);
+                    on_apply.emit(text);
+                }
+                Err(problem) => error.set(Some((text, problem))),
+            }
+        })
+    };
+    let oninput = {
+        let (draft, error) = (draft.clone(), error.clone());
+        Callback::from(move |event: InputEvent| {
+            if let Some(input) = event.target_dyn_into::<HtmlInputElement>() {
+                draft.set(input.value());
+                error.set(None);
+            }
+        })
+    };
+    let onkeydown = {
+        let (apply, draft) = (apply.clone(), draft.clone());
+        Callback::from(move |event: KeyboardEvent| match event.key().as_str() {
+            "Enter" => apply.emit((*draft).clone()),
+            "Escape" => {
+                draft.set(String::new());
+                apply.emit(String::new());
+            }
+            _ => {}
+        })
+    };
+    let on_apply_click = {
+        let (apply, draft) = (apply.clone(), draft.clone());
+        Callback::from(move |_: MouseEvent| apply.emit((*draft).clone()))
+    };
+    let on_clear = {
+        let (apply, draft) = (apply.clone(), draft.clone());
+        Callback::from(move |_: MouseEvent| {
+            draft.set(String::new());
+            apply.emit(String::new());
+        })
+    };
+    let problem = (*error).as_ref().map(|(text, problem)| {
+        // The expression, and a caret under the character at fault (text nodes only).
+        let caret = format!("{}^", " ".repeat(problem.position));
+        html! {
+            <div class="filter-error" role="alert" data-testid="filter-error">
+                <pre class="mono">{ text.clone() }{"\n"}{ caret }</pre>
+                <span>{ problem.to_string() }</span>
+            </div>
+        }
+    });
+    let applied = !props.applied.is_empty();
+    html! {
+        <div class="filter-bar">
+            <input type="search" class={classes!("mono", applied.then_some("applied"))} list="filter-examples"
+                   placeholder="Span filter, as in Phoenix: span_kind == 'LLM' and latency_ms > 1000 (Enter applies)"
+                   value={(*draft).clone()} {oninput} {onkeydown} spellcheck="false"
+                   aria-label="Span filter" data-testid="filter-input" />
+            <datalist id="filter-examples">
+                { for EXAMPLES.iter().map(|example| html! { <option value={*example} /> }) }
+            </datalist>
+            <button class="button small" onclick={on_apply_click} data-testid="filter-apply">{"Apply"}</button>
+            if applied {
+                <button class="button small" onclick={on_clear}>{"Clear"}</button>
+            }
+            { for problem }
+        </div>
+    }
+}
