@@ -751,9 +751,17 @@ fn lists_read_spans_only_to_search_text_or_list_spans() {
         all_spans: true,
         ..query.clone()
     });
-    for request in [text, spans] {
+    let filter = Request::Traces(TraceQuery {
+        filter: "latency_ms > 1".into(),
+        ..query.clone()
+    });
+    for request in [text, spans, filter] {
         assert_eq!(engine.unread(&request).len(), 2, "{request:?}");
     }
+    let everything = Request::Query {
+        filter: "span_kind == 'LLM'".into(),
+    };
+    assert_eq!(engine.unread(&everything).len(), 2 + 1);
     let project = SpanSelection::Project(query.project.clone());
     assert_eq!(engine.unread_in(&project).len(), 2, "exporting needs spans");
     assert!(
@@ -928,4 +936,117 @@ fn a_saved_file_lists_its_traces_and_deleting_it_deletes_them() {
         engine.handle(Request::SavedFiles),
         Response::SavedFiles(Vec::new())
     );
+}
+
+fn page(engine: &mut Engine, query: TraceQuery) -> TracePage {
+    match engine.handle(Request::Traces(TraceQuery {
+        count: 1000,
+        ..query
+    })) {
+        Response::Traces(page) => page,
+        other => panic!("expected a page, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_span_filter_narrows_the_tables_the_trace_search_and_exports() {
+    let mut engine = engine_with(&["langchain-01.otlp.pb", "openai-01.otlp.pb"]);
+    let spans = TraceQuery {
+        project: "rag-langchain-demo".into(),
+        all_spans: true,
+        ..TraceQuery::default()
+    };
+    let all = page(&mut engine, spans.clone());
+    let llm = page(
+        &mut engine,
+        TraceQuery {
+            filter: "span_kind == 'LLM'".into(),
+            ..spans.clone()
+        },
+    );
+    let expected = all.rows.iter().filter(|r| r.kind == "LLM").count();
+    assert!(expected > 0);
+    assert_eq!(llm.total as usize, expected);
+    assert!(llm.rows.iter().all(|r| r.kind == "LLM"));
+    // Combined with the other filters.
+    let none = page(
+        &mut engine,
+        TraceQuery {
+            filter: "span_kind == 'LLM'".into(),
+            kind: Some("RETRIEVER".into()),
+            ..spans.clone()
+        },
+    );
+    assert_eq!(none.total, 0);
+    // In trace mode it applies to root spans, as Phoenix's traces table does.
+    let traces = TraceQuery {
+        all_spans: false,
+        ..spans.clone()
+    };
+    let roots = page(&mut engine, traces.clone());
+    let root_kind = roots.rows[0].kind.clone();
+    let by_root = page(
+        &mut engine,
+        TraceQuery {
+            filter: format!("span_kind == '{root_kind}' and parent_id is None"),
+            ..traces.clone()
+        },
+    );
+    assert_eq!(
+        by_root.total as usize,
+        roots.rows.iter().filter(|r| r.kind == root_kind).count()
+    );
+    // A filter that does not read lets nothing through.
+    let bad = page(
+        &mut engine,
+        TraceQuery {
+            filter: "span_kind = 'LLM'".into(),
+            ..spans.clone()
+        },
+    );
+    assert_eq!(bad.total, 0);
+    // Export takes what the filter shows.
+    let export = engine.export(
+        &SpanSelection::Matching(TraceQuery {
+            filter: "span_kind == 'LLM'".into(),
+            ..spans.clone()
+        }),
+        Target::OtlpJson,
+    );
+    assert_eq!(export.spans, expected);
+
+    // window.plume.query: every project.
+    let Response::SpanIds(ids) = engine.handle(Request::Query {
+        filter: "span_kind == 'LLM'".into(),
+    }) else {
+        panic!("expected ids");
+    };
+    assert_eq!(ids.len(), expected + 2, "langchain's LLM spans and openai-01's two");
+    assert!(matches!(
+        engine.handle(Request::Query {
+            filter: "span_kind ==".into()
+        }),
+        Response::BadFilter(error) if error.position == 12
+    ));
+
+    // The trace search takes a filter too.
+    let trace_id = llm.rows[0].trace_id.clone();
+    let found = trace_overview(
+        &mut engine,
+        Request::Search {
+            trace_id: trace_id.clone(),
+            text: "span_kind == 'LLM'".into(),
+        },
+    );
+    assert!(found.search_is_filter);
+    let in_trace = llm.rows.iter().filter(|r| r.trace_id == trace_id).count();
+    assert_eq!(found.matches.len(), in_trace);
+    let text = trace_overview(
+        &mut engine,
+        Request::Search {
+            trace_id,
+            text: "ChatOpenAI".into(),
+        },
+    );
+    assert!(!text.search_is_filter);
 }
