@@ -24,6 +24,7 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use plume::analysis::Traces;
+use plume::analysis::filter::Filter;
 use plume::attributes::span_attributes;
 use plume::export::{self, Target};
 use plume::generate::{self, Shape};
@@ -198,6 +199,18 @@ fn sizes() -> Vec<usize> {
         .collect()
 }
 
+/// The filters benchmarked: a span field, an attribute as a number, text in a long value, and
+/// cumulative tokens (a pass over each tree) with a latency.
+const FILTERS: [(&str, &str); 4] = [
+    ("kind", "span_kind == 'LLM'"),
+    ("tokens", "llm.token_count.total > 1000"),
+    ("text", "'error' in output.value"),
+    (
+        "cumulative",
+        "cumulative_token_count.total > 1000 and latency_ms > 100",
+    ),
+];
+
 fn main() {
     let mut criterion = Criterion::default()
         .sample_size(10)
@@ -207,6 +220,7 @@ fn main() {
     let mut memory = Vec::new();
     let mut measured: Vec<(&'static str, usize, usize)> = Vec::new();
     let mut unflatten_spans = 0;
+    let mut filtered = Vec::new();
     for spans in sizes() {
         for input in inputs(spans) {
             memory.push(measure_memory(&input));
@@ -222,6 +236,21 @@ fn main() {
             });
             group.finish();
             measured.push((input.format, spans, input.bytes.len()));
+        }
+        // Span filters over every span: what the filter bar and window.plume.query cost.
+        {
+            let input = inputs(spans).swap_remove(0);
+            let (arena, traces) = ingest_all(&input);
+            let mut group = criterion.benchmark_group("filter");
+            group.throughput(Throughput::Elements(spans as u64));
+            for (name, expression) in FILTERS {
+                let filter = Filter::parse(expression).expect("the benchmark's filters read");
+                group.bench_function(BenchmarkId::new(name, spans), |b| {
+                    b.iter(|| black_box(filter.matching_spans(&arena, &traces)));
+                });
+            }
+            group.finish();
+            filtered.push(spans);
         }
         // Unflattening every span once: what opening span details costs, summed.
         if spans <= 100_000 {
@@ -241,7 +270,7 @@ fn main() {
         }
     }
     criterion.final_summary();
-    let summary = summarize(&measured, &memory, unflatten_spans);
+    let summary = summarize(&measured, &memory, unflatten_spans, &filtered);
     let path = "target/criterion/plume-summary.md";
     std::fs::create_dir_all("target/criterion").expect("target dir");
     std::fs::write(path, &summary).expect("write the summary");
@@ -260,6 +289,7 @@ fn summarize(
     measured: &[(&str, usize, usize)],
     memory: &[Memory],
     unflatten_spans: usize,
+    filtered: &[usize],
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -307,6 +337,32 @@ fn summarize(
             (m.retained_bytes as f64 - m.file_bytes as f64) / m.spans as f64,
             per(m.peak_bytes)
         );
+    }
+    if !filtered.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nSpan filters over every span of the trace (ms, one thread):\n"
+        );
+        let _ = writeln!(
+            out,
+            "| filter | {} |",
+            filtered
+                .iter()
+                .map(|n| format!("{n} spans"))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+        let _ = writeln!(out, "|---|{}", "---:|".repeat(filtered.len()));
+        for (name, expression) in FILTERS {
+            let cells: Vec<String> = filtered
+                .iter()
+                .map(|&spans| {
+                    mean_nanos("filter", name, spans)
+                        .map_or("–".to_owned(), |ns| format!("{:.0}", ns / 1e6))
+                })
+                .collect();
+            let _ = writeln!(out, "| `{expression}` | {} |", cells.join(" | "));
+        }
     }
     if let Some(ns) = mean_nanos("unflatten", "all-spans", unflatten_spans) {
         let _ = writeln!(

@@ -303,3 +303,105 @@ fn gzip_and_zstd_are_undone() {
     );
     assert!(arena.spans().is_empty());
 }
+
+const CHATBOT_DATASET: &str =
+    "phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a62c1338d.parquet";
+
+/// (span id, kind) of the chatbot-demo spans.
+fn chatbot_spans(arena: &Arena) -> Vec<(String, OiKind)> {
+    arena
+        .spans()
+        .iter()
+        .map(|s| (s.span_id.to_string(), s.oi_kind))
+        .collect()
+}
+
+#[test]
+fn evaluations_as_json_lines_and_csv_attach_to_their_spans() {
+    use plume::analysis::filter::Filter;
+    use plume::model::EvalTarget;
+
+    let mut arena = Arena::default();
+    assert!(ingest::load(&mut arena, "dataset.parquet", &fixture(CHATBOT_DATASET)).is_ok());
+    let llm: Vec<String> = chatbot_spans(&arena)
+        .into_iter()
+        .filter(|(_, kind)| *kind == OiKind::Llm)
+        .map(|(id, _)| id)
+        .collect();
+    // JSON Lines named by a column; `context.span_id` or `span_id`; a document evaluation.
+    let jsonl = format!(
+        "{{\"context.span_id\":\"{}\",\"name\":\"helpfulness\",\"score\":0.9,\"label\":\"helpful\",\"explanation\":\"clear <b>answer</b>\"}}\n\
+         {{\"span_id\":\"{}\",\"name\":\"helpfulness\",\"score\":0.1,\"label\":\"unhelpful\"}}\n\
+         {{\"span_id\":\"{}\",\"name\":\"relevance\",\"document_position\":1,\"score\":1}}\n",
+        llm[0], llm[1], llm[2]
+    );
+    let report = ingest::load(&mut arena, "helpfulness.jsonl", jsonl.as_bytes());
+    assert!(report.is_ok(), "{:?}", report.errors);
+    assert_eq!(report.format, Some(Format::EvaluationsJsonLines));
+    assert_eq!(report.evaluations, 3);
+    // CSV named after the file, with a quoted field holding a comma and a line break.
+    let csv = format!(
+        "span_id,score,label,explanation\n{},1,correct,\"fine, \"\"really\"\"\nfine\"\n{},0,incorrect,\n",
+        llm[3], llm[4]
+    );
+    let report = ingest::load(&mut arena, "evals/correctness.csv", csv.as_bytes());
+    assert!(report.is_ok(), "{:?}", report.errors);
+    assert_eq!(report.format, Some(Format::EvaluationsCsv));
+    assert_eq!(report.evaluations, 2);
+
+    let traces = Traces::assemble(&arena);
+    let ids = |expression: &str| -> Vec<String> {
+        let filter = Filter::parse(expression).unwrap();
+        filter
+            .matching_spans(&arena, &traces)
+            .into_iter()
+            .map(|i| arena.spans()[i as usize].span_id.to_string())
+            .collect()
+    };
+    assert_eq!(
+        ids("evals['helpfulness'].label == 'helpful'"),
+        [llm[0].clone()]
+    );
+    assert_eq!(ids("evals['helpfulness'].score < 0.5"), [llm[1].clone()]);
+    assert_eq!(ids("evals['correctness'].score == 1"), [llm[3].clone()]);
+    assert_eq!(
+        ids("'really' in evals['correctness'].explanation"),
+        [llm[3].clone()]
+    );
+    // Document evaluations are not span evaluations (as in Phoenix).
+    assert!(ids("evals['relevance']").is_empty());
+    assert!(
+        arena
+            .evaluations()
+            .iter()
+            .any(|e| matches!(e.target, EvalTarget::Document(_, 1)))
+    );
+}
+
+#[test]
+fn a_bad_evaluation_row_is_named_by_its_line_and_the_others_load() {
+    let mut arena = Arena::default();
+    let jsonl = b"{\"span_id\":\"00000000000000a1\",\"score\":1}\n{\"span_id\":\"xyz\",\"score\":2}\n{\"span_id\":\n{\"label\":\"x\",\"score\":3}\n";
+    let report = ingest::load(&mut arena, "scores.jsonl", jsonl);
+    assert_eq!(report.format, Some(Format::EvaluationsJsonLines));
+    assert_eq!(report.evaluations, 1);
+    let lines: Vec<Option<u64>> = report.errors.iter().map(|e| e.place.line).collect();
+    assert_eq!(lines, [Some(2), Some(3), Some(4)], "{:?}", report.errors);
+    assert!(
+        report.errors[2].to_string().contains("without a span_id"),
+        "{}",
+        report.errors[2]
+    );
+
+    let csv = b"context.span_id,score\n00000000000000a1,0.5\n00000000000000a2\n";
+    let report = ingest::load(&mut arena, "scores.csv", csv);
+    assert_eq!(report.format, Some(Format::EvaluationsCsv));
+    assert_eq!(report.evaluations, 1);
+    assert_eq!(report.errors.len(), 1);
+    assert_eq!(report.errors[0].place.line, Some(3));
+    assert!(
+        report.errors[0]
+            .to_string()
+            .contains("1 fields where the header names 2")
+    );
+}

@@ -23,6 +23,7 @@
 
 mod critical_path;
 pub mod filter;
+pub mod flame;
 mod stats;
 mod tree;
 

@@ -211,6 +211,15 @@ impl Engine {
                     None => Response::NotFound(format!("span {span_id} of trace {trace_id}")),
                 }
             }
+            Request::Flame { trace_id, focus } => {
+                match TraceId::parse(&trace_id)
+                    .ok()
+                    .and_then(|id| self.traces.get(&id))
+                {
+                    Some(trace) => Response::Flame(flame_view(&self.arena, trace, focus)),
+                    None => not_found(&trace_id),
+                }
+            }
             Request::Query { filter } => match Filter::parse(&filter) {
                 Ok(filter) => Response::SpanIds(
                     filter
@@ -473,7 +482,8 @@ impl Engine {
             | Request::Search { trace_id, .. }
             | Request::Reveal { trace_id, .. }
             | Request::CriticalPath { trace_id, .. }
-            | Request::SpanDetails { trace_id, .. } => one(trace_id),
+            | Request::SpanDetails { trace_id, .. }
+            | Request::Flame { trace_id, .. } => one(trace_id),
         }
     }
 
@@ -644,6 +654,38 @@ fn not_found(what: &str) -> Response {
 /// `OK`, `ERROR` or `UNSET`.
 fn status_name(code: StatusCode) -> String {
     code.short_name().to_owned()
+}
+
+/// Most boxes a flame graph answer carries.
+const FLAME_BOXES: usize = 5_000;
+
+fn flame_view(arena: &Arena, trace: &Trace, focus: Option<u32>) -> protocol::FlameView {
+    let tree = &trace.tree;
+    let totals = crate::analysis::flame::subtree_self_nanos(tree);
+    let boxes: Vec<protocol::FlameBoxView> =
+        crate::analysis::flame::layout(tree, &totals, focus, FLAME_BOXES)
+            .into_iter()
+            .map(|b| {
+                let span = &arena.spans()[tree.span[b.row as usize] as usize];
+                protocol::FlameBoxView {
+                    row: b.row,
+                    span_id: span.span_id.to_string(),
+                    name: arena.str(span.name).to_owned(),
+                    kind: span.oi_kind.name().to_owned(),
+                    status: status_name(span.status_code),
+                    level: b.level,
+                    x: b.x,
+                    width: b.width,
+                    total_nanos: b.total_nanos,
+                    self_nanos: tree.self_nanos[b.row as usize],
+                }
+            })
+            .collect();
+    protocol::FlameView {
+        focus: focus.filter(|&f| (f as usize) < tree.len()),
+        levels: boxes.iter().map(|b| b.level + 1).max().unwrap_or(0),
+        boxes,
+    }
 }
 
 #[cfg(test)]

@@ -69,6 +69,13 @@ pub enum Request {
         /// text, matched against names, kinds and attribute values.
         text: String,
     },
+    /// A trace's flame graph by self time, zoomed on a tree row (`None`: the whole trace).
+    Flame {
+        /// Hex trace id.
+        trace_id: String,
+        /// The tree row shown full width.
+        focus: Option<u32>,
+    },
     /// The ids of every loaded span a span filter matches (`window.plume.query`).
     Query {
         /// The filter expression.
@@ -128,6 +135,8 @@ pub enum Response {
     },
     /// To [`Request::SpanDetails`].
     SpanDetails(Box<SpanDetails>),
+    /// To [`Request::Flame`].
+    Flame(FlameView),
     /// To [`Request::Query`]: hex span ids, trace by trace in tree order.
     SpanIds(Vec<String>),
     /// A filter that does not read.
@@ -571,4 +580,40 @@ pub struct EvaluationView {
     pub label: Option<String>,
     /// Explanation.
     pub explanation: Option<String>,
+}
+
+/// A flame graph: the boxes wide enough to draw, ancestors of the focus first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FlameView {
+    /// The tree row shown full width, if zoomed.
+    pub focus: Option<u32>,
+    /// Levels drawn.
+    pub levels: u32,
+    /// The boxes.
+    pub boxes: Vec<FlameBoxView>,
+}
+
+/// One box of a flame graph.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FlameBoxView {
+    /// Its tree row.
+    pub row: u32,
+    /// Hex span id.
+    pub span_id: String,
+    /// Span name.
+    pub name: String,
+    /// OpenInference kind.
+    pub kind: String,
+    /// `OK`, `ERROR` or `UNSET`.
+    pub status: String,
+    /// Level from the top.
+    pub level: u32,
+    /// Left edge, 0..1.
+    pub x: f64,
+    /// Width, 0..1.
+    pub width: f64,
+    /// Self time of its subtree, ns.
+    pub total_nanos: u64,
+    /// Its own self time, ns.
+    pub self_nanos: u64,
 }

@@ -1021,7 +1021,11 @@ fn a_span_filter_narrows_the_tables_the_trace_search_and_exports() {
     }) else {
         panic!("expected ids");
     };
-    assert_eq!(ids.len(), expected + 2, "langchain's LLM spans and openai-01's two");
+    assert_eq!(
+        ids.len(),
+        expected + 2,
+        "langchain's LLM spans and openai-01's two"
+    );
     assert!(matches!(
         engine.handle(Request::Query {
             filter: "span_kind ==".into()
@@ -1049,4 +1053,39 @@ fn a_span_filter_narrows_the_tables_the_trace_search_and_exports() {
         },
     );
     assert!(!text.search_is_filter);
+}
+
+#[test]
+fn a_flame_graph_is_laid_out_by_self_time_and_zooms() {
+    let mut engine = engine_with(&["openai-01.otlp.pb"]);
+    let Response::Flame(whole) = engine.handle(Request::Flame {
+        trace_id: OPENAI_01_TRACE.into(),
+        focus: None,
+    }) else {
+        panic!("expected a flame graph");
+    };
+    assert_eq!(whole.boxes.len(), 4);
+    assert_eq!((whole.boxes[0].x, whole.boxes[0].width), (0.0, 1.0));
+    assert_eq!(whole.levels, 2);
+    let children: f64 = whole.boxes[1..].iter().map(|b| b.width).sum();
+    let root = &whole.boxes[0];
+    let own = root.self_nanos as f64 / root.total_nanos as f64;
+    assert!(
+        (children + own - 1.0).abs() < 1e-9,
+        "children and the root's own time fill it"
+    );
+    // Zoomed on the widest child: it is full width under the root.
+    let widest = whole.boxes[1..]
+        .iter()
+        .max_by(|a, b| a.width.total_cmp(&b.width))
+        .map(|b| b.row);
+    let Response::Flame(zoomed) = engine.handle(Request::Flame {
+        trace_id: OPENAI_01_TRACE.into(),
+        focus: widest,
+    }) else {
+        panic!("expected a flame graph");
+    };
+    assert_eq!(zoomed.focus, widest);
+    assert_eq!(zoomed.boxes.len(), 2);
+    assert!(zoomed.boxes.iter().all(|b| b.width == 1.0));
 }

@@ -25,6 +25,7 @@
 
 mod compression;
 mod error;
+mod evaluations;
 mod jaeger;
 mod otlp;
 mod otlp_json;
@@ -209,6 +210,8 @@ fn read(
         Format::PhoenixSpansJsonLines => phoenix::read_jsonl(content, &mut writer),
         Format::PhoenixSpansJson => phoenix::read_json(content, &mut writer),
         Format::PhoenixRestJson => phoenix::read_rest(content, &mut writer),
+        Format::EvaluationsJsonLines => evaluations::read_jsonl(content, file, &mut writer),
+        Format::EvaluationsCsv => evaluations::read_csv(content, file, &mut writer),
         Format::JaegerJson => jaeger::read(content, &mut writer),
         Format::ZipkinJson => zipkin::read(content, &mut writer),
     };

@@ -34,6 +34,9 @@ enum JsonKind {
     Jaeger,
     /// Zipkin v2: an array of spans (`traceId`, `id`), or an array of such arrays.
     Zipkin,
+    /// Evaluation results: `span_id` (or `context.span_id`) with `score`, `label` or
+    /// `explanation`.
+    Evaluations,
     /// None of these; says what was seen.
     Unknown(String),
 }
@@ -52,6 +55,9 @@ pub fn sniff(bytes: &[u8]) -> Detected {
             Some(first_line) => (json_kind(first_line), true),
             None => (json_kind(text), false),
         },
+        _ if crate::ingest::evaluations::looks_like_csv(text) => {
+            return Detected::Format(Format::EvaluationsCsv);
+        }
         _ if crate::ingest::otlp_proto::looks_framed(bytes, bytes.len()) => {
             return Detected::Format(Format::OtlpProtoFramed);
         }
@@ -65,6 +71,7 @@ pub fn sniff(bytes: &[u8]) -> Detected {
         (JsonKind::PhoenixRest, _) => Format::PhoenixRestJson,
         (JsonKind::Jaeger, _) => Format::JaegerJson,
         (JsonKind::Zipkin, _) => Format::ZipkinJson,
+        (JsonKind::Evaluations, _) => Format::EvaluationsJsonLines,
         (JsonKind::Unknown(what), _) => return Detected::Unrecognized(what),
     })
 }
@@ -122,11 +129,18 @@ fn object_kind(scan: &mut Scan<'_>) -> JsonKind {
     let mut seen: Vec<String> = Vec::new();
     let mut zipkin_keys = 0;
     let mut phoenix_keys = 0;
+    let (mut span_key, mut result_keys) = (false, 0);
     let kind = scan.object(|key, scan| {
+        match key {
+            b"span_id" => span_key = true,
+            b"score" | b"label" | b"explanation" => result_keys += 1,
+            _ => {}
+        }
         match key {
             b"resourceSpans" | b"resource_spans" | b"batches" => return Some(JsonKind::Otlp),
             b"data" => return Some(data_kind(scan)),
             b"context.span_id" | b"context.trace_id" | b"span_kind" => {
+                span_key |= key == b"context.span_id";
                 phoenix_keys += 1;
             }
             b"traceId" | b"id" | b"localEndpoint" | b"parentId" => zipkin_keys += 1,
@@ -143,6 +157,7 @@ fn object_kind(scan: &mut Scan<'_>) -> JsonKind {
     });
     match kind {
         Some(kind) => kind,
+        None if span_key && result_keys > 0 && phoenix_keys <= 1 => JsonKind::Evaluations,
         None if zipkin_keys >= 2 => JsonKind::Zipkin,
         None if seen.is_empty() => JsonKind::Unknown("an empty object".into()),
         None => JsonKind::Unknown(format!("keys {}", seen.join(", "))),

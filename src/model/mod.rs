@@ -55,6 +55,10 @@ pub enum Format {
     PhoenixTraceDataset,
     /// Phoenix `SpanEvaluations` / `DocumentEvaluations` / `TraceEvaluations` parquet.
     PhoenixEvaluations,
+    /// Evaluation results as JSON Lines (`span_id`, `score`, `label`, `explanation`).
+    EvaluationsJsonLines,
+    /// Evaluation results as CSV with a header row.
+    EvaluationsCsv,
     /// Jaeger UI's JSON download (`{data: [{traceID, spans, processes}]}`).
     JaegerJson,
     /// Zipkin v2 JSON (an array of spans, or an array of traces).
@@ -63,7 +67,7 @@ pub enum Format {
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 11] = [
+    pub const ALL: [Format; 13] = [
         Self::OtlpProto,
         Self::OtlpProtoFramed,
         Self::OtlpJson,
@@ -73,6 +77,8 @@ impl Format {
         Self::PhoenixRestJson,
         Self::PhoenixTraceDataset,
         Self::PhoenixEvaluations,
+        Self::EvaluationsJsonLines,
+        Self::EvaluationsCsv,
         Self::JaegerJson,
         Self::ZipkinJson,
     ];
@@ -89,6 +95,8 @@ impl Format {
             Self::PhoenixRestJson => "phoenix-rest-json",
             Self::PhoenixTraceDataset => "phoenix-trace-dataset",
             Self::PhoenixEvaluations => "phoenix-evaluations",
+            Self::EvaluationsJsonLines => "evaluations-jsonl",
+            Self::EvaluationsCsv => "evaluations-csv",
             Self::JaegerJson => "jaeger-json",
             Self::ZipkinJson => "zipkin-json",
         }
@@ -97,7 +105,10 @@ impl Format {
     /// What a span's [`Span::source_location`] counts in this format.
     pub fn location_unit(self) -> LocationUnit {
         match self {
-            Self::OtlpJsonLines | Self::PhoenixSpansJsonLines => LocationUnit::Line,
+            Self::OtlpJsonLines
+            | Self::PhoenixSpansJsonLines
+            | Self::EvaluationsJsonLines
+            | Self::EvaluationsCsv => LocationUnit::Line,
             Self::PhoenixTraceDataset | Self::PhoenixEvaluations => LocationUnit::Row,
             _ => LocationUnit::SpanIndex,
         }

@@ -22,6 +22,7 @@ use crate::present::format;
 use crate::present::route::{ProjectTab, Route};
 use crate::ui::delete_button::DeleteButton;
 use crate::ui::export_menu::ExportMenu;
+use crate::ui::flame_graph::FlameGraph;
 use crate::ui::kind::{KindBadge, glyph};
 use crate::ui::query::use_engine;
 use crate::ui::route::Router;
@@ -72,6 +73,8 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     let window = use_state(|| None::<Window>);
     let details_open = use_state(|| true);
     let search_text = use_state(String::new);
+    // The flame graph instead of the waterfall.
+    let flame = use_state(|| false);
     let match_position = use_state(|| 0usize);
     let search_input = use_node_ref();
     let list_focus = use_node_ref();
@@ -542,6 +545,23 @@ pub fn TracePage(props: &TracePageProps) -> Html {
         false => matches_label,
     };
     let _ = &list_focus;
+    let toggle_flame = {
+        let flame = flame.clone();
+        Callback::from(move |_: MouseEvent| flame.set(!*flame))
+    };
+    let on_flame_pick = {
+        let (router, details_open) = (router.clone(), details_open.clone());
+        let trace_id = props.trace_id.to_string();
+        Callback::from(move |span_id: String| {
+            details_open.set(true);
+            if let Some(router) = &router {
+                router.replace(Route::Trace {
+                    trace_id: trace_id.clone(),
+                    span_id: Some(span_id),
+                });
+            }
+        })
+    };
     html! {
         <section class="trace" data-trace-id={trace.trace_id.clone()}>
             { insight(&trace) }
@@ -552,6 +572,8 @@ pub fn TracePage(props: &TracePageProps) -> Html {
                 <button class="button small" onclick={let j = jump.clone(); Callback::from(move |_: MouseEvent| j.emit(-1))} title="Previous match (Shift+Enter)">{"↑"}</button>
                 <button class="button small" onclick={let j = jump.clone(); Callback::from(move |_: MouseEvent| j.emit(1))} title="Next match (Enter)">{"↓"}</button>
                 <span class="gap"></span>
+                <button class={classes!("button", "small", flame.then_some("active"))} onclick={toggle_flame}
+                        aria-pressed={flame.to_string()} data-testid="flame-toggle">{"Flame graph"}</button>
                 <button class={classes!("button", "small", trace.critical_path.then_some("active"))} onclick={critical}
                         aria-pressed={trace.critical_path.to_string()} data-testid="critical-path">{"Critical path"}</button>
                 <button class="button small" onclick={expand_all(true)}>{"Expand all"}</button>
@@ -567,6 +589,10 @@ pub fn TracePage(props: &TracePageProps) -> Html {
                 <button class="button small" onclick={reset_zoom}>{"Whole trace"}</button>
             </div>
             <div class={classes!("trace-body", details_open.then_some("with-details"))}>
+                if *flame {
+                    <FlameGraph trace_id={props.trace_id.clone()} version={props.version}
+                                selected={selected_span.clone()} on_select={on_flame_pick} />
+                } else {
                 <div class="waterfall">
                     <div class="wf-head">
                         <div class="tree-cell head">{ format!("{} spans", format::count(u64::from(trace.spans))) }</div>
@@ -586,6 +612,7 @@ pub fn TracePage(props: &TracePageProps) -> Html {
                                      scroll_to={*scroll_to} {onkeydown} class="span-list" role="tree" />
                     </div>
                 </div>
+                }
                 if *details_open {
                     if let Some(span_id) = selected_span {
                         <SpanDetailsPanel trace_id={props.trace_id.clone()} span_id={span_id} version={props.version} on_close={close_details} />
