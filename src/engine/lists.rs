@@ -6,10 +6,10 @@ use crate::analysis::filter::Filter;
 use crate::analysis::{PREVIEW_CHARS, preview, text_attribute};
 use crate::analysis::{Tokens, Trace, Traces};
 use crate::engine::protocol::{
-    ProjectRow, SessionRow, SortKey, TracePage, TraceQuery, TraceRow, Turn,
+    EvaluationView, ProjectRow, SessionRow, SortKey, TracePage, TraceQuery, TraceRow, Turn,
 };
 use crate::engine::status_name;
-use crate::model::{Arena, StatusCode};
+use crate::model::{Arena, EvalTarget, Evaluation, Span, SpanId, StatusCode, TraceId};
 use crate::store::TraceRecord;
 
 fn project_of<'a>(arena: &'a Arena, trace: &Trace) -> &'a str {
@@ -276,6 +276,50 @@ fn unread_row(r: &TraceRecord) -> TraceRow {
         status: r.status.clone(),
         session: r.session.clone(),
         input_preview: r.input_preview.clone(),
+        evaluations: Vec::new(),
+    }
+}
+
+/// Evaluations by what they are about: spans, and whole traces.
+struct EvaluationIndex<'a> {
+    spans: HashMap<SpanId, Vec<&'a Evaluation>>,
+    traces: HashMap<TraceId, Vec<&'a Evaluation>>,
+}
+
+impl<'a> EvaluationIndex<'a> {
+    fn new(arena: &'a Arena) -> Self {
+        let mut index = Self {
+            spans: HashMap::new(),
+            traces: HashMap::new(),
+        };
+        for evaluation in arena.evaluations() {
+            match evaluation.target {
+                EvalTarget::Span(id) => index.spans.entry(id).or_default().push(evaluation),
+                EvalTarget::Trace(id) => index.traces.entry(id).or_default().push(evaluation),
+                EvalTarget::Document(..) => {}
+            }
+        }
+        index
+    }
+
+    /// What a row shows: its span's evaluations, and its trace's when it stands for the trace.
+    fn views(&self, arena: &Arena, span: &Span, whole_trace: bool) -> Vec<EvaluationView> {
+        let of_trace = whole_trace
+            .then(|| self.traces.get(&span.trace_id))
+            .flatten();
+        self.spans
+            .get(&span.span_id)
+            .into_iter()
+            .chain(of_trace)
+            .flatten()
+            .map(|e| EvaluationView {
+                name: arena.str(e.name).to_owned(),
+                document: None,
+                score: e.score,
+                label: e.label.map(|l| arena.str(l).to_owned()),
+                explanation: None,
+            })
+            .collect()
     }
 }
 
@@ -286,6 +330,7 @@ pub(crate) fn traces<'a>(
     query: &TraceQuery,
 ) -> TracePage {
     let keys = arena.keys();
+    let evaluations = EvaluationIndex::new(arena);
     let mut rows: Vec<TraceRow> = matching(arena, traces, query)
         .iter()
         .map(|row| {
@@ -304,6 +349,7 @@ pub(crate) fn traces<'a>(
                 status: status_name(figures.status),
                 session: row.trace.summary.session.map(|s| arena.str(s).to_owned()),
                 input_preview: preview(input, PREVIEW_CHARS),
+                evaluations: evaluations.views(arena, span, row.is_trace),
             }
         })
         .collect();

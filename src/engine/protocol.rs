@@ -334,6 +334,9 @@ pub struct TraceRow {
     pub session: Option<String>,
     /// The start of `input.value`.
     pub input_preview: String,
+    /// Evaluations of its span (and, for a trace, of the trace), without explanations.
+    #[serde(default)]
+    pub evaluations: Vec<EvaluationView>,
 }
 
 /// One session in a project's sessions list.

@@ -7,7 +7,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::engine::protocol::{
-    Request, Response, SortKey, SpanSelection, TracePage, TraceQuery, TraceRow,
+    EvaluationView, Request, Response, SortKey, SpanSelection, TracePage, TraceQuery, TraceRow,
 };
 use crate::model::{OiKind, parse_rfc3339_nanos};
 use crate::present::format;
@@ -309,6 +309,7 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
                 { sort_by(SortKey::Tokens, "Tokens", true) }
                 { sort_by(SortKey::Status, "Status", false) }
                 <span class="th">{"Session"}</span>
+                <span class="th">{"Evaluations"}</span>
                 <span class="th">{"Input"}</span>
             </div>
             <VirtualList count={current.total} row_height={ROW_HEIGHT} {render} {on_range} class="table-body" role="grid" />
@@ -382,9 +383,23 @@ fn trace_row(row: &TraceRow, tick: Option<Tick>, router: Option<&Router>) -> Htm
             <span class="cell num">{ if row.tokens > 0 { format::count(row.tokens) } else { String::new() } }</span>
             <span class={classes!("cell", "status", row.status.to_lowercase())}>{ row.status.clone() }</span>
             <span class="cell mono" title={row.session.clone().unwrap_or_default()}>{ row.session.clone().unwrap_or_default() }</span>
+            <span class="cell evals" data-testid="row-evaluations">{ for row.evaluations.iter().map(evaluation_chip) }</span>
             <span class="cell preview" title={row.input_preview.clone()}>{ row.input_preview.clone() }</span>
         </div>
     }
+}
+
+/// One evaluation in a table cell: `name: label 0.80`.
+fn evaluation_chip(evaluation: &EvaluationView) -> Html {
+    let mut text = format!("{}:", evaluation.name);
+    if let Some(label) = &evaluation.label {
+        text.push(' ');
+        text.push_str(label);
+    }
+    if let Some(score) = evaluation.score {
+        text.push_str(&format!(" {score:.2}"));
+    }
+    html! { <span class="eval-chip" title={text.clone()}>{ text }</span> }
 }
 
 /// The sessions list's properties.
