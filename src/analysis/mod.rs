@@ -21,9 +21,11 @@
 //! assert_eq!(trace.tree.self_nanos, [70, 30]);
 //! ```
 
+pub mod compare;
 mod critical_path;
 pub mod filter;
 pub mod flame;
+pub mod project_stats;
 mod stats;
 mod tree;
 

@@ -211,6 +211,19 @@ impl Engine {
                     None => Response::NotFound(format!("span {span_id} of trace {trace_id}")),
                 }
             }
+            Request::Compare { base, other } => {
+                let find = |id: &str| TraceId::parse(id).ok().and_then(|id| self.traces.get(&id));
+                match (find(&base), find(&other)) {
+                    (Some(a), Some(b)) => {
+                        Response::Comparison(Box::new(comparison(&self.arena, a, b)))
+                    }
+                    (None, _) => not_found(&base),
+                    (_, None) => not_found(&other),
+                }
+            }
+            Request::Stats { project } => Response::Stats(Box::new(
+                crate::analysis::project_stats::project_stats(&self.arena, &self.traces, &project),
+            )),
             Request::Flame { trace_id, focus } => {
                 match TraceId::parse(&trace_id)
                     .ok()
@@ -472,6 +485,7 @@ impl Engine {
             | Request::Sessions { .. } => Vec::new(),
             Request::Traces(query) => self.unread_for_query(query),
             Request::Query { .. } => self.unread_where(|_| true),
+            Request::Stats { project } => self.unread_where(|r| &r.project == project),
             Request::Session { project, session } => self.unread_where(|r| {
                 &r.project == project && r.session.as_deref() == Some(session.as_str())
             }),
@@ -484,6 +498,12 @@ impl Engine {
             | Request::CriticalPath { trace_id, .. }
             | Request::SpanDetails { trace_id, .. }
             | Request::Flame { trace_id, .. } => one(trace_id),
+            Request::Compare { base, other } => {
+                let mut ids: Vec<TraceId> =
+                    [base, other].into_iter().flat_map(|id| one(id)).collect();
+                ids.dedup();
+                ids
+            }
         }
     }
 
@@ -685,6 +705,65 @@ fn flame_view(arena: &Arena, trace: &Trace, focus: Option<u32>) -> protocol::Fla
         focus: focus.filter(|&f| (f as usize) < tree.len()),
         levels: boxes.iter().map(|b| b.level + 1).max().unwrap_or(0),
         boxes,
+    }
+}
+
+/// Most aligned positions a comparison answer carries.
+const COMPARED_ROWS: usize = 50_000;
+
+fn comparison(arena: &Arena, base: &Trace, other: &Trace) -> protocol::Comparison {
+    let aligned = crate::analysis::compare::align(arena, base, other, usize::MAX);
+    let side = |trace: &Trace| protocol::ComparedTrace {
+        trace_id: trace.summary.trace_id.to_string(),
+        name: arena.str(trace.summary.name).to_owned(),
+        start_nanos: trace.summary.start_unix_nanos,
+        duration_nanos: trace.summary.duration_nanos(),
+        spans: trace.summary.span_count,
+        tokens: trace.summary.tokens.total,
+    };
+    let span_at = |trace: &Trace, row: Option<u32>| {
+        row.map(|r| &arena.spans()[trace.tree.span[r as usize] as usize])
+    };
+    let rows = aligned
+        .iter()
+        .take(COMPARED_ROWS)
+        .filter_map(|a| {
+            let (b, o) = (span_at(base, a.base), span_at(other, a.other));
+            let either = b.or(o)?;
+            let compared = |span: Option<&crate::model::Span>| {
+                span.map(|s| protocol::ComparedSpan {
+                    span_id: s.span_id.to_string(),
+                    duration_nanos: s.duration_nanos(),
+                    status: status_name(s.status_code),
+                })
+            };
+            Some(protocol::ComparedRow {
+                depth: a.depth,
+                name: arena.str(either.name).to_owned(),
+                kind: either.oi_kind.name().to_owned(),
+                base: compared(b),
+                other: compared(o),
+            })
+        })
+        .collect();
+    let by_kind = crate::model::OiKind::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| protocol::KindDifference {
+            kind: kind.name().to_owned(),
+            base_nanos: base.summary.self_nanos_by_kind[i],
+            other_nanos: other.summary.self_nanos_by_kind[i],
+        })
+        .filter(|k| k.base_nanos > 0 || k.other_nanos > 0)
+        .collect();
+    protocol::Comparison {
+        base: side(base),
+        other: side(other),
+        rows,
+        truncated: aligned.len() > COMPARED_ROWS,
+        added: aligned.iter().filter(|a| a.base.is_none()).count() as u32,
+        removed: aligned.iter().filter(|a| a.other.is_none()).count() as u32,
+        by_kind,
     }
 }
 

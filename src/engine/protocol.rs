@@ -69,6 +69,18 @@ pub enum Request {
         /// text, matched against names, kinds and attribute values.
         text: String,
     },
+    /// Two traces aligned by span name path.
+    Compare {
+        /// Hex id of the base trace.
+        base: String,
+        /// Hex id of the other.
+        other: String,
+    },
+    /// A project's figures and distributions.
+    Stats {
+        /// The project.
+        project: String,
+    },
     /// A trace's flame graph by self time, zoomed on a tree row (`None`: the whole trace).
     Flame {
         /// Hex trace id.
@@ -135,6 +147,10 @@ pub enum Response {
     },
     /// To [`Request::SpanDetails`].
     SpanDetails(Box<SpanDetails>),
+    /// To [`Request::Compare`].
+    Comparison(Box<Comparison>),
+    /// To [`Request::Stats`].
+    Stats(Box<crate::analysis::project_stats::ProjectStats>),
     /// To [`Request::Flame`].
     Flame(FlameView),
     /// To [`Request::Query`]: hex span ids, trace by trace in tree order.
@@ -619,4 +635,77 @@ pub struct FlameBoxView {
     pub total_nanos: u64,
     /// Its own self time, ns.
     pub self_nanos: u64,
+}
+
+/// Two traces aligned (see [`crate::analysis::compare`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// The base trace.
+    pub base: ComparedTrace,
+    /// The other trace.
+    pub other: ComparedTrace,
+    /// Aligned positions in pre-order.
+    pub rows: Vec<ComparedRow>,
+    /// More positions than `rows` holds.
+    pub truncated: bool,
+    /// Spans only in the other trace.
+    pub added: u32,
+    /// Spans only in the base.
+    pub removed: u32,
+    /// Self time by kind in each trace, kinds present in either.
+    pub by_kind: Vec<KindDifference>,
+}
+
+/// One side of a comparison.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComparedTrace {
+    /// Hex trace id.
+    pub trace_id: String,
+    /// Root span name.
+    pub name: String,
+    /// Start, ns since the epoch.
+    pub start_nanos: u64,
+    /// Duration, ns.
+    pub duration_nanos: u64,
+    /// Spans.
+    pub spans: u32,
+    /// Total tokens.
+    pub tokens: u64,
+}
+
+/// One aligned position.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComparedRow {
+    /// Depth.
+    pub depth: u32,
+    /// Span name.
+    pub name: String,
+    /// OpenInference kind (the base's when both have it).
+    pub kind: String,
+    /// The span in the base trace.
+    pub base: Option<ComparedSpan>,
+    /// The span in the other trace.
+    pub other: Option<ComparedSpan>,
+}
+
+/// A span at an aligned position.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComparedSpan {
+    /// Hex span id.
+    pub span_id: String,
+    /// Duration, ns.
+    pub duration_nanos: u64,
+    /// `OK`, `ERROR` or `UNSET`.
+    pub status: String,
+}
+
+/// Self time of one kind in both traces.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KindDifference {
+    /// `LLM`, `TOOL`, …
+    pub kind: String,
+    /// In the base, ns.
+    pub base_nanos: u64,
+    /// In the other, ns.
+    pub other_nanos: u64,
 }

@@ -1089,3 +1089,54 @@ fn a_flame_graph_is_laid_out_by_self_time_and_zooms() {
     assert_eq!(zoomed.boxes.len(), 2);
     assert!(zoomed.boxes.iter().all(|b| b.width == 1.0));
 }
+
+#[test]
+fn two_traces_compare_by_name_path() {
+    let mut engine = engine_with(&["langchain-01.otlp.pb"]);
+    let Response::Traces(page) = engine.handle(Request::Traces(TraceQuery {
+        project: "rag-langchain-demo".into(),
+        count: 10,
+        ..TraceQuery::default()
+    })) else {
+        panic!("expected traces");
+    };
+    let (a, b) = (page.rows[0].trace_id.clone(), page.rows[1].trace_id.clone());
+    let Response::Comparison(same) = engine.handle(Request::Compare {
+        base: a.clone(),
+        other: a.clone(),
+    }) else {
+        panic!("expected a comparison");
+    };
+    assert_eq!((same.added, same.removed), (0, 0));
+    assert_eq!(same.rows.len() as u32, same.base.spans);
+    assert!(same.rows.iter().all(|r| r.base == r.other));
+    let Response::Comparison(two) = engine.handle(Request::Compare {
+        base: a.clone(),
+        other: b.clone(),
+    }) else {
+        panic!("expected a comparison");
+    };
+    let paired = two
+        .rows
+        .iter()
+        .filter(|r| r.base.is_some() && r.other.is_some())
+        .count() as u32;
+    assert_eq!(paired + two.removed, two.base.spans);
+    assert_eq!(paired + two.added, two.other.spans);
+    assert_eq!(two.rows[0].depth, 0);
+    let base_self: u64 = two.by_kind.iter().map(|k| k.base_nanos).sum();
+    assert!(base_self > 0 && base_self <= two.base.duration_nanos);
+    assert!(matches!(
+        engine.handle(Request::Compare {
+            base: a,
+            other: "00".repeat(16)
+        }),
+        Response::NotFound(_)
+    ));
+    let Response::Stats(stats) = engine.handle(Request::Stats {
+        project: "rag-langchain-demo".into(),
+    }) else {
+        panic!("expected stats");
+    };
+    assert_eq!(stats.traces as usize, page.rows.len());
+}

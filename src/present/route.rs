@@ -1,5 +1,6 @@
 //! Where the viewer is, as the URL's fragment holds it, so a reload or a shared link comes back
 //! to the same place: `#/project/<name>`, `#/project/<name>/spans`, `#/project/<name>/sessions`,
+//! `#/project/<name>/stats`, `#/compare/<trace>/<trace>`,
 //! `#/project/<name>/session/<id>`, `#/trace/<id>`, `#/trace/<id>/span/<id>`.
 
 /// A place in the viewer.
@@ -28,6 +29,13 @@ pub enum Route {
         /// Hex span id.
         span_id: Option<String>,
     },
+    /// Two traces side by side.
+    Compare {
+        /// Hex id of the trace compared against (before).
+        base: String,
+        /// Hex id of the other trace (after).
+        other: String,
+    },
 }
 
 /// The tables of a project.
@@ -39,6 +47,8 @@ pub enum ProjectTab {
     Spans,
     /// One row per session.
     Sessions,
+    /// Figures and plots.
+    Stats,
 }
 
 impl Route {
@@ -65,6 +75,14 @@ impl Route {
                 name: (*name).to_owned(),
                 tab: ProjectTab::Sessions,
             },
+            ["project", name, "stats"] => Route::Project {
+                name: (*name).to_owned(),
+                tab: ProjectTab::Stats,
+            },
+            ["compare", base, other] => Route::Compare {
+                base: (*base).to_owned(),
+                other: (*other).to_owned(),
+            },
             ["project", project, "session", session] => Route::Session {
                 project: (*project).to_owned(),
                 session: (*session).to_owned(),
@@ -90,6 +108,7 @@ impl Route {
                     ProjectTab::Traces => "",
                     ProjectTab::Spans => "/spans",
                     ProjectTab::Sessions => "/sessions",
+                    ProjectTab::Stats => "/stats",
                 };
                 format!("#/project/{}{suffix}", encode(name))
             }
@@ -105,6 +124,9 @@ impl Route {
                 span_id: Some(span),
             } => {
                 format!("#/trace/{}/span/{}", encode(trace_id), encode(span))
+            }
+            Route::Compare { base, other } => {
+                format!("#/compare/{}/{}", encode(base), encode(other))
             }
         }
     }
@@ -167,6 +189,14 @@ mod tests {
             Route::Project {
                 name: "x".into(),
                 tab: ProjectTab::Sessions,
+            },
+            Route::Project {
+                name: "x".into(),
+                tab: ProjectTab::Stats,
+            },
+            Route::Compare {
+                base: "0af7651916cd43dd8448eb211c80319c".into(),
+                other: "1af7651916cd43dd8448eb211c80319c".into(),
             },
             Route::Session {
                 project: "x".into(),

@@ -12,6 +12,7 @@ use crate::embed::PageOptions;
 use crate::engine::protocol::{Request, Response, SpanSelection, Summary};
 use crate::present::route::Route;
 use crate::ui::bridge::EngineHandle;
+use crate::ui::compare_page::ComparePage;
 use crate::ui::delete_button::DeleteButton;
 use crate::ui::file_list::FileList;
 use crate::ui::host::{HostControls, HostLink, use_host};
@@ -258,6 +259,9 @@ fn view(route: &Route, version: u32, nothing_loaded: bool, embedded: bool) -> Ht
         Route::Trace { trace_id, span_id } => {
             html! { <TracePage trace_id={trace_id.clone()} span_id={span_id.clone()} {version} /> }
         }
+        Route::Compare { base, other } => {
+            html! { <ComparePage base={base.clone()} other={other.clone()} {version} /> }
+        }
     }
 }
 
@@ -367,5 +371,8 @@ fn breadcrumbs(route: &Route) -> Html {
         Route::Trace { trace_id, .. } => html! {
             <><span class="sep">{"/"}</span><span class="mono">{ format!("trace {}", &trace_id[..trace_id.len().min(12)]) }</span></>
         },
+        Route::Compare { .. } => {
+            html! { <><span class="sep">{"/"}</span><span>{"compare"}</span></> }
+        }
     }
 }

@@ -6,7 +6,7 @@
 //! | `bridge.rs` | the handle on the engine worker (`ask`, `load_*`) |
 //! | `state.rs` | files being loaded (the UI's only state about data) |
 //! | `route.rs`, `theme.rs`, `query.rs`, `host.rs` | hooks: the URL's route, light/dark, asking the engine, the embedding page or `#url=` link |
-//! | `welcome.rs`, `projects.rs`, `project.rs`, `session.rs`, `trace_page.rs` | the pages |
+//! | `welcome.rs`, `projects.rs`, `project.rs`, `stats.rs`, `session.rs`, `trace_page.rs`, `compare_page.rs` | the pages and tabs |
 //! | `span_details.rs`, `filter_bar.rs`, `flame_graph.rs`, `attribute_tree.rs`, `long_text.rs`, `kind.rs`, `copy.rs`, `file_list.rs`, `export_menu.rs`, `send_menu.rs`, `delete_button.rs`, `storage_status.rs`, `save_setting.rs`, `saved_files.rs` | parts |
 //! | `virtual_list.rs` | the generic virtualized list every table and the tree use |
 //!
@@ -15,6 +15,7 @@
 mod app;
 mod attribute_tree;
 pub mod bridge;
+mod compare_page;
 mod copy;
 mod delete_button;
 mod export_menu;
@@ -34,6 +35,7 @@ mod send_menu;
 mod session;
 mod span_details;
 mod state;
+mod stats;
 mod storage_status;
 mod theme;
 mod trace_page;

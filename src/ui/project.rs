@@ -19,6 +19,7 @@ use crate::ui::kind::KindBadge;
 use crate::ui::query::use_query;
 use crate::ui::route::Router;
 use crate::ui::send_menu::SendMenu;
+use crate::ui::stats::StatsTab;
 use crate::ui::virtual_list::VirtualList;
 
 /// Height of a table row, px.
@@ -54,6 +55,7 @@ pub fn ProjectPage(props: &ProjectPageProps) -> Html {
                     { tab(ProjectTab::Traces, "Traces") }
                     { tab(ProjectTab::Spans, "All spans") }
                     { tab(ProjectTab::Sessions, "Sessions") }
+                    { tab(ProjectTab::Stats, "Stats") }
                 </nav>
             </div>
             {
@@ -62,6 +64,7 @@ pub fn ProjectPage(props: &ProjectPageProps) -> Html {
                         <TracesTable project={props.name.clone()} all_spans={props.tab == ProjectTab::Spans} version={props.version} />
                     },
                     ProjectTab::Sessions => html! { <SessionsList project={props.name.clone()} version={props.version} /> },
+                    ProjectTab::Stats => html! { <StatsTab project={props.name.clone()} version={props.version} /> },
                 }
             }
         </section>
@@ -321,7 +324,7 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
 fn selection_actions(selected: &UseStateHandle<BTreeSet<String>>, project: &str) -> Html {
     let ids: Vec<String> = selected.iter().cloned().collect();
     let count = ids.len();
-    let selection = SpanSelection::Traces(ids);
+    let selection = SpanSelection::Traces(ids.clone());
     let clear = {
         let selected = selected.clone();
         Callback::from(move |_: MouseEvent| selected.set(BTreeSet::new()))
@@ -330,9 +333,23 @@ fn selection_actions(selected: &UseStateHandle<BTreeSet<String>>, project: &str)
         name: project.to_owned(),
         tab: ProjectTab::Traces,
     };
+    // Two traces ticked: compare them (the first ticked in id order is the base; the page swaps).
+    let compare = match ids.as_slice() {
+        [base, other] => Some(
+            Route::Compare {
+                base: base.clone(),
+                other: other.clone(),
+            }
+            .to_fragment(),
+        ),
+        _ => None,
+    };
     html! {
         <>
             <span data-testid="selected-count">{ format!("{count} selected") }</span>
+            if let Some(href) = compare {
+                <a class="button small" {href} data-testid="compare-selected">{"Compare"}</a>
+            }
             <ExportMenu selection={selection.clone()} label="Export selected" />
             <SendMenu selection={selection.clone()} label="Send selected" />
             <DeleteButton selection={Some(selection)} label="Delete selected…"

@@ -1,0 +1,160 @@
+//! Two traces compared: totals, self time by kind in each, and their trees aligned by span name
+//! path with each position's duration in both and the difference (added and removed spans
+//! marked). The rows are a virtualized list.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::engine::protocol::{ComparedRow, ComparedTrace, Comparison, Request, Response};
+use crate::present::format;
+use crate::present::route::Route;
+use crate::ui::kind::KindBadge;
+use crate::ui::query::use_query;
+use crate::ui::virtual_list::VirtualList;
+
+const ROW_HEIGHT: f64 = 26.0;
+
+/// The page's properties.
+#[derive(Properties, PartialEq)]
+pub struct ComparePageProps {
+    /// Hex id of the base trace.
+    pub base: AttrValue,
+    /// Hex id of the other.
+    pub other: AttrValue,
+    /// The loads version.
+    pub version: u32,
+}
+
+/// `+1.2s (+30%)`, or `−…`: how much longer `after` is than `before`.
+fn difference(before: u64, after: u64) -> String {
+    let (sign, delta) = match after >= before {
+        true => ("+", after - before),
+        false => ("−", before - after),
+    };
+    match before {
+        0 => format!("{sign}{}", format::duration(delta)),
+        _ => format!(
+            "{sign}{} ({sign}{:.0}%)",
+            format::duration(delta),
+            delta as f64 / before as f64 * 100.0
+        ),
+    }
+}
+
+fn slower_or_faster(before: u64, after: u64) -> Option<&'static str> {
+    // Within 5% is the same.
+    let (b, a) = (before as f64, after as f64);
+    match () {
+        _ if a > b * 1.05 => Some("slower"),
+        _ if a < b * 0.95 => Some("faster"),
+        _ => None,
+    }
+}
+
+/// See the module docs.
+#[component]
+pub fn ComparePage(props: &ComparePageProps) -> Html {
+    let answer = use_query(
+        (props.base.clone(), props.other.clone(), props.version),
+        |(base, other, _)| Request::Compare {
+            base: base.to_string(),
+            other: other.to_string(),
+        },
+    );
+    let comparison: Rc<Comparison> = match answer.as_deref() {
+        Some(Response::Comparison(c)) => Rc::new((**c).clone()),
+        Some(Response::NotFound(what)) => {
+            return html! { <p class="muted">{ format!("Not loaded: {what}") }</p> };
+        }
+        _ => return html! { <p class="muted">{"Aligning…"}</p> },
+    };
+    let c = &comparison;
+    let swap = Route::Compare {
+        base: props.other.to_string(),
+        other: props.base.to_string(),
+    }
+    .to_fragment();
+    let side = |label: &str, t: &ComparedTrace| {
+        let href = Route::Trace {
+            trace_id: t.trace_id.clone(),
+            span_id: None,
+        }
+        .to_fragment();
+        html! {
+            <div class="compared-trace">
+                <span class="muted">{ label.to_owned() }</span>
+                <a {href} class="mono">{ format!("{} · {}", t.name, &t.trace_id[..t.trace_id.len().min(12)]) }</a>
+                <span>{ format!("{} · {} spans · {} tokens · started {}", format::duration(t.duration_nanos), format::count(u64::from(t.spans)), format::count(t.tokens), format::time(t.start_nanos)) }</span>
+            </div>
+        }
+    };
+    let by_kind = c.by_kind.iter().map(|k| {
+        html! {
+            <tr data-testid="kind-difference">
+                <td><KindBadge kind={k.kind.clone()} /></td>
+                <td class="num">{ format::duration(k.base_nanos) }</td>
+                <td class="num">{ format::duration(k.other_nanos) }</td>
+                <td class={classes!("num", slower_or_faster(k.base_nanos, k.other_nanos))}>{ difference(k.base_nanos, k.other_nanos) }</td>
+            </tr>
+        }
+    });
+    let render = {
+        let comparison = comparison.clone();
+        Callback::from(
+            move |index: u32| match comparison.rows.get(index as usize) {
+                Some(row) => compared_row(row),
+                None => html! { <div class="crow placeholder"></div> },
+            },
+        )
+    };
+    html! {
+        <section class="compare" data-testid="compare">
+            <div class="page-head">
+                <h1>{"Compare traces"}</h1>
+                <a class="button small" href={swap}>{"Swap"}</a>
+            </div>
+            { side("Base", &c.base) }
+            { side("Other", &c.other) }
+            <p data-testid="compare-summary">
+                { format!("Duration {} · {} spans added, {} removed", difference(c.base.duration_nanos, c.other.duration_nanos), c.added, c.removed) }
+                if c.truncated { <span class="muted">{ format!(" · first {} positions shown", c.rows.len()) }</span> }
+            </p>
+            <table class="table kinds">
+                <thead><tr><th>{"Self time by kind"}</th><th class="num">{"Base"}</th><th class="num">{"Other"}</th><th class="num">{"Difference"}</th></tr></thead>
+                <tbody>{ for by_kind }</tbody>
+            </table>
+            <div class="crow thead">
+                <span class="th">{"Span (aligned by name path)"}</span><span class="th num">{"Base"}</span>
+                <span class="th num">{"Other"}</span><span class="th num">{"Difference"}</span>
+            </div>
+            <VirtualList count={c.rows.len() as u32} row_height={ROW_HEIGHT} {render} class="compare-rows" role="grid" />
+        </section>
+    }
+}
+
+fn compared_row(row: &ComparedRow) -> Html {
+    let duration = |span: &Option<crate::engine::protocol::ComparedSpan>| {
+        span.as_ref()
+            .map_or(String::new(), |s| format::duration(s.duration_nanos))
+    };
+    let (state, change, class) = match (&row.base, &row.other) {
+        (Some(b), Some(o)) => (
+            None,
+            difference(b.duration_nanos, o.duration_nanos),
+            slower_or_faster(b.duration_nanos, o.duration_nanos),
+        ),
+        (None, _) => (Some("added"), "added".to_owned(), Some("added")),
+        (_, None) => (Some("removed"), "removed".to_owned(), Some("removed")),
+    };
+    html! {
+        <div class={classes!("crow", state)} data-testid="compared-row" data-state={state.unwrap_or("both")}>
+            <span class="cell name" style={format!("padding-left:{}px", row.depth.min(30) * 14)} title={row.name.clone()}>
+                <KindBadge kind={row.kind.clone()} />{" "}{ row.name.clone() }
+            </span>
+            <span class="cell num">{ duration(&row.base) }</span>
+            <span class="cell num">{ duration(&row.other) }</span>
+            <span class={classes!("cell", "num", class)}>{ change }</span>
+        </div>
+    }
+}

@@ -1,0 +1,295 @@
+//! A project's Stats tab: its figures, then plots — trace latency, traces and tokens over time,
+//! time by span kind, and each evaluation's scores and labels. Plots are SVG drawn from the
+//! engine's bins, coloured by the theme's variables so both themes read.
+
+use yew::prelude::*;
+
+use crate::analysis::project_stats::{Bin, EvaluationStats, ProjectStats};
+use crate::engine::protocol::{Request, Response};
+use crate::present::format;
+use crate::ui::query::use_query;
+
+/// Plot size in SVG units (they scale to the page's width).
+const WIDTH: f64 = 600.0;
+const HEIGHT: f64 = 160.0;
+/// Room under the bars for the axis labels.
+const AXIS: f64 = 18.0;
+
+/// The tab's properties.
+#[derive(Properties, PartialEq)]
+pub struct StatsTabProps {
+    /// Project name.
+    pub project: AttrValue,
+    /// The loads version.
+    pub version: u32,
+}
+
+/// See the module docs.
+#[component]
+pub fn StatsTab(props: &StatsTabProps) -> Html {
+    let answer = use_query((props.project.clone(), props.version), |(project, _)| {
+        Request::Stats {
+            project: project.to_string(),
+        }
+    });
+    let Some(Response::Stats(stats)) = answer.as_deref() else {
+        return html! { <p class="muted">{"Counting…"}</p> };
+    };
+    let stats: &ProjectStats = stats;
+    if stats.traces == 0 {
+        return html! { <p class="muted">{"No trace in this project."}</p> };
+    }
+    let error_rate = stats.error_traces as f64 / stats.traces as f64;
+    let [p50, p90, p99] = stats.latency_quantiles;
+    let figure = |label: &str, value: String, test: &str| {
+        html! {
+            <div class="figure" data-testid={test.to_owned()}>
+                <div class="value">{ value }</div><div class="muted">{ label.to_owned() }</div>
+            </div>
+        }
+    };
+    html! {
+        <div class="stats" data-testid="stats">
+            <div class="figures">
+                { figure("traces", format::count(stats.traces), "stat-traces") }
+                { figure("spans", format::count(stats.spans), "stat-spans") }
+                { figure("traces with errors", format::percent(error_rate), "stat-error-rate") }
+                { figure("latency p50", format::duration(p50), "stat-p50") }
+                { figure("p90", format::duration(p90), "stat-p90") }
+                { figure("p99", format::duration(p99), "stat-p99") }
+                { figure("prompt tokens", format::count(stats.tokens[0]), "stat-prompt") }
+                { figure("completion tokens", format::count(stats.tokens[1]), "stat-completion") }
+            </div>
+            <div class="plots">
+                { plot("Trace latency", latency_histogram(&stats.latency_histogram)) }
+                { plot("Traces over time (errors in red)", traces_over_time(stats)) }
+                { plot("Tokens over time (prompt, completion)", tokens_over_time(stats)) }
+                { plot("Self time by span kind", time_by_kind(stats)) }
+                { for stats.evaluations.iter().map(evaluation_plots) }
+            </div>
+        </div>
+    }
+}
+
+fn plot(title: &str, body: Html) -> Html {
+    html! {
+        <figure class="plot" data-testid="plot">
+            <figcaption>{ title.to_owned() }</figcaption>
+            { body }
+        </figure>
+    }
+}
+
+/// One bar: its height share (0..1), the class that colours it, and its tooltip.
+struct Bar {
+    share: f64,
+    class: &'static str,
+    title: String,
+}
+
+/// Vertical bars side by side, each slot possibly stacked (bottom first), with labels under the
+/// first, middle and last slots.
+fn bars(slots: Vec<Vec<Bar>>, labels: [String; 3]) -> Html {
+    let n = slots.len().max(1) as f64;
+    let slot_width = WIDTH / n;
+    let plot_height = HEIGHT - AXIS;
+    let rects = slots.iter().enumerate().flat_map(|(i, stack)| {
+        let mut bottom = plot_height;
+        stack
+            .iter()
+            .map(|bar| {
+                let height = (bar.share * plot_height).max(if bar.share > 0.0 { 1.0 } else { 0.0 });
+                bottom -= height;
+                html! {
+                    <rect class={bar.class} x={format!("{:.2}", i as f64 * slot_width + 1.0)} y={format!("{bottom:.2}")}
+                          width={format!("{:.2}", (slot_width - 2.0).max(1.0))} height={format!("{height:.2}")}>
+                        <title>{ bar.title.clone() }</title>
+                    </rect>
+                }
+            })
+            .collect::<Vec<_>>()
+    });
+    let [first, middle, last] = labels;
+    html! {
+        <svg class="chart" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img">
+            <line class="axis-line" x1="0" x2={WIDTH.to_string()} y1={plot_height.to_string()} y2={plot_height.to_string()} />
+            { for rects }
+            <text class="axis-label" x="0" y={(HEIGHT - 4.0).to_string()}>{ first }</text>
+            <text class="axis-label" x={(WIDTH / 2.0).to_string()} y={(HEIGHT - 4.0).to_string()} text-anchor="middle">{ middle }</text>
+            <text class="axis-label" x={WIDTH.to_string()} y={(HEIGHT - 4.0).to_string()} text-anchor="end">{ last }</text>
+        </svg>
+    }
+}
+
+fn edges(bins: &[Bin], show: impl Fn(f64) -> String) -> [String; 3] {
+    match (bins.first(), bins.get(bins.len() / 2), bins.last()) {
+        (Some(a), Some(m), Some(z)) => [show(a.low), show(m.low), show(z.high)],
+        _ => Default::default(),
+    }
+}
+
+fn histogram(bins: &[Bin], class: &'static str, show: impl Fn(f64) -> String + Copy) -> Html {
+    let most = bins.iter().map(|b| b.count).max().unwrap_or(0).max(1) as f64;
+    let slots = bins
+        .iter()
+        .map(|b| {
+            vec![Bar {
+                share: b.count as f64 / most,
+                class,
+                title: format!("{} – {}: {}", show(b.low), show(b.high), b.count),
+            }]
+        })
+        .collect();
+    bars(slots, edges(bins, show))
+}
+
+fn latency_histogram(bins: &[Bin]) -> Html {
+    histogram(bins, "bar-accent", |nanos| format::duration(nanos as u64))
+}
+
+fn traces_over_time(stats: &ProjectStats) -> Html {
+    let most = stats
+        .over_time
+        .iter()
+        .map(|b| b.traces)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let slots = stats
+        .over_time
+        .iter()
+        .map(|b| {
+            let when = format::time(b.start_nanos);
+            vec![
+                Bar {
+                    share: b.errors as f64 / most,
+                    class: "bar-bad",
+                    title: format!("{when}: {} with errors", b.errors),
+                },
+                Bar {
+                    share: (b.traces - b.errors) as f64 / most,
+                    class: "bar-accent",
+                    title: format!("{when}: {} traces", b.traces),
+                },
+            ]
+        })
+        .collect();
+    bars(slots, time_labels(stats))
+}
+
+fn tokens_over_time(stats: &ProjectStats) -> Html {
+    let most = stats
+        .over_time
+        .iter()
+        .map(|b| b.prompt_tokens + b.completion_tokens)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let slots = stats
+        .over_time
+        .iter()
+        .map(|b| {
+            let when = format::time(b.start_nanos);
+            vec![
+                Bar {
+                    share: b.prompt_tokens as f64 / most,
+                    class: "bar-prompt",
+                    title: format!("{when}: {} prompt tokens", format::count(b.prompt_tokens)),
+                },
+                Bar {
+                    share: b.completion_tokens as f64 / most,
+                    class: "bar-completion",
+                    title: format!(
+                        "{when}: {} completion tokens",
+                        format::count(b.completion_tokens)
+                    ),
+                },
+            ]
+        })
+        .collect();
+    bars(slots, time_labels(stats))
+}
+
+fn time_labels(stats: &ProjectStats) -> [String; 3] {
+    let bins = &stats.over_time;
+    match (bins.first(), bins.get(bins.len() / 2), bins.last()) {
+        (Some(a), Some(m), Some(z)) => [
+            format::time(a.start_nanos),
+            format::time(m.start_nanos),
+            format::time(z.end_nanos),
+        ],
+        _ => Default::default(),
+    }
+}
+
+/// Horizontal bars: a label, a bar, a value, per row.
+fn rows_chart(rows: Vec<(String, f64, String, String)>) -> Html {
+    let most = rows
+        .iter()
+        .map(|r| r.1)
+        .fold(0.0, f64::max)
+        .max(f64::MIN_POSITIVE);
+    html! {
+        <div class="hbars">
+            { for rows.into_iter().map(|(label, value, shown, class)| html! {
+                <div class="hbar-row" data-testid="hbar">
+                    <span class="hbar-label" title={label.clone()}>{ label }</span>
+                    <span class="hbar-track"><span class={classes!("hbar", class)} style={format!("width:{:.2}%", value / most * 100.0)}></span></span>
+                    <span class="hbar-value">{ shown }</span>
+                </div>
+            }) }
+        </div>
+    }
+}
+
+fn time_by_kind(stats: &ProjectStats) -> Html {
+    let total: u64 = stats
+        .time_by_kind
+        .iter()
+        .map(|k| k.self_nanos)
+        .sum::<u64>()
+        .max(1);
+    rows_chart(
+        stats
+            .time_by_kind
+            .iter()
+            .map(|k| {
+                (
+                    format!("{} ({} spans)", k.kind, format::count(k.spans)),
+                    k.self_nanos as f64,
+                    format!(
+                        "{} · {}",
+                        format::duration(k.self_nanos),
+                        format::percent(k.self_nanos as f64 / total as f64)
+                    ),
+                    format!("kind-{}", k.kind.to_lowercase()),
+                )
+            })
+            .collect(),
+    )
+}
+
+fn evaluation_plots(evaluation: &EvaluationStats) -> Html {
+    let mean = evaluation
+        .mean_score
+        .map(|m| format!(", mean score {m:.2}"))
+        .unwrap_or_default();
+    let title = format!(
+        "Evaluation “{}”: {} results{mean}",
+        evaluation.name,
+        format::count(evaluation.count)
+    );
+    html! {
+        <figure class="plot" data-testid="evaluation-plot" data-name={evaluation.name.clone()}>
+            <figcaption>{ title }</figcaption>
+            if !evaluation.score_histogram.is_empty() {
+                { histogram(&evaluation.score_histogram, "bar-accent", |x| format!("{x:.2}")) }
+            }
+            if !evaluation.labels.is_empty() {
+                { rows_chart(evaluation.labels.iter().map(|(label, n)| {
+                    (label.clone(), *n as f64, format::count(*n), "bar-label".to_owned())
+                }).collect()) }
+            }
+        </figure>
+    }
+}
