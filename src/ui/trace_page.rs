@@ -588,7 +588,7 @@ pub fn TracePage(props: &TracePageProps) -> Html {
                 <button class="button small" onclick={zoom(2.0)} title="Zoom out">{"−"}</button>
                 <button class="button small" onclick={reset_zoom}>{"Whole trace"}</button>
             </div>
-            <div class={classes!("trace-body", details_open.then_some("with-details"))}>
+            <div class={classes!("trace-body", (*details_open && selected_span.is_some()).then_some("with-details"))}>
                 if *flame {
                     <FlameGraph trace_id={props.trace_id.clone()} version={props.version}
                                 selected={selected_span.clone()} on_select={on_flame_pick} />

@@ -94,3 +94,128 @@ test('the filter bar narrows the spans table, marks a mistake, and the trace sea
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+const OPENAI_01 = '3a34990d3bcc7893ef125bc4b7879ed7';
+
+test('the flame graph shows spans by self time and zooms on a click', async () => {
+  const page = await viewer.open('?memory');
+  await load(page, [await fixture('openai-01.otlp.pb')]);
+  await page.evaluate((t) => { location.hash = `#/trace/${t}`; }, OPENAI_01);
+  await page.waitForSelector('[data-testid=span-row]');
+  await page.click('[data-testid=flame-toggle]');
+  await page.waitForSelector('[data-testid=flame-graph]');
+  const boxes = () => page.$$eval('[data-testid=flame-box]', (els) => els.map((e) => ({
+    id: e.dataset.spanId, name: e.textContent, left: parseFloat(e.style.left), width: parseFloat(e.style.width), top: parseFloat(e.style.top),
+  })));
+  const whole = await boxes();
+  assert.equal(whole.length, 4);
+  assert.deepEqual([whole[0].left, whole[0].width, whole[0].top], [0, 100, 0]);
+  const children = whole.slice(1);
+  assert.ok(children.every((b) => b.top === 22));
+  // Children sit side by side under the root, within it.
+  const sorted = [...children].sort((a, b) => a.left - b.left);
+  for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i].left >= sorted[i - 1].left + sorted[i - 1].width - 0.01);
+  assert.ok(sorted.at(-1).left + sorted.at(-1).width <= 100.01);
+  await screenshot(page, 'flame-graph');
+
+  // A click zooms on the span, selects it, and its details open.
+  const target = sorted.reduce((a, b) => (a.width >= b.width ? a : b));
+  await page.click(`[data-testid=flame-box][data-span-id="${target.id}"]`);
+  await page.waitForSelector('[data-testid=flame-reset]');
+  await page.waitForFunction((id) => {
+    const box = document.querySelector(`[data-testid=flame-box][data-span-id="${id}"]`);
+    return box && parseFloat(box.style.width) === 100;
+  }, target.id);
+  await page.waitForSelector(`[data-testid=span-details][data-span-id="${target.id}"]`);
+  assert.equal((await boxes()).length, 2);
+  await page.click('[data-testid=flame-reset]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=flame-box]').length === 4);
+  // Back to the waterfall.
+  await page.click('[data-testid=flame-toggle]');
+  await page.waitForSelector('[data-testid=span-row]');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('two ticked traces compare by span name path', async () => {
+  const page = await viewer.open('?memory');
+  await load(page, [await fixture('langchain-01.otlp.pb')]);
+  await page.evaluate(() => { location.hash = '#/project/rag-langchain-demo'; });
+  await page.waitForSelector('[data-testid=trace-row]');
+  const ticks = await page.$$('[data-testid=tick]');
+  assert.ok(ticks.length >= 2);
+  await ticks[0].check();
+  await ticks[1].check();
+  await page.click('[data-testid=compare-selected]');
+  await page.waitForSelector('[data-testid=compare]');
+  await page.waitForSelector('[data-testid=compared-row]');
+  const summary = await page.textContent('[data-testid=compare-summary]');
+  const [, added, removed] = /(\d+) spans added, (\d+) removed/.exec(summary).map(Number);
+  const states = await page.$$eval('[data-testid=compared-row]', (rows) => rows.map((r) => r.dataset.state));
+  assert.equal(states.filter((s) => s === 'added').length, added);
+  assert.equal(states.filter((s) => s === 'removed').length, removed);
+  assert.ok(states.includes('both'));
+  assert.ok(await page.locator('[data-testid=kind-difference]').count() > 0);
+  await screenshot(page, 'compare');
+  // Swapping exchanges added and removed.
+  await page.click('text=Swap');
+  await page.waitForFunction(([a, r]) => {
+    const text = document.querySelector('[data-testid=compare-summary]')?.textContent ?? '';
+    return text.includes(`${r} spans added, ${a} removed`);
+  }, [added, removed]);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('evaluations: JSON Lines load, show on spans and in the table, and their distributions plot in both themes', async () => {
+  const page = await chatbotDemo();
+  const llm = await phoenixIds('span_kind', 'LLM');
+  const jsonl = [
+    { span_id: llm[0], name: 'helpfulness', score: 0.9, label: 'helpful', explanation: '<b>clear</b>' },
+    { span_id: llm[1], name: 'helpfulness', score: 0.2, label: 'unhelpful' },
+    { span_id: llm[0], name: 'relevance', document_position: 1, score: 1, label: 'relevant' },
+  ].map((row) => JSON.stringify(row)).join('\n');
+  await load(page, [{ name: 'helpfulness.jsonl', mimeType: 'application/json', buffer: Buffer.from(jsonl) }]);
+  const lines = await page.$$eval('[data-testid=file-result]', (els) => els.map((e) => e.textContent));
+  assert.ok(lines.some((l) => /helpfulness\.jsonl: evaluations-jsonl, 0 spans, 0 traces, 3 evaluations/.test(l)), lines.join('\n'));
+
+  // In the spans table: a column of evaluations.
+  await page.evaluate(() => { location.hash = '#/project/default/spans'; });
+  await page.waitForSelector('[data-testid=trace-row]');
+  const chips = await page.$$eval('[data-testid=trace-row]', (rows) => rows.map((r) => r.querySelector('[data-testid=row-evaluations]').textContent));
+  assert.equal(chips.filter((c) => c.includes('correctness:')).length, 8);
+  assert.equal(chips.filter((c) => c.includes('helpfulness: helpful 0.90')).length, 1);
+
+  // On the span: each evaluation, the document's with its position; markup stays text.
+  const trace = await page.$eval(`[data-testid=trace-row]:has-text("helpfulness: helpful")`, (r) => r.dataset.traceId);
+  await page.evaluate(([t, s]) => { location.hash = `#/trace/${t}/span/${s}`; }, [trace, llm[0]]);
+  await page.waitForSelector(`[data-testid=span-details][data-span-id="${llm[0]}"] h2`);
+  const details = await page.textContent('[data-testid=span-details]');
+  assert.match(details, /helpfulness/);
+  assert.match(details, /relevance \(document 1\)/);
+  assert.match(details, /<b>clear<\/b>/);
+
+  // The Stats tab: figures, plots, and each evaluation's distribution.
+  await page.evaluate(() => { location.hash = '#/project/default/stats'; });
+  await page.waitForSelector('[data-testid=stats]');
+  assert.equal(await page.textContent('[data-testid=stat-traces] .value'), '4');
+  assert.equal(await page.textContent('[data-testid=stat-spans] .value'), '13');
+  assert.equal(await page.textContent('[data-testid=stat-error-rate] .value'), '25%');
+  assert.ok(await page.locator('[data-testid=plot] svg rect').count() > 0);
+  const names = await page.$$eval('[data-testid=evaluation-plot]', (els) => els.map((e) => e.dataset.name));
+  assert.deepEqual(names, ['correctness', 'helpfulness', 'relevance']);
+  const helpful = await page.$$eval('[data-testid=evaluation-plot][data-name=helpfulness] [data-testid=hbar]', (rows) => rows.map((r) => r.textContent));
+  assert.deepEqual(helpful, ['helpful1', 'unhelpful1']);
+  await screenshot(page, 'stats-light');
+  await page.click('button:has-text("Theme: system")');
+  await page.click('button:has-text("Theme: light")');
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+  // Axis labels follow the theme: light text on the dark page.
+  const labelColour = await page.$eval('.chart .axis-label', (t) => getComputedStyle(t).fill);
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const brightness = (css) => { const [r, g, b] = css.match(/\d+/g).map(Number); return (r + g + b) / 3; };
+  assert.ok(brightness(labelColour) > brightness(background) + 60, `${labelColour} on ${background}`);
+  await screenshot(page, 'stats-dark');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
