@@ -16,6 +16,8 @@ const SCROLL_FRAMES = 300;
 const PAN_FRAMES = 120;
 const JUMPS = 20;
 const DETAILS = 10;
+// The span filters timed (the native benchmark's).
+const FILTERS = ["span_kind == 'LLM'", "llm.token_count.total > 1000", "'error' in output.value", "cumulative_token_count.total > 1000 and latency_ms > 100"];
 
 const log = (...args) => console.error('[browser bench]', ...args);
 const percentile = (values, p) => {
@@ -193,9 +195,19 @@ async function measure(url, spans) {
       () => page.fill('[data-testid=trace-search]', 'convert_currency'),
       () => /of [\d,]+/.test(document.querySelector('[data-testid=search-matches]')?.textContent ?? ''),
     );
+    // Span filters over every span, in the worker: window.plume.query resolves with the ids.
+    log(spans, 'filters');
+    const filters = {};
+    for (const expression of FILTERS) {
+      filters[expression] = await page.evaluate(async (e) => {
+        const t = performance.now();
+        const ids = await window.plume.query(e);
+        return { ms: performance.now() - t, matched: ids.length };
+      }, expression);
+    }
     return {
       spans, fileBytes, loadMs, wasmBytes, pss, idlePss, firstRowsMs, scroll, jumps, collapseMs, expandMs, searchMs,
-      details, pan, jsHeap,
+      details, pan, jsHeap, filters,
     };
   } finally {
     await browser.close();
@@ -287,6 +299,12 @@ lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
   const d = r.scroll.deltas;
   lines.push(`| ${r.spans} | ${ms(percentile(r.scroll.idle, 0.5))} | ${ms(percentile(d, 0.5))} | ${ms(percentile(d, 0.95))} | ${ms(Math.max(...d))} | ${r.scroll.blank} of ${SCROLL_FRAMES} | ${r.scroll.long.length} | ${ms(percentile(r.jumps, 0.5))} | ${ms(percentile(r.jumps, 0.95))} | ${r.collapseMs} | ${r.expandMs} | ${r.searchMs} |`);
+}
+lines.push('', 'Span filters over every span, in the worker (`window.plume.query(expr)` → ids in the page), ms:', '');
+lines.push(`| filter | ${results.map((r) => `${r.spans} spans`).join(' | ')} |`);
+lines.push(`|---|${results.map(() => '---:|').join('')}`);
+for (const expression of FILTERS) {
+  lines.push(`| \`${expression}\` | ${results.map((r) => Math.round(r.filters[expression].ms)).join(' | ')} |`);
 }
 if (results.length > 1) {
   const [a, b] = [results[0], results[results.length - 1]];
