@@ -1,7 +1,7 @@
 //! What every target does with what it loaded: everything downstream of ingest must not panic
 //! either.
 
-use plume::analysis::{Traces, critical_path};
+use plume::analysis::{Traces, compare, critical_path, flame, project_stats};
 use plume::attributes::{flat_map, span_attributes};
 use plume::export::{self, Target};
 use plume::ingest::FileReport;
@@ -16,6 +16,17 @@ pub fn exercise(arena: &Arena, report: &FileReport) {
         }
     }
     let _ = traces.overview();
+    for trace in traces.all().iter().take(8) {
+        let totals = flame::subtree_self_nanos(&trace.tree);
+        let _ = flame::layout(&trace.tree, &totals, None, 1000);
+        let _ = flame::layout(&trace.tree, &totals, Some(trace.tree.len() as u32 / 2), 1000);
+    }
+    if let [a, b, ..] = traces.all() {
+        let _ = compare::align(arena, a, b, 10_000);
+    }
+    for project in traces.overview().projects.iter().take(2) {
+        let _ = project_stats::project_stats(arena, &traces, arena.str(project.name));
+    }
     for span in arena.spans().iter().take(64) {
         let _ = serde_json::to_string(&span_attributes(arena, span.attributes));
         for event in arena.events(span.events) {

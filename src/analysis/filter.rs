@@ -41,6 +41,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use hashbrown::HashMap;
+use memchr::memmem::Finder;
 
 use self::parse::{Arith, Cmp, Node, Syntax};
 use crate::analysis::{Trace, Traces};
@@ -81,8 +82,8 @@ enum Cond {
     Compare(Term, Order, Term, Mode),
     /// `term is None` (`true`) or `term is not None` (`false`).
     IsNull(Term, bool),
-    /// Text `needle` occurs in `haystack`.
-    Contains(Term, Term),
+    /// Text `needle` occurs in `haystack`; a quoted needle is searched with a prepared finder.
+    Contains(Term, Term, Option<Box<Finder<'static>>>),
     InList(Term, Vec<Term>, Mode),
     /// The span has the evaluation of this slot.
     HasEval(usize),
@@ -385,7 +386,15 @@ impl Filter {
                 container.at,
                 "`in` needs text or a list on its right, not a number".to_owned(),
             )),
-            haystack => Ok(Cond::Contains(item, haystack)),
+            haystack => {
+                let finder = match &item {
+                    Term::Text(needle) => {
+                        Some(Box::new(Finder::new(needle.as_bytes()).into_owned()))
+                    }
+                    _ => None,
+                };
+                Ok(Cond::Contains(item, haystack, finder))
+            }
         }
     }
 
@@ -790,9 +799,12 @@ impl<'s, 'a> Subject<'s, 'a> {
                 Some(order.holds(ordering))
             }
             Cond::IsNull(term, is_null) => Some(self.is_null(term) == *is_null),
-            Cond::Contains(needle, haystack) => {
-                let needle = self.text(needle)?;
-                Some(self.text(haystack)?.contains(needle.as_ref()))
+            Cond::Contains(needle, haystack, finder) => {
+                let haystack = self.text(haystack)?;
+                match finder {
+                    Some(finder) => Some(finder.find(haystack.as_bytes()).is_some()),
+                    None => Some(haystack.contains(self.text(needle)?.as_ref())),
+                }
             }
             Cond::InList(item, list, mode) => {
                 let mut result = Some(false);

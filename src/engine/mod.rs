@@ -233,6 +233,10 @@ impl Engine {
                     None => not_found(&trace_id),
                 }
             }
+            Request::CheckFilter { filter } => match Filter::parse(&filter) {
+                Ok(_) => Response::FilterReads,
+                Err(error) => Response::BadFilter(error),
+            },
             Request::Query { filter } => match Filter::parse(&filter) {
                 Ok(filter) => Response::SpanIds(
                     filter
@@ -479,6 +483,7 @@ impl Engine {
         };
         match request {
             Request::Summary
+            | Request::CheckFilter { .. }
             | Request::Files
             | Request::SavedFiles
             | Request::Projects

@@ -88,6 +88,11 @@ pub enum Request {
         /// The tree row shown full width.
         focus: Option<u32>,
     },
+    /// Whether a span filter reads (the filter bar asks before applying one).
+    CheckFilter {
+        /// The filter expression.
+        filter: String,
+    },
     /// The ids of every loaded span a span filter matches (`window.plume.query`).
     Query {
         /// The filter expression.
@@ -157,6 +162,8 @@ pub enum Response {
     SpanIds(Vec<String>),
     /// A filter that does not read.
     BadFilter(crate::analysis::filter::FilterError),
+    /// To [`Request::CheckFilter`]: it reads.
+    FilterReads,
     /// Anything asked about something that is not loaded.
     NotFound(String),
 }

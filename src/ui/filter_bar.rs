@@ -1,10 +1,14 @@
-//! The span filter bar: a Phoenix filter expression, checked on the page as it is applied (Enter
-//! or Apply), with the place of a mistake marked under the text.
+//! The span filter bar: a Phoenix filter expression, checked by the engine as it is applied
+//! (Enter or Apply), with the place of a mistake marked under the text; the table keeps the last
+//! filter that read.
 
 use web_sys::HtmlInputElement;
+use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::analysis::filter::{Filter, FilterError};
+use crate::analysis::filter::FilterError;
+use crate::engine::protocol::{Request, Response};
+use crate::ui::query::use_engine;
 
 /// Examples offered as the user types, as Phoenix's filter snippets offer them.
 const EXAMPLES: [&str; 10] = [
@@ -34,6 +38,7 @@ pub struct FilterBarProps {
 pub fn FilterBar(props: &FilterBarProps) -> Html {
     let draft = use_state(|| props.applied.to_string());
     let error = use_state(|| None::<(String, FilterError)>);
+    let engine = use_engine();
     let apply = {
         let (error, on_apply) = (error.clone(), props.on_apply.clone());
         Callback::from(move |text: String| {
@@ -43,13 +48,22 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
                 on_apply.emit(text);
                 return;
             }
-            match Filter::parse(&text) {
-                Ok(_) => {
-                    error.set(None);
-                    on_apply.emit(text);
+            let Some(engine) = engine.clone() else {
+                return;
+            };
+            let (error, on_apply) = (error.clone(), on_apply.clone());
+            spawn_local(async move {
+                let check = Request::CheckFilter {
+                    filter: text.clone(),
+                };
+                match engine.ask(check).await {
+                    Response::BadFilter(problem) => error.set(Some((text, problem))),
+                    _ => {
+                        error.set(None);
+                        on_apply.emit(text);
+                    }
                 }
-                Err(problem) => error.set(Some((text, problem))),
-            }
+            });
         })
     };
     let oninput = {

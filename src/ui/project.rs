@@ -1,6 +1,7 @@
 //! A project: its traces (or spans) as a sortable, filterable, virtualized table, and its sessions.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -116,6 +117,21 @@ impl Filters {
     }
 }
 
+thread_local! {
+    /// Each table's filters, by (project, all spans), so Back from a trace finds them as left.
+    static TABLES: RefCell<HashMap<(String, bool), Filters>> = RefCell::new(HashMap::new());
+    /// The span filter a row click carries into the trace it opens: (trace id, filter).
+    static CARRIED: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
+}
+
+/// The span filter carried into this trace from the table it was opened from, once.
+pub(crate) fn take_carried_filter(trace_id: &str) -> Option<String> {
+    CARRIED.with(|c| {
+        let carried = c.borrow_mut().take()?;
+        (carried.0 == trace_id).then_some(carried.1)
+    })
+}
+
 /// Reads a `datetime-local` value as UTC.
 fn time_input(value: &str) -> Option<u64> {
     if value.is_empty() {
@@ -129,10 +145,16 @@ fn time_input(value: &str) -> Option<u64> {
 #[component]
 pub fn TracesTable(props: &TracesTableProps) -> Html {
     let router = use_context::<Router>();
-    let filters = use_state(|| Filters {
-        descending: true,
-        ..Filters::default()
+    let table = (props.project.to_string(), props.all_spans);
+    let filters = use_state(|| {
+        TABLES
+            .with(|t| t.borrow().get(&table).cloned())
+            .unwrap_or(Filters {
+                descending: true,
+                ..Filters::default()
+            })
     });
+    TABLES.with(|t| t.borrow_mut().insert(table, (*filters).clone()));
     let range = use_state(|| (0u32, 60u32));
     // Traces ticked for export, sending or deleting (trace mode only), by id.
     let selected = use_state(BTreeSet::<String>::new);
@@ -252,6 +274,7 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
         let router = router.clone();
         let all_spans = props.all_spans;
         let selected = selected.clone();
+        let span_filter = filters.filter.clone();
         Callback::from(move |index: u32| {
             let row = index
                 .checked_sub(first)
@@ -261,7 +284,7 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
                 changed: on_tick.clone(),
             });
             match row {
-                Some(row) => trace_row(row, tick, router.as_ref()),
+                Some(row) => trace_row(row, tick, router.as_ref(), &span_filter),
                 None => html! { <div class="trow placeholder"></div> },
             }
         })
@@ -366,7 +389,14 @@ struct Tick {
     changed: Callback<(String, bool)>,
 }
 
-fn trace_row(row: &TraceRow, tick: Option<Tick>, router: Option<&Router>) -> Html {
+/// A row of the table; a click opens its trace, with the table's span filter (if any) as the
+/// trace's search, so what matched stays marked in the tree.
+fn trace_row(
+    row: &TraceRow,
+    tick: Option<Tick>,
+    router: Option<&Router>,
+    span_filter: &str,
+) -> Html {
     let all_spans = tick.is_none();
     let route = Route::Trace {
         trace_id: row.trace_id.clone(),
@@ -375,7 +405,12 @@ fn trace_row(row: &TraceRow, tick: Option<Tick>, router: Option<&Router>) -> Htm
     let onclick = router.map(|router| {
         let router = router.clone();
         let route = route.clone();
-        Callback::from(move |_: MouseEvent| router.go(route.clone()))
+        let carried =
+            (!span_filter.is_empty()).then(|| (row.trace_id.clone(), span_filter.to_owned()));
+        Callback::from(move |_: MouseEvent| {
+            CARRIED.with(|c| *c.borrow_mut() = carried.clone());
+            router.go(route.clone());
+        })
     });
     let tick = tick.map(|Tick { on, changed }| {
         let trace_id = row.trace_id.clone();

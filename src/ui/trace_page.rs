@@ -24,6 +24,7 @@ use crate::ui::delete_button::DeleteButton;
 use crate::ui::export_menu::ExportMenu;
 use crate::ui::flame_graph::FlameGraph;
 use crate::ui::kind::{KindBadge, glyph};
+use crate::ui::project::take_carried_filter;
 use crate::ui::query::use_engine;
 use crate::ui::route::Router;
 use crate::ui::send_menu::SendMenu;
@@ -72,7 +73,8 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     let scroll_to = use_state(|| None::<(u32, u32)>);
     let window = use_state(|| None::<Window>);
     let details_open = use_state(|| true);
-    let search_text = use_state(String::new);
+    // A span filter the table it was opened from carries in becomes its search.
+    let search_text = use_state(|| take_carried_filter(&props.trace_id).unwrap_or_default());
     // The flame graph instead of the waterfall.
     let flame = use_state(|| false);
     let match_position = use_state(|| 0usize);
@@ -112,12 +114,18 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     {
         let act = act.clone();
         let window = window.clone();
+        let search = (*search_text).clone();
         use_effect_with(
             (props.trace_id.clone(), props.version),
             move |(trace_id, _)| {
                 window.set(None);
-                act.emit(Request::OpenTrace {
-                    trace_id: trace_id.to_string(),
+                let trace_id = trace_id.to_string();
+                act.emit(match search.is_empty() {
+                    true => Request::OpenTrace { trace_id },
+                    false => Request::Search {
+                        trace_id,
+                        text: search,
+                    },
                 });
             },
         );

@@ -32,9 +32,9 @@ test('window.plume.query returns the spans a filter matches, as Phoenix would, o
   assert.deepEqual([...errors].sort(), await phoenixIds('status_code', 'ERROR'));
   const evaluated = await page.evaluate(() => window.plume.query("evals['correctness'].score >= 0"));
   assert.equal(evaluated.length, 8);
-  const thrown = await page.evaluate(() => {
+  const thrown = await page.evaluate(async () => {
     try {
-      window.plume.query("span_kind = 'LLM'");
+      await window.plume.query("span_kind = 'LLM'");
       return 'no error';
     } catch (error) {
       return `${error.name}: ${error.message}`;
@@ -73,6 +73,18 @@ test('the filter bar narrows the spans table, marks a mistake, and the trace sea
   await page.click('[data-testid=filter-apply]');
   await page.waitForSelector('[data-testid=filter-error]', { state: 'detached' });
   const low = await page.evaluate(() => window.plume.query("span_kind == 'LLM' and evals['correctness'].score < 0.5"));
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=trace-row]').length === n, low.length);
+
+  // Opening a matching span carries the filter into the trace's search; Back finds the table
+  // as it was left.
+  const lowFilter = "span_kind == 'LLM' and evals['correctness'].score < 0.5";
+  await page.click('[data-testid=trace-row]');
+  await page.waitForSelector('[data-testid=span-row]');
+  assert.equal(await page.inputValue('[data-testid=trace-search]'), lowFilter);
+  await page.waitForFunction(() => /^filter · /.test(document.querySelector('[data-testid=search-matches]').textContent));
+  await page.goBack();
+  await page.waitForSelector('[data-testid=filter-input]');
+  assert.equal(await page.inputValue('[data-testid=filter-input]'), lowFilter);
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid=trace-row]').length === n, low.length);
 
   // Escape clears the filter.

@@ -309,4 +309,15 @@ fn agrees_with_phoenix_on_the_chatbot_demo_dataset() {
         "evals['correctness'].label in ['correct', 'incorrect']",
     );
     assert_eq!(labelled, evaluated);
+    // The evaluations were made for the LLM spans; their labels and scores as pyarrow reads the
+    // file (`pq.read_table(...).to_pandas()`).
+    assert_eq!(evaluated, llm);
+    assert_eq!(
+        ids(&arena, &traces, "evals['correctness'].label == 'incorrect'"),
+        ["1ec39eeff3d855b7", "368e2a2a62da0b9b", "4802305b03135782"]
+    );
+    assert_eq!(
+        ids(&arena, &traces, "evals['correctness'].score >= 0.9"),
+        ["2b5538cd44d34c58", "e195d6908a7aa2ba"]
+    );
 }
