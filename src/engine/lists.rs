@@ -323,61 +323,107 @@ impl<'a> EvaluationIndex<'a> {
     }
 }
 
+/// A row before it is built: what it sorts by, and where it comes from.
+struct Candidate<'a> {
+    start: u64,
+    duration: u64,
+    spans: u32,
+    tokens: u64,
+    name: &'a str,
+    status: &'a str,
+    kind: &'a str,
+    source: Source<'a>,
+}
+
+enum Source<'a> {
+    Assembled(Match<'a>),
+    Stored(&'a TraceRecord),
+}
+
 pub(crate) fn traces<'a>(
     arena: &'a Arena,
     traces: &'a Traces,
     unread: impl Iterator<Item = &'a TraceRecord>,
     query: &TraceQuery,
 ) -> TracePage {
-    let keys = arena.keys();
-    let evaluations = EvaluationIndex::new(arena);
-    let mut rows: Vec<TraceRow> = matching(arena, traces, query)
-        .iter()
+    // Sorted on what rows show, then only the page's rows are built: a million matching spans
+    // cost a sort, not a million rows.
+    let mut candidates: Vec<Candidate<'a>> = matching(arena, traces, query)
+        .into_iter()
         .map(|row| {
             let span = &arena.spans()[row.span as usize];
-            let figures = figures(arena, row);
-            let input = text_attribute(arena, span, keys.input_value).unwrap_or_default();
-            TraceRow {
-                trace_id: span.trace_id.to_string(),
-                span_id: span.span_id.to_string(),
-                name: arena.str(span.name).to_owned(),
-                kind: span.oi_kind.name().to_owned(),
-                start_nanos: figures.start,
-                duration_nanos: figures.duration,
+            let figures = figures(arena, &row);
+            Candidate {
+                start: figures.start,
+                duration: figures.duration,
                 spans: figures.spans,
                 tokens: figures.tokens,
-                status: status_name(figures.status),
-                session: row.trace.summary.session.map(|s| arena.str(s).to_owned()),
-                input_preview: preview(input, PREVIEW_CHARS),
-                evaluations: evaluations.views(arena, span, row.is_trace),
+                name: arena.str(span.name),
+                status: figures.status.short_name(),
+                kind: span.oi_kind.name(),
+                source: Source::Assembled(row),
             }
         })
         .collect();
-    rows.extend(unread_matching(unread, query).map(unread_row));
-    rows.sort_by(|a, b| {
+    candidates.extend(unread_matching(unread, query).map(|r| Candidate {
+        start: r.start_nanos,
+        duration: r.end_nanos.saturating_sub(r.start_nanos),
+        spans: r.spans,
+        tokens: r.tokens,
+        name: &r.name,
+        status: &r.status,
+        kind: &r.kind,
+        source: Source::Stored(r),
+    }));
+    candidates.sort_by(|a, b| {
         let order = match query.sort {
-            SortKey::Start => a.start_nanos.cmp(&b.start_nanos),
-            SortKey::Duration => a.duration_nanos.cmp(&b.duration_nanos),
-            SortKey::Name => a.name.cmp(&b.name),
+            SortKey::Start => a.start.cmp(&b.start),
+            SortKey::Duration => a.duration.cmp(&b.duration),
+            SortKey::Name => a.name.cmp(b.name),
             SortKey::Spans => a.spans.cmp(&b.spans),
             SortKey::Tokens => a.tokens.cmp(&b.tokens),
-            SortKey::Status => a.status.cmp(&b.status),
-            SortKey::Kind => a.kind.cmp(&b.kind),
+            SortKey::Status => a.status.cmp(b.status),
+            SortKey::Kind => a.kind.cmp(b.kind),
         };
-        let order = order.then_with(|| a.start_nanos.cmp(&b.start_nanos));
+        let order = order.then_with(|| a.start.cmp(&b.start));
         if query.descending {
             order.reverse()
         } else {
             order
         }
     });
-    let total = rows.len() as u32;
-    let first = (query.first as usize).min(rows.len());
-    let end = first.saturating_add(query.count as usize).min(rows.len());
-    TracePage {
-        total,
-        rows: rows.drain(first..end).collect(),
-    }
+    let total = candidates.len() as u32;
+    let first = (query.first as usize).min(candidates.len());
+    let end = first
+        .saturating_add(query.count as usize)
+        .min(candidates.len());
+    let keys = arena.keys();
+    let evaluations = EvaluationIndex::new(arena);
+    let rows = candidates[first..end]
+        .iter()
+        .map(|candidate| match &candidate.source {
+            Source::Stored(record) => unread_row(record),
+            Source::Assembled(row) => {
+                let span = &arena.spans()[row.span as usize];
+                let input = text_attribute(arena, span, keys.input_value).unwrap_or_default();
+                TraceRow {
+                    trace_id: span.trace_id.to_string(),
+                    span_id: span.span_id.to_string(),
+                    name: candidate.name.to_owned(),
+                    kind: candidate.kind.to_owned(),
+                    start_nanos: candidate.start,
+                    duration_nanos: candidate.duration,
+                    spans: candidate.spans,
+                    tokens: candidate.tokens,
+                    status: candidate.status.to_owned(),
+                    session: row.trace.summary.session.map(|s| arena.str(s).to_owned()),
+                    input_preview: preview(input, PREVIEW_CHARS),
+                    evaluations: evaluations.views(arena, span, row.is_trace),
+                }
+            }
+        })
+        .collect();
+    TracePage { total, rows }
 }
 
 pub(crate) fn sessions<'a>(
