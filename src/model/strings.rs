@@ -28,8 +28,20 @@ pub struct Interner {
     buffer: String,
     /// `ends[i]` is where string `i` ends in `buffer`; it starts where string `i - 1` ends.
     ends: Vec<u32>,
-    dedup: HashTable<u32>,
+    /// Each string's id and a 32-bit digest of its hash: growing the table re-places entries
+    /// from the digest alone, without reading (and hashing) every string again.
+    dedup: HashTable<(u32, u32)>,
     hasher: DefaultHashBuilder,
+}
+
+/// A 64-bit hash folded to 32 bits, and spread back to 64 for the table (its high bits pick
+/// the tag, its low bits the bucket).
+fn digest(hash: u64) -> u32 {
+    (hash ^ (hash >> 32)) as u32
+}
+
+fn spread(digest: u32) -> u64 {
+    (u64::from(digest) << 32) | u64::from(digest.rotate_left(16))
 }
 
 /// The buffer is addressed with `u32` offsets: 4 GiB of distinct text, the wasm32 ceiling anyway.
@@ -55,29 +67,29 @@ impl Default for Interner {
 impl Interner {
     /// The id of `text`, adding it if it is new.
     pub fn intern(&mut self, text: &str) -> Result<StrId, InternerFull> {
-        let hash = self.hasher.hash_one(text);
+        let digest = digest(self.hasher.hash_one(text));
         let (buffer, ends) = (&self.buffer, &self.ends);
-        if let Some(&id) = self.dedup.find(hash, |&id| slice(buffer, ends, id) == text) {
+        let same = |&(id, other): &(u32, u32)| other == digest && slice(buffer, ends, id) == text;
+        if let Some(&(id, _)) = self.dedup.find(spread(digest), same) {
             return Ok(StrId(id));
         }
         let end = u32::try_from(self.buffer.len() + text.len()).map_err(|_| InternerFull)?;
         let id = u32::try_from(self.ends.len()).map_err(|_| InternerFull)?;
         self.buffer.push_str(text);
         self.ends.push(end);
-        let hasher = &self.hasher;
-        let (buffer, ends) = (&self.buffer, &self.ends);
-        self.dedup.insert_unique(hash, id, |&other| {
-            hasher.hash_one(slice(buffer, ends, other))
-        });
+        self.dedup
+            .insert_unique(spread(digest), (id, digest), |&(_, d)| spread(d));
         Ok(StrId(id))
     }
 
     /// The id of `text` if it was interned, without adding it.
     pub fn lookup(&self, text: &str) -> Option<StrId> {
-        let hash = self.hasher.hash_one(text);
+        let digest = digest(self.hasher.hash_one(text));
         self.dedup
-            .find(hash, |&id| slice(&self.buffer, &self.ends, id) == text)
-            .map(|&id| StrId(id))
+            .find(spread(digest), |&(id, other)| {
+                other == digest && slice(&self.buffer, &self.ends, id) == text
+            })
+            .map(|&(id, _)| StrId(id))
     }
 
     /// The text of `id`. An id from another interner gives "" rather than panicking.
@@ -99,7 +111,7 @@ impl Interner {
     pub fn heap_bytes(&self) -> usize {
         self.buffer.capacity()
             + self.ends.capacity() * size_of::<u32>()
-            + self.dedup.capacity() * (size_of::<u32>() + 1)
+            + self.dedup.capacity() * (size_of::<(u32, u32)>() + 1)
     }
 }
 
