@@ -69,15 +69,16 @@ test('the filter bar narrows the spans table, marks a mistake, and the trace sea
   await screenshot(page, 'filter-error');
 
   // The LLM spans with evaluations, by score.
-  await page.fill('[data-testid=filter-input]', "span_kind == 'LLM' and evals['correctness'].score < 0.5");
+  await page.fill('[data-testid=filter-input]', "span_kind == 'LLM' and evals['correctness'].score < 0.6");
   await page.click('[data-testid=filter-apply]');
   await page.waitForSelector('[data-testid=filter-error]', { state: 'detached' });
-  const low = await page.evaluate(() => window.plume.query("span_kind == 'LLM' and evals['correctness'].score < 0.5"));
+  const low = await page.evaluate(() => window.plume.query("span_kind == 'LLM' and evals['correctness'].score < 0.6"));
+  assert.equal(low.length, 2, 'scores 0.50 and 0.55, as pyarrow reads the file');
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid=trace-row]').length === n, low.length);
 
   // Opening a matching span carries the filter into the trace's search; Back finds the table
   // as it was left.
-  const lowFilter = "span_kind == 'LLM' and evals['correctness'].score < 0.5";
+  const lowFilter = "span_kind == 'LLM' and evals['correctness'].score < 0.6";
   await page.click('[data-testid=trace-row]');
   await page.waitForSelector('[data-testid=span-row]');
   assert.equal(await page.inputValue('[data-testid=trace-search]'), lowFilter);
