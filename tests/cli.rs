@@ -193,6 +193,20 @@ fn phoenix_ids(column: &str, value: &str) -> Vec<String> {
     ids
 }
 
+/// `matched_span_ids` of an inspect report, sorted.
+fn matched_ids(report: &serde_json::Value) -> Vec<String> {
+    let mut ids: Vec<String> = report["matched_span_ids"]
+        .as_array()
+        .map(|ids| {
+            ids.iter()
+                .filter_map(|id| id.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    ids
+}
+
 #[test]
 fn inspect_with_a_filter_counts_only_the_matching_spans() {
     let output = plume(&[
@@ -205,16 +219,7 @@ fn inspect_with_a_filter_counts_only_the_matching_spans() {
     ]);
     assert_eq!(output.status.code(), Some(0));
     let report = json(&output);
-    let mut ids: Vec<String> = report["matched_span_ids"]
-        .as_array()
-        .map(|ids| {
-            ids.iter()
-                .filter_map(|id| id.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
-    ids.sort();
-    assert_eq!(ids, phoenix_ids("span_kind", "LLM"));
+    assert_eq!(matched_ids(&report), phoenix_ids("span_kind", "LLM"));
     assert_eq!(report["spans"], 8);
     assert_eq!(report["traces"], 4);
     // The per-file figures still describe the files.
@@ -229,16 +234,7 @@ fn inspect_with_a_filter_counts_only_the_matching_spans() {
     ]));
     assert_eq!(errors["spans"], 2);
     assert_eq!(errors["error_spans"], 2);
-    let mut ids: Vec<String> = errors["matched_span_ids"]
-        .as_array()
-        .map(|ids| {
-            ids.iter()
-                .filter_map(|id| id.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
-    ids.sort();
-    assert_eq!(ids, phoenix_ids("status_code", "ERROR"));
+    assert_eq!(matched_ids(&errors), phoenix_ids("status_code", "ERROR"));
 }
 
 #[test]

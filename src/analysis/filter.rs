@@ -771,28 +771,8 @@ impl<'s, 'a> Subject<'s, 'a> {
     fn holds(&self, cond: &Cond) -> Option<bool> {
         match cond {
             Cond::Const(value) => Some(*value),
-            Cond::And(items) => {
-                let mut result = Some(true);
-                for item in items {
-                    match self.holds(item) {
-                        Some(false) => return Some(false),
-                        None => result = None,
-                        Some(true) => {}
-                    }
-                }
-                result
-            }
-            Cond::Or(items) => {
-                let mut result = Some(false);
-                for item in items {
-                    match self.holds(item) {
-                        Some(true) => return Some(true),
-                        None => result = None,
-                        Some(false) => {}
-                    }
-                }
-                result
-            }
+            Cond::And(items) => self.junction(items, false),
+            Cond::Or(items) => self.junction(items, true),
             Cond::Not(inner) => self.holds(inner).map(|b| !b),
             Cond::Compare(a, order, b, mode) => {
                 let ordering = self.compare(a, b, *mode)?;
@@ -819,6 +799,20 @@ impl<'s, 'a> Subject<'s, 'a> {
             }
             Cond::HasEval(slot) => Some(self.evaluation(*slot).is_some()),
         }
+    }
+
+    /// `and` (decided by a `false`) or `or` (decided by a `true`): the deciding value as soon as
+    /// an item has it; else unknown if an item was, else the other value.
+    fn junction(&self, items: &[Cond], decisive: bool) -> Option<bool> {
+        let mut result = Some(!decisive);
+        for item in items {
+            match self.holds(item) {
+                Some(value) if value == decisive => return Some(decisive),
+                None => result = None,
+                Some(_) => {}
+            }
+        }
+        result
     }
 
     fn compare(&self, a: &Term, b: &Term, mode: Mode) -> Option<Ordering> {

@@ -153,18 +153,20 @@ mod tests {
         build_tree(&arena, &indices)
     }
 
+    /// (row, level, x, width) of each box.
+    fn laid_out(tree: &Tree, focus: Option<u32>) -> Vec<(u32, u32, f64, f64)> {
+        layout(tree, &subtree_self_nanos(tree), focus, 100)
+            .iter()
+            .map(|b| (b.row, b.level, b.x, b.width))
+            .collect()
+    }
+
     #[test]
     fn widths_are_subtree_self_time_and_children_sit_side_by_side() {
         let tree = sample();
-        let totals = subtree_self_nanos(&tree);
-        assert_eq!(totals, [100, 30, 10, 40]);
-        let boxes = layout(&tree, &totals, None, 100);
-        let summary: Vec<(u32, u32, f64, f64)> = boxes
-            .iter()
-            .map(|b| (b.row, b.level, b.x, b.width))
-            .collect();
+        assert_eq!(subtree_self_nanos(&tree), [100, 30, 10, 40]);
         assert_eq!(
-            summary,
+            laid_out(&tree, None),
             [
                 (0, 0, 0.0, 1.0),
                 (1, 1, 0.0, 0.3),
@@ -176,15 +178,8 @@ mod tests {
 
     #[test]
     fn zooming_makes_a_span_full_width_under_its_ancestors() {
-        let tree = sample();
-        let totals = subtree_self_nanos(&tree);
-        let boxes = layout(&tree, &totals, Some(1), 100);
-        let summary: Vec<(u32, u32, f64, f64)> = boxes
-            .iter()
-            .map(|b| (b.row, b.level, b.x, b.width))
-            .collect();
         assert_eq!(
-            summary,
+            laid_out(&sample(), Some(1)),
             [(0, 0, 0.0, 1.0), (1, 1, 0.0, 1.0), (2, 2, 0.0, 1.0 / 3.0)]
         );
     }

@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::analysis::project_stats::{Bin, EvaluationStats, ProjectStats};
+use crate::analysis::project_stats::{Bin, EvaluationStats, ProjectStats, TimeBin};
 use crate::engine::protocol::{Request, Response};
 use crate::present::format;
 use crate::ui::query::use_query;
@@ -148,63 +148,49 @@ fn latency_histogram(bins: &[Bin]) -> Html {
 }
 
 fn traces_over_time(stats: &ProjectStats) -> Html {
-    let most = stats
-        .over_time
-        .iter()
-        .map(|b| b.traces)
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
-    let slots = stats
-        .over_time
-        .iter()
-        .map(|b| {
-            let when = format::time(b.start_nanos);
-            vec![
-                Bar {
-                    share: b.errors as f64 / most,
-                    class: "bar-bad",
-                    title: format!("{when}: {} with errors", b.errors),
-                },
-                Bar {
-                    share: (b.traces - b.errors) as f64 / most,
-                    class: "bar-accent",
-                    title: format!("{when}: {} traces", b.traces),
-                },
-            ]
-        })
-        .collect();
-    bars(slots, time_labels(stats))
+    over_time(
+        stats,
+        [
+            ("bar-bad", |b| b.errors, "with errors"),
+            ("bar-accent", |b| b.traces - b.errors, "without errors"),
+        ],
+    )
 }
 
 fn tokens_over_time(stats: &ProjectStats) -> Html {
-    let most = stats
-        .over_time
-        .iter()
-        .map(|b| b.prompt_tokens + b.completion_tokens)
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
+    over_time(
+        stats,
+        [
+            ("bar-prompt", |b| b.prompt_tokens, "prompt tokens"),
+            (
+                "bar-completion",
+                |b| b.completion_tokens,
+                "completion tokens",
+            ),
+        ],
+    )
+}
+
+/// A part of a stacked bar: its class, its value in a time bin, and what that counts.
+type Part = (&'static str, fn(&TimeBin) -> u64, &'static str);
+
+/// One stacked bar per time bin, of two parts.
+fn over_time(stats: &ProjectStats, parts: [Part; 2]) -> Html {
+    let total = |b: &TimeBin| parts.iter().map(|(_, value, _)| value(b)).sum::<u64>();
+    let most = stats.over_time.iter().map(total).max().unwrap_or(0).max(1) as f64;
     let slots = stats
         .over_time
         .iter()
         .map(|b| {
             let when = format::time(b.start_nanos);
-            vec![
-                Bar {
-                    share: b.prompt_tokens as f64 / most,
-                    class: "bar-prompt",
-                    title: format!("{when}: {} prompt tokens", format::count(b.prompt_tokens)),
-                },
-                Bar {
-                    share: b.completion_tokens as f64 / most,
-                    class: "bar-completion",
-                    title: format!(
-                        "{when}: {} completion tokens",
-                        format::count(b.completion_tokens)
-                    ),
-                },
-            ]
+            parts
+                .iter()
+                .map(|&(class, value, what)| Bar {
+                    share: value(b) as f64 / most,
+                    class,
+                    title: format!("{when}: {} {what}", format::count(value(b))),
+                })
+                .collect()
         })
         .collect();
     bars(slots, time_labels(stats))

@@ -301,33 +301,31 @@ impl Parser {
     }
 
     fn or(&mut self) -> Result<Node, FilterError> {
-        let at = self.position();
-        let mut items = vec![self.and()?];
-        while self.is_word("or") {
-            self.bump();
-            items.push(self.and()?);
-        }
-        Ok(match items.len() {
-            1 => items.remove(0),
-            _ => Node {
-                at,
-                syntax: Syntax::Or(items),
-            },
-        })
+        self.joined("or", Self::and, Syntax::Or)
     }
 
     fn and(&mut self) -> Result<Node, FilterError> {
+        self.joined("and", Self::not, Syntax::And)
+    }
+
+    /// `item (word item)*`: one item as it is, more joined.
+    fn joined(
+        &mut self,
+        word: &str,
+        item: fn(&mut Self) -> Result<Node, FilterError>,
+        join: fn(Vec<Node>) -> Syntax,
+    ) -> Result<Node, FilterError> {
         let at = self.position();
-        let mut items = vec![self.not()?];
-        while self.is_word("and") {
+        let mut items = vec![item(self)?];
+        while self.is_word(word) {
             self.bump();
-            items.push(self.not()?);
+            items.push(item(self)?);
         }
         Ok(match items.len() {
             1 => items.remove(0),
             _ => Node {
                 at,
-                syntax: Syntax::And(items),
+                syntax: join(items),
             },
         })
     }
