@@ -385,38 +385,30 @@ impl Parser {
     }
 
     fn sum(&mut self) -> Result<Node, FilterError> {
-        let mut left = self.product()?;
-        loop {
-            let op = match self.peek() {
-                Token::Op("+") => Arith::Add,
-                Token::Op("-") => Arith::Sub,
-                _ => return Ok(left),
-            };
-            self.bump();
-            let right = self.product()?;
-            left = Node {
-                at: left.at,
-                syntax: Syntax::Arith(Box::new(left), op, Box::new(right)),
-            };
-        }
+        self.arithmetic(&[("+", Arith::Add), ("-", Arith::Sub)], Self::product)
     }
 
     fn product(&mut self) -> Result<Node, FilterError> {
-        let mut left = self.unary()?;
-        loop {
-            let op = match self.peek() {
-                Token::Op("*") => Arith::Mul,
-                Token::Op("/") => Arith::Div,
-                Token::Op("%") => Arith::Rem,
-                _ => return Ok(left),
-            };
+        let ops = [("*", Arith::Mul), ("/", Arith::Div), ("%", Arith::Rem)];
+        self.arithmetic(&ops, Self::unary)
+    }
+
+    /// `operand (op operand)*` for one precedence level, left to right.
+    fn arithmetic(
+        &mut self,
+        ops: &[(&str, Arith)],
+        operand: fn(&mut Self) -> Result<Node, FilterError>,
+    ) -> Result<Node, FilterError> {
+        let mut left = operand(self)?;
+        while let Some(&(_, op)) = ops.iter().find(|(symbol, _)| self.is_op(symbol)) {
             self.bump();
-            let right = self.unary()?;
+            let right = operand(self)?;
             left = Node {
                 at: left.at,
                 syntax: Syntax::Arith(Box::new(left), op, Box::new(right)),
             };
         }
+        Ok(left)
     }
 
     fn unary(&mut self) -> Result<Node, FilterError> {
