@@ -323,7 +323,7 @@ impl<'a> EvaluationIndex<'a> {
     }
 }
 
-/// A row before it is built: what it sorts by, and where it comes from.
+/// A row of the traces table before it is built: what it sorts by, and where it comes from.
 struct Candidate<'a> {
     start: u64,
     duration: u64,
@@ -332,22 +332,29 @@ struct Candidate<'a> {
     name: &'a str,
     status: &'a str,
     kind: &'a str,
-    source: Source<'a>,
+    row: RowRef,
 }
 
-enum Source<'a> {
-    Assembled(Match<'a>),
-    Stored(&'a TraceRecord),
+/// Where a row of the traces table comes from: a span of an assembled trace (standing for the
+/// whole trace or for itself), or a stored trace whose spans are not read.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum RowRef {
+    Assembled {
+        trace: TraceId,
+        span: u32,
+        is_trace: bool,
+    },
+    Stored(TraceId),
 }
 
-pub(crate) fn traces<'a>(
+/// Every row a query lets through, sorted as it asks (its page aside). Filtering and sorting
+/// are the costly part at a million spans; the engine keeps this to page through it.
+pub(crate) fn table_order<'a>(
     arena: &'a Arena,
     traces: &'a Traces,
     unread: impl Iterator<Item = &'a TraceRecord>,
     query: &TraceQuery,
-) -> TracePage {
-    // Sorted on what rows show, then only the page's rows are built: a million matching spans
-    // cost a sort, not a million rows.
+) -> Vec<RowRef> {
     let mut candidates: Vec<Candidate<'a>> = matching(arena, traces, query)
         .into_iter()
         .map(|row| {
@@ -361,19 +368,25 @@ pub(crate) fn traces<'a>(
                 name: arena.str(span.name),
                 status: figures.status.short_name(),
                 kind: span.oi_kind.name(),
-                source: Source::Assembled(row),
+                row: RowRef::Assembled {
+                    trace: row.trace.summary.trace_id,
+                    span: row.span,
+                    is_trace: row.is_trace,
+                },
             }
         })
         .collect();
-    candidates.extend(unread_matching(unread, query).map(|r| Candidate {
-        start: r.start_nanos,
-        duration: r.end_nanos.saturating_sub(r.start_nanos),
-        spans: r.spans,
-        tokens: r.tokens,
-        name: &r.name,
-        status: &r.status,
-        kind: &r.kind,
-        source: Source::Stored(r),
+    candidates.extend(unread_matching(unread, query).filter_map(|r| {
+        Some(Candidate {
+            start: r.start_nanos,
+            duration: r.end_nanos.saturating_sub(r.start_nanos),
+            spans: r.spans,
+            tokens: r.tokens,
+            name: &r.name,
+            status: &r.status,
+            kind: &r.kind,
+            row: RowRef::Stored(TraceId::parse(&r.trace_id).ok()?),
+        })
     }));
     candidates.sort_by(|a, b| {
         let order = match query.sort {
@@ -392,38 +405,61 @@ pub(crate) fn traces<'a>(
             order
         }
     });
-    let total = candidates.len() as u32;
-    let first = (query.first as usize).min(candidates.len());
-    let end = first
-        .saturating_add(query.count as usize)
-        .min(candidates.len());
+    candidates.into_iter().map(|c| c.row).collect()
+}
+
+/// The rows `first..first + count` of a table's order, built.
+pub(crate) fn table_page(
+    arena: &Arena,
+    traces: &Traces,
+    stored: &HashMap<TraceId, TraceRecord>,
+    order: &[RowRef],
+    first: u32,
+    count: u32,
+) -> TracePage {
+    let first = (first as usize).min(order.len());
+    let end = first.saturating_add(count as usize).min(order.len());
     let keys = arena.keys();
     let evaluations = EvaluationIndex::new(arena);
-    let rows = candidates[first..end]
+    let rows = order[first..end]
         .iter()
-        .map(|candidate| match &candidate.source {
-            Source::Stored(record) => unread_row(record),
-            Source::Assembled(row) => {
-                let span = &arena.spans()[row.span as usize];
+        .filter_map(|row| match *row {
+            RowRef::Stored(id) => stored.get(&id).map(unread_row),
+            RowRef::Assembled {
+                trace,
+                span,
+                is_trace,
+            } => {
+                let trace = traces.get(&trace)?;
+                let row = Match {
+                    trace,
+                    span,
+                    is_trace,
+                };
+                let span = &arena.spans()[span as usize];
+                let figures = figures(arena, &row);
                 let input = text_attribute(arena, span, keys.input_value).unwrap_or_default();
-                TraceRow {
+                Some(TraceRow {
                     trace_id: span.trace_id.to_string(),
                     span_id: span.span_id.to_string(),
-                    name: candidate.name.to_owned(),
-                    kind: candidate.kind.to_owned(),
-                    start_nanos: candidate.start,
-                    duration_nanos: candidate.duration,
-                    spans: candidate.spans,
-                    tokens: candidate.tokens,
-                    status: candidate.status.to_owned(),
-                    session: row.trace.summary.session.map(|s| arena.str(s).to_owned()),
+                    name: arena.str(span.name).to_owned(),
+                    kind: span.oi_kind.name().to_owned(),
+                    start_nanos: figures.start,
+                    duration_nanos: figures.duration,
+                    spans: figures.spans,
+                    tokens: figures.tokens,
+                    status: figures.status.short_name().to_owned(),
+                    session: trace.summary.session.map(|s| arena.str(s).to_owned()),
                     input_preview: preview(input, PREVIEW_CHARS),
-                    evaluations: evaluations.views(arena, span, row.is_trace),
-                }
+                    evaluations: evaluations.views(arena, span, is_trace),
+                })
             }
         })
         .collect();
-    TracePage { total, rows }
+    TracePage {
+        total: order.len() as u32,
+        rows,
+    }
 }
 
 pub(crate) fn sessions<'a>(

@@ -70,6 +70,18 @@ pub struct Engine {
     evaluations_kept: usize,
     /// The files saved in the store, in save order.
     saved_files: Vec<FileRecord>,
+    /// Bumped by every change to spans, traces, stored records or evaluations, so that kept
+    /// answers know when they are stale.
+    revision: u64,
+    /// The last traces-table query's rows in order.
+    table: Option<TableOrder>,
+}
+
+/// A traces-table query's rows in order, as of a revision.
+struct TableOrder {
+    query: TraceQuery,
+    revision: u64,
+    order: Vec<lists::RowRef>,
 }
 
 /// A file being read as its bytes arrive ([`Engine::begin`]).
@@ -103,6 +115,7 @@ impl Engine {
         bytes: &[u8],
         progress: &mut dyn FnMut(usize),
     ) -> FileResult {
+        self.revision += 1;
         let spans_before = self.arena.spans().len();
         let report = ingest::load_with_progress(&mut self.arena, file, bytes, progress);
         self.loaded(&report, spans_before)
@@ -119,11 +132,13 @@ impl Engine {
 
     /// The next bytes of a file being read; `progress` hears the spans stored so far.
     pub fn feed(&mut self, loading: &mut Loading, chunk: &[u8], progress: &mut dyn FnMut(usize)) {
+        self.revision += 1;
         loading.stream.feed(&mut self.arena, chunk, progress);
     }
 
     /// Ends a file being read, as [`Engine::load`] ends one.
     pub fn finish(&mut self, loading: Loading, progress: &mut dyn FnMut(usize)) -> FileResult {
+        self.revision += 1;
         let report = loading.stream.finish(&mut self.arena, progress);
         self.loaded(&report, loading.spans_before)
     }
@@ -161,12 +176,7 @@ impl Engine {
                 &self.traces,
                 self.unread_records(),
             )),
-            Request::Traces(query) => Response::Traces(lists::traces(
-                &self.arena,
-                &self.traces,
-                self.unread_records(),
-                &query,
-            )),
+            Request::Traces(query) => self.traces_page(&query),
             Request::Sessions { project } => Response::Sessions(lists::sessions(
                 &self.arena,
                 &self.traces,
@@ -317,6 +327,7 @@ impl Engine {
     /// the saved files none of whose traces is left; returns both, so the store can delete
     /// them too.
     pub fn forget(&mut self, selection: &SpanSelection) -> Forgotten {
+        self.revision += 1;
         let mut ids: HashSet<TraceId> = match selection {
             SpanSelection::Traces(_) | SpanSelection::File(_) => self
                 .named_traces(selection)
@@ -425,6 +436,7 @@ impl Engine {
 
     /// Puts kept evaluations back; returns how many were.
     pub fn restore_evaluations(&mut self, stored: &[crate::store::StoredEvaluation]) -> usize {
+        self.revision += 1;
         let Ok(source) = self.arena.add_source(
             "Kept in this browser",
             crate::model::Format::PhoenixEvaluations,
@@ -442,6 +454,7 @@ impl Engine {
     /// Shows stored traces in the lists from their records, until [`Engine::restore`] reads
     /// their spans. A record replaces the one of the same trace.
     pub fn expect(&mut self, records: impl IntoIterator<Item = TraceRecord>) {
+        self.revision += 1;
         for record in records {
             if let Ok(id) = TraceId::parse(&record.trace_id) {
                 self.pending.insert(id, record);
@@ -563,6 +576,7 @@ impl Engine {
         read: &[TraceId],
         chunks: impl IntoIterator<Item = (&'a str, &'a [u8])>,
     ) -> Vec<String> {
+        self.revision += 1;
         let mut problems = Vec::new();
         for (key, bytes) in chunks {
             let report = ingest::load(&mut self.arena, key, bytes);
@@ -616,6 +630,34 @@ impl Engine {
     }
 
     /// The view of a trace, made on first use, with the trace and the arena.
+    /// A page of a traces table. The table's order is kept: paging (scrolling) through the
+    /// same query answers from it until the data change.
+    fn traces_page(&mut self, query: &TraceQuery) -> Response {
+        let key = TraceQuery {
+            first: 0,
+            count: 0,
+            ..query.clone()
+        };
+        let fresh = matches!(&self.table, Some(t) if t.query == key && t.revision == self.revision);
+        if !fresh {
+            let order = lists::table_order(&self.arena, &self.traces, self.unread_records(), &key);
+            self.table = Some(TableOrder {
+                query: key,
+                revision: self.revision,
+                order,
+            });
+        }
+        let order = self.table.as_ref().map_or(&[][..], |t| &t.order[..]);
+        Response::Traces(lists::table_page(
+            &self.arena,
+            &self.traces,
+            &self.pending,
+            order,
+            query.first,
+            query.count,
+        ))
+    }
+
     fn open(&mut self, trace_id: &str) -> Option<(&mut View, &Trace, &Arena)> {
         let id = TraceId::parse(trace_id).ok()?;
         let trace = self.traces.get(&id)?;

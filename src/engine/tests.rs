@@ -1140,3 +1140,37 @@ fn two_traces_compare_by_name_path() {
     };
     assert_eq!(stats.traces as usize, page.rows.len());
 }
+
+#[test]
+fn a_table_pages_through_its_kept_order_until_the_data_change() {
+    let mut engine = engine_with(&["openai-01.otlp.pb"]);
+    let query = TraceQuery {
+        project: "chatbot-demo".into(),
+        all_spans: true,
+        sort: SortKey::Name,
+        ..TraceQuery::default()
+    };
+    let page_of =
+        |engine: &mut Engine, first, count| match engine.handle(Request::Traces(TraceQuery {
+            first,
+            count,
+            ..query.clone()
+        })) {
+            Response::Traces(page) => page,
+            other => panic!("expected a page, got {other:?}"),
+        };
+    let whole = page_of(&mut engine, 0, 100);
+    let mut paged = page_of(&mut engine, 0, 2).rows;
+    paged.extend(page_of(&mut engine, 2, 2).rows);
+    assert_eq!(paged, whole.rows);
+    let before = whole.total;
+    let loaded = engine.load(
+        "openai-03.otlp.pb",
+        &fixture("openai-03.otlp.pb"),
+        &mut |_| {},
+    );
+    assert!(loaded.spans > 0);
+    let after = page_of(&mut engine, 0, 100);
+    assert_eq!(u64::from(after.total), u64::from(before) + loaded.spans);
+    assert!(after.rows.windows(2).all(|w| w[0].name <= w[1].name));
+}
