@@ -58,6 +58,11 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// A count and its noun: `1 span`, `1,234 spans`.
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", count(n), if n == 1 { one } else { many })
+}
+
 /// A share as a percentage: `0%`, `4.2%`, `100%`.
 pub fn percent(share: f64) -> String {
     let p = share * 100.0;
@@ -71,6 +76,13 @@ pub fn percent(share: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(counted(1, "span", "spans"), "1 span");
+        assert_eq!(counted(0, "span", "spans"), "0 spans");
+        assert_eq!(counted(12_345, "result", "results"), "12,345 results");
+    }
 
     #[test]
     fn durations_pick_their_unit() {

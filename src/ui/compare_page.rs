@@ -85,7 +85,7 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
             <div class="compared-trace">
                 <span class="muted">{ label.to_owned() }</span>
                 <a {href} class="mono">{ format!("{} · {}", t.name, &t.trace_id[..t.trace_id.len().min(12)]) }</a>
-                <span>{ format!("{} · {} spans · {} tokens · started {}", format::duration(t.duration_nanos), format::count(u64::from(t.spans)), format::count(t.tokens), format::time(t.start_nanos)) }</span>
+                <span>{ format!("{} · {} · {} · started {}", format::duration(t.duration_nanos), format::counted(u64::from(t.spans), "span", "spans"), format::counted(t.tokens, "token", "tokens"), format::time(t.start_nanos)) }</span>
             </div>
         }
     };
@@ -117,7 +117,7 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
             { side("Base", &c.base) }
             { side("Other", &c.other) }
             <p data-testid="compare-summary">
-                { format!("Duration {} · {} spans added, {} removed", difference(c.base.duration_nanos, c.other.duration_nanos), c.added, c.removed) }
+                { format!("Duration {} · spans added: {}, removed: {}", difference(c.base.duration_nanos, c.other.duration_nanos), c.added, c.removed) }
                 if c.truncated { <span class="muted">{ format!(" · first {} positions shown", c.rows.len()) }</span> }
             </p>
             <table class="table kinds">

@@ -241,7 +241,7 @@ fn time_by_kind(stats: &ProjectStats) -> Html {
             .iter()
             .map(|k| {
                 (
-                    format!("{} ({} spans)", k.kind, format::count(k.spans)),
+                    format!("{} ({})", k.kind, format::counted(k.spans, "span", "spans")),
                     k.self_nanos as f64,
                     format!(
                         "{} · {}",
@@ -261,9 +261,9 @@ fn evaluation_plots(evaluation: &EvaluationStats) -> Html {
         .map(|m| format!(", mean score {m:.2}"))
         .unwrap_or_default();
     let title = format!(
-        "Evaluation “{}”: {} results{mean}",
+        "Evaluation “{}”: {}{mean}",
         evaluation.name,
-        format::count(evaluation.count)
+        format::counted(evaluation.count, "result", "results")
     );
     html! {
         <figure class="plot" data-testid="evaluation-plot" data-name={evaluation.name.clone()}>

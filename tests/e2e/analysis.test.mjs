@@ -163,7 +163,7 @@ test('two ticked traces compare by span name path', async () => {
   await page.waitForSelector('[data-testid=compare]');
   await page.waitForSelector('[data-testid=compared-row]');
   const summary = await page.textContent('[data-testid=compare-summary]');
-  const [, added, removed] = /(\d+) spans added, (\d+) removed/.exec(summary).map(Number);
+  const [, added, removed] = /spans added: (\d+), removed: (\d+)/.exec(summary).map(Number);
   const states = await page.$$eval('[data-testid=compared-row]', (rows) => rows.map((r) => r.dataset.state));
   assert.equal(states.filter((s) => s === 'added').length, added);
   assert.equal(states.filter((s) => s === 'removed').length, removed);
@@ -174,7 +174,7 @@ test('two ticked traces compare by span name path', async () => {
   await page.click('text=Swap');
   await page.waitForFunction(([a, r]) => {
     const text = document.querySelector('[data-testid=compare-summary]')?.textContent ?? '';
-    return text.includes(`${r} spans added, ${a} removed`);
+    return text.includes(`spans added: ${r}, removed: ${a}`);
   }, [added, removed]);
   assert.deepEqual(page.problems, []);
   await page.close();
