@@ -6,7 +6,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::engine::protocol::{ComparedRow, ComparedTrace, Comparison, Request, Response};
+use crate::engine::protocol::{
+    ComparedRow, ComparedSpan, ComparedTrace, Comparison, Request, Response,
+};
 use crate::present::format;
 use crate::present::route::Route;
 use crate::ui::kind::KindBadge;
@@ -103,7 +105,9 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
         let comparison = comparison.clone();
         Callback::from(
             move |index: u32| match comparison.rows.get(index as usize) {
-                Some(row) => compared_row(row),
+                Some(row) => {
+                    compared_row(row, &comparison.base.trace_id, &comparison.other.trace_id)
+                }
                 None => html! { <div class="crow placeholder"></div> },
             },
         )
@@ -133,10 +137,18 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
     }
 }
 
-fn compared_row(row: &ComparedRow) -> Html {
-    let duration = |span: &Option<crate::engine::protocol::ComparedSpan>| {
-        span.as_ref()
-            .map_or(String::new(), |s| format::duration(s.duration_nanos))
+/// A position: its span in each trace (a link to it there), and the difference.
+fn compared_row(row: &ComparedRow, base: &str, other: &str) -> Html {
+    let duration = |span: &Option<ComparedSpan>, trace_id: &str| match span {
+        Some(span) => {
+            let href = Route::Trace {
+                trace_id: trace_id.to_owned(),
+                span_id: Some(span.span_id.clone()),
+            }
+            .to_fragment();
+            html! { <a {href} title="Open this span in its trace">{ format::duration(span.duration_nanos) }</a> }
+        }
+        None => html! {},
     };
     let (state, change, class) = match (&row.base, &row.other) {
         (Some(b), Some(o)) => (
@@ -152,8 +164,8 @@ fn compared_row(row: &ComparedRow) -> Html {
             <span class="cell name" style={format!("padding-left:{}px", row.depth.min(30) * 14)} title={row.name.clone()}>
                 <KindBadge kind={row.kind.clone()} />{" "}{ row.name.clone() }
             </span>
-            <span class="cell num">{ duration(&row.base) }</span>
-            <span class="cell num">{ duration(&row.other) }</span>
+            <span class="cell num">{ duration(&row.base, base) }</span>
+            <span class="cell num">{ duration(&row.other, other) }</span>
             <span class={classes!("cell", "num", class)}>{ change }</span>
         </div>
     }

@@ -46,8 +46,8 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
     let pick = |b: &FlameBoxView| {
         let (focus, on_select) = (focus.clone(), props.on_select.clone());
         let (row, span_id, zoomed) = (b.row, b.span_id.clone(), view.focus == Some(b.row));
-        Callback::from(move |_: MouseEvent| {
-            // A click on the box zoomed on zooms out one step, to its parent's view.
+        Callback::from(move |()| {
+            // Picking the box zoomed on zooms out to the whole trace.
             focus.set(if zoomed { None } else { Some(row) });
             on_select.emit(span_id.clone());
         })
@@ -68,9 +68,18 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
             b.level * LEVEL_HEIGHT
         );
         let selected = props.selected.as_deref() == Some(b.span_id.as_str());
+        let picked = pick(b);
+        let onclick = picked.reform(|_: MouseEvent| ());
+        // Boxes are reached with Tab and picked with Enter or Space, like buttons.
+        let onkeydown = Callback::from(move |event: KeyboardEvent| {
+            if matches!(event.key().as_str(), "Enter" | " ") {
+                event.prevent_default();
+                picked.emit(());
+            }
+        });
         html! {
             <div class={classes!("fbox", format!("kind-{}", b.kind.to_lowercase()), (b.status == "ERROR").then_some("error"), selected.then_some("selected"))}
-                 {style} {title} onclick={pick(b)} data-testid="flame-box" data-span-id={b.span_id.clone()} role="button">
+                 {style} {title} {onclick} {onkeydown} tabindex="0" data-testid="flame-box" data-span-id={b.span_id.clone()} role="button">
                 { b.name.clone() }
             </div>
         }

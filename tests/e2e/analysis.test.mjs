@@ -143,6 +143,12 @@ test('the flame graph shows spans by self time and zooms on a click', async () =
   assert.equal((await boxes()).length, 2);
   await page.click('[data-testid=flame-reset]');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=flame-box]').length === 4);
+  // From the keyboard: Tab reaches a box, Enter zooms on it.
+  await page.focus(`[data-testid=flame-box][data-span-id="${target.id}"]`);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid=flame-reset]');
+  await page.click('[data-testid=flame-reset]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=flame-box]').length === 4);
   // Back to the waterfall.
   await page.click('[data-testid=flame-toggle]');
   await page.waitForSelector('[data-testid=span-row]');
@@ -170,6 +176,15 @@ test('two ticked traces compare by span name path', async () => {
   assert.ok(states.includes('both'));
   assert.ok(await page.locator('[data-testid=kind-difference]').count() > 0);
   await screenshot(page, 'compare');
+  // Each side's duration opens that span in its trace; Back returns.
+  const link = page.locator('[data-testid=compared-row] a').first();
+  const href = await link.getAttribute('href');
+  const [, traceId, spanId] = /^#\/trace\/([0-9a-f]+)\/span\/([0-9a-f]+)$/.exec(href);
+  await link.click();
+  await page.waitForSelector(`[data-testid=span-details][data-span-id="${spanId}"]`);
+  assert.equal(await page.getAttribute('section.trace', 'data-trace-id'), traceId);
+  await page.goBack();
+  await page.waitForSelector('[data-testid=compared-row]');
   // Swapping exchanges added and removed.
   await page.click('text=Swap');
   await page.waitForFunction(([a, r]) => {
