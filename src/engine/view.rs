@@ -11,7 +11,7 @@ use crate::engine::protocol::{
     Anomalies, MINIMAP_COLUMNS, MINIMAP_ROWS, RowView, TokenCounts, TraceOverview,
 };
 use crate::engine::status_name;
-use crate::model::{AnyValue, Arena, OiKind, SpanId, StatusCode};
+use crate::model::{AnyValue, Arena, OiKind, SpanId, StatusCode, StrId};
 
 /// One open trace's view state.
 pub(crate) struct View {
@@ -104,15 +104,11 @@ impl View {
             self.matches = rows.filter(|&row| scope.matches(row)).collect();
             self.search_is_filter = true;
         } else if !self.search.is_empty() {
-            let needle = self.search.to_lowercase();
+            let mut search = TextSearch::new(&self.search, arena.strings().len());
             let spans = arena.spans();
             self.matches = rows
                 .filter(|&row| {
-                    span_matches(
-                        arena,
-                        &spans[trace.tree.span[row as usize] as usize],
-                        &needle,
-                    )
+                    search.span_matches(arena, &spans[trace.tree.span[row as usize] as usize])
                 })
                 .collect();
         }
@@ -255,48 +251,90 @@ impl View {
     }
 }
 
-/// Case-insensitive containment for ASCII letters; other characters compare exactly. `needle`
-/// is lower-cased already.
-fn contains_folded(haystack: &str, needle: &str) -> bool {
-    let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
-    if needle.is_empty() {
-        return true;
-    }
-    hay.windows(needle.len()).any(|window| {
-        window
-            .iter()
-            .zip(needle)
-            .all(|(a, b)| a.to_ascii_lowercase() == *b)
-    })
+/// A text search prepared once: the needle lower-cased, what it would be as an integer or a span
+/// id, and which interned strings were already looked at — a system prompt sent with every LLM
+/// call is scanned once, not once per span.
+struct TextSearch {
+    needle: Vec<u8>,
+    /// The needle's first byte in both cases, for `memchr2`.
+    first: (u8, u8),
+    as_int: Option<i64>,
+    as_span_id: Option<SpanId>,
+    /// Per interned string: 0 not looked at, 1 no match, 2 match.
+    seen: Vec<u8>,
 }
 
-/// Whether a span's name, kind, id or any attribute value contains `needle`.
-fn span_matches(arena: &Arena, span: &crate::model::Span, needle: &str) -> bool {
-    if contains_folded(arena.str(span.name), needle)
-        || span.oi_kind.name().eq_ignore_ascii_case(needle)
-        || span.span_id.to_string() == needle
-    {
-        return true;
+impl TextSearch {
+    fn new(text: &str, strings: usize) -> Self {
+        let needle = text.to_lowercase().into_bytes();
+        let first = needle.first().copied().unwrap_or_default();
+        Self {
+            first: (first, first.to_ascii_uppercase()),
+            as_int: text.parse().ok(),
+            as_span_id: SpanId::parse(text).ok(),
+            needle,
+            seen: vec![0; strings],
+        }
     }
-    fn value_matches(arena: &Arena, value: AnyValue, needle: &str) -> bool {
+
+    /// ASCII-case-insensitive containment.
+    fn contains(&self, haystack: &str) -> bool {
+        let (hay, needle) = (haystack.as_bytes(), &self.needle[..]);
+        let Some(last) = hay.len().checked_sub(needle.len()) else {
+            return false;
+        };
+        if needle.is_empty() {
+            return true;
+        }
+        memchr::memchr2_iter(self.first.0, self.first.1, &hay[..=last])
+            .any(|at| hay[at..at + needle.len()].eq_ignore_ascii_case(needle))
+    }
+
+    fn contains_str(&mut self, arena: &Arena, id: StrId) -> bool {
+        let index = id.index() as usize;
+        match self.seen.get(index) {
+            Some(1) => false,
+            Some(2) => true,
+            _ => {
+                let found = self.contains(arena.str(id));
+                if let Some(seen) = self.seen.get_mut(index) {
+                    *seen = 1 + u8::from(found);
+                }
+                found
+            }
+        }
+    }
+
+    fn value_matches(&mut self, arena: &Arena, value: AnyValue) -> bool {
         match value {
-            AnyValue::Str(id) => contains_folded(arena.str(id), needle),
-            AnyValue::Int(n) => n.to_string() == needle,
+            AnyValue::Str(id) => self.contains_str(arena, id),
+            AnyValue::Int(n) => self.as_int == Some(n),
             AnyValue::Array(rows) => arena
                 .array_values(rows)
                 .iter()
-                .any(|v| value_matches(arena, *v, needle)),
+                .any(|v| self.value_matches(arena, *v)),
             AnyValue::KvList(rows) => arena
                 .attributes(rows)
                 .iter()
-                .any(|kv| value_matches(arena, kv.value, needle)),
+                .any(|kv| self.value_matches(arena, kv.value)),
             _ => false,
         }
     }
-    arena
-        .attributes(span.attributes)
-        .iter()
-        .any(|kv| value_matches(arena, kv.value, needle))
+
+    /// Whether a span's name, kind, id or any attribute value holds the text.
+    fn span_matches(&mut self, arena: &Arena, span: &crate::model::Span) -> bool {
+        self.contains_str(arena, span.name)
+            || span
+                .oi_kind
+                .name()
+                .as_bytes()
+                .eq_ignore_ascii_case(&self.needle)
+            || self.as_span_id == Some(span.span_id)
+            || arena
+                .attributes(span.attributes)
+                .iter()
+                .any(|kv| self.value_matches(arena, kv.value))
+    }
 }
 
 /// The trace in small: spans counted per band of rows and stretch of time.
@@ -326,4 +364,31 @@ fn minimap(arena: &Arena, trace: &Trace) -> Vec<u16> {
         }
     }
     cells
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_search_ignores_ascii_case_and_looks_at_a_string_once() {
+        let mut arena = Arena::default();
+        let prompt = arena
+            .intern("You are a Helpful assistant")
+            .unwrap_or_default();
+        let other = arena.intern("héllo").unwrap_or_default();
+        let mut search = TextSearch::new("HELPFUL", arena.strings().len());
+        assert!(search.contains("so helpful"));
+        assert!(!search.contains("help"));
+        assert!(search.contains_str(&arena, prompt));
+        assert_eq!(search.seen[prompt.index() as usize], 2);
+        assert!(search.contains_str(&arena, prompt), "from memory");
+        assert!(!search.contains_str(&arena, other));
+        assert_eq!(search.seen[other.index() as usize], 1);
+        let accented = TextSearch::new("HÉL", arena.strings().len());
+        assert!(accented.contains("héllo"));
+        let number = TextSearch::new("42", 0);
+        assert_eq!(number.as_int, Some(42));
+        assert!(TextSearch::new("x", 0).contains("x"));
+    }
 }
