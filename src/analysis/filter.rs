@@ -40,13 +40,12 @@ mod parse;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use hashbrown::HashMap;
 use memchr::memmem::Finder;
 
 use self::parse::{Arith, Cmp, Node, Syntax};
 use crate::analysis::{Trace, Traces};
 use crate::attributes::{Value, load_json_string, value_from_any};
-use crate::model::{AnyValue, Arena, EvalTarget, Evaluation, Span, SpanId, StrId};
+use crate::model::{AnyValue, Arena, EvalTarget, Evaluation, Span, StrId};
 
 /// Why a filter could not be read: where (0-based character position) and what.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
@@ -542,7 +541,7 @@ impl Filter {
         found
     }
 
-    /// Binds the filter to an arena: its attribute keys and evaluations are looked up once.
+    /// Binds the filter to an arena: its attribute keys and evaluation names are looked up once.
     pub fn matcher<'a>(&'a self, arena: &'a Arena) -> Matcher<'a> {
         let keys = self
             .attributes
@@ -555,28 +554,16 @@ impl Filter {
                     .collect()
             })
             .collect();
-        let mut evals = HashMap::new();
-        if !self.evals.is_empty() {
-            let names: Vec<Option<StrId>> = self
-                .evals
-                .iter()
-                .map(|n| arena.strings().lookup(n))
-                .collect();
-            for evaluation in arena.evaluations() {
-                let EvalTarget::Span(span_id) = evaluation.target else {
-                    continue;
-                };
-                if let Some(slot) = names.iter().position(|n| *n == Some(evaluation.name)) {
-                    // The last loaded wins, as a later file's evaluation replaces an earlier one.
-                    evals.insert((span_id, slot), evaluation);
-                }
-            }
-        }
+        let eval_names = self
+            .evals
+            .iter()
+            .map(|name| arena.strings().lookup(name))
+            .collect();
         Matcher {
             filter: self,
             arena,
             keys,
-            evals,
+            eval_names,
         }
     }
 }
@@ -688,7 +675,8 @@ pub struct Matcher<'a> {
     /// Per attribute slot: the flat keys present in the arena, longest first, and the segments
     /// each covers.
     keys: Vec<Vec<(StrId, usize)>>,
-    evals: HashMap<(SpanId, usize), &'a Evaluation>,
+    /// Per evaluation slot: its name's id (none when no string of the arena is that name).
+    eval_names: Vec<Option<StrId>>,
 }
 
 impl<'a> Matcher<'a> {
@@ -829,8 +817,15 @@ impl<'s, 'a> Subject<'s, 'a> {
         }
     }
 
+    /// The span's evaluation of the slot's name; the last loaded wins, as a later file's
+    /// evaluation replaces an earlier one.
     fn evaluation(&self, slot: usize) -> Option<&'a Evaluation> {
-        self.matcher.evals.get(&(self.span.span_id, slot)).copied()
+        let name = self.matcher.eval_names[slot]?;
+        let arena = self.matcher.arena;
+        arena
+            .evaluations_of_span(self.span.span_id)
+            .rev()
+            .find(|e| matches!(e.target, EvalTarget::Span(_)) && e.name == name)
     }
 
     fn text(&self, term: &Term) -> Option<Cow<'a, str>> {

@@ -43,21 +43,16 @@ pub(crate) fn span_details(
         });
     let scope = arena.scope(span.scope);
     let evaluations = arena
-        .evaluations()
-        .iter()
-        .filter_map(|e| {
-            let document = match e.target {
-                EvalTarget::Span(id) if id == span_id => None,
-                EvalTarget::Document(id, position) if id == span_id => Some(position),
-                _ => return None,
-            };
-            Some(EvaluationView {
-                name: arena.str(e.name).to_owned(),
-                document,
-                score: e.score,
-                label: e.label.map(|l| arena.str(l).to_owned()),
-                explanation: e.explanation.map(|x| arena.str(x).to_owned()),
-            })
+        .evaluations_of_span(span_id)
+        .map(|e| EvaluationView {
+            name: arena.str(e.name).to_owned(),
+            document: match e.target {
+                EvalTarget::Document(_, position) => Some(position),
+                EvalTarget::Span(_) | EvalTarget::Trace(_) => None,
+            },
+            score: e.score,
+            label: e.label.map(|l| arena.str(l).to_owned()),
+            explanation: e.explanation.map(|x| arena.str(x).to_owned()),
         })
         .collect();
     Some(SpanDetails {

@@ -9,7 +9,7 @@ use crate::engine::protocol::{
     EvaluationView, ProjectRow, SessionRow, SortKey, TracePage, TraceQuery, TraceRow, Turn,
 };
 use crate::engine::status_name;
-use crate::model::{Arena, EvalTarget, Evaluation, Span, SpanId, StatusCode, TraceId};
+use crate::model::{Arena, EvalTarget, Span, StatusCode, TraceId};
 use crate::store::TraceRecord;
 
 fn project_of<'a>(arena: &'a Arena, trace: &Trace) -> &'a str {
@@ -280,47 +280,25 @@ fn unread_row(r: &TraceRecord) -> TraceRow {
     }
 }
 
-/// Evaluations by what they are about: spans, and whole traces.
-struct EvaluationIndex<'a> {
-    spans: HashMap<SpanId, Vec<&'a Evaluation>>,
-    traces: HashMap<TraceId, Vec<&'a Evaluation>>,
-}
-
-impl<'a> EvaluationIndex<'a> {
-    fn new(arena: &'a Arena) -> Self {
-        let mut index = Self {
-            spans: HashMap::new(),
-            traces: HashMap::new(),
-        };
-        for evaluation in arena.evaluations() {
-            match evaluation.target {
-                EvalTarget::Span(id) => index.spans.entry(id).or_default().push(evaluation),
-                EvalTarget::Trace(id) => index.traces.entry(id).or_default().push(evaluation),
-                EvalTarget::Document(..) => {}
-            }
-        }
-        index
-    }
-
-    /// What a row shows: its span's evaluations, and its trace's when it stands for the trace.
-    fn views(&self, arena: &Arena, span: &Span, whole_trace: bool) -> Vec<EvaluationView> {
-        let of_trace = whole_trace
-            .then(|| self.traces.get(&span.trace_id))
-            .flatten();
-        self.spans
-            .get(&span.span_id)
-            .into_iter()
-            .chain(of_trace)
-            .flatten()
-            .map(|e| EvaluationView {
-                name: arena.str(e.name).to_owned(),
-                document: None,
-                score: e.score,
-                label: e.label.map(|l| arena.str(l).to_owned()),
-                explanation: None,
-            })
-            .collect()
-    }
+/// What a row shows of evaluations: its span's, and its trace's when it stands for the trace
+/// (without explanations; document evaluations show on the span's details).
+fn evaluation_views(arena: &Arena, span: &Span, whole_trace: bool) -> Vec<EvaluationView> {
+    let of_trace = whole_trace
+        .then(|| arena.evaluations_of_trace(span.trace_id))
+        .into_iter()
+        .flatten();
+    arena
+        .evaluations_of_span(span.span_id)
+        .filter(|e| matches!(e.target, EvalTarget::Span(_)))
+        .chain(of_trace)
+        .map(|e| EvaluationView {
+            name: arena.str(e.name).to_owned(),
+            document: None,
+            score: e.score,
+            label: e.label.map(|l| arena.str(l).to_owned()),
+            explanation: None,
+        })
+        .collect()
 }
 
 /// A row of the traces table before it is built: what it sorts by, and where it comes from.
@@ -420,7 +398,6 @@ pub(crate) fn table_page(
     let first = (first as usize).min(order.len());
     let end = first.saturating_add(count as usize).min(order.len());
     let keys = arena.keys();
-    let evaluations = EvaluationIndex::new(arena);
     let rows = order[first..end]
         .iter()
         .filter_map(|row| match *row {
@@ -451,7 +428,7 @@ pub(crate) fn table_page(
                     status: figures.status.short_name().to_owned(),
                     session: trace.summary.session.map(|s| arena.str(s).to_owned()),
                     input_preview: preview(input, PREVIEW_CHARS),
-                    evaluations: evaluations.views(arena, span, is_trace),
+                    evaluations: evaluation_views(arena, span, is_trace),
                 })
             }
         })

@@ -248,6 +248,18 @@ pub struct Arena {
     scope_dedup: HashMap<ContentKey, ScopeId>,
     sources: Vec<Source>,
     evaluations: Vec<Evaluation>,
+    /// Rows of `evaluations` about each span (the span or one of its documents), in load order.
+    span_evaluations: HashMap<SpanId, Vec<u32>>,
+    /// Rows of `evaluations` about each whole trace, in load order.
+    trace_evaluations: HashMap<TraceId, Vec<u32>>,
+}
+
+/// Drops the rows at or past `end` from an index of table rows.
+fn keep_rows_below<K>(index: &mut HashMap<K, Vec<u32>>, end: u32) {
+    index.retain(|_, rows| {
+        rows.retain(|&row| row < end);
+        !rows.is_empty()
+    });
 }
 
 /// Identity of a resource or scope by content: interned ids and scalar bits. Nested arrays and
@@ -296,6 +308,8 @@ impl Default for Arena {
             scope_dedup: HashMap::new(),
             sources: Vec::new(),
             evaluations: Vec::new(),
+            span_evaluations: HashMap::new(),
+            trace_evaluations: HashMap::new(),
         }
     }
 }
@@ -396,6 +410,28 @@ impl Arena {
     /// Every evaluation.
     pub fn evaluations(&self) -> &[Evaluation] {
         &self.evaluations
+    }
+
+    /// The evaluations of a span and of its documents, in load order.
+    pub fn evaluations_of_span(&self, id: SpanId) -> impl DoubleEndedIterator<Item = &Evaluation> {
+        self.indexed_evaluations(self.span_evaluations.get(&id))
+    }
+
+    /// The evaluations of a whole trace, in load order.
+    pub fn evaluations_of_trace(
+        &self,
+        id: TraceId,
+    ) -> impl DoubleEndedIterator<Item = &Evaluation> {
+        self.indexed_evaluations(self.trace_evaluations.get(&id))
+    }
+
+    fn indexed_evaluations<'a>(
+        &'a self,
+        rows: Option<&'a Vec<u32>>,
+    ) -> impl DoubleEndedIterator<Item = &'a Evaluation> {
+        rows.into_iter()
+            .flatten()
+            .filter_map(|&row| self.evaluations.get(row as usize))
     }
 
     /// The project a span belongs to.
@@ -574,6 +610,13 @@ impl Arena {
 
     /// Stores an evaluation.
     pub fn push_evaluation(&mut self, evaluation: Evaluation) {
+        let row = self.evaluations.len() as u32;
+        match evaluation.target {
+            EvalTarget::Span(id) | EvalTarget::Document(id, _) => {
+                self.span_evaluations.entry(id).or_default().push(row)
+            }
+            EvalTarget::Trace(id) => self.trace_evaluations.entry(id).or_default().push(row),
+        }
         self.evaluations.push(evaluation);
     }
 
@@ -606,6 +649,9 @@ impl Arena {
         self.scopes.truncate(checkpoint.scopes);
         self.sources.truncate(checkpoint.sources);
         self.evaluations.truncate(checkpoint.evaluations);
+        let evaluations = checkpoint.evaluations as u32;
+        keep_rows_below(&mut self.span_evaluations, evaluations);
+        keep_rows_below(&mut self.trace_evaluations, evaluations);
         let (resources, scopes) = (checkpoint.resources as u32, checkpoint.scopes as u32);
         self.resource_dedup.retain(|_, id| id.0 < resources);
         self.scope_dedup.retain(|_, id| id.0 < scopes);
@@ -708,6 +754,36 @@ mod tests {
         let rows = arena.push_attributes(&attrs)?;
         let id = arena.add_resource(rows, 0, StrId::EMPTY)?;
         assert_eq!(id, ResourceId(1));
+        Ok(())
+    }
+    #[test]
+    fn evaluations_are_found_by_span_and_trace_and_roll_back() -> Result<(), ArenaFull> {
+        let mut arena = Arena::default();
+        let name = arena.intern("correctness")?;
+        let (span, trace) = (SpanId([1; 8]), TraceId([2; 16]));
+        let evaluation = |target| Evaluation {
+            target,
+            name,
+            score: Some(1.0),
+            label: None,
+            explanation: None,
+            source: SourceId(0),
+        };
+        arena.push_evaluation(evaluation(EvalTarget::Span(span)));
+        arena.push_evaluation(evaluation(EvalTarget::Trace(trace)));
+        let mark = arena.checkpoint();
+        arena.push_evaluation(evaluation(EvalTarget::Document(span, 3)));
+        let targets = |arena: &Arena| -> Vec<EvalTarget> {
+            arena.evaluations_of_span(span).map(|e| e.target).collect()
+        };
+        assert_eq!(
+            targets(&arena),
+            [EvalTarget::Span(span), EvalTarget::Document(span, 3)]
+        );
+        assert_eq!(arena.evaluations_of_trace(trace).count(), 1);
+        assert_eq!(arena.evaluations_of_span(SpanId([9; 8])).count(), 0);
+        arena.rollback(mark);
+        assert_eq!(targets(&arena), [EvalTarget::Span(span)]);
         Ok(())
     }
 }

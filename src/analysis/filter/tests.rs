@@ -1,6 +1,6 @@
 use super::*;
 use crate::ingest;
-use crate::model::{EvalTarget, Evaluation, SourceId};
+use crate::model::{EvalTarget, Evaluation, SourceId, SpanId};
 
 const TRACE: &str = "0af7651916cd43dd8448eb211c80319c";
 const CHAIN: &str = "00000000000000c1";
