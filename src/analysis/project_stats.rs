@@ -140,7 +140,7 @@ pub fn project_stats(arena: &Arena, traces: &Traces, project: &str) -> ProjectSt
 }
 
 /// The value at quantile `q` of sorted `values` (nearest rank).
-fn quantile(sorted: &[u64], q: f64) -> u64 {
+pub fn quantile(sorted: &[u64], q: f64) -> u64 {
     if sorted.is_empty() {
         return 0;
     }

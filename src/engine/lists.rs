@@ -3,6 +3,7 @@
 use hashbrown::{HashMap, HashSet};
 
 use crate::analysis::filter::Filter;
+use crate::analysis::project_stats::quantile;
 use crate::analysis::{PREVIEW_CHARS, preview, text_attribute};
 use crate::analysis::{Tokens, Trace, Traces};
 use crate::engine::protocol::{
@@ -14,15 +15,6 @@ use crate::store::TraceRecord;
 
 fn project_of<'a>(arena: &'a Arena, trace: &Trace) -> &'a str {
     arena.str(trace.summary.project)
-}
-
-/// The value at quantile `q` of sorted `values` (nearest rank).
-fn quantile(sorted: &[u64], q: f64) -> u64 {
-    if sorted.is_empty() {
-        return 0;
-    }
-    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
 }
 
 pub(crate) fn projects<'a>(
