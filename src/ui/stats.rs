@@ -121,9 +121,14 @@ fn bars(slots: Vec<Vec<Bar>>, labels: [String; 3]) -> Html {
     }
 }
 
-fn edges(bins: &[Bin], show: impl Fn(f64) -> String) -> [String; 3] {
+/// Labels under the first, middle and last bars: where each starts, and where the last ends.
+fn axis_labels<T>(
+    bins: &[T],
+    start: impl Fn(&T) -> String,
+    end: impl Fn(&T) -> String,
+) -> [String; 3] {
     match (bins.first(), bins.get(bins.len() / 2), bins.last()) {
-        (Some(a), Some(m), Some(z)) => [show(a.low), show(m.low), show(z.high)],
+        (Some(a), Some(m), Some(z)) => [start(a), start(m), end(z)],
         _ => Default::default(),
     }
 }
@@ -140,7 +145,7 @@ fn histogram(bins: &[Bin], class: &'static str, show: impl Fn(f64) -> String + C
             }]
         })
         .collect();
-    bars(slots, edges(bins, show))
+    bars(slots, axis_labels(bins, |b| show(b.low), |b| show(b.high)))
 }
 
 fn latency_histogram(bins: &[Bin]) -> Html {
@@ -193,19 +198,14 @@ fn over_time(stats: &ProjectStats, parts: [Part; 2]) -> Html {
                 .collect()
         })
         .collect();
-    bars(slots, time_labels(stats))
-}
-
-fn time_labels(stats: &ProjectStats) -> [String; 3] {
-    let bins = &stats.over_time;
-    match (bins.first(), bins.get(bins.len() / 2), bins.last()) {
-        (Some(a), Some(m), Some(z)) => [
-            format::time(a.start_nanos),
-            format::time(m.start_nanos),
-            format::time(z.end_nanos),
-        ],
-        _ => Default::default(),
-    }
+    bars(
+        slots,
+        axis_labels(
+            &stats.over_time,
+            |b| format::time(b.start_nanos),
+            |b| format::time(b.end_nanos),
+        ),
+    )
 }
 
 /// Horizontal bars: a label, a bar, a value, per row.
