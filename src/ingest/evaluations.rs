@@ -6,6 +6,7 @@
 use crate::attributes::Value;
 use crate::ingest::error::{Located, Place, Problem};
 use crate::ingest::otlp::SpanWriter;
+use crate::ingest::phoenix::object_lines;
 use crate::model::{EvalTarget, Evaluation, SpanId, TraceId};
 
 /// One row: where it is in its file, and its columns.
@@ -106,33 +107,12 @@ pub(crate) fn read_jsonl(
     file: &str,
     writer: &mut SpanWriter<'_>,
 ) -> Result<(), Located> {
-    let mut rows = Vec::new();
-    for (index, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let place = Place::line(index as u64 + 1);
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        match serde_json::from_slice::<serde_json::Value>(line) {
-            Ok(serde_json::Value::Object(object)) => rows.push(Row {
-                place,
-                columns: object
-                    .into_iter()
-                    .map(|(k, v)| (k, Value::from_json(v)))
-                    .collect(),
-            }),
-            Ok(_) => writer.errors.push(Located::new(
-                place,
-                Problem::Json("expected an evaluation (a JSON object)".into()),
-            )),
-            Err(error) => writer.errors.push(Located::new(
-                Place {
-                    column: Some(error.column() as u64),
-                    ..place
-                },
-                Problem::Json(error.to_string()),
-            )),
-        }
-    }
+    let rows = object_lines(bytes, "an evaluation", &mut writer.errors)
+        .into_iter()
+        .map(|(line, columns)| Row {
+            place: Place::line(line),
+            columns,
+        });
     write(rows, name_from_file(file), writer)?;
     // Rows that did not read were reported first: put every problem in line order.
     writer.errors.sort_by_key(|e| e.place.line);

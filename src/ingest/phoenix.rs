@@ -31,30 +31,44 @@ pub(crate) struct Record {
 
 /// Phoenix spans dataframe as JSON Lines: one record per line; a bad line is reported and skipped.
 pub(crate) fn read_jsonl(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
-    let mut records = Vec::new();
+    let records = object_lines(bytes, "a span record", &mut writer.errors)
+        .into_iter()
+        .map(|(line, entries)| Record {
+            place: Place::line(line),
+            location: line,
+            entries,
+        })
+        .collect();
+    write_records(records, true, writer)
+}
+
+/// The JSON objects of JSON Lines, each with its 1-based line; a line that is not one (a
+/// `what`) is reported by its line and skipped, blank lines are skipped.
+pub(crate) fn object_lines(
+    bytes: &[u8],
+    what: &str,
+    errors: &mut Vec<Located>,
+) -> Vec<(u64, Vec<(String, Value)>)> {
+    let mut objects = Vec::new();
     for (index, line) in bytes.split(|&b| b == b'\n').enumerate() {
         let number = index as u64 + 1;
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
         match serde_json::from_slice::<Json>(line) {
-            Ok(Json::Object(object)) => records.push(Record {
-                place: Place::line(number),
-                location: number,
-                entries: entries(object),
-            }),
-            Ok(_) => writer.errors.push(Located::new(
+            Ok(Json::Object(object)) => objects.push((number, entries(object))),
+            Ok(_) => errors.push(Located::new(
                 Place::line(number),
-                Problem::Json("expected a span record (a JSON object)".into()),
+                Problem::Json(format!("expected {what} (a JSON object)")),
             )),
             Err(error) => {
                 let mut located = json_error(&error, None);
                 located.place.line = Some(number);
-                writer.errors.push(located);
+                errors.push(located);
             }
         }
     }
-    write_records(records, true, writer)
+    objects
 }
 
 /// A JSON array of dataframe records (`df.to_json(orient="records")`), or one record.
