@@ -259,17 +259,28 @@ impl EngineHandle {
         id
     }
 
+    /// Posts a message of `kind` with this `id` and `fields` to the worker.
+    fn post(&self, kind: &str, id: u32, fields: &[(&str, JsValue)]) {
+        let object = message(fields);
+        let _ = Reflect::set(&object, &"kind".into(), &kind.into());
+        let _ = Reflect::set(&object, &"id".into(), &id.into());
+        self.0.outbox.send(object);
+    }
+
+    /// Posts a message of `kind` as a new batch; returns the batch id its events carry.
+    fn post_batch(&self, kind: &str, fields: &[(&str, JsValue)]) -> u32 {
+        let id = self.next_id();
+        self.post(kind, id, fields);
+        id
+    }
+
     /// Asks the engine.
     pub async fn ask(&self, request: Request) -> Response {
         let id = self.next_id();
         let (sender, receiver) = oneshot::channel();
         self.0.pending.borrow_mut().insert(id, sender);
         let body = serde_json::to_string(&request).unwrap_or_default();
-        self.0.outbox.send(message(&[
-            ("kind", "ask".into()),
-            ("id", id.into()),
-            ("body", body.into()),
-        ]));
+        self.post("ask", id, &[("body", body.into())]);
         receiver
             .await
             .unwrap_or_else(|_| Response::NotFound("the engine stopped".into()))
@@ -281,11 +292,7 @@ impl EngineHandle {
         let (sender, receiver) = oneshot::channel();
         self.0.exports.borrow_mut().insert(id, sender);
         let body = serde_json::to_string(request).unwrap_or_default();
-        self.0.outbox.send(message(&[
-            ("kind", "export".into()),
-            ("id", id.into()),
-            ("body", body.into()),
-        ]));
+        self.post("export", id, &[("body", body.into())]);
         receiver.await.ok().flatten()
     }
 
@@ -295,83 +302,43 @@ impl EngineHandle {
         let id = self.next_id();
         self.0.deliveries.borrow_mut().insert(id, on_report);
         let body = serde_json::to_string(request).unwrap_or_default();
-        self.0.outbox.send(message(&[
-            ("kind", "send".into()),
-            ("id", id.into()),
-            ("body", body.into()),
-        ]));
+        self.post("send", id, &[("body", body.into())]);
     }
 
     /// Loads files; returns the batch id its events carry.
     pub fn load_files(&self, files: Vec<File>) -> u32 {
-        let id = self.next_id();
         let list = files.into_iter().collect::<Array>();
-        self.0.outbox.send(message(&[
-            ("kind", "files".into()),
-            ("id", id.into()),
-            ("files", list.into()),
-        ]));
-        id
+        self.post_batch("files", &[("files", list.into())])
     }
 
     /// Loads a file the worker fetches.
     pub fn load_url(&self, url: &str, name: &str) -> u32 {
-        let id = self.next_id();
-        self.0.outbox.send(message(&[
-            ("kind", "url".into()),
-            ("id", id.into()),
-            ("url", url.into()),
-            ("name", name.into()),
-        ]));
-        id
+        self.post_batch("url", &[("url", url.into()), ("name", name.into())])
     }
 
     /// Forgets the selected traces, or everything, loaded and kept; returns the batch id its
     /// `Done` carries.
     pub fn forget(&self, selection: Option<&SpanSelection>) -> u32 {
-        let id = self.next_id();
-        let mut fields = vec![("kind", "forget".into()), ("id", id.into())];
-        if let Some(selection) = selection {
-            let body = serde_json::to_string(selection).unwrap_or_default();
-            fields.push(("body", body.into()));
+        let body = selection.map(|s| serde_json::to_string(s).unwrap_or_default());
+        match body {
+            Some(body) => self.post_batch("forget", &[("body", body.into())]),
+            None => self.post_batch("forget", &[]),
         }
-        self.0.outbox.send(message(&fields));
-        id
     }
 
     /// Turns saving new loads on or off; on, what was loaded meanwhile is saved. Returns the
     /// batch id its events carry.
     pub fn set_saving(&self, on: bool) -> u32 {
-        let id = self.next_id();
-        self.0.outbox.send(message(&[
-            ("kind", "saving".into()),
-            ("id", id.into()),
-            ("on", on.into()),
-        ]));
-        id
+        self.post_batch("saving", &[("on", on.into())])
     }
 
     /// Loads a file's bytes (copied to the worker).
     pub fn load_bytes(&self, name: &str, bytes: &js_sys::Uint8Array) -> u32 {
-        let id = self.next_id();
-        self.0.outbox.send(message(&[
-            ("kind", "bytes".into()),
-            ("id", id.into()),
-            ("name", name.into()),
-            ("bytes", bytes.into()),
-        ]));
-        id
+        self.post_batch("bytes", &[("name", name.into()), ("bytes", bytes.into())])
     }
 
     /// Loads text (a paste).
     pub fn load_text(&self, name: &str, text: &str) -> u32 {
-        let id = self.next_id();
-        self.0.outbox.send(message(&[
-            ("kind", "text".into()),
-            ("id", id.into()),
-            ("name", name.into()),
-            ("text", text.into()),
-        ]));
-        id
+        self.post_batch("text", &[("name", name.into()), ("text", text.into())])
     }
 }
