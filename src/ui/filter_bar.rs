@@ -75,14 +75,19 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
             }
         })
     };
-    let onkeydown = {
+    // Escape and Clear empty the bar and lift the filter.
+    let clear = {
         let (apply, draft) = (apply.clone(), draft.clone());
+        Callback::from(move |()| {
+            draft.set(String::new());
+            apply.emit(String::new());
+        })
+    };
+    let onkeydown = {
+        let (apply, draft, clear) = (apply.clone(), draft.clone(), clear.clone());
         Callback::from(move |event: KeyboardEvent| match event.key().as_str() {
             "Enter" => apply.emit((*draft).clone()),
-            "Escape" => {
-                draft.set(String::new());
-                apply.emit(String::new());
-            }
+            "Escape" => clear.emit(()),
             _ => {}
         })
     };
@@ -90,13 +95,7 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
         let (apply, draft) = (apply.clone(), draft.clone());
         Callback::from(move |_: MouseEvent| apply.emit((*draft).clone()))
     };
-    let on_clear = {
-        let (apply, draft) = (apply.clone(), draft.clone());
-        Callback::from(move |_: MouseEvent| {
-            draft.set(String::new());
-            apply.emit(String::new());
-        })
-    };
+    let on_clear = clear.reform(|_: MouseEvent| ());
     let problem = (*error).as_ref().map(|(text, problem)| {
         // The expression, and a caret under the character at fault (text nodes only).
         let caret = format!("{}^", " ".repeat(problem.position));
