@@ -241,7 +241,6 @@ fn evaluations(arena: &Arena, traces: &[&Trace]) -> Vec<EvaluationStats> {
         .flat_map(|t| t.tree.span.iter())
         .map(|&i| arena.spans()[i as usize].span_id)
         .collect();
-    let mut order = Vec::new();
     let mut by_name: HashMap<&str, Tally<'_>> = HashMap::new();
     for evaluation in arena.evaluations() {
         let here = match evaluation.target {
@@ -251,11 +250,7 @@ fn evaluations(arena: &Arena, traces: &[&Trace]) -> Vec<EvaluationStats> {
         if !here {
             continue;
         }
-        let name = arena.str(evaluation.name);
-        let entry = by_name.entry(name).or_insert_with(|| {
-            order.push(name);
-            Default::default()
-        });
+        let entry = by_name.entry(arena.str(evaluation.name)).or_default();
         entry.count += 1;
         entry
             .scores
@@ -264,28 +259,26 @@ fn evaluations(arena: &Arena, traces: &[&Trace]) -> Vec<EvaluationStats> {
             *entry.labels.entry(arena.str(label)).or_default() += 1;
         }
     }
-    order.sort_unstable();
-    order
+    let mut tallies: Vec<(&str, Tally<'_>)> = by_name.into_iter().collect();
+    tallies.sort_unstable_by_key(|(name, _)| *name);
+    tallies
         .into_iter()
-        .filter_map(|name| {
-            let Tally {
-                scores,
-                labels,
-                count,
-            } = by_name.remove(name)?;
-            let mut labels: Vec<(String, u64)> = labels
+        .map(|(name, tally)| {
+            let mut labels: Vec<(String, u64)> = tally
+                .labels
                 .into_iter()
                 .map(|(label, n)| (label.to_owned(), n))
                 .collect();
             labels.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            Some(EvaluationStats {
+            let scores = tally.scores;
+            EvaluationStats {
                 name: name.to_owned(),
-                count,
+                count: tally.count,
                 mean_score: (!scores.is_empty())
                     .then(|| scores.iter().sum::<f64>() / scores.len() as f64),
                 score_histogram: linear_bins(&scores, SCORE_BINS),
                 labels,
-            })
+            }
         })
         .collect()
 }
