@@ -1,6 +1,8 @@
 //! A project's figures and distributions, for its Stats page: error rate, latency quantiles
 //! and histogram, tokens over time, time by span kind, and each evaluation's scores and labels.
 
+use std::collections::BTreeMap;
+
 use hashbrown::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
@@ -241,7 +243,8 @@ fn evaluations(arena: &Arena, traces: &[&Trace]) -> Vec<EvaluationStats> {
         .flat_map(|t| t.tree.span.iter())
         .map(|&i| arena.spans()[i as usize].span_id)
         .collect();
-    let mut by_name: HashMap<&str, Tally<'_>> = HashMap::new();
+    // By name.
+    let mut by_name: BTreeMap<&str, Tally<'_>> = BTreeMap::new();
     for evaluation in arena.evaluations() {
         let here = match evaluation.target {
             EvalTarget::Span(id) | EvalTarget::Document(id, _) => span_ids.contains(&id),
@@ -259,9 +262,7 @@ fn evaluations(arena: &Arena, traces: &[&Trace]) -> Vec<EvaluationStats> {
             *entry.labels.entry(arena.str(label)).or_default() += 1;
         }
     }
-    let mut tallies: Vec<(&str, Tally<'_>)> = by_name.into_iter().collect();
-    tallies.sort_unstable_by_key(|(name, _)| *name);
-    tallies
+    by_name
         .into_iter()
         .map(|(name, tally)| {
             let mut labels: Vec<(String, u64)> = tally

@@ -1,5 +1,7 @@
 //! The tables: projects, a project's traces (or spans), its sessions, a session's turns.
 
+use std::collections::BTreeMap;
+
 use hashbrown::{HashMap, HashSet};
 
 use crate::analysis::filter::Filter;
@@ -22,6 +24,7 @@ pub(crate) fn projects<'a>(
     traces: &'a Traces,
     unread: impl Iterator<Item = &'a TraceRecord>,
 ) -> Vec<ProjectRow> {
+    #[derive(Default)]
     struct Totals<'a> {
         traces: u64,
         spans: u64,
@@ -30,8 +33,8 @@ pub(crate) fn projects<'a>(
         durations: Vec<u64>,
         sessions: HashSet<&'a str>,
     }
-    let mut order: Vec<&str> = Vec::new();
-    let mut totals: HashMap<&str, Totals<'_>> = HashMap::new();
+    // By name: the same order whether traces came from files or from the store.
+    let mut totals: BTreeMap<&str, Totals<'_>> = BTreeMap::new();
     // (project, spans, errors, tokens, duration, session) of every trace, stored or assembled.
     let assembled = traces.all().iter().map(|trace| {
         let summary = &trace.summary;
@@ -55,17 +58,7 @@ pub(crate) fn projects<'a>(
         )
     });
     for (name, spans, errors, tokens, duration, session) in assembled.chain(stored) {
-        let entry = totals.entry(name).or_insert_with(|| {
-            order.push(name);
-            Totals {
-                traces: 0,
-                spans: 0,
-                errors: 0,
-                tokens: 0,
-                durations: Vec::new(),
-                sessions: HashSet::new(),
-            }
-        });
+        let entry = totals.entry(name).or_default();
         entry.traces += 1;
         entry.spans += u64::from(spans);
         entry.errors += u64::from(errors > 0);
@@ -73,14 +66,11 @@ pub(crate) fn projects<'a>(
         entry.durations.push(duration);
         entry.sessions.extend(session);
     }
-    // By name: the same order whether traces came from files or from the store.
-    order.sort_unstable();
-    order
+    totals
         .into_iter()
-        .filter_map(|name| {
-            let mut t = totals.remove(name)?;
+        .map(|(name, mut t)| {
             t.durations.sort_unstable();
-            Some(ProjectRow {
+            ProjectRow {
                 name: name.to_owned(),
                 traces: t.traces,
                 spans: t.spans,
@@ -89,7 +79,7 @@ pub(crate) fn projects<'a>(
                 p99_nanos: quantile(&t.durations, 0.99),
                 tokens: t.tokens,
                 sessions: t.sessions.len() as u64,
-            })
+            }
         })
         .collect()
 }
