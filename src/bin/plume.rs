@@ -147,25 +147,22 @@ fn inspect(args: &[String]) -> Result<ExitCode, Failure> {
         return Err(Failure::Usage("inspect needs at least one FILE".into()));
     }
     let (arena, traces, reports) = load_all(&files);
-    let (counted, matched) = match &filter {
+    let (counted, matched_ids) = match &filter {
         Some(filter) => {
             let matched = filter.matching_spans(&arena, &traces);
-            (
-                Counted::of_matching(&arena, &matched),
-                Some((&arena, matched)),
-            )
+            let ids: Vec<String> = matched
+                .iter()
+                .map(|&i| arena.spans()[i as usize].span_id.to_string())
+                .collect();
+            (Counted::of_matching(&arena, &matched), Some(ids))
         }
-        None => (Counted::of_all(arena.clone(), traces), None),
+        None => (Counted::of_all(arena, traces), None),
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = if as_json {
         let mut report = inspect_json(&counted, &reports);
-        if let Some((arena, matched)) = &matched {
-            let ids: Vec<String> = matched
-                .iter()
-                .map(|&i| arena.spans()[i as usize].span_id.to_string())
-                .collect();
+        if let Some(ids) = matched_ids {
             report["matched_span_ids"] = json!(ids);
         }
         writeln!(
