@@ -2,8 +2,6 @@
 //! path with each position's duration in both and the difference (added and removed spans
 //! marked). The rows are a virtualized list.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use crate::engine::protocol::{
@@ -64,14 +62,16 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
             other: other.to_string(),
         },
     );
-    let comparison: Rc<Comparison> = match answer.as_deref() {
-        Some(Response::Comparison(c)) => Rc::new((**c).clone()),
-        Some(Response::NotFound(what)) => {
+    let Some(answer) = answer else {
+        return html! { <p class="muted">{"Aligning…"}</p> };
+    };
+    let c: &Comparison = match &*answer {
+        Response::Comparison(c) => c,
+        Response::NotFound(what) => {
             return html! { <p class="muted">{ format!("Not loaded: {what}") }</p> };
         }
         _ => return html! { <p class="muted">{"Aligning…"}</p> },
     };
-    let c = &comparison;
     let swap = Route::Compare {
         base: props.other.to_string(),
         other: props.base.to_string(),
@@ -101,16 +101,19 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
             </tr>
         }
     });
+    // Rows are drawn from the engine's answer as it is, shared, never copied.
     let render = {
-        let comparison = comparison.clone();
-        Callback::from(
-            move |index: u32| match comparison.rows.get(index as usize) {
-                Some(row) => {
-                    compared_row(row, &comparison.base.trace_id, &comparison.other.trace_id)
-                }
-                None => html! { <div class="crow placeholder"></div> },
-            },
-        )
+        let answer = answer.clone();
+        Callback::from(move |index: u32| {
+            let row = match &*answer {
+                Response::Comparison(c) => c
+                    .rows
+                    .get(index as usize)
+                    .map(|row| compared_row(row, &c.base.trace_id, &c.other.trace_id)),
+                _ => None,
+            };
+            row.unwrap_or_else(|| html! { <div class="crow placeholder"></div> })
+        })
     };
     html! {
         <section class="compare" data-testid="compare">
