@@ -241,12 +241,13 @@ fn main() {
         {
             let input = inputs(spans).swap_remove(0);
             let (arena, traces) = ingest_all(&input);
+            let prices = plume::semantics::Prices::builtin();
             let mut group = criterion.benchmark_group("filter");
             group.throughput(Throughput::Elements(spans as u64));
             for (name, expression) in FILTERS {
                 let filter = Filter::parse(expression).expect("the benchmark's filters read");
                 group.bench_function(BenchmarkId::new(name, spans), |b| {
-                    b.iter(|| black_box(filter.matching_spans(&arena, &traces)));
+                    b.iter(|| black_box(filter.matching_spans(&arena, &traces, &prices)));
                 });
             }
             group.finish();

@@ -6,6 +6,7 @@
 //! |---|---|
 //! | [`model`] | the span data: an arena of spans with interned strings |
 //! | [`attributes`] | flat attributes ⇄ nested values, as Phoenix does it |
+//! | [`semantics`] | what spans mean in every LLM convention: kinds, calls, messages, cost |
 //! | [`ingest`] | one reader per input format, and the `sniff` that picks one |
 //! | [`analysis`] | trace assembly: trees, self time, critical path, summaries |
 //! | [`engine`] | what the UI asks: tables, windows of tree rows, span details |
@@ -28,6 +29,7 @@ pub mod generate;
 pub mod ingest;
 pub mod model;
 pub mod present;
+pub mod semantics;
 pub mod store;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -66,31 +66,36 @@ pub(crate) fn push(arena: &mut Arena, spec: TestSpan<'_>) -> u32 {
         .add_resource(Rows::EMPTY, 0, StrId::EMPTY)
         .unwrap_or_default();
     let name = arena.intern(spec.name).unwrap_or_default();
+    let (oi_kind, call) = crate::semantics::read_span(arena, attributes);
     arena
-        .push_span(Span {
-            trace_id: trace_id(spec.trace),
-            span_id: span_id(spec.id),
-            parent_span_id: spec.parent.map(span_id),
-            start_unix_nanos: spec.start,
-            end_unix_nanos: spec.end,
-            name,
-            trace_state: StrId::EMPTY,
-            status_message: StrId::EMPTY,
-            attributes,
-            events: Rows::EMPTY,
-            links: Rows::EMPTY,
-            resource,
-            scope: Default::default(),
-            source: Default::default(),
-            source_location: 0,
-            flags: 0,
-            dropped_attributes_count: 0,
-            dropped_events_count: 0,
-            dropped_links_count: 0,
-            kind: SpanKind::Internal,
-            oi_kind: Default::default(),
-            status_code: spec.status,
-        })
+        .push_span(
+            Span {
+                trace_id: trace_id(spec.trace),
+                span_id: span_id(spec.id),
+                parent_span_id: spec.parent.map(span_id),
+                start_unix_nanos: spec.start,
+                end_unix_nanos: spec.end,
+                name,
+                trace_state: StrId::EMPTY,
+                status_message: StrId::EMPTY,
+                attributes,
+                events: Rows::EMPTY,
+                links: Rows::EMPTY,
+                resource,
+                scope: Default::default(),
+                source: Default::default(),
+                source_location: 0,
+                flags: 0,
+                dropped_attributes_count: 0,
+                dropped_events_count: 0,
+                dropped_links_count: 0,
+                kind: SpanKind::Internal,
+                oi_kind,
+                status_code: spec.status,
+                call: Span::NO_CALL,
+            },
+            call,
+        )
         .unwrap_or_default()
 }
 

@@ -6,6 +6,7 @@ use plume::analysis::filter::Filter;
 use plume::attributes::{Value, flat_map};
 use plume::ingest;
 use plume::model::{Arena, EvalTarget, Span};
+use plume::semantics::Prices;
 
 const FIXTURES: [&str; 7] = [
     "openai-01.otlp.pb",
@@ -198,7 +199,7 @@ fn every_example_matches_what_the_attributes_say() {
     ];
     for (expression, check) in examples {
         let filter = Filter::parse(expression).unwrap_or_else(|e| panic!("{expression}: {e}"));
-        let found = filter.matching_spans(&arena, &traces);
+        let found = filter.matching_spans(&arena, &traces, &Prices::builtin());
         let expected: Vec<u32> = spans
             .iter()
             .copied()

@@ -183,7 +183,7 @@ fn openai_03_errors_exceptions_and_prompt_templates() {
     let summary = &traces.all()[0].summary;
     assert_eq!(summary.error_count, 2);
     assert_eq!(summary.status(), StatusCode::Error);
-    assert_eq!(summary.tokens.total, 37);
+    assert_eq!(summary.usage.total(), Some(37));
 
     let root = by_id(&arena, "138843dc189248ad");
     assert_eq!(root.status_code, StatusCode::Error);
@@ -535,7 +535,7 @@ fn phoenix_tokens_are_integers_again() {
     let traces = Traces::assemble(&arena);
     let trace = traces
         .get(&TraceId::parse("2a75a92d054963849f6f8fe8c5bbc7bf").unwrap_or_default())
-        .map(|t| t.summary.tokens.total);
+        .map(|t| t.summary.usage.total().unwrap_or(0));
     assert_eq!(trace, Some(34));
     // Phoenix exports carry no resource: the project is the default one, as when Phoenix loads them.
     assert_eq!(arena.str(traces.all()[0].summary.project), "default");

@@ -4,6 +4,7 @@ use plume::analysis::Traces;
 use plume::attributes::{Value, flat_map, span_attributes};
 use plume::ingest::{self, Codec, Problem};
 use plume::model::{Arena, Format, OiKind, SpanKind, StatusCode};
+use plume::semantics::Prices;
 
 fn fixture(path: &str) -> Vec<u8> {
     std::fs::read(format!(
@@ -84,7 +85,8 @@ fn zipkin_from_the_opentelemetry_python_exporter() {
         .map(|s| (arena.str(s.name), arena.str(s.version)));
     assert_eq!(scope, Some(("zipkin.demo.app", "1.0.0")));
     assert_eq!(
-        trace.summary.tokens.total, 42,
+        trace.summary.usage.total(),
+        Some(42),
         "token counts written as strings still count"
     );
 }
@@ -353,7 +355,7 @@ fn evaluations_as_json_lines_and_csv_attach_to_their_spans() {
     let ids = |expression: &str| -> Vec<String> {
         let filter = Filter::parse(expression).unwrap();
         filter
-            .matching_spans(&arena, &traces)
+            .matching_spans(&arena, &traces, &Prices::builtin())
             .into_iter()
             .map(|i| arena.spans()[i as usize].span_id.to_string())
             .collect()

@@ -45,7 +45,8 @@ use memchr::memmem::Finder;
 use self::parse::{Arith, Cmp, Node, Syntax};
 use crate::analysis::{Trace, Traces};
 use crate::attributes::{Value, load_json_string, value_from_any};
-use crate::model::{AnyValue, Arena, EvalTarget, Evaluation, Span, StrId};
+use crate::model::{AnyValue, Arena, EvalTarget, Evaluation, Span, StrId, TokenKind};
+use crate::semantics::{Prices, call_cost};
 
 /// Why a filter could not be read: where (0-based character position) and what.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
@@ -145,11 +146,24 @@ enum Field {
     Status,
     StatusMessage,
     LatencyMs,
+    /// The span's own tokens of this kind, whichever convention recorded them.
+    Tokens(TokenKind),
+    /// The span's own cost: recorded, else estimated.
+    Cost(CostPart),
     CumulativePrompt,
     CumulativeCompletion,
     CumulativeTotal,
+    CumulativeCost,
     StartTime,
     EndTime,
+}
+
+/// Which part of a cost `llm.cost.*` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CostPart {
+    Total,
+    Input,
+    Output,
 }
 
 impl Field {
@@ -172,6 +186,18 @@ impl Field {
             "cumulative_token_count.total" | "cumulative_llm_token_count_total" => {
                 Field::CumulativeTotal
             }
+            "cumulative_cost" | "cumulative_cost.total" => Field::CumulativeCost,
+            "llm.token_count.prompt" => Field::Tokens(TokenKind::Input),
+            "llm.token_count.completion" => Field::Tokens(TokenKind::Output),
+            "llm.token_count.total" => Field::Tokens(TokenKind::Total),
+            "llm.token_count.prompt_details.cache_read" => Field::Tokens(TokenKind::CachedInput),
+            "llm.token_count.prompt_details.cache_write" => Field::Tokens(TokenKind::CacheWrite),
+            "llm.token_count.completion_details.reasoning" => Field::Tokens(TokenKind::Reasoning),
+            "llm.token_count.prompt_details.audio" => Field::Tokens(TokenKind::AudioInput),
+            "llm.token_count.completion_details.audio" => Field::Tokens(TokenKind::AudioOutput),
+            "llm.cost.total" => Field::Cost(CostPart::Total),
+            "llm.cost.prompt" => Field::Cost(CostPart::Input),
+            "llm.cost.completion" => Field::Cost(CostPart::Output),
             "start_time" => Field::StartTime,
             "end_time" => Field::EndTime,
             _ => return None,
@@ -179,14 +205,15 @@ impl Field {
     }
 
     fn is_number(self) -> bool {
-        matches!(
+        !matches!(
             self,
-            Field::LatencyMs
-                | Field::CumulativePrompt
-                | Field::CumulativeCompletion
-                | Field::CumulativeTotal
-                | Field::StartTime
-                | Field::EndTime
+            Field::SpanId
+                | Field::TraceId
+                | Field::ParentId
+                | Field::Kind
+                | Field::Name
+                | Field::Status
+                | Field::StatusMessage
         )
     }
 
@@ -197,7 +224,10 @@ impl Field {
     fn is_cumulative(self) -> bool {
         matches!(
             self,
-            Field::CumulativePrompt | Field::CumulativeCompletion | Field::CumulativeTotal
+            Field::CumulativePrompt
+                | Field::CumulativeCompletion
+                | Field::CumulativeTotal
+                | Field::CumulativeCost
         )
     }
 }
@@ -527,8 +557,8 @@ impl Filter {
     }
 
     /// Every span of `traces` this filter matches, as arena indices, trace by trace in tree order.
-    pub fn matching_spans(&self, arena: &Arena, traces: &Traces) -> Vec<u32> {
-        let matcher = self.matcher(arena);
+    pub fn matching_spans(&self, arena: &Arena, traces: &Traces, prices: &Prices) -> Vec<u32> {
+        let matcher = self.matcher(arena, prices);
         let mut found = Vec::new();
         for trace in traces.all() {
             let scope = matcher.trace(trace);
@@ -541,8 +571,9 @@ impl Filter {
         found
     }
 
-    /// Binds the filter to an arena: its attribute keys and evaluation names are looked up once.
-    pub fn matcher<'a>(&'a self, arena: &'a Arena) -> Matcher<'a> {
+    /// Binds the filter to an arena (and the prices its costs are estimated with): its
+    /// attribute keys and evaluation names are looked up once.
+    pub fn matcher<'a>(&'a self, arena: &'a Arena, prices: &'a Prices) -> Matcher<'a> {
         let keys = self
             .attributes
             .iter()
@@ -562,6 +593,7 @@ impl Filter {
         Matcher {
             filter: self,
             arena,
+            prices,
             keys,
             eval_names,
         }
@@ -672,6 +704,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 pub struct Matcher<'a> {
     filter: &'a Filter,
     arena: &'a Arena,
+    prices: &'a Prices,
     /// Per attribute slot: the flat keys present in the arena, longest first, and the segments
     /// each covers.
     keys: Vec<Vec<(StrId, usize)>>,
@@ -680,10 +713,10 @@ pub struct Matcher<'a> {
 }
 
 impl<'a> Matcher<'a> {
-    /// The filter over one trace (whose descendants' token counts it may need).
+    /// The filter over one trace (whose descendants' tokens and costs it may need).
     pub fn trace<'m>(&'m self, trace: &'m Trace) -> TraceMatcher<'m, 'a> {
         let cumulative = match self.filter.uses_cumulative {
-            true => cumulative_tokens(self.arena, trace),
+            true => cumulative_sums(self.arena, trace, self.prices),
             false => Vec::new(),
         };
         TraceMatcher {
@@ -694,25 +727,49 @@ impl<'a> Matcher<'a> {
     }
 }
 
-/// (prompt, completion) LLM tokens of each row's subtree, as Phoenix sums them.
-fn cumulative_tokens(arena: &Arena, trace: &Trace) -> Vec<(u64, u64)> {
+/// What a span's subtree's counted calls add up to (`analysis::mark_sums`: a span that repeats
+/// its calls' sum is not counted with them).
+#[derive(Clone, Copy, Debug, Default)]
+struct Cumulative {
+    input: u64,
+    output: u64,
+    total: u64,
+    /// USD of the calls with a cost; `None` when none has one.
+    cost: Option<f64>,
+}
+
+fn cumulative_sums(arena: &Arena, trace: &Trace, prices: &Prices) -> Vec<Cumulative> {
     let tree = &trace.tree;
-    let mut sums: Vec<(u64, u64)> = tree
-        .span
-        .iter()
-        .map(|&index| {
-            let tokens = crate::analysis::Tokens::of_span(arena, &arena.spans()[index as usize]);
-            (tokens.prompt, tokens.completion)
-        })
+    let spans = arena.spans();
+    let mut sums: Vec<Cumulative> = (0..tree.len())
+        .map(
+            |row| match crate::analysis::counted_call(arena, tree, row) {
+                Some(call) => {
+                    let at = spans[tree.span[row] as usize].start_unix_nanos;
+                    Cumulative {
+                        input: call.usage.count(TokenKind::Input),
+                        output: call.usage.count(TokenKind::Output),
+                        total: call.usage.total().unwrap_or(0),
+                        cost: call_cost(arena, call, at, prices).map(|c| c.usd),
+                    }
+                }
+                None => Cumulative::default(),
+            },
+        )
         .collect();
     // Children come after their parent in pre-order: add each row to its parent, last first.
     for row in (0..tree.len()).rev() {
         let parent = tree.parent[row];
         if parent != crate::analysis::NO_ROW {
-            let (p, c) = sums[row];
+            let child = sums[row];
             let sum = &mut sums[parent as usize];
-            sum.0 += p;
-            sum.1 += c;
+            sum.input += child.input;
+            sum.output += child.output;
+            sum.total += child.total;
+            sum.cost = match (sum.cost, child.cost) {
+                (None, None) => None,
+                (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
+            };
         }
     }
     sums
@@ -722,7 +779,7 @@ fn cumulative_tokens(arena: &Arena, trace: &Trace) -> Vec<(u64, u64)> {
 pub struct TraceMatcher<'m, 'a> {
     matcher: &'m Matcher<'a>,
     trace: &'m Trace,
-    cumulative: Vec<(u64, u64)>,
+    cumulative: Vec<Cumulative>,
 }
 
 impl TraceMatcher<'_, '_> {
@@ -744,7 +801,7 @@ impl TraceMatcher<'_, '_> {
 struct Subject<'s, 'a> {
     matcher: &'s Matcher<'a>,
     span: &'a Span,
-    cumulative: Option<(u64, u64)>,
+    cumulative: Option<Cumulative>,
 }
 
 /// An attribute's value: as stored, or found inside a stored value.
@@ -817,6 +874,18 @@ impl<'s, 'a> Subject<'s, 'a> {
         }
     }
 
+    /// The span's own cost, or a part of it (a part it has none of is unknown).
+    fn cost(&self, part: CostPart) -> Option<f64> {
+        let arena = self.matcher.arena;
+        let call = arena.call(self.span)?;
+        let cost = call_cost(arena, call, self.span.start_unix_nanos, self.matcher.prices)?;
+        match part {
+            CostPart::Total => Some(cost.usd),
+            CostPart::Input => cost.parts.map(|p| p.input + p.cached_input + p.cache_write),
+            CostPart::Output => cost.parts.map(|p| p.output),
+        }
+    }
+
     /// The span's evaluation of the slot's name; the last loaded wins, as a later file's
     /// evaluation replaces an earlier one.
     fn evaluation(&self, slot: usize) -> Option<&'a Evaluation> {
@@ -840,6 +909,8 @@ impl<'s, 'a> Subject<'s, 'a> {
                 Field::Name => Cow::Borrowed(arena.str(span.name)),
                 Field::Status => Cow::Borrowed(span.status_code.short_name()),
                 Field::StatusMessage => Cow::Borrowed(arena.str(span.status_message)),
+                // Counts are integers, written as such (`str(llm.token_count.total)`).
+                Field::Tokens(kind) => Cow::Owned(arena.call(span)?.usage.get(*kind)?.to_string()),
                 _ => Cow::Owned(number_text(self.number(term)?)),
             },
             Term::Attribute(slot) => match self.attribute(*slot)? {
@@ -875,9 +946,15 @@ impl<'s, 'a> Subject<'s, 'a> {
                 Field::LatencyMs => {
                     (!span.is_unfinished()).then(|| span.duration_nanos() as f64 / 1e6)
                 }
-                Field::CumulativePrompt => self.cumulative.map(|(p, _)| p as f64),
-                Field::CumulativeCompletion => self.cumulative.map(|(_, c)| c as f64),
-                Field::CumulativeTotal => self.cumulative.map(|(p, c)| (p + c) as f64),
+                Field::CumulativePrompt => self.cumulative.map(|c| c.input as f64),
+                Field::CumulativeCompletion => self.cumulative.map(|c| c.output as f64),
+                Field::CumulativeTotal => self.cumulative.map(|c| c.total as f64),
+                Field::CumulativeCost => self.cumulative?.cost,
+                Field::Tokens(kind) => {
+                    let call = self.matcher.arena.call(span)?;
+                    call.usage.get(*kind).map(|n| n as f64)
+                }
+                Field::Cost(part) => self.cost(*part),
                 Field::StartTime => Some(span.start_unix_nanos as f64),
                 Field::EndTime => (!span.is_unfinished()).then_some(span.end_unix_nanos as f64),
                 _ => parse_number(&self.text(term)?),

@@ -32,10 +32,10 @@ mod tree;
 use hashbrown::HashMap;
 
 pub use critical_path::{Segment, critical_path};
-pub use stats::{Tokens, TraceSummary, summarize};
+pub use stats::{ModelUsage, TraceSummary, counted_call, mark_sums, summarize};
 pub use tree::{NO_ROW, Tree, build as build_tree, flags};
 
-use crate::model::{AnyValue, Arena, Span, StatusCode, StrId, TraceId};
+use crate::model::{AnyValue, Arena, Known, Span, StatusCode, StrId, TraceId};
 
 /// Characters of `input.value` shown in lists.
 pub const PREVIEW_CHARS: usize = 160;
@@ -71,7 +71,7 @@ impl Trace {
     pub fn input_preview(&self, arena: &Arena) -> String {
         let input = self
             .root(arena)
-            .and_then(|root| text_attribute(arena, root, arena.keys().input_value));
+            .and_then(|root| text_attribute(arena, root, Known::InputValue.id()));
         preview(input.unwrap_or_default(), PREVIEW_CHARS)
     }
 }
@@ -174,10 +174,11 @@ impl Traces {
                 all.append(&mut list);
                 list = all;
             }
-            let tree = tree::build(arena, &list);
+            let mut tree = tree::build(arena, &list);
             if cfg!(debug_assertions) {
                 tree.sanity_check();
             }
+            stats::mark_sums(arena, &mut tree);
             let summary = stats::summarize(arena, trace_id, &tree);
             let trace = Trace { tree, summary };
             match slot {

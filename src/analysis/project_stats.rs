@@ -1,5 +1,6 @@
 //! A project's figures and distributions, for its Stats page: error rate, latency quantiles
-//! and histogram, tokens over time, time by span kind, and each evaluation's scores and labels.
+//! and histogram, tokens and cost over time, cost by model, time by span kind, and each
+//! evaluation's scores and labels.
 
 use std::collections::BTreeMap;
 
@@ -7,7 +8,8 @@ use hashbrown::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Trace, Traces};
-use crate::model::{Arena, EvalTarget, OiKind, SpanId, TraceId};
+use crate::model::{Arena, EvalTarget, OiKind, SpanId, TokenKind, TraceId, Usage};
+use crate::semantics::{CostTotal, ModelCalls, Prices};
 
 /// Bars of the latency histogram.
 const LATENCY_BINS: usize = 24;
@@ -27,11 +29,15 @@ pub struct ProjectStats {
     pub error_traces: u64,
     /// Trace latency quantiles, ns: p50, p90, p99.
     pub latency_quantiles: [u64; 3],
-    /// LLM tokens over every span: prompt, completion, total.
-    pub tokens: [u64; 3],
+    /// Tokens of the counted calls (`analysis::mark_sums`).
+    pub usage: Usage,
+    /// What the calls cost.
+    pub cost: CostTotal,
+    /// Cost and tokens by model, costliest first.
+    pub by_model: Vec<ModelCost>,
     /// Trace latencies in log-spaced bins.
     pub latency_histogram: Vec<Bin>,
-    /// Traces, errors and tokens by start time.
+    /// Traces, errors, tokens and cost by start time.
     pub over_time: Vec<TimeBin>,
     /// Self time and spans by OpenInference kind, largest first (kinds with spans only).
     pub time_by_kind: Vec<KindTime>,
@@ -61,10 +67,25 @@ pub struct TimeBin {
     pub traces: u64,
     /// Of those, traces with an error.
     pub errors: u64,
-    /// Their prompt tokens.
-    pub prompt_tokens: u64,
-    /// Their completion tokens.
-    pub completion_tokens: u64,
+    /// Their input tokens.
+    pub input_tokens: u64,
+    /// Their output tokens.
+    pub output_tokens: u64,
+    /// What their calls cost.
+    pub cost: CostTotal,
+}
+
+/// One model's calls in a project.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelCost {
+    /// The model.
+    pub model: String,
+    /// The provider, as recorded.
+    pub provider: String,
+    /// Calls and tokens.
+    pub calls: ModelCalls,
+    /// What they cost.
+    pub cost: CostTotal,
 }
 
 /// Time spent in spans of one kind.
@@ -93,8 +114,13 @@ pub struct EvaluationStats {
     pub labels: Vec<(String, u64)>,
 }
 
-/// The figures of every trace of `project`.
-pub fn project_stats(arena: &Arena, traces: &Traces, project: &str) -> ProjectStats {
+/// The figures of every trace of `project`, its calls priced with `prices`.
+pub fn project_stats(
+    arena: &Arena,
+    traces: &Traces,
+    project: &str,
+    prices: &Prices,
+) -> ProjectStats {
     let members: Vec<&Trace> = traces
         .all()
         .iter()
@@ -106,13 +132,33 @@ pub fn project_stats(arena: &Arena, traces: &Traces, project: &str) -> ProjectSt
     };
     let mut durations: Vec<u64> = Vec::with_capacity(members.len());
     let mut by_kind = [(0u64, 0u64); OiKind::ALL.len()];
-    for trace in &members {
+    let mut by_model: BTreeMap<(&str, &str), ModelCost> = BTreeMap::new();
+    let costs: Vec<CostTotal> = members
+        .iter()
+        .map(|t| t.summary.cost(arena, prices))
+        .collect();
+    for (trace, cost) in members.iter().zip(&costs) {
         let summary = &trace.summary;
         stats.spans += u64::from(summary.span_count);
         stats.error_traces += u64::from(summary.error_count > 0);
-        stats.tokens[0] += summary.tokens.prompt;
-        stats.tokens[1] += summary.tokens.completion;
-        stats.tokens[2] += summary.tokens.total;
+        stats.usage.add(&summary.usage);
+        stats.cost.add(cost);
+        for m in &summary.models {
+            let (model, provider) = (arena.str(m.model), arena.str(m.provider));
+            let entry = by_model
+                .entry((model, provider))
+                .or_insert_with(|| ModelCost {
+                    model: model.to_owned(),
+                    provider: provider.to_owned(),
+                    calls: ModelCalls::default(),
+                    cost: CostTotal::default(),
+                });
+            entry.calls.add(&m.calls);
+            entry.cost.add(
+                &m.calls
+                    .cost(model, provider, summary.start_unix_nanos, prices),
+            );
+        }
         durations.push(summary.duration_nanos());
         for (kind, nanos) in summary.self_nanos_by_kind.iter().enumerate() {
             by_kind[kind].0 += nanos;
@@ -124,7 +170,14 @@ pub fn project_stats(arena: &Arena, traces: &Traces, project: &str) -> ProjectSt
     durations.sort_unstable();
     stats.latency_quantiles = [0.5, 0.9, 0.99].map(|q| quantile(&durations, q));
     stats.latency_histogram = log_bins(&durations, LATENCY_BINS);
-    stats.over_time = over_time(&members);
+    stats.over_time = over_time(&members, &costs);
+    stats.by_model = by_model.into_values().collect();
+    stats.by_model.sort_by(|a, b| {
+        b.cost
+            .usd
+            .total_cmp(&a.cost.usd)
+            .then(b.calls.calls.cmp(&a.calls.calls))
+    });
     let mut time_by_kind: Vec<KindTime> = OiKind::ALL
         .iter()
         .zip(by_kind)
@@ -200,7 +253,8 @@ fn linear_bins(values: &[f64], bins: usize) -> Vec<Bin> {
     out
 }
 
-fn over_time(traces: &[&Trace]) -> Vec<TimeBin> {
+/// Traces by start time, with `costs` (one per trace).
+fn over_time(traces: &[&Trace], costs: &[CostTotal]) -> Vec<TimeBin> {
     let starts = traces.iter().map(|t| t.summary.start_unix_nanos);
     let (Some(first), Some(last)) = (starts.clone().min(), starts.max()) else {
         return Vec::new();
@@ -213,17 +267,19 @@ fn over_time(traces: &[&Trace]) -> Vec<TimeBin> {
             end_nanos: first + step * (i + 1),
             traces: 0,
             errors: 0,
-            prompt_tokens: 0,
-            completion_tokens: 0,
+            input_tokens: 0,
+            output_tokens: 0,
+            cost: CostTotal::default(),
         })
         .collect();
-    for trace in traces {
+    for (trace, cost) in traces.iter().zip(costs) {
         let summary = &trace.summary;
         let bin = &mut out[(((summary.start_unix_nanos - first) / step) as usize).min(bins - 1)];
         bin.traces += 1;
         bin.errors += u64::from(summary.error_count > 0);
-        bin.prompt_tokens += summary.tokens.prompt;
-        bin.completion_tokens += summary.tokens.completion;
+        bin.input_tokens += summary.usage.count(TokenKind::Input);
+        bin.output_tokens += summary.usage.count(TokenKind::Output);
+        bin.cost.add(cost);
     }
     out
 }
@@ -317,7 +373,7 @@ mod tests {
             assert!(crate::ingest::load(&mut arena, name, &bytes).is_ok());
         }
         let traces = Traces::assemble(&arena);
-        let stats = project_stats(&arena, &traces, "default");
+        let stats = project_stats(&arena, &traces, "default", &Prices::builtin());
         assert_eq!((stats.traces, stats.spans, stats.error_traces), (4, 13, 1));
         assert!(stats.latency_quantiles[0] <= stats.latency_quantiles[1]);
         assert!(stats.latency_quantiles[1] <= stats.latency_quantiles[2]);
@@ -336,6 +392,9 @@ mod tests {
         let labelled: u64 = correctness.labels.iter().map(|(_, n)| n).sum();
         let scored: u64 = correctness.score_histogram.iter().map(|b| b.count).sum();
         assert_eq!((labelled, scored), (8, 8));
-        assert_eq!(project_stats(&arena, &traces, "nothing").traces, 0);
+        assert_eq!(
+            project_stats(&arena, &traces, "nothing", &Prices::builtin()).traces,
+            0
+        );
     }
 }

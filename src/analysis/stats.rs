@@ -1,48 +1,46 @@
 //! What a trace sums up to: the figures the trace lists show, computed once at assembly.
 
-use serde::Serialize;
-
 use crate::analysis::tree::{NO_ROW, Tree, flags};
-use crate::model::{Arena, OiKind, StatusCode, StrId, TraceId};
+use crate::model::{AnyValue, Arena, Call, Known, OiKind, StatusCode, StrId, TraceId, Usage};
+use crate::semantics::{CostTotal, ModelCalls, Prices};
 
-/// LLM token counts (`llm.token_count.*`), summed over spans.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Tokens {
-    /// Prompt (input) tokens.
-    pub prompt: u64,
-    /// Completion (output) tokens.
-    pub completion: u64,
-    /// Total tokens; a span without `llm.token_count.total` counts prompt + completion.
-    pub total: u64,
+/// One model's counted calls in a trace.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelUsage {
+    /// The model ([`Call::model`]).
+    pub model: StrId,
+    /// The provider, as recorded.
+    pub provider: StrId,
+    /// What the calls came to.
+    pub calls: ModelCalls,
 }
 
-impl Tokens {
-    /// The token counts of one span's attributes.
-    pub fn of_span(arena: &Arena, span: &crate::model::Span) -> Tokens {
-        let keys = arena.keys();
-        let count = |key| {
-            arena
-                .attribute_i64(span.attributes, key)
-                .and_then(|n| u64::try_from(n).ok())
-        };
-        let prompt = count(keys.tokens_prompt);
-        let completion = count(keys.tokens_completion);
-        let total = count(keys.tokens_total).or(match (prompt, completion) {
-            (None, None) => None,
-            (p, c) => Some(p.unwrap_or(0) + c.unwrap_or(0)),
-        });
-        Tokens {
-            prompt: prompt.unwrap_or(0),
-            completion: completion.unwrap_or(0),
-            total: total.unwrap_or(0),
+/// The spans whose call counts in totals: those with tokens or a cost, and no span below them
+/// with tokens or a cost. A parent that repeats the sum of its calls (an agent run, Vercel's
+/// `ai.generateText`, a LangChain model wrapping an OpenAI call) is therefore never counted
+/// with them, and a call with nothing below it (a remote agent) still counts. Marks the others
+/// [`flags::SUMS_CALLS_BELOW`].
+pub fn mark_sums(arena: &Arena, tree: &mut Tree) {
+    let spans = arena.spans();
+    let mut below = vec![false; tree.len()];
+    for row in (0..tree.len()).rev() {
+        let has = arena
+            .call(&spans[tree.span[row] as usize])
+            .is_some_and(Call::has_usage);
+        let here = below[row];
+        if has && here {
+            tree.flags[row] |= flags::SUMS_CALLS_BELOW;
+        }
+        if let Some(parent) = below.get_mut(tree.parent[row] as usize) {
+            *parent |= has || here;
         }
     }
+}
 
-    fn add(&mut self, other: Tokens) {
-        self.prompt += other.prompt;
-        self.completion += other.completion;
-        self.total += other.total;
-    }
+/// The call of the span at `row` if it counts in totals (see [`mark_sums`]).
+pub fn counted_call<'a>(arena: &'a Arena, tree: &Tree, row: usize) -> Option<&'a Call> {
+    let call = arena.call(&arena.spans()[tree.span[row] as usize])?;
+    (call.has_usage() && tree.flags[row] & flags::SUMS_CALLS_BELOW == 0).then_some(call)
 }
 
 /// The figures of one trace.
@@ -58,7 +56,8 @@ pub struct TraceSummary {
     pub oi_kind: OiKind,
     /// The project of the root span's resource.
     pub project: StrId,
-    /// `session.id` of the root span, else of the first span that has one.
+    /// The session: `session.id` (else `gen_ai.conversation.id`, else `langfuse.session.id`)
+    /// of the root span, else of the first span that has one.
     pub session: Option<StrId>,
     /// Earliest start, ns since the epoch.
     pub start_unix_nanos: u64,
@@ -82,8 +81,12 @@ pub struct TraceSummary {
     pub zero_length: u32,
     /// Spans with no end.
     pub unfinished: u32,
-    /// Token counts summed over all spans.
-    pub tokens: Tokens,
+    /// Tokens of the counted calls ([`mark_sums`]).
+    pub usage: Usage,
+    /// The counted calls by model, in order of first call.
+    pub models: Vec<ModelUsage>,
+    /// Spans of kind LLM.
+    pub llm_spans: u32,
     /// Self time summed per OpenInference kind, indexed like [`OiKind::ALL`].
     pub self_nanos_by_kind: [u64; OiKind::ALL.len()],
 }
@@ -92,6 +95,42 @@ impl TraceSummary {
     /// End minus start, in ns.
     pub fn duration_nanos(&self) -> u64 {
         self.end_unix_nanos.saturating_sub(self.start_unix_nanos)
+    }
+
+    /// Adds a counted call to the totals.
+    fn count(&mut self, call: &Call) {
+        self.usage.add(&call.usage);
+        let model = call.model();
+        let index = match self
+            .models
+            .iter()
+            .position(|m| m.model == model && m.provider == call.provider)
+        {
+            Some(index) => index,
+            None => {
+                self.models.push(ModelUsage {
+                    model,
+                    provider: call.provider,
+                    calls: ModelCalls::default(),
+                });
+                self.models.len() - 1
+            }
+        };
+        self.models[index].calls.add_call(call);
+    }
+
+    /// What its counted calls cost with `prices`.
+    pub fn cost(&self, arena: &Arena, prices: &Prices) -> CostTotal {
+        let mut total = CostTotal::default();
+        for m in &self.models {
+            total.add(&m.calls.cost(
+                arena.str(m.model),
+                arena.str(m.provider),
+                self.start_unix_nanos,
+                prices,
+            ));
+        }
+        total
     }
 
     /// Worst status of the trace.
@@ -104,10 +143,23 @@ impl TraceSummary {
     }
 }
 
-/// Sums up a built tree.
+/// The session a span names, by the first of the keys that name one.
+fn session_of(arena: &Arena, span: &crate::model::Span) -> Option<StrId> {
+    [
+        Known::SessionId,
+        Known::GenAiConversation,
+        Known::LangfuseSession,
+    ]
+    .into_iter()
+    .find_map(|key| match arena.attribute(span.attributes, key.id()) {
+        Some(AnyValue::Str(id)) if !arena.str(id).is_empty() => Some(id),
+        _ => None,
+    })
+}
+
+/// Sums up a built tree (its sums marked by [`mark_sums`]).
 pub fn summarize(arena: &Arena, trace_id: TraceId, tree: &Tree) -> TraceSummary {
     let spans = arena.spans();
-    let keys = arena.keys();
     let root_span = tree.span.first().copied();
     let root = root_span.map(|index| &spans[index as usize]);
     let mut summary = TraceSummary {
@@ -117,7 +169,7 @@ pub fn summarize(arena: &Arena, trace_id: TraceId, tree: &Tree) -> TraceSummary 
         oi_kind: root.map_or(OiKind::Unknown, |span| span.oi_kind),
         project: root
             .and_then(|span| arena.resource(span.resource))
-            .map_or(keys.default_project, |resource| resource.project),
+            .map_or(Known::DefaultProject.id(), |resource| resource.project),
         session: None,
         start_unix_nanos: u64::MAX,
         end_unix_nanos: 0,
@@ -130,7 +182,9 @@ pub fn summarize(arena: &Arena, trace_id: TraceId, tree: &Tree) -> TraceSummary 
         outside_parent: 0,
         zero_length: 0,
         unfinished: 0,
-        tokens: Tokens::default(),
+        usage: Usage::default(),
+        models: Vec::new(),
+        llm_spans: 0,
         self_nanos_by_kind: [0; OiKind::ALL.len()],
     };
     for row in 0..tree.len() {
@@ -146,13 +200,13 @@ pub fn summarize(arena: &Arena, trace_id: TraceId, tree: &Tree) -> TraceSummary 
         summary.outside_parent += u32::from(row_flags & flags::OUTSIDE_PARENT != 0);
         summary.zero_length += u32::from(row_flags & flags::ZERO_LENGTH != 0);
         summary.unfinished += u32::from(row_flags & flags::UNFINISHED != 0);
-        summary.tokens.add(Tokens::of_span(arena, span));
         summary.self_nanos_by_kind[span.oi_kind as usize] += tree.self_nanos[row];
-        if summary.session.is_none()
-            && let Some(crate::model::AnyValue::Str(id)) =
-                arena.attribute(span.attributes, keys.session_id)
-        {
-            summary.session = Some(id);
+        summary.llm_spans += u32::from(span.oi_kind == OiKind::Llm);
+        if let Some(call) = counted_call(arena, tree, row) {
+            summary.count(call);
+        }
+        if summary.session.is_none() {
+            summary.session = session_of(arena, span);
         }
     }
     if tree.is_empty() {

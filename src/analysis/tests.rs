@@ -1,7 +1,7 @@
 //! Assembly of hand-made traces, one anomaly at a time.
 
 use super::*;
-use crate::model::{OiKind, StatusCode};
+use crate::model::{OiKind, StatusCode, TokenKind};
 use crate::testutil::{TestSpan, TestValue, arena_of, push, span_id, trace_id};
 
 fn names(arena: &Arena, tree: &Tree) -> Vec<String> {
@@ -260,14 +260,9 @@ fn tokens_errors_kinds_and_session() {
         },
     );
     let summary = only_trace(&arena).summary;
-    assert_eq!(
-        summary.tokens,
-        Tokens {
-            prompt: 18,
-            completion: 50,
-            total: 68
-        }
-    );
+    let tokens = [TokenKind::Input, TokenKind::Output].map(|kind| summary.usage.get(kind));
+    assert_eq!(tokens, [Some(18), Some(50)]);
+    assert_eq!(summary.usage.total(), Some(68));
     assert_eq!(summary.error_count, 1);
     assert_eq!(summary.status(), StatusCode::Error);
     assert_eq!(summary.oi_kind, OiKind::Chain);

@@ -21,6 +21,9 @@ pub mod flags {
     pub const UNFINISHED: u8 = 8;
     /// The span ends when it starts.
     pub const ZERO_LENGTH: u8 = 16;
+    /// The span's tokens or cost sum calls recorded below it: they count there, not here
+    /// (`analysis::mark_sums`).
+    pub const SUMS_CALLS_BELOW: u8 = 32;
 }
 
 /// A trace's tree. All vectors are indexed by row.

@@ -1,7 +1,8 @@
 //! `plume`: the core of the Plume trace viewer on the command line.
 //!
 //! ```text
-//! plume inspect [--json] [--filter EXPR] FILE...  what the files hold (or the spans matching)
+//! plume inspect [--json] [--llm] [--filter EXPR] [--prices FILE] FILE...
+//!                                                what the files hold (or the spans matching)
 //! plume convert FILE... [--filter EXPR] --to FORMAT -o OUT
 //!                                                rewrite them as OTLP (or Phoenix span JSONL)
 //! plume generate --spans N --to FORMAT -o OUT    make realistic agent traces (for benchmarks)
@@ -17,16 +18,21 @@ use plume::analysis::filter::Filter;
 use plume::analysis::{Overview, Traces};
 use plume::export::{self, Target};
 use plume::ingest::{self, FileReport, IngestError};
-use plume::model::{Arena, EvalTarget};
+use plume::model::{Arena, EvalTarget, OiKind, TokenKind, Usage};
+use plume::semantics::{CostTotal, Meaning, PriceFile, Prices, call_cost, describe};
 use serde_json::{Value as Json, json};
 
 const USAGE: &str = "\
-usage: plume inspect [--json] [--filter EXPR] FILE...
+usage: plume inspect [--json] [--llm] [--filter EXPR] [--prices FILE] FILE...
        plume convert FILE... [--filter EXPR] --to otlp-json|otlp-proto|jsonl|phoenix-jsonl -o OUT
        plume generate --spans N [--traces T] [--seed S] --to otlp-proto|otlp-json -o OUT
 
 inspect   prints, per file and in total, the format detected and the spans, traces, projects,
           sessions, roots, missing parents, duplicates and errors found (--json: one JSON object)
+          with tokens and cost (recorded, else estimated from the price table)
+--llm     with --json: every LLM call as one convention-free record (model, provider,
+          messages with tool calls, tokens, cost)
+--prices  a price file (the built-in table's shape) consulted before the built-in one
 --filter  only the spans a Phoenix span filter matches, e.g. \"span_kind == 'LLM'\": inspect
           counts them (and --json lists their ids), convert writes them
 convert   writes every span of the files, deduplicated, as spec-correct OTLP/JSON, OTLP protobuf,
@@ -130,13 +136,17 @@ fn exit_for(reports: &[FileReport]) -> ExitCode {
 
 fn inspect(args: &[String]) -> Result<ExitCode, Failure> {
     let mut as_json = false;
+    let mut llm = false;
     let mut filter = None;
+    let mut prices = Prices::builtin();
     let mut files = Vec::new();
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "--json" => as_json = true,
+            "--llm" => llm = true,
             "--filter" => filter = Some(filter_arg(iter.next())?),
+            "--prices" => prices.add(prices_arg(iter.next())?),
             flag if flag.starts_with("--") => {
                 return Err(Failure::Usage(format!("unknown option {flag}")));
             }
@@ -146,10 +156,13 @@ fn inspect(args: &[String]) -> Result<ExitCode, Failure> {
     if files.is_empty() {
         return Err(Failure::Usage("inspect needs at least one FILE".into()));
     }
+    if llm && !as_json {
+        return Err(Failure::Usage("--llm goes with --json".into()));
+    }
     let (arena, traces, reports) = load_all(&files);
     let (counted, matched_ids) = match &filter {
         Some(filter) => {
-            let matched = filter.matching_spans(&arena, &traces);
+            let matched = filter.matching_spans(&arena, &traces, &prices);
             let ids: Vec<String> = matched
                 .iter()
                 .map(|&i| arena.spans()[i as usize].span_id.to_string())
@@ -161,9 +174,12 @@ fn inspect(args: &[String]) -> Result<ExitCode, Failure> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = if as_json {
-        let mut report = inspect_json(&counted, &reports);
+        let mut report = inspect_json(&counted, &reports, &prices);
         if let Some(ids) = matched_ids {
             report["matched_span_ids"] = json!(ids);
+        }
+        if llm {
+            report["llm_spans"] = json!(llm_spans(&counted, &prices));
         }
         writeln!(
             out,
@@ -171,7 +187,7 @@ fn inspect(args: &[String]) -> Result<ExitCode, Failure> {
             serde_json::to_string_pretty(&report).unwrap_or_default()
         )
     } else {
-        write_inspect_text(&mut out, &counted, &reports)
+        write_inspect_text(&mut out, &counted, &reports, &prices)
     };
     written.map_err(output_error("the output"))?;
     Ok(exit_for(&reports))
@@ -189,9 +205,18 @@ fn filter_arg(expression: Option<&String>) -> Result<Filter, Failure> {
     })
 }
 
+/// `--prices`' file, read (a file that does not read is a usage error that says why).
+fn prices_arg(path: Option<&String>) -> Result<PriceFile, Failure> {
+    let path = path.ok_or_else(|| Failure::Usage("--prices needs a file".into()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| Failure::Usage(format!("cannot read {path}: {error}")))?;
+    PriceFile::parse(&text).map_err(|error| Failure::Usage(format!("{path}: {error}")))
+}
+
 /// What inspect counts: every span loaded, or only those a filter matched.
 struct Counted {
     arena: Arena,
+    traces: Traces,
     overview: Overview,
     evaluations: usize,
 }
@@ -202,7 +227,18 @@ impl Counted {
             overview: traces.overview(),
             evaluations: arena.evaluations().len(),
             arena,
+            traces,
         }
+    }
+
+    /// Tokens and cost of the counted calls of every trace (`analysis::mark_sums`).
+    fn llm_totals(&self, prices: &Prices) -> (Usage, CostTotal) {
+        let (mut usage, mut cost) = (Usage::default(), CostTotal::default());
+        for trace in self.traces.all() {
+            usage.add(&trace.summary.usage);
+            cost.add(&trace.summary.cost(&self.arena, prices));
+        }
+        (usage, cost)
     }
 
     /// The matched spans on their own, assembled again: a span whose parent did not match
@@ -228,6 +264,7 @@ impl Counted {
             overview: traces.overview(),
             evaluations,
             arena: subset,
+            traces,
         }
     }
 }
@@ -247,8 +284,94 @@ fn problem_json(error: &IngestError) -> Json {
     })
 }
 
-fn inspect_json(counted: &Counted, reports: &[FileReport]) -> Json {
+/// Token counts as `{input, output, total, cached_input, reasoning, …}`: every kind, `null`
+/// where none was recorded.
+fn tokens_json(usage: &Usage) -> Json {
+    let mut object = serde_json::Map::new();
+    for kind in TokenKind::ALL {
+        let count = match kind {
+            TokenKind::Total => usage.total(),
+            kind => usage.get(kind),
+        };
+        object.insert(kind.name().to_owned(), json!(count));
+    }
+    Json::Object(object)
+}
+
+/// A conversation as `[{role, content, tool_calls: [{id, name, arguments}]}]`: `content` the
+/// text parts joined, `arguments` parsed when they are JSON.
+fn messages_json(messages: &[plume::semantics::meaning::Message]) -> Json {
+    messages
+        .iter()
+        .map(|m| {
+            let calls: Vec<Json> = m
+                .tool_calls()
+                .map(|(id, name, arguments)| {
+                    let parsed = serde_json::from_str::<Json>(arguments)
+                        .unwrap_or_else(|_| Json::String(arguments.to_owned()));
+                    json!({"id": id, "name": name, "arguments": parsed})
+                })
+                .collect();
+            json!({
+                "role": m.role,
+                "content": m.content(),
+                "tool_calls": calls,
+                "tool_call_id": m.tool_call_id,
+                "finish_reason": m.finish_reason,
+            })
+        })
+        .collect()
+}
+
+/// Every span whose kind is LLM, convention-free (`--llm`).
+fn llm_spans(counted: &Counted, prices: &Prices) -> Vec<Json> {
+    let arena = &counted.arena;
+    let mut out = Vec::new();
+    for trace in counted.traces.all() {
+        for &index in &trace.tree.span {
+            let span = &arena.spans()[index as usize];
+            if span.oi_kind != OiKind::Llm {
+                continue;
+            }
+            let meaning: Meaning = describe(arena, span, &[]);
+            let cost = arena
+                .call(span)
+                .and_then(|call| call_cost(arena, call, span.start_unix_nanos, prices));
+            let system: Vec<String> = meaning
+                .system
+                .iter()
+                .filter_map(|part| match part {
+                    plume::semantics::meaning::Part::Text { text } => Some(text.clone()),
+                    _ => None,
+                })
+                .collect();
+            out.push(json!({
+                "span_id": span.span_id.to_string(),
+                "trace_id": span.trace_id.to_string(),
+                "name": arena.str(span.name),
+                "dialect": meaning.dialect.name(),
+                "operation": meaning.operation,
+                "model": meaning.response_model.clone().or(meaning.request_model.clone()),
+                "request_model": meaning.request_model,
+                "response_model": meaning.response_model,
+                "provider": meaning.provider,
+                "system_instructions": (!system.is_empty()).then(|| system.join("\n\n")),
+                "input_messages": messages_json(&meaning.input),
+                "output_messages": messages_json(&meaning.output),
+                "tools": meaning.tools.iter().map(|t| t.name.clone()).collect::<Vec<_>>(),
+                "finish_reasons": meaning.finish_reasons,
+                "tokens": tokens_json(&meaning.usage),
+                "cost_usd": cost.map(|c| c.usd),
+                "cost_source": cost.map(|c| c.source.name()),
+            }));
+        }
+    }
+    out
+}
+
+fn inspect_json(counted: &Counted, reports: &[FileReport], prices: &Prices) -> Json {
     let (arena, overview) = (&counted.arena, &counted.overview);
+    let (usage, cost) = counted.llm_totals(prices);
     let files: Vec<Json> = reports
         .iter()
         .map(|report| {
@@ -287,6 +410,13 @@ fn inspect_json(counted: &Counted, reports: &[FileReport]) -> Json {
         "duplicates": overview.duplicates,
         "cycles": overview.cycles,
         "clock_skew": overview.outside_parent,
+        "tokens": tokens_json(&usage),
+        "cost_usd": cost.is_priced().then_some(cost.usd),
+        "cost_calls": {
+            "recorded": cost.recorded_calls,
+            "estimated": cost.estimated_calls,
+            "unpriced": cost.unpriced_calls,
+        },
         "errors": errors,
         "warnings": warnings,
         "files": files,
@@ -301,6 +431,7 @@ fn write_inspect_text(
     out: &mut impl std::io::Write,
     counted: &Counted,
     reports: &[FileReport],
+    prices: &Prices,
 ) -> std::io::Result<()> {
     let (arena, overview) = (&counted.arena, &counted.overview);
     for report in reports {
@@ -367,6 +498,25 @@ fn write_inspect_text(
         plural(overview.outside_parent, "span", "spans"),
         plural(overview.error_spans, "error span", "error spans"),
     )?;
+    let (usage, cost) = counted.llm_totals(prices);
+    if let Some(total) = usage.total() {
+        let mut line = format!(
+            "       {} tokens ({} in, {} out)",
+            total,
+            usage.count(TokenKind::Input),
+            usage.count(TokenKind::Output)
+        );
+        if cost.is_priced() {
+            line.push_str(&format!(", ${:.6}", cost.usd));
+        }
+        if cost.unpriced_calls > 0 {
+            line.push_str(&format!(
+                ", {} without a price",
+                plural(u64::from(cost.unpriced_calls), "call", "calls")
+            ));
+        }
+        writeln!(out, "{line}")?;
+    }
     for report in reports {
         for error in &report.errors {
             writeln!(out, "error: {error}")?;
@@ -418,7 +568,7 @@ fn convert(args: &[String]) -> Result<ExitCode, Failure> {
     // Every kept span (or every matching one), trace by trace in tree order: duplicates are
     // written once.
     let spans: Vec<u32> = match &filter {
-        Some(filter) => filter.matching_spans(&arena, &traces),
+        Some(filter) => filter.matching_spans(&arena, &traces, &Prices::builtin()),
         None => traces
             .all()
             .iter()

@@ -7,12 +7,13 @@ use hashbrown::{HashMap, HashSet};
 use crate::analysis::filter::Filter;
 use crate::analysis::project_stats::quantile;
 use crate::analysis::{PREVIEW_CHARS, preview, text_attribute};
-use crate::analysis::{Tokens, Trace, Traces};
+use crate::analysis::{Trace, Traces};
 use crate::engine::protocol::{
     EvaluationView, ProjectRow, SessionRow, SortKey, TracePage, TraceQuery, TraceRow, Turn,
 };
 use crate::engine::status_name;
-use crate::model::{Arena, EvalTarget, Span, StatusCode, TraceId};
+use crate::model::{Arena, EvalTarget, Known, Span, StatusCode, TraceId};
+use crate::semantics::{CostTotal, Prices, call_cost};
 use crate::store::TraceRecord;
 
 fn project_of<'a>(arena: &'a Arena, trace: &Trace) -> &'a str {
@@ -23,6 +24,7 @@ pub(crate) fn projects<'a>(
     arena: &'a Arena,
     traces: &'a Traces,
     unread: impl Iterator<Item = &'a TraceRecord>,
+    prices: &Prices,
 ) -> Vec<ProjectRow> {
     #[derive(Default)]
     struct Totals<'a> {
@@ -30,19 +32,22 @@ pub(crate) fn projects<'a>(
         spans: u64,
         errors: u64,
         tokens: u64,
+        cost: CostTotal,
         durations: Vec<u64>,
         sessions: HashSet<&'a str>,
     }
     // By name: the same order whether traces came from files or from the store.
     let mut totals: BTreeMap<&str, Totals<'_>> = BTreeMap::new();
-    // (project, spans, errors, tokens, duration, session) of every trace, stored or assembled.
+    // (project, spans, errors, tokens, cost, duration, session) of every trace, stored or
+    // assembled.
     let assembled = traces.all().iter().map(|trace| {
         let summary = &trace.summary;
         (
             project_of(arena, trace),
             summary.span_count,
             summary.error_count,
-            summary.tokens.total,
+            summary.usage.total().unwrap_or(0),
+            summary.cost(arena, prices),
             summary.duration_nanos(),
             summary.session.map(|s| arena.str(s)),
         )
@@ -53,16 +58,18 @@ pub(crate) fn projects<'a>(
             r.spans,
             r.errors,
             r.tokens,
+            r.cost(prices),
             r.end_nanos.saturating_sub(r.start_nanos),
             r.session.as_deref(),
         )
     });
-    for (name, spans, errors, tokens, duration, session) in assembled.chain(stored) {
+    for (name, spans, errors, tokens, cost, duration, session) in assembled.chain(stored) {
         let entry = totals.entry(name).or_default();
         entry.traces += 1;
         entry.spans += u64::from(spans);
         entry.errors += u64::from(errors > 0);
         entry.tokens += tokens;
+        entry.cost.add(&cost);
         entry.durations.push(duration);
         entry.sessions.extend(session);
     }
@@ -78,6 +85,7 @@ pub(crate) fn projects<'a>(
                 p50_nanos: quantile(&t.durations, 0.5),
                 p99_nanos: quantile(&t.durations, 0.99),
                 tokens: t.tokens,
+                cost: t.cost,
                 sessions: t.sessions.len() as u64,
             }
         })
@@ -98,16 +106,17 @@ pub(crate) struct Match<'a> {
     pub(crate) is_trace: bool,
 }
 
-/// What a row shows of its span or trace: status, kind, start, duration, spans, tokens.
+/// What a row shows of its span or trace: status, kind, start, duration, spans, tokens, cost.
 struct Figures {
     status: StatusCode,
     start: u64,
     duration: u64,
     spans: u32,
     tokens: u64,
+    cost: CostTotal,
 }
 
-fn figures(arena: &Arena, row: &Match) -> Figures {
+fn figures(arena: &Arena, row: &Match, prices: &Prices) -> Figures {
     let span = &arena.spans()[row.span as usize];
     if row.is_trace {
         let summary = &row.trace.summary;
@@ -116,15 +125,23 @@ fn figures(arena: &Arena, row: &Match) -> Figures {
             start: summary.start_unix_nanos,
             duration: summary.duration_nanos(),
             spans: summary.span_count,
-            tokens: summary.tokens.total,
+            tokens: summary.usage.total().unwrap_or(0),
+            cost: summary.cost(arena, prices),
         }
     } else {
+        // A span's own figures, even when they repeat its calls' sum.
+        let call = arena.call(span);
+        let mut cost = CostTotal::default();
+        if let Some(call) = call.filter(|c| c.has_usage()) {
+            cost.add_call(call_cost(arena, call, span.start_unix_nanos, prices).as_ref());
+        }
         Figures {
             status: span.status_code,
             start: span.start_unix_nanos,
             duration: span.duration_nanos(),
             spans: 1,
-            tokens: Tokens::of_span(arena, span).total,
+            tokens: call.and_then(|c| c.usage.total()).unwrap_or(0),
+            cost,
         }
     }
 }
@@ -148,8 +165,8 @@ pub(crate) fn matching<'a>(
     arena: &Arena,
     traces: &'a Traces,
     query: &TraceQuery,
+    prices: &Prices,
 ) -> Vec<Match<'a>> {
-    let keys = arena.keys();
     let needle = query.text.trim().to_lowercase();
     // A filter that does not read lets nothing through (the page checks filters before asking).
     let filter = match query.filter.trim() {
@@ -159,7 +176,7 @@ pub(crate) fn matching<'a>(
             Err(_) => return Vec::new(),
         },
     };
-    let matcher = filter.as_ref().map(|f| f.matcher(arena));
+    let matcher = filter.as_ref().map(|f| f.matcher(arena, prices));
     let mut found = Vec::new();
     for trace in traces
         .all()
@@ -201,7 +218,10 @@ pub(crate) fn matching<'a>(
                 continue;
             }
             let span = &arena.spans()[row.span as usize];
-            let Figures { status, start, .. } = figures(arena, &row);
+            let (status, start) = match row.is_trace {
+                true => (trace.status(arena), trace.summary.start_unix_nanos),
+                false => (span.status_code, span.start_unix_nanos),
+            };
             if !passes(query, status.short_name(), span.oi_kind.name(), start) {
                 continue;
             }
@@ -209,8 +229,8 @@ pub(crate) fn matching<'a>(
                 let text = |key| text_attribute(arena, span, key).unwrap_or_default();
                 let session = trace.summary.session.map(|s| arena.str(s));
                 let hit = contains(arena.str(span.name), &needle)
-                    || contains(text(keys.input_value), &needle)
-                    || contains(text(keys.output_value), &needle)
+                    || contains(text(Known::InputValue.id()), &needle)
+                    || contains(text(Known::OutputValue.id()), &needle)
                     || session.is_some_and(|s| contains(s, &needle))
                     || span.trace_id.to_string().contains(&needle)
                     || span.span_id.to_string().contains(&needle);
@@ -245,7 +265,7 @@ pub(crate) fn unread_matching<'a>(
     })
 }
 
-fn unread_row(r: &TraceRecord) -> TraceRow {
+fn unread_row(r: &TraceRecord, prices: &Prices) -> TraceRow {
     TraceRow {
         trace_id: r.trace_id.clone(),
         span_id: String::new(),
@@ -255,6 +275,7 @@ fn unread_row(r: &TraceRecord) -> TraceRow {
         duration_nanos: r.end_nanos.saturating_sub(r.start_nanos),
         spans: r.spans,
         tokens: r.tokens,
+        cost: r.cost(prices),
         status: r.status.clone(),
         session: r.session.clone(),
         input_preview: r.input_preview.clone(),
@@ -289,6 +310,8 @@ struct Candidate<'a> {
     duration: u64,
     spans: u32,
     tokens: u64,
+    /// USD; an unknown cost sorts below every known one.
+    cost: f64,
     name: &'a str,
     status: &'a str,
     kind: &'a str,
@@ -314,17 +337,23 @@ pub(crate) fn table_order<'a>(
     traces: &'a Traces,
     unread: impl Iterator<Item = &'a TraceRecord>,
     query: &TraceQuery,
+    prices: &Prices,
 ) -> Vec<RowRef> {
-    let mut candidates: Vec<Candidate<'a>> = matching(arena, traces, query)
+    let sort_cost = |cost: CostTotal| match cost.is_priced() {
+        true => cost.usd,
+        false => -1.0,
+    };
+    let mut candidates: Vec<Candidate<'a>> = matching(arena, traces, query, prices)
         .into_iter()
         .map(|row| {
             let span = &arena.spans()[row.span as usize];
-            let figures = figures(arena, &row);
+            let figures = figures(arena, &row, prices);
             Candidate {
                 start: figures.start,
                 duration: figures.duration,
                 spans: figures.spans,
                 tokens: figures.tokens,
+                cost: sort_cost(figures.cost),
                 name: arena.str(span.name),
                 status: figures.status.short_name(),
                 kind: span.oi_kind.name(),
@@ -342,6 +371,7 @@ pub(crate) fn table_order<'a>(
             duration: r.end_nanos.saturating_sub(r.start_nanos),
             spans: r.spans,
             tokens: r.tokens,
+            cost: sort_cost(r.cost(prices)),
             name: &r.name,
             status: &r.status,
             kind: &r.kind,
@@ -355,6 +385,7 @@ pub(crate) fn table_order<'a>(
             SortKey::Name => a.name.cmp(b.name),
             SortKey::Spans => a.spans.cmp(&b.spans),
             SortKey::Tokens => a.tokens.cmp(&b.tokens),
+            SortKey::Cost => a.cost.total_cmp(&b.cost),
             SortKey::Status => a.status.cmp(b.status),
             SortKey::Kind => a.kind.cmp(b.kind),
         };
@@ -376,14 +407,14 @@ pub(crate) fn table_page(
     order: &[RowRef],
     first: u32,
     count: u32,
+    prices: &Prices,
 ) -> TracePage {
     let first = (first as usize).min(order.len());
     let end = first.saturating_add(count as usize).min(order.len());
-    let keys = arena.keys();
     let rows = order[first..end]
         .iter()
         .filter_map(|row| match *row {
-            RowRef::Stored(id) => stored.get(&id).map(unread_row),
+            RowRef::Stored(id) => stored.get(&id).map(|r| unread_row(r, prices)),
             RowRef::Assembled {
                 trace,
                 span,
@@ -396,8 +427,8 @@ pub(crate) fn table_page(
                     is_trace,
                 };
                 let span = &arena.spans()[span as usize];
-                let figures = figures(arena, &row);
-                let input = text_attribute(arena, span, keys.input_value).unwrap_or_default();
+                let figures = figures(arena, &row, prices);
+                let input = text_attribute(arena, span, Known::InputValue.id()).unwrap_or_default();
                 Some(TraceRow {
                     trace_id: span.trace_id.to_string(),
                     span_id: span.span_id.to_string(),
@@ -407,6 +438,7 @@ pub(crate) fn table_page(
                     duration_nanos: figures.duration,
                     spans: figures.spans,
                     tokens: figures.tokens,
+                    cost: figures.cost,
                     status: figures.status.short_name().to_owned(),
                     session: trace.summary.session.map(|s| arena.str(s).to_owned()),
                     input_preview: preview(input, PREVIEW_CHARS),
@@ -426,9 +458,9 @@ pub(crate) fn sessions<'a>(
     traces: &'a Traces,
     unread: impl Iterator<Item = &'a TraceRecord>,
     project: &str,
+    prices: &Prices,
 ) -> Vec<SessionRow> {
-    let keys = arena.keys();
-    // (session, start, end, tokens, errors, input) of every trace with a session.
+    // (session, start, end, tokens, cost, errors, input) of every trace with a session.
     let assembled = traces
         .all()
         .iter()
@@ -438,13 +470,14 @@ pub(crate) fn sessions<'a>(
             let session = arena.str(summary.session?);
             let input = trace
                 .root(arena)
-                .and_then(|r| text_attribute(arena, r, keys.input_value))
+                .and_then(|r| text_attribute(arena, r, Known::InputValue.id()))
                 .unwrap_or_default();
             Some((
                 session,
                 summary.start_unix_nanos,
                 summary.end_unix_nanos,
-                summary.tokens.total,
+                summary.usage.total().unwrap_or(0),
+                summary.cost(arena, prices),
                 summary.error_count,
                 preview(input, PREVIEW_CHARS),
             ))
@@ -455,13 +488,14 @@ pub(crate) fn sessions<'a>(
             r.start_nanos,
             r.end_nanos,
             r.tokens,
+            r.cost(prices),
             r.errors,
             r.input_preview.clone(),
         ))
     });
     let mut order: Vec<&str> = Vec::new();
     let mut rows: HashMap<&str, SessionRow> = HashMap::new();
-    for (session, start, end, tokens, errors, input) in assembled.chain(stored) {
+    for (session, start, end, tokens, cost, errors, input) in assembled.chain(stored) {
         let row = rows.entry(session).or_insert_with(|| {
             order.push(session);
             SessionRow {
@@ -470,6 +504,7 @@ pub(crate) fn sessions<'a>(
                 start_nanos: u64::MAX,
                 end_nanos: 0,
                 tokens: 0,
+                cost: CostTotal::default(),
                 errors: 0,
                 first_input: String::new(),
             }
@@ -481,6 +516,7 @@ pub(crate) fn sessions<'a>(
         }
         row.end_nanos = row.end_nanos.max(end);
         row.tokens += tokens;
+        row.cost.add(&cost);
         row.errors += u32::from(errors > 0);
     }
     let mut list: Vec<SessionRow> = order.into_iter().filter_map(|s| rows.remove(s)).collect();
@@ -488,8 +524,13 @@ pub(crate) fn sessions<'a>(
     list
 }
 
-pub(crate) fn session(arena: &Arena, traces: &Traces, project: &str, session: &str) -> Vec<Turn> {
-    let keys = arena.keys();
+pub(crate) fn session(
+    arena: &Arena,
+    traces: &Traces,
+    project: &str,
+    session: &str,
+    prices: &Prices,
+) -> Vec<Turn> {
     let mut turns: Vec<Turn> = traces
         .all()
         .iter()
@@ -508,9 +549,10 @@ pub(crate) fn session(arena: &Arena, traces: &Traces, project: &str, session: &s
                 start_nanos: trace.summary.start_unix_nanos,
                 duration_nanos: trace.summary.duration_nanos(),
                 status: status_name(trace.status(arena)),
-                tokens: trace.summary.tokens.total,
-                input: text(keys.input_value),
-                output: text(keys.output_value),
+                tokens: trace.summary.usage.total().unwrap_or(0),
+                cost: trace.summary.cost(arena, prices),
+                input: text(Known::InputValue.id()),
+                output: text(Known::OutputValue.id()),
             }
         })
         .collect();

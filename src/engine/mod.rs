@@ -34,6 +34,7 @@ use crate::analysis::{Trace, Traces};
 use crate::export::{self, Target};
 use crate::ingest;
 use crate::model::{Arena, SpanId, StatusCode, TraceId};
+use crate::semantics::Prices;
 use crate::store::{FileRecord, TraceRecord};
 use protocol::{FileResult, Request, Response, SavedFileRow, SpanSelection, Summary, TraceQuery};
 
@@ -75,6 +76,8 @@ pub struct Engine {
     revision: u64,
     /// The last traces-table query's rows in order.
     table: Option<TableOrder>,
+    /// What calls are priced with: the built-in table and the user's price files.
+    prices: Prices,
 }
 
 /// A traces-table query's rows in order, as of a revision.
@@ -175,6 +178,7 @@ impl Engine {
                 &self.arena,
                 &self.traces,
                 self.unread_records(),
+                &self.prices,
             )),
             Request::Traces(query) => self.traces_page(&query),
             Request::Sessions { project } => Response::Sessions(lists::sessions(
@@ -182,28 +186,33 @@ impl Engine {
                 &self.traces,
                 self.unread_records(),
                 &project,
+                &self.prices,
             )),
             Request::Session { project, session } => Response::Session(lists::session(
                 &self.arena,
                 &self.traces,
                 &project,
                 &session,
+                &self.prices,
             )),
-            Request::OpenTrace { trace_id } => self.with_view(&trace_id, |_, _, _| {}),
+            Request::OpenTrace { trace_id } => self.with_view(&trace_id, |_, _, _, _| {}),
             Request::Toggle {
                 trace_id,
                 row,
                 expand,
-            } => self.with_view(&trace_id, |view, trace, _| view.toggle(trace, row, expand)),
-            Request::ToggleAll { trace_id, expand } => {
-                self.with_view(&trace_id, |view, trace, _| view.toggle_all(trace, expand))
-            }
+            } => self.with_view(&trace_id, |view, trace, _, _| {
+                view.toggle(trace, row, expand)
+            }),
+            Request::ToggleAll { trace_id, expand } => self
+                .with_view(&trace_id, |view, trace, _, _| {
+                    view.toggle_all(trace, expand)
+                }),
             Request::Search { trace_id, text } => self
-                .with_view(&trace_id, |view, trace, arena| {
-                    view.search(arena, trace, &text)
+                .with_view(&trace_id, |view, trace, arena, prices| {
+                    view.search(arena, trace, &text, prices)
                 }),
             Request::CriticalPath { trace_id, on } => self
-                .with_view(&trace_id, |view, trace, arena| {
+                .with_view(&trace_id, |view, trace, arena, _| {
                     view.set_critical_path(arena, trace, on)
                 }),
             Request::Reveal { trace_id, span_id } => self.reveal(&trace_id, &span_id),
@@ -212,7 +221,9 @@ impl Engine {
                 first,
                 count,
             } => match self.open(&trace_id) {
-                Some((view, trace, arena)) => Response::Rows(view.rows(arena, trace, first, count)),
+                Some((view, trace, arena, prices)) => {
+                    Response::Rows(view.rows(arena, trace, first, count, prices))
+                }
                 None => not_found(&trace_id),
             },
             Request::SpanDetails { trace_id, span_id } => {
@@ -225,15 +236,20 @@ impl Engine {
                 let find = |id: &str| TraceId::parse(id).ok().and_then(|id| self.traces.get(&id));
                 match (find(&base), find(&other)) {
                     (Some(a), Some(b)) => {
-                        Response::Comparison(Box::new(comparison(&self.arena, a, b)))
+                        Response::Comparison(Box::new(comparison(&self.arena, a, b, &self.prices)))
                     }
                     (None, _) => not_found(&base),
                     (_, None) => not_found(&other),
                 }
             }
-            Request::Stats { project } => Response::Stats(Box::new(
-                crate::analysis::project_stats::project_stats(&self.arena, &self.traces, &project),
-            )),
+            Request::Stats { project } => {
+                Response::Stats(Box::new(crate::analysis::project_stats::project_stats(
+                    &self.arena,
+                    &self.traces,
+                    &project,
+                    &self.prices,
+                )))
+            }
             Request::Flame { trace_id, focus } => {
                 match TraceId::parse(&trace_id)
                     .ok()
@@ -250,7 +266,7 @@ impl Engine {
             Request::Query { filter } => match Filter::parse(&filter) {
                 Ok(filter) => Response::SpanIds(
                     filter
-                        .matching_spans(&self.arena, &self.traces)
+                        .matching_spans(&self.arena, &self.traces, &self.prices)
                         .into_iter()
                         .map(|i| self.arena.spans()[i as usize].span_id.to_string())
                         .collect(),
@@ -273,13 +289,15 @@ impl Engine {
                 .project_traces(project)
                 .flat_map(|trace| trace.tree.span.iter().copied())
                 .collect(),
-            SpanSelection::Matching(query) => lists::matching(&self.arena, &self.traces, query)
-                .into_iter()
-                .flat_map(|row| match row.is_trace {
-                    true => row.trace.tree.span.clone(),
-                    false => vec![row.span],
-                })
-                .collect(),
+            SpanSelection::Matching(query) => {
+                lists::matching(&self.arena, &self.traces, query, &self.prices)
+                    .into_iter()
+                    .flat_map(|row| match row.is_trace {
+                        true => row.trace.tree.span.clone(),
+                        false => vec![row.span],
+                    })
+                    .collect()
+            }
         }
     }
 
@@ -345,7 +363,7 @@ impl Engine {
                 )
                 .collect(),
             SpanSelection::Matching(query) => {
-                let found = lists::matching(&self.arena, &self.traces, query);
+                let found = lists::matching(&self.arena, &self.traces, query, &self.prices);
                 let unread = lists::unread_matching(self.unread_records(), query);
                 found
                     .iter()
@@ -640,7 +658,13 @@ impl Engine {
         };
         let fresh = matches!(&self.table, Some(t) if t.query == key && t.revision == self.revision);
         if !fresh {
-            let order = lists::table_order(&self.arena, &self.traces, self.unread_records(), &key);
+            let order = lists::table_order(
+                &self.arena,
+                &self.traces,
+                self.unread_records(),
+                &key,
+                &self.prices,
+            );
             self.table = Some(TableOrder {
                 query: key,
                 revision: self.revision,
@@ -655,28 +679,30 @@ impl Engine {
             order,
             query.first,
             query.count,
+            &self.prices,
         ))
     }
 
-    fn open(&mut self, trace_id: &str) -> Option<(&mut View, &Trace, &Arena)> {
+    /// The view of a trace (made on first use), the trace, the arena and the prices.
+    fn open(&mut self, trace_id: &str) -> Option<(&mut View, &Trace, &Arena, &Prices)> {
         let id = TraceId::parse(trace_id).ok()?;
         let trace = self.traces.get(&id)?;
         let view = self
             .views
             .entry(id)
             .or_insert_with(|| View::new(&self.arena, trace));
-        Some((view, trace, &self.arena))
+        Some((view, trace, &self.arena, &self.prices))
     }
 
     fn with_view(
         &mut self,
         trace_id: &str,
-        change: impl FnOnce(&mut View, &Trace, &Arena),
+        change: impl FnOnce(&mut View, &Trace, &Arena, &Prices),
     ) -> Response {
         match self.open(trace_id) {
-            Some((view, trace, arena)) => {
-                change(view, trace, arena);
-                Response::Trace(view.overview(arena, trace))
+            Some((view, trace, arena, prices)) => {
+                change(view, trace, arena, prices);
+                Response::Trace(view.overview(arena, trace, prices))
             }
             None => not_found(trace_id),
         }
@@ -687,10 +713,10 @@ impl Engine {
             return not_found(span_id);
         };
         match self.open(trace_id) {
-            Some((view, trace, arena)) => {
+            Some((view, trace, arena, prices)) => {
                 let visible_index = view.reveal(arena, trace, span);
                 Response::Revealed {
-                    trace: view.overview(arena, trace),
+                    trace: view.overview(arena, trace, prices),
                     visible_index,
                 }
             }
@@ -758,7 +784,7 @@ fn flame_view(arena: &Arena, trace: &Trace, focus: Option<u32>) -> protocol::Fla
 /// Most aligned positions a comparison answer carries.
 const COMPARED_ROWS: usize = 50_000;
 
-fn comparison(arena: &Arena, base: &Trace, other: &Trace) -> protocol::Comparison {
+fn comparison(arena: &Arena, base: &Trace, other: &Trace, prices: &Prices) -> protocol::Comparison {
     let aligned = crate::analysis::compare::align(arena, base, other, usize::MAX);
     let side = |trace: &Trace| protocol::ComparedTrace {
         trace_id: trace.summary.trace_id.to_string(),
@@ -766,7 +792,8 @@ fn comparison(arena: &Arena, base: &Trace, other: &Trace) -> protocol::Compariso
         start_nanos: trace.summary.start_unix_nanos,
         duration_nanos: trace.summary.duration_nanos(),
         spans: trace.summary.span_count,
-        tokens: trace.summary.tokens.total,
+        tokens: trace.summary.usage.total().unwrap_or(0),
+        cost: trace.summary.cost(arena, prices),
     };
     let span_at = |trace: &Trace, row: Option<u32>| {
         row.map(|r| &arena.spans()[trace.tree.span[r as usize] as usize])

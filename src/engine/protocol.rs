@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::attributes::{Map, Value};
+use crate::model::Usage;
+use crate::semantics::CostTotal;
 
 /// A question from the UI.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -236,6 +238,8 @@ pub struct ProjectRow {
     pub p99_nanos: u64,
     /// Tokens of all its traces.
     pub tokens: u64,
+    /// What all its traces' calls cost.
+    pub cost: CostTotal,
     /// Distinct sessions.
     pub sessions: u64,
 }
@@ -317,6 +321,8 @@ pub enum SortKey {
     Spans,
     /// Tokens.
     Tokens,
+    /// Cost (unknown below every known cost).
+    Cost,
     /// Status.
     Status,
     /// Kind.
@@ -351,6 +357,8 @@ pub struct TraceRow {
     pub spans: u32,
     /// Total tokens.
     pub tokens: u64,
+    /// What its calls cost (the trace's, or the span's own).
+    pub cost: CostTotal,
     /// `OK`, `ERROR` or `UNSET`.
     pub status: String,
     /// `session.id`, if any.
@@ -375,6 +383,8 @@ pub struct SessionRow {
     pub end_nanos: u64,
     /// Tokens of all turns.
     pub tokens: u64,
+    /// What all turns' calls cost.
+    pub cost: CostTotal,
     /// Turns with an error.
     pub errors: u32,
     /// The first turn's input.
@@ -396,6 +406,8 @@ pub struct Turn {
     pub status: String,
     /// Tokens.
     pub tokens: u64,
+    /// What its calls cost.
+    pub cost: CostTotal,
     /// The root's `input.value`.
     pub input: String,
     /// The root's `output.value`.
@@ -421,8 +433,10 @@ pub struct TraceOverview {
     pub spans: u32,
     /// Error spans.
     pub errors: u32,
-    /// Tokens.
-    pub tokens: TokenCounts,
+    /// Tokens of the counted calls.
+    pub usage: Usage,
+    /// What they cost.
+    pub cost: CostTotal,
     /// Self time per OpenInference kind, largest first.
     pub time_by_kind: Vec<(String, u64)>,
     /// Anomalies: roots, missing parents, duplicates, loops cut, spans outside their parent.
@@ -446,17 +460,6 @@ pub struct TraceOverview {
 pub const MINIMAP_ROWS: usize = 48;
 /// Columns of [`TraceOverview::minimap`].
 pub const MINIMAP_COLUMNS: usize = 240;
-
-/// Token counts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TokenCounts {
-    /// Prompt tokens.
-    pub prompt: u64,
-    /// Completion tokens.
-    pub completion: u64,
-    /// Total tokens.
-    pub total: u64,
-}
 
 /// What assembly found odd about a trace.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -506,9 +509,12 @@ pub struct RowView {
     pub duration_nanos: u64,
     /// Self time, ns.
     pub self_nanos: u64,
-    /// Total tokens.
+    /// Its own total tokens.
     pub tokens: u64,
-    /// The tree's flags (missing parent, loop cut, outside parent, unfinished, zero length).
+    /// Its own cost in USD (recorded, else estimated), when it has one.
+    pub cost: Option<f64>,
+    /// The tree's flags (missing parent, loop cut, outside parent, unfinished, zero length,
+    /// sums the calls below).
     pub flags: u8,
     /// Whether it matches the current search.
     pub matched: bool,
@@ -678,6 +684,8 @@ pub struct ComparedTrace {
     pub spans: u32,
     /// Total tokens.
     pub tokens: u64,
+    /// What its calls cost.
+    pub cost: CostTotal,
 }
 
 /// One aligned position.

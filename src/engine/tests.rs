@@ -451,7 +451,11 @@ fn messages_survive_json_both_ways() {
         );
         let response = engine.handle(request);
         let text = serde_json::to_string(&response).unwrap_or_default();
-        assert_eq!(serde_json::from_str::<Response>(&text).ok(), Some(response));
+        assert_eq!(
+            serde_json::from_str::<Response>(&text).ok(),
+            Some(response),
+            "{text}"
+        );
     }
 }
 

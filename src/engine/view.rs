@@ -7,11 +7,10 @@
 
 use crate::analysis::filter::Filter;
 use crate::analysis::{Segment, Trace, Tree, critical_path};
-use crate::engine::protocol::{
-    Anomalies, MINIMAP_COLUMNS, MINIMAP_ROWS, RowView, TokenCounts, TraceOverview,
-};
+use crate::engine::protocol::{Anomalies, MINIMAP_COLUMNS, MINIMAP_ROWS, RowView, TraceOverview};
 use crate::engine::status_name;
 use crate::model::{AnyValue, Arena, OiKind, SpanId, StatusCode, StrId};
+use crate::semantics::{Prices, call_cost};
 
 /// One open trace's view state.
 pub(crate) struct View {
@@ -93,13 +92,13 @@ impl View {
         self.recompute(tree);
     }
 
-    pub(crate) fn search(&mut self, arena: &Arena, trace: &Trace, text: &str) {
+    pub(crate) fn search(&mut self, arena: &Arena, trace: &Trace, text: &str, prices: &Prices) {
         self.search = text.trim().to_owned();
         self.matches.clear();
         let rows = 0..trace.tree.len() as u32;
         self.search_is_filter = false;
         if let Ok(filter) = Filter::parse(&self.search) {
-            let matcher = filter.matcher(arena);
+            let matcher = filter.matcher(arena, prices);
             let scope = matcher.trace(trace);
             self.matches = rows.filter(|&row| scope.matches(row)).collect();
             self.search_is_filter = true;
@@ -148,7 +147,7 @@ impl View {
         });
     }
 
-    pub(crate) fn overview(&self, arena: &Arena, trace: &Trace) -> TraceOverview {
+    pub(crate) fn overview(&self, arena: &Arena, trace: &Trace, prices: &Prices) -> TraceOverview {
         let summary = &trace.summary;
         let mut time_by_kind: Vec<(String, u64)> = OiKind::ALL
             .iter()
@@ -166,11 +165,8 @@ impl View {
             duration_nanos: summary.duration_nanos(),
             spans: summary.span_count,
             errors: summary.error_count,
-            tokens: TokenCounts {
-                prompt: summary.tokens.prompt,
-                completion: summary.tokens.completion,
-                total: summary.tokens.total,
-            },
+            usage: summary.usage,
+            cost: summary.cost(arena, prices),
             time_by_kind,
             anomalies: Anomalies {
                 roots: summary.roots,
@@ -199,6 +195,7 @@ impl View {
         trace: &Trace,
         first: u32,
         count: u32,
+        prices: &Prices,
     ) -> Vec<RowView> {
         let tree = &trace.tree;
         let start = trace.summary.start_unix_nanos;
@@ -211,6 +208,7 @@ impl View {
                 let row = self.visible[visible_index];
                 let r = row as usize;
                 let span = &arena.spans()[tree.span[r] as usize];
+                let call = arena.call(span);
                 let critical = self
                     .critical
                     .as_ref()
@@ -241,7 +239,10 @@ impl View {
                     offset_nanos: offset(span.start_unix_nanos),
                     duration_nanos: span.duration_nanos(),
                     self_nanos: tree.self_nanos[r],
-                    tokens: crate::analysis::Tokens::of_span(arena, span).total,
+                    tokens: call.and_then(|c| c.usage.total()).unwrap_or(0),
+                    cost: call
+                        .and_then(|c| call_cost(arena, c, span.start_unix_nanos, prices))
+                        .map(|c| c.usd),
                     flags: tree.flags[r],
                     matched: self.matches.binary_search(&row).is_ok(),
                     critical,

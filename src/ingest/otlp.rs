@@ -278,30 +278,35 @@ impl<'a> SpanWriter<'a> {
         self.ordinal = self.ordinal.saturating_add(1);
         let name = self.arena.intern(&span.name)?;
         let trace_state = self.arena.intern(&span.trace_state)?;
-        self.arena.push_span(Span {
-            trace_id,
-            span_id,
-            parent_span_id,
-            start_unix_nanos: span.start_time_unix_nano,
-            end_unix_nanos: span.end_time_unix_nano,
-            name,
-            trace_state,
-            status_message,
-            attributes,
-            events,
-            links,
-            resource,
-            scope,
-            source: self.source,
-            source_location,
-            flags: span.flags,
-            dropped_attributes_count: span.dropped_attributes_count,
-            dropped_events_count: span.dropped_events_count,
-            dropped_links_count: span.dropped_links_count,
-            kind,
-            oi_kind: crate::model::OiKind::Unknown,
-            status_code,
-        })?;
+        let (oi_kind, call) = crate::semantics::read_span(self.arena, attributes);
+        self.arena.push_span(
+            Span {
+                trace_id,
+                span_id,
+                parent_span_id,
+                start_unix_nanos: span.start_time_unix_nano,
+                end_unix_nanos: span.end_time_unix_nano,
+                name,
+                trace_state,
+                status_message,
+                attributes,
+                events,
+                links,
+                resource,
+                scope,
+                source: self.source,
+                source_location,
+                flags: span.flags,
+                dropped_attributes_count: span.dropped_attributes_count,
+                dropped_events_count: span.dropped_events_count,
+                dropped_links_count: span.dropped_links_count,
+                kind,
+                oi_kind,
+                status_code,
+                call: Span::NO_CALL,
+            },
+            call,
+        )?;
         self.spans_written += 1;
         Ok(Ok(()))
     }

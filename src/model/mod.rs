@@ -15,21 +15,25 @@
 //! assert_eq!(arena.attributes(rows).len(), 1);
 //! ```
 
+mod call;
 mod ids;
 mod span;
 mod strings;
 mod time;
 mod value;
+mod vocabulary;
 
 use std::hash::Hash;
 
 use hashbrown::HashMap;
 
+pub use call::{Call, Dialect, RecordedCost, TokenKind, Usage};
 pub use ids::{IdError, SpanId, TraceId};
 pub use span::{Event, Link, OiKind, ResourceId, ScopeId, SourceId, Span, SpanKind, StatusCode};
 pub use strings::{Interner, InternerFull, StrId};
 pub use time::{format_rfc3339_nanos, parse_rfc3339_nanos, unix_nanos_from_epoch_number};
 pub use value::{AnyValue, KeyValue, Rows};
+pub use vocabulary::Known;
 
 /// Project name used when a resource names none.
 pub const DEFAULT_PROJECT: &str = "default";
@@ -191,31 +195,6 @@ pub struct Evaluation {
     pub source: SourceId,
 }
 
-/// Interned ids of the attribute keys the core reads, looked up by id instead of by text.
-#[derive(Clone, Copy, Debug)]
-pub struct Keys {
-    /// `openinference.span.kind`
-    pub span_kind: StrId,
-    /// `session.id`
-    pub session_id: StrId,
-    /// `llm.token_count.prompt`
-    pub tokens_prompt: StrId,
-    /// `llm.token_count.completion`
-    pub tokens_completion: StrId,
-    /// `llm.token_count.total`
-    pub tokens_total: StrId,
-    /// `openinference.project.name`
-    pub project_name: StrId,
-    /// `service.name`
-    pub service_name: StrId,
-    /// `input.value`
-    pub input_value: StrId,
-    /// `output.value`
-    pub output_value: StrId,
-    /// [`DEFAULT_PROJECT`]
-    pub default_project: StrId,
-}
-
 /// A position in the arena's tables, to undo a failed file's partial writes.
 #[derive(Clone, Copy, Debug)]
 pub struct Checkpoint {
@@ -229,14 +208,16 @@ pub struct Checkpoint {
     scopes: usize,
     sources: usize,
     evaluations: usize,
+    calls: usize,
 }
 
 /// All loaded spans and what they refer to. See the module docs.
 #[derive(Clone)]
 pub struct Arena {
     strings: Interner,
-    keys: Keys,
     spans: Vec<Span>,
+    /// What is known of model calls; a span points at its row with [`Span::call`].
+    calls: Vec<Call>,
     attributes: Vec<KeyValue>,
     array_values: Vec<AnyValue>,
     blobs: Vec<Box<[u8]>>,
@@ -280,23 +261,14 @@ impl From<InternerFull> for ArenaFull {
 impl Default for Arena {
     fn default() -> Self {
         let mut strings = Interner::default();
-        let mut key = |text: &str| strings.intern(text).unwrap_or(StrId::EMPTY);
-        let keys = Keys {
-            span_kind: key("openinference.span.kind"),
-            session_id: key("session.id"),
-            tokens_prompt: key("llm.token_count.prompt"),
-            tokens_completion: key("llm.token_count.completion"),
-            tokens_total: key("llm.token_count.total"),
-            project_name: key("openinference.project.name"),
-            service_name: key("service.name"),
-            input_value: key("input.value"),
-            output_value: key("output.value"),
-            default_project: key(DEFAULT_PROJECT),
-        };
+        for known in Known::ALL {
+            let id = strings.intern(known.text());
+            debug_assert_eq!(id, Ok(known.id()), "{known:?} is interned at its fixed id");
+        }
         Self {
             strings,
-            keys,
             spans: Vec::new(),
+            calls: Vec::new(),
             attributes: Vec::new(),
             array_values: Vec::new(),
             blobs: Vec::new(),
@@ -342,14 +314,14 @@ impl Arena {
         &self.strings
     }
 
-    /// Ids of the well-known attribute keys.
-    pub fn keys(&self) -> &Keys {
-        &self.keys
-    }
-
     /// Every span, in load order.
     pub fn spans(&self) -> &[Span] {
         &self.spans
+    }
+
+    /// What is known of the model call `span` made (or sums), if anything.
+    pub fn call(&self, span: &Span) -> Option<&Call> {
+        self.calls.get(span.call as usize)
     }
 
     /// The attributes in `rows`.
@@ -438,7 +410,7 @@ impl Arena {
     pub fn project_of(&self, span: &Span) -> &str {
         let project = self
             .resource(span.resource)
-            .map_or(self.keys.default_project, |resource| resource.project);
+            .map_or(Known::DefaultProject.id(), |resource| resource.project);
         self.str(project)
     }
 
@@ -479,6 +451,7 @@ impl Arena {
             * (size_of::<ContentKey>() + size_of::<u32>() + 1);
         self.strings.heap_bytes()
             + table(&self.spans)
+            + table(&self.calls)
             + table(&self.attributes)
             + table(&self.array_values)
             + table(&self.blobs)
@@ -564,9 +537,9 @@ impl Arena {
             Some(AnyValue::Str(id)) if !self.str(id).is_empty() => Some(id),
             _ => None,
         };
-        let project = named(self.keys.project_name)
-            .or_else(|| named(self.keys.service_name))
-            .unwrap_or(self.keys.default_project);
+        let project = named(Known::ProjectName.id())
+            .or_else(|| named(Known::ServiceName.id()))
+            .unwrap_or(Known::DefaultProject.id());
         let id = ResourceId(next_index(&self.resources)?);
         self.resources.push(Resource {
             attributes,
@@ -597,13 +570,18 @@ impl Arena {
         Ok(id)
     }
 
-    /// Stores a span. Its OpenInference kind is read from its `openinference.span.kind`
-    /// attribute, so every format gets it the same way.
-    pub fn push_span(&mut self, mut span: Span) -> Result<u32, ArenaFull> {
-        span.oi_kind = self
-            .attribute_str(span.attributes, self.keys.span_kind)
-            .map_or(OiKind::Unknown, OiKind::from_attribute);
+    /// Stores a span, with what is known of its model call (the `semantics` layer reads both
+    /// its kind and the call from its attributes before it is stored).
+    pub fn push_span(&mut self, mut span: Span, call: Option<Call>) -> Result<u32, ArenaFull> {
         let index = next_index(&self.spans)?;
+        span.call = match call {
+            Some(call) => {
+                let row = next_index(&self.calls)?;
+                self.calls.push(call);
+                row
+            }
+            None => Span::NO_CALL,
+        };
         self.spans.push(span);
         Ok(index)
     }
@@ -624,6 +602,7 @@ impl Arena {
     pub fn checkpoint(&self) -> Checkpoint {
         Checkpoint {
             spans: self.spans.len(),
+            calls: self.calls.len(),
             attributes: self.attributes.len(),
             array_values: self.array_values.len(),
             blobs: self.blobs.len(),
@@ -640,6 +619,7 @@ impl Arena {
     /// Interned strings stay (they are shared and harmless); all rows go.
     pub fn rollback(&mut self, checkpoint: Checkpoint) {
         self.spans.truncate(checkpoint.spans);
+        self.calls.truncate(checkpoint.calls);
         self.attributes.truncate(checkpoint.attributes);
         self.array_values.truncate(checkpoint.array_values);
         self.blobs.truncate(checkpoint.blobs);

@@ -250,19 +250,25 @@ pub struct Span {
     pub flags: u32,
     /// Attributes the producer dropped.
     pub dropped_attributes_count: u32,
+    /// Row of the arena's call table ([`super::Arena::call`]); [`Span::NO_CALL`] when the span
+    /// records no model call. Set by [`super::Arena::push_span`].
+    pub call: u32,
     /// Events the producer dropped.
     pub dropped_events_count: u32,
     /// Links the producer dropped.
     pub dropped_links_count: u32,
     /// OpenTelemetry span kind.
     pub kind: SpanKind,
-    /// OpenInference span kind, read from `openinference.span.kind`.
+    /// What the span does, in OpenInference's kinds, whichever convention said it.
     pub oi_kind: OiKind,
     /// Status code.
     pub status_code: StatusCode,
 }
 
 impl Span {
+    /// [`Span::call`] of a span without a model call.
+    pub const NO_CALL: u32 = u32::MAX;
+
     /// `end - start` in ns; 0 for unfinished spans or ends before starts.
     pub fn duration_nanos(&self) -> u64 {
         self.end_unix_nanos.saturating_sub(self.start_unix_nanos)

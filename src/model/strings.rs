@@ -16,6 +16,11 @@ impl StrId {
     /// The empty string.
     pub const EMPTY: StrId = StrId(0);
 
+    /// The id at a raw index (only for strings every arena interns first: see `Known`).
+    pub(super) const fn from_index(index: u32) -> Self {
+        StrId(index)
+    }
+
     /// The raw index, for compact encodings.
     pub fn index(self) -> u32 {
         self.0

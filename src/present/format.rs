@@ -1,6 +1,7 @@
 //! Numbers as people read them: durations, times, sizes, counts.
 
 use crate::model::format_rfc3339_nanos;
+use crate::semantics::CostTotal;
 
 /// A duration in the unit that suits it: `850ns`, `12.3µs`, `4.56ms`, `1.23s`, `2m 05s`, `1h 02m`.
 pub fn duration(nanos: u64) -> String {
@@ -73,8 +74,82 @@ pub fn percent(share: f64) -> String {
     }
 }
 
+/// An amount in USD: cents for a dollar or more (`$1.23`, `$1,234.50`), three significant
+/// digits below (`$0.0123`, `$0.000342`), `$0` for nothing.
+pub fn usd(amount: f64) -> String {
+    if amount == 0.0 || !amount.is_finite() {
+        return "$0".to_owned();
+    }
+    if amount >= 1.0 {
+        let cents = (amount * 100.0).round() as u64;
+        return format!("${}.{:02}", count(cents / 100), cents % 100);
+    }
+    let decimals = (2 - amount.log10().floor() as i32).clamp(2, 12) as usize;
+    let text = format!("{amount:.decimals$}");
+    format!("${}", text.trim_end_matches('0').trim_end_matches('.'))
+}
+
+/// What a sum of calls cost, as a list shows it: `$0.0123`, `$0.0123 + 2 unpriced`,
+/// `no price`; `None` when no call has tokens or a cost.
+pub fn cost(total: &CostTotal) -> Option<String> {
+    let unpriced = total.unpriced_calls;
+    match (total.is_priced(), unpriced) {
+        (false, 0) => None,
+        (false, _) => Some("no price".to_owned()),
+        (true, 0) => Some(usd(total.usd)),
+        (true, n) => Some(format!("{} + {n} unpriced", usd(total.usd))),
+    }
+}
+
+/// Where a sum's figures came from: `2 calls recorded their cost · 3 estimated from the price
+/// table · 1 without a price`.
+pub fn cost_sources(total: &CostTotal) -> String {
+    let mut parts = Vec::new();
+    if total.recorded_calls > 0 {
+        parts.push(format!(
+            "{} recorded their cost",
+            counted(total.recorded_calls.into(), "call", "calls")
+        ));
+    }
+    if total.estimated_calls > 0 {
+        parts.push(format!(
+            "{} estimated from the price table",
+            counted(total.estimated_calls.into(), "call", "calls")
+        ));
+    }
+    if total.unpriced_calls > 0 {
+        parts.push(format!(
+            "{} without a price (not counted)",
+            counted(total.unpriced_calls.into(), "call", "calls")
+        ));
+    }
+    parts.join(" · ")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn amounts_in_dollars() {
+        assert_eq!(usd(0.0), "$0");
+        assert_eq!(usd(0.0123), "$0.0123");
+        assert_eq!(usd(0.000342), "$0.000342");
+        assert_eq!(usd(0.000_001_5), "$0.0000015");
+        assert_eq!(usd(0.5), "$0.5");
+        assert_eq!(usd(1.234), "$1.23");
+        assert_eq!(usd(1234.5), "$1,234.50");
+        let mut total = CostTotal::default();
+        assert_eq!(cost(&total), None);
+        total.unpriced_calls = 2;
+        assert_eq!(cost(&total).as_deref(), Some("no price"));
+        total.usd = 0.0123;
+        total.estimated_calls = 1;
+        assert_eq!(cost(&total).as_deref(), Some("$0.0123 + 2 unpriced"));
+        assert_eq!(
+            cost_sources(&total),
+            "1 call estimated from the price table · 2 calls without a price (not counted)"
+        );
+    }
+
     use super::*;
 
     #[test]

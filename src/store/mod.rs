@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::Trace;
 use crate::export::encode_proto;
 use crate::model::{Arena, ArenaFull, EvalTarget, Evaluation, SourceId, SpanId, TraceId};
+use crate::semantics::{CostTotal, ModelCalls, Prices};
 
 /// The database's name.
 pub const DATABASE: &str = "plume";
@@ -71,6 +72,21 @@ pub struct TraceRecord {
     pub tokens: u64,
     /// The session, if any.
     pub session: Option<String>,
+    /// Its counted calls by model, so that the lists can price them without reading spans.
+    #[serde(default)]
+    pub models: Vec<StoredModelCalls>,
+}
+
+/// One model's calls in a stored trace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoredModelCalls {
+    /// The model.
+    pub model: String,
+    /// The provider, as recorded.
+    pub provider: String,
+    /// What the calls came to.
+    #[serde(flatten)]
+    pub calls: ModelCalls,
 }
 
 impl TraceRecord {
@@ -90,9 +106,30 @@ impl TraceRecord {
             start_nanos: summary.start_unix_nanos,
             end_nanos: summary.end_unix_nanos,
             errors: summary.error_count,
-            tokens: summary.tokens.total,
+            tokens: summary.usage.total().unwrap_or(0),
             session: summary.session.map(|s| arena.str(s).to_owned()),
+            models: summary
+                .models
+                .iter()
+                .map(|m| StoredModelCalls {
+                    model: arena.str(m.model).to_owned(),
+                    provider: arena.str(m.provider).to_owned(),
+                    calls: m.calls.clone(),
+                })
+                .collect(),
         }
+    }
+
+    /// What its calls cost with `prices`.
+    pub fn cost(&self, prices: &Prices) -> CostTotal {
+        let mut total = CostTotal::default();
+        for m in &self.models {
+            total.add(
+                &m.calls
+                    .cost(&m.model, &m.provider, self.start_nanos, prices),
+            );
+        }
+        total
     }
 
     /// The key of chunk `n` of this record's generation.

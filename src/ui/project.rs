@@ -333,6 +333,7 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
                 { sort_by(SortKey::Duration, "Duration", true) }
                 { sort_by(SortKey::Spans, "Spans", true) }
                 { sort_by(SortKey::Tokens, "Tokens", true) }
+                { sort_by(SortKey::Cost, "Cost", true) }
                 { sort_by(SortKey::Status, "Status", false) }
                 <span class="th">{"Session"}</span>
                 <span class="th">{"Evaluations"}</span>
@@ -433,6 +434,7 @@ fn trace_row(
             <span class="cell num">{ format::duration(row.duration_nanos) }</span>
             <span class="cell num">{ format::count(u64::from(row.spans)) }</span>
             <span class="cell num">{ if row.tokens > 0 { format::count(row.tokens) } else { String::new() } }</span>
+            <span class="cell num" data-testid="row-cost" title={format::cost_sources(&row.cost)}>{ format::cost(&row.cost).unwrap_or_default() }</span>
             <span class={classes!("cell", "status", row.status.to_lowercase())}>{ row.status.clone() }</span>
             <span class="cell mono" title={row.session.clone().unwrap_or_default()}>{ row.session.clone().unwrap_or_default() }</span>
             <span class="cell evals" data-testid="row-evaluations">{ for row.evaluations.iter().map(evaluation_chip) }</span>
@@ -490,6 +492,7 @@ pub fn SessionsList(props: &SessionsListProps) -> Html {
                 <td class="mono">{ format::time(s.start_nanos) }</td>
                 <td class="num">{ format::duration(s.end_nanos.saturating_sub(s.start_nanos)) }</td>
                 <td class="num">{ format::count(s.tokens) }</td>
+                <td class="num" title={format::cost_sources(&s.cost)}>{ format::cost(&s.cost).unwrap_or_default() }</td>
                 <td class={classes!("num", (s.errors > 0).then_some("bad"))}>{ s.errors }</td>
                 <td class="preview">{ s.first_input.clone() }</td>
             </tr>
@@ -499,7 +502,7 @@ pub fn SessionsList(props: &SessionsListProps) -> Html {
         <table class="table">
             <thead><tr>
                 <th>{"Session"}</th><th class="num">{"Turns"}</th><th>{"Started (UTC)"}</th><th class="num">{"Span"}</th>
-                <th class="num">{"Tokens"}</th><th class="num">{"Errors"}</th><th>{"First input"}</th>
+                <th class="num">{"Tokens"}</th><th class="num">{"Cost"}</th><th class="num">{"Errors"}</th><th>{"First input"}</th>
             </tr></thead>
             <tbody>{ for rows }</tbody>
         </table>

@@ -39,6 +39,7 @@ pub fn ProjectsPage(props: &ProjectsPageProps) -> Html {
                 <td class="num">{ format::duration(p.p50_nanos) }</td>
                 <td class="num">{ format::duration(p.p99_nanos) }</td>
                 <td class="num">{ format::count(p.tokens) }</td>
+                <td class="num" data-testid="project-cost" title={format::cost_sources(&p.cost)}>{ format::cost(&p.cost).unwrap_or_default() }</td>
                 <td class="num">{ format::count(p.sessions) }</td>
             </tr>
         }
@@ -50,7 +51,7 @@ pub fn ProjectsPage(props: &ProjectsPageProps) -> Html {
                 <thead><tr>
                     <th>{"Project"}</th><th class="num">{"Traces"}</th><th class="num">{"Spans"}</th>
                     <th class="num">{"Error rate"}</th><th class="num">{"p50"}</th><th class="num">{"p99"}</th>
-                    <th class="num">{"Tokens"}</th><th class="num">{"Sessions"}</th>
+                    <th class="num">{"Tokens"}</th><th class="num">{"Cost"}</th><th class="num">{"Sessions"}</th>
                 </tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>

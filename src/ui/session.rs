@@ -42,6 +42,9 @@ pub fn SessionPage(props: &SessionPageProps) -> Html {
                     <span class="muted">{ format!("Turn {} · {}", i + 1, format::time(turn.start_nanos)) }</span>
                     <a {href}>{ turn.name.clone() }</a>
                     <span class="muted">{ format!("{} · {} tokens", format::duration(turn.duration_nanos), format::count(turn.tokens)) }</span>
+                    if let Some(cost) = format::cost(&turn.cost) {
+                        <span class="muted" title={format::cost_sources(&turn.cost)}>{ cost }</span>
+                    }
                     <span class={classes!("status", turn.status.to_lowercase())}>{ turn.status.clone() }</span>
                 </header>
                 <div class="bubble user"><div class="role">{"input"}</div><LongText text={text(&turn.input)} /></div>

@@ -1,11 +1,12 @@
-//! A project's Stats tab: its figures, then plots — trace latency, traces and tokens over time,
-//! time by span kind, and each evaluation's scores and labels. Plots are SVG drawn from the
+//! A project's Stats tab: its figures, then plots — trace latency, traces, tokens and cost over
+//! time, cost by model, time by span kind, and each evaluation's scores and labels. Plots are SVG drawn from the
 //! engine's bins, coloured by the theme's variables so both themes read.
 
 use yew::prelude::*;
 
 use crate::analysis::project_stats::{Bin, EvaluationStats, ProjectStats, TimeBin};
 use crate::engine::protocol::{Request, Response};
+use crate::model::TokenKind;
 use crate::present::format;
 use crate::ui::query::use_query;
 
@@ -57,13 +58,23 @@ pub fn StatsTab(props: &StatsTabProps) -> Html {
                 { figure("latency p50", format::duration(p50), "stat-p50") }
                 { figure("p90", format::duration(p90), "stat-p90") }
                 { figure("p99", format::duration(p99), "stat-p99") }
-                { figure("prompt tokens", format::count(stats.tokens[0]), "stat-prompt") }
-                { figure("completion tokens", format::count(stats.tokens[1]), "stat-completion") }
+                { figure("input tokens", format::count(stats.usage.count(TokenKind::Input)), "stat-input") }
+                { figure("output tokens", format::count(stats.usage.count(TokenKind::Output)), "stat-output") }
+                <div class="figure" data-testid="stat-cost" title={format::cost_sources(&stats.cost)}>
+                    <div class="value">{ format::cost(&stats.cost).unwrap_or_else(|| "—".to_owned()) }</div>
+                    <div class="muted">{"cost"}</div>
+                </div>
             </div>
             <div class="plots">
                 { plot("Trace latency", latency_histogram(&stats.latency_histogram)) }
                 { plot("Traces over time (errors in red)", traces_over_time(stats)) }
-                { plot("Tokens over time (prompt, completion)", tokens_over_time(stats)) }
+                { plot("Tokens over time (input, output)", tokens_over_time(stats)) }
+                if stats.cost.is_priced() {
+                    { plot("Cost over time", cost_over_time(stats)) }
+                }
+                if !stats.by_model.is_empty() {
+                    { plot("Cost by model", cost_by_model(stats)) }
+                }
                 { plot("Self time by span kind", time_by_kind(stats)) }
                 { for stats.evaluations.iter().map(evaluation_plots) }
             </div>
@@ -166,12 +177,8 @@ fn tokens_over_time(stats: &ProjectStats) -> Html {
     over_time(
         stats,
         [
-            ("bar-prompt", |b| b.prompt_tokens, "prompt tokens"),
-            (
-                "bar-completion",
-                |b| b.completion_tokens,
-                "completion tokens",
-            ),
+            ("bar-prompt", |b| b.input_tokens, "input tokens"),
+            ("bar-completion", |b| b.output_tokens, "output tokens"),
         ],
     )
 }
@@ -205,6 +212,66 @@ fn over_time(stats: &ProjectStats, parts: [Part; 2]) -> Html {
             |b| format::time(b.start_nanos),
             |b| format::time(b.end_nanos),
         ),
+    )
+}
+
+/// One bar per time bin: what its traces' calls cost.
+fn cost_over_time(stats: &ProjectStats) -> Html {
+    let most = stats
+        .over_time
+        .iter()
+        .map(|b| b.cost.usd)
+        .fold(0.0, f64::max)
+        .max(f64::MIN_POSITIVE);
+    let slots = stats
+        .over_time
+        .iter()
+        .map(|b| {
+            let shown = format::cost(&b.cost).unwrap_or_else(|| "no calls".to_owned());
+            vec![Bar {
+                share: b.cost.usd / most,
+                class: "bar-accent",
+                title: format!("{}: {shown}", format::time(b.start_nanos)),
+            }]
+        })
+        .collect();
+    bars(
+        slots,
+        axis_labels(
+            &stats.over_time,
+            |b| format::time(b.start_nanos),
+            |b| format::time(b.end_nanos),
+        ),
+    )
+}
+
+/// Each model's calls: what they cost, their calls and tokens.
+fn cost_by_model(stats: &ProjectStats) -> Html {
+    rows_chart(
+        stats
+            .by_model
+            .iter()
+            .map(|m| {
+                let model = match (m.model.as_str(), m.provider.as_str()) {
+                    ("", _) => "(no model)".to_owned(),
+                    (model, "") => model.to_owned(),
+                    (model, provider) => format!("{model} ({provider})"),
+                };
+                (
+                    format!(
+                        "{model} · {}",
+                        format::counted(m.calls.calls.into(), "call", "calls")
+                    ),
+                    m.cost.usd,
+                    format!(
+                        "{} · {} tokens",
+                        format::cost(&m.cost).unwrap_or_else(|| "—".to_owned()),
+                        format::count(m.calls.usage.total().unwrap_or(0))
+                    ),
+                    "bar-accent".to_owned(),
+                )
+            })
+            .collect(),
     )
 }
 

@@ -17,6 +17,7 @@ use crate::analysis::flags;
 use crate::engine::protocol::{
     MINIMAP_COLUMNS, MINIMAP_ROWS, Request, Response, RowView, SpanSelection, TraceOverview,
 };
+use crate::model::TokenKind;
 use crate::present::axis::{Window, ticks};
 use crate::present::format;
 use crate::present::route::{ProjectTab, Route};
@@ -682,6 +683,7 @@ fn span_row(
         notes.push("it never ended");
     }
     let kind_class = format!("kind-{}", row.kind.to_lowercase());
+    let sums = row.flags & flags::SUMS_CALLS_BELOW != 0;
     html! {
         <div class={classes!("srow", selected.then_some("selected"), row.matched.then_some("matched"), error.then_some("error"))}
              data-testid="span-row" data-span-id={row.span_id.clone()} role="treeitem"
@@ -693,7 +695,16 @@ fn span_row(
                 if row.depth > MAX_INDENT { <span class="muted">{ format!(" (depth {})", row.depth) }</span> }
                 if !notes.is_empty() { <span class="warn" title={notes.join("; ")}>{"⚠"}</span> }
                 if error { <span class="status error">{"error"}</span> }
-                if row.tokens > 0 { <span class="tokens" title="tokens">{ format!("{} tok", format::count(row.tokens)) }</span> }
+                if row.tokens > 0 {
+                    if sums {
+                        <span class="tokens sum" title="the calls below, summed: counted there">{ format!("Σ {} tok", format::count(row.tokens)) }</span>
+                    } else {
+                        <span class="tokens" title="tokens">{ format!("{} tok", format::count(row.tokens)) }</span>
+                    }
+                }
+                if let Some(cost) = row.cost.filter(|_| !sums) {
+                    <span class="cost" data-testid="row-cost" title="cost of this call">{ format::usd(cost) }</span>
+                }
                 <span class="dur">{ format::duration(row.duration_nanos) }</span>
             </div>
             <div class="time-cell">
@@ -732,8 +743,11 @@ fn insight(trace: &TraceOverview) -> Html {
                 <span><strong>{ format::duration(trace.duration_nanos) }</strong>{" duration"}</span>
                 <span><strong>{ format::count(u64::from(trace.spans)) }</strong>{" spans"}</span>
                 <span class={classes!((trace.errors > 0).then_some("bad"))}><strong>{ trace.errors }</strong>{" errors"}</span>
-                <span title={format!("prompt {} · completion {}", trace.tokens.prompt, trace.tokens.completion)}>
-                    <strong>{ format::count(trace.tokens.total) }</strong>{" tokens"}</span>
+                <span title={format!("input {} · output {}", format::count(trace.usage.count(TokenKind::Input)), format::count(trace.usage.count(TokenKind::Output)))}>
+                    <strong>{ format::count(trace.usage.total().unwrap_or(0)) }</strong>{" tokens"}</span>
+                if let Some(cost) = format::cost(&trace.cost) {
+                    <span data-testid="trace-cost" title={format::cost_sources(&trace.cost)}><strong>{ cost }</strong>{" cost"}</span>
+                }
                 <span class="muted">{ format!("{} UTC", format::time(trace.start_nanos)) }</span>
                 if let Some(session) = &trace.session { <span class="muted mono">{ format!("session {session}") }</span> }
                 <span class="muted">{ trace.project.clone() }</span>

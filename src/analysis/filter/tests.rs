@@ -1,6 +1,7 @@
 use super::*;
 use crate::ingest;
 use crate::model::{EvalTarget, Evaluation, SourceId, SpanId};
+use crate::semantics::Prices;
 
 const TRACE: &str = "0af7651916cd43dd8448eb211c80319c";
 const CHAIN: &str = "00000000000000c1";
@@ -65,7 +66,7 @@ fn sample() -> (Arena, Traces) {
 fn ids(arena: &Arena, traces: &Traces, expression: &str) -> Vec<String> {
     let filter = Filter::parse(expression).unwrap_or_else(|e| panic!("{expression}: {e}"));
     let mut ids: Vec<String> = filter
-        .matching_spans(arena, traces)
+        .matching_spans(arena, traces, &Prices::builtin())
         .into_iter()
         .map(|index| arena.spans()[index as usize].span_id.to_string())
         .collect();

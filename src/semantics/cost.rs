@@ -1,0 +1,189 @@
+//! What a call cost: the figure it recorded itself, else its tokens priced by the table
+//! ([`Prices`]), else unknown — and sums of those that never pass an unknown off as $0.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Arena, Call, Usage};
+use crate::semantics::prices::{CostParts, Prices};
+
+/// Where a cost came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CostSource {
+    /// The span recorded it (`llm.cost.*`, `operation.cost`, `gen_ai.usage.cost`, Langfuse's
+    /// `cost_details`).
+    Recorded,
+    /// Its tokens priced by the price table.
+    Estimated,
+}
+
+impl CostSource {
+    /// `recorded` or `estimated`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Recorded => "recorded",
+            Self::Estimated => "estimated",
+        }
+    }
+}
+
+/// One call's cost, in USD.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallCost {
+    /// The whole.
+    pub usd: f64,
+    /// Recorded or estimated.
+    pub source: CostSource,
+    /// Input, cached input, cache writes and output apart: an estimate's parts, or a recorded
+    /// cost's input and output when it recorded them.
+    pub parts: Option<CostParts>,
+}
+
+/// What `call` (made at `at_nanos`) cost: recorded, else priced, else `None`. A call with no
+/// tokens and no recorded cost (a failed call) has none.
+pub fn call_cost(arena: &Arena, call: &Call, at_nanos: u64, prices: &Prices) -> Option<CallCost> {
+    if let Some(recorded) = call.recorded_cost {
+        let parts = match (recorded.input, recorded.output) {
+            (None, None) => None,
+            (input, output) => Some(CostParts {
+                input: input.unwrap_or(0.0),
+                output: output.unwrap_or(0.0),
+                ..CostParts::default()
+            }),
+        };
+        return Some(CallCost {
+            usd: recorded.total,
+            source: CostSource::Recorded,
+            parts,
+        });
+    }
+    if call.usage.is_empty() {
+        return None;
+    }
+    let parts = prices.cost(
+        arena.str(call.model()),
+        arena.str(call.provider),
+        &call.usage,
+        at_nanos,
+    )?;
+    Some(CallCost {
+        usd: parts.total(),
+        source: CostSource::Estimated,
+        parts: Some(parts),
+    })
+}
+
+/// A sum of calls' costs, and how many calls of each sort went into it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CostTotal {
+    /// USD, of the calls with a cost.
+    pub usd: f64,
+    /// Calls that recorded their cost.
+    pub recorded_calls: u32,
+    /// Calls priced by the table.
+    pub estimated_calls: u32,
+    /// Calls with tokens but no price: the sum leaves them out, and says so.
+    pub unpriced_calls: u32,
+}
+
+impl CostTotal {
+    /// Adds another sum.
+    pub fn add(&mut self, other: &CostTotal) {
+        self.usd += other.usd;
+        self.recorded_calls += other.recorded_calls;
+        self.estimated_calls += other.estimated_calls;
+        self.unpriced_calls += other.unpriced_calls;
+    }
+
+    /// Adds one call's cost (`None`: a call with tokens the table cannot price).
+    pub fn add_call(&mut self, cost: Option<&CallCost>) {
+        match cost {
+            Some(cost) => {
+                self.usd += cost.usd;
+                match cost.source {
+                    CostSource::Recorded => self.recorded_calls += 1,
+                    CostSource::Estimated => self.estimated_calls += 1,
+                }
+            }
+            None => self.unpriced_calls += 1,
+        }
+    }
+
+    /// True when some call has a cost.
+    pub fn is_priced(&self) -> bool {
+        self.recorded_calls + self.estimated_calls > 0
+    }
+
+    /// The sum when every call in it has a cost; `None` when any is unknown or none has one.
+    pub fn complete_usd(&self) -> Option<f64> {
+        (self.unpriced_calls == 0 && self.is_priced()).then_some(self.usd)
+    }
+}
+
+/// One model's counted calls (in a trace, a session, a project): what their tokens and
+/// recorded costs add up to, kept apart so that a cost can be worked out again with other
+/// prices.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelCalls {
+    /// Calls.
+    pub calls: u32,
+    /// Tokens of all of them.
+    pub usage: Usage,
+    /// Tokens of the calls that recorded no cost: what a price table prices.
+    pub usage_to_price: Usage,
+    /// Calls among them with tokens to price.
+    pub calls_to_price: u32,
+    /// The costs calls recorded themselves, summed, in USD.
+    pub recorded_usd: f64,
+    /// Calls that recorded a cost.
+    pub recorded_calls: u32,
+}
+
+impl ModelCalls {
+    /// Adds one call.
+    pub fn add_call(&mut self, call: &Call) {
+        self.calls += 1;
+        self.usage.add(&call.usage);
+        match call.recorded_cost {
+            Some(cost) => {
+                self.recorded_usd += cost.total;
+                self.recorded_calls += 1;
+            }
+            None if !call.usage.is_empty() => {
+                self.usage_to_price.add(&call.usage);
+                self.calls_to_price += 1;
+            }
+            None => {}
+        }
+    }
+
+    /// Adds another model's (or the same model's elsewhere) calls.
+    pub fn add(&mut self, other: &ModelCalls) {
+        self.calls += other.calls;
+        self.usage.add(&other.usage);
+        self.usage_to_price.add(&other.usage_to_price);
+        self.calls_to_price += other.calls_to_price;
+        self.recorded_usd += other.recorded_usd;
+        self.recorded_calls += other.recorded_calls;
+    }
+
+    /// What they cost with `prices`, priced as of `at_nanos` (prices change rarely: a trace's
+    /// calls are priced at its start).
+    pub fn cost(&self, model: &str, provider: &str, at_nanos: u64, prices: &Prices) -> CostTotal {
+        let mut total = CostTotal {
+            usd: self.recorded_usd,
+            recorded_calls: self.recorded_calls,
+            ..CostTotal::default()
+        };
+        if self.calls_to_price > 0 {
+            match prices.cost(model, provider, &self.usage_to_price, at_nanos) {
+                Some(parts) => {
+                    total.usd += parts.total();
+                    total.estimated_calls += self.calls_to_price;
+                }
+                None => total.unpriced_calls += self.calls_to_price,
+            }
+        }
+        total
+    }
+}

@@ -1,0 +1,223 @@
+//! The normalized view of one span ([`Meaning`]): what the details pane, the CLI and the
+//! sessions page show, whichever convention the span was written in.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Dialect, Usage};
+
+/// One part of a message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Part {
+    /// Text.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// The model's reasoning ("thinking"), when it was recorded.
+    Reasoning {
+        /// The text.
+        text: String,
+    },
+    /// An image, by its URL (which may be a `data:` URL of any size: shown as text).
+    Image {
+        /// The URL.
+        url: String,
+    },
+    /// Audio, a file, a video or inline bytes, by reference.
+    Media {
+        /// `audio`, `file`, `video`, `blob`, `uri`, …
+        kind: String,
+        /// Its MIME type, if recorded.
+        mime_type: Option<String>,
+        /// A URI, a file id, or how many bytes were inline.
+        reference: String,
+    },
+    /// A tool call the model asked for.
+    ToolCall {
+        /// The call's id.
+        id: Option<String>,
+        /// The tool.
+        name: String,
+        /// The arguments as recorded: JSON text when they were JSON.
+        arguments: String,
+    },
+    /// What a tool answered.
+    ToolResult {
+        /// The id of the call it answers.
+        id: Option<String>,
+        /// The tool, if recorded.
+        name: Option<String>,
+        /// The result, as text (JSON text when it was structured).
+        result: String,
+    },
+    /// Anything else, as JSON text.
+    Other {
+        /// The part as recorded.
+        json: String,
+    },
+}
+
+/// One message of a conversation.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    /// `system`, `user`, `assistant`, `tool`, …
+    pub role: String,
+    /// A participant's or function's name.
+    pub name: Option<String>,
+    /// Its parts, in order.
+    pub parts: Vec<Part>,
+    /// The tool call a tool message answers.
+    pub tool_call_id: Option<String>,
+    /// Why the model stopped (output messages).
+    pub finish_reason: Option<String>,
+}
+
+impl Message {
+    /// What the model reads of it as text: its text parts and tool results, joined by blank
+    /// lines.
+    pub fn content(&self) -> String {
+        let texts: Vec<&str> = self
+            .parts
+            .iter()
+            .filter_map(|part| match part {
+                Part::Text { text } => Some(text.as_str()),
+                Part::ToolResult { result, .. } => Some(result.as_str()),
+                _ => None,
+            })
+            .collect();
+        texts.join("\n\n")
+    }
+
+    /// The tool calls among its parts: (id, name, arguments).
+    pub fn tool_calls(&self) -> impl Iterator<Item = (Option<&str>, &str, &str)> {
+        self.parts.iter().filter_map(|part| match part {
+            Part::ToolCall {
+                id,
+                name,
+                arguments,
+            } => Some((id.as_deref(), name.as_str(), arguments.as_str())),
+            _ => None,
+        })
+    }
+}
+
+/// A tool offered to the model.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ToolDefinition {
+    /// Its name.
+    pub name: String,
+    /// What it does.
+    pub description: Option<String>,
+    /// Its parameters' JSON schema (or the whole definition when it has no known shape), as
+    /// JSON text.
+    pub schema: Option<String>,
+}
+
+/// A retrieved (or reranked) document.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Its id.
+    pub id: Option<String>,
+    /// Its relevance score.
+    pub score: Option<f64>,
+    /// Its text.
+    pub content: Option<String>,
+    /// Its metadata, as JSON text.
+    pub metadata: Option<String>,
+}
+
+/// One embedded text.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Embedding {
+    /// The text.
+    pub text: Option<String>,
+    /// The vector's length.
+    pub dimensions: usize,
+}
+
+/// A tool's run, on a TOOL span.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ToolUse {
+    /// The tool.
+    pub name: Option<String>,
+    /// The id of the call it answers.
+    pub call_id: Option<String>,
+    /// What it does.
+    pub description: Option<String>,
+    /// Its parameters' schema, as JSON text.
+    pub parameters: Option<String>,
+    /// The arguments it was given, as text.
+    pub arguments: Option<String>,
+    /// What it returned, as text.
+    pub result: Option<String>,
+}
+
+/// A prompt template and its variables (OpenInference).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PromptTemplate {
+    /// The template.
+    pub template: String,
+    /// Its variables, as JSON text.
+    pub variables: Option<String>,
+    /// Its version.
+    pub version: Option<String>,
+}
+
+/// What one span means. Every field may be empty: a span says what it says.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Meaning {
+    /// The convention it was read in.
+    pub dialect: Dialect,
+    /// The operation as the span names it (`chat`, `ai.generateText.doGenerate`, `LLM`…).
+    pub operation: Option<String>,
+    /// The model asked for.
+    pub request_model: Option<String>,
+    /// The model that answered.
+    pub response_model: Option<String>,
+    /// The provider.
+    pub provider: Option<String>,
+    /// The agent it runs as or for.
+    pub agent: Option<String>,
+    /// System instructions given apart from the messages.
+    pub system: Vec<Part>,
+    /// The messages sent to the model.
+    pub input: Vec<Message>,
+    /// The messages it answered.
+    pub output: Vec<Message>,
+    /// Tools offered to the model.
+    pub tools: Vec<ToolDefinition>,
+    /// Invocation parameters (temperature, max tokens…): name and value as text.
+    pub parameters: Vec<(String, String)>,
+    /// Why the model stopped.
+    pub finish_reasons: Vec<String>,
+    /// Token counts.
+    pub usage: Usage,
+    /// Retrieved documents (or a reranker's input).
+    pub documents: Vec<Document>,
+    /// A reranker's output.
+    pub reranked: Vec<Document>,
+    /// Embedded texts.
+    pub embeddings: Vec<Embedding>,
+    /// A tool's run.
+    pub tool: Option<ToolUse>,
+    /// The span's input as text, when it has no messages (`input.value`, a chain's prompt).
+    pub input_value: Option<String>,
+    /// The span's output as text, when it has no messages.
+    pub output_value: Option<String>,
+    /// A prompt template.
+    pub prompt_template: Option<PromptTemplate>,
+    /// What went wrong (`error.type`), beside the status message.
+    pub error_type: Option<String>,
+}
+
+impl Meaning {
+    /// True when it says nothing beyond the span's own fields.
+    pub fn is_empty(&self) -> bool {
+        *self
+            == Meaning {
+                dialect: self.dialect,
+                ..Meaning::default()
+            }
+    }
+}

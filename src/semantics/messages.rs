@@ -1,0 +1,286 @@
+//! Chat messages recorded as JSON, in every shape the conventions use: the GenAI conventions'
+//! `{role, parts: [{type: "text", content}, {type: "tool_call", …}]}`, OpenAI's
+//! `{role, content, tool_calls: [{function: {name, arguments}}]}` (OpenLLMetry, the GenAI event
+//! bodies, LangSmith), and the Vercel AI SDK's `{role, content: [{type: "tool-call", …}]}`.
+//!
+//! One tolerant reader: a field is looked for under each name a convention gives it, a part of
+//! an unknown type is kept as JSON, and nothing here fails — a value of no known shape reads as
+//! no messages, and its attribute is still shown raw.
+
+use serde_json::{Map, Value as Json};
+
+use super::meaning::{Message, Part};
+
+/// A JSON value that may have been recorded as a string holding JSON.
+pub(crate) fn parsed(value: &Json) -> Option<Json> {
+    match value {
+        Json::String(text) => {
+            let trimmed = text.trim_start();
+            if trimmed.starts_with('[') || trimmed.starts_with('{') {
+                serde_json::from_str(text).ok()
+            } else {
+                None
+            }
+        }
+        other => Some(other.clone()),
+    }
+}
+
+/// Text for display: strings as they are, anything else as compact JSON.
+pub(crate) fn text_of(value: &Json) -> String {
+    match value {
+        Json::String(text) => text.clone(),
+        Json::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The first of `names` that `object` has (and is not null).
+fn field<'a>(object: &'a Map<String, Json>, names: &[&str]) -> Option<&'a Json> {
+    names
+        .iter()
+        .find_map(|name| object.get(*name).filter(|v| !v.is_null()))
+}
+
+fn string_field(object: &Map<String, Json>, names: &[&str]) -> Option<String> {
+    field(object, names)
+        .map(text_of)
+        .filter(|text| !text.is_empty())
+}
+
+/// Messages from a JSON array (or an object holding one under `messages`).
+pub(crate) fn messages(value: &Json) -> Vec<Message> {
+    let Some(value) = parsed(value) else {
+        return Vec::new();
+    };
+    let items = match &value {
+        Json::Array(items) => items.as_slice(),
+        Json::Object(object) => match object.get("messages") {
+            Some(Json::Array(items)) => items.as_slice(),
+            _ => std::slice::from_ref(&value),
+        },
+        _ => return Vec::new(),
+    };
+    items.iter().filter_map(message).collect()
+}
+
+/// One message, if `value` is an object that looks like one.
+pub(crate) fn message(value: &Json) -> Option<Message> {
+    let object = value.as_object()?;
+    let mut message = Message {
+        role: string_field(object, &["role", "type"]).unwrap_or_default(),
+        name: string_field(object, &["name"]),
+        parts: Vec::new(),
+        tool_call_id: string_field(object, &["tool_call_id", "toolCallId"]),
+        finish_reason: string_field(object, &["finish_reason", "finishReason"]),
+    };
+    match field(object, &["parts", "content", "contents"]) {
+        Some(Json::Array(parts)) => message.parts.extend(parts.iter().filter_map(part)),
+        Some(Json::String(text)) if !text.is_empty() => {
+            message.parts.push(match message.role.as_str() {
+                // A tool message's content is what the tool answered.
+                "tool" | "function" => Part::ToolResult {
+                    id: message
+                        .tool_call_id
+                        .clone()
+                        .or_else(|| string_field(object, &["id"])),
+                    name: message.name.clone(),
+                    result: text.clone(),
+                },
+                _ => Part::Text { text: text.clone() },
+            })
+        }
+        Some(Json::Object(_)) | Some(Json::Number(_)) | Some(Json::Bool(_)) => {
+            if let Some(value) = field(object, &["content"]) {
+                message.parts.push(Part::Text {
+                    text: text_of(value),
+                });
+            }
+        }
+        _ => {}
+    }
+    if let Some(Json::Array(calls)) = field(object, &["tool_calls", "toolCalls", "function_calls"])
+    {
+        message.parts.extend(calls.iter().filter_map(tool_call));
+    }
+    if let Some(call) = field(object, &["function_call"]).and_then(tool_call) {
+        message.parts.push(call);
+    }
+    Some(message)
+}
+
+/// Arguments as text: JSON text when they were structured.
+fn arguments_text(value: Option<&Json>) -> String {
+    value.map(text_of).unwrap_or_default()
+}
+
+/// A tool call in any of its shapes (`{id, function: {name, arguments}}`, `{id, name,
+/// arguments}`, Vercel's `{toolCallId, toolName, input}`).
+pub(crate) fn tool_call(value: &Json) -> Option<Part> {
+    let object = value.as_object()?;
+    let function = object.get("function").and_then(Json::as_object);
+    let name = function
+        .and_then(|f| string_field(f, &["name"]))
+        .or_else(|| string_field(object, &["name", "toolName", "tool_name"]))?;
+    let arguments = function
+        .and_then(|f| field(f, &["arguments"]))
+        .or_else(|| field(object, &["arguments", "input", "args", "parameters"]));
+    Some(Part::ToolCall {
+        id: string_field(object, &["id", "toolCallId", "call_id", "tool_call_id"]),
+        name,
+        arguments: arguments_text(arguments),
+    })
+}
+
+/// One part of a message's content.
+fn part(value: &Json) -> Option<Part> {
+    let object = match value {
+        Json::String(text) => return Some(Part::Text { text: text.clone() }),
+        Json::Object(object) => object,
+        Json::Null => return None,
+        other => {
+            return Some(Part::Other {
+                json: other.to_string(),
+            });
+        }
+    };
+    let kind = string_field(object, &["type"]).unwrap_or_default();
+    let text = || string_field(object, &["content", "text", "reasoning", "thinking"]);
+    Some(match kind.as_str() {
+        "text" | "input_text" | "output_text" | "" if text().is_some() => Part::Text {
+            text: text().unwrap_or_default(),
+        },
+        "reasoning" | "thinking" => Part::Reasoning {
+            text: text().unwrap_or_default(),
+        },
+        "tool_call" | "tool-call" | "function_call" | "tool_use" | "server_tool_call" => {
+            tool_call(value)?
+        }
+        "tool_call_response"
+        | "tool-result"
+        | "tool_result"
+        | "function_call_output"
+        | "server_tool_call_response" => Part::ToolResult {
+            id: string_field(object, &["id", "toolCallId", "call_id", "tool_use_id"]),
+            name: string_field(object, &["name", "toolName"]),
+            result: field(object, &["response", "result", "output", "content"])
+                .map(text_of)
+                .unwrap_or_default(),
+        },
+        "image" | "image_url" | "input_image" => match image_url(object) {
+            Some(url) => Part::Image { url },
+            None => media(&kind, object),
+        },
+        "blob" | "file" | "uri" | "audio" | "input_audio" | "video" => media(&kind, object),
+        _ => Part::Other {
+            json: value.to_string(),
+        },
+    })
+}
+
+/// An image part's URL: `image_url.url`, `image_url`, `image`, `url`, `uri`.
+fn image_url(object: &Map<String, Json>) -> Option<String> {
+    match field(object, &["image_url", "image", "url", "uri"])? {
+        Json::String(url) => Some(url.clone()),
+        Json::Object(inner) => string_field(inner, &["url"]),
+        _ => None,
+    }
+}
+
+/// A media part by reference: its URI or file id, or how many bytes were inline.
+fn media(kind: &str, object: &Map<String, Json>) -> Part {
+    let modality = string_field(object, &["modality"]).unwrap_or_else(|| kind.to_owned());
+    let reference = string_field(object, &["uri", "url", "file_id", "fileId"])
+        .or_else(|| {
+            field(object, &["content", "data"]).map(|data| match data {
+                Json::String(inline) => format!("{} characters inline", inline.chars().count()),
+                other => other.to_string(),
+            })
+        })
+        .unwrap_or_default();
+    Part::Media {
+        kind: modality,
+        mime_type: string_field(
+            object,
+            &["mime_type", "mimeType", "mediaType", "media_type"],
+        ),
+        reference,
+    }
+}
+
+/// System instructions: a list of parts, one part, or text.
+pub(crate) fn instruction_parts(value: &Json) -> Vec<Part> {
+    match parsed(value) {
+        Some(Json::Array(parts)) => parts.iter().filter_map(part).collect(),
+        Some(Json::Object(object)) => part(&Json::Object(object)).into_iter().collect(),
+        _ => match value {
+            Json::String(text) if !text.is_empty() => vec![Part::Text { text: text.clone() }],
+            _ => Vec::new(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_message_shape_reads_the_same() {
+        let genai = json!([{"role": "assistant", "parts": [
+            {"type": "text", "content": "Looking."},
+            {"type": "tool_call", "id": "c1", "name": "get_weather", "arguments": {"city": "Paris"}}
+        ], "finish_reason": "tool_calls"}]);
+        let openai = json!([{"role": "assistant", "content": "Looking.", "tool_calls": [
+            {"id": "c1", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}}
+        ]}]);
+        let vercel = json!([{"role": "assistant", "content": [
+            {"type": "text", "text": "Looking."},
+            {"type": "tool-call", "toolCallId": "c1", "toolName": "get_weather", "input": {"city": "Paris"}}
+        ]}]);
+        for shape in [genai, openai, vercel] {
+            let read = messages(&shape);
+            assert_eq!(read.len(), 1, "{shape}");
+            assert_eq!(read[0].role, "assistant");
+            assert_eq!(read[0].content(), "Looking.");
+            let calls: Vec<_> = read[0].tool_calls().collect();
+            assert_eq!(calls.len(), 1);
+            assert_eq!((calls[0].0, calls[0].1), (Some("c1"), "get_weather"));
+            let arguments: Json = serde_json::from_str(calls[0].2).unwrap();
+            assert_eq!(arguments, json!({"city": "Paris"}));
+        }
+    }
+
+    #[test]
+    fn tool_results_media_and_odd_values() {
+        let read = messages(&Json::String(
+            r#"[{"role":"tool","content":"18 degrees","tool_call_id":"c1"},
+                {"role":"user","parts":[{"type":"tool_call_response","id":"c1","response":{"t":18}},
+                  {"type":"blob","modality":"image","mime_type":"image/png","content":"AAAA"},
+                  {"type":"uri","modality":"audio","uri":"https://x/a.wav"},
+                  {"type":"server_thing","x":1}]}]"#
+                .into(),
+        ));
+        assert_eq!(
+            read[0].parts,
+            [Part::ToolResult {
+                id: Some("c1".into()),
+                name: None,
+                result: "18 degrees".into()
+            }]
+        );
+        assert!(
+            matches!(&read[1].parts[0], Part::ToolResult { result, .. } if result == r#"{"t":18}"#)
+        );
+        assert!(
+            matches!(&read[1].parts[1], Part::Media { kind, reference, .. } if kind == "image" && reference == "4 characters inline")
+        );
+        assert!(
+            matches!(&read[1].parts[2], Part::Media { reference, .. } if reference == "https://x/a.wav")
+        );
+        assert!(matches!(&read[1].parts[3], Part::Other { .. }));
+        assert!(messages(&json!("not json")).is_empty());
+        assert!(messages(&json!(42)).is_empty());
+        assert!(messages(&json!([1, null, "x"])).is_empty());
+    }
+}
