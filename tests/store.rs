@@ -41,7 +41,7 @@ fn stored(bytes: &[u8]) -> Vec<(TraceRecord, Vec<Vec<u8>>)> {
         .all()
         .iter()
         .map(|trace| {
-            let chunks: Vec<Vec<u8>> = (0..chunk_count(trace))
+            let chunks: Vec<Vec<u8>> = (0..chunk_count(&arena, trace))
                 .map(|n| chunk(&arena, trace, n).expect("a chunk"))
                 .collect();
             (

@@ -92,6 +92,56 @@ pub fn preview(text: &str, chars: usize) -> String {
     }
 }
 
+/// Where some log records landed: on loaded spans, or not (yet).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LogAttachment {
+    /// Records.
+    pub records: u64,
+    /// Distinct loaded spans they name.
+    pub spans: u64,
+    /// Records that name no loaded span (none, or one not loaded yet).
+    pub without_span: u64,
+}
+
+impl Traces {
+    /// Where `logs` land among the loaded traces.
+    pub fn attach(&self, arena: &Arena, logs: &[crate::model::LogRecord]) -> LogAttachment {
+        let mut members: HashMap<TraceId, hashbrown::HashSet<crate::model::SpanId>> =
+            HashMap::new();
+        let mut named = hashbrown::HashSet::new();
+        let mut attachment = LogAttachment {
+            records: logs.len() as u64,
+            ..LogAttachment::default()
+        };
+        for log in logs {
+            let found = match (log.trace_id, log.span_id) {
+                (Some(trace_id), Some(span_id)) => self.get(&trace_id).is_some_and(|trace| {
+                    members
+                        .entry(trace_id)
+                        .or_insert_with(|| {
+                            trace
+                                .tree
+                                .span
+                                .iter()
+                                .map(|&i| arena.spans()[i as usize].span_id)
+                                .collect()
+                        })
+                        .contains(&span_id)
+                }),
+                _ => false,
+            };
+            match found {
+                true => {
+                    named.insert((log.trace_id, log.span_id));
+                }
+                false => attachment.without_span += 1,
+            }
+        }
+        attachment.spans = named.len() as u64;
+        attachment
+    }
+}
+
 /// Totals over all traces, as `plume inspect` prints them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Overview {

@@ -112,6 +112,7 @@ fn load_all(files: &[String]) -> (Arena, Traces, Vec<FileReport>) {
                 compression: Vec::new(),
                 spans: 0,
                 evaluations: 0,
+                logs: 0,
                 errors: vec![IngestError {
                     file: file.clone(),
                     place: ingest::Place::file(),
@@ -247,6 +248,14 @@ impl Counted {
         let mut subset = Arena::default();
         let bytes = export::encode(arena, matched, Target::OtlpProto);
         ingest::load(&mut subset, "matched", &bytes);
+        let logs: Vec<_> = matched
+            .iter()
+            .flat_map(|&i| arena.logs_of_span(&arena.spans()[i as usize]))
+            .collect();
+        if !logs.is_empty() {
+            let bytes = export::encode_logs_proto(arena, &logs);
+            ingest::load(&mut subset, "matched logs", &bytes);
+        }
         let spans: hashbrown::HashSet<_> = matched
             .iter()
             .map(|&i| arena.spans()[i as usize].span_id)
@@ -304,14 +313,18 @@ fn messages_json(messages: &[plume::semantics::meaning::Message]) -> Json {
     messages
         .iter()
         .map(|m| {
-            let calls: Vec<Json> = m
-                .tool_calls()
-                .map(|(id, name, arguments)| {
-                    let parsed = serde_json::from_str::<Json>(arguments)
-                        .unwrap_or_else(|_| Json::String(arguments.to_owned()));
-                    json!({"id": id, "name": name, "arguments": parsed})
-                })
-                .collect();
+            let calls: Vec<Json> =
+                m.tool_calls()
+                    .map(|(id, name, arguments)| {
+                        // Unrecorded arguments are null; text that is not JSON stays text.
+                        let parsed = match arguments {
+                            "" => Json::Null,
+                            text => serde_json::from_str(text)
+                                .unwrap_or_else(|_| Json::String(text.into())),
+                        };
+                        json!({"id": id, "name": name, "arguments": parsed})
+                    })
+                    .collect();
             json!({
                 "role": m.role,
                 "content": m.content(),
@@ -333,7 +346,7 @@ fn llm_spans(counted: &Counted, prices: &Prices) -> Vec<Json> {
             if span.oi_kind != OiKind::Llm {
                 continue;
             }
-            let meaning: Meaning = describe(arena, span, &[]);
+            let meaning: Meaning = describe(arena, span);
             let cost = arena
                 .call(span)
                 .and_then(|call| call_cost(arena, call, span.start_unix_nanos, prices));
@@ -381,6 +394,7 @@ fn inspect_json(counted: &Counted, reports: &[FileReport], prices: &Prices) -> J
                 "compression": report.compression.iter().map(|c| c.name()).collect::<Vec<_>>(),
                 "spans": report.spans,
                 "evaluations": report.evaluations,
+                "logs": report.logs,
                 "ok": report.is_ok(),
                 "errors": report.errors.iter().map(problem_json).collect::<Vec<_>>(),
                 "warnings": report.warnings.iter().map(problem_json).collect::<Vec<_>>(),
@@ -410,8 +424,9 @@ fn inspect_json(counted: &Counted, reports: &[FileReport], prices: &Prices) -> J
         "duplicates": overview.duplicates,
         "cycles": overview.cycles,
         "clock_skew": overview.outside_parent,
+        "logs": counted.traces.attach(arena, arena.logs()),
         "tokens": tokens_json(&usage),
-        "cost_usd": cost.is_priced().then_some(cost.usd),
+        "cost_usd": cost.is_priced().then_some(cost.usd()),
         "cost_calls": {
             "recorded": cost.recorded_calls,
             "estimated": cost.estimated_calls,
@@ -450,6 +465,12 @@ fn write_inspect_text(
             line.push_str(&format!(
                 ", {}",
                 plural(report.evaluations as u64, "evaluation", "evaluations")
+            ));
+        }
+        if report.logs > 0 {
+            line.push_str(&format!(
+                ", {}",
+                plural(report.logs as u64, "log record", "log records")
             ));
         }
         if !report.errors.is_empty() {
@@ -507,7 +528,7 @@ fn write_inspect_text(
             usage.count(TokenKind::Output)
         );
         if cost.is_priced() {
-            line.push_str(&format!(", ${:.6}", cost.usd));
+            line.push_str(&format!(", ${:.6}", cost.usd()));
         }
         if cost.unpriced_calls > 0 {
             line.push_str(&format!(

@@ -88,6 +88,7 @@ fn the_host_hears_what_each_of_its_loads_came_to_once_it_is_done() {
         spans,
         traces,
         evaluations: 0,
+        logs: Default::default(),
         errors: vec!["bad".into(); errors],
         warnings: Vec::new(),
     };

@@ -1,14 +1,18 @@
 //! Everything about one span, for the details panel.
 
-use crate::analysis::Traces;
+use crate::analysis::{Trace, Traces, counted_call};
 use crate::attributes::{flat_map, span_attributes, value_from_any};
-use crate::engine::protocol::{EvaluationView, EventView, LinkView, SpanDetails};
+use crate::engine::protocol::{
+    EvaluationView, EventView, LinkView, LogView, SpanDetails, SubtreeCalls,
+};
 use crate::engine::status_name;
-use crate::model::{Arena, EvalTarget, LocationUnit, SpanId, TraceId};
+use crate::model::{Arena, EvalTarget, LocationUnit, LogRecord, SpanId, TraceId, Usage};
+use crate::semantics::{CostTotal, Prices, call_cost, describe, logs_of, pretty};
 
 pub(crate) fn span_details(
     arena: &Arena,
     traces: &Traces,
+    prices: &Prices,
     trace_id: &str,
     span_id: &str,
 ) -> Option<SpanDetails> {
@@ -115,5 +119,71 @@ pub(crate) fn span_details(
             .unwrap_or_default(),
         source,
         evaluations,
+        meaning: describe(arena, span),
+        cost: arena
+            .call(span)
+            .and_then(|call| call_cost(arena, call, span.start_unix_nanos, prices)),
+        subtree: subtree_calls(arena, trace, row, prices),
+        logs: logs_of(arena, span)
+            .into_iter()
+            .map(|log| log_view(arena, log))
+            .collect(),
     })
+}
+
+/// What the counted calls under the span at `row` add up to, when there are any below it.
+fn subtree_calls(
+    arena: &Arena,
+    trace: &Trace,
+    row: usize,
+    prices: &Prices,
+) -> Option<SubtreeCalls> {
+    let tree = &trace.tree;
+    let end = row + tree.subtree_len[row] as usize;
+    let mut calls = SubtreeCalls {
+        calls: 0,
+        usage: Usage::default(),
+        cost: CostTotal::default(),
+    };
+    for r in row..end {
+        if let Some(call) = counted_call(arena, tree, r) {
+            let span = &arena.spans()[tree.span[r] as usize];
+            calls.calls += 1;
+            calls.usage.add(&call.usage);
+            calls
+                .cost
+                .add_call(call_cost(arena, call, span.start_unix_nanos, prices).as_ref());
+        }
+    }
+    (end > row + 1 && calls.calls > 0).then_some(calls)
+}
+
+/// A log record as the details pane shows it.
+pub(crate) fn log_view(arena: &Arena, log: &LogRecord) -> LogView {
+    let severity = match arena.str(log.severity_text) {
+        "" => severity_name(log.severity_number).to_owned(),
+        text => text.to_owned(),
+    };
+    LogView {
+        time_nanos: log.unix_nanos(),
+        severity,
+        severity_number: log.severity_number,
+        event_name: arena.str(log.event_name).to_owned(),
+        body: pretty(&value_from_any(arena, log.body)),
+        attributes: flat_map(arena, log.attributes),
+        span_id: log.span_id.map(|id| id.to_string()),
+    }
+}
+
+/// OTLP's name for a severity number's range.
+fn severity_name(number: i32) -> &'static str {
+    match number {
+        1..=4 => "TRACE",
+        5..=8 => "DEBUG",
+        9..=12 => "INFO",
+        13..=16 => "WARN",
+        17..=20 => "ERROR",
+        21..=24 => "FATAL",
+        _ => "",
+    }
 }

@@ -340,7 +340,7 @@ pub(crate) fn table_order<'a>(
     prices: &Prices,
 ) -> Vec<RowRef> {
     let sort_cost = |cost: CostTotal| match cost.is_priced() {
-        true => cost.usd,
+        true => cost.usd(),
         false => -1.0,
     };
     let mut candidates: Vec<Candidate<'a>> = matching(arena, traces, query, prices)

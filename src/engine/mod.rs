@@ -91,6 +91,7 @@ struct TableOrder {
 pub struct Loading {
     stream: ingest::FileStream,
     spans_before: usize,
+    logs_before: usize,
 }
 
 impl Loading {
@@ -119,9 +120,9 @@ impl Engine {
         progress: &mut dyn FnMut(usize),
     ) -> FileResult {
         self.revision += 1;
-        let spans_before = self.arena.spans().len();
+        let before = (self.arena.spans().len(), self.arena.logs().len());
         let report = ingest::load_with_progress(&mut self.arena, file, bytes, progress);
-        self.loaded(&report, spans_before)
+        self.loaded(&report, before)
     }
 
     /// Starts reading a file of `size` bytes (if known) as its bytes arrive: hand them to
@@ -130,6 +131,7 @@ impl Engine {
         Loading {
             stream: ingest::FileStream::new(&self.arena, file, size),
             spans_before: self.arena.spans().len(),
+            logs_before: self.arena.logs().len(),
         }
     }
 
@@ -143,14 +145,22 @@ impl Engine {
     pub fn finish(&mut self, loading: Loading, progress: &mut dyn FnMut(usize)) -> FileResult {
         self.revision += 1;
         let report = loading.stream.finish(&mut self.arena, progress);
-        self.loaded(&report, loading.spans_before)
+        self.loaded(&report, (loading.spans_before, loading.logs_before))
     }
 
-    /// Assembles what a file added (from arena span `spans_before` on) and notes its result.
-    fn loaded(&mut self, report: &ingest::FileReport, spans_before: usize) -> FileResult {
+    /// Assembles what a file added (from arena span and log record `before` on) and notes its
+    /// result.
+    fn loaded(&mut self, report: &ingest::FileReport, before: (usize, usize)) -> FileResult {
         self.traces.update(&self.arena);
-        let new_spans = self.arena.spans().get(spans_before..).unwrap_or_default();
-        let touched: HashSet<TraceId> = new_spans.iter().map(|s| s.trace_id).collect();
+        let new_spans = self.arena.spans().get(before.0..).unwrap_or_default();
+        let new_logs = self.arena.logs().get(before.1..).unwrap_or_default();
+        // A trace whose spans are kept changes when records about it come.
+        let touched: HashSet<TraceId> = new_spans
+            .iter()
+            .map(|s| s.trace_id)
+            .chain(new_logs.iter().filter_map(|log| log.trace_id))
+            .filter(|id| self.traces.get(id).is_some() || self.pending.contains_key(id))
+            .collect();
         for trace_id in &touched {
             self.views.remove(trace_id);
         }
@@ -161,6 +171,7 @@ impl Engine {
             spans: report.spans as u64,
             traces: touched.len() as u64,
             evaluations: report.evaluations as u64,
+            logs: self.traces.attach(&self.arena, new_logs),
             errors: report.errors.iter().map(ToString::to_string).collect(),
             warnings: report.warnings.iter().map(ToString::to_string).collect(),
         };
@@ -227,7 +238,13 @@ impl Engine {
                 None => not_found(&trace_id),
             },
             Request::SpanDetails { trace_id, span_id } => {
-                match details::span_details(&self.arena, &self.traces, &trace_id, &span_id) {
+                match details::span_details(
+                    &self.arena,
+                    &self.traces,
+                    &self.prices,
+                    &trace_id,
+                    &span_id,
+                ) {
                     Some(details) => Response::SpanDetails(Box::new(details)),
                     None => Response::NotFound(format!("span {span_id} of trace {trace_id}")),
                 }
@@ -611,7 +628,7 @@ impl Engine {
     /// A trace's record for the store, as `generation`.
     pub fn stored_record(&self, trace_id: &TraceId, generation: u32) -> Option<TraceRecord> {
         let trace = self.traces.get(trace_id)?;
-        let chunks = crate::store::chunk_count(trace);
+        let chunks = crate::store::chunk_count(&self.arena, trace);
         Some(TraceRecord::of(&self.arena, trace, generation, chunks))
     }
 

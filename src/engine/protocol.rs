@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::attributes::{Map, Value};
 use crate::model::Usage;
-use crate::semantics::CostTotal;
+use crate::semantics::{CallCost, CostTotal, Meaning};
 
 /// A question from the UI.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -211,10 +211,13 @@ pub struct FileResult {
     pub format: Option<String>,
     /// Spans stored.
     pub spans: u64,
-    /// Distinct traces among them.
+    /// Distinct traces among them (and among the traces its log records name).
     pub traces: u64,
     /// Evaluations stored.
     pub evaluations: u64,
+    /// Its log records: how many, and where they landed.
+    #[serde(default)]
+    pub logs: crate::analysis::LogAttachment,
     /// Problems that lost data, each `file: place: problem`.
     pub errors: Vec<String>,
     /// Problems that lost nothing.
@@ -439,6 +442,11 @@ pub struct TraceOverview {
     pub cost: CostTotal,
     /// Self time per OpenInference kind, largest first.
     pub time_by_kind: Vec<(String, u64)>,
+    /// Log records that name the trace but no span of it that is loaded (the first
+    /// [`ORPHAN_LOGS`]).
+    pub orphan_logs: Vec<LogView>,
+    /// How many such records there are.
+    pub orphan_log_count: u32,
     /// Anomalies: roots, missing parents, duplicates, loops cut, spans outside their parent.
     pub anomalies: Anomalies,
     /// Rows visible with the current collapsing and search.
@@ -455,6 +463,9 @@ pub struct TraceOverview {
     /// number of spans covering that stretch of time in that band of rows (errors in the top bit).
     pub minimap: Vec<u16>,
 }
+
+/// Most orphan log records an overview carries.
+pub const ORPHAN_LOGS: usize = 200;
 
 /// Rows of [`TraceOverview::minimap`].
 pub const MINIMAP_ROWS: usize = 48;
@@ -573,6 +584,44 @@ pub struct SpanDetails {
     pub source: String,
     /// Evaluations of this span (and of its documents).
     pub evaluations: Vec<EvaluationView>,
+    /// What it means, in whichever convention it was written.
+    pub meaning: Meaning,
+    /// Its own cost (recorded, else estimated), when it has one.
+    pub cost: Option<CallCost>,
+    /// Its subtree's counted calls (itself included), when it has more than its own.
+    pub subtree: Option<SubtreeCalls>,
+    /// The log records that name it, in time order.
+    pub logs: Vec<LogView>,
+}
+
+/// What the counted calls of a span's subtree add up to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SubtreeCalls {
+    /// Counted calls.
+    pub calls: u32,
+    /// Their tokens.
+    pub usage: Usage,
+    /// What they cost.
+    pub cost: CostTotal,
+}
+
+/// A log record, as the details pane shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LogView {
+    /// When, ns since the epoch (0: not recorded).
+    pub time_nanos: u64,
+    /// The severity's name (`INFO`…) as recorded, else from its number.
+    pub severity: String,
+    /// OTLP's severity number.
+    pub severity_number: i32,
+    /// Its event name.
+    pub event_name: String,
+    /// The body: text as it is, anything else as pretty JSON.
+    pub body: String,
+    /// Its attributes (flat).
+    pub attributes: Map,
+    /// The span it names, when it names one (hex).
+    pub span_id: Option<String>,
 }
 
 /// A span event.

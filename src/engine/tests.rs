@@ -1178,3 +1178,70 @@ fn a_table_pages_through_its_kept_order_until_the_data_change() {
     assert_eq!(u64::from(after.total), u64::from(before) + loaded.spans);
     assert!(after.rows.windows(2).all(|w| w[0].name <= w[1].name));
 }
+
+#[test]
+fn log_records_attach_to_their_spans_whichever_comes_first() {
+    const TRACE: &str = "6fd619cd2bd1f009fce84c283644729f";
+    const CALL: &str = "788511589847254b";
+    let spans = "genai/otelv2-legacy-02.otlp.pb";
+    let logs = "genai/otelv2-legacy-02.logs.otlp.pb";
+    for order in [[spans, logs], [logs, spans]] {
+        let mut engine = Engine::default();
+        let results: Vec<FileResult> = order
+            .iter()
+            .map(|path| engine.load(path, &fixture(path), &mut |_| {}))
+            .collect();
+        let of_logs = &results[usize::from(order[0] == spans)];
+        assert_eq!(of_logs.logs.records, 8);
+        if order[0] == spans {
+            assert_eq!((of_logs.logs.spans, of_logs.logs.without_span), (2, 0));
+            assert_eq!(of_logs.traces, 1, "the trace they name changed");
+        } else {
+            assert_eq!(of_logs.logs.without_span, 8, "no span yet");
+        }
+        let details = details_of(&mut engine, TRACE, CALL);
+        assert_eq!(details.logs.len(), 5);
+        assert_eq!(details.logs[0].event_name, "gen_ai.system.message");
+        let roles: Vec<&str> = details
+            .meaning
+            .input
+            .iter()
+            .map(|m| m.role.as_str())
+            .collect();
+        assert_eq!(roles, ["system", "user", "assistant", "tool"]);
+        assert_eq!(details.meaning.output.len(), 1);
+        let overview = trace_overview(
+            &mut engine,
+            Request::OpenTrace {
+                trace_id: TRACE.into(),
+            },
+        );
+        assert_eq!(overview.orphan_log_count, 0);
+        assert!(overview.cost.is_priced());
+    }
+}
+
+#[test]
+fn span_details_say_what_a_call_cost_and_what_its_subtree_did() {
+    let mut engine = engine_with(&["genai/vercel-ai-01.otlp.pb"]);
+    const TRACE: &str = "8cae9ad9915f28d80b19ac2db1aaec57";
+    let chat = details_of(&mut engine, TRACE, "6ac8f5ce3ec6c6cb");
+    let cost = chat.cost.expect("a cost");
+    assert_eq!(cost.source, crate::semantics::CostSource::Estimated);
+    // gpt-4o: 875 input and 241 output tokens at $2.50 / $10 per million.
+    assert!(
+        (cost.usd - (875.0 * 2.5 + 241.0 * 10.0) / 1e6).abs() < 1e-12,
+        "{}",
+        cost.usd
+    );
+    assert_eq!(chat.subtree, None, "a call alone");
+    let agent = details_of(&mut engine, TRACE, "918ea4d671aef967");
+    let subtree = agent.subtree.expect("the calls below");
+    assert_eq!(subtree.calls, 2);
+    assert_eq!(
+        subtree.usage.get(crate::model::TokenKind::Input),
+        Some(875 + 300)
+    );
+    assert_eq!(agent.meaning.agent.as_deref(), Some("weather-chat"));
+    assert_eq!(agent.kind, "AGENT");
+}

@@ -7,7 +7,12 @@
 
 use crate::analysis::filter::Filter;
 use crate::analysis::{Segment, Trace, Tree, critical_path};
-use crate::engine::protocol::{Anomalies, MINIMAP_COLUMNS, MINIMAP_ROWS, RowView, TraceOverview};
+use hashbrown::HashSet;
+
+use crate::engine::details::log_view;
+use crate::engine::protocol::{
+    Anomalies, LogView, MINIMAP_COLUMNS, MINIMAP_ROWS, ORPHAN_LOGS, RowView, TraceOverview,
+};
 use crate::engine::status_name;
 use crate::model::{AnyValue, Arena, OiKind, SpanId, StatusCode, StrId};
 use crate::semantics::{Prices, call_cost};
@@ -24,6 +29,8 @@ pub(crate) struct View {
     /// The critical path, sorted by row, when it is on.
     critical: Option<Vec<Segment>>,
     minimap: Vec<u16>,
+    /// Log records naming the trace but none of its loaded spans: how many, and the first.
+    orphan_logs: (u32, Vec<LogView>),
 }
 
 impl View {
@@ -36,6 +43,7 @@ impl View {
             matches: Vec::new(),
             critical: None,
             minimap: minimap(arena, trace),
+            orphan_logs: orphan_logs(arena, trace),
         };
         view.recompute(&trace.tree);
         view
@@ -168,6 +176,8 @@ impl View {
             usage: summary.usage,
             cost: summary.cost(arena, prices),
             time_by_kind,
+            orphan_log_count: self.orphan_logs.0,
+            orphan_logs: self.orphan_logs.1.clone(),
             anomalies: Anomalies {
                 roots: summary.roots,
                 missing_parents: summary.missing_parents,
@@ -250,6 +260,32 @@ impl View {
             })
             .collect()
     }
+}
+
+/// The log records that name `trace` but none of its loaded spans (none, or one that has not
+/// come): how many, and the first [`ORPHAN_LOGS`] in time order.
+fn orphan_logs(arena: &Arena, trace: &Trace) -> (u32, Vec<LogView>) {
+    let id = trace.summary.trace_id;
+    if arena.logs_of_trace(id).next().is_none() {
+        return (0, Vec::new());
+    }
+    let spans: HashSet<SpanId> = trace
+        .tree
+        .span
+        .iter()
+        .map(|&i| arena.spans()[i as usize].span_id)
+        .collect();
+    let mut orphans: Vec<&crate::model::LogRecord> = arena
+        .logs_of_trace(id)
+        .filter(|log| log.span_id.is_none_or(|span| !spans.contains(&span)))
+        .collect();
+    orphans.sort_by_key(|log| log.unix_nanos());
+    let shown = orphans
+        .iter()
+        .take(ORPHAN_LOGS)
+        .map(|log| log_view(arena, log))
+        .collect();
+    (orphans.len() as u32, shown)
 }
 
 /// A text search prepared once: the needle lower-cased, what it would be as an integer or a span

@@ -344,6 +344,7 @@ async fn run_loads(
                         spans: keeper.spans(&kept),
                         traces: kept.len() as u64,
                         evaluations: 0,
+                        logs: Default::default(),
                         errors: failure
                             .map(|(lost, error)| {
                                 format!("{SAVED}: {lost} traces could not be saved ({error})")
@@ -437,6 +438,7 @@ async fn restore(engine: &Rc<RefCell<Engine>>) -> Option<Keeper> {
             spans: opened.spans,
             traces: opened.traces as u64,
             evaluations: opened.evaluations as u64,
+            logs: Default::default(),
             errors: Vec::new(),
             warnings: Vec::new(),
         };
@@ -727,6 +729,7 @@ fn failed(name: &str, message: &str) -> FileResult {
         spans: 0,
         traces: 0,
         evaluations: 0,
+        logs: Default::default(),
         errors: vec![format!("{name}: {message}")],
         warnings: Vec::new(),
     }

@@ -8,7 +8,10 @@ mod otlp;
 mod phoenix_jsonl;
 pub mod send;
 
-pub use otlp::{encode_json, encode_proto, request, write_request_json, write_resource_spans_json};
+pub use otlp::{
+    encode_json, encode_logs_proto, encode_proto, request, write_request_json,
+    write_resource_spans_json,
+};
 
 use crate::model::Arena;
 

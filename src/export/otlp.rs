@@ -13,7 +13,8 @@ use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span, Status, span};
 use prost::Message;
 
-use crate::model::{AnyValue, Arena, ResourceId, Rows, ScopeId, StrId};
+use crate::ingest::otlp_logs::{LogRecord as OtlpLogRecord, LogsData, ResourceLogs, ScopeLogs};
+use crate::model::{AnyValue, Arena, LogRecord, ResourceId, Rows, ScopeId, StrId};
 
 /// The spans (arena indices) as one export request, grouped by resource and scope in order of
 /// first appearance.
@@ -59,8 +60,9 @@ fn text(arena: &Arena, id: StrId) -> String {
     arena.str(id).to_owned()
 }
 
-fn resource(arena: &Arena, id: ResourceId) -> ResourceSpans {
-    let (resource, schema_url) = match arena.resource(id) {
+/// A resource of the arena as OTLP, and its schema URL.
+fn otlp_resource(arena: &Arena, id: ResourceId) -> (Option<Resource>, String) {
+    match arena.resource(id) {
         Some(r) => (
             Some(Resource {
                 attributes: key_values(arena, r.attributes),
@@ -70,16 +72,12 @@ fn resource(arena: &Arena, id: ResourceId) -> ResourceSpans {
             text(arena, r.schema_url),
         ),
         None => (None, String::new()),
-    };
-    ResourceSpans {
-        resource,
-        scope_spans: Vec::new(),
-        schema_url,
     }
 }
 
-fn scope(arena: &Arena, id: ScopeId) -> ScopeSpans {
-    let (scope, schema_url) = match arena.scope(id) {
+/// A scope of the arena as OTLP, and its schema URL.
+fn otlp_scope(arena: &Arena, id: ScopeId) -> (Option<InstrumentationScope>, String) {
+    match arena.scope(id) {
         Some(s) => (
             Some(InstrumentationScope {
                 name: text(arena, s.name),
@@ -90,12 +88,73 @@ fn scope(arena: &Arena, id: ScopeId) -> ScopeSpans {
             text(arena, s.schema_url),
         ),
         None => (None, String::new()),
-    };
+    }
+}
+
+fn resource(arena: &Arena, id: ResourceId) -> ResourceSpans {
+    let (resource, schema_url) = otlp_resource(arena, id);
+    ResourceSpans {
+        resource,
+        scope_spans: Vec::new(),
+        schema_url,
+    }
+}
+
+fn scope(arena: &Arena, id: ScopeId) -> ScopeSpans {
+    let (scope, schema_url) = otlp_scope(arena, id);
     ScopeSpans {
         scope,
         spans: Vec::new(),
         schema_url,
     }
+}
+
+/// Log records as an OTLP/HTTP logs protobuf body (`ExportLogsServiceRequest`), grouped by
+/// resource and scope in order of first appearance.
+pub fn encode_logs_proto(arena: &Arena, logs: &[&LogRecord]) -> Vec<u8> {
+    let mut resource_slot: HashMap<ResourceId, usize> = HashMap::new();
+    let mut scope_slot: HashMap<(ResourceId, ScopeId), usize> = HashMap::new();
+    let mut resource_logs: Vec<ResourceLogs> = Vec::new();
+    for log in logs {
+        let r = *resource_slot.entry(log.resource).or_insert_with(|| {
+            let (resource, schema_url) = otlp_resource(arena, log.resource);
+            resource_logs.push(ResourceLogs {
+                resource,
+                scope_logs: Vec::new(),
+                schema_url,
+                instrumentation_library_logs: Vec::new(),
+            });
+            resource_logs.len() - 1
+        });
+        let s = *scope_slot
+            .entry((log.resource, log.scope))
+            .or_insert_with(|| {
+                let (scope, schema_url) = otlp_scope(arena, log.scope);
+                let scope_logs = &mut resource_logs[r].scope_logs;
+                scope_logs.push(ScopeLogs {
+                    scope,
+                    log_records: Vec::new(),
+                    schema_url,
+                });
+                scope_logs.len() - 1
+            });
+        resource_logs[r].scope_logs[s]
+            .log_records
+            .push(OtlpLogRecord {
+                time_unix_nano: log.time_unix_nanos,
+                observed_time_unix_nano: log.observed_time_unix_nanos,
+                severity_number: log.severity_number,
+                severity_text: text(arena, log.severity_text),
+                body: (log.body != AnyValue::Empty).then(|| otlp_value(arena, log.body)),
+                attributes: key_values(arena, log.attributes),
+                dropped_attributes_count: log.dropped_attributes_count,
+                flags: log.flags,
+                trace_id: log.trace_id.map(|t| t.0.to_vec()).unwrap_or_default(),
+                span_id: log.span_id.map(|s| s.0.to_vec()).unwrap_or_default(),
+                event_name: text(arena, log.event_name),
+            });
+    }
+    LogsData { resource_logs }.encode_to_vec()
 }
 
 fn otlp_span(arena: &Arena, index: u32) -> Span {

@@ -30,6 +30,7 @@ mod jaeger;
 mod otlp;
 mod otlp_json;
 mod otlp_jsonl;
+pub(crate) mod otlp_logs;
 mod otlp_proto;
 mod parquet;
 mod phoenix;
@@ -46,6 +47,7 @@ pub use stream::{FileStream, SNIFF_BYTES};
 
 use crate::model::{Arena, Format};
 use otlp::SpanWriter;
+use otlp_proto::Signal;
 
 /// What became of one file.
 #[derive(Clone, Debug, PartialEq)]
@@ -60,6 +62,8 @@ pub struct FileReport {
     pub spans: usize,
     /// Evaluations stored.
     pub evaluations: usize,
+    /// Log records stored (records already stored are not counted again).
+    pub logs: usize,
     /// Problems that lost data: a part of the file (or all of it) was not read.
     pub errors: Vec<IngestError>,
     /// Problems that lost nothing: a value read with a fallback, a file with no spans.
@@ -149,6 +153,7 @@ impl FileReport {
             compression: Vec::new(),
             spans: 0,
             evaluations: 0,
+            logs: 0,
             errors: Vec::new(),
             warnings: Vec::new(),
         }
@@ -168,9 +173,11 @@ fn finish(
         arena.rollback(checkpoint);
         report.spans = 0;
         report.evaluations = 0;
+        report.logs = 0;
         report.errors.push(fatal.in_file(&file));
     } else if report.spans == 0
         && report.evaluations == 0
+        && report.logs == 0
         && report.is_ok()
         && report.warnings.is_empty()
     {
@@ -203,10 +210,16 @@ fn read(
                 report.format = Some(actual);
             })
         }
-        Format::OtlpProto => otlp_proto::read(content, &mut writer),
-        Format::OtlpProtoFramed => otlp_proto::read_framed(content, 0, &mut writer),
-        Format::OtlpJson => otlp_json::read(content, &mut writer),
-        Format::OtlpJsonLines => otlp_jsonl::read(content, 1, &mut writer),
+        Format::OtlpProto | Format::OtlpLogsProto => {
+            otlp_proto::read(content, Signal::of(format), &mut writer)
+        }
+        Format::OtlpProtoFramed | Format::OtlpLogsProtoFramed => {
+            otlp_proto::read_framed(content, 0, Signal::of(format), &mut writer)
+        }
+        Format::OtlpJson | Format::OtlpLogsJson => otlp_json::read(content, &mut writer),
+        Format::OtlpJsonLines | Format::OtlpLogsJsonLines => {
+            otlp_jsonl::read(content, 1, &mut writer)
+        }
         Format::PhoenixSpansJsonLines => phoenix::read_jsonl(content, &mut writer),
         Format::PhoenixSpansJson => phoenix::read_json(content, &mut writer),
         Format::PhoenixRestJson => phoenix::read_rest(content, &mut writer),
@@ -223,6 +236,7 @@ fn read(
 fn note(report: &mut FileReport, writer: &mut SpanWriter<'_>) {
     report.spans = writer.spans_written;
     report.evaluations = writer.evaluations_written;
+    report.logs = writer.logs_written;
     let file = report.file.clone();
     report
         .errors

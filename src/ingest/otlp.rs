@@ -5,12 +5,14 @@
 //! conversion, so every format gets the same ids, kinds, statuses and attributes.
 
 use opentelemetry_proto::tonic::common::v1 as common;
+use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1 as trace;
 
 use crate::ingest::error::{Located, Place, Problem};
+use crate::ingest::otlp_logs::{LogRecord, ResourceLogs};
 use crate::model::{
-    AnyValue, Arena, ArenaFull, Event, KeyValue, Link, ResourceId, Rows, Scope, SourceId, Span,
-    SpanId, SpanKind, StatusCode, StrId, TraceId,
+    AnyValue, Arena, ArenaFull, Event, KeyValue, Known, Link, ResourceId, Rows, Scope, SourceId,
+    Span, SpanId, SpanKind, StatusCode, StrId, TraceId,
 };
 
 /// Where the spans being written sit in their file: what their [`Span::source_location`] is,
@@ -81,6 +83,8 @@ pub(crate) struct SpanWriter<'a> {
     span_warnings: Vec<Problem>,
     pub(crate) spans_written: usize,
     pub(crate) evaluations_written: usize,
+    /// Log records stored (those already stored are not counted again).
+    pub(crate) logs_written: usize,
     attribute_buffer: Vec<KeyValue>,
     /// Told the number of spans written after every batch (throttling is the listener's job).
     progress: Option<&'a mut dyn FnMut(usize)>,
@@ -96,6 +100,7 @@ fn span_path(resource: usize, scope: usize, span: usize) -> String {
 pub(crate) struct Counted {
     ordinal: u32,
     spans_written: usize,
+    logs_written: usize,
 }
 
 impl<'a> SpanWriter<'a> {
@@ -109,6 +114,7 @@ impl<'a> SpanWriter<'a> {
         let mut writer = Self::new(arena, source, progress);
         writer.ordinal = counted.ordinal;
         writer.spans_written = counted.spans_written;
+        writer.logs_written = counted.logs_written;
         writer
     }
 
@@ -117,6 +123,7 @@ impl<'a> SpanWriter<'a> {
         Counted {
             ordinal: self.ordinal,
             spans_written: self.spans_written,
+            logs_written: self.logs_written,
         }
     }
 
@@ -134,6 +141,7 @@ impl<'a> SpanWriter<'a> {
             span_warnings: Vec::new(),
             spans_written: 0,
             evaluations_written: 0,
+            logs_written: 0,
             attribute_buffer: Vec::new(),
             progress,
         }
@@ -152,9 +160,9 @@ impl<'a> SpanWriter<'a> {
         origin: &Origin,
     ) -> Result<(), ArenaFull> {
         for (r, batch) in batches.iter().enumerate() {
-            let resource = self.resource(batch)?;
+            let resource = self.resource(batch.resource.as_ref(), &batch.schema_url)?;
             for (s, scope_spans) in batch.scope_spans.iter().enumerate() {
-                let scope = self.scope(scope_spans)?;
+                let scope = self.scope(scope_spans.scope.as_ref(), &scope_spans.schema_url)?;
                 for (i, span) in scope_spans.spans.iter().enumerate() {
                     let place = || {
                         let mut place = origin.place.clone();
@@ -178,24 +186,119 @@ impl<'a> SpanWriter<'a> {
         Ok(())
     }
 
-    fn resource(&mut self, batch: &trace::ResourceSpans) -> Result<ResourceId, ArenaFull> {
-        let (attributes, dropped) = match &batch.resource {
+    /// Writes every log record of `batches`. A record with a malformed trace or span id is
+    /// kept without it (and the id reported); only a full arena stops the writer.
+    pub(crate) fn write_logs(
+        &mut self,
+        batches: &[ResourceLogs],
+        origin: &Origin,
+    ) -> Result<(), ArenaFull> {
+        for (r, batch) in batches.iter().enumerate() {
+            let resource = self.resource(batch.resource.as_ref(), &batch.schema_url)?;
+            for (s, scope_logs) in batch.scopes().enumerate() {
+                let scope = self.scope(scope_logs.scope.as_ref(), &scope_logs.schema_url)?;
+                for (i, record) in scope_logs.log_records.iter().enumerate() {
+                    self.log(record, resource, scope)?;
+                    for problem in std::mem::take(&mut self.span_warnings) {
+                        let mut place = origin.place.clone();
+                        if let Some(first) = origin.first_resource {
+                            place.json_path = Some(format!(
+                                "resourceLogs[{}].scopeLogs[{s}].logRecords[{i}]",
+                                first + r
+                            ));
+                        }
+                        self.warnings.push(Located::new(place, problem));
+                    }
+                }
+            }
+        }
+        if let Some(progress) = self.progress.as_mut() {
+            progress(self.spans_written);
+        }
+        Ok(())
+    }
+
+    fn log(
+        &mut self,
+        record: &LogRecord,
+        resource: ResourceId,
+        scope: crate::model::ScopeId,
+    ) -> Result<(), ArenaFull> {
+        let mut usable = |bytes: &[u8], what: &str, len: usize| {
+            if bytes.is_empty() || bytes.iter().all(|b| *b == 0) {
+                return false;
+            }
+            if bytes.len() != len {
+                self.span_warnings.push(Problem::Invalid(format!(
+                    "a log record's {what} of {} bytes ({len} expected) was left out",
+                    bytes.len()
+                )));
+                return false;
+            }
+            true
+        };
+        let trace_id = usable(&record.trace_id, "trace id", 16)
+            .then(|| TraceId::from_bytes(&record.trace_id))
+            .flatten();
+        let span_id = usable(&record.span_id, "span id", 8)
+            .then(|| SpanId::from_bytes(&record.span_id))
+            .flatten();
+        let attributes = self.attributes(&record.attributes)?;
+        let event_name = match record.event_name.as_str() {
+            "" => match self.arena.attribute(attributes, Known::EventName.id()) {
+                Some(AnyValue::Str(name)) => name,
+                _ => StrId::EMPTY,
+            },
+            name => self.arena.intern(name)?,
+        };
+        let body = match &record.body {
+            Some(body) => self.any_value(body)?,
+            None => AnyValue::Empty,
+        };
+        let severity_text = self.arena.intern(&record.severity_text)?;
+        let stored = self.arena.push_log(crate::model::LogRecord {
+            time_unix_nanos: record.time_unix_nano,
+            observed_time_unix_nanos: record.observed_time_unix_nano,
+            severity_number: record.severity_number,
+            severity_text,
+            event_name,
+            body,
+            attributes,
+            dropped_attributes_count: record.dropped_attributes_count,
+            flags: record.flags,
+            trace_id,
+            span_id,
+            resource,
+            scope,
+            source: self.source,
+        })?;
+        self.logs_written += usize::from(stored);
+        Ok(())
+    }
+
+    fn resource(
+        &mut self,
+        resource: Option<&Resource>,
+        schema_url: &str,
+    ) -> Result<ResourceId, ArenaFull> {
+        let (attributes, dropped) = match resource {
             Some(resource) => (
                 self.attributes(&resource.attributes)?,
                 resource.dropped_attributes_count,
             ),
             None => (Rows::EMPTY, 0),
         };
-        let schema_url = self.arena.intern(&batch.schema_url)?;
+        let schema_url = self.arena.intern(schema_url)?;
         self.arena.add_resource(attributes, dropped, schema_url)
     }
 
     fn scope(
         &mut self,
-        scope_spans: &trace::ScopeSpans,
+        scope: Option<&common::InstrumentationScope>,
+        schema_url: &str,
     ) -> Result<crate::model::ScopeId, ArenaFull> {
-        let schema_url = self.arena.intern(&scope_spans.schema_url)?;
-        let scope = match &scope_spans.scope {
+        let schema_url = self.arena.intern(schema_url)?;
+        let scope = match scope {
             Some(scope) => Scope {
                 name: self.arena.intern(&scope.name)?,
                 version: self.arena.intern(&scope.version)?,

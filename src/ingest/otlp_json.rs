@@ -19,6 +19,8 @@ use opentelemetry_proto::tonic::common::v1::{
 };
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span, Status, span};
+
+use crate::ingest::otlp_logs::{LogRecord, ResourceLogs, ScopeLogs};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 #[cfg(test)]
@@ -79,6 +81,29 @@ impl<'w, 'a> Sink<'w, 'a> {
                 all.push(batch);
                 Ok(())
             }
+            Sink::Discard => Ok(()),
+        }
+    }
+
+    fn accept_logs(&mut self, batch: ResourceLogs) -> Result<(), ArenaFull> {
+        match self {
+            Sink::Write {
+                writer,
+                line,
+                batches,
+                full,
+            } => {
+                let origin = match line {
+                    Some(line) => Origin::line(*line, *batches),
+                    None => Origin::document(*batches),
+                };
+                *batches += 1;
+                writer
+                    .write_logs(std::slice::from_ref(&batch), &origin)
+                    .inspect_err(|_| *full = true)
+            }
+            #[cfg(test)]
+            Sink::Collect(_) => Ok(()),
             Sink::Discard => Ok(()),
         }
     }
@@ -210,6 +235,14 @@ impl<'de> Visitor<'de> for DocumentSeed<'_, '_, '_> {
                     shape.recognised = true;
                     map.next_value_seed(BatchesSeed {
                         sink: &mut *self.sink,
+                        logs: false,
+                    })?;
+                }
+                Field::ResourceLogs => {
+                    shape.recognised = true;
+                    map.next_value_seed(BatchesSeed {
+                        sink: &mut *self.sink,
+                        logs: true,
                     })?;
                 }
                 _ => {
@@ -241,9 +274,11 @@ impl<'de> Visitor<'de> for DocumentSeed<'_, '_, '_> {
     }
 }
 
-/// The `resourceSpans` array, each element handed to the sink as soon as it is parsed.
+/// The `resourceSpans` (or `resourceLogs`) array, each element handed to the sink as soon as
+/// it is parsed.
 struct BatchesSeed<'s, 'w, 'a> {
     sink: &'s mut Sink<'w, 'a>,
+    logs: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for BatchesSeed<'_, '_, '_> {
@@ -258,14 +293,22 @@ impl<'de> Visitor<'de> for BatchesSeed<'_, '_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of ResourceSpans")
+        f.write_str(match self.logs {
+            true => "an array of ResourceLogs",
+            false => "an array of ResourceSpans",
+        })
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(JResourceSpans(batch)) = seq.next_element()? {
-            self.sink
-                .accept(batch)
-                .map_err(|full| de::Error::custom(full.to_string()))?;
+        let full = |full: ArenaFull| de::Error::custom(full.to_string());
+        if self.logs {
+            while let Some(JResourceLogs(batch)) = seq.next_element()? {
+                self.sink.accept_logs(batch).map_err(full)?;
+            }
+        } else {
+            while let Some(JResourceSpans(batch)) = seq.next_element()? {
+                self.sink.accept(batch).map_err(full)?;
+            }
         }
         Ok(())
     }
@@ -281,6 +324,14 @@ impl<'de> Visitor<'de> for BatchesSeed<'_, '_, '_> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Field {
     ResourceSpans,
+    ResourceLogs,
+    ScopeLogs,
+    LogRecords,
+    ObservedTimeUnixNano,
+    SeverityNumber,
+    SeverityText,
+    Body,
+    EventName,
     Batches,
     Resource,
     ScopeSpans,
@@ -352,6 +403,14 @@ impl Field {
         }
         match &buffer[..len] {
             b"resourcespans" => Field::ResourceSpans,
+            b"resourcelogs" => Field::ResourceLogs,
+            b"scopelogs" | b"instrumentationlibrarylogs" => Field::ScopeLogs,
+            b"logrecords" => Field::LogRecords,
+            b"observedtimeunixnano" => Field::ObservedTimeUnixNano,
+            b"severitynumber" => Field::SeverityNumber,
+            b"severitytext" => Field::SeverityText,
+            b"body" => Field::Body,
+            b"eventname" => Field::EventName,
             b"batches" => Field::Batches,
             b"resource" => Field::Resource,
             b"scopespans" | b"instrumentationlibraryspans" => Field::ScopeSpans,
@@ -511,6 +570,65 @@ object!(
                 .scope_spans
                 .extend(unwrap(list::<JScopeSpans, _>(map)?, |s| s.0)),
             Field::SchemaUrl => target.schema_url = map.next_value::<JString>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+);
+
+struct JResourceLogs(ResourceLogs);
+object!(
+    JResourceLogs(ResourceLogs),
+    "a ResourceLogs object",
+    |target, field, map| {
+        match field {
+            Field::Resource => target.resource = Some(map.next_value::<JResource>()?.0),
+            Field::ScopeLogs => target
+                .scope_logs
+                .extend(unwrap(list::<JScopeLogs, _>(map)?, |s| s.0)),
+            Field::SchemaUrl => target.schema_url = map.next_value::<JString>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+);
+
+struct JScopeLogs(ScopeLogs);
+object!(
+    JScopeLogs(ScopeLogs),
+    "a ScopeLogs object",
+    |target, field, map| {
+        match field {
+            Field::Scope => target.scope = Some(map.next_value::<JScope>()?.0),
+            Field::LogRecords => target.log_records = unwrap(list::<JLogRecord, _>(map)?, |r| r.0),
+            Field::SchemaUrl => target.schema_url = map.next_value::<JString>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+);
+
+struct JLogRecord(LogRecord);
+object!(
+    JLogRecord(LogRecord),
+    "a LogRecord object",
+    |target, field, map| {
+        match field {
+            Field::TimeUnixNano => target.time_unix_nano = map.next_value::<JU64>()?.0,
+            Field::ObservedTimeUnixNano => {
+                target.observed_time_unix_nano = map.next_value::<JU64>()?.0
+            }
+            Field::SeverityNumber => target.severity_number = map.next_value::<JSeverity>()?.0,
+            Field::SeverityText => target.severity_text = map.next_value::<JString>()?.0,
+            Field::Body => target.body = map.next_value::<JAnyValue>()?.0,
+            Field::Attributes => target.attributes = unwrap(list::<JKeyValue, _>(map)?, |kv| kv.0),
+            Field::DroppedAttributesCount => {
+                target.dropped_attributes_count = map.next_value::<JU32>()?.0
+            }
+            Field::Flags => target.flags = map.next_value::<JU32>()?.0,
+            Field::TraceId => target.trace_id = map.next_value::<JTraceId>()?.0,
+            Field::SpanId => target.span_id = map.next_value::<JSpanId>()?.0,
+            Field::EventName => target.event_name = map.next_value::<JString>()?.0,
             _ => return Ok(false),
         }
         Ok(true)
@@ -984,6 +1102,50 @@ scalar!(
         }
     }
 );
+
+/// A severity: its number or its name (`SEVERITY_NUMBER_WARN2`, `INFO`).
+struct JSeverity(i32);
+scalar!(
+    JSeverity(i32),
+    "a severity (number or SEVERITY_NUMBER_* name)",
+    {
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<i32, E> {
+            i32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<i32, E> {
+            i32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<i32, E> {
+            severity_number(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<i32, E> {
+            Ok(0)
+        }
+    }
+);
+
+/// OTLP's severity number of a name: `TRACE` 1 … `FATAL` 21, a digit after it adding up to 3.
+fn severity_number(name: &str) -> Option<i32> {
+    let upper = name.trim().to_ascii_uppercase();
+    let short = upper.strip_prefix("SEVERITY_NUMBER_").unwrap_or(&upper);
+    if short == "UNSPECIFIED" {
+        return Some(0);
+    }
+    let (word, step) = match short.as_bytes().last() {
+        Some(digit @ b'2'..=b'4') => (&short[..short.len() - 1], i32::from(digit - b'1')),
+        _ => (short, 0),
+    };
+    let base = match word {
+        "TRACE" => 1,
+        "DEBUG" => 5,
+        "INFO" => 9,
+        "WARN" => 13,
+        "ERROR" => 17,
+        "FATAL" => 21,
+        _ => return None,
+    };
+    Some(base + step)
+}
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! OTLP protobuf: an OTLP/HTTP body (`ExportTraceServiceRequest`, which has the same wire form
-//! as `TracesData`), or the Collector file exporter's framing of many of them (each preceded by
-//! its length as a 4-byte big-endian number).
+//! as `TracesData`, or its logs twin `ExportLogsServiceRequest`), or the Collector file
+//! exporter's framing of many of them (each preceded by its length as a 4-byte big-endian
+//! number).
 
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans};
@@ -8,6 +9,7 @@ use prost::Message;
 
 use crate::ingest::error::{Located, Place, Problem};
 use crate::ingest::otlp::{Origin, SpanWriter};
+use crate::ingest::otlp_logs::ResourceLogs;
 use crate::model::ArenaFull;
 
 /// `ResourceSpans`, plus the field that exporters before OTLP 0.15 used for scope spans
@@ -37,18 +39,95 @@ impl From<ResourceSpansCompat> for ResourceSpans {
     }
 }
 
-/// Reads one protobuf body, one `ResourceSpans` at a time: each is decoded, stored and dropped
-/// before the next, so memory holds one batch rather than the whole request. A batch that does
-/// not decode is reported at its byte offset and ends the reading; the batches before it stay. A
-/// body in which nothing decodes fails as a whole.
-pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
-    let problem = read_at(bytes, 0, 0, writer)?.end()?;
+/// What an OTLP body carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Signal {
+    /// `ResourceSpans`.
+    Traces,
+    /// `ResourceLogs`.
+    Logs,
+}
+
+impl Signal {
+    /// The signal a format reads.
+    pub(crate) fn of(format: crate::model::Format) -> Self {
+        use crate::model::Format as F;
+        match format {
+            F::OtlpLogsProto | F::OtlpLogsProtoFramed | F::OtlpLogsJson | F::OtlpLogsJsonLines => {
+                Signal::Logs
+            }
+            _ => Signal::Traces,
+        }
+    }
+
+    fn batches(self) -> &'static str {
+        match self {
+            Signal::Traces => "resourceSpans",
+            Signal::Logs => "resourceLogs",
+        }
+    }
+}
+
+/// Reads one protobuf body, one `ResourceSpans` (or `ResourceLogs`) at a time: each is
+/// decoded, stored and dropped before the next, so memory holds one batch rather than the whole
+/// request. A batch that does not decode is reported at its byte offset and ends the reading;
+/// the batches before it stay. A body in which nothing decodes fails as a whole.
+pub(crate) fn read(
+    bytes: &[u8],
+    signal: Signal,
+    writer: &mut SpanWriter<'_>,
+) -> Result<(), Located> {
+    let problem = read_at(bytes, 0, 0, signal, writer)?.end(signal)?;
     writer.errors.extend(problem);
     Ok(())
 }
 
-fn not_otlp() -> Problem {
-    Problem::NotRecognized("protobuf without resourceSpans: not an OTLP trace export".into())
+fn not_otlp(signal: Signal) -> Problem {
+    Problem::NotRecognized(match signal {
+        Signal::Traces => "protobuf without resourceSpans: not an OTLP trace export".into(),
+        Signal::Logs => "protobuf without resourceLogs: not an OTLP logs export".into(),
+    })
+}
+
+/// The bytes of the first field `number` of a message (length-delimited), as far as `bytes`
+/// holds them.
+fn first_field(bytes: &[u8], number: u64) -> Option<&[u8]> {
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let key = prost::encoding::decode_varint(&mut rest).ok()?;
+        match key & 7 {
+            0 => {
+                prost::encoding::decode_varint(&mut rest).ok()?;
+            }
+            1 => rest = rest.get(8..)?,
+            5 => rest = rest.get(4..)?,
+            2 => {
+                let len = usize::try_from(prost::encoding::decode_varint(&mut rest).ok()?).ok()?;
+                if key >> 3 == number {
+                    return Some(&rest[..len.min(rest.len())]);
+                }
+                rest = rest.get(len..)?;
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Whether a body carries log records rather than spans, judged by its first record (which
+/// may be cut off: only its start is read). Encoders write fields in number order, and a span
+/// begins with its trace id (field 1, bytes) where a log record begins with a time (field 1,
+/// fixed64) or, without one, a later field.
+pub(crate) fn carries_logs(body: &[u8]) -> bool {
+    let record = first_field(body, 1).and_then(|resource| {
+        let scope = first_field(resource, 2).or_else(|| first_field(resource, 1000))?;
+        first_field(scope, 2)
+    });
+    let mut start = match record {
+        Some(record) if !record.is_empty() => record,
+        _ => return false,
+    };
+    prost::encoding::decode_varint(&mut start).is_ok_and(|key| key != (1 << 3 | 2))
 }
 
 /// What reading a body came to.
@@ -62,10 +141,10 @@ pub(crate) struct Outcome {
 impl Outcome {
     /// How the whole body ends: it fails if nothing of it was stored; a fault after that is
     /// the problem to report, and what came before stays.
-    pub(crate) fn end(self) -> Result<Option<Located>, Located> {
+    pub(crate) fn end(self, signal: Signal) -> Result<Option<Located>, Located> {
         match (self.batches, self.problem) {
             (0, Some(problem)) => Err(problem),
-            (0, None) => Err(Located::file(not_otlp())),
+            (0, None) => Err(Located::file(not_otlp(signal))),
             (_, problem) => Ok(problem),
         }
     }
@@ -78,6 +157,7 @@ pub(crate) fn read_at(
     bytes: &[u8],
     base: usize,
     batches: usize,
+    signal: Signal,
     writer: &mut SpanWriter<'_>,
 ) -> Result<Outcome, ArenaFull> {
     let mut rest = bytes;
@@ -124,9 +204,18 @@ pub(crate) fn read_at(
         let (value, tail) = rest.split_at(len);
         rest = tail;
         if number == 1 && wire_type == 2 {
-            match ResourceSpansCompat::decode(value) {
-                Ok(batch) => writer.write(&[batch.into()], &Origin::document(batches))?,
-                Err(error) => return Ok(stop(format!("resourceSpans[{batches}]: {error}"))),
+            let origin = Origin::document(batches);
+            let decoded = match signal {
+                Signal::Traces => ResourceSpansCompat::decode(value)
+                    .map(|batch| writer.write(&[batch.into()], &origin)),
+                Signal::Logs => ResourceLogs::decode(value)
+                    .map(|batch| writer.write_logs(std::slice::from_ref(&batch), &origin)),
+            };
+            match decoded {
+                Ok(written) => written?,
+                Err(error) => {
+                    return Ok(stop(format!("{}[{batches}]: {error}", signal.batches())));
+                }
             }
             batches += 1;
         }
@@ -197,6 +286,7 @@ pub(crate) fn whole_frames(bytes: &[u8]) -> usize {
 pub(crate) fn read_framed(
     bytes: &[u8],
     base: usize,
+    signal: Signal,
     writer: &mut SpanWriter<'_>,
 ) -> Result<(), Located> {
     let mut offset = 0usize;
@@ -224,10 +314,10 @@ pub(crate) fn read_framed(
             ));
             break;
         };
-        let outcome = read_at(body, base + body_start, 0, writer)?;
+        let outcome = read_at(body, base + body_start, 0, signal, writer)?;
         match (outcome.batches, outcome.problem) {
             (_, Some(problem)) => writer.errors.push(problem),
-            (0, None) => writer.errors.push(Located::new(place, not_otlp())),
+            (0, None) => writer.errors.push(Located::new(place, not_otlp(signal))),
             _ => {}
         }
         offset = body_start + len;

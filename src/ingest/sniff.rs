@@ -6,6 +6,7 @@
 //! tried as protobuf.
 
 use crate::ingest::compression::Codec;
+use crate::ingest::otlp_proto;
 use crate::model::Format;
 
 /// What the content looks like.
@@ -25,6 +26,8 @@ pub enum Detected {
 enum JsonKind {
     /// OTLP/JSON: `{resourceSpans: ...}`, Tempo's `{batches: ...}`, or an array of those.
     Otlp,
+    /// OTLP/JSON logs: `{resourceLogs: ...}`, or an array of those.
+    OtlpLogs,
     /// Phoenix span records (dataframe rows: `context.span_id`, `span_kind`, ...), alone or in an
     /// array.
     PhoenixSpans,
@@ -58,14 +61,25 @@ pub fn sniff(bytes: &[u8]) -> Detected {
         _ if crate::ingest::evaluations::looks_like_csv(text) => {
             return Detected::Format(Format::EvaluationsCsv);
         }
-        _ if crate::ingest::otlp_proto::looks_framed(bytes, bytes.len()) => {
-            return Detected::Format(Format::OtlpProtoFramed);
+        _ if otlp_proto::looks_framed(bytes, bytes.len()) => {
+            let first = bytes.get(4..).unwrap_or_default();
+            return Detected::Format(match otlp_proto::carries_logs(first) {
+                true => Format::OtlpLogsProtoFramed,
+                false => Format::OtlpProtoFramed,
+            });
         }
-        _ => return Detected::Format(Format::OtlpProto),
+        _ => {
+            return Detected::Format(match otlp_proto::carries_logs(bytes) {
+                true => Format::OtlpLogsProto,
+                false => Format::OtlpProto,
+            });
+        }
     };
     Detected::Format(match (kind, lines) {
         (JsonKind::Otlp, false) => Format::OtlpJson,
         (JsonKind::Otlp, true) => Format::OtlpJsonLines,
+        (JsonKind::OtlpLogs, false) => Format::OtlpLogsJson,
+        (JsonKind::OtlpLogs, true) => Format::OtlpLogsJsonLines,
         (JsonKind::PhoenixSpans, false) => Format::PhoenixSpansJson,
         (JsonKind::PhoenixSpans, true) => Format::PhoenixSpansJsonLines,
         (JsonKind::PhoenixRest, _) => Format::PhoenixRestJson,
@@ -138,6 +152,7 @@ fn object_kind(scan: &mut Scan<'_>) -> JsonKind {
         }
         match key {
             b"resourceSpans" | b"resource_spans" | b"batches" => return Some(JsonKind::Otlp),
+            b"resourceLogs" | b"resource_logs" => return Some(JsonKind::OtlpLogs),
             b"data" => return Some(data_kind(scan)),
             b"context.span_id" | b"context.trace_id" | b"span_kind" => {
                 span_key |= key == b"context.span_id";

@@ -10,6 +10,7 @@
 
 use crate::ingest::error::{Located, Problem};
 use crate::ingest::otlp::{Counted, SpanWriter};
+use crate::ingest::otlp_proto::Signal;
 use crate::ingest::{Detected, FileReport, otlp_jsonl, otlp_proto, sniff};
 use crate::model::{Arena, Checkpoint, Format, SourceId};
 
@@ -45,14 +46,16 @@ enum Mode {
     Sniffing,
     /// Gathered, and read whole at the end.
     Whole,
-    /// A protobuf body, `batches` of its `resourceSpans` read; a fault stops it.
+    /// A protobuf body, `batches` of its `resourceSpans` (or `resourceLogs`) read; a fault
+    /// stops it.
     Body {
         source: SourceId,
+        signal: Signal,
         batches: usize,
         problem: Option<Located>,
     },
     /// The Collector's length-prefixed frames.
-    Frames { source: SourceId },
+    Frames { source: SourceId, signal: Signal },
     /// JSON Lines; `line` is the number of the first line of `pending`.
     Lines { source: SourceId, line: u64 },
 }
@@ -136,13 +139,16 @@ impl FileStream {
             .and_then(|()| match &mut self.mode {
                 // A body ends as `otlp_proto::read` ends it.
                 Mode::Body {
-                    batches, problem, ..
+                    batches,
+                    problem,
+                    signal,
+                    ..
                 } => {
                     let outcome = otlp_proto::Outcome {
                         batches: *batches,
                         problem: problem.take(),
                     };
-                    let problem = outcome.end()?;
+                    let problem = outcome.end(*signal)?;
                     let file = self.report.file.clone();
                     self.report
                         .errors
@@ -190,20 +196,27 @@ impl FileStream {
                 self.mode = Mode::Whole;
                 return;
             }
-            Detected::Format(Format::OtlpProto)
-                if self
-                    .size
-                    .is_some_and(|size| otlp_proto::looks_framed(&self.pending, size as usize)) =>
-            {
-                Format::OtlpProtoFramed
-            }
-            // Without the size, a body and frames cannot be told apart before the end.
-            Detected::Format(Format::OtlpProto) if self.size.is_none() => {
-                self.gather_whole();
-                return;
+            Detected::Format(format @ (Format::OtlpProto | Format::OtlpLogsProto)) => {
+                match self.size {
+                    Some(size) if otlp_proto::looks_framed(&self.pending, size as usize) => {
+                        match otlp_proto::carries_logs(self.pending.get(4..).unwrap_or_default()) {
+                            true => Format::OtlpLogsProtoFramed,
+                            false => Format::OtlpProtoFramed,
+                        }
+                    }
+                    Some(_) => format,
+                    // Without the size, a body and frames cannot be told apart before the end.
+                    None => {
+                        self.gather_whole();
+                        return;
+                    }
+                }
             }
             Detected::Format(
-                format @ (Format::OtlpProto | Format::OtlpProtoFramed | Format::OtlpJsonLines),
+                format @ (Format::OtlpProtoFramed
+                | Format::OtlpLogsProtoFramed
+                | Format::OtlpJsonLines
+                | Format::OtlpLogsJsonLines),
             ) => format,
             _ => {
                 self.gather_whole();
@@ -218,13 +231,17 @@ impl FileStream {
             }
         };
         self.report.format = Some(format);
+        let signal = Signal::of(format);
         self.mode = match format {
-            Format::OtlpProto => Mode::Body {
+            Format::OtlpProto | Format::OtlpLogsProto => Mode::Body {
                 source,
+                signal,
                 batches: 0,
                 problem: None,
             },
-            Format::OtlpProtoFramed => Mode::Frames { source },
+            Format::OtlpProtoFramed | Format::OtlpLogsProtoFramed => {
+                Mode::Frames { source, signal }
+            }
             _ => Mode::Lines { source, line: 1 },
         };
     }
@@ -311,7 +328,8 @@ fn read_records(
     base: usize,
     progress: &mut dyn FnMut(usize),
 ) -> Result<(), Located> {
-    let (Mode::Body { source, .. } | Mode::Frames { source } | Mode::Lines { source, .. }) = *mode
+    let (Mode::Body { source, .. } | Mode::Frames { source, .. } | Mode::Lines { source, .. }) =
+        *mode
     else {
         return Ok(());
     };
@@ -321,14 +339,17 @@ fn read_records(
             problem: Some(_), ..
         } => Ok(()),
         Mode::Body {
-            batches, problem, ..
-        } => otlp_proto::read_at(records, base, *batches, &mut writer)
+            batches,
+            problem,
+            signal,
+            ..
+        } => otlp_proto::read_at(records, base, *batches, *signal, &mut writer)
             .map(|outcome| {
                 *batches = outcome.batches;
                 *problem = outcome.problem;
             })
             .map_err(Located::from),
-        Mode::Frames { .. } => otlp_proto::read_framed(records, base, &mut writer),
+        Mode::Frames { signal, .. } => otlp_proto::read_framed(records, base, *signal, &mut writer),
         Mode::Lines { line, .. } => {
             let read = otlp_jsonl::read(records, *line, &mut writer);
             *line += memchr::memchr_iter(b'\n', records).count() as u64 + 1;

@@ -17,6 +17,7 @@
 
 mod call;
 mod ids;
+mod log;
 mod span;
 mod strings;
 mod time;
@@ -29,6 +30,7 @@ use hashbrown::HashMap;
 
 pub use call::{Call, Dialect, RecordedCost, TokenKind, Usage};
 pub use ids::{IdError, SpanId, TraceId};
+pub use log::LogRecord;
 pub use span::{Event, Link, OiKind, ResourceId, ScopeId, SourceId, Span, SpanKind, StatusCode};
 pub use strings::{Interner, InternerFull, StrId};
 pub use time::{format_rfc3339_nanos, parse_rfc3339_nanos, unix_nanos_from_epoch_number};
@@ -49,6 +51,14 @@ pub enum Format {
     OtlpJson,
     /// JSON Lines, one OTLP/JSON request per line (the Collector file exporter).
     OtlpJsonLines,
+    /// An OTLP/HTTP protobuf logs body (`ExportLogsServiceRequest` or `LogsData`).
+    OtlpLogsProto,
+    /// The Collector file exporter's protobuf framing of logs requests.
+    OtlpLogsProtoFramed,
+    /// One OTLP/JSON logs document (or a top-level array of them).
+    OtlpLogsJson,
+    /// JSON Lines, one OTLP/JSON logs request per line.
+    OtlpLogsJsonLines,
     /// Phoenix's spans dataframe as JSON Lines (`df.to_json(orient="records", lines=True)`).
     PhoenixSpansJsonLines,
     /// Phoenix's spans dataframe as one JSON array of records (`df.to_json(orient="records")`).
@@ -71,11 +81,15 @@ pub enum Format {
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 13] = [
+    pub const ALL: [Format; 17] = [
         Self::OtlpProto,
         Self::OtlpProtoFramed,
         Self::OtlpJson,
         Self::OtlpJsonLines,
+        Self::OtlpLogsProto,
+        Self::OtlpLogsProtoFramed,
+        Self::OtlpLogsJson,
+        Self::OtlpLogsJsonLines,
         Self::PhoenixSpansJsonLines,
         Self::PhoenixSpansJson,
         Self::PhoenixRestJson,
@@ -94,6 +108,10 @@ impl Format {
             Self::OtlpProtoFramed => "otlp-proto-framed",
             Self::OtlpJson => "otlp-json",
             Self::OtlpJsonLines => "otlp-jsonl",
+            Self::OtlpLogsProto => "otlp-logs-proto",
+            Self::OtlpLogsProtoFramed => "otlp-logs-proto-framed",
+            Self::OtlpLogsJson => "otlp-logs-json",
+            Self::OtlpLogsJsonLines => "otlp-logs-jsonl",
             Self::PhoenixSpansJsonLines => "phoenix-spans-jsonl",
             Self::PhoenixSpansJson => "phoenix-spans-json",
             Self::PhoenixRestJson => "phoenix-rest-json",
@@ -110,6 +128,7 @@ impl Format {
     pub fn location_unit(self) -> LocationUnit {
         match self {
             Self::OtlpJsonLines
+            | Self::OtlpLogsJsonLines
             | Self::PhoenixSpansJsonLines
             | Self::EvaluationsJsonLines
             | Self::EvaluationsCsv => LocationUnit::Line,
@@ -209,6 +228,7 @@ pub struct Checkpoint {
     sources: usize,
     evaluations: usize,
     calls: usize,
+    logs: usize,
 }
 
 /// All loaded spans and what they refer to. See the module docs.
@@ -233,6 +253,14 @@ pub struct Arena {
     span_evaluations: HashMap<SpanId, Vec<u32>>,
     /// Rows of `evaluations` about each whole trace, in load order.
     trace_evaluations: HashMap<TraceId, Vec<u32>>,
+    logs: Vec<LogRecord>,
+    /// Rows of `logs` naming each span, in load order.
+    span_logs: HashMap<SpanId, Vec<u32>>,
+    /// Rows of `logs` naming each trace, in load order.
+    trace_logs: HashMap<TraceId, Vec<u32>>,
+    /// Each record's content and row, so that a record read twice (the same file dropped
+    /// again, a trace read back from the store) is kept once.
+    log_dedup: HashMap<ContentKey, u32>,
 }
 
 /// Drops the rows at or past `end` from an index of table rows.
@@ -241,6 +269,20 @@ fn keep_rows_below<K>(index: &mut HashMap<K, Vec<u32>>, end: u32) {
         rows.retain(|&row| row < end);
         !rows.is_empty()
     });
+}
+
+/// A value's type tag and bits (nested values by their rows).
+fn value_bits(value: AnyValue) -> [u64; 2] {
+    match value {
+        AnyValue::Empty => [0, 0],
+        AnyValue::Str(id) => [1, u64::from(id.index())],
+        AnyValue::Bool(b) => [2, u64::from(b)],
+        AnyValue::Int(n) => [3, n as u64],
+        AnyValue::Double(x) => [4, x.to_bits()],
+        AnyValue::Bytes(i) => [5, u64::from(i)],
+        AnyValue::Array(r) => [6, u64::from(r.start) << 32 | u64::from(r.len)],
+        AnyValue::KvList(r) => [7, u64::from(r.start) << 32 | u64::from(r.len)],
+    }
 }
 
 /// Identity of a resource or scope by content: interned ids and scalar bits. Nested arrays and
@@ -282,6 +324,10 @@ impl Default for Arena {
             evaluations: Vec::new(),
             span_evaluations: HashMap::new(),
             trace_evaluations: HashMap::new(),
+            logs: Vec::new(),
+            span_logs: HashMap::new(),
+            trace_logs: HashMap::new(),
+            log_dedup: HashMap::new(),
         }
     }
 }
@@ -406,6 +452,31 @@ impl Arena {
             .filter_map(|&row| self.evaluations.get(row as usize))
     }
 
+    /// Every log record, in load order.
+    pub fn logs(&self) -> &[LogRecord] {
+        &self.logs
+    }
+
+    /// The log records naming `span` (its trace and span ids), in load order.
+    pub fn logs_of_span<'a>(&'a self, span: &'a Span) -> impl Iterator<Item = &'a LogRecord> {
+        self.indexed_logs(self.span_logs.get(&span.span_id))
+            .filter(move |log| log.trace_id.is_none_or(|t| t == span.trace_id))
+    }
+
+    /// The log records naming trace `id`, in load order.
+    pub fn logs_of_trace(&self, id: TraceId) -> impl Iterator<Item = &LogRecord> {
+        self.indexed_logs(self.trace_logs.get(&id))
+    }
+
+    fn indexed_logs<'a>(
+        &'a self,
+        rows: Option<&'a Vec<u32>>,
+    ) -> impl Iterator<Item = &'a LogRecord> + 'a {
+        rows.into_iter()
+            .flatten()
+            .filter_map(|&row| self.logs.get(row as usize))
+    }
+
     /// The project a span belongs to.
     pub fn project_of(&self, span: &Span) -> &str {
         let project = self
@@ -452,6 +523,7 @@ impl Arena {
         self.strings.heap_bytes()
             + table(&self.spans)
             + table(&self.calls)
+            + table(&self.logs)
             + table(&self.attributes)
             + table(&self.array_values)
             + table(&self.blobs)
@@ -598,6 +670,74 @@ impl Arena {
         self.evaluations.push(evaluation);
     }
 
+    /// Stores a log record, unless an identical one is stored already; says whether it was new.
+    pub fn push_log(&mut self, log: LogRecord) -> Result<bool, ArenaFull> {
+        let mut key = Vec::new();
+        let id = |bytes: &[u8]| {
+            bytes
+                .iter()
+                .fold(0u64, |n, b| n.rotate_left(8) ^ u64::from(*b))
+        };
+        key.extend([
+            log.trace_id.map_or(0, |t| id(&t.0)),
+            log.span_id.map_or(0, |s| id(&s.0)),
+            log.time_unix_nanos,
+            log.observed_time_unix_nanos,
+            log.severity_number as u64,
+            u64::from(log.severity_text.index()),
+            u64::from(log.event_name.index()),
+        ]);
+        self.deep_key(AnyValue::KvList(log.attributes), &mut key, 0);
+        self.deep_key(log.body, &mut key, 0);
+        let row = next_index(&self.logs)?;
+        if let hashbrown::hash_map::Entry::Vacant(slot) = self.log_dedup.entry(key) {
+            slot.insert(row);
+            if let Some(span) = log.span_id {
+                self.span_logs.entry(span).or_default().push(row);
+            }
+            if let Some(trace) = log.trace_id {
+                self.trace_logs.entry(trace).or_default().push(row);
+            }
+            self.logs.push(log);
+            return Ok(true);
+        }
+        // The attribute rows just pushed are unused; reclaim them when they are the tail.
+        self.drop_tail_attributes(log.attributes);
+        Ok(false)
+    }
+
+    /// A value's content, nested values included (by content, not by row).
+    fn deep_key(&self, value: AnyValue, key: &mut ContentKey, depth: u32) {
+        // Hostile nesting is cut short: the key still tells records apart in practice.
+        if depth > 64 {
+            return;
+        }
+        match value {
+            AnyValue::Array(rows) => {
+                key.extend([6, u64::from(rows.len)]);
+                for item in self.array_values(rows) {
+                    self.deep_key(*item, key, depth + 1);
+                }
+            }
+            AnyValue::KvList(rows) => {
+                key.extend([7, u64::from(rows.len)]);
+                for kv in self.attributes(rows) {
+                    key.push(u64::from(kv.key.index()));
+                    self.deep_key(kv.value, key, depth + 1);
+                }
+            }
+            AnyValue::Bytes(index) => {
+                let blob = self.blob(index);
+                key.extend([5, blob.len() as u64]);
+                key.extend(
+                    blob.chunks(8)
+                        .map(|c| c.iter().fold(0u64, |n, b| n << 8 | u64::from(*b))),
+                );
+            }
+            scalar => key.extend(value_bits(scalar)),
+        }
+    }
+
     /// Marks the current end of every table.
     pub fn checkpoint(&self) -> Checkpoint {
         Checkpoint {
@@ -612,6 +752,7 @@ impl Arena {
             scopes: self.scopes.len(),
             sources: self.sources.len(),
             evaluations: self.evaluations.len(),
+            logs: self.logs.len(),
         }
     }
 
@@ -632,6 +773,11 @@ impl Arena {
         let evaluations = checkpoint.evaluations as u32;
         keep_rows_below(&mut self.span_evaluations, evaluations);
         keep_rows_below(&mut self.trace_evaluations, evaluations);
+        self.logs.truncate(checkpoint.logs);
+        let logs = checkpoint.logs as u32;
+        keep_rows_below(&mut self.span_logs, logs);
+        keep_rows_below(&mut self.trace_logs, logs);
+        self.log_dedup.retain(|_, row| *row < logs);
         let (resources, scopes) = (checkpoint.resources as u32, checkpoint.scopes as u32);
         self.resource_dedup.retain(|_, id| id.0 < resources);
         self.scope_dedup.retain(|_, id| id.0 < scopes);
@@ -646,16 +792,7 @@ impl Arena {
     fn content_key(&self, rows: Rows) -> ContentKey {
         let mut key = Vec::with_capacity(rows.len as usize * 2 + 4);
         for kv in self.attributes(rows) {
-            let (tag, bits) = match kv.value {
-                AnyValue::Empty => (0, 0),
-                AnyValue::Str(id) => (1, u64::from(id.index())),
-                AnyValue::Bool(b) => (2, u64::from(b)),
-                AnyValue::Int(n) => (3, n as u64),
-                AnyValue::Double(x) => (4, x.to_bits()),
-                AnyValue::Bytes(i) => (5, u64::from(i)),
-                AnyValue::Array(r) => (6, u64::from(r.start) << 32 | u64::from(r.len)),
-                AnyValue::KvList(r) => (7, u64::from(r.start) << 32 | u64::from(r.len)),
-            };
+            let [tag, bits] = value_bits(kv.value);
             key.extend([u64::from(kv.key.index()) << 8 | tag, bits]);
         }
         key

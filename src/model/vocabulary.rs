@@ -134,6 +134,8 @@ vocabulary! {
     ServiceName = "service.name",
     InputValue = "input.value",
     OutputValue = "output.value",
+    /// What a log record that names no `event_name` says it is.
+    EventName = "event.name",
     /// The project of a resource that names none.
     DefaultProject = "default",
 }

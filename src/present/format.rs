@@ -96,8 +96,8 @@ pub fn cost(total: &CostTotal) -> Option<String> {
     match (total.is_priced(), unpriced) {
         (false, 0) => None,
         (false, _) => Some("no price".to_owned()),
-        (true, 0) => Some(usd(total.usd)),
-        (true, n) => Some(format!("{} + {n} unpriced", usd(total.usd))),
+        (true, 0) => Some(usd(total.usd())),
+        (true, n) => Some(format!("{} + {n} unpriced", usd(total.usd()))),
     }
 }
 
@@ -141,7 +141,7 @@ mod tests {
         assert_eq!(cost(&total), None);
         total.unpriced_calls = 2;
         assert_eq!(cost(&total).as_deref(), Some("no price"));
-        total.usd = 0.0123;
+        total.pico_usd = 12_300_000_000;
         total.estimated_calls = 1;
         assert_eq!(cost(&total).as_deref(), Some("$0.0123 + 2 unpriced"));
         assert_eq!(

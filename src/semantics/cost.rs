@@ -74,10 +74,13 @@ pub fn call_cost(arena: &Arena, call: &Call, at_nanos: u64, prices: &Prices) -> 
 }
 
 /// A sum of calls' costs, and how many calls of each sort went into it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+///
+/// The sum is kept in whole picodollars, so that it does not depend on the order things were
+/// added in (a project summed from its stored records and from its spans is the same).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CostTotal {
-    /// USD, of the calls with a cost.
-    pub usd: f64,
+    /// USD × 10¹², of the calls with a cost.
+    pub pico_usd: u64,
     /// Calls that recorded their cost.
     pub recorded_calls: u32,
     /// Calls priced by the table.
@@ -86,10 +89,29 @@ pub struct CostTotal {
     pub unpriced_calls: u32,
 }
 
+/// USD in whole picodollars (negative and non-finite amounts count as none).
+fn pico(usd: f64) -> u64 {
+    if usd.is_finite() && usd > 0.0 {
+        (usd * 1e12).round() as u64
+    } else {
+        0
+    }
+}
+
 impl CostTotal {
+    /// The sum in USD.
+    pub fn usd(&self) -> f64 {
+        self.pico_usd as f64 / 1e12
+    }
+
+    /// Adds an amount to the sum (the calls it covers are counted by the caller).
+    fn add_usd(&mut self, usd: f64) {
+        self.pico_usd = self.pico_usd.saturating_add(pico(usd));
+    }
+
     /// Adds another sum.
     pub fn add(&mut self, other: &CostTotal) {
-        self.usd += other.usd;
+        self.pico_usd = self.pico_usd.saturating_add(other.pico_usd);
         self.recorded_calls += other.recorded_calls;
         self.estimated_calls += other.estimated_calls;
         self.unpriced_calls += other.unpriced_calls;
@@ -99,7 +121,7 @@ impl CostTotal {
     pub fn add_call(&mut self, cost: Option<&CallCost>) {
         match cost {
             Some(cost) => {
-                self.usd += cost.usd;
+                self.add_usd(cost.usd);
                 match cost.source {
                     CostSource::Recorded => self.recorded_calls += 1,
                     CostSource::Estimated => self.estimated_calls += 1,
@@ -116,7 +138,7 @@ impl CostTotal {
 
     /// The sum when every call in it has a cost; `None` when any is unknown or none has one.
     pub fn complete_usd(&self) -> Option<f64> {
-        (self.unpriced_calls == 0 && self.is_priced()).then_some(self.usd)
+        (self.unpriced_calls == 0 && self.is_priced()).then(|| self.usd())
     }
 }
 
@@ -171,14 +193,14 @@ impl ModelCalls {
     /// calls are priced at its start).
     pub fn cost(&self, model: &str, provider: &str, at_nanos: u64, prices: &Prices) -> CostTotal {
         let mut total = CostTotal {
-            usd: self.recorded_usd,
             recorded_calls: self.recorded_calls,
             ..CostTotal::default()
         };
+        total.add_usd(self.recorded_usd);
         if self.calls_to_price > 0 {
             match prices.cost(model, provider, &self.usage_to_price, at_nanos) {
                 Some(parts) => {
-                    total.usd += parts.total();
+                    total.add_usd(parts.total());
                     total.estimated_calls += self.calls_to_price;
                 }
                 None => total.unpriced_calls += self.calls_to_price,

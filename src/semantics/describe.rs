@@ -10,15 +10,24 @@
 use serde_json::{Map as JsonMap, Value as Json};
 
 use crate::attributes::{Map, span_attributes, value_from_any};
-use crate::model::{AnyValue, Arena, Dialect, Rows, Span};
+use crate::model::{AnyValue, Arena, Dialect, LogRecord, Rows, Span};
 
 use super::meaning::{Embedding, Meaning, Message, Part, ToolDefinition, ToolUse};
 use super::messages::{instruction_parts, messages, parsed, text_of, tool_call};
 use super::openinference::{self, pretty_json};
 
+/// The log records about `span`, in time order (records without a time keep their place).
+pub fn logs_of<'a>(arena: &'a Arena, span: &'a Span) -> Vec<&'a LogRecord> {
+    let mut logs: Vec<&LogRecord> = arena.logs_of_span(span).collect();
+    if logs.iter().any(|log| log.unix_nanos() != 0) {
+        logs.sort_by_key(|log| log.unix_nanos());
+    }
+    logs
+}
+
 /// A span event or a log record about the span, as the readers of GenAI events see both.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Record {
+struct Record {
     /// The event's name (a log record's `event_name`, else its `event.name` attribute).
     pub name: String,
     /// A log record's body.
@@ -29,7 +38,7 @@ pub struct Record {
 
 impl Record {
     /// A span event, or a log record's attributes and body.
-    pub fn new(arena: &Arena, name: &str, attributes: Rows, body: Option<AnyValue>) -> Self {
+    fn new(arena: &Arena, name: &str, attributes: Rows, body: Option<AnyValue>) -> Self {
         let attributes = flat(arena, attributes);
         let name = match name {
             "" => attributes
@@ -61,9 +70,8 @@ fn flat(arena: &Arena, rows: Rows) -> JsonMap<String, Json> {
         .collect()
 }
 
-/// What `span` means, with the log records about it (`logs`, in time order). See the module
-/// docs.
-pub fn describe(arena: &Arena, span: &Span, logs: &[Record]) -> Meaning {
+/// What `span` means. See the module docs.
+pub fn describe(arena: &Arena, span: &Span) -> Meaning {
     let flat = flat(arena, span.attributes);
     let nested = span_attributes(arena, span.attributes);
     let mut meaning = Meaning::default();
@@ -90,7 +98,14 @@ pub fn describe(arena: &Arena, span: &Span, logs: &[Record]) -> Meaning {
         .events(span.events)
         .iter()
         .map(|e| Record::new(arena, arena.str(e.name), e.attributes, None))
-        .chain(logs.iter().cloned())
+        .chain(logs_of(arena, span).into_iter().map(|log| {
+            Record::new(
+                arena,
+                arena.str(log.event_name),
+                log.attributes,
+                Some(log.body),
+            )
+        }))
         .collect();
     openinference::read(&nested, &mut meaning);
     if meaning.dialect == Dialect::None && !meaning.input.is_empty() {

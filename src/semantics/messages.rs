@@ -164,7 +164,7 @@ fn part(value: &Json) -> Option<Part> {
             id: string_field(object, &["id", "toolCallId", "call_id", "tool_use_id"]),
             name: string_field(object, &["name", "toolName"]),
             result: field(object, &["response", "result", "output", "content"])
-                .map(text_of)
+                .map(|result| text_of(typed_output(result)))
                 .unwrap_or_default(),
         },
         "image" | "image_url" | "input_image" => match image_url(object) {
@@ -176,6 +176,23 @@ fn part(value: &Json) -> Option<Part> {
             json: value.to_string(),
         },
     })
+}
+
+/// The value of the Vercel AI SDK's typed tool output (`{type: "json", value: …}`), else the
+/// output as it is.
+fn typed_output(output: &Json) -> &Json {
+    match output {
+        Json::Object(object)
+            if object.len() == 2
+                && matches!(
+                    object.get("type").and_then(Json::as_str),
+                    Some("json" | "text" | "error-json" | "error-text")
+                ) =>
+        {
+            object.get("value").unwrap_or(output)
+        }
+        other => other,
+    }
 }
 
 /// An image part's URL: `image_url.url`, `image_url`, `image`, `url`, `uri`.

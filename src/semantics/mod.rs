@@ -24,7 +24,7 @@ mod openinference;
 pub mod prices;
 
 pub use cost::{CallCost, CostSource, CostTotal, ModelCalls, call_cost};
-pub use describe::{Record, describe};
+pub use describe::{describe, logs_of};
 pub use facts::read_span;
 pub use meaning::Meaning;
 pub use openinference::{pretty, pretty_json};

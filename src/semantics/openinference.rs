@@ -109,12 +109,17 @@ fn messages(attributes: &Map, path: &str) -> Vec<Message> {
         .iter()
         .filter_map(|item| member(item, "message"))
         .map(|message| {
-            let mut parts = Vec::new();
-            if let Some(content) = opt_text(member(message, "content")).filter(|c| !c.is_empty()) {
+            // `contents` (the parts) when present; some instrumentations write the same text
+            // as `content` beside it.
+            let mut parts: Vec<Part> = match member(message, "contents") {
+                Some(Value::Array(contents)) => contents.iter().filter_map(content_part).collect(),
+                _ => Vec::new(),
+            };
+            if parts.is_empty()
+                && let Some(content) =
+                    opt_text(member(message, "content")).filter(|c| !c.is_empty())
+            {
                 parts.push(Part::Text { text: content });
-            }
-            if let Some(Value::Array(contents)) = member(message, "contents") {
-                parts.extend(contents.iter().filter_map(content_part));
             }
             if let Some(Value::Array(calls)) = member(message, "tool_calls") {
                 parts.extend(calls.iter().filter_map(tool_call));

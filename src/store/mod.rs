@@ -7,7 +7,7 @@
 //! | store | key | value | since |
 //! |---|---|---|---|
 //! | `traces` | trace id (hex) | [`TraceRecord`] as JSON: what the lists show, and where its chunks are | 1 |
-//! | `chunks` | `<trace id>/<generation>/<n>` | up to [`CHUNK_SPANS`] spans of the trace as OTLP protobuf | 1 |
+//! | `chunks` | `<trace id>/<generation>/<n>` | up to [`CHUNK_SPANS`] spans of the trace as OTLP protobuf, then (since Plume 0.1 stored logs, schema unchanged) up to as many of its log records as an OTLP logs body | 1 |
 //! | `evaluations` | `<n>`, zero-padded, one per load | the load's [`StoredEvaluation`]s as a JSON array | 2 |
 //! | `files` | [`file_key`]: save time and a nonce | [`FileRecord`] as JSON: a saved file and the traces it brought | 3 |
 //!
@@ -22,7 +22,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::Trace;
-use crate::export::encode_proto;
+use crate::export::{encode_logs_proto, encode_proto};
 use crate::model::{Arena, ArenaFull, EvalTarget, Evaluation, SourceId, SpanId, TraceId};
 use crate::semantics::{CostTotal, ModelCalls, Prices};
 
@@ -148,16 +148,31 @@ pub fn chunk_key(trace_id: &str, generation: u32, n: u32) -> String {
     format!("{trace_id}/{generation}/{n}")
 }
 
-/// How many chunks `trace` is stored in.
-pub fn chunk_count(trace: &Trace) -> u32 {
-    trace.tree.span.len().div_ceil(CHUNK_SPANS) as u32
+/// How many chunks `trace` is stored in: its spans', then its log records'.
+pub fn chunk_count(arena: &Arena, trace: &Trace) -> u32 {
+    let logs = arena.logs_of_trace(trace.summary.trace_id).count();
+    (trace.tree.span.len().div_ceil(CHUNK_SPANS) + logs.div_ceil(CHUNK_SPANS)) as u32
 }
 
-/// Chunk `n` of `trace`: its spans `n * CHUNK_SPANS..` in tree order, as OTLP protobuf. One at a
-/// time, so storing a huge trace never holds all of it encoded at once.
+/// Chunk `n` of `trace`: its spans `n * CHUNK_SPANS..` in tree order, as OTLP protobuf; past its
+/// spans, its log records (every record naming the trace, on a loaded span or not) as an OTLP
+/// logs body. One at a time, so storing a huge trace never holds all of it encoded at once.
 pub fn chunk(arena: &Arena, trace: &Trace, n: u32) -> Option<Vec<u8>> {
-    let spans = trace.tree.span.chunks(CHUNK_SPANS).nth(n as usize)?;
-    Some(encode_proto(arena, spans))
+    let span_chunks = trace.tree.span.len().div_ceil(CHUNK_SPANS);
+    match (n as usize).checked_sub(span_chunks) {
+        None => {
+            let spans = trace.tree.span.chunks(CHUNK_SPANS).nth(n as usize)?;
+            Some(encode_proto(arena, spans))
+        }
+        Some(log_chunk) => {
+            let logs: Vec<_> = arena
+                .logs_of_trace(trace.summary.trace_id)
+                .skip(log_chunk * CHUNK_SPANS)
+                .take(CHUNK_SPANS)
+                .collect();
+            (!logs.is_empty()).then(|| encode_logs_proto(arena, &logs))
+        }
+    }
 }
 
 /// The chunk keys among `keys` that no record points at.

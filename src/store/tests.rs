@@ -13,7 +13,7 @@ fn fixture(path: &str) -> Vec<u8> {
 }
 
 fn chunks(arena: &Arena, trace: &Trace) -> Vec<Vec<u8>> {
-    (0..chunk_count(trace))
+    (0..chunk_count(arena, trace))
         .map(|n| chunk(arena, trace, n).expect("a chunk"))
         .collect()
 }
@@ -97,4 +97,40 @@ fn chunks_no_record_points_at_are_stale() {
             "0af7651916cd43dd8448eb211c80319c/1/0"
         ]
     );
+}
+
+#[test]
+fn a_traces_log_records_are_stored_with_it_once() {
+    let (arena, traces) = assembled(&[
+        "genai/otelv2-legacy-02.otlp.pb",
+        "genai/otelv2-legacy-02.logs.otlp.pb",
+    ]);
+    let trace = &traces.all()[0];
+    let stored = chunks(&arena, trace);
+    assert_eq!(stored.len(), 2, "a span chunk, then a log chunk");
+    let mut back = Arena::default();
+    // Read twice, as when a tab merges what the store holds into what it has.
+    for _ in 0..2 {
+        for chunk in &stored {
+            let report = ingest::load(&mut back, "chunk", chunk);
+            assert!(report.errors.is_empty(), "{:?}", report.errors);
+        }
+    }
+    assert_eq!(back.logs().len(), 8);
+    assert_eq!(back.logs().len(), arena.logs().len());
+    let bodies = |arena: &Arena| -> Vec<String> {
+        arena
+            .logs()
+            .iter()
+            .map(|log| {
+                let body = crate::attributes::value_from_any(arena, log.body);
+                format!(
+                    "{} {:?}",
+                    arena.str(log.event_name),
+                    serde_json::to_string(&body).ok()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(bodies(&back), bodies(&arena));
 }

@@ -91,6 +91,7 @@ impl Reducible for Loads {
                         spans: 0,
                         traces: 0,
                         evaluations: 0,
+                        logs: Default::default(),
                         errors: vec![format!(
                             "{name}: Plume's engine stopped ({message}); reload the page \
                              (what was kept in this browser is safe)"
