@@ -638,6 +638,36 @@ pub fn python_float_repr(x: f64) -> String {
     }
 }
 
+// ---- as text -------------------------------------------------------------------------------
+
+/// A value as display text: strings as they are, anything else as compact JSON.
+pub fn value_text(value: &Value) -> String {
+    match value {
+        Value::Str(s) => s.clone(),
+        Value::Null => String::new(),
+        other => serde_json::to_string(other).unwrap_or_default(),
+    }
+}
+
+/// `text` pretty-printed when it is a JSON object or array.
+pub fn pretty_json(text: &str) -> Option<String> {
+    let trimmed = text.trim_start();
+    if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
+        return None;
+    }
+    let json: serde_json::Value = serde_json::from_str(text).ok()?;
+    serde_json::to_string_pretty(&json).ok()
+}
+
+/// A value for reading: maps and lists (and text holding them) as pretty JSON, text as it is.
+pub fn pretty(value: &Value) -> String {
+    match value {
+        Value::Str(s) => pretty_json(s).unwrap_or_else(|| s.clone()),
+        Value::Map(_) | Value::Array(_) => serde_json::to_string_pretty(value).unwrap_or_default(),
+        other => value_text(other),
+    }
+}
+
 // ---- from the arena ----------------------------------------------------------------------
 
 /// One arena value as Phoenix decodes an OTLP value: bytes become hex text, key/value lists become

@@ -36,6 +36,7 @@ pub use stats::{ModelUsage, TraceSummary, counted_call, mark_sums, summarize};
 pub use tree::{NO_ROW, Tree, build as build_tree, flags};
 
 use crate::model::{AnyValue, Arena, Known, Span, StatusCode, StrId, TraceId};
+use crate::semantics::describe;
 
 /// Characters of `input.value` shown in lists.
 pub const PREVIEW_CHARS: usize = 160;
@@ -67,13 +68,59 @@ impl Trace {
         }
     }
 
-    /// The start of its root's `input.value`, as lists show it.
+    /// The start of what it was asked ([`Trace::exchange`]), as lists show it.
     pub fn input_preview(&self, arena: &Arena) -> String {
-        let input = self
-            .root(arena)
-            .and_then(|root| text_attribute(arena, root, Known::InputValue.id()));
-        preview(input.unwrap_or_default(), PREVIEW_CHARS)
+        preview(&self.exchange(arena).0, PREVIEW_CHARS)
     }
+
+    /// What it was asked and what it answered, as text: its root's `input.value` and
+    /// `output.value`; else, in whichever convention its spans speak, the last user text and
+    /// the last assistant text (or result) of its root, else of its first and last LLM calls.
+    pub fn exchange(&self, arena: &Arena) -> (String, String) {
+        let Some(root) = self.root(arena) else {
+            return Default::default();
+        };
+        let value = |key: Known| text_attribute(arena, root, key.id()).map(str::to_owned);
+        let (mut input, mut output) = (value(Known::InputValue), value(Known::OutputValue));
+        if input.is_some() && output.is_some() {
+            return (input.unwrap_or_default(), output.unwrap_or_default());
+        }
+        let calls = || {
+            self.tree
+                .span
+                .iter()
+                .map(|&i| &arena.spans()[i as usize])
+                .filter(|s| s.oi_kind == crate::model::OiKind::Llm)
+        };
+        let asked = |span: &Span| last_text(&describe(arena, span).input, "user");
+        let answered = |span: &Span| {
+            let meaning = describe(arena, span);
+            last_text(&meaning.output, "assistant").or(meaning.output_value)
+        };
+        input = input
+            .or_else(|| asked(root))
+            .or_else(|| calls().next().and_then(asked));
+        output = output
+            .or_else(|| answered(root))
+            .or_else(|| calls().next_back().and_then(answered));
+        (input.unwrap_or_default(), output.unwrap_or_default())
+    }
+}
+
+/// The text of the last message of `role` that has text (tool results are not what a person
+/// said).
+fn last_text(messages: &[crate::semantics::meaning::Message], role: &str) -> Option<String> {
+    messages.iter().rev().find_map(|m| {
+        let texts: Vec<&str> = m
+            .parts
+            .iter()
+            .filter_map(|part| match part {
+                crate::semantics::meaning::Part::Text { text } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        (m.role == role && !texts.is_empty()).then(|| texts.join("\n\n"))
+    })
 }
 
 /// A string attribute of a span, if it is one.

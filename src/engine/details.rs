@@ -1,13 +1,13 @@
 //! Everything about one span, for the details panel.
 
 use crate::analysis::{Trace, Traces, counted_call};
-use crate::attributes::{flat_map, span_attributes, value_from_any};
+use crate::attributes::{flat_map, pretty, span_attributes, value_from_any};
 use crate::engine::protocol::{
     EvaluationView, EventView, LinkView, LogView, SpanDetails, SubtreeCalls,
 };
 use crate::engine::status_name;
 use crate::model::{Arena, EvalTarget, LocationUnit, LogRecord, SpanId, TraceId, Usage};
-use crate::semantics::{CostTotal, Prices, call_cost, describe, logs_of, pretty};
+use crate::semantics::{CostTotal, Prices, call_cost, describe, logs_of};
 
 pub(crate) fn span_details(
     arena: &Arena,

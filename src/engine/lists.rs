@@ -428,7 +428,13 @@ pub(crate) fn table_page(
                 };
                 let span = &arena.spans()[span as usize];
                 let figures = figures(arena, &row, prices);
-                let input = text_attribute(arena, span, Known::InputValue.id()).unwrap_or_default();
+                let input_preview = match is_trace {
+                    true => trace.input_preview(arena),
+                    false => preview(
+                        text_attribute(arena, span, Known::InputValue.id()).unwrap_or_default(),
+                        PREVIEW_CHARS,
+                    ),
+                };
                 Some(TraceRow {
                     trace_id: span.trace_id.to_string(),
                     span_id: span.span_id.to_string(),
@@ -441,7 +447,7 @@ pub(crate) fn table_page(
                     cost: figures.cost,
                     status: figures.status.short_name().to_owned(),
                     session: trace.summary.session.map(|s| arena.str(s).to_owned()),
-                    input_preview: preview(input, PREVIEW_CHARS),
+                    input_preview,
                     evaluations: evaluation_views(arena, span, is_trace),
                 })
             }
@@ -468,10 +474,6 @@ pub(crate) fn sessions<'a>(
         .filter_map(|trace| {
             let summary = &trace.summary;
             let session = arena.str(summary.session?);
-            let input = trace
-                .root(arena)
-                .and_then(|r| text_attribute(arena, r, Known::InputValue.id()))
-                .unwrap_or_default();
             Some((
                 session,
                 summary.start_unix_nanos,
@@ -479,7 +481,7 @@ pub(crate) fn sessions<'a>(
                 summary.usage.total().unwrap_or(0),
                 summary.cost(arena, prices),
                 summary.error_count,
-                preview(input, PREVIEW_CHARS),
+                trace.input_preview(arena),
             ))
         });
     let stored = unread.filter(|r| r.project == project).filter_map(|r| {
@@ -537,12 +539,7 @@ pub(crate) fn session(
         .filter(|t| project_of(arena, t) == project)
         .filter(|t| t.summary.session.is_some_and(|s| arena.str(s) == session))
         .map(|trace| {
-            let root = trace.root(arena);
-            let text = |key| {
-                root.and_then(|r| text_attribute(arena, r, key))
-                    .unwrap_or_default()
-                    .to_owned()
-            };
+            let (input, output) = trace.exchange(arena);
             Turn {
                 trace_id: trace.summary.trace_id.to_string(),
                 name: arena.str(trace.summary.name).to_owned(),
@@ -551,8 +548,8 @@ pub(crate) fn session(
                 status: status_name(trace.status(arena)),
                 tokens: trace.summary.usage.total().unwrap_or(0),
                 cost: trace.summary.cost(arena, prices),
-                input: text(Known::InputValue.id()),
-                output: text(Known::OutputValue.id()),
+                input,
+                output,
             }
         })
         .collect();

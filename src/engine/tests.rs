@@ -1245,3 +1245,27 @@ fn span_details_say_what_a_call_cost_and_what_its_subtree_did() {
     assert_eq!(agent.meaning.agent.as_deref(), Some("weather-chat"));
     assert_eq!(agent.kind, "AGENT");
 }
+
+#[test]
+fn a_genai_conversation_is_a_session_whose_turns_say_what_was_asked_and_answered() {
+    let mut engine = engine_with(&["genai/pydantic-ai-02.otlp.pb"]);
+    let Response::Sessions(sessions) = engine.handle(Request::Sessions {
+        project: "pydantic-ai-demo".into(),
+    }) else {
+        panic!("sessions expected");
+    };
+    let [session] = sessions.as_slice() else {
+        panic!("one session: {sessions:?}");
+    };
+    assert_eq!(session.session, "01a23437-1469-70e5-8dfb-884aabe65fa9");
+    assert_eq!(session.first_input, "Is it warm enough in Paris for a picnic today?");
+    assert_eq!(session.cost.recorded_calls, 2);
+    let Response::Session(turns) = engine.handle(Request::Session {
+        project: "pydantic-ai-demo".into(),
+        session: session.session.clone(),
+    }) else {
+        panic!("a session expected");
+    };
+    assert_eq!(turns[0].input, "Is it warm enough in Paris for a picnic today?");
+    assert!(turns[0].output.contains("18°C and partly cloudy"), "{}", turns[0].output);
+}

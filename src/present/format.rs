@@ -126,8 +126,46 @@ pub fn cost_sources(total: &CostTotal) -> String {
     parts.join(" · ")
 }
 
+/// Where a file's log records landed: `8 log records, attached to 2 spans (1 without a
+/// span)`; `None` for a file without records.
+pub fn log_attachment(logs: &crate::analysis::LogAttachment) -> Option<String> {
+    if logs.records == 0 {
+        return None;
+    }
+    let mut text = format!(
+        "{}, attached to {}",
+        counted(logs.records, "log record", "log records"),
+        counted(logs.spans, "span", "spans")
+    );
+    if logs.without_span > 0 {
+        text.push_str(&format!(" ({} without a span)", count(logs.without_span)));
+    }
+    Some(text)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn where_log_records_landed() {
+        use crate::analysis::LogAttachment;
+        let landed = |records, spans, without_span| {
+            log_attachment(&LogAttachment {
+                records,
+                spans,
+                without_span,
+            })
+        };
+        assert_eq!(landed(0, 0, 0), None);
+        assert_eq!(
+            landed(8, 2, 0).as_deref(),
+            Some("8 log records, attached to 2 spans")
+        );
+        assert_eq!(
+            landed(1, 0, 1).as_deref(),
+            Some("1 log record, attached to 0 spans (1 without a span)")
+        );
+    }
+
     #[test]
     fn amounts_in_dollars() {
         assert_eq!(usd(0.0), "$0");

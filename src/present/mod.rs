@@ -1,9 +1,8 @@
 //! How things are shown, decided in plain Rust so it is tested natively: units and times
 //! ([`format`]), the timeline's time ↔ position mapping and axis ([`axis`]), the URL's routes
-//! ([`route`]), and what OpenInference attributes mean ([`openinference`]). The Yew components
-//! in `ui` only lay these out.
+//! ([`route`]). What spans mean is the `semantics` layer's; the Yew components in `ui` only lay
+//! these out.
 
 pub mod axis;
 pub mod format;
-pub mod openinference;
 pub mod route;

@@ -14,7 +14,8 @@ use crate::model::{AnyValue, Arena, Dialect, LogRecord, Rows, Span};
 
 use super::meaning::{Embedding, Meaning, Message, Part, ToolDefinition, ToolUse};
 use super::messages::{instruction_parts, messages, parsed, text_of, tool_call};
-use super::openinference::{self, pretty_json};
+use super::openinference;
+use crate::attributes::pretty_json;
 
 /// The log records about `span`, in time order (records without a time keep their place).
 pub fn logs_of<'a>(arena: &'a Arena, span: &'a Span) -> Vec<&'a LogRecord> {

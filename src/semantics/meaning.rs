@@ -193,6 +193,8 @@ pub struct Meaning {
     pub finish_reasons: Vec<String>,
     /// Token counts.
     pub usage: Usage,
+    /// What a retriever or reranker was asked.
+    pub query: Option<String>,
     /// Retrieved documents (or a reranker's input).
     pub documents: Vec<Document>,
     /// A reranker's output.

@@ -27,5 +27,4 @@ pub use cost::{CallCost, CostSource, CostTotal, ModelCalls, call_cost};
 pub use describe::{describe, logs_of};
 pub use facts::read_span;
 pub use meaning::Meaning;
-pub use openinference::{pretty, pretty_json};
 pub use prices::{PriceFile, Prices};

@@ -3,7 +3,7 @@
 //! `retrieval.documents`, `reranker.*`, `embedding.embeddings`, `tool.*`, `input.value`,
 //! `llm.prompt_template.*`.
 
-use crate::attributes::{Map, Value};
+use crate::attributes::{Map, Value, pretty, pretty_json, value_text as text};
 
 use super::meaning::{
     Document, Embedding, Meaning, Message, Part, PromptTemplate, ToolDefinition, ToolUse,
@@ -20,15 +20,6 @@ fn member<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
 /// A value at a dotted path under a value.
 fn at<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(value, member)
-}
-
-/// A value as display text: strings as they are, anything else as compact JSON.
-pub(crate) fn text(value: &Value) -> String {
-    match value {
-        Value::Str(s) => s.clone(),
-        Value::Null => String::new(),
-        other => serde_json::to_string(other).unwrap_or_default(),
-    }
 }
 
 fn opt_text(value: Option<&Value>) -> Option<String> {
@@ -79,6 +70,10 @@ pub(crate) fn read(attributes: &Map, meaning: &mut Meaning) {
         meaning.documents = documents(attributes, "reranker.input_documents");
     }
     meaning.reranked = documents(attributes, "reranker.output_documents");
+    meaning.query = string(attributes, "reranker.query");
+    if let Some(top_k) = string(attributes, "reranker.top_k") {
+        meaning.parameters.push(("top_k".to_owned(), top_k));
+    }
     meaning.embeddings = embeddings(attributes);
     if let Some(name) = string(attributes, "tool.name") {
         meaning.tool = Some(ToolUse {
@@ -218,25 +213,6 @@ fn embeddings(attributes: &Map) -> Vec<Embedding> {
             },
         })
         .collect()
-}
-
-/// `text` pretty-printed when it is a JSON object or array.
-pub fn pretty_json(text: &str) -> Option<String> {
-    let trimmed = text.trim_start();
-    if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
-        return None;
-    }
-    let json: serde_json::Value = serde_json::from_str(text).ok()?;
-    serde_json::to_string_pretty(&json).ok()
-}
-
-/// A structured value (a map or list) as pretty JSON; text as it is.
-pub fn pretty(value: &Value) -> String {
-    match value {
-        Value::Str(s) => pretty_json(s).unwrap_or_else(|| s.clone()),
-        Value::Map(_) | Value::Array(_) => serde_json::to_string_pretty(value).unwrap_or_default(),
-        other => text(other),
-    }
 }
 
 /// `input.value` / `output.value`: pretty JSON when it is JSON, else the text.

@@ -3,8 +3,8 @@
 
 use yew::prelude::*;
 
+use crate::attributes::value_text as text;
 use crate::attributes::{Map, Value};
-use crate::present::openinference::text;
 use crate::ui::copy::CopyButton;
 use crate::ui::long_text::LongText;
 

@@ -79,18 +79,25 @@ fn file_line(entry: &FileEntry) -> Html {
         Some(result) => {
             let ok = result.errors.is_empty();
             let summary = match &result.format {
-                Some(format_name) => format!(
-                    "{}: {}, {} spans, {} traces{}",
-                    result.file,
-                    format_name,
-                    format::count(result.spans),
-                    format::count(result.traces),
-                    if result.evaluations > 0 {
-                        format!(", {} evaluations", result.evaluations)
-                    } else {
-                        String::new()
+                Some(format_name) => match format::log_attachment(&result.logs) {
+                    // A logs file: what its records are about.
+                    Some(logs) if result.spans == 0 => {
+                        format!("{}: {format_name}, {logs}", result.file)
                     }
-                ),
+                    logs => format!(
+                        "{}: {}, {} spans, {} traces{}{}",
+                        result.file,
+                        format_name,
+                        format::count(result.spans),
+                        format::count(result.traces),
+                        if result.evaluations > 0 {
+                            format!(", {} evaluations", result.evaluations)
+                        } else {
+                            String::new()
+                        },
+                        logs.map(|l| format!(", {l}")).unwrap_or_default()
+                    ),
+                },
                 None => format!("{}: not loaded", result.file),
             };
             html! {

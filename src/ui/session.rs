@@ -2,9 +2,9 @@
 
 use yew::prelude::*;
 
+use crate::attributes::pretty_json;
 use crate::engine::protocol::{Request, Response};
 use crate::present::format;
-use crate::present::openinference::pretty_json;
 use crate::present::route::Route;
 use crate::ui::long_text::LongText;
 use crate::ui::query::use_query;

@@ -1,22 +1,21 @@
-//! The details panel: one span, shown by kind as Phoenix shows it (chat messages for LLM calls,
-//! documents for retrievers, …), then its evaluations, events, links, every attribute, and where
-//! it came from. Every value from the trace is rendered as text.
+//! The details panel: one span, shown by what it means (chat messages for LLM calls, documents
+//! for retrievers, a tool's run…, in whichever convention it was written: `ui/meaning.rs`),
+//! then its evaluations, events, links, every attribute, and where it came from. Every value
+//! from the trace is rendered as text.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::attributes::{Map, Value};
+use crate::attributes::value_text;
 use crate::engine::protocol::{EventView, LinkView, Request, Response, SpanDetails};
 use crate::present::format;
-use crate::present::openinference::{
-    self as oi, ContentPart, Document, Message, io_value, pretty, string, token_counts,
-};
 use crate::present::route::Route;
 use crate::ui::attribute_tree::Attributes;
 use crate::ui::copy::CopyButton;
 use crate::ui::kind::KindBadge;
 use crate::ui::long_text::LongText;
+use crate::ui::meaning::{kv_table, meaning_view, section};
 use crate::ui::query::use_query;
 
 /// The panel's properties.
@@ -111,7 +110,7 @@ pub fn SpanDetailsView(props: &SpanDetailsViewProps) -> Html {
                     <dd>{ parent }</dd>
                 </dl>
             </header>
-            { kind_view(d) }
+            { meaning_view(d) }
             { evaluations(d) }
             { events(&d.events) }
             { links(&d.links) }
@@ -130,215 +129,6 @@ pub fn SpanDetailsView(props: &SpanDetailsViewProps) -> Html {
             </section>
         </>
     }
-}
-
-fn section(title: &str, body: Html) -> Html {
-    html! { <section><h3>{ title.to_owned() }</h3>{ body }</section> }
-}
-
-fn kv_table(map: &Map) -> Html {
-    if map.is_empty() {
-        return html! {};
-    }
-    html! {
-        <table class="kv">
-            { for map.iter().map(|(k, v)| html! {
-                <tr><th class="mono">{ k.to_owned() }</th><td><LongText text={oi::text(v)} /></td></tr>
-            }) }
-        </table>
-    }
-}
-
-/// `input.value` and `output.value`, pretty when JSON.
-fn input_output(a: &Map) -> Html {
-    let block = |root: &str, title: &str| match io_value(a, root) {
-        Some(text) => section(title, html! { <LongText {text} pre=true /> }),
-        None => html! {},
-    };
-    html! { <>{ block("input", "Input") }{ block("output", "Output") }</> }
-}
-
-fn kind_view(d: &SpanDetails) -> Html {
-    let a = &d.attributes;
-    match d.kind.as_str() {
-        "LLM" => llm_view(a),
-        "RETRIEVER" => html! {
-            <>
-                { input_output_only(a, "input", "Query") }
-                { documents("Documents", &oi::documents(a, "retrieval.documents")) }
-            </>
-        },
-        "RERANKER" => html! {
-            <>
-                { facts(&[("Model", string(a, "reranker.model_name")), ("Query", string(a, "reranker.query")), ("Top k", string(a, "reranker.top_k"))]) }
-                { documents("Input documents", &oi::documents(a, "reranker.input_documents")) }
-                { documents("Output documents", &oi::documents(a, "reranker.output_documents")) }
-            </>
-        },
-        "EMBEDDING" => {
-            let embeddings = oi::embeddings(a);
-            html! {
-                <>
-                    { facts(&[("Model", string(a, "embedding.model_name"))]) }
-                    if !embeddings.is_empty() {
-                        { section("Embeddings", html! {
-                            <ol class="embeddings">
-                                { for embeddings.iter().map(|e| html! {
-                                    <li><LongText text={e.text.clone().unwrap_or_default()} />
-                                        <span class="muted">{ format!("vector of {} numbers", e.dimensions) }</span></li>
-                                }) }
-                            </ol>
-                        }) }
-                    }
-                    { input_output(a) }
-                </>
-            }
-        }
-        "TOOL" => html! {
-            <>
-                { facts(&[("Tool", string(a, "tool.name")), ("Description", string(a, "tool.description"))]) }
-                if let Some(parameters) = a.get_path("tool.parameters") {
-                    { section("Parameters", html! { <LongText text={pretty(parameters)} pre=true /> }) }
-                }
-                { input_output(a) }
-            </>
-        },
-        _ => input_output(a),
-    }
-}
-
-fn input_output_only(a: &Map, root: &str, title: &str) -> Html {
-    match io_value(a, root) {
-        Some(text) => section(title, html! { <LongText {text} pre=true /> }),
-        None => html! {},
-    }
-}
-
-fn facts(items: &[(&str, Option<String>)]) -> Html {
-    let present: Vec<&(&str, Option<String>)> = items.iter().filter(|(_, v)| v.is_some()).collect();
-    if present.is_empty() {
-        return html! {};
-    }
-    html! {
-        <dl class="facts">
-            { for present.into_iter().map(|(k, v)| html! {
-                <><dt>{ *k }</dt><dd><LongText text={v.clone().unwrap_or_default()} /></dd></>
-            }) }
-        </dl>
-    }
-}
-
-fn llm_view(a: &Map) -> Html {
-    let input = oi::messages(a, "llm.input_messages");
-    let output = oi::messages(a, "llm.output_messages");
-    let tokens = token_counts(a);
-    let tools: Vec<String> = match a.get_path("llm.tools") {
-        Some(Value::Array(tools)) => tools
-            .iter()
-            .filter_map(|t| match t {
-                Value::Map(m) => m.get_path("tool.json_schema").map(pretty),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    html! {
-        <>
-            { facts(&[
-                ("Model", string(a, "llm.model_name")),
-                ("Provider", string(a, "llm.provider").or_else(|| string(a, "llm.system"))),
-                ("Finish reason", string(a, "llm.finish_reason")),
-            ]) }
-            if input.is_empty() && output.is_empty() {
-                { input_output(a) }
-            } else {
-                { section("Input messages", chat(&input)) }
-                { section("Output messages", chat(&output)) }
-            }
-            if !tokens.is_empty() {
-                { section("Tokens", html! {
-                    <table class="kv tokens">
-                        { for tokens.iter().map(|(k, v)| html! { <tr><th>{ k.clone() }</th><td class="num">{ format::count(*v as u64) }</td></tr> }) }
-                    </table>
-                }) }
-            }
-            if let Some(parameters) = a.get_path("llm.invocation_parameters") {
-                { section("Invocation parameters", html! { <LongText text={pretty(parameters)} pre=true /> }) }
-            }
-            if let Some(template) = string(a, "llm.prompt_template.template") {
-                { section("Prompt template", html! {
-                    <>
-                        <LongText text={template} pre=true />
-                        if let Some(variables) = a.get_path("llm.prompt_template.variables") {
-                            <h4>{"Variables"}</h4><LongText text={pretty(variables)} pre=true />
-                        }
-                        if let Some(version) = string(a, "llm.prompt_template.version") {
-                            <p class="muted">{ format!("version {version}") }</p>
-                        }
-                    </>
-                }) }
-            }
-            if !tools.is_empty() {
-                { section("Tools offered", html! { <>{ for tools.into_iter().map(|t| html! { <LongText text={t} pre=true /> }) }</> }) }
-            }
-        </>
-    }
-}
-
-fn chat(messages: &[Message]) -> Html {
-    if messages.is_empty() {
-        return html! { <p class="muted">{"none"}</p> };
-    }
-    html! {
-        <div class="chat">
-            { for messages.iter().map(|m| html! {
-                <div class={classes!("bubble", m.role.to_lowercase())} data-testid="chat-message">
-                    <div class="role">
-                        { m.role.clone() }
-                        if let Some(name) = &m.name { <span class="muted">{ format!(" · {name}") }</span> }
-                        if let Some(id) = &m.tool_call_id { <span class="muted">{ format!(" · answers {id}") }</span> }
-                    </div>
-                    if let Some(content) = &m.content { <LongText text={content.clone()} /> }
-                    { for m.parts.iter().map(|part| match part {
-                        ContentPart::Text(text) => html! { <LongText text={text.clone()} /> },
-                        ContentPart::Image(url) => html! { <div class="image-ref">{"image: "}<LongText text={url.clone()} /></div> },
-                        ContentPart::Other(json) => html! { <LongText text={json.clone()} pre=true /> },
-                    }) }
-                    { for m.tool_calls.iter().map(|call| html! {
-                        <div class="tool-call">
-                            <div><span class="muted">{"calls "}</span><strong class="mono">{ call.name.clone() }</strong>
-                                if let Some(id) = &call.id { <span class="muted mono">{ format!(" ({id})") }</span> }</div>
-                            <LongText text={call.arguments.clone()} pre=true />
-                        </div>
-                    }) }
-                </div>
-            }) }
-        </div>
-    }
-}
-
-fn documents(title: &str, documents: &[Document]) -> Html {
-    if documents.is_empty() {
-        return html! {};
-    }
-    section(
-        title,
-        html! {
-            <ol class="documents">
-                { for documents.iter().enumerate().map(|(i, d)| html! {
-                    <li class="document" data-testid="document">
-                        <div class="doc-head">
-                            <span class="muted">{ format!("#{i}") }</span>
-                            if let Some(id) = &d.id { <span class="mono">{ id.clone() }</span> }
-                            if let Some(score) = d.score { <span class="score">{ format!("score {score:.3}") }</span> }
-                        </div>
-                        if let Some(content) = &d.content { <LongText text={content.clone()} /> }
-                        if let Some(metadata) = &d.metadata { <LongText text={metadata.clone()} pre=true /> }
-                    </li>
-                }) }
-            </ol>
-        },
-    )
 }
 
 fn evaluations(d: &SpanDetails) -> Html {
@@ -371,7 +161,7 @@ fn events(events: &[EventView]) -> Html {
         html! {
             <ol class="events">
                 { for events.iter().map(|e| {
-                    let field = |key: &str| e.attributes.get(key).map(oi::text);
+                    let field = |key: &str| e.attributes.get(key).map(value_text);
                     html! {
                         <li class={classes!("event", (e.name == "exception").then_some("exception"))} data-testid="event">
                             <div><strong>{ e.name.clone() }</strong><span class="muted">{ format!(" +{}", format::duration(e.offset_nanos)) }</span></div>

@@ -25,6 +25,7 @@ use crate::ui::delete_button::DeleteButton;
 use crate::ui::export_menu::ExportMenu;
 use crate::ui::flame_graph::FlameGraph;
 use crate::ui::kind::{KindBadge, glyph};
+use crate::ui::meaning::logs;
 use crate::ui::project::take_carried_filter;
 use crate::ui::query::use_engine;
 use crate::ui::route::Router;
@@ -771,6 +772,12 @@ fn insight(trace: &TraceOverview) -> Html {
                     if a.roots > 1 { <span class="chip">{ format!("{} roots", a.roots) }</span> }
                     { for anomalies.iter().filter(|(n, _)| *n > 0).map(|(n, what)| html! { <span class="chip">{ format!("{n} {what}") }</span> }) }
                 </div>
+            }
+            if trace.orphan_log_count > 0 {
+                <details class="orphan-logs" data-testid="orphan-logs">
+                    <summary>{ format!("{} that name this trace but no span of it that is loaded", format::counted(trace.orphan_log_count.into(), "log record", "log records")) }</summary>
+                    { logs(&trace.orphan_logs) }
+                </details>
             }
         </div>
     }
