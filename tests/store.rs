@@ -16,10 +16,11 @@ use plume::engine::keeper::Keeper;
 use plume::engine::protocol::{Request, Response, SpanSelection};
 use plume::ingest;
 use plume::model::Arena;
+use plume::semantics::PriceFile;
 use plume::store::idb::Db;
 use plume::store::{
-    FileRecord, SCHEMA_VERSION, StoredEvaluation, StoredTarget, TraceRecord, chunk, chunk_count,
-    evaluations_key, file_key, stale_chunks,
+    FileRecord, SCHEMA_VERSION, StoredEvaluation, StoredPriceFile, StoredTarget, TraceRecord,
+    chunk, chunk_count, evaluations_key, file_key, price_file_key, stale_chunks,
 };
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -165,13 +166,18 @@ async fn a_version_1_database_is_upgraded_step_by_step_and_keeps_its_traces() {
         .expect("written");
     v1.close();
 
-    // Each step in turn: version 2 adds the evaluations, version 3 the saved files.
+    // Each step in turn: version 2 adds the evaluations, version 3 the saved files, version 4
+    // the price tables.
     let v2 = Db::open(name, 2).await.expect("upgraded to version 2");
     assert_eq!(v2.stores(), ["chunks", "evaluations", "traces"]);
     v2.close();
     let db = Db::open(name, SCHEMA_VERSION).await.expect("upgraded");
-    assert_eq!(db.stores(), ["chunks", "evaluations", "files", "traces"]);
+    assert_eq!(
+        db.stores(),
+        ["chunks", "evaluations", "files", "prices", "traces"]
+    );
     assert!(db.files().await.expect("read").is_empty());
+    assert!(db.price_files().await.expect("read").is_empty());
     assert_eq!(
         db.records().await.expect("read"),
         std::slice::from_ref(record)
@@ -182,6 +188,33 @@ async fn a_version_1_database_is_upgraded_step_by_step_and_keeps_its_traces() {
     );
     let (evaluations, last) = db.evaluations().await.expect("read");
     assert!(evaluations.is_empty() && last.is_none());
+}
+
+#[wasm_bindgen_test]
+async fn price_tables_are_kept_in_load_order_until_deleted() {
+    let db = fresh("prices").await;
+    let table = |name: &str, n: u32| StoredPriceFile {
+        key: price_file_key(n),
+        name: name.into(),
+        file: PriceFile::parse(r#"{"models": [{"id": "m", "input": 1}]}"#).expect("a table"),
+    };
+    for (name, n) in [("second.json", 2), ("first.json", 1)] {
+        db.put_price_file(&table(name, n)).await.expect("written");
+    }
+    let names = |files: Vec<StoredPriceFile>| -> Vec<String> {
+        files.into_iter().map(|f| f.name).collect()
+    };
+    assert_eq!(
+        names(db.price_files().await.expect("read")),
+        ["first.json", "second.json"]
+    );
+    db.delete_price_file(&price_file_key(1))
+        .await
+        .expect("deleted");
+    assert_eq!(
+        names(db.price_files().await.expect("read")),
+        ["second.json"]
+    );
 }
 
 #[wasm_bindgen_test]

@@ -113,6 +113,7 @@ fn load_all(files: &[String]) -> (Arena, Traces, Vec<FileReport>) {
                 spans: 0,
                 evaluations: 0,
                 logs: 0,
+                prices: None,
                 errors: vec![IngestError {
                     file: file.clone(),
                     place: ingest::Place::file(),
@@ -161,6 +162,10 @@ fn inspect(args: &[String]) -> Result<ExitCode, Failure> {
         return Err(Failure::Usage("--llm goes with --json".into()));
     }
     let (arena, traces, reports) = load_all(&files);
+    // A price table given as a file is used as `--prices` would be.
+    for table in reports.iter().filter_map(|r| r.prices.clone()) {
+        prices.add(table);
+    }
     let (counted, matched_ids) = match &filter {
         Some(filter) => {
             let matched = filter.matching_spans(&arena, &traces, &prices);

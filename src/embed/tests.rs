@@ -89,6 +89,7 @@ fn the_host_hears_what_each_of_its_loads_came_to_once_it_is_done() {
         traces,
         evaluations: 0,
         logs: Default::default(),
+        price_models: None,
         errors: vec!["bad".into(); errors],
         warnings: Vec::new(),
     };

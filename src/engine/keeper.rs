@@ -52,6 +52,8 @@ impl Keeper {
         }
         let files = db.files().await?;
         engine.borrow_mut().expect_files(files);
+        let prices = db.price_files().await?;
+        engine.borrow_mut().restore_price_files(prices);
         let (evaluations, last) = db.evaluations().await?;
         let opened = Opened {
             traces: records.len(),
@@ -181,6 +183,12 @@ impl Keeper {
         &mut self,
         engine: &Rc<RefCell<Engine>>,
     ) -> (Vec<String>, Option<(usize, StoreError)>) {
+        let unsaved = engine.borrow_mut().take_unsaved_price_files();
+        for prices in unsaved {
+            if let Err(error) = self.db.put_price_file(&prices).await {
+                return (Vec::new(), Some((0, error)));
+            }
+        }
         let evaluations = engine.borrow_mut().take_new_evaluations();
         if !evaluations.is_empty() {
             let key = evaluations_key(self.next_evaluations);
@@ -270,6 +278,11 @@ impl Keeper {
         let records: Vec<String> = gone.iter().map(|r| r.trace_id.clone()).collect();
         let chunks: Vec<String> = gone.iter().flat_map(TraceRecord::chunk_keys).collect();
         self.db.delete(&records, &chunks, &forgotten.files).await
+    }
+
+    /// Deletes a kept price table.
+    pub async fn forget_price_file(&self, key: &str) -> Result<(), StoreError> {
+        self.db.delete_price_file(key).await
     }
 
     /// Forgets everything kept.

@@ -35,7 +35,7 @@ use crate::export::{self, Target};
 use crate::ingest;
 use crate::model::{Arena, SpanId, StatusCode, TraceId};
 use crate::semantics::Prices;
-use crate::store::{FileRecord, TraceRecord};
+use crate::store::{FileRecord, StoredPriceFile, TraceRecord, price_file_key};
 use protocol::{FileResult, Request, Response, SavedFileRow, SpanSelection, Summary, TraceQuery};
 
 /// Stored traces not read yet, by id.
@@ -78,6 +78,10 @@ pub struct Engine {
     table: Option<TableOrder>,
     /// What calls are priced with: the built-in table and the user's price files.
     prices: Prices,
+    /// The user's price tables, in load order (later ones are consulted first).
+    price_files: Vec<StoredPriceFile>,
+    /// Keys of price tables the store does not have yet.
+    unsaved_price_files: Vec<String>,
 }
 
 /// A traces-table query's rows in order, as of a revision.
@@ -172,10 +176,14 @@ impl Engine {
             traces: touched.len() as u64,
             evaluations: report.evaluations as u64,
             logs: self.traces.attach(&self.arena, new_logs),
+            price_models: report.prices.as_ref().map(|p| p.models.len() as u64),
             errors: report.errors.iter().map(ToString::to_string).collect(),
             warnings: report.warnings.iter().map(ToString::to_string).collect(),
         };
         self.files.push(result.clone());
+        if let Some(prices) = &report.prices {
+            self.add_price_file(&report.file, prices.clone());
+        }
         result
     }
 
@@ -185,6 +193,7 @@ impl Engine {
             Request::Summary => Response::Summary(self.summary()),
             Request::Files => Response::Files(self.files.clone()),
             Request::SavedFiles => Response::SavedFiles(self.saved_file_rows()),
+            Request::PriceTables => Response::PriceTables(self.price_tables()),
             Request::Projects => Response::Projects(lists::projects(
                 &self.arena,
                 &self.traces,
@@ -409,6 +418,82 @@ impl Engine {
         }
     }
 
+    /// Uses a user's price table (before the others) and notes it for the store.
+    fn add_price_file(&mut self, name: &str, file: crate::semantics::PriceFile) {
+        let next = self
+            .price_files
+            .last()
+            .and_then(|f| f.key.parse::<u32>().ok())
+            .map_or(0, |n| n + 1);
+        let key = price_file_key(next);
+        self.unsaved_price_files.push(key.clone());
+        self.price_files.push(StoredPriceFile {
+            key,
+            name: name.to_owned(),
+            file,
+        });
+        self.reprice();
+    }
+
+    /// Uses the price tables the store kept (before any loaded since).
+    pub fn restore_price_files(&mut self, files: Vec<StoredPriceFile>) {
+        let loaded = std::mem::take(&mut self.price_files);
+        self.price_files = files;
+        for file in loaded {
+            self.add_price_file(&file.name, file.file);
+        }
+        self.reprice();
+    }
+
+    /// The price tables the store does not have yet.
+    pub fn take_unsaved_price_files(&mut self) -> Vec<StoredPriceFile> {
+        let keys = std::mem::take(&mut self.unsaved_price_files);
+        self.price_files
+            .iter()
+            .filter(|f| keys.contains(&f.key))
+            .cloned()
+            .collect()
+    }
+
+    /// Stops using a price table; whether there was one of that key.
+    pub fn forget_price_file(&mut self, key: &str) -> bool {
+        let before = self.price_files.len();
+        self.price_files.retain(|f| f.key != key);
+        self.unsaved_price_files.retain(|k| k != key);
+        self.reprice();
+        self.price_files.len() < before
+    }
+
+    /// Builds the prices in use again: the built-in table, then each user table before it.
+    fn reprice(&mut self) {
+        self.revision += 1;
+        let mut prices = Prices::builtin();
+        for file in &self.price_files {
+            prices.add(file.file.clone());
+        }
+        self.prices = prices;
+    }
+
+    /// The price tables in use, as the page lists them.
+    fn price_tables(&self) -> protocol::PriceTables {
+        let builtin = Prices::builtin_file();
+        protocol::PriceTables {
+            builtin_version: builtin.as_ref().and_then(|f| f.version.clone()),
+            builtin_models: builtin.map_or(0, |f| f.models.len() as u32),
+            files: self
+                .price_files
+                .iter()
+                .rev()
+                .map(|f| protocol::PriceFileRow {
+                    key: f.key.clone(),
+                    name: f.name.clone(),
+                    models: f.file.models.len() as u32,
+                    version: f.file.version.clone(),
+                })
+                .collect(),
+        }
+    }
+
     /// Shows the files saved in the store (replacing what it knew of them).
     pub fn expect_files(&mut self, files: Vec<FileRecord>) {
         self.saved_files = files;
@@ -534,6 +619,7 @@ impl Engine {
             | Request::CheckFilter { .. }
             | Request::Files
             | Request::SavedFiles
+            | Request::PriceTables
             | Request::Projects
             | Request::Sessions { .. } => Vec::new(),
             Request::Traces(query) => self.unread_for_query(query),

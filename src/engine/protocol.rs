@@ -19,6 +19,8 @@ pub enum Request {
     Projects,
     /// The files saved in this browser.
     SavedFiles,
+    /// The price tables in use.
+    PriceTables,
     /// A page of a project's traces (or spans), filtered and sorted.
     Traces(TraceQuery),
     /// The sessions of a project.
@@ -134,6 +136,8 @@ pub enum Response {
     Projects(Vec<ProjectRow>),
     /// To [`Request::SavedFiles`], in save order.
     SavedFiles(Vec<SavedFileRow>),
+    /// To [`Request::PriceTables`].
+    PriceTables(PriceTables),
     /// To [`Request::Traces`].
     Traces(TracePage),
     /// To [`Request::Sessions`].
@@ -202,6 +206,30 @@ pub struct SavedFileRow {
     pub traces: u64,
 }
 
+/// The price tables calls are priced with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PriceTables {
+    /// The built-in table's version (a date).
+    pub builtin_version: Option<String>,
+    /// Models it prices.
+    pub builtin_models: u32,
+    /// The user's tables, the one consulted first first.
+    pub files: Vec<PriceFileRow>,
+}
+
+/// A price table the user loaded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PriceFileRow {
+    /// Its key (to forget it).
+    pub key: String,
+    /// The file's name.
+    pub name: String,
+    /// Models it prices.
+    pub models: u32,
+    /// Its version, if it says.
+    pub version: Option<String>,
+}
+
 /// What came of one file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FileResult {
@@ -218,6 +246,9 @@ pub struct FileResult {
     /// Its log records: how many, and where they landed.
     #[serde(default)]
     pub logs: crate::analysis::LogAttachment,
+    /// Models priced, when the file is a price table.
+    #[serde(default)]
+    pub price_models: Option<u64>,
     /// Problems that lost data, each `file: place: problem`.
     pub errors: Vec<String>,
     /// Problems that lost nothing.

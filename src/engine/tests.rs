@@ -1258,7 +1258,10 @@ fn a_genai_conversation_is_a_session_whose_turns_say_what_was_asked_and_answered
         panic!("one session: {sessions:?}");
     };
     assert_eq!(session.session, "01a23437-1469-70e5-8dfb-884aabe65fa9");
-    assert_eq!(session.first_input, "Is it warm enough in Paris for a picnic today?");
+    assert_eq!(
+        session.first_input,
+        "Is it warm enough in Paris for a picnic today?"
+    );
     assert_eq!(session.cost.recorded_calls, 2);
     let Response::Session(turns) = engine.handle(Request::Session {
         project: "pydantic-ai-demo".into(),
@@ -1266,6 +1269,60 @@ fn a_genai_conversation_is_a_session_whose_turns_say_what_was_asked_and_answered
     }) else {
         panic!("a session expected");
     };
-    assert_eq!(turns[0].input, "Is it warm enough in Paris for a picnic today?");
-    assert!(turns[0].output.contains("18°C and partly cloudy"), "{}", turns[0].output);
+    assert_eq!(
+        turns[0].input,
+        "Is it warm enough in Paris for a picnic today?"
+    );
+    assert!(
+        turns[0].output.contains("18°C and partly cloudy"),
+        "{}",
+        turns[0].output
+    );
+}
+
+#[test]
+fn a_dropped_price_table_prices_calls_until_it_is_forgotten() {
+    let mut engine = engine_with(&["genai/vercel-ai-02.otlp.pb"]);
+    const TRACE: &str = "fe12367f66495c24bd70fc4a7f6ff948";
+    let cost = |engine: &mut Engine| {
+        trace_overview(
+            engine,
+            Request::OpenTrace {
+                trace_id: TRACE.into(),
+            },
+        )
+        .cost
+    };
+    let builtin = cost(&mut engine);
+    assert_eq!(builtin.estimated_calls, 1);
+    let table =
+        br#"{"version": "ours", "models": [{"id": "gpt-4o-mini", "input": 1000, "output": 0}]}"#;
+    let result = engine.load("our-prices.json", table, &mut |_| {});
+    assert_eq!(result.format.as_deref(), Some("prices"));
+    assert_eq!(result.price_models, Some(1));
+    assert!(
+        result.errors.is_empty() && result.warnings.is_empty(),
+        "{result:?}"
+    );
+    // 300 input tokens (192 of them cached, priced as input: the table has no cache price).
+    assert!((cost(&mut engine).usd() - 0.3).abs() < 1e-9);
+    let Response::PriceTables(tables) = engine.handle(Request::PriceTables) else {
+        panic!("price tables expected");
+    };
+    assert_eq!(tables.files.len(), 1);
+    assert!(tables.builtin_models > 100);
+    assert_eq!(engine.take_unsaved_price_files().len(), 1);
+    assert!(engine.forget_price_file(&tables.files[0].key));
+    assert_eq!(cost(&mut engine), builtin);
+    let bad = engine.load(
+        "bad-prices.json",
+        br#"{"models": [{"id": "x", "input": -1}]}"#,
+        &mut |_| {},
+    );
+    assert_eq!(bad.errors.len(), 1, "{bad:?}");
+    assert!(
+        bad.errors[0].contains("a price is negative"),
+        "{:?}",
+        bad.errors
+    );
 }

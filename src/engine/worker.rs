@@ -345,6 +345,7 @@ async fn run_loads(
                         traces: kept.len() as u64,
                         evaluations: 0,
                         logs: Default::default(),
+                        price_models: None,
                         errors: failure
                             .map(|(lost, error)| {
                                 format!("{SAVED}: {lost} traces could not be saved ({error})")
@@ -373,6 +374,16 @@ async fn run_loads(
                     }
                 }
                 continue;
+            }
+            Some("forget-prices") => {
+                engine.borrow_mut().forget_price_file(&body);
+                if let Some(keeper) = keeper.as_ref()
+                    && let Err(error) = keeper.forget_price_file(&body).await
+                {
+                    let progress = Progress::new(&id, 0, "This browser's storage", 0.0);
+                    let message = format!("could not delete the price table: {error}");
+                    finish(&progress, failed(&progress.name, &message));
+                }
             }
             Some("forget") => {
                 // A selection forgets those traces; none forgets everything.
@@ -439,6 +450,7 @@ async fn restore(engine: &Rc<RefCell<Engine>>) -> Option<Keeper> {
             traces: opened.traces as u64,
             evaluations: opened.evaluations as u64,
             logs: Default::default(),
+            price_models: None,
             errors: Vec::new(),
             warnings: Vec::new(),
         };
@@ -730,6 +742,7 @@ fn failed(name: &str, message: &str) -> FileResult {
         traces: 0,
         evaluations: 0,
         logs: Default::default(),
+        price_models: None,
         errors: vec![format!("{name}: {message}")],
         warnings: Vec::new(),
     }

@@ -64,6 +64,8 @@ pub struct FileReport {
     pub evaluations: usize,
     /// Log records stored (records already stored are not counted again).
     pub logs: usize,
+    /// A price table, when the file is one.
+    pub prices: Option<crate::semantics::PriceFile>,
     /// Problems that lost data: a part of the file (or all of it) was not read.
     pub errors: Vec<IngestError>,
     /// Problems that lost nothing: a value read with a fallback, a file with no spans.
@@ -154,6 +156,7 @@ impl FileReport {
             spans: 0,
             evaluations: 0,
             logs: 0,
+            prices: None,
             errors: Vec::new(),
             warnings: Vec::new(),
         }
@@ -178,6 +181,7 @@ fn finish(
     } else if report.spans == 0
         && report.evaluations == 0
         && report.logs == 0
+        && report.prices.is_none()
         && report.is_ok()
         && report.warnings.is_empty()
     {
@@ -227,9 +231,23 @@ fn read(
         Format::EvaluationsCsv => evaluations::read_csv(content, file, &mut writer),
         Format::JaegerJson => jaeger::read(content, &mut writer),
         Format::ZipkinJson => zipkin::read(content, &mut writer),
+        Format::PriceTable => read_prices(content, report),
     };
     note(report, &mut writer);
     result
+}
+
+/// A price table, into the report (it is the engine's to use, not the arena's).
+fn read_prices(content: &[u8], report: &mut FileReport) -> Result<(), Located> {
+    let text = std::str::from_utf8(content).map_err(|e| {
+        Located::file(Problem::Invalid(format!(
+            "a price table must be UTF-8: {e}"
+        )))
+    })?;
+    let prices = crate::semantics::PriceFile::parse(text)
+        .map_err(|e| Located::file(Problem::Invalid(e.to_string())))?;
+    report.prices = Some(prices);
+    Ok(())
 }
 
 /// Moves what a writer counted and met into the report.

@@ -40,6 +40,8 @@ enum JsonKind {
     /// Evaluation results: `span_id` (or `context.span_id`) with `score`, `label` or
     /// `explanation`.
     Evaluations,
+    /// A price table: `{models: [{id, input, …}]}`.
+    Prices,
     /// None of these; says what was seen.
     Unknown(String),
 }
@@ -86,6 +88,7 @@ pub fn sniff(bytes: &[u8]) -> Detected {
         (JsonKind::Jaeger, _) => Format::JaegerJson,
         (JsonKind::Zipkin, _) => Format::ZipkinJson,
         (JsonKind::Evaluations, _) => Format::EvaluationsJsonLines,
+        (JsonKind::Prices, _) => Format::PriceTable,
         (JsonKind::Unknown(what), _) => return Detected::Unrecognized(what),
     })
 }
@@ -154,6 +157,7 @@ fn object_kind(scan: &mut Scan<'_>) -> JsonKind {
             b"resourceSpans" | b"resource_spans" | b"batches" => return Some(JsonKind::Otlp),
             b"resourceLogs" | b"resource_logs" => return Some(JsonKind::OtlpLogs),
             b"data" => return Some(data_kind(scan)),
+            b"models" => return models_kind(scan),
             b"context.span_id" | b"context.trace_id" | b"span_kind" => {
                 span_key |= key == b"context.span_id";
                 phoenix_keys += 1;
@@ -203,6 +207,33 @@ fn data_kind(scan: &mut Scan<'_>) -> JsonKind {
         }
     });
     kind.unwrap_or_else(|| JsonKind::Unknown("\"data\" holds objects of an unknown shape".into()))
+}
+
+/// `models: [...]` is a price table when its elements have an `id` and an `input` price.
+fn models_kind(scan: &mut Scan<'_>) -> Option<JsonKind> {
+    scan.space();
+    if scan.peek() != Some(b'[') {
+        scan.value()?;
+        return None;
+    }
+    scan.i += 1;
+    scan.space();
+    if scan.peek() != Some(b'{') {
+        return Some(JsonKind::Unknown("\"models\" holds no objects".into()));
+    }
+    let (mut id, mut input) = (false, false);
+    scan.object(|key, scan| {
+        id |= key == b"id";
+        input |= key == b"input";
+        scan.value()?;
+        None::<()>
+    });
+    Some(match id && input {
+        true => JsonKind::Prices,
+        false => JsonKind::Unknown(
+            "\"models\" without prices (each needs an id and an input price)".into(),
+        ),
+    })
 }
 
 /// A forward-only scanner over JSON bytes that skips values without building them.

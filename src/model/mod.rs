@@ -77,11 +77,13 @@ pub enum Format {
     JaegerJson,
     /// Zipkin v2 JSON (an array of spans, or an array of traces).
     ZipkinJson,
+    /// A price table (Plume's `prices.json` shape): what model calls cost.
+    PriceTable,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 17] = [
+    pub const ALL: [Format; 18] = [
         Self::OtlpProto,
         Self::OtlpProtoFramed,
         Self::OtlpJson,
@@ -99,6 +101,7 @@ impl Format {
         Self::EvaluationsCsv,
         Self::JaegerJson,
         Self::ZipkinJson,
+        Self::PriceTable,
     ];
 
     /// A short stable name, used by the CLI's JSON output and the UI.
@@ -121,6 +124,7 @@ impl Format {
             Self::EvaluationsCsv => "evaluations-csv",
             Self::JaegerJson => "jaeger-json",
             Self::ZipkinJson => "zipkin-json",
+            Self::PriceTable => "prices",
         }
     }
 

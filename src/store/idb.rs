@@ -15,7 +15,8 @@ use web_sys::{
 };
 
 use super::{
-    CHUNKS, EVALUATIONS, FILES, FileRecord, SCHEMA_VERSION, StoredEvaluation, TRACES, TraceRecord,
+    CHUNKS, EVALUATIONS, FILES, FileRecord, PRICES, SCHEMA_VERSION, StoredEvaluation,
+    StoredPriceFile, TRACES, TraceRecord,
 };
 
 /// Why the store could not do something.
@@ -58,6 +59,10 @@ const UPGRADES: [Upgrade; SCHEMA_VERSION as usize] = [
     },
     |db| {
         db.create_object_store(FILES)?;
+        Ok(())
+    },
+    |db| {
+        db.create_object_store(PRICES)?;
         Ok(())
     },
 ];
@@ -359,6 +364,35 @@ impl Db {
             .collect())
     }
 
+    /// Keeps a user's price table, in a transaction of its own.
+    pub async fn put_price_file(&self, file: &StoredPriceFile) -> Result<(), StoreError> {
+        let json = serde_json::to_string(file).map_err(|e| StoreError::Failed(e.to_string()))?;
+        self.write(&[PRICES], |transaction| {
+            Self::store(transaction, PRICES)?
+                .put_with_key(&json.into(), &file.key.as_str().into())?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Every kept price table, in load order (unreadable ones are skipped).
+    pub async fn price_files(&self) -> Result<Vec<StoredPriceFile>, StoreError> {
+        let (_, values) = self.entries(PRICES).await?;
+        Ok(values
+            .iter()
+            .filter_map(|v| serde_json::from_str(&v.as_string()?).ok())
+            .collect())
+    }
+
+    /// Deletes a kept price table.
+    pub async fn delete_price_file(&self, key: &str) -> Result<(), StoreError> {
+        self.write(&[PRICES], |transaction| {
+            Self::store(transaction, PRICES)?.delete(&key.into())?;
+            Ok(())
+        })
+        .await
+    }
+
     /// Deletes trace records, chunks and file records by key, in one transaction.
     pub async fn delete(
         &self,
@@ -380,7 +414,7 @@ impl Db {
 
     /// Deletes everything.
     pub async fn clear(&self) -> Result<(), StoreError> {
-        let all = [TRACES, CHUNKS, EVALUATIONS, FILES];
+        let all = [TRACES, CHUNKS, EVALUATIONS, FILES, PRICES];
         self.write(&all, |transaction| {
             for name in all {
                 Self::store(transaction, name)?.clear()?;

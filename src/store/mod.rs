@@ -2,7 +2,7 @@
 //! trace is cut into chunks. `store/idb.rs` (wasm32) puts them into IndexedDB; the engine's worker
 //! decides when.
 //!
-//! Schema version 3 — object stores, every key a string:
+//! Schema version 4 — object stores, every key a string:
 //!
 //! | store | key | value | since |
 //! |---|---|---|---|
@@ -10,6 +10,7 @@
 //! | `chunks` | `<trace id>/<generation>/<n>` | up to [`CHUNK_SPANS`] spans of the trace as OTLP protobuf, then (since Plume 0.1 stored logs, schema unchanged) up to as many of its log records as an OTLP logs body | 1 |
 //! | `evaluations` | `<n>`, zero-padded, one per load | the load's [`StoredEvaluation`]s as a JSON array | 2 |
 //! | `files` | [`file_key`]: save time and a nonce | [`FileRecord`] as JSON: a saved file and the traces it brought | 3 |
+//! | `prices` | [`StoredPriceFile::key`]: its place in load order | [`StoredPriceFile`] as JSON: a price table the user dropped | 4 |
 //!
 //! Chunks are OTLP protobuf, so a stored trace reads back through the same ingest as a dropped
 //! file, and the store holds nothing Plume could not also export.
@@ -29,7 +30,7 @@ use crate::semantics::{CostTotal, ModelCalls, Prices};
 /// The database's name.
 pub const DATABASE: &str = "plume";
 /// The schema version this code writes (IndexedDB's database version).
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 /// The object store of trace records.
 pub const TRACES: &str = "traces";
 /// The object store of span chunks.
@@ -38,6 +39,8 @@ pub const CHUNKS: &str = "chunks";
 pub const EVALUATIONS: &str = "evaluations";
 /// The object store of saved files.
 pub const FILES: &str = "files";
+/// The object store of the user's price tables.
+pub const PRICES: &str = "prices";
 /// Spans per chunk at most: a transaction each, small enough to commit quickly.
 pub const CHUNK_SPANS: usize = 2_000;
 
@@ -209,6 +212,22 @@ pub struct FileRecord {
 /// tabs saving in the same millisecond apart.
 pub fn file_key(saved_at_ms: u64, nonce: u32) -> String {
     format!("{saved_at_ms:013}-{nonce:08x}")
+}
+
+/// A price table the user loaded, as kept.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoredPriceFile {
+    /// Its key: zero-padded load order, so keys sort as the tables were loaded.
+    pub key: String,
+    /// The file's name.
+    pub name: String,
+    /// The table.
+    pub file: crate::semantics::PriceFile,
+}
+
+/// The key of the `n`th price table loaded.
+pub fn price_file_key(n: u32) -> String {
+    format!("{n:010}")
 }
 
 /// What an evaluation is of, by hex id.

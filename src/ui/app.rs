@@ -38,6 +38,8 @@ pub struct Loader {
     pub forget: Callback<Option<SpanSelection>>,
     /// Turns saving new loads in this browser on or off.
     pub saving: Callback<bool>,
+    /// Stops using a price table the user loaded (by its key), and deletes it from storage.
+    pub forget_prices: Callback<String>,
 }
 
 /// How the page was asked to run, from its URL's query (see [`PageOptions`]).
@@ -131,6 +133,15 @@ pub fn App() -> Html {
                 }
             })
         };
+        let forget_prices = {
+            let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
+            Callback::from(move |key: String| {
+                if let Some(engine) = engine.as_ref() {
+                    dispatcher.dispatch(LoadAction::Started);
+                    engine.forget_prices(&key);
+                }
+            })
+        };
         let forget = Callback::from(move |selection: Option<SpanSelection>| {
             if let Some(engine) = engine.as_ref() {
                 if selection.is_none() {
@@ -145,6 +156,7 @@ pub fn App() -> Html {
             url,
             forget,
             saving,
+            forget_prices,
         }
     };
 

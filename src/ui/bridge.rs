@@ -326,6 +326,12 @@ impl EngineHandle {
         }
     }
 
+    /// Stops using a price table the user loaded, here and in storage; returns the batch id
+    /// its `Done` carries.
+    pub fn forget_prices(&self, key: &str) -> u32 {
+        self.post_batch("forget-prices", &[("body", key.into())])
+    }
+
     /// Turns saving new loads on or off; on, what was loaded meanwhile is saved. Returns the
     /// batch id its events carry.
     pub fn set_saving(&self, on: bool) -> u32 {

@@ -79,6 +79,11 @@ fn file_line(entry: &FileEntry) -> Html {
         Some(result) => {
             let ok = result.errors.is_empty();
             let summary = match &result.format {
+                Some(_) if result.price_models.is_some() => format!(
+                    "{}: a price table of {}, used before the built-in one",
+                    result.file,
+                    format::counted(result.price_models.unwrap_or(0), "price", "prices")
+                ),
                 Some(format_name) => match format::log_attachment(&result.logs) {
                     // A logs file: what its records are about.
                     Some(logs) if result.spans == 0 => {

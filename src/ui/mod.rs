@@ -7,7 +7,7 @@
 //! | `state.rs` | files being loaded (the UI's only state about data) |
 //! | `route.rs`, `theme.rs`, `query.rs`, `host.rs` | hooks: the URL's route, light/dark, asking the engine, the embedding page or `#url=` link |
 //! | `welcome.rs`, `projects.rs`, `project.rs`, `stats.rs`, `session.rs`, `trace_page.rs`, `compare_page.rs` | the pages and tabs |
-//! | `span_details.rs`, `meaning.rs`, `filter_bar.rs`, `flame_graph.rs`, `attribute_tree.rs`, `long_text.rs`, `kind.rs`, `copy.rs`, `file_list.rs`, `export_menu.rs`, `send_menu.rs`, `delete_button.rs`, `storage_status.rs`, `save_setting.rs`, `saved_files.rs` | parts |
+//! | `span_details.rs`, `meaning.rs`, `filter_bar.rs`, `flame_graph.rs`, `attribute_tree.rs`, `long_text.rs`, `kind.rs`, `copy.rs`, `file_list.rs`, `export_menu.rs`, `send_menu.rs`, `delete_button.rs`, `storage_status.rs`, `save_setting.rs`, `saved_files.rs`, `price_tables.rs` | parts |
 //! | `virtual_list.rs` | the generic virtualized list every table and the tree use |
 //!
 //! Data never lives here: components ask the engine for what they show ([`query::use_query`]).
@@ -26,6 +26,7 @@ mod host;
 mod kind;
 mod long_text;
 mod meaning;
+mod price_tables;
 mod project;
 mod projects;
 mod query;

@@ -6,6 +6,7 @@ use crate::engine::protocol::{Request, Response};
 use crate::present::format;
 use crate::present::route::{ProjectTab, Route};
 use crate::ui::app::uses_storage;
+use crate::ui::price_tables::PriceTablesList;
 use crate::ui::query::use_query;
 use crate::ui::save_setting::SaveSetting;
 use crate::ui::saved_files::SavedFiles;
@@ -60,6 +61,7 @@ pub fn ProjectsPage(props: &ProjectsPageProps) -> Html {
                 <SaveSetting />
                 <SavedFiles version={props.version} />
             }
+            <PriceTablesList version={props.version} />
         </section>
     }
 }

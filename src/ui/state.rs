@@ -92,6 +92,7 @@ impl Reducible for Loads {
                         traces: 0,
                         evaluations: 0,
                         logs: Default::default(),
+                        price_models: None,
                         errors: vec![format!(
                             "{name}: Plume's engine stopped ({message}); reload the page \
                              (what was kept in this browser is safe)"
