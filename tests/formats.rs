@@ -407,3 +407,95 @@ fn a_bad_evaluation_row_is_named_by_its_line_and_the_others_load() {
             .contains("1 fields where the header names 2")
     );
 }
+
+#[test]
+fn phoenix_otlpv1_page_reads_as_the_spans_phoenix_was_sent() {
+    let mut arena = Arena::default();
+    let report = ingest::load(
+        &mut arena,
+        "phoenix-otlpv1.json",
+        &fixture("generated/phoenix-otlpv1.json"),
+    );
+    assert!(report.is_ok(), "{:?}", report.errors);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    assert_eq!(report.format, Some(Format::PhoenixOtlpJson));
+    assert_eq!(report.spans, 4);
+    let traces = Traces::assemble(&arena);
+    let trace = &traces.all()[0];
+    assert_eq!(trace.tree.depth, [0, 1, 1, 1]);
+    assert_eq!(
+        arena.str(trace.summary.project),
+        "default",
+        "the page has no resource"
+    );
+
+    let root = span(&arena, "chat_turn");
+    assert_eq!(root.span_id.to_string(), "f4067ff1516df620");
+    assert_eq!(root.parent_span_id, None);
+    assert_eq!(
+        (root.kind, root.oi_kind),
+        (SpanKind::Internal, OiKind::Chain)
+    );
+    assert_eq!(root.start_unix_nanos, 1_795_842_428_092_102_912);
+    assert_eq!(root.end_unix_nanos, 1_795_842_428_212_363_008);
+    assert_eq!(attribute(&arena, root, "metadata.tenant"), 42);
+    assert_eq!(
+        attribute(&arena, root, "tag.tags"),
+        serde_json::json!(["demo", "chat", "streaming"])
+    );
+    let embedding = span(&arena, "CreateEmbeddings");
+    assert_eq!(embedding.parent_span_id, Some(root.span_id));
+    assert_eq!(embedding.status_code, StatusCode::Ok);
+
+    let streamed = arena
+        .spans()
+        .iter()
+        .find(|s| s.span_id.to_string() == "368e2a2a62da0b9b")
+        .expect("the streaming LLM span");
+    assert_eq!(streamed.oi_kind, OiKind::Llm);
+    assert_eq!(attribute(&arena, streamed, "llm.token_count.prompt"), 93);
+    assert_eq!(
+        attribute(&arena, streamed, "llm.input_messages")[3]["message"]["role"],
+        "user"
+    );
+    let event = &arena.events(streamed.events)[0];
+    assert_eq!(arena.str(event.name), "First Token Stream Event");
+    assert_eq!(event.time_unix_nanos, 1_795_842_428_201_021_952);
+}
+
+#[test]
+fn phoenix_otlpv1_holds_what_the_otlp_body_it_came_from_holds() {
+    let mut sent = Arena::default();
+    assert!(
+        ingest::load(
+            &mut sent,
+            "openai-01.otlp.pb",
+            &fixture("openai-01.otlp.pb")
+        )
+        .is_ok()
+    );
+    let mut page = Arena::default();
+    let body = fixture("generated/phoenix-otlpv1.json");
+    assert!(ingest::load(&mut page, "phoenix-otlpv1.json", &body).is_ok());
+    assert_eq!(sent.spans().len(), page.spans().len());
+    for original in sent.spans() {
+        let read = page
+            .spans()
+            .iter()
+            .find(|s| s.span_id == original.span_id)
+            .unwrap_or_else(|| panic!("span {} is on the page", original.span_id));
+        assert_eq!(read.trace_id, original.trace_id);
+        assert_eq!(read.parent_span_id, original.parent_span_id);
+        assert_eq!(page.str(read.name), sent.str(original.name));
+        assert_eq!(read.oi_kind, original.oi_kind);
+        // Phoenix keeps times as datetimes and writes them back through a float: within 1 µs.
+        assert!(read.start_unix_nanos.abs_diff(original.start_unix_nanos) < 1_000);
+        assert!(read.end_unix_nanos.abs_diff(original.end_unix_nanos) < 1_000);
+        assert_eq!(
+            span_attributes(&page, read.attributes),
+            span_attributes(&sent, original.attributes),
+            "attributes of {}",
+            original.span_id
+        );
+    }
+}

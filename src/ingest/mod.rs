@@ -210,6 +210,7 @@ fn read(
         Format::PhoenixSpansJsonLines => phoenix::read_jsonl(content, &mut writer),
         Format::PhoenixSpansJson => phoenix::read_json(content, &mut writer),
         Format::PhoenixRestJson => phoenix::read_rest(content, &mut writer),
+        Format::PhoenixOtlpJson => otlp_json::otlpv1::read(content, &mut writer),
         Format::EvaluationsJsonLines => evaluations::read_jsonl(content, file, &mut writer),
         Format::EvaluationsCsv => evaluations::read_csv(content, file, &mut writer),
         Format::JaegerJson => jaeger::read(content, &mut writer),

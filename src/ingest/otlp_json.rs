@@ -6,7 +6,8 @@
 //! (`preserving_proto_field_name`, Phoenix's `/spans/otlpv1`), the legacy
 //! `instrumentationLibrarySpans` and Tempo's `batches`, a top-level array of requests, and
 //! explicit nulls (an `AnyValue` with all seven `*Value` fields, the unused ones null). All are read
-//! here into the `opentelemetry-proto` types.
+//! here into the `opentelemetry-proto` types. Phoenix's page of such spans, `{data: [span, ...]}`,
+//! is read by [`otlpv1`] with the same visitors.
 //!
 //! Keys are matched ignoring case and underscores, so `scopeSpans`, `scope_spans` and
 //! `ScopeSpans` are one key. The fast path parses with `serde_json` alone; when that fails the
@@ -670,13 +671,27 @@ impl<'de> de::Deserialize<'de> for JAnyValue {
                 use any_value::Value as X;
                 let value = visit_fields(map, None, |target: &mut Option<X>, field, map| {
                     let value = match field {
-                        Field::StringValue => map.next_value::<Option<JString>>()?.map(|v| X::StringValue(v.0)),
-                        Field::BoolValue => map.next_value::<Option<JBool>>()?.map(|v| X::BoolValue(v.0)),
-                        Field::IntValue => map.next_value::<Option<JI64>>()?.map(|v| X::IntValue(v.0)),
-                        Field::DoubleValue => map.next_value::<Option<JF64>>()?.map(|v| X::DoubleValue(v.0)),
-                        Field::BytesValue => map.next_value::<Option<JBytes>>()?.map(|v| X::BytesValue(v.0)),
-                        Field::ArrayValue => map.next_value::<Option<JArrayValue>>()?.map(|v| X::ArrayValue(v.0)),
-                        Field::KvlistValue => map.next_value::<Option<JKvList>>()?.map(|v| X::KvlistValue(v.0)),
+                        Field::StringValue => map
+                            .next_value::<Option<JString>>()?
+                            .map(|v| X::StringValue(v.0)),
+                        Field::BoolValue => map
+                            .next_value::<Option<JBool>>()?
+                            .map(|v| X::BoolValue(v.0)),
+                        Field::IntValue => {
+                            map.next_value::<Option<JI64>>()?.map(|v| X::IntValue(v.0))
+                        }
+                        Field::DoubleValue => map
+                            .next_value::<Option<JF64>>()?
+                            .map(|v| X::DoubleValue(v.0)),
+                        Field::BytesValue => map
+                            .next_value::<Option<JBytes>>()?
+                            .map(|v| X::BytesValue(v.0)),
+                        Field::ArrayValue => map
+                            .next_value::<Option<JArrayValue>>()?
+                            .map(|v| X::ArrayValue(v.0)),
+                        Field::KvlistValue => map
+                            .next_value::<Option<JKvList>>()?
+                            .map(|v| X::KvlistValue(v.0)),
                         _ => return Ok(false),
                     };
                     // A null field names no value: Phoenix's `/spans/otlpv1` writes all seven,
@@ -988,6 +1003,8 @@ scalar!(
         }
     }
 );
+
+pub(crate) mod otlpv1;
 
 #[cfg(test)]
 mod tests;

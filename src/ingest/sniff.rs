@@ -30,6 +30,8 @@ enum JsonKind {
     PhoenixSpans,
     /// Phoenix REST: `{data: [span, ...], next_cursor}`.
     PhoenixRest,
+    /// Phoenix REST `/spans/otlpv1`: `{data: [OTLP span, ...], next_cursor}`.
+    PhoenixOtlp,
     /// Jaeger: `{data: [{traceID, spans, processes}]}`.
     Jaeger,
     /// Zipkin v2: an array of spans (`traceId`, `id`), or an array of such arrays.
@@ -69,6 +71,7 @@ pub fn sniff(bytes: &[u8]) -> Detected {
         (JsonKind::PhoenixSpans, false) => Format::PhoenixSpansJson,
         (JsonKind::PhoenixSpans, true) => Format::PhoenixSpansJsonLines,
         (JsonKind::PhoenixRest, _) => Format::PhoenixRestJson,
+        (JsonKind::PhoenixOtlp, _) => Format::PhoenixOtlpJson,
         (JsonKind::Jaeger, _) => Format::JaegerJson,
         (JsonKind::Zipkin, _) => Format::ZipkinJson,
         (JsonKind::Evaluations, _) => Format::EvaluationsJsonLines,
@@ -165,7 +168,9 @@ fn object_kind(scan: &mut Scan<'_>) -> JsonKind {
 }
 
 /// `data: [...]` is Jaeger when its elements have `traceID`/`spans`, Phoenix REST when they are
-/// spans with a `context`.
+/// Phoenix spans (a `context`, `span_kind`, ...), and Phoenix's `/spans/otlpv1` when they are
+/// OTLP spans (`span_id`, `start_time_unix_nano`, ..., and no `context`). The whole first element
+/// is looked at: its keys may come in any order.
 fn data_kind(scan: &mut Scan<'_>) -> JsonKind {
     scan.space();
     if scan.peek() != Some(b'[') {
@@ -179,15 +184,27 @@ fn data_kind(scan: &mut Scan<'_>) -> JsonKind {
         Some(b']') => return JsonKind::PhoenixRest,
         _ => return JsonKind::Unknown("\"data\" holds no objects".into()),
     }
-    let kind = scan.object(|key, scan| match key {
-        b"traceID" | b"spans" | b"processes" => Some(JsonKind::Jaeger),
-        b"context" | b"span_kind" | b"parent_id" | b"start_time" => Some(JsonKind::PhoenixRest),
-        _ => {
-            scan.value()?;
-            None
+    let (mut phoenix_keys, mut otlp_keys) = (false, false);
+    let jaeger = scan.object(|key, scan| {
+        match key {
+            b"traceID" | b"spans" | b"processes" => return Some(JsonKind::Jaeger),
+            b"context" | b"span_kind" | b"parent_id" | b"start_time" => phoenix_keys = true,
+            b"span_id"
+            | b"trace_id"
+            | b"parent_span_id"
+            | b"start_time_unix_nano"
+            | b"end_time_unix_nano" => otlp_keys = true,
+            _ => {}
         }
+        scan.value()?;
+        None
     });
-    kind.unwrap_or_else(|| JsonKind::Unknown("\"data\" holds objects of an unknown shape".into()))
+    match jaeger {
+        Some(kind) => kind,
+        None if phoenix_keys => JsonKind::PhoenixRest,
+        None if otlp_keys => JsonKind::PhoenixOtlp,
+        None => JsonKind::Unknown("\"data\" holds objects of an unknown shape".into()),
+    }
 }
 
 /// A forward-only scanner over JSON bytes that skips values without building them.
@@ -339,7 +356,7 @@ mod tests {
 
     #[test]
     fn json_dialects_by_their_keys() {
-        let cases: [(&str, Format); 10] = [
+        let cases: [(&str, Format); 12] = [
             (r#"{"resourceSpans":[]}"#, Format::OtlpJson),
             (r#"  {"resource_spans":[]}"#, Format::OtlpJson),
             (r#"{"batches":[]}"#, Format::OtlpJson),
@@ -350,6 +367,14 @@ mod tests {
             ),
             (
                 r#"{"next_cursor":null,"data":[{"id":"x","name":"n","context":{}}]}"#,
+                Format::PhoenixRestJson,
+            ),
+            (
+                r#"{"data":[{"attributes":[],"end_time_unix_nano":2,"span_id":"ab"}]}"#,
+                Format::PhoenixOtlpJson,
+            ),
+            (
+                r#"{"data":[{"span_id":"ab","context":{"span_id":"ab"}}]}"#,
                 Format::PhoenixRestJson,
             ),
             (

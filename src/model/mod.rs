@@ -55,6 +55,9 @@ pub enum Format {
     PhoenixSpansJson,
     /// Phoenix REST `GET /v1/projects/{p}/spans`: `{data: [...], next_cursor}`.
     PhoenixRestJson,
+    /// Phoenix REST `GET /v1/projects/{p}/spans/otlpv1`: `{data: [OTLP span, ...], next_cursor}`,
+    /// the spans in OTLP/JSON with snake_case keys.
+    PhoenixOtlpJson,
     /// Phoenix `TraceDataset.save()` parquet.
     PhoenixTraceDataset,
     /// Phoenix `SpanEvaluations` / `DocumentEvaluations` / `TraceEvaluations` parquet.
@@ -71,7 +74,7 @@ pub enum Format {
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 13] = [
+    pub const ALL: [Format; 14] = [
         Self::OtlpProto,
         Self::OtlpProtoFramed,
         Self::OtlpJson,
@@ -79,6 +82,7 @@ impl Format {
         Self::PhoenixSpansJsonLines,
         Self::PhoenixSpansJson,
         Self::PhoenixRestJson,
+        Self::PhoenixOtlpJson,
         Self::PhoenixTraceDataset,
         Self::PhoenixEvaluations,
         Self::EvaluationsJsonLines,
@@ -97,6 +101,7 @@ impl Format {
             Self::PhoenixSpansJsonLines => "phoenix-spans-jsonl",
             Self::PhoenixSpansJson => "phoenix-spans-json",
             Self::PhoenixRestJson => "phoenix-rest-json",
+            Self::PhoenixOtlpJson => "phoenix-otlp-json",
             Self::PhoenixTraceDataset => "phoenix-trace-dataset",
             Self::PhoenixEvaluations => "phoenix-evaluations",
             Self::EvaluationsJsonLines => "evaluations-jsonl",
