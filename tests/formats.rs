@@ -499,3 +499,152 @@ fn phoenix_otlpv1_holds_what_the_otlp_body_it_came_from_holds() {
         );
     }
 }
+
+#[test]
+fn jaeger_trace_alone_with_short_ids_and_warnings() {
+    let mut arena = Arena::default();
+    let report = ingest::load(
+        &mut arena,
+        "trace.json",
+        &fixture("generated/jaeger-trace-alone.json"),
+    );
+    assert!(report.is_ok(), "{:?}", report.errors);
+    assert_eq!(report.format, Some(Format::JaegerJson));
+    assert_eq!(report.spans, 3);
+    let traces = Traces::assemble(&arena);
+    let trace = &traces.all()[0];
+    assert_eq!(trace.tree.depth, [0, 1, 2]);
+    assert_eq!(arena.str(trace.summary.project), "gateway");
+
+    let root = span(&arena, "POST /chat");
+    assert_eq!(
+        root.trace_id.to_string(),
+        "00000000000000000000000000007b3f",
+        "a trace id without its leading zeros is padded"
+    );
+    assert_eq!(root.span_id.to_string(), "0000000000000001");
+    assert_eq!((root.kind, root.oi_kind), (SpanKind::Server, OiKind::Chain));
+    assert!(attribute(&arena, root, "jaeger.warnings").is_null());
+    let llm = span(&arena, "llm.chat");
+    assert_eq!(
+        llm.parent_span_id,
+        Some(root.span_id),
+        "a short reference id"
+    );
+    assert_eq!(llm.start_unix_nanos, 1_795_842_600_010_000_000);
+    assert_eq!(llm.duration_nanos(), 200_000_000);
+    assert_eq!(
+        attribute(&arena, llm, "jaeger.warnings"),
+        serde_json::json!([
+            "clock skew adjustment disabled; not applying calculated delta of -1.5ms"
+        ])
+    );
+    let tool = span(&arena, "tool.lookup");
+    assert_eq!(
+        tool.parent_span_id,
+        Some(llm.span_id),
+        "a short parentSpanID"
+    );
+    assert_eq!(tool.status_code, StatusCode::Error);
+    assert_eq!(
+        attribute(&arena, tool, "jaeger.warnings")
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+
+    let warned: Vec<(Option<&str>, String)> = report
+        .warnings
+        .iter()
+        .map(|w| (w.place.json_path.as_deref(), w.problem.to_string()))
+        .collect();
+    assert_eq!(
+        warned,
+        [
+            (
+                Some("warnings"),
+                "Jaeger warns: this trace: trace has spans from 2 services with clock skew"
+                    .to_owned()
+            ),
+            (
+                Some("spans[1].warnings"),
+                "Jaeger warns: this span: clock skew adjustment disabled; not applying calculated delta of -1.5ms"
+                    .to_owned()
+            ),
+            (
+                Some("spans[2].warnings"),
+                "Jaeger warns: this span: invalid parent span IDs=00000000000000ff; skipping clock skew adjustment; a second warning"
+                    .to_owned()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn jaeger_traces_in_data_in_an_array_and_alone_read_alike() {
+    let alone = fixture("generated/jaeger-trace-alone.json");
+    let alone = String::from_utf8(alone).unwrap_or_default();
+    for (name, text) in [
+        ("data", format!(r#"{{"data": [{alone}], "total": 1}}"#)),
+        ("array", format!("[{alone}]")),
+    ] {
+        let (arena, report) = load_one(name, text.as_bytes());
+        assert!(report.is_ok(), "{name}: {:?}", report.errors);
+        assert_eq!(report.format, Some(Format::JaegerJson), "{name}");
+        assert_eq!(arena.spans().len(), 3, "{name}");
+        let prefix = if name == "data" { "data[0]." } else { "[0]." };
+        assert_eq!(
+            report.warnings[1].place.json_path,
+            Some(format!("{prefix}spans[1].warnings")),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn jaeger_span_warnings_past_ten_are_counted_not_listed() {
+    let spans: Vec<String> = (1..=13)
+        .map(|n| {
+            format!(
+                r#"{{"traceID": "1", "spanID": "{n:x}", "operationName": "op", "startTime": 1, "duration": 1, "warnings": ["skew"]}}"#
+            )
+        })
+        .collect();
+    let text = format!(r#"{{"traceID": "1", "spans": [{}]}}"#, spans.join(","));
+    let (arena, report) = load_one("many.json", text.as_bytes());
+    assert_eq!(arena.spans().len(), 13);
+    assert_eq!(report.warnings.len(), 11, "{:?}", report.warnings);
+    assert_eq!(
+        report.warnings[10].to_string(),
+        "many.json: Jaeger warns: 3 more spans carry warnings; each shows them as its attribute jaeger.warnings"
+    );
+}
+
+#[test]
+fn bad_jaeger_ids_are_placed_and_their_trace_siblings_load() {
+    let text = r#"{"traceID": "1", "spans": [
+        {"traceID": "1", "spanID": "2", "operationName": "ok"},
+        {"traceID": "1", "spanID": "12345678901234567", "operationName": "too long"},
+        {"traceID": "xyz", "spanID": "3", "operationName": "not hex"},
+        {"traceID": "1", "spanID": "4", "references": [{"refType": "CHILD_OF", "traceID": "1", "spanID": ""}]}
+    ]}"#;
+    let (arena, report) = load_one("bad-ids.json", text.as_bytes());
+    assert_eq!(arena.spans().len(), 1);
+    let places: Vec<Option<&str>> = report
+        .errors
+        .iter()
+        .map(|e| e.place.json_path.as_deref())
+        .collect();
+    assert_eq!(
+        places,
+        [Some("spans[1]"), Some("spans[2]"), Some("spans[3]")]
+    );
+    assert!(
+        report.errors[0].to_string().contains("spanID"),
+        "{}",
+        report.errors[0]
+    );
+    let (_, broken) = load_one("cut.json", br#"{"traceID": "1", "spans": [{"traceID": "#);
+    assert!(matches!(broken.errors[0].problem, Problem::Json(_)));
+    assert!(broken.errors[0].place.line.is_some());
+}

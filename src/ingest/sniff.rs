@@ -32,7 +32,8 @@ enum JsonKind {
     PhoenixRest,
     /// Phoenix REST `/spans/otlpv1`: `{data: [OTLP span, ...], next_cursor}`.
     PhoenixOtlp,
-    /// Jaeger: `{data: [{traceID, spans, processes}]}`.
+    /// Jaeger: `{data: [{traceID, spans, processes}]}`, or one such trace alone (or an array
+    /// of them).
     Jaeger,
     /// Zipkin v2: an array of spans (`traceId`, `id`), or an array of such arrays.
     Zipkin,
@@ -132,6 +133,7 @@ fn object_kind(scan: &mut Scan<'_>) -> JsonKind {
     let mut seen: Vec<String> = Vec::new();
     let mut zipkin_keys = 0;
     let mut phoenix_keys = 0;
+    let mut jaeger_keys = 0;
     let (mut span_key, mut result_keys) = (false, 0);
     let kind = scan.object(|key, scan| {
         match key {
@@ -147,10 +149,15 @@ fn object_kind(scan: &mut Scan<'_>) -> JsonKind {
                 phoenix_keys += 1;
             }
             b"traceId" | b"id" | b"localEndpoint" | b"parentId" => zipkin_keys += 1,
+            // A Jaeger trace alone; a Jaeger span has `traceID` but neither of the others.
+            b"traceID" | b"spans" | b"processes" => jaeger_keys += 1,
             _ => {}
         }
         if phoenix_keys >= 2 {
             return Some(JsonKind::PhoenixSpans);
+        }
+        if jaeger_keys >= 2 {
+            return Some(JsonKind::Jaeger);
         }
         if seen.len() < 6 {
             seen.push(String::from_utf8_lossy(key).chars().take(40).collect());
@@ -356,7 +363,7 @@ mod tests {
 
     #[test]
     fn json_dialects_by_their_keys() {
-        let cases: [(&str, Format); 12] = [
+        let cases: [(&str, Format); 14] = [
             (r#"{"resourceSpans":[]}"#, Format::OtlpJson),
             (r#"  {"resource_spans":[]}"#, Format::OtlpJson),
             (r#"{"batches":[]}"#, Format::OtlpJson),
@@ -365,6 +372,11 @@ mod tests {
                 r#"{"data":[{"traceID":"ab","spans":[]}],"total":0}"#,
                 Format::JaegerJson,
             ),
+            (
+                r#"{"traceID":"1","spans":[],"processes":{},"warnings":null}"#,
+                Format::JaegerJson,
+            ),
+            (r#"[{"spans":[],"processes":{}}]"#, Format::JaegerJson),
             (
                 r#"{"next_cursor":null,"data":[{"id":"x","name":"n","context":{}}]}"#,
                 Format::PhoenixRestJson,
@@ -397,6 +409,11 @@ mod tests {
         assert_eq!(
             sniff(br#"{"hello": {"deep": [1, "}"]}, "world": 2}"#),
             Detected::Unrecognized("keys hello, world".into())
+        );
+        // One Jaeger span (as Jaeger stores it in Elasticsearch) is not a trace.
+        assert_eq!(
+            sniff(br#"{"traceID": "1", "spanID": "2"}"#),
+            Detected::Unrecognized("keys traceID, spanID".into())
         );
     }
 

@@ -66,7 +66,7 @@ pub enum Format {
     EvaluationsJsonLines,
     /// Evaluation results as CSV with a header row.
     EvaluationsCsv,
-    /// Jaeger UI's JSON download (`{data: [{traceID, spans, processes}]}`).
+    /// Jaeger UI's JSON download (`{data: [{traceID, spans, processes}]}`), or one such trace.
     JaegerJson,
     /// Zipkin v2 JSON (an array of spans, or an array of traces).
     ZipkinJson,
