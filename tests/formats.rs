@@ -648,3 +648,156 @@ fn bad_jaeger_ids_are_placed_and_their_trace_siblings_load() {
     assert!(matches!(broken.errors[0].problem, Problem::Json(_)));
     assert!(broken.errors[0].place.line.is_some());
 }
+
+#[test]
+fn zipkin_protobuf_from_the_opentelemetry_python_exporter() {
+    let mut arena = Arena::default();
+    let report = ingest::load(
+        &mut arena,
+        "zipkin-python.pb",
+        &fixture("generated/zipkin-python.pb"),
+    );
+    assert!(report.is_ok(), "{:?}", report.errors);
+    assert_eq!(report.format, Some(Format::ZipkinProto));
+    assert_eq!(report.spans, 3);
+    let traces = Traces::assemble(&arena);
+    let trace = &traces.all()[0];
+    assert_eq!(trace.tree.depth, [0, 1, 1]);
+    assert_eq!(arena.str(trace.summary.project), "zipkin-demo");
+
+    let root = span(&arena, "handle_request");
+    assert_eq!(
+        root.trace_id.to_string(),
+        "6f92930e2062076ee1f8d9e2bdf35be1"
+    );
+    assert_eq!(root.span_id.to_string(), "26870c9a5fd1118c");
+    assert_eq!(root.parent_span_id, None);
+    assert_eq!((root.kind, root.oi_kind), (SpanKind::Server, OiKind::Chain));
+    assert_eq!(root.start_unix_nanos, 1_796_178_126_311_487_000);
+    assert_eq!(root.duration_nanos(), 3_037_000);
+    let llm = span(&arena, "llm_call");
+    assert_eq!(llm.span_id.to_string(), "908896caada2554a");
+    assert_eq!(llm.parent_span_id, Some(root.span_id));
+    assert_eq!((llm.kind, llm.oi_kind), (SpanKind::Client, OiKind::Llm));
+    assert_eq!(
+        attribute(&arena, llm, "llm.token_count.prompt"),
+        "12",
+        "Zipkin tags are strings"
+    );
+    assert_eq!(trace.summary.usage.total(), Some(42));
+    let event = &arena.events(llm.events)[0];
+    assert_eq!(arena.str(event.name), "first token");
+    assert_eq!(event.time_unix_nanos, 1_796_178_126_311_604_000);
+    assert_eq!(
+        flat_map(&arena, event.attributes).get("delay.ms"),
+        Some(&Value::Double(12.5))
+    );
+    let tool = span(&arena, "tool");
+    assert_eq!(tool.parent_span_id, Some(root.span_id));
+    assert_eq!(tool.kind, SpanKind::Internal, "kind 0 is a local span");
+    assert_eq!(tool.status_code, StatusCode::Error);
+    assert_eq!(arena.str(tool.status_message), "tool failed");
+    assert_eq!(arena.str(arena.events(tool.events)[0].name), "exception");
+    let scope = arena
+        .scope(tool.scope)
+        .map(|s| (arena.str(s.name), arena.str(s.version)));
+    assert_eq!(scope, Some(("zipkin.demo.app", "1.0.0")));
+}
+
+/// A span with what makes it the same whatever its encoding: not its ids or times.
+fn meaning(arena: &Arena, span: &plume::model::Span) -> serde_json::Value {
+    let events: Vec<serde_json::Value> = arena
+        .events(span.events)
+        .iter()
+        .map(|e| {
+            let attributes = flat_map(arena, e.attributes);
+            let attributes: Vec<(String, Value)> = attributes
+                .iter()
+                .filter(|(key, _)| !key.starts_with("exception.stacktrace"))
+                .map(|(key, value)| (key.to_owned(), value.clone()))
+                .collect();
+            serde_json::json!([arena.str(e.name), format!("{attributes:?}")])
+        })
+        .collect();
+    // Not `service.instance.id`: each run of the program has its own.
+    let resource: Vec<(String, Value)> = arena
+        .resource(span.resource)
+        .map(|r| flat_map(arena, r.attributes))
+        .unwrap_or_default()
+        .iter()
+        .filter(|(key, _)| *key != "service.instance.id")
+        .map(|(key, value)| (key.to_owned(), value.clone()))
+        .collect();
+    let resource = format!("{resource:?}");
+    serde_json::json!({
+        "name": arena.str(span.name),
+        "kind": format!("{:?}", span.kind),
+        "status": [format!("{:?}", span.status_code), arena.str(span.status_message)],
+        "root": span.parent_span_id.is_none(),
+        "attributes": span_attributes(arena, span.attributes),
+        "events": events,
+        "resource": resource,
+        "scope": arena.scope(span.scope).map(|s| (arena.str(s.name), arena.str(s.version))),
+    })
+}
+
+#[test]
+fn zipkin_json_and_protobuf_from_one_program_mean_the_same() {
+    let (json, report) = load_one("z.json", &fixture("generated/zipkin-python.json"));
+    assert!(report.is_ok());
+    let (proto, report) = load_one("z.pb", &fixture("generated/zipkin-python.pb"));
+    assert!(report.is_ok());
+    for name in ["handle_request", "llm_call", "tool"] {
+        assert_eq!(
+            meaning(&json, span(&json, name)),
+            meaning(&proto, span(&proto, name)),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn protobuf_fixtures_are_told_apart_by_their_first_message() {
+    use plume::ingest::{Detected, sniff};
+    for (path, format) in [
+        ("openai-01.otlp.pb", Format::OtlpProto),
+        ("openai-03.otlp.pb", Format::OtlpProto),
+        ("langchain-01.otlp.pb", Format::OtlpProto),
+        ("node-01.otlp.pb", Format::OtlpProto),
+        ("generated/zipkin-python.pb", Format::ZipkinProto),
+    ] {
+        assert_eq!(sniff(&fixture(path)), Detected::Format(format), "{path}");
+    }
+}
+
+#[test]
+fn broken_zipkin_protobuf_is_placed_and_does_not_panic() {
+    let body = fixture("generated/zipkin-python.pb");
+    // Cut in the last span: the first two load, the cut is named at the third's offset.
+    let (arena, report) = load_one("cut.pb", &body[..body.len() - 10]);
+    assert_eq!(report.format, Some(Format::ZipkinProto));
+    assert_eq!(arena.spans().len(), 2);
+    assert_eq!(report.errors.len(), 1);
+    let offset = report.errors[0].place.byte_offset.unwrap_or_default();
+    assert!(offset > 0 && offset < body.len() as u64 - 10);
+    assert!(
+        report.errors[0].to_string().starts_with(&format!(
+            "cut.pb: byte {offset}: invalid protobuf: Zipkin ListOfSpans: field 1 needs"
+        )),
+        "{}",
+        report.errors[0]
+    );
+    // Garbage inside every span, from their start on: each is named, none panics.
+    for at in 0..body.len() {
+        let mut broken = body.clone();
+        broken[at] ^= 0xA5;
+        let (arena, report) = load_one("flipped.pb", &broken);
+        assert_eq!(arena.spans().len(), report.spans);
+        if report.spans < 3 {
+            assert!(
+                !report.errors.is_empty(),
+                "a byte flipped at {at} lost spans silently"
+            );
+        }
+    }
+}

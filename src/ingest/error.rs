@@ -98,8 +98,8 @@ pub enum Problem {
     /// Invalid JSON, or JSON of the wrong shape.
     #[error("{0}")]
     Json(String),
-    /// Invalid protobuf.
-    #[error("invalid OTLP protobuf: {0}")]
+    /// Invalid protobuf (OTLP, or Zipkin's).
+    #[error("invalid protobuf: {0}")]
     Protobuf(String),
     /// Invalid or unsupported parquet.
     #[error("parquet: {0}")]

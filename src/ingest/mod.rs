@@ -37,7 +37,9 @@ mod phoenix_parquet;
 mod sniff;
 mod stream;
 mod tags;
+mod wire;
 mod zipkin;
+mod zipkin_proto;
 
 pub use compression::{Codec, MAX_DECOMPRESSED_BYTES, decompress};
 pub use error::{IngestError, Located, Place, Problem};
@@ -215,6 +217,7 @@ fn read(
         Format::EvaluationsCsv => evaluations::read_csv(content, file, &mut writer),
         Format::JaegerJson => jaeger::read(content, &mut writer),
         Format::ZipkinJson => zipkin::read(content, &mut writer),
+        Format::ZipkinProto => zipkin_proto::read(content, &mut writer),
     };
     note(report, &mut writer);
     result

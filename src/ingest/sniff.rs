@@ -1,9 +1,11 @@
 //! Which format a file is, judged by its content (never by its name).
 //!
-//! Compression and parquet have magic bytes. JSON starts with `{` or `[`; it is JSON Lines when
-//! its first line holds one complete value and more lines follow. Which JSON dialect it is comes
-//! from a cheap scan of its first keys ([`JsonKind`]), without parsing values. Anything else is
-//! tried as protobuf.
+//! Compression and parquet have magic bytes. A Zipkin protobuf body is told by its first message
+//! (a whole span: ids of the right lengths, only `Span`'s fields), looked at before anything
+//! else, since a protobuf body may start with bytes that read as white space and `{`. JSON starts
+//! with `{` or `[`; it is JSON Lines when its first line holds one complete value and more lines
+//! follow. Which JSON dialect it is comes from a cheap scan of its first keys ([`JsonKind`]),
+//! without parsing values. Anything else is tried as OTLP protobuf.
 
 use crate::ingest::compression::Codec;
 use crate::model::Format;
@@ -50,6 +52,9 @@ pub fn sniff(bytes: &[u8]) -> Detected {
         [0x1f, 0x8b, ..] => return Detected::Compressed(Codec::Gzip),
         [0x28, 0xb5, 0x2f, 0xfd, ..] => return Detected::Compressed(Codec::Zstd),
         [b'P', b'A', b'R', b'1', ..] => return Detected::Format(Format::PhoenixTraceDataset),
+        _ if crate::ingest::zipkin_proto::looks_like(bytes) => {
+            return Detected::Format(Format::ZipkinProto);
+        }
         _ => {}
     }
     let text = skip_bom_and_space(bytes);
@@ -425,6 +430,28 @@ mod tests {
         assert_eq!(sniff(pretty), Detected::Format(Format::OtlpJson));
         let one_line = b"{\"resourceSpans\":[]}\n\n";
         assert_eq!(sniff(one_line), Detected::Format(Format::OtlpJson));
+    }
+
+    #[test]
+    fn a_zipkin_span_first_is_zipkin_protobuf() {
+        // spans[0]: trace_id (16 bytes), id (8), name "get".
+        let mut span = vec![0x0A, 16];
+        span.extend([1; 16]);
+        span.extend([0x1A, 8]);
+        span.extend([2; 8]);
+        span.extend([0x2A, 3, b'g', b'e', b't']);
+        let mut body = vec![0x0A, span.len() as u8];
+        body.extend(&span);
+        assert_eq!(sniff(&body), Detected::Format(Format::ZipkinProto));
+        // Its length byte is `{` (123): still protobuf, not JSON after a newline.
+        span.extend([0x5A, 123 - span.len() as u8 - 2]);
+        span.resize(123, b'x');
+        let mut body = vec![0x0A, span.len() as u8];
+        body.extend(&span);
+        assert_eq!(body[1], b'{');
+        assert_eq!(sniff(&body), Detected::Format(Format::ZipkinProto));
+        // Cut off before its first span ends, it is not (yet) told apart.
+        assert!(matches!(sniff(&body[..40]), Detected::Unrecognized(_)));
     }
 
     #[test]

@@ -70,11 +70,13 @@ pub enum Format {
     JaegerJson,
     /// Zipkin v2 JSON (an array of spans, or an array of traces).
     ZipkinJson,
+    /// Zipkin v2 protobuf (`ListOfSpans`, what OpenTelemetry's Zipkin protobuf exporters send).
+    ZipkinProto,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 14] = [
+    pub const ALL: [Format; 15] = [
         Self::OtlpProto,
         Self::OtlpProtoFramed,
         Self::OtlpJson,
@@ -89,6 +91,7 @@ impl Format {
         Self::EvaluationsCsv,
         Self::JaegerJson,
         Self::ZipkinJson,
+        Self::ZipkinProto,
     ];
 
     /// A short stable name, used by the CLI's JSON output and the UI.
@@ -108,6 +111,7 @@ impl Format {
             Self::EvaluationsCsv => "evaluations-csv",
             Self::JaegerJson => "jaeger-json",
             Self::ZipkinJson => "zipkin-json",
+            Self::ZipkinProto => "zipkin-proto",
         }
     }
 
