@@ -407,3 +407,397 @@ fn a_bad_evaluation_row_is_named_by_its_line_and_the_others_load() {
             .contains("1 fields where the header names 2")
     );
 }
+
+#[test]
+fn phoenix_otlpv1_page_reads_as_the_spans_phoenix_was_sent() {
+    let mut arena = Arena::default();
+    let report = ingest::load(
+        &mut arena,
+        "phoenix-otlpv1.json",
+        &fixture("generated/phoenix-otlpv1.json"),
+    );
+    assert!(report.is_ok(), "{:?}", report.errors);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    assert_eq!(report.format, Some(Format::PhoenixOtlpJson));
+    assert_eq!(report.spans, 4);
+    let traces = Traces::assemble(&arena);
+    let trace = &traces.all()[0];
+    assert_eq!(trace.tree.depth, [0, 1, 1, 1]);
+    assert_eq!(
+        arena.str(trace.summary.project),
+        "default",
+        "the page has no resource"
+    );
+
+    let root = span(&arena, "chat_turn");
+    assert_eq!(root.span_id.to_string(), "f4067ff1516df620");
+    assert_eq!(root.parent_span_id, None);
+    assert_eq!(
+        (root.kind, root.oi_kind),
+        (SpanKind::Internal, OiKind::Chain)
+    );
+    assert_eq!(root.start_unix_nanos, 1_795_842_428_092_102_912);
+    assert_eq!(root.end_unix_nanos, 1_795_842_428_212_363_008);
+    assert_eq!(attribute(&arena, root, "metadata.tenant"), 42);
+    assert_eq!(
+        attribute(&arena, root, "tag.tags"),
+        serde_json::json!(["demo", "chat", "streaming"])
+    );
+    let embedding = span(&arena, "CreateEmbeddings");
+    assert_eq!(embedding.parent_span_id, Some(root.span_id));
+    assert_eq!(embedding.status_code, StatusCode::Ok);
+
+    let streamed = arena
+        .spans()
+        .iter()
+        .find(|s| s.span_id.to_string() == "368e2a2a62da0b9b")
+        .expect("the streaming LLM span");
+    assert_eq!(streamed.oi_kind, OiKind::Llm);
+    assert_eq!(attribute(&arena, streamed, "llm.token_count.prompt"), 93);
+    assert_eq!(
+        attribute(&arena, streamed, "llm.input_messages")[3]["message"]["role"],
+        "user"
+    );
+    let event = &arena.events(streamed.events)[0];
+    assert_eq!(arena.str(event.name), "First Token Stream Event");
+    assert_eq!(event.time_unix_nanos, 1_795_842_428_201_021_952);
+}
+
+#[test]
+fn phoenix_otlpv1_holds_what_the_otlp_body_it_came_from_holds() {
+    let mut sent = Arena::default();
+    assert!(
+        ingest::load(
+            &mut sent,
+            "openai-01.otlp.pb",
+            &fixture("openai-01.otlp.pb")
+        )
+        .is_ok()
+    );
+    let mut page = Arena::default();
+    let body = fixture("generated/phoenix-otlpv1.json");
+    assert!(ingest::load(&mut page, "phoenix-otlpv1.json", &body).is_ok());
+    assert_eq!(sent.spans().len(), page.spans().len());
+    for original in sent.spans() {
+        let read = page
+            .spans()
+            .iter()
+            .find(|s| s.span_id == original.span_id)
+            .unwrap_or_else(|| panic!("span {} is on the page", original.span_id));
+        assert_eq!(read.trace_id, original.trace_id);
+        assert_eq!(read.parent_span_id, original.parent_span_id);
+        assert_eq!(page.str(read.name), sent.str(original.name));
+        assert_eq!(read.oi_kind, original.oi_kind);
+        // Phoenix keeps times as datetimes and writes them back through a float: within 1 µs.
+        assert!(read.start_unix_nanos.abs_diff(original.start_unix_nanos) < 1_000);
+        assert!(read.end_unix_nanos.abs_diff(original.end_unix_nanos) < 1_000);
+        assert_eq!(
+            span_attributes(&page, read.attributes),
+            span_attributes(&sent, original.attributes),
+            "attributes of {}",
+            original.span_id
+        );
+    }
+}
+
+#[test]
+fn jaeger_trace_alone_with_short_ids_and_warnings() {
+    let mut arena = Arena::default();
+    let report = ingest::load(
+        &mut arena,
+        "trace.json",
+        &fixture("generated/jaeger-trace-alone.json"),
+    );
+    assert!(report.is_ok(), "{:?}", report.errors);
+    assert_eq!(report.format, Some(Format::JaegerJson));
+    assert_eq!(report.spans, 3);
+    let traces = Traces::assemble(&arena);
+    let trace = &traces.all()[0];
+    assert_eq!(trace.tree.depth, [0, 1, 2]);
+    assert_eq!(arena.str(trace.summary.project), "gateway");
+
+    let root = span(&arena, "POST /chat");
+    assert_eq!(
+        root.trace_id.to_string(),
+        "00000000000000000000000000007b3f",
+        "a trace id without its leading zeros is padded"
+    );
+    assert_eq!(root.span_id.to_string(), "0000000000000001");
+    assert_eq!((root.kind, root.oi_kind), (SpanKind::Server, OiKind::Chain));
+    assert!(attribute(&arena, root, "jaeger.warnings").is_null());
+    let llm = span(&arena, "llm.chat");
+    assert_eq!(
+        llm.parent_span_id,
+        Some(root.span_id),
+        "a short reference id"
+    );
+    assert_eq!(llm.start_unix_nanos, 1_795_842_600_010_000_000);
+    assert_eq!(llm.duration_nanos(), 200_000_000);
+    assert_eq!(
+        attribute(&arena, llm, "jaeger.warnings"),
+        serde_json::json!([
+            "clock skew adjustment disabled; not applying calculated delta of -1.5ms"
+        ])
+    );
+    let tool = span(&arena, "tool.lookup");
+    assert_eq!(
+        tool.parent_span_id,
+        Some(llm.span_id),
+        "a short parentSpanID"
+    );
+    assert_eq!(tool.status_code, StatusCode::Error);
+    assert_eq!(
+        attribute(&arena, tool, "jaeger.warnings")
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+
+    let warned: Vec<(Option<&str>, String)> = report
+        .warnings
+        .iter()
+        .map(|w| (w.place.json_path.as_deref(), w.problem.to_string()))
+        .collect();
+    assert_eq!(
+        warned,
+        [
+            (
+                Some("warnings"),
+                "Jaeger warns: this trace: trace has spans from 2 services with clock skew"
+                    .to_owned()
+            ),
+            (
+                Some("spans[1].warnings"),
+                "Jaeger warns: this span: clock skew adjustment disabled; not applying calculated delta of -1.5ms"
+                    .to_owned()
+            ),
+            (
+                Some("spans[2].warnings"),
+                "Jaeger warns: this span: invalid parent span IDs=00000000000000ff; skipping clock skew adjustment; a second warning"
+                    .to_owned()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn jaeger_traces_in_data_in_an_array_and_alone_read_alike() {
+    let alone = fixture("generated/jaeger-trace-alone.json");
+    let alone = String::from_utf8(alone).unwrap_or_default();
+    for (name, text) in [
+        ("data", format!(r#"{{"data": [{alone}], "total": 1}}"#)),
+        ("array", format!("[{alone}]")),
+    ] {
+        let (arena, report) = load_one(name, text.as_bytes());
+        assert!(report.is_ok(), "{name}: {:?}", report.errors);
+        assert_eq!(report.format, Some(Format::JaegerJson), "{name}");
+        assert_eq!(arena.spans().len(), 3, "{name}");
+        let prefix = if name == "data" { "data[0]." } else { "[0]." };
+        assert_eq!(
+            report.warnings[1].place.json_path,
+            Some(format!("{prefix}spans[1].warnings")),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn jaeger_span_warnings_past_ten_are_counted_not_listed() {
+    let spans: Vec<String> = (1..=13)
+        .map(|n| {
+            format!(
+                r#"{{"traceID": "1", "spanID": "{n:x}", "operationName": "op", "startTime": 1, "duration": 1, "warnings": ["skew"]}}"#
+            )
+        })
+        .collect();
+    let text = format!(r#"{{"traceID": "1", "spans": [{}]}}"#, spans.join(","));
+    let (arena, report) = load_one("many.json", text.as_bytes());
+    assert_eq!(arena.spans().len(), 13);
+    assert_eq!(report.warnings.len(), 11, "{:?}", report.warnings);
+    assert_eq!(
+        report.warnings[10].to_string(),
+        "many.json: Jaeger warns: 3 more spans carry warnings; each shows them as its attribute jaeger.warnings"
+    );
+}
+
+#[test]
+fn bad_jaeger_ids_are_placed_and_their_trace_siblings_load() {
+    let text = r#"{"traceID": "1", "spans": [
+        {"traceID": "1", "spanID": "2", "operationName": "ok"},
+        {"traceID": "1", "spanID": "12345678901234567", "operationName": "too long"},
+        {"traceID": "xyz", "spanID": "3", "operationName": "not hex"},
+        {"traceID": "1", "spanID": "4", "references": [{"refType": "CHILD_OF", "traceID": "1", "spanID": ""}]}
+    ]}"#;
+    let (arena, report) = load_one("bad-ids.json", text.as_bytes());
+    assert_eq!(arena.spans().len(), 1);
+    let places: Vec<Option<&str>> = report
+        .errors
+        .iter()
+        .map(|e| e.place.json_path.as_deref())
+        .collect();
+    assert_eq!(
+        places,
+        [Some("spans[1]"), Some("spans[2]"), Some("spans[3]")]
+    );
+    assert!(
+        report.errors[0].to_string().contains("spanID"),
+        "{}",
+        report.errors[0]
+    );
+    let (_, broken) = load_one("cut.json", br#"{"traceID": "1", "spans": [{"traceID": "#);
+    assert!(matches!(broken.errors[0].problem, Problem::Json(_)));
+    assert!(broken.errors[0].place.line.is_some());
+}
+
+#[test]
+fn zipkin_protobuf_from_the_opentelemetry_python_exporter() {
+    let mut arena = Arena::default();
+    let report = ingest::load(
+        &mut arena,
+        "zipkin-python.pb",
+        &fixture("generated/zipkin-python.pb"),
+    );
+    assert!(report.is_ok(), "{:?}", report.errors);
+    assert_eq!(report.format, Some(Format::ZipkinProto));
+    assert_eq!(report.spans, 3);
+    let traces = Traces::assemble(&arena);
+    let trace = &traces.all()[0];
+    assert_eq!(trace.tree.depth, [0, 1, 1]);
+    assert_eq!(arena.str(trace.summary.project), "zipkin-demo");
+
+    let root = span(&arena, "handle_request");
+    assert_eq!(
+        root.trace_id.to_string(),
+        "6f92930e2062076ee1f8d9e2bdf35be1"
+    );
+    assert_eq!(root.span_id.to_string(), "26870c9a5fd1118c");
+    assert_eq!(root.parent_span_id, None);
+    assert_eq!((root.kind, root.oi_kind), (SpanKind::Server, OiKind::Chain));
+    assert_eq!(root.start_unix_nanos, 1_796_178_126_311_487_000);
+    assert_eq!(root.duration_nanos(), 3_037_000);
+    let llm = span(&arena, "llm_call");
+    assert_eq!(llm.span_id.to_string(), "908896caada2554a");
+    assert_eq!(llm.parent_span_id, Some(root.span_id));
+    assert_eq!((llm.kind, llm.oi_kind), (SpanKind::Client, OiKind::Llm));
+    assert_eq!(
+        attribute(&arena, llm, "llm.token_count.prompt"),
+        "12",
+        "Zipkin tags are strings"
+    );
+    assert_eq!(trace.summary.usage.total(), Some(42));
+    let event = &arena.events(llm.events)[0];
+    assert_eq!(arena.str(event.name), "first token");
+    assert_eq!(event.time_unix_nanos, 1_796_178_126_311_604_000);
+    assert_eq!(
+        flat_map(&arena, event.attributes).get("delay.ms"),
+        Some(&Value::Double(12.5))
+    );
+    let tool = span(&arena, "tool");
+    assert_eq!(tool.parent_span_id, Some(root.span_id));
+    assert_eq!(tool.kind, SpanKind::Internal, "kind 0 is a local span");
+    assert_eq!(tool.status_code, StatusCode::Error);
+    assert_eq!(arena.str(tool.status_message), "tool failed");
+    assert_eq!(arena.str(arena.events(tool.events)[0].name), "exception");
+    let scope = arena
+        .scope(tool.scope)
+        .map(|s| (arena.str(s.name), arena.str(s.version)));
+    assert_eq!(scope, Some(("zipkin.demo.app", "1.0.0")));
+}
+
+/// A span with what makes it the same whatever its encoding: not its ids or times.
+fn meaning(arena: &Arena, span: &plume::model::Span) -> serde_json::Value {
+    let events: Vec<serde_json::Value> = arena
+        .events(span.events)
+        .iter()
+        .map(|e| {
+            let attributes = flat_map(arena, e.attributes);
+            let attributes: Vec<(String, Value)> = attributes
+                .iter()
+                .filter(|(key, _)| !key.starts_with("exception.stacktrace"))
+                .map(|(key, value)| (key.to_owned(), value.clone()))
+                .collect();
+            serde_json::json!([arena.str(e.name), format!("{attributes:?}")])
+        })
+        .collect();
+    // Not `service.instance.id`: each run of the program has its own.
+    let resource: Vec<(String, Value)> = arena
+        .resource(span.resource)
+        .map(|r| flat_map(arena, r.attributes))
+        .unwrap_or_default()
+        .iter()
+        .filter(|(key, _)| *key != "service.instance.id")
+        .map(|(key, value)| (key.to_owned(), value.clone()))
+        .collect();
+    let resource = format!("{resource:?}");
+    serde_json::json!({
+        "name": arena.str(span.name),
+        "kind": format!("{:?}", span.kind),
+        "status": [format!("{:?}", span.status_code), arena.str(span.status_message)],
+        "root": span.parent_span_id.is_none(),
+        "attributes": span_attributes(arena, span.attributes),
+        "events": events,
+        "resource": resource,
+        "scope": arena.scope(span.scope).map(|s| (arena.str(s.name), arena.str(s.version))),
+    })
+}
+
+#[test]
+fn zipkin_json_and_protobuf_from_one_program_mean_the_same() {
+    let (json, report) = load_one("z.json", &fixture("generated/zipkin-python.json"));
+    assert!(report.is_ok());
+    let (proto, report) = load_one("z.pb", &fixture("generated/zipkin-python.pb"));
+    assert!(report.is_ok());
+    for name in ["handle_request", "llm_call", "tool"] {
+        assert_eq!(
+            meaning(&json, span(&json, name)),
+            meaning(&proto, span(&proto, name)),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn protobuf_fixtures_are_told_apart_by_their_first_message() {
+    use plume::ingest::{Detected, sniff};
+    for (path, format) in [
+        ("openai-01.otlp.pb", Format::OtlpProto),
+        ("openai-03.otlp.pb", Format::OtlpProto),
+        ("langchain-01.otlp.pb", Format::OtlpProto),
+        ("node-01.otlp.pb", Format::OtlpProto),
+        ("generated/zipkin-python.pb", Format::ZipkinProto),
+    ] {
+        assert_eq!(sniff(&fixture(path)), Detected::Format(format), "{path}");
+    }
+}
+
+#[test]
+fn broken_zipkin_protobuf_is_placed_and_does_not_panic() {
+    let body = fixture("generated/zipkin-python.pb");
+    // Cut in the last span: the first two load, the cut is named at the third's offset.
+    let (arena, report) = load_one("cut.pb", &body[..body.len() - 10]);
+    assert_eq!(report.format, Some(Format::ZipkinProto));
+    assert_eq!(arena.spans().len(), 2);
+    assert_eq!(report.errors.len(), 1);
+    let offset = report.errors[0].place.byte_offset.unwrap_or_default();
+    assert!(offset > 0 && offset < body.len() as u64 - 10);
+    assert!(
+        report.errors[0].to_string().starts_with(&format!(
+            "cut.pb: byte {offset}: invalid protobuf: Zipkin ListOfSpans: field 1 needs"
+        )),
+        "{}",
+        report.errors[0]
+    );
+    // Garbage inside every span, from their start on: each is named, none panics.
+    for at in 0..body.len() {
+        let mut broken = body.clone();
+        broken[at] ^= 0xA5;
+        let (arena, report) = load_one("flipped.pb", &broken);
+        assert_eq!(arena.spans().len(), report.spans);
+        if report.spans < 3 {
+            assert!(
+                !report.errors.is_empty(),
+                "a byte flipped at {at} lost spans silently"
+            );
+        }
+    }
+}

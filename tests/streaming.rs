@@ -109,6 +109,9 @@ fn every_fixture_reads_the_same_streamed() {
         "collector-file-exporter.jsonl",
         "generated/jaeger-ui-download.json",
         "generated/zipkin-python.json",
+        "generated/zipkin-python.pb",
+        "generated/jaeger-trace-alone.json",
+        "generated/phoenix-otlpv1.json",
         "phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a62c1338d.parquet",
     ] {
         same_either_way(path, &fixture(path));

@@ -98,8 +98,8 @@ pub enum Problem {
     /// Invalid JSON, or JSON of the wrong shape.
     #[error("{0}")]
     Json(String),
-    /// Invalid protobuf.
-    #[error("invalid OTLP protobuf: {0}")]
+    /// Invalid protobuf (OTLP, or Zipkin's).
+    #[error("invalid protobuf: {0}")]
     Protobuf(String),
     /// Invalid or unsupported parquet.
     #[error("parquet: {0}")]
@@ -118,6 +118,15 @@ pub enum Problem {
     /// The content parsed but holds no spans.
     #[error("no spans found ({0})")]
     NoSpans(String),
+    /// The program that wrote the file left a warning in it (Jaeger's `warnings`): nothing was
+    /// lost reading it, but the data may not be what it seems.
+    #[error("{by} warns: {message}")]
+    Warned {
+        /// Who wrote the warning (`Jaeger`).
+        by: &'static str,
+        /// Its words.
+        message: String,
+    },
     /// Past a size limit.
     #[error("{0}")]
     TooLarge(String),

@@ -1,10 +1,24 @@
 //! Jaeger JSON, as Jaeger UI downloads a trace (and its `/api/traces` returns):
-//! `{data: [{traceID, spans: [...], processes: {p1: {serviceName, tags}}}]}`.
+//! `{data: [{traceID, spans: [...], processes: {p1: {serviceName, tags}}, warnings}]}`; also one
+//! such trace alone at the top level (what Jaeger UI's upload takes too, and what Jaeger's own
+//! converter fixtures hold), and an array of them (`jq .data` of a download).
 //!
 //! Mapped as Jaeger's own OTLP translator maps it: times are microseconds; the first `CHILD_OF`
 //! reference in the same trace (else the first reference) is the parent and the other references
 //! are links; logs are events named by their `event` field; processes are resources; the tags
 //! `span.kind`, `otel.status_code`, `error`, `otel.scope.*` become fields ([`super::tags`]).
+//!
+//! Ids are hex numbers, and Jaeger's own parser takes them without their leading zeros
+//! (`"spanID": "2"`): they are padded back to 16 or 32 digits. Base64 ids, which no Jaeger
+//! writes, still read when they are not all hex digits.
+//!
+//! Jaeger's `warnings` (what its query service's adjusters or its storage noticed: clock skew,
+//! a duplicate span id, an invalid parent) are shown, never dropped. A span's warnings become its
+//! attribute `jaeger.warnings` (a list of strings), so the details pane shows them where Jaeger
+//! UI does, and the span filter finds them; each span that has some is also named in the file's
+//! report ([`Problem::Warned`], placed at the span's `warnings`), the first
+//! [`SPANS_WARNED_IN_REPORT`] of them one by one and the rest counted in one line. A trace's
+//! warnings, which belong to no span, are in the report only, placed at the trace's `warnings`.
 
 use std::collections::BTreeMap;
 
@@ -16,7 +30,7 @@ use crate::attributes::Value;
 use crate::ingest::error::{Located, Place, Problem};
 use crate::ingest::otlp::{Origin, SpanWriter, build};
 use crate::ingest::tags::from_tags;
-use crate::model::{SpanId, SpanKind, TraceId};
+use crate::model::{IdError, SpanId, SpanKind, TraceId};
 
 /// `null` where a list or map is expected reads as empty.
 fn nullable<'de, D, T>(deserializer: D) -> Result<T, D::Error>
@@ -27,10 +41,20 @@ where
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
+/// How many spans with warnings the report names one by one; past that they are counted.
+const SPANS_WARNED_IN_REPORT: usize = 10;
+
+/// The top level as an object: `{data: [trace, ...]}`, or one trace's own fields.
 #[derive(Deserialize)]
 struct Document {
     #[serde(default, deserialize_with = "nullable")]
     data: Vec<JaegerTrace>,
+    #[serde(default, deserialize_with = "nullable")]
+    spans: Vec<JaegerSpan>,
+    #[serde(default, deserialize_with = "nullable")]
+    processes: BTreeMap<String, Process>,
+    #[serde(default, deserialize_with = "nullable")]
+    warnings: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -39,6 +63,8 @@ struct JaegerTrace {
     spans: Vec<JaegerSpan>,
     #[serde(default, deserialize_with = "nullable")]
     processes: BTreeMap<String, Process>,
+    #[serde(default, deserialize_with = "nullable")]
+    warnings: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -68,6 +94,8 @@ struct JaegerSpan {
     process_id: Option<String>,
     #[serde(default)]
     process: Option<Process>,
+    #[serde(default, deserialize_with = "nullable")]
+    warnings: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -144,34 +172,13 @@ fn tag_pairs(tags: &[Tag]) -> Vec<(String, Value)> {
 
 /// Reads a Jaeger document.
 pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
-    let document: Document = serde_json::from_slice(bytes)
-        .map_err(|error| crate::ingest::otlp_json::locate_json_error::<Document>(bytes, &error))?;
     let mut total_spans = 0;
-    for (t, jaeger_trace) in document.data.into_iter().enumerate() {
-        let mut processes = jaeger_trace.processes;
-        let mut batches = build::Batches::default();
-        for (s, span) in jaeger_trace.spans.into_iter().enumerate() {
-            total_spans += 1;
-            let place = Place::path(format!("data[{t}].spans[{s}]"));
-            let process_id = span.process_id.clone().unwrap_or_default();
-            if let Some(process) = &span.process {
-                processes
-                    .entry(process_id.clone())
-                    .or_insert_with(|| process.clone());
-            }
-            match convert(span) {
-                Ok((otlp_span, (scope_name, scope_version))) => {
-                    let process = processes.get(&process_id).cloned().unwrap_or_default();
-                    let mut resource =
-                        vec![("service.name".to_owned(), Value::Str(process.service_name))];
-                    resource.extend(tag_pairs(&process.tags));
-                    batches.push(resource, scope_name, scope_version, otlp_span);
-                }
-                Err(problem) => writer.errors.push(Located::new(place, problem)),
-            }
-        }
-        writer.write(&batches.finish(), &Origin::converted())?;
+    let mut warned = Warned::default();
+    for (path, jaeger_trace) in traces(bytes)? {
+        total_spans += jaeger_trace.spans.len();
+        read_trace(&path, jaeger_trace, writer, &mut warned)?;
     }
+    warned.finish(writer);
     if total_spans == 0 {
         writer.warnings.push(Located::file(Problem::NoSpans(
             "the Jaeger document has no spans".into(),
@@ -180,20 +187,161 @@ pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Loca
     Ok(())
 }
 
+/// The document's traces, each with the JSON path it starts at (`data[0].`, `[0].`, or `` for a
+/// trace alone).
+fn traces(bytes: &[u8]) -> Result<Vec<(String, JaegerTrace)>, Located> {
+    use crate::ingest::otlp_json::locate_json_error;
+    if crate::ingest::sniff::skip_bom_and_space(bytes).first() == Some(&b'[') {
+        let traces: Vec<JaegerTrace> = serde_json::from_slice(bytes)
+            .map_err(|error| locate_json_error::<Vec<JaegerTrace>>(bytes, &error))?;
+        return Ok(paths("", traces));
+    }
+    let document: Document = serde_json::from_slice(bytes)
+        .map_err(|error| locate_json_error::<Document>(bytes, &error))?;
+    let mut traces = paths("data", document.data);
+    if !document.spans.is_empty() || !document.warnings.is_empty() {
+        let alone = JaegerTrace {
+            spans: document.spans,
+            processes: document.processes,
+            warnings: document.warnings,
+        };
+        traces.push((String::new(), alone));
+    }
+    Ok(traces)
+}
+
+fn paths(array: &str, traces: Vec<JaegerTrace>) -> Vec<(String, JaegerTrace)> {
+    traces
+        .into_iter()
+        .enumerate()
+        .map(|(t, jaeger_trace)| (format!("{array}[{t}]."), jaeger_trace))
+        .collect()
+}
+
+/// Reads one trace, whose JSON path starts with `path`.
+fn read_trace(
+    path: &str,
+    jaeger_trace: JaegerTrace,
+    writer: &mut SpanWriter<'_>,
+    warned: &mut Warned,
+) -> Result<(), Located> {
+    if !jaeger_trace.warnings.is_empty() {
+        let place = Place::path(format!("{path}warnings"));
+        writer
+            .warnings
+            .push(warning(place, "trace", &jaeger_trace.warnings));
+    }
+    let mut processes = jaeger_trace.processes;
+    let mut batches = build::Batches::default();
+    for (s, span) in jaeger_trace.spans.into_iter().enumerate() {
+        let place = format!("{path}spans[{s}]");
+        warned.span(&place, &span.warnings, writer);
+        let process_id = span.process_id.clone().unwrap_or_default();
+        if let Some(process) = &span.process {
+            processes
+                .entry(process_id.clone())
+                .or_insert_with(|| process.clone());
+        }
+        match convert(span) {
+            Ok((otlp_span, (scope_name, scope_version))) => {
+                let process = processes.get(&process_id).cloned().unwrap_or_default();
+                let mut resource =
+                    vec![("service.name".to_owned(), Value::Str(process.service_name))];
+                resource.extend(tag_pairs(&process.tags));
+                batches.push(resource, scope_name, scope_version, otlp_span);
+            }
+            Err(problem) => writer
+                .errors
+                .push(Located::new(Place::path(place), problem)),
+        }
+    }
+    writer.write(&batches.finish(), &Origin::converted())?;
+    Ok(())
+}
+
+/// A report line for Jaeger's warnings on a `what` (span or trace).
+fn warning(place: Place, what: &str, warnings: &[String]) -> Located {
+    Located::new(
+        place,
+        Problem::Warned {
+            by: "Jaeger",
+            message: format!("this {what}: {}", warnings.join("; ")),
+        },
+    )
+}
+
+/// Spans with warnings met so far: the first few are reported one by one, the rest counted.
+#[derive(Default)]
+struct Warned {
+    spans: usize,
+}
+
+impl Warned {
+    fn span(&mut self, place: &str, warnings: &[String], writer: &mut SpanWriter<'_>) {
+        if warnings.is_empty() {
+            return;
+        }
+        self.spans += 1;
+        if self.spans <= SPANS_WARNED_IN_REPORT {
+            let place = Place::path(format!("{place}.warnings"));
+            writer.warnings.push(warning(place, "span", warnings));
+        }
+    }
+
+    fn finish(self, writer: &mut SpanWriter<'_>) {
+        let more = self.spans.saturating_sub(SPANS_WARNED_IN_REPORT);
+        if more > 0 {
+            writer.warnings.push(Located::file(Problem::Warned {
+                by: "Jaeger",
+                message: format!(
+                    "{more} more spans carry warnings; each shows them as its attribute jaeger.warnings"
+                ),
+            }));
+        }
+    }
+}
+
 fn id_problem(what: &str, error: impl std::fmt::Display) -> Problem {
     Problem::Invalid(format!("{what}: {error}"))
 }
 
+/// `text` with the leading zeros Jaeger may leave out put back, when it is hex shorter than
+/// `digits`.
+fn padded(text: &str, digits: usize) -> std::borrow::Cow<'_, str> {
+    if !text.is_empty() && text.len() < digits && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        format!("{text:0>digits$}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// A Jaeger trace id: hex of up to 32 digits (a 64-bit id is zero-extended), or base64.
+fn parse_trace_id(text: &str) -> Result<TraceId, IdError> {
+    TraceId::parse(&padded(text, 32))
+}
+
+/// A Jaeger span id: hex of up to 16 digits, or base64.
+fn parse_span_id(text: &str) -> Result<SpanId, IdError> {
+    SpanId::parse(&padded(text, 16))
+}
+
 /// One Jaeger span as OTLP, with its scope (name, version).
 fn convert(span: JaegerSpan) -> Result<(trace::Span, (String, String)), Problem> {
-    let trace_id = TraceId::parse(&span.trace_id).map_err(|e| id_problem("traceID", e))?;
-    let span_id = SpanId::parse(&span.span_id).map_err(|e| id_problem("spanID", e))?;
+    let trace_id = parse_trace_id(&span.trace_id).map_err(|e| id_problem("traceID", e))?;
+    let span_id = parse_span_id(&span.span_id).map_err(|e| id_problem("spanID", e))?;
+    // Caught here rather than by the writer, so the problem is placed at the span.
+    if trace_id.is_zero() || span_id.is_zero() {
+        return Err(Problem::Invalid(format!(
+            "an all-zero id is no id (traceID {:?}, spanID {:?})",
+            span.trace_id, span.span_id
+        )));
+    }
     let mut references = Vec::with_capacity(span.references.len());
     for reference in &span.references {
         let ref_trace =
-            TraceId::parse(&reference.trace_id).map_err(|e| id_problem("reference traceID", e))?;
+            parse_trace_id(&reference.trace_id).map_err(|e| id_problem("reference traceID", e))?;
         let ref_span =
-            SpanId::parse(&reference.span_id).map_err(|e| id_problem("reference spanID", e))?;
+            parse_span_id(&reference.span_id).map_err(|e| id_problem("reference spanID", e))?;
         references.push((
             reference.ref_type.eq_ignore_ascii_case("CHILD_OF"),
             ref_trace,
@@ -214,12 +362,17 @@ fn convert(span: JaegerSpan) -> Result<(trace::Span, (String, String)), Problem>
             .as_deref()
             .filter(|p| !p.is_empty() && *p != "0")
     {
-        parent_span_id = SpanId::parse(parent)
+        parent_span_id = parse_span_id(parent)
             .map_err(|e| id_problem("parentSpanID", e))?
             .0
             .to_vec();
     }
-    let tags = from_tags(tag_pairs(&span.tags));
+    let mut tags = from_tags(tag_pairs(&span.tags));
+    if !span.warnings.is_empty() {
+        let warnings = span.warnings.iter().cloned().map(Value::Str).collect();
+        tags.attributes
+            .push(("jaeger.warnings".to_owned(), Value::Array(warnings)));
+    }
     let events = span
         .logs
         .iter()
@@ -269,4 +422,28 @@ fn convert(span: JaegerSpan) -> Result<(trace::Span, (String, String)), Problem>
         ..Default::default()
     };
     Ok((otlp, (tags.scope_name, tags.scope_version)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_without_leading_zeros_are_padded_as_jaeger_pads_them() {
+        let span = |text| parse_span_id(text).map(|id| id.to_string());
+        let trace = |text| parse_trace_id(text).map(|id| id.to_string());
+        assert_eq!(span("2"), Ok("0000000000000002".to_owned()));
+        assert_eq!(span("A3"), Ok("00000000000000a3".to_owned()));
+        assert_eq!(trace("1"), Ok(format!("{}1", "0".repeat(31))));
+        // More than 16 digits: the high half is the digits before the last 16.
+        assert_eq!(
+            trace("1ffffffffffffffff"),
+            Ok("0000000000000001ffffffffffffffff".to_owned())
+        );
+        // Base64 (not all hex digits) reads as before; too long, empty or not hex does not.
+        assert_eq!(span("OHNE8oPWR7Y="), Ok("387344f283d647b6".to_owned()));
+        assert!(span("12345678901234567").is_err());
+        assert!(span("").is_err());
+        assert!(trace("xyz").is_err());
+    }
 }

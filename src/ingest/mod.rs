@@ -38,7 +38,9 @@ mod phoenix_parquet;
 mod sniff;
 mod stream;
 mod tags;
+mod wire;
 mod zipkin;
+mod zipkin_proto;
 
 pub use compression::{Codec, MAX_DECOMPRESSED_BYTES, decompress};
 pub use error::{IngestError, Located, Place, Problem};
@@ -227,11 +229,13 @@ fn read(
         Format::PhoenixSpansJsonLines => phoenix::read_jsonl(content, &mut writer),
         Format::PhoenixSpansJson => phoenix::read_json(content, &mut writer),
         Format::PhoenixRestJson => phoenix::read_rest(content, &mut writer),
+        Format::PhoenixOtlpJson => otlp_json::otlpv1::read(content, &mut writer),
         Format::EvaluationsJsonLines => evaluations::read_jsonl(content, file, &mut writer),
         Format::EvaluationsCsv => evaluations::read_csv(content, file, &mut writer),
         Format::JaegerJson => jaeger::read(content, &mut writer),
         Format::ZipkinJson => zipkin::read(content, &mut writer),
         Format::PriceTable => read_prices(content, report),
+        Format::ZipkinProto => zipkin_proto::read(content, &mut writer),
     };
     note(report, &mut writer);
     result

@@ -5,7 +5,9 @@
 //! Python's `MessageToJson`), enum names (`SPAN_KIND_SERVER`), snake_case keys
 //! (`preserving_proto_field_name`, Phoenix's `/spans/otlpv1`), the legacy
 //! `instrumentationLibrarySpans` and Tempo's `batches`, a top-level array of requests, and
-//! explicit nulls. All are read here into the `opentelemetry-proto` types.
+//! explicit nulls (an `AnyValue` with all seven `*Value` fields, the unused ones null). All are read
+//! here into the `opentelemetry-proto` types. Phoenix's page of such spans, `{data: [span, ...]}`,
+//! is read by [`otlpv1`] with the same visitors.
 //!
 //! Keys are matched ignoring case and underscores, so `scopeSpans`, `scope_spans` and
 //! `ScopeSpans` are one key. The fast path parses with `serde_json` alone; when that fails the
@@ -786,18 +788,35 @@ impl<'de> de::Deserialize<'de> for JAnyValue {
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<JAnyValue, A::Error> {
                 use any_value::Value as X;
                 let value = visit_fields(map, None, |target: &mut Option<X>, field, map| {
-                    *target = match field {
-                        Field::StringValue => Some(X::StringValue(map.next_value::<JString>()?.0)),
-                        Field::BoolValue => Some(X::BoolValue(map.next_value::<JBool>()?.0)),
-                        Field::IntValue => Some(X::IntValue(map.next_value::<JI64>()?.0)),
-                        Field::DoubleValue => Some(X::DoubleValue(map.next_value::<JF64>()?.0)),
-                        Field::BytesValue => Some(X::BytesValue(map.next_value::<JBytes>()?.0)),
-                        Field::ArrayValue => {
-                            Some(X::ArrayValue(map.next_value::<JArrayValue>()?.0))
+                    let value = match field {
+                        Field::StringValue => map
+                            .next_value::<Option<JString>>()?
+                            .map(|v| X::StringValue(v.0)),
+                        Field::BoolValue => map
+                            .next_value::<Option<JBool>>()?
+                            .map(|v| X::BoolValue(v.0)),
+                        Field::IntValue => {
+                            map.next_value::<Option<JI64>>()?.map(|v| X::IntValue(v.0))
                         }
-                        Field::KvlistValue => Some(X::KvlistValue(map.next_value::<JKvList>()?.0)),
+                        Field::DoubleValue => map
+                            .next_value::<Option<JF64>>()?
+                            .map(|v| X::DoubleValue(v.0)),
+                        Field::BytesValue => map
+                            .next_value::<Option<JBytes>>()?
+                            .map(|v| X::BytesValue(v.0)),
+                        Field::ArrayValue => map
+                            .next_value::<Option<JArrayValue>>()?
+                            .map(|v| X::ArrayValue(v.0)),
+                        Field::KvlistValue => map
+                            .next_value::<Option<JKvList>>()?
+                            .map(|v| X::KvlistValue(v.0)),
                         _ => return Ok(false),
                     };
+                    // A null field names no value: Phoenix's `/spans/otlpv1` writes all seven,
+                    // the six unused ones as null, so the one that is set must not be undone.
+                    if value.is_some() {
+                        *target = value;
+                    }
                     Ok(true)
                 })?;
                 Ok(JAnyValue(Some(AnyValue { value })))
@@ -1146,6 +1165,8 @@ fn severity_number(name: &str) -> Option<i32> {
     };
     Some(base + step)
 }
+
+pub(crate) mod otlpv1;
 
 #[cfg(test)]
 mod tests;

@@ -92,12 +92,7 @@ pub(crate) fn read_rest(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(),
         )));
     };
     if let Some(Json::String(cursor)) = top.get("next_cursor") {
-        writer.warnings.push(Located::new(
-            Place::path("next_cursor"),
-            Problem::Invalid(format!(
-                "this is one page of results: the server has more spans (next_cursor {cursor:?})"
-            )),
-        ));
+        writer.warnings.push(more_pages(cursor));
     }
     let items = match top.remove("data") {
         Some(Json::Array(items)) => items,
@@ -110,6 +105,16 @@ pub(crate) fn read_rest(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(),
     };
     let records = object_records(items, "data", writer);
     write_records(records, false, writer)
+}
+
+/// The warning for a page of a paginated REST answer that says more pages follow.
+pub(crate) fn more_pages(cursor: &str) -> Located {
+    Located::new(
+        Place::path("next_cursor"),
+        Problem::Invalid(format!(
+            "this is one page of results: the server has more spans (next_cursor {cursor:?})"
+        )),
+    )
 }
 
 fn object_records(items: Vec<Json>, path: &str, writer: &mut SpanWriter<'_>) -> Vec<Record> {

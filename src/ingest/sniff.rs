@@ -1,9 +1,11 @@
 //! Which format a file is, judged by its content (never by its name).
 //!
-//! Compression and parquet have magic bytes. JSON starts with `{` or `[`; it is JSON Lines when
-//! its first line holds one complete value and more lines follow. Which JSON dialect it is comes
-//! from a cheap scan of its first keys ([`JsonKind`]), without parsing values. Anything else is
-//! tried as protobuf.
+//! Compression and parquet have magic bytes. A Zipkin protobuf body is told by its first message
+//! (a whole span: ids of the right lengths, only `Span`'s fields), looked at before anything
+//! else, since a protobuf body may start with bytes that read as white space and `{`. JSON starts
+//! with `{` or `[`; it is JSON Lines when its first line holds one complete value and more lines
+//! follow. Which JSON dialect it is comes from a cheap scan of its first keys ([`JsonKind`]),
+//! without parsing values. Anything else is tried as OTLP protobuf.
 
 use crate::ingest::compression::Codec;
 use crate::ingest::otlp_proto;
@@ -33,7 +35,10 @@ enum JsonKind {
     PhoenixSpans,
     /// Phoenix REST: `{data: [span, ...], next_cursor}`.
     PhoenixRest,
-    /// Jaeger: `{data: [{traceID, spans, processes}]}`.
+    /// Phoenix REST `/spans/otlpv1`: `{data: [OTLP span, ...], next_cursor}`.
+    PhoenixOtlp,
+    /// Jaeger: `{data: [{traceID, spans, processes}]}`, or one such trace alone (or an array
+    /// of them).
     Jaeger,
     /// Zipkin v2: an array of spans (`traceId`, `id`), or an array of such arrays.
     Zipkin,
@@ -52,6 +57,9 @@ pub fn sniff(bytes: &[u8]) -> Detected {
         [0x1f, 0x8b, ..] => return Detected::Compressed(Codec::Gzip),
         [0x28, 0xb5, 0x2f, 0xfd, ..] => return Detected::Compressed(Codec::Zstd),
         [b'P', b'A', b'R', b'1', ..] => return Detected::Format(Format::PhoenixTraceDataset),
+        _ if crate::ingest::zipkin_proto::looks_like(bytes) => {
+            return Detected::Format(Format::ZipkinProto);
+        }
         _ => {}
     }
     let text = skip_bom_and_space(bytes);
@@ -85,6 +93,7 @@ pub fn sniff(bytes: &[u8]) -> Detected {
         (JsonKind::PhoenixSpans, false) => Format::PhoenixSpansJson,
         (JsonKind::PhoenixSpans, true) => Format::PhoenixSpansJsonLines,
         (JsonKind::PhoenixRest, _) => Format::PhoenixRestJson,
+        (JsonKind::PhoenixOtlp, _) => Format::PhoenixOtlpJson,
         (JsonKind::Jaeger, _) => Format::JaegerJson,
         (JsonKind::Zipkin, _) => Format::ZipkinJson,
         (JsonKind::Evaluations, _) => Format::EvaluationsJsonLines,
@@ -146,6 +155,7 @@ fn object_kind(scan: &mut Scan<'_>) -> JsonKind {
     let mut seen: Vec<String> = Vec::new();
     let mut zipkin_keys = 0;
     let mut phoenix_keys = 0;
+    let mut jaeger_keys = 0;
     let (mut span_key, mut result_keys) = (false, 0);
     let kind = scan.object(|key, scan| {
         match key {
@@ -163,10 +173,15 @@ fn object_kind(scan: &mut Scan<'_>) -> JsonKind {
                 phoenix_keys += 1;
             }
             b"traceId" | b"id" | b"localEndpoint" | b"parentId" => zipkin_keys += 1,
+            // A Jaeger trace alone; a Jaeger span has `traceID` but neither of the others.
+            b"traceID" | b"spans" | b"processes" => jaeger_keys += 1,
             _ => {}
         }
         if phoenix_keys >= 2 {
             return Some(JsonKind::PhoenixSpans);
+        }
+        if jaeger_keys >= 2 {
+            return Some(JsonKind::Jaeger);
         }
         if seen.len() < 6 {
             seen.push(String::from_utf8_lossy(key).chars().take(40).collect());
@@ -184,7 +199,9 @@ fn object_kind(scan: &mut Scan<'_>) -> JsonKind {
 }
 
 /// `data: [...]` is Jaeger when its elements have `traceID`/`spans`, Phoenix REST when they are
-/// spans with a `context`.
+/// Phoenix spans (a `context`, `span_kind`, ...), and Phoenix's `/spans/otlpv1` when they are
+/// OTLP spans (`span_id`, `start_time_unix_nano`, ..., and no `context`). The whole first element
+/// is looked at: its keys may come in any order.
 fn data_kind(scan: &mut Scan<'_>) -> JsonKind {
     scan.space();
     if scan.peek() != Some(b'[') {
@@ -198,15 +215,27 @@ fn data_kind(scan: &mut Scan<'_>) -> JsonKind {
         Some(b']') => return JsonKind::PhoenixRest,
         _ => return JsonKind::Unknown("\"data\" holds no objects".into()),
     }
-    let kind = scan.object(|key, scan| match key {
-        b"traceID" | b"spans" | b"processes" => Some(JsonKind::Jaeger),
-        b"context" | b"span_kind" | b"parent_id" | b"start_time" => Some(JsonKind::PhoenixRest),
-        _ => {
-            scan.value()?;
-            None
+    let (mut phoenix_keys, mut otlp_keys) = (false, false);
+    let jaeger = scan.object(|key, scan| {
+        match key {
+            b"traceID" | b"spans" | b"processes" => return Some(JsonKind::Jaeger),
+            b"context" | b"span_kind" | b"parent_id" | b"start_time" => phoenix_keys = true,
+            b"span_id"
+            | b"trace_id"
+            | b"parent_span_id"
+            | b"start_time_unix_nano"
+            | b"end_time_unix_nano" => otlp_keys = true,
+            _ => {}
         }
+        scan.value()?;
+        None
     });
-    kind.unwrap_or_else(|| JsonKind::Unknown("\"data\" holds objects of an unknown shape".into()))
+    match jaeger {
+        Some(kind) => kind,
+        None if phoenix_keys => JsonKind::PhoenixRest,
+        None if otlp_keys => JsonKind::PhoenixOtlp,
+        None => JsonKind::Unknown("\"data\" holds objects of an unknown shape".into()),
+    }
 }
 
 /// `models: [...]` is a price table when its elements have an `id` and an `input` price.
@@ -385,7 +414,7 @@ mod tests {
 
     #[test]
     fn json_dialects_by_their_keys() {
-        let cases: [(&str, Format); 10] = [
+        let cases: [(&str, Format); 14] = [
             (r#"{"resourceSpans":[]}"#, Format::OtlpJson),
             (r#"  {"resource_spans":[]}"#, Format::OtlpJson),
             (r#"{"batches":[]}"#, Format::OtlpJson),
@@ -395,7 +424,20 @@ mod tests {
                 Format::JaegerJson,
             ),
             (
+                r#"{"traceID":"1","spans":[],"processes":{},"warnings":null}"#,
+                Format::JaegerJson,
+            ),
+            (r#"[{"spans":[],"processes":{}}]"#, Format::JaegerJson),
+            (
                 r#"{"next_cursor":null,"data":[{"id":"x","name":"n","context":{}}]}"#,
+                Format::PhoenixRestJson,
+            ),
+            (
+                r#"{"data":[{"attributes":[],"end_time_unix_nano":2,"span_id":"ab"}]}"#,
+                Format::PhoenixOtlpJson,
+            ),
+            (
+                r#"{"data":[{"span_id":"ab","context":{"span_id":"ab"}}]}"#,
                 Format::PhoenixRestJson,
             ),
             (
@@ -419,6 +461,11 @@ mod tests {
             sniff(br#"{"hello": {"deep": [1, "}"]}, "world": 2}"#),
             Detected::Unrecognized("keys hello, world".into())
         );
+        // One Jaeger span (as Jaeger stores it in Elasticsearch) is not a trace.
+        assert_eq!(
+            sniff(br#"{"traceID": "1", "spanID": "2"}"#),
+            Detected::Unrecognized("keys traceID, spanID".into())
+        );
     }
 
     #[test]
@@ -429,6 +476,28 @@ mod tests {
         assert_eq!(sniff(pretty), Detected::Format(Format::OtlpJson));
         let one_line = b"{\"resourceSpans\":[]}\n\n";
         assert_eq!(sniff(one_line), Detected::Format(Format::OtlpJson));
+    }
+
+    #[test]
+    fn a_zipkin_span_first_is_zipkin_protobuf() {
+        // spans[0]: trace_id (16 bytes), id (8), name "get".
+        let mut span = vec![0x0A, 16];
+        span.extend([1; 16]);
+        span.extend([0x1A, 8]);
+        span.extend([2; 8]);
+        span.extend([0x2A, 3, b'g', b'e', b't']);
+        let mut body = vec![0x0A, span.len() as u8];
+        body.extend(&span);
+        assert_eq!(sniff(&body), Detected::Format(Format::ZipkinProto));
+        // Its length byte is `{` (123): still protobuf, not JSON after a newline.
+        span.extend([0x5A, 123 - span.len() as u8 - 2]);
+        span.resize(123, b'x');
+        let mut body = vec![0x0A, span.len() as u8];
+        body.extend(&span);
+        assert_eq!(body[1], b'{');
+        assert_eq!(sniff(&body), Detected::Format(Format::ZipkinProto));
+        // Cut off before its first span ends, it is not (yet) told apart.
+        assert!(matches!(sniff(&body[..40]), Detected::Unrecognized(_)));
     }
 
     #[test]

@@ -169,6 +169,11 @@ impl FileStream {
         if self.pending.len() < self.sniff_bytes {
             return false;
         }
+        // A Zipkin protobuf body is told from an OTLP one by its first message: wait for it
+        // whole (an OTLP body's first `ResourceSpans` is not read before it is whole either).
+        if crate::ingest::wire::first_message_cut_off(&self.pending) {
+            return false;
+        }
         let text = crate::ingest::sniff::skip_bom_and_space(&self.pending);
         let start = self.pending.len() - text.len();
         match text.first() {

@@ -11,6 +11,10 @@
 //! resource-convention tags (`service.*`, `telemetry.sdk.*`, `host.*`, ...,
 //! `openinference.project.name`) go back to the resource, and such annotations become events with
 //! their attributes.
+//!
+//! The JSON is first read into a [`ZipkinSpan`] (ids and kind parsed), the form the protobuf
+//! reader (`zipkin_proto`) makes too; [`store`] maps it from there, so both encodings mean the
+//! same.
 
 use std::collections::BTreeMap;
 
@@ -26,13 +30,14 @@ use crate::model::{SpanId, SpanKind, TraceId};
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum Document {
-    Traces(Vec<Vec<ZipkinSpan>>),
-    Spans(Vec<ZipkinSpan>),
+    Traces(Vec<Vec<JsonSpan>>),
+    Spans(Vec<JsonSpan>),
 }
 
+/// A span as Zipkin's JSON writes it.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ZipkinSpan {
+struct JsonSpan {
     trace_id: String,
     id: String,
     #[serde(default)]
@@ -55,34 +60,53 @@ struct ZipkinSpan {
     tags: Option<BTreeMap<String, serde_json::Value>>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct Endpoint {
-    #[serde(default)]
-    service_name: Option<String>,
-    #[serde(default)]
-    ipv4: Option<String>,
-    #[serde(default)]
-    ipv6: Option<String>,
-    #[serde(default)]
-    port: Option<u16>,
+/// A Zipkin v2 span with its ids and kind read, whichever encoding it came in.
+pub(crate) struct ZipkinSpan {
+    pub(crate) trace_id: TraceId,
+    pub(crate) span_id: SpanId,
+    pub(crate) parent_span_id: Option<SpanId>,
+    pub(crate) name: String,
+    /// Internal when the span has none (a local span).
+    pub(crate) kind: SpanKind,
+    pub(crate) timestamp_micros: Option<u64>,
+    /// `None`: the span did not finish (Zipkin's "incomplete" span).
+    pub(crate) duration_micros: Option<u64>,
+    pub(crate) local_endpoint: Option<Endpoint>,
+    pub(crate) remote_endpoint: Option<Endpoint>,
+    pub(crate) annotations: Vec<Annotation>,
+    pub(crate) tags: Vec<(String, Value)>,
 }
 
+/// A node of the service graph; addresses as text.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Endpoint {
+    #[serde(default)]
+    pub(crate) service_name: Option<String>,
+    #[serde(default)]
+    pub(crate) ipv4: Option<String>,
+    #[serde(default)]
+    pub(crate) ipv6: Option<String>,
+    #[serde(default)]
+    pub(crate) port: Option<u16>,
+}
+
+/// An event that explains latency, at its time in microseconds.
 #[derive(Deserialize)]
-struct Annotation {
+pub(crate) struct Annotation {
     #[serde(default)]
-    timestamp: u64,
+    pub(crate) timestamp: u64,
     #[serde(default)]
-    value: String,
+    pub(crate) value: String,
 }
 
 /// Reads a Zipkin document.
 pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
     let document: Document = serde_json::from_slice(bytes).map_err(|error| {
         // `untagged` hides where the fault is; the plain span list names it.
-        crate::ingest::otlp_json::locate_json_error::<Vec<ZipkinSpan>>(bytes, &error)
+        crate::ingest::otlp_json::locate_json_error::<Vec<JsonSpan>>(bytes, &error)
     })?;
-    let spans: Vec<(String, ZipkinSpan)> = match document {
+    let spans: Vec<(String, JsonSpan)> = match document {
         Document::Spans(spans) => spans
             .into_iter()
             .enumerate()
@@ -99,25 +123,81 @@ pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Loca
             })
             .collect(),
     };
+    let spans = spans
+        .into_iter()
+        .map(|(path, span)| (Place::path(path), from_json(span)))
+        .collect();
+    store(spans, writer)
+}
+
+/// Stores Zipkin spans, each read (or not) and where it is: the mapping both encodings share.
+pub(crate) fn store(
+    spans: Vec<(Place, Result<ZipkinSpan, Problem>)>,
+    writer: &mut SpanWriter<'_>,
+) -> Result<(), Located> {
     if spans.is_empty() {
         writer.warnings.push(Located::file(Problem::NoSpans(
             "the Zipkin document has no spans".into(),
         )));
     }
     let mut batches = build::Batches::default();
-    for (path, span) in spans {
-        match convert(span) {
-            Ok(Converted {
-                span,
-                resource,
-                scope_name,
-                scope_version,
-            }) => batches.push(resource, scope_name, scope_version, span),
-            Err(problem) => writer.errors.push(Located::new(Place::path(path), problem)),
+    for (place, span) in spans {
+        // Caught here rather than by the writer, so the problem is placed at the span.
+        let span = span.and_then(|span| {
+            if span.trace_id.is_zero() || span.span_id.is_zero() {
+                Err(Problem::Invalid("an all-zero id is no id".into()))
+            } else {
+                Ok(span)
+            }
+        });
+        match span {
+            Ok(span) => {
+                let Converted {
+                    span,
+                    resource,
+                    scope_name,
+                    scope_version,
+                } = convert(span);
+                batches.push(resource, scope_name, scope_version, span);
+            }
+            Err(problem) => writer.errors.push(Located::new(place, problem)),
         }
     }
     writer.write(&batches.finish(), &Origin::converted())?;
     Ok(())
+}
+
+/// A JSON span with its ids and kind read.
+fn from_json(span: JsonSpan) -> Result<ZipkinSpan, Problem> {
+    let invalid =
+        |what: &str, error: crate::model::IdError| Problem::Invalid(format!("{what}: {error}"));
+    let parent_span_id = match span.parent_id.as_deref() {
+        None | Some("") => None,
+        Some(parent) => Some(SpanId::parse(parent).map_err(|e| invalid("parentId", e))?),
+    };
+    let kind = match span.kind.as_deref() {
+        None => SpanKind::Internal,
+        Some(kind) => SpanKind::from_name(kind)
+            .ok_or_else(|| Problem::Invalid(format!("kind {kind:?} is not a Zipkin span kind")))?,
+    };
+    Ok(ZipkinSpan {
+        trace_id: TraceId::parse(&span.trace_id).map_err(|e| invalid("traceId", e))?,
+        span_id: SpanId::parse(&span.id).map_err(|e| invalid("id", e))?,
+        parent_span_id,
+        name: span.name.unwrap_or_default(),
+        kind,
+        timestamp_micros: span.timestamp,
+        duration_micros: span.duration,
+        local_endpoint: span.local_endpoint,
+        remote_endpoint: span.remote_endpoint,
+        annotations: span.annotations.unwrap_or_default(),
+        tags: span
+            .tags
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(key, value)| (key, Value::from_json(value)))
+            .collect(),
+    })
 }
 
 /// A Zipkin span as OTLP, with what it tells of its resource and scope.
@@ -173,30 +253,8 @@ fn event(annotation: Annotation) -> trace::span::Event {
     }
 }
 
-fn convert(span: ZipkinSpan) -> Result<Converted, Problem> {
-    let invalid =
-        |what: &str, error: crate::model::IdError| Problem::Invalid(format!("{what}: {error}"));
-    let trace_id = TraceId::parse(&span.trace_id).map_err(|e| invalid("traceId", e))?;
-    let span_id = SpanId::parse(&span.id).map_err(|e| invalid("id", e))?;
-    let parent_span_id = match span.parent_id.as_deref() {
-        None | Some("") => Vec::new(),
-        Some(parent) => SpanId::parse(parent)
-            .map_err(|e| invalid("parentId", e))?
-            .0
-            .to_vec(),
-    };
-    let kind = match span.kind.as_deref() {
-        None => SpanKind::Internal,
-        Some(kind) => SpanKind::from_name(kind)
-            .ok_or_else(|| Problem::Invalid(format!("kind {kind:?} is not a Zipkin span kind")))?,
-    };
-    let tag_values = span
-        .tags
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(key, value)| (key, Value::from_json(value)))
-        .collect();
-    let mut tags = from_tags(tag_values);
+fn convert(span: ZipkinSpan) -> Converted {
+    let mut tags = from_tags(span.tags);
     let mut resource: Vec<(String, Value)> = Vec::new();
     if let Some(service) = span
         .local_endpoint
@@ -228,23 +286,24 @@ fn convert(span: ZipkinSpan) -> Result<Converted, Problem> {
                 .push(("network.peer.port".into(), Value::Int(i64::from(port))));
         }
     }
-    let events = span
-        .annotations
+    let events = span.annotations.into_iter().map(event).collect();
+    let start = span
+        .timestamp_micros
         .unwrap_or_default()
-        .into_iter()
-        .map(event)
-        .collect();
-    let start = span.timestamp.unwrap_or_default().saturating_mul(1000);
+        .saturating_mul(1000);
     let otlp = trace::Span {
-        trace_id: trace_id.0.to_vec(),
-        span_id: span_id.0.to_vec(),
-        parent_span_id,
+        trace_id: span.trace_id.0.to_vec(),
+        span_id: span.span_id.0.to_vec(),
+        parent_span_id: span
+            .parent_span_id
+            .map(|id| id.0.to_vec())
+            .unwrap_or_default(),
         trace_state: tags.trace_state,
-        name: span.name.unwrap_or_default(),
-        kind: tags.kind.unwrap_or(kind) as i32,
+        name: span.name,
+        kind: tags.kind.unwrap_or(span.kind) as i32,
         start_time_unix_nano: start,
         // No duration: the span did not finish (Zipkin's "incomplete" span).
-        end_time_unix_nano: span.duration.map_or(0, |duration| {
+        end_time_unix_nano: span.duration_micros.map_or(0, |duration| {
             start.saturating_add(duration.saturating_mul(1000))
         }),
         attributes: build::attributes(&tags.attributes),
@@ -255,10 +314,10 @@ fn convert(span: ZipkinSpan) -> Result<Converted, Problem> {
         }),
         ..Default::default()
     };
-    Ok(Converted {
+    Converted {
         span: otlp,
         resource,
         scope_name: tags.scope_name,
         scope_version: tags.scope_version,
-    })
+    }
 }

@@ -65,6 +65,9 @@ pub enum Format {
     PhoenixSpansJson,
     /// Phoenix REST `GET /v1/projects/{p}/spans`: `{data: [...], next_cursor}`.
     PhoenixRestJson,
+    /// Phoenix REST `GET /v1/projects/{p}/spans/otlpv1`: `{data: [OTLP span, ...], next_cursor}`,
+    /// the spans in OTLP/JSON with snake_case keys.
+    PhoenixOtlpJson,
     /// Phoenix `TraceDataset.save()` parquet.
     PhoenixTraceDataset,
     /// Phoenix `SpanEvaluations` / `DocumentEvaluations` / `TraceEvaluations` parquet.
@@ -73,17 +76,19 @@ pub enum Format {
     EvaluationsJsonLines,
     /// Evaluation results as CSV with a header row.
     EvaluationsCsv,
-    /// Jaeger UI's JSON download (`{data: [{traceID, spans, processes}]}`).
+    /// Jaeger UI's JSON download (`{data: [{traceID, spans, processes}]}`), or one such trace.
     JaegerJson,
     /// Zipkin v2 JSON (an array of spans, or an array of traces).
     ZipkinJson,
     /// A price table (Plume's `prices.json` shape): what model calls cost.
     PriceTable,
+    /// Zipkin v2 protobuf (`ListOfSpans`, what OpenTelemetry's Zipkin protobuf exporters send).
+    ZipkinProto,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 18] = [
+    pub const ALL: [Format; 20] = [
         Self::OtlpProto,
         Self::OtlpProtoFramed,
         Self::OtlpJson,
@@ -95,6 +100,7 @@ impl Format {
         Self::PhoenixSpansJsonLines,
         Self::PhoenixSpansJson,
         Self::PhoenixRestJson,
+        Self::PhoenixOtlpJson,
         Self::PhoenixTraceDataset,
         Self::PhoenixEvaluations,
         Self::EvaluationsJsonLines,
@@ -102,6 +108,7 @@ impl Format {
         Self::JaegerJson,
         Self::ZipkinJson,
         Self::PriceTable,
+        Self::ZipkinProto,
     ];
 
     /// A short stable name, used by the CLI's JSON output and the UI.
@@ -118,6 +125,7 @@ impl Format {
             Self::PhoenixSpansJsonLines => "phoenix-spans-jsonl",
             Self::PhoenixSpansJson => "phoenix-spans-json",
             Self::PhoenixRestJson => "phoenix-rest-json",
+            Self::PhoenixOtlpJson => "phoenix-otlp-json",
             Self::PhoenixTraceDataset => "phoenix-trace-dataset",
             Self::PhoenixEvaluations => "phoenix-evaluations",
             Self::EvaluationsJsonLines => "evaluations-jsonl",
@@ -125,6 +133,7 @@ impl Format {
             Self::JaegerJson => "jaeger-json",
             Self::ZipkinJson => "zipkin-json",
             Self::PriceTable => "prices",
+            Self::ZipkinProto => "zipkin-proto",
         }
     }
 

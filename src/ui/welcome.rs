@@ -64,7 +64,7 @@ pub fn Welcome() -> Html {
             <ul class="formats">
                 <li>{"OTLP protobuf and OTLP/JSON (as SDKs, Collectors and Phoenix write them), Collector JSON Lines"}</li>
                 <li>{"Phoenix trace datasets and evaluations (parquet), span exports (JSONL, REST JSON)"}</li>
-                <li>{"Jaeger and Zipkin JSON; any of these gzip- or zstd-compressed"}</li>
+                <li>{"Jaeger JSON, Zipkin JSON and protobuf; any of these gzip- or zstd-compressed"}</li>
             </ul>
             <h2>{"Or start with a sample"}</h2>
             <div class="samples">{ for samples }</div>

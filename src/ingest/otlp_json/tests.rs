@@ -139,6 +139,62 @@ fn legacy_keys_batches_arrays_and_nulls() {
 }
 
 #[test]
+fn value_objects_with_every_field_null_but_one() {
+    // Phoenix's `/spans/otlpv1` writes all seven fields, in this order, the unused ones null.
+    let all = |set: &str| {
+        let fields = [
+            "array_value",
+            "bool_value",
+            "bytes_value",
+            "double_value",
+            "int_value",
+            "kvlist_value",
+            "string_value",
+        ];
+        let fields: Vec<String> = fields
+            .iter()
+            .map(|name| match set.split_once(':') {
+                Some((key, value)) if key == *name => format!(r#""{name}":{value}"#),
+                _ => format!(r#""{name}":null"#),
+            })
+            .collect();
+        format!(r#"{{"key":"k","value":{{{}}}}}"#, fields.join(","))
+    };
+    let attributes = [
+        all("int_value:42"),
+        all("string_value:\"x\""),
+        all("bool_value:false"),
+        all(r#"array_value:{"values":[{"string_value":"a","int_value":null}]}"#),
+        all(""),
+    ];
+    let span = only_span(&format!(
+        r#"{{"resource_spans":[{{"scope_spans":[{{"spans":[{{"trace_id":"{HEX_TRACE}","span_id":"{HEX_SPAN}",
+        "attributes":[{}]}}]}}]}}]}}"#,
+        attributes.join(",")
+    ));
+    use any_value::Value as X;
+    let values: Vec<Option<X>> = span
+        .attributes
+        .into_iter()
+        .map(|kv| kv.value.and_then(|v| v.value))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            Some(X::IntValue(42)),
+            Some(X::StringValue("x".into())),
+            Some(X::BoolValue(false)),
+            Some(X::ArrayValue(ArrayValue {
+                values: vec![AnyValue {
+                    value: Some(X::StringValue("a".into()))
+                }]
+            })),
+            None,
+        ]
+    );
+}
+
+#[test]
 fn errors_name_the_json_path() {
     let bad_id = format!(
         r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"traceId":"{HEX_TRACE}","spanId":"{HEX_SPAN}"}},
