@@ -64,6 +64,14 @@ pub fn sniff(bytes: &[u8]) -> Detected {
     }
     let text = skip_bom_and_space(bytes);
     let (kind, lines) = match text.first() {
+        // An OTLP body opens with field 1's tag, which is `\n`; when its length byte is `{` or
+        // `[` it looks like JSON after a newline, but it holds bytes that are not UTF-8 (ids).
+        Some(b'{' | b'[') if bytes.first() == Some(&b'\n') && !looks_like_text(bytes) => {
+            return Detected::Format(match otlp_proto::carries_logs(bytes) {
+                true => Format::OtlpLogsProto,
+                false => Format::OtlpProto,
+            });
+        }
         Some(b'{' | b'[') => match complete_first_line(text) {
             Some(first_line) => (json_kind(first_line), true),
             None => (json_kind(text), false),
@@ -100,6 +108,15 @@ pub fn sniff(bytes: &[u8]) -> Detected {
         (JsonKind::Prices, _) => Format::PriceTable,
         (JsonKind::Unknown(what), _) => return Detected::Unrecognized(what),
     })
+}
+
+/// Whether the first few KB of `bytes` are UTF-8 text (a character cut at the end aside).
+fn looks_like_text(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(error) => error.error_len().is_none(),
+    }
 }
 
 /// `bytes` without a leading UTF-8 byte-order mark and white space.
@@ -409,6 +426,45 @@ mod tests {
         assert_eq!(
             sniff(b"PAR1...."),
             Detected::Format(Format::PhoenixTraceDataset)
+        );
+    }
+
+    #[test]
+    fn a_body_whose_first_length_reads_as_a_brace_is_still_protobuf() {
+        use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+        use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
+        use prost::Message;
+        let body = |name_len: usize| {
+            let span = Span {
+                trace_id: vec![0xab; 16],
+                span_id: vec![0xcd; 8],
+                name: "x".repeat(name_len),
+                ..Span::default()
+            };
+            ExportTraceServiceRequest {
+                resource_spans: vec![ResourceSpans {
+                    scope_spans: vec![ScopeSpans {
+                        spans: vec![span],
+                        ..ScopeSpans::default()
+                    }],
+                    ..ResourceSpans::default()
+                }],
+            }
+            .encode_to_vec()
+        };
+        for brace in [b'{', b'['] {
+            let bytes = (0..200)
+                .map(body)
+                .find(|b| b[1] == brace)
+                .expect("a length that is the brace");
+            assert_eq!(sniff(&bytes), Detected::Format(Format::OtlpProto));
+            let mut arena = crate::model::Arena::default();
+            assert_eq!(crate::ingest::load(&mut arena, "b.pb", &bytes).spans, 1);
+        }
+        // A JSON file after a blank line is still JSON.
+        assert_eq!(
+            sniff(b"\n{\"resourceSpans\": []}"),
+            Detected::Format(Format::OtlpJson)
         );
     }
 
