@@ -34,7 +34,7 @@ use crate::analysis::{Trace, Traces};
 use crate::export::{self, Target};
 use crate::ingest;
 use crate::model::{Arena, SpanId, StatusCode, TraceId};
-use crate::semantics::Prices;
+use crate::semantics::{CostTotal, Prices};
 use crate::store::{FileRecord, StoredPriceFile, TraceRecord, price_file_key};
 use protocol::{FileResult, Request, Response, SavedFileRow, SpanSelection, Summary, TraceQuery};
 
@@ -737,16 +737,25 @@ impl Engine {
             .map(|p| self.arena.str(p.name))
             .collect();
         let (mut spans, mut traces) = (overview.spans, overview.traces);
+        let (mut usage, mut cost) = (crate::model::Usage::default(), CostTotal::default());
+        for trace in self.traces.all() {
+            usage.add(&trace.summary.usage);
+            cost.add(&trace.summary.cost(&self.arena, &self.prices));
+        }
         for record in self.unread_records() {
             projects.insert(&record.project);
             spans += u64::from(record.spans);
             traces += 1;
+            usage.add(&record.usage);
+            cost.add(&record.cost(&self.prices));
         }
         Summary {
             spans,
             traces,
             projects: projects.len() as u64,
             errors: self.files.iter().map(|f| f.errors.len() as u64).sum(),
+            usage,
+            cost,
         }
     }
 

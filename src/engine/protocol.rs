@@ -185,6 +185,13 @@ pub struct Summary {
     pub projects: u64,
     /// Problems that lost data, over all files.
     pub errors: u64,
+    /// Tokens of the counted calls (`analysis::mark_sums`: a span repeating its calls' sum is
+    /// not counted with them).
+    #[serde(default)]
+    pub usage: Usage,
+    /// What those calls cost.
+    #[serde(default)]
+    pub cost: CostTotal,
 }
 
 /// A file saved in this browser, as its list shows it.

@@ -77,14 +77,17 @@ fn loading_reports_each_file_with_its_traces() {
         panic!()
     };
     assert_eq!(
-        summary,
-        Summary {
-            spans: 38,
-            traces: 8,
-            projects: 2,
-            errors: 1
-        }
+        (
+            summary.spans,
+            summary.traces,
+            summary.projects,
+            summary.errors
+        ),
+        (38, 8, 2, 1)
     );
+    // The OpenInference LLM calls' tokens, each counted once.
+    assert_eq!(summary.usage.total(), Some(568));
+    assert!(summary.cost.is_priced());
     let Response::Files(files) = engine.handle(Request::Files) else {
         panic!()
     };

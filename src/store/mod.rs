@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::Trace;
 use crate::export::{encode_logs_proto, encode_proto};
-use crate::model::{Arena, ArenaFull, EvalTarget, Evaluation, SourceId, SpanId, TraceId};
+use crate::model::{Arena, ArenaFull, EvalTarget, Evaluation, SourceId, SpanId, TraceId, Usage};
 use crate::semantics::{CostTotal, ModelCalls, Prices};
 
 /// The database's name.
@@ -78,6 +78,9 @@ pub struct TraceRecord {
     /// Its counted calls by model, so that the lists can price them without reading spans.
     #[serde(default)]
     pub models: Vec<StoredModelCalls>,
+    /// Tokens of its counted calls.
+    #[serde(default)]
+    pub usage: Usage,
 }
 
 /// One model's calls in a stored trace.
@@ -120,6 +123,7 @@ impl TraceRecord {
                     calls: m.calls.clone(),
                 })
                 .collect(),
+            usage: summary.usage,
         }
     }
 

@@ -126,14 +126,43 @@ pub fn start() {
             SUMMARY.with(|s| {
                 let s = &s.borrow().0;
                 let object = Object::new();
+                let set = |object: &Object, key: &str, value: JsValue| {
+                    let _ = Reflect::set(object, &key.into(), &value);
+                };
                 for (key, value) in [
                     ("spans", s.spans),
                     ("traces", s.traces),
                     ("projects", s.projects),
                     ("errors", s.errors),
                 ] {
-                    let _ = Reflect::set(&object, &key.into(), &JsValue::from_f64(value as f64));
+                    set(&object, key, JsValue::from_f64(value as f64));
                 }
+                // Tokens by kind (`null` where none was recorded) and the cost in USD (`null`
+                // when no call has one; calls without a price are counted apart).
+                let tokens = Object::new();
+                for kind in crate::model::TokenKind::ALL {
+                    let count = match kind {
+                        crate::model::TokenKind::Total => s.usage.total(),
+                        kind => s.usage.get(kind),
+                    };
+                    set(
+                        &tokens,
+                        kind.name(),
+                        count.map_or(JsValue::NULL, |n| JsValue::from_f64(n as f64)),
+                    );
+                }
+                set(&object, "tokens", tokens.into());
+                let cost = s.cost.is_priced().then(|| s.cost.usd());
+                set(
+                    &object,
+                    "cost_usd",
+                    cost.map_or(JsValue::NULL, JsValue::from_f64),
+                );
+                set(
+                    &object,
+                    "unpriced_calls",
+                    JsValue::from_f64(s.cost.unpriced_calls.into()),
+                );
                 object.into()
             })
         });
