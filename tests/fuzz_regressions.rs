@@ -8,6 +8,7 @@ use plume::attributes::span_attributes;
 use plume::export::{self, Target};
 use plume::ingest::{self, FileReport};
 use plume::model::{Arena, Format};
+use plume::semantics::{Prices, call_cost, describe};
 
 fn check(arena: &Arena, report: &FileReport, what: &str) {
     let stored = arena.spans().len();
@@ -15,11 +16,19 @@ fn check(arena: &Arena, report: &FileReport, what: &str) {
         report.spans, stored,
         "{what}: the report counts what the arena holds"
     );
-    if stored == 0 {
+    if stored == 0 && report.logs == 0 && report.prices.is_none() {
         assert!(
             !report.errors.is_empty() || !report.warnings.is_empty(),
             "{what}: nothing loaded and nothing said"
         );
+    }
+    assert_eq!(report.logs, arena.logs().len(), "{what}: records counted");
+    let prices = Prices::builtin();
+    for span in arena.spans() {
+        let _ = serde_json::to_string(&describe(arena, span));
+        if let Some(call) = arena.call(span) {
+            let _ = call_cost(arena, call, span.start_unix_nanos, &prices);
+        }
     }
     for error in &report.errors {
         assert!(
@@ -123,4 +132,41 @@ fn hostile_inputs_get_clear_errors() {
     assert_eq!(huge.errors[0].place.byte_offset, Some(0));
     let keys = read("hostile-keys.otlp.json");
     assert_eq!(keys.spans, 1);
+    // A GenAI span of every wrong shape still loads; what it means is what could be read.
+    let genai = read("genai-hostile.otlp.json");
+    assert_eq!(
+        (genai.spans, genai.errors.len()),
+        (1, 0),
+        "{:?}",
+        genai.errors
+    );
+    let logs = read("logs-hostile.otlp.json");
+    assert!(logs.logs >= 2 || !logs.errors.is_empty(), "{logs:?}");
+    let truncated = read("logs-truncated.pb");
+    assert_eq!(truncated.format, Some(Format::OtlpLogsProto));
+    assert!(!truncated.errors.is_empty(), "cut short is said");
+    // A price table of the wrong shape is placed by line, column and JSON path.
+    let shape = read("prices-bad-date.json");
+    assert_eq!(
+        (
+            shape.errors[0].place.line,
+            shape.errors[0].place.json_path.as_deref()
+        ),
+        (Some(1), Some("version")),
+        "{:?}",
+        shape.errors
+    );
+    let mut arena = Arena::default();
+    let date = ingest::load(
+        &mut arena,
+        "p.json",
+        br#"{"models": [{"id": "a", "input": 1}, {"id": "b", "input": 1, "from": "May"}]}"#,
+    );
+    assert_eq!(date.errors[0].place.json_path.as_deref(), Some("models[1]"));
+    assert!(
+        date.errors[0]
+            .to_string()
+            .contains("is not a YYYY-MM-DD date")
+    );
+    assert!(read("prices-huge.json").prices.is_some());
 }

@@ -6,6 +6,7 @@ use plume::attributes::{flat_map, span_attributes};
 use plume::export::{self, Target};
 use plume::ingest::FileReport;
 use plume::model::Arena;
+use plume::semantics::{Prices, call_cost, describe};
 
 pub fn exercise(arena: &Arena, report: &FileReport) {
     let _ = report.errors.iter().map(ToString::to_string).count();
@@ -24,10 +25,21 @@ pub fn exercise(arena: &Arena, report: &FileReport) {
     if let [a, b, ..] = traces.all() {
         let _ = compare::align(arena, a, b, 10_000);
     }
+    static PRICES: std::sync::OnceLock<Prices> = std::sync::OnceLock::new();
+    let prices = PRICES.get_or_init(Prices::builtin);
     for project in traces.overview().projects.iter().take(2) {
-        let _ = project_stats::project_stats(arena, &traces, arena.str(project.name));
+        let _ = project_stats::project_stats(arena, &traces, arena.str(project.name), prices);
     }
+    for trace in traces.all().iter().take(8) {
+        let _ = trace.summary.cost(arena, prices);
+        let _ = trace.exchange(arena);
+    }
+    let _ = traces.attach(arena, arena.logs());
     for span in arena.spans().iter().take(64) {
+        let _ = serde_json::to_string(&describe(arena, span));
+        if let Some(call) = arena.call(span) {
+            let _ = call_cost(arena, call, span.start_unix_nanos, prices);
+        }
         let _ = serde_json::to_string(&span_attributes(arena, span.attributes));
         for event in arena.events(span.events) {
             let _ = flat_map(arena, event.attributes);
@@ -37,4 +49,6 @@ pub fn exercise(arena: &Arena, report: &FileReport) {
     for target in [Target::OtlpJson, Target::OtlpProto, Target::PhoenixJsonLines] {
         let _ = export::encode(arena, &all, target);
     }
+    let logs: Vec<_> = arena.logs().iter().collect();
+    let _ = export::encode_logs_proto(arena, &logs);
 }

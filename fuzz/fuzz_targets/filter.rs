@@ -34,12 +34,18 @@ fn sample() -> &'static (Arena, Traces) {
     })
 }
 
+/// The built-in prices, read once.
+fn prices() -> &'static plume::semantics::Prices {
+    static PRICES: OnceLock<plume::semantics::Prices> = OnceLock::new();
+    PRICES.get_or_init(plume::semantics::Prices::builtin)
+}
+
 fuzz_target!(|input: &[u8]| {
     let text = String::from_utf8_lossy(input);
     match Filter::parse(&text) {
         Ok(filter) => {
             let (arena, traces) = sample();
-            let _ = filter.matching_spans(arena, traces);
+            let _ = filter.matching_spans(arena, traces, prices());
         }
         Err(error) => assert!(error.position <= text.chars().count(), "{error}"),
     }

@@ -241,15 +241,28 @@ fn read(
     result
 }
 
-/// A price table, into the report (it is the engine's to use, not the arena's).
+/// A price table, into the report (it is the engine's to use, not the arena's). A table that
+/// does not read, or has a wrong entry, fails whole: a table half used would price wrongly.
 fn read_prices(content: &[u8], report: &mut FileReport) -> Result<(), Located> {
-    let text = std::str::from_utf8(content).map_err(|e| {
-        Located::file(Problem::Invalid(format!(
-            "a price table must be UTF-8: {e}"
-        )))
+    use crate::semantics::prices::{PriceFile, PriceFileError};
+    let content = content.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(content);
+    let mut deserializer = serde_json::Deserializer::from_slice(content);
+    let prices: PriceFile =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+            let path = error.path().to_string();
+            error::json_error(error.inner(), Some(path))
+        })?;
+    prices.check().map_err(|error| {
+        let json_path = match &error {
+            PriceFileError::Entry { index, .. } => Some(format!("models[{index}]")),
+            PriceFileError::Shape(_) => None,
+        };
+        let place = Place {
+            json_path,
+            ..Place::file()
+        };
+        Located::new(place, Problem::Invalid(error.to_string()))
     })?;
-    let prices = crate::semantics::PriceFile::parse(text)
-        .map_err(|e| Located::file(Problem::Invalid(e.to_string())))?;
     report.prices = Some(prices);
     Ok(())
 }

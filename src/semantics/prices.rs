@@ -110,6 +110,8 @@ pub enum PriceFileError {
     /// An entry is wrong.
     #[error("price of {id:?}: {problem}")]
     Entry {
+        /// Its position in `models`.
+        index: usize,
         /// The entry's model id.
         id: String,
         /// What is wrong.
@@ -118,13 +120,19 @@ pub enum PriceFileError {
 }
 
 impl PriceFile {
-    /// Reads a price file and checks every entry: an id, prices that are finite and not
-    /// negative, a date that reads.
+    /// Reads a price file and [checks](PriceFile::check) it.
     pub fn parse(text: &str) -> Result<Self, PriceFileError> {
         let file: PriceFile = serde_json::from_str(text.trim_start_matches('\u{feff}'))
             .map_err(|e| PriceFileError::Shape(e.to_string()))?;
-        for model in &file.models {
+        file.check()?;
+        Ok(file)
+    }
+
+    /// Checks every entry: an id, prices that are finite and not negative, a date that reads.
+    pub fn check(&self) -> Result<(), PriceFileError> {
+        for (index, model) in self.models.iter().enumerate() {
             let problem = |problem: &str| PriceFileError::Entry {
+                index,
                 id: model.id.clone(),
                 problem: problem.to_owned(),
             };
@@ -153,7 +161,7 @@ impl PriceFile {
                 return Err(problem("`from` is not a YYYY-MM-DD date"));
             }
         }
-        Ok(file)
+        Ok(())
     }
 }
 
