@@ -1,7 +1,7 @@
 //! What a trace sums up to: the figures the trace lists show, computed once at assembly.
 
 use crate::analysis::tree::{NO_ROW, Tree, flags};
-use crate::model::{AnyValue, Arena, Call, Known, OiKind, StatusCode, StrId, TraceId, Usage};
+use crate::model::{Arena, Call, Known, OiKind, StatusCode, StrId, TraceId, Usage};
 use crate::semantics::{CostTotal, ModelCalls, Prices};
 
 /// One model's counted calls in a trace.
@@ -56,8 +56,8 @@ pub struct TraceSummary {
     pub oi_kind: OiKind,
     /// The project of the root span's resource.
     pub project: StrId,
-    /// The session: `session.id` (else `gen_ai.conversation.id`, else `langfuse.session.id`)
-    /// of the root span, else of the first span that has one.
+    /// The session ([`crate::semantics::session_of`]) of the root span, else of the first span
+    /// that names one.
     pub session: Option<StrId>,
     /// Earliest start, ns since the epoch.
     pub start_unix_nanos: u64,
@@ -143,20 +143,6 @@ impl TraceSummary {
     }
 }
 
-/// The session a span names, by the first of the keys that name one.
-fn session_of(arena: &Arena, span: &crate::model::Span) -> Option<StrId> {
-    [
-        Known::SessionId,
-        Known::GenAiConversation,
-        Known::LangfuseSession,
-    ]
-    .into_iter()
-    .find_map(|key| match arena.attribute(span.attributes, key.id()) {
-        Some(AnyValue::Str(id)) if !arena.str(id).is_empty() => Some(id),
-        _ => None,
-    })
-}
-
 /// Sums up a built tree (its sums marked by [`mark_sums`]).
 pub fn summarize(arena: &Arena, trace_id: TraceId, tree: &Tree) -> TraceSummary {
     let spans = arena.spans();
@@ -206,7 +192,7 @@ pub fn summarize(arena: &Arena, trace_id: TraceId, tree: &Tree) -> TraceSummary 
             summary.count(call);
         }
         if summary.session.is_none() {
-            summary.session = session_of(arena, span);
+            summary.session = crate::semantics::session_of(arena, span);
         }
     }
     if tree.is_empty() {

@@ -467,3 +467,19 @@ pub fn read_span(arena: &Arena, attributes: Rows) -> (OiKind, Option<Call>) {
     }
     reading.finish()
 }
+
+/// The session a span names, by the first of the keys that name one.
+pub fn session_of(arena: &Arena, span: &crate::model::Span) -> Option<StrId> {
+    [
+        Known::SessionId,
+        Known::GenAiConversation,
+        Known::LangfuseSession,
+        Known::TraceloopSession,
+        Known::VercelSession,
+    ]
+    .into_iter()
+    .find_map(|key| match arena.attribute(span.attributes, key.id()) {
+        Some(AnyValue::Str(id)) if !arena.str(id).is_empty() => Some(id),
+        _ => None,
+    })
+}

@@ -25,6 +25,6 @@ pub mod prices;
 
 pub use cost::{CallCost, CostSource, CostTotal, ModelCalls, call_cost};
 pub use describe::{describe, logs_of};
-pub use facts::read_span;
+pub use facts::{read_span, session_of};
 pub use meaning::Meaning;
 pub use prices::{PriceFile, Prices};

@@ -687,7 +687,7 @@ fn span_row(
     let sums = row.flags & flags::SUMS_CALLS_BELOW != 0;
     html! {
         <div class={classes!("srow", selected.then_some("selected"), row.matched.then_some("matched"), error.then_some("error"))}
-             data-testid="span-row" data-span-id={row.span_id.clone()} role="treeitem"
+             data-testid="span-row" data-span-id={row.span_id.clone()} data-kind={row.kind.clone()} role="treeitem"
              aria-selected={selected.to_string()} aria-level={(row.depth + 1).to_string()} {onclick}>
             <div class="tree-cell" style={format!("padding-left:{indent}px")}>
                 { twisty }
