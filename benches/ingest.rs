@@ -77,6 +77,7 @@ fn inputs(spans: usize) -> Vec<Input> {
         spans,
         traces: 1,
         seed: 42,
+        ..Default::default()
     };
     let mut proto = Vec::new();
     generate::write_proto(shape, &mut proto).expect("generate protobuf");

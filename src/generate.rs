@@ -1,9 +1,12 @@
-//! Realistic OpenInference traces of any size, for benchmarks and tests.
+//! Realistic LLM agent traces of any size, for benchmarks and tests, in OpenInference or in the
+//! OpenTelemetry GenAI conventions ([`Convention`]).
 //!
 //! Each trace is an agent run: an AGENT root whose steps are CHAINs; a step calls an LLM (a system
 //! and a user prompt of a few hundred bytes, an answer, token counts, sometimes a tool call), then
 //! a TOOL, a RETRIEVER (five scored documents with metadata) or, now and then, a nested sub-agent
-//! with steps of its own (three levels at most). Content is deterministic for a seed.
+//! with steps of its own (three levels at most). Content is deterministic for a seed. In the
+//! GenAI form, messages are the conventions' JSON attributes and the agent root repeats the sum of
+//! its calls' usage, as several SDKs write it.
 //!
 //! The output is streamed in batches of about [`BATCH_SPANS`] spans, so a million-span file is
 //! written without holding it: concatenated protobuf encodings of requests are one valid request
@@ -12,7 +15,8 @@
 //! ```
 //! use plume::generate::{Shape, batches};
 //!
-//! let spans: usize = batches(Shape { spans: 500, traces: 2, seed: 7 })
+//! let shape = Shape { spans: 500, traces: 2, seed: 7, ..Shape::default() };
+//! let spans: usize = batches(shape)
 //!     .map(|batch| batch.scope_spans.iter().map(|s| s.spans.len()).sum::<usize>())
 //!     .sum();
 //! assert_eq!(spans, 500);
@@ -29,6 +33,16 @@ use prost::Message;
 /// Spans per emitted batch.
 pub const BATCH_SPANS: usize = 2_000;
 
+/// Which attribute convention the spans are written in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Convention {
+    /// OpenInference (`openinference.span.kind`, `llm.*`).
+    #[default]
+    OpenInference,
+    /// The OpenTelemetry GenAI conventions (`gen_ai.*`, JSON messages).
+    GenAi,
+}
+
 /// What to generate.
 #[derive(Clone, Copy, Debug)]
 pub struct Shape {
@@ -38,6 +52,20 @@ pub struct Shape {
     pub traces: usize,
     /// Seed for the content.
     pub seed: u64,
+    /// The attribute convention.
+    pub convention: Convention,
+}
+
+impl Default for Shape {
+    /// One span of one trace, seed 1, OpenInference.
+    fn default() -> Self {
+        Self {
+            spans: 1,
+            traces: 1,
+            seed: 1,
+            convention: Convention::OpenInference,
+        }
+    }
 }
 
 /// The batches of a generated data set, in order.
@@ -52,6 +80,8 @@ pub fn batches(shape: Shape) -> impl Iterator<Item = ResourceSpans> {
         spans_made: 0,
         clock: 1_795_000_000_000_000_000,
         trace: None,
+        genai: shape.convention == Convention::GenAi,
+        call_tokens: (0, 0),
     };
     std::iter::from_fn(move || generator.next_batch())
 }
@@ -142,6 +172,10 @@ struct Generator {
     spans_made: usize,
     clock: u64,
     trace: Option<TraceState>,
+    /// Write the GenAI conventions rather than OpenInference.
+    genai: bool,
+    /// Input and output tokens of the current trace's LLM calls (a GenAI root repeats them).
+    call_tokens: (i64, i64),
 }
 
 fn kv(key: &str, value: any_value::Value) -> KeyValue {
@@ -243,6 +277,7 @@ impl Generator {
                 session: format!("session-{}", self.trace_index / 3),
                 budget,
             });
+            self.call_tokens = (0, 0);
             // The root is written last, when its end is known; count it now.
             self.spans_made += 1;
             if let Some(trace) = &mut self.trace {
@@ -268,14 +303,30 @@ impl Generator {
     fn finish_root(&mut self, state: &TraceState) {
         self.clock += 200_000;
         let question = self.rng.words(12);
-        let attributes = vec![
-            text("openinference.span.kind", "AGENT"),
-            text("session.id", state.session.clone()),
-            text("user.id", format!("user-{}", self.trace_index % 17)),
-            text("input.value", question),
-            text("output.value", self.rng.words(40)),
-            text("metadata", "{\"tenant\": \"acme\", \"env\": \"prod\"}"),
-        ];
+        let answer = self.rng.words(40);
+        let attributes = match self.genai {
+            true => vec![
+                text("gen_ai.operation.name", "invoke_agent"),
+                text("gen_ai.agent.name", "travel-agent"),
+                text("gen_ai.conversation.id", state.session.clone()),
+                text("gen_ai.provider.name", "openai"),
+                text("gen_ai.input.messages", messages_json("user", &question)),
+                text(
+                    "gen_ai.output.messages",
+                    messages_json("assistant", &answer),
+                ),
+                int("gen_ai.usage.input_tokens", self.call_tokens.0),
+                int("gen_ai.usage.output_tokens", self.call_tokens.1),
+            ],
+            false => vec![
+                text("openinference.span.kind", "AGENT"),
+                text("session.id", state.session.clone()),
+                text("user.id", format!("user-{}", self.trace_index % 17)),
+                text("input.value", question),
+                text("output.value", answer),
+                text("metadata", "{\"tenant\": \"acme\", \"env\": \"prod\"}"),
+            ],
+        };
         let ids = (state.root_id.clone(), &[][..]);
         let span = span(
             state,
@@ -333,12 +384,17 @@ impl Generator {
             }
         }
         self.clock += 30_000;
-        let attributes = vec![
-            text("openinference.span.kind", "CHAIN"),
-            text("session.id", state.session.clone()),
-            text("input.value", self.rng.words(10)),
-            text("output.value", self.rng.words(16)),
-        ];
+        // Drawn in both conventions, so that a seed makes the same traces in each.
+        let (input, output) = (self.rng.words(10), self.rng.words(16));
+        let attributes = match self.genai {
+            true => vec![text("gen_ai.operation.name", "agent_step")],
+            false => vec![
+                text("openinference.span.kind", "CHAIN"),
+                text("session.id", state.session.clone()),
+                text("input.value", input),
+                text("output.value", output),
+            ],
+        };
         let span = span(
             state,
             (step_id, parent),
@@ -373,12 +429,24 @@ impl Generator {
         let name = self
             .rng
             .pick(&["researcher", "planner", "critic", "booker"]);
-        let attributes = vec![
-            text("openinference.span.kind", "AGENT"),
-            text("session.id", state.session.clone()),
-            text("input.value", self.rng.words(14)),
-            text("output.value", self.rng.words(30)),
-        ];
+        let (input, output) = (self.rng.words(14), self.rng.words(30));
+        let attributes = match self.genai {
+            true => vec![
+                text("gen_ai.operation.name", "invoke_agent"),
+                text("gen_ai.agent.name", name),
+                text("gen_ai.input.messages", messages_json("user", &input)),
+                text(
+                    "gen_ai.output.messages",
+                    messages_json("assistant", &output),
+                ),
+            ],
+            false => vec![
+                text("openinference.span.kind", "AGENT"),
+                text("session.id", state.session.clone()),
+                text("input.value", input),
+                text("output.value", output),
+            ],
+        };
         let ids = (agent_id, parent);
         let span = span(
             state,
@@ -437,43 +505,65 @@ impl Generator {
         let answer = self.rng.words(45);
         let prompt = 60 + self.rng.below(900) as i64;
         let completion = 20 + self.rng.below(400) as i64;
-        let mut attributes = vec![
-            text("openinference.span.kind", "LLM"),
-            text("session.id", state.session.clone()),
-            text("llm.model_name", model),
-            text("llm.provider", "openai"),
-            text("llm.system", "openai"),
-            text(
-                "llm.invocation_parameters",
-                "{\"temperature\": 0.2, \"max_tokens\": 512}",
+        let tool_call = self.rng.chance(30);
+        self.call_tokens.0 += prompt;
+        self.call_tokens.1 += completion;
+        let attributes = match self.genai {
+            true => genai_llm(
+                model,
+                &system,
+                &user,
+                &answer,
+                (prompt, completion),
+                tool_call,
             ),
-            text("input.mime_type", "application/json"),
-            text(
-                "input.value",
-                format!("{{\"messages\": [{{\"role\": \"user\", \"content\": \"{user}\"}}]}}"),
-            ),
-            text("llm.input_messages.0.message.role", "system"),
-            text("llm.input_messages.0.message.content", system),
-            text("llm.input_messages.1.message.role", "user"),
-            text("llm.input_messages.1.message.content", user),
-            text("llm.output_messages.0.message.role", "assistant"),
-            text("llm.output_messages.0.message.content", answer.clone()),
-            text("output.value", answer),
-            int("llm.token_count.prompt", prompt),
-            int("llm.token_count.completion", completion),
-            int("llm.token_count.total", prompt + completion),
-        ];
-        if self.rng.chance(30) {
-            attributes.push(text(
-                "llm.output_messages.0.message.tool_calls.0.tool_call.function.name",
-                "search_flights",
-            ));
-            attributes.push(text(
-                "llm.output_messages.0.message.tool_calls.0.tool_call.function.arguments",
-                "{\"from\": \"CDG\", \"to\": \"JFK\", \"date\": \"2026-12-01\"}",
-            ));
-        }
-        self.leaf(state, parent, "llm.chat".into(), 800_000, attributes);
+            false => {
+                let mut attributes = vec![
+                    text("openinference.span.kind", "LLM"),
+                    text("session.id", state.session.clone()),
+                    text("llm.model_name", model),
+                    text("llm.provider", "openai"),
+                    text("llm.system", "openai"),
+                    text(
+                        "llm.invocation_parameters",
+                        "{\"temperature\": 0.2, \"max_tokens\": 512}",
+                    ),
+                    text("input.mime_type", "application/json"),
+                    text(
+                        "input.value",
+                        format!(
+                            "{{\"messages\": [{{\"role\": \"user\", \"content\": \"{user}\"}}]}}"
+                        ),
+                    ),
+                    text("llm.input_messages.0.message.role", "system"),
+                    text("llm.input_messages.0.message.content", system),
+                    text("llm.input_messages.1.message.role", "user"),
+                    text("llm.input_messages.1.message.content", user),
+                    text("llm.output_messages.0.message.role", "assistant"),
+                    text("llm.output_messages.0.message.content", answer.clone()),
+                    text("output.value", answer),
+                    int("llm.token_count.prompt", prompt),
+                    int("llm.token_count.completion", completion),
+                    int("llm.token_count.total", prompt + completion),
+                ];
+                if tool_call {
+                    attributes.push(text(
+                        "llm.output_messages.0.message.tool_calls.0.tool_call.function.name",
+                        "search_flights",
+                    ));
+                    attributes.push(text(
+                        "llm.output_messages.0.message.tool_calls.0.tool_call.function.arguments",
+                        "{\"from\": \"CDG\", \"to\": \"JFK\", \"date\": \"2026-12-01\"}",
+                    ));
+                }
+                attributes
+            }
+        };
+        let name = match self.genai {
+            true => format!("chat {model}"),
+            false => "llm.chat".into(),
+        };
+        self.leaf(state, parent, name, 800_000, attributes);
     }
 
     fn tool(&mut self, state: &TraceState, parent: &[u8]) {
@@ -483,24 +573,49 @@ impl Generator {
             "book_hotel",
             "convert_currency",
         ]);
-        let attributes = vec![
-            text("openinference.span.kind", "TOOL"),
-            text("session.id", state.session.clone()),
-            text("tool.name", name),
-            text("tool.description", "Looks things up for the agent"),
-            text("tool.parameters", "{\"city\": \"Paris\", \"days\": 3}"),
-            text("input.value", "{\"city\": \"Paris\", \"days\": 3}"),
-            text("output.value", self.rng.words(25)),
-        ];
-        self.leaf(state, parent, format!("tool.{name}"), 120_000, attributes);
+        let result = self.rng.words(25);
+        let attributes = match self.genai {
+            true => vec![
+                text("gen_ai.operation.name", "execute_tool"),
+                text("gen_ai.tool.name", name),
+                text("gen_ai.tool.call.id", format!("call_{}", self.spans_made)),
+                text("gen_ai.tool.description", "Looks things up for the agent"),
+                text(
+                    "gen_ai.tool.call.arguments",
+                    "{\"city\": \"Paris\", \"days\": 3}",
+                ),
+                text("gen_ai.tool.call.result", result),
+            ],
+            false => vec![
+                text("openinference.span.kind", "TOOL"),
+                text("session.id", state.session.clone()),
+                text("tool.name", name),
+                text("tool.description", "Looks things up for the agent"),
+                text("tool.parameters", "{\"city\": \"Paris\", \"days\": 3}"),
+                text("input.value", "{\"city\": \"Paris\", \"days\": 3}"),
+                text("output.value", result),
+            ],
+        };
+        let span_name = match self.genai {
+            true => format!("execute_tool {name}"),
+            false => format!("tool.{name}"),
+        };
+        self.leaf(state, parent, span_name, 120_000, attributes);
     }
 
     fn retriever(&mut self, state: &TraceState, parent: &[u8]) {
-        let mut attributes = vec![
-            text("openinference.span.kind", "RETRIEVER"),
-            text("session.id", state.session.clone()),
-            text("input.value", self.rng.words(8)),
-        ];
+        let mut attributes = match self.genai {
+            true => vec![
+                text("gen_ai.operation.name", "retrieval"),
+                text("gen_ai.data_source.id", "travel-kb"),
+                text("gen_ai.retrieval.query.text", self.rng.words(8)),
+            ],
+            false => vec![
+                text("openinference.span.kind", "RETRIEVER"),
+                text("session.id", state.session.clone()),
+                text("input.value", self.rng.words(8)),
+            ],
+        };
         for i in 0..5 {
             let prefix = format!("retrieval.documents.{i}.document");
             attributes.push(text(
@@ -521,6 +636,55 @@ impl Generator {
     }
 }
 
+/// One message of the GenAI conventions' JSON form, text only.
+fn messages_json(role: &str, text: &str) -> String {
+    serde_json::json!([{"role": role, "parts": [{"type": "text", "content": text}]}]).to_string()
+}
+
+/// A chat call in the GenAI conventions: model, provider, parameters, JSON messages, usage.
+fn genai_llm(
+    model: &str,
+    system: &str,
+    user: &str,
+    answer: &str,
+    (prompt, completion): (i64, i64),
+    tool_call: bool,
+) -> Vec<KeyValue> {
+    let mut parts = vec![serde_json::json!({"type": "text", "content": answer})];
+    if tool_call {
+        parts.push(
+            serde_json::json!({"type": "tool_call", "id": "call_1", "name": "search_flights",
+            "arguments": {"from": "CDG", "to": "JFK", "date": "2026-12-01"}}),
+        );
+    }
+    let output =
+        serde_json::json!([{"role": "assistant", "parts": parts, "finish_reason": "stop"}]);
+    vec![
+        text("gen_ai.operation.name", "chat"),
+        text("gen_ai.provider.name", "openai"),
+        text("gen_ai.request.model", model),
+        text("gen_ai.response.model", format!("{model}-2024-08-06")),
+        double("gen_ai.request.temperature", 0.2),
+        int("gen_ai.request.max_tokens", 512),
+        text(
+            "gen_ai.system_instructions",
+            serde_json::json!([{"type": "text", "content": system}]).to_string(),
+        ),
+        text("gen_ai.input.messages", messages_json("user", user)),
+        text("gen_ai.output.messages", output.to_string()),
+        int("gen_ai.usage.input_tokens", prompt),
+        int("gen_ai.usage.output_tokens", completion),
+        kv(
+            "gen_ai.response.finish_reasons",
+            any_value::Value::ArrayValue(opentelemetry_proto::tonic::common::v1::ArrayValue {
+                values: vec![AnyValue {
+                    value: Some(any_value::Value::StringValue("stop".into())),
+                }],
+            }),
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -536,7 +700,7 @@ mod tests {
                 Shape {
                     spans,
                     traces,
-                    seed: 1,
+                    ..Shape::default()
                 },
                 &mut proto,
             )
@@ -560,11 +724,35 @@ mod tests {
     }
 
     #[test]
+    fn the_genai_form_means_what_the_openinference_form_means() {
+        let [oi, genai] = [Convention::OpenInference, Convention::GenAi].map(|convention| {
+            let mut bytes = Vec::new();
+            let shape = Shape {
+                spans: 3_000,
+                traces: 3,
+                seed: 9,
+                convention,
+            };
+            write_proto(shape, &mut bytes).unwrap_or_default();
+            let mut arena = Arena::default();
+            assert!(ingest::load(&mut arena, "g.pb", &bytes).is_ok());
+            let traces = Traces::assemble(&arena);
+            let kinds: Vec<OiKind> = arena.spans().iter().map(|s| s.oi_kind).collect();
+            let usage: Vec<_> = traces.all().iter().map(|t| t.summary.usage).collect();
+            (kinds, usage)
+        });
+        assert!(oi.0 == genai.0, "the same kinds, span by span");
+        // The GenAI agent repeats its calls' sum; it is counted once all the same.
+        assert_eq!(oi.1, genai.1);
+    }
+
+    #[test]
     fn json_and_protobuf_carry_the_same_spans() {
         let shape = Shape {
             spans: 3_000,
             traces: 2,
             seed: 5,
+            ..Shape::default()
         };
         let (mut proto, mut json) = (Vec::new(), Vec::new());
         write_proto(shape, &mut proto).unwrap_or_default();

@@ -65,6 +65,7 @@ fn big_proto() -> Vec<u8> {
         spans: 4_000,
         traces: 4,
         seed: 11,
+        ..Default::default()
     };
     write_proto(shape, &mut bytes).unwrap_or_default();
     assert!(bytes.len() > 2 * SNIFF_BYTES, "{} bytes", bytes.len());

@@ -25,7 +25,8 @@ use serde_json::{Value as Json, json};
 const USAGE: &str = "\
 usage: plume inspect [--json] [--llm] [--filter EXPR] [--prices FILE] FILE...
        plume convert FILE... [--filter EXPR] --to otlp-json|otlp-proto|jsonl|phoenix-jsonl -o OUT
-       plume generate --spans N [--traces T] [--seed S] --to otlp-proto|otlp-json -o OUT
+       plume generate --spans N [--traces T] [--seed S] [--convention openinference|genai]
+                      --to otlp-proto|otlp-json -o OUT
 
 inspect   prints, per file and in total, the format detected and the spans, traces, projects,
           sessions, roots, missing parents, duplicates and errors found (--json: one JSON object)
@@ -37,8 +38,9 @@ inspect   prints, per file and in total, the format detected and the spans, trac
           counts them (and --json lists their ids), convert writes them
 convert   writes every span of the files, deduplicated, as spec-correct OTLP/JSON, OTLP protobuf,
           OTLP JSON Lines (one trace per line) or Phoenix span JSONL; OUT '-' is stdout
-generate  writes N spans of OpenInference agent traces (agents, steps, LLM calls, tools,
-          retrievers, sub-agents) spread over T traces (default 1), for benchmarks
+generate  writes N spans of agent traces (agents, steps, LLM calls, tools, retrievers,
+          sub-agents) spread over T traces (default 1), for benchmarks, in OpenInference
+          (default) or the OpenTelemetry GenAI conventions
 
 exit status: 0 all inputs read, 1 some input (or part of one) could not be read, 2 usage error";
 
@@ -628,8 +630,7 @@ fn convert(args: &[String]) -> Result<ExitCode, Failure> {
 fn generate(args: &[String]) -> Result<ExitCode, Failure> {
     let mut shape = plume::generate::Shape {
         spans: 0,
-        traces: 1,
-        seed: 1,
+        ..Default::default()
     };
     let mut json = None;
     let mut output = None;
@@ -644,6 +645,17 @@ fn generate(args: &[String]) -> Result<ExitCode, Failure> {
             "--spans" => shape.spans = number(iter.next(), "--spans")? as usize,
             "--traces" => shape.traces = number(iter.next(), "--traces")? as usize,
             "--seed" => shape.seed = number(iter.next(), "--seed")?,
+            "--convention" => {
+                shape.convention = match iter.next().map(String::as_str) {
+                    Some("openinference") => plume::generate::Convention::OpenInference,
+                    Some("genai") => plume::generate::Convention::GenAi,
+                    other => {
+                        return Err(Failure::Usage(format!(
+                            "--convention is openinference or genai, not {other:?}"
+                        )));
+                    }
+                };
+            }
             "--to" => {
                 json = Some(match iter.next().map(String::as_str) {
                     Some("otlp-proto") => false,

@@ -57,6 +57,7 @@ fn large_traces_are_cut_into_chunks_of_at_most_chunk_spans() {
         spans: CHUNK_SPANS * 2 + 10,
         traces: 1,
         seed: 7,
+        ..Default::default()
     };
     crate::generate::write_proto(shape, &mut bytes).expect("generated");
     ingest::load(&mut arena, "big.pb", &bytes);
