@@ -110,8 +110,8 @@ pub fn start() {
                 }
             }
             Some(
-                "start" | "files" | "url" | "text" | "bytes" | "forget" | "export" | "send"
-                | "saving",
+                "start" | "files" | "url" | "text" | "bytes" | "forget" | "forget-prices"
+                | "export" | "send" | "saving",
             ) => {
                 let _ = queue.unbounded_send(data);
             }

@@ -58,7 +58,7 @@ pub(crate) fn meaning_view(d: &SpanDetails) -> Html {
     html! {
         <>
             { call_facts(d) }
-            { cost_and_tokens(d) }
+            { tokens(d) }
             if !m.system.is_empty() {
                 { section("System instructions", html! { <div class="chat"><div class="bubble system">{ parts(&m.system) }</div></div> }) }
             }
@@ -97,7 +97,8 @@ pub(crate) fn meaning_view(d: &SpanDetails) -> Html {
     }
 }
 
-/// Model, provider, operation, agent, finish reasons, and the convention it was read in.
+/// Model, provider, agent, operation, finish reasons, cost (recorded or estimated, by part),
+/// what the calls of its subtree add up to, and the convention it was read in.
 fn call_facts(d: &SpanDetails) -> Html {
     let m = &d.meaning;
     let model = match (&m.request_model, &m.response_model) {
@@ -118,61 +119,65 @@ fn call_facts(d: &SpanDetails) -> Html {
             (!m.finish_reasons.is_empty()).then(|| m.finish_reasons.join(", ")),
         ),
         ("Error type", m.error_type.clone()),
+        ("Cost", cost(d)),
+        ("Calls in this subtree", subtree(d)),
         ("Convention", convention),
     ])
 }
 
-/// The call's cost (recorded or estimated, by part), its tokens, and what its subtree's calls
-/// add up to.
-fn cost_and_tokens(d: &SpanDetails) -> Html {
+/// The span's own cost, by part: `$0.00305 estimated (input $0.00225 · output $0.0008)`.
+fn cost(d: &SpanDetails) -> Option<String> {
+    let Some(c) = d.cost else {
+        return (!d.meaning.usage.is_empty()).then(|| "no price for this model".to_owned());
+    };
+    let parts = c.parts.map(|p| {
+        let shown: Vec<String> = [
+            ("input", p.input),
+            ("cached input", p.cached_input),
+            ("cache writes", p.cache_write),
+            ("output", p.output),
+        ]
+        .into_iter()
+        .filter(|(_, usd)| *usd > 0.0)
+        .map(|(what, usd)| format!("{what} {}", format::usd(usd)))
+        .collect();
+        format!(" ({})", shown.join(" · "))
+    });
+    Some(format!(
+        "{} {}{}",
+        format::usd(c.usd),
+        c.source.name(),
+        parts.unwrap_or_default()
+    ))
+}
+
+/// What the counted calls under the span add up to.
+fn subtree(d: &SpanDetails) -> Option<String> {
+    let s = d.subtree.as_ref()?;
+    Some(format!(
+        "{} · {} tokens{}",
+        format::counted(s.calls.into(), "call", "calls"),
+        format::count(s.usage.total().unwrap_or(0)),
+        format::cost(&s.cost)
+            .map(|c| format!(" · {c}"))
+            .unwrap_or_default()
+    ))
+}
+
+/// The call's tokens by kind.
+fn tokens(d: &SpanDetails) -> Html {
     let usage = &d.meaning.usage;
-    let cost = d.cost.map(|c| {
-        let parts = c.parts.map(|p| {
-            let shown: Vec<String> = [
-                ("input", p.input),
-                ("cached input", p.cached_input),
-                ("cache writes", p.cache_write),
-                ("output", p.output),
-            ]
-            .into_iter()
-            .filter(|(_, usd)| *usd > 0.0)
-            .map(|(what, usd)| format!("{what} {}", format::usd(usd)))
-            .collect();
-            format!(" ({})", shown.join(" · "))
-        });
-        format!(
-            "{} {}{}",
-            format::usd(c.usd),
-            c.source.name(),
-            parts.unwrap_or_default()
-        )
-    });
-    let subtree = d.subtree.as_ref().map(|s| {
-        format!(
-            "{} · {} tokens{}",
-            format::counted(s.calls.into(), "call", "calls"),
-            format::count(s.usage.total().unwrap_or(0)),
-            format::cost(&s.cost)
-                .map(|c| format!(" · {c}"))
-                .unwrap_or_default()
-        )
-    });
-    let no_price = d.cost.is_none() && !usage.is_empty();
-    html! {
-        <>
-            { facts(&[
-                ("Cost", cost.or(no_price.then(|| "no price for this model".to_owned()))),
-                ("Calls in this subtree", subtree),
-            ]) }
-            if !usage.is_empty() {
-                { section("Tokens", html! {
-                    <table class="kv tokens" data-testid="tokens">
-                        { for usage.iter().map(|(kind, n)| html! { <tr><th>{ token_label(kind) }</th><td class="num">{ format::count(n) }</td></tr> }) }
-                    </table>
-                }) }
-            }
-        </>
+    if usage.is_empty() {
+        return html! {};
     }
+    section(
+        "Tokens",
+        html! {
+            <table class="kv tokens" data-testid="tokens">
+                { for usage.iter().map(|(kind, n)| html! { <tr><th>{ token_label(kind) }</th><td class="num">{ format::count(n) }</td></tr> }) }
+            </table>
+        },
+    )
 }
 
 fn token_label(kind: TokenKind) -> &'static str {
