@@ -9,7 +9,7 @@ use plume::analysis::Traces;
 use plume::ingest;
 use plume::model::{Arena, OiKind, Span, SpanId, TokenKind};
 use plume::semantics::meaning::{Message, Part};
-use plume::semantics::{CostSource, Prices, call_cost, describe};
+use plume::semantics::{CostSource, Prices, Usd, call_cost, describe};
 use serde_json::Value as Json;
 
 use common::fixture;
@@ -131,7 +131,7 @@ fn every_convention_reads_as_expected() {
             .collect();
         let calls = scenario["llm_spans"].as_array().expect("llm_spans");
         assert_eq!(llm.len(), calls.len(), "{name}: LLM spans");
-        let (mut input, mut output, mut cost) = (0, 0, 0.0);
+        let (mut input, mut output, mut cost) = (0, 0, Usd::ZERO);
         for call in calls {
             let id = call["span_id"].as_str().unwrap_or_default();
             let span = span(&arena, id);
@@ -209,7 +209,7 @@ fn every_convention_reads_as_expected() {
             let call_facts = arena.call(span).expect("a call");
             match call_cost(&arena, call_facts, span.start_unix_nanos, &prices) {
                 Some(c) => {
-                    assert!(c.usd > 0.0, "{at}: cost {}", c.usd);
+                    assert!(c.usd > Usd::ZERO, "{at}: cost {:?}", c.usd);
                     cost += c.usd;
                 }
                 None => assert!(usage["input"].is_null(), "{at}: no cost"),
@@ -218,10 +218,10 @@ fn every_convention_reads_as_expected() {
             output += usage["output"].as_u64().unwrap_or(0);
         }
         // Totals count each call once, however many spans repeat its sum.
-        let (mut usage, mut total) = (plume::model::Usage::default(), 0.0);
+        let (mut usage, mut total) = (plume::model::Usage::default(), Usd::ZERO);
         for trace in traces.all() {
             usage.add(&trace.summary.usage);
-            total += trace.summary.cost(&arena, &prices).usd();
+            total += trace.summary.cost(&arena, &prices).usd;
         }
         assert_eq!(
             (
@@ -231,10 +231,7 @@ fn every_convention_reads_as_expected() {
             (input, output),
             "{name}: summed tokens"
         );
-        assert!(
-            (total - cost).abs() < 1e-12,
-            "{name}: cost {total} vs {cost}"
-        );
+        assert_eq!(total, cost, "{name}: summed cost");
         // Every log record lands on a loaded span.
         let attachment = traces.attach(&arena, arena.logs());
         assert_eq!(
@@ -282,11 +279,14 @@ fn recorded_costs_are_kept_and_parents_that_repeat_sums_are_not_counted() {
     // Pydantic AI records each call's cost (`operation.cost`): it is kept, marked recorded.
     let chat = span(&arena, "123abe1e76eda648");
     let cost = call_cost(&arena, arena.call(chat).expect("a call"), 0, &prices).expect("a cost");
-    assert_eq!((cost.usd, cost.source), (0.0004008, CostSource::Recorded));
+    assert_eq!(
+        (cost.usd, cost.source),
+        (Usd::from_dollars(0.0004008), CostSource::Recorded)
+    );
     let trace = &traces.all()[0];
     let total = trace.summary.cost(&arena, &prices);
     assert_eq!(total.recorded_calls, 2);
-    assert!((total.usd() - (0.0006972 + 0.0004008)).abs() < 1e-12);
+    assert_eq!(total.usd, Usd::from_dollars(0.0006972 + 0.0004008));
     // Vercel's agent span repeats its chat spans' usage: it is marked, and not counted.
     let vercel = expected["scenarios"]
         .as_array()

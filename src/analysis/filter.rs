@@ -750,7 +750,7 @@ fn cumulative_sums(arena: &Arena, trace: &Trace, prices: &Prices) -> Vec<Cumulat
                         input: call.usage.count(TokenKind::Input),
                         output: call.usage.count(TokenKind::Output),
                         total: call.usage.total().unwrap_or(0),
-                        cost: call_cost(arena, call, at, prices).map(|c| c.usd),
+                        cost: call_cost(arena, call, at, prices).map(|c| c.usd.dollars()),
                     }
                 }
                 None => Cumulative::default(),
@@ -880,9 +880,11 @@ impl<'s, 'a> Subject<'s, 'a> {
         let call = arena.call(self.span)?;
         let cost = call_cost(arena, call, self.span.start_unix_nanos, self.matcher.prices)?;
         match part {
-            CostPart::Total => Some(cost.usd),
-            CostPart::Input => cost.parts.map(|p| p.input + p.cached_input + p.cache_write),
-            CostPart::Output => cost.parts.map(|p| p.output),
+            CostPart::Total => Some(cost.usd.dollars()),
+            CostPart::Input => cost
+                .parts
+                .map(|p| (p.input + p.cached_input + p.cache_write).dollars()),
+            CostPart::Output => cost.parts.map(|p| p.output.dollars()),
         }
     }
 

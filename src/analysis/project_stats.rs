@@ -174,8 +174,8 @@ pub fn project_stats(
     stats.by_model = by_model.into_values().collect();
     stats.by_model.sort_by(|a, b| {
         b.cost
-            .usd()
-            .total_cmp(&a.cost.usd())
+            .usd
+            .cmp(&a.cost.usd)
             .then(b.calls.calls.cmp(&a.calls.calls))
     });
     let mut time_by_kind: Vec<KindTime> = OiKind::ALL

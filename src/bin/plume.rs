@@ -381,7 +381,7 @@ fn llm_spans(counted: &Counted, prices: &Prices) -> Vec<Json> {
                 "tools": meaning.tools.iter().map(|t| t.name.clone()).collect::<Vec<_>>(),
                 "finish_reasons": meaning.finish_reasons,
                 "tokens": tokens_json(&meaning.usage),
-                "cost_usd": cost.map(|c| c.usd),
+                "cost_usd": cost.map(|c| c.usd.dollars()),
                 "cost_source": cost.map(|c| c.source.name()),
             }));
         }
@@ -433,7 +433,7 @@ fn inspect_json(counted: &Counted, reports: &[FileReport], prices: &Prices) -> J
         "clock_skew": overview.outside_parent,
         "logs": counted.traces.attach(arena, arena.logs()),
         "tokens": tokens_json(&usage),
-        "cost_usd": cost.is_priced().then_some(cost.usd()),
+        "cost_usd": cost.is_priced().then(|| cost.usd.dollars()),
         "cost_calls": {
             "recorded": cost.recorded_calls,
             "estimated": cost.estimated_calls,
@@ -535,7 +535,7 @@ fn write_inspect_text(
             usage.count(TokenKind::Output)
         );
         if cost.is_priced() {
-            line.push_str(&format!(", ${:.6}", cost.usd()));
+            line.push_str(&format!(", ${:.6}", cost.usd.dollars()));
         }
         if cost.unpriced_calls > 0 {
             line.push_str(&format!(

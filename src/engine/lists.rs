@@ -13,7 +13,7 @@ use crate::engine::protocol::{
 };
 use crate::engine::status_name;
 use crate::model::{Arena, EvalTarget, Known, Span, StatusCode, TraceId};
-use crate::semantics::{CostTotal, Prices, call_cost};
+use crate::semantics::{CostTotal, Prices, Usd, call_cost};
 use crate::store::TraceRecord;
 
 fn project_of<'a>(arena: &'a Arena, trace: &Trace) -> &'a str {
@@ -310,8 +310,8 @@ struct Candidate<'a> {
     duration: u64,
     spans: u32,
     tokens: u64,
-    /// USD; an unknown cost sorts below every known one.
-    cost: f64,
+    /// An unknown cost sorts below every known one.
+    cost: Option<Usd>,
     name: &'a str,
     status: &'a str,
     kind: &'a str,
@@ -339,10 +339,7 @@ pub(crate) fn table_order<'a>(
     query: &TraceQuery,
     prices: &Prices,
 ) -> Vec<RowRef> {
-    let sort_cost = |cost: CostTotal| match cost.is_priced() {
-        true => cost.usd(),
-        false => -1.0,
-    };
+    let sort_cost = |cost: CostTotal| cost.is_priced().then_some(cost.usd);
     let mut candidates: Vec<Candidate<'a>> = matching(arena, traces, query, prices)
         .into_iter()
         .map(|row| {
@@ -385,7 +382,7 @@ pub(crate) fn table_order<'a>(
             SortKey::Name => a.name.cmp(b.name),
             SortKey::Spans => a.spans.cmp(&b.spans),
             SortKey::Tokens => a.tokens.cmp(&b.tokens),
-            SortKey::Cost => a.cost.total_cmp(&b.cost),
+            SortKey::Cost => a.cost.cmp(&b.cost),
             SortKey::Status => a.status.cmp(b.status),
             SortKey::Kind => a.kind.cmp(b.kind),
         };

@@ -560,8 +560,8 @@ pub struct RowView {
     pub self_nanos: u64,
     /// Its own total tokens.
     pub tokens: u64,
-    /// Its own cost in USD (recorded, else estimated), when it has one.
-    pub cost: Option<f64>,
+    /// Its own cost (recorded, else estimated), when it has one.
+    pub cost: Option<crate::semantics::Usd>,
     /// The tree's flags (missing parent, loop cut, outside parent, unfinished, zero length,
     /// sums the calls below).
     pub flags: u8,

@@ -1233,8 +1233,8 @@ fn span_details_say_what_a_call_cost_and_what_its_subtree_did() {
     assert_eq!(cost.source, crate::semantics::CostSource::Estimated);
     // gpt-4o: 875 input and 241 output tokens at $2.50 / $10 per million.
     assert!(
-        (cost.usd - (875.0 * 2.5 + 241.0 * 10.0) / 1e6).abs() < 1e-12,
-        "{}",
+        (cost.usd.dollars() - (875.0 * 2.5 + 241.0 * 10.0) / 1e6).abs() < 1e-12,
+        "{:?}",
         cost.usd
     );
     assert_eq!(chat.subtree, None, "a call alone");
@@ -1308,7 +1308,7 @@ fn a_dropped_price_table_prices_calls_until_it_is_forgotten() {
         "{result:?}"
     );
     // 300 input tokens (192 of them cached, priced as input: the table has no cache price).
-    assert!((cost(&mut engine).usd() - 0.3).abs() < 1e-9);
+    assert!((cost(&mut engine).usd.dollars() - 0.3).abs() < 1e-9);
     let Response::PriceTables(tables) = engine.handle(Request::PriceTables) else {
         panic!("price tables expected");
     };

@@ -246,12 +246,9 @@ fn read(
 fn read_prices(content: &[u8], report: &mut FileReport) -> Result<(), Located> {
     use crate::semantics::prices::{PriceFile, PriceFileError};
     let content = content.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(content);
-    let mut deserializer = serde_json::Deserializer::from_slice(content);
+    // Placed by line and column (a price table is small: no JSON path is worth a second parse).
     let prices: PriceFile =
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-            let path = error.path().to_string();
-            error::json_error(error.inner(), Some(path))
-        })?;
+        serde_json::from_slice(content).map_err(|error| error::json_error(&error, None))?;
     prices.check().map_err(|error| {
         let json_path = match &error {
             PriceFileError::Entry { index, .. } => Some(format!("models[{index}]")),

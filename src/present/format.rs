@@ -1,7 +1,7 @@
 //! Numbers as people read them: durations, times, sizes, counts.
 
 use crate::model::format_rfc3339_nanos;
-use crate::semantics::CostTotal;
+use crate::semantics::{CostTotal, Usd};
 
 /// A duration in the unit that suits it: `850ns`, `12.3µs`, `4.56ms`, `1.23s`, `2m 05s`, `1h 02m`.
 pub fn duration(nanos: u64) -> String {
@@ -76,7 +76,8 @@ pub fn percent(share: f64) -> String {
 
 /// An amount in USD: cents for a dollar or more (`$1.23`, `$1,234.50`), three significant
 /// digits below (`$0.0123`, `$0.000342`), `$0` for nothing.
-pub fn usd(amount: f64) -> String {
+pub fn usd(amount: Usd) -> String {
+    let amount = amount.dollars();
     if amount == 0.0 || !amount.is_finite() {
         return "$0".to_owned();
     }
@@ -96,8 +97,8 @@ pub fn cost(total: &CostTotal) -> Option<String> {
     match (total.is_priced(), unpriced) {
         (false, 0) => None,
         (false, _) => Some("no price".to_owned()),
-        (true, 0) => Some(usd(total.usd())),
-        (true, n) => Some(format!("{} + {n} unpriced", usd(total.usd()))),
+        (true, 0) => Some(usd(total.usd)),
+        (true, n) => Some(format!("{} + {n} unpriced", usd(total.usd))),
     }
 }
 
@@ -168,6 +169,7 @@ mod tests {
 
     #[test]
     fn amounts_in_dollars() {
+        let usd = |dollars| usd(Usd::from_dollars(dollars));
         assert_eq!(usd(0.0), "$0");
         assert_eq!(usd(0.0123), "$0.0123");
         assert_eq!(usd(0.000342), "$0.000342");
@@ -179,7 +181,7 @@ mod tests {
         assert_eq!(cost(&total), None);
         total.unpriced_calls = 2;
         assert_eq!(cost(&total).as_deref(), Some("no price"));
-        total.pico_usd = 12_300_000_000;
+        total.usd = Usd::from_dollars(0.0123);
         total.estimated_calls = 1;
         assert_eq!(cost(&total).as_deref(), Some("$0.0123 + 2 unpriced"));
         assert_eq!(

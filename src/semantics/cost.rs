@@ -6,6 +6,48 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Arena, Call, Usage};
 use crate::semantics::prices::{CostParts, Prices};
 
+/// An amount in US dollars, kept in whole picodollars (10⁻¹² USD): sums do not depend on the
+/// order they were made in (a project summed from its stored records and from its spans is the
+/// same), and amounts cross the page ⇄ worker boundary exactly.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Usd(u64);
+
+impl Usd {
+    /// Nothing.
+    pub const ZERO: Usd = Usd(0);
+
+    /// From dollars (negative and non-finite amounts are none).
+    pub fn from_dollars(dollars: f64) -> Self {
+        if dollars.is_finite() && dollars > 0.0 {
+            Usd((dollars * 1e12).round() as u64)
+        } else {
+            Usd(0)
+        }
+    }
+
+    /// In dollars.
+    pub fn dollars(self) -> f64 {
+        self.0 as f64 / 1e12
+    }
+}
+
+impl std::ops::Add for Usd {
+    type Output = Usd;
+
+    fn add(self, other: Usd) -> Usd {
+        Usd(self.0.saturating_add(other.0))
+    }
+}
+
+impl std::ops::AddAssign for Usd {
+    fn add_assign(&mut self, other: Usd) {
+        *self = *self + other;
+    }
+}
+
 /// Where a cost came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -27,11 +69,11 @@ impl CostSource {
     }
 }
 
-/// One call's cost, in USD.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+/// One call's cost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallCost {
     /// The whole.
-    pub usd: f64,
+    pub usd: Usd,
     /// Recorded or estimated.
     pub source: CostSource,
     /// Input, cached input, cache writes and output apart: an estimate's parts, or a recorded
@@ -46,13 +88,13 @@ pub fn call_cost(arena: &Arena, call: &Call, at_nanos: u64, prices: &Prices) -> 
         let parts = match (recorded.input, recorded.output) {
             (None, None) => None,
             (input, output) => Some(CostParts {
-                input: input.unwrap_or(0.0),
-                output: output.unwrap_or(0.0),
+                input: Usd::from_dollars(input.unwrap_or(0.0)),
+                output: Usd::from_dollars(output.unwrap_or(0.0)),
                 ..CostParts::default()
             }),
         };
         return Some(CallCost {
-            usd: recorded.total,
+            usd: Usd::from_dollars(recorded.total),
             source: CostSource::Recorded,
             parts,
         });
@@ -74,13 +116,10 @@ pub fn call_cost(arena: &Arena, call: &Call, at_nanos: u64, prices: &Prices) -> 
 }
 
 /// A sum of calls' costs, and how many calls of each sort went into it.
-///
-/// The sum is kept in whole picodollars, so that it does not depend on the order things were
-/// added in (a project summed from its stored records and from its spans is the same).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CostTotal {
-    /// USD × 10¹², of the calls with a cost.
-    pub pico_usd: u64,
+    /// What the calls with a cost cost.
+    pub usd: Usd,
     /// Calls that recorded their cost.
     pub recorded_calls: u32,
     /// Calls priced by the table.
@@ -89,29 +128,10 @@ pub struct CostTotal {
     pub unpriced_calls: u32,
 }
 
-/// USD in whole picodollars (negative and non-finite amounts count as none).
-fn pico(usd: f64) -> u64 {
-    if usd.is_finite() && usd > 0.0 {
-        (usd * 1e12).round() as u64
-    } else {
-        0
-    }
-}
-
 impl CostTotal {
-    /// The sum in USD.
-    pub fn usd(&self) -> f64 {
-        self.pico_usd as f64 / 1e12
-    }
-
-    /// Adds an amount to the sum (the calls it covers are counted by the caller).
-    fn add_usd(&mut self, usd: f64) {
-        self.pico_usd = self.pico_usd.saturating_add(pico(usd));
-    }
-
     /// Adds another sum.
     pub fn add(&mut self, other: &CostTotal) {
-        self.pico_usd = self.pico_usd.saturating_add(other.pico_usd);
+        self.usd += other.usd;
         self.recorded_calls += other.recorded_calls;
         self.estimated_calls += other.estimated_calls;
         self.unpriced_calls += other.unpriced_calls;
@@ -121,7 +141,7 @@ impl CostTotal {
     pub fn add_call(&mut self, cost: Option<&CallCost>) {
         match cost {
             Some(cost) => {
-                self.add_usd(cost.usd);
+                self.usd += cost.usd;
                 match cost.source {
                     CostSource::Recorded => self.recorded_calls += 1,
                     CostSource::Estimated => self.estimated_calls += 1,
@@ -134,11 +154,6 @@ impl CostTotal {
     /// True when some call has a cost.
     pub fn is_priced(&self) -> bool {
         self.recorded_calls + self.estimated_calls > 0
-    }
-
-    /// The sum when every call in it has a cost; `None` when any is unknown or none has one.
-    pub fn complete_usd(&self) -> Option<f64> {
-        (self.unpriced_calls == 0 && self.is_priced()).then(|| self.usd())
     }
 }
 
@@ -155,8 +170,8 @@ pub struct ModelCalls {
     pub usage_to_price: Usage,
     /// Calls among them with tokens to price.
     pub calls_to_price: u32,
-    /// The costs calls recorded themselves, summed, in USD.
-    pub recorded_usd: f64,
+    /// The costs calls recorded themselves, summed.
+    pub recorded_usd: Usd,
     /// Calls that recorded a cost.
     pub recorded_calls: u32,
 }
@@ -168,7 +183,7 @@ impl ModelCalls {
         self.usage.add(&call.usage);
         match call.recorded_cost {
             Some(cost) => {
-                self.recorded_usd += cost.total;
+                self.recorded_usd += Usd::from_dollars(cost.total);
                 self.recorded_calls += 1;
             }
             None if !call.usage.is_empty() => {
@@ -193,14 +208,14 @@ impl ModelCalls {
     /// calls are priced at its start).
     pub fn cost(&self, model: &str, provider: &str, at_nanos: u64, prices: &Prices) -> CostTotal {
         let mut total = CostTotal {
+            usd: self.recorded_usd,
             recorded_calls: self.recorded_calls,
             ..CostTotal::default()
         };
-        total.add_usd(self.recorded_usd);
         if self.calls_to_price > 0 {
             match prices.cost(model, provider, &self.usage_to_price, at_nanos) {
                 Some(parts) => {
-                    total.add_usd(parts.total());
+                    total.usd += parts.total();
                     total.estimated_calls += self.calls_to_price;
                 }
                 None => total.unpriced_calls += self.calls_to_price,

@@ -34,6 +34,7 @@ use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{TokenKind, Usage, parse_rfc3339_nanos};
+use crate::semantics::Usd;
 
 /// The built-in table's text.
 const BUILTIN: &str = include_str!("prices.json");
@@ -180,22 +181,22 @@ pub struct Found<'a> {
     pub from_user: bool,
 }
 
-/// What a call's tokens cost, in USD, by part.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// What a call's tokens cost, by part.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CostParts {
     /// Uncached input (audio input included).
-    pub input: f64,
+    pub input: Usd,
     /// Input read from a cache.
-    pub cached_input: f64,
+    pub cached_input: Usd,
     /// Input written to a cache.
-    pub cache_write: f64,
+    pub cache_write: Usd,
     /// Output (reasoning and audio output included).
-    pub output: f64,
+    pub output: Usd,
 }
 
 impl CostParts {
     /// The whole.
-    pub fn total(&self) -> f64 {
+    pub fn total(&self) -> Usd {
         self.input + self.cached_input + self.cache_write + self.output
     }
 }
@@ -464,11 +465,17 @@ fn price_usage(price: &ModelPrice, usage: &Usage) -> CostParts {
     }
     output_cost += plain_output * per_token(price.output.unwrap_or(0.0));
     CostParts {
-        input: uncached_text * per_token(price.input)
-            + audio_input * per_token(price.audio_input.unwrap_or(price.input)),
-        cached_input: cached * per_token(price.cached_input.unwrap_or(price.input)),
-        cache_write: cache_write * per_token(price.cache_write.unwrap_or(price.input)),
-        output: output_cost,
+        input: Usd::from_dollars(
+            uncached_text * per_token(price.input)
+                + audio_input * per_token(price.audio_input.unwrap_or(price.input)),
+        ),
+        cached_input: Usd::from_dollars(
+            cached * per_token(price.cached_input.unwrap_or(price.input)),
+        ),
+        cache_write: Usd::from_dollars(
+            cache_write * per_token(price.cache_write.unwrap_or(price.input)),
+        ),
+        output: Usd::from_dollars(output_cost),
     }
 }
 

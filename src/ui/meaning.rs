@@ -9,6 +9,7 @@ use crate::attributes::{Map, pretty_json, value_text};
 use crate::engine::protocol::{LogView, SpanDetails};
 use crate::model::TokenKind;
 use crate::present::format;
+use crate::semantics::Usd;
 use crate::semantics::meaning::{Document, Message, Part, ToolDefinition};
 use crate::ui::long_text::LongText;
 
@@ -138,7 +139,7 @@ fn cost(d: &SpanDetails) -> Option<String> {
             ("output", p.output),
         ]
         .into_iter()
-        .filter(|(_, usd)| *usd > 0.0)
+        .filter(|(_, usd)| *usd > Usd::ZERO)
         .map(|(what, usd)| format!("{what} {}", format::usd(usd)))
         .collect();
         format!(" ({})", shown.join(" · "))

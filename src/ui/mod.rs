@@ -152,7 +152,7 @@ pub fn start() {
                     );
                 }
                 set(&object, "tokens", tokens.into());
-                let cost = s.cost.is_priced().then(|| s.cost.usd());
+                let cost = s.cost.is_priced().then(|| s.cost.usd.dollars());
                 set(
                     &object,
                     "cost_usd",

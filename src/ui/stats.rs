@@ -220,7 +220,7 @@ fn cost_over_time(stats: &ProjectStats) -> Html {
     let most = stats
         .over_time
         .iter()
-        .map(|b| b.cost.usd())
+        .map(|b| b.cost.usd.dollars())
         .fold(0.0, f64::max)
         .max(f64::MIN_POSITIVE);
     let slots = stats
@@ -229,7 +229,7 @@ fn cost_over_time(stats: &ProjectStats) -> Html {
         .map(|b| {
             let shown = format::cost(&b.cost).unwrap_or_else(|| "no calls".to_owned());
             vec![Bar {
-                share: b.cost.usd() / most,
+                share: b.cost.usd.dollars() / most,
                 class: "bar-accent",
                 title: format!("{}: {shown}", format::time(b.start_nanos)),
             }]
@@ -262,7 +262,7 @@ fn cost_by_model(stats: &ProjectStats) -> Html {
                         "{model} · {}",
                         format::counted(m.calls.calls.into(), "call", "calls")
                     ),
-                    m.cost.usd(),
+                    m.cost.usd.dollars(),
                     format!(
                         "{} · {} tokens",
                         format::cost(&m.cost).unwrap_or_else(|| "—".to_owned()),

@@ -156,11 +156,11 @@ fn tokens_are_priced_by_kind() {
             (TokenKind::Reasoning, 100_000),
         ]),
     );
-    assert!((parts.input - 1.4).abs() < 1e-9, "{parts:?}");
-    assert!((parts.cached_input - 0.1).abs() < 1e-9);
-    assert!((parts.cache_write - 0.25).abs() < 1e-9);
+    assert!((parts.input.dollars() - 1.4).abs() < 1e-9, "{parts:?}");
+    assert!((parts.cached_input.dollars() - 0.1).abs() < 1e-9);
+    assert!((parts.cache_write.dollars() - 0.25).abs() < 1e-9);
     assert!(
-        (parts.output - 3.0).abs() < 1e-9,
+        (parts.output.dollars() - 3.0).abs() < 1e-9,
         "reasoning billed as output"
     );
     // Anthropic's API counts cached tokens apart from input: all input is then uncached.
@@ -168,7 +168,10 @@ fn tokens_are_priced_by_kind() {
         &price,
         &usage(&[(TokenKind::Input, 100), (TokenKind::CachedInput, 1_000_000)]),
     );
-    assert!((apart.input - 0.0002).abs() < 1e-12 && (apart.cached_input - 0.5).abs() < 1e-9);
+    assert!(
+        (apart.input.dollars() - 0.0002).abs() < 1e-12
+            && (apart.cached_input.dollars() - 0.5).abs() < 1e-9
+    );
     // Audio input priced apart when the model prices it.
     let audio = price_usage(
         &price,
@@ -177,9 +180,12 @@ fn tokens_are_priced_by_kind() {
             (TokenKind::AudioInput, 500_000),
         ]),
     );
-    assert!((audio.input - (1.0 + 20.0)).abs() < 1e-9, "{audio:?}");
+    assert!(
+        (audio.input.dollars() - (1.0 + 20.0)).abs() < 1e-9,
+        "{audio:?}"
+    );
     // Nothing recorded costs nothing.
-    assert_eq!(price_usage(&price, &Usage::default()).total(), 0.0);
+    assert_eq!(price_usage(&price, &Usage::default()).total(), Usd::ZERO);
 }
 
 #[test]
@@ -207,7 +213,7 @@ fn a_users_price_file_adds_and_overrides() {
         ]),
         at,
     );
-    assert_eq!(cost.map(|c| c.total()), Some(7.0));
+    assert_eq!(cost.map(|c| c.total()), Some(Usd::from_dollars(7.0)));
     assert!(
         prices
             .find("gpt-4o-mini", "openai", at)
