@@ -108,6 +108,12 @@ export async function load(page, files) {
   await page.waitForFunction(() => window.plume.settled());
 }
 
+/** What the page counts (spans, traces, projects, errors), without its token and cost totals. */
+export async function counts(page) {
+  const { spans, traces, projects, errors } = await page.evaluate(() => window.plume.summary());
+  return { spans, traces, projects, errors };
+}
+
 export async function screenshot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`) });
 }

@@ -107,8 +107,11 @@ test('the demo dashboard: the element and the iframe load, and say what the user
   assert.deepEqual(page.problems, []);
 });
 
-// The budget: 0.93 MB before span filters, Stats, compare and the flame graph; 1.1 MB since.
-test('what an embedding page loads of Plume is under 1.1 MB gzipped', async (t) => {
+// The budget: 0.93 MB before span filters, Stats, compare and the flame graph; 1.1 MB with them;
+// 1.15 MB since the LLM conventions, OTLP logs, the price table and two more formats (the page
+// itself is built for size to make room; Parquet, 17% of the worker's code, is the next to load on
+// demand).
+test('what an embedding page loads of Plume is under 1.15 MB gzipped', async (t) => {
   const page = await open(`${plume.url}embed-demo.html`);
   await page.waitForFunction(() => /element plume-loaded/.test(document.querySelector('#log').textContent));
   const files = [...page.requested]
@@ -121,7 +124,7 @@ test('what an embedding page loads of Plume is under 1.1 MB gzipped', async (t) 
   let total = 0;
   for (const file of files) total += gzipSync(await readFile(join(root, 'dist', file))).length;
   t.diagnostic(`${files.length} files, ${total} bytes gzipped: ${files.join(', ')}`);
-  assert.ok(total < 1_100_000, `${total} bytes gzipped`);
+  assert.ok(total < 1_150_000, `${total} bytes gzipped`);
 });
 
 test('several elements on one page each show their own traces', async () => {

@@ -3,7 +3,7 @@
 // collector, and the headers going out without being shown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { useViewer, load, fixture, sendProject } from './browser.mjs';
+import { useViewer, load, fixture, sendProject, counts } from './browser.mjs';
 import { startCollector } from './collector.mjs';
 
 const viewer = useViewer();
@@ -87,5 +87,5 @@ test('an unreachable collector is explained, and nothing loaded is lost', async 
   const report = await sendProject(page, 'chatbot-demo', { endpoint: `${gone.url}/v1/traces` });
   assert.match(report, /7 failed \(3 requests\)/);
   assert.match(report, /PHOENIX_ALLOWED_ORIGINS/);
-  assert.deepEqual(await page.evaluate(() => window.plume.summary()), { spans: 7, traces: 2, projects: 1, errors: 0 });
+  assert.deepEqual(await counts(page), { spans: 7, traces: 2, projects: 1, errors: 0 });
 });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { useViewer, load, fixture, root } from './browser.mjs';
+import { useViewer, load, fixture, root, counts } from './browser.mjs';
 
 const viewer = useViewer();
 
@@ -17,7 +17,7 @@ async function reload(page) {
 test('traces are still there after a reload, once, until they are forgotten', async () => {
   const page = await viewer.open();
   await load(page, [await fixture('openai-01.otlp.pb'), await fixture('langchain-01.otlp.pb')]);
-  assert.deepEqual(await summary(page), { spans: 22, traces: 3, projects: 2, errors: 0 });
+  assert.deepEqual(await counts(page), { spans: 22, traces: 3, projects: 2, errors: 0 });
 
   // The home page says how much storage that takes.
   await page.waitForSelector('[data-testid=storage-status]');
@@ -26,7 +26,7 @@ test('traces are still there after a reload, once, until they are forgotten', as
   await reload(page);
   await page.waitForSelector('[data-testid=file-result]');
   assert.match(await page.textContent('[data-testid=file-result]'), /Kept in this browser: stored, 22 spans, 3 traces/);
-  assert.deepEqual(await summary(page), { spans: 22, traces: 3, projects: 2, errors: 0 });
+  assert.deepEqual(await counts(page), { spans: 22, traces: 3, projects: 2, errors: 0 });
   // A restored trace opens with its details.
   await page.evaluate(() => { location.hash = '#/trace/3a34990d3bcc7893ef125bc4b7879ed7/span/2b5538cd44d34c58'; });
   await page.waitForSelector('[data-testid=span-details][data-span-id="2b5538cd44d34c58"] [data-testid=chat-message]');
@@ -50,7 +50,7 @@ test('traces are still there after a reload, once, until they are forgotten', as
   await reload(page);
   await page.waitForSelector('.welcome');
   await page.waitForTimeout(500);
-  assert.deepEqual(await summary(page), { spans: 0, traces: 0, projects: 0, errors: 0 });
+  assert.deepEqual(await counts(page), { spans: 0, traces: 0, projects: 0, errors: 0 });
   assert.equal(await page.locator('[data-testid=file-result]').count(), 0);
   assert.deepEqual(page.problems, []);
 });
@@ -135,7 +135,7 @@ test('when the storage is full, the file says what was not kept, and what was ke
   await reload(page);
   await page.waitForSelector('[data-testid=file-result]');
   assert.match(await page.textContent('[data-testid=file-result]'), /Kept in this browser: stored, 4 spans, 1 traces/);
-  assert.deepEqual(await summary(page), { spans: 4, traces: 1, projects: 1, errors: 0 });
+  assert.deepEqual(await counts(page), { spans: 4, traces: 1, projects: 1, errors: 0 });
 });
 
 test('deleting a trace, then a project, here and in the storage', async () => {
@@ -150,7 +150,7 @@ test('deleting a trace, then a project, here and in the storage', async () => {
   assert.match(page.url(), /#\/project\/chatbot-demo$/);
   await reload(page);
   await page.waitForFunction(() => window.plume.summary().spans === 18);
-  assert.deepEqual(await summary(page), { spans: 18, traces: 2, projects: 1, errors: 0 });
+  assert.deepEqual(await counts(page), { spans: 18, traces: 2, projects: 1, errors: 0 });
 
   await page.evaluate(() => { location.hash = '#/project/rag-langchain-demo'; });
   await page.waitForSelector('[data-testid=trace-row]');
@@ -159,7 +159,7 @@ test('deleting a trace, then a project, here and in the storage', async () => {
   await reload(page);
   await page.waitForSelector('.welcome');
   await page.waitForTimeout(500);
-  assert.deepEqual(await summary(page), { spans: 0, traces: 0, projects: 0, errors: 0 });
+  assert.deepEqual(await counts(page), { spans: 0, traces: 0, projects: 0, errors: 0 });
 });
 
 test('deleting a saved file deletes the traces it brought, and only those', async () => {
@@ -180,7 +180,7 @@ test('deleting a saved file deletes the traces it brought, and only those', asyn
   assert.match(questions[0], /Delete the 2 traces langchain-01\.otlp\.pb brought/);
   await reload(page);
   await page.waitForFunction(() => window.plume.settled() && window.plume.summary().spans === 4);
-  assert.deepEqual(await summary(page), { spans: 4, traces: 1, projects: 1, errors: 0 });
+  assert.deepEqual(await counts(page), { spans: 4, traces: 1, projects: 1, errors: 0 });
   assert.deepEqual((await files()).map((row) => row[0]), ['openai-01.otlp.pb']);
   assert.deepEqual(page.problems, []);
 });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { useViewer, load, fixture, screenshot, root, artifacts } from './browser.mjs';
+import { useViewer, load, fixture, screenshot, root, artifacts, counts } from './browser.mjs';
 
 const viewer = useViewer();
 
@@ -24,7 +24,7 @@ test('the first screen explains what to drop and loads a sample in one click', a
   await page.waitForSelector('[data-testid=file-result]');
   assert.match(await page.textContent('[data-testid=file-result]'), /openai-01\.otlp\.pb: otlp-proto, 4 spans, 1 traces/);
   await page.waitForSelector('[data-testid=project-row]');
-  assert.deepEqual(await page.evaluate(() => window.plume.summary()), { spans: 4, traces: 1, projects: 1, errors: 0 });
+  assert.deepEqual(await counts(page), { spans: 4, traces: 1, projects: 1, errors: 0 });
   assert.deepEqual(page.problems, []);
 });
 
@@ -92,8 +92,7 @@ test('every shared fixture loads through the file input, a bad file is named, th
   ];
   assert.equal(lines.length, expect.length);
   expect.forEach((pattern, i) => assert.match(lines[i], pattern));
-  const summary = await page.evaluate(() => window.plume.summary());
-  assert.deepEqual(summary, { spans: 50, traces: 9, projects: 3, errors: 1 });
+  assert.deepEqual(await counts(page), { spans: 50, traces: 9, projects: 3, errors: 1 });
   await page.waitForSelector('[data-testid=project-row]');
   assert.equal(await page.locator('[data-testid=project-row]').count(), 3);
   await screenshot(page, 'projects');
@@ -357,7 +356,7 @@ test('exports in every form load back as the same spans', async () => {
     await load(fresh, [file.path]);
     const line = await fresh.textContent('[data-testid=file-result]');
     assert.match(line, /18 spans, 2 traces/, `${file.name}: ${line}`);
-    assert.deepEqual(await fresh.evaluate(() => window.plume.summary()), { spans: 18, traces: 2, projects: 1, errors: 0 }, file.name);
+    assert.deepEqual(await counts(fresh), { spans: 18, traces: 2, projects: 1, errors: 0 }, file.name);
     await fresh.close();
   }
   const single = await viewer.open();
