@@ -1,16 +1,14 @@
 //! Every real fixture (see tests/fixtures/README.md) loads with the right figures.
 
+mod common;
+
+use common::{fixture, span_by_id};
 use plume::analysis::{Traces, flags};
 use plume::attributes::{Map, Value, flat_map, span_attributes};
 use plume::ingest::{self, FileReport};
 use plume::model::{
     Arena, EvalTarget, Format, OiKind, Span, SpanId, SpanKind, StatusCode, TraceId,
 };
-
-fn fixture(path: &str) -> Vec<u8> {
-    let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
-}
 
 const PHOENIX_DATASET: &str =
     "phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a62c1338d.parquet";
@@ -49,15 +47,6 @@ fn span_named<'a>(arena: &'a Arena, name: &str) -> Vec<&'a Span> {
         .iter()
         .filter(|s| arena.str(s.name) == name)
         .collect()
-}
-
-fn by_id<'a>(arena: &'a Arena, id: &str) -> &'a Span {
-    let id = SpanId::parse(id).unwrap_or_default();
-    arena
-        .spans()
-        .iter()
-        .find(|s| s.span_id == id)
-        .unwrap_or_else(|| panic!("no span {id}"))
 }
 
 fn attrs(arena: &Arena, span: &Span) -> Map {
@@ -133,7 +122,7 @@ fn openai_01_chat_turn_with_embedding_and_streaming_llm() {
     );
     assert_eq!(trace.tree.depth, [0, 1, 1, 1]);
 
-    let llm = by_id(&arena, "2b5538cd44d34c58");
+    let llm = span_by_id(&arena, "2b5538cd44d34c58");
     let a = attrs(&arena, llm);
     let messages = match at(&a, "llm.input_messages") {
         Value::Array(items) => items.clone(),
@@ -153,7 +142,7 @@ fn openai_01_chat_turn_with_embedding_and_streaming_llm() {
         serde_json::json!({"app_version": "0.3.1", "ab_bucket": "B", "tenant": 42})
     );
 
-    let streaming = by_id(&arena, "368e2a2a62da0b9b");
+    let streaming = span_by_id(&arena, "368e2a2a62da0b9b");
     let events: Vec<&str> = arena
         .events(streaming.events)
         .iter()
@@ -161,7 +150,7 @@ fn openai_01_chat_turn_with_embedding_and_streaming_llm() {
         .collect();
     assert_eq!(events, ["First Token Stream Event"]);
 
-    let embedding = by_id(&arena, "5a48a89b1fb65866");
+    let embedding = span_by_id(&arena, "5a48a89b1fb65866");
     let e = attrs(&arena, embedding);
     assert_eq!(
         json(at(&e, "embedding.embeddings"))[1]["embedding"]["text"],
@@ -185,11 +174,11 @@ fn openai_03_errors_exceptions_and_prompt_templates() {
     assert_eq!(summary.status(), StatusCode::Error);
     assert_eq!(summary.usage.total(), Some(37));
 
-    let root = by_id(&arena, "138843dc189248ad");
+    let root = span_by_id(&arena, "138843dc189248ad");
     assert_eq!(root.status_code, StatusCode::Error);
     assert_eq!(arena.str(root.status_message), "upstream LLM failed: 500");
 
-    let failed = by_id(&arena, "854fa39873128fb8");
+    let failed = span_by_id(&arena, "854fa39873128fb8");
     assert_eq!(failed.status_code, StatusCode::Error);
     let exception = &arena.events(failed.events)[0];
     assert_eq!(arena.str(exception.name), "exception");
@@ -527,7 +516,7 @@ fn phoenix_evaluations_attach_to_dataset_spans() {
 #[test]
 fn phoenix_tokens_are_integers_again() {
     let (arena, _) = load(&[PHOENIX_JSONL]);
-    let span = by_id(&arena, "4802305b03135782");
+    let span = span_by_id(&arena, "4802305b03135782");
     assert_eq!(
         json(at(&attrs(&arena, span), "llm.token_count.total")),
         serde_json::json!(34)

@@ -1,18 +1,13 @@
 //! Jaeger and Zipkin, and the many ways a file can be bad.
 
+mod common;
+
+use common::fixture;
 use plume::analysis::Traces;
 use plume::attributes::{Value, flat_map, span_attributes};
 use plume::ingest::{self, Codec, Problem};
 use plume::model::{Arena, Format, OiKind, SpanKind, StatusCode};
 use plume::semantics::Prices;
-
-fn fixture(path: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap_or_default()
-}
 
 fn span<'a>(arena: &'a Arena, name: &str) -> &'a plume::model::Span {
     arena

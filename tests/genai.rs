@@ -7,12 +7,12 @@ mod common;
 
 use plume::analysis::Traces;
 use plume::ingest;
-use plume::model::{Arena, OiKind, Span, SpanId, TokenKind};
+use plume::model::{Arena, OiKind, Span, TokenKind};
 use plume::semantics::meaning::{Message, Part};
 use plume::semantics::{CostSource, Prices, Usd, call_cost, describe};
 use serde_json::Value as Json;
 
-use common::fixture;
+use common::{fixture, span_by_id};
 
 fn expected() -> Json {
     serde_json::from_slice(&fixture("genai/EXPECTED.json"))
@@ -30,15 +30,6 @@ fn load(scenario: &Json) -> (Arena, Traces) {
     }
     let traces = Traces::assemble(&arena);
     (arena, traces)
-}
-
-fn span<'a>(arena: &'a Arena, id: &str) -> &'a Span {
-    let id = SpanId::parse(id).unwrap_or_default();
-    arena
-        .spans()
-        .iter()
-        .find(|s| s.span_id == id)
-        .unwrap_or_else(|| panic!("no span {id}"))
 }
 
 /// A message as `EXPECTED.json` writes it: role, text (`null` when none), tool calls with
@@ -134,7 +125,7 @@ fn every_convention_reads_as_expected() {
         let (mut input, mut output, mut cost) = (0, 0, Usd::ZERO);
         for call in calls {
             let id = call["span_id"].as_str().unwrap_or_default();
-            let span = span(&arena, id);
+            let span = span_by_id(&arena, id);
             let at = format!("{name} {id}");
             assert_eq!(span.oi_kind, OiKind::Llm, "{at}");
             let meaning = describe(&arena, span);
@@ -277,7 +268,7 @@ fn recorded_costs_are_kept_and_parents_that_repeat_sums_are_not_counted() {
     let (arena, traces) = load(scenario);
     let prices = Prices::builtin();
     // Pydantic AI records each call's cost (`operation.cost`): it is kept, marked recorded.
-    let chat = span(&arena, "123abe1e76eda648");
+    let chat = span_by_id(&arena, "123abe1e76eda648");
     let cost = call_cost(&arena, arena.call(chat).expect("a call"), 0, &prices).expect("a cost");
     assert_eq!(
         (cost.usd, cost.source),

@@ -186,6 +186,23 @@ impl<'a> SpanWriter<'a> {
         Ok(())
     }
 
+    /// Writes one span that came without a resource or scope (a Phoenix record, an element of a
+    /// REST page).
+    pub(crate) fn write_span(
+        &mut self,
+        span: trace::Span,
+        origin: &Origin,
+    ) -> Result<(), ArenaFull> {
+        let batch = trace::ResourceSpans {
+            scope_spans: vec![trace::ScopeSpans {
+                spans: vec![span],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        self.write(std::slice::from_ref(&batch), origin)
+    }
+
     /// Writes every log record of `batches`. A record with a malformed trace or span id is
     /// kept without it (and the id reported); only a full arena stops the writer.
     pub(crate) fn write_logs(

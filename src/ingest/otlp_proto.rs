@@ -228,9 +228,14 @@ pub(crate) fn read_at(
 
 /// True when a file of `size` bytes starting with `bytes` looks like length-prefixed frames
 /// holding protobuf messages.
+///
+/// A plain body opens with `\n` (field 1) and its length; when that length takes three bytes (a
+/// first batch of 16 KiB to 2 MiB) and the batch opens with its resource (`\n` again), the same
+/// bytes read as a frame of 160-odd MiB holding a request, in a file large enough for one. Such
+/// bytes are taken as a plain body: a first frame that large is far rarer.
 pub(crate) fn looks_framed(bytes: &[u8], size: usize) -> bool {
     match bytes {
-        [a, b, c, d, first, ..] => {
+        [a, b, c, d, first, ..] if *a != 0x0A => {
             let len = u32::from_be_bytes([*a, *b, *c, *d]) as usize;
             // Field 1, wire type 2: the `resource_spans` of an `ExportTraceServiceRequest`.
             *first == 0x0A && len > 0 && len <= size.saturating_sub(4)

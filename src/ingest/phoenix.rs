@@ -11,7 +11,7 @@
 //! an integral float is read back as integers.
 
 use hashbrown::HashSet;
-use opentelemetry_proto::tonic::trace::v1::{self as trace, ResourceSpans, ScopeSpans, Status};
+use opentelemetry_proto::tonic::trace::v1::{self as trace, Status};
 use serde_json::Value as Json;
 
 use crate::attributes::{Value, flatten_value};
@@ -163,16 +163,7 @@ pub(crate) fn write_records(
                         .warnings
                         .push(Located::new(record.place.clone(), warning));
                 }
-                let batch = ResourceSpans {
-                    resource: None,
-                    scope_spans: vec![ScopeSpans {
-                        scope: None,
-                        spans: vec![span],
-                        schema_url: String::new(),
-                    }],
-                    schema_url: String::new(),
-                };
-                writer.write(std::slice::from_ref(&batch), &origin)?;
+                writer.write_span(span, &origin)?;
             }
             Err(problem) => writer.errors.push(Located::new(record.place, problem)),
         }

@@ -567,4 +567,19 @@ mod tests {
             Detected::Format(Format::OtlpProtoFramed)
         );
     }
+
+    #[test]
+    fn a_large_first_batch_is_not_a_frame() {
+        use crate::ingest::otlp_proto::looks_framed;
+        // A 1 MB first batch opening with its resource, in a 1 GB body: its first four bytes
+        // also read as the length of a 170 MB frame holding a request.
+        let mut head = vec![0x0A];
+        prost::encoding::encode_varint(1_000_000, &mut head);
+        assert_eq!(head.len(), 4, "a three-byte length");
+        head.extend([0x0A, 0x10]);
+        assert!(!looks_framed(&head, 1 << 30));
+        // One byte less in the length's first byte and it would be a frame.
+        head[0] = 0x09;
+        assert!(looks_framed(&head, 1 << 30));
+    }
 }

@@ -205,6 +205,11 @@ fn over_time(stats: &ProjectStats, parts: [Part; 2]) -> Html {
                 .collect()
         })
         .collect();
+    time_bars(stats, slots)
+}
+
+/// Bars over the project's time bins, labelled by time.
+fn time_bars(stats: &ProjectStats, slots: Vec<Vec<Bar>>) -> Html {
     bars(
         slots,
         axis_labels(
@@ -235,14 +240,7 @@ fn cost_over_time(stats: &ProjectStats) -> Html {
             }]
         })
         .collect();
-    bars(
-        slots,
-        axis_labels(
-            &stats.over_time,
-            |b| format::time(b.start_nanos),
-            |b| format::time(b.end_nanos),
-        ),
-    )
+    time_bars(stats, slots)
 }
 
 /// Each model's calls: what they cost, their calls and tokens.

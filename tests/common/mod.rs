@@ -1,4 +1,4 @@
-//! What the integration tests share: the fixture files.
+//! What the integration tests share: the fixture files, and finding a span.
 
 #![allow(dead_code, reason = "each test binary uses part of this")]
 
@@ -6,6 +6,16 @@
 pub fn fixture(path: &str) -> Vec<u8> {
     let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
+}
+
+/// The span with this hex span id (the first, if several traces share it).
+pub fn span_by_id<'a>(arena: &'a plume::model::Arena, id: &str) -> &'a plume::model::Span {
+    let id = plume::model::SpanId::parse(id).unwrap_or_default();
+    arena
+        .spans()
+        .iter()
+        .find(|s| s.span_id == id)
+        .unwrap_or_else(|| panic!("no span {id}"))
 }
 
 /// The Phoenix chatbot-demo export.

@@ -18,7 +18,7 @@
 
 use std::fmt;
 
-use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
+use opentelemetry_proto::tonic::trace::v1::Span;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{JSpan, JString};
@@ -101,18 +101,9 @@ impl Store<'_, '_> {
         else {
             return Ok(());
         };
-        let batch = ResourceSpans {
-            resource: None,
-            scope_spans: vec![ScopeSpans {
-                scope: None,
-                spans: vec![span],
-                schema_url: String::new(),
-            }],
-            schema_url: String::new(),
-        };
         let origin = Origin::record(Place::path(format!("data[{index}]")), index as u64);
         writer
-            .write(std::slice::from_ref(&batch), &origin)
+            .write_span(span, &origin)
             .inspect_err(|_| *full = true)?;
         *stored += 1;
         Ok(())
