@@ -3,6 +3,7 @@
 //! its own, and streamed in pieces; none may panic, each report must agree with the arena, and
 //! streamed must come to what whole does.
 
+use plume::analysis::filter::Filter;
 use plume::analysis::{Traces, critical_path};
 use plume::attributes::span_attributes;
 use plume::export::{self, Target};
@@ -45,6 +46,14 @@ fn check(arena: &Arena, report: &FileReport, what: &str) {
     }
     for span in arena.spans() {
         let _ = span_attributes(arena, span.attributes);
+    }
+    // Token counts and costs summed over traces and subtrees, as the page's lists and filters do.
+    for trace in traces.all() {
+        let _ = trace.summary.cost(arena, &prices);
+    }
+    for expression in ["cumulative_token_count.total > 0", "cumulative_cost > 0"] {
+        let filter = Filter::parse(expression).unwrap_or_else(|e| panic!("{expression}: {e}"));
+        let _ = filter.matching_spans(arena, &traces, &prices);
     }
     let all: Vec<u32> = (0..stored as u32).collect();
     for target in [

@@ -7,9 +7,9 @@ mod common;
 
 use plume::analysis::Traces;
 use plume::ingest;
-use plume::model::{Arena, OiKind, Span, TokenKind};
+use plume::model::{Arena, OiKind, Span, TokenKind, Usd};
 use plume::semantics::meaning::{Message, Part};
-use plume::semantics::{CostSource, Prices, Usd, call_cost, describe};
+use plume::semantics::{CostSource, Prices, call_cost, describe};
 use serde_json::Value as Json;
 
 use common::{fixture, span_by_id};

@@ -45,7 +45,7 @@ use memchr::memmem::Finder;
 use self::parse::{Arith, Cmp, Node, Syntax};
 use crate::analysis::{Trace, Traces};
 use crate::attributes::{Value, load_json_string, value_from_any};
-use crate::model::{AnyValue, Arena, EvalTarget, Evaluation, Span, StrId, TokenKind};
+use crate::model::{AnyValue, Arena, EvalTarget, Evaluation, Span, StrId, TokenKind, Usd};
 use crate::semantics::{Prices, call_cost};
 
 /// Why a filter could not be read: where (0-based character position) and what.
@@ -71,6 +71,8 @@ pub struct Filter {
     attributes: Vec<AttributePath>,
     evals: Vec<String>,
     uses_cumulative: bool,
+    /// Subtrees' costs are needed (pricing every call), not only their tokens.
+    uses_cumulative_cost: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -289,6 +291,7 @@ impl Filter {
             attributes: Vec::new(),
             evals: Vec::new(),
             uses_cumulative: false,
+            uses_cumulative_cost: false,
         };
         filter.condition = filter.condition(&node)?;
         Ok(filter)
@@ -490,6 +493,7 @@ impl Filter {
         if let Some(dotted) = dotted_name(node) {
             if let Some(field) = Field::named(&dotted) {
                 self.uses_cumulative |= field.is_cumulative();
+                self.uses_cumulative_cost |= field == Field::CumulativeCost;
                 return Ok(Term::Field(field));
             }
             if let Some(root) = ["attributes", "metadata", "evals", "annotations"]
@@ -716,7 +720,11 @@ impl<'a> Matcher<'a> {
     /// The filter over one trace (whose descendants' tokens and costs it may need).
     pub fn trace<'m>(&'m self, trace: &'m Trace) -> TraceMatcher<'m, 'a> {
         let cumulative = match self.filter.uses_cumulative {
-            true => cumulative_sums(self.arena, trace, self.prices),
+            true => cumulative_sums(
+                self.arena,
+                trace,
+                self.filter.uses_cumulative_cost.then_some(self.prices),
+            ),
             false => Vec::new(),
         };
         TraceMatcher {
@@ -734,11 +742,12 @@ struct Cumulative {
     input: u64,
     output: u64,
     total: u64,
-    /// USD of the calls with a cost; `None` when none has one.
-    cost: Option<f64>,
+    /// What the calls with a cost cost; `None` when none has one.
+    cost: Option<Usd>,
 }
 
-fn cumulative_sums(arena: &Arena, trace: &Trace, prices: &Prices) -> Vec<Cumulative> {
+/// Each row's subtree's sums; their costs only with `prices`.
+fn cumulative_sums(arena: &Arena, trace: &Trace, prices: Option<&Prices>) -> Vec<Cumulative> {
     let tree = &trace.tree;
     let spans = arena.spans();
     let mut sums: Vec<Cumulative> = (0..tree.len())
@@ -750,7 +759,9 @@ fn cumulative_sums(arena: &Arena, trace: &Trace, prices: &Prices) -> Vec<Cumulat
                         input: call.usage.count(TokenKind::Input),
                         output: call.usage.count(TokenKind::Output),
                         total: call.usage.total().unwrap_or(0),
-                        cost: call_cost(arena, call, at, prices).map(|c| c.usd.dollars()),
+                        cost: prices
+                            .and_then(|prices| call_cost(arena, call, at, prices))
+                            .map(|c| c.usd),
                     }
                 }
                 None => Cumulative::default(),
@@ -763,12 +774,12 @@ fn cumulative_sums(arena: &Arena, trace: &Trace, prices: &Prices) -> Vec<Cumulat
         if parent != crate::analysis::NO_ROW {
             let child = sums[row];
             let sum = &mut sums[parent as usize];
-            sum.input += child.input;
-            sum.output += child.output;
-            sum.total += child.total;
+            sum.input = sum.input.saturating_add(child.input);
+            sum.output = sum.output.saturating_add(child.output);
+            sum.total = sum.total.saturating_add(child.total);
             sum.cost = match (sum.cost, child.cost) {
                 (None, None) => None,
-                (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
+                (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
             };
         }
     }
@@ -951,7 +962,7 @@ impl<'s, 'a> Subject<'s, 'a> {
                 Field::CumulativePrompt => self.cumulative.map(|c| c.input as f64),
                 Field::CumulativeCompletion => self.cumulative.map(|c| c.output as f64),
                 Field::CumulativeTotal => self.cumulative.map(|c| c.total as f64),
-                Field::CumulativeCost => self.cumulative?.cost,
+                Field::CumulativeCost => self.cumulative?.cost.map(Usd::dollars),
                 Field::Tokens(kind) => {
                     let call = self.matcher.arena.call(span)?;
                     call.usage.get(*kind).map(|n| n as f64)

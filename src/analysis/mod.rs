@@ -35,8 +35,8 @@ pub use critical_path::{Segment, critical_path};
 pub use stats::{ModelUsage, TraceSummary, counted_call, mark_sums, summarize};
 pub use tree::{NO_ROW, Tree, build as build_tree, flags};
 
-use crate::model::{AnyValue, Arena, Known, Span, StatusCode, StrId, TraceId};
-use crate::semantics::describe;
+use crate::model::{AnyValue, Arena, Known, Span, StatusCode, StrId, TraceId, Usage};
+use crate::semantics::{CostTotal, Prices, describe};
 
 /// Characters of `input.value` shown in lists.
 pub const PREVIEW_CHARS: usize = 160;
@@ -70,40 +70,50 @@ impl Trace {
 
     /// The start of what it was asked ([`Trace::exchange`]), as lists show it.
     pub fn input_preview(&self, arena: &Arena) -> String {
-        preview(&self.exchange(arena).0, PREVIEW_CHARS)
+        preview(&self.asked(arena), PREVIEW_CHARS)
     }
 
     /// What it was asked and what it answered, as text: its root's `input.value` and
     /// `output.value`; else, in whichever convention its spans speak, the last user text and
     /// the last assistant text (or result) of its root, else of its first and last LLM calls.
     pub fn exchange(&self, arena: &Arena) -> (String, String) {
-        let Some(root) = self.root(arena) else {
-            return Default::default();
-        };
-        let value = |key: Known| text_attribute(arena, root, key.id()).map(str::to_owned);
-        let (mut input, mut output) = (value(Known::InputValue), value(Known::OutputValue));
-        if input.is_some() && output.is_some() {
-            return (input.unwrap_or_default(), output.unwrap_or_default());
-        }
-        let calls = || {
-            self.tree
-                .span
-                .iter()
-                .map(|&i| &arena.spans()[i as usize])
-                .filter(|s| s.oi_kind == crate::model::OiKind::Llm)
-        };
+        (self.asked(arena), self.answered(arena))
+    }
+
+    fn asked(&self, arena: &Arena) -> String {
         let asked = |span: &Span| last_text(&describe(arena, span).input, "user");
+        let Some(root) = self.root(arena) else {
+            return String::new();
+        };
+        text_attribute(arena, root, Known::InputValue.id())
+            .map(str::to_owned)
+            .or_else(|| asked(root))
+            .or_else(|| self.llm_calls(arena).next().and_then(asked))
+            .unwrap_or_default()
+    }
+
+    fn answered(&self, arena: &Arena) -> String {
         let answered = |span: &Span| {
             let meaning = describe(arena, span);
             last_text(&meaning.output, "assistant").or(meaning.output_value)
         };
-        input = input
-            .or_else(|| asked(root))
-            .or_else(|| calls().next().and_then(asked));
-        output = output
+        let Some(root) = self.root(arena) else {
+            return String::new();
+        };
+        text_attribute(arena, root, Known::OutputValue.id())
+            .map(str::to_owned)
             .or_else(|| answered(root))
-            .or_else(|| calls().next_back().and_then(answered));
-        (input.unwrap_or_default(), output.unwrap_or_default())
+            .or_else(|| self.llm_calls(arena).next_back().and_then(answered))
+            .unwrap_or_default()
+    }
+
+    /// Its LLM spans, in tree order.
+    fn llm_calls<'a>(&'a self, arena: &'a Arena) -> impl DoubleEndedIterator<Item = &'a Span> {
+        self.tree
+            .span
+            .iter()
+            .map(|&i| &arena.spans()[i as usize])
+            .filter(|s| s.oi_kind == crate::model::OiKind::Llm)
     }
 }
 
@@ -292,6 +302,16 @@ impl Traces {
     /// Every trace, in order of first appearance.
     pub fn all(&self) -> &[Trace] {
         &self.traces
+    }
+
+    /// The tokens of every trace's counted calls, and what they cost with `prices`.
+    pub fn llm_totals(&self, arena: &Arena, prices: &Prices) -> (Usage, CostTotal) {
+        let (mut usage, mut cost) = (Usage::default(), CostTotal::default());
+        for trace in &self.traces {
+            usage.add(&trace.summary.usage);
+            cost.add(&trace.summary.cost(arena, prices));
+        }
+        (usage, cost)
     }
 
     /// Drops these traces. Their spans stay in the arena but belong to no trace any more: spans

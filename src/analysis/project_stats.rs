@@ -133,16 +133,14 @@ pub fn project_stats(
     let mut durations: Vec<u64> = Vec::with_capacity(members.len());
     let mut by_kind = [(0u64, 0u64); OiKind::ALL.len()];
     let mut by_model: BTreeMap<(&str, &str), ModelCost> = BTreeMap::new();
-    let costs: Vec<CostTotal> = members
-        .iter()
-        .map(|t| t.summary.cost(arena, prices))
-        .collect();
-    for (trace, cost) in members.iter().zip(&costs) {
+    // Each trace's cost, summed from its models' (each priced once).
+    let mut costs: Vec<CostTotal> = Vec::with_capacity(members.len());
+    for trace in &members {
         let summary = &trace.summary;
         stats.spans += u64::from(summary.span_count);
         stats.error_traces += u64::from(summary.error_count > 0);
         stats.usage.add(&summary.usage);
-        stats.cost.add(cost);
+        let mut cost = CostTotal::default();
         for m in &summary.models {
             let (model, provider) = (arena.str(m.model), arena.str(m.provider));
             let entry = by_model
@@ -154,11 +152,14 @@ pub fn project_stats(
                     cost: CostTotal::default(),
                 });
             entry.calls.add(&m.calls);
-            entry.cost.add(
-                &m.calls
-                    .cost(model, provider, summary.start_unix_nanos, prices),
-            );
+            let model_cost = m
+                .calls
+                .cost(model, provider, summary.start_unix_nanos, prices);
+            entry.cost.add(&model_cost);
+            cost.add(&model_cost);
         }
+        stats.cost.add(&cost);
+        costs.push(cost);
         durations.push(summary.duration_nanos());
         for (kind, nanos) in summary.self_nanos_by_kind.iter().enumerate() {
             by_kind[kind].0 += nanos;
@@ -277,8 +278,12 @@ fn over_time(traces: &[&Trace], costs: &[CostTotal]) -> Vec<TimeBin> {
         let bin = &mut out[(((summary.start_unix_nanos - first) / step) as usize).min(bins - 1)];
         bin.traces += 1;
         bin.errors += u64::from(summary.error_count > 0);
-        bin.input_tokens += summary.usage.count(TokenKind::Input);
-        bin.output_tokens += summary.usage.count(TokenKind::Output);
+        bin.input_tokens = bin
+            .input_tokens
+            .saturating_add(summary.usage.count(TokenKind::Input));
+        bin.output_tokens = bin
+            .output_tokens
+            .saturating_add(summary.usage.count(TokenKind::Output));
         bin.cost.add(cost);
     }
     out

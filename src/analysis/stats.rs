@@ -2,7 +2,7 @@
 
 use crate::analysis::tree::{NO_ROW, Tree, flags};
 use crate::model::{Arena, Call, Known, OiKind, StatusCode, StrId, TraceId, Usage};
-use crate::semantics::{CostTotal, ModelCalls, Prices};
+use crate::semantics::{CostTotal, ModelCalls, Prices, models_cost};
 
 /// One model's counted calls in a trace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -121,16 +121,11 @@ impl TraceSummary {
 
     /// What its counted calls cost with `prices`.
     pub fn cost(&self, arena: &Arena, prices: &Prices) -> CostTotal {
-        let mut total = CostTotal::default();
-        for m in &self.models {
-            total.add(&m.calls.cost(
-                arena.str(m.model),
-                arena.str(m.provider),
-                self.start_unix_nanos,
-                prices,
-            ));
-        }
-        total
+        let models = self
+            .models
+            .iter()
+            .map(|m| (arena.str(m.model), arena.str(m.provider), &m.calls));
+        models_cost(models, self.start_unix_nanos, prices)
     }
 
     /// Worst status of the trace.

@@ -19,7 +19,7 @@ use plume::analysis::{Overview, Traces};
 use plume::export::{self, Target};
 use plume::ingest::{self, FileReport, IngestError};
 use plume::model::{Arena, EvalTarget, OiKind, TokenKind, Usage};
-use plume::semantics::{CostTotal, Meaning, PriceFile, Prices, call_cost, describe};
+use plume::semantics::{Meaning, PriceFile, Prices, call_cost, describe};
 use serde_json::{Value as Json, json};
 
 const USAGE: &str = "\
@@ -240,15 +240,6 @@ impl Counted {
     }
 
     /// Tokens and cost of the counted calls of every trace (`analysis::mark_sums`).
-    fn llm_totals(&self, prices: &Prices) -> (Usage, CostTotal) {
-        let (mut usage, mut cost) = (Usage::default(), CostTotal::default());
-        for trace in self.traces.all() {
-            usage.add(&trace.summary.usage);
-            cost.add(&trace.summary.cost(&self.arena, prices));
-        }
-        (usage, cost)
-    }
-
     /// The matched spans on their own, assembled again: a span whose parent did not match
     /// counts as a root with a missing parent. Evaluations count when about a matched span.
     fn of_matching(arena: &Arena, matched: &[u32]) -> Self {
@@ -305,11 +296,7 @@ fn problem_json(error: &IngestError) -> Json {
 fn tokens_json(usage: &Usage) -> Json {
     let mut object = serde_json::Map::new();
     for kind in TokenKind::ALL {
-        let count = match kind {
-            TokenKind::Total => usage.total(),
-            kind => usage.get(kind),
-        };
-        object.insert(kind.name().to_owned(), json!(count));
+        object.insert(kind.name().to_owned(), json!(usage.reported(kind)));
     }
     Json::Object(object)
 }
@@ -391,7 +378,7 @@ fn llm_spans(counted: &Counted, prices: &Prices) -> Vec<Json> {
 
 fn inspect_json(counted: &Counted, reports: &[FileReport], prices: &Prices) -> Json {
     let (arena, overview) = (&counted.arena, &counted.overview);
-    let (usage, cost) = counted.llm_totals(prices);
+    let (usage, cost) = counted.traces.llm_totals(&counted.arena, prices);
     let files: Vec<Json> = reports
         .iter()
         .map(|report| {
@@ -526,7 +513,7 @@ fn write_inspect_text(
         plural(overview.outside_parent, "span", "spans"),
         plural(overview.error_spans, "error span", "error spans"),
     )?;
-    let (usage, cost) = counted.llm_totals(prices);
+    let (usage, cost) = counted.traces.llm_totals(&counted.arena, prices);
     if let Some(total) = usage.total() {
         let mut line = format!(
             "       {} tokens ({} in, {} out)",

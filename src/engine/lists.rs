@@ -12,8 +12,9 @@ use crate::engine::protocol::{
     EvaluationView, ProjectRow, SessionRow, SortKey, TracePage, TraceQuery, TraceRow, Turn,
 };
 use crate::engine::status_name;
+use crate::model::Usd;
 use crate::model::{Arena, EvalTarget, Known, Span, StatusCode, TraceId};
-use crate::semantics::{CostTotal, Prices, Usd, call_cost};
+use crate::semantics::{CostTotal, Prices, call_cost};
 use crate::store::TraceRecord;
 
 fn project_of<'a>(arena: &'a Arena, trace: &Trace) -> &'a str {
@@ -68,7 +69,7 @@ pub(crate) fn projects<'a>(
         entry.traces += 1;
         entry.spans += u64::from(spans);
         entry.errors += u64::from(errors > 0);
-        entry.tokens += tokens;
+        entry.tokens = entry.tokens.saturating_add(tokens);
         entry.cost.add(&cost);
         entry.durations.push(duration);
         entry.sessions.extend(session);
@@ -106,17 +107,16 @@ pub(crate) struct Match<'a> {
     pub(crate) is_trace: bool,
 }
 
-/// What a row shows of its span or trace: status, kind, start, duration, spans, tokens, cost.
+/// What a row shows of its span or trace: status, kind, start, duration, spans, tokens.
 struct Figures {
     status: StatusCode,
     start: u64,
     duration: u64,
     spans: u32,
     tokens: u64,
-    cost: CostTotal,
 }
 
-fn figures(arena: &Arena, row: &Match, prices: &Prices) -> Figures {
+fn figures(arena: &Arena, row: &Match) -> Figures {
     let span = &arena.spans()[row.span as usize];
     if row.is_trace {
         let summary = &row.trace.summary;
@@ -126,24 +126,31 @@ fn figures(arena: &Arena, row: &Match, prices: &Prices) -> Figures {
             duration: summary.duration_nanos(),
             spans: summary.span_count,
             tokens: summary.usage.total().unwrap_or(0),
-            cost: summary.cost(arena, prices),
         }
     } else {
-        // A span's own figures, even when they repeat its calls' sum.
-        let call = arena.call(span);
-        let mut cost = CostTotal::default();
-        if let Some(call) = call.filter(|c| c.has_usage()) {
-            cost.add_call(call_cost(arena, call, span.start_unix_nanos, prices).as_ref());
-        }
         Figures {
             status: span.status_code,
             start: span.start_unix_nanos,
             duration: span.duration_nanos(),
             spans: 1,
-            tokens: call.and_then(|c| c.usage.total()).unwrap_or(0),
-            cost,
+            // A span's own figures, even when they repeat its calls' sum.
+            tokens: arena.call(span).and_then(|c| c.usage.total()).unwrap_or(0),
         }
     }
+}
+
+/// What a row's calls cost: its trace's counted calls, or the span's own call. Apart from
+/// [`figures`]: pricing is only needed for the rows shown, or to sort by cost.
+fn row_cost(arena: &Arena, row: &Match, prices: &Prices) -> CostTotal {
+    if row.is_trace {
+        return row.trace.summary.cost(arena, prices);
+    }
+    let span = &arena.spans()[row.span as usize];
+    let mut cost = CostTotal::default();
+    if let Some(call) = arena.call(span).filter(|c| c.has_usage()) {
+        cost.add_call(call_cost(arena, call, span.start_unix_nanos, prices).as_ref());
+    }
+    cost
 }
 
 /// Whether a row of this status, kind and start passes the query's filters on them.
@@ -339,18 +346,22 @@ pub(crate) fn table_order<'a>(
     query: &TraceQuery,
     prices: &Prices,
 ) -> Vec<RowRef> {
+    // Rows are priced only to sort by cost.
+    let by_cost = query.sort == SortKey::Cost;
     let sort_cost = |cost: CostTotal| cost.is_priced().then_some(cost.usd);
     let mut candidates: Vec<Candidate<'a>> = matching(arena, traces, query, prices)
         .into_iter()
         .map(|row| {
             let span = &arena.spans()[row.span as usize];
-            let figures = figures(arena, &row, prices);
+            let figures = figures(arena, &row);
             Candidate {
                 start: figures.start,
                 duration: figures.duration,
                 spans: figures.spans,
                 tokens: figures.tokens,
-                cost: sort_cost(figures.cost),
+                cost: by_cost
+                    .then(|| sort_cost(row_cost(arena, &row, prices)))
+                    .flatten(),
                 name: arena.str(span.name),
                 status: figures.status.short_name(),
                 kind: span.oi_kind.name(),
@@ -368,7 +379,7 @@ pub(crate) fn table_order<'a>(
             duration: r.end_nanos.saturating_sub(r.start_nanos),
             spans: r.spans,
             tokens: r.tokens,
-            cost: sort_cost(r.cost(prices)),
+            cost: by_cost.then(|| sort_cost(r.cost(prices))).flatten(),
             name: &r.name,
             status: &r.status,
             kind: &r.kind,
@@ -424,7 +435,8 @@ pub(crate) fn table_page(
                     is_trace,
                 };
                 let span = &arena.spans()[span as usize];
-                let figures = figures(arena, &row, prices);
+                let figures = figures(arena, &row);
+                let cost = row_cost(arena, &row, prices);
                 let input_preview = match is_trace {
                     true => trace.input_preview(arena),
                     false => preview(
@@ -441,7 +453,7 @@ pub(crate) fn table_page(
                     duration_nanos: figures.duration,
                     spans: figures.spans,
                     tokens: figures.tokens,
-                    cost: figures.cost,
+                    cost,
                     status: figures.status.short_name().to_owned(),
                     session: trace.summary.session.map(|s| arena.str(s).to_owned()),
                     input_preview,
@@ -453,6 +465,21 @@ pub(crate) fn table_page(
     TracePage {
         total: order.len() as u32,
         rows,
+    }
+}
+
+/// What a session's turn was asked, read only for the turn that is its session's first so far.
+enum Asked<'a> {
+    Trace(&'a Trace),
+    Kept(&'a str),
+}
+
+impl Asked<'_> {
+    fn preview(&self, arena: &Arena) -> String {
+        match self {
+            Asked::Trace(trace) => trace.input_preview(arena),
+            Asked::Kept(text) => (*text).to_owned(),
+        }
     }
 }
 
@@ -478,7 +505,7 @@ pub(crate) fn sessions<'a>(
                 summary.usage.total().unwrap_or(0),
                 summary.cost(arena, prices),
                 summary.error_count,
-                trace.input_preview(arena),
+                Asked::Trace(trace),
             ))
         });
     let stored = unread.filter(|r| r.project == project).filter_map(|r| {
@@ -489,7 +516,7 @@ pub(crate) fn sessions<'a>(
             r.tokens,
             r.cost(prices),
             r.errors,
-            r.input_preview.clone(),
+            Asked::Kept(&r.input_preview),
         ))
     });
     let mut order: Vec<&str> = Vec::new();
@@ -511,10 +538,10 @@ pub(crate) fn sessions<'a>(
         row.traces += 1;
         if start < row.start_nanos {
             row.start_nanos = start;
-            row.first_input = input;
+            row.first_input = input.preview(arena);
         }
         row.end_nanos = row.end_nanos.max(end);
-        row.tokens += tokens;
+        row.tokens = row.tokens.saturating_add(tokens);
         row.cost.add(&cost);
         row.errors += u32::from(errors > 0);
     }

@@ -34,7 +34,7 @@ use crate::analysis::{Trace, Traces};
 use crate::export::{self, Target};
 use crate::ingest;
 use crate::model::{Arena, SpanId, StatusCode, TraceId};
-use crate::semantics::{CostTotal, Prices};
+use crate::semantics::Prices;
 use crate::store::{FileRecord, StoredPriceFile, TraceRecord, price_file_key};
 use protocol::{FileResult, Request, Response, SavedFileRow, SpanSelection, Summary, TraceQuery};
 
@@ -420,6 +420,12 @@ impl Engine {
 
     /// Uses a user's price table (before the others) and notes it for the store.
     fn add_price_file(&mut self, name: &str, file: crate::semantics::PriceFile) {
+        self.keep_price_file(name, file);
+        self.reprice();
+    }
+
+    /// Notes a user's price table, to be used from the next [`Engine::reprice`].
+    fn keep_price_file(&mut self, name: &str, file: crate::semantics::PriceFile) {
         let next = self
             .price_files
             .last()
@@ -432,7 +438,6 @@ impl Engine {
             name: name.to_owned(),
             file,
         });
-        self.reprice();
     }
 
     /// Uses the price tables the store kept (before any loaded since).
@@ -440,7 +445,7 @@ impl Engine {
         let loaded = std::mem::take(&mut self.price_files);
         self.price_files = files;
         for file in loaded {
-            self.add_price_file(&file.name, file.file);
+            self.keep_price_file(&file.name, file.file);
         }
         self.reprice();
     }
@@ -737,11 +742,7 @@ impl Engine {
             .map(|p| self.arena.str(p.name))
             .collect();
         let (mut spans, mut traces) = (overview.spans, overview.traces);
-        let (mut usage, mut cost) = (crate::model::Usage::default(), CostTotal::default());
-        for trace in self.traces.all() {
-            usage.add(&trace.summary.usage);
-            cost.add(&trace.summary.cost(&self.arena, &self.prices));
-        }
+        let (mut usage, mut cost) = self.traces.llm_totals(&self.arena, &self.prices);
         for record in self.unread_records() {
             projects.insert(&record.project);
             spans += u64::from(record.spans);

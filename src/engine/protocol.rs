@@ -561,7 +561,7 @@ pub struct RowView {
     /// Its own total tokens.
     pub tokens: u64,
     /// Its own cost (recorded, else estimated), when it has one.
-    pub cost: Option<crate::semantics::Usd>,
+    pub cost: Option<crate::model::Usd>,
     /// The tree's flags (missing parent, loop cut, outside parent, unfinished, zero length,
     /// sums the calls below).
     pub flags: u8,

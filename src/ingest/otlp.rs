@@ -260,6 +260,7 @@ impl<'a> SpanWriter<'a> {
         let span_id = usable(&record.span_id, "span id", 8)
             .then(|| SpanId::from_bytes(&record.span_id))
             .flatten();
+        let written_from = self.arena.checkpoint();
         let attributes = self.attributes(&record.attributes)?;
         let event_name = match record.event_name.as_str() {
             "" => match self.arena.attribute(attributes, Known::EventName.id()) {
@@ -273,7 +274,7 @@ impl<'a> SpanWriter<'a> {
             None => AnyValue::Empty,
         };
         let severity_text = self.arena.intern(&record.severity_text)?;
-        let stored = self.arena.push_log(crate::model::LogRecord {
+        let record = crate::model::LogRecord {
             time_unix_nanos: record.time_unix_nano,
             observed_time_unix_nanos: record.observed_time_unix_nano,
             severity_number: record.severity_number,
@@ -288,7 +289,8 @@ impl<'a> SpanWriter<'a> {
             resource,
             scope,
             source: self.source,
-        })?;
+        };
+        let stored = self.arena.push_log(record, written_from)?;
         self.logs_written += usize::from(stored);
         Ok(())
     }

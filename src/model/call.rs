@@ -1,5 +1,5 @@
 //! What the arena keeps of a model call, whichever convention recorded it: tokens, models,
-//! provider and the cost the producer recorded. The `semantics` layer reads these from a span's
+//! provider and the cost the producer recorded (money as [`Usd`]). The `semantics` layer reads these from a span's
 //! attributes when the span is stored; everything that counts tokens or prices them reads them
 //! here instead of the attributes.
 
@@ -95,9 +95,17 @@ impl Usage {
         self.get(TokenKind::Total).or_else(|| {
             match (self.get(TokenKind::Input), self.get(TokenKind::Output)) {
                 (None, None) => None,
-                (input, output) => Some(input.unwrap_or(0) + output.unwrap_or(0)),
+                (input, output) => Some(input.unwrap_or(0).saturating_add(output.unwrap_or(0))),
             }
         })
+    }
+
+    /// The count of `kind` as totals report it: [`Usage::total`] for the total, else as recorded.
+    pub fn reported(&self, kind: TokenKind) -> Option<u64> {
+        match kind {
+            TokenKind::Total => self.total(),
+            kind => self.get(kind),
+        }
     }
 
     /// Adds `other`'s counts; a sum has a count when either side has it. Totals are summed as
@@ -181,15 +189,57 @@ impl Dialect {
     }
 }
 
-/// A cost the producer recorded, in USD.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+/// An amount in US dollars, kept in whole picodollars (10⁻¹² USD): sums do not depend on the
+/// order they were made in (a project summed from its stored records and from its spans is the
+/// same), and amounts cross the page ⇄ worker boundary exactly.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Usd(u64);
+
+impl Usd {
+    /// Nothing.
+    pub const ZERO: Usd = Usd(0);
+
+    /// From dollars (negative and non-finite amounts are none).
+    pub fn from_dollars(dollars: f64) -> Self {
+        if dollars.is_finite() && dollars > 0.0 {
+            Usd((dollars * 1e12).round() as u64)
+        } else {
+            Usd(0)
+        }
+    }
+
+    /// In dollars.
+    pub fn dollars(self) -> f64 {
+        self.0 as f64 / 1e12
+    }
+}
+
+impl std::ops::Add for Usd {
+    type Output = Usd;
+
+    fn add(self, other: Usd) -> Usd {
+        Usd(self.0.saturating_add(other.0))
+    }
+}
+
+impl std::ops::AddAssign for Usd {
+    fn add_assign(&mut self, other: Usd) {
+        *self = *self + other;
+    }
+}
+
+/// A cost the producer recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordedCost {
     /// The whole call.
-    pub total: f64,
+    pub total: Usd,
     /// Its input part, when recorded.
-    pub input: Option<f64>,
+    pub input: Option<Usd>,
     /// Its output part, when recorded.
-    pub output: Option<f64>,
+    pub output: Option<Usd>,
 }
 
 /// What is known of one span's model call (or of a span that sums calls).

@@ -28,7 +28,7 @@ use std::hash::Hash;
 
 use hashbrown::HashMap;
 
-pub use call::{Call, Dialect, RecordedCost, TokenKind, Usage};
+pub use call::{Call, Dialect, RecordedCost, TokenKind, Usage, Usd};
 pub use ids::{IdError, SpanId, TraceId};
 pub use log::LogRecord;
 pub use span::{Event, Link, OiKind, ResourceId, ScopeId, SourceId, Span, SpanKind, StatusCode};
@@ -684,16 +684,22 @@ impl Arena {
     }
 
     /// Stores a log record, unless an identical one is stored already; says whether it was new.
-    pub fn push_log(&mut self, log: LogRecord) -> Result<bool, ArenaFull> {
-        let mut key = Vec::new();
-        let id = |bytes: &[u8]| {
-            bytes
-                .iter()
-                .fold(0u64, |n, b| n.rotate_left(8) ^ u64::from(*b))
-        };
+    /// `written_from` marks where its values (attributes and body) begin: a duplicate's rows are
+    /// reclaimed, nested ones included.
+    pub fn push_log(
+        &mut self,
+        log: LogRecord,
+        written_from: Checkpoint,
+    ) -> Result<bool, ArenaFull> {
+        // The ids whole (an absent id is all zeros, which no stored id is), then the rest.
+        let trace = log.trace_id.map_or([0; 16], |t| t.0);
+        let span = log.span_id.map_or([0; 8], |s| s.0);
+        let mut key: ContentKey = trace
+            .chunks(8)
+            .chain(span.chunks(8))
+            .map(|eight| eight.iter().fold(0u64, |n, b| n << 8 | u64::from(*b)))
+            .collect();
         key.extend([
-            log.trace_id.map_or(0, |t| id(&t.0)),
-            log.span_id.map_or(0, |s| id(&s.0)),
             log.time_unix_nanos,
             log.observed_time_unix_nanos,
             log.severity_number as u64,
@@ -714,8 +720,9 @@ impl Arena {
             self.logs.push(log);
             return Ok(true);
         }
-        // The attribute rows just pushed are unused; reclaim them when they are the tail.
-        self.drop_tail_attributes(log.attributes);
+        self.attributes.truncate(written_from.attributes);
+        self.array_values.truncate(written_from.array_values);
+        self.blobs.truncate(written_from.blobs);
         Ok(false)
     }
 
@@ -861,6 +868,51 @@ mod tests {
             1,
             "the duplicate's rows are reclaimed"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn a_log_record_read_again_is_kept_once_and_its_rows_reclaimed() -> Result<(), ArenaFull> {
+        let mut arena = Arena::default();
+        let push = |arena: &mut Arena, trace: [u8; 16]| -> Result<bool, ArenaFull> {
+            let written_from = arena.checkpoint();
+            let attrs = [kv(arena, "event.name", "gen_ai.choice")?];
+            let attributes = arena.push_attributes(&attrs)?;
+            let message = [kv(arena, "content", "hi")?];
+            let body = AnyValue::KvList(arena.push_attributes(&message)?);
+            let record = LogRecord {
+                time_unix_nanos: 1,
+                observed_time_unix_nanos: 0,
+                severity_number: 9,
+                severity_text: StrId::EMPTY,
+                event_name: StrId::EMPTY,
+                body,
+                attributes,
+                dropped_attributes_count: 0,
+                flags: 0,
+                trace_id: Some(TraceId(trace)),
+                span_id: None,
+                resource: ResourceId(0),
+                scope: ScopeId(0),
+                source: SourceId(0),
+            };
+            arena.push_log(record, written_from)
+        };
+        let mut trace = [0; 16];
+        trace[0] = 1;
+        assert!(push(&mut arena, trace)?);
+        assert!(!push(&mut arena, trace)?, "the same record again");
+        assert_eq!(arena.logs().len(), 1);
+        assert_eq!(
+            arena.attributes.len(),
+            2,
+            "its attribute and body rows, once"
+        );
+        // Another trace whose id differs only in where its byte stands is another record.
+        let mut other = [0; 16];
+        other[8] = 1;
+        assert!(push(&mut arena, other)?);
+        assert_eq!(arena.logs().len(), 2);
         Ok(())
     }
 

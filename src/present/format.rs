@@ -1,7 +1,8 @@
 //! Numbers as people read them: durations, times, sizes, counts.
 
+use crate::model::Usd;
 use crate::model::format_rfc3339_nanos;
-use crate::semantics::{CostTotal, Usd};
+use crate::semantics::CostTotal;
 
 /// A duration in the unit that suits it: `850ns`, `12.3µs`, `4.56ms`, `1.23s`, `2m 05s`, `1h 02m`.
 pub fn duration(nanos: u64) -> String {

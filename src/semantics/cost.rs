@@ -3,49 +3,21 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Arena, Call, Usage};
+use crate::model::{Arena, Call, Usage, Usd};
 use crate::semantics::prices::{CostParts, Prices};
 
-/// An amount in US dollars, kept in whole picodollars (10⁻¹² USD): sums do not depend on the
-/// order they were made in (a project summed from its stored records and from its spans is the
-/// same), and amounts cross the page ⇄ worker boundary exactly.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
-#[serde(transparent)]
-pub struct Usd(u64);
-
-impl Usd {
-    /// Nothing.
-    pub const ZERO: Usd = Usd(0);
-
-    /// From dollars (negative and non-finite amounts are none).
-    pub fn from_dollars(dollars: f64) -> Self {
-        if dollars.is_finite() && dollars > 0.0 {
-            Usd((dollars * 1e12).round() as u64)
-        } else {
-            Usd(0)
-        }
+/// What the calls of several models (model, provider, calls), made in a trace that began at
+/// `at_nanos`, cost with `prices`.
+pub fn models_cost<'a>(
+    models: impl IntoIterator<Item = (&'a str, &'a str, &'a ModelCalls)>,
+    at_nanos: u64,
+    prices: &Prices,
+) -> CostTotal {
+    let mut total = CostTotal::default();
+    for (model, provider, calls) in models {
+        total.add(&calls.cost(model, provider, at_nanos, prices));
     }
-
-    /// In dollars.
-    pub fn dollars(self) -> f64 {
-        self.0 as f64 / 1e12
-    }
-}
-
-impl std::ops::Add for Usd {
-    type Output = Usd;
-
-    fn add(self, other: Usd) -> Usd {
-        Usd(self.0.saturating_add(other.0))
-    }
-}
-
-impl std::ops::AddAssign for Usd {
-    fn add_assign(&mut self, other: Usd) {
-        *self = *self + other;
-    }
+    total
 }
 
 /// Where a cost came from.
@@ -88,13 +60,13 @@ pub fn call_cost(arena: &Arena, call: &Call, at_nanos: u64, prices: &Prices) -> 
         let parts = match (recorded.input, recorded.output) {
             (None, None) => None,
             (input, output) => Some(CostParts {
-                input: Usd::from_dollars(input.unwrap_or(0.0)),
-                output: Usd::from_dollars(output.unwrap_or(0.0)),
+                input: input.unwrap_or_default(),
+                output: output.unwrap_or_default(),
                 ..CostParts::default()
             }),
         };
         return Some(CallCost {
-            usd: Usd::from_dollars(recorded.total),
+            usd: recorded.total,
             source: CostSource::Recorded,
             parts,
         });
@@ -183,7 +155,7 @@ impl ModelCalls {
         self.usage.add(&call.usage);
         match call.recorded_cost {
             Some(cost) => {
-                self.recorded_usd += Usd::from_dollars(cost.total);
+                self.recorded_usd += cost.total;
                 self.recorded_calls += 1;
             }
             None if !call.usage.is_empty() => {

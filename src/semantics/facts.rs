@@ -8,7 +8,7 @@
 //! only the other holds are still found.
 
 use crate::model::{
-    AnyValue, Arena, Call, Dialect, Known, OiKind, RecordedCost, Rows, StrId, TokenKind, Usage,
+    AnyValue, Arena, Call, Dialect, Known, OiKind, RecordedCost, Rows, StrId, TokenKind, Usage, Usd,
 };
 
 /// Which convention a figure came from, best first.
@@ -363,8 +363,10 @@ impl Reading {
             }
         }
         if let Some(input) = usage.get(TokenKind::Input) {
-            let cached = usage.count(TokenKind::CachedInput) + usage.count(TokenKind::CacheWrite);
-            usage.set(TokenKind::Input, input + cached);
+            let cached = usage
+                .count(TokenKind::CachedInput)
+                .saturating_add(usage.count(TokenKind::CacheWrite));
+            usage.set(TokenKind::Input, input.saturating_add(cached));
         }
         for (kind, n) in usage.iter() {
             self.tokens[kind as usize].offer(Rank::Langfuse, n);
@@ -396,15 +398,17 @@ impl Reading {
                 usage.set(kind, n);
             }
         }
-        let recorded_cost = match (self.cost_total.get(), self.cost_input, self.cost_output) {
-            (Some(total), input, output) => Some(RecordedCost {
-                total,
+        let input = self.cost_input.map(Usd::from_dollars);
+        let output = self.cost_output.map(Usd::from_dollars);
+        let recorded_cost = match self.cost_total.get() {
+            Some(total) => Some(RecordedCost {
+                total: Usd::from_dollars(total),
                 input,
                 output,
             }),
-            (None, None, None) => None,
-            (None, input, output) => Some(RecordedCost {
-                total: input.unwrap_or(0.0) + output.unwrap_or(0.0),
+            None if input.is_none() && output.is_none() => None,
+            None => Some(RecordedCost {
+                total: input.unwrap_or_default() + output.unwrap_or_default(),
                 input,
                 output,
             }),

@@ -212,14 +212,3 @@ pub struct Meaning {
     /// What went wrong (`error.type`), beside the status message.
     pub error_type: Option<String>,
 }
-
-impl Meaning {
-    /// True when it says nothing beyond the span's own fields.
-    pub fn is_empty(&self) -> bool {
-        *self
-            == Meaning {
-                dialect: self.dialect,
-                ..Meaning::default()
-            }
-    }
-}

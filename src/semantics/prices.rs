@@ -30,11 +30,13 @@
 
 use std::collections::BTreeMap;
 
+use std::sync::LazyLock;
+
 use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
+use crate::model::Usd;
 use crate::model::{TokenKind, Usage, parse_rfc3339_nanos};
-use crate::semantics::Usd;
 
 /// The built-in table's text.
 const BUILTIN: &str = include_str!("prices.json");
@@ -175,8 +177,6 @@ fn day_nanos(day: &str) -> Option<u64> {
 pub struct Found<'a> {
     /// The entry.
     pub price: &'a ModelPrice,
-    /// Its source's page, if the file names one.
-    pub source_url: Option<&'a str>,
     /// True when it comes from a user's price file.
     pub from_user: bool,
 }
@@ -207,11 +207,25 @@ struct Table {
     file: PriceFile,
     /// Lower-case id → entries, oldest `from` first.
     by_id: HashMap<String, Vec<usize>>,
+    /// Each entry's `from`, in ns since the epoch (read once, not at every lookup).
+    from_nanos: Vec<Option<u64>>,
+    /// Each entry's provider as [`normalize_provider`] writes it.
+    providers: Vec<Option<String>>,
     from_user: bool,
 }
 
 impl Table {
     fn new(file: PriceFile, from_user: bool) -> Self {
+        let from_nanos: Vec<Option<u64>> = file
+            .models
+            .iter()
+            .map(|m| m.from.as_deref().and_then(day_nanos))
+            .collect();
+        let providers = file
+            .models
+            .iter()
+            .map(|m| m.provider.as_deref().map(normalize_provider))
+            .collect();
         let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
         for (index, model) in file.models.iter().enumerate() {
             by_id
@@ -220,11 +234,13 @@ impl Table {
                 .push(index);
         }
         for entries in by_id.values_mut() {
-            entries.sort_by_key(|&i| file.models[i].from.as_deref().and_then(day_nanos));
+            entries.sort_by_key(|&i| from_nanos[i]);
         }
         Self {
             file,
             by_id,
+            from_nanos,
+            providers,
             from_user,
         }
     }
@@ -232,44 +248,30 @@ impl Table {
     /// The entry of `id` for `provider` in effect at `at_nanos`.
     fn get(&self, id: &str, provider: &str, at_nanos: u64) -> Option<Found<'_>> {
         let entries = self.by_id.get(id)?;
-        let same_provider: Vec<usize> = entries
-            .iter()
-            .copied()
-            .filter(|&i| {
-                self.file.models[i]
-                    .provider
-                    .as_deref()
-                    .is_some_and(|p| normalize_provider(p) == provider)
-            })
-            .collect();
-        let candidates = if same_provider.is_empty() {
-            entries.as_slice()
-        } else {
-            &same_provider
-        };
+        // The provider's own entries when it has some, else any.
+        let of_provider = |i: &usize| self.providers[*i].as_deref() == Some(provider);
+        let has_provider = entries.iter().any(of_provider);
+        let candidates = entries.iter().filter(|i| !has_provider || of_provider(i));
         // The latest price in effect at the call; a call older than every price gets the
         // oldest (the table's dates are when a price began, not when the model did).
         let index = candidates
-            .iter()
+            .clone()
             .rev()
-            .find(|&&i| {
-                let from = self.file.models[i].from.as_deref().and_then(day_nanos);
-                from.is_none_or(|from| from <= at_nanos)
-            })
-            .or(candidates.first())?;
-        let price = &self.file.models[*index];
-        let source_url = price
-            .source
-            .as_deref()
-            .and_then(|key| self.file.sources.get(key))
-            .map(|source| source.url.as_str());
+            .find(|&&i| self.from_nanos[i].is_none_or(|from| from <= at_nanos))
+            .or_else(|| candidates.clone().next())?;
         Some(Found {
-            price,
-            source_url,
+            price: &self.file.models[*index],
             from_user: self.from_user,
         })
     }
 }
+
+/// The built-in table, read once.
+static BUILTIN_TABLE: LazyLock<Option<Table>> = LazyLock::new(|| {
+    PriceFile::parse(BUILTIN)
+        .ok()
+        .map(|file| Table::new(file, false))
+});
 
 /// The price tables in use: a user's files (the latest first), then the built-in one.
 #[derive(Clone, Debug)]
@@ -287,30 +289,19 @@ impl Default for Prices {
 impl Prices {
     /// The built-in table alone.
     pub fn builtin() -> Self {
-        let tables = PriceFile::parse(BUILTIN)
-            .map(|file| vec![Table::new(file, false)])
-            .unwrap_or_default();
-        Self { tables }
+        Self {
+            tables: BUILTIN_TABLE.iter().cloned().collect(),
+        }
     }
 
     /// The built-in table's file.
-    pub fn builtin_file() -> Option<PriceFile> {
-        PriceFile::parse(BUILTIN).ok()
+    pub fn builtin_file() -> Option<&'static PriceFile> {
+        BUILTIN_TABLE.as_ref().map(|table| &table.file)
     }
 
     /// Adds a user's table, consulted before the others.
     pub fn add(&mut self, file: PriceFile) {
         self.tables.insert(0, Table::new(file, true));
-    }
-
-    /// Models priced, in all tables (an id priced in two tables counts twice).
-    pub fn len(&self) -> usize {
-        self.tables.iter().map(|t| t.file.models.len()).sum()
-    }
-
-    /// True when no table prices anything.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// The price of `model` (as recorded) from `provider` at `at_nanos`, found by the rules in

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::Trace;
 use crate::export::{encode_logs_proto, encode_proto};
 use crate::model::{Arena, ArenaFull, EvalTarget, Evaluation, SourceId, SpanId, TraceId, Usage};
-use crate::semantics::{CostTotal, ModelCalls, Prices};
+use crate::semantics::{CostTotal, ModelCalls, Prices, models_cost};
 
 /// The database's name.
 pub const DATABASE: &str = "plume";
@@ -129,14 +129,11 @@ impl TraceRecord {
 
     /// What its calls cost with `prices`.
     pub fn cost(&self, prices: &Prices) -> CostTotal {
-        let mut total = CostTotal::default();
-        for m in &self.models {
-            total.add(
-                &m.calls
-                    .cost(&m.model, &m.provider, self.start_nanos, prices),
-            );
-        }
-        total
+        let models = self
+            .models
+            .iter()
+            .map(|m| (m.model.as_str(), m.provider.as_str(), &m.calls));
+        models_cost(models, self.start_nanos, prices)
     }
 
     /// The key of chunk `n` of this record's generation.

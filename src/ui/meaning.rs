@@ -8,8 +8,8 @@ use yew::prelude::*;
 use crate::attributes::{Map, pretty_json, value_text};
 use crate::engine::protocol::{LogView, SpanDetails};
 use crate::model::TokenKind;
+use crate::model::Usd;
 use crate::present::format;
-use crate::semantics::Usd;
 use crate::semantics::meaning::{Document, Message, Part, ToolDefinition};
 use crate::ui::long_text::LongText;
 

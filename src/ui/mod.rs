@@ -141,10 +141,7 @@ pub fn start() {
                 // when no call has one; calls without a price are counted apart).
                 let tokens = Object::new();
                 for kind in crate::model::TokenKind::ALL {
-                    let count = match kind {
-                        crate::model::TokenKind::Total => s.usage.total(),
-                        kind => s.usage.get(kind),
-                    };
+                    let count = s.usage.reported(kind);
                     set(
                         &tokens,
                         kind.name(),
