@@ -27,7 +27,7 @@ use plume::analysis::Traces;
 use plume::analysis::filter::Filter;
 use plume::attributes::span_attributes;
 use plume::export::{self, Target};
-use plume::generate::{self, Shape};
+use plume::generate::{self, Convention, Shape};
 use plume::ingest;
 use plume::model::Arena;
 use prost::Message;
@@ -65,9 +65,21 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
+/// What the limit decodes the bytes as.
+#[derive(Clone, Copy, PartialEq)]
+enum Encoding {
+    Proto,
+    Json,
+    JsonLines,
+    /// No limit: Phoenix's own JSON Lines.
+    Phoenix,
+}
+
 /// One format's bytes for one size.
 struct Input {
+    /// The row's name: the format, and the convention when it is not OpenInference.
     format: &'static str,
+    encoding: Encoding,
     spans: usize,
     bytes: Vec<u8>,
 }
@@ -93,58 +105,53 @@ fn inputs(spans: usize) -> Vec<Input> {
         lines.push(b'\n');
     }
     let phoenix = export::encode(&arena, &indices, Target::PhoenixJsonLines);
+    // The same agent traces in the GenAI conventions: JSON messages read at ingest.
+    let genai = Shape {
+        convention: Convention::GenAi,
+        ..shape
+    };
+    let mut genai_proto = Vec::new();
+    generate::write_proto(genai, &mut genai_proto).expect("generate GenAI protobuf");
+    let mut genai_json = Vec::new();
+    generate::write_json(genai, &mut genai_json).expect("generate GenAI JSON");
+    let input = |format, encoding, bytes| Input {
+        format,
+        encoding,
+        spans,
+        bytes,
+    };
     vec![
-        Input {
-            format: "otlp-proto",
-            spans,
-            bytes: proto,
-        },
-        Input {
-            format: "otlp-json",
-            spans,
-            bytes: json,
-        },
-        Input {
-            format: "otlp-jsonl",
-            spans,
-            bytes: lines,
-        },
-        Input {
-            format: "phoenix-jsonl",
-            spans,
-            bytes: phoenix,
-        },
+        input("otlp-proto", Encoding::Proto, proto),
+        input("otlp-json", Encoding::Json, json),
+        input("otlp-jsonl", Encoding::JsonLines, lines),
+        input("phoenix-jsonl", Encoding::Phoenix, phoenix),
+        input("genai-otlp-proto", Encoding::Proto, genai_proto),
+        input("genai-otlp-json", Encoding::Json, genai_json),
     ]
 }
 
 /// The limit: the same bytes into opentelemetry-proto's types, and nothing else.
 fn decode_only(input: &Input) -> usize {
-    match input.format {
-        "otlp-proto" => ExportTraceServiceRequest::decode(&input.bytes[..])
+    let json = |bytes: &[u8]| {
+        serde_json::from_slice::<ExportTraceServiceRequest>(bytes)
+            .expect("decode")
+            .resource_spans
+            .len()
+    };
+    match input.encoding {
+        Encoding::Proto => ExportTraceServiceRequest::decode(&input.bytes[..])
             .expect("decode")
             .resource_spans
             .len(),
-        "otlp-json" => serde_json::from_slice::<ExportTraceServiceRequest>(&input.bytes)
-            .expect("decode")
-            .resource_spans
-            .len(),
-        "otlp-jsonl" => input
+        Encoding::Json => json(&input.bytes),
+        Encoding::JsonLines => input
             .bytes
             .split(|&b| b == b'\n')
             .filter(|line| !line.is_empty())
-            .map(|line| {
-                serde_json::from_slice::<ExportTraceServiceRequest>(line)
-                    .expect("decode")
-                    .resource_spans
-                    .len()
-            })
+            .map(json)
             .sum(),
-        _ => 0,
+        Encoding::Phoenix => 0,
     }
-}
-
-fn has_limit(format: &str) -> bool {
-    format != "phoenix-jsonl"
 }
 
 /// Plume's ingest: load and assemble.
@@ -227,7 +234,7 @@ fn main() {
             memory.push(measure_memory(&input));
             let mut group = criterion.benchmark_group(input.format);
             group.throughput(Throughput::Bytes(input.bytes.len() as u64));
-            if has_limit(input.format) {
+            if input.encoding != Encoding::Phoenix {
                 group.bench_with_input(BenchmarkId::new("limit", spans), &input, |b, input| {
                     b.iter(|| black_box(decode_only(input)));
                 });
