@@ -21,7 +21,7 @@
 //! `attributes['llm.model_name']` finds `llm.model_name` where Phoenix's nested lookup would not.
 //!
 //! ```
-//! use plume::{analysis::{Traces, filter::Filter}, ingest, model::Arena};
+//! use plume::{analysis::{Traces, filter::Filter}, ingest, model::Arena, semantics::prices::Prices};
 //!
 //! let mut arena = Arena::default();
 //! ingest::load(&mut arena, "t.json", br#"{"resourceSpans":[{"scopeSpans":[{"spans":[
@@ -30,7 +30,7 @@
 //!    "attributes":[{"key":"openinference.span.kind","value":{"stringValue":"LLM"}}]}]}]}]}"#);
 //! let traces = Traces::assemble(&arena);
 //! let filter = Filter::parse("span_kind == 'LLM' and latency_ms > 2000").unwrap();
-//! assert_eq!(filter.matching_spans(&arena, &traces).len(), 1);
+//! assert_eq!(filter.matching_spans(&arena, &traces, &Prices::builtin()).len(), 1);
 //! let error = Filter::parse("latency_ms >").unwrap_err();
 //! assert_eq!(error.position, 12);
 //! ```
