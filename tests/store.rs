@@ -56,7 +56,10 @@ fn stored(bytes: &[u8]) -> Vec<(TraceRecord, Vec<Vec<u8>>)> {
 #[wasm_bindgen_test]
 async fn opening_creates_the_schema() {
     let db = fresh("schema").await;
-    assert_eq!(db.stores(), ["chunks", "evaluations", "files", "traces"]);
+    assert_eq!(
+        db.stores(),
+        ["chunks", "evaluations", "files", "prices", "traces"]
+    );
     assert!(db.records().await.expect("read").is_empty());
 }
 
