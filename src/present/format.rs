@@ -37,6 +37,12 @@ pub fn time(unix_nanos: u64) -> String {
     format!("{} {}", &text[..10], &text[11..23])
 }
 
+/// An id shown short: its first 12 characters. Ids come from files and links, so the cut is
+/// made at a character, never inside one.
+pub fn short_id(id: &str) -> &str {
+    id.char_indices().nth(12).map_or(id, |(cut, _)| &id[..cut])
+}
+
 /// A byte count: `512 B`, `12.3 KB`, `4.56 MB`, `1.23 GB`.
 pub fn bytes(count: u64) -> String {
     match count {
@@ -147,6 +153,18 @@ pub fn log_attachment(logs: &crate::analysis::LogAttachment) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn short_ids_cut_at_characters() {
+        assert_eq!(
+            super::short_id("0af7651916cd43dd8448eb211c80319c"),
+            "0af7651916cd"
+        );
+        assert_eq!(super::short_id("ab"), "ab");
+        // From `#/trace/a%E2%82%AC%E2%82%AC%E2%82%AC%E2%82%AC`: byte 12 is inside the fourth €.
+        assert_eq!(super::short_id("a€€€€"), "a€€€€");
+        assert_eq!(super::short_id("€€€€€€€€€€€€€"), "€€€€€€€€€€€€");
+    }
+
     #[test]
     fn where_log_records_landed() {
         use crate::analysis::LogAttachment;

@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use crate::embed::PageOptions;
 use crate::engine::protocol::{Request, Response, SpanSelection, Summary};
+use crate::present::format;
 use crate::present::route::Route;
 use crate::ui::bridge::EngineHandle;
 use crate::ui::compare_page::ComparePage;
@@ -342,8 +343,8 @@ fn Header(props: &HeaderProps) -> Html {
             }
             <nav class="crumbs">{ crumbs }</nav>
             <span class="totals">
-                { format!("{} spans · {} traces · {} projects", crate::present::format::count(summary.spans),
-                    crate::present::format::count(summary.traces), summary.projects) }
+                { format!("{} spans · {} traces · {} projects", format::count(summary.spans),
+                    format::count(summary.traces), summary.projects) }
                 if summary.errors > 0 {
                     <span class="bad">{ format!(" · {} file errors", summary.errors) }</span>
                 }
@@ -381,7 +382,7 @@ fn breadcrumbs(route: &Route) -> Html {
             <>{ project(name) }<span class="sep">{"/"}</span><span>{ format!("session {session}") }</span></>
         },
         Route::Trace { trace_id, .. } => html! {
-            <><span class="sep">{"/"}</span><span class="mono">{ format!("trace {}", &trace_id[..trace_id.len().min(12)]) }</span></>
+            <><span class="sep">{"/"}</span><span class="mono">{ format!("trace {}", format::short_id(trace_id)) }</span></>
         },
         Route::Compare { .. } => {
             html! { <><span class="sep">{"/"}</span><span>{"compare"}</span></> }

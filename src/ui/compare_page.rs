@@ -86,7 +86,7 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
         html! {
             <div class="compared-trace">
                 <span class="muted">{ label.to_owned() }</span>
-                <a {href} class="mono">{ format!("{} · {}", t.name, &t.trace_id[..t.trace_id.len().min(12)]) }</a>
+                <a {href} class="mono">{ format!("{} · {}", t.name, format::short_id(&t.trace_id)) }</a>
                 <span>{ format!("{} · {} · {} · started {}", format::duration(t.duration_nanos), format::counted(u64::from(t.spans), "span", "spans"), format::counted(t.tokens, "token", "tokens"), format::time(t.start_nanos)) }</span>
                 if let Some(cost) = format::cost(&t.cost) {
                     <span data-testid="compare-cost" title={format::cost_sources(&t.cost)}>{ format!(" · {cost}") }</span>

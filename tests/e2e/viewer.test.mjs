@@ -204,6 +204,15 @@ test('deep links and Back return to the same place', async () => {
   await page.waitForSelector('[data-testid=span-details][data-span-id="368e2a2a62da0b9b"]');
 });
 
+test('a link with any characters in its ids leaves the page working', async () => {
+  // Links are untrusted: ids cut for display at a byte inside a character once panicked the page.
+  const page = await viewer.open('#/trace/a%E2%82%AC%E2%82%AC%E2%82%AC%E2%82%AC/span/%F0%9F%92%A5');
+  await page.waitForFunction(() => document.querySelector('header.header')?.textContent.includes('trace a€€€€'));
+  await load(page, [await fixture('collector-file-exporter.jsonl')]);
+  await openTrace(page, OPENAI_01);
+  assert.deepEqual(page.problems, []);
+});
+
 test('search keeps ancestors of matches and jumps between matches', async () => {
   const page = await viewer.open();
   await load(page, [await fixture('langchain-01.otlp.pb')]);
