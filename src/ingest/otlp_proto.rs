@@ -155,7 +155,7 @@ impl Outcome {
 /// bad data is the outcome's problem.
 pub(crate) fn read_at(
     bytes: &[u8],
-    base: usize,
+    base: u64,
     batches: usize,
     signal: Signal,
     writer: &mut SpanWriter<'_>,
@@ -163,11 +163,11 @@ pub(crate) fn read_at(
     let mut rest = bytes;
     let mut batches = batches;
     while !rest.is_empty() {
-        let offset = base + (bytes.len() - rest.len());
+        let offset = file_offset(base, bytes.len() - rest.len());
         let stop = |message: String| Outcome {
             batches,
             problem: Some(Located::new(
-                Place::byte(offset as u64),
+                Place::byte(offset),
                 Problem::Protobuf(message),
             )),
         };
@@ -274,15 +274,33 @@ pub(crate) fn whole_fields(bytes: &[u8]) -> usize {
 /// How many bytes at the start of `bytes` are whole frames.
 pub(crate) fn whole_frames(bytes: &[u8]) -> usize {
     let mut offset = 0usize;
-    while let Some(header) = bytes.get(offset..offset + 4) {
-        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
-        let end = offset + 4 + len;
-        if end > bytes.len() {
-            break;
-        }
+    while let Some(end) =
+        frame_length(bytes, offset).and_then(|len| frame_end(offset, len, bytes.len()))
+    {
         offset = end;
     }
     offset
+}
+
+/// The frame length at `offset`, if its four bytes are there.
+fn frame_length(bytes: &[u8], offset: usize) -> Option<usize> {
+    let header = bytes.get(offset..offset.checked_add(4)?)?;
+    Some(u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize)
+}
+
+/// Where a frame of `len` bytes at `offset` ends, if within `total` bytes. Checked: on wasm32 a
+/// length near `u32::MAX` added to an offset would wrap `usize` and send the reading back to
+/// the start.
+fn frame_end(offset: usize, len: usize, total: usize) -> Option<usize> {
+    offset
+        .checked_add(4)?
+        .checked_add(len)
+        .filter(|end| *end <= total)
+}
+
+/// Where `offset` bytes into a part starting at `base` are in the file.
+fn file_offset(base: u64, offset: usize) -> u64 {
+    base.saturating_add(offset as u64)
 }
 
 /// Reads length-prefixed frames, `bytes` starting at `base` in the file. A frame that does not
@@ -290,14 +308,14 @@ pub(crate) fn whole_frames(bytes: &[u8]) -> usize {
 /// reading there.
 pub(crate) fn read_framed(
     bytes: &[u8],
-    base: usize,
+    base: u64,
     signal: Signal,
     writer: &mut SpanWriter<'_>,
 ) -> Result<(), Located> {
     let mut offset = 0usize;
     while offset < bytes.len() {
-        let place = Place::byte((base + offset) as u64);
-        let Some(header) = bytes.get(offset..offset + 4) else {
+        let place = Place::byte(file_offset(base, offset));
+        let Some(len) = frame_length(bytes, offset) else {
             writer.errors.push(Located::new(
                 place,
                 Problem::Protobuf(format!(
@@ -307,7 +325,6 @@ pub(crate) fn read_framed(
             ));
             break;
         };
-        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
         let body_start = offset + 4;
         let Some(body) = bytes.get(body_start..body_start.saturating_add(len)) else {
             writer.errors.push(Located::new(
@@ -319,13 +336,44 @@ pub(crate) fn read_framed(
             ));
             break;
         };
-        let outcome = read_at(body, base + body_start, 0, signal, writer)?;
+        let outcome = read_at(body, file_offset(base, body_start), 0, signal, writer)?;
         match (outcome.batches, outcome.problem) {
             (_, Some(problem)) => writer.errors.push(problem),
             (0, None) => writer.errors.push(Located::new(place, not_otlp(signal))),
             _ => {}
         }
-        offset = body_start + len;
+        offset = body_start + body.len();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A frame of length `len` with `body` bytes after its header.
+    fn frame(len: u32, body: &[u8]) -> Vec<u8> {
+        [&len.to_be_bytes()[..], body].concat()
+    }
+
+    #[test]
+    fn whole_frames_stop_before_a_frame_that_runs_past_the_end() {
+        let mut bytes = frame(2, b"ab");
+        bytes.extend(frame(u32::MAX, b"c"));
+        assert_eq!(whole_frames(&bytes), 6);
+        assert_eq!(whole_frames(&bytes[..5]), 0);
+        assert_eq!(whole_frames(&[]), 0);
+    }
+
+    #[test]
+    fn frame_ends_never_wrap() {
+        // As on wasm32, where a length near u32::MAX after a first frame overflows usize: the
+        // sum must fail, not wrap to a small offset the reading would start again from.
+        // Unchecked, 8 + 4 + usize::MAX is 11.
+        assert_eq!(frame_end(8, usize::MAX, 16), None);
+        assert_eq!(frame_end(usize::MAX - 3, 0, usize::MAX), None);
+        assert_eq!(frame_end(8, 4, 16), Some(16));
+        assert_eq!(frame_length(&frame(7, b""), usize::MAX - 2), None);
+        assert_eq!(file_offset(u64::MAX - 1, 5), u64::MAX);
+    }
 }

@@ -133,7 +133,7 @@ impl FileStream {
                 &mut self.counted,
                 arena,
                 &rest,
-                self.offset as usize,
+                self.offset,
                 progress,
             )
             .and_then(|()| match &mut self.mode {
@@ -276,7 +276,7 @@ impl FileStream {
         fresh: usize,
         progress: &mut dyn FnMut(usize),
     ) {
-        let base = self.offset as usize;
+        let base = self.offset;
         let whole = match &self.mode {
             Mode::Sniffing | Mode::Whole => return,
             // After a fault the rest of a body is not read.
@@ -330,7 +330,7 @@ fn read_records(
     counted: &mut Counted,
     arena: &mut Arena,
     records: &[u8],
-    base: usize,
+    base: u64,
     progress: &mut dyn FnMut(usize),
 ) -> Result<(), Located> {
     let (Mode::Body { source, .. } | Mode::Frames { source, .. } | Mode::Lines { source, .. }) =
