@@ -1,4 +1,4 @@
-//! Shared fakes for unit tests: spans pushed straight into an arena.
+//! Shared fakes for unit tests: spans pushed straight into an arena, and the fixture files.
 
 use crate::model::{
     AnyValue, Arena, KeyValue, Rows, Span, SpanId, SpanKind, StatusCode, StrId, TraceId,
@@ -117,4 +117,10 @@ pub(crate) fn arena_of(spans: &[(u64, Option<u64>, u64, u64)]) -> Arena {
         );
     }
     arena
+}
+
+/// A file under `tests/fixtures/`; a missing one fails the test that asked for it.
+pub(crate) fn fixture(path: &str) -> Vec<u8> {
+    let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
 }

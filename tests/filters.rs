@@ -1,6 +1,8 @@
 //! Span filters over the real fixtures: every example Phoenix users write, each checked against
 //! the same question answered by hand from the spans' flat attributes.
 
+mod common;
+
 use plume::analysis::Traces;
 use plume::analysis::filter::Filter;
 use plume::attributes::{Value, flat_map};
@@ -21,11 +23,7 @@ const FIXTURES: [&str; 7] = [
 fn fixtures() -> (Arena, Traces) {
     let mut arena = Arena::default();
     for path in FIXTURES {
-        let bytes = std::fs::read(format!(
-            "{}/tests/fixtures/{path}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap_or_default();
+        let bytes = common::fixture(path);
         let report = ingest::load(&mut arena, path, &bytes);
         assert!(report.is_ok(), "{path}: {:?}", report.errors);
     }
@@ -194,6 +192,23 @@ fn every_example_matches_what_the_attributes_say() {
             Box::new(|s: &Span| {
                 ["CHAIN", "AGENT"].contains(&s.oi_kind.name())
                     && !arena.str(s.name).contains("weather")
+            }),
+        ),
+        (
+            // SQL's three-valued logic: without a model name the `or` is unknown unless the name
+            // matches, and `not` of unknown is unknown, so such spans are never kept.
+            "not (llm.model_name == 'gpt-4o-mini-2024-07-18' or name == 'ChatOpenAI')",
+            Box::new(|s: &Span| {
+                let model = text(attributes(s).get("llm.model_name"));
+                model.is_some_and(|m| m != "gpt-4o-mini-2024-07-18")
+                    && arena.str(s.name) != "ChatOpenAI"
+            }),
+        ),
+        (
+            "not llm.model_name in ['gpt-4o-2024-07-18', 'gpt-4']",
+            Box::new(|s: &Span| {
+                text(attributes(s).get("llm.model_name"))
+                    .is_some_and(|m| !["gpt-4o-2024-07-18", "gpt-4"].contains(&m.as_str()))
             }),
         ),
     ];

@@ -83,7 +83,7 @@ fn every_regression_input_is_read_without_panic() {
     entries.sort_by_key(|e| e.path());
     for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let bytes = std::fs::read(entry.path()).unwrap_or_default();
+        let bytes = std::fs::read(entry.path()).unwrap_or_else(|e| panic!("{name}: {e}"));
         let mut arena = Arena::default();
         let report = ingest::load(&mut arena, &name, &bytes);
         check(&arena, &report, &name);

@@ -1,6 +1,9 @@
 //! A file read as its bytes arrive ([`FileStream`]) gives what reading it whole gives: the same
 //! spans, the same report with the same error places, however the bytes are cut.
 
+mod common;
+
+use common::fixture;
 use plume::export::{Target, encode};
 use plume::generate::{Shape, write_proto};
 use plume::ingest::{self, FileReport, FileStream, SNIFF_BYTES};
@@ -48,14 +51,6 @@ fn same_either_way(name: &str, bytes: &[u8]) {
         assert_eq!(got.0, want.0, "{how}: the report");
         assert!(got.1 == want.1, "{how}: the spans differ");
     }
-}
-
-fn fixture(path: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// A generated data set over [`SNIFF_BYTES`], so the record-by-record path is the one taken.

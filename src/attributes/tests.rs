@@ -713,3 +713,24 @@ fn hostile_keys_do_not_exhaust_the_stack() {
     let map = unflatten([(key, Value::Int(1)), (deep, Value::Int(2))]);
     assert_eq!(map.len(), 2);
 }
+
+#[test]
+fn list_indices_are_ordered_as_numbers() {
+    // Ten or more messages: as text, 10 and 11 would come before 2.
+    let input: Vec<(String, Value)> = (0..12)
+        .rev()
+        .map(|i| {
+            (
+                format!("llm.input_messages.{i}.message.content"),
+                Value::from_json(json!(format!("m{i}"))),
+            )
+        })
+        .collect();
+    let expected: Vec<serde_json::Value> = (0..12)
+        .map(|i| json!({"message": {"content": format!("m{i}")}}))
+        .collect();
+    assert_eq!(
+        as_json(&unflatten(input)),
+        json!({"llm": {"input_messages": expected}})
+    );
+}

@@ -3,14 +3,7 @@
 use super::protocol::*;
 use super::*;
 use crate::export::Target;
-
-fn fixture(path: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap_or_default()
-}
+use crate::testutil::fixture;
 
 fn engine_with(paths: &[&str]) -> Engine {
     let mut engine = Engine::default();

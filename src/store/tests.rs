@@ -3,14 +3,7 @@
 use super::*;
 use crate::analysis::Traces;
 use crate::ingest;
-
-fn fixture(path: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap_or_default()
-}
+use crate::testutil::fixture;
 
 fn chunks(arena: &Arena, trace: &Trace) -> Vec<Vec<u8>> {
     (0..chunk_count(arena, trace))

@@ -261,6 +261,21 @@ fn client_errors_are_not_retried_and_say_why() {
 }
 
 #[test]
+fn server_errors_other_than_502_503_504_are_not_retried() {
+    // OTLP/HTTP: only 429, 502, 503 and 504 are retryable; a 500 would fail again the same way.
+    let (arena, indices) = spans(12);
+    let mut delivery = Delivery::new(indices, &settings());
+    for code in [500, 501, 505] {
+        assert!(delivery.next_request(&arena).is_some());
+        assert_eq!(delivery.answer(status(code)), Step::Next, "HTTP {code}");
+    }
+    assert!(delivery.next_request(&arena).is_none());
+    let report = delivery.report();
+    assert_eq!((report.sent, report.failed, report.requests), (0, 12, 3));
+    assert!(report.messages[0].starts_with("4 spans not sent: HTTP 500"));
+}
+
+#[test]
 fn an_unreachable_collector_is_tried_three_times_then_explained() {
     let (arena, indices) = spans(1);
     let mut delivery = Delivery::new(indices, &settings());
