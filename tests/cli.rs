@@ -270,3 +270,115 @@ fn convert_with_a_filter_writes_only_the_matching_spans() {
     let all = json(&plume(&["inspect", "--json", "--filter", "True", &out]));
     assert_eq!(all["spans"], 3);
 }
+
+#[test]
+fn version_is_cargos() {
+    let output = plume(&["--version"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        format!("plume {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn help_covers_every_command_and_the_exit_status() {
+    let output = plume(&["--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&output.stdout);
+    for command in ["inspect", "convert", "generate"] {
+        assert!(help.contains(command), "{help}");
+    }
+    assert!(help.contains("2 usage error"), "{help}");
+    for (command, option) in [
+        ("inspect", "--filter"),
+        ("convert", "--to"),
+        ("generate", "--spans"),
+    ] {
+        let output = plume(&[command, "--help"]);
+        assert_eq!(output.status.code(), Some(0), "{command}");
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(help.contains(option), "{command}: {help}");
+    }
+}
+
+#[test]
+fn options_misused_are_usage_errors() {
+    let code = |args: &[&str]| plume(args).status.code();
+    assert_eq!(code(&["inspect", "--bogus", "openai-01.otlp.pb"]), Some(2));
+    assert_eq!(code(&["inspect", "--llm", "openai-01.otlp.pb"]), Some(2));
+    assert_eq!(
+        code(&["inspect", "--json", "--llm", "openai-01.otlp.pb"]),
+        Some(0)
+    );
+    assert_eq!(
+        code(&["generate", "--spans", "0", "--to", "otlp-json", "-o", "-"]),
+        Some(2)
+    );
+    assert_eq!(
+        code(&[
+            "generate",
+            "--spans",
+            "10",
+            "--convention",
+            "otel",
+            "--to",
+            "otlp-json",
+            "-o",
+            "-"
+        ]),
+        Some(2)
+    );
+    let output = plume(&[
+        "inspect",
+        "--prices",
+        "no-such-prices.json",
+        "openai-01.otlp.pb",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot read no-such-prices.json"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn convert_takes_otlp_jsonl_for_jsonl_and_dash_for_stdout() {
+    let jsonl = plume(&["convert", "openai-01.otlp.pb", "--to", "jsonl", "-o", "-"]);
+    let otlp_jsonl = plume(&[
+        "convert",
+        "openai-01.otlp.pb",
+        "--to",
+        "otlp-jsonl",
+        "--output",
+        "-",
+    ]);
+    assert_eq!(jsonl.status.code(), Some(0));
+    assert!(!jsonl.stdout.is_empty());
+    assert_eq!(jsonl.stdout, otlp_jsonl.stdout);
+}
+
+#[test]
+fn generate_writes_the_spans_and_traces_asked_for() {
+    let dir = std::env::temp_dir().join(format!("plume-generate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_default();
+    let out = dir.join("genai.pb").to_string_lossy().into_owned();
+    let output = plume(&[
+        "generate",
+        "--spans",
+        "1_000",
+        "--traces",
+        "3",
+        "--convention",
+        "genai",
+        "--to",
+        "otlp-proto",
+        "-o",
+        &out,
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let report = json(&plume(&["inspect", "--json", &out]));
+    assert_eq!(report["spans"], 1000);
+    assert_eq!(report["traces"], 3);
+}

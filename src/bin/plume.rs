@@ -1,12 +1,15 @@
 //! `plume`: the core of the Plume trace viewer on the command line.
 //!
 //! ```text
-//! plume inspect [--json] [--llm] [--filter EXPR] [--prices FILE] FILE...
+//! plume inspect [--json [--llm]] [--filter EXPR] [--prices FILE]... FILE...
 //!                                                what the files hold (or the spans matching)
 //! plume convert FILE... [--filter EXPR] --to FORMAT -o OUT
 //!                                                rewrite them as OTLP (or Phoenix span JSONL)
 //! plume generate --spans N --to FORMAT -o OUT    make realistic agent traces (for benchmarks)
 //! ```
+//!
+//! `plume --help` and `plume COMMAND --help` say the rest; clap reads the arguments, and the
+//! checks it cannot make (a filter's syntax, a price file) fail the same way, with exit status 2.
 //!
 //! Exit status: 0 when every input was read completely, 1 when any input (or part of one) could
 //! not be read — the readable rest is still counted and converted — and 2 for usage errors.
@@ -21,50 +24,185 @@ fn main() -> std::process::ExitCode {
 #[cfg(target_arch = "wasm32")]
 fn main() {}
 
-/// The command line, natively only.
+/// The command line, natively only (clap is a native-only dependency).
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use std::io::Write as _;
     use std::process::ExitCode;
 
+    use clap::error::ErrorKind;
+    use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum, ValueHint};
     use plume::analysis::filter::Filter;
     use plume::analysis::{Overview, Traces};
     use plume::export::{self, Target};
+    use plume::generate::Shape;
     use plume::ingest::{self, FileReport, IngestError};
     use plume::model::{Arena, EvalTarget, OiKind, TokenKind, Usage};
     use plume::semantics::{Meaning, PriceFile, Prices, call_cost, describe};
     use serde_json::{Value as Json, json};
 
-    const USAGE: &str = "\
-usage: plume inspect [--json] [--llm] [--filter EXPR] [--prices FILE] FILE...
-       plume convert FILE... [--filter EXPR] --to otlp-json|otlp-proto|jsonl|phoenix-jsonl -o OUT
-       plume generate --spans N [--traces T] [--seed S] [--convention openinference|genai]
-                      --to otlp-proto|otlp-json -o OUT
+    /// The core of the Plume trace viewer on the command line: what OpenTelemetry trace files
+    /// hold, and their spans written again as OTLP.
+    #[derive(Parser)]
+    #[command(
+        name = "plume",
+        version,
+        arg_required_else_help = true,
+        // A flag or option given twice counts once, the last value winning, as before clap.
+        args_override_self = true,
+        after_help = "Exit status: 0 all inputs read, 1 some input (or part of one) could not be \
+                      read, 2 usage error"
+    )]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
 
-inspect   prints, per file and in total, the format detected and the spans, traces, projects,
-          sessions, roots, missing parents, duplicates and errors found (--json: one JSON object)
-          with tokens and cost (recorded, else estimated from the price table)
---llm     with --json: every LLM call as one convention-free record (model, provider,
-          messages with tool calls, tokens, cost)
---prices  a price file (the built-in table's shape) consulted before the built-in one
---filter  only the spans a Phoenix span filter matches, e.g. \"span_kind == 'LLM'\": inspect
-          counts them (and --json lists their ids), convert writes them
-convert   writes every span of the files, deduplicated, as spec-correct OTLP/JSON, OTLP protobuf,
-          OTLP JSON Lines (one trace per line) or Phoenix span JSONL; OUT '-' is stdout
-generate  writes N spans of agent traces (agents, steps, LLM calls, tools, retrievers,
-          sub-agents) spread over T traces (default 1), for benchmarks, in OpenInference
-          (default) or the OpenTelemetry GenAI conventions
+    #[derive(Subcommand)]
+    enum Command {
+        /// Print what the files hold, per file and in total (or only the spans a filter matches)
+        ///
+        /// The format detected and the spans, traces, projects, sessions, roots, missing
+        /// parents, duplicates and errors found, with tokens and cost (recorded, else estimated
+        /// from the price table).
+        Inspect(InspectArgs),
+        /// Rewrite the files as OTLP (or Phoenix span JSONL)
+        ///
+        /// Every span of the files, deduplicated, as spec-correct OTLP/JSON, OTLP protobuf, OTLP
+        /// JSON Lines (one trace per line) or Phoenix span JSONL.
+        Convert(ConvertArgs),
+        /// Make realistic agent traces (for benchmarks)
+        ///
+        /// N spans of agent traces (agents, steps, LLM calls, tools, retrievers, sub-agents)
+        /// spread over T traces, in OpenInference or the OpenTelemetry GenAI conventions.
+        Generate(GenerateArgs),
+    }
 
-exit status: 0 all inputs read, 1 some input (or part of one) could not be read, 2 usage error";
+    #[derive(Args)]
+    struct InspectArgs {
+        /// Print one JSON object instead of text
+        #[arg(long)]
+        json: bool,
+        /// With --json: every LLM call as one convention-free record (model, provider, messages
+        /// with tool calls, tokens, cost)
+        #[arg(long, requires = "json")]
+        llm: bool,
+        /// Count only the spans a Phoenix span filter matches, e.g. "span_kind == 'LLM'"
+        /// (--json lists their ids)
+        #[arg(long, value_name = "EXPR")]
+        filter: Option<String>,
+        /// A price file (the built-in table's shape) consulted before the built-in one
+        #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+        prices: Vec<String>,
+        /// The trace files to read
+        #[arg(required = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
+        files: Vec<String>,
+    }
+
+    #[derive(Args)]
+    struct ConvertArgs {
+        /// The trace files to read
+        #[arg(required = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
+        files: Vec<String>,
+        /// Write only the spans a Phoenix span filter matches, e.g. "status_code == 'ERROR'"
+        #[arg(long, value_name = "EXPR")]
+        filter: Option<String>,
+        /// The format to write
+        #[arg(long, value_name = "FORMAT")]
+        to: ConvertFormat,
+        /// The file to write; '-' is stdout
+        #[arg(short, long, value_name = "OUT", value_hint = ValueHint::FilePath)]
+        output: String,
+    }
+
+    /// What `convert` writes.
+    #[derive(Clone, Copy, ValueEnum)]
+    enum ConvertFormat {
+        /// OTLP/JSON: one request
+        OtlpJson,
+        /// OTLP protobuf: one request
+        OtlpProto,
+        /// OTLP JSON Lines: one request per trace, one per line
+        #[value(name = "jsonl", alias = "otlp-jsonl")]
+        OtlpJsonLines,
+        /// Phoenix's spans dataframe as JSON Lines
+        #[value(name = "phoenix-jsonl")]
+        PhoenixJsonLines,
+    }
+
+    impl From<ConvertFormat> for Target {
+        fn from(format: ConvertFormat) -> Self {
+            match format {
+                ConvertFormat::OtlpJson => Self::OtlpJson,
+                ConvertFormat::OtlpProto => Self::OtlpProto,
+                ConvertFormat::OtlpJsonLines => Self::OtlpJsonLines,
+                ConvertFormat::PhoenixJsonLines => Self::PhoenixJsonLines,
+            }
+        }
+    }
+
+    #[derive(Args)]
+    struct GenerateArgs {
+        /// How many spans to write, more than 0 (digits may be grouped with '_': 1_000_000)
+        #[arg(long, value_name = "N", value_parser = number::<usize>)]
+        spans: usize,
+        /// How many traces to spread them over
+        #[arg(long, value_name = "T", value_parser = number::<usize>,
+              default_value_t = Shape::default().traces)]
+        traces: usize,
+        /// The seed of the content
+        #[arg(long, value_name = "S", value_parser = number::<u64>,
+              default_value_t = Shape::default().seed)]
+        seed: u64,
+        /// The attribute conventions
+        #[arg(long, value_enum, default_value_t = Convention::OpenInference)]
+        convention: Convention,
+        /// The format to write
+        #[arg(long, value_name = "FORMAT")]
+        to: GenerateFormat,
+        /// The file to write
+        #[arg(short, long, value_name = "OUT", value_hint = ValueHint::FilePath)]
+        output: String,
+    }
+
+    /// A whole number, `_` allowed between digits (`1_000_000`).
+    fn number<N: std::str::FromStr>(text: &str) -> Result<N, N::Err> {
+        text.replace('_', "").parse()
+    }
+
+    /// The attribute conventions `generate` follows.
+    #[derive(Clone, Copy, ValueEnum)]
+    enum Convention {
+        /// OpenInference's
+        #[value(name = "openinference")]
+        OpenInference,
+        /// The OpenTelemetry GenAI semantic conventions
+        #[value(name = "genai")]
+        GenAi,
+    }
+
+    impl From<Convention> for plume::generate::Convention {
+        fn from(convention: Convention) -> Self {
+            match convention {
+                Convention::OpenInference => Self::OpenInference,
+                Convention::GenAi => Self::GenAi,
+            }
+        }
+    }
+
+    /// What `generate` writes.
+    #[derive(Clone, Copy, ValueEnum)]
+    enum GenerateFormat {
+        /// OTLP protobuf
+        OtlpProto,
+        /// OTLP/JSON
+        OtlpJson,
+    }
 
     pub fn main() -> ExitCode {
-        let args: Vec<String> = std::env::args().skip(1).collect();
-        match run(&args) {
+        match run(Cli::parse().command) {
             Ok(code) => code,
-            Err(Failure::Usage(message)) => {
-                eprintln!("plume: {message}\n\n{USAGE}");
-                ExitCode::from(2)
-            }
+            Err(Failure::Usage { command, message }) => usage_error(command, message).exit(),
             // The reader went away (`plume inspect … | head`): nothing more to say.
             Err(Failure::Output { error, .. })
                 if error.kind() == std::io::ErrorKind::BrokenPipe =>
@@ -78,10 +216,22 @@ exit status: 0 all inputs read, 1 some input (or part of one) could not be read,
         }
     }
 
+    fn run(command: Command) -> Result<ExitCode, Failure> {
+        match command {
+            Command::Inspect(args) => inspect(args),
+            Command::Convert(args) => convert(args),
+            Command::Generate(args) => generate(args),
+        }
+    }
+
     /// Why a command stopped early.
     enum Failure {
-        /// Wrong arguments.
-        Usage(String),
+        /// Arguments clap took that the command cannot use.
+        Usage {
+            /// The subcommand's name, for its usage line.
+            command: &'static str,
+            message: String,
+        },
         /// The output could not be written.
         Output {
             /// What was being written.
@@ -90,28 +240,22 @@ exit status: 0 all inputs read, 1 some input (or part of one) could not be read,
         },
     }
 
+    /// A usage error that clap could not see, told as clap tells its own (exit status 2): the
+    /// message, then `command`'s usage line.
+    fn usage_error(command: &str, message: String) -> clap::Error {
+        let mut plume = Cli::command();
+        // Built, a subcommand's usage line reads `plume COMMAND …`.
+        plume.build();
+        match plume.find_subcommand_mut(command) {
+            Some(subcommand) => subcommand.error(ErrorKind::ValueValidation, message),
+            None => plume.error(ErrorKind::ValueValidation, message),
+        }
+    }
+
     fn output_error(target: &str) -> impl FnOnce(std::io::Error) -> Failure + '_ {
         move |error| Failure::Output {
             target: target.to_owned(),
             error,
-        }
-    }
-
-    fn run(args: &[String]) -> Result<ExitCode, Failure> {
-        match args.first().map(String::as_str) {
-            Some("inspect") => inspect(&args[1..]),
-            Some("convert") => convert(&args[1..]),
-            Some("generate") => generate(&args[1..]),
-            Some("-h" | "--help" | "help") => {
-                println!("{USAGE}");
-                Ok(ExitCode::SUCCESS)
-            }
-            Some("-V" | "--version") => {
-                println!("plume {}", env!("CARGO_PKG_VERSION"));
-                Ok(ExitCode::SUCCESS)
-            }
-            Some(other) => Err(Failure::Usage(format!("unknown command {other:?}"))),
-            None => Err(Failure::Usage("a command is needed".into())),
         }
     }
 
@@ -153,32 +297,10 @@ exit status: 0 all inputs read, 1 some input (or part of one) could not be read,
         }
     }
 
-    fn inspect(args: &[String]) -> Result<ExitCode, Failure> {
-        let mut as_json = false;
-        let mut llm = false;
-        let mut filter = None;
-        let mut prices = Prices::builtin();
-        let mut files = Vec::new();
-        let mut iter = args.iter();
-        while let Some(arg) = iter.next() {
-            match arg.as_str() {
-                "--json" => as_json = true,
-                "--llm" => llm = true,
-                "--filter" => filter = Some(filter_arg(iter.next())?),
-                "--prices" => prices.add(prices_arg(iter.next())?),
-                flag if flag.starts_with("--") => {
-                    return Err(Failure::Usage(format!("unknown option {flag}")));
-                }
-                file => files.push(file.to_owned()),
-            }
-        }
-        if files.is_empty() {
-            return Err(Failure::Usage("inspect needs at least one FILE".into()));
-        }
-        if llm && !as_json {
-            return Err(Failure::Usage("--llm goes with --json".into()));
-        }
-        let (arena, traces, reports) = load_all(&files);
+    fn inspect(args: InspectArgs) -> Result<ExitCode, Failure> {
+        let filter = read_filter("inspect", args.filter.as_deref())?;
+        let mut prices = price_table(&args.prices)?;
+        let (arena, traces, reports) = load_all(&args.files);
         // A price table given as a file is used as `--prices` would be.
         for table in reports.iter().filter_map(|r| r.prices.clone()) {
             prices.add(table);
@@ -196,12 +318,12 @@ exit status: 0 all inputs read, 1 some input (or part of one) could not be read,
         };
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
-        let written = if as_json {
+        let written = if args.json {
             let mut report = inspect_json(&counted, &reports, &prices);
             if let Some(ids) = matched_ids {
                 report["matched_span_ids"] = json!(ids);
             }
-            if llm {
+            if args.llm {
                 report["llm_spans"] = json!(llm_spans(&counted, &prices));
             }
             writeln!(
@@ -216,24 +338,43 @@ exit status: 0 all inputs read, 1 some input (or part of one) could not be read,
         Ok(exit_for(&reports))
     }
 
-    /// `--filter`'s expression, read (a bad one is a usage error that shows where it went wrong).
-    fn filter_arg(expression: Option<&String>) -> Result<Filter, Failure> {
-        let expression =
-            expression.ok_or_else(|| Failure::Usage("--filter needs an expression".into()))?;
-        Filter::parse(expression).map_err(|error| {
-            Failure::Usage(format!(
+    /// `--filter`'s expression, read (a bad one is a usage error of `command` that shows where
+    /// it went wrong).
+    fn read_filter(
+        command: &'static str,
+        expression: Option<&str>,
+    ) -> Result<Option<Filter>, Failure> {
+        let Some(expression) = expression else {
+            return Ok(None);
+        };
+        let filter = Filter::parse(expression).map_err(|error| Failure::Usage {
+            command,
+            message: format!(
                 "bad filter {expression:?} {error}\n  {expression}\n  {}^",
                 " ".repeat(error.position)
-            ))
-        })
+            ),
+        })?;
+        Ok(Some(filter))
     }
 
-    /// `--prices`' file, read (a file that does not read is a usage error that says why).
-    fn prices_arg(path: Option<&String>) -> Result<PriceFile, Failure> {
-        let path = path.ok_or_else(|| Failure::Usage("--prices needs a file".into()))?;
+    /// The built-in price table with the `--prices` files consulted before it.
+    fn price_table(files: &[String]) -> Result<Prices, Failure> {
+        let mut prices = Prices::builtin();
+        for path in files {
+            prices.add(price_file(path)?);
+        }
+        Ok(prices)
+    }
+
+    /// A `--prices` file, read (a file that does not read is a usage error that says why).
+    fn price_file(path: &str) -> Result<PriceFile, Failure> {
+        let usage = |message| Failure::Usage {
+            command: "inspect",
+            message,
+        };
         let text = std::fs::read_to_string(path)
-            .map_err(|error| Failure::Usage(format!("cannot read {path}: {error}")))?;
-        PriceFile::parse(&text).map_err(|error| Failure::Usage(format!("{path}: {error}")))
+            .map_err(|error| usage(format!("cannot read {path}: {error}")))?;
+        PriceFile::parse(&text).map_err(|error| usage(format!("{path}: {error}")))
     }
 
     /// What inspect counts: every span loaded, or only those a filter matched.
@@ -558,42 +699,15 @@ exit status: 0 all inputs read, 1 some input (or part of one) could not be read,
         Ok(())
     }
 
-    fn convert(args: &[String]) -> Result<ExitCode, Failure> {
-        let mut target = None;
-        let mut output = None;
-        let mut filter = None;
-        let mut files = Vec::new();
-        let mut iter = args.iter();
-        while let Some(arg) = iter.next() {
-            match arg.as_str() {
-                "--to" => {
-                    let name = iter
-                        .next()
-                        .ok_or_else(|| Failure::Usage("--to needs a format".into()))?;
-                    target = Some(
-                        Target::from_name(name)
-                            .ok_or_else(|| Failure::Usage(format!("unknown format {name:?}")))?,
-                    );
-                }
-                "--filter" => filter = Some(filter_arg(iter.next())?),
-                "-o" | "--output" => {
-                    output = Some(
-                        iter.next()
-                            .ok_or_else(|| Failure::Usage("-o needs a path".into()))?
-                            .clone(),
-                    );
-                }
-                flag if flag.starts_with('-') && flag != "-" => {
-                    return Err(Failure::Usage(format!("unknown option {flag}")));
-                }
-                file => files.push(file.to_owned()),
-            }
-        }
-        let target = target.ok_or_else(|| Failure::Usage("convert needs --to".into()))?;
-        let output = output.ok_or_else(|| Failure::Usage("convert needs -o OUT".into()))?;
-        if files.is_empty() {
-            return Err(Failure::Usage("convert needs at least one FILE".into()));
-        }
+    fn convert(args: ConvertArgs) -> Result<ExitCode, Failure> {
+        let ConvertArgs {
+            files,
+            filter,
+            to,
+            output,
+        } = args;
+        let filter = read_filter("convert", filter.as_deref())?;
+        let target = Target::from(to);
         let (arena, traces, reports) = load_all(&files);
         // Every kept span (or every matching one), trace by trace in tree order: duplicates are
         // written once.
@@ -629,61 +743,25 @@ exit status: 0 all inputs read, 1 some input (or part of one) could not be read,
         Ok(exit_for(&reports))
     }
 
-    fn generate(args: &[String]) -> Result<ExitCode, Failure> {
-        let mut shape = plume::generate::Shape {
-            spans: 0,
-            ..Default::default()
-        };
-        let mut json = None;
-        let mut output = None;
-        let mut iter = args.iter();
-        let number = |value: Option<&String>, flag: &str| -> Result<u64, Failure> {
-            value
-                .and_then(|v| v.replace('_', "").parse().ok())
-                .ok_or_else(|| Failure::Usage(format!("{flag} needs a number")))
-        };
-        while let Some(arg) = iter.next() {
-            match arg.as_str() {
-                "--spans" => shape.spans = number(iter.next(), "--spans")? as usize,
-                "--traces" => shape.traces = number(iter.next(), "--traces")? as usize,
-                "--seed" => shape.seed = number(iter.next(), "--seed")?,
-                "--convention" => {
-                    shape.convention = match iter.next().map(String::as_str) {
-                        Some("openinference") => plume::generate::Convention::OpenInference,
-                        Some("genai") => plume::generate::Convention::GenAi,
-                        other => {
-                            return Err(Failure::Usage(format!(
-                                "--convention is openinference or genai, not {other:?}"
-                            )));
-                        }
-                    };
-                }
-                "--to" => {
-                    json = Some(match iter.next().map(String::as_str) {
-                        Some("otlp-proto") => false,
-                        Some("otlp-json") => true,
-                        other => {
-                            return Err(Failure::Usage(format!(
-                                "generate writes otlp-proto or otlp-json, not {other:?}"
-                            )));
-                        }
-                    });
-                }
-                "-o" | "--output" => output = iter.next().cloned(),
-                other => return Err(Failure::Usage(format!("unknown argument {other:?}"))),
-            }
+    fn generate(args: GenerateArgs) -> Result<ExitCode, Failure> {
+        if args.spans == 0 {
+            return Err(Failure::Usage {
+                command: "generate",
+                message: "generate needs --spans N (N > 0)".into(),
+            });
         }
-        if shape.spans == 0 {
-            return Err(Failure::Usage("generate needs --spans N (N > 0)".into()));
-        }
-        let json = json.ok_or_else(|| Failure::Usage("generate needs --to".into()))?;
-        let output = output.ok_or_else(|| Failure::Usage("generate needs -o OUT".into()))?;
+        let shape = Shape {
+            spans: args.spans,
+            traces: args.traces,
+            seed: args.seed,
+            convention: args.convention.into(),
+        };
+        let output = args.output;
         let file = std::fs::File::create(&output).map_err(output_error(&output))?;
         let mut out = std::io::BufWriter::new(file);
-        let written = if json {
-            plume::generate::write_json(shape, &mut out)
-        } else {
-            plume::generate::write_proto(shape, &mut out)
+        let written = match args.to {
+            GenerateFormat::OtlpJson => plume::generate::write_json(shape, &mut out),
+            GenerateFormat::OtlpProto => plume::generate::write_proto(shape, &mut out),
         };
         written
             .and_then(|()| out.flush())
