@@ -382,3 +382,16 @@ fn generate_writes_the_spans_and_traces_asked_for() {
     assert_eq!(report["spans"], 1000);
     assert_eq!(report["traces"], 3);
 }
+
+#[test]
+fn completions_prints_a_script_for_each_shell() {
+    for shell in ["bash", "zsh", "fish"] {
+        let output = plume(&["completions", shell]);
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8_lossy(&output.stdout);
+        assert!(script.contains("plume"), "{shell}: {script}");
+        // Every shell writes long options its own way; the name is in each.
+        assert!(script.contains("filter"), "{shell}: {script}");
+    }
+    assert_eq!(plume(&["completions", "tcsh"]).status.code(), Some(2));
+}

@@ -6,6 +6,7 @@
 //! plume convert FILE... [--filter EXPR] --to FORMAT -o OUT
 //!                                                rewrite them as OTLP (or Phoenix span JSONL)
 //! plume generate --spans N --to FORMAT -o OUT    make realistic agent traces (for benchmarks)
+//! plume completions bash|zsh|fish|…              the shell's completion script for plume
 //! ```
 //!
 //! `plume --help` and `plume COMMAND --help` say the rest; clap reads the arguments, and the
@@ -32,6 +33,7 @@ mod cli {
 
     use clap::error::ErrorKind;
     use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum, ValueHint};
+    use clap_complete::Shell;
     use plume::analysis::filter::Filter;
     use plume::analysis::{Overview, Traces};
     use plume::export::{self, Target};
@@ -76,6 +78,15 @@ mod cli {
         /// N spans of agent traces (agents, steps, LLM calls, tools, retrievers, sub-agents)
         /// spread over T traces, in OpenInference or the OpenTelemetry GenAI conventions.
         Generate(GenerateArgs),
+        /// Print plume's completion script for a shell
+        ///
+        /// Save it where the shell looks for completions, e.g.
+        /// `plume completions bash > ~/.local/share/bash-completion/completions/plume` or
+        /// `plume completions fish > ~/.config/fish/completions/plume.fish`.
+        Completions {
+            /// The shell to complete in
+            shell: Shell,
+        },
     }
 
     #[derive(Args)]
@@ -221,6 +232,7 @@ mod cli {
             Command::Inspect(args) => inspect(args),
             Command::Convert(args) => convert(args),
             Command::Generate(args) => generate(args),
+            Command::Completions { shell } => completions(shell),
         }
     }
 
@@ -766,6 +778,18 @@ mod cli {
         written
             .and_then(|()| out.flush())
             .map_err(output_error(&output))?;
+        Ok(ExitCode::SUCCESS)
+    }
+
+    fn completions(shell: Shell) -> Result<ExitCode, Failure> {
+        // Made whole before it is written: clap_complete panics when a write fails, and a
+        // closed pipe is no reason to.
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut Cli::command(), "plume", &mut script);
+        std::io::stdout()
+            .lock()
+            .write_all(&script)
+            .map_err(output_error("the output"))?;
         Ok(ExitCode::SUCCESS)
     }
 }
