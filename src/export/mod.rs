@@ -29,17 +29,6 @@ pub enum Target {
 }
 
 impl Target {
-    /// From the CLI's names: `otlp-json`, `otlp-proto`, `jsonl`, `phoenix-jsonl`.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "otlp-json" => Self::OtlpJson,
-            "otlp-proto" => Self::OtlpProto,
-            "jsonl" | "otlp-jsonl" => Self::OtlpJsonLines,
-            "phoenix-jsonl" => Self::PhoenixJsonLines,
-            _ => return None,
-        })
-    }
-
     /// The file name extension, without the dot.
     pub fn extension(self) -> &'static str {
         match self {
