@@ -12,7 +12,13 @@
 //! | `persist` | keep what is loaded in this origin's IndexedDB (embedded, the default is memory only) |
 //! | `compact` | no header: the view, and a file's line only while it loads or if it had problems |
 //! | `drop` | accept dropped and pasted files (embedded, the default is not to) |
+//! | `delete` | offer *Delete* and *Forget all* (embedded, the default is not to) |
+//! | `send` | offer *Send* to a collector (embedded, the default is not to) |
 //! | `memory` | (not embedded) use no IndexedDB at all |
+//!
+//! What a page may do also depends on where it runs ([`PageOptions::powers`]): any page in a
+//! frame counts as embedded, whatever its query says, since a page that frames Plume could
+//! otherwise show, delete or add to what the user kept.
 
 use crate::engine::protocol::FileResult;
 use crate::present::route::{Route, decode};
@@ -28,8 +34,35 @@ pub struct PageOptions {
     pub compact: bool,
     /// Takes dropped and pasted files.
     pub drop: bool,
+    /// Offers deleting traces (embedded, only when the host asks).
+    pub delete: bool,
+    /// Offers sending spans to a collector (embedded, only when the host asks).
+    pub send: bool,
     /// Origins, besides the page's own, whose messages an embedded page obeys.
     pub origins: Vec<String>,
+}
+
+/// Where the page runs, as the browser tells it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Framing {
+    /// Inside a frame of another page.
+    pub framed: bool,
+    /// The origins of the pages it is framed in (`location.ancestorOrigins`); `None` where the
+    /// browser does not say (Firefox).
+    pub ancestors: Option<Vec<String>>,
+}
+
+/// What the page may do, given how it was asked to run and where it runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Powers {
+    /// Uses IndexedDB: lists, shows and adds to what was kept.
+    pub storage: bool,
+    /// Remembers settings (theme, saving, a collector's address) in `localStorage`.
+    pub settings: bool,
+    /// Offers *Delete* and *Forget all*.
+    pub delete: bool,
+    /// Offers *Send*.
+    pub send: bool,
 }
 
 impl PageOptions {
@@ -55,6 +88,8 @@ impl PageOptions {
             },
             compact: has("compact"),
             drop: !embedded || has("drop"),
+            delete: !embedded || has("delete"),
+            send: !embedded || has("send"),
             origins: pairs
                 .iter()
                 .filter(|(k, _)| *k == "origins")
@@ -62,6 +97,32 @@ impl PageOptions {
                 .map(|origin| origin.trim().trim_end_matches('/').to_owned())
                 .filter(|origin| !origin.is_empty())
                 .collect(),
+        }
+    }
+
+    /// What a page of origin `own`, run with these options, may do where it runs. Unframed, what
+    /// the query says. Framed, it is embedded whatever the query says: storage only with `embed`
+    /// and `persist`, and only if every page it is framed in is of its own origin or a listed
+    /// one (where the browser does not say which, none); no `localStorage`; deleting and
+    /// sending only when the host asks.
+    pub fn powers(&self, own: &str, framing: &Framing) -> Powers {
+        if !framing.framed {
+            return Powers {
+                storage: self.storage,
+                settings: self.storage && !self.embedded,
+                delete: self.delete,
+                send: self.send,
+            };
+        }
+        let trusted_ancestors = framing
+            .ancestors
+            .as_ref()
+            .is_some_and(|origins| origins.iter().all(|origin| self.obeys(origin, own)));
+        Powers {
+            storage: self.embedded && self.storage && trusted_ancestors,
+            settings: false,
+            delete: self.embedded && self.delete,
+            send: self.embedded && self.send,
         }
     }
 
@@ -128,6 +189,26 @@ pub fn file_name(url: &str) -> String {
     match path.trim_end_matches('/').rsplit('/').next() {
         Some(name) if !name.is_empty() && !name.contains(':') => decode(name),
         _ => url.to_owned(),
+    }
+}
+
+/// Whether a link or a host may have the page fetch `url`: `http:`, `https:` and `data:` URLs,
+/// and URLs relative to the page. Any other scheme (`file:`, `blob:`, `javascript:`…) is
+/// refused, with why.
+pub fn fetchable(url: &str) -> Result<(), String> {
+    let scheme = url
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .filter(|scheme| {
+            let mut chars = scheme.chars();
+            chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        });
+    match scheme.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("http" | "https" | "data") => Ok(()),
+        Some(other) => Err(format!(
+            "{url}: only http:, https: and data: URLs are loaded, not {other}:"
+        )),
     }
 }
 

@@ -83,15 +83,10 @@ fn the_host_hears_what_each_of_its_loads_came_to_once_it_is_done() {
     };
     loads.start(4, Some(then.clone()));
     let result = |spans, traces, errors: usize| FileResult {
-        file: "f".into(),
-        format: None,
         spans,
         traces,
-        evaluations: 0,
-        logs: Default::default(),
-        price_models: None,
         errors: vec!["bad".into(); errors],
-        warnings: Vec::new(),
+        ..FileResult::empty("f")
     };
     loads.file_done(4, &result(10, 2, 0));
     loads.file_done(4, &result(3, 1, 2));
@@ -109,4 +104,73 @@ fn the_host_hears_what_each_of_its_loads_came_to_once_it_is_done() {
         ))
     );
     assert_eq!(loads.batch_done(4), None, "told once");
+}
+
+#[test]
+fn a_page_in_a_frame_is_embedded_whatever_its_query_says() {
+    let own = "https://plume.example";
+    let framed_by = |origins: &[&str]| Framing {
+        framed: true,
+        ancestors: Some(origins.iter().map(|o| (*o).to_owned()).collect()),
+    };
+    let standalone = PageOptions::from_query("");
+    let alone = standalone.powers(own, &Framing::default());
+    assert!(alone.storage && alone.settings && alone.delete && alone.send);
+    // `index.html#/` framed by a same-site page: nothing kept is shown, nothing offered.
+    let framed = standalone.powers(own, &framed_by(&["https://other.plume.example"]));
+    assert!(!framed.storage && !framed.settings && !framed.delete && !framed.send);
+    let framed = standalone.powers(own, &framed_by(&[own]));
+    assert!(
+        !framed.storage && !framed.delete,
+        "even by its own origin, without embed"
+    );
+
+    let persist =
+        PageOptions::from_query("?embed&persist&origins=https%3A%2F%2Fdash.example&delete&send");
+    let listed = persist.powers(own, &framed_by(&["https://dash.example"]));
+    assert!(listed.storage && !listed.settings && listed.delete && listed.send);
+    let nested = persist.powers(
+        own,
+        &framed_by(&["https://dash.example", "https://evil.example"]),
+    );
+    assert!(!nested.storage, "every ancestor must be trusted");
+    let unknown = Framing {
+        framed: true,
+        ancestors: None,
+    };
+    assert!(
+        !persist.powers(own, &unknown).storage,
+        "a browser that does not say: none"
+    );
+    let not_listed = PageOptions::from_query("?embed&persist");
+    assert!(
+        !not_listed
+            .powers(own, &framed_by(&["https://dash.example"]))
+            .storage
+    );
+    assert!(not_listed.powers(own, &framed_by(&[own])).storage);
+    let plain = PageOptions::from_query("?embed").powers(own, &framed_by(&[own]));
+    assert!(!plain.delete && !plain.send && !plain.settings);
+}
+
+#[test]
+fn links_fetch_only_http_https_and_data_urls() {
+    for url in [
+        "https://x.example/a.json",
+        "HTTP://x/a",
+        "data:application/json,{}",
+        "samples/openai-01.otlp.pb",
+        "/runs/7.json?at=1:2",
+        "a%3Ab.json",
+    ] {
+        assert_eq!(fetchable(url), Ok(()), "{url}");
+    }
+    for url in [
+        "file:///etc/passwd",
+        "blob:https://x/1",
+        "javascript:alert(1)",
+        "ftp://x/a",
+    ] {
+        assert!(fetchable(url).is_err(), "{url}");
+    }
 }

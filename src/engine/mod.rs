@@ -27,6 +27,8 @@ mod view;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
 
+use std::ops::Range;
+
 use hashbrown::{HashMap, HashSet};
 
 use crate::analysis::filter::Filter;
@@ -67,8 +69,10 @@ pub struct Engine {
     /// Stored traces whose spans have not been read: the lists show their records, and a
     /// request that needs their spans waits until [`Engine::unread`] ones are restored.
     pending: Pending,
-    /// Evaluations of the arena the store already has (the first ones).
-    evaluations_kept: usize,
+    /// Evaluations of the arena the store does not have yet, as ranges of its table.
+    unsaved_evaluations: Vec<Range<usize>>,
+    /// What came from a link or a host page: shown, never kept until the user keeps it.
+    held: Held,
     /// The files saved in the store, in save order.
     saved_files: Vec<FileRecord>,
     /// Bumped by every change to spans, traces, stored records or evaluations, so that kept
@@ -84,6 +88,37 @@ pub struct Engine {
     unsaved_price_files: Vec<String>,
 }
 
+/// What loads from a link or a host page brought ([`Engine::load_held`]): a page that may name a
+/// file or post spans must not add to what the user kept (a span carrying a kept trace's id
+/// would join it for good), so none of it is kept until [`Engine::keep_held`].
+#[derive(Default)]
+struct Held {
+    /// Traces such loads touched: not kept, even when another load touches them too.
+    traces: HashSet<TraceId>,
+    /// Their evaluations, as ranges of the arena's table.
+    evaluations: Vec<Range<usize>>,
+    /// Keys of their price tables.
+    price_files: Vec<String>,
+}
+
+/// Where the arena's tables ended before a load.
+#[derive(Clone, Copy)]
+struct Before {
+    spans: usize,
+    logs: usize,
+    evaluations: usize,
+}
+
+impl Before {
+    fn of(arena: &Arena) -> Self {
+        Self {
+            spans: arena.spans().len(),
+            logs: arena.logs().len(),
+            evaluations: arena.evaluations().len(),
+        }
+    }
+}
+
 /// A traces-table query's rows in order, as of a revision.
 struct TableOrder {
     query: TraceQuery,
@@ -94,8 +129,7 @@ struct TableOrder {
 /// A file being read as its bytes arrive ([`Engine::begin`]).
 pub struct Loading {
     stream: ingest::FileStream,
-    spans_before: usize,
-    logs_before: usize,
+    before: Before,
 }
 
 impl Loading {
@@ -123,10 +157,43 @@ impl Engine {
         bytes: &[u8],
         progress: &mut dyn FnMut(usize),
     ) -> FileResult {
+        self.read_whole(file, bytes, false, progress)
+    }
+
+    /// Reads a file a link or a host page gave, as [`Engine::load`] does; none of what it
+    /// brings is kept until [`Engine::keep_held`].
+    pub fn load_held(
+        &mut self,
+        file: &str,
+        bytes: &[u8],
+        progress: &mut dyn FnMut(usize),
+    ) -> FileResult {
+        self.read_whole(file, bytes, true, progress)
+    }
+
+    fn read_whole(
+        &mut self,
+        file: &str,
+        bytes: &[u8],
+        held: bool,
+        progress: &mut dyn FnMut(usize),
+    ) -> FileResult {
         self.revision += 1;
-        let before = (self.arena.spans().len(), self.arena.logs().len());
+        let before = Before::of(&self.arena);
         let report = ingest::load_with_progress(&mut self.arena, file, bytes, progress);
-        self.loaded(&report, before)
+        self.loaded(&report, before, held)
+    }
+
+    /// What links and host pages brought becomes what the store must write; whether there was
+    /// any.
+    pub fn keep_held(&mut self) -> bool {
+        let held = std::mem::take(&mut self.held);
+        let any =
+            !held.traces.is_empty() || !held.evaluations.is_empty() || !held.price_files.is_empty();
+        self.changed.extend(held.traces);
+        self.unsaved_evaluations.extend(held.evaluations);
+        self.unsaved_price_files.extend(held.price_files);
+        any
     }
 
     /// Starts reading a file of `size` bytes (if known) as its bytes arrive: hand them to
@@ -134,8 +201,7 @@ impl Engine {
     pub fn begin(&self, file: &str, size: Option<u64>) -> Loading {
         Loading {
             stream: ingest::FileStream::new(&self.arena, file, size),
-            spans_before: self.arena.spans().len(),
-            logs_before: self.arena.logs().len(),
+            before: Before::of(&self.arena),
         }
     }
 
@@ -149,15 +215,15 @@ impl Engine {
     pub fn finish(&mut self, loading: Loading, progress: &mut dyn FnMut(usize)) -> FileResult {
         self.revision += 1;
         let report = loading.stream.finish(&mut self.arena, progress);
-        self.loaded(&report, (loading.spans_before, loading.logs_before))
+        self.loaded(&report, loading.before, false)
     }
 
-    /// Assembles what a file added (from arena span and log record `before` on) and notes its
-    /// result.
-    fn loaded(&mut self, report: &ingest::FileReport, before: (usize, usize)) -> FileResult {
+    /// Assembles what a file added (the arena's rows from `before` on) and notes its result;
+    /// `held`, none of it is to be kept yet.
+    fn loaded(&mut self, report: &ingest::FileReport, before: Before, held: bool) -> FileResult {
         self.traces.update(&self.arena);
-        let new_spans = self.arena.spans().get(before.0..).unwrap_or_default();
-        let new_logs = self.arena.logs().get(before.1..).unwrap_or_default();
+        let new_spans = self.arena.spans().get(before.spans..).unwrap_or_default();
+        let new_logs = self.arena.logs().get(before.logs..).unwrap_or_default();
         // A trace whose spans are kept changes when records about it come.
         let touched: HashSet<TraceId> = new_spans
             .iter()
@@ -168,7 +234,17 @@ impl Engine {
         for trace_id in &touched {
             self.views.remove(trace_id);
         }
-        self.changed.extend(touched.iter().copied());
+        let evaluations = before.evaluations..self.arena.evaluations().len();
+        match held {
+            true => {
+                self.held.traces.extend(touched.iter().copied());
+                self.held.evaluations.push(evaluations);
+            }
+            false => {
+                self.changed.extend(touched.iter().copied());
+                self.unsaved_evaluations.push(evaluations);
+            }
+        }
         let result = FileResult {
             file: report.file.clone(),
             format: report.format.map(|f| f.name().to_owned()),
@@ -179,10 +255,15 @@ impl Engine {
             price_models: report.prices.as_ref().map(|p| p.models.len() as u64),
             errors: report.errors.iter().map(ToString::to_string).collect(),
             warnings: report.warnings.iter().map(ToString::to_string).collect(),
+            held,
         };
         self.files.push(result.clone());
         if let Some(prices) = &report.prices {
-            self.add_price_file(&report.file, prices.clone());
+            let key = self.add_price_file(&report.file, prices.clone());
+            if held {
+                self.unsaved_price_files.retain(|k| *k != key);
+                self.held.price_files.push(key);
+            }
         }
         result
     }
@@ -362,7 +443,12 @@ impl Engine {
 
     /// Traces that loads changed since the last call: what the store must write (again).
     pub fn take_changed(&mut self) -> Vec<TraceId> {
-        let mut changed: Vec<TraceId> = self.changed.drain().collect();
+        let held = &self.held.traces;
+        let mut changed: Vec<TraceId> = self
+            .changed
+            .drain()
+            .filter(|id| !held.contains(id))
+            .collect();
         changed.sort_unstable();
         changed
     }
@@ -404,6 +490,7 @@ impl Engine {
             self.pending.remove(id);
             self.views.remove(id);
             self.changed.remove(id);
+            self.held.traces.remove(id);
         }
         let (emptied, files): (Vec<FileRecord>, Vec<FileRecord>) =
             std::mem::take(&mut self.saved_files)
@@ -418,14 +505,15 @@ impl Engine {
         }
     }
 
-    /// Uses a user's price table (before the others) and notes it for the store.
-    fn add_price_file(&mut self, name: &str, file: crate::semantics::PriceFile) {
-        self.keep_price_file(name, file);
+    /// Uses a user's price table (before the others) and notes it for the store; returns its key.
+    fn add_price_file(&mut self, name: &str, file: crate::semantics::PriceFile) -> String {
+        let key = self.keep_price_file(name, file);
         self.reprice();
+        key
     }
 
-    /// Notes a user's price table, to be used from the next [`Engine::reprice`].
-    fn keep_price_file(&mut self, name: &str, file: crate::semantics::PriceFile) {
+    /// Notes a user's price table, to be used from the next [`Engine::reprice`]; returns its key.
+    fn keep_price_file(&mut self, name: &str, file: crate::semantics::PriceFile) -> String {
         let next = self
             .price_files
             .last()
@@ -434,10 +522,11 @@ impl Engine {
         let key = price_file_key(next);
         self.unsaved_price_files.push(key.clone());
         self.price_files.push(StoredPriceFile {
-            key,
+            key: key.clone(),
             name: name.to_owned(),
             file,
         });
+        key
     }
 
     /// Uses the price tables the store kept (before any loaded since).
@@ -445,7 +534,14 @@ impl Engine {
         let loaded = std::mem::take(&mut self.price_files);
         self.price_files = files;
         for file in loaded {
-            self.keep_price_file(&file.name, file.file);
+            let was_held = self.held.price_files.contains(&file.key);
+            let key = self.keep_price_file(&file.name, file.file);
+            if was_held {
+                // Renumbered after the kept ones: still held, under its new key.
+                self.held.price_files.retain(|k| *k != file.key);
+                self.unsaved_price_files.retain(|k| *k != key);
+                self.held.price_files.push(key);
+            }
         }
         self.reprice();
     }
@@ -465,6 +561,7 @@ impl Engine {
         let before = self.price_files.len();
         self.price_files.retain(|f| f.key != key);
         self.unsaved_price_files.retain(|k| k != key);
+        self.held.price_files.retain(|k| k != key);
         self.reprice();
         self.price_files.len() < before
     }
@@ -549,14 +646,11 @@ impl Engine {
     /// Evaluations loaded since the last call, as the store keeps them.
     pub fn take_new_evaluations(&mut self) -> Vec<crate::store::StoredEvaluation> {
         let all = self.arena.evaluations();
-        let new = all
-            .get(self.evaluations_kept..)
-            .unwrap_or_default()
-            .iter()
+        std::mem::take(&mut self.unsaved_evaluations)
+            .into_iter()
+            .flat_map(|range| all.get(range).unwrap_or_default())
             .map(|e| crate::store::StoredEvaluation::of(&self.arena, e))
-            .collect();
-        self.evaluations_kept = all.len();
-        new
+            .collect()
     }
 
     /// Puts kept evaluations back; returns how many were.
@@ -568,12 +662,10 @@ impl Engine {
         ) else {
             return 0;
         };
-        let restored = stored
+        stored
             .iter()
             .filter(|e| matches!(e.restore(&mut self.arena, source), Some(Ok(()))))
-            .count();
-        self.evaluations_kept = self.arena.evaluations().len();
-        restored
+            .count()
     }
 
     /// Shows stored traces in the lists from their records, until [`Engine::restore`] reads

@@ -260,6 +260,35 @@ pub struct FileResult {
     pub errors: Vec<String>,
     /// Problems that lost nothing.
     pub warnings: Vec<String>,
+    /// It came from a link or a host page: shown, not kept until the user keeps it.
+    #[serde(default)]
+    pub held: bool,
+}
+
+impl FileResult {
+    /// A file of which nothing was read, without a problem (yet).
+    pub fn empty(file: &str) -> Self {
+        Self {
+            file: file.to_owned(),
+            format: None,
+            spans: 0,
+            traces: 0,
+            evaluations: 0,
+            logs: Default::default(),
+            price_models: None,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            held: false,
+        }
+    }
+
+    /// A file of which nothing could be read, and why (`message` follows the file's name).
+    pub fn failed(file: &str, message: &str) -> Self {
+        Self {
+            errors: vec![format!("{file}: {message}")],
+            ..Self::empty(file)
+        }
+    }
 }
 
 /// One project in the projects list.

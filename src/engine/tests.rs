@@ -1322,3 +1322,48 @@ fn a_dropped_price_table_prices_calls_until_it_is_forgotten() {
         bad.errors
     );
 }
+
+#[test]
+fn what_a_link_or_host_brings_is_kept_only_when_the_user_keeps_it() {
+    let evaluations =
+        "phoenix/chatbot-demo/evaluations-b3fbfc26-6fa0-4915-bc47-c082dc50296a.parquet";
+    let dataset = "phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a62c1338d.parquet";
+    let mut engine = engine_with(&["openai-01.otlp.pb"]);
+    assert_eq!(engine.take_changed().len(), 1, "the user's file is kept");
+
+    // A host posts spans of the kept trace, and more: shown, but nothing is to be stored.
+    let result = engine.load_held(
+        "host.jsonl",
+        &fixture("collector-file-exporter.jsonl"),
+        &mut |_| {},
+    );
+    assert!(result.held && result.spans > 0);
+    let held = engine.load_held(dataset, &fixture(dataset), &mut |_| {});
+    assert!(held.held && held.spans > 0);
+    engine.load_held(evaluations, &fixture(evaluations), &mut |_| {});
+    let table = br#"{"models": [{"id": "gpt-4o-mini", "input": 1, "output": 1}]}"#;
+    engine.load_held("prices.json", table, &mut |_| {});
+    assert!(
+        engine.take_changed().is_empty(),
+        "the kept trace is not rewritten"
+    );
+    assert!(engine.take_new_evaluations().is_empty());
+    assert!(engine.take_unsaved_price_files().is_empty());
+    assert!(engine.summary().spans > 4, "but all of it is shown");
+
+    // The user's own load touching a held trace does not take the host's spans to the store.
+    engine.load("again.otlp.pb", &fixture("openai-01.otlp.pb"), &mut |_| {});
+    assert!(engine.take_changed().is_empty());
+
+    // Until the user keeps it.
+    assert!(engine.keep_held());
+    assert!(
+        engine
+            .take_changed()
+            .iter()
+            .any(|id| id.to_string() == OPENAI_01_TRACE)
+    );
+    assert_eq!(engine.take_new_evaluations().len(), 8);
+    assert_eq!(engine.take_unsaved_price_files().len(), 1);
+    assert!(!engine.keep_held(), "nothing more held");
+}

@@ -42,7 +42,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{
     Blob, BlobPropertyBag, BroadcastChannel, DedicatedWorkerGlobalScope, File, Headers,
-    MessageEvent, ReadableStreamDefaultReader, RequestInit,
+    MessageEvent, ReadableStreamDefaultReader, RequestCredentials, RequestInit, RequestRedirect,
+    ResponseType,
 };
 
 use crate::engine::Engine;
@@ -314,7 +315,8 @@ async fn run_loads(
             Some("url") => {
                 let url = get_str(&message, "url").unwrap_or_default();
                 let name = get_str(&message, "name").unwrap_or_else(|| url.clone());
-                let (progress, result) = load_url(&engine, &id, &url, &name).await;
+                let held = get(&message, "held").as_bool() == Some(true);
+                let (progress, result) = load_url(&engine, &id, &url, &name, held).await;
                 announce(&keep(saver(&mut keeper, saving), &engine, progress, result).await);
             }
             Some("text" | "bytes") => {
@@ -327,35 +329,22 @@ async fn run_loads(
                         .unwrap_or_default(),
                 };
                 let mut progress = Progress::new(&id, 0, &name, bytes.len() as f64);
-                let result = parse(&engine, &mut progress, bytes);
+                let held = get(&message, "held").as_bool() == Some(true);
+                let result = parse(&engine, &mut progress, bytes, held);
                 announce(&keep(saver(&mut keeper, saving), &engine, progress, result).await);
+            }
+            Some("keep-held") => {
+                // Not saving, nothing is kept: what was held stays held.
+                if let Some(keeper) = saver(&mut keeper, saving)
+                    && engine.borrow_mut().keep_held()
+                {
+                    announce(&save_now(keeper, &engine, &id).await);
+                }
             }
             Some("saving") => {
                 saving = get(&message, "on").as_bool() != Some(false);
                 if let Some(keeper) = saver(&mut keeper, saving) {
-                    let (kept, failure) = keeper.keep(&engine).await;
-                    if kept.is_empty() && failure.is_none() {
-                        done(&id);
-                        continue;
-                    }
-                    let result = FileResult {
-                        file: SAVED.into(),
-                        format: Some("stored".into()),
-                        spans: keeper.spans(&kept),
-                        traces: kept.len() as u64,
-                        evaluations: 0,
-                        logs: Default::default(),
-                        price_models: None,
-                        errors: failure
-                            .map(|(lost, error)| {
-                                format!("{SAVED}: {lost} traces could not be saved ({error})")
-                            })
-                            .into_iter()
-                            .collect(),
-                        warnings: Vec::new(),
-                    };
-                    finish(&Progress::new(&id, 0, SAVED, 0.0), result);
-                    announce(&kept);
+                    announce(&save_now(keeper, &engine, &id).await);
                 }
             }
             Some("sync") => {
@@ -382,7 +371,7 @@ async fn run_loads(
                 {
                     let progress = Progress::new(&id, 0, "This browser's storage", 0.0);
                     let message = format!("could not delete the price table: {error}");
-                    finish(&progress, failed(&progress.name, &message));
+                    finish(&progress, FileResult::failed(&progress.name, &message));
                 }
             }
             Some("forget") => {
@@ -415,7 +404,7 @@ async fn run_loads(
                 if let Err(error) = outcome {
                     let progress = Progress::new(&id, 0, "This browser's storage", 0.0);
                     let message = format!("could not delete what was asked: {error}");
-                    finish(&progress, failed(&progress.name, &message));
+                    finish(&progress, FileResult::failed(&progress.name, &message));
                 }
             }
             _ => {}
@@ -437,22 +426,18 @@ async fn restore(engine: &Rc<RefCell<Engine>>) -> Option<Keeper> {
         Ok(opened) => opened,
         Err(error) => {
             let message = format!("nothing will be kept after the page closes: {error}");
-            finish(&progress, failed(name, &message));
+            finish(&progress, FileResult::failed(name, &message));
             done(&batch);
             return None;
         }
     };
     if opened.traces > 0 || opened.evaluations > 0 {
         let result = FileResult {
-            file: name.into(),
             format: Some("stored".into()),
             spans: opened.spans,
             traces: opened.traces as u64,
             evaluations: opened.evaluations as u64,
-            logs: Default::default(),
-            price_models: None,
-            errors: Vec::new(),
-            warnings: Vec::new(),
+            ..FileResult::empty(name)
         };
         finish(&progress, result);
     }
@@ -477,11 +462,32 @@ async fn read(keeper: &Option<Keeper>, engine: &Rc<RefCell<Engine>>, ids: &[Trac
         let batch = JsValue::from(RESTORE_BATCH);
         let result = FileResult {
             errors: problems,
-            ..failed(KEPT, "")
+            ..FileResult::empty(KEPT)
         };
         finish(&Progress::new(&batch, 0, KEPT, 0.0), result);
         done(&batch);
     }
+}
+
+/// Saves what the store does not have yet (what was loaded while saving was off, or what the
+/// user chose to keep), reported as a load of batch `id`; returns the traces written.
+async fn save_now(keeper: &mut Keeper, engine: &Rc<RefCell<Engine>>, id: &JsValue) -> Vec<String> {
+    let (kept, failure) = keeper.keep(engine).await;
+    if kept.is_empty() && failure.is_none() {
+        return kept;
+    }
+    let result = FileResult {
+        format: Some("stored".into()),
+        spans: keeper.spans(&kept),
+        traces: kept.len() as u64,
+        errors: failure
+            .map(|(lost, error)| format!("{SAVED}: {lost} traces could not be saved ({error})"))
+            .into_iter()
+            .collect(),
+        ..FileResult::empty(SAVED)
+    };
+    finish(&Progress::new(id, 0, SAVED, 0.0), result);
+    kept
 }
 
 /// What saving what was loaded while saving was off is reported as.
@@ -591,11 +597,19 @@ async fn load_url(
     id: &JsValue,
     url: &str,
     name: &str,
+    held: bool,
 ) -> (Progress, FileResult) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let mut progress = Progress::new(id, 0, name, 0.0);
+    if let Err(message) = crate::embed::fetchable(url) {
+        return (progress, FileResult::failed(name, &message));
+    }
     progress.report("reading", 0.0, 0, true);
-    let response = JsFuture::from(scope.fetch_with_str(url)).await;
+    // A link's or a host's file is fetched without cookies: a page that may name the URL must
+    // not learn, from what loaded, what this browser's cookies open.
+    let init = RequestInit::new();
+    init.set_credentials(RequestCredentials::Omit);
+    let response = JsFuture::from(scope.fetch_with_str_and_init(url, &init)).await;
     let response: Option<web_sys::Response> = response.ok().and_then(|r| r.dyn_into().ok());
     let Some(response) = response else {
         let message = format!(
@@ -605,7 +619,7 @@ async fn load_url(
                 .as_string()
                 .unwrap_or_default()
         );
-        return (progress, failed(name, &message));
+        return (progress, FileResult::failed(name, &message));
     };
     if !response.ok() {
         let message = format!(
@@ -613,7 +627,7 @@ async fn load_url(
             response.status(),
             response.status_text()
         );
-        return (progress, failed(name, &message));
+        return (progress, FileResult::failed(name, &message));
     }
     let buffer = match response.array_buffer() {
         Ok(promise) => JsFuture::from(promise).await,
@@ -623,9 +637,9 @@ async fn load_url(
         Ok(buffer) => {
             let bytes = Uint8Array::new(&buffer).to_vec();
             progress.total = bytes.len() as f64;
-            parse(engine, &mut progress, bytes)
+            parse(engine, &mut progress, bytes, held)
         }
-        Err(_) => failed(name, &format!("{url} could not be read")),
+        Err(_) => FileResult::failed(name, &format!("{url} could not be read")),
     };
     (progress, result)
 }
@@ -686,6 +700,9 @@ async fn post_batch(settings: &Settings, outgoing: Outgoing) -> Answer {
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_headers(&headers);
+    // A redirect is not followed: the browser would carry every header but `authorization` to
+    // wherever it points, an API key included.
+    init.set_redirect(RequestRedirect::Manual);
     init.set_body(&Uint8Array::from(outgoing.body.as_slice()));
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let response = match JsFuture::from(scope.fetch_with_str_and_init(&settings.endpoint, &init))
@@ -695,6 +712,9 @@ async fn post_batch(settings: &Settings, outgoing: Outgoing) -> Answer {
         Ok(response) => response,
         Err(error) => return unreachable(error),
     };
+    if response.type_() == ResponseType::Opaqueredirect {
+        return Answer::Redirected;
+    }
     let header = |name: &str| response.headers().get(name).ok().flatten();
     let body = match response.array_buffer() {
         Ok(promise) => JsFuture::from(promise)
@@ -722,30 +742,25 @@ async fn sleep(ms: u64) {
     let _ = JsFuture::from(wait).await;
 }
 
-fn parse(engine: &Rc<RefCell<Engine>>, progress: &mut Progress, bytes: Vec<u8>) -> FileResult {
+/// Reads a file's bytes; `held` (from a link or a host page), none of it is kept until the user
+/// keeps it.
+fn parse(
+    engine: &Rc<RefCell<Engine>>,
+    progress: &mut Progress,
+    bytes: Vec<u8>,
+    held: bool,
+) -> FileResult {
     let size = bytes.len() as f64;
     progress.report("parsing", size, 0, true);
     let name = progress.name.clone();
-    let result = engine.borrow_mut().load(&name, &bytes, &mut |spans| {
-        progress.report("parsing", size, spans, false)
-    });
+    let mut report = |spans| progress.report("parsing", size, spans, false);
+    let result = match held {
+        true => engine.borrow_mut().load_held(&name, &bytes, &mut report),
+        false => engine.borrow_mut().load(&name, &bytes, &mut report),
+    };
     drop(bytes);
     progress.report("parsing", size, result.spans as usize, true);
     result
-}
-
-fn failed(name: &str, message: &str) -> FileResult {
-    FileResult {
-        file: name.to_owned(),
-        format: None,
-        spans: 0,
-        traces: 0,
-        evaluations: 0,
-        logs: Default::default(),
-        price_models: None,
-        errors: vec![format!("{name}: {message}")],
-        warnings: Vec::new(),
-    }
 }
 
 fn finish(progress: &Progress, result: FileResult) {

@@ -105,6 +105,8 @@ pub enum Answer {
         /// The body.
         body: Vec<u8>,
     },
+    /// A redirect, not followed: the headers (an API key) would go wherever it points.
+    Redirected,
     /// No response: the collector is unreachable, or the browser refused the answer (CORS).
     Unreachable(String),
 }
@@ -279,6 +281,14 @@ impl Delivery {
                 self.fail(batch, &format!("HTTP {status}: {reason}"));
                 Step::Next
             }
+            Answer::Redirected => {
+                self.fail(
+                    batch,
+                    "the collector answered with a redirect, which is not followed (the headers \
+                     would go along): give the address it redirects to",
+                );
+                Step::Next
+            }
             Answer::Unreachable(error) => {
                 let reason = format!(
                     "no answer from {} ({error}): the collector is not running there, or it \
@@ -345,6 +355,33 @@ impl Delivery {
     fn note(&mut self, message: &str) {
         self.report.messages.push(message.to_owned());
     }
+}
+
+/// A warning for an endpoint that would carry the headers unencrypted to another machine:
+/// plain `http:` to a host that is not this one.
+pub fn endpoint_warning(endpoint: &str) -> Option<String> {
+    let rest = endpoint
+        .trim()
+        .get(..7)
+        .filter(|scheme| scheme.eq_ignore_ascii_case("http://"))
+        .map(|_| &endpoint.trim()[7..])?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host_port.split(':').next().unwrap_or_default(),
+    };
+    let local = host.eq_ignore_ascii_case("localhost")
+        || host.to_ascii_lowercase().ends_with(".localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    (!local).then(|| {
+        format!(
+            "{host} is reached over plain http: the spans and the headers (API keys) cross the \
+             network unencrypted"
+        )
+    })
 }
 
 /// Headers from text, one `name: value` per line (blank lines skipped).

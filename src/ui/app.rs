@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::embed::PageOptions;
+use crate::embed::{Framing, PageOptions, Powers};
 use crate::engine::protocol::{Request, Response, SpanSelection, Summary};
 use crate::present::format;
 use crate::present::route::Route;
@@ -51,9 +51,50 @@ pub(crate) fn page_options() -> PageOptions {
     PageOptions::from_query(&search)
 }
 
-/// Whether the page uses IndexedDB: standalone unless `?memory`, embedded only with `persist`.
+/// Whether the page is in a frame, and the origins of the pages framing it, as the browser says.
+fn framing(window: &web_sys::Window) -> Framing {
+    let framed = match window.top() {
+        Ok(Some(top)) => !js_sys::Object::is(&top, window),
+        // A top the page may not see is another page's.
+        _ => true,
+    };
+    let ancestors = js_sys::Reflect::get(&window.location(), &"ancestorOrigins".into())
+        .ok()
+        .and_then(|list| list.dyn_into::<web_sys::DomStringList>().ok())
+        .map(|list| (0..list.length()).filter_map(|i| list.item(i)).collect());
+    Framing { framed, ancestors }
+}
+
+thread_local! {
+    /// What the page may do: where it runs does not change while it runs.
+    static POWERS: Powers = {
+        let window = web_sys::window();
+        let own = window
+            .as_ref()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default();
+        let framing = window.as_ref().map(framing).unwrap_or_default();
+        page_options().powers(&own, &framing)
+    };
+}
+
+/// What the page may do where it runs (see [`PageOptions::powers`]).
+pub(crate) fn page_powers() -> Powers {
+    POWERS.with(|powers| *powers)
+}
+
+/// Whether the page uses IndexedDB.
 pub(crate) fn uses_storage() -> bool {
-    page_options().storage
+    page_powers().storage
+}
+
+/// Keeps what links and the host page brought.
+fn keep_held(engine: EngineHandle, loads: UseReducerDispatcher<Loads>) -> Callback<()> {
+    Callback::from(move |()| {
+        loads.dispatch(LoadAction::HeldKept);
+        loads.dispatch(LoadAction::Started);
+        engine.keep_held();
+    })
 }
 
 fn files_of(list: Option<web_sys::FileList>) -> Vec<File> {
@@ -75,11 +116,11 @@ pub fn App() -> Html {
     });
     let engine = {
         let (dispatcher, navigate) = (loads.dispatcher(), router.navigate.clone());
-        let (host, options) = (host.clone(), options.clone());
+        let host = host.clone();
         use_memo((), move |_| {
             let dispatch = Callback::from(move |action| dispatcher.dispatch(action));
             let follow = host.follow(dispatch, navigate);
-            let engine = EngineHandle::new(follow, options.storage, saves_loads()).ok();
+            let engine = EngineHandle::new(follow, uses_storage(), saves_loads()).ok();
             crate::ui::publish_engine(engine.clone());
             engine
         })
@@ -121,7 +162,7 @@ pub fn App() -> Html {
             Callback::from(move |(url, name): (String, String)| {
                 if let Some(engine) = engine.as_ref() {
                     dispatcher.dispatch(LoadAction::Started);
-                    engine.load_url(&url, &name);
+                    engine.load_url(&url, &name, false);
                 }
             })
         };
@@ -216,7 +257,7 @@ pub fn App() -> Html {
                         .unwrap_or_default();
                     if let (Some(engine), false) = (engine.as_ref(), text.trim().is_empty()) {
                         dispatcher.dispatch(LoadAction::Started);
-                        engine.load_text("pasted.json", &text);
+                        engine.load_text("pasted.json", &text, false);
                     }
                 });
                 (over, leave, drop, paste)
@@ -226,6 +267,10 @@ pub fn App() -> Html {
     }
 
     crate::ui::publish_loads(loads.version, loads.busy);
+    let on_keep = match ((*engine).clone(), uses_storage() && saves_loads()) {
+        (Some(engine), true) => Some(keep_held(engine, loads.dispatcher())),
+        _ => None,
+    };
     let Some(engine) = (*engine).clone() else {
         return html! {
             <div class="fatal">
@@ -244,7 +289,8 @@ pub fn App() -> Html {
                 }
                 // Compact, a file's line shows while it loads, and stays only to say what went wrong.
                 <FileList loads={Rc::new((*loads).clone())} only_problems={options.compact}
-                          on_clear={let d = loads.dispatcher(); Callback::from(move |()| d.dispatch(LoadAction::ClearFinished))} />
+                          on_clear={let d = loads.dispatcher(); Callback::from(move |()| d.dispatch(LoadAction::ClearFinished))}
+                          {on_keep} />
                 <main class="content">{ view(&router.route, loads.version, loads.files.is_empty(), options.embedded) }</main>
                 if *dragging {
                     <div class="drop-overlay"><div>{"Drop trace files to load them"}</div></div>

@@ -311,9 +311,22 @@ impl EngineHandle {
         self.post_batch("files", &[("files", list.into())])
     }
 
-    /// Loads a file the worker fetches.
-    pub fn load_url(&self, url: &str, name: &str) -> u32 {
-        self.post_batch("url", &[("url", url.into()), ("name", name.into())])
+    /// Loads a file the worker fetches; `held` (a link's or the host page's), none of it is
+    /// kept until [`EngineHandle::keep_held`].
+    pub fn load_url(&self, url: &str, name: &str, held: bool) -> u32 {
+        self.post_batch(
+            "url",
+            &[
+                ("url", url.into()),
+                ("name", name.into()),
+                ("held", held.into()),
+            ],
+        )
+    }
+
+    /// Keeps what links and the host page brought; returns the batch id its events carry.
+    pub fn keep_held(&self) -> u32 {
+        self.post_batch("keep-held", &[])
     }
 
     /// Forgets the selected traces, or everything, loaded and kept; returns the batch id its
@@ -338,13 +351,28 @@ impl EngineHandle {
         self.post_batch("saving", &[("on", on.into())])
     }
 
-    /// Loads a file's bytes (copied to the worker).
-    pub fn load_bytes(&self, name: &str, bytes: &js_sys::Uint8Array) -> u32 {
-        self.post_batch("bytes", &[("name", name.into()), ("bytes", bytes.into())])
+    /// Loads a file's bytes (copied to the worker); `held` as for [`EngineHandle::load_url`].
+    pub fn load_bytes(&self, name: &str, bytes: &js_sys::Uint8Array, held: bool) -> u32 {
+        self.post_batch(
+            "bytes",
+            &[
+                ("name", name.into()),
+                ("bytes", bytes.into()),
+                ("held", held.into()),
+            ],
+        )
     }
 
-    /// Loads text (a paste).
-    pub fn load_text(&self, name: &str, text: &str) -> u32 {
-        self.post_batch("text", &[("name", name.into()), ("text", text.into())])
+    /// Loads text (a paste, or what the host page posts); `held` as for
+    /// [`EngineHandle::load_url`].
+    pub fn load_text(&self, name: &str, text: &str, held: bool) -> u32 {
+        self.post_batch(
+            "text",
+            &[
+                ("name", name.into()),
+                ("text", text.into()),
+                ("held", held.into()),
+            ],
+        )
     }
 }

@@ -1,11 +1,11 @@
 //! Delete traces (a trace, a project, a saved file's, or everything), here and in the browser's storage, after
-//! asking.
+//! asking; in an embedded page only if its host asked for it.
 
 use yew::prelude::*;
 
 use crate::engine::protocol::SpanSelection;
 use crate::present::route::Route;
-use crate::ui::app::Loader;
+use crate::ui::app::{Loader, page_powers};
 use crate::ui::route::Router;
 
 /// The button's properties.
@@ -26,6 +26,9 @@ pub struct DeleteButtonProps {
 pub fn DeleteButton(props: &DeleteButtonProps) -> Html {
     let loader = use_context::<Loader>();
     let router = use_context::<Router>();
+    if !page_powers().delete {
+        return html! {};
+    }
     let onclick = {
         let (selection, question, then) = (
             props.selection.clone(),

@@ -17,6 +17,9 @@ pub struct FileListProps {
     /// Shows files while they load, and afterwards only those with problems (compact pages).
     #[prop_or_default]
     pub only_problems: bool,
+    /// Keeps what links and the host page brought, where the page keeps loads at all.
+    #[prop_or_default]
+    pub on_keep: Option<Callback<()>>,
 }
 
 /// See the module docs.
@@ -40,7 +43,7 @@ pub fn FileList(props: &FileListProps) -> Html {
     let finished = shown.iter().any(|f| f.result.is_some());
     html! {
         <section class="files" aria-label="Loaded files">
-            { for shown.into_iter().map(file_line) }
+            { for shown.into_iter().map(|entry| file_line(entry, props.on_keep.as_ref())) }
             if finished {
                 <button class="button small" onclick={clear}>{"Clear finished"}</button>
             }
@@ -48,7 +51,7 @@ pub fn FileList(props: &FileListProps) -> Html {
     }
 }
 
-fn file_line(entry: &FileEntry) -> Html {
+fn file_line(entry: &FileEntry, on_keep: Option<&Callback<()>>) -> Html {
     match &entry.result {
         None => {
             let share = if entry.total > 0.0 {
@@ -109,6 +112,12 @@ fn file_line(entry: &FileEntry) -> Html {
                 <div class={classes!("file", if ok { "ok" } else { "failed" })} data-testid="file-result">
                     <span class="status-dot"></span>
                     <span>{ summary }</span>
+                    if result.held && result.spans + result.evaluations > 0 {
+                        <span class="muted" data-testid="file-held">{" · not kept in this browser: it came from a link or the page embedding Plume"}</span>
+                        if let Some(keep) = on_keep {
+                            {" "}<button class="button small" data-testid="keep-held" onclick={keep.reform(|_: MouseEvent| ())}>{"Keep"}</button>
+                        }
+                    }
                     { for result.errors.iter().map(|e| html! { <div class="problem error">{ e.clone() }</div> }) }
                     { for result.warnings.iter().map(|w| html! { <div class="problem warning">{ w.clone() }</div> }) }
                 </div>

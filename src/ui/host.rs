@@ -74,9 +74,10 @@ impl HostLink {
     ) {
         loads.dispatch(LoadAction::Started);
         let batch = match load {
-            Load::Bytes(bytes) => engine.load_bytes(name, &bytes),
-            Load::Text(text) => engine.load_text(name, &text),
-            Load::Url(url) => engine.load_url(&url, name),
+            // What a host or a link brings is shown, never kept unless the user keeps it.
+            Load::Bytes(bytes) => engine.load_bytes(name, &bytes, true),
+            Load::Text(text) => engine.load_text(name, &text, true),
+            Load::Url(url) => engine.load_url(&url, name, true),
         };
         self.loads.borrow_mut().start(batch, then);
     }

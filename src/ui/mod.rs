@@ -70,8 +70,13 @@ thread_local! {
     static LOADS: RefCell<(u32, u32)> = const { RefCell::new((0, 0)) };
 }
 
-/// The page's `localStorage`, where settings are remembered (none in some private modes).
+/// The page's `localStorage`, where settings are remembered: none when the page may not keep
+/// settings (memory only, or embedded: a framing page must not read them), and none in some
+/// private modes.
 pub(crate) fn local_storage() -> Option<web_sys::Storage> {
+    if !app::page_powers().settings {
+        return None;
+    }
     web_sys::window()?.local_storage().ok().flatten()
 }
 

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use crate::engine::protocol::{PriceFileRow, Request, Response};
 use crate::present::format;
-use crate::ui::app::Loader;
+use crate::ui::app::{Loader, page_powers};
 use crate::ui::query::use_query;
 
 /// The list's properties.
@@ -64,7 +64,9 @@ fn PriceFileItem(props: &PriceFileItemProps) -> Html {
         <li data-testid="price-file" data-name={file.name.clone()}>
             { format!("{} · {}", file.name, format::counted(file.models.into(), "price", "prices")) }
             if let Some(version) = &file.version { <span class="muted">{ format!(" · {version}") }</span> }
-            {" "}<button class="button small danger" {onclick}>{"Stop using"}</button>
+            if page_powers().delete {
+                {" "}<button class="button small danger" {onclick}>{"Stop using"}</button>
+            }
         </li>
     }
 }

@@ -1,8 +1,9 @@
 //! Send spans to a collector (Phoenix, an OpenTelemetry Collector, anything speaking OTLP/HTTP):
 //! where and how, then progress and a final report.
 //!
-//! The settings are remembered in `localStorage`, except the headers (they often hold
-//! credentials): those stay in this page's memory unless "remember" is ticked.
+//! The settings are remembered in `localStorage` (where the page may keep settings at all),
+//! except the headers (they often hold credentials): those stay in this page's memory unless
+//! "remember" is ticked. An embedded page offers sending only if its host asked for it.
 
 use std::cell::RefCell;
 
@@ -12,9 +13,10 @@ use yew::prelude::*;
 
 use crate::engine::protocol::{SendRequest, SpanSelection};
 use crate::export::send::{
-    MAX_REQUEST_BYTES, Protocol, Report, Settings, format_headers, parse_headers,
+    MAX_REQUEST_BYTES, Protocol, Report, Settings, endpoint_warning, format_headers, parse_headers,
 };
 use crate::present::format;
+use crate::ui::app::page_powers;
 use crate::ui::local_storage;
 use crate::ui::query::use_engine;
 
@@ -74,6 +76,10 @@ pub fn SendMenu(props: &SendMenuProps) -> Html {
     let headers = use_state(|| initial.1.clone());
     let report = use_state(|| None::<Report>);
     let problem = use_state(String::new);
+    let powers = page_powers();
+    if !powers.send {
+        return html! {};
+    }
 
     let edit = |change: fn(&mut Saved, String)| {
         let saved = saved.clone();
@@ -143,6 +149,9 @@ pub fn SendMenu(props: &SendMenuProps) -> Html {
                     <input type="url" data-testid="send-endpoint" value={settings.endpoint.clone()}
                            onchange={edit(|s, v| s.settings.endpoint = v.trim().to_owned())} />
                 </label>
+                if let Some(warning) = endpoint_warning(&settings.endpoint) {
+                    <p class="problem warning" data-testid="send-endpoint-warning">{ warning }</p>
+                }
                 <div class="row">
                     <label>{"Protocol "}
                         <select data-testid="send-protocol" onchange={edit(|s, v| s.settings.protocol = if v == "json" { Protocol::Json } else { Protocol::Protobuf })}>
@@ -165,8 +174,10 @@ pub fn SendMenu(props: &SendMenuProps) -> Html {
                     <textarea rows="3" data-testid="send-headers" value={(*headers).clone()} oninput={on_headers}
                               spellcheck="false" autocomplete="off" />
                 </label>
-                <label><input type="checkbox" checked={saved.remember_headers} onchange={edit(|s, v| s.remember_headers = v == "true")} />
-                    {" Remember the headers in this browser (otherwise they are forgotten when the page closes)"}</label>
+                if powers.settings {
+                    <label><input type="checkbox" checked={saved.remember_headers} onchange={edit(|s, v| s.remember_headers = v == "true")} />
+                        {" Remember the headers in this browser (kept unencrypted in this site's localStorage; otherwise forgotten when the page closes)"}</label>
+                }
                 <button class="button primary" data-testid="send-button" onclick={send} disabled={sending}>
                     { if sending { "Sending…" } else { "Send" } }
                 </button>

@@ -48,6 +48,8 @@ pub enum LoadAction {
     Event(LoadEvent),
     /// Forget finished files.
     ClearFinished,
+    /// What links and the host page brought is being kept.
+    HeldKept,
 }
 
 impl Reducible for Loads {
@@ -58,6 +60,11 @@ impl Reducible for Loads {
         match action {
             LoadAction::Started => next.busy += 1,
             LoadAction::ClearFinished => next.files.retain(|f| f.result.is_none()),
+            LoadAction::HeldKept => {
+                for result in next.files.iter_mut().filter_map(|f| f.result.as_mut()) {
+                    result.held = false;
+                }
+            }
             LoadAction::Event(event) => match event {
                 LoadEvent::Progress {
                     batch,
@@ -85,19 +92,14 @@ impl Reducible for Loads {
                     next.version += 1;
                 }
                 LoadEvent::Stopped { message } => {
-                    let stopped = |name: &str| FileResult {
-                        file: name.to_owned(),
-                        format: None,
-                        spans: 0,
-                        traces: 0,
-                        evaluations: 0,
-                        logs: Default::default(),
-                        price_models: None,
-                        errors: vec![format!(
-                            "{name}: Plume's engine stopped ({message}); reload the page \
-                             (what was kept in this browser is safe)"
-                        )],
-                        warnings: Vec::new(),
+                    let stopped = |name: &str| {
+                        FileResult::failed(
+                            name,
+                            &format!(
+                                "Plume's engine stopped ({message}); reload the page (what was \
+                                 kept in this browser is safe)"
+                            ),
+                        )
                     };
                     let mut waiting = 0;
                     for file in next.files.iter_mut().filter(|f| f.result.is_none()) {

@@ -351,3 +351,41 @@ fn headers_are_read_one_per_line_and_checked() {
         Err("line 2: \"bad name\" is not a header name".to_owned())
     );
 }
+
+#[test]
+fn plain_http_to_another_machine_is_warned_about() {
+    for endpoint in [
+        "http://collector.example:4318/v1/traces",
+        "HTTP://10.0.0.7/v1/traces",
+        "http://user@evil.example/v1/traces",
+        "http://127.0.0.1.evil.example/v1/traces",
+    ] {
+        assert!(endpoint_warning(endpoint).is_some(), "{endpoint}");
+    }
+    for endpoint in [
+        "https://collector.example/v1/traces",
+        "http://127.0.0.1:6006/v1/traces",
+        "http://localhost:4318/v1/traces",
+        "http://[::1]:4318/v1/traces",
+        "http://phoenix.localhost/v1/traces",
+        "",
+    ] {
+        assert_eq!(endpoint_warning(endpoint), None, "{endpoint}");
+    }
+}
+
+#[test]
+fn a_redirect_is_not_followed_and_says_why() {
+    let (arena, indices) = spans(4);
+    let mut delivery = Delivery::new(indices, &settings());
+    delivery.next_request(&arena);
+    assert_eq!(delivery.answer(Answer::Redirected), Step::Next);
+    assert!(delivery.next_request(&arena).is_none(), "not retried");
+    let report = delivery.report();
+    assert_eq!((report.sent, report.failed), (0, 4));
+    assert!(
+        report.messages[0].contains("redirect"),
+        "{:?}",
+        report.messages
+    );
+}
