@@ -22,6 +22,7 @@
 
 use crate::engine::protocol::FileResult;
 use crate::present::route::{Route, decode};
+use crate::store::{DATABASE, embedded_database};
 
 /// How the page was asked to run, from its query.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -53,10 +54,10 @@ pub struct Framing {
 }
 
 /// What the page may do, given how it was asked to run and where it runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Powers {
-    /// Uses IndexedDB: lists, shows and adds to what was kept.
-    pub storage: bool,
+    /// The IndexedDB database it lists, shows and adds to, if any.
+    pub database: Option<String>,
     /// Remembers settings (theme, saving, a collector's address) in `localStorage`.
     pub settings: bool,
     /// Offers *Delete* and *Forget all*.
@@ -102,13 +103,13 @@ impl PageOptions {
 
     /// What a page of origin `own`, run with these options, may do where it runs. Unframed, what
     /// the query says. Framed, it is embedded whatever the query says: storage only with `embed`
-    /// and `persist`, and only if every page it is framed in is of its own origin or a listed
-    /// one (where the browser does not say which, none); no `localStorage`; deleting and
-    /// sending only when the host asks.
+    /// and `persist`, only if every page it is framed in is of its own origin or a listed one
+    /// (where the browser does not say which, none), and then in a database of those origins',
+    /// never the user's own; no `localStorage`; deleting and sending only when the host asks.
     pub fn powers(&self, own: &str, framing: &Framing) -> Powers {
         if !framing.framed {
             return Powers {
-                storage: self.storage,
+                database: self.storage.then(|| DATABASE.to_owned()),
                 settings: self.storage && !self.embedded,
                 delete: self.delete,
                 send: self.send,
@@ -117,9 +118,11 @@ impl PageOptions {
         let trusted_ancestors = framing
             .ancestors
             .as_ref()
-            .is_some_and(|origins| origins.iter().all(|origin| self.obeys(origin, own)));
+            .filter(|origins| origins.iter().all(|origin| self.obeys(origin, own)));
         Powers {
-            storage: self.embedded && self.storage && trusted_ancestors,
+            database: trusted_ancestors
+                .filter(|_| self.embedded && self.storage)
+                .map(|origins| embedded_database(origins)),
             settings: false,
             delete: self.embedded && self.delete,
             send: self.embedded && self.send,

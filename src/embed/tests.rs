@@ -115,42 +115,50 @@ fn a_page_in_a_frame_is_embedded_whatever_its_query_says() {
     };
     let standalone = PageOptions::from_query("");
     let alone = standalone.powers(own, &Framing::default());
-    assert!(alone.storage && alone.settings && alone.delete && alone.send);
+    assert_eq!(alone.database.as_deref(), Some("plume"));
+    assert!(alone.settings && alone.delete && alone.send);
+    let memory = PageOptions::from_query("?memory").powers(own, &Framing::default());
+    assert!(memory.database.is_none() && !memory.settings);
     // `index.html#/` framed by a same-site page: nothing kept is shown, nothing offered.
     let framed = standalone.powers(own, &framed_by(&["https://other.plume.example"]));
-    assert!(!framed.storage && !framed.settings && !framed.delete && !framed.send);
+    assert!(framed.database.is_none() && !framed.settings && !framed.delete && !framed.send);
     let framed = standalone.powers(own, &framed_by(&[own]));
     assert!(
-        !framed.storage && !framed.delete,
-        "even by its own origin, without embed"
+        framed.database.is_none() && !framed.delete,
+        "even by its own origin"
     );
 
+    // A listed host (it lists itself: any page can) keeps in a database of its own, never in
+    // the user's.
     let persist =
         PageOptions::from_query("?embed&persist&origins=https%3A%2F%2Fdash.example&delete&send");
     let listed = persist.powers(own, &framed_by(&["https://dash.example"]));
-    assert!(listed.storage && !listed.settings && listed.delete && listed.send);
+    assert_eq!(
+        listed.database.as_deref(),
+        Some("plume@https://dash.example")
+    );
+    assert!(!listed.settings && listed.delete && listed.send);
     let nested = persist.powers(
         own,
         &framed_by(&["https://dash.example", "https://evil.example"]),
     );
-    assert!(!nested.storage, "every ancestor must be trusted");
+    assert!(nested.database.is_none(), "every ancestor must be trusted");
     let unknown = Framing {
         framed: true,
         ancestors: None,
     };
+    let unknown = persist.powers(own, &unknown);
     assert!(
-        !persist.powers(own, &unknown).storage,
+        unknown.database.is_none(),
         "a browser that does not say: none"
     );
     let not_listed = PageOptions::from_query("?embed&persist");
-    assert!(
-        !not_listed
-            .powers(own, &framed_by(&["https://dash.example"]))
-            .storage
-    );
-    assert!(not_listed.powers(own, &framed_by(&[own])).storage);
+    let elsewhere = not_listed.powers(own, &framed_by(&["https://dash.example"]));
+    assert!(elsewhere.database.is_none());
+    let at_home = not_listed.powers(own, &framed_by(&[own]));
+    assert_eq!(at_home.database, Some(format!("plume@{own}")));
     let plain = PageOptions::from_query("?embed").powers(own, &framed_by(&[own]));
-    assert!(!plain.delete && !plain.send && !plain.settings);
+    assert!(plain.database.is_none() && !plain.delete && !plain.send && !plain.settings);
 }
 
 #[test]

@@ -3,8 +3,9 @@
 //! Once its handler is installed it posts `{kind: "ready"}`; the page holds its messages until then.
 //!
 //! Messages in (plain objects, from `ui::bridge`):
-//! - `{kind: "start", keep, save}`: always first; `keep: false` runs in memory only (IndexedDB
-//!   is not even opened), `save: false` leaves new loads unsaved.
+//! - `{kind: "start", database, save}`: always first; `database` names the IndexedDB database
+//!   to keep traces in (none: memory only, IndexedDB is not even opened), `save: false` leaves
+//!   new loads unsaved.
 //! - `{kind: "saving", id, on}`: turns saving new loads on or off; on, what was loaded meanwhile
 //!   is saved at once (reported as a load of batch `id`); then `{kind: "done", id}`.
 //! - `{kind: "ask", id, body}`: `body` is a JSON [`Request`]; answered `{kind: "answer", id, body}`.
@@ -53,11 +54,13 @@ use crate::engine::protocol::{
 };
 use crate::export::send::{Answer, Delivery, Outgoing, Report, Settings, Step};
 use crate::model::TraceId;
-use crate::store::{DATABASE, FileRecord, file_key};
+use crate::store::{FileRecord, file_key};
 
-/// The BroadcastChannel on which the workers of this origin's tabs say what they kept:
-/// `{traces: [id…]}` (written or deleted), or `{everything: true}` (all deleted).
-const TABS_CHANNEL: &str = "plume-store";
+/// The BroadcastChannel on which the workers of this origin's tabs using a database say what
+/// they kept: `{traces: [id…]}` (written or deleted), or `{everything: true}` (all deleted).
+fn tabs_channel(database: &str) -> Option<BroadcastChannel> {
+    BroadcastChannel::new(&format!("plume-store:{database}")).ok()
+}
 
 /// Progress messages per file are at least this far apart.
 const PROGRESS_INTERVAL_MS: f64 = 100.0;
@@ -66,8 +69,6 @@ const PROGRESS_INTERVAL_MS: f64 = 100.0;
 pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let engine = Rc::new(RefCell::new(Engine::default()));
-    // Other tabs say what they kept or deleted; that is synced in turn with the loads.
-    let tabs = BroadcastChannel::new(TABS_CHANNEL).ok();
     // Asks waiting in the queue for stored spans to be read.
     let waiting = Rc::new(Cell::new(0_usize));
     // Loads run one at a time, in the order they were asked for.
@@ -76,21 +77,11 @@ pub fn start() {
         spawn_local(run_loads(
             engine.clone(),
             receiver,
-            tabs.clone(),
+            sender.clone(),
             waiting.clone(),
         ));
         sender
     };
-    if let Some(tabs) = &tabs {
-        let queue = queue.clone();
-        let heard = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let data = event.data();
-            let _ = Reflect::set(&data, &"kind".into(), &"sync".into());
-            let _ = queue.unbounded_send(data);
-        });
-        tabs.set_onmessage(Some(heard.as_ref().unchecked_ref()));
-        heard.forget();
-    }
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let data = event.data();
         match get_str(&data, "kind").as_deref() {
@@ -112,7 +103,7 @@ pub fn start() {
             }
             Some(
                 "start" | "files" | "url" | "text" | "bytes" | "forget" | "forget-prices"
-                | "export" | "send" | "saving",
+                | "export" | "send" | "saving" | "keep-held",
             ) => {
                 let _ = queue.unbounded_send(data);
             }
@@ -226,9 +217,25 @@ impl Progress {
 async fn run_loads(
     engine: Rc<RefCell<Engine>>,
     mut queue: mpsc::UnboundedReceiver<JsValue>,
-    tabs: Option<BroadcastChannel>,
+    to_queue: mpsc::UnboundedSender<JsValue>,
     waiting: Rc<Cell<usize>>,
 ) {
+    // The page's first message names the IndexedDB database to keep traces in, if any.
+    let Some(start) = queue.next().await else {
+        return;
+    };
+    let database = get_str(&start, "database");
+    // Other tabs using it say what they kept or deleted; that is synced in turn with the loads.
+    let tabs = database.as_deref().and_then(tabs_channel);
+    if let Some(tabs) = &tabs {
+        let heard = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let data = event.data();
+            let _ = Reflect::set(&data, &"kind".into(), &"sync".into());
+            let _ = to_queue.unbounded_send(data);
+        });
+        tabs.set_onmessage(Some(heard.as_ref().unchecked_ref()));
+        heard.forget();
+    }
     // Tells the other tabs which traces changed in the store (`None`: all were deleted).
     let tell_tabs = |traces: Option<&[String]>| {
         let Some(tabs) = &tabs else { return };
@@ -244,13 +251,13 @@ async fn run_loads(
         let _ = tabs.post_message(&message);
     };
     let announce = |ids: &[String]| tell_tabs(Some(ids));
-    // The page's first message says whether to keep traces in IndexedDB.
-    let Some(start) = queue.next().await else {
-        return;
-    };
-    let mut keeper = match get(&start, "keep").as_bool() {
-        Some(false) => None,
-        _ => restore(&engine).await,
+    let mut keeper = match &database {
+        Some(database) => restore(&engine, database).await,
+        None => {
+            // Nothing to read: what was kept (nothing) is there already.
+            done(&RESTORE_BATCH.into());
+            None
+        }
     };
     let mut saving = get(&start, "save").as_bool() != Some(false);
     while let Some(message) = queue.next().await {
@@ -418,11 +425,11 @@ const RESTORE_BATCH: u32 = 0;
 
 /// Opens the store, reported as a load of its own: the kept traces' records (the lists show
 /// them at once) and evaluations. Spans are read when something needs them ([`read`]).
-async fn restore(engine: &Rc<RefCell<Engine>>) -> Option<Keeper> {
+async fn restore(engine: &Rc<RefCell<Engine>>, database: &str) -> Option<Keeper> {
     let name = KEPT;
     let batch = JsValue::from(RESTORE_BATCH);
     let progress = Progress::new(&batch, 0, name, 0.0);
-    let (keeper, opened) = match Keeper::open(engine, DATABASE).await {
+    let (keeper, opened) = match Keeper::open(engine, database).await {
         Ok(opened) => opened,
         Err(error) => {
             let message = format!("nothing will be kept after the page closes: {error}");

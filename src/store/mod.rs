@@ -27,8 +27,15 @@ use crate::export::{encode_logs_proto, encode_proto};
 use crate::model::{Arena, ArenaFull, EvalTarget, Evaluation, SourceId, SpanId, TraceId, Usage};
 use crate::semantics::{CostTotal, ModelCalls, Prices, models_cost};
 
-/// The database's name.
+/// The database's name (of the page run on its own; embedded, see [`embedded_database`]).
 pub const DATABASE: &str = "plume";
+
+/// The database of a page embedded in pages of these origins (outermost last): apart from the
+/// user's own, so that a page framing Plume never sees what the user kept, and each host sees
+/// only what was kept in its frames.
+pub fn embedded_database(ancestors: &[String]) -> String {
+    format!("{DATABASE}@{}", ancestors.join(" "))
+}
 /// The schema version this code writes (IndexedDB's database version).
 pub const SCHEMA_VERSION: u32 = 4;
 /// The object store of trace records.

@@ -80,12 +80,12 @@ thread_local! {
 
 /// What the page may do where it runs (see [`PageOptions::powers`]).
 pub(crate) fn page_powers() -> Powers {
-    POWERS.with(|powers| *powers)
+    POWERS.with(Clone::clone)
 }
 
 /// Whether the page uses IndexedDB.
 pub(crate) fn uses_storage() -> bool {
-    page_powers().storage
+    page_powers().database.is_some()
 }
 
 /// Keeps what links and the host page brought.
@@ -120,7 +120,8 @@ pub fn App() -> Html {
         use_memo((), move |_| {
             let dispatch = Callback::from(move |action| dispatcher.dispatch(action));
             let follow = host.follow(dispatch, navigate);
-            let engine = EngineHandle::new(follow, uses_storage(), saves_loads()).ok();
+            let engine =
+                EngineHandle::new(follow, page_powers().database.as_deref(), saves_loads()).ok();
             crate::ui::publish_engine(engine.clone());
             engine
         })
@@ -266,7 +267,7 @@ pub fn App() -> Html {
         });
     }
 
-    crate::ui::publish_loads(loads.version, loads.busy);
+    crate::ui::publish_loads(&loads);
     let on_keep = match ((*engine).clone(), uses_storage() && saves_loads()) {
         (Some(engine), true) => Some(keep_held(engine, loads.dispatcher())),
         _ => None,

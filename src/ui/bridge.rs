@@ -146,9 +146,14 @@ fn message(fields: &[(&str, JsValue)]) -> Object {
 }
 
 impl EngineHandle {
-    /// Starts the worker; `keep` says whether it uses IndexedDB at all (what was kept is
-    /// listed, and can be read and deleted), `save` whether it saves new loads there.
-    pub fn new(on_load: Callback<LoadEvent>, keep: bool, save: bool) -> Result<Self, JsValue> {
+    /// Starts the worker; `database` names the IndexedDB database it keeps traces in (none:
+    /// memory only; what was kept there is listed, and can be read and deleted), `save` says
+    /// whether it saves new loads there.
+    pub fn new(
+        on_load: Callback<LoadEvent>,
+        database: Option<&str>,
+        save: bool,
+    ) -> Result<Self, JsValue> {
         let worker = Worker::new(WORKER_SCRIPT)?;
         let outbox = Rc::new(Outbox {
             worker: worker.clone(),
@@ -239,7 +244,7 @@ impl EngineHandle {
         // The worker's first message, ahead of anything else.
         outbox.send(message(&[
             ("kind", "start".into()),
-            ("keep", keep.into()),
+            ("database", database.map_or(JsValue::NULL, JsValue::from)),
             ("save", save.into()),
         ]));
         Ok(Self(Rc::new(Inner {

@@ -66,8 +66,8 @@ thread_local! {
     static ENGINE: RefCell<Option<bridge::EngineHandle>> = const { RefCell::new(None) };
     /// What `window.plume.summary()` returns, and the loads version it is the answer for.
     static SUMMARY: RefCell<(Summary, u32)> = RefCell::new((Summary::default(), 0));
-    /// The loads version now, and the load batches still busy.
-    static LOADS: RefCell<(u32, u32)> = const { RefCell::new((0, 0)) };
+    /// The loads version now, the load batches still busy, and whether what was kept is read.
+    static LOADS: RefCell<(u32, u32, bool)> = const { RefCell::new((0, 0, false)) };
 }
 
 /// The page's `localStorage`, where settings are remembered: none when the page may not keep
@@ -112,14 +112,14 @@ fn query(expression: String) -> Result<JsValue, JsValue> {
 }
 
 /// Tells `window.plume.settled()` where loading is.
-pub(crate) fn publish_loads(version: u32, busy: u32) {
-    LOADS.with(|l| *l.borrow_mut() = (version, busy));
+pub(crate) fn publish_loads(loads: &state::Loads) {
+    LOADS.with(|l| *l.borrow_mut() = (loads.version, loads.busy, loads.restored));
 }
 
-/// No load is running and `summary()` answers for the latest one.
+/// What was kept has been read, no load is running, and `summary()` answers for the latest one.
 fn settled() -> bool {
-    let (version, busy) = LOADS.with(|l| *l.borrow());
-    busy == 0 && SUMMARY.with(|s| s.borrow().1) == version
+    let (version, busy, restored) = LOADS.with(|l| *l.borrow());
+    restored && busy == 0 && SUMMARY.with(|s| s.borrow().1) == version
 }
 
 /// Installs `window.plume` (the test and embedding hook: `summary()` gives the totals, `settled()`

@@ -38,6 +38,9 @@ pub struct Loads {
     pub version: u32,
     /// Batches still loading.
     pub busy: u32,
+    /// The engine has read what this browser kept (or keeps nothing): until then the lists may
+    /// still grow without a load.
+    pub restored: bool,
 }
 
 /// What changes [`Loads`].
@@ -116,8 +119,9 @@ impl Reducible for Loads {
                 }
                 LoadEvent::Done { batch } => {
                     // Batch 0 is the worker's own (what the store kept), never started here.
-                    if batch != 0 {
-                        next.busy = next.busy.saturating_sub(1);
+                    match batch {
+                        0 => next.restored = true,
+                        _ => next.busy = next.busy.saturating_sub(1),
                     }
                     next.version += 1;
                 }

@@ -7,6 +7,7 @@
 //   /small/<max>/v1/traces 413 to bodies over <max> bytes, else 200
 //   /bad/v1/traces         400 "invalid trace id"
 //   /json-refused/v1/traces 415 to JSON bodies, as Phoenix does
+//   /redirect/<port>/v1/traces 307 to the collector at <port> (another origin)
 import { createServer } from 'node:http';
 
 export async function startCollector() {
@@ -34,6 +35,7 @@ export async function startCollector() {
         contentType: request.headers['content-type'],
         contentEncoding: request.headers['content-encoding'],
         authorization: request.headers.authorization,
+        apiKey: request.headers.api_key,
       });
       const answer = (status, text = '', extra = {}) => {
         response.writeHead(status, { ...cors, 'content-type': 'text/plain', ...extra });
@@ -43,6 +45,7 @@ export async function startCollector() {
       if (scenario === 'limited' && seen === 0) return answer(429, 'slow down', { 'retry-after': '1' });
       if (scenario === 'small' && body.length > Number(max)) return answer(413, 'too large');
       if (scenario === 'bad') return answer(400, 'invalid trace id');
+      if (scenario === 'redirect') return answer(307, '', { location: `http://127.0.0.1:${max}/ok/v1/traces` });
       if (scenario === 'json-refused' && request.headers['content-type'] === 'application/json') return answer(415, 'Unsupported Media Type');
       response.writeHead(200, { ...cors, 'content-type': 'application/x-protobuf' });
       response.end();

@@ -160,7 +160,8 @@ test('an element\'s theme and persist attributes reach its frame', async () => {
   await page.waitForSelector('plume-viewer[persist][data-loaded]', { state: 'attached' });
   const frame = plumeFrames(page).find((f) => f.url().includes('persist'));
   assert.equal(await frame.evaluate(() => document.documentElement.dataset.theme), 'dark');
-  assert.deepEqual(await frame.evaluate(async () => (await indexedDB.databases()).map((d) => d.name)), ['plume']);
+  // Kept in a database of the embedding origin's, never in the user's own (`plume`).
+  assert.deepEqual(await frame.evaluate(async () => (await indexedDB.databases()).map((d) => d.name)), [`plume@${plume.origin}`]);
   await page.evaluate(() => document.querySelector('plume-viewer[persist]').setAttribute('theme', 'light'));
   await frame.waitForFunction(() => document.documentElement.dataset.theme === 'light');
 });
@@ -174,7 +175,13 @@ test('a frame obeys its own origin and the ones its host lists, and ignores any 
     await ignored.waitForTimeout(50);
   }
   await frame().waitForSelector('.waiting');
-  await ignored.waitForTimeout(1500);
+  // Messages came, and were refused (the frame says so in its console), after it settled.
+  await frame().waitForFunction(() => window.plume.settled());
+  const warned = () => ignored.console.some((line) => line.startsWith('warning: ') && line.includes(`Plume ignored a message from ${shared.origin}`));
+  for (let tries = 0; !warned(); tries += 1) {
+    assert.ok(tries < 200, 'the frame heard the messages');
+    await ignored.waitForTimeout(50);
+  }
   assert.equal(await ignored.evaluate(() => window.pongs), 0);
   assert.equal((await frame().evaluate(() => window.plume.summary())).spans, 0);
   assert.ok(ignored.console.some((line) => line.startsWith('warning: ') && line.includes(`Plume ignored a message from ${shared.origin}`)), ignored.console.join('\n'));

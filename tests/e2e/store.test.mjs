@@ -49,7 +49,7 @@ test('traces are still there after a reload, once, until they are forgotten', as
   await page.waitForFunction(() => window.plume.summary().spans === 0);
   await reload(page);
   await page.waitForSelector('.welcome');
-  await page.waitForTimeout(500);
+  await page.waitForFunction(() => window.plume.settled());
   assert.deepEqual(await counts(page), { spans: 0, traces: 0, projects: 0, errors: 0 });
   assert.equal(await page.locator('[data-testid=file-result]').count(), 0);
   assert.deepEqual(page.problems, []);
@@ -86,12 +86,12 @@ test('with ?memory nothing is kept', async () => {
   assert.equal((await summary(page)).spans, 4);
   await reload(page);
   await page.waitForSelector('.welcome');
-  await page.waitForTimeout(500);
+  await page.waitForFunction(() => window.plume.settled());
   assert.equal((await summary(page)).spans, 0);
   // Nor was anything written for a page without it to find.
   await page.goto(viewer.url);
   await page.waitForSelector('.welcome');
-  await page.waitForTimeout(500);
+  await page.waitForFunction(() => window.plume.settled());
   assert.equal((await summary(page)).spans, 0);
 });
 
@@ -104,7 +104,7 @@ test('with saving turned off, loads stay in the page; turned on again, they are 
   assert.equal((await summary(page)).spans, 4);
   await reload(page);
   await page.waitForSelector('.welcome');
-  await page.waitForTimeout(500);
+  await page.waitForFunction(() => window.plume.settled());
   assert.equal((await summary(page)).spans, 0, 'nothing was saved');
   assert.equal(await page.isChecked(box), false, 'the choice is remembered');
 
@@ -158,7 +158,7 @@ test('deleting a trace, then a project, here and in the storage', async () => {
   await page.waitForFunction(() => window.plume.summary().spans === 0);
   await reload(page);
   await page.waitForSelector('.welcome');
-  await page.waitForTimeout(500);
+  await page.waitForFunction(() => window.plume.settled());
   assert.deepEqual(await counts(page), { spans: 0, traces: 0, projects: 0, errors: 0 });
 });
 

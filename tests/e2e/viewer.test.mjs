@@ -317,12 +317,25 @@ test('a 100k-span trace: rows in the DOM stay bounded while scrolling', async ()
     assert.ok(n > 10 && n < 120, `${n} rows in the DOM`);
   };
   await bounded();
+  const shown = () => page.$$eval('[data-testid=span-row]', (rows) => rows.map((r) => r.dataset.spanId));
+  const first = await shown();
   await page.$eval('.span-list', (e) => { e.scrollTop = e.scrollHeight / 2; });
-  await page.waitForTimeout(300);
+  // Other rows take the place of the first ones.
+  await page.waitForFunction((ids) => {
+    const now = [...document.querySelectorAll('[data-testid=span-row]')].map((r) => r.dataset.spanId);
+    return now.length > 10 && now.every((id) => !ids.includes(id));
+  }, first);
   await bounded();
   await page.focus('.span-list');
   await page.keyboard.press('End');
-  await page.waitForFunction(() => document.querySelector('[aria-selected=true]'));
+  // End selects the last row, scrolled into view at the bottom of the list.
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('[data-testid=span-row]')];
+    const list = document.querySelector('.span-list');
+    return rows.at(-1)?.getAttribute('aria-selected') === 'true'
+      && list.scrollTop + list.clientHeight >= list.scrollHeight - 2;
+  });
+  assert.equal(await page.locator('[aria-selected=true]').count(), 1);
   await bounded();
   await screenshot(page, 'trace-100k');
   assert.deepEqual(page.problems, []);
