@@ -12,78 +12,44 @@ use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageEvent, Window};
 
-use super::{Loaded, PageOptions, file_name};
-use crate::present::route::Route;
+use super::{Loaded, MessageFields, PageOptions};
 
-/// What a host asks the frame to load.
-pub enum Load {
-    /// A file's bytes.
-    Bytes(Uint8Array),
-    /// A file's text.
-    Text(String),
-    /// A file at a URL, fetched by the frame.
-    Url(String),
-}
+/// What a host asks the frame to load, its bytes as the page got them.
+pub type Load = super::Load<Uint8Array>;
 
-/// One `{plume: {…}}` message.
-pub struct Instruction {
-    /// Something to load, and its name.
-    pub load: Option<(Load, String)>,
-    /// The trace (and span) to show, once the load (if any) is done.
-    pub select: Option<Route>,
-    /// A title for the view.
-    pub title: Option<String>,
-    /// `light`, `dark` or `system`.
-    pub theme: Option<String>,
-}
+/// One `{plume: {…}}` message, its bytes as the page got them.
+pub type Instruction = super::Instruction<Uint8Array>;
 
 fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn text(object: &JsValue, key: &str) -> Option<String> {
-    get(object, key).as_string().filter(|s| !s.is_empty())
-}
-
-impl Instruction {
-    /// Reads the object under a message's `plume` key.
-    fn read(plume: &JsValue, page: &Window) -> Self {
-        let name = text(plume, "fileName");
-        let buffer = get(plume, "buffer");
-        let load = if buffer.is_instance_of::<js_sys::ArrayBuffer>()
-            || buffer.is_instance_of::<Uint8Array>()
-        {
-            Some((
-                Load::Bytes(Uint8Array::new(&buffer)),
-                name.unwrap_or_else(|| "trace file".into()),
-            ))
-        } else if let Some(text) = get(plume, "text").as_string() {
-            Some((
-                Load::Text(text),
-                name.unwrap_or_else(|| "trace.json".into()),
-            ))
-        } else if let Some(url) = text(plume, "url") {
-            // Relative to the frame's page; the host resolves its own before sending.
-            let absolute =
-                web_sys::Url::new_with_base(&url, &page.location().href().unwrap_or_default())
-                    .map(|u| u.href())
-                    .unwrap_or(url);
-            let name = name.unwrap_or_else(|| file_name(&absolute));
-            Some((Load::Url(absolute), name))
-        } else {
-            None
-        };
-        let select = get(plume, "select");
-        Self {
-            load,
-            select: text(&select, "traceId").map(|trace_id| Route::Trace {
-                trace_id,
-                span_id: text(&select, "spanId"),
-            }),
-            title: text(plume, "title"),
-            theme: text(plume, "theme"),
+impl MessageFields for JsValue {
+    fn text(&self, within: Option<&str>, key: &str) -> Option<String> {
+        match within {
+            Some(within) => get(&get(self, within), key).as_string(),
+            None => get(self, key).as_string(),
         }
     }
+
+    fn has_bytes(&self, key: &str) -> bool {
+        let value = get(self, key);
+        value.is_instance_of::<js_sys::ArrayBuffer>() || value.is_instance_of::<Uint8Array>()
+    }
+}
+
+/// Reads the object under a message's `plume` key; a URL is made absolute against the page's.
+fn read(plume: &JsValue, page: &Window) -> Instruction {
+    Instruction::read(
+        plume,
+        || Uint8Array::new(&get(plume, "buffer")),
+        |url| {
+            // Relative to the frame's page; the host resolves its own before sending.
+            web_sys::Url::new_with_base(url, &page.location().href().unwrap_or_default())
+                .map(|u| u.href())
+                .unwrap_or_else(|_| url.to_owned())
+        },
+    )
 }
 
 /// The frame's link to its host page.
@@ -146,7 +112,7 @@ impl Host {
                     }
                     return;
                 }
-                on_instruction(Instruction::read(&plume, &window));
+                on_instruction(read(&plume, &window));
             },
         ))
     }

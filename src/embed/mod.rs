@@ -215,6 +215,89 @@ pub fn fetchable(url: &str) -> Result<(), String> {
     }
 }
 
+/// A message's fields, however it is held (a JavaScript object in the page; JSON in tests and
+/// fuzzing): what [`Instruction::read`] needs of it.
+pub trait MessageFields {
+    /// The text at `key` (of the object at `within`, if given); `None` unless it is a string.
+    fn text(&self, within: Option<&str>, key: &str) -> Option<String>;
+    /// Whether `key` holds bytes (an `ArrayBuffer` or a typed array).
+    fn has_bytes(&self, key: &str) -> bool;
+}
+
+/// A message as JSON (tests and fuzzing): an array stands for bytes.
+impl MessageFields for serde_json::Value {
+    fn text(&self, within: Option<&str>, key: &str) -> Option<String> {
+        let object = match within {
+            Some(within) => self.get(within)?,
+            None => self,
+        };
+        object.get(key)?.as_str().map(str::to_owned)
+    }
+
+    fn has_bytes(&self, key: &str) -> bool {
+        self.get(key).is_some_and(serde_json::Value::is_array)
+    }
+}
+
+/// What a host asks the frame to load; `B` is how its bytes are held.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Load<B> {
+    /// A file's bytes.
+    Bytes(B),
+    /// A file's text.
+    Text(String),
+    /// A file at a URL, fetched by the frame.
+    Url(String),
+}
+
+/// One `{plume: {…}}` message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Instruction<B> {
+    /// Something to load, and its name.
+    pub load: Option<(Load<B>, String)>,
+    /// The trace (and span) to show, once the load (if any) is done.
+    pub select: Option<Route>,
+    /// A title for the view.
+    pub title: Option<String>,
+    /// `light`, `dark` or `system`.
+    pub theme: Option<String>,
+}
+
+impl<B> Instruction<B> {
+    /// Reads the object under a message's `plume` key: `buffer` (taken by `bytes`), else
+    /// `text`, else `url` (made absolute by `resolve`), named by `fileName`; `select`, `title`,
+    /// `theme`. Empty strings count as absent; fields of the wrong type are ignored.
+    pub fn read(
+        plume: &impl MessageFields,
+        bytes: impl FnOnce() -> B,
+        resolve: impl FnOnce(&str) -> String,
+    ) -> Self {
+        let text = |key: &str| plume.text(None, key).filter(|s| !s.is_empty());
+        let name = text("fileName");
+        let load = if plume.has_bytes("buffer") {
+            Some((Load::Bytes(bytes()), name.unwrap_or_else(|| "trace file".into())))
+        } else if let Some(body) = plume.text(None, "text") {
+            Some((Load::Text(body), name.unwrap_or_else(|| "trace.json".into())))
+        } else {
+            text("url").map(|url| {
+                let absolute = resolve(&url);
+                let name = name.unwrap_or_else(|| file_name(&absolute));
+                (Load::Url(absolute), name)
+            })
+        };
+        let selected = |key: &str| plume.text(Some("select"), key).filter(|s| !s.is_empty());
+        Self {
+            load,
+            select: selected("traceId").map(|trace_id| Route::Trace {
+                trace_id,
+                span_id: selected("spanId"),
+            }),
+            title: text("title"),
+            theme: text("theme"),
+        }
+    }
+}
+
 /// What a load the host asked for came to: what `{plume: {loaded}}` tells it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Loaded {

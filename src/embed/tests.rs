@@ -182,3 +182,45 @@ fn links_fetch_only_http_https_and_data_urls() {
         assert!(fetchable(url).is_err(), "{url}");
     }
 }
+
+#[test]
+fn a_host_message_reads_as_one_instruction() {
+    let read = |message: serde_json::Value| {
+        Instruction::read(&message, || "bytes", |url| format!("https://plume.example/{url}"))
+    };
+    let bytes = read(serde_json::json!({"buffer": [1, 2], "text": "ignored", "fileName": "a.pb",
+        "select": {"traceId": "3a34", "spanId": ""}, "title": "Run 7", "theme": "dark"}));
+    assert_eq!(bytes.load, Some((Load::Bytes("bytes"), "a.pb".into())));
+    assert_eq!(
+        bytes.select,
+        Some(Route::Trace {
+            trace_id: "3a34".into(),
+            span_id: None
+        })
+    );
+    assert_eq!(
+        (bytes.title.as_deref(), bytes.theme.as_deref()),
+        (Some("Run 7"), Some("dark"))
+    );
+    let text = read(serde_json::json!({"text": "{}", "fileName": ""}));
+    assert_eq!(text.load, Some((Load::Text("{}".into()), "trace.json".into())));
+    let url = read(serde_json::json!({"url": "runs/my%20run.json", "select": "3a34"}));
+    assert_eq!(
+        url.load,
+        Some((
+            Load::Url("https://plume.example/runs/my%20run.json".into()),
+            "my run.json".into()
+        ))
+    );
+    assert_eq!(url.select, None, "select must be an object");
+    let nothing = read(serde_json::json!({"buffer": "no", "url": 7, "title": ["x"]}));
+    assert_eq!(
+        nothing,
+        Instruction {
+            load: None,
+            select: None,
+            title: None,
+            theme: None
+        }
+    );
+}
