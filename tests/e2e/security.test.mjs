@@ -189,3 +189,43 @@ test('a collector that redirects elsewhere receives no header, and the report sa
   await context.close();
   await Promise.all([first.close(), second.close()]);
 });
+
+test('under the Content-Security-Policy header the build writes, the page and its worker load, show, export and send with no violation', async () => {
+  const policy = (await readFile(join(root, 'dist/csp.txt'), 'utf8')).trim();
+  assert.match(policy, /script-src 'self' 'sha256-[^']+' 'wasm-unsafe-eval'/);
+  const strict = await serve(join(root, 'dist'), { 'content-security-policy': policy });
+  const collector = await startCollector();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(() => {
+    window.violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const viewer = await page(context, `${strict.url}index.html?memory`);
+  const errors = [];
+  viewer.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // A sample: the worker fetches it from the page's origin.
+  await viewer.click('button.sample >> nth=0');
+  await viewer.waitForSelector('[data-testid=file-result]');
+  await settled(viewer);
+  // The meta carries the same policy but frame-ancestors.
+  const meta = await viewer.getAttribute('meta[http-equiv=Content-Security-Policy]', 'content');
+  assert.equal(`${meta}; frame-ancestors 'self'`, policy);
+  await load(viewer, [await fixture('openai-01.otlp.pb'), await fixture('collector-file-exporter.jsonl')]);
+  await viewer.evaluate((t) => { location.hash = `#/trace/${t}`; }, OPENAI_TRACE);
+  await viewer.waitForSelector('[data-testid=span-row]');
+  await viewer.click('[data-testid=span-row] >> nth=1');
+  await viewer.waitForSelector('[data-testid=span-details] h2');
+  await viewer.$eval('[data-testid=export-menu]', (menu) => { menu.open = true; });
+  const [download] = await Promise.all([
+    viewer.waitForEvent('download'),
+    viewer.click('[data-testid=export-menu] button >> nth=0'),
+  ]);
+  assert.ok((await download.path()) !== null);
+  const report = await sendProject(viewer, 'chatbot-demo', { endpoint: `${collector.url}/ok/v1/traces` });
+  assert.match(report, /Sent \d+ of \d+ spans: \d+ accepted, 0 failed/);
+  assert.deepEqual(await viewer.evaluate(() => window.violations), []);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(viewer.problems, []);
+  await context.close();
+  await Promise.all([strict.close(), collector.close()]);
+});
