@@ -8,8 +8,8 @@
 // protocol for the host page: PING until the frame answers PONG, then {plume: {…}} instructions.
 // The frame obeys this page because the element lists this page's origin in the frame's URL.
 //
-// Attributes: src, trace-id, span-id, theme (light | dark | system), title; compact, persist and
-// drop (read when the element is connected). Property `data`: an ArrayBuffer, a typed array, a
+// Attributes: src, trace-id, span-id, theme (light | dark | system), title; compact, persist,
+// drop, delete and send (read when the element is connected). Property `data`: an ArrayBuffer, a typed array, a
 // string or a parsed object. Events: plume-ready, plume-loaded ({spans, traces, errors}),
 // plume-select ({traceId, spanId}).
 
@@ -37,7 +37,7 @@ class PlumeViewer extends HTMLElement {
     if (this.#frame) return;
     const url = new URL('index.html', base);
     url.search = ['embed', `origins=${encodeURIComponent(location.origin)}`,
-      ...['compact', 'persist', 'drop'].filter((flag) => this.hasAttribute(flag))].join('&');
+      ...['compact', 'persist', 'drop', 'delete', 'send'].filter((flag) => this.hasAttribute(flag))].join('&');
     this.#frame = document.createElement('iframe');
     this.#frame.title = this.getAttribute('title') ?? 'Plume trace viewer';
     this.#frame.src = url.href;
