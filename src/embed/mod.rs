@@ -275,9 +275,15 @@ impl<B> Instruction<B> {
         let text = |key: &str| plume.text(None, key).filter(|s| !s.is_empty());
         let name = text("fileName");
         let load = if plume.has_bytes("buffer") {
-            Some((Load::Bytes(bytes()), name.unwrap_or_else(|| "trace file".into())))
+            Some((
+                Load::Bytes(bytes()),
+                name.unwrap_or_else(|| "trace file".into()),
+            ))
         } else if let Some(body) = plume.text(None, "text") {
-            Some((Load::Text(body), name.unwrap_or_else(|| "trace.json".into())))
+            Some((
+                Load::Text(body),
+                name.unwrap_or_else(|| "trace.json".into()),
+            ))
         } else {
             text("url").map(|url| {
                 let absolute = resolve(&url);

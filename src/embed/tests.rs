@@ -186,10 +186,16 @@ fn links_fetch_only_http_https_and_data_urls() {
 #[test]
 fn a_host_message_reads_as_one_instruction() {
     let read = |message: serde_json::Value| {
-        Instruction::read(&message, || "bytes", |url| format!("https://plume.example/{url}"))
+        Instruction::read(
+            &message,
+            || "bytes",
+            |url| format!("https://plume.example/{url}"),
+        )
     };
-    let bytes = read(serde_json::json!({"buffer": [1, 2], "text": "ignored", "fileName": "a.pb",
-        "select": {"traceId": "3a34", "spanId": ""}, "title": "Run 7", "theme": "dark"}));
+    let bytes = read(
+        serde_json::json!({"buffer": [1, 2], "text": "ignored", "fileName": "a.pb",
+        "select": {"traceId": "3a34", "spanId": ""}, "title": "Run 7", "theme": "dark"}),
+    );
     assert_eq!(bytes.load, Some((Load::Bytes("bytes"), "a.pb".into())));
     assert_eq!(
         bytes.select,
@@ -203,7 +209,10 @@ fn a_host_message_reads_as_one_instruction() {
         (Some("Run 7"), Some("dark"))
     );
     let text = read(serde_json::json!({"text": "{}", "fileName": ""}));
-    assert_eq!(text.load, Some((Load::Text("{}".into()), "trace.json".into())));
+    assert_eq!(
+        text.load,
+        Some((Load::Text("{}".into()), "trace.json".into()))
+    );
     let url = read(serde_json::json!({"url": "runs/my%20run.json", "select": "3a34"}));
     assert_eq!(
         url.load,
