@@ -20,9 +20,16 @@
 
 mod details;
 #[cfg(target_arch = "wasm32")]
+mod jobs;
+#[cfg(target_arch = "wasm32")]
 pub mod keeper;
 mod lists;
+pub mod messages;
 pub mod protocol;
+#[cfg(target_arch = "wasm32")]
+mod reading;
+#[cfg(target_arch = "wasm32")]
+mod sending;
 mod view;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
@@ -272,7 +279,6 @@ impl Engine {
     pub fn handle(&mut self, request: Request) -> Response {
         match request {
             Request::Summary => Response::Summary(self.summary()),
-            Request::Files => Response::Files(self.files.clone()),
             Request::SavedFiles => Response::SavedFiles(self.saved_file_rows()),
             Request::PriceTables => Response::PriceTables(self.price_tables()),
             Request::Projects => Response::Projects(lists::projects(
@@ -714,7 +720,6 @@ impl Engine {
         match request {
             Request::Summary
             | Request::CheckFilter { .. }
-            | Request::Files
             | Request::SavedFiles
             | Request::PriceTables
             | Request::Projects

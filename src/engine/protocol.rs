@@ -13,8 +13,6 @@ use crate::semantics::{CallCost, CostTotal, Meaning};
 pub enum Request {
     /// Totals over everything loaded.
     Summary,
-    /// Every file loaded and what came of it.
-    Files,
     /// The projects list.
     Projects,
     /// The files saved in this browser.
@@ -130,8 +128,6 @@ pub enum Request {
 pub enum Response {
     /// To [`Request::Summary`].
     Summary(Summary),
-    /// To [`Request::Files`].
-    Files(Vec<FileResult>),
     /// To [`Request::Projects`].
     Projects(Vec<ProjectRow>),
     /// To [`Request::SavedFiles`], in save order.
@@ -172,6 +168,32 @@ pub enum Response {
     FilterReads,
     /// Anything asked about something that is not loaded.
     NotFound(String),
+}
+
+impl Response {
+    /// Its kind's name, as problems name it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Summary(_) => "Summary",
+            Self::Projects(_) => "Projects",
+            Self::SavedFiles(_) => "SavedFiles",
+            Self::PriceTables(_) => "PriceTables",
+            Self::Traces(_) => "Traces",
+            Self::Sessions(_) => "Sessions",
+            Self::Session(_) => "Session",
+            Self::Trace(_) => "Trace",
+            Self::Rows(_) => "Rows",
+            Self::Revealed { .. } => "Revealed",
+            Self::SpanDetails(_) => "SpanDetails",
+            Self::Comparison(_) => "Comparison",
+            Self::Stats(_) => "Stats",
+            Self::Flame(_) => "Flame",
+            Self::SpanIds(_) => "SpanIds",
+            Self::BadFilter(_) => "BadFilter",
+            Self::FilterReads => "FilterReads",
+            Self::NotFound(_) => "NotFound",
+        }
+    }
 }
 
 /// Totals, as `window.plume.summary()` returns them.

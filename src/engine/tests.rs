@@ -81,10 +81,7 @@ fn loading_reports_each_file_with_its_traces() {
     // The OpenInference LLM calls' tokens, each counted once.
     assert_eq!(summary.usage.total(), Some(568));
     assert!(summary.cost.is_priced());
-    let Response::Files(files) = engine.handle(Request::Files) else {
-        panic!()
-    };
-    assert_eq!(files.len(), 3);
+    assert_eq!(engine.files.len(), 3);
 }
 
 #[test]
@@ -578,11 +575,8 @@ fn what_loads_change_is_stored_and_restores_into_the_same_traces() {
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(restored.summary(), engine.summary());
     assert!(restored.take_changed().is_empty(), "nothing to store again");
-    let Response::Files(files) = restored.handle(Request::Files) else {
-        panic!("expected files");
-    };
     assert!(
-        files.is_empty(),
+        restored.files.is_empty(),
         "restored chunks are not files the user gave"
     );
     assert_eq!(

@@ -9,7 +9,8 @@ use web_sys::{DragEvent, File, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::embed::{Framing, PageOptions, Powers};
-use crate::engine::protocol::{Request, Response, SpanSelection, Summary};
+use crate::engine::messages::{Query, Source};
+use crate::engine::protocol::{SpanSelection, Summary};
 use crate::present::format;
 use crate::present::route::Route;
 use crate::ui::bridge::EngineHandle;
@@ -163,7 +164,7 @@ pub fn App() -> Html {
             Callback::from(move |(url, name): (String, String)| {
                 if let Some(engine) = engine.as_ref() {
                     dispatcher.dispatch(LoadAction::Started);
-                    engine.load_url(&url, &name, false);
+                    engine.load(Source::Url { url, name }, false, None);
                 }
             })
         };
@@ -181,7 +182,7 @@ pub fn App() -> Html {
             Callback::from(move |key: String| {
                 if let Some(engine) = engine.as_ref() {
                     dispatcher.dispatch(LoadAction::Started);
-                    engine.forget_prices(&key);
+                    engine.forget_prices(key);
                 }
             })
         };
@@ -191,7 +192,7 @@ pub fn App() -> Html {
                     dispatcher.dispatch(LoadAction::ClearFinished);
                 }
                 dispatcher.dispatch(LoadAction::Started);
-                engine.forget(selection.as_ref());
+                engine.forget(selection);
             }
         });
         Loader {
@@ -258,7 +259,8 @@ pub fn App() -> Html {
                         .unwrap_or_default();
                     if let (Some(engine), false) = (engine.as_ref(), text.trim().is_empty()) {
                         dispatcher.dispatch(LoadAction::Started);
-                        engine.load_text("pasted.json", &text, false);
+                        let name = "pasted.json".to_owned();
+                        engine.load(Source::Text { name, text }, false, None);
                     }
                 });
                 (over, leave, drop, paste)
@@ -347,15 +349,13 @@ pub struct HeaderProps {
 fn Header(props: &HeaderProps) -> Html {
     let router = use_context::<Router>();
     let loader = use_context::<Loader>();
-    let summary = match use_query_for(props.loads, |_| Request::Summary) {
-        Some((version, answer)) => match &*answer {
-            Response::Summary(summary) => {
-                crate::ui::publish_summary(summary, version);
-                summary.clone()
-            }
-            _ => Summary::default(),
-        },
-        None => Summary::default(),
+    // The header shows totals when it has them; a page below says what failed.
+    let summary = match use_query_for(props.loads, |_| Query::summary()) {
+        Some((version, Ok(summary))) => {
+            crate::ui::publish_summary(&summary, version);
+            (*summary).clone()
+        }
+        Some((_, Err(_))) | None => Summary::default(),
     };
     let picker = use_node_ref();
     let open = {

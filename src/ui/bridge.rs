@@ -1,7 +1,9 @@
 //! The UI's side of the engine: a handle on the Web Worker that holds everything loaded.
 //!
-//! [`EngineHandle::ask`] sends a [`Request`] and resolves to its [`Response`]; the load methods
-//! hand files, URLs or text to the worker and report through the `on_load` callback given at
+//! Transport only (`engine/worker.rs` is the other end): every message is a typed
+//! [`ToWorker`] or [`FromWorker`] sent as JSON, with what JSON cannot hold (files, bytes, an
+//! exported `Blob`) beside it. [`EngineHandle::ask`] sends a [`Query`] and resolves to its
+//! answer or a [`Problem`]; the load methods report through the `on_load` callback given at
 //! creation ([`LoadEvent`]: progress, each file's result, the end of a batch).
 
 use std::cell::{Cell, RefCell};
@@ -15,9 +17,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, File, MessageEvent, Worker};
 use yew::Callback;
 
-use crate::engine::protocol::{
-    ExportRequest, FileResult, Request, Response, SendRequest, SpanSelection,
+use crate::engine::messages::{
+    Answer, ExportedFile, FromWorker, Problem, Query, Source, ToWorker, decode, encode,
 };
+use crate::engine::protocol::{ExportRequest, FileResult, Response, SendRequest, SpanSelection};
 use crate::export::send::Report;
 
 /// The worker script Trunk writes for the `plume-worker` binary (`data-loader-shim`).
@@ -34,7 +37,7 @@ pub enum LoadEvent {
         file: u32,
         /// Its name.
         name: String,
-        /// `reading` or `parsing`.
+        /// `reading`, `parsing` or `saving`.
         phase: String,
         /// Bytes read.
         bytes: f64,
@@ -64,24 +67,23 @@ pub enum LoadEvent {
     },
 }
 
-/// Answers not yet received, by request id.
-type Pending = Rc<RefCell<HashMap<u32, oneshot::Sender<Response>>>>;
-
 /// A file the engine wrote.
 pub struct Exported {
-    /// Its name.
-    pub name: String,
-    /// Spans in it.
-    pub spans: u64,
+    /// Its name and spans.
+    pub file: ExportedFile,
     /// The file.
     pub blob: Blob,
 }
 
-/// Exports not yet received, by request id.
-type PendingExports = Rc<RefCell<HashMap<u32, oneshot::Sender<Option<Exported>>>>>;
-
-/// Who hears how each delivery to a collector goes, by request id.
-type Deliveries = Rc<RefCell<HashMap<u32, Callback<Report>>>>;
+/// Who waits for what the worker will say about a message, by its id.
+enum Waiting {
+    /// A question's answer.
+    Answer(oneshot::Sender<Result<Box<Response>, Problem>>),
+    /// An exported file.
+    Export(oneshot::Sender<Result<Exported, Problem>>),
+    /// A delivery's reports, until the last.
+    Delivery(Callback<Report>),
+}
 
 /// Messages for the worker, held until it says it is ready: a worker drops messages that arrive
 /// before its wasm module has started and installed its handler.
@@ -92,11 +94,16 @@ struct Outbox {
 }
 
 impl Outbox {
-    fn send(&self, message: Object) {
+    fn send(&self, message: &ToWorker, payload: Option<JsValue>) {
+        let object = Object::new();
+        let _ = Reflect::set(&object, &"body".into(), &encode(message).into());
+        if let Some(payload) = payload {
+            let _ = Reflect::set(&object, &"payload".into(), &payload);
+        }
         if self.ready.get() {
-            let _ = self.worker.post_message(&message);
+            let _ = self.worker.post_message(&object);
         } else {
-            self.held.borrow_mut().push(message);
+            self.held.borrow_mut().push(object);
         }
     }
 
@@ -111,9 +118,7 @@ impl Outbox {
 struct Inner {
     outbox: Rc<Outbox>,
     next_id: Cell<u32>,
-    pending: Pending,
-    exports: PendingExports,
-    deliveries: Deliveries,
+    waiting: Rc<RefCell<HashMap<u32, Waiting>>>,
     /// Kept alive as long as the worker: they are its `onmessage` and `onerror`.
     _handler: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
@@ -129,20 +134,71 @@ impl PartialEq for EngineHandle {
     }
 }
 
-fn get(object: &JsValue, key: &str) -> JsValue {
-    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn number(object: &JsValue, key: &str) -> f64 {
-    get(object, key).as_f64().unwrap_or(0.0)
-}
-
-fn message(fields: &[(&str, JsValue)]) -> Object {
-    let object = Object::new();
-    for (key, value) in fields {
-        let _ = Reflect::set(&object, &JsValue::from_str(key), value);
+/// Hands what the worker said to whoever waits for it.
+fn deliver(
+    message: FromWorker,
+    payload: JsValue,
+    waiting: &RefCell<HashMap<u32, Waiting>>,
+    outbox: &Outbox,
+    on_load: &Callback<LoadEvent>,
+) {
+    match message {
+        FromWorker::Ready => outbox.open(),
+        FromWorker::Answer { id, answer } => {
+            if let Some(Waiting::Answer(sender)) = waiting.borrow_mut().remove(&id) {
+                let _ = sender.send(answer);
+            }
+        }
+        FromWorker::Exported { id, file } => {
+            let exported = file.and_then(|file| match payload.dyn_into::<Blob>() {
+                Ok(blob) => Ok(Exported { file, blob }),
+                Err(_) => Err(Problem::UnreadableAnswer("the file was not there".into())),
+            });
+            if let Some(Waiting::Export(sender)) = waiting.borrow_mut().remove(&id) {
+                let _ = sender.send(exported);
+            }
+        }
+        FromWorker::SendReport { id, report } => {
+            let listener = match report.done {
+                true => waiting.borrow_mut().remove(&id),
+                false => None,
+            };
+            let listener = listener.or_else(|| match waiting.borrow().get(&id) {
+                Some(Waiting::Delivery(listener)) => Some(Waiting::Delivery(listener.clone())),
+                _ => None,
+            });
+            if let Some(Waiting::Delivery(listener)) = listener {
+                listener.emit(report);
+            }
+        }
+        FromWorker::Progress {
+            batch,
+            file,
+            name,
+            phase,
+            bytes,
+            total,
+            spans,
+        } => on_load.emit(LoadEvent::Progress {
+            batch,
+            file,
+            name,
+            phase,
+            bytes,
+            total,
+            spans,
+        }),
+        FromWorker::Loaded {
+            batch,
+            file,
+            result,
+        } => on_load.emit(LoadEvent::Loaded {
+            batch,
+            file,
+            result,
+        }),
+        FromWorker::Done { batch } => on_load.emit(LoadEvent::Done { batch }),
     }
-    object
 }
 
 impl EngineHandle {
@@ -160,81 +216,28 @@ impl EngineHandle {
             ready: Cell::new(false),
             held: RefCell::default(),
         });
-        let pending: Pending = Rc::default();
-        let answers = pending.clone();
-        let exports: PendingExports = Rc::default();
-        let files = exports.clone();
-        let deliveries: Deliveries = Rc::default();
-        let listeners = deliveries.clone();
-        let opener = outbox.clone();
-        let on_stop = on_load.clone();
-        let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let data = event.data();
-            let id = number(&data, "id") as u32;
-            match get(&data, "kind").as_string().as_deref() {
-                Some("ready") => opener.open(),
-                Some("answer") => {
-                    let body = get(&data, "body").as_string().unwrap_or_default();
-                    let response = serde_json::from_str(&body).unwrap_or_else(|e| {
-                        Response::NotFound(format!("an answer the UI cannot read: {e}"))
-                    });
-                    if let Some(sender) = answers.borrow_mut().remove(&id) {
-                        let _ = sender.send(response);
-                    }
+        let waiting: Rc<RefCell<HashMap<u32, Waiting>>> = Rc::default();
+        let handler = Closure::<dyn FnMut(MessageEvent)>::new({
+            let (waiting, outbox, on_load) = (waiting.clone(), outbox.clone(), on_load.clone());
+            move |event: MessageEvent| {
+                let data = event.data();
+                let body = Reflect::get(&data, &"body".into())
+                    .ok()
+                    .and_then(|b| b.as_string());
+                let payload = Reflect::get(&data, &"payload".into()).unwrap_or(JsValue::UNDEFINED);
+                // A message that does not read is from a worker of another build: its waiters
+                // hear nothing more, and are told so when the page sees the engine stop.
+                if let Some(Ok(message)) = body.map(|body| decode::<FromWorker>(&body)) {
+                    deliver(message, payload, &waiting, &outbox, &on_load);
                 }
-                Some("exported") => {
-                    let exported =
-                        get(&data, "blob")
-                            .dyn_into::<Blob>()
-                            .ok()
-                            .map(|blob| Exported {
-                                name: get(&data, "name").as_string().unwrap_or_default(),
-                                spans: number(&data, "spans") as u64,
-                                blob,
-                            });
-                    if let Some(sender) = files.borrow_mut().remove(&id) {
-                        let _ = sender.send(exported);
-                    }
-                }
-                Some("send-report") => {
-                    let body = get(&data, "body").as_string().unwrap_or_default();
-                    if let Ok(report) = serde_json::from_str::<Report>(&body) {
-                        let listener = match report.done {
-                            true => listeners.borrow_mut().remove(&id),
-                            false => listeners.borrow().get(&id).cloned(),
-                        };
-                        if let Some(listener) = listener {
-                            listener.emit(report);
-                        }
-                    }
-                }
-                Some("progress") => on_load.emit(LoadEvent::Progress {
-                    batch: id,
-                    file: number(&data, "file") as u32,
-                    name: get(&data, "name").as_string().unwrap_or_default(),
-                    phase: get(&data, "phase").as_string().unwrap_or_default(),
-                    bytes: number(&data, "bytes"),
-                    total: number(&data, "total"),
-                    spans: number(&data, "spans") as u64,
-                }),
-                Some("loaded") => {
-                    let body = get(&data, "body").as_string().unwrap_or_default();
-                    if let Ok(result) = serde_json::from_str(&body) {
-                        on_load.emit(LoadEvent::Loaded {
-                            batch: id,
-                            file: number(&data, "file") as u32,
-                            result,
-                        });
-                    }
-                }
-                Some("done") => on_load.emit(LoadEvent::Done { batch: id }),
-                _ => {}
             }
         });
         worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
         let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new({
-            let on_load = on_stop;
+            let waiting = waiting.clone();
             move |event: web_sys::ErrorEvent| {
+                // Whoever waits hears that the engine stopped (dropped senders say it).
+                waiting.borrow_mut().clear();
                 on_load.emit(LoadEvent::Stopped {
                     message: event.message(),
                 })
@@ -242,17 +245,12 @@ impl EngineHandle {
         });
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         // The worker's first message, ahead of anything else.
-        outbox.send(message(&[
-            ("kind", "start".into()),
-            ("database", database.map_or(JsValue::NULL, JsValue::from)),
-            ("save", save.into()),
-        ]));
+        let database = database.map(str::to_owned);
+        outbox.send(&ToWorker::Start { database, save }, None);
         Ok(Self(Rc::new(Inner {
             outbox,
             next_id: Cell::new(1),
-            pending,
-            exports,
-            deliveries,
+            waiting,
             _handler: handler,
             _on_error: on_error,
         })))
@@ -264,120 +262,89 @@ impl EngineHandle {
         id
     }
 
-    /// Posts a message of `kind` with this `id` and `fields` to the worker.
-    fn post(&self, kind: &str, id: u32, fields: &[(&str, JsValue)]) {
-        let object = message(fields);
-        let _ = Reflect::set(&object, &"kind".into(), &kind.into());
-        let _ = Reflect::set(&object, &"id".into(), &id.into());
-        self.0.outbox.send(object);
-    }
-
-    /// Posts a message of `kind` as a new batch; returns the batch id its events carry.
-    fn post_batch(&self, kind: &str, fields: &[(&str, JsValue)]) -> u32 {
-        let id = self.next_id();
-        self.post(kind, id, fields);
-        id
-    }
-
-    /// Asks the engine.
-    pub async fn ask(&self, request: Request) -> Response {
+    /// Asks the engine; the answer is the query's type, or why there is none.
+    pub async fn ask<T: Answer>(&self, query: Query<T>) -> Result<T, Problem> {
         let id = self.next_id();
         let (sender, receiver) = oneshot::channel();
-        self.0.pending.borrow_mut().insert(id, sender);
-        let body = serde_json::to_string(&request).unwrap_or_default();
-        self.post("ask", id, &[("body", body.into())]);
-        receiver
-            .await
-            .unwrap_or_else(|_| Response::NotFound("the engine stopped".into()))
+        self.0
+            .waiting
+            .borrow_mut()
+            .insert(id, Waiting::Answer(sender));
+        let request = query.request.clone();
+        self.0.outbox.send(&ToWorker::Ask { id, request }, None);
+        let answer = receiver.await.unwrap_or(Err(Problem::EngineStopped));
+        query.answer(answer)
     }
 
-    /// Has the engine write the selected spans as a file; `None` if it could not.
-    pub async fn export(&self, request: &ExportRequest) -> Option<Exported> {
+    /// Has the engine write the selected spans as a file.
+    pub async fn export(&self, request: ExportRequest) -> Result<Exported, Problem> {
         let id = self.next_id();
         let (sender, receiver) = oneshot::channel();
-        self.0.exports.borrow_mut().insert(id, sender);
-        let body = serde_json::to_string(request).unwrap_or_default();
-        self.post("export", id, &[("body", body.into())]);
-        receiver.await.ok().flatten()
+        self.0
+            .waiting
+            .borrow_mut()
+            .insert(id, Waiting::Export(sender));
+        self.0.outbox.send(&ToWorker::Export { id, request }, None);
+        receiver.await.unwrap_or(Err(Problem::EngineStopped))
     }
 
     /// Has the engine POST the selected spans to a collector; `on_report` hears each step, the
     /// last with `done` set.
-    pub fn send(&self, request: &SendRequest, on_report: Callback<Report>) {
+    pub fn send(&self, request: SendRequest, on_report: Callback<Report>) {
         let id = self.next_id();
-        self.0.deliveries.borrow_mut().insert(id, on_report);
-        let body = serde_json::to_string(request).unwrap_or_default();
-        self.post("send", id, &[("body", body.into())]);
+        self.0
+            .waiting
+            .borrow_mut()
+            .insert(id, Waiting::Delivery(on_report));
+        self.0.outbox.send(&ToWorker::Send { id, request }, None);
+    }
+
+    /// Sends a message that runs as a new load batch; returns the batch its events carry.
+    fn batch(&self, message: impl FnOnce(u32) -> ToWorker, payload: Option<JsValue>) -> u32 {
+        let batch = self.next_id();
+        self.0.outbox.send(&message(batch), payload);
+        batch
     }
 
     /// Loads files; returns the batch id its events carry.
     pub fn load_files(&self, files: Vec<File>) -> u32 {
         let list = files.into_iter().collect::<Array>();
-        self.post_batch("files", &[("files", list.into())])
+        self.load(Source::Files, false, Some(list.into()))
     }
 
-    /// Loads a file the worker fetches; `held` (a link's or the host page's), none of it is
-    /// kept until [`EngineHandle::keep_held`].
-    pub fn load_url(&self, url: &str, name: &str, held: bool) -> u32 {
-        self.post_batch(
-            "url",
-            &[
-                ("url", url.into()),
-                ("name", name.into()),
-                ("held", held.into()),
-            ],
+    /// Loads `source`; `held` (a link's or the host page's), none of it is kept until
+    /// [`EngineHandle::keep_held`].
+    pub fn load(&self, source: Source, held: bool, payload: Option<JsValue>) -> u32 {
+        self.batch(
+            |batch| ToWorker::Load {
+                batch,
+                source,
+                held,
+            },
+            payload,
         )
     }
 
     /// Keeps what links and the host page brought; returns the batch id its events carry.
     pub fn keep_held(&self) -> u32 {
-        self.post_batch("keep-held", &[])
+        self.batch(|batch| ToWorker::KeepHeld { batch }, None)
     }
 
     /// Forgets the selected traces, or everything, loaded and kept; returns the batch id its
     /// `Done` carries.
-    pub fn forget(&self, selection: Option<&SpanSelection>) -> u32 {
-        let body = selection.map(|s| serde_json::to_string(s).unwrap_or_default());
-        match body {
-            Some(body) => self.post_batch("forget", &[("body", body.into())]),
-            None => self.post_batch("forget", &[]),
-        }
+    pub fn forget(&self, selection: Option<SpanSelection>) -> u32 {
+        self.batch(|batch| ToWorker::Forget { batch, selection }, None)
     }
 
     /// Stops using a price table the user loaded, here and in storage; returns the batch id
     /// its `Done` carries.
-    pub fn forget_prices(&self, key: &str) -> u32 {
-        self.post_batch("forget-prices", &[("body", key.into())])
+    pub fn forget_prices(&self, key: String) -> u32 {
+        self.batch(|batch| ToWorker::ForgetPrices { batch, key }, None)
     }
 
     /// Turns saving new loads on or off; on, what was loaded meanwhile is saved. Returns the
     /// batch id its events carry.
     pub fn set_saving(&self, on: bool) -> u32 {
-        self.post_batch("saving", &[("on", on.into())])
-    }
-
-    /// Loads a file's bytes (copied to the worker); `held` as for [`EngineHandle::load_url`].
-    pub fn load_bytes(&self, name: &str, bytes: &js_sys::Uint8Array, held: bool) -> u32 {
-        self.post_batch(
-            "bytes",
-            &[
-                ("name", name.into()),
-                ("bytes", bytes.into()),
-                ("held", held.into()),
-            ],
-        )
-    }
-
-    /// Loads text (a paste, or what the host page posts); `held` as for
-    /// [`EngineHandle::load_url`].
-    pub fn load_text(&self, name: &str, text: &str, held: bool) -> u32 {
-        self.post_batch(
-            "text",
-            &[
-                ("name", name.into()),
-                ("text", text.into()),
-                ("held", held.into()),
-            ],
-        )
+        self.batch(|batch| ToWorker::Saving { batch, on }, None)
     }
 }

@@ -4,13 +4,12 @@
 
 use yew::prelude::*;
 
-use crate::engine::protocol::{
-    ComparedRow, ComparedSpan, ComparedTrace, Comparison, Request, Response,
-};
+use crate::engine::messages::Query;
+use crate::engine::protocol::{ComparedRow, ComparedSpan, ComparedTrace, Comparison};
 use crate::present::format;
 use crate::present::route::Route;
 use crate::ui::kind::KindBadge;
-use crate::ui::query::use_query;
+use crate::ui::query::{shown, use_query};
 use crate::ui::virtual_list::VirtualList;
 
 const ROW_HEIGHT: f64 = 26.0;
@@ -57,21 +56,13 @@ fn slower_or_faster(before: u64, after: u64) -> Option<&'static str> {
 pub fn ComparePage(props: &ComparePageProps) -> Html {
     let answer = use_query(
         (props.base.clone(), props.other.clone(), props.version),
-        |(base, other, _)| Request::Compare {
-            base: base.to_string(),
-            other: other.to_string(),
-        },
+        |(base, other, _)| Query::compare(base.to_string(), other.to_string()),
     );
-    let Some(answer) = answer else {
-        return html! { <p class="muted">{"Aligning…"}</p> };
+    let answer = match shown(answer, html! { <p class="muted">{"Aligning…"}</p> }) {
+        Ok(answer) => answer,
+        Err(instead) => return instead,
     };
-    let c: &Comparison = match &*answer {
-        Response::Comparison(c) => c,
-        Response::NotFound(what) => {
-            return html! { <p class="muted">{ format!("Not loaded: {what}") }</p> };
-        }
-        _ => return html! { <p class="muted">{"Aligning…"}</p> },
-    };
+    let c: &Comparison = &answer;
     let swap = Route::Compare {
         base: props.other.to_string(),
         other: props.base.to_string(),
@@ -108,13 +99,10 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
     let render = {
         let answer = answer.clone();
         Callback::from(move |index: u32| {
-            let row = match &*answer {
-                Response::Comparison(c) => c
-                    .rows
-                    .get(index as usize)
-                    .map(|row| compared_row(row, &c.base.trace_id, &c.other.trace_id)),
-                _ => None,
-            };
+            let row = answer
+                .rows
+                .get(index as usize)
+                .map(|row| compared_row(row, &answer.base.trace_id, &answer.other.trace_id));
             row.unwrap_or_else(|| html! { <div class="crow placeholder"></div> })
         })
     };

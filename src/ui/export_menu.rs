@@ -43,16 +43,16 @@ pub fn ExportMenu(props: &ExportMenuProps) -> Html {
             status.set("Exporting…".into());
             spawn_local(async move {
                 let request = ExportRequest { selection, target };
-                match engine.export(&request).await {
-                    Some(file) => {
-                        save(&file.blob, &file.name);
+                match engine.export(request).await {
+                    Ok(exported) => {
+                        save(&exported.blob, &exported.file.name);
                         status.set(format!(
                             "Saved {} spans as {}",
-                            format::count(file.spans),
-                            file.name
+                            format::count(exported.file.spans),
+                            exported.file.name
                         ));
                     }
-                    None => status.set("The export failed".into()),
+                    Err(problem) => status.set(format!("The export failed: {problem}")),
                 }
             });
         })

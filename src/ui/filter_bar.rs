@@ -7,7 +7,8 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::analysis::filter::FilterError;
-use crate::engine::protocol::{Request, Response};
+use crate::engine::messages::Query;
+
 use crate::ui::query::use_engine;
 
 /// Examples offered as the user types, as Phoenix's filter snippets offer them.
@@ -53,12 +54,10 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
             };
             let (error, on_apply) = (error.clone(), on_apply.clone());
             spawn_local(async move {
-                let check = Request::CheckFilter {
-                    filter: text.clone(),
-                };
-                match engine.ask(check).await {
-                    Response::BadFilter(problem) => error.set(Some((text, problem))),
-                    _ => {
+                match engine.ask(Query::check_filter(text.clone())).await {
+                    Ok(Err(problem)) => error.set(Some((text, problem))),
+                    // The engine itself failed: the table below says why.
+                    Ok(Ok(())) | Err(_) => {
                         error.set(None);
                         on_apply.emit(text);
                     }

@@ -4,9 +4,10 @@
 
 use yew::prelude::*;
 
-use crate::engine::protocol::{FlameBoxView, Request, Response};
+use crate::engine::messages::Query;
+use crate::engine::protocol::FlameBoxView;
 use crate::present::format;
-use crate::ui::query::use_query;
+use crate::ui::query::{shown, use_query};
 
 /// Height of a level, px.
 const LEVEL_HEIGHT: u32 = 22;
@@ -34,13 +35,11 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
     }
     let answer = use_query(
         (props.trace_id.clone(), *focus, props.version),
-        |(trace_id, focus, _)| Request::Flame {
-            trace_id: trace_id.to_string(),
-            focus: *focus,
-        },
+        |(trace_id, focus, _)| Query::flame(trace_id.to_string(), *focus),
     );
-    let Some(Response::Flame(view)) = answer.as_deref() else {
-        return html! { <p class="muted">{"Laying out…"}</p> };
+    let view = match shown(answer, html! { <p class="muted">{"Laying out…"}</p> }) {
+        Ok(view) => view,
+        Err(instead) => return instead,
     };
     let whole = view.boxes.first().map_or(0, |b| b.total_nanos).max(1);
     let pick = |b: &FlameBoxView| {

@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::embed::frame::{Host, Instruction, Load};
 use crate::embed::{HostLoads, LinkedFile, PageOptions};
+use crate::engine::messages::Source;
 use crate::present::route::Route;
 use crate::ui::bridge::{EngineHandle, LoadEvent};
 use crate::ui::state::{LoadAction, Loads};
@@ -75,9 +76,29 @@ impl HostLink {
         loads.dispatch(LoadAction::Started);
         let batch = match load {
             // What a host or a link brings is shown, never kept unless the user keeps it.
-            Load::Bytes(bytes) => engine.load_bytes(name, &bytes, true),
-            Load::Text(text) => engine.load_text(name, &text, true),
-            Load::Url(url) => engine.load_url(&url, name, true),
+            Load::Bytes(bytes) => engine.load(
+                Source::Bytes {
+                    name: name.to_owned(),
+                },
+                true,
+                Some(bytes.into()),
+            ),
+            Load::Text(text) => engine.load(
+                Source::Text {
+                    name: name.to_owned(),
+                    text,
+                },
+                true,
+                None,
+            ),
+            Load::Url(url) => engine.load(
+                Source::Url {
+                    url,
+                    name: name.to_owned(),
+                },
+                true,
+                None,
+            ),
         };
         self.loads.borrow_mut().start(batch, then);
     }

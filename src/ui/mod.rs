@@ -59,6 +59,7 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::Closure;
 
+use crate::engine::messages::Query;
 use crate::engine::protocol::Summary;
 
 thread_local! {
@@ -93,19 +94,18 @@ pub(crate) fn publish_engine(engine: Option<bridge::EngineHandle>) {
 /// `window.plume.query(expr)`: a promise of the ids (hex) of the spans the filter matches, from
 /// the engine; it rejects with a `SyntaxError` saying where a filter that does not read is wrong.
 fn query(expression: String) -> Result<JsValue, JsValue> {
-    use crate::engine::protocol::{Request, Response};
     let engine = ENGINE
         .with(|e| e.borrow().clone())
         .ok_or_else(|| JsValue::from(js_sys::Error::new("the engine is not running")))?;
     let promise = wasm_bindgen_futures::future_to_promise(async move {
-        match engine.ask(Request::Query { filter: expression }).await {
-            Response::SpanIds(ids) => Ok(ids
+        match engine.ask(Query::matching(expression)).await {
+            Ok(Ok(ids)) => Ok(ids
                 .into_iter()
                 .map(JsValue::from)
                 .collect::<js_sys::Array>()
                 .into()),
-            Response::BadFilter(error) => Err(js_sys::SyntaxError::new(&error.to_string()).into()),
-            other => Err(js_sys::Error::new(&format!("unexpected answer {other:?}")).into()),
+            Ok(Err(error)) => Err(js_sys::SyntaxError::new(&error.to_string()).into()),
+            Err(problem) => Err(js_sys::Error::new(&problem.to_string()).into()),
         }
     });
     Ok(promise.into())

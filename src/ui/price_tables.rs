@@ -3,10 +3,11 @@
 
 use yew::prelude::*;
 
-use crate::engine::protocol::{PriceFileRow, Request, Response};
+use crate::engine::messages::Query;
+use crate::engine::protocol::PriceFileRow;
 use crate::present::format;
 use crate::ui::app::{Loader, page_powers};
-use crate::ui::query::use_query;
+use crate::ui::query::{shown, use_query};
 
 /// The list's properties.
 #[derive(Properties, PartialEq)]
@@ -18,9 +19,10 @@ pub struct PriceTablesListProps {
 /// See the module docs.
 #[component]
 pub fn PriceTablesList(props: &PriceTablesListProps) -> Html {
-    let answer = use_query(props.version, |_| Request::PriceTables);
-    let Some(Response::PriceTables(tables)) = answer.as_deref() else {
-        return html! {};
+    let answer = use_query(props.version, |_| Query::price_tables());
+    let tables = match shown(answer, html! {}) {
+        Ok(tables) => tables,
+        Err(instead) => return instead,
     };
     let builtin = format!(
         "Built-in table{}: {}. Drop a price file of the same shape to add models or change prices.",

@@ -7,8 +7,9 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::engine::messages::Query;
 use crate::engine::protocol::{
-    EvaluationView, Request, Response, SortKey, SpanSelection, TracePage, TraceQuery, TraceRow,
+    EvaluationView, SortKey, SpanSelection, TracePage, TraceQuery, TraceRow,
 };
 use crate::model::{OiKind, parse_rfc3339_nanos};
 use crate::present::format;
@@ -17,7 +18,7 @@ use crate::ui::delete_button::DeleteButton;
 use crate::ui::export_menu::ExportMenu;
 use crate::ui::filter_bar::FilterBar;
 use crate::ui::kind::KindBadge;
-use crate::ui::query::use_query;
+use crate::ui::query::{ProblemView, shown, use_query};
 use crate::ui::route::Router;
 use crate::ui::send_menu::SendMenu;
 use crate::ui::stats::StatsTab;
@@ -173,7 +174,7 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
         props.version,
     );
     let answer = use_query(deps, |(filters, range, project, all_spans, _)| {
-        Request::Traces(TraceQuery {
+        Query::traces(TraceQuery {
             first: range.0,
             count: range.1.max(1),
             ..filters.query(project, *all_spans)
@@ -190,9 +191,14 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
             }),
         )
     });
-    if let Some(Response::Traces(answer)) = answer.as_deref() {
-        *page.borrow_mut() = (range.0, Rc::new(answer.clone()));
-    }
+    let problem = match answer {
+        Some(Ok(answer)) => {
+            *page.borrow_mut() = (range.0, answer);
+            None
+        }
+        Some(Err(problem)) => Some(problem),
+        None => None,
+    };
     let (first, current) = page.borrow().clone();
 
     let update = |change: fn(&mut Filters, String)| {
@@ -339,6 +345,9 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
                 <span class="th">{"Evaluations"}</span>
                 <span class="th">{"Input"}</span>
             </div>
+            if let Some(problem) = problem {
+                <ProblemView {problem} />
+            }
             <VirtualList count={current.total} row_height={ROW_HEIGHT} {render} {on_range} class="table-body" role="grid" />
         </div>
     }
@@ -469,12 +478,11 @@ pub struct SessionsListProps {
 #[component]
 pub fn SessionsList(props: &SessionsListProps) -> Html {
     let answer = use_query((props.project.clone(), props.version), |(project, _)| {
-        Request::Sessions {
-            project: project.to_string(),
-        }
+        Query::sessions(project.to_string())
     });
-    let Some(Response::Sessions(sessions)) = answer.as_deref() else {
-        return html! { <p class="muted">{"Loading…"}</p> };
+    let sessions = match shown(answer, html! { <p class="muted">{"Loading…"}</p> }) {
+        Ok(sessions) => sessions,
+        Err(instead) => return instead,
     };
     if sessions.is_empty() {
         return html! { <p class="muted">{"No trace of this project has a session.id."}</p> };

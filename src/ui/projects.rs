@@ -2,12 +2,12 @@
 
 use yew::prelude::*;
 
-use crate::engine::protocol::{Request, Response};
+use crate::engine::messages::Query;
 use crate::present::format;
 use crate::present::route::{ProjectTab, Route};
 use crate::ui::app::uses_storage;
 use crate::ui::price_tables::PriceTablesList;
-use crate::ui::query::use_query;
+use crate::ui::query::{shown, use_query};
 use crate::ui::save_setting::SaveSetting;
 use crate::ui::saved_files::SavedFiles;
 use crate::ui::storage_status::StorageStatus;
@@ -22,9 +22,10 @@ pub struct ProjectsPageProps {
 /// Every project with its figures.
 #[component]
 pub fn ProjectsPage(props: &ProjectsPageProps) -> Html {
-    let answer = use_query(props.version, |_| Request::Projects);
-    let Some(Response::Projects(projects)) = answer.as_deref() else {
-        return html! { <p class="muted">{"Loading…"}</p> };
+    let answer = use_query(props.version, |_| Query::projects());
+    let projects = match shown(answer, html! { <p class="muted">{"Loading…"}</p> }) {
+        Ok(projects) => projects,
+        Err(instead) => return instead,
     };
     if projects.is_empty() {
         return html! { <p class="muted">{"Nothing loaded yet: the files above say why."}</p> };

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::engine::protocol::{Request, Response};
+use crate::engine::messages::{Answer, Problem, Query};
 use crate::ui::bridge::EngineHandle;
 
 /// The engine handle from context.
@@ -15,27 +15,32 @@ pub fn use_engine() -> Option<EngineHandle> {
     use_context::<EngineHandle>()
 }
 
-/// The engine's answer to `request(deps)`, asked again whenever `deps` change; `None` until the
+/// An answer as a component holds it: the value, or why there is none.
+pub type Answered<T> = Result<Rc<T>, Problem>;
+
+/// The engine's answer to `query(deps)`, asked again whenever `deps` change; `None` until the
 /// first answer arrives.
 #[hook]
-pub fn use_query<D, F>(deps: D, request: F) -> Option<Rc<Response>>
+pub fn use_query<D, T, F>(deps: D, query: F) -> Option<Answered<T>>
 where
     D: PartialEq + Clone + 'static,
-    F: Fn(&D) -> Request + 'static,
+    T: Answer + 'static,
+    F: Fn(&D) -> Query<T> + 'static,
 {
-    use_query_for(deps, request).map(|(_, answer)| answer)
+    use_query_for(deps, query).map(|(_, answer)| answer)
 }
 
 /// [`use_query`], with the `deps` the answer was given for (the last answer may be for older
 /// ones while the newest question is on its way).
 #[hook]
-pub fn use_query_for<D, F>(deps: D, request: F) -> Option<(D, Rc<Response>)>
+pub fn use_query_for<D, T, F>(deps: D, query: F) -> Option<(D, Answered<T>)>
 where
     D: PartialEq + Clone + 'static,
-    F: Fn(&D) -> Request + 'static,
+    T: Answer + 'static,
+    F: Fn(&D) -> Query<T> + 'static,
 {
     let engine = use_engine();
-    let answer = use_state(|| None::<(D, Rc<Response>)>);
+    let answer = use_state(|| None::<(D, Answered<T>)>);
     let asked = use_mut_ref(|| 0u64);
     {
         let answer = answer.clone();
@@ -45,16 +50,42 @@ where
                 *asked += 1;
                 *asked
             };
-            if let Some(engine) = engine {
-                let (request, deps) = (request(deps), deps.clone());
-                spawn_local(async move {
-                    let response = engine.ask(request).await;
-                    if *asked.borrow() == generation {
-                        answer.set(Some((deps, Rc::new(response))));
-                    }
-                });
-            }
+            let (query, deps) = (query(deps), deps.clone());
+            spawn_local(async move {
+                let answered = match engine {
+                    Some(engine) => engine.ask(query).await.map(Rc::new),
+                    None => Err(Problem::EngineStopped),
+                };
+                if *asked.borrow() == generation {
+                    answer.set(Some((deps, answered)));
+                }
+            });
         });
     }
     (*answer).clone()
+}
+
+/// Shows why an answer did not come; every page shows it where its content would be.
+#[derive(Properties, PartialEq)]
+pub struct ProblemViewProps {
+    /// What went wrong.
+    pub problem: Problem,
+}
+
+/// See [`ProblemViewProps`].
+#[component]
+pub fn ProblemView(props: &ProblemViewProps) -> Html {
+    html! {
+        <p class="problem error" role="alert" data-testid="problem">{ props.problem.to_string() }</p>
+    }
+}
+
+/// An answer's value, or what to show instead: `waiting` until it comes, the problem if it
+/// failed.
+pub fn shown<T>(answer: Option<Answered<T>>, waiting: Html) -> Result<Rc<T>, Html> {
+    match answer {
+        None => Err(waiting),
+        Some(Ok(value)) => Ok(value),
+        Some(Err(problem)) => Err(html! { <ProblemView {problem} /> }),
+    }
 }

@@ -2,11 +2,12 @@
 
 use yew::prelude::*;
 
-use crate::engine::protocol::{Request, Response, SavedFileRow, SpanSelection};
+use crate::engine::messages::Query;
+use crate::engine::protocol::{SavedFileRow, SpanSelection};
 use crate::present::format;
 use crate::present::route::Route;
 use crate::ui::delete_button::DeleteButton;
-use crate::ui::query::use_query;
+use crate::ui::query::{shown, use_query};
 
 /// The list's properties.
 #[derive(Properties, PartialEq)]
@@ -18,9 +19,10 @@ pub struct SavedFilesProps {
 /// See the module docs.
 #[component]
 pub fn SavedFiles(props: &SavedFilesProps) -> Html {
-    let answer = use_query(props.version, |_| Request::SavedFiles);
-    let Some(Response::SavedFiles(files)) = answer.as_deref() else {
-        return html! {};
+    let answer = use_query(props.version, |_| Query::saved_files());
+    let files = match shown(answer, html! {}) {
+        Ok(files) => files,
+        Err(instead) => return instead,
     };
     if files.is_empty() {
         return html! {};

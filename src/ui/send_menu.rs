@@ -132,7 +132,7 @@ pub fn SendMenu(props: &SendMenuProps) -> Html {
             let report = report.clone();
             report.set(Some(Report::default()));
             engine.send(
-                &SendRequest {
+                SendRequest {
                     selection: selection.clone(),
                     settings: next.settings,
                 },

@@ -3,11 +3,12 @@
 use yew::prelude::*;
 
 use crate::attributes::pretty_json;
-use crate::engine::protocol::{Request, Response};
+use crate::engine::messages::Query;
+
 use crate::present::format;
 use crate::present::route::Route;
 use crate::ui::long_text::LongText;
-use crate::ui::query::use_query;
+use crate::ui::query::{shown, use_query};
 
 /// The page's properties.
 #[derive(Properties, PartialEq)]
@@ -25,13 +26,11 @@ pub struct SessionPageProps {
 pub fn SessionPage(props: &SessionPageProps) -> Html {
     let answer = use_query(
         (props.project.clone(), props.session.clone(), props.version),
-        |(p, s, _)| Request::Session {
-            project: p.to_string(),
-            session: s.to_string(),
-        },
+        |(p, s, _)| Query::session(p.to_string(), s.to_string()),
     );
-    let Some(Response::Session(turns)) = answer.as_deref() else {
-        return html! { <p class="muted">{"Loading…"}</p> };
+    let turns = match shown(answer, html! { <p class="muted">{"Loading…"}</p> }) {
+        Ok(turns) => turns,
+        Err(instead) => return instead,
     };
     let turns = turns.iter().enumerate().map(|(i, turn)| {
         let href = Route::Trace { trace_id: turn.trace_id.clone(), span_id: None }.to_fragment();

@@ -8,7 +8,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::attributes::value_text;
-use crate::engine::protocol::{EventView, LinkView, Request, Response, SpanDetails};
+use crate::engine::messages::Query;
+use crate::engine::protocol::{EventView, LinkView, SpanDetails};
 use crate::present::format;
 use crate::present::route::Route;
 use crate::ui::attribute_tree::Attributes;
@@ -16,7 +17,7 @@ use crate::ui::copy::CopyButton;
 use crate::ui::kind::KindBadge;
 use crate::ui::long_text::LongText;
 use crate::ui::meaning::{kv_table, meaning_view, section};
-use crate::ui::query::use_query;
+use crate::ui::query::{shown, use_query};
 
 /// The panel's properties.
 #[derive(Properties, PartialEq)]
@@ -36,20 +37,16 @@ pub struct SpanDetailsPanelProps {
 pub fn SpanDetailsPanel(props: &SpanDetailsPanelProps) -> Html {
     let answer = use_query(
         (props.trace_id.clone(), props.span_id.clone(), props.version),
-        |(trace_id, span_id, _)| Request::SpanDetails {
-            trace_id: trace_id.to_string(),
-            span_id: span_id.to_string(),
-        },
+        |(trace_id, span_id, _)| Query::span_details(trace_id.to_string(), span_id.to_string()),
     );
     let close = props.on_close.reform(|_: MouseEvent| ());
-    let body = match answer.as_deref() {
-        Some(Response::SpanDetails(details)) if details.span_id == props.span_id.as_str() => {
+    let loading = html! { <p class="muted">{"Loading…"}</p> };
+    let body = match shown(answer, loading.clone()) {
+        Ok(details) if details.span_id == props.span_id.as_str() => {
             html! { <SpanDetailsView details={Rc::new((**details).clone())} /> }
         }
-        Some(Response::NotFound(what)) => {
-            html! { <p class="muted">{ format!("Not loaded: {what}") }</p> }
-        }
-        _ => html! { <p class="muted">{"Loading…"}</p> },
+        Ok(_) => loading,
+        Err(instead) => instead,
     };
     html! {
         <aside class="details" data-testid="span-details" data-span-id={props.span_id.clone()} aria-label="Span details">

@@ -5,10 +5,11 @@
 use yew::prelude::*;
 
 use crate::analysis::project_stats::{Bin, EvaluationStats, ProjectStats, TimeBin};
-use crate::engine::protocol::{Request, Response};
+use crate::engine::messages::Query;
+
 use crate::model::TokenKind;
 use crate::present::format;
-use crate::ui::query::use_query;
+use crate::ui::query::{shown, use_query};
 
 /// Plot size in SVG units (they scale to the page's width).
 const WIDTH: f64 = 600.0;
@@ -29,14 +30,13 @@ pub struct StatsTabProps {
 #[component]
 pub fn StatsTab(props: &StatsTabProps) -> Html {
     let answer = use_query((props.project.clone(), props.version), |(project, _)| {
-        Request::Stats {
-            project: project.to_string(),
-        }
+        Query::stats(project.to_string())
     });
-    let Some(Response::Stats(stats)) = answer.as_deref() else {
-        return html! { <p class="muted">{"Counting…"}</p> };
+    let stats = match shown(answer, html! { <p class="muted">{"Counting…"}</p> }) {
+        Ok(stats) => stats,
+        Err(instead) => return instead,
     };
-    let stats: &ProjectStats = stats;
+    let stats: &ProjectStats = &stats;
     if stats.traces == 0 {
         return html! { <p class="muted">{"No trace in this project."}</p> };
     }

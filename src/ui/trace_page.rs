@@ -14,8 +14,9 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::analysis::flags;
+use crate::engine::messages::{Problem, Query, Revealed};
 use crate::engine::protocol::{
-    MINIMAP_COLUMNS, MINIMAP_ROWS, Request, Response, RowView, SpanSelection, TraceOverview,
+    MINIMAP_COLUMNS, MINIMAP_ROWS, RowView, SpanSelection, TraceOverview,
 };
 use crate::model::TokenKind;
 use crate::present::axis::{Window, ticks};
@@ -27,7 +28,7 @@ use crate::ui::flame_graph::FlameGraph;
 use crate::ui::kind::{KindBadge, glyph};
 use crate::ui::meaning::logs;
 use crate::ui::project::take_carried_filter;
-use crate::ui::query::use_engine;
+use crate::ui::query::{ProblemView, use_engine};
 use crate::ui::route::Router;
 use crate::ui::send_menu::SendMenu;
 use crate::ui::span_details::SpanDetailsPanel;
@@ -63,6 +64,8 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     let engine = use_engine();
     let router = use_context::<Router>();
     let overview = use_state(|| None::<Rc<TraceOverview>>);
+    // Why the engine did not answer, if it did not: shown instead of the trace.
+    let problem = use_state(|| None::<Problem>);
     // Grows when a revealed span changed the engine's view, so rows are fetched again.
     let view_version = use_state(|| 0u32);
     // The rows fetched, `(first, count)`: those rendered and a margin each side.
@@ -88,26 +91,31 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     let act = {
         let (engine, overview, rows) = (engine.clone(), overview.clone(), rows.clone());
         let (trace_id, fetch_now) = (props.trace_id.to_string(), fetch_now.clone());
-        Callback::from(move |request: Request| {
+        let problem = problem.clone();
+        Callback::from(move |query: Query<TraceOverview>| {
             let (engine, overview, rows) = (engine.clone(), overview.clone(), rows.clone());
-            let (trace_id, fetch_now) = (trace_id.clone(), fetch_now.clone());
+            let (trace_id, fetch_now, problem) =
+                (trace_id.clone(), fetch_now.clone(), problem.clone());
             spawn_local(async move {
-                let Some(engine) = engine else { return };
-                let Response::Trace(next) = engine.ask(request).await else {
-                    return;
+                let Some(engine) = engine else {
+                    return problem.set(Some(Problem::EngineStopped));
                 };
                 let (first, count) = *fetch_now.borrow();
-                if let Response::Rows(fetched) = engine
-                    .ask(Request::Rows {
-                        trace_id,
-                        first,
-                        count,
-                    })
-                    .await
-                {
-                    rows.set((first, Rc::new(fetched)));
+                let answered = match engine.ask(query).await {
+                    Ok(next) => engine
+                        .ask(Query::rows(trace_id, first, count))
+                        .await
+                        .map(|fetched| (next, fetched)),
+                    Err(failed) => Err(failed),
+                };
+                match answered {
+                    Ok((next, fetched)) => {
+                        rows.set((first, Rc::new(fetched)));
+                        overview.set(Some(Rc::new(next)));
+                        problem.set(None);
+                    }
+                    Err(failed) => problem.set(Some(failed)),
                 }
-                overview.set(Some(Rc::new(next)));
             });
         })
     };
@@ -123,11 +131,8 @@ pub fn TracePage(props: &TracePageProps) -> Html {
                 window.set(None);
                 let trace_id = trace_id.to_string();
                 act.emit(match search.is_empty() {
-                    true => Request::OpenTrace { trace_id },
-                    false => Request::Search {
-                        trace_id,
-                        text: search,
-                    },
+                    true => Query::open_trace(trace_id),
+                    false => Query::search(trace_id, search),
                 });
             },
         );
@@ -155,14 +160,11 @@ pub fn TracePage(props: &TracePageProps) -> Html {
                 let trace_id = trace_id.to_string();
                 spawn_local(async move {
                     let Some(engine) = engine else { return };
-                    let request = Request::Reveal {
-                        trace_id,
-                        span_id: span_id.to_string(),
-                    };
-                    if let Response::Revealed {
+                    let query = Query::reveal(trace_id, span_id.to_string());
+                    if let Ok(Revealed {
                         trace,
                         visible_index,
-                    } = engine.ask(request).await
+                    }) = engine.ask(query).await
                     {
                         overview.set(Some(Rc::new(trace)));
                         view_version.set(*view_version + 1);
@@ -185,13 +187,8 @@ pub fn TracePage(props: &TracePageProps) -> Html {
                 let (trace_id, first, count) = (trace_id.to_string(), *first, *count);
                 spawn_local(async move {
                     let Some(engine) = engine else { return };
-                    if let Response::Rows(fetched) = engine
-                        .ask(Request::Rows {
-                            trace_id,
-                            first,
-                            count: count.max(1),
-                        })
-                        .await
+                    if let Ok(fetched) =
+                        engine.ask(Query::rows(trace_id, first, count.max(1))).await
                     {
                         rows.set((first, Rc::new(fetched)));
                     }
@@ -226,6 +223,9 @@ pub fn TracePage(props: &TracePageProps) -> Html {
         });
     }
 
+    if let Some(problem) = (*problem).clone() {
+        return html! { <ProblemView {problem} /> };
+    }
     let Some(trace) = (*overview).clone() else {
         return html! { <p class="muted">{"Opening the trace…"}</p> };
     };
@@ -286,11 +286,7 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     let toggle_row = {
         let (act, trace_id) = (act.clone(), props.trace_id.clone());
         Callback::from(move |(row, expand): (u32, Option<bool>)| {
-            act.emit(Request::Toggle {
-                trace_id: trace_id.to_string(),
-                row,
-                expand,
-            });
+            act.emit(Query::toggle(trace_id.to_string(), row, expand));
         })
     };
     let onkeydown = {
@@ -367,10 +363,7 @@ pub fn TracePage(props: &TracePageProps) -> Html {
             (act.clone(), props.trace_id.clone(), match_position.clone());
         Callback::from(move |text: String| {
             match_position.set(0);
-            act.emit(Request::Search {
-                trace_id: trace_id.to_string(),
-                text,
-            });
+            act.emit(Query::search(trace_id.to_string(), text));
         })
     };
     let pending_search = use_mut_ref(|| None::<Timeout>);
@@ -486,19 +479,13 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     let critical = {
         let (act, trace_id, on) = (act.clone(), props.trace_id.clone(), !trace.critical_path);
         Callback::from(move |_: MouseEvent| {
-            act.emit(Request::CriticalPath {
-                trace_id: trace_id.to_string(),
-                on,
-            })
+            act.emit(Query::critical_path(trace_id.to_string(), on))
         })
     };
     let expand_all = |expand: bool| {
         let (act, trace_id) = (act.clone(), props.trace_id.clone());
         Callback::from(move |_: MouseEvent| {
-            act.emit(Request::ToggleAll {
-                trace_id: trace_id.to_string(),
-                expand,
-            })
+            act.emit(Query::toggle_all(trace_id.to_string(), expand))
         })
     };
     let on_minimap = {

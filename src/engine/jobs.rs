@@ -1,0 +1,386 @@
+//! What each message to the worker does, one async method per kind, run one at a time in the
+//! order the messages came (`worker.rs` queues them and does the talking). What loads change is
+//! kept in IndexedDB (`keeper.rs`) before each file's result is told.
+//!
+//! When the worker starts, the kept traces' records are read (reported as load batch 0, `Kept in
+//! this browser`), and a trace's spans only when a request needs them: such a question (and every
+//! question after it, so answers keep their order), an export, a send or a forget waits in the
+//! queue while they are read.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::Uint8Array;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{Blob, BlobPropertyBag, File};
+
+use crate::engine::Engine;
+use crate::engine::keeper::Keeper;
+use crate::engine::messages::{ExportedFile, FromWorker, Problem, Source, StoreChange, ToWorker};
+use crate::engine::protocol::{ExportRequest, FileResult, Request, SpanSelection};
+use crate::engine::reading::{Progress, load_file, load_url, parse};
+use crate::engine::sending::send;
+use crate::engine::worker::post;
+use crate::model::TraceId;
+use crate::store::{FileRecord, file_key};
+
+/// The load batch that reports what was restored from the store.
+pub const RESTORE_BATCH: u32 = 0;
+
+/// What the store's load batch is called.
+const KEPT: &str = "Kept in this browser";
+
+/// What saving what was loaded while saving was off is reported as.
+const SAVED: &str = "Saved in this browser";
+
+/// What a failed deletion is reported as.
+const STORAGE: &str = "This browser's storage";
+
+/// The engine, the store it keeps to (if any), and who hears what changed in the store.
+pub struct Jobs {
+    engine: Rc<RefCell<Engine>>,
+    keeper: Option<Keeper>,
+    saving: bool,
+    announce: Box<dyn Fn(StoreChange)>,
+}
+
+impl Jobs {
+    /// Opens `database` (if any) and reads the kept traces' records; `saving` says whether new
+    /// loads are kept; `announce` tells the other tabs what this one changed in the store.
+    pub async fn start(
+        engine: Rc<RefCell<Engine>>,
+        database: Option<&str>,
+        saving: bool,
+        announce: Box<dyn Fn(StoreChange)>,
+    ) -> Self {
+        let keeper = match database {
+            Some(database) => restore(&engine, database).await,
+            None => None,
+        };
+        // What was kept (if anything) is there now.
+        post(
+            &FromWorker::Done {
+                batch: RESTORE_BATCH,
+            },
+            None,
+        );
+        Self {
+            engine,
+            keeper,
+            saving,
+            announce,
+        }
+    }
+
+    /// Does what `message` asks (`payload`: what travelled beside it); returns the load batch it
+    /// ran as, if any (the worker then says the batch is done).
+    pub async fn run(&mut self, message: ToWorker, payload: JsValue) -> Option<u32> {
+        let batch = message_batch(&message);
+        match message {
+            ToWorker::Start { .. } | ToWorker::Ask { .. } => return None,
+            ToWorker::Export { id, request } => self.export(id, &request).await,
+            ToWorker::Send { id, request } => {
+                let unread = self.engine.borrow().unread_in(&request.selection);
+                self.read(&unread).await;
+                spawn_local(send(self.engine.clone(), id, request));
+            }
+            ToWorker::Load {
+                batch,
+                source,
+                held,
+            } => self.load(batch, source, held, payload).await,
+            ToWorker::Forget { batch, selection } => self.forget(batch, selection).await,
+            ToWorker::ForgetPrices { batch, key } => self.forget_prices(batch, &key).await,
+            ToWorker::Saving { batch, on } => {
+                self.saving = on;
+                self.save_now(batch).await;
+            }
+            ToWorker::KeepHeld { batch } => {
+                // Not saving, nothing is kept: what was held stays held.
+                if self.saver().is_some() && self.engine.borrow_mut().keep_held() {
+                    self.save_now(batch).await;
+                }
+            }
+        }
+        batch
+    }
+
+    /// Reads the stored spans `request` needs, if any.
+    pub async fn read_for(&mut self, request: &Request) {
+        let unread = self.engine.borrow().unread(request);
+        self.read(&unread).await;
+    }
+
+    /// Another tab changed the store: read again what it names.
+    pub async fn sync(&mut self, change: StoreChange) {
+        let Some(keeper) = self.keeper.as_mut() else {
+            return;
+        };
+        let ids = match change {
+            StoreChange::Everything => keeper.known(),
+            StoreChange::Traces(ids) => ids,
+        };
+        let files = keeper.sync_files(&self.engine).await;
+        if let (Ok(()), Ok(true)) = (files, keeper.sync(&self.engine, &ids, true).await) {
+            post(
+                &FromWorker::Done {
+                    batch: RESTORE_BATCH,
+                },
+                None,
+            );
+        }
+    }
+
+    async fn load(&mut self, batch: u32, source: Source, held: bool, payload: JsValue) {
+        match source {
+            Source::Files => {
+                let files = js_sys::Array::from(&payload);
+                for (index, file) in files.iter().enumerate() {
+                    if let Ok(file) = file.dyn_into::<File>() {
+                        let (progress, result) =
+                            load_file(&self.engine, batch, index as u32, file).await;
+                        self.keep(progress, result).await;
+                    }
+                }
+            }
+            Source::Url { url, name } => {
+                let (progress, result) = load_url(&self.engine, batch, &url, &name, held).await;
+                self.keep(progress, result).await;
+            }
+            Source::Text { name, text } => self.parse(batch, &name, text.into_bytes(), held).await,
+            Source::Bytes { name } => {
+                let bytes = payload
+                    .dyn_into::<Uint8Array>()
+                    .map(|bytes| bytes.to_vec())
+                    .unwrap_or_default();
+                self.parse(batch, &name, bytes, held).await;
+            }
+        }
+    }
+
+    async fn parse(&mut self, batch: u32, name: &str, bytes: Vec<u8>, held: bool) {
+        let mut progress = Progress::new(batch, 0, name, bytes.len() as f64);
+        let result = parse(&self.engine, &mut progress, bytes, held);
+        self.keep(progress, result).await;
+    }
+
+    /// Answers an export with the file, as a Blob beside the message.
+    async fn export(&mut self, id: u32, request: &ExportRequest) {
+        let unread = self.engine.borrow().unread_in(&request.selection);
+        self.read(&unread).await;
+        let export = self
+            .engine
+            .borrow()
+            .export(&request.selection, request.target);
+        let bytes = Uint8Array::from(export.bytes.as_slice());
+        let options = BlobPropertyBag::new();
+        options.set_type(export.target.media_type());
+        let blob =
+            Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&bytes), &options);
+        let file = ExportedFile {
+            name: export.name,
+            spans: export.spans as u64,
+        };
+        let (file, blob) = match blob {
+            Ok(blob) => (Ok(file), JsValue::from(blob)),
+            Err(_) => (
+                Err(Problem::Failed(
+                    "the browser could not make the file".into(),
+                )),
+                JsValue::NULL,
+            ),
+        };
+        post(&FromWorker::Exported { id, file }, Some(&blob));
+    }
+
+    /// Forgets the selected traces, or everything, loaded and kept.
+    async fn forget(&mut self, batch: u32, selection: Option<SpanSelection>) {
+        let outcome = match selection {
+            Some(selection) => {
+                let unread = self.engine.borrow().unread_to_forget(&selection);
+                self.read(&unread).await;
+                let forgotten = self.engine.borrow_mut().forget(&selection);
+                let outcome = match self.keeper.as_mut() {
+                    Some(keeper) => keeper.forget(&forgotten).await,
+                    None => Ok(()),
+                };
+                let ids = forgotten.traces.iter().map(ToString::to_string).collect();
+                self.tell_tabs(StoreChange::Traces(ids));
+                outcome
+            }
+            None => {
+                *self.engine.borrow_mut() = Engine::default();
+                let outcome = match self.keeper.as_mut() {
+                    Some(keeper) => keeper.clear().await,
+                    None => Ok(()),
+                };
+                self.tell_tabs(StoreChange::Everything);
+                outcome
+            }
+        };
+        if let Err(error) = outcome {
+            let message = format!("could not delete what was asked: {error}");
+            Progress::new(batch, 0, STORAGE, 0.0).finish(FileResult::failed(STORAGE, &message));
+        }
+    }
+
+    async fn forget_prices(&mut self, batch: u32, key: &str) {
+        self.engine.borrow_mut().forget_price_file(key);
+        if let Some(keeper) = self.keeper.as_ref()
+            && let Err(error) = keeper.forget_price_file(key).await
+        {
+            let message = format!("could not delete the price table: {error}");
+            Progress::new(batch, 0, STORAGE, 0.0).finish(FileResult::failed(STORAGE, &message));
+        }
+    }
+
+    /// The keeper that saves new loads, if any does.
+    fn saver(&mut self) -> Option<&mut Keeper> {
+        let saving = self.saving;
+        self.keeper.as_mut().filter(|_| saving)
+    }
+
+    fn tell_tabs(&self, change: StoreChange) {
+        if !matches!(&change, StoreChange::Traces(ids) if ids.is_empty()) {
+            (self.announce)(change);
+        }
+    }
+
+    /// Reads the spans of these stored traces; what goes wrong is reported on the store's batch.
+    async fn read(&mut self, ids: &[TraceId]) {
+        let Some(keeper) = self.keeper.as_ref() else {
+            return;
+        };
+        if ids.is_empty() {
+            return;
+        }
+        let problems = match keeper.read(&self.engine, ids).await {
+            Ok(problems) => problems,
+            Err(error) => vec![format!("{KEPT}: spans could not be read: {error}")],
+        };
+        if !problems.is_empty() {
+            let result = FileResult {
+                errors: problems,
+                ..FileResult::empty(KEPT)
+            };
+            Progress::new(RESTORE_BATCH, 0, KEPT, 0.0).finish(result);
+            post(
+                &FromWorker::Done {
+                    batch: RESTORE_BATCH,
+                },
+                None,
+            );
+        }
+    }
+
+    /// Saves what the store does not have yet (what was loaded while saving was off, or what
+    /// the user chose to keep), reported as a load of batch `batch`.
+    async fn save_now(&mut self, batch: u32) {
+        let engine = self.engine.clone();
+        let Some(keeper) = self.saver() else { return };
+        let (kept, failure) = keeper.keep(&engine).await;
+        if kept.is_empty() && failure.is_none() {
+            return;
+        }
+        let result = FileResult {
+            format: Some("stored".into()),
+            spans: keeper.spans(&kept),
+            traces: kept.len() as u64,
+            errors: failure
+                .map(|(lost, error)| format!("{SAVED}: {lost} traces could not be saved ({error})"))
+                .into_iter()
+                .collect(),
+            ..FileResult::empty(SAVED)
+        };
+        Progress::new(batch, 0, SAVED, 0.0).finish(result);
+        self.tell_tabs(StoreChange::Traces(kept));
+    }
+
+    /// Stores what a load changed (when saving), then tells the file's result (with what was not
+    /// kept).
+    async fn keep(&mut self, mut progress: Progress, mut result: FileResult) {
+        let engine = self.engine.clone();
+        let Some(keeper) = self.saver() else {
+            progress.finish(result);
+            return;
+        };
+        progress.report("saving", progress.total, result.spans as usize, true);
+        let (kept, failure) = keeper.keep(&engine).await;
+        if !kept.is_empty() {
+            let file = file_record(&result, progress.total as u64, kept.clone());
+            if let Err(error) = keeper.save_file(&engine, file).await {
+                result.warnings.push(format!(
+                    "{}: its traces were kept, but not the file's name in the saved files ({error})",
+                    result.file
+                ));
+            }
+        }
+        if let Some((lost, error)) = failure {
+            result.warnings.push(format!(
+                "{}: {lost} traces were not kept in this browser ({error}; {} were); \
+                 they stay here until the page closes",
+                result.file,
+                kept.len()
+            ));
+        }
+        progress.finish(result);
+        self.tell_tabs(StoreChange::Traces(kept));
+    }
+}
+
+/// The load batch a message runs as, if any.
+fn message_batch(message: &ToWorker) -> Option<u32> {
+    match message {
+        ToWorker::Load { batch, .. }
+        | ToWorker::Forget { batch, .. }
+        | ToWorker::ForgetPrices { batch, .. }
+        | ToWorker::Saving { batch, .. }
+        | ToWorker::KeepHeld { batch } => Some(*batch),
+        ToWorker::Start { .. }
+        | ToWorker::Ask { .. }
+        | ToWorker::Export { .. }
+        | ToWorker::Send { .. } => None,
+    }
+}
+
+/// The saved-files record of a file whose traces `kept` were just kept.
+fn file_record(result: &FileResult, bytes: u64, kept: Vec<String>) -> FileRecord {
+    let saved_at_ms = js_sys::Date::now() as u64;
+    FileRecord {
+        key: file_key(
+            saved_at_ms,
+            (js_sys::Math::random() * f64::from(u32::MAX)) as u32,
+        ),
+        name: result.file.clone(),
+        format: result.format.clone(),
+        bytes,
+        saved_at_ms,
+        spans: result.spans,
+        traces: kept,
+    }
+}
+
+/// Opens the store, reported as a load of its own: the kept traces' records (the lists show
+/// them at once) and evaluations. Spans are read when something needs them.
+async fn restore(engine: &Rc<RefCell<Engine>>, database: &str) -> Option<Keeper> {
+    let progress = Progress::new(RESTORE_BATCH, 0, KEPT, 0.0);
+    let (keeper, opened) = match Keeper::open(engine, database).await {
+        Ok(opened) => opened,
+        Err(error) => {
+            let message = format!("nothing will be kept after the page closes: {error}");
+            progress.finish(FileResult::failed(KEPT, &message));
+            return None;
+        }
+    };
+    if opened.traces > 0 || opened.evaluations > 0 {
+        progress.finish(FileResult {
+            format: Some("stored".into()),
+            spans: opened.spans,
+            traces: opened.traces as u64,
+            evaluations: opened.evaluations as u64,
+            ..FileResult::empty(KEPT)
+        });
+    }
+    Some(keeper)
+}

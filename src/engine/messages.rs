@@ -1,0 +1,590 @@
+//! Every message between the page and the engine's worker, as types: [`ToWorker`] and
+//! [`FromWorker`], and [`Query`], a [`Request`] paired with the type of its answer. How they
+//! travel is `ui/bridge.rs`'s and `engine/worker.rs`'s business alone: each message as JSON, with
+//! what JSON cannot hold (files, bytes, a written file) beside it as a JavaScript value.
+
+use std::marker::PhantomData;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::filter::FilterError;
+use crate::analysis::project_stats::ProjectStats;
+use crate::engine::protocol::{
+    Comparison, ExportRequest, FileResult, FlameView, PriceTables, ProjectRow, Request, Response,
+    RowView, SavedFileRow, SendRequest, SessionRow, SpanDetails, SpanSelection, Summary,
+    TraceOverview, TracePage, TraceQuery, Turn,
+};
+use crate::export::send::Report;
+
+/// What the page tells the worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// Always first: the IndexedDB database to keep traces in (none: memory only, the store is
+    /// not even opened), and whether new loads are saved there.
+    Start {
+        /// The database's name.
+        database: Option<String>,
+        /// Saves new loads.
+        save: bool,
+    },
+    /// A question, answered by [`FromWorker::Answer`] with the same id.
+    Ask {
+        /// Pairs the answer with the question.
+        id: u32,
+        /// The question.
+        request: Request,
+    },
+    /// Files to load as batch `batch`; reported by [`FromWorker::Progress`], one
+    /// [`FromWorker::Loaded`] per file, then [`FromWorker::Done`].
+    Load {
+        /// The batch its events carry.
+        batch: u32,
+        /// What to load.
+        source: Source,
+        /// From a link or a host page: shown, not kept until the user keeps it.
+        held: bool,
+    },
+    /// Write the selected spans as a file, answered by [`FromWorker::Exported`].
+    Export {
+        /// Pairs the file with the question.
+        id: u32,
+        /// What and how.
+        request: ExportRequest,
+    },
+    /// POST the selected spans to a collector; each step is a [`FromWorker::SendReport`].
+    Send {
+        /// Pairs the reports with the question.
+        id: u32,
+        /// What and where.
+        request: SendRequest,
+    },
+    /// Forget the selected traces (none: everything), loaded and kept; then `Done`.
+    Forget {
+        /// The batch its `Done` carries.
+        batch: u32,
+        /// What to forget.
+        selection: Option<SpanSelection>,
+    },
+    /// Stop using a price table the user loaded, here and in storage; then `Done`.
+    ForgetPrices {
+        /// The batch its `Done` carries.
+        batch: u32,
+        /// The table's key.
+        key: String,
+    },
+    /// Turn saving new loads on or off; on, what was loaded meanwhile is saved (reported as
+    /// batch `batch`).
+    Saving {
+        /// The batch its events carry.
+        batch: u32,
+        /// Saving or not.
+        on: bool,
+    },
+    /// Keep what links and the host page brought (reported as batch `batch`).
+    KeepHeld {
+        /// The batch its events carry.
+        batch: u32,
+    },
+}
+
+/// What a [`ToWorker::Load`] reads.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Source {
+    /// The `File`s beside the message, each read in chunks from `File.stream()`.
+    Files,
+    /// A file the worker fetches.
+    Url {
+        /// Where.
+        url: String,
+        /// The name it is shown under.
+        name: String,
+    },
+    /// Pasted or posted text.
+    Text {
+        /// The name it is shown under.
+        name: String,
+        /// The text.
+        text: String,
+    },
+    /// The bytes beside the message (a `Uint8Array`).
+    Bytes {
+        /// The name it is shown under.
+        name: String,
+    },
+}
+
+/// What the worker tells the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// Its handler is installed: messages held until now can go.
+    Ready,
+    /// The answer to [`ToWorker::Ask`] `id`.
+    Answer {
+        /// The question's id.
+        id: u32,
+        /// The answer, or why there is none (boxed: answers are the largest messages).
+        answer: Result<Box<Response>, Problem>,
+    },
+    /// The file [`ToWorker::Export`] `id` asked for, as a `Blob` beside the message.
+    Exported {
+        /// The question's id.
+        id: u32,
+        /// Its name and spans, or why there is none.
+        file: Result<ExportedFile, Problem>,
+    },
+    /// A step of [`ToWorker::Send`] `id` (the last has `done` set).
+    SendReport {
+        /// The question's id.
+        id: u32,
+        /// How the delivery is going.
+        report: Report,
+    },
+    /// A file of a batch is being read or parsed (at most every 100 ms per file).
+    Progress {
+        /// The load batch.
+        batch: u32,
+        /// The file within the batch.
+        file: u32,
+        /// Its name.
+        name: String,
+        /// `reading`, `parsing` or `saving`.
+        phase: String,
+        /// Bytes read.
+        bytes: f64,
+        /// Bytes in all (0 when unknown).
+        total: f64,
+        /// Spans stored so far.
+        spans: u64,
+    },
+    /// A file of a batch is done.
+    Loaded {
+        /// The load batch.
+        batch: u32,
+        /// The file within the batch.
+        file: u32,
+        /// What came of it.
+        result: FileResult,
+    },
+    /// Every file of a batch is done (batch 0: what was kept has been read).
+    Done {
+        /// The load batch.
+        batch: u32,
+    },
+}
+
+/// What a tab's worker tells the other tabs' workers of the same database after writing or
+/// deleting, on a `BroadcastChannel`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum StoreChange {
+    /// These traces were written or deleted.
+    Traces(Vec<String>),
+    /// Everything was deleted.
+    Everything,
+}
+
+/// A file the engine wrote, beside its `Blob`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportedFile {
+    /// Its name.
+    pub name: String,
+    /// Spans in it.
+    pub spans: u64,
+}
+
+/// Why a question got no answer the page can use; every page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum Problem {
+    /// What was asked about is not loaded: a trace, a span, a session.
+    #[error("{0} is not loaded")]
+    NotFound(String),
+    /// The worker could not read the question (the page and the worker disagree: a bug).
+    #[error("the engine could not read the question: {0}")]
+    UnreadableQuestion(String),
+    /// The page could not read the answer (a bug).
+    #[error("the page could not read the engine's answer: {0}")]
+    UnreadableAnswer(String),
+    /// The answer was not of the question's kind (a bug).
+    #[error("the engine answered {0} to another question")]
+    WrongAnswer(String),
+    /// The engine could not do what was asked, and says why.
+    #[error("{0}")]
+    Failed(String),
+    /// The engine stopped: nothing more will be answered.
+    #[error("the engine stopped; reload the page (what was kept in this browser is safe)")]
+    EngineStopped,
+}
+
+/// A message that does not read as one (from a page or worker of another build: a bug).
+pub fn decode<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
+    serde_json::from_str(json).map_err(|error| error.to_string())
+}
+
+/// What tells the page that a question whose message did not read (`json`) failed, and why:
+/// without it the page would wait forever.
+pub fn unanswered(json: &str, problem: Problem) -> Option<FromWorker> {
+    let value: serde_json::Value = serde_json::from_str(json).ok()?;
+    let (kind, fields) = value.as_object()?.iter().next()?;
+    let id = u32::try_from(fields.get("id")?.as_u64()?).ok()?;
+    match kind.as_str() {
+        "Ask" => Some(FromWorker::Answer {
+            id,
+            answer: Err(problem),
+        }),
+        "Export" => Some(FromWorker::Exported {
+            id,
+            file: Err(problem),
+        }),
+        "Send" => Some(FromWorker::SendReport {
+            id,
+            report: Report {
+                messages: vec![problem.to_string()],
+                done: true,
+                ..Report::default()
+            },
+        }),
+        _ => None,
+    }
+}
+
+/// A message as it travels.
+pub fn encode<T: Serialize>(message: &T) -> String {
+    // Every message is plain data with string keys: it always serializes.
+    serde_json::to_string(message).unwrap_or_default()
+}
+
+/// A [`Request`] paired with the type of its answer: the page asks with one and gets a `T` or a
+/// [`Problem`], never an answer of another kind.
+#[derive(Debug)]
+pub struct Query<T> {
+    /// The question.
+    pub request: Request,
+    answer: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Query<T> {
+    fn clone(&self) -> Self {
+        Self::new(self.request.clone())
+    }
+}
+
+impl<T> PartialEq for Query<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.request == other.request
+    }
+}
+
+/// An answer type: what it takes from the [`Response`]s.
+pub trait Answer: Sized {
+    /// Its value, if `response` is of its kind.
+    fn from_response(response: Response) -> Option<Self>;
+}
+
+impl<T> Query<T> {
+    fn new(request: Request) -> Self {
+        Self {
+            request,
+            answer: PhantomData,
+        }
+    }
+}
+
+impl<T: Answer> Query<T> {
+    /// What the engine answered, as this question's type.
+    pub fn answer(&self, answer: Result<Box<Response>, Problem>) -> Result<T, Problem> {
+        match *answer? {
+            Response::NotFound(what) => Err(Problem::NotFound(what)),
+            response => {
+                let kind = response.kind();
+                T::from_response(response).ok_or(Problem::WrongAnswer(kind.to_owned()))
+            }
+        }
+    }
+}
+
+/// `Answer` for the type one `Response` variant holds.
+macro_rules! answers {
+    ($($variant:ident => $type:ty),* $(,)?) => {$(
+        impl Answer for $type {
+            fn from_response(response: Response) -> Option<Self> {
+                match response {
+                    Response::$variant(value) => Some(value),
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+
+answers! {
+    Summary => Summary,
+    Projects => Vec<ProjectRow>,
+    SavedFiles => Vec<SavedFileRow>,
+    PriceTables => PriceTables,
+    Traces => TracePage,
+    Sessions => Vec<SessionRow>,
+    Session => Vec<Turn>,
+    Trace => TraceOverview,
+    Rows => Vec<RowView>,
+    SpanDetails => Box<SpanDetails>,
+    Comparison => Box<Comparison>,
+    Stats => Box<ProjectStats>,
+    Flame => FlameView,
+}
+
+/// A trace's view, and the visible index of the span [`Query::reveal`] asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Revealed {
+    /// The view after revealing.
+    pub trace: TraceOverview,
+    /// The span's visible index, if it is in the trace.
+    pub visible_index: Option<u32>,
+}
+
+impl Answer for Revealed {
+    fn from_response(response: Response) -> Option<Self> {
+        match response {
+            Response::Revealed {
+                trace,
+                visible_index,
+            } => Some(Self {
+                trace,
+                visible_index,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a filter reads.
+impl Answer for Result<(), FilterError> {
+    fn from_response(response: Response) -> Option<Self> {
+        match response {
+            Response::FilterReads => Some(Ok(())),
+            Response::BadFilter(error) => Some(Err(error)),
+            _ => None,
+        }
+    }
+}
+
+/// The spans a filter matches, or why it does not read.
+impl Answer for Result<Vec<String>, FilterError> {
+    fn from_response(response: Response) -> Option<Self> {
+        match response {
+            Response::SpanIds(ids) => Some(Ok(ids)),
+            Response::BadFilter(error) => Some(Err(error)),
+            _ => None,
+        }
+    }
+}
+
+impl Query<Summary> {
+    /// Totals over everything loaded.
+    pub fn summary() -> Self {
+        Self::new(Request::Summary)
+    }
+}
+
+impl Query<Vec<ProjectRow>> {
+    /// The projects list.
+    pub fn projects() -> Self {
+        Self::new(Request::Projects)
+    }
+}
+
+impl Query<Vec<SavedFileRow>> {
+    /// The files saved in this browser.
+    pub fn saved_files() -> Self {
+        Self::new(Request::SavedFiles)
+    }
+}
+
+impl Query<PriceTables> {
+    /// The price tables in use.
+    pub fn price_tables() -> Self {
+        Self::new(Request::PriceTables)
+    }
+}
+
+impl Query<TracePage> {
+    /// A page of a project's traces (or spans).
+    pub fn traces(query: TraceQuery) -> Self {
+        Self::new(Request::Traces(query))
+    }
+}
+
+impl Query<Vec<SessionRow>> {
+    /// A project's sessions.
+    pub fn sessions(project: String) -> Self {
+        Self::new(Request::Sessions { project })
+    }
+}
+
+impl Query<Vec<Turn>> {
+    /// One session's turns.
+    pub fn session(project: String, session: String) -> Self {
+        Self::new(Request::Session { project, session })
+    }
+}
+
+impl Query<TraceOverview> {
+    /// Opens a trace (its view is kept by the engine).
+    pub fn open_trace(trace_id: String) -> Self {
+        Self::new(Request::OpenTrace { trace_id })
+    }
+
+    /// Collapses or expands a row (`expand: None` toggles).
+    pub fn toggle(trace_id: String, row: u32, expand: Option<bool>) -> Self {
+        Self::new(Request::Toggle {
+            trace_id,
+            row,
+            expand,
+        })
+    }
+
+    /// Expands or collapses every row.
+    pub fn toggle_all(trace_id: String, expand: bool) -> Self {
+        Self::new(Request::ToggleAll { trace_id, expand })
+    }
+
+    /// Filters the tree to matches and their ancestors.
+    pub fn search(trace_id: String, text: String) -> Self {
+        Self::new(Request::Search { trace_id, text })
+    }
+
+    /// Turns critical path marks on or off.
+    pub fn critical_path(trace_id: String, on: bool) -> Self {
+        Self::new(Request::CriticalPath { trace_id, on })
+    }
+}
+
+impl Query<Revealed> {
+    /// Expands a span's ancestors; where its row is.
+    pub fn reveal(trace_id: String, span_id: String) -> Self {
+        Self::new(Request::Reveal { trace_id, span_id })
+    }
+}
+
+impl Query<Vec<RowView>> {
+    /// A window of a trace's visible rows.
+    pub fn rows(trace_id: String, first: u32, count: u32) -> Self {
+        Self::new(Request::Rows {
+            trace_id,
+            first,
+            count,
+        })
+    }
+}
+
+impl Query<Box<SpanDetails>> {
+    /// One span, whole.
+    pub fn span_details(trace_id: String, span_id: String) -> Self {
+        Self::new(Request::SpanDetails { trace_id, span_id })
+    }
+}
+
+impl Query<Box<Comparison>> {
+    /// Two traces side by side.
+    pub fn compare(base: String, other: String) -> Self {
+        Self::new(Request::Compare { base, other })
+    }
+}
+
+impl Query<Box<ProjectStats>> {
+    /// A project's figures.
+    pub fn stats(project: String) -> Self {
+        Self::new(Request::Stats { project })
+    }
+}
+
+impl Query<FlameView> {
+    /// A trace as an icicle, zoomed on a tree row.
+    pub fn flame(trace_id: String, focus: Option<u32>) -> Self {
+        Self::new(Request::Flame { trace_id, focus })
+    }
+}
+
+impl Query<Result<(), FilterError>> {
+    /// Whether a filter reads.
+    pub fn check_filter(filter: String) -> Self {
+        Self::new(Request::CheckFilter { filter })
+    }
+}
+
+impl Query<Result<Vec<String>, FilterError>> {
+    /// The spans a filter matches.
+    pub fn matching(filter: String) -> Self {
+        Self::new(Request::Query { filter })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_read_back_as_written() {
+        let messages = [
+            ToWorker::Start {
+                database: Some("plume".into()),
+                save: true,
+            },
+            ToWorker::Ask {
+                id: 7,
+                request: Request::Summary,
+            },
+            ToWorker::Load {
+                batch: 3,
+                source: Source::Url {
+                    url: "samples/a.pb".into(),
+                    name: "a.pb".into(),
+                },
+                held: true,
+            },
+            ToWorker::KeepHeld { batch: 4 },
+        ];
+        for message in messages {
+            assert_eq!(decode::<ToWorker>(&encode(&message)), Ok(message));
+        }
+        let answer = FromWorker::Answer {
+            id: 7,
+            answer: Err(Problem::EngineStopped),
+        };
+        assert_eq!(decode::<FromWorker>(&encode(&answer)), Ok(answer));
+        assert!(decode::<ToWorker>("{\"Nonsense\":1}").is_err());
+        let garbled = r#"{"Ask":{"id":9,"request":"Nonsense"}}"#;
+        let problem = Problem::UnreadableQuestion(decode::<ToWorker>(garbled).unwrap_err());
+        assert_eq!(
+            unanswered(garbled, problem.clone()),
+            Some(FromWorker::Answer {
+                id: 9,
+                answer: Err(problem)
+            })
+        );
+    }
+
+    #[test]
+    fn a_query_takes_only_its_own_kind_of_answer() {
+        let summary = Query::summary();
+        assert_eq!(
+            summary.answer(Ok(Box::new(Response::Summary(Summary::default())))),
+            Ok(Summary::default())
+        );
+        assert_eq!(
+            summary.answer(Ok(Box::new(Response::Projects(Vec::new())))),
+            Err(Problem::WrongAnswer("Projects".into()))
+        );
+        assert_eq!(
+            summary.answer(Ok(Box::new(Response::NotFound("trace ab".into())))),
+            Err(Problem::NotFound("trace ab".into()))
+        );
+        assert_eq!(
+            summary.answer(Err(Problem::EngineStopped)),
+            Err(Problem::EngineStopped)
+        );
+        let check = Query::check_filter("x ==".into());
+        assert_eq!(
+            check.answer(Ok(Box::new(Response::FilterReads))),
+            Ok(Ok(()))
+        );
+    }
+}

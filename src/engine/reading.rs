@@ -1,0 +1,207 @@
+//! Reading files into the engine, in the worker: `File`s streamed chunk by chunk, URLs fetched,
+//! text and bytes handed over; progress told at most every 100 ms per file.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    DedicatedWorkerGlobalScope, File, ReadableStreamDefaultReader, RequestCredentials, RequestInit,
+};
+
+use crate::engine::Engine;
+use crate::engine::messages::FromWorker;
+use crate::engine::protocol::FileResult;
+use crate::engine::worker::post;
+
+/// Progress messages per file are at least this far apart.
+const PROGRESS_INTERVAL_MS: f64 = 100.0;
+
+/// Throttled progress of one file of a load batch.
+pub(super) struct Progress {
+    batch: u32,
+    file: u32,
+    /// The file's name.
+    pub(super) name: String,
+    /// Its size in bytes (0 when unknown).
+    pub(super) total: f64,
+    last_ms: f64,
+}
+
+impl Progress {
+    /// File `file` of batch `batch`, of `total` bytes.
+    pub(super) fn new(batch: u32, file: u32, name: &str, total: f64) -> Self {
+        Self {
+            batch,
+            file,
+            name: name.to_owned(),
+            total,
+            last_ms: 0.0,
+        }
+    }
+
+    /// Tells where the file is (`force`: even if the last word was under 100 ms ago).
+    pub(super) fn report(&mut self, phase: &str, bytes: f64, spans: usize, force: bool) {
+        let now = js_sys::Date::now();
+        if !force && now - self.last_ms < PROGRESS_INTERVAL_MS {
+            return;
+        }
+        self.last_ms = now;
+        post(
+            &FromWorker::Progress {
+                batch: self.batch,
+                file: self.file,
+                name: self.name.clone(),
+                phase: phase.to_owned(),
+                bytes,
+                total: self.total,
+                spans: spans as u64,
+            },
+            None,
+        );
+    }
+
+    /// Tells what came of the file.
+    pub(super) fn finish(&self, result: FileResult) {
+        post(
+            &FromWorker::Loaded {
+                batch: self.batch,
+                file: self.file,
+                result,
+            },
+            None,
+        );
+    }
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Reads a file as it streams in: each chunk is read into the engine as it comes (OTLP
+/// protobuf and JSON Lines record by record; other formats are gathered and read at the end).
+pub(super) async fn load_file(
+    engine: &Rc<RefCell<Engine>>,
+    batch: u32,
+    index: u32,
+    file: File,
+) -> (Progress, FileResult) {
+    let name = file.name();
+    let total = file.size();
+    let mut progress = Progress::new(batch, index, &name, total);
+    progress.report("reading", 0.0, 0, true);
+    let mut loading = engine.borrow().begin(&name, Some(total as u64));
+    let mut spans = 0;
+    let reader: ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
+    loop {
+        let chunk = match JsFuture::from(reader.read()).await {
+            Ok(chunk) => chunk,
+            Err(error) => {
+                // What was read stays, as of a file cut short; the file says where it stopped.
+                let message = error
+                    .as_string()
+                    .unwrap_or_else(|| "the browser could not read it".into());
+                let received = loading.received();
+                let mut result = engine.borrow_mut().finish(loading, &mut |_| {});
+                result.errors.push(format!(
+                    "{name}: byte {received}: the browser stopped reading the file: {message}"
+                ));
+                return (progress, result);
+            }
+        };
+        if get(&chunk, "done").as_bool().unwrap_or(true) {
+            break;
+        }
+        let bytes = get(&chunk, "value").unchecked_into::<Uint8Array>().to_vec();
+        engine
+            .borrow_mut()
+            .feed(&mut loading, &bytes, &mut |n| spans = n);
+        progress.report("reading", loading.received() as f64, spans, false);
+    }
+    progress.report("parsing", total, spans, true);
+    let result = engine.borrow_mut().finish(loading, &mut |spans| {
+        progress.report("parsing", total, spans, false)
+    });
+    (progress, result)
+}
+
+/// Fetches a file and reads it; `held` as for [`parse`].
+pub(super) async fn load_url(
+    engine: &Rc<RefCell<Engine>>,
+    batch: u32,
+    url: &str,
+    name: &str,
+    held: bool,
+) -> (Progress, FileResult) {
+    let mut progress = Progress::new(batch, 0, name, 0.0);
+    if let Err(message) = crate::embed::fetchable(url) {
+        return (progress, FileResult::failed(name, &message));
+    }
+    progress.report("reading", 0.0, 0, true);
+    let bytes = match fetch(url).await {
+        Ok(bytes) => bytes,
+        Err(message) => return (progress, FileResult::failed(name, &message)),
+    };
+    progress.total = bytes.len() as f64;
+    let result = parse(engine, &mut progress, bytes, held);
+    (progress, result)
+}
+
+/// A file's bytes, or why there are none.
+async fn fetch(url: &str) -> Result<Vec<u8>, String> {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    // A link's or a host's file is fetched without cookies: a page that may name the URL must
+    // not learn, from what loaded, what this browser's cookies open.
+    let init = RequestInit::new();
+    init.set_credentials(RequestCredentials::Omit);
+    let response = JsFuture::from(scope.fetch_with_str_and_init(url, &init)).await;
+    let Some(response) = response
+        .ok()
+        .and_then(|r| r.dyn_into::<web_sys::Response>().ok())
+    else {
+        return Err(format!(
+            "{url} could not be fetched: the server is unreachable, or it does not let this page \
+             ({}) read it (CORS: its answer must carry Access-Control-Allow-Origin)",
+            get(&js_sys::global(), "origin")
+                .as_string()
+                .unwrap_or_default()
+        ));
+    };
+    if !response.ok() {
+        return Err(format!(
+            "{url} answered HTTP {} {}",
+            response.status(),
+            response.status_text()
+        ));
+    }
+    let buffer = match response.array_buffer() {
+        Ok(promise) => JsFuture::from(promise).await,
+        Err(error) => Err(error),
+    };
+    buffer
+        .map(|buffer| Uint8Array::new(&buffer).to_vec())
+        .map_err(|_| format!("{url} could not be read"))
+}
+
+/// Reads a file's bytes; `held` (from a link or a host page), none of it is kept until the user
+/// keeps it.
+pub(super) fn parse(
+    engine: &Rc<RefCell<Engine>>,
+    progress: &mut Progress,
+    bytes: Vec<u8>,
+    held: bool,
+) -> FileResult {
+    let size = bytes.len() as f64;
+    progress.report("parsing", size, 0, true);
+    let name = progress.name.clone();
+    let mut report = |spans| progress.report("parsing", size, spans, false);
+    let result = match held {
+        true => engine.borrow_mut().load_held(&name, &bytes, &mut report),
+        false => engine.borrow_mut().load(&name, &bytes, &mut report),
+    };
+    drop(bytes);
+    progress.report("parsing", size, result.spans as usize, true);
+    result
+}

@@ -1,0 +1,111 @@
+//! Sending spans to a collector, in the worker: `export::send::Delivery` decides what each
+//! answer means; this does the `fetch`, the waiting, and tells the page after every answer.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::Uint8Array;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DedicatedWorkerGlobalScope, Headers, RequestInit, RequestRedirect, ResponseType};
+
+use crate::engine::Engine;
+use crate::engine::messages::FromWorker;
+use crate::engine::protocol::SendRequest;
+use crate::engine::worker::post;
+use crate::export::send::{Answer, Delivery, Outgoing, Settings, Step};
+
+/// POSTs the selected spans to the collector, batch by batch, telling the page how it goes
+/// after each answer (the last report has `done` set).
+pub(super) async fn send(engine: Rc<RefCell<Engine>>, id: u32, request: SendRequest) {
+    let spans = engine.borrow().select(&request.selection);
+    let mut delivery = Delivery::new(spans, &request.settings);
+    let tell = |delivery: &Delivery| {
+        let report = delivery.report().clone();
+        post(&FromWorker::SendReport { id, report }, None);
+    };
+    tell(&delivery);
+    loop {
+        // The arena only grows while sending, so the planned indices stay valid across awaits.
+        let outgoing = delivery.next_request(engine.borrow().arena());
+        let Some(outgoing) = outgoing else { break };
+        let answer = post_batch(&request.settings, outgoing).await;
+        if let Step::Wait(ms) = delivery.answer(answer) {
+            sleep(ms).await;
+        }
+        tell(&delivery);
+    }
+    tell(&delivery);
+}
+
+/// One POST; whatever happens becomes an [`Answer`].
+async fn post_batch(settings: &Settings, outgoing: Outgoing) -> Answer {
+    let unreachable = |error: JsValue| {
+        Answer::Unreachable(
+            error
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .or_else(|| error.as_string())
+                .unwrap_or_else(|| "the request failed".into()),
+        )
+    };
+    let headers = match Headers::new() {
+        Ok(headers) => headers,
+        Err(error) => return unreachable(error),
+    };
+    let mut fields = vec![("content-type", outgoing.content_type)];
+    fields.extend(outgoing.content_encoding.map(|e| ("content-encoding", e)));
+    for (name, value) in fields.into_iter().chain(
+        settings
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str())),
+    ) {
+        if let Err(error) = headers.set(name, value) {
+            return unreachable(error);
+        }
+    }
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    // A redirect is not followed: the browser would carry every header but `authorization` to
+    // wherever it points, an API key included.
+    init.set_redirect(RequestRedirect::Manual);
+    init.set_body(&Uint8Array::from(outgoing.body.as_slice()));
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let response = match JsFuture::from(scope.fetch_with_str_and_init(&settings.endpoint, &init))
+        .await
+        .and_then(|r| r.dyn_into::<web_sys::Response>())
+    {
+        Ok(response) => response,
+        Err(error) => return unreachable(error),
+    };
+    if response.type_() == ResponseType::Opaqueredirect {
+        return Answer::Redirected;
+    }
+    let header = |name: &str| response.headers().get(name).ok().flatten();
+    let body = match response.array_buffer() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .map(|buffer| Uint8Array::new(&buffer).to_vec())
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    Answer::Http {
+        status: response.status(),
+        retry_after: header("retry-after"),
+        content_type: header("content-type"),
+        body,
+    }
+}
+
+async fn sleep(ms: u64) {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(
+            &resolve,
+            ms.min(i32::MAX as u64) as i32,
+        );
+    });
+    let _ = JsFuture::from(wait).await;
+}
