@@ -3,7 +3,7 @@
 //! | file | holds |
 //! |---|---|
 //! | `app.rs` | the page: header, drop / pick / paste, the current route's view |
-//! | `bridge.rs` | the handle on the engine worker (`ask`, `load_*`) |
+//! | `bridge.rs` | the handle on the engine worker (`ask`, `load`, …): typed messages, transport only |
 //! | `state.rs` | files being loaded (the UI's only state about data) |
 //! | `route.rs`, `theme.rs`, `query.rs`, `host.rs` | hooks: the URL's route, light/dark, asking the engine, the embedding page or `#url=` link |
 //! | `welcome.rs`, `projects.rs`, `project.rs`, `stats.rs`, `session.rs`, `trace_page.rs`, `compare_page.rs` | the pages and tabs |
