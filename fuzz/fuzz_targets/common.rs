@@ -20,7 +20,12 @@ pub fn exercise(arena: &Arena, report: &FileReport) {
     for trace in traces.all().iter().take(8) {
         let totals = flame::subtree_self_nanos(&trace.tree);
         let _ = flame::layout(&trace.tree, &totals, None, 1000);
-        let _ = flame::layout(&trace.tree, &totals, Some(trace.tree.len() as u32 / 2), 1000);
+        let _ = flame::layout(
+            &trace.tree,
+            &totals,
+            Some(trace.tree.len() as u32 / 2),
+            1000,
+        );
     }
     if let [a, b, ..] = traces.all() {
         let _ = compare::align(arena, a, b, 10_000);
@@ -46,7 +51,11 @@ pub fn exercise(arena: &Arena, report: &FileReport) {
         }
     }
     let all: Vec<u32> = (0..arena.spans().len() as u32).collect();
-    for target in [Target::OtlpJson, Target::OtlpProto, Target::PhoenixJsonLines] {
+    for target in [
+        Target::OtlpJson,
+        Target::OtlpProto,
+        Target::PhoenixJsonLines,
+    ] {
         let _ = export::encode(arena, &all, target);
     }
     let logs: Vec<_> = arena.logs().iter().collect();

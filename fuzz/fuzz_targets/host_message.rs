@@ -14,7 +14,10 @@ fuzz_target!(|input: &[u8]| {
     let plume = message.get("plume").unwrap_or(&message);
     let instruction = Instruction::read(plume, || (), |url| url.to_owned());
     if let Some(route) = &instruction.select {
-        if let Route::Trace { trace_id, span_id } = route {
+        if let Route::Trace {
+            trace_id, span_id, ..
+        } = route
+        {
             let _ = (short_id(trace_id), span_id.as_deref().map(short_id));
         }
         assert_eq!(&Route::parse(&route.to_fragment()), route);

@@ -10,7 +10,9 @@ use plume::present::route::Route;
 
 fn shown(route: &Route) {
     match route {
-        Route::Trace { trace_id, span_id } => {
+        Route::Trace {
+            trace_id, span_id, ..
+        } => {
             let _ = short_id(trace_id);
             let _ = span_id.as_deref().map(short_id);
         }

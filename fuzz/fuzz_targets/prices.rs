@@ -22,6 +22,11 @@ fuzz_target!(|bytes: &[u8]| {
     }
     for id in ids.iter().take(32) {
         let _ = prices.cost(id, "openai", &usage, 0);
-        let _ = prices.cost(&format!("us.{id}-20250101-v1:0"), "aws.bedrock", &usage, u64::MAX);
+        let _ = prices.cost(
+            &format!("us.{id}-20250101-v1:0"),
+            "aws.bedrock",
+            &usage,
+            u64::MAX,
+        );
     }
 });

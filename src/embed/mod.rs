@@ -182,6 +182,7 @@ impl LinkedFile {
         Some(Route::Trace {
             trace_id: self.trace.clone()?,
             span_id: self.span.clone(),
+            search: None,
         })
     }
 }
@@ -297,6 +298,7 @@ impl<B> Instruction<B> {
             select: selected("traceId").map(|trace_id| Route::Trace {
                 trace_id,
                 span_id: selected("spanId"),
+                search: None,
             }),
             title: text("title"),
             theme: text("theme"),

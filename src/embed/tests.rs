@@ -65,7 +65,8 @@ fn a_url_fragment_names_the_file_the_trace_and_the_span() {
         link.route(),
         Some(Route::Trace {
             trace_id: "3a34".into(),
-            span_id: Some("2b55".into())
+            span_id: Some("2b55".into()),
+            search: None,
         })
     );
     let bare = LinkedFile::from_fragment("url=samples/a.pb").expect("a link");
@@ -80,6 +81,7 @@ fn the_host_hears_what_each_of_its_loads_came_to_once_it_is_done() {
     let then = Route::Trace {
         trace_id: "3a34".into(),
         span_id: None,
+        search: None,
     };
     loads.start(4, Some(then.clone()));
     let result = |spans, traces, errors: usize| FileResult {
@@ -201,7 +203,8 @@ fn a_host_message_reads_as_one_instruction() {
         bytes.select,
         Some(Route::Trace {
             trace_id: "3a34".into(),
-            span_id: None
+            span_id: None,
+            search: None,
         })
     );
     assert_eq!(

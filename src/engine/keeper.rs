@@ -51,7 +51,7 @@ impl Keeper {
             db.delete(&[], &stale, &[]).await?;
         }
         let files = db.files().await?;
-        engine.borrow_mut().expect_files(files);
+        engine.borrow_mut().list_saved_files(files);
         let prices = db.price_files().await?;
         engine.borrow_mut().restore_price_files(prices);
         let (evaluations, last) = db.evaluations().await?;
@@ -60,7 +60,7 @@ impl Keeper {
             spans: records.iter().map(|r| u64::from(r.spans)).sum(),
             evaluations: engine.borrow_mut().restore_evaluations(&evaluations),
         };
-        engine.borrow_mut().expect(records.iter().cloned());
+        engine.borrow_mut().list_stored(records.iter().cloned());
         let keeper = Self {
             db,
             records: records
@@ -127,7 +127,7 @@ impl Keeper {
     /// Reads the saved files' list again, as another tab may have changed it (it is small).
     pub async fn sync_files(&self, engine: &Rc<RefCell<Engine>>) -> Result<(), StoreError> {
         let files = self.db.files().await?;
-        engine.borrow_mut().expect_files(files);
+        engine.borrow_mut().list_saved_files(files);
         Ok(())
     }
 
@@ -154,7 +154,7 @@ impl Keeper {
                         let engine = engine.borrow();
                         engine.has_spans(&trace_id) && !engine.is_unread(&trace_id)
                     };
-                    engine.borrow_mut().expect([record.clone()]);
+                    engine.borrow_mut().list_stored([record.clone()]);
                     self.records.insert(id.clone(), record);
                     if read {
                         // A chunk missing means a newer write is under way; it will be synced.

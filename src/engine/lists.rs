@@ -9,7 +9,7 @@ use crate::analysis::project_stats::quantile;
 use crate::analysis::{PREVIEW_CHARS, preview, text_attribute};
 use crate::analysis::{Trace, Traces};
 use crate::engine::protocol::{
-    EvaluationView, ProjectRow, SessionRow, SortKey, TracePage, TraceQuery, TraceRow, Turn,
+    EvaluationView, ProjectRow, SessionRow, SortKey, TraceQuery, TraceRow, TraceTableRows, Turn,
 };
 use crate::engine::status_name;
 use crate::model::Usd;
@@ -416,7 +416,7 @@ pub(crate) fn table_page(
     first: u32,
     count: u32,
     prices: &Prices,
-) -> TracePage {
+) -> TraceTableRows {
     let first = (first as usize).min(order.len());
     let end = first.saturating_add(count as usize).min(order.len());
     let rows = order[first..end]
@@ -462,7 +462,7 @@ pub(crate) fn table_page(
             }
         })
         .collect();
-    TracePage {
+    TraceTableRows {
         total: order.len() as u32,
         rows,
     }

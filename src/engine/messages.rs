@@ -12,7 +12,7 @@ use crate::analysis::project_stats::ProjectStats;
 use crate::engine::protocol::{
     Comparison, ExportRequest, FileResult, FlameView, PriceTables, ProjectRow, Request, Response,
     RowView, SavedFileRow, SendRequest, SessionRow, SpanDetails, SpanSelection, Summary,
-    TraceOverview, TracePage, TraceQuery, Turn,
+    TraceOverview, TraceQuery, TraceTableRows, Turn,
 };
 use crate::export::send::Report;
 
@@ -320,7 +320,7 @@ answers! {
     Projects => Vec<ProjectRow>,
     SavedFiles => Vec<SavedFileRow>,
     PriceTables => PriceTables,
-    Traces => TracePage,
+    Traces => TraceTableRows,
     Sessions => Vec<SessionRow>,
     Session => Vec<Turn>,
     Trace => TraceOverview,
@@ -405,7 +405,7 @@ impl Query<PriceTables> {
     }
 }
 
-impl Query<TracePage> {
+impl Query<TraceTableRows> {
     /// A page of a project's traces (or spans).
     pub fn traces(query: TraceQuery) -> Self {
         Self::new(Request::Traces(query))

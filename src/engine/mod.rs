@@ -603,7 +603,7 @@ impl Engine {
     }
 
     /// Shows the files saved in the store (replacing what it knew of them).
-    pub fn expect_files(&mut self, files: Vec<FileRecord>) {
+    pub fn list_saved_files(&mut self, files: Vec<FileRecord>) {
         self.saved_files = files;
     }
 
@@ -676,7 +676,7 @@ impl Engine {
 
     /// Shows stored traces in the lists from their records, until [`Engine::restore`] reads
     /// their spans. A record replaces the one of the same trace.
-    pub fn expect(&mut self, records: impl IntoIterator<Item = TraceRecord>) {
+    pub fn list_stored(&mut self, records: impl IntoIterator<Item = TraceRecord>) {
         self.revision += 1;
         for record in records {
             if let Ok(id) = TraceId::parse(&record.trace_id) {

@@ -135,7 +135,7 @@ pub enum Response {
     /// To [`Request::PriceTables`].
     PriceTables(PriceTables),
     /// To [`Request::Traces`].
-    Traces(TracePage),
+    Traces(TraceTableRows),
     /// To [`Request::Sessions`].
     Sessions(Vec<SessionRow>),
     /// To [`Request::Session`].
@@ -423,7 +423,7 @@ pub enum SortKey {
 
 /// A page of the traces table.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TracePage {
+pub struct TraceTableRows {
     /// Rows matching the query in all.
     pub total: u32,
     /// The rows of the page.
@@ -599,8 +599,6 @@ pub struct RowView {
     pub collapsed: bool,
     /// OpenInference kind.
     pub kind: String,
-    /// OpenTelemetry kind (`SERVER`, …).
-    pub otel_kind: String,
     /// `OK`, `ERROR` or `UNSET`.
     pub status: String,
     /// Start, ns after the trace's start (negative offsets clamp to 0).

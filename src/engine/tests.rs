@@ -612,7 +612,7 @@ fn stored_records_alone_give_the_same_lists_until_the_spans_are_read() {
         .map(|id| engine.stored_record(id, 1).expect("a record"))
         .collect();
     let mut waiting = Engine::default();
-    waiting.expect(records);
+    waiting.list_stored(records);
     assert_eq!(waiting.summary(), engine.summary());
     assert_eq!(
         waiting.handle(Request::Projects),
@@ -674,7 +674,7 @@ fn stored(paths: &[&str]) -> (Engine, Kept) {
         })
         .collect::<Kept>();
     let mut unread = Engine::default();
-    unread.expect(
+    unread.list_stored(
         kept.iter()
             .map(|(id, _)| engine.stored_record(id, 1).expect("a record")),
     );
@@ -932,7 +932,7 @@ fn a_saved_file_lists_its_traces_and_deleting_it_deletes_them() {
     );
 }
 
-fn page(engine: &mut Engine, query: TraceQuery) -> TracePage {
+fn page(engine: &mut Engine, query: TraceQuery) -> TraceTableRows {
     match engine.handle(Request::Traces(TraceQuery {
         count: 1000,
         ..query

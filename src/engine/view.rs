@@ -244,7 +244,6 @@ impl View {
                     children: tree.children(row).count() as u32,
                     collapsed: self.collapsed[r],
                     kind: span.oi_kind.name().to_owned(),
-                    otel_kind: span.kind.short_name().to_owned(),
                     status: status_name(span.status_code),
                     offset_nanos: offset(span.start_unix_nanos),
                     duration_nanos: span.duration_nanos(),

@@ -557,7 +557,8 @@ fn list<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(map: &mut A) -> Result<
     Ok(map.next_value::<List<T>>()?.0)
 }
 
-fn unwrap<T, W>(items: Vec<W>, f: impl Fn(W) -> T) -> Vec<T> {
+/// The values inside deserialization wrappers.
+fn inner_all<T, W>(items: Vec<W>, f: impl Fn(W) -> T) -> Vec<T> {
     items.into_iter().map(f).collect()
 }
 
@@ -570,7 +571,7 @@ object!(
             Field::Resource => target.resource = Some(map.next_value::<JResource>()?.0),
             Field::ScopeSpans => target
                 .scope_spans
-                .extend(unwrap(list::<JScopeSpans, _>(map)?, |s| s.0)),
+                .extend(inner_all(list::<JScopeSpans, _>(map)?, |s| s.0)),
             Field::SchemaUrl => target.schema_url = map.next_value::<JString>()?.0,
             _ => return Ok(false),
         }
@@ -587,7 +588,7 @@ object!(
             Field::Resource => target.resource = Some(map.next_value::<JResource>()?.0),
             Field::ScopeLogs => target
                 .scope_logs
-                .extend(unwrap(list::<JScopeLogs, _>(map)?, |s| s.0)),
+                .extend(inner_all(list::<JScopeLogs, _>(map)?, |s| s.0)),
             Field::SchemaUrl => target.schema_url = map.next_value::<JString>()?.0,
             _ => return Ok(false),
         }
@@ -602,7 +603,9 @@ object!(
     |target, field, map| {
         match field {
             Field::Scope => target.scope = Some(map.next_value::<JScope>()?.0),
-            Field::LogRecords => target.log_records = unwrap(list::<JLogRecord, _>(map)?, |r| r.0),
+            Field::LogRecords => {
+                target.log_records = inner_all(list::<JLogRecord, _>(map)?, |r| r.0)
+            }
             Field::SchemaUrl => target.schema_url = map.next_value::<JString>()?.0,
             _ => return Ok(false),
         }
@@ -623,7 +626,9 @@ object!(
             Field::SeverityNumber => target.severity_number = map.next_value::<JSeverity>()?.0,
             Field::SeverityText => target.severity_text = map.next_value::<JString>()?.0,
             Field::Body => target.body = map.next_value::<JAnyValue>()?.0,
-            Field::Attributes => target.attributes = unwrap(list::<JKeyValue, _>(map)?, |kv| kv.0),
+            Field::Attributes => {
+                target.attributes = inner_all(list::<JKeyValue, _>(map)?, |kv| kv.0)
+            }
             Field::DroppedAttributesCount => {
                 target.dropped_attributes_count = map.next_value::<JU32>()?.0
             }
@@ -643,7 +648,9 @@ object!(
     "a Resource object",
     |target, field, map| {
         match field {
-            Field::Attributes => target.attributes = unwrap(list::<JKeyValue, _>(map)?, |kv| kv.0),
+            Field::Attributes => {
+                target.attributes = inner_all(list::<JKeyValue, _>(map)?, |kv| kv.0)
+            }
             Field::DroppedAttributesCount => {
                 target.dropped_attributes_count = map.next_value::<JU32>()?.0
             }
@@ -660,7 +667,7 @@ object!(
     |target, field, map| {
         match field {
             Field::Scope => target.scope = Some(map.next_value::<JScope>()?.0),
-            Field::Spans => target.spans = unwrap(list::<JSpan, _>(map)?, |s| s.0),
+            Field::Spans => target.spans = inner_all(list::<JSpan, _>(map)?, |s| s.0),
             Field::SchemaUrl => target.schema_url = map.next_value::<JString>()?.0,
             _ => return Ok(false),
         }
@@ -676,7 +683,9 @@ object!(
         match field {
             Field::Name => target.name = map.next_value::<JString>()?.0,
             Field::Version => target.version = map.next_value::<JString>()?.0,
-            Field::Attributes => target.attributes = unwrap(list::<JKeyValue, _>(map)?, |kv| kv.0),
+            Field::Attributes => {
+                target.attributes = inner_all(list::<JKeyValue, _>(map)?, |kv| kv.0)
+            }
             Field::DroppedAttributesCount => {
                 target.dropped_attributes_count = map.next_value::<JU32>()?.0
             }
@@ -698,13 +707,13 @@ object!(JSpan(Span), "a Span object", |target, field, map| {
         Field::Kind => target.kind = map.next_value::<JKind>()?.0,
         Field::StartTimeUnixNano => target.start_time_unix_nano = map.next_value::<JU64>()?.0,
         Field::EndTimeUnixNano => target.end_time_unix_nano = map.next_value::<JU64>()?.0,
-        Field::Attributes => target.attributes = unwrap(list::<JKeyValue, _>(map)?, |kv| kv.0),
+        Field::Attributes => target.attributes = inner_all(list::<JKeyValue, _>(map)?, |kv| kv.0),
         Field::DroppedAttributesCount => {
             target.dropped_attributes_count = map.next_value::<JU32>()?.0
         }
-        Field::Events => target.events = unwrap(list::<JEvent, _>(map)?, |e| e.0),
+        Field::Events => target.events = inner_all(list::<JEvent, _>(map)?, |e| e.0),
         Field::DroppedEventsCount => target.dropped_events_count = map.next_value::<JU32>()?.0,
-        Field::Links => target.links = unwrap(list::<JLink, _>(map)?, |l| l.0),
+        Field::Links => target.links = inner_all(list::<JLink, _>(map)?, |l| l.0),
         Field::DroppedLinksCount => target.dropped_links_count = map.next_value::<JU32>()?.0,
         Field::Status => target.status = Some(map.next_value::<JStatus>()?.0),
         _ => return Ok(false),
@@ -720,7 +729,9 @@ object!(
         match field {
             Field::TimeUnixNano => target.time_unix_nano = map.next_value::<JU64>()?.0,
             Field::Name => target.name = map.next_value::<JString>()?.0,
-            Field::Attributes => target.attributes = unwrap(list::<JKeyValue, _>(map)?, |kv| kv.0),
+            Field::Attributes => {
+                target.attributes = inner_all(list::<JKeyValue, _>(map)?, |kv| kv.0)
+            }
             Field::DroppedAttributesCount => {
                 target.dropped_attributes_count = map.next_value::<JU32>()?.0
             }
@@ -736,7 +747,7 @@ object!(JLink(span::Link), "a Link object", |target, field, map| {
         Field::TraceId => target.trace_id = map.next_value::<JTraceId>()?.0,
         Field::SpanId => target.span_id = map.next_value::<JSpanId>()?.0,
         Field::TraceState => target.trace_state = map.next_value::<JString>()?.0,
-        Field::Attributes => target.attributes = unwrap(list::<JKeyValue, _>(map)?, |kv| kv.0),
+        Field::Attributes => target.attributes = inner_all(list::<JKeyValue, _>(map)?, |kv| kv.0),
         Field::DroppedAttributesCount => {
             target.dropped_attributes_count = map.next_value::<JU32>()?.0
         }
@@ -871,7 +882,7 @@ object!(
     "a KeyValueList object",
     |target, field, map| {
         match field {
-            Field::Values => target.values = unwrap(list::<JKeyValue, _>(map)?, |kv| kv.0),
+            Field::Values => target.values = inner_all(list::<JKeyValue, _>(map)?, |kv| kv.0),
             _ => return Ok(false),
         }
         Ok(true)

@@ -1,14 +1,14 @@
 //! Time ↔ pixels for the timeline, in one place.
 //!
 //! The timeline shows a window of the trace, `[start, end)` in ns after the trace's start, across
-//! a width in pixels (or as percentages of it). [`Window`] is that mapping; [`ticks`] picks the
+//! a width in pixels (or as percentages of it). [`TimeWindow`] is that mapping; [`ticks`] picks the
 //! axis labels.
 
 use crate::present::format;
 
 /// The stretch of a trace the timeline shows, in ns after the trace's start.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Window {
+pub struct TimeWindow {
     /// First ns shown.
     pub start_nanos: f64,
     /// One past the last ns shown.
@@ -18,7 +18,7 @@ pub struct Window {
 /// The smallest window a user can zoom to.
 pub const MIN_WINDOW_NANOS: f64 = 1_000.0;
 
-impl Window {
+impl TimeWindow {
     /// The whole trace (at least 1 ns wide).
     pub fn whole(duration_nanos: u64) -> Self {
         Self {
@@ -78,7 +78,7 @@ pub struct Tick {
 }
 
 /// Labels at a round step (1, 2 or 5 × 10ⁿ ns) giving about `target` ticks across the window.
-pub fn ticks(window: &Window, target: usize) -> Vec<Tick> {
+pub fn ticks(window: &TimeWindow, target: usize) -> Vec<Tick> {
     let width = window.width_nanos().max(1.0);
     let raw = width / target.max(1) as f64;
     let magnitude = 10f64.powf(raw.log10().floor());
@@ -107,7 +107,7 @@ mod tests {
 
     #[test]
     fn percentages_and_zoom() {
-        let window = Window::whole(1_000_000);
+        let window = TimeWindow::whole(1_000_000);
         assert_eq!(window.percent_from_nanos(250_000.0), 25.0);
         let zoomed = window.zoomed(0.5, 0.5, 1_000_000);
         assert_eq!(
@@ -134,13 +134,13 @@ mod tests {
 
     #[test]
     fn ticks_are_round() {
-        let labels: Vec<String> = ticks(&Window::whole(23_000_000), 5)
+        let labels: Vec<String> = ticks(&TimeWindow::whole(23_000_000), 5)
             .into_iter()
             .map(|t| t.label)
             .collect();
         assert_eq!(labels, ["0ns", "5.00ms", "10.0ms", "15.0ms", "20.0ms"]);
         // 2,750 ns in about 4 ticks: a step of 1µs, the first at 2µs.
-        let window = Window {
+        let window = TimeWindow {
             start_nanos: 1_250.0,
             end_nanos: 4_000.0,
         };

@@ -1,7 +1,8 @@
 //! Where the viewer is, as the URL's fragment holds it, so a reload or a shared link comes back
 //! to the same place: `#/project/<name>`, `#/project/<name>/spans`, `#/project/<name>/sessions`,
 //! `#/project/<name>/stats`, `#/compare/<trace>/<trace>`,
-//! `#/project/<name>/session/<id>`, `#/trace/<id>`, `#/trace/<id>/span/<id>`.
+//! `#/project/<name>/session/<id>`, `#/trace/<id>`, `#/trace/<id>/span/<id>`; a trace's may end
+//! in `?search=<text>`, the search (or span filter) to open it with.
 
 /// A place in the viewer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +29,8 @@ pub enum Route {
         trace_id: String,
         /// Hex span id.
         span_id: Option<String>,
+        /// What to search the trace for when it opens (a table's span filter carries on).
+        search: Option<String>,
     },
     /// Two traces side by side.
     Compare {
@@ -55,7 +58,13 @@ impl Route {
     /// Reads a fragment (`#/trace/…`, with or without the `#`). Anything unknown is [`Route::Home`].
     pub fn parse(fragment: &str) -> Route {
         let path = fragment.trim_start_matches('#').trim_start_matches('/');
-        let path = path.split(['?', '&']).next().unwrap_or_default();
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let path = path.split('&').next().unwrap_or_default();
+        let search = query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("search="))
+            .map(decode)
+            .filter(|text| !text.is_empty());
         let parts: Vec<String> = path
             .split('/')
             .filter(|p| !p.is_empty())
@@ -90,10 +99,12 @@ impl Route {
             ["trace", trace_id] => Route::Trace {
                 trace_id: (*trace_id).to_owned(),
                 span_id: None,
+                search,
             },
             ["trace", trace_id, "span", span_id] => Route::Trace {
                 trace_id: (*trace_id).to_owned(),
                 span_id: Some((*span_id).to_owned()),
+                search,
             },
             _ => Route::Home,
         }
@@ -117,13 +128,18 @@ impl Route {
             }
             Route::Trace {
                 trace_id,
-                span_id: None,
-            } => format!("#/trace/{}", encode(trace_id)),
-            Route::Trace {
-                trace_id,
-                span_id: Some(span),
+                span_id,
+                search,
             } => {
-                format!("#/trace/{}/span/{}", encode(trace_id), encode(span))
+                let span = span_id
+                    .as_ref()
+                    .map(|span| format!("/span/{}", encode(span)))
+                    .unwrap_or_default();
+                let search = search
+                    .as_ref()
+                    .map(|text| format!("?search={}", encode(text)))
+                    .unwrap_or_default();
+                format!("#/trace/{}{span}{search}", encode(trace_id))
             }
             Route::Compare { base, other } => {
                 format!("#/compare/{}/{}", encode(base), encode(other))
@@ -205,10 +221,12 @@ mod tests {
             Route::Trace {
                 trace_id: "0af7651916cd43dd8448eb211c80319c".into(),
                 span_id: None,
+                search: None,
             },
             Route::Trace {
                 trace_id: "0af7651916cd43dd8448eb211c80319c".into(),
                 span_id: Some("387344f283d647b6".into()),
+                search: Some("span_kind == 'LLM' & name?".into()),
             },
         ];
         for route in routes {
@@ -222,7 +240,8 @@ mod tests {
         assert_eq!(
             Route::Trace {
                 trace_id: "ab".into(),
-                span_id: Some("cd".into())
+                span_id: Some("cd".into()),
+                search: None,
             }
             .to_fragment(),
             "#/trace/ab/span/cd"

@@ -245,11 +245,7 @@ pub fn App() -> Html {
                         loader.files.emit(files_of(files));
                     });
                 let paste = EventListener::new(&window, "paste", move |event| {
-                    let in_field = event
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA"));
-                    if in_field {
+                    if crate::ui::typing_into(event) {
                         return;
                     }
                     let text = event
@@ -318,8 +314,13 @@ fn view(route: &Route, version: u32, nothing_loaded: bool, embedded: bool) -> Ht
         Route::Session { project, session } => {
             html! { <SessionPage project={project.clone()} session={session.clone()} {version} /> }
         }
-        Route::Trace { trace_id, span_id } => {
-            html! { <TracePage trace_id={trace_id.clone()} span_id={span_id.clone()} {version} /> }
+        Route::Trace {
+            trace_id,
+            span_id,
+            search,
+        } => {
+            let search = search.clone().map(AttrValue::from);
+            html! { <TracePage trace_id={trace_id.clone()} span_id={span_id.clone()} {search} {version} /> }
         }
         Route::Compare { base, other } => {
             html! { <ComparePage base={base.clone()} other={other.clone()} {version} /> }

@@ -72,6 +72,7 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
         let href = Route::Trace {
             trace_id: t.trace_id.clone(),
             span_id: None,
+            search: None,
         }
         .to_fragment();
         html! {
@@ -138,6 +139,7 @@ fn compared_row(row: &ComparedRow, base: &str, other: &str) -> Html {
             let href = Route::Trace {
                 trace_id: trace_id.to_owned(),
                 span_id: Some(span.span_id.clone()),
+                search: None,
             }
             .to_fragment();
             html! { <a {href} title="Open this span in its trace">{ format::duration(span.duration_nanos) }</a> }

@@ -168,7 +168,13 @@ pub fn use_host(
         });
     }
     use_effect_with(route, move |route| {
-        if let (Some(frame), Route::Trace { trace_id, span_id }) = (&link.frame, route) {
+        if let (
+            Some(frame),
+            Route::Trace {
+                trace_id, span_id, ..
+            },
+        ) = (&link.frame, route)
+        {
             frame.selected(trace_id, span_id.as_deref());
         }
     });

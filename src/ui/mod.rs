@@ -81,6 +81,16 @@ pub(crate) fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+/// Whether an event comes from a field the user types into (a paste or a shortcut key there is
+/// the field's own).
+pub(crate) fn typing_into(event: &web_sys::Event) -> bool {
+    use wasm_bindgen::JsCast;
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
 /// Keeps `window.plume.summary()` current: `summary` is the answer for loads `version`.
 pub(crate) fn publish_summary(summary: &Summary, version: u32) {
     SUMMARY.with(|s| *s.borrow_mut() = (summary.clone(), version));

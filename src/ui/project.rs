@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::engine::messages::Query;
 use crate::engine::protocol::{
-    EvaluationView, SortKey, SpanSelection, TracePage, TraceQuery, TraceRow,
+    EvaluationView, SortKey, SpanSelection, TraceQuery, TraceRow, TraceTableRows,
 };
 use crate::model::{OiKind, parse_rfc3339_nanos};
 use crate::present::format;
@@ -121,16 +121,6 @@ impl Filters {
 thread_local! {
     /// Each table's filters, by (project, all spans), so Back from a trace finds them as left.
     static TABLES: RefCell<HashMap<(String, bool), Filters>> = RefCell::new(HashMap::new());
-    /// The span filter a row click carries into the trace it opens: (trace id, filter).
-    static CARRIED: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
-}
-
-/// The span filter carried into this trace from the table it was opened from, once.
-pub(crate) fn take_carried_filter(trace_id: &str) -> Option<String> {
-    CARRIED.with(|c| {
-        let carried = c.borrow_mut().take()?;
-        (carried.0 == trace_id).then_some(carried.1)
-    })
 }
 
 /// Reads a `datetime-local` value as UTC.
@@ -185,7 +175,7 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
     let page = use_mut_ref(|| {
         (
             0u32,
-            Rc::new(TracePage {
+            Rc::new(TraceTableRows {
                 total: 0,
                 rows: Vec::new(),
             }),
@@ -408,19 +398,15 @@ fn trace_row(
     span_filter: &str,
 ) -> Html {
     let all_spans = tick.is_none();
+    // The table's span filter carries on as the trace's search, in the URL.
     let route = Route::Trace {
         trace_id: row.trace_id.clone(),
         span_id: all_spans.then(|| row.span_id.clone()),
+        search: (!span_filter.is_empty()).then(|| span_filter.to_owned()),
     };
     let onclick = router.map(|router| {
-        let router = router.clone();
-        let route = route.clone();
-        let carried =
-            (!span_filter.is_empty()).then(|| (row.trace_id.clone(), span_filter.to_owned()));
-        Callback::from(move |_: MouseEvent| {
-            CARRIED.with(|c| *c.borrow_mut() = carried.clone());
-            router.go(route.clone());
-        })
+        let (router, route) = (router.clone(), route.clone());
+        Callback::from(move |_: MouseEvent| router.go(route.clone()))
     });
     let tick = tick.map(|Tick { on, changed }| {
         let trace_id = row.trace_id.clone();

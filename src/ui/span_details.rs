@@ -73,6 +73,7 @@ pub fn SpanDetailsView(props: &SpanDetailsViewProps) -> Html {
             let href = Route::Trace {
                 trace_id: d.trace_id.clone(),
                 span_id: Some(parent.clone()),
+                search: None,
             }
             .to_fragment();
             html! { <a {href} class="mono">{ parent.clone() }</a> }
@@ -192,7 +193,7 @@ fn links(links: &[LinkView]) -> Html {
                     html! {
                         <li>
                             if l.loaded {
-                                <a class="mono" href={Route::Trace { trace_id: l.trace_id.clone(), span_id: Some(l.span_id.clone()) }.to_fragment()}>{ label }</a>
+                                <a class="mono" href={Route::Trace { trace_id: l.trace_id.clone(), span_id: Some(l.span_id.clone()), search: None }.to_fragment()}>{ label }</a>
                             } else {
                                 <span class="mono" title="not loaded">{ format!("{label} (not loaded)") }</span>
                             }

@@ -19,7 +19,7 @@ use crate::engine::protocol::{
     MINIMAP_COLUMNS, MINIMAP_ROWS, RowView, SpanSelection, TraceOverview,
 };
 use crate::model::TokenKind;
-use crate::present::axis::{Window, ticks};
+use crate::present::axis::{TimeWindow, ticks};
 use crate::present::format;
 use crate::present::route::{ProjectTab, Route};
 use crate::ui::delete_button::DeleteButton;
@@ -27,7 +27,6 @@ use crate::ui::export_menu::ExportMenu;
 use crate::ui::flame_graph::FlameGraph;
 use crate::ui::kind::{KindBadge, glyph};
 use crate::ui::meaning::logs;
-use crate::ui::project::take_carried_filter;
 use crate::ui::query::{ProblemView, use_engine};
 use crate::ui::route::Router;
 use crate::ui::send_menu::SendMenu;
@@ -48,6 +47,9 @@ pub struct TracePageProps {
     pub trace_id: AttrValue,
     /// The selected span, from the URL.
     pub span_id: Option<AttrValue>,
+    /// What to search the trace for as it opens (a table's span filter, carried in the URL).
+    #[prop_or_default]
+    pub search: Option<AttrValue>,
     /// The loads version.
     pub version: u32,
 }
@@ -76,15 +78,14 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     *fetch_now.borrow_mut() = *fetch;
     let selection = use_state(|| None::<Selection>);
     let scroll_to = use_state(|| None::<(u32, u32)>);
-    let window = use_state(|| None::<Window>);
+    let zoom = use_state(|| None::<TimeWindow>);
     let details_open = use_state(|| true);
     // A span filter the table it was opened from carries in becomes its search.
-    let search_text = use_state(|| take_carried_filter(&props.trace_id).unwrap_or_default());
+    let search_text = use_state(|| props.search.as_deref().unwrap_or_default().to_owned());
     // The flame graph instead of the waterfall.
     let flame = use_state(|| false);
     let match_position = use_state(|| 0usize);
     let search_input = use_node_ref();
-    let list_focus = use_node_ref();
 
     // Changes the engine's view and shows the new one together with its rows, so that no row
     // is ever shown (or acted on by a key) with the old view's state.
@@ -123,12 +124,12 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     // Open the trace (again when files were loaded).
     {
         let act = act.clone();
-        let window = window.clone();
+        let zoom = zoom.clone();
         let search = (*search_text).clone();
         use_effect_with(
             (props.trace_id.clone(), props.version),
             move |(trace_id, _)| {
-                window.set(None);
+                zoom.set(None);
                 let trace_id = trace_id.to_string();
                 act.emit(match search.is_empty() {
                     true => Query::open_trace(trace_id),
@@ -205,13 +206,7 @@ pub fn TracePage(props: &TracePageProps) -> Html {
                     let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
                         return;
                     };
-                    let in_field = event
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .is_some_and(|e| {
-                            matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                        });
-                    if key.key() == "/" && !in_field {
+                    if key.key() == "/" && !crate::ui::typing_into(event) {
                         key.prevent_default();
                         if let Some(input) = search_input.cast::<HtmlInputElement>() {
                             let _ = input.focus();
@@ -229,7 +224,7 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     let Some(trace) = (*overview).clone() else {
         return html! { <p class="muted">{"Opening the trace…"}</p> };
     };
-    let view = (*window).unwrap_or_else(|| Window::whole(trace.duration_nanos));
+    let view = (*zoom).unwrap_or_else(|| TimeWindow::whole(trace.duration_nanos));
     let (rows_first, rows_now) = (*rows).clone();
     let row_at = |index: u32| {
         index
@@ -241,12 +236,14 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     let select = {
         let (selection, router, trace_id) =
             (selection.clone(), router.clone(), props.trace_id.clone());
+        let search = search_text.clone();
         Callback::from(move |(index, span_id): (u32, Option<String>)| {
             selection.set(Some(Selection { index }));
             if let (Some(router), Some(span_id)) = (router.as_ref(), span_id) {
                 router.replace(Route::Trace {
                     trace_id: trace_id.to_string(),
                     span_id: Some(span_id),
+                    search: (!search.is_empty()).then(|| (*search).clone()),
                 });
             }
         })
@@ -406,10 +403,10 @@ pub fn TracePage(props: &TracePageProps) -> Html {
 
     // Timeline zoom: Ctrl/⌘ + wheel zooms around the pointer, Shift + wheel pans.
     let onwheel = {
-        let window = window.clone();
+        let zoom = zoom.clone();
         let duration = trace.duration_nanos;
         Callback::from(move |event: WheelEvent| {
-            let current = (*window).unwrap_or_else(|| Window::whole(duration));
+            let current = (*zoom).unwrap_or_else(|| TimeWindow::whole(duration));
             let Some(target) = event
                 .current_target()
                 .and_then(|t| t.dyn_into::<HtmlElement>().ok())
@@ -422,7 +419,7 @@ pub fn TracePage(props: &TracePageProps) -> Html {
             if event.ctrl_key() || event.meta_key() {
                 event.prevent_default();
                 let factor = if event.delta_y() > 0.0 { 1.25 } else { 0.8 };
-                window.set(Some(current.zoomed(factor, fraction, duration)));
+                zoom.set(Some(current.zoomed(factor, fraction, duration)));
             } else if event.shift_key() {
                 event.prevent_default();
                 let delta = if event.delta_x() != 0.0 {
@@ -430,21 +427,21 @@ pub fn TracePage(props: &TracePageProps) -> Html {
                 } else {
                     event.delta_y()
                 };
-                window.set(Some(current.panned(delta / 1000.0, duration)));
+                zoom.set(Some(current.panned(delta / 1000.0, duration)));
             }
         })
     };
-    let zoom = |factor: f64| {
-        let window = window.clone();
+    let zoom_by = |factor: f64| {
+        let zoom = zoom.clone();
         let duration = trace.duration_nanos;
         Callback::from(move |_: MouseEvent| {
-            let current = (*window).unwrap_or_else(|| Window::whole(duration));
-            window.set(Some(current.zoomed(factor, 0.5, duration)));
+            let current = (*zoom).unwrap_or_else(|| TimeWindow::whole(duration));
+            zoom.set(Some(current.zoomed(factor, 0.5, duration)));
         })
     };
     let reset_zoom = {
-        let window = window.clone();
-        Callback::from(move |_: MouseEvent| window.set(None))
+        let zoom = zoom.clone();
+        Callback::from(move |_: MouseEvent| zoom.set(None))
     };
 
     let render = {
@@ -489,25 +486,25 @@ pub fn TracePage(props: &TracePageProps) -> Html {
         })
     };
     let on_minimap = {
-        let window = window.clone();
+        let zoom = zoom.clone();
         let (scroll_to, duration, visible_rows) =
             (scroll_to.clone(), trace.duration_nanos, trace.visible_rows);
         Callback::from(move |(start, end, row_fraction): (f64, f64, f64)| {
-            let whole = Window::whole(duration);
+            let whole = TimeWindow::whole(duration);
             let (start, end) = (
                 whole.nanos_from_fraction(start.min(end)),
                 whole.nanos_from_fraction(start.max(end)),
             );
             if end - start > whole.width_nanos() / 200.0 {
-                window.set(Some(Window {
+                zoom.set(Some(TimeWindow {
                     start_nanos: start,
                     end_nanos: end,
                 }));
             } else {
-                let current = (*window).unwrap_or(whole);
+                let current = (*zoom).unwrap_or(whole);
                 let half = current.width_nanos() / 2.0;
-                window.set(Some(
-                    Window {
+                zoom.set(Some(
+                    TimeWindow {
                         start_nanos: start - half,
                         end_nanos: start + half,
                     }
@@ -541,20 +538,20 @@ pub fn TracePage(props: &TracePageProps) -> Html {
         true => format!("filter · {matches_label}"),
         false => matches_label,
     };
-    let _ = &list_focus;
     let toggle_flame = {
         let flame = flame.clone();
         Callback::from(move |_: MouseEvent| flame.set(!*flame))
     };
     let on_flame_pick = {
         let (router, details_open) = (router.clone(), details_open.clone());
-        let trace_id = props.trace_id.to_string();
+        let (trace_id, search) = (props.trace_id.to_string(), search_text.clone());
         Callback::from(move |span_id: String| {
             details_open.set(true);
             if let Some(router) = &router {
                 router.replace(Route::Trace {
                     trace_id: trace_id.clone(),
                     span_id: Some(span_id),
+                    search: (!search.is_empty()).then(|| (*search).clone()),
                 });
             }
         })
@@ -581,8 +578,8 @@ pub fn TracePage(props: &TracePageProps) -> Html {
                               question="Delete this trace, here and in this browser's storage?"
                               then={Route::Project { name: trace.project.clone(), tab: ProjectTab::Traces }} />
                 <span class="gap"></span>
-                <button class="button small" onclick={zoom(0.5)} title="Zoom in (Ctrl + wheel)">{"+"}</button>
-                <button class="button small" onclick={zoom(2.0)} title="Zoom out">{"−"}</button>
+                <button class="button small" onclick={zoom_by(0.5)} title="Zoom in (Ctrl + wheel)">{"+"}</button>
+                <button class="button small" onclick={zoom_by(2.0)} title="Zoom out">{"−"}</button>
                 <button class="button small" onclick={reset_zoom}>{"Whole trace"}</button>
             </div>
             <div class={classes!("trace-body", (*details_open && selected_span.is_some()).then_some("with-details"))}>
@@ -624,7 +621,7 @@ pub fn TracePage(props: &TracePageProps) -> Html {
 fn span_row(
     row: &RowView,
     selected: bool,
-    view: &Window,
+    view: &TimeWindow,
     select: &Callback<(u32, Option<String>)>,
     toggle: &Callback<(u32, Option<bool>)>,
 ) -> Html {
@@ -774,7 +771,7 @@ fn insight(trace: &TraceOverview) -> Html {
 #[derive(Properties, PartialEq)]
 struct MinimapProps {
     cells: Rc<Vec<u16>>,
-    view: Window,
+    view: TimeWindow,
     duration: u64,
     /// A pick: (start fraction, end fraction, row fraction).
     on_pick: Callback<(f64, f64, f64)>,
@@ -816,7 +813,7 @@ fn Minimap(props: &MinimapProps) -> Html {
             }
         })
     };
-    let whole = Window::whole(props.duration);
+    let whole = TimeWindow::whole(props.duration);
     let left = whole.percent_from_nanos(props.view.start_nanos);
     let width = whole.percent_from_nanos(props.view.end_nanos) - left;
     html! {

@@ -82,6 +82,9 @@ test('the filter bar narrows the spans table, marks a mistake, and the trace sea
   await page.click('[data-testid=trace-row]');
   await page.waitForSelector('[data-testid=span-row]');
   assert.equal(await page.inputValue('[data-testid=trace-search]'), lowFilter);
+  // It travels in the URL, not in the page's memory: the link opens the trace the same way.
+  const carried = new URL(page.url()).hash;
+  assert.equal(decodeURIComponent(carried.split('?search=')[1]), lowFilter);
   await page.waitForFunction(() => /^filter · /.test(document.querySelector('[data-testid=search-matches]').textContent));
   await page.goBack();
   await page.waitForSelector('[data-testid=filter-input]');
