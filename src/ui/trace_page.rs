@@ -21,6 +21,7 @@ use crate::engine::protocol::{
 use crate::model::TokenKind;
 use crate::present::axis::{TimeWindow, ticks};
 use crate::present::format;
+use crate::present::keys::{KeyAction, SelectedRow, key_action};
 use crate::present::route::{ProjectTab, Route};
 use crate::ui::delete_button::DeleteButton;
 use crate::ui::export_menu::ExportMenu;
@@ -289,67 +290,34 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     let onkeydown = {
         let (move_to, toggle_row, details_open) =
             (move_to.clone(), toggle_row.clone(), details_open.clone());
-        let current = selection.map(|s| s.index);
-        let selected_row = selection.and_then(|s| row_at(s.index).cloned());
+        let rows = trace.visible_rows;
+        let selected = selection.map(|s| match row_at(s.index) {
+            Some(row) => SelectedRow {
+                index: s.index,
+                row: row.row,
+                parent_index: row.parent_index,
+                children: row.children,
+                collapsed: row.collapsed,
+            },
+            // Not fetched yet: a row that can only move.
+            None => SelectedRow {
+                index: s.index,
+                row: s.index,
+                parent_index: None,
+                children: 0,
+                collapsed: false,
+            },
+        });
         Callback::from(move |event: KeyboardEvent| {
-            let at = i64::from(current.unwrap_or(0));
-            let handled = match event.key().as_str() {
-                "ArrowDown" | "j" => {
-                    move_to.emit(if current.is_some() { at + 1 } else { 0 });
-                    true
-                }
-                "ArrowUp" | "k" => {
-                    move_to.emit(at - 1);
-                    true
-                }
-                "PageDown" => {
-                    move_to.emit(at + 20);
-                    true
-                }
-                "PageUp" => {
-                    move_to.emit(at - 20);
-                    true
-                }
-                "Home" => {
-                    move_to.emit(0);
-                    true
-                }
-                "End" => {
-                    move_to.emit(i64::MAX / 2);
-                    true
-                }
-                "ArrowLeft" | "h" => {
-                    if let Some(row) = &selected_row {
-                        if row.children > 0 && !row.collapsed {
-                            toggle_row.emit((row.row, Some(false)));
-                        } else if let Some(parent) = row.parent_index {
-                            move_to.emit(i64::from(parent));
-                        }
-                    }
-                    true
-                }
-                "ArrowRight" | "l" => {
-                    if let Some(row) = &selected_row {
-                        if row.collapsed {
-                            toggle_row.emit((row.row, Some(true)));
-                        } else if row.children > 0 {
-                            move_to.emit(at + 1);
-                        }
-                    }
-                    true
-                }
-                "Enter" => {
-                    details_open.set(true);
-                    true
-                }
-                "Escape" => {
-                    details_open.set(false);
-                    true
-                }
-                _ => false,
+            let Some(action) = key_action(&event.key(), selected, rows) else {
+                return;
             };
-            if handled {
-                event.prevent_default();
+            event.prevent_default();
+            match action {
+                KeyAction::Select(index) => move_to.emit(i64::from(index)),
+                KeyAction::Expand(row, expand) => toggle_row.emit((row, Some(expand))),
+                KeyAction::Details(open) => details_open.set(open),
+                KeyAction::Nothing => {}
             }
         })
     };

@@ -1,17 +1,14 @@
 //! A list that only puts the rows in view into the DOM, however many there are.
 //!
 //! It knows a row count and a row height, nothing about what the rows are: `render` draws row
-//! `i`, `on_range` hears which rows are (about to be) in view so the owner can fetch them. Lists
-//! taller than browsers allow an element to be (~17M px in Firefox) are scrolled through a
-//! scaled spacer: the scroll position maps to a fractional first row.
+//! `i`, `on_range` hears which rows are (about to be) in view so the owner can fetch them. The
+//! arithmetic (which rows, where, scaled spacers for lists taller than browsers allow) is
+//! [`ListGeometry`]'s, tested natively.
 
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-/// Spacers are never taller than this (below every browser's limit).
-const MAX_SPACER_PX: f64 = 8_000_000.0;
-/// Rows rendered beyond the view, each side.
-const OVERSCAN: u32 = 8;
+use crate::present::list::ListGeometry;
 
 /// The list's properties.
 #[derive(Properties, PartialEq)]
@@ -46,50 +43,6 @@ struct Viewport {
     height: f64,
 }
 
-/// The geometry of a list: how scroll offsets map to rows.
-struct Geometry {
-    count: f64,
-    row_height: f64,
-    spacer: f64,
-    height: f64,
-}
-
-impl Geometry {
-    fn new(count: u32, row_height: f64, height: f64) -> Self {
-        let natural = count as f64 * row_height;
-        Self {
-            count: count as f64,
-            row_height,
-            spacer: natural.min(MAX_SPACER_PX),
-            height,
-        }
-    }
-
-    fn scaled(&self) -> bool {
-        self.count * self.row_height > self.spacer
-    }
-
-    /// The fractional row at the top of the view.
-    fn top_row(&self, scroll_top: f64) -> f64 {
-        if !self.scaled() {
-            return scroll_top / self.row_height;
-        }
-        let scrollable = (self.spacer - self.height).max(1.0);
-        let rows_scrollable = (self.count - self.height / self.row_height).max(0.0);
-        (scroll_top / scrollable).clamp(0.0, 1.0) * rows_scrollable
-    }
-
-    /// The scroll offset that puts fractional row `row` at the top.
-    fn scroll_for(&self, row: f64) -> f64 {
-        if !self.scaled() {
-            return row * self.row_height;
-        }
-        let scrollable = (self.spacer - self.height).max(1.0);
-        let rows_scrollable = (self.count - self.height / self.row_height).max(1.0);
-        (row / rows_scrollable).clamp(0.0, 1.0) * scrollable
-    }
-}
-
 /// See the module docs.
 #[component]
 pub fn VirtualList(props: &VirtualListProps) -> Html {
@@ -98,13 +51,8 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         scroll_top: 0.0,
         height: 600.0,
     });
-    let geometry = Geometry::new(props.count, props.row_height, viewport.height);
-    let top_row = geometry.top_row(viewport.scroll_top);
-    let in_view = (viewport.height / props.row_height).ceil() as u32 + 1;
-    let first = (top_row.floor() as u32).saturating_sub(OVERSCAN);
-    let last = (top_row.floor() as u32)
-        .saturating_add(in_view + OVERSCAN)
-        .min(props.count);
+    let geometry = ListGeometry::new(props.count, props.row_height, viewport.height);
+    let (first, last) = geometry.rendered(viewport.scroll_top);
 
     // Measure the container once it exists, and again when the window resizes.
     {
@@ -145,13 +93,10 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         let (count, row_height) = (props.count, props.row_height);
         use_effect_with(props.scroll_to, move |request| {
             if let (Some((row, _)), Some(element)) = (request, container.cast::<HtmlElement>()) {
-                let geometry = Geometry::new(count, row_height, height);
-                let top = geometry.top_row(f64::from(element.scroll_top()));
-                let rows_in_view = height / row_height;
-                let row = f64::from(*row);
-                if row < top + 0.5 || row > top + rows_in_view - 1.5 {
-                    let target = (row - rows_in_view / 2.0).max(0.0);
-                    element.set_scroll_top(geometry.scroll_for(target).round() as i32);
+                let geometry = ListGeometry::new(count, row_height, height);
+                let scroll_top = f64::from(element.scroll_top());
+                if let Some(target) = geometry.scroll_into_view(*row, scroll_top) {
+                    element.set_scroll_top(target as i32);
                 }
             }
         });
@@ -168,7 +113,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         })
     };
     let rows = (first..last).map(|index| {
-        let top = viewport.scroll_top + (f64::from(index) - top_row) * props.row_height;
+        let top = geometry.row_top(index, viewport.scroll_top);
         html! {
             <div class="vrow" key={index} style={format!("top:{top:.1}px;height:{}px", props.row_height)}>
                 { props.render.emit(index) }
