@@ -80,9 +80,44 @@ impl ListGeometry {
     }
 }
 
+/// Rows fetched beyond those rendered, each side, so that scrolling meets rows already there.
+pub const FETCH_MARGIN: u32 = 150;
+
+/// The rows to fetch, `(first, count)`, when `rendered` (`(first, count)`) are in view, `have`
+/// were fetched and the list has `total`: `None` while what was fetched still covers the view
+/// with a margin (a quarter of [`FETCH_MARGIN`]) on each side that has more rows.
+pub fn fetch_window(rendered: (u32, u32), have: (u32, u32), total: u32) -> Option<(u32, u32)> {
+    let (first, end) = (rendered.0, rendered.0.saturating_add(rendered.1));
+    let have_end = have.0.saturating_add(have.1);
+    let near_start = have.0 > 0 && first < have.0.saturating_add(FETCH_MARGIN / 4);
+    let near_end = have_end < total && end.saturating_add(FETCH_MARGIN / 4) > have_end;
+    if first < have.0 || end > have_end || near_start || near_end {
+        let start = first.saturating_sub(FETCH_MARGIN);
+        return Some((start, end.saturating_add(FETCH_MARGIN) - start));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_are_fetched_ahead_of_the_view() {
+        // At the top: what the first fetch brought covers it.
+        assert_eq!(fetch_window((0, 30), (0, 300), 100_000), None);
+        // Scrolling down to within a quarter margin of the end fetches around the view.
+        assert_eq!(fetch_window((250, 30), (0, 300), 100_000), Some((100, 330)));
+        // Jumping far away (End) fetches there.
+        assert_eq!(
+            fetch_window((99_970, 30), (100, 330), 100_000),
+            Some((99_820, 330))
+        );
+        // At the end of the list there is nothing more to be near.
+        assert_eq!(fetch_window((99_970, 30), (99_820, 180), 100_000), None);
+        // A short list fetched whole stays.
+        assert_eq!(fetch_window((0, 12), (0, 300), 12), None);
+    }
 
     #[test]
     fn a_short_list_scrolls_row_by_row() {

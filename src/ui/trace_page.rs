@@ -22,6 +22,7 @@ use crate::model::TokenKind;
 use crate::present::axis::{TimeWindow, ticks};
 use crate::present::format;
 use crate::present::keys::{KeyAction, SelectedRow, key_action};
+use crate::present::list::{FETCH_MARGIN, fetch_window};
 use crate::present::route::{ProjectTab, Route};
 use crate::ui::delete_button::DeleteButton;
 use crate::ui::export_menu::ExportMenu;
@@ -36,8 +37,6 @@ use crate::ui::virtual_list::VirtualList;
 
 /// Height of a tree row, px.
 const ROW_HEIGHT: f64 = 26.0;
-/// Rows fetched beyond those rendered, each side, so that scrolling meets rows already here.
-const FETCH_MARGIN: u32 = 150;
 /// Deeper rows are indented no further (a number shows the depth).
 const MAX_INDENT: u32 = 40;
 
@@ -429,15 +428,9 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     let on_range = {
         let fetch = fetch.clone();
         let total = trace.visible_rows;
-        Callback::from(move |(first, count): (u32, u32)| {
-            let (have, have_count) = *fetch;
-            let end = first + count;
-            let have_end = have + have_count;
-            let near_start = have > 0 && first < have + FETCH_MARGIN / 4;
-            let near_end = have_end < total && end + FETCH_MARGIN / 4 > have_end;
-            if first < have || end > have_end || near_start || near_end {
-                let start = first.saturating_sub(FETCH_MARGIN);
-                fetch.set((start, end + FETCH_MARGIN - start));
+        Callback::from(move |rendered: (u32, u32)| {
+            if let Some(window) = fetch_window(rendered, *fetch, total) {
+                fetch.set(window);
             }
         })
     };
