@@ -39,7 +39,7 @@ use crate::model::Usd;
 use crate::model::{TokenKind, Usage, parse_rfc3339_nanos};
 
 /// The built-in table's text.
-const BUILTIN: &str = include_str!("prices.json");
+const BUILTIN: &str = include_str!("../prices.json");
 
 /// Where a price came from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
