@@ -1,56 +1,40 @@
 //! The viewer: a Yew single-page app on the main thread, talking to the engine in a Web Worker.
 //!
-//! | file | holds |
+//! | module | holds |
 //! |---|---|
 //! | `app.rs` | the page: header, drop / pick / paste, the current route's view |
+//! | `context.rs` | what every part may read: `Loader`, the page's options and powers (a leaf) |
 //! | `bridge.rs` | the handle on the engine worker (`ask`, `load`, …): typed messages, transport only |
 //! | `state.rs` | files being loaded (the UI's only state about data) |
 //! | `route.rs`, `theme.rs`, `query.rs`, `host.rs` | hooks: the URL's route, light/dark, asking the engine, the embedding page or `#url=` link |
-//! | `welcome.rs`, `projects.rs`, `project.rs`, `stats.rs`, `session.rs`, `trace_page.rs`, `compare_page.rs` | the pages and tabs |
-//! | `span_details.rs`, `meaning.rs`, `filter_bar.rs`, `flame_graph.rs`, `attribute_tree.rs`, `long_text.rs`, `kind.rs`, `copy.rs`, `file_list.rs`, `export_menu.rs`, `send_menu.rs`, `delete_button.rs`, `storage_status.rs`, `save_setting.rs`, `saved_files.rs`, `price_tables.rs` | parts |
-//! | `virtual_list.rs` | the generic virtualized list every table and the tree use |
+//! | `home/` | the start page: welcome, projects, saved files, prices, storage |
+//! | `project/` | a project's tabs: traces or spans table with its filter bar, sessions, a session, stats |
+//! | `trace/` | a trace: the waterfall page, the flame graph, a span's details and meaning, compare |
+//! | `common/` | parts every page uses: the virtual list, kind badges, long text, attributes, copy, export, send, delete, file lines |
 //!
-//! Data never lives here: components ask the engine for what they show ([`query::use_query`]).
+//! Data never lives here: components ask the engine for what they show ([`query::use_query`]);
+//! arithmetic and decisions live in `present/`.
 
 mod app;
-mod attribute_tree;
 pub mod bridge;
-mod compare_page;
-mod copy;
-mod delete_button;
-mod export_menu;
-mod file_list;
-mod filter_bar;
-mod flame_graph;
+mod common;
+mod context;
+mod home;
 mod host;
-mod kind;
-mod long_text;
-mod meaning;
-mod price_tables;
 mod project;
-mod projects;
 mod query;
 mod route;
-mod save_setting;
-mod saved_files;
-mod send_menu;
-mod session;
-mod span_details;
 mod state;
-mod stats;
-mod storage_status;
 mod theme;
-mod trace_page;
-mod virtual_list;
-mod welcome;
+mod trace;
 
 /// The viewer's self-contained parts, public so that component tests can render them alone.
 pub mod widgets {
-    pub use super::attribute_tree::{Attributes, AttributesProps};
-    pub use super::kind::{KindBadge, KindBadgeProps};
-    pub use super::long_text::{LongText, LongTextProps};
-    pub use super::span_details::{SpanDetailsView, SpanDetailsViewProps};
-    pub use super::virtual_list::{VirtualList, VirtualListProps};
+    pub use super::common::attribute_tree::{Attributes, AttributesProps};
+    pub use super::common::kind::{KindBadge, KindBadgeProps};
+    pub use super::common::long_text::{LongText, LongTextProps};
+    pub use super::common::virtual_list::{VirtualList, VirtualListProps};
+    pub use super::trace::span_details::{SpanDetailsView, SpanDetailsViewProps};
 }
 
 use std::cell::RefCell;
@@ -75,7 +59,7 @@ thread_local! {
 /// settings (memory only, or embedded: a framing page must not read them), and none in some
 /// private modes.
 pub(crate) fn local_storage() -> Option<web_sys::Storage> {
-    if !app::page_powers().settings {
+    if !context::page_powers().settings {
         return None;
     }
     web_sys::window()?.local_storage().ok().flatten()

@@ -5,7 +5,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::ui::app::Loader;
+use crate::ui::context::Loader;
 use crate::ui::local_storage;
 
 const STORAGE_KEY: &str = "plume.save";

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use crate::engine::protocol::SpanSelection;
 use crate::present::route::Route;
-use crate::ui::app::{Loader, page_powers};
+use crate::ui::context::{Loader, page_powers};
 use crate::ui::route::Router;
 
 /// The button's properties.

@@ -24,16 +24,16 @@ use crate::present::format;
 use crate::present::keys::{KeyAction, SelectedRow, key_action};
 use crate::present::list::{FETCH_MARGIN, fetch_window};
 use crate::present::route::{ProjectTab, Route};
-use crate::ui::delete_button::DeleteButton;
-use crate::ui::export_menu::ExportMenu;
-use crate::ui::flame_graph::FlameGraph;
-use crate::ui::kind::{KindBadge, glyph};
-use crate::ui::meaning::logs;
+use crate::ui::common::delete_button::DeleteButton;
+use crate::ui::common::export_menu::ExportMenu;
+use crate::ui::common::kind::{KindBadge, glyph};
+use crate::ui::common::send_menu::SendMenu;
+use crate::ui::common::virtual_list::VirtualList;
 use crate::ui::query::{ProblemView, use_engine};
 use crate::ui::route::Router;
-use crate::ui::send_menu::SendMenu;
-use crate::ui::span_details::SpanDetailsPanel;
-use crate::ui::virtual_list::VirtualList;
+use crate::ui::trace::flame_graph::FlameGraph;
+use crate::ui::trace::meaning::logs;
+use crate::ui::trace::span_details::SpanDetailsPanel;
 
 /// Height of a tree row, px.
 const ROW_HEIGHT: f64 = 26.0;

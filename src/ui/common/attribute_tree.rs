@@ -5,8 +5,8 @@ use yew::prelude::*;
 
 use crate::attributes::value_text as text;
 use crate::attributes::{Map, Value};
-use crate::ui::copy::CopyButton;
-use crate::ui::long_text::LongText;
+use crate::ui::common::copy::CopyButton;
+use crate::ui::common::long_text::LongText;
 
 /// The tree's properties.
 #[derive(Properties, PartialEq)]

@@ -6,7 +6,7 @@ use yew::prelude::*;
 use crate::engine::messages::Query;
 use crate::engine::protocol::PriceFileRow;
 use crate::present::format;
-use crate::ui::app::{Loader, page_powers};
+use crate::ui::context::{Loader, page_powers};
 use crate::ui::query::{shown, use_query};
 
 /// The list's properties.

@@ -7,7 +7,7 @@ use crate::engine::messages::Query;
 
 use crate::present::format;
 use crate::present::route::Route;
-use crate::ui::long_text::LongText;
+use crate::ui::common::long_text::LongText;
 use crate::ui::query::{shown, use_query};
 
 /// The page's properties.

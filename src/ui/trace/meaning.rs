@@ -11,7 +11,7 @@ use crate::model::TokenKind;
 use crate::model::Usd;
 use crate::present::format;
 use crate::semantics::meaning::{Document, Message, Part, ToolDefinition};
-use crate::ui::long_text::LongText;
+use crate::ui::common::long_text::LongText;
 
 /// A titled section of the details pane.
 pub(crate) fn section(title: &str, body: Html) -> Html {

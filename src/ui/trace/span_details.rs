@@ -12,12 +12,12 @@ use crate::engine::messages::Query;
 use crate::engine::protocol::{EventView, LinkView, SpanDetails};
 use crate::present::format;
 use crate::present::route::Route;
-use crate::ui::attribute_tree::Attributes;
-use crate::ui::copy::CopyButton;
-use crate::ui::kind::KindBadge;
-use crate::ui::long_text::LongText;
-use crate::ui::meaning::{kv_table, meaning_view, section};
+use crate::ui::common::attribute_tree::Attributes;
+use crate::ui::common::copy::CopyButton;
+use crate::ui::common::kind::KindBadge;
+use crate::ui::common::long_text::LongText;
 use crate::ui::query::{shown, use_query};
+use crate::ui::trace::meaning::{kv_table, meaning_view, section};
 
 /// The panel's properties.
 #[derive(Properties, PartialEq)]

@@ -16,7 +16,7 @@ use crate::export::send::{
     MAX_REQUEST_BYTES, Protocol, Report, Settings, endpoint_warning, format_headers, parse_headers,
 };
 use crate::present::format;
-use crate::ui::app::page_powers;
+use crate::ui::context::page_powers;
 use crate::ui::local_storage;
 use crate::ui::query::use_engine;
 

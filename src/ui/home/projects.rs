@@ -5,12 +5,12 @@ use yew::prelude::*;
 use crate::engine::messages::Query;
 use crate::present::format;
 use crate::present::route::{ProjectTab, Route};
-use crate::ui::app::uses_storage;
-use crate::ui::price_tables::PriceTablesList;
+use crate::ui::context::uses_storage;
+use crate::ui::home::price_tables::PriceTablesList;
+use crate::ui::home::save_setting::SaveSetting;
+use crate::ui::home::saved_files::SavedFiles;
+use crate::ui::home::storage_status::StorageStatus;
 use crate::ui::query::{shown, use_query};
-use crate::ui::save_setting::SaveSetting;
-use crate::ui::saved_files::SavedFiles;
-use crate::ui::storage_status::StorageStatus;
 
 /// The page's properties.
 #[derive(Properties, PartialEq)]

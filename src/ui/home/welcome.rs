@@ -2,8 +2,8 @@
 
 use yew::prelude::*;
 
-use crate::ui::app::{Loader, uses_storage};
-use crate::ui::save_setting::SaveSetting;
+use crate::ui::context::{Loader, uses_storage};
+use crate::ui::home::save_setting::SaveSetting;
 
 /// Samples shipped in `static/samples`, made by real SDKs and Phoenix.
 const SAMPLES: [(&str, &str, &str); 6] = [

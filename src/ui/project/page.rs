@@ -14,15 +14,15 @@ use crate::engine::protocol::{
 use crate::model::{OiKind, parse_rfc3339_nanos};
 use crate::present::format;
 use crate::present::route::{ProjectTab, Route};
-use crate::ui::delete_button::DeleteButton;
-use crate::ui::export_menu::ExportMenu;
-use crate::ui::filter_bar::FilterBar;
-use crate::ui::kind::KindBadge;
+use crate::ui::common::delete_button::DeleteButton;
+use crate::ui::common::export_menu::ExportMenu;
+use crate::ui::common::kind::KindBadge;
+use crate::ui::common::send_menu::SendMenu;
+use crate::ui::common::virtual_list::VirtualList;
+use crate::ui::project::filter_bar::FilterBar;
+use crate::ui::project::stats::StatsTab;
 use crate::ui::query::{ProblemView, shown, use_query};
 use crate::ui::route::Router;
-use crate::ui::send_menu::SendMenu;
-use crate::ui::stats::StatsTab;
-use crate::ui::virtual_list::VirtualList;
 
 /// Height of a table row, px.
 const ROW_HEIGHT: f64 = 30.0;

@@ -8,9 +8,9 @@ use crate::engine::messages::Query;
 use crate::engine::protocol::{ComparedRow, ComparedSpan, ComparedTrace, Comparison};
 use crate::present::format;
 use crate::present::route::Route;
-use crate::ui::kind::KindBadge;
+use crate::ui::common::kind::KindBadge;
+use crate::ui::common::virtual_list::VirtualList;
 use crate::ui::query::{shown, use_query};
-use crate::ui::virtual_list::VirtualList;
 
 const ROW_HEIGHT: f64 = 26.0;
 

@@ -6,7 +6,7 @@ use crate::engine::messages::Query;
 use crate::engine::protocol::{SavedFileRow, SpanSelection};
 use crate::present::format;
 use crate::present::route::Route;
-use crate::ui::delete_button::DeleteButton;
+use crate::ui::common::delete_button::DeleteButton;
 use crate::ui::query::{shown, use_query};
 
 /// The list's properties.

@@ -1,0 +1,11 @@
+//! Parts every page uses.
+
+pub(crate) mod attribute_tree;
+pub(crate) mod copy;
+pub(crate) mod delete_button;
+pub(crate) mod export_menu;
+pub(crate) mod file_list;
+pub(crate) mod kind;
+pub(crate) mod long_text;
+pub(crate) mod send_menu;
+pub(crate) mod virtual_list;

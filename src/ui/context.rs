@@ -1,0 +1,70 @@
+//! What every part of the page may read, a leaf of the UI (it imports no component): how to load
+//! more ([`Loader`], given by the app as a context), how the page was asked to run and what it
+//! may do where it runs.
+
+use wasm_bindgen::JsCast;
+use web_sys::File;
+use yew::Callback;
+
+use crate::embed::{Framing, PageOptions, Powers};
+use crate::engine::protocol::SpanSelection;
+
+/// What the whole page shares: how to load more.
+#[derive(Clone, PartialEq)]
+pub struct Loader {
+    /// Loads files.
+    pub files: Callback<Vec<File>>,
+    /// Loads a sample (`url`, `name`).
+    pub url: Callback<(String, String)>,
+    /// Forgets the selected traces, or everything, loaded and kept.
+    pub forget: Callback<Option<SpanSelection>>,
+    /// Turns saving new loads in this browser on or off.
+    pub saving: Callback<bool>,
+    /// Stops using a price table the user loaded (by its key), and deletes it from storage.
+    pub forget_prices: Callback<String>,
+}
+
+/// How the page was asked to run, from its URL's query (see [`PageOptions`]).
+pub(crate) fn page_options() -> PageOptions {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    PageOptions::from_query(&search)
+}
+
+/// Whether the page is in a frame, and the origins of the pages framing it, as the browser says.
+fn framing(window: &web_sys::Window) -> Framing {
+    let framed = match window.top() {
+        Ok(Some(top)) => !js_sys::Object::is(&top, window),
+        // A top the page may not see is another page's.
+        _ => true,
+    };
+    let ancestors = js_sys::Reflect::get(&window.location(), &"ancestorOrigins".into())
+        .ok()
+        .and_then(|list| list.dyn_into::<web_sys::DomStringList>().ok())
+        .map(|list| (0..list.length()).filter_map(|i| list.item(i)).collect());
+    Framing { framed, ancestors }
+}
+
+thread_local! {
+    /// What the page may do: where it runs does not change while it runs.
+    static POWERS: Powers = {
+        let window = web_sys::window();
+        let own = window
+            .as_ref()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default();
+        let framing = window.as_ref().map(framing).unwrap_or_default();
+        page_options().powers(&own, &framing)
+    };
+}
+
+/// What the page may do where it runs (see [`PageOptions::powers`]).
+pub(crate) fn page_powers() -> Powers {
+    POWERS.with(Clone::clone)
+}
+
+/// Whether the page uses IndexedDB.
+pub(crate) fn uses_storage() -> bool {
+    page_powers().database.is_some()
+}
