@@ -205,7 +205,12 @@ pub fn App() -> Html {
         });
     }
 
-    crate::ui::publish_loads(&loads);
+    {
+        let loads = loads.clone();
+        use_effect_with((loads.version, loads.busy, loads.restored), move |_| {
+            crate::ui::publish_loads(&loads)
+        });
+    }
     let on_keep = match ((*engine).clone(), uses_storage() && saves_loads()) {
         (Some(engine), true) => Some(keep_held(engine, loads.dispatcher())),
         _ => None,
@@ -291,11 +296,18 @@ fn Header(props: &HeaderProps) -> Html {
     let router = use_context::<Router>();
     let loader = use_context::<Loader>();
     // The header shows totals when it has them; a page below says what failed.
-    let summary = match use_query_for(props.loads, |_| Query::summary()) {
-        Some((version, Ok(summary))) => {
-            crate::ui::publish_summary(&summary, version);
-            (*summary).clone()
-        }
+    let answer = use_query_for(props.loads, |_| Query::summary());
+    {
+        // `window.plume.summary()` answers what the header shows.
+        let answer = answer.clone();
+        use_effect_with(answer.as_ref().map(|(version, _)| *version), move |_| {
+            if let Some((version, Ok(summary))) = &answer {
+                crate::ui::publish_summary(summary, *version);
+            }
+        });
+    }
+    let summary = match answer {
+        Some((_, Ok(summary))) => (*summary).clone(),
         Some((_, Err(_))) | None => Summary::default(),
     };
     let picker = use_node_ref();

@@ -145,7 +145,13 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
                 ..Filters::default()
             })
     });
-    TABLES.with(|t| t.borrow_mut().insert(table, (*filters).clone()));
+    {
+        // Remembered as they change, for Back from a trace.
+        let table = table.clone();
+        use_effect_with((*filters).clone(), move |filters| {
+            TABLES.with(|t| t.borrow_mut().insert(table, filters.clone()));
+        });
+    }
     let range = use_state(|| (0u32, 60u32));
     // Traces ticked for export, sending or deleting (trace mode only), by id.
     let selected = use_state(BTreeSet::<String>::new);
