@@ -58,6 +58,29 @@ impl TimeWindow {
         Self::clamped(self.start_nanos + fraction * width, width, total)
     }
 
+    /// Where a pick on the whole trace's minimap goes from `self`: a drag from `start` to `end`
+    /// (fractions of the trace) zooms to that stretch; a click (a stretch under 1/200 of the
+    /// trace) keeps the width and centres it there.
+    pub fn picked(&self, start: f64, end: f64, duration_nanos: u64) -> Self {
+        let whole = Self::whole(duration_nanos);
+        let (from, to) = (
+            whole.nanos_from_fraction(start.min(end)),
+            whole.nanos_from_fraction(start.max(end)),
+        );
+        if to - from > whole.width_nanos() / 200.0 {
+            return Self {
+                start_nanos: from,
+                end_nanos: to,
+            };
+        }
+        let half = self.width_nanos() / 2.0;
+        Self {
+            start_nanos: from - half,
+            end_nanos: from + half,
+        }
+        .zoomed(1.0, 0.5, duration_nanos)
+    }
+
     /// The window of `width` starting near `start`, moved to lie inside `[0, total]`.
     fn clamped(start: f64, width: f64, total: f64) -> Self {
         let start = start.clamp(0.0, (total - width).max(0.0));
@@ -104,6 +127,26 @@ pub fn ticks(window: &TimeWindow, target: usize) -> Vec<Tick> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_minimap_drag_zooms_to_its_stretch_and_a_click_centres_the_window() {
+        let second = 1_000_000_000;
+        let whole = TimeWindow::whole(second);
+        let dragged = whole.picked(0.6, 0.2, second);
+        assert_eq!((dragged.start_nanos, dragged.end_nanos), (2e8, 6e8));
+        let narrow = TimeWindow {
+            start_nanos: 0.0,
+            end_nanos: 1e8,
+        };
+        let clicked = narrow.picked(0.5, 0.5, second);
+        assert_eq!((clicked.start_nanos, clicked.end_nanos), (4.5e8, 5.5e8));
+        let at_end = narrow.picked(0.99, 0.99, second);
+        assert_eq!(
+            (at_end.start_nanos, at_end.end_nanos),
+            (9e8, 1e9),
+            "kept inside"
+        );
+    }
 
     #[test]
     fn percentages_and_zoom() {

@@ -43,6 +43,20 @@ pub fn short_id(id: &str) -> &str {
     id.char_indices().nth(12).map_or(id, |(cut, _)| &id[..cut])
 }
 
+/// What a trace's search found: `3 of 12`, `no match`, nothing when there is no search; a
+/// search that read as a span filter says `filter · `.
+pub fn matches(search: &str, found: usize, position: usize, is_filter: bool) -> String {
+    let label = match (search.is_empty(), found) {
+        (true, _) => return String::new(),
+        (false, 0) => "no match".to_owned(),
+        (false, n) => format!("{} of {n}", position.min(n - 1) + 1),
+    };
+    match is_filter {
+        true => format!("filter · {label}"),
+        false => label,
+    }
+}
+
 /// A byte count: `512 B`, `12.3 KB`, `4.56 MB`, `1.23 GB`.
 pub fn bytes(count: u64) -> String {
     match count {
@@ -153,6 +167,18 @@ pub fn log_attachment(logs: &crate::analysis::LogAttachment) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn search_matches_say_where_you_are() {
+        assert_eq!(super::matches("", 3, 0, false), "");
+        assert_eq!(super::matches("x", 0, 0, false), "no match");
+        assert_eq!(super::matches("x", 12, 2, false), "3 of 12");
+        assert_eq!(super::matches("x", 2, 7, false), "2 of 2");
+        assert_eq!(
+            super::matches("span_kind == 'LLM'", 4, 0, true),
+            "filter · 1 of 4"
+        );
+    }
+
     #[test]
     fn short_ids_cut_at_characters() {
         assert_eq!(

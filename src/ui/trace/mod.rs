@@ -2,6 +2,15 @@
 
 pub(crate) mod compare;
 pub(crate) mod flame_graph;
+pub(crate) mod insight;
 pub(crate) mod meaning;
+pub(crate) mod minimap;
 pub(crate) mod page;
+pub(crate) mod place;
+pub(crate) mod row;
+pub(crate) mod search;
 pub(crate) mod span_details;
+pub(crate) mod toolbar;
+pub(crate) mod view;
+pub(crate) mod waterfall;
+pub(crate) mod zoom;
