@@ -16,12 +16,16 @@ pub struct Loader {
     pub files: Callback<Vec<File>>,
     /// Loads a sample (`url`, `name`).
     pub url: Callback<(String, String)>,
+    /// Loads pasted text.
+    pub text: Callback<String>,
     /// Forgets the selected traces, or everything, loaded and kept.
     pub forget: Callback<Option<SpanSelection>>,
     /// Turns saving new loads in this browser on or off.
     pub saving: Callback<bool>,
     /// Stops using a price table the user loaded (by its key), and deletes it from storage.
     pub forget_prices: Callback<String>,
+    /// Keeps what links and the host page brought.
+    pub keep_held: Callback<()>,
 }
 
 /// How the page was asked to run, from its URL's query (see [`PageOptions`]).

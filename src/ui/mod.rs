@@ -2,7 +2,7 @@
 //!
 //! | module | holds |
 //! |---|---|
-//! | `app.rs` | the page: header, drop / pick / paste, the current route's view |
+//! | `app.rs`, `header.rs`, `loading.rs` | the page: its header, the engine worker, loading (pick, drop, paste), the current route's view |
 //! | `context.rs` | what every part may read: `Loader`, the page's options and powers (a leaf) |
 //! | `bridge.rs` | the handle on the engine worker (`ask`, `load`, …): typed messages, transport only |
 //! | `state.rs` | files being loaded (the UI's only state about data) |
@@ -19,8 +19,10 @@ mod app;
 pub mod bridge;
 mod common;
 mod context;
+mod header;
 mod home;
 mod host;
+mod loading;
 mod project;
 mod query;
 mod route;

@@ -1,0 +1,132 @@
+//! The page's header: title, breadcrumbs, totals, *Forget all*, the file picker and the theme
+//! toggle.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::engine::messages::Query;
+use crate::engine::protocol::{SpanSelection, Summary};
+use crate::present::format;
+use crate::present::route::{ProjectTab, Route};
+use crate::ui::common::delete_button::DeleteButton;
+use crate::ui::context::Loader;
+use crate::ui::loading::files_of;
+use crate::ui::query::use_query_for;
+use crate::ui::route::Router;
+
+/// The header's properties.
+#[derive(Properties, PartialEq)]
+pub struct HeaderProps {
+    /// The theme toggle's label.
+    pub theme_label: AttrValue,
+    /// Moves to the next theme.
+    pub on_theme: Callback<()>,
+    /// The loads version, to refresh the summary.
+    pub loads: u32,
+    /// A title the host or the link gave.
+    pub title: Option<String>,
+    /// Inside another page: the host sets the theme.
+    pub embedded: bool,
+    /// Offers to open files.
+    pub takes_files: bool,
+}
+
+/// Title, breadcrumbs, totals, the file picker and the theme toggle.
+#[component]
+pub(crate) fn Header(props: &HeaderProps) -> Html {
+    let router = use_context::<Router>();
+    let loader = use_context::<Loader>();
+    // The header shows totals when it has them; a page below says what failed.
+    let answer = use_query_for(props.loads, |_| Query::summary());
+    {
+        // `window.plume.summary()` answers what the header shows.
+        let answer = answer.clone();
+        use_effect_with(answer.as_ref().map(|(version, _)| *version), move |_| {
+            if let Some((version, Ok(summary))) = &answer {
+                crate::ui::publish_summary(summary, *version);
+            }
+        });
+    }
+    let summary = match answer {
+        Some((_, Ok(summary))) => (*summary).clone(),
+        Some((_, Err(_))) | None => Summary::default(),
+    };
+    let picker = use_node_ref();
+    let open = {
+        let picker = picker.clone();
+        Callback::from(move |_| {
+            if let Some(input) = picker.cast::<HtmlInputElement>() {
+                input.click();
+            }
+        })
+    };
+    let onchange = {
+        let loader = loader.clone();
+        Callback::from(move |event: Event| {
+            if let (Some(input), Some(loader)) =
+                (event.target_dyn_into::<HtmlInputElement>(), loader.as_ref())
+            {
+                loader.files.emit(files_of(input.files()));
+                input.set_value("");
+            }
+        })
+    };
+    let crumbs = router
+        .as_ref()
+        .map(|r| breadcrumbs(&r.route))
+        .unwrap_or_default();
+    let on_theme = props.on_theme.reform(|_: MouseEvent| ());
+    html! {
+        <header class="header">
+            <a class="brand" href="#/">{"Plume"}</a>
+            if let Some(title) = &props.title {
+                <span class="title" data-testid="title">{ title.clone() }</span>
+            }
+            <nav class="crumbs">{ crumbs }</nav>
+            <span class="totals">
+                { format!("{} spans · {} traces · {} projects", format::count(summary.spans),
+                    format::count(summary.traces), summary.projects) }
+                if summary.errors > 0 {
+                    <span class="bad">{ format!(" · {} file errors", summary.errors) }</span>
+                }
+            </span>
+            if summary.spans > 0 && !props.embedded {
+                <DeleteButton selection={None::<SpanSelection>} label="Forget all…" then={Route::Home}
+                              question="Forget every trace loaded, here and in this browser's storage?" />
+            }
+            if props.takes_files {
+                <button class="button primary" onclick={open}>{"Open files…"}</button>
+                <input ref={picker} type="file" multiple=true class="hidden" data-testid="file-input" {onchange} />
+            }
+            if !props.embedded {
+                <button class="button" onclick={on_theme} title="Light, dark, or as the system says">{ props.theme_label.clone() }</button>
+            }
+        </header>
+    }
+}
+
+fn breadcrumbs(route: &Route) -> Html {
+    let project = |name: &str| {
+        let route = Route::Project {
+            name: name.to_owned(),
+            tab: ProjectTab::Traces,
+        };
+        html! { <><span class="sep">{"/"}</span><a href={route.to_fragment()}>{ name.to_owned() }</a></> }
+    };
+    match route {
+        Route::Home => html! {},
+        Route::Project { name, .. } => project(name),
+        Route::Session {
+            project: name,
+            session,
+        } => html! {
+            <>{ project(name) }<span class="sep">{"/"}</span><span>{ format!("session {session}") }</span></>
+        },
+        Route::Trace { trace_id, .. } => html! {
+            <><span class="sep">{"/"}</span><span class="mono">{ format!("trace {}", format::short_id(trace_id)) }</span></>
+        },
+        Route::Compare { .. } => {
+            html! { <><span class="sep">{"/"}</span><span>{"compare"}</span></> }
+        }
+    }
+}
