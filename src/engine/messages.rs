@@ -140,22 +140,7 @@ pub enum FromWorker {
         report: Report,
     },
     /// A file of a batch is being read or parsed (at most every 100 ms per file).
-    Progress {
-        /// The load batch.
-        batch: u32,
-        /// The file within the batch.
-        file: u32,
-        /// Its name.
-        name: String,
-        /// `reading`, `parsing` or `saving`.
-        phase: String,
-        /// Bytes read.
-        bytes: f64,
-        /// Bytes in all (0 when unknown).
-        total: f64,
-        /// Spans stored so far.
-        spans: u64,
-    },
+    Progress(FileProgress),
     /// A file of a batch is done.
     Loaded {
         /// The load batch.
@@ -180,6 +165,25 @@ pub enum StoreChange {
     Traces(Vec<String>),
     /// Everything was deleted.
     Everything,
+}
+
+/// Where a file of a load batch is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileProgress {
+    /// The load batch (one drop, one pick, one paste, one sample).
+    pub batch: u32,
+    /// The file within the batch.
+    pub file: u32,
+    /// Its name.
+    pub name: String,
+    /// `reading`, `parsing` or `saving`.
+    pub phase: String,
+    /// Bytes read.
+    pub bytes: f64,
+    /// Bytes in all (0 when unknown).
+    pub total: f64,
+    /// Spans stored so far.
+    pub spans: u64,
 }
 
 /// A file the engine wrote, beside its `Blob`.

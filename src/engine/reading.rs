@@ -12,7 +12,7 @@ use web_sys::{
 };
 
 use crate::engine::Engine;
-use crate::engine::messages::FromWorker;
+use crate::engine::messages::{FileProgress, FromWorker};
 use crate::engine::protocol::FileResult;
 use crate::engine::worker::post;
 
@@ -50,7 +50,7 @@ impl Progress {
         }
         self.last_ms = now;
         post(
-            &FromWorker::Progress {
+            &FromWorker::Progress(FileProgress {
                 batch: self.batch,
                 file: self.file,
                 name: self.name.clone(),
@@ -58,7 +58,7 @@ impl Progress {
                 bytes,
                 total: self.total,
                 spans: spans as u64,
-            },
+            }),
             None,
         );
     }

@@ -18,7 +18,8 @@ use web_sys::{Blob, File, MessageEvent, Worker};
 use yew::Callback;
 
 use crate::engine::messages::{
-    Answer, ExportedFile, FromWorker, Problem, Query, Source, ToWorker, decode, encode,
+    Answer, ExportedFile, FileProgress, FromWorker, Problem, Query, Source, ToWorker, decode,
+    encode,
 };
 use crate::engine::protocol::{ExportRequest, FileResult, Response, SendRequest, SpanSelection};
 use crate::export::send::Report;
@@ -30,22 +31,7 @@ const WORKER_SCRIPT: &str = "./plume-worker_loader.js";
 #[derive(Clone, Debug, PartialEq)]
 pub enum LoadEvent {
     /// A file is being read or parsed.
-    Progress {
-        /// The load batch (one drop, one pick, one paste, one sample).
-        batch: u32,
-        /// The file within the batch.
-        file: u32,
-        /// Its name.
-        name: String,
-        /// `reading`, `parsing` or `saving`.
-        phase: String,
-        /// Bytes read.
-        bytes: f64,
-        /// Bytes in all (0 when unknown).
-        total: f64,
-        /// Spans stored so far.
-        spans: u64,
-    },
+    Progress(FileProgress),
     /// A file is done.
     Loaded {
         /// The load batch.
@@ -171,23 +157,7 @@ fn deliver(
                 listener.emit(report);
             }
         }
-        FromWorker::Progress {
-            batch,
-            file,
-            name,
-            phase,
-            bytes,
-            total,
-            spans,
-        } => on_load.emit(LoadEvent::Progress {
-            batch,
-            file,
-            name,
-            phase,
-            bytes,
-            total,
-            spans,
-        }),
+        FromWorker::Progress(progress) => on_load.emit(LoadEvent::Progress(progress)),
         FromWorker::Loaded {
             batch,
             file,

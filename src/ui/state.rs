@@ -69,20 +69,12 @@ impl Reducible for Loads {
                 }
             }
             LoadAction::Event(event) => match event {
-                LoadEvent::Progress {
-                    batch,
-                    file,
-                    name,
-                    phase,
-                    bytes,
-                    total,
-                    spans,
-                } => {
-                    let entry = next.entry(batch, file, &name);
-                    entry.phase = phase;
-                    entry.bytes = bytes;
-                    entry.total = total;
-                    entry.spans = spans;
+                LoadEvent::Progress(progress) => {
+                    let entry = next.entry(progress.batch, progress.file, &progress.name);
+                    entry.phase = progress.phase;
+                    entry.bytes = progress.bytes;
+                    entry.total = progress.total;
+                    entry.spans = progress.spans;
                 }
                 LoadEvent::Loaded {
                     batch,
