@@ -5,26 +5,15 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
+use crate::engine::messages::FileProgress;
 use crate::engine::protocol::FileResult;
 use crate::ui::bridge::LoadEvent;
 
 /// One file of a load.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileEntry {
-    /// The load batch.
-    pub batch: u32,
-    /// The file within its batch.
-    pub file: u32,
-    /// Its name.
-    pub name: String,
-    /// `reading` or `parsing`.
-    pub phase: String,
-    /// Bytes read.
-    pub bytes: f64,
-    /// Bytes in all (0 when unknown).
-    pub total: f64,
-    /// Spans stored so far.
-    pub spans: u64,
+    /// Where it is, as the engine last said.
+    pub progress: FileProgress,
     /// What came of it, once done.
     pub result: Option<FileResult>,
 }
@@ -70,11 +59,9 @@ impl Reducible for Loads {
             }
             LoadAction::Event(event) => match event {
                 LoadEvent::Progress(progress) => {
-                    let entry = next.entry(progress.batch, progress.file, &progress.name);
-                    entry.phase = progress.phase;
-                    entry.bytes = progress.bytes;
-                    entry.total = progress.total;
-                    entry.spans = progress.spans;
+                    let (batch, file) = (progress.batch, progress.file);
+                    let name = progress.name.clone();
+                    next.entry(batch, file, &name).progress = progress;
                 }
                 LoadEvent::Loaded {
                     batch,
@@ -82,7 +69,7 @@ impl Reducible for Loads {
                     result,
                 } => {
                     let entry = next.entry(batch, file, &result.file);
-                    entry.spans = result.spans;
+                    entry.progress.spans = result.spans;
                     entry.result = Some(result);
                     next.version += 1;
                 }
@@ -98,7 +85,7 @@ impl Reducible for Loads {
                     };
                     let mut waiting = 0;
                     for file in next.files.iter_mut().filter(|f| f.result.is_none()) {
-                        file.result = Some(stopped(&file.name));
+                        file.result = Some(stopped(&file.progress.name));
                         waiting += 1;
                     }
                     // Files not reported on yet, or none at all: say it once.
@@ -128,16 +115,18 @@ impl Loads {
         let position = self
             .files
             .iter()
-            .position(|f| f.batch == batch && f.file == file);
+            .position(|f| f.progress.batch == batch && f.progress.file == file);
         let position = position.unwrap_or_else(|| {
             self.files.push(FileEntry {
-                batch,
-                file,
-                name: name.to_owned(),
-                phase: "reading".into(),
-                bytes: 0.0,
-                total: 0.0,
-                spans: 0,
+                progress: FileProgress {
+                    batch,
+                    file,
+                    name: name.to_owned(),
+                    phase: "reading".into(),
+                    bytes: 0.0,
+                    total: 0.0,
+                    spans: 0,
+                },
                 result: None,
             });
             self.files.len() - 1

@@ -54,22 +54,22 @@ pub fn FileList(props: &FileListProps) -> Html {
 fn file_line(entry: &FileEntry, on_keep: Option<&Callback<()>>) -> Html {
     match &entry.result {
         None => {
-            let share = if entry.total > 0.0 {
-                entry.bytes / entry.total
+            let share = if entry.progress.total > 0.0 {
+                entry.progress.bytes / entry.progress.total
             } else {
                 0.0
             };
-            let label = match entry.phase.as_str() {
+            let label = match entry.progress.phase.as_str() {
                 "parsing" => format!(
                     "{}: parsing… {} spans",
-                    entry.name,
-                    format::count(entry.spans)
+                    entry.progress.name,
+                    format::count(entry.progress.spans)
                 ),
                 _ => format!(
                     "{}: reading {} of {}",
-                    entry.name,
-                    format::bytes(entry.bytes as u64),
-                    format::bytes(entry.total as u64)
+                    entry.progress.name,
+                    format::bytes(entry.progress.bytes as u64),
+                    format::bytes(entry.progress.total as u64)
                 ),
             };
             html! {
