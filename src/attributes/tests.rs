@@ -734,3 +734,110 @@ fn list_indices_are_ordered_as_numbers() {
         json!({"llm": {"input_messages": expected}})
     );
 }
+
+#[test]
+fn maps_are_equal_only_with_the_same_entries() {
+    let map = |pairs: &[(&str, i64)]| {
+        Map::from_pairs(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), Value::Int(*v)))
+                .collect(),
+        )
+    };
+    assert_eq!(map(&[("a", 1), ("b", 2)]), map(&[("b", 2), ("a", 1)]));
+    assert_ne!(map(&[("a", 1)]), map(&[("a", 2)]));
+    assert_ne!(map(&[("a", 1)]), map(&[("b", 1)]));
+    assert_ne!(map(&[("a", 1)]), map(&[("a", 1), ("b", 2)]));
+    assert_ne!(map(&[("a", 1), ("b", 2)]), map(&[("a", 1)]));
+}
+
+#[test]
+fn json_strings_that_parse_to_python_falsy_values_are_dropped() {
+    let load = |text: &str| load_json_string("metadata", Value::from(text));
+    for falsy in ["0.0", "\"\"", "[]", "false", "null", "0"] {
+        assert_eq!(load(falsy), None, "{falsy}");
+    }
+    assert_eq!(load("1.5"), Some(Value::Double(1.5)));
+    assert_eq!(load("-2"), Some(Value::Int(-2)));
+    assert_eq!(load("true"), Some(Value::Bool(true)));
+    assert_eq!(load("\"x\""), Some(Value::from("x")));
+}
+
+#[test]
+fn non_finite_floats_serialize_as_their_names() {
+    let text = |x: f64| serde_json::to_string(&Value::Double(x)).unwrap_or_default();
+    assert_eq!(text(f64::NAN), "\"NaN\"");
+    assert_eq!(text(f64::INFINITY), "\"Infinity\"");
+    assert_eq!(text(f64::NEG_INFINITY), "\"-Infinity\"");
+    assert_eq!(text(0.5), "0.5");
+    assert_eq!(python_float_repr(f64::INFINITY), "Infinity");
+}
+
+#[test]
+fn a_key_of_many_segments_nests_exactly_max_key_segments_deep() {
+    let key = vec!["k"; 200].join(".");
+    let map = unflatten([(key, Value::Int(1))]);
+    let mut depth = 0;
+    let mut value = &Value::Map(map);
+    let mut last_key = String::new();
+    while let Value::Map(inner) = value {
+        let (key, next) = inner.iter().next().expect("one entry");
+        last_key = key.to_owned();
+        value = next;
+        depth += 1;
+    }
+    assert_eq!(depth, MAX_KEY_SEGMENTS);
+    assert_eq!(last_key, vec!["k"; 200 - MAX_KEY_SEGMENTS + 1].join("."));
+    assert_eq!(value, &Value::Int(1));
+}
+
+#[test]
+fn json_dumps_escapes_as_python_does() {
+    let text = Value::from("q\"b\\n\nr\rt\tb\u{8}f\u{c}~\u{7f}\u{1f600}");
+    assert_eq!(
+        python_json_dumps(&text),
+        r#""q\"b\\n\nr\rt\tb\bf\f~\u007f\ud83d\ude00""#
+    );
+    let Value::Map(map) = Value::from_json(json!({"a": [true, false, null, 1, 2.5], "b": {}}))
+    else {
+        panic!("a map");
+    };
+    assert_eq!(
+        python_json_dumps(&Value::Map(map)),
+        r#"{"a": [true, false, null, 1, 2.5], "b": {}}"#
+    );
+}
+
+#[test]
+fn pretty_shows_structures_as_indented_json_and_text_as_it_is() {
+    let list = Value::from_json(json!([1, {"a": "b"}]));
+    assert_eq!(pretty(&list), "[\n  1,\n  {\n    \"a\": \"b\"\n  }\n]");
+    assert_eq!(pretty(&Value::from(" {\"a\":1}")), "{\n  \"a\": 1\n}");
+    assert_eq!(pretty(&Value::from("{not json")), "{not json");
+    assert_eq!(pretty(&Value::from("plain")), "plain");
+    assert_eq!(pretty(&Value::Int(4)), "4");
+    assert_eq!(pretty(&Value::Null), "");
+    assert_eq!(pretty_json("[]"), Some("[]".to_owned()));
+    assert_eq!(pretty_json("7"), None);
+}
+
+#[test]
+fn a_structured_io_value_becomes_json_text_and_keeps_its_siblings() {
+    let Value::Map(mut map) = Value::from_json(json!({
+        "input": {"value": {"q": 1}, "foo": "kept"},
+        "output": {"value": "text stays", "mime_type": "text/plain"},
+    })) else {
+        panic!("a map");
+    };
+    normalize_io_payload(&mut map, "input");
+    normalize_io_payload(&mut map, "output");
+    normalize_io_payload(&mut map, "absent");
+    assert_eq!(
+        as_json(&map),
+        json!({
+            "input": {"value": "{\"q\": 1}", "foo": "kept", "mime_type": "application/json"},
+            "output": {"value": "text stays", "mime_type": "text/plain"},
+        })
+    );
+}

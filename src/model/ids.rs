@@ -218,4 +218,14 @@ mod tests {
         assert!(TraceId::parse("0af7651916cd43dd8448eb211c80319").is_err());
         assert!(SpanId::parse("").is_err());
     }
+
+    #[test]
+    fn debug_names_the_kind_of_id() {
+        let trace = TraceId([0xab; 16]);
+        assert_eq!(
+            format!("{trace:?}"),
+            format!("TraceId({})", "ab".repeat(16))
+        );
+        assert_eq!(format!("{:?}", SpanId([1; 8])), "SpanId(0101010101010101)");
+    }
 }

@@ -515,16 +515,6 @@ impl Arena {
         }
     }
 
-    /// The attribute `key` as a number (ints, integral doubles, numeric strings).
-    pub fn attribute_i64(&self, rows: Rows, key: StrId) -> Option<i64> {
-        match self.attribute(rows, key)? {
-            AnyValue::Int(n) => Some(n),
-            AnyValue::Double(x) if x.fract() == 0.0 && x.abs() < 9.0e18 => Some(x as i64),
-            AnyValue::Str(id) => self.str(id).trim().parse().ok(),
-            _ => None,
-        }
-    }
-
     /// Heap bytes held by all tables (capacities), for the memory-per-span measurement.
     pub fn heap_bytes(&self) -> usize {
         fn table<T>(v: &Vec<T>) -> usize {
@@ -966,6 +956,83 @@ mod tests {
         assert_eq!(arena.evaluations_of_span(SpanId([9; 8])).count(), 0);
         arena.rollback(mark);
         assert_eq!(targets(&arena), [EvalTarget::Span(span)]);
+        Ok(())
+    }
+
+    #[test]
+    fn rollback_forgets_logs_and_scopes_and_their_dedup() -> Result<(), ArenaFull> {
+        let mut arena = Arena::default();
+        let name = arena.intern("lib")?;
+        let scope = Scope {
+            name,
+            version: StrId::EMPTY,
+            attributes: Rows::default(),
+            dropped_attributes_count: 0,
+            schema_url: StrId::EMPTY,
+        };
+        let record = |time| LogRecord {
+            time_unix_nanos: time,
+            observed_time_unix_nanos: 0,
+            severity_number: 0,
+            severity_text: StrId::EMPTY,
+            event_name: StrId::EMPTY,
+            body: AnyValue::Empty,
+            attributes: Rows::default(),
+            dropped_attributes_count: 0,
+            flags: 0,
+            trace_id: Some(TraceId([3; 16])),
+            span_id: Some(SpanId([4; 8])),
+            resource: ResourceId(0),
+            scope: ScopeId(0),
+            source: SourceId(0),
+        };
+        assert!(arena.push_log(record(1), arena.checkpoint())?);
+        let mark = arena.checkpoint();
+        assert_eq!(arena.add_scope(scope)?, ScopeId(0));
+        assert_eq!(arena.add_scope(scope)?, ScopeId(0), "stored once");
+        assert!(arena.push_log(record(2), arena.checkpoint())?);
+        arena.rollback(mark);
+        assert_eq!((arena.scopes().len(), arena.logs().len()), (0, 1));
+        assert_eq!(arena.logs_of_trace(TraceId([3; 16])).count(), 1);
+        // Both come back as new rows, not as ids of forgotten ones.
+        assert_eq!(arena.add_scope(scope)?, ScopeId(0));
+        assert_eq!(arena.scopes().len(), 1);
+        assert!(arena.push_log(record(2), arena.checkpoint())?);
+        assert!(!arena.push_log(record(1), arena.checkpoint())?);
+        assert_eq!(arena.logs().len(), 2);
+        Ok(())
+    }
+
+    #[test]
+    fn resources_differing_only_inside_an_array_are_two() -> Result<(), ArenaFull> {
+        let mut arena = Arena::default();
+        let key = arena.intern("tags")?;
+        let mut resource = |item: &str| -> Result<ResourceId, ArenaFull> {
+            let item = AnyValue::Str(arena.intern(item)?);
+            let list = arena.push_array(&[item])?;
+            let rows = arena.push_attributes(&[KeyValue {
+                key,
+                value: AnyValue::Array(list),
+            }])?;
+            arena.add_resource(rows, 0, StrId::EMPTY)
+        };
+        let a = resource("a")?;
+        let b = resource("b")?;
+        assert_ne!(a, b);
+        Ok(())
+    }
+
+    #[test]
+    fn heap_bytes_grow_with_what_is_stored() -> Result<(), ArenaFull> {
+        let mut arena = Arena::default();
+        let empty = arena.heap_bytes();
+        let blob = arena.push_blob(&[7; 4096])?;
+        assert_eq!(arena.blob(blob).len(), 4096);
+        let with_blob = arena.heap_bytes();
+        assert!(with_blob >= empty + 4096, "{empty} → {with_blob}");
+        arena.add_source("a.json", Format::OtlpJson)?;
+        assert_eq!(arena.sources().len(), 1);
+        assert!(arena.heap_bytes() > with_blob);
         Ok(())
     }
 }

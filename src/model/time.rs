@@ -204,4 +204,67 @@ mod tests {
         assert_eq!(unix_nanos_from_epoch_number(-1.0), None);
         assert_eq!(unix_nanos_from_epoch_number(f64::NAN), None);
     }
+
+    #[test]
+    fn every_field_is_checked_at_its_edges() {
+        let base = parse_rfc3339_nanos("2026-01-31T23:59:59Z").unwrap_or_default();
+        assert_eq!(base, 1_769_903_999_000_000_000);
+        // A leap second reads as the next second; day 31 of any month is taken (as dates are).
+        assert_eq!(
+            parse_rfc3339_nanos("2026-01-31T23:59:60Z"),
+            Some(base + 1_000_000_000)
+        );
+        assert_eq!(
+            parse_rfc3339_nanos("2026-12-31T00:00:00Z"),
+            Some(1_798_675_200_000_000_000)
+        );
+        for bad in [
+            "2026-01-32T00:00:00Z",
+            "2026-01-00T00:00:00Z",
+            "2026-00-10T00:00:00Z",
+            "2026-01-01T24:00:00Z",
+            "2026-01-01T00:60:00Z",
+            "2026-01-01T00:00:61Z",
+            "2026-01-01T00:00:00ZZ",
+            "2026-01-01T00:00:00+01:000",
+            "2026-01-01X00:00:00Z",
+            "2026/01/01T00:00:00Z",
+            "2026-01-01T00-00:00Z",
+            "2026-01-01T00:00:00 Z",
+        ] {
+            assert_eq!(parse_rfc3339_nanos(bad), None, "{bad}");
+        }
+        // Offsets: a negative one is later in UTC; hours alone are taken.
+        let utc = parse_rfc3339_nanos("2026-06-01T12:00:00Z");
+        assert_eq!(parse_rfc3339_nanos("2026-06-01T07:30:00-04:30"), utc);
+        assert_eq!(parse_rfc3339_nanos("2026-06-01T14:00:00+02"), utc);
+        assert_eq!(parse_rfc3339_nanos("2026-06-01t12:00:00z"), utc);
+        assert_eq!(
+            parse_rfc3339_nanos(" 2026-06-01T12:00:00.5Z "),
+            utc.map(|t| t + 500_000_000)
+        );
+    }
+
+    #[test]
+    fn epoch_numbers_at_the_unit_boundaries() {
+        assert_eq!(unix_nanos_from_epoch_number(0.0), Some(0));
+        assert_eq!(
+            unix_nanos_from_epoch_number(4_102_444_800.0),
+            Some(4_102_444_800_000_000_000)
+        );
+        assert_eq!(
+            unix_nanos_from_epoch_number(1e11),
+            Some(100_000_000_000_000_000)
+        );
+        assert_eq!(
+            unix_nanos_from_epoch_number(1e14),
+            Some(100_000_000_000_000_000)
+        );
+        assert_eq!(
+            unix_nanos_from_epoch_number(1e17),
+            Some(100_000_000_000_000_000)
+        );
+        assert_eq!(unix_nanos_from_epoch_number(f64::INFINITY), None);
+        assert_eq!(unix_nanos_from_epoch_number(1e20), None);
+    }
 }

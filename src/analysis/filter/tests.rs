@@ -10,7 +10,7 @@ const TOOL: &str = "00000000000000b1";
 
 /// A chain (root, ERROR, 3 s) with an LLM call (1.5 s, gpt-4 by openai, 1,200 tokens, an error
 /// in its output, metadata topic billing) and a tool call (10 ms), loaded from OTLP/JSON; the
-/// LLM call is evaluated incorrect (0.2), the tool call correct (0.9).
+/// LLM call (also: tags, a temperature, a float and a bool attribute) is evaluated incorrect (0.2), the tool call correct (0.9).
 fn sample() -> (Arena, Traces) {
     let span = |id: &str, parent: &str, name: &str, kind: &str, ms: u64, extra: &str| {
         format!(
@@ -27,7 +27,10 @@ fn sample() -> (Arena, Traces) {
         {"key":"llm.token_count.completion","value":{"intValue":"200"}},
         {"key":"llm.token_count.total","value":{"intValue":"1200"}},
         {"key":"output.value","value":{"stringValue":"an error occurred <script>"}},
-        {"key":"metadata","value":{"stringValue":"{\"topic\":\"billing\",\"tries\":2}"}},
+        {"key":"metadata","value":{"stringValue":"{\"topic\":\"billing\",\"tries\":2,\"tags\":[\"x\",\"y\"]}"}},
+        {"key":"llm.invocation_parameters","value":{"stringValue":"{\"temperature\":0.5}"}},
+        {"key":"quality","value":{"doubleValue":0.25}},
+        {"key":"cached","value":{"boolValue":true}},
         {"key":"retrieval.documents.0.document.content","value":{"stringValue":"doc zero"}}"#;
     let tool_attributes = r#",{"key":"output.value","value":{"stringValue":"fine"}}"#;
     let chain = span(CHAIN, "", "turn", "CHAIN", 3000, "").replace(
@@ -321,4 +324,126 @@ fn agrees_with_phoenix_on_the_chatbot_demo_dataset() {
         ids(&arena, &traces, "evals['correctness'].score >= 0.9"),
         ["2b5538cd44d34c58", "e195d6908a7aa2ba"]
     );
+}
+
+#[test]
+fn costs_are_estimated_from_prices_and_add_up_the_tree() {
+    // gpt-4: 1,000 prompt tokens at $30/M and 200 completion tokens at $60/M make $0.042.
+    check(&[
+        (
+            "llm.cost.total > 0.0419 and llm.cost.total < 0.0421",
+            &[LLM],
+        ),
+        (
+            "llm.cost.prompt > 0.0299 and llm.cost.prompt < 0.0301",
+            &[LLM],
+        ),
+        (
+            "llm.cost.completion > 0.0119 and llm.cost.completion < 0.0121",
+            &[LLM],
+        ),
+        (
+            "cumulative_cost > 0.0419 and cumulative_cost < 0.0421",
+            &[LLM, CHAIN],
+        ),
+        ("cumulative_cost.total > 0", &[LLM, CHAIN]),
+        ("cumulative_cost is None", &[TOOL]),
+        ("llm.cost.total is None", &[CHAIN, TOOL]),
+    ]);
+}
+
+#[test]
+fn fields_compare_with_fields_as_numbers() {
+    check(&[
+        (
+            "llm.token_count.prompt > llm.token_count.completion",
+            &[LLM],
+        ),
+        ("latency_ms > llm.token_count.total", &[LLM]),
+        ("llm.token_count.total > latency_ms", &[]),
+        (
+            "cumulative_token_count.total == llm.token_count.total",
+            &[LLM],
+        ),
+        // 1e3 is a number, not text: "1500" < "1e3" as text, 1500 > 1000 as numbers.
+        ("latency_ms > 1e+3", &[LLM, CHAIN]),
+        ("latency_ms >= 1.5E3", &[LLM, CHAIN]),
+        ("latency_ms > 1e-3", &[LLM, CHAIN, TOOL]),
+        ("latency_ms < 1_000", &[TOOL]),
+        ("latency_ms % 1000 == 500", &[LLM]),
+        ("latency_ms * 2 == 3000", &[LLM]),
+        ("latency_ms % 0 == 0", &[]),
+    ]);
+}
+
+#[test]
+fn none_may_stand_on_either_side() {
+    check(&[
+        ("None == parent_id", &[CHAIN]),
+        ("None != parent_id", &[LLM, TOOL]),
+        ("None is llm.model_name", &[CHAIN, TOOL]),
+    ]);
+    let error = Filter::parse("None < latency_ms").unwrap_err();
+    assert_eq!(error.position, 0);
+    assert!(error.message.contains("None can only be tested"), "{error}");
+}
+
+#[test]
+fn membership_compares_numbers_as_numbers_and_keeps_unknowns() {
+    check(&[
+        ("latency_ms in [10, 3000.0]", &[TOOL, CHAIN]),
+        ("metadata['tries'] in [1, 2.0]", &[LLM]),
+        ("metadata['tries'] in ['02']", &[]),
+        ("metadata['tries'] in ['2']", &[LLM]),
+        // Unknown for spans without a model: neither in nor not in.
+        ("llm.model_name not in ['x']", &[LLM]),
+        ("llm.model_name in ['x', 'gpt-4']", &[LLM]),
+    ]);
+}
+
+#[test]
+fn attribute_values_of_every_type_are_reached() {
+    check(&[
+        ("llm.invocation_parameters['temperature'] == 0.5", &[LLM]),
+        ("llm.invocation_parameters.temperature > 0.4", &[LLM]),
+        ("metadata['tags'][0] == 'x'", &[LLM]),
+        ("metadata['tags'][1] == 'y'", &[LLM]),
+        ("metadata['tags'][2] == 'y'", &[]),
+        ("str(metadata['tags']) == '[\"x\",\"y\"]'", &[LLM]),
+        ("quality == 0.25", &[LLM]),
+        ("quality > 0.2 and quality < 0.3", &[LLM]),
+        ("str(quality) == '0.25'", &[LLM]),
+        ("cached == 1", &[LLM]),
+        ("cached == True", &[LLM]),
+        ("str(cached) == 'true'", &[LLM]),
+    ]);
+}
+
+#[test]
+fn a_misspelt_evaluation_part_gets_a_suggestion_only_when_close() {
+    let message = |text: &str| Filter::parse(text).unwrap_err().message;
+    assert!(message("metadata['tags'][-1] == 'y'").contains("a whole number in brackets"));
+    assert!(message("evals['c'].scor == 1").contains("(did you mean .score?)"));
+    assert!(message("evals['c'].lbel == 'x'").contains("(did you mean .label?)"));
+    assert!(message("evals['c'].explanations == 'x'").contains("(did you mean .explanation?)"));
+    for far in ["evals['c'].la == 'x'", "evals['c'].xyz == 'x'"] {
+        let said = message(far);
+        assert!(said.contains("not ."), "{said}");
+        assert!(!said.contains("did you mean"), "{far}: {said}");
+    }
+    assert_eq!(edit_distance("kitten", "sitting"), 3);
+    assert_eq!(edit_distance("", "abc"), 3);
+    assert_eq!(edit_distance("abc", ""), 3);
+    assert_eq!(edit_distance("same", "same"), 0);
+}
+
+#[test]
+fn a_string_ending_in_a_backslash_is_not_closed() {
+    let error = Filter::parse("name == 'abc\\").unwrap_err();
+    assert_eq!(error.position, 8);
+    assert!(error.message.contains("no closing '"), "{error}");
+    check(&[
+        (r"name + '\t' == 'turn\t'", &[CHAIN]),
+        (r"'\q' == '\\q'", &[CHAIN, LLM, TOOL]),
+    ]);
 }

@@ -389,3 +389,243 @@ fn a_redirect_is_not_followed_and_says_why() {
         report.messages
     );
 }
+
+/// The one message a single answer to a four-span batch leaves.
+fn message_after(answer: Answer, protocol: Protocol) -> String {
+    let (arena, indices) = spans(4);
+    let mut delivery = Delivery::new(
+        indices,
+        &Settings {
+            protocol,
+            ..settings()
+        },
+    );
+    delivery.next_request(&arena);
+    assert_eq!(delivery.answer(answer), Step::Next);
+    let report = delivery.report();
+    assert_eq!(report.failed, 4);
+    assert_eq!(report.messages.len(), 1, "{:?}", report.messages);
+    report.messages[0].clone()
+}
+
+#[test]
+fn each_client_error_names_its_likely_cause() {
+    for code in [401, 403] {
+        assert_eq!(
+            message_after(status(code), Protocol::Protobuf),
+            format!(
+                "4 spans not sent: HTTP {code}: not authorized: check the headers (authorization, api_key)"
+            )
+        );
+    }
+    assert_eq!(
+        message_after(status(404), Protocol::Json),
+        "4 spans not sent: HTTP 404: no OTLP traces endpoint at this URL (it usually ends in /v1/traces)"
+    );
+    // Only a JSON request is told to choose protobuf; a protobuf one shows what the server said.
+    let refused = Answer::Http {
+        status: 415,
+        retry_after: None,
+        content_type: None,
+        body: b"unsupported".to_vec(),
+    };
+    assert_eq!(
+        message_after(refused, Protocol::Protobuf),
+        "4 spans not sent: HTTP 415: unsupported"
+    );
+    assert_eq!(
+        message_after(status(500), Protocol::Protobuf),
+        "4 spans not sent: HTTP 500: no explanation given"
+    );
+}
+
+#[test]
+fn a_long_error_body_is_cut_at_300_characters() {
+    let body = format!("  {}  ", "é".repeat(400));
+    let answer = Answer::Http {
+        status: 400,
+        retry_after: None,
+        content_type: None,
+        body: body.into_bytes(),
+    };
+    let message = message_after(answer, Protocol::Protobuf);
+    let said = message
+        .strip_prefix("4 spans not sent: HTTP 400: ")
+        .expect("the prefix");
+    assert_eq!(said, format!("{}…", "é".repeat(300)));
+    let exact = Answer::Http {
+        status: 400,
+        retry_after: None,
+        content_type: None,
+        body: "x".repeat(300).into_bytes(),
+    };
+    assert!(message_after(exact, Protocol::Protobuf).ends_with(&format!(": {}", "x".repeat(300))));
+}
+
+#[test]
+fn a_413_on_one_span_gives_it_up_and_says_so() {
+    let (arena, indices) = spans(2);
+    let mut delivery = Delivery::new(indices, &settings());
+    let mut sizes = Vec::new();
+    while let Some(request) = delivery.next_request(&arena) {
+        sizes.push(request.spans);
+        assert_eq!(delivery.answer(status(413)), Step::Next);
+    }
+    assert_eq!(sizes, [2, 1, 1]);
+    let report = delivery.report();
+    assert_eq!((report.sent, report.failed, report.requests), (0, 2, 3));
+    assert_eq!(
+        report.messages, ["HTTP 413: one span is larger than the collector accepts"; 2],
+        "a split itself says nothing"
+    );
+}
+
+#[test]
+fn partial_success_notes_only_what_the_collector_reported() {
+    let (arena, indices) = spans(12);
+    let mut delivery = Delivery::new(indices, &settings());
+    let answers = [
+        // Rejections without a message, a message without rejections, snake_case keys.
+        r#"{"partialSuccess":{"rejectedSpans":2}}"#,
+        r#"{"partial_success":{"rejected_spans":0,"error_message":"slow down"}}"#,
+        r#"{"partialSuccess":{}}"#,
+    ];
+    for body in answers {
+        delivery.next_request(&arena);
+        delivery.answer(Answer::Http {
+            status: 202,
+            retry_after: None,
+            content_type: Some("application/json; charset=utf-8".into()),
+            body: body.as_bytes().to_vec(),
+        });
+    }
+    assert!(delivery.next_request(&arena).is_none());
+    let report = delivery.report();
+    assert_eq!((report.sent, report.accepted), (12, 10));
+    assert_eq!(
+        report.messages,
+        [
+            "the collector rejected 2 of 4 spans: ",
+            "the collector rejected 0 of 4 spans: slow down"
+        ]
+    );
+}
+
+#[test]
+fn partial_success_never_counts_more_rejections_than_spans_sent() {
+    let (arena, indices) = spans(4);
+    let mut delivery = Delivery::new(indices, &settings());
+    delivery.next_request(&arena);
+    let proto = ExportTraceServiceResponse {
+        partial_success: Some(ExportTracePartialSuccess {
+            rejected_spans: 9,
+            error_message: String::new(),
+        }),
+    };
+    delivery.answer(Answer::Http {
+        status: 200,
+        retry_after: None,
+        content_type: None,
+        body: proto.encode_to_vec(),
+    });
+    assert_eq!((delivery.report().sent, delivery.report().accepted), (4, 0));
+    // A negative count (a broken server) rejects nothing.
+    let (arena, indices) = spans(4);
+    let mut delivery = Delivery::new(indices, &settings());
+    delivery.next_request(&arena);
+    let proto = ExportTraceServiceResponse {
+        partial_success: Some(ExportTracePartialSuccess {
+            rejected_spans: -3,
+            error_message: "odd".into(),
+        }),
+    };
+    delivery.answer(Answer::Http {
+        status: 200,
+        retry_after: None,
+        content_type: Some("application/x-protobuf".into()),
+        body: proto.encode_to_vec(),
+    });
+    assert_eq!(delivery.report().accepted, 4);
+    assert_eq!(
+        delivery.report().messages,
+        ["the collector rejected 0 of 4 spans: odd"]
+    );
+}
+
+#[test]
+fn a_body_exactly_at_the_byte_limit_is_sent_whole() {
+    let (arena, indices) = spans(3);
+    let whole = encode(&arena, &indices, Target::OtlpProto).len();
+    for (max_bytes, requests) in [(whole, 1), (whole - 1, 2)] {
+        let limited = Settings {
+            max_bytes,
+            ..settings()
+        };
+        let mut delivery = Delivery::new(indices.clone(), &limited);
+        let mut made = 0;
+        while delivery.next_request(&arena).is_some() {
+            made += 1;
+            delivery.answer(ok());
+        }
+        assert_eq!(made, requests, "max_bytes {max_bytes} of {whole}");
+    }
+}
+
+#[test]
+fn no_setting_lifts_the_byte_limit_above_twenty_mebibytes() {
+    assert_eq!(MAX_REQUEST_BYTES, 20 * 1024 * 1024);
+    let delivery = Delivery::new(
+        Vec::new(),
+        &Settings {
+            max_bytes: usize::MAX,
+            max_spans: 0,
+            ..settings()
+        },
+    );
+    assert_eq!(delivery.settings.max_bytes, MAX_REQUEST_BYTES);
+    assert_eq!(delivery.settings.max_spans, 1);
+}
+
+#[test]
+fn the_backoff_doubles_from_the_initial_wait_and_retry_after_is_trimmed() {
+    let (arena, indices) = spans(1);
+    let slow = Settings {
+        initial_backoff_ms: 300,
+        ..settings()
+    };
+    let mut delivery = Delivery::new(indices, &slow);
+    let mut waits = Vec::new();
+    while delivery.next_request(&arena).is_some() {
+        waits.push(delivery.answer(status(429)));
+    }
+    let waits: Vec<u64> = waits
+        .into_iter()
+        .filter_map(|step| match step {
+            Step::Wait(ms) => Some(ms),
+            Step::Next => None,
+        })
+        .collect();
+    assert_eq!(waits, [300, 600, 1_200, 2_400, 4_800]);
+    assert!(delivery.report().messages[1].ends_with("retrying 1 spans in 0.6 s"));
+
+    let (arena, indices) = spans(1);
+    let mut delivery = Delivery::new(indices, &settings());
+    delivery.next_request(&arena);
+    let answer = Answer::Http {
+        status: 503,
+        retry_after: Some(" 3 ".into()),
+        content_type: None,
+        body: Vec::new(),
+    };
+    assert_eq!(delivery.answer(answer), Step::Wait(3_000));
+}
+
+#[test]
+fn an_answer_with_nothing_in_flight_changes_nothing() {
+    let (_, indices) = spans(2);
+    let mut delivery = Delivery::new(indices, &settings());
+    assert_eq!(delivery.answer(status(503)), Step::Next);
+    let report = delivery.report();
+    assert_eq!((report.sent, report.failed, report.requests), (0, 0, 0));
+    assert!(report.messages.is_empty() && !report.done);
+}

@@ -31,6 +31,12 @@ use crate::ingest::error::{Located, Problem, json_error};
 use crate::ingest::otlp::{Origin, SpanWriter};
 use crate::model::{ArenaFull, SpanId, SpanKind, StatusCode, TraceId};
 
+/// One element of a document's `resourceSpans` or `resourceLogs`.
+enum Batch {
+    Spans(ResourceSpans),
+    Logs(ResourceLogs),
+}
+
 /// Where the batches of a document go as they are parsed.
 pub(crate) enum Sink<'w, 'a> {
     /// Stored one by one, so memory holds one batch, not the document's all.
@@ -61,7 +67,7 @@ impl<'w, 'a> Sink<'w, 'a> {
         }
     }
 
-    fn accept(&mut self, batch: ResourceSpans) -> Result<(), ArenaFull> {
+    fn accept(&mut self, batch: Batch) -> Result<(), ArenaFull> {
         match self {
             Sink::Write {
                 writer,
@@ -74,38 +80,19 @@ impl<'w, 'a> Sink<'w, 'a> {
                     None => Origin::document(*batches),
                 };
                 *batches += 1;
-                writer
-                    .write(std::slice::from_ref(&batch), &origin)
-                    .inspect_err(|_| *full = true)
+                match batch {
+                    Batch::Spans(spans) => writer.write(std::slice::from_ref(&spans), &origin),
+                    Batch::Logs(logs) => writer.write_logs(std::slice::from_ref(&logs), &origin),
+                }
+                .inspect_err(|_| *full = true)
             }
             #[cfg(test)]
             Sink::Collect(all) => {
-                all.push(batch);
+                if let Batch::Spans(spans) = batch {
+                    all.push(spans);
+                }
                 Ok(())
             }
-            Sink::Discard => Ok(()),
-        }
-    }
-
-    fn accept_logs(&mut self, batch: ResourceLogs) -> Result<(), ArenaFull> {
-        match self {
-            Sink::Write {
-                writer,
-                line,
-                batches,
-                full,
-            } => {
-                let origin = match line {
-                    Some(line) => Origin::line(*line, *batches),
-                    None => Origin::document(*batches),
-                };
-                *batches += 1;
-                writer
-                    .write_logs(std::slice::from_ref(&batch), &origin)
-                    .inspect_err(|_| *full = true)
-            }
-            #[cfg(test)]
-            Sink::Collect(_) => Ok(()),
             Sink::Discard => Ok(()),
         }
     }
@@ -303,16 +290,20 @@ impl<'de> Visitor<'de> for BatchesSeed<'_, '_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let full = |full: ArenaFull| de::Error::custom(full.to_string());
-        if self.logs {
-            while let Some(JResourceLogs(batch)) = seq.next_element()? {
-                self.sink.accept_logs(batch).map_err(full)?;
-            }
-        } else {
-            while let Some(JResourceSpans(batch)) = seq.next_element()? {
-                self.sink.accept(batch).map_err(full)?;
+        loop {
+            let batch = match self.logs {
+                true => seq
+                    .next_element::<JResourceLogs>()?
+                    .map(|b| Batch::Logs(b.0)),
+                false => seq
+                    .next_element::<JResourceSpans>()?
+                    .map(|b| Batch::Spans(b.0)),
+            };
+            match batch {
+                Some(batch) => self.sink.accept(batch).map_err(full)?,
+                None => return Ok(()),
             }
         }
-        Ok(())
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
@@ -1091,67 +1082,48 @@ scalar!(JSpanId(Vec<u8>), "a span id (16 hex digits or base64)", {
     }
 });
 
-/// A span kind: its number or its name (`SPAN_KIND_SERVER`, `SERVER`).
-struct JKind(i32);
-scalar!(JKind(i32), "a span kind (number or SPAN_KIND_* name)", {
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<i32, E> {
-        i32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<i32, E> {
-        i32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<i32, E> {
-        SpanKind::from_name(v)
-            .map(|kind| kind as i32)
-            .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<i32, E> {
-        Ok(0)
-    }
-});
+/// Implements `Deserialize` for an OTLP enum field read as its number or its name.
+macro_rules! enum_number {
+    ($(#[$doc:meta])* $wrapper:ident, $what:literal, $from_name:expr) => {
+        $(#[$doc])*
+        struct $wrapper(i32);
+        scalar!($wrapper(i32), $what, {
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<i32, E> {
+                i32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<i32, E> {
+                i32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<i32, E> {
+                let from_name: fn(&str) -> Option<i32> = $from_name;
+                from_name(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<i32, E> {
+                Ok(0)
+            }
+        });
+    };
+}
 
-/// A status code: its number or its name (`STATUS_CODE_ERROR`, `ERROR`).
-struct JStatusCode(i32);
-scalar!(
-    JStatusCode(i32),
-    "a status code (number or STATUS_CODE_* name)",
-    {
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<i32, E> {
-            i32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<i32, E> {
-            i32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<i32, E> {
-            StatusCode::from_name(v)
-                .map(|code| code as i32)
-                .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<i32, E> {
-            Ok(0)
-        }
-    }
+enum_number!(
+    /// A span kind: its number or its name (`SPAN_KIND_SERVER`, `SERVER`).
+    JKind,
+    "a span kind (number or SPAN_KIND_* name)",
+    |name| SpanKind::from_name(name).map(|kind| kind as i32)
 );
 
-/// A severity: its number or its name (`SEVERITY_NUMBER_WARN2`, `INFO`).
-struct JSeverity(i32);
-scalar!(
-    JSeverity(i32),
+enum_number!(
+    /// A status code: its number or its name (`STATUS_CODE_ERROR`, `ERROR`).
+    JStatusCode,
+    "a status code (number or STATUS_CODE_* name)",
+    |name| StatusCode::from_name(name).map(|code| code as i32)
+);
+
+enum_number!(
+    /// A severity: its number or its name (`SEVERITY_NUMBER_WARN2`, `INFO`).
+    JSeverity,
     "a severity (number or SEVERITY_NUMBER_* name)",
-    {
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<i32, E> {
-            i32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<i32, E> {
-            i32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<i32, E> {
-            severity_number(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<i32, E> {
-            Ok(0)
-        }
-    }
+    severity_number
 );
 
 /// OTLP's severity number of a name: `TRACE` 1 … `FATAL` 21, a digit after it adding up to 3.

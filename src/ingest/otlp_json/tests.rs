@@ -237,3 +237,245 @@ fn json_without_trace_keys_is_not_an_empty_success() {
         ))
     );
 }
+
+/// The one span of a document whose span object carries `fields` besides its ids.
+fn span_with(fields: &str) -> Result<Span, Located> {
+    let json = format!(
+        r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"traceId":"{HEX_TRACE}","spanId":"{HEX_SPAN}",{fields}}}]}}]}}]}}"#
+    );
+    parse(json.as_bytes()).map(|batches| batches[0].scope_spans[0].spans[0].clone())
+}
+
+#[test]
+fn keys_are_matched_ignoring_case_and_underscores() {
+    let span = span_with(
+        r#""Name":"op","KIND":"SPAN_KIND_CLIENT","Start_Time_Unix_Nano":"5","LINKS":[{"TraceId":"","spanId":""}],
+           "STATUS":{"CODE":"STATUS_CODE_OK","Message":"fine"},"DROPPED_ATTRIBUTES_COUNT":3"#,
+    )
+    .expect("parses");
+    assert_eq!(span.name, "op");
+    assert_eq!(span.kind, 3);
+    assert_eq!(span.start_time_unix_nano, 5);
+    assert_eq!(span.links.len(), 1);
+    assert_eq!(span.status.as_ref().map(|s| s.code), Some(1));
+    assert_eq!(span.dropped_attributes_count, 3);
+    // A key longer than any field is another key, not a truncated match.
+    let span = span_with(r#""nameeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee":"x""#).expect("parses");
+    assert_eq!(span.name, "");
+}
+
+#[test]
+fn integers_written_as_whole_floats_are_read_and_fractions_refused() {
+    let int = |value: &str| {
+        span_with(&format!(
+            r#""attributes":[{{"key":"n","value":{{"intValue":{value}}}}}]"#
+        ))
+        .map(|span| span.attributes[0].value.clone().and_then(|v| v.value))
+    };
+    assert_eq!(
+        int("3.0").ok().flatten(),
+        Some(any_value::Value::IntValue(3))
+    );
+    assert_eq!(
+        int("\" 7 \"").ok().flatten(),
+        Some(any_value::Value::IntValue(7))
+    );
+    assert_eq!(
+        int("-4").ok().flatten(),
+        Some(any_value::Value::IntValue(-4))
+    );
+    for bad in ["2.5", "1e19", "\"2.5\"", "18446744073709551615"] {
+        let error = int(bad).err();
+        assert_eq!(
+            error.and_then(|e| e.place.json_path).as_deref(),
+            Some("resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.intValue"),
+            "{bad}"
+        );
+    }
+    let start = |value: &str| span_with(&format!(r#""startTimeUnixNano":{value}"#));
+    assert_eq!(
+        start("1.7e18").map(|s| s.start_time_unix_nano).ok(),
+        Some(1_700_000_000_000_000_000)
+    );
+    for bad in ["-1", "1.5", "-1.0", "\"soon\""] {
+        assert!(start(bad).is_err(), "{bad}");
+    }
+    let flags = |value: &str| span_with(&format!(r#""flags":{value}"#)).map(|s| s.flags);
+    assert_eq!(flags("\"257\"").ok(), Some(257));
+    assert!(flags("4294967296").is_err());
+    assert!(flags("-1").is_err());
+}
+
+#[test]
+fn doubles_and_booleans_take_their_string_forms() {
+    use any_value::Value as X;
+    let value = |json: &str| {
+        span_with(&format!(r#""attributes":[{{"key":"v","value":{json}}}]"#))
+            .map(|span| span.attributes[0].value.clone().and_then(|v| v.value))
+    };
+    let double = |json: &str| match value(json) {
+        Ok(Some(X::DoubleValue(x))) => Some(x),
+        _ => None,
+    };
+    assert!(double(r#"{"doubleValue":"NaN"}"#).is_some_and(f64::is_nan));
+    assert_eq!(double(r#"{"doubleValue":"Infinity"}"#), Some(f64::INFINITY));
+    assert_eq!(
+        double(r#"{"doubleValue":"-Infinity"}"#),
+        Some(f64::NEG_INFINITY)
+    );
+    assert_eq!(double(r#"{"doubleValue":" 2.5 "}"#), Some(2.5));
+    assert_eq!(double(r#"{"doubleValue":3}"#), Some(3.0));
+    assert_eq!(double(r#"{"doubleValue":-3}"#), Some(-3.0));
+    assert!(value(r#"{"doubleValue":"many"}"#).is_err());
+    assert_eq!(
+        value(r#"{"boolValue":"true"}"#).ok().flatten(),
+        Some(X::BoolValue(true))
+    );
+    assert_eq!(
+        value(r#"{"boolValue":"false"}"#).ok().flatten(),
+        Some(X::BoolValue(false))
+    );
+    assert!(value(r#"{"boolValue":"yes"}"#).is_err());
+    // Bare scalars, as some tools write them.
+    assert_eq!(value("true").ok().flatten(), Some(X::BoolValue(true)));
+    assert_eq!(value("-2").ok().flatten(), Some(X::IntValue(-2)));
+    assert_eq!(value("2.25").ok().flatten(), Some(X::DoubleValue(2.25)));
+    assert_eq!(
+        value("18446744073709551615").ok().flatten(),
+        Some(X::DoubleValue(18_446_744_073_709_551_615.0))
+    );
+}
+
+#[test]
+fn kinds_and_status_codes_take_numbers_and_names() {
+    let kind = |json: &str| span_with(&format!(r#""kind":{json}"#)).map(|s| s.kind);
+    assert_eq!(kind("4").ok(), Some(4));
+    assert_eq!(kind("\"SERVER\"").ok(), Some(2));
+    assert_eq!(kind("null").ok(), Some(0));
+    assert!(kind("-1").is_ok_and(|k| k == -1));
+    assert!(kind("4294967296").is_err());
+    assert!(kind("-4294967296").is_err());
+    let code = |json: &str| span_with(&format!(r#""status":{{"code":{json}}}"#)).map(|s| s.status);
+    assert_eq!(code("\"ERROR\"").ok().flatten().map(|s| s.code), Some(2));
+    assert_eq!(code("null").ok().flatten().map(|s| s.code), Some(0));
+    assert!(code("\"BROKEN\"").is_err());
+    assert!(code("2147483648").is_err());
+    assert!(code("-2147483649").is_err());
+}
+
+#[test]
+fn severities_are_numbers_or_otlp_names() {
+    for (name, number) in [
+        ("TRACE", Some(1)),
+        ("SEVERITY_NUMBER_TRACE2", Some(2)),
+        ("debug", Some(5)),
+        ("INFO4", Some(12)),
+        (" WARN2 ", Some(14)),
+        ("ERROR3", Some(19)),
+        ("FATAL4", Some(24)),
+        ("SEVERITY_NUMBER_UNSPECIFIED", Some(0)),
+        ("WARN1", None),
+        ("WARN5", None),
+        ("LOUD", None),
+        ("", None),
+    ] {
+        assert_eq!(severity_number(name), number, "{name:?}");
+    }
+}
+
+/// A `resourceLogs` document stored in an arena.
+fn load_logs(records: &str) -> (crate::model::Arena, crate::ingest::FileReport) {
+    let json = format!(
+        r#"{{"resourceLogs":[{{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"svc"}}}}]}},
+        "scopeLogs":[{{"scope":{{"name":"lib"}},"logRecords":[{records}]}}]}}]}}"#
+    );
+    let mut arena = crate::model::Arena::default();
+    let report = crate::ingest::load(&mut arena, "logs.json", json.as_bytes());
+    (arena, report)
+}
+
+#[test]
+fn log_records_are_read_with_every_field() {
+    let (arena, report) = load_logs(&format!(
+        r#"{{"timeUnixNano":"7","observedTimeUnixNano":8,"severityNumber":"SEVERITY_NUMBER_WARN2",
+            "severityText":"warning","body":{{"stringValue":"hello"}},"eventName":"gen_ai.choice",
+            "attributes":[{{"key":"k","value":{{"intValue":1}}}}],"droppedAttributesCount":2,"flags":1,
+            "traceId":"{HEX_TRACE}","spanId":"{HEX_SPAN}"}},
+           {{"severityNumber":9,"body":"bare"}}"#
+    ));
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!(report.logs, 2);
+    let logs = arena.logs();
+    let first = logs[0];
+    assert_eq!(
+        (first.time_unix_nanos, first.observed_time_unix_nanos),
+        (7, 8)
+    );
+    assert_eq!(first.severity_number, 14);
+    assert_eq!(arena.str(first.severity_text), "warning");
+    assert_eq!(arena.str(first.event_name), "gen_ai.choice");
+    assert_eq!(arena.attributes(first.attributes).len(), 1);
+    assert_eq!((first.dropped_attributes_count, first.flags), (2, 1));
+    assert_eq!(
+        first.trace_id.map(|id| id.to_string()).as_deref(),
+        Some(HEX_TRACE)
+    );
+    assert_eq!(
+        first.span_id.map(|id| id.to_string()).as_deref(),
+        Some(HEX_SPAN)
+    );
+    assert_eq!(logs[1].severity_number, 9);
+    assert_eq!(arena.resources().len(), 1);
+    assert_eq!(arena.scopes().len(), 1);
+}
+
+#[test]
+fn a_bad_severity_names_its_place() {
+    let (arena, report) = load_logs(r#"{"severityNumber":"LOUD"}"#);
+    assert!(arena.logs().is_empty());
+    let error = report.errors.first().expect("an error");
+    assert_eq!(
+        error.place.json_path.as_deref(),
+        Some("resourceLogs[0].scopeLogs[0].logRecords[0].severityNumber")
+    );
+}
+
+#[test]
+fn an_array_of_requests_keeps_those_before_a_broken_one() {
+    let good = format!(
+        r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"traceId":"{HEX_TRACE}","spanId":"{HEX_SPAN}"}}]}}]}}]}}"#
+    );
+    let broken = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"xyz"}]}]}]}"#;
+    let json = format!("[{good},{broken}]");
+    let mut arena = crate::model::Arena::default();
+    let report = crate::ingest::load(&mut arena, "two.json", json.as_bytes());
+    assert_eq!(report.spans, 1);
+    assert_eq!(report.errors.len(), 1, "{report:?}");
+    assert_eq!(
+        report.errors[0].place.json_path.as_deref(),
+        Some("[1].resourceSpans[0].scopeSpans[0].spans[0].traceId")
+    );
+    // An element that is not a request at all is named as such.
+    let error = parse(format!(r#"[{good},{{"other":1}}]"#).as_bytes()).err();
+    assert!(
+        matches!(error.map(|e| e.problem), Some(Problem::Json(m)) if m.contains("not an OTLP request (keys: other)")),
+    );
+}
+
+#[test]
+fn at_most_eight_unknown_top_level_keys_are_named() {
+    let keys: Vec<String> = (0..10).map(|i| format!(r#""k{i}":{i}"#)).collect();
+    let error = parse(format!("{{{}}}", keys.join(",")).as_bytes()).err();
+    assert_eq!(
+        error.map(|e| e.problem),
+        Some(Problem::NotRecognized(
+            "JSON without resourceSpans; top-level keys: k0, k1, k2, k3, k4, k5, k6, k7".into()
+        ))
+    );
+    assert_eq!(
+        parse(b"{}").err().map(|e| e.problem),
+        Some(Problem::NotRecognized(
+            "JSON without resourceSpans; no keys".into()
+        ))
+    );
+}
