@@ -37,6 +37,13 @@ impl TimeWindow {
         (nanos - self.start_nanos) / self.width_nanos() * 100.0
     }
 
+    /// A bar from `start` to `end` (ns from the trace's start) as CSS percentages `(left,
+    /// width)`, at least `min_width` wide so the shortest span stays visible.
+    pub fn bar(&self, start: f64, end: f64, min_width: f64) -> (f64, f64) {
+        let left = self.percent_from_nanos(start);
+        (left, (self.percent_from_nanos(end) - left).max(min_width))
+    }
+
     /// The ns at `fraction` (0–1) of the width.
     pub fn nanos_from_fraction(&self, fraction: f64) -> f64 {
         self.start_nanos + fraction * self.width_nanos()
@@ -193,5 +200,16 @@ mod tests {
             ["2.00µs", "3.00µs", "4.00µs"]
         );
         assert!((all[0].percent - 750.0 / 2750.0 * 100.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_bar_spans_its_times_and_is_never_thinner_than_asked() {
+        let window = TimeWindow {
+            start_nanos: 100.0,
+            end_nanos: 300.0,
+        };
+        assert_eq!(window.bar(150.0, 250.0, 0.1), (25.0, 50.0));
+        assert_eq!(window.bar(200.0, 200.0, 0.15), (50.0, 0.15));
+        assert_eq!(window.bar(0.0, 500.0, 0.1), (-50.0, 250.0));
     }
 }

@@ -165,6 +165,27 @@ pub fn log_attachment(logs: &crate::analysis::LogAttachment) -> Option<String> {
     Some(text)
 }
 
+/// What is odd about a span, from its tree flags (`analysis::flags`), in words.
+pub fn flag_notes(flags: u8) -> Vec<&'static str> {
+    use crate::analysis::flags::{CYCLE_CUT, OUTSIDE_PARENT, PARENT_MISSING, UNFINISHED};
+    [
+        (PARENT_MISSING, "its parent is not loaded"),
+        (
+            OUTSIDE_PARENT,
+            "it starts before or ends after its parent (clock skew)",
+        ),
+        (
+            CYCLE_CUT,
+            "its parents loop back to it; the loop was cut here",
+        ),
+        (UNFINISHED, "it never ended"),
+    ]
+    .into_iter()
+    .filter(|(flag, _)| flags & flag != 0)
+    .map(|(_, note)| note)
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -265,5 +286,20 @@ mod tests {
         assert_eq!(count(12), "12");
         assert_eq!(percent(0.25), "25%");
         assert_eq!(percent(0.042), "4.2%");
+    }
+
+    #[test]
+    fn flags_are_told_in_words_and_others_ignored() {
+        use crate::analysis::flags::{CYCLE_CUT, SUMS_CALLS_BELOW, UNFINISHED, ZERO_LENGTH};
+        assert!(flag_notes(0).is_empty());
+        assert!(flag_notes(ZERO_LENGTH | SUMS_CALLS_BELOW).is_empty());
+        assert_eq!(
+            flag_notes(CYCLE_CUT | UNFINISHED),
+            [
+                "its parents loop back to it; the loop was cut here",
+                "it never ended"
+            ]
+        );
+        assert_eq!(flag_notes(u8::MAX).len(), 4);
     }
 }

@@ -2,7 +2,10 @@
 //! to the same place: `#/project/<name>`, `#/project/<name>/spans`, `#/project/<name>/sessions`,
 //! `#/project/<name>/stats`, `#/compare/<trace>/<trace>`,
 //! `#/project/<name>/session/<id>`, `#/trace/<id>`, `#/trace/<id>/span/<id>`; a trace's may end
-//! in `?search=<text>`, the search (or span filter) to open it with.
+//! in `?search=<text>`, the search (or span filter) to open it with, and a project's in the
+//! table's filters and order (`?status=ERROR&sort=duration`, see [`TableView`]).
+
+use crate::present::table::TableView;
 
 /// A place in the viewer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,6 +18,8 @@ pub enum Route {
         name: String,
         /// Which table.
         tab: ProjectTab,
+        /// The table's filters and order.
+        view: TableView,
     },
     /// One session as a conversation.
     Session {
@@ -55,16 +60,35 @@ pub enum ProjectTab {
 }
 
 impl Route {
+    /// A project's traces, nothing filtered.
+    pub fn project(name: &str) -> Route {
+        Route::Project {
+            name: name.to_owned(),
+            tab: ProjectTab::Traces,
+            view: TableView::default(),
+        }
+    }
+
     /// Reads a fragment (`#/trace/…`, with or without the `#`). Anything unknown is [`Route::Home`].
     pub fn parse(fragment: &str) -> Route {
         let path = fragment.trim_start_matches('#').trim_start_matches('/');
         let (path, query) = path.split_once('?').unwrap_or((path, ""));
         let path = path.split('&').next().unwrap_or_default();
-        let search = query
+        let pairs: Vec<(&str, String)> = query
             .split('&')
-            .find_map(|pair| pair.strip_prefix("search="))
-            .map(decode)
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(name, value)| (name, decode(value)))
+            .collect();
+        let search = pairs
+            .iter()
+            .find(|(name, _)| *name == "search")
+            .map(|(_, text)| text.clone())
             .filter(|text| !text.is_empty());
+        let project = |name: &str, tab| Route::Project {
+            name: name.to_owned(),
+            tab,
+            view: TableView::from_pairs(pairs.iter().cloned()),
+        };
         let parts: Vec<String> = path
             .split('/')
             .filter(|p| !p.is_empty())
@@ -72,22 +96,10 @@ impl Route {
             .collect();
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
         match parts.as_slice() {
-            ["project", name] => Route::Project {
-                name: (*name).to_owned(),
-                tab: ProjectTab::Traces,
-            },
-            ["project", name, "spans"] => Route::Project {
-                name: (*name).to_owned(),
-                tab: ProjectTab::Spans,
-            },
-            ["project", name, "sessions"] => Route::Project {
-                name: (*name).to_owned(),
-                tab: ProjectTab::Sessions,
-            },
-            ["project", name, "stats"] => Route::Project {
-                name: (*name).to_owned(),
-                tab: ProjectTab::Stats,
-            },
+            ["project", name] => project(name, ProjectTab::Traces),
+            ["project", name, "spans"] => project(name, ProjectTab::Spans),
+            ["project", name, "sessions"] => project(name, ProjectTab::Sessions),
+            ["project", name, "stats"] => project(name, ProjectTab::Stats),
             ["compare", base, other] => Route::Compare {
                 base: (*base).to_owned(),
                 other: (*other).to_owned(),
@@ -114,14 +126,23 @@ impl Route {
     pub fn to_fragment(&self) -> String {
         match self {
             Route::Home => "#/".to_owned(),
-            Route::Project { name, tab } => {
+            Route::Project { name, tab, view } => {
                 let suffix = match tab {
                     ProjectTab::Traces => "",
                     ProjectTab::Spans => "/spans",
                     ProjectTab::Sessions => "/sessions",
                     ProjectTab::Stats => "/stats",
                 };
-                format!("#/project/{}{suffix}", encode(name))
+                let query: Vec<String> = view
+                    .pairs()
+                    .into_iter()
+                    .map(|(name, value)| format!("{name}={}", encode(&value)))
+                    .collect();
+                let query = match query.is_empty() {
+                    true => String::new(),
+                    false => format!("?{}", query.join("&")),
+                };
+                format!("#/project/{}{suffix}{query}", encode(name))
             }
             Route::Session { project, session } => {
                 format!("#/project/{}/session/{}", encode(project), encode(session))
@@ -197,18 +218,32 @@ mod tests {
             Route::Project {
                 name: "chatbot demo/α".into(),
                 tab: ProjectTab::Traces,
+                view: TableView::default(),
             },
             Route::Project {
                 name: "x".into(),
                 tab: ProjectTab::Spans,
+                view: TableView {
+                    filter: "name == 'a&b=c?'".into(),
+                    status: Some("ERROR".into()),
+                    ..TableView::default()
+                }
+                .sorted_by(crate::engine::protocol::SortKey::Tokens),
+            },
+            Route::Project {
+                name: "x".into(),
+                tab: ProjectTab::Spans,
+                view: TableView::default(),
             },
             Route::Project {
                 name: "x".into(),
                 tab: ProjectTab::Sessions,
+                view: TableView::default(),
             },
             Route::Project {
                 name: "x".into(),
                 tab: ProjectTab::Stats,
+                view: TableView::default(),
             },
             Route::Compare {
                 base: "0af7651916cd43dd8448eb211c80319c".into(),
@@ -245,6 +280,16 @@ mod tests {
             }
             .to_fragment(),
             "#/trace/ab/span/cd"
+        );
+        assert_eq!(
+            Route::Project {
+                name: "p".into(),
+                tab: ProjectTab::Traces,
+                view: TableView::default(),
+            }
+            .to_fragment(),
+            "#/project/p",
+            "the default view adds nothing"
         );
         assert_eq!(Route::parse(""), Route::Home);
         assert_eq!(Route::parse("#/nowhere/at/all"), Route::Home);

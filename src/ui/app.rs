@@ -113,8 +113,8 @@ fn view(route: &Route, version: u32, nothing_loaded: bool, embedded: bool) -> Ht
         }
         Route::Home if nothing_loaded => html! { <Welcome /> },
         Route::Home => html! { <ProjectsPage {version} /> },
-        Route::Project { name, tab } => {
-            html! { <ProjectPage name={name.clone()} tab={*tab} {version} /> }
+        Route::Project { name, tab, view } => {
+            html! { <ProjectPage name={name.clone()} tab={*tab} view={view.clone()} {version} /> }
         }
         Route::Session { project, session } => {
             html! { <SessionPage project={project.clone()} session={session.clone()} {version} /> }

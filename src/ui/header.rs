@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::engine::messages::Query;
 use crate::engine::protocol::{SpanSelection, Summary};
 use crate::present::format;
-use crate::present::route::{ProjectTab, Route};
+use crate::present::route::Route;
 use crate::ui::common::delete_button::DeleteButton;
 use crate::ui::context::Loader;
 use crate::ui::loading::files_of;
@@ -107,10 +107,7 @@ pub(crate) fn Header(props: &HeaderProps) -> Html {
 
 fn breadcrumbs(route: &Route) -> Html {
     let project = |name: &str| {
-        let route = Route::Project {
-            name: name.to_owned(),
-            tab: ProjectTab::Traces,
-        };
+        let route = Route::project(name);
         html! { <><span class="sep">{"/"}</span><a href={route.to_fragment()}>{ name.to_owned() }</a></> }
     };
     match route {

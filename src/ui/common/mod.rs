@@ -5,6 +5,7 @@ pub(crate) mod copy;
 pub(crate) mod delete_button;
 pub(crate) mod export_menu;
 pub(crate) mod file_list;
+pub(crate) mod input;
 pub(crate) mod kind;
 pub(crate) mod long_text;
 pub(crate) mod send_menu;

@@ -47,38 +47,9 @@ struct Viewport {
 #[component]
 pub fn VirtualList(props: &VirtualListProps) -> Html {
     let container = use_node_ref();
-    let viewport = use_state(|| Viewport {
-        scroll_top: 0.0,
-        height: 600.0,
-    });
+    let viewport = use_viewport(container.clone());
     let geometry = ListGeometry::new(props.count, props.row_height, viewport.height);
     let (first, last) = geometry.rendered(viewport.scroll_top);
-
-    // Measure the container once it exists, and again when the window resizes.
-    {
-        let container = container.clone();
-        let viewport = viewport.clone();
-        use_effect_with((), move |_| {
-            let measure = {
-                let container = container.clone();
-                let viewport = viewport.clone();
-                move || {
-                    if let Some(element) = container.cast::<HtmlElement>() {
-                        let height = f64::from(element.client_height()).max(1.0);
-                        viewport.set(Viewport {
-                            scroll_top: f64::from(element.scroll_top()),
-                            height,
-                        });
-                    }
-                }
-            };
-            measure();
-            let listener = web_sys::window().map(|window| {
-                gloo::events::EventListener::new(&window, "resize", move |_| measure())
-            });
-            move || drop(listener)
-        });
-    }
     // Tell the owner which rows are rendered.
     {
         let on_range = props.on_range.clone();
@@ -89,11 +60,8 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
     // Scroll a requested row into view.
     {
         let container = container.clone();
-        let height = viewport.height;
-        let (count, row_height) = (props.count, props.row_height);
         use_effect_with(props.scroll_to, move |request| {
             if let (Some((row, _)), Some(element)) = (request, container.cast::<HtmlElement>()) {
-                let geometry = ListGeometry::new(count, row_height, height);
                 let scroll_top = f64::from(element.scroll_top());
                 if let Some(target) = geometry.scroll_into_view(*row, scroll_top) {
                     element.set_scroll_top(target as i32);
@@ -105,10 +73,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         let viewport = viewport.clone();
         Callback::from(move |event: Event| {
             if let Some(element) = event.target_dyn_into::<HtmlElement>() {
-                viewport.set(Viewport {
-                    scroll_top: f64::from(element.scroll_top()),
-                    height: f64::from(element.client_height()).max(1.0),
-                });
+                viewport.set(Viewport::of(&element));
             }
         })
     };
@@ -127,4 +92,39 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
             { for rows }
         </div>
     }
+}
+
+impl Viewport {
+    fn of(element: &HtmlElement) -> Viewport {
+        Viewport {
+            scroll_top: f64::from(element.scroll_top()),
+            height: f64::from(element.client_height()).max(1.0),
+        }
+    }
+}
+
+/// The container's viewport: measured once it exists and again when the window resizes (the
+/// list's scroll handler keeps it as the user scrolls).
+#[hook]
+fn use_viewport(container: NodeRef) -> UseStateHandle<Viewport> {
+    let viewport = use_state(|| Viewport {
+        scroll_top: 0.0,
+        height: 600.0,
+    });
+    {
+        let viewport = viewport.clone();
+        use_effect_with((), move |_| {
+            let measure = move || {
+                if let Some(element) = container.cast::<HtmlElement>() {
+                    viewport.set(Viewport::of(&element));
+                }
+            };
+            measure();
+            let listener = web_sys::window().map(|window| {
+                gloo::events::EventListener::new(&window, "resize", move |_| measure())
+            });
+            move || drop(listener)
+        });
+    }
+    viewport
 }

@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::engine::messages::Query;
 use crate::present::format;
-use crate::present::route::{ProjectTab, Route};
+use crate::present::route::Route;
 use crate::ui::context::uses_storage;
 use crate::ui::home::price_tables::PriceTablesList;
 use crate::ui::home::save_setting::SaveSetting;
@@ -31,7 +31,7 @@ pub fn ProjectsPage(props: &ProjectsPageProps) -> Html {
         return html! { <p class="muted">{"Nothing loaded yet: the files above say why."}</p> };
     }
     let rows = projects.iter().map(|p| {
-        let href = Route::Project { name: p.name.clone(), tab: ProjectTab::Traces }.to_fragment();
+        let href = Route::project(&p.name).to_fragment();
         html! {
             <tr data-testid="project-row">
                 <td><a href={href}>{ p.name.clone() }</a></td>

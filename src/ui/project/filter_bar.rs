@@ -2,13 +2,13 @@
 //! (Enter or Apply), with the place of a mistake marked under the text; the table keeps the last
 //! filter that read.
 
-use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::analysis::filter::FilterError;
 use crate::engine::messages::Query;
 
+use crate::ui::common::input::value_of;
 use crate::ui::query::use_engine;
 
 /// Examples offered as the user types, as Phoenix's filter snippets offer them.
@@ -38,40 +38,12 @@ pub struct FilterBarProps {
 #[component]
 pub fn FilterBar(props: &FilterBarProps) -> Html {
     let draft = use_state(|| props.applied.to_string());
-    let error = use_state(|| None::<(String, FilterError)>);
-    let engine = use_engine();
-    let apply = {
-        let (error, on_apply) = (error.clone(), props.on_apply.clone());
-        Callback::from(move |text: String| {
-            let text = text.trim().to_owned();
-            if text.is_empty() {
-                error.set(None);
-                on_apply.emit(text);
-                return;
-            }
-            let Some(engine) = engine.clone() else {
-                return;
-            };
-            let (error, on_apply) = (error.clone(), on_apply.clone());
-            spawn_local(async move {
-                match engine.ask(Query::check_filter(text.clone())).await {
-                    Ok(Err(problem)) => error.set(Some((text, problem))),
-                    // The engine itself failed: the table below says why.
-                    Ok(Ok(())) | Err(_) => {
-                        error.set(None);
-                        on_apply.emit(text);
-                    }
-                }
-            });
-        })
-    };
+    let (apply, error) = use_filter_check(props.on_apply.clone());
     let oninput = {
         let (draft, error) = (draft.clone(), error.clone());
         Callback::from(move |event: InputEvent| {
-            if let Some(input) = event.target_dyn_into::<HtmlInputElement>() {
-                draft.set(input.value());
-                error.set(None);
-            }
+            draft.set(value_of(&event));
+            error.set(None);
         })
     };
     // Escape and Clear empty the bar and lift the filter.
@@ -91,20 +63,10 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
         })
     };
     let on_apply_click = {
-        let (apply, draft) = (apply.clone(), draft.clone());
-        Callback::from(move |_: MouseEvent| apply.emit((*draft).clone()))
+        let draft = draft.clone();
+        apply.reform(move |_: MouseEvent| (*draft).clone())
     };
     let on_clear = clear.reform(|_: MouseEvent| ());
-    let problem = (*error).as_ref().map(|(text, problem)| {
-        // The expression, and a caret under the character at fault (text nodes only).
-        let caret = format!("{}^", " ".repeat(problem.position));
-        html! {
-            <div class="filter-error" role="alert" data-testid="filter-error">
-                <pre class="mono">{ text.clone() }{"\n"}{ caret }</pre>
-                <span>{ problem.to_string() }</span>
-            </div>
-        }
-    });
     let applied = !props.applied.is_empty();
     html! {
         <div class="filter-bar">
@@ -119,7 +81,64 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
             if applied {
                 <button class="button small" onclick={on_clear}>{"Clear"}</button>
             }
-            { for problem }
+            if let Some((text, problem)) = (*error).clone() {
+                <FilterProblem {text} {problem} />
+            }
+        </div>
+    }
+}
+
+/// A filter that did not read, and what was wrong with it.
+type Mistake = Option<(AttrValue, FilterError)>;
+
+/// Applying a filter: the engine checks it first; one that reads goes to `on_apply` (as does
+/// "", which lifts the filter), one that does not is kept as the mistake to show.
+#[hook]
+fn use_filter_check(on_apply: Callback<String>) -> (Callback<String>, UseStateHandle<Mistake>) {
+    let error = use_state(|| None);
+    let engine = use_engine();
+    let apply = {
+        let error = error.clone();
+        Callback::from(move |text: String| {
+            let text = text.trim().to_owned();
+            if text.is_empty() {
+                error.set(None);
+                on_apply.emit(text);
+                return;
+            }
+            let Some(engine) = engine.clone() else {
+                return;
+            };
+            let (error, on_apply) = (error.clone(), on_apply.clone());
+            spawn_local(async move {
+                match engine.ask(Query::check_filter(text.clone())).await {
+                    Ok(Err(problem)) => error.set(Some((text.into(), problem))),
+                    // The engine itself failed: the table below says why.
+                    Ok(Ok(())) | Err(_) => {
+                        error.set(None);
+                        on_apply.emit(text);
+                    }
+                }
+            });
+        })
+    };
+    (apply, error)
+}
+
+#[derive(Properties, PartialEq)]
+struct FilterProblemProps {
+    text: AttrValue,
+    problem: FilterError,
+}
+
+/// The expression, a caret under the character at fault (text nodes only), and the message.
+#[component]
+fn FilterProblem(props: &FilterProblemProps) -> Html {
+    let caret = format!("{}^", " ".repeat(props.problem.position));
+    html! {
+        <div class="filter-error" role="alert" data-testid="filter-error">
+            <pre class="mono">{ props.text.clone() }{"\n"}{ caret }</pre>
+            <span>{ props.problem.to_string() }</span>
         </div>
     }
 }

@@ -4,3 +4,6 @@ pub(crate) mod filter_bar;
 pub(crate) mod page;
 pub(crate) mod session;
 pub(crate) mod stats;
+pub(crate) mod table;
+pub(crate) mod table_filters;
+pub(crate) mod table_row;

@@ -67,21 +67,8 @@ pub(crate) fn SpanRow(props: &SpanRowProps) -> Html {
     } else {
         start + row.duration_nanos as f64
     };
-    let left = view.percent_from_nanos(start);
-    let width = (view.percent_from_nanos(end) - left).max(0.15);
-    let mut notes = Vec::new();
-    if row.flags & flags::PARENT_MISSING != 0 {
-        notes.push("its parent is not loaded");
-    }
-    if row.flags & flags::OUTSIDE_PARENT != 0 {
-        notes.push("it starts before or ends after its parent (clock skew)");
-    }
-    if row.flags & flags::CYCLE_CUT != 0 {
-        notes.push("its parents loop back to it; the loop was cut here");
-    }
-    if unfinished {
-        notes.push("it never ended");
-    }
+    let (left, width) = view.bar(start, end, 0.15);
+    let notes = format::flag_notes(row.flags);
     let kind_class = format!("kind-{}", row.kind.to_lowercase());
     let sums = row.flags & flags::SUMS_CALLS_BELOW != 0;
     html! {
@@ -111,8 +98,7 @@ pub(crate) fn SpanRow(props: &SpanRowProps) -> Html {
                 <div class={classes!("bar", kind_class, unfinished.then_some("unfinished"), error.then_some("error"))}
                      style={format!("left:{left:.4}%;width:{width:.4}%")}></div>
                 { for row.critical.iter().map(|(a, b)| {
-                    let l = view.percent_from_nanos(*a as f64);
-                    let w = (view.percent_from_nanos(*b as f64) - l).max(0.1);
+                    let (l, w) = view.bar(*a as f64, *b as f64, 0.1);
                     html! { <div class="critical" style={format!("left:{l:.4}%;width:{w:.4}%")}></div> }
                 }) }
             </div>

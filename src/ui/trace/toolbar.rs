@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::engine::messages::Query;
 use crate::engine::protocol::{SpanSelection, TraceOverview};
-use crate::present::route::{ProjectTab, Route};
+use crate::present::route::Route;
 use crate::ui::common::delete_button::DeleteButton;
 use crate::ui::common::export_menu::ExportMenu;
 use crate::ui::common::send_menu::SendMenu;
@@ -69,7 +69,7 @@ pub(crate) fn Toolbar(props: &ToolbarProps) -> Html {
             <SendMenu selection={this_trace.clone()} label="Send trace" />
             <DeleteButton selection={Some(this_trace)} label="Delete trace…"
                           question="Delete this trace, here and in this browser's storage?"
-                          then={Route::Project { name: trace.project.clone(), tab: ProjectTab::Traces }} />
+                          then={Route::project(&trace.project)} />
             <span class="gap"></span>
             <button class="button small" onclick={zoom.by(0.5, duration)} title="Zoom in (Ctrl + wheel)">{"+"}</button>
             <button class="button small" onclick={zoom.by(2.0, duration)} title="Zoom out">{"−"}</button>

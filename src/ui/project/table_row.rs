@@ -1,0 +1,86 @@
+//! One row of the traces table: a click opens its trace (with the table's span filter as the
+//! trace's search, so what matched stays marked), a tick box selects it.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::engine::protocol::{EvaluationView, TraceRow};
+use crate::present::format;
+use crate::present::route::Route;
+use crate::ui::common::kind::KindBadge;
+use crate::ui::route::Router;
+
+/// A row's tick box: whether it is ticked, and who hears it change.
+#[derive(Clone, PartialEq)]
+pub struct Tick {
+    /// Ticked now.
+    pub on: bool,
+    /// Hears `(trace id, ticked)`.
+    pub changed: Callback<(String, bool)>,
+}
+
+/// The row's properties.
+#[derive(Properties, PartialEq)]
+pub struct TraceTableRowProps {
+    /// What the row shows.
+    pub row: TraceRow,
+    /// Its tick box (trace mode only; a span row has none).
+    pub tick: Option<Tick>,
+    /// The table's span filter ("" for none).
+    pub span_filter: AttrValue,
+}
+
+/// See the module docs.
+#[component]
+pub fn TraceTableRow(props: &TraceTableRowProps) -> Html {
+    let router = use_context::<Router>();
+    let row = &props.row;
+    let route = Route::Trace {
+        trace_id: row.trace_id.clone(),
+        span_id: props.tick.is_none().then(|| row.span_id.clone()),
+        search: (!props.span_filter.is_empty()).then(|| props.span_filter.to_string()),
+    };
+    let onclick =
+        router.map(|router| Callback::from(move |_: MouseEvent| router.go(route.clone())));
+    let tick = props.tick.clone().map(|Tick { on, changed }| {
+        let trace_id = row.trace_id.clone();
+        // The row opens the trace on a click; the box must not.
+        let onclick = Callback::from(|event: MouseEvent| event.stop_propagation());
+        let onchange = Callback::from(move |event: Event| {
+            let checked = event.target_unchecked_into::<HtmlInputElement>().checked();
+            changed.emit((trace_id.clone(), checked));
+        });
+        html! {
+            <input type="checkbox" class="row-tick" checked={on} {onclick} {onchange}
+                   aria-label="Select this trace" data-testid="tick" />
+        }
+    });
+    html! {
+        <div class="trow" data-testid="trace-row" data-trace-id={row.trace_id.clone()} {onclick} role="row">
+            <span class="cell name" title={row.name.clone()}>{ for tick }{ row.name.clone() }</span>
+            <span class="cell"><KindBadge kind={row.kind.clone()} /></span>
+            <span class="cell mono">{ format::time(row.start_nanos) }</span>
+            <span class="cell num">{ format::duration(row.duration_nanos) }</span>
+            <span class="cell num">{ format::count(u64::from(row.spans)) }</span>
+            <span class="cell num">{ if row.tokens > 0 { format::count(row.tokens) } else { String::new() } }</span>
+            <span class="cell num" data-testid="row-cost" title={format::cost_sources(&row.cost)}>{ format::cost(&row.cost).unwrap_or_default() }</span>
+            <span class={classes!("cell", "status", row.status.to_lowercase())}>{ row.status.clone() }</span>
+            <span class="cell mono" title={row.session.clone().unwrap_or_default()}>{ row.session.clone().unwrap_or_default() }</span>
+            <span class="cell evals" data-testid="row-evaluations">{ for row.evaluations.iter().map(evaluation_chip) }</span>
+            <span class="cell preview" title={row.input_preview.clone()}>{ row.input_preview.clone() }</span>
+        </div>
+    }
+}
+
+/// One evaluation in a table cell: `name: label 0.80`.
+fn evaluation_chip(evaluation: &EvaluationView) -> Html {
+    let mut text = format!("{}:", evaluation.name);
+    if let Some(label) = &evaluation.label {
+        text.push(' ');
+        text.push_str(label);
+    }
+    if let Some(score) = evaluation.score {
+        text.push_str(&format!(" {score:.2}"));
+    }
+    html! { <span class="eval-chip" title={text.clone()}>{ text }</span> }
+}
