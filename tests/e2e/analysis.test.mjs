@@ -90,6 +90,28 @@ test('the filter bar narrows the spans table, marks a mistake, and the trace sea
   await page.waitForSelector('[data-testid=filter-input]');
   assert.equal(await page.inputValue('[data-testid=filter-input]'), lowFilter);
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid=trace-row]').length === n, low.length);
+  // The table's filters live in its URL, not in the page's memory: a status and a sort order
+  // join the filter; the bare table is unfiltered, and the link brings it all back.
+  await page.selectOption('select[aria-label=Status]', 'ERROR');
+  await page.click('button.th:has-text("Duration")');
+  await page.waitForFunction(() => /[?&]sort=duration/.test(location.hash) && /[?&]status=ERROR/.test(location.hash));
+  const tableLink = new URL(page.url()).hash;
+  assert.match(tableLink, /^#\/project\/default\/spans\?/);
+  assert.equal(new URLSearchParams(tableLink.split('?')[1]).get('filter'), lowFilter);
+  const rowIds = () => page.$$eval('[data-testid=trace-row]', (rows) => rows.map((r) => r.dataset.spanId ?? r.textContent));
+  const shown = await rowIds();
+  await page.evaluate(() => { location.hash = '#/project/default/spans'; });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=trace-row]').length === 13);
+  assert.equal(await page.inputValue('[data-testid=filter-input]'), '');
+  assert.equal(await page.inputValue('select[aria-label=Status]'), '');
+  await page.evaluate((link) => { location.hash = link; }, tableLink);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=trace-row]').length === n, shown.length);
+  assert.equal(await page.inputValue('[data-testid=filter-input]'), lowFilter);
+  assert.equal(await page.inputValue('select[aria-label=Status]'), 'ERROR');
+  assert.equal(await page.textContent('button.th.sorted'), 'Duration ↓');
+  assert.deepEqual(await rowIds(), shown);
+  await page.selectOption('select[aria-label=Status]', '');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=trace-row]').length === n, low.length);
 
   // Escape clears the filter.
   await page.press('[data-testid=filter-input]', 'Escape');

@@ -38,6 +38,13 @@ pub struct FilterBarProps {
 #[component]
 pub fn FilterBar(props: &FilterBarProps) -> Html {
     let draft = use_state(|| props.applied.to_string());
+    {
+        // A filter applied from elsewhere (a link, Back) shows in the bar.
+        let draft = draft.clone();
+        use_effect_with(props.applied.clone(), move |applied| {
+            draft.set(applied.to_string())
+        });
+    }
     let (apply, error) = use_filter_check(props.on_apply.clone());
     let oninput = {
         let (draft, error) = (draft.clone(), error.clone());
