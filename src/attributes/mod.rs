@@ -123,7 +123,7 @@ impl Map {
         let mut map = self;
         for segment in parents.into_iter().flat_map(|p| p.split(SEPARATOR)) {
             match map.get(segment)? {
-                Value::Map(inner) if !inner.is_empty() => map = inner,
+                Value::Map(inner) => map = inner,
                 _ => return None,
             }
         }

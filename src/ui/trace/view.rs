@@ -74,7 +74,10 @@ pub(crate) fn use_trace_view(trace_id: AttrValue) -> TraceView {
     let rows = use_state(|| (0u32, Rc::new(Vec::new())));
     // `fetch` as of the last render, for answers that arrive later.
     let fetch_now = use_mut_ref(|| *fetch);
-    *fetch_now.borrow_mut() = *fetch;
+    {
+        let fetch_now = fetch_now.clone();
+        use_effect_with(*fetch, move |fetch| *fetch_now.borrow_mut() = *fetch);
+    }
     let act = {
         let (engine, overview, rows, problem) = (
             engine.clone(),
