@@ -1023,16 +1023,182 @@ mod tests {
     }
 
     #[test]
-    fn heap_bytes_grow_with_what_is_stored() -> Result<(), ArenaFull> {
+    fn heap_bytes_grow_with_every_table() -> Result<(), ArenaFull> {
+        fn grew(arena: &Arena, last: &mut usize, what: &str, at_least: usize) {
+            let now = arena.heap_bytes();
+            assert!(now >= *last + at_least, "{what}: {} → {now}", *last);
+            *last = now;
+        }
         let mut arena = Arena::default();
-        let empty = arena.heap_bytes();
-        let blob = arena.push_blob(&[7; 4096])?;
-        assert_eq!(arena.blob(blob).len(), 4096);
-        let with_blob = arena.heap_bytes();
-        assert!(with_blob >= empty + 4096, "{empty} → {with_blob}");
+        let mut last = arena.heap_bytes();
+        let index = crate::testutil::push(&mut arena, crate::testutil::TestSpan::default());
+        grew(&arena, &mut last, "spans", size_of::<Span>());
+        let span = arena.spans()[index as usize].clone();
+        arena.push_span(span, Some(Call::default()))?;
+        grew(&arena, &mut last, "calls", size_of::<Call>());
+        let log = LogRecord {
+            time_unix_nanos: 1,
+            observed_time_unix_nanos: 0,
+            severity_number: 0,
+            severity_text: StrId::EMPTY,
+            event_name: StrId::EMPTY,
+            body: AnyValue::Int(1),
+            attributes: Rows::default(),
+            dropped_attributes_count: 0,
+            flags: 0,
+            trace_id: None,
+            span_id: None,
+            resource: ResourceId(0),
+            scope: ScopeId(0),
+            source: SourceId(0),
+        };
+        arena.push_log(log, arena.checkpoint())?;
+        grew(&arena, &mut last, "logs", size_of::<LogRecord>());
+        let attributes = arena.push_attributes(&[KeyValue {
+            key: StrId::EMPTY,
+            value: AnyValue::Int(1),
+        }])?;
+        grew(&arena, &mut last, "attributes", size_of::<KeyValue>());
+        arena.push_array(&[AnyValue::Int(1)])?;
+        grew(&arena, &mut last, "array values", size_of::<AnyValue>());
+        arena.push_blob(&[7; 4096])?;
+        grew(&arena, &mut last, "blobs", 4096);
+        arena.push_events(&[Event {
+            time_unix_nanos: 0,
+            name: StrId::EMPTY,
+            attributes: Rows::default(),
+            dropped_attributes_count: 0,
+        }])?;
+        grew(&arena, &mut last, "events", size_of::<Event>());
+        arena.push_links(&[Link {
+            trace_id: TraceId([1; 16]),
+            span_id: SpanId([1; 8]),
+            trace_state: StrId::EMPTY,
+            attributes: Rows::default(),
+            dropped_attributes_count: 0,
+            flags: 0,
+        }])?;
+        grew(&arena, &mut last, "links", size_of::<Link>());
+        // Past whatever the empty arena holds already.
+        for n in 0..64 {
+            arena.add_resource(attributes, n, StrId::EMPTY)?;
+        }
+        grew(&arena, &mut last, "resources", 32 * size_of::<Resource>());
+        for n in 0..64 {
+            arena.add_scope(Scope {
+                name: StrId::EMPTY,
+                version: StrId::EMPTY,
+                attributes: Rows::default(),
+                dropped_attributes_count: n,
+                schema_url: StrId::EMPTY,
+            })?;
+        }
+        grew(&arena, &mut last, "scopes", 32 * size_of::<Scope>());
         arena.add_source("a.json", Format::OtlpJson)?;
-        assert_eq!(arena.sources().len(), 1);
-        assert!(arena.heap_bytes() > with_blob);
+        grew(&arena, &mut last, "sources", size_of::<Source>());
+        arena.push_evaluation(Evaluation {
+            target: EvalTarget::Trace(TraceId([1; 16])),
+            name: StrId::EMPTY,
+            score: None,
+            label: None,
+            explanation: None,
+            source: SourceId(0),
+        });
+        grew(&arena, &mut last, "evaluations", size_of::<Evaluation>());
+        Ok(())
+    }
+
+    #[test]
+    fn a_source_format_can_be_set_after_sniffing() -> Result<(), ArenaFull> {
+        let mut arena = Arena::default();
+        let id = arena.add_source("a.bin", Format::OtlpJson)?;
+        arena.set_source_format(id, Format::OtlpProto);
+        assert_eq!(arena.source(id).map(|s| s.format), Some(Format::OtlpProto));
+        Ok(())
+    }
+
+    #[test]
+    fn a_string_attribute_reads_as_text_and_others_do_not() -> Result<(), ArenaFull> {
+        let mut arena = Arena::default();
+        let text = kv(&mut arena, "k", "v")?;
+        let number = KeyValue {
+            key: arena.intern("n")?,
+            value: AnyValue::Int(3),
+        };
+        let rows = arena.push_attributes(&[text, number])?;
+        assert_eq!(arena.attribute_str(rows, text.key), Some("v"));
+        assert_eq!(arena.attribute_str(rows, number.key), None);
+        Ok(())
+    }
+
+    #[test]
+    fn rollback_keeps_what_came_before_and_its_indexes_exact() -> Result<(), ArenaFull> {
+        let mut arena = Arena::default();
+        let attrs = [kv(&mut arena, "service.name", "svc")?];
+        let rows = arena.push_attributes(&attrs)?;
+        let first = arena.add_resource(rows, 0, StrId::EMPTY)?;
+        let name = arena.intern("correctness")?;
+        let evaluation = |span| Evaluation {
+            target: EvalTarget::Span(SpanId([span; 8])),
+            name,
+            score: None,
+            label: None,
+            explanation: None,
+            source: SourceId(0),
+        };
+        arena.push_evaluation(evaluation(1));
+        let mark = arena.checkpoint();
+        arena.push_evaluation(evaluation(1));
+        arena.rollback(mark);
+        // The row rolled back is reused by another span's evaluation, which span 1 must not see.
+        arena.push_evaluation(evaluation(2));
+        assert_eq!(arena.evaluations_of_span(SpanId([1; 8])).count(), 1);
+        assert_eq!(arena.evaluations_of_span(SpanId([2; 8])).count(), 1);
+        // The resource stored before the mark is still found as a duplicate.
+        let rows = arena.push_attributes(&attrs)?;
+        assert_eq!(arena.add_resource(rows, 0, StrId::EMPTY)?, first);
+        assert_eq!(arena.resources().len(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn log_records_differing_only_in_nested_values_are_both_kept() -> Result<(), ArenaFull> {
+        let mut arena = Arena::default();
+        let mut push = |body: &dyn Fn(&mut Arena) -> Result<AnyValue, ArenaFull>| {
+            let written_from = arena.checkpoint();
+            let body = body(&mut arena)?;
+            let record = LogRecord {
+                time_unix_nanos: 5,
+                observed_time_unix_nanos: 0,
+                severity_number: 0,
+                severity_text: StrId::EMPTY,
+                event_name: StrId::EMPTY,
+                body,
+                attributes: Rows::default(),
+                dropped_attributes_count: 0,
+                flags: 0,
+                trace_id: None,
+                span_id: None,
+                resource: ResourceId(0),
+                scope: ScopeId(0),
+                source: SourceId(0),
+            };
+            arena.push_log(record, written_from)
+        };
+        // Bytes that differ in a chunk's first byte.
+        assert!(push(&|a| Ok(AnyValue::Bytes(a.push_blob(&[1, 0])?)))?);
+        assert!(push(&|a| Ok(AnyValue::Bytes(a.push_blob(&[0, 0])?)))?);
+        assert!(!push(&|a| Ok(AnyValue::Bytes(a.push_blob(&[0, 0])?)))?);
+        // Arrays, nested.
+        let nested = |inner: i64| {
+            move |a: &mut Arena| -> Result<AnyValue, ArenaFull> {
+                let inside = a.push_array(&[AnyValue::Int(inner)])?;
+                Ok(AnyValue::Array(a.push_array(&[AnyValue::Array(inside)])?))
+            }
+        };
+        assert!(push(&nested(1))?);
+        assert!(push(&nested(2))?);
+        assert!(!push(&nested(2))?);
         Ok(())
     }
 }

@@ -447,3 +447,48 @@ fn a_string_ending_in_a_backslash_is_not_closed() {
         (r"'\q' == '\\q'", &[CHAIN, LLM, TOOL]),
     ]);
 }
+
+#[test]
+fn every_token_and_cost_field_is_named() {
+    use crate::model::TokenKind as T;
+    for (name, field) in [
+        ("llm.token_count.prompt", Field::Tokens(T::Input)),
+        ("llm.token_count.completion", Field::Tokens(T::Output)),
+        ("llm.token_count.total", Field::Tokens(T::Total)),
+        (
+            "llm.token_count.prompt_details.cache_read",
+            Field::Tokens(T::CachedInput),
+        ),
+        (
+            "llm.token_count.prompt_details.cache_write",
+            Field::Tokens(T::CacheWrite),
+        ),
+        (
+            "llm.token_count.completion_details.reasoning",
+            Field::Tokens(T::Reasoning),
+        ),
+        (
+            "llm.token_count.prompt_details.audio",
+            Field::Tokens(T::AudioInput),
+        ),
+        (
+            "llm.token_count.completion_details.audio",
+            Field::Tokens(T::AudioOutput),
+        ),
+        ("llm.cost.total", Field::Cost(CostPart::Total)),
+        ("llm.cost.prompt", Field::Cost(CostPart::Input)),
+        ("llm.cost.completion", Field::Cost(CostPart::Output)),
+        ("cumulative_llm_token_count_prompt", Field::CumulativePrompt),
+        (
+            "cumulative_llm_token_count_completion",
+            Field::CumulativeCompletion,
+        ),
+        ("cumulative_llm_token_count_total", Field::CumulativeTotal),
+        ("cumulative_cost.total", Field::CumulativeCost),
+        ("context.span_id", Field::SpanId),
+        ("trace_id", Field::TraceId),
+    ] {
+        assert_eq!(Field::named(name), Some(field), "{name}");
+    }
+    assert_eq!(Field::named("llm.token_count"), None);
+}
