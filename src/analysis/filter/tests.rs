@@ -225,7 +225,11 @@ fn errors_point_at_the_place() {
         ),
         ("evals[1].label == 'x'", 6, "evaluation's name in quotes"),
         ("'a' in 3", 7, "expected a list or a text field"),
-        ("'1' in latency_ms", 7, "`in` needs text or a list on its right, not a number"),
+        (
+            "'1' in latency_ms",
+            7,
+            "`in` needs text or a list on its right, not a number",
+        ),
         ("latency_ms > None", 13, "None can only be tested"),
         ("name is 'x'", 8, "`is` compares with None only"),
         ("len(name) > 2", 0, "only str(), float() and int()"),
