@@ -922,10 +922,13 @@ mod tests {
         assert_eq!(arena.resources().len(), 1);
         assert_eq!(arena.sources().len(), 0);
         assert_eq!(arena.attributes.len(), 1);
-        // The dedup map forgot the rolled-back resource: adding it again makes a new row.
+        // The dedup map forgot the rolled-back resource: adding it again makes a new row, which
+        // exists.
         let rows = arena.push_attributes(&attrs)?;
         let id = arena.add_resource(rows, 0, StrId::EMPTY)?;
         assert_eq!(id, ResourceId(1));
+        assert_eq!(arena.resources().len(), 2);
+        assert!(arena.resource(id).is_some());
         Ok(())
     }
     #[test]
@@ -1024,67 +1027,100 @@ mod tests {
 
     #[test]
     fn heap_bytes_grow_with_every_table() -> Result<(), ArenaFull> {
-        fn grew(arena: &Arena, last: &mut usize, what: &str, at_least: usize) {
+        /// A thousand rows of each table in turn: the figure grows by at least their size (and
+        /// their dedup entries', where a table has one), and not by more than a Vec's doubling.
+        const N: usize = 1_000;
+        const DEDUP_ENTRY: usize = size_of::<ContentKey>() + size_of::<u32>() + 1;
+        fn grew(arena: &Arena, last: &mut usize, what: &str, row: usize) {
             let now = arena.heap_bytes();
-            assert!(now >= *last + at_least, "{what}: {} → {now}", *last);
+            let grown = now.saturating_sub(*last);
+            assert!(
+                (N * row..=4 * N * row + 4096).contains(&grown),
+                "{what}: {} → {now}",
+                *last
+            );
             *last = now;
         }
         let mut arena = Arena::default();
         let mut last = arena.heap_bytes();
-        let index = crate::testutil::push(&mut arena, crate::testutil::TestSpan::default());
+        for id in 0..N as u64 {
+            let span = crate::testutil::TestSpan {
+                id,
+                ..Default::default()
+            };
+            crate::testutil::push(&mut arena, span);
+        }
         grew(&arena, &mut last, "spans", size_of::<Span>());
-        let span = arena.spans()[index as usize].clone();
-        arena.push_span(span, Some(Call::default()))?;
-        grew(&arena, &mut last, "calls", size_of::<Call>());
-        let log = LogRecord {
-            time_unix_nanos: 1,
-            observed_time_unix_nanos: 0,
-            severity_number: 0,
-            severity_text: StrId::EMPTY,
-            event_name: StrId::EMPTY,
-            body: AnyValue::Int(1),
-            attributes: Rows::default(),
-            dropped_attributes_count: 0,
-            flags: 0,
-            trace_id: None,
-            span_id: None,
-            resource: ResourceId(0),
-            scope: ScopeId(0),
-            source: SourceId(0),
-        };
-        arena.push_log(log, arena.checkpoint())?;
+        let span = arena.spans()[0].clone();
+        for _ in 0..N {
+            arena.push_span(span.clone(), Some(Call::default()))?;
+        }
+        grew(
+            &arena,
+            &mut last,
+            "calls",
+            size_of::<Span>() + size_of::<Call>(),
+        );
+        for time in 0..N as u64 {
+            let log = LogRecord {
+                time_unix_nanos: time,
+                observed_time_unix_nanos: 0,
+                severity_number: 0,
+                severity_text: StrId::EMPTY,
+                event_name: StrId::EMPTY,
+                body: AnyValue::Empty,
+                attributes: Rows::default(),
+                dropped_attributes_count: 0,
+                flags: 0,
+                trace_id: None,
+                span_id: None,
+                resource: ResourceId(0),
+                scope: ScopeId(0),
+                source: SourceId(0),
+            };
+            arena.push_log(log, arena.checkpoint())?;
+        }
         grew(&arena, &mut last, "logs", size_of::<LogRecord>());
-        let attributes = arena.push_attributes(&[KeyValue {
+        let one = KeyValue {
             key: StrId::EMPTY,
             value: AnyValue::Int(1),
-        }])?;
+        };
+        let attributes = arena.push_attributes(&[one; N])?;
         grew(&arena, &mut last, "attributes", size_of::<KeyValue>());
-        arena.push_array(&[AnyValue::Int(1)])?;
+        arena.push_array(&[AnyValue::Int(1); N])?;
         grew(&arena, &mut last, "array values", size_of::<AnyValue>());
-        arena.push_blob(&[7; 4096])?;
-        grew(&arena, &mut last, "blobs", 4096);
-        arena.push_events(&[Event {
+        for _ in 0..N {
+            arena.push_blob(&[7; 64])?;
+        }
+        grew(&arena, &mut last, "blobs", size_of::<Box<[u8]>>() + 64);
+        let event = Event {
             time_unix_nanos: 0,
             name: StrId::EMPTY,
             attributes: Rows::default(),
             dropped_attributes_count: 0,
-        }])?;
+        };
+        arena.push_events(&[event; N])?;
         grew(&arena, &mut last, "events", size_of::<Event>());
-        arena.push_links(&[Link {
+        let link = Link {
             trace_id: TraceId([1; 16]),
             span_id: SpanId([1; 8]),
             trace_state: StrId::EMPTY,
             attributes: Rows::default(),
             dropped_attributes_count: 0,
             flags: 0,
-        }])?;
+        };
+        arena.push_links(&[link; N])?;
         grew(&arena, &mut last, "links", size_of::<Link>());
-        // Past whatever the empty arena holds already.
-        for n in 0..64 {
+        for n in 0..N as u32 {
             arena.add_resource(attributes, n, StrId::EMPTY)?;
         }
-        grew(&arena, &mut last, "resources", 32 * size_of::<Resource>());
-        for n in 0..64 {
+        grew(
+            &arena,
+            &mut last,
+            "resources",
+            size_of::<Resource>() + DEDUP_ENTRY,
+        );
+        for n in 0..N as u32 {
             arena.add_scope(Scope {
                 name: StrId::EMPTY,
                 version: StrId::EMPTY,
@@ -1093,17 +1129,26 @@ mod tests {
                 schema_url: StrId::EMPTY,
             })?;
         }
-        grew(&arena, &mut last, "scopes", 32 * size_of::<Scope>());
-        arena.add_source("a.json", Format::OtlpJson)?;
+        grew(
+            &arena,
+            &mut last,
+            "scopes",
+            size_of::<Scope>() + DEDUP_ENTRY,
+        );
+        for _ in 0..N {
+            arena.add_source("a.json", Format::OtlpJson)?;
+        }
         grew(&arena, &mut last, "sources", size_of::<Source>());
-        arena.push_evaluation(Evaluation {
-            target: EvalTarget::Trace(TraceId([1; 16])),
-            name: StrId::EMPTY,
-            score: None,
-            label: None,
-            explanation: None,
-            source: SourceId(0),
-        });
+        for _ in 0..N {
+            arena.push_evaluation(Evaluation {
+                target: EvalTarget::Trace(TraceId([1; 16])),
+                name: StrId::EMPTY,
+                score: None,
+                label: None,
+                explanation: None,
+                source: SourceId(0),
+            });
+        }
         grew(&arena, &mut last, "evaluations", size_of::<Evaluation>());
         Ok(())
     }
@@ -1200,5 +1245,88 @@ mod tests {
         assert!(push(&nested(2))?);
         assert!(!push(&nested(2))?);
         Ok(())
+    }
+
+    #[test]
+    fn an_empty_project_name_falls_back_to_the_service() -> Result<(), ArenaFull> {
+        let mut arena = Arena::default();
+        let attrs = [
+            kv(&mut arena, "openinference.project.name", "")?,
+            kv(&mut arena, "service.name", "svc")?,
+        ];
+        let rows = arena.push_attributes(&attrs)?;
+        let id = arena.add_resource(rows, 0, StrId::EMPTY)?;
+        assert_eq!(
+            arena.resource(id).map(|r| arena.str(r.project)),
+            Some("svc")
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn scopes_are_found_by_id() -> Result<(), ArenaFull> {
+        let mut arena = Arena::default();
+        let name = arena.intern("openinference.instrumentation.openai")?;
+        let scope = Scope {
+            name,
+            version: StrId::EMPTY,
+            attributes: Rows::default(),
+            dropped_attributes_count: 0,
+            schema_url: StrId::EMPTY,
+        };
+        let id = arena.add_scope(scope)?;
+        assert_eq!(arena.scope(id), Some(&scope));
+        assert_eq!(arena.scope(ScopeId(id.0 + 1)), None);
+        Ok(())
+    }
+
+    #[test]
+    fn log_keys_reach_sixty_four_levels_deep_and_no_further() -> Result<(), ArenaFull> {
+        let mut arena = Arena::default();
+        // `levels` arrays, one inside the other, around an integer.
+        let mut push = |levels: usize, inner: i64| -> Result<bool, ArenaFull> {
+            let written_from = arena.checkpoint();
+            let mut body = AnyValue::Int(inner);
+            for _ in 0..levels {
+                body = AnyValue::Array(arena.push_array(&[body])?);
+            }
+            let record = LogRecord {
+                time_unix_nanos: levels as u64,
+                observed_time_unix_nanos: 0,
+                severity_number: 0,
+                severity_text: StrId::EMPTY,
+                event_name: StrId::EMPTY,
+                body,
+                attributes: Rows::default(),
+                dropped_attributes_count: 0,
+                flags: 0,
+                trace_id: None,
+                span_id: None,
+                resource: ResourceId(0),
+                scope: ScopeId(0),
+                source: SourceId(0),
+            };
+            arena.push_log(record, written_from)
+        };
+        assert!(push(64, 1)?);
+        assert!(push(64, 2)?, "the integer at depth 64 tells them apart");
+        assert!(push(65, 1)?);
+        assert!(!push(65, 2)?, "below that, hostile nesting is cut short");
+        Ok(())
+    }
+
+    #[test]
+    fn a_location_counts_lines_rows_or_spans_by_format() {
+        assert_eq!(Format::OtlpJsonLines.location_unit(), LocationUnit::Line);
+        assert_eq!(Format::EvaluationsCsv.location_unit(), LocationUnit::Line);
+        assert_eq!(
+            Format::PhoenixTraceDataset.location_unit(),
+            LocationUnit::Row
+        );
+        assert_eq!(
+            Format::PhoenixEvaluations.location_unit(),
+            LocationUnit::Row
+        );
+        assert_eq!(Format::OtlpProto.location_unit(), LocationUnit::SpanIndex);
     }
 }

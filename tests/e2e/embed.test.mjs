@@ -110,8 +110,9 @@ test('the demo dashboard: the element and the iframe load, and say what the user
 // The budget: 0.93 MB before span filters, Stats, compare and the flame graph; 1.1 MB with them;
 // 1.15 MB since the LLM conventions, OTLP logs, the price table and two more formats (the page
 // itself is built for size to make room; Parquet, 17% of the worker's code, is the next to load on
-// demand).
-test('what an embedding page loads of Plume is under 1.15 MB gzipped', async (t) => {
+// demand); 1.2 MB since the typed worker boundary, the embedding powers and the page in small
+// components (1,151 KB on 2026-12-02).
+test('what an embedding page loads of Plume is under 1.2 MB gzipped', async (t) => {
   const page = await open(`${plume.url}embed-demo.html`);
   await page.waitForFunction(() => /element plume-loaded/.test(document.querySelector('#log').textContent));
   const files = [...page.requested]
@@ -124,7 +125,7 @@ test('what an embedding page loads of Plume is under 1.15 MB gzipped', async (t)
   let total = 0;
   for (const file of files) total += gzipSync(await readFile(join(root, 'dist', file))).length;
   t.diagnostic(`${files.length} files, ${total} bytes gzipped: ${files.join(', ')}`);
-  assert.ok(total < 1_150_000, `${total} bytes gzipped`);
+  assert.ok(total < 1_200_000, `${total} bytes gzipped`);
 });
 
 test('several elements on one page each show their own traces', async () => {

@@ -1,6 +1,7 @@
 //! Parts every page uses.
 
 pub(crate) mod attribute_tree;
+pub(crate) mod choice;
 pub(crate) mod copy;
 pub(crate) mod delete_button;
 pub(crate) mod export_menu;

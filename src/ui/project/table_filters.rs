@@ -11,6 +11,7 @@ use crate::model::OiKind;
 use crate::present::format;
 use crate::present::route::Route;
 use crate::present::table::{TableView, time_from_input, time_to_input};
+use crate::ui::common::choice::Choice;
 use crate::ui::common::delete_button::DeleteButton;
 use crate::ui::common::export_menu::ExportMenu;
 use crate::ui::common::input::value_of;
@@ -45,19 +46,22 @@ pub fn TableFilters(props: &TableFiltersProps) -> Html {
             on_view.emit(next);
         }
     };
-    let typed = |change| Callback::from(set(change)).reform(|event: InputEvent| value_of(&event));
-    let chosen = |change| Callback::from(set(change)).reform(|event: Event| value_of(&event));
+    let set_text = |change| Callback::from(set(change));
+    let typed = |change| set_text(change).reform(|event: InputEvent| value_of(&event));
+    let changed = |change| set_text(change).reform(|event: Event| value_of(&event));
     let view = &props.view;
-    let kinds = OiKind::ALL.iter().map(|k| {
-        let selected = view.kind.as_deref() == Some(k.name());
-        html! { <option value={k.name()} {selected}>{ k.name() }</option> }
-    });
-    let statuses = [
-        ("", "Any status"),
-        ("ERROR", "ERROR"),
-        ("OK", "OK"),
-        ("UNSET", "UNSET"),
+    let option =
+        |value: &'static str, label: &'static str| (AttrValue::from(value), AttrValue::from(label));
+    let statuses = vec![
+        option("", "Any status"),
+        option("ERROR", "ERROR"),
+        option("OK", "OK"),
+        option("UNSET", "UNSET"),
     ];
+    let kinds = std::iter::once(option("", "Any kind"))
+        .chain(OiKind::ALL.iter().map(|k| option(k.name(), k.name())))
+        .collect::<Vec<_>>();
+    let chosen = |value: &Option<String>| AttrValue::from(value.clone().unwrap_or_default());
     let rows = if props.matching.all_spans {
         "spans"
     } else {
@@ -67,19 +71,14 @@ pub fn TableFilters(props: &TableFiltersProps) -> Html {
         <div class="filters">
             <input type="search" placeholder="Filter: name, input, output, session, id" value={view.text.clone()}
                    oninput={typed(|v, text| v.text = text)} aria-label="Filter" />
-            <select onchange={chosen(|v, s| v.status = (!s.is_empty()).then_some(s))} aria-label="Status">
-                { for statuses.into_iter().map(|(value, label)| html! {
-                    <option {value} selected={view.status.as_deref().unwrap_or_default() == value}>{ label }</option>
-                }) }
-            </select>
-            <select onchange={chosen(|v, k| v.kind = (!k.is_empty()).then_some(k))} aria-label="Kind">
-                <option value="" selected={view.kind.is_none()}>{"Any kind"}</option>
-                { for kinds }
-            </select>
+            <Choice options={statuses} chosen={chosen(&view.status)} label="Status"
+                    onchange={set_text(|v, s| v.status = (!s.is_empty()).then_some(s))} />
+            <Choice options={kinds} chosen={chosen(&view.kind)} label="Kind"
+                    onchange={set_text(|v, k| v.kind = (!k.is_empty()).then_some(k))} />
             <label>{"From "}<input type="datetime-local" step="1" value={time_to_input(view.since_nanos)}
-                                   onchange={chosen(|v, t| v.since_nanos = time_from_input(&t))} aria-label="From" /></label>
+                                   onchange={changed(|v, t| v.since_nanos = time_from_input(&t))} aria-label="From" /></label>
             <label>{"to "}<input type="datetime-local" step="1" value={time_to_input(view.until_nanos)}
-                                 onchange={chosen(|v, t| v.until_nanos = time_from_input(&t))} aria-label="To" /></label>
+                                 onchange={changed(|v, t| v.until_nanos = time_from_input(&t))} aria-label="To" /></label>
             <span class="muted">{ format!("{} {rows}", format::count(u64::from(props.total))) }</span>
             <span class="actions">
                 if props.ticked.is_empty() {
