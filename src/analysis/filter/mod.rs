@@ -815,8 +815,9 @@ struct Subject<'s, 'a> {
     cumulative: Option<Cumulative>,
 }
 
-/// An attribute's value: as stored, or found inside a stored value.
+/// An attribute's value: as stored (text apart), or found inside a stored value.
 enum Found<'a> {
+    /// Not text: that is [`Found::Text`].
     Stored(AnyValue),
     Nested(Value),
     Text(&'a str),
@@ -928,10 +929,7 @@ impl<'s, 'a> Subject<'s, 'a> {
             },
             Term::Attribute(slot) => match self.attribute(*slot)? {
                 Found::Text(text) => Cow::Borrowed(text),
-                Found::Stored(value) => match value {
-                    AnyValue::Str(id) => Cow::Borrowed(arena.str(id)),
-                    other => Cow::Owned(value_text(&value_from_any(arena, other))?),
-                },
+                Found::Stored(value) => Cow::Owned(value_text(&value_from_any(arena, value))?),
                 Found::Nested(value) => Cow::Owned(value_text(&value)?),
             },
             Term::Eval(slot, part) => {
@@ -977,7 +975,6 @@ impl<'s, 'a> Subject<'s, 'a> {
                     AnyValue::Int(n) => Some(n as f64),
                     AnyValue::Double(x) => Some(x),
                     AnyValue::Bool(b) => Some(f64::from(u8::from(b))),
-                    AnyValue::Str(id) => parse_number(self.matcher.arena.str(id)),
                     _ => None,
                 },
                 Found::Nested(value) => value_number(&value),

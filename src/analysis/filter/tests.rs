@@ -31,6 +31,7 @@ fn sample() -> (Arena, Traces) {
         {"key":"llm.invocation_parameters","value":{"stringValue":"{\"temperature\":0.5}"}},
         {"key":"quality","value":{"doubleValue":0.25}},
         {"key":"cached","value":{"boolValue":true}},
+        {"key":"retries","value":{"intValue":"3"}},
         {"key":"retrieval.documents.0.document.content","value":{"stringValue":"doc zero"}}"#;
     let tool_attributes = r#",{"key":"output.value","value":{"stringValue":"fine"}}"#;
     let chain = span(CHAIN, "", "turn", "CHAIN", 3000, "").replace(
@@ -419,6 +420,8 @@ fn attribute_values_of_every_type_are_reached() {
         ("quality > 0.2 and quality < 0.3", &[LLM]),
         ("str(quality) == '0.25'", &[LLM]),
         ("cached == 1", &[LLM]),
+        ("retries == 3", &[LLM]),
+        ("retries + 1 == 4", &[LLM]),
         ("cached == True", &[LLM]),
         ("str(cached) == 'true'", &[LLM]),
     ]);

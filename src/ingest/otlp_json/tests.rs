@@ -479,3 +479,16 @@ fn at_most_eight_unknown_top_level_keys_are_named() {
         ))
     );
 }
+
+#[test]
+fn a_document_broken_before_its_first_batch_leaves_nothing_behind() {
+    let broken = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"xyz"}]}]}]}"#;
+    let mut arena = crate::model::Arena::default();
+    let report = crate::ingest::load(&mut arena, "broken.json", broken.as_bytes());
+    assert_eq!((report.spans, report.errors.len()), (0, 1), "{report:?}");
+    assert!(
+        arena.sources().is_empty(),
+        "the file's source is rolled back"
+    );
+    assert!(arena.spans().is_empty());
+}
