@@ -297,4 +297,62 @@ mod tests {
         assert!(Usage::default().is_empty());
         assert_eq!(Usage::default().total(), None);
     }
+
+    #[test]
+    fn names_are_distinct_and_stable() {
+        let tokens: Vec<&str> = TokenKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(
+            tokens,
+            [
+                "input",
+                "output",
+                "total",
+                "cached_input",
+                "cache_write",
+                "reasoning",
+                "audio_input",
+                "audio_output"
+            ]
+        );
+        let dialects: Vec<&str> = [
+            Dialect::OpenInference,
+            Dialect::GenAi,
+            Dialect::VercelAi,
+            Dialect::LangSmith,
+            Dialect::Langfuse,
+            Dialect::None,
+        ]
+        .iter()
+        .map(|d| d.name())
+        .collect();
+        assert_eq!(
+            dialects,
+            [
+                "openinference",
+                "gen-ai",
+                "vercel-ai",
+                "langsmith",
+                "langfuse",
+                "none"
+            ]
+        );
+    }
+
+    #[test]
+    fn reported_counts_are_recorded_ones_and_the_derived_total() {
+        let mut usage = Usage::default();
+        usage.set(TokenKind::Input, 5);
+        usage.set(TokenKind::Output, 2);
+        assert_eq!(usage.reported(TokenKind::Input), Some(5));
+        assert_eq!(usage.reported(TokenKind::Total), Some(7));
+        assert_eq!(usage.reported(TokenKind::Reasoning), None);
+    }
+
+    #[test]
+    fn amounts_that_are_not_money_are_nothing() {
+        for dollars in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN, -1.0, 0.0] {
+            assert_eq!(Usd::from_dollars(dollars), Usd::ZERO, "{dollars}");
+        }
+        assert_eq!(Usd::from_dollars(0.5).dollars(), 0.5);
+    }
 }

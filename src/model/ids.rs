@@ -228,4 +228,14 @@ mod tests {
         );
         assert_eq!(format!("{:?}", SpanId([1; 8])), "SpanId(0101010101010101)");
     }
+
+    #[test]
+    fn raw_trace_ids_are_sixteen_bytes_or_eight_zero_extended() {
+        let long = TraceId::from_bytes(&[0xab; 16]);
+        assert_eq!(long, Some(TraceId([0xab; 16])));
+        let short = TraceId::from_bytes(&[1, 2, 3, 4, 5, 6, 7, 8]).map(|id| id.to_string());
+        assert_eq!(short.as_deref(), Some("00000000000000000102030405060708"));
+        assert_eq!(TraceId::from_bytes(&[1; 12]), None);
+        assert_eq!(TraceId::from_bytes(&[]), None);
+    }
 }

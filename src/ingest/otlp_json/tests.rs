@@ -492,3 +492,36 @@ fn a_document_broken_before_its_first_batch_leaves_nothing_behind() {
     );
     assert!(arena.spans().is_empty());
 }
+
+#[test]
+fn any_spelling_of_a_key_reaches_its_field() {
+    let json = format!(
+        r#"{{"resource_spans":[{{"SCHEMA_URL":"https://opentelemetry.io/schemas/1.26.0","scope_spans":[{{"schemaUrl":"s",
+        "spans":[{{"trace_id":"{HEX_TRACE}","span_id":"{HEX_SPAN}","end_time_unix_nano":"9",
+        "attributes":[{{"KEY":"k","VALUE":{{"INT_VALUE":"4"}}}}]}}]}}]}}]}}"#
+    );
+    let batch = &batches(&json)[0];
+    assert_eq!(batch.schema_url, "https://opentelemetry.io/schemas/1.26.0");
+    assert_eq!(batch.scope_spans[0].schema_url, "s");
+    let span = &batch.scope_spans[0].spans[0];
+    assert_eq!(span.end_time_unix_nano, 9);
+    assert_eq!(span.attributes[0].key, "k");
+    assert_eq!(
+        span.attributes[0].value.clone().and_then(|v| v.value),
+        Some(any_value::Value::IntValue(4))
+    );
+}
+
+#[test]
+fn a_batches_key_that_is_not_an_array_says_what_was_expected() {
+    for (json, expected) in [
+        (r#"{"resourceSpans":5}"#, "an array of ResourceSpans"),
+        (r#"{"resourceLogs":"x"}"#, "an array of ResourceLogs"),
+    ] {
+        let error = parse(json.as_bytes()).err();
+        assert!(
+            matches!(error.map(|e| e.problem), Some(Problem::Json(m)) if m.contains(expected)),
+            "{json}"
+        );
+    }
+}
