@@ -345,4 +345,33 @@ mod tests {
         assert_eq!(OiKind::from_attribute("workflow"), OiKind::Unknown);
         assert_eq!(OiKind::from_attribute(""), OiKind::Unknown);
     }
+
+    #[test]
+    fn otlp_numbers_name_kinds_and_statuses() {
+        let kinds: Vec<Option<SpanKind>> = (-1..=6).map(SpanKind::from_number).collect();
+        assert_eq!(
+            kinds,
+            [
+                None,
+                Some(SpanKind::Unspecified),
+                Some(SpanKind::Internal),
+                Some(SpanKind::Server),
+                Some(SpanKind::Client),
+                Some(SpanKind::Producer),
+                Some(SpanKind::Consumer),
+                None
+            ]
+        );
+        let statuses: Vec<Option<StatusCode>> = (-1..=3).map(StatusCode::from_number).collect();
+        assert_eq!(
+            statuses,
+            [
+                None,
+                Some(StatusCode::Unset),
+                Some(StatusCode::Ok),
+                Some(StatusCode::Error),
+                None
+            ]
+        );
+    }
 }

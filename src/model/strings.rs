@@ -162,4 +162,25 @@ mod tests {
         }
         Ok(())
     }
+
+    #[test]
+    fn heap_bytes_count_every_table_it_holds() -> Result<(), InternerFull> {
+        let mut interner = Interner::default();
+        assert!(!interner.is_empty(), "the empty string is always there");
+        for i in 0..10_000 {
+            interner.intern(&format!("attribute-{i}"))?;
+        }
+        // The text, the ends (u32 each), and the dedup table's entries with their control bytes.
+        let held = interner.buffer.capacity()
+            + interner.ends.capacity() * size_of::<u32>()
+            + interner.dedup.capacity() * size_of::<(u32, u32)>();
+        let bytes = interner.heap_bytes();
+        assert!(
+            (held + interner.dedup.capacity()..=held + 2 * interner.dedup.capacity())
+                .contains(&bytes),
+            "{bytes} for {held} held"
+        );
+        assert!(bytes > 10_000 * "attribute-0".len());
+        Ok(())
+    }
 }
