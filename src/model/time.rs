@@ -181,6 +181,10 @@ mod tests {
             951_782_400_000_000_000,
             1_795_842_428_960_629_123,
             4_102_444_800_999_999_999,
+            // Past a century's end, where the calendar's hundred-year rule counts.
+            4_107_542_400_000_000_000,
+            7_263_216_000_000_000_000,
+            13_601_001_600_000_000_000,
         ] {
             let text = format_rfc3339_nanos(nanos);
             assert_eq!(parse_rfc3339_nanos(&text), Some(nanos), "{text}");
@@ -188,6 +192,14 @@ mod tests {
         assert_eq!(
             format_rfc3339_nanos(1_795_842_428_960_629_123),
             "2026-11-28T05:07:08.960629123Z"
+        );
+        assert_eq!(
+            format_rfc3339_nanos(4_107_542_400_000_000_000),
+            "2100-03-01T00:00:00.000000000Z"
+        );
+        assert_eq!(
+            format_rfc3339_nanos(13_601_001_600_000_000_000),
+            "2400-12-31T00:00:00.000000000Z"
         );
     }
 

@@ -238,6 +238,9 @@ fn errors_point_at_the_place() {
         ("attributes == 'x'", 0, "attributes needs a key in brackets"),
         ("span_kind == 'LLM' & 1", 19, "unexpected character `&`"),
         ("", 0, "the filter is empty"),
+        ("span_kind in ()", 13, "empty parentheses"),
+        ("name foo in ['a']", 5, "expected `and`, `or` or the end"),
+        ("name not 'x'", 5, "expected `and`, `or` or the end"),
         ("name == ", 8, "found the end"),
     ];
     for (expression, position, message) in cases {
@@ -376,6 +379,8 @@ fn fields_compare_with_fields_as_numbers() {
         ("latency_ms >= 1.5E3", &[LLM, CHAIN]),
         ("latency_ms > 1e-3", &[LLM, CHAIN, TOOL]),
         ("latency_ms < 1_000", &[TOOL]),
+        ("latency_ms > .5", &[LLM, CHAIN, TOOL]),
+        ("(latency_ms) >= 1.5e3", &[LLM, CHAIN]),
         ("latency_ms % 1000 == 500", &[LLM]),
         ("latency_ms * 2 == 3000", &[LLM]),
         ("latency_ms % 0 == 0", &[]),

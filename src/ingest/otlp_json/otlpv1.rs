@@ -298,4 +298,17 @@ mod tests {
         assert_eq!(report.spans, 1);
         assert_eq!(report.errors[0].place.json_path.as_deref(), Some("data[1]"));
     }
+
+    #[test]
+    fn a_page_without_data_names_up_to_eight_of_its_keys() {
+        let keys: Vec<String> = (0..10).map(|i| format!(r#""k{i}":{i}"#)).collect();
+        let (_, report) = load(&format!("{{{}}}", keys.join(",")));
+        let error = report.errors.first().map(|e| e.problem.to_string());
+        assert!(
+            error
+                .as_deref()
+                .is_some_and(|e| e.ends_with("top-level keys: k0, k1, k2, k3, k4, k5, k6, k7)")),
+            "{error:?}"
+        );
+    }
 }
