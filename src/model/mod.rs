@@ -990,16 +990,22 @@ mod tests {
             source: SourceId(0),
         };
         assert!(arena.push_log(record(1), arena.checkpoint())?);
+        let early = Scope {
+            dropped_attributes_count: 1,
+            ..scope
+        };
+        assert_eq!(arena.add_scope(early)?, ScopeId(0));
         let mark = arena.checkpoint();
-        assert_eq!(arena.add_scope(scope)?, ScopeId(0));
-        assert_eq!(arena.add_scope(scope)?, ScopeId(0), "stored once");
+        assert_eq!(arena.add_scope(scope)?, ScopeId(1));
+        assert_eq!(arena.add_scope(scope)?, ScopeId(1), "stored once");
         assert!(arena.push_log(record(2), arena.checkpoint())?);
         arena.rollback(mark);
-        assert_eq!((arena.scopes().len(), arena.logs().len()), (0, 1));
+        assert_eq!((arena.scopes().len(), arena.logs().len()), (1, 1));
         assert_eq!(arena.logs_of_trace(TraceId([3; 16])).count(), 1);
-        // Both come back as new rows, not as ids of forgotten ones.
-        assert_eq!(arena.add_scope(scope)?, ScopeId(0));
-        assert_eq!(arena.scopes().len(), 1);
+        // What came before is still known; what was rolled back comes back as a new row.
+        assert_eq!(arena.add_scope(early)?, ScopeId(0));
+        assert_eq!(arena.add_scope(scope)?, ScopeId(1));
+        assert_eq!(arena.scopes().len(), 2);
         assert!(arena.push_log(record(2), arena.checkpoint())?);
         assert!(!arena.push_log(record(1), arena.checkpoint())?);
         assert_eq!(arena.logs().len(), 2);

@@ -239,6 +239,11 @@ fn errors_point_at_the_place() {
         ("span_kind == 'LLM' & 1", 19, "unexpected character `&`"),
         ("", 0, "the filter is empty"),
         ("span_kind in ()", 13, "empty parentheses"),
+        (
+            "metadata['tags'][0.5] == 'x'",
+            17,
+            "a quoted key or a whole number",
+        ),
         ("name foo in ['a']", 5, "expected `and`, `or` or the end"),
         ("name not 'x'", 5, "expected `and`, `or` or the end"),
         ("name == ", 8, "found the end"),
