@@ -27,7 +27,7 @@ fn sample() -> (Arena, Traces) {
         {"key":"llm.token_count.completion","value":{"intValue":"200"}},
         {"key":"llm.token_count.total","value":{"intValue":"1200"}},
         {"key":"output.value","value":{"stringValue":"an error occurred <script>"}},
-        {"key":"metadata","value":{"stringValue":"{\"topic\":\"billing\",\"tries\":2,\"tags\":[\"x\",\"y\"]}"}},
+        {"key":"metadata","value":{"stringValue":"{\"topic\":\"billing\",\"tries\":2,\"tags\":[\"x\",\"y\"],\"flag\":true}"}},
         {"key":"llm.invocation_parameters","value":{"stringValue":"{\"temperature\":0.5}"}},
         {"key":"quality","value":{"doubleValue":0.25}},
         {"key":"cached","value":{"boolValue":true}},
@@ -433,6 +433,9 @@ fn attribute_values_of_every_type_are_reached() {
         ("retries == 3", &[LLM]),
         ("retries + 1 == 4", &[LLM]),
         ("cached == True", &[LLM]),
+        ("metadata['flag'] == 1", &[LLM]),
+        ("str(latency_ms) == '1500.0'", &[LLM]),
+        ("str(evals['correctness'].score) == '0.9'", &[TOOL]),
         ("str(cached) == 'true'", &[LLM]),
     ]);
 }
