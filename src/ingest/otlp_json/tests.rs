@@ -525,3 +525,35 @@ fn a_batches_key_that_is_not_an_array_says_what_was_expected() {
         );
     }
 }
+
+#[test]
+fn snake_case_parents_and_dropped_counts_are_read() {
+    let span = span_with(
+        r#""parent_span_id":"0000000000000001","droppedEventsCount":2,"dropped_links_count":3"#,
+    )
+    .expect("parses");
+    assert_eq!(span.parent_span_id, vec![0, 0, 0, 0, 0, 0, 0, 1]);
+    assert_eq!(
+        (span.dropped_events_count, span.dropped_links_count),
+        (2, 3)
+    );
+}
+
+#[test]
+fn a_value_of_the_wrong_shape_says_what_was_expected() {
+    let top = parse(b"5").err().map(|e| e.problem.to_string());
+    assert!(
+        top.as_deref()
+            .is_some_and(|m| m.contains("an OTLP/JSON request object or an array of them")),
+        "{top:?}"
+    );
+    let value = span_with(r#""attributes":[{"key":"k","value":[1]}]"#)
+        .err()
+        .map(|e| e.problem.to_string());
+    assert!(
+        value
+            .as_deref()
+            .is_some_and(|m| m.contains("an AnyValue object")),
+        "{value:?}"
+    );
+}
