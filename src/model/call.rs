@@ -355,4 +355,12 @@ mod tests {
         }
         assert_eq!(Usd::from_dollars(0.5).dollars(), 0.5);
     }
+
+    #[test]
+    fn a_call_has_usage_once_a_count_is_recorded() {
+        let mut call = Call::default();
+        assert!(!call.has_usage());
+        call.usage.set(TokenKind::Output, 0);
+        assert!(call.has_usage(), "a recorded zero is a count");
+    }
 }

@@ -238,4 +238,12 @@ mod tests {
         assert_eq!(TraceId::from_bytes(&[1; 12]), None);
         assert_eq!(TraceId::from_bytes(&[]), None);
     }
+
+    #[test]
+    fn only_the_all_zero_trace_id_is_zero() {
+        assert!(TraceId([0; 16]).is_zero());
+        let mut last = [0; 16];
+        last[15] = 1;
+        assert!(!TraceId(last).is_zero());
+    }
 }
