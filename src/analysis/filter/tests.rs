@@ -513,3 +513,38 @@ fn every_token_and_cost_field_is_named() {
     }
     assert_eq!(Field::named("llm.token_count"), None);
 }
+
+#[test]
+fn every_expression_cut_short_is_an_error() {
+    for text in [
+        "name ==",
+        "(",
+        "[",
+        "not",
+        "name in",
+        "name not",
+        "name is",
+        "name is not",
+        "evals[",
+        "evals['c'].",
+        "metadata['a'",
+        "metadata[",
+        "str(",
+        "str(name",
+        "-",
+        "(name",
+        "name == 'a' and",
+        "name == 'a' or",
+        "1 <",
+        "'a' 'b",
+        "a.",
+        "a[0",
+    ] {
+        assert!(Filter::parse(text).is_err(), "{text:?}");
+    }
+    check(&[
+        ("False", &[]),
+        ("not False", &[CHAIN, LLM, TOOL]),
+        ("True and False", &[]),
+    ]);
+}
