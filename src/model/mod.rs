@@ -1306,15 +1306,21 @@ mod tests {
     #[test]
     fn log_keys_reach_sixty_four_levels_deep_and_no_further() -> Result<(), ArenaFull> {
         let mut arena = Arena::default();
-        // `levels` arrays, one inside the other, around an integer.
-        let mut push = |levels: usize, inner: i64| -> Result<bool, ArenaFull> {
+        // `levels` arrays (or key/value lists), one inside the other, around an integer.
+        let key = arena.intern("k")?;
+        let mut push = |levels: usize, inner: i64, lists: bool| -> Result<bool, ArenaFull> {
             let written_from = arena.checkpoint();
             let mut body = AnyValue::Int(inner);
             for _ in 0..levels {
-                body = AnyValue::Array(arena.push_array(&[body])?);
+                body = match lists {
+                    true => {
+                        AnyValue::KvList(arena.push_attributes(&[KeyValue { key, value: body }])?)
+                    }
+                    false => AnyValue::Array(arena.push_array(&[body])?),
+                };
             }
             let record = LogRecord {
-                time_unix_nanos: levels as u64,
+                time_unix_nanos: levels as u64 + u64::from(lists) * 1000,
                 observed_time_unix_nanos: 0,
                 severity_number: 0,
                 severity_text: StrId::EMPTY,
@@ -1331,10 +1337,21 @@ mod tests {
             };
             arena.push_log(record, written_from)
         };
-        assert!(push(64, 1)?);
-        assert!(push(64, 2)?, "the integer at depth 64 tells them apart");
-        assert!(push(65, 1)?);
-        assert!(!push(65, 2)?, "below that, hostile nesting is cut short");
+        assert!(push(64, 1, false)?);
+        assert!(
+            push(64, 2, false)?,
+            "the integer at depth 64 tells them apart"
+        );
+        assert!(push(65, 1, false)?);
+        assert!(
+            !push(65, 2, false)?,
+            "below that, hostile nesting is cut short"
+        );
+        // The same through key/value lists.
+        assert!(push(64, 1, true)?);
+        assert!(push(64, 2, true)?);
+        assert!(push(65, 1, true)?);
+        assert!(!push(65, 2, true)?);
         Ok(())
     }
 
