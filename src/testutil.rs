@@ -1,7 +1,8 @@
 //! Shared fakes for unit tests: spans pushed straight into an arena, and the fixture files.
 
 use crate::model::{
-    AnyValue, Arena, KeyValue, Rows, Span, SpanId, SpanKind, StatusCode, StrId, TraceId,
+    AnyValue, Arena, KeyValue, LogRecord, ResourceId, Rows, ScopeId, SourceId, Span, SpanId,
+    SpanKind, StatusCode, StrId, TraceId,
 };
 
 /// A span to push: ids are small numbers, times are plain ns.
@@ -123,4 +124,24 @@ pub(crate) fn arena_of(spans: &[(u64, Option<u64>, u64, u64)]) -> Arena {
 pub(crate) fn fixture(path: &str) -> Vec<u8> {
     let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
+}
+
+/// A log record at `time_unix_nanos` with `body`, nothing else set.
+pub(crate) fn log_record(time_unix_nanos: u64, body: AnyValue) -> LogRecord {
+    LogRecord {
+        time_unix_nanos,
+        observed_time_unix_nanos: 0,
+        severity_number: 0,
+        severity_text: StrId::EMPTY,
+        event_name: StrId::EMPTY,
+        body,
+        attributes: Rows::default(),
+        dropped_attributes_count: 0,
+        flags: 0,
+        trace_id: None,
+        span_id: None,
+        resource: ResourceId(0),
+        scope: ScopeId(0),
+        source: SourceId(0),
+    }
 }

@@ -58,20 +58,8 @@ mod tests {
     #[test]
     fn a_record_is_placed_when_it_happened_else_when_it_was_seen() {
         let record = |time_unix_nanos, observed_time_unix_nanos| LogRecord {
-            time_unix_nanos,
             observed_time_unix_nanos,
-            severity_number: 0,
-            severity_text: StrId::EMPTY,
-            event_name: StrId::EMPTY,
-            body: AnyValue::Empty,
-            attributes: Rows::default(),
-            dropped_attributes_count: 0,
-            flags: 0,
-            trace_id: None,
-            span_id: None,
-            resource: ResourceId(0),
-            scope: ScopeId(0),
-            source: SourceId(0),
+            ..crate::testutil::log_record(time_unix_nanos, AnyValue::Empty)
         };
         assert_eq!(record(7, 9).unix_nanos(), 7);
         assert_eq!(record(0, 9).unix_nanos(), 9);

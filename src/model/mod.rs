@@ -871,20 +871,10 @@ mod tests {
             let message = [kv(arena, "content", "hi")?];
             let body = AnyValue::KvList(arena.push_attributes(&message)?);
             let record = LogRecord {
-                time_unix_nanos: 1,
-                observed_time_unix_nanos: 0,
                 severity_number: 9,
-                severity_text: StrId::EMPTY,
-                event_name: StrId::EMPTY,
-                body,
                 attributes,
-                dropped_attributes_count: 0,
-                flags: 0,
                 trace_id: Some(TraceId(trace)),
-                span_id: None,
-                resource: ResourceId(0),
-                scope: ScopeId(0),
-                source: SourceId(0),
+                ..crate::testutil::log_record(1, body)
             };
             arena.push_log(record, written_from)
         };
@@ -974,20 +964,9 @@ mod tests {
             schema_url: StrId::EMPTY,
         };
         let record = |time| LogRecord {
-            time_unix_nanos: time,
-            observed_time_unix_nanos: 0,
-            severity_number: 0,
-            severity_text: StrId::EMPTY,
-            event_name: StrId::EMPTY,
-            body: AnyValue::Empty,
-            attributes: Rows::default(),
-            dropped_attributes_count: 0,
-            flags: 0,
             trace_id: Some(TraceId([3; 16])),
             span_id: Some(SpanId([4; 8])),
-            resource: ResourceId(0),
-            scope: ScopeId(0),
-            source: SourceId(0),
+            ..crate::testutil::log_record(time, AnyValue::Empty)
         };
         assert!(arena.push_log(record(1), arena.checkpoint())?);
         let early = Scope {
@@ -1084,22 +1063,7 @@ mod tests {
             size_of::<Span>() + size_of::<Call>(),
         );
         for time in 0..N as u64 {
-            let log = LogRecord {
-                time_unix_nanos: time,
-                observed_time_unix_nanos: 0,
-                severity_number: 0,
-                severity_text: StrId::EMPTY,
-                event_name: StrId::EMPTY,
-                body: AnyValue::Empty,
-                attributes: Rows::default(),
-                dropped_attributes_count: 0,
-                flags: 0,
-                trace_id: None,
-                span_id: None,
-                resource: ResourceId(0),
-                scope: ScopeId(0),
-                source: SourceId(0),
-            };
+            let log = crate::testutil::log_record(time, AnyValue::Empty);
             arena.push_log(log, arena.checkpoint())?;
         }
         grew(&arena, &mut last, "logs", size_of::<LogRecord>());
@@ -1235,22 +1199,7 @@ mod tests {
         let mut push = |body: &dyn Fn(&mut Arena) -> Result<AnyValue, ArenaFull>| {
             let written_from = arena.checkpoint();
             let body = body(&mut arena)?;
-            let record = LogRecord {
-                time_unix_nanos: 5,
-                observed_time_unix_nanos: 0,
-                severity_number: 0,
-                severity_text: StrId::EMPTY,
-                event_name: StrId::EMPTY,
-                body,
-                attributes: Rows::default(),
-                dropped_attributes_count: 0,
-                flags: 0,
-                trace_id: None,
-                span_id: None,
-                resource: ResourceId(0),
-                scope: ScopeId(0),
-                source: SourceId(0),
-            };
+            let record = crate::testutil::log_record(5, body);
             arena.push_log(record, written_from)
         };
         // Bytes that differ in a chunk's first byte.
@@ -1319,22 +1268,7 @@ mod tests {
                     false => AnyValue::Array(arena.push_array(&[body])?),
                 };
             }
-            let record = LogRecord {
-                time_unix_nanos: levels as u64 + u64::from(lists) * 1000,
-                observed_time_unix_nanos: 0,
-                severity_number: 0,
-                severity_text: StrId::EMPTY,
-                event_name: StrId::EMPTY,
-                body,
-                attributes: Rows::default(),
-                dropped_attributes_count: 0,
-                flags: 0,
-                trace_id: None,
-                span_id: None,
-                resource: ResourceId(0),
-                scope: ScopeId(0),
-                source: SourceId(0),
-            };
+            let record = crate::testutil::log_record(levels as u64 + u64::from(lists) * 1000, body);
             arena.push_log(record, written_from)
         };
         assert!(push(64, 1, false)?);
