@@ -813,6 +813,17 @@ impl Arena {
 mod tests {
     use super::*;
 
+    /// A scope named `name`, nothing else set but its dropped count (to tell scopes apart).
+    fn scope(name: StrId, dropped_attributes_count: u32) -> Scope {
+        Scope {
+            name,
+            version: StrId::EMPTY,
+            attributes: Rows::default(),
+            dropped_attributes_count,
+            schema_url: StrId::EMPTY,
+        }
+    }
+
     fn kv(arena: &mut Arena, key: &str, value: &str) -> Result<KeyValue, ArenaFull> {
         Ok(KeyValue {
             key: arena.intern(key)?,
@@ -956,13 +967,7 @@ mod tests {
     fn rollback_forgets_logs_and_scopes_and_their_dedup() -> Result<(), ArenaFull> {
         let mut arena = Arena::default();
         let name = arena.intern("lib")?;
-        let scope = Scope {
-            name,
-            version: StrId::EMPTY,
-            attributes: Rows::default(),
-            dropped_attributes_count: 0,
-            schema_url: StrId::EMPTY,
-        };
+        let scope = scope(name, 0);
         let record = |time| LogRecord {
             trace_id: Some(TraceId([3; 16])),
             span_id: Some(SpanId([4; 8])),
@@ -1107,13 +1112,7 @@ mod tests {
             size_of::<Resource>() + DEDUP_ENTRY,
         );
         for n in 0..N as u32 {
-            arena.add_scope(Scope {
-                name: StrId::EMPTY,
-                version: StrId::EMPTY,
-                attributes: Rows::default(),
-                dropped_attributes_count: n,
-                schema_url: StrId::EMPTY,
-            })?;
+            arena.add_scope(scope(StrId::EMPTY, n))?;
         }
         grew(
             &arena,
@@ -1239,13 +1238,7 @@ mod tests {
     fn scopes_are_found_by_id() -> Result<(), ArenaFull> {
         let mut arena = Arena::default();
         let name = arena.intern("openinference.instrumentation.openai")?;
-        let scope = Scope {
-            name,
-            version: StrId::EMPTY,
-            attributes: Rows::default(),
-            dropped_attributes_count: 0,
-            schema_url: StrId::EMPTY,
-        };
+        let scope = scope(name, 0);
         let id = arena.add_scope(scope)?;
         assert_eq!(arena.scope(id), Some(&scope));
         assert_eq!(arena.scope(ScopeId(id.0 + 1)), None);
