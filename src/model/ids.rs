@@ -245,5 +245,7 @@ mod tests {
         let mut last = [0; 16];
         last[15] = 1;
         assert!(!TraceId(last).is_zero());
+        assert!(SpanId([0; 8]).is_zero());
+        assert!(!SpanId([0, 0, 0, 0, 0, 0, 0, 1]).is_zero());
     }
 }

@@ -10,7 +10,7 @@ const TOOL: &str = "00000000000000b1";
 
 /// A chain (root, ERROR, 3 s) with an LLM call (1.5 s, gpt-4 by openai, 1,200 tokens, an error
 /// in its output, metadata topic billing) and a tool call (10 ms), loaded from OTLP/JSON; the
-/// LLM call (also: tags, a temperature, a float and a bool attribute) is evaluated incorrect (0.2), the tool call correct (0.9).
+/// LLM call (also: tags, a temperature, a float and a bool attribute) is evaluated incorrect (0.2) and relevant, the tool call correct (0.9).
 fn sample() -> (Arena, Traces) {
     let span = |id: &str, parent: &str, name: &str, kind: &str, ms: u64, extra: &str| {
         format!(
@@ -27,7 +27,7 @@ fn sample() -> (Arena, Traces) {
         {"key":"llm.token_count.completion","value":{"intValue":"200"}},
         {"key":"llm.token_count.total","value":{"intValue":"1200"}},
         {"key":"output.value","value":{"stringValue":"an error occurred <script>"}},
-        {"key":"metadata","value":{"stringValue":"{\"topic\":\"billing\",\"tries\":2,\"tags\":[\"x\",\"y\"],\"flag\":true}"}},
+        {"key":"metadata","value":{"stringValue":"{\"topic\":\"billing\",\"tries\":2,\"tags\":[\"x\",\"y\"],\"flag\":true,\"ratio\":\"0.5\"}"}},
         {"key":"llm.invocation_parameters","value":{"stringValue":"{\"temperature\":0.5}"}},
         {"key":"quality","value":{"doubleValue":0.25}},
         {"key":"cached","value":{"boolValue":true}},
@@ -51,7 +51,12 @@ fn sample() -> (Arena, Traces) {
     let report = ingest::load(&mut arena, "sample.json", json.as_bytes());
     assert!(report.is_ok(), "{report:?}");
     let name = arena.intern("correctness").unwrap();
-    for (span, label, score) in [(LLM, "incorrect", 0.2), (TOOL, "correct", 0.9)] {
+    let relevance = arena.intern("relevance").unwrap();
+    for (span, name, label, score) in [
+        (LLM, name, "incorrect", 0.2),
+        (TOOL, name, "correct", 0.9),
+        (LLM, relevance, "relevant", 1.0),
+    ] {
         let label = arena.intern(label).unwrap();
         arena.push_evaluation(Evaluation {
             target: EvalTarget::Span(SpanId::parse(span).unwrap()),
@@ -434,6 +439,9 @@ fn attribute_values_of_every_type_are_reached() {
         ("retries + 1 == 4", &[LLM]),
         ("cached == True", &[LLM]),
         ("metadata['flag'] == 1", &[LLM]),
+        ("metadata['ratio'] > 0.4", &[LLM]),
+        ("cumulative_token_count.completion == 200", &[LLM, CHAIN]),
+        ("evals['relevance'].label == 'relevant'", &[LLM]),
         ("str(latency_ms) == '1500.0'", &[LLM]),
         ("str(evals['correctness'].score) == '0.9'", &[TOOL]),
         ("str(cached) == 'true'", &[LLM]),

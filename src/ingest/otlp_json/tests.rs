@@ -424,6 +424,7 @@ fn log_records_are_read_with_every_field() {
         first.span_id.map(|id| id.to_string()).as_deref(),
         Some(HEX_SPAN)
     );
+    assert!(matches!(first.body, crate::model::AnyValue::Str(id) if arena.str(id) == "hello"));
     assert_eq!(logs[1].severity_number, 9);
     assert_eq!(arena.resources().len(), 1);
     assert_eq!(arena.scopes().len(), 1);
@@ -555,5 +556,18 @@ fn a_value_of_the_wrong_shape_says_what_was_expected() {
             .as_deref()
             .is_some_and(|m| m.contains("an AnyValue object")),
         "{value:?}"
+    );
+}
+
+#[test]
+fn trace_state_is_read_and_a_list_must_be_an_array() {
+    let span = span_with(r#""traceState":"vendor=x""#).expect("parses");
+    assert_eq!(span.trace_state, "vendor=x");
+    let error = span_with(r#""events":5"#)
+        .err()
+        .map(|e| e.problem.to_string());
+    assert!(
+        error.as_deref().is_some_and(|m| m.contains("an array")),
+        "{error:?}"
     );
 }
