@@ -244,6 +244,7 @@ fn errors_point_at_the_place() {
         ("span_kind == 'LLM' & 1", 19, "unexpected character `&`"),
         ("", 0, "the filter is empty"),
         ("span_kind in ()", 13, "empty parentheses"),
+        ("name == and", 8, "expected a name, a string or a number"),
         (
             "metadata['tags'][0.5] == 'x'",
             17,
@@ -389,6 +390,8 @@ fn fields_compare_with_fields_as_numbers() {
         ("latency_ms >= 1.5E3", &[LLM, CHAIN]),
         ("latency_ms > 1e-3", &[LLM, CHAIN, TOOL]),
         ("latency_ms < 1_000", &[TOOL]),
+        ("latency_ms <= 10", &[TOOL]),
+        ("latency_ms == +1500", &[LLM]),
         ("latency_ms > .5", &[LLM, CHAIN, TOOL]),
         ("(latency_ms) >= 1.5e3", &[LLM, CHAIN]),
         ("latency_ms % 1000 == 500", &[LLM]),

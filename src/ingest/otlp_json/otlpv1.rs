@@ -311,4 +311,22 @@ mod tests {
             "{error:?}"
         );
     }
+
+    #[test]
+    fn a_page_broken_before_any_span_keeps_nothing_and_says_what_a_page_is() {
+        let (arena, report) = load(r#"{"data":[{"trace_id":"xyz"}]}"#);
+        assert_eq!((report.spans, report.errors.len()), (0, 1));
+        assert!(
+            arena.sources().is_empty(),
+            "the file is rolled back as a whole"
+        );
+        let (_, report) = load("5");
+        let error = report.errors.first().map(|e| e.problem.to_string());
+        assert!(
+            error
+                .as_deref()
+                .is_some_and(|m| m.contains("a Phoenix spans page")),
+            "{error:?}"
+        );
+    }
 }
