@@ -133,16 +133,7 @@ impl Route {
                     ProjectTab::Sessions => "/sessions",
                     ProjectTab::Stats => "/stats",
                 };
-                let query: Vec<String> = view
-                    .pairs()
-                    .into_iter()
-                    .map(|(name, value)| format!("{name}={}", encode(&value)))
-                    .collect();
-                let query = match query.is_empty() {
-                    true => String::new(),
-                    false => format!("?{}", query.join("&")),
-                };
-                format!("#/project/{}{suffix}{query}", encode(name))
+                format!("#/project/{}{suffix}{}", encode(name), query(view.pairs()))
             }
             Route::Session { project, session } => {
                 format!("#/project/{}/session/{}", encode(project), encode(session))
@@ -156,16 +147,25 @@ impl Route {
                     .as_ref()
                     .map(|span| format!("/span/{}", encode(span)))
                     .unwrap_or_default();
-                let search = search
-                    .as_ref()
-                    .map(|text| format!("?search={}", encode(text)))
-                    .unwrap_or_default();
-                format!("#/trace/{}{span}{search}", encode(trace_id))
+                let search = search.iter().map(|text| ("search", text.clone()));
+                format!("#/trace/{}{span}{}", encode(trace_id), query(search))
             }
             Route::Compare { base, other } => {
                 format!("#/compare/{}/{}", encode(base), encode(other))
             }
         }
+    }
+}
+
+/// `?name=value&…` with the values encoded, or "" for no pairs.
+fn query<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> String {
+    let pairs: Vec<String> = pairs
+        .into_iter()
+        .map(|(name, value)| format!("{name}={}", encode(&value)))
+        .collect();
+    match pairs.is_empty() {
+        true => String::new(),
+        false => format!("?{}", pairs.join("&")),
     }
 }
 
