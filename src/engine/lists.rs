@@ -463,6 +463,7 @@ pub(crate) fn table_page(
         })
         .collect();
     TraceTableRows {
+        spans_matching: None,
         total: order.len() as u32,
         rows,
     }

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::filter::FilterError;
 use crate::analysis::project_stats::ProjectStats;
 use crate::engine::protocol::{
-    Comparison, ExportRequest, FileResult, FlameView, PriceTables, ProjectRow, Request, Response,
-    RowView, SavedFileRow, SendRequest, SessionRow, SpanDetails, SpanSelection, Summary,
+    Comparison, ExportRequest, FileResult, FlameView, Missing, PriceTables, ProjectRow, Request,
+    Response, RowView, SavedFileRow, SendRequest, SessionRow, SpanDetails, SpanSelection, Summary,
     TraceOverview, TraceQuery, TraceTableRows, Turn,
 };
 use crate::export::send::Report;
@@ -198,9 +198,9 @@ pub struct ExportedFile {
 /// Why a question got no answer the page can use; every page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum Problem {
-    /// What was asked about is not loaded: a trace, a span, a session.
-    #[error("{0} is not loaded")]
-    NotFound(String),
+    /// What was asked about is not loaded: a trace, a span, a project, a session.
+    #[error("{0}")]
+    NotFound(Missing),
     /// The worker could not read the question (the page and the worker disagree: a bug).
     #[error("the engine could not read the question: {0}")]
     UnreadableQuestion(String),
@@ -340,8 +340,8 @@ answers! {
 pub struct Revealed {
     /// The view after revealing.
     pub trace: TraceOverview,
-    /// The span's visible index, if it is in the trace.
-    pub visible_index: Option<u32>,
+    /// The span's visible index.
+    pub visible_index: u32,
 }
 
 impl Answer for Revealed {
@@ -450,9 +450,14 @@ impl Query<TraceOverview> {
         Self::new(Request::ToggleAll { trace_id, expand })
     }
 
-    /// Filters the tree to matches and their ancestors.
-    pub fn search(trace_id: String, text: String) -> Self {
-        Self::new(Request::Search { trace_id, text })
+    /// Filters the tree to matches and their ancestors: `text` is a span filter if it reads as
+    /// one, else words to find (always words, `as_text`).
+    pub fn search(trace_id: String, text: String, as_text: bool) -> Self {
+        Self::new(Request::Search {
+            trace_id,
+            text,
+            as_text,
+        })
     }
 
     /// Turns critical path marks on or off.
@@ -578,8 +583,10 @@ mod tests {
             Err(Problem::WrongAnswer("Projects".into()))
         );
         assert_eq!(
-            summary.answer(Ok(Box::new(Response::NotFound("trace ab".into())))),
-            Err(Problem::NotFound("trace ab".into()))
+            summary.answer(Ok(Box::new(Response::NotFound(Missing::Trace(
+                "ab".into()
+            ))))),
+            Err(Problem::NotFound(Missing::Trace("ab".into())))
         );
         assert_eq!(
             summary.answer(Err(Problem::EngineStopped)),

@@ -45,7 +45,10 @@ use crate::ingest;
 use crate::model::{Arena, SpanId, StatusCode, TraceId};
 use crate::semantics::Prices;
 use crate::store::{FileRecord, StoredPriceFile, TraceRecord, price_file_key};
-use protocol::{FileResult, Request, Response, SavedFileRow, SpanSelection, Summary, TraceQuery};
+use protocol::{
+    FileResult, Missing, Request, Response, SavedFileRow, SpanSelection, Summary, TraceQuery,
+    TraceTableRows,
+};
 
 /// Stored traces not read yet, by id.
 type Pending = HashMap<TraceId, TraceRecord>;
@@ -131,6 +134,8 @@ struct TableOrder {
     query: TraceQuery,
     revision: u64,
     order: Vec<lists::RowRef>,
+    /// Spans the query's filter matches, when it matches no root span.
+    spans_matching: Option<u32>,
 }
 
 /// A file being read as its bytes arrive ([`Engine::begin`]).
@@ -277,6 +282,9 @@ impl Engine {
 
     /// Answers a request.
     pub fn handle(&mut self, request: Request) -> Response {
+        if let Some(project) = request.project().filter(|p| !self.has_project(p)) {
+            return Response::NotFound(Missing::Project(project.to_owned()));
+        }
         match request {
             Request::Summary => Response::Summary(self.summary()),
             Request::SavedFiles => Response::SavedFiles(self.saved_file_rows()),
@@ -295,13 +303,14 @@ impl Engine {
                 &project,
                 &self.prices,
             )),
-            Request::Session { project, session } => Response::Session(lists::session(
-                &self.arena,
-                &self.traces,
-                &project,
-                &session,
-                &self.prices,
-            )),
+            Request::Session { project, session } => {
+                match lists::session(&self.arena, &self.traces, &project, &session, &self.prices) {
+                    turns if turns.is_empty() => {
+                        Response::NotFound(Missing::Session { project, session })
+                    }
+                    turns => Response::Session(turns),
+                }
+            }
             Request::OpenTrace { trace_id } => self.with_view(&trace_id, |_, _, _, _| {}),
             Request::Toggle {
                 trace_id,
@@ -314,10 +323,13 @@ impl Engine {
                 .with_view(&trace_id, |view, trace, _, _| {
                     view.toggle_all(trace, expand)
                 }),
-            Request::Search { trace_id, text } => self
-                .with_view(&trace_id, |view, trace, arena, prices| {
-                    view.search(arena, trace, &text, prices)
-                }),
+            Request::Search {
+                trace_id,
+                text,
+                as_text,
+            } => self.with_view(&trace_id, |view, trace, arena, prices| {
+                view.search(arena, trace, &text, as_text, prices)
+            }),
             Request::CriticalPath { trace_id, on } => self
                 .with_view(&trace_id, |view, trace, arena, _| {
                     view.set_critical_path(arena, trace, on)
@@ -342,7 +354,8 @@ impl Engine {
                     &span_id,
                 ) {
                     Some(details) => Response::SpanDetails(Box::new(details)),
-                    None => Response::NotFound(format!("span {span_id} of trace {trace_id}")),
+                    None if self.open(&trace_id).is_some() => missing_span(&trace_id, &span_id),
+                    None => not_found(&trace_id),
                 }
             }
             Request::Compare { base, other } => {
@@ -412,6 +425,12 @@ impl Engine {
                     .collect()
             }
         }
+    }
+
+    /// Whether any trace, read or only recorded, belongs to `project`.
+    fn has_project(&self, project: &str) -> bool {
+        self.project_traces(project).next().is_some()
+            || self.unread_records().any(|r| r.project == project)
     }
 
     /// The assembled traces of a project.
@@ -868,29 +887,48 @@ impl Engine {
         };
         let fresh = matches!(&self.table, Some(t) if t.query == key && t.revision == self.revision);
         if !fresh {
-            let order = lists::table_order(
-                &self.arena,
-                &self.traces,
-                self.unread_records(),
-                &key,
-                &self.prices,
-            );
+            let order = |query: &TraceQuery| {
+                lists::table_order(
+                    &self.arena,
+                    &self.traces,
+                    self.unread_records(),
+                    query,
+                    &self.prices,
+                )
+            };
+            let rows = order(&key);
+            // A filter that matches spans but no root: the table says where they are.
+            let spans_matching = (rows.is_empty() && !key.all_spans && !key.filter.is_empty())
+                .then(|| {
+                    order(&TraceQuery {
+                        all_spans: true,
+                        ..key.clone()
+                    })
+                    .len() as u32
+                });
             self.table = Some(TableOrder {
                 query: key,
                 revision: self.revision,
-                order,
+                order: rows,
+                spans_matching,
             });
         }
-        let order = self.table.as_ref().map_or(&[][..], |t| &t.order[..]);
-        Response::Traces(lists::table_page(
-            &self.arena,
-            &self.traces,
-            &self.pending,
-            order,
-            query.first,
-            query.count,
-            &self.prices,
-        ))
+        let (order, spans_matching) = self
+            .table
+            .as_ref()
+            .map_or((&[][..], None), |t| (&t.order[..], t.spans_matching));
+        Response::Traces(TraceTableRows {
+            spans_matching,
+            ..lists::table_page(
+                &self.arena,
+                &self.traces,
+                &self.pending,
+                order,
+                query.first,
+                query.count,
+                &self.prices,
+            )
+        })
     }
 
     /// The view of a trace (made on first use), the trace, the arena and the prices.
@@ -919,18 +957,18 @@ impl Engine {
     }
 
     fn reveal(&mut self, trace_id: &str, span_id: &str) -> Response {
-        let Ok(span) = SpanId::parse(span_id) else {
-            return not_found(span_id);
+        let Some((view, trace, arena, prices)) = self.open(trace_id) else {
+            return not_found(trace_id);
         };
-        match self.open(trace_id) {
-            Some((view, trace, arena, prices)) => {
-                let visible_index = view.reveal(arena, trace, span);
-                Response::Revealed {
-                    trace: view.overview(arena, trace, prices),
-                    visible_index,
-                }
-            }
-            None => not_found(trace_id),
+        let revealed = SpanId::parse(span_id)
+            .ok()
+            .and_then(|span| view.reveal(arena, trace, span));
+        match revealed {
+            Some(visible_index) => Response::Revealed {
+                trace: view.overview(arena, trace, prices),
+                visible_index,
+            },
+            None => missing_span(trace_id, span_id),
         }
     }
 }
@@ -950,8 +988,16 @@ fn file_stem(text: &str) -> String {
     }
 }
 
-fn not_found(what: &str) -> Response {
-    Response::NotFound(what.to_owned())
+/// The answer to a question about trace `trace_id`, which is not loaded.
+fn not_found(trace_id: &str) -> Response {
+    Response::NotFound(Missing::Trace(trace_id.to_owned()))
+}
+
+fn missing_span(trace_id: &str, span_id: &str) -> Response {
+    Response::NotFound(Missing::Span {
+        trace_id: trace_id.to_owned(),
+        span_id: span_id.to_owned(),
+    })
 }
 
 /// `OK`, `ERROR` or `UNSET`.

@@ -70,6 +70,9 @@ pub enum Request {
         /// A span filter (`span_kind == 'LLM'`) when it reads as one; else case-insensitive
         /// text, matched against names, kinds and attribute values.
         text: String,
+        /// Text even if it looks like a filter.
+        #[serde(default)]
+        as_text: bool,
     },
     /// Two traces aligned by span name path.
     Compare {
@@ -123,6 +126,19 @@ pub enum Request {
     },
 }
 
+impl Request {
+    /// The project a question is about, if it is about one.
+    pub fn project(&self) -> Option<&str> {
+        match self {
+            Self::Traces(query) => Some(&query.project),
+            Self::Sessions { project }
+            | Self::Session { project, .. }
+            | Self::Stats { project } => Some(project),
+            _ => None,
+        }
+    }
+}
+
 /// An answer from the engine.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Response {
@@ -150,7 +166,7 @@ pub enum Response {
         /// The view after revealing.
         trace: TraceOverview,
         /// The span's visible index.
-        visible_index: Option<u32>,
+        visible_index: u32,
     },
     /// To [`Request::SpanDetails`].
     SpanDetails(Box<SpanDetails>),
@@ -167,7 +183,34 @@ pub enum Response {
     /// To [`Request::CheckFilter`]: it reads.
     FilterReads,
     /// Anything asked about something that is not loaded.
-    NotFound(String),
+    NotFound(Missing),
+}
+
+/// What a question named that the engine does not hold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum Missing {
+    /// A trace, by the id asked for.
+    #[error("trace {0} isn't loaded in this browser")]
+    Trace(String),
+    /// A span of a trace that is loaded.
+    #[error("span {span_id} isn't in trace {trace_id}")]
+    Span {
+        /// The trace asked for.
+        trace_id: String,
+        /// The span asked for.
+        span_id: String,
+    },
+    /// A project no loaded trace belongs to.
+    #[error("project {0} isn't loaded in this browser")]
+    Project(String),
+    /// A session no trace of the project belongs to.
+    #[error("session {session} isn't in project {project}")]
+    Session {
+        /// The project.
+        project: String,
+        /// The `session.id` asked for.
+        session: String,
+    },
 }
 
 impl Response {
@@ -426,6 +469,10 @@ pub enum SortKey {
 pub struct TraceTableRows {
     /// Rows matching the query in all.
     pub total: u32,
+    /// When a span filter matches no root span in the traces table: how many spans it matches
+    /// (the all-spans table would show them).
+    #[serde(default)]
+    pub spans_matching: Option<u32>,
     /// The rows of the page.
     pub rows: Vec<TraceRow>,
 }
@@ -542,15 +589,30 @@ pub struct TraceOverview {
     pub visible_rows: u32,
     /// The current search text.
     pub search: String,
-    /// The search reads as a span filter (else it is text).
-    pub search_is_filter: bool,
+    /// How the search was read.
+    pub search_reading: SearchReading,
     /// Matching rows of the search, as visible indices, in order.
     pub matches: Vec<u32>,
     /// Whether rows carry critical path marks.
     pub critical_path: bool,
+    /// Hex id of the first span, in tree order, whose status is an error.
+    pub first_error: Option<String>,
     /// The whole trace in small: `MINIMAP_ROWS` × `MINIMAP_COLUMNS` cells, row-major; each the
     /// number of spans covering that stretch of time in that band of rows (errors in the top bit).
     pub minimap: Vec<u16>,
+}
+
+/// How a trace's search text was read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SearchReading {
+    /// Case-insensitive text (or nothing searched).
+    #[default]
+    Text,
+    /// A span filter.
+    Filter,
+    /// Text that looks like a span filter but does not read as one: nothing is filtered until
+    /// it is mended, or searched as text.
+    BadFilter(crate::analysis::filter::FilterError),
 }
 
 /// Most orphan log records an overview carries.

@@ -258,6 +258,7 @@ fn tree_rows_collapse_search_and_reveal() {
         Request::Search {
             trace_id: OPENAI_01_TRACE.into(),
             text: "embedding".into(),
+            as_text: false,
         },
     );
     assert_eq!(searched.visible_rows, 2, "the match and its ancestor");
@@ -291,7 +292,7 @@ fn tree_rows_collapse_search_and_reveal() {
         ("", 4),
         "revealing a hidden span leaves the search"
     );
-    assert_eq!(visible_index, Some(3));
+    assert_eq!(visible_index, 3);
 }
 
 #[test]
@@ -990,6 +991,19 @@ fn a_span_filter_narrows_the_tables_the_trace_search_and_exports() {
         by_root.total as usize,
         roots.rows.iter().filter(|r| r.kind == root_kind).count()
     );
+    assert_eq!(by_root.spans_matching, None, "roots match: no hint");
+    // A filter only child spans pass says how many spans it matches.
+    let only_children = page(
+        &mut engine,
+        TraceQuery {
+            filter: "span_kind == 'LLM'".into(),
+            ..traces.clone()
+        },
+    );
+    assert_eq!(
+        (only_children.total, only_children.spans_matching),
+        (0, Some(llm.total))
+    );
     // A filter that does not read lets nothing through.
     let bad = page(
         &mut engine,
@@ -1034,9 +1048,10 @@ fn a_span_filter_narrows_the_tables_the_trace_search_and_exports() {
         Request::Search {
             trace_id: trace_id.clone(),
             text: "span_kind == 'LLM'".into(),
+            as_text: false,
         },
     );
-    assert!(found.search_is_filter);
+    assert_eq!(found.search_reading, SearchReading::Filter);
     let in_trace = llm.rows.iter().filter(|r| r.trace_id == trace_id).count();
     assert_eq!(found.matches.len(), in_trace);
     let text = trace_overview(
@@ -1044,9 +1059,137 @@ fn a_span_filter_narrows_the_tables_the_trace_search_and_exports() {
         Request::Search {
             trace_id,
             text: "ChatOpenAI".into(),
+            as_text: false,
         },
     );
-    assert!(!text.search_is_filter);
+    assert_eq!(text.search_reading, SearchReading::Text);
+}
+
+#[test]
+fn a_search_that_looks_like_a_broken_filter_filters_nothing_until_searched_as_text() {
+    let mut engine = engine_with(&["openai-01.otlp.pb"]);
+    let search = |text: &str, as_text| Request::Search {
+        trace_id: OPENAI_01_TRACE.into(),
+        text: text.into(),
+        as_text,
+    };
+    let broken = trace_overview(&mut engine, search("name == 'CreateEmbeddings", false));
+    assert!(
+        matches!(&broken.search_reading, SearchReading::BadFilter(e) if e.position == 8),
+        "{:?}",
+        broken.search_reading
+    );
+    assert_eq!(
+        (broken.visible_rows, broken.matches.len()),
+        (4, 0),
+        "the tree is left whole"
+    );
+    let as_text = trace_overview(&mut engine, search("CreateEmbeddings", true));
+    assert_eq!(as_text.search_reading, SearchReading::Text);
+    assert_eq!(as_text.matches.len(), 1);
+    let words = trace_overview(&mut engine, search("name == 'CreateEmbeddings", true));
+    assert_eq!(
+        (words.search_reading, words.matches.len()),
+        (SearchReading::Text, 0),
+        "searched as words, nothing holds them"
+    );
+}
+
+#[test]
+fn a_trace_names_its_first_error_in_tree_order() {
+    let mut engine = engine_with(&["openai-01.otlp.pb", "openai-03.otlp.pb"]);
+    let open = |engine: &mut Engine, trace_id: &str| {
+        trace_overview(
+            engine,
+            Request::OpenTrace {
+                trace_id: trace_id.into(),
+            },
+        )
+    };
+    assert_eq!(open(&mut engine, OPENAI_01_TRACE).first_error, None);
+    let failed = engine
+        .traces
+        .all()
+        .iter()
+        .find(|t| t.summary.error_count > 0)
+        .map(|t| t.summary.trace_id.to_string())
+        .unwrap();
+    let overview = open(&mut engine, &failed);
+    let first = overview.first_error.expect("an error span");
+    let Response::SpanDetails(details) = engine.handle(Request::SpanDetails {
+        trace_id: failed,
+        span_id: first,
+    }) else {
+        panic!()
+    };
+    assert_eq!(details.status, "ERROR");
+}
+
+#[test]
+fn what_is_not_loaded_is_named_as_such() {
+    let mut engine = engine_with(&["openai-01.otlp.pb"]);
+    let project = engine.handle(Request::Projects);
+    let Response::Projects(projects) = project else {
+        panic!()
+    };
+    let name = projects[0].name.clone();
+    let cases = [
+        (
+            Request::OpenTrace {
+                trace_id: "0000".into(),
+            },
+            Missing::Trace("0000".into()),
+        ),
+        (
+            Request::Reveal {
+                trace_id: OPENAI_01_TRACE.into(),
+                span_id: "0011223344556677".into(),
+            },
+            Missing::Span {
+                trace_id: OPENAI_01_TRACE.into(),
+                span_id: "0011223344556677".into(),
+            },
+        ),
+        (
+            Request::SpanDetails {
+                trace_id: OPENAI_01_TRACE.into(),
+                span_id: "zz".into(),
+            },
+            Missing::Span {
+                trace_id: OPENAI_01_TRACE.into(),
+                span_id: "zz".into(),
+            },
+        ),
+        (
+            Request::Stats {
+                project: "nope".into(),
+            },
+            Missing::Project("nope".into()),
+        ),
+        (
+            Request::Sessions {
+                project: "nope".into(),
+            },
+            Missing::Project("nope".into()),
+        ),
+        (
+            Request::Session {
+                project: name.clone(),
+                session: "s1".into(),
+            },
+            Missing::Session {
+                project: name.clone(),
+                session: "s1".into(),
+            },
+        ),
+    ];
+    for (request, missing) in cases {
+        assert_eq!(engine.handle(request), Response::NotFound(missing));
+    }
+    assert!(matches!(
+        engine.handle(Request::Sessions { project: name }),
+        Response::Sessions(_)
+    ));
 }
 
 #[test]

@@ -5,13 +5,14 @@
 //! in one step (`subtree_len`), so recomputing is O(visible rows); with a search, the visible rows
 //! are the matches and their ancestors. Windows of rows are then slices of `visible`.
 
-use crate::analysis::filter::Filter;
+use crate::analysis::filter::{Filter, looks_like_filter};
 use crate::analysis::{Segment, Trace, Tree, critical_path};
 use hashbrown::HashSet;
 
 use crate::engine::details::log_view;
 use crate::engine::protocol::{
-    Anomalies, LogView, MINIMAP_COLUMNS, MINIMAP_ROWS, ORPHAN_LOGS, RowView, TraceOverview,
+    Anomalies, LogView, MINIMAP_COLUMNS, MINIMAP_ROWS, ORPHAN_LOGS, RowView, SearchReading,
+    TraceOverview,
 };
 use crate::engine::status_name;
 use crate::model::{AnyValue, Arena, OiKind, SpanId, StatusCode, StrId};
@@ -22,13 +23,15 @@ pub(crate) struct View {
     collapsed: Vec<bool>,
     visible: Vec<u32>,
     search: String,
-    /// The search reads as a span filter.
-    search_is_filter: bool,
+    /// How the search was read; a filter that does not read filters nothing.
+    search_reading: SearchReading,
     /// Rows matching the search, in order.
     matches: Vec<u32>,
     /// The critical path, sorted by row, when it is on.
     critical: Option<Vec<Segment>>,
     minimap: Vec<u16>,
+    /// The first span in tree order whose status is an error.
+    first_error: Option<SpanId>,
     /// Log records naming the trace but none of its loaded spans: how many, and the first.
     orphan_logs: (u32, Vec<LogView>),
 }
@@ -39,10 +42,17 @@ impl View {
             collapsed: vec![false; trace.tree.len()],
             visible: Vec::new(),
             search: String::new(),
-            search_is_filter: false,
+            search_reading: SearchReading::Text,
             matches: Vec::new(),
             critical: None,
             minimap: minimap(arena, trace),
+            first_error: trace
+                .tree
+                .span
+                .iter()
+                .map(|&i| &arena.spans()[i as usize])
+                .find(|span| span.status_code == StatusCode::Error)
+                .map(|span| span.span_id),
             orphan_logs: orphan_logs(arena, trace),
         };
         view.recompute(&trace.tree);
@@ -51,7 +61,7 @@ impl View {
 
     fn recompute(&mut self, tree: &Tree) {
         self.visible.clear();
-        if self.search.is_empty() {
+        if !self.filtering() {
             let mut row = 0usize;
             while row < tree.len() {
                 self.visible.push(row as u32);
@@ -74,6 +84,11 @@ impl View {
             self.visible
                 .extend((0..tree.len() as u32).filter(|&row| keep[row as usize]));
         }
+    }
+
+    /// Whether the search limits the rows to its matches.
+    fn filtering(&self) -> bool {
+        !self.search.is_empty() && !matches!(self.search_reading, SearchReading::BadFilter(_))
     }
 
     fn visible_index(&self, row: u32) -> Option<u32> {
@@ -100,17 +115,33 @@ impl View {
         self.recompute(tree);
     }
 
-    pub(crate) fn search(&mut self, arena: &Arena, trace: &Trace, text: &str, prices: &Prices) {
+    pub(crate) fn search(
+        &mut self,
+        arena: &Arena,
+        trace: &Trace,
+        text: &str,
+        as_text: bool,
+        prices: &Prices,
+    ) {
         self.search = text.trim().to_owned();
         self.matches.clear();
         let rows = 0..trace.tree.len() as u32;
-        self.search_is_filter = false;
-        if let Ok(filter) = Filter::parse(&self.search) {
+        let filter = match as_text {
+            true => None,
+            false => Some(Filter::parse(&self.search)),
+        };
+        self.search_reading = match &filter {
+            Some(Ok(_)) => SearchReading::Filter,
+            Some(Err(error)) if looks_like_filter(&self.search) => {
+                SearchReading::BadFilter(error.clone())
+            }
+            _ => SearchReading::Text,
+        };
+        if let Some(Ok(filter)) = filter {
             let matcher = filter.matcher(arena, prices);
             let scope = matcher.trace(trace);
             self.matches = rows.filter(|&row| scope.matches(row)).collect();
-            self.search_is_filter = true;
-        } else if !self.search.is_empty() {
+        } else if self.search_reading == SearchReading::Text && !self.search.is_empty() {
             let mut search = TextSearch::new(&self.search, arena.strings().len());
             let spans = arena.spans();
             self.matches = rows
@@ -136,7 +167,7 @@ impl View {
         self.recompute(tree);
         if self.visible_index(row).is_none() && !self.search.is_empty() {
             self.search.clear();
-            self.search_is_filter = false;
+            self.search_reading = SearchReading::Text;
             self.matches.clear();
             self.recompute(tree);
         }
@@ -188,13 +219,14 @@ impl View {
             },
             visible_rows: self.visible.len() as u32,
             search: self.search.clone(),
-            search_is_filter: self.search_is_filter,
+            search_reading: self.search_reading.clone(),
             matches: self
                 .matches
                 .iter()
                 .filter_map(|&row| self.visible_index(row))
                 .collect(),
             critical_path: self.critical.is_some(),
+            first_error: self.first_error.map(|id| id.to_string()),
             minimap: self.minimap.clone(),
         }
     }

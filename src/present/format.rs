@@ -1,5 +1,6 @@
 //! Numbers as people read them: durations, times, sizes, counts.
 
+use crate::engine::protocol::{FileResult, SearchReading};
 use crate::model::Usd;
 use crate::model::format_rfc3339_nanos;
 use crate::semantics::CostTotal;
@@ -43,17 +44,49 @@ pub fn short_id(id: &str) -> &str {
     id.char_indices().nth(12).map_or(id, |(cut, _)| &id[..cut])
 }
 
-/// What a trace's search found: `3 of 12`, `no match`, nothing when there is no search; a
-/// search that read as a span filter says `filter · `.
-pub fn matches(search: &str, found: usize, position: usize, is_filter: bool) -> String {
+/// What a trace's search found: `3 of 12`, `no match`, nothing when there is no search (or a
+/// filter that does not read: its error shows instead); a search that read as a span filter
+/// says `filter · `.
+pub fn matches(search: &str, found: usize, position: usize, reading: &SearchReading) -> String {
     let label = match (search.is_empty(), found) {
         (true, _) => return String::new(),
         (false, 0) => "no match".to_owned(),
         (false, n) => format!("{} of {n}", position.min(n - 1) + 1),
     };
-    match is_filter {
-        true => format!("filter · {label}"),
-        false => label,
+    match reading {
+        SearchReading::Filter => format!("filter · {label}"),
+        SearchReading::Text => label,
+        SearchReading::BadFilter(_) => String::new(),
+    }
+}
+
+/// What came of a loaded file, in one line: `a.json: otlp-json, 4 spans, 1 traces`.
+pub fn file_result(result: &FileResult) -> String {
+    let Some(format_name) = &result.format else {
+        return format!("{}: not loaded", result.file);
+    };
+    if let Some(models) = result.price_models {
+        return format!(
+            "{}: a price table of {}, used before the built-in one",
+            result.file,
+            counted(models, "price", "prices")
+        );
+    }
+    match log_attachment(&result.logs) {
+        // A logs file: what its records are about.
+        Some(logs) if result.spans == 0 => format!("{}: {format_name}, {logs}", result.file),
+        logs => format!(
+            "{}: {}, {} spans, {} traces{}{}",
+            result.file,
+            format_name,
+            count(result.spans),
+            count(result.traces),
+            match result.evaluations {
+                0 => String::new(),
+                n => format!(", {n} evaluations"),
+            },
+            logs.map(|l| format!(", {l}")).unwrap_or_default()
+        ),
     }
 }
 
@@ -190,13 +223,20 @@ pub fn flag_notes(flags: u8) -> Vec<&'static str> {
 mod tests {
     #[test]
     fn search_matches_say_where_you_are() {
-        assert_eq!(super::matches("", 3, 0, false), "");
-        assert_eq!(super::matches("x", 0, 0, false), "no match");
-        assert_eq!(super::matches("x", 12, 2, false), "3 of 12");
-        assert_eq!(super::matches("x", 2, 7, false), "2 of 2");
+        use crate::engine::protocol::SearchReading;
+        let text = SearchReading::Text;
+        assert_eq!(super::matches("", 3, 0, &text), "");
+        assert_eq!(super::matches("x", 0, 0, &text), "no match");
+        assert_eq!(super::matches("x", 12, 2, &text), "3 of 12");
+        assert_eq!(super::matches("x", 2, 7, &text), "2 of 2");
         assert_eq!(
-            super::matches("span_kind == 'LLM'", 4, 0, true),
+            super::matches("span_kind == 'LLM'", 4, 0, &SearchReading::Filter),
             "filter · 1 of 4"
+        );
+        let error = crate::analysis::filter::Filter::parse("x ==").unwrap_err();
+        assert_eq!(
+            super::matches("x ==", 0, 0, &SearchReading::BadFilter(error)),
+            ""
         );
     }
 
@@ -257,6 +297,28 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_file_result_says_what_came_of_the_file() {
+        let mut result = FileResult::empty("a.json");
+        assert_eq!(file_result(&result), "a.json: not loaded");
+        result.format = Some("otlp-json".into());
+        (result.spans, result.traces) = (1234, 2);
+        assert_eq!(
+            file_result(&result),
+            "a.json: otlp-json, 1,234 spans, 2 traces"
+        );
+        result.evaluations = 3;
+        assert_eq!(
+            file_result(&result),
+            "a.json: otlp-json, 1,234 spans, 2 traces, 3 evaluations"
+        );
+        result.price_models = Some(1);
+        assert_eq!(
+            file_result(&result),
+            "a.json: a price table of 1 price, used before the built-in one"
+        );
+    }
 
     #[test]
     fn counts_agree_with_their_noun() {

@@ -69,6 +69,15 @@ impl Route {
         }
     }
 
+    /// A trace, nothing selected or searched.
+    pub fn trace(trace_id: &str) -> Route {
+        Route::Trace {
+            trace_id: trace_id.to_owned(),
+            span_id: None,
+            search: None,
+        }
+    }
+
     /// Reads a fragment (`#/trace/…`, with or without the `#`). Anything unknown is [`Route::Home`].
     pub fn parse(fragment: &str) -> Route {
         let path = fragment.trim_start_matches('#').trim_start_matches('/');

@@ -74,22 +74,26 @@ pub fn App() -> Html {
         let loads = loads.dispatcher();
         Callback::from(move |()| loads.dispatch(LoadAction::ClearFinished))
     };
+    // What was loaded: the list at the top shows it, and a view saying what is missing names it.
+    let files = Rc::new((*loads).clone());
     html! {
         <ContextProvider<EngineHandle> context={engine}>
         <ContextProvider<Router> context={router.clone()}>
         <ContextProvider<Loader> context={loader}>
+        <ContextProvider<Rc<Loads>> context={files.clone()}>
             <div class={classes!("app", dragging.then_some("dragging"), options.embedded.then_some("embedded"))}>
                 if !options.compact {
                     <Header theme_label={theme.label()} on_theme={toggle_theme} loads={loads.version}
                             title={(*title).clone()} embedded={options.embedded} takes_files={options.drop} />
                 }
                 // Compact, a file's line shows while it loads, and stays only to say what went wrong.
-                <FileList loads={Rc::new((*loads).clone())} only_problems={options.compact} {on_clear} {on_keep} />
+                <FileList loads={files} only_problems={options.compact} {on_clear} {on_keep} />
                 <main class="content">{ view(&router.route, loads.version, loads.files.is_empty(), options.embedded) }</main>
                 if dragging {
                     <div class="drop-overlay"><div>{"Drop trace files to load them"}</div></div>
                 }
             </div>
+        </ContextProvider<Rc<Loads>>>
         </ContextProvider<Loader>>
         </ContextProvider<Router>>
         </ContextProvider<EngineHandle>>

@@ -1,7 +1,6 @@
 //! The page's header: title, breadcrumbs, totals, *Forget all*, the file picker and the theme
 //! toggle.
 
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::engine::messages::Query;
@@ -9,8 +8,7 @@ use crate::engine::protocol::{SpanSelection, Summary};
 use crate::present::format;
 use crate::present::route::Route;
 use crate::ui::common::delete_button::DeleteButton;
-use crate::ui::context::Loader;
-use crate::ui::loading::files_of;
+use crate::ui::common::open_files::OpenFiles;
 use crate::ui::query::use_query_for;
 use crate::ui::route::Router;
 
@@ -35,7 +33,6 @@ pub struct HeaderProps {
 #[component]
 pub(crate) fn Header(props: &HeaderProps) -> Html {
     let router = use_context::<Router>();
-    let loader = use_context::<Loader>();
     // The header shows totals when it has them; a page below says what failed.
     let answer = use_query_for(props.loads, |_| Query::summary());
     {
@@ -50,26 +47,6 @@ pub(crate) fn Header(props: &HeaderProps) -> Html {
     let summary = match answer {
         Some((_, Ok(summary))) => (*summary).clone(),
         Some((_, Err(_))) | None => Summary::default(),
-    };
-    let picker = use_node_ref();
-    let open = {
-        let picker = picker.clone();
-        Callback::from(move |_| {
-            if let Some(input) = picker.cast::<HtmlInputElement>() {
-                input.click();
-            }
-        })
-    };
-    let onchange = {
-        let loader = loader.clone();
-        Callback::from(move |event: Event| {
-            if let (Some(input), Some(loader)) =
-                (event.target_dyn_into::<HtmlInputElement>(), loader.as_ref())
-            {
-                loader.files.emit(files_of(input.files()));
-                input.set_value("");
-            }
-        })
     };
     let crumbs = router
         .as_ref()
@@ -95,8 +72,7 @@ pub(crate) fn Header(props: &HeaderProps) -> Html {
                               question="Forget every trace loaded, here and in this browser's storage?" />
             }
             if props.takes_files {
-                <button class="button primary" onclick={open}>{"Open files…"}</button>
-                <input ref={picker} type="file" multiple=true class="hidden" data-testid="file-input" {onchange} />
+                <OpenFiles testid="file-input" />
             }
             if !props.embedded {
                 <button class="button" onclick={on_theme} title="Light, dark, or as the system says">{ props.theme_label.clone() }</button>

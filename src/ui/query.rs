@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::engine::messages::{Answer, Problem, Query};
 use crate::ui::bridge::EngineHandle;
+use crate::ui::common::missing::MissingView;
 
 /// The engine handle from context.
 #[hook]
@@ -75,6 +76,9 @@ pub struct ProblemViewProps {
 /// See [`ProblemViewProps`].
 #[component]
 pub fn ProblemView(props: &ProblemViewProps) -> Html {
+    if let Problem::NotFound(missing) = &props.problem {
+        return html! { <MissingView missing={missing.clone()} /> };
+    }
     html! {
         <p class="problem error" role="alert" data-testid="problem">{ props.problem.to_string() }</p>
     }

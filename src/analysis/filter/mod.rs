@@ -282,6 +282,17 @@ impl AttributePath {
 
 const EVAL_PARTS: [&str; 3] = ["label", "score", "explanation"];
 
+/// Whether `text` was meant as a filter rather than words to find: it compares (`==`, `!=`,
+/// `<`, `>`, `=`), indexes (`attributes['…']`, `evals['…']`) or tests for absence (`is None`).
+/// Text that does and does not read is a mistake to point out, not words to search for.
+pub fn looks_like_filter(text: &str) -> bool {
+    text.contains(['=', '<', '>'])
+        || text.contains("['")
+        || text.contains("[\"")
+        || text.contains(" is None")
+        || text.contains(" is not None")
+}
+
 impl Filter {
     /// Reads a filter expression.
     pub fn parse(text: &str) -> Result<Filter, FilterError> {

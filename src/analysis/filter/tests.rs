@@ -559,3 +559,24 @@ fn every_expression_cut_short_is_an_error() {
         ("True and False", &[]),
     ]);
 }
+
+#[test]
+fn text_that_compares_or_indexes_looks_like_a_filter() {
+    for text in [
+        "span_kind == 'LLM'",
+        "latency_ms >",
+        "status_code = 'ERROR'",
+        "metadata['topic']",
+        "parent_id is None",
+    ] {
+        assert!(looks_like_filter(text), "{text}");
+    }
+    for text in [
+        "ChatOpenAI",
+        "error in retrieval",
+        "what is the weather?",
+        "",
+    ] {
+        assert!(!looks_like_filter(text), "{text}");
+    }
+}

@@ -81,33 +81,7 @@ fn file_line(entry: &FileEntry, on_keep: Option<&Callback<()>>) -> Html {
         }
         Some(result) => {
             let ok = result.errors.is_empty();
-            let summary = match &result.format {
-                Some(_) if result.price_models.is_some() => format!(
-                    "{}: a price table of {}, used before the built-in one",
-                    result.file,
-                    format::counted(result.price_models.unwrap_or(0), "price", "prices")
-                ),
-                Some(format_name) => match format::log_attachment(&result.logs) {
-                    // A logs file: what its records are about.
-                    Some(logs) if result.spans == 0 => {
-                        format!("{}: {format_name}, {logs}", result.file)
-                    }
-                    logs => format!(
-                        "{}: {}, {} spans, {} traces{}{}",
-                        result.file,
-                        format_name,
-                        format::count(result.spans),
-                        format::count(result.traces),
-                        if result.evaluations > 0 {
-                            format!(", {} evaluations", result.evaluations)
-                        } else {
-                            String::new()
-                        },
-                        logs.map(|l| format!(", {l}")).unwrap_or_default()
-                    ),
-                },
-                None => format!("{}: not loaded", result.file),
-            };
+            let summary = format::file_result(result);
             html! {
                 <div class={classes!("file", if ok { "ok" } else { "failed" })} data-testid="file-result">
                     <span class="status-dot"></span>

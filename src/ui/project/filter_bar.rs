@@ -1,6 +1,6 @@
 //! The span filter bar: a Phoenix filter expression, checked by the engine as it is applied
 //! (Enter or Apply), with the place of a mistake marked under the text; the table keeps the last
-//! filter that read.
+//! filter that read, and is told so it can say its rows are that filter's.
 
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -32,6 +32,8 @@ pub struct FilterBarProps {
     pub applied: AttrValue,
     /// Hears a filter that reads ("" clears).
     pub on_apply: Callback<String>,
+    /// Hears whether the bar holds a filter that does not read.
+    pub on_mistake: Callback<bool>,
 }
 
 /// See the module docs.
@@ -46,6 +48,10 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
         });
     }
     let (apply, error) = use_filter_check(props.on_apply.clone());
+    {
+        let on_mistake = props.on_mistake.clone();
+        use_effect_with(error.is_some(), move |wrong| on_mistake.emit(*wrong));
+    }
     let oninput = {
         let (draft, error) = (draft.clone(), error.clone());
         Callback::from(move |event: InputEvent| {

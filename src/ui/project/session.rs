@@ -33,7 +33,7 @@ pub fn SessionPage(props: &SessionPageProps) -> Html {
         Err(instead) => return instead,
     };
     let turns = turns.iter().enumerate().map(|(i, turn)| {
-        let href = Route::Trace { trace_id: turn.trace_id.clone(), span_id: None, search: None }.to_fragment();
+        let href = Route::trace(&turn.trace_id).to_fragment();
         let text = |t: &str| pretty_json(t).unwrap_or_else(|| t.to_owned());
         html! {
             <article class="turn" data-testid="session-turn">

@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use crate::engine::messages::{Problem, Query};
 use crate::engine::protocol::{SortKey, TraceQuery, TraceTableRows};
+use crate::present::format;
 use crate::present::route::{ProjectTab, Route};
 use crate::present::table::TableView;
 use crate::ui::common::virtual_list::VirtualList;
@@ -59,6 +60,12 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
             html! { <TraceTableRow row={row.clone()} {tick} span_filter={span_filter.clone()} /> }
         })
     };
+    // The bar holds a filter that does not read: the rows are the last good filter's.
+    let stale = use_state_eq(|| false);
+    let on_mistake = {
+        let stale = stale.clone();
+        Callback::from(move |wrong: bool| stale.set(wrong))
+    };
     let on_filter = {
         let (view, on_view) = (props.view.clone(), on_view.clone());
         Callback::from(move |filter: String| {
@@ -72,13 +79,20 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
         <div class="table-view">
             <TableFilters view={props.view.clone()} on_view={on_view.clone()} total={rows.page.total}
                           {matching} ticked={ticked.ids.clone()} on_untick={ticked.clear.clone()} />
-            <FilterBar applied={AttrValue::from(props.view.filter.clone())} on_apply={on_filter} />
-            <TableHead view={props.view.clone()} {on_view} />
+            <FilterBar applied={AttrValue::from(props.view.filter.clone())} on_apply={on_filter} {on_mistake} />
+            if *stale {
+                <p class="notice" data-testid="table-stale">{ match props.view.filter.is_empty() {
+                    true => "The rows below are unfiltered: the filter above does not read.".to_owned(),
+                    false => format!("The rows below are for the last filter that read: {}", props.view.filter),
+                } }</p>
+            }
+            <TableHead view={props.view.clone()} on_view={on_view.clone()} />
             if let Some(problem) = rows.problem.clone() {
                 <ProblemView {problem} />
             }
+            if rows.answered { <EmptyTable page={rows.page.clone()} view={props.view.clone()} project={props.project.clone()} /> }
             <VirtualList count={rows.page.total} row_height={ROW_HEIGHT} {render} on_range={rows.on_range.clone()}
-                         class="table-body" role="grid" />
+                         class={classes!("table-body", stale.then_some("stale"))} role="grid" />
         </div>
     }
 }
@@ -111,6 +125,8 @@ struct TableRows {
     /// The first row of `page`.
     first: u32,
     page: Rc<TraceTableRows>,
+    /// The engine answered with `page` (else it is empty while waiting).
+    answered: bool,
     problem: Option<Problem>,
     /// Hears the list's window.
     on_range: Callback<(u32, u32)>,
@@ -130,17 +146,19 @@ fn use_table_rows(matching: TraceQuery, version: u32) -> TableRows {
     let empty = || {
         Rc::new(TraceTableRows {
             total: 0,
+            spans_matching: None,
             rows: Vec::new(),
         })
     };
-    let (first, page, problem) = match answer {
-        Some(((_, range, _), Ok(page))) => (range.0, page, None),
-        Some((_, Err(problem))) => (0, empty(), Some(problem)),
-        None => (0, empty(), None),
+    let (first, page, answered, problem) = match answer {
+        Some(((_, range, _), Ok(page))) => (range.0, page, true, None),
+        Some((_, Err(problem))) => (0, empty(), false, Some(problem)),
+        None => (0, empty(), false, None),
     };
     TableRows {
         first,
         page,
+        answered,
         problem,
         on_range,
     }
@@ -229,5 +247,42 @@ fn TableHead(props: &TableHeadProps) -> Html {
             <span class="th">{"Evaluations"}</span>
             <span class="th">{"Input"}</span>
         </div>
+    }
+}
+
+/// The empty table's properties.
+#[derive(Properties, PartialEq)]
+struct EmptyTableProps {
+    page: Rc<TraceTableRows>,
+    view: TableView,
+    project: AttrValue,
+}
+
+/// An empty table says why: nothing matches, or a span filter that passes no root span (it
+/// points to the spans it matches).
+#[component]
+fn EmptyTable(props: &EmptyTableProps) -> Html {
+    if props.page.total > 0 {
+        return html! {};
+    }
+    let text = match props.page.spans_matching {
+        Some(0) | None => {
+            return html! { <p class="muted empty-table" data-testid="table-empty">{"Nothing here matches."}</p> };
+        }
+        Some(n) => format!(
+            "No root span matches; {} match",
+            format::counted(n.into(), "span", "spans")
+        ),
+    };
+    let href = Route::Project {
+        name: props.project.to_string(),
+        tab: ProjectTab::Spans,
+        view: props.view.clone(),
+    }
+    .to_fragment();
+    html! {
+        <p class="notice empty-table" data-testid="table-empty">
+            { text }{" in "}<a {href} data-testid="to-all-spans">{"All spans →"}</a>
+        </p>
     }
 }

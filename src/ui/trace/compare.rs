@@ -69,12 +69,7 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
     }
     .to_fragment();
     let side = |label: &str, t: &ComparedTrace| {
-        let href = Route::Trace {
-            trace_id: t.trace_id.clone(),
-            span_id: None,
-            search: None,
-        }
-        .to_fragment();
+        let href = Route::trace(&t.trace_id).to_fragment();
         html! {
             <div class="compared-trace">
                 <span class="muted">{ label.to_owned() }</span>

@@ -70,3 +70,27 @@ pub(crate) fn insight(trace: &TraceOverview) -> Html {
         </div>
     }
 }
+
+/// The notice's properties.
+#[derive(Properties, PartialEq)]
+pub(crate) struct ErrorsNoticeProps {
+    /// The trace's view.
+    pub trace: std::rc::Rc<TraceOverview>,
+    /// Shows a span (by hex id) with its details.
+    pub on_pick: Callback<String>,
+}
+
+/// A trace with errors says so, and offers to go to the first.
+#[component]
+pub(crate) fn ErrorsNotice(props: &ErrorsNoticeProps) -> Html {
+    let Some(first) = props.trace.first_error.clone() else {
+        return html! {};
+    };
+    let onclick = props.on_pick.reform(move |_: MouseEvent| first.clone());
+    html! {
+        <div class="notice bad" data-testid="errors-notice">
+            { format!("{} in this trace. ", format::counted(props.trace.errors.into(), "span failed", "spans failed")) }
+            <button class="button small" data-testid="first-error" {onclick}>{"Go to the first error"}</button>
+        </div>
+    }
+}

@@ -10,10 +10,10 @@ use crate::engine::messages::Query;
 use crate::engine::protocol::TraceOverview;
 use crate::ui::query::ProblemView;
 use crate::ui::trace::flame_graph::FlameGraph;
-use crate::ui::trace::insight::insight;
+use crate::ui::trace::insight::{ErrorsNotice, insight};
 use crate::ui::trace::place::{
-    Place, select, tree_keys, use_follow_url_span, use_name_selected_span, use_open_trace,
-    use_place, use_show_span,
+    Place, select, show_details, tree_keys, use_follow_url_span, use_name_selected_span,
+    use_open_trace, use_place, use_show_span,
 };
 use crate::ui::trace::row::SpanRow;
 use crate::ui::trace::span_details::SpanDetailsPanel;
@@ -40,7 +40,7 @@ pub struct TracePageProps {
 #[component]
 pub fn TracePage(props: &TracePageProps) -> Html {
     let view = use_trace_view(props.trace_id.clone());
-    let place = use_place();
+    let place = use_place(props.span_id.as_ref());
     let zoom = use_zoom();
     // A span filter the table it was opened from carries in becomes its search.
     let search = use_state(|| props.search.as_deref().unwrap_or_default().to_owned());
@@ -67,7 +67,8 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     );
     let show_span = use_show_span(trace_id.clone(), search.clone());
     let select = select(&place, &show_span);
-    use_name_selected_span(&view, &place, props.span_id.clone(), select.clone());
+    let details = show_details(&place, &show_span);
+    use_name_selected_span(&view, &place, props.span_id.clone(), show_span.clone());
 
     if let Some(problem) = view.problem.clone() {
         return html! { <ProblemView {problem} /> };
@@ -79,33 +80,32 @@ pub fn TracePage(props: &TracePageProps) -> Html {
         .selected
         .and_then(|index| view.row(index).map(|r| r.span_id.clone()))
         .or_else(|| props.span_id.as_ref().map(ToString::to_string));
-    let on_search = {
-        let (act, trace_id) = (view.act.clone(), trace_id.clone());
-        Callback::from(move |text: String| act.emit(Query::search(trace_id.to_string(), text)))
-    };
+    let on_search = searcher(&view, &trace_id);
     let on_jump = move_to(&view, &place, &trace, &select).reform(i64::from);
-    let on_flame_pick = {
+    // Picking a span by mouse (a flame box, the first error) shows its details.
+    let pick = {
         let details_open = place.details_open.clone();
         show_span.reform(move |span_id: String| {
             details_open.set(true);
-            span_id
+            Some(span_id)
         })
     };
-    let close_details = {
-        let details_open = place.details_open.clone();
-        Callback::from(move |()| details_open.set(false))
-    };
+    let close_details = details.reform(|()| false);
     html! {
         <section class="trace" data-trace-id={trace.trace_id.clone()}>
             { insight(&trace) }
+            if let Some(problem) = (*place.span_problem).clone() {
+                <ProblemView {problem} />
+            }
+            <ErrorsNotice trace={trace.clone()} on_pick={pick.clone()} />
             <Toolbar trace={trace.clone()} trace_id={trace_id.clone()} search={search.clone()}
                      {on_search} {on_jump} flame={flame.clone()} act={view.act.clone()} zoom={zoom.clone()} />
             <div class={classes!("trace-body", (*place.details_open && selected_span.is_some()).then_some("with-details"))}>
                 if *flame {
                     <FlameGraph trace_id={trace_id.clone()} version={props.version}
-                                selected={selected_span.clone()} on_select={on_flame_pick} />
+                                selected={selected_span.clone()} on_select={pick} />
                 } else {
-                    { waterfall(&view, &place, &zoom, &trace, &select, &trace_id) }
+                    { waterfall(&view, &place, &zoom, &trace, (&select, &details), &trace_id) }
                 }
                 if *place.details_open {
                     if let Some(span_id) = selected_span {
@@ -115,6 +115,14 @@ pub fn TracePage(props: &TracePageProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// Runs a search (words even if they look like a filter, when asked) in the trace's view.
+fn searcher(view: &TraceView, trace_id: &AttrValue) -> Callback<(String, bool)> {
+    let (act, trace_id) = (view.act.clone(), trace_id.clone());
+    Callback::from(move |(text, as_text): (String, bool)| {
+        act.emit(Query::search(trace_id.to_string(), text, as_text))
+    })
 }
 
 /// Selects visible row `index` (clamped to the rows there are) and scrolls to it.
@@ -143,7 +151,7 @@ fn waterfall(
     place: &Place,
     zoom: &Zoom,
     trace: &std::rc::Rc<TraceOverview>,
-    select: &Callback<(u32, Option<String>)>,
+    (select, details): (&Callback<(u32, Option<String>)>, &Callback<bool>),
     trace_id: &AttrValue,
 ) -> Html {
     let window = zoom.window(trace.duration_nanos);
@@ -154,9 +162,24 @@ fn waterfall(
         })
     };
     let moves = move_to(view, place, trace, select);
-    let onkeydown = tree_keys(view, place, trace.visible_rows, moves, toggle_row.clone());
+    let onkeydown = tree_keys(
+        view,
+        place,
+        trace.visible_rows,
+        moves,
+        toggle_row.clone(),
+        details.clone(),
+    );
+    // A row clicked shows its details.
+    let click = {
+        let (select, details_open) = (select.clone(), place.details_open.clone());
+        Callback::from(move |picked: (u32, Option<String>)| {
+            details_open.set(true);
+            select.emit(picked);
+        })
+    };
     let render = {
-        let (select, fetched, selected) = (select.clone(), view.clone(), *place.selected);
+        let (select, fetched, selected) = (click, view.clone(), *place.selected);
         Callback::from(move |index: u32| match fetched.row(index) {
             Some(row) => html! {
                 <SpanRow row={row.clone()} selected={selected == Some(index)}

@@ -1,10 +1,14 @@
 //! Where the user is in a trace, as only the screen cares: the selected row, a row to scroll
 //! to, whether the details show; and how the URL, the keys and the engine move it.
+//!
+//! The URL names the span whose details show; without one, the trace opens on its root (the
+//! first row), details open. Closing the details (Esc, ×) takes the span out of the URL, so a
+//! reload does not open them again on it.
 
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::engine::messages::{Query, Revealed};
+use crate::engine::messages::{Problem, Query, Revealed};
 use crate::engine::protocol::{RowView, TraceOverview};
 use crate::present::keys::{KeyAction, SelectedRow, key_action};
 use crate::present::route::Route;
@@ -21,6 +25,8 @@ pub(crate) struct Place {
     pub scroll_to: UseStateHandle<Option<(u32, u32)>>,
     /// Whether the selected span's details show.
     pub details_open: UseStateHandle<bool>,
+    /// Why the URL's span is not shown, if it is not.
+    pub span_problem: UseStateHandle<Option<Problem>>,
 }
 
 impl Place {
@@ -31,13 +37,15 @@ impl Place {
     }
 }
 
-/// Nothing selected, the details open once something is.
+/// The root selected unless the URL names a span (that one is, once revealed), details open.
 #[hook]
-pub(crate) fn use_place() -> Place {
+pub(crate) fn use_place(url_span: Option<&AttrValue>) -> Place {
+    let root = url_span.is_none().then_some(0);
     Place {
-        selected: use_state(|| None),
+        selected: use_state(|| root),
         scroll_to: use_state(|| None),
         details_open: use_state(|| true),
+        span_problem: use_state(|| None),
     }
 }
 
@@ -55,7 +63,7 @@ pub(crate) fn use_open_trace(
         let trace_id = trace_id.to_string();
         act.emit(match search.is_empty() {
             true => Query::open_trace(trace_id),
-            false => Query::search(trace_id, search),
+            false => Query::search(trace_id, search, false),
         });
     });
 }
@@ -76,6 +84,7 @@ pub(crate) fn use_follow_url_span(
         (trace_id, span_id, version),
         move |(trace_id, span_id, _)| {
             let Some(span_id) = span_id.clone() else {
+                place.span_problem.set(None);
                 return;
             };
             let selected = *place.selected;
@@ -89,38 +98,51 @@ pub(crate) fn use_follow_url_span(
             let query = Query::reveal(trace_id.to_string(), span_id.to_string());
             spawn_local(async move {
                 let Some(engine) = engine else { return };
-                if let Ok(Revealed {
-                    trace,
-                    visible_index,
-                }) = engine.ask(query).await
-                {
-                    replace.emit(trace);
-                    if let Some(index) = visible_index {
-                        place.selected.set(Some(index));
-                        place.scroll(index);
+                match engine.ask(query).await {
+                    Ok(Revealed {
+                        trace,
+                        visible_index,
+                    }) => {
+                        replace.emit(trace);
+                        place.selected.set(Some(visible_index));
+                        place.scroll(visible_index);
                         place.details_open.set(true);
+                        place.span_problem.set(None);
                     }
+                    Err(problem) => place.span_problem.set(Some(problem)),
                 }
             });
         },
     );
 }
 
-/// Puts a span in the URL (without a history entry), the search with it: the page then shows
-/// it ([`use_follow_url_span`]).
+/// Puts a span in the URL, or takes it out (without a history entry), the search with it: the
+/// page then shows it ([`use_follow_url_span`]).
 #[hook]
 pub(crate) fn use_show_span(
     trace_id: AttrValue,
     search: UseStateHandle<String>,
-) -> Callback<String> {
+) -> Callback<Option<String>> {
     let router = use_context::<Router>();
-    Callback::from(move |span_id: String| {
+    Callback::from(move |span_id: Option<String>| {
         if let Some(router) = router.as_ref() {
             router.replace(Route::Trace {
                 trace_id: trace_id.to_string(),
-                span_id: Some(span_id),
+                span_id,
                 search: (!search.is_empty()).then(|| (*search).clone()),
             });
+        }
+    })
+}
+
+/// Opens or closes the details: open, on the selected span (named in the URL once fetched, by
+/// [`use_name_selected_span`]); closed, with no span in the URL.
+pub(crate) fn show_details(place: &Place, show_span: &Callback<Option<String>>) -> Callback<bool> {
+    let (details_open, show_span) = (place.details_open.clone(), show_span.clone());
+    Callback::from(move |open: bool| {
+        details_open.set(open);
+        if !open {
+            show_span.emit(None);
         }
     })
 }
@@ -128,34 +150,41 @@ pub(crate) fn use_show_span(
 /// Selects a visible row, and names its span (when fetched) in the URL.
 pub(crate) fn select(
     place: &Place,
-    show_span: &Callback<String>,
+    show_span: &Callback<Option<String>>,
 ) -> Callback<(u32, Option<String>)> {
-    let (selected, show_span) = (place.selected.clone(), show_span.clone());
+    let (selected, details_open, show_span) = (
+        place.selected.clone(),
+        place.details_open.clone(),
+        show_span.clone(),
+    );
     Callback::from(move |(index, span_id): (u32, Option<String>)| {
         selected.set(Some(index));
-        if let Some(span_id) = span_id {
+        if span_id.is_some() && *details_open {
             show_span.emit(span_id);
         }
     })
 }
 
-/// When the selection moved by keyboard onto a row not fetched yet, its span is named (in the
-/// URL) once it is.
+/// While the details show, the selected span is named in the URL once its row is fetched (the
+/// selection may have moved by keyboard onto a row not fetched yet, or the details reopened);
+/// the root, the first row, needs no name.
 #[hook]
 pub(crate) fn use_name_selected_span(
     view: &TraceView,
     place: &Place,
     url_span: Option<AttrValue>,
-    select: Callback<(u32, Option<String>)>,
+    show_span: Callback<Option<String>>,
 ) {
     let selected = place
         .selected
         .and_then(|index| view.row(index).map(|r| (index, r.span_id.clone())));
-    use_effect_with(selected, move |selected| {
+    use_effect_with((selected, *place.details_open), move |(selected, open)| {
         if let Some((index, span)) = selected.clone()
+            && *open
             && url_span.as_deref() != Some(span.as_str())
+            && (index != 0 || url_span.is_some())
         {
-            select.emit((index, Some(span)));
+            show_span.emit(Some(span));
         }
     });
 }
@@ -187,11 +216,11 @@ pub(crate) fn tree_keys(
     rows: u32,
     move_to: Callback<i64>,
     toggle_row: Callback<(u32, Option<bool>)>,
+    details: Callback<bool>,
 ) -> Callback<KeyboardEvent> {
     let selected = place
         .selected
         .map(|index| selected_row(index, view.row(index).map(|r| &**r)));
-    let details_open = place.details_open.clone();
     Callback::from(move |event: KeyboardEvent| {
         let Some(action) = key_action(&event.key(), selected, rows) else {
             return;
@@ -200,7 +229,7 @@ pub(crate) fn tree_keys(
         match action {
             KeyAction::Select(index) => move_to.emit(i64::from(index)),
             KeyAction::Expand(row, expand) => toggle_row.emit((row, Some(expand))),
-            KeyAction::Details(open) => details_open.set(open),
+            KeyAction::Details(open) => details.emit(open),
             KeyAction::Nothing => {}
         }
     })

@@ -1,6 +1,7 @@
 //! The trace's search box: as you type (after a pause) it searches, Enter / Shift+Enter jump
 //! between matches, Escape clears, and `/` anywhere but in a text field focuses it. A search that
-//! reads as a span filter is one, and says so.
+//! reads as a span filter is one, and says so; one that looks like a filter but does not read
+//! says where it went wrong, and offers to search for the words instead.
 
 use std::rc::Rc;
 
@@ -10,7 +11,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::engine::protocol::TraceOverview;
+use crate::analysis::filter::FilterError;
+use crate::engine::protocol::{SearchReading, TraceOverview};
 use crate::present::format;
 
 /// The box's properties.
@@ -20,8 +22,9 @@ pub(crate) struct SearchBoxProps {
     pub text: UseStateHandle<String>,
     /// The trace's view: what was searched and what matched.
     pub trace: Rc<TraceOverview>,
-    /// Hears a search to run (empty clears it).
-    pub on_search: Callback<String>,
+    /// Hears a search to run (empty clears it), and whether it is words even if it looks like a
+    /// filter.
+    pub on_search: Callback<(String, bool)>,
     /// Hears a match to go to: its visible row.
     pub on_jump: Callback<u32>,
 }
@@ -37,7 +40,7 @@ pub(crate) fn SearchBox(props: &SearchBoxProps) -> Html {
         let (on_search, position) = (props.on_search.clone(), position.clone());
         Callback::from(move |text: String| {
             position.set(0);
-            on_search.emit(text);
+            on_search.emit((text, false));
         })
     };
     let oninput = {
@@ -80,7 +83,7 @@ pub(crate) fn SearchBox(props: &SearchBoxProps) -> Html {
         &trace.search,
         trace.matches.len(),
         *position,
-        trace.search_is_filter,
+        &trace.search_reading,
     );
     let step = |by: i64| jump.reform(move |_: MouseEvent| by);
     html! {
@@ -90,7 +93,37 @@ pub(crate) fn SearchBox(props: &SearchBoxProps) -> Html {
             <span class="muted matches" data-testid="search-matches">{ label }</span>
             <button class="button small" onclick={step(-1)} title="Previous match (Shift+Enter)">{"↑"}</button>
             <button class="button small" onclick={step(1)} title="Next match (Enter)">{"↓"}</button>
+            if let SearchReading::BadFilter(error) = &trace.search_reading {
+                <BadFilter error={error.clone()} text={trace.search.clone()} on_search={props.on_search.clone()} />
+            }
         </>
+    }
+}
+
+/// The note's properties.
+#[derive(Properties, PartialEq)]
+struct BadFilterProps {
+    /// Why the search does not read as a filter.
+    error: FilterError,
+    /// The search.
+    text: String,
+    /// Runs a search.
+    on_search: Callback<(String, bool)>,
+}
+
+/// A search that looks like a filter and does not read: where it went wrong, and the words
+/// searched for instead if the user wants.
+#[component]
+fn BadFilter(props: &BadFilterProps) -> Html {
+    let as_text = {
+        let (on_search, text) = (props.on_search.clone(), props.text.clone());
+        Callback::from(move |_: MouseEvent| on_search.emit((text.clone(), true)))
+    };
+    html! {
+        <span class="search-problem" role="alert" data-testid="search-problem">
+            <span class="error">{ format!("Not a filter: {}", props.error) }</span>
+            <button class="button small" data-testid="search-as-text" onclick={as_text}>{"Search as text"}</button>
+        </span>
     }
 }
 

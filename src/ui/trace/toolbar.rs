@@ -23,8 +23,8 @@ pub(crate) struct ToolbarProps {
     pub trace_id: AttrValue,
     /// The search box's text.
     pub search: UseStateHandle<String>,
-    /// Hears a search to run.
-    pub on_search: Callback<String>,
+    /// Hears a search to run, and whether it is words even if it looks like a filter.
+    pub on_search: Callback<(String, bool)>,
     /// Hears a match to go to.
     pub on_jump: Callback<u32>,
     /// Whether the flame graph shows instead of the waterfall.
