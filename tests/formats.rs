@@ -236,6 +236,20 @@ fn unrecognised_and_empty_files_say_so() {
         "{:?}",
         text.errors
     );
+    // A picture named like a trace file is named for what it is, compressed or not.
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01";
+    let (_, picture) = load_one("trace.json", png);
+    assert_eq!(
+        (picture.format, picture.errors[0].to_string()),
+        (
+            None,
+            "trace.json: this is a PNG image, not a trace file".to_owned()
+        )
+    );
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, png).unwrap_or_default();
+    let (_, zipped) = load_one("trace.json.gz", &gz.finish().unwrap_or_default());
+    assert_eq!(zipped.errors[0].problem, Problem::NotTraces("a PNG image"));
     let (_, nothing) = load_one("empty-request.json", br#"{"resourceSpans": []}"#);
     assert!(nothing.is_ok());
     assert!(matches!(nothing.warnings[0].problem, Problem::NoSpans(_)));

@@ -347,6 +347,14 @@ impl FileResult {
         }
     }
 
+    /// Whether the user should see what came of it until they dismiss it: it lost or warns of
+    /// something, or it came from a link and waits to be kept.
+    pub fn needs_attention(&self) -> bool {
+        !self.errors.is_empty()
+            || !self.warnings.is_empty()
+            || (self.held && self.spans + self.evaluations > 0)
+    }
+
     /// A file of which nothing could be read, and why (`message` follows the file's name).
     pub fn failed(file: &str, message: &str) -> Self {
         Self {
@@ -921,4 +929,34 @@ pub struct KindDifference {
     pub base_nanos: u64,
     /// In the other, ns.
     pub other_nanos: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_needs_attention_when_it_lost_or_warns_of_something_or_waits_to_be_kept() {
+        let loaded = FileResult {
+            spans: 4,
+            ..FileResult::empty("a.json")
+        };
+        assert!(!loaded.needs_attention());
+        assert!(FileResult::failed("a.json", "broken").needs_attention());
+        let warned = FileResult {
+            warnings: vec!["a.json: no spans".into()],
+            ..FileResult::empty("a.json")
+        };
+        assert!(warned.needs_attention());
+        let held = FileResult {
+            held: true,
+            ..loaded.clone()
+        };
+        assert!(held.needs_attention());
+        let held_empty = FileResult {
+            held: true,
+            ..FileResult::empty("a.json")
+        };
+        assert!(!held_empty.needs_attention(), "nothing to keep");
+    }
 }

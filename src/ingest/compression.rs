@@ -2,11 +2,18 @@
 
 use std::io::Read;
 
+use crate::ingest::FileStream;
 use crate::ingest::error::Problem;
+use crate::model::Arena;
 
-/// Decompressed content larger than this is refused: past it a browser tab runs out of memory
-/// anyway, and a small file that inflates beyond it is a decompression bomb.
-pub const MAX_DECOMPRESSED_BYTES: u64 = 2 << 30;
+/// Expanded content held whole is refused past this (formats read record by record hold only a
+/// record at a time): the engine could not hold more beside the spans it makes, and a small file
+/// that inflates beyond it is a decompression bomb. Expanding stops there, before the tab runs
+/// out of memory.
+pub const MAX_EXPANDED_HELD: usize = 1_000_000_000;
+
+/// Bytes expanded at a time.
+const PIECE: usize = 1 << 16;
 
 /// A compression format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +25,18 @@ pub enum Codec {
 }
 
 impl Codec {
+    /// What `bytes` are likely to expand to, where the format says: gzip's trailer holds the
+    /// size of its last member (modulo 4 GiB), which is all of it for a file of one member.
+    pub fn expanded_size(self, bytes: &[u8]) -> Option<u64> {
+        match self {
+            Codec::Gzip => {
+                let trailer = bytes.len().checked_sub(4).and_then(|at| bytes.get(at..))?;
+                Some(u64::from(u32::from_le_bytes(trailer.try_into().ok()?)))
+            }
+            Codec::Zstd => None,
+        }
+    }
+
     /// `gzip` or `zstd`.
     pub fn name(self) -> &'static str {
         match self {
@@ -27,32 +46,56 @@ impl Codec {
     }
 }
 
-/// Decompresses `bytes`.
-pub fn decompress(codec: Codec, bytes: &[u8]) -> Result<Vec<u8>, Problem> {
-    let reader: Box<dyn Read + '_> = match codec {
-        Codec::Gzip => Box::new(flate2::read::MultiGzDecoder::new(bytes)),
-        Codec::Zstd => Box::new(ruzstd::decoding::StreamingDecoder::new(bytes).map_err(|e| {
-            Problem::Decompress {
-                codec: codec.name(),
-                message: e.to_string(),
-            }
-        })?),
+/// Expands `bytes`, compressed with `codec`, a piece at a time into `stream`, which reads the
+/// records each piece completes. Stops early once `stream` has failed; fails once it would hold
+/// more than [`MAX_EXPANDED_HELD`] bytes.
+pub fn expand_into(
+    codec: Codec,
+    bytes: &[u8],
+    stream: &mut FileStream,
+    arena: &mut Arena,
+    progress: &mut dyn FnMut(usize),
+) -> Result<(), Problem> {
+    expand_within(MAX_EXPANDED_HELD, codec, bytes, stream, arena, progress)
+}
+
+/// [`expand_into`], holding at most `limit` bytes.
+fn expand_within(
+    limit: usize,
+    codec: Codec,
+    bytes: &[u8],
+    stream: &mut FileStream,
+    arena: &mut Arena,
+    progress: &mut dyn FnMut(usize),
+) -> Result<(), Problem> {
+    let corrupt = |message: String| Problem::Decompress {
+        codec: codec.name(),
+        message,
     };
-    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4));
-    reader
-        .take(MAX_DECOMPRESSED_BYTES + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| Problem::Decompress {
-            codec: codec.name(),
-            message: e.to_string(),
-        })?;
-    if out.len() as u64 > MAX_DECOMPRESSED_BYTES {
-        return Err(Problem::TooLarge(format!(
-            "decompresses to more than {} GiB",
-            MAX_DECOMPRESSED_BYTES >> 30
-        )));
+    let mut reader: Box<dyn Read + '_> = match codec {
+        Codec::Gzip => Box::new(flate2::read::MultiGzDecoder::new(bytes)),
+        Codec::Zstd => Box::new(
+            ruzstd::decoding::StreamingDecoder::new(bytes).map_err(|e| corrupt(e.to_string()))?,
+        ),
+    };
+    let mut piece = vec![0; PIECE];
+    while !stream.failed() {
+        let read = match reader.read(&mut piece) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(corrupt(e.to_string())),
+        };
+        if stream.held() + read > limit {
+            return Err(Problem::TooLarge(format!(
+                "its {} content expands past {} GB, more than Plume holds at once",
+                codec.name(),
+                limit as f64 / 1e9
+            )));
+        }
+        stream.feed(arena, &piece[..read], progress);
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -61,20 +104,66 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn gzip_round_trip_and_corruption() -> Result<(), Box<dyn std::error::Error>> {
-        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        encoder.write_all(b"{\"resourceSpans\":[]}")?;
-        let compressed = encoder.finish()?;
-        assert_eq!(
-            decompress(Codec::Gzip, &compressed)?,
-            b"{\"resourceSpans\":[]}"
+    fn expanded(codec: Codec, bytes: &[u8]) -> (crate::ingest::FileReport, Result<(), Problem>) {
+        let mut arena = Arena::default();
+        let mut stream = FileStream::new(&arena, "t.json.gz", None);
+        let result = expand_within(
+            10_000_000,
+            codec,
+            bytes,
+            &mut stream,
+            &mut arena,
+            &mut |_| {},
         );
+        (stream.finish(&mut arena, &mut |_| {}), result)
+    }
+
+    #[test]
+    fn gzip_expands_into_a_stream_and_corruption_is_said() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let json = br#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"x","startTimeUnixNano":"1","endTimeUnixNano":"2"}]}]}]}"#;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(json)?;
+        let compressed = encoder.finish()?;
+        let (report, result) = expanded(Codec::Gzip, &compressed);
+        assert_eq!((result, report.spans), (Ok(()), 1));
+        assert_eq!(
+            Codec::Gzip.expanded_size(&compressed),
+            Some(json.len() as u64)
+        );
+        assert_eq!(Codec::Gzip.expanded_size(&[0x1f]), None);
         let cut = &compressed[..compressed.len() / 2];
         assert!(matches!(
-            decompress(Codec::Gzip, cut),
+            expanded(Codec::Gzip, cut).1,
             Err(Problem::Decompress { codec: "gzip", .. })
         ));
+        Ok(())
+    }
+
+    #[test]
+    fn a_bomb_stops_expanding_at_what_can_be_held() -> Result<(), Box<dyn std::error::Error>> {
+        // One JSON document, held whole: its first key, then a gzip member of 1 MB of white
+        // space, 20 times (past the 10 MB limit; the e2e test expands a real bomb).
+        let member = |bytes: &[u8]| -> std::io::Result<Vec<u8>> {
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            encoder.write_all(bytes)?;
+            encoder.finish()
+        };
+        let mut bomb = member(b"{\"resourceSpans\":[")?;
+        let spaces = member(&vec![b' '; 1 << 20])?;
+        for _ in 0..20 {
+            bomb.extend_from_slice(&spaces);
+        }
+        assert!(bomb.len() < 40_000, "{}", bomb.len());
+        let (report, result) = expanded(Codec::Gzip, &bomb);
+        assert_eq!(
+            result,
+            Err(Problem::TooLarge(
+                "its gzip content expands past 0.01 GB, more than Plume holds at once".into()
+            ))
+        );
+        assert_eq!(report.spans, 0);
         Ok(())
     }
 }

@@ -95,6 +95,9 @@ pub enum Problem {
     /// No reader recognised the content.
     #[error("not a trace format Plume reads ({0})")]
     NotRecognized(String),
+    /// A common kind of file that holds no traces (an image, a PDF, an archive…), named.
+    #[error("this is {0}, not a trace file")]
+    NotTraces(&'static str),
     /// Invalid JSON, or JSON of the wrong shape.
     #[error("{0}")]
     Json(String),

@@ -42,7 +42,7 @@ mod wire;
 mod zipkin;
 mod zipkin_proto;
 
-pub use compression::{Codec, MAX_DECOMPRESSED_BYTES, decompress};
+pub use compression::{Codec, MAX_EXPANDED_HELD, expand_into};
 pub use error::{IngestError, Located, Place, Problem};
 pub use sniff::{Detected, sniff};
 pub use stream::{FileStream, SNIFF_BYTES};
@@ -110,29 +110,42 @@ fn read_whole(
     progress: &mut dyn FnMut(usize),
 ) -> Result<(), Located> {
     let file = report.file.clone();
-    let mut content: std::borrow::Cow<'_, [u8]> = bytes.into();
-    loop {
-        if content.is_empty() {
-            return Err(Located::file(Problem::Empty));
-        }
-        let codec = match sniff(&content) {
-            Detected::Compressed(codec) => codec,
-            Detected::Format(format) => {
-                return read(arena, &file, &content, format, report, progress);
-            }
-            Detected::Unrecognized(what) => {
-                return Err(Located::file(Problem::NotRecognized(format!(
-                    "JSON: {what}"
-                ))));
-            }
-        };
-        if report.compression.len() == MAX_COMPRESSION_LAYERS {
+    if bytes.is_empty() {
+        return Err(Located::file(Problem::Empty));
+    }
+    let codec = match sniff(bytes) {
+        Detected::Compressed(codec) => codec,
+        Detected::Format(format) => return read(arena, &file, bytes, format, report, progress),
+        Detected::Unrecognized(what) => {
             return Err(Located::file(Problem::NotRecognized(format!(
-                "more than {MAX_COMPRESSION_LAYERS} layers of compression"
+                "JSON: {what}"
             ))));
         }
-        report.compression.push(codec);
-        content = decompress(codec, &content).map_err(Located::file)?.into();
+        Detected::NotTraces(what) => return Err(Located::file(Problem::NotTraces(what))),
+    };
+    if report.compression.len() == MAX_COMPRESSION_LAYERS {
+        return Err(Located::file(Problem::NotRecognized(format!(
+            "more than {MAX_COMPRESSION_LAYERS} layers of compression"
+        ))));
+    }
+    report.compression.push(codec);
+    // The expanded content is read as a file of its own as it comes (its compression, if any,
+    // undone the same way): what streams is never whole in memory, what is held whole bounded.
+    let taken = std::mem::replace(report, FileReport::new(&file));
+    let likely = codec
+        .expanded_size(bytes)
+        .map(|size| size.min(MAX_EXPANDED_HELD as u64));
+    let mut expanded = FileStream::expanded(arena, taken, likely);
+    match expand_into(codec, bytes, &mut expanded, arena, progress) {
+        Ok(()) => {
+            *report = expanded.finish(arena, progress);
+            Ok(())
+        }
+        // What it read is undone with the file.
+        Err(problem) => {
+            *report = expanded.into_report();
+            Err(Located::file(problem))
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Which format a file is, judged by its content (never by its name).
 //!
-//! Compression and parquet have magic bytes. A Zipkin protobuf body is told by its first message
+//! Compression and parquet have magic bytes, and so do the files people drop by mistake (images,
+//! PDFs, archives, databases, web pages), which are named rather than misread. A Zipkin protobuf body is told by its first message
 //! (a whole span: ids of the right lengths, only `Span`'s fields), looked at before anything
 //! else, since a protobuf body may start with bytes that read as white space and `{`. JSON starts
 //! with `{` or `[`; it is JSON Lines when its first line holds one complete value and more lines
@@ -21,6 +22,95 @@ pub enum Detected {
     Format(Format),
     /// JSON of no known shape; says what was seen.
     Unrecognized(String),
+    /// A common kind of file that is not traces: what it is (`a PNG image`).
+    NotTraces(&'static str),
+}
+
+/// Magic bytes at the start of files that hold no traces, and what such a file is.
+const NOT_TRACES: [(&[u8], &str); 16] = [
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (
+        b"PK\x03\x04",
+        "a ZIP archive (unzip it, then drop the trace files inside)",
+    ),
+    (b"PK\x05\x06", "an empty ZIP archive"),
+    (b"SQLite format 3\0", "an SQLite database"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"BZh", "bzip2-compressed (Plume undoes gzip and zstd)"),
+    (b"\xfd7zXZ\0", "xz-compressed (Plume undoes gzip and zstd)"),
+    (b"\x7fELF", "a program (ELF)"),
+    (b"MZ", "a Windows program"),
+    (b"\0asm", "a WebAssembly module"),
+    (
+        b"ARROW1",
+        "an Arrow IPC file (Plume reads Phoenix's parquet)",
+    ),
+    (b"\xca\xfe\xba\xbe", "a Java class or a macOS program"),
+];
+
+/// What `bytes` are, if they are a common kind of file that holds no traces.
+fn not_traces(bytes: &[u8]) -> Option<&'static str> {
+    if let Some((_, what)) = NOT_TRACES
+        .iter()
+        .find(|(magic, _)| bytes.starts_with(magic))
+    {
+        return Some(what);
+    }
+    // Containers named at an offset: RIFF (WebP, WAV, AVI), ISO media (MP4, MOV, HEIC), tar.
+    match bytes {
+        [
+            b'R',
+            b'I',
+            b'F',
+            b'F',
+            _,
+            _,
+            _,
+            _,
+            b'W',
+            b'E',
+            b'B',
+            b'P',
+            ..,
+        ] => return Some("a WebP image"),
+        [b'R', b'I', b'F', b'F', ..] => return Some("a RIFF media file (audio or video)"),
+        [_, _, _, _, b'f', b't', b'y', b'p', ..] => return Some("an MP4 or QuickTime media file"),
+        _ if bytes.get(257..262) == Some(b"ustar") => {
+            return Some("a tar archive (unpack it, then drop the trace files inside)");
+        }
+        _ => {}
+    }
+    // Markup: after a byte-order mark and white space, `<` opens no trace format.
+    let text = skip_bom_and_space(bytes);
+    let head: Vec<u8> = text.iter().take(15).map(u8::to_ascii_lowercase).collect();
+    match head.as_slice() {
+        [
+            b'<',
+            b'!',
+            b'd',
+            b'o',
+            b'c',
+            b't',
+            b'y',
+            b'p',
+            b'e',
+            b' ',
+            b'h',
+            b't',
+            b'm',
+            b'l',
+            ..,
+        ]
+        | [b'<', b'h', b't', b'm', b'l', ..] => Some("an HTML page"),
+        [b'<', b'?', b'x', b'm', b'l', ..] => Some("an XML document"),
+        [b'<', b's', b'v', b'g', ..] => Some("an SVG image"),
+        [b'<', ..] => Some("markup (HTML or XML)"),
+        _ => None,
+    }
 }
 
 /// The dialect of a JSON value.
@@ -61,6 +151,9 @@ pub fn sniff(bytes: &[u8]) -> Detected {
             return Detected::Format(Format::ZipkinProto);
         }
         _ => {}
+    }
+    if let Some(what) = not_traces(bytes) {
+        return Detected::NotTraces(what);
     }
     let text = skip_bom_and_space(bytes);
     let (kind, lines) = match text.first() {
@@ -412,6 +505,38 @@ impl<'a> Scan<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_that_are_not_traces_are_named() {
+        let mut tar = vec![b'a'; 600];
+        tar[257..262].copy_from_slice(b"ustar");
+        let cases: [(&[u8], &str); 9] = [
+            (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "a PNG image"),
+            (b"%PDF-1.7\n", "a PDF document"),
+            (
+                b"PK\x03\x04\x14\0",
+                "a ZIP archive (unzip it, then drop the trace files inside)",
+            ),
+            (b"SQLite format 3\0\x10\0", "an SQLite database"),
+            (b"\xef\xbb\xbf  <!DOCTYPE html><html>", "an HTML page"),
+            (b"<HTML><body>", "an HTML page"),
+            (b"RIFF\x10\0\0\0WEBPVP8 ", "a WebP image"),
+            (b"\0\0\0\x20ftypisom", "an MP4 or QuickTime media file"),
+            (
+                &tar,
+                "a tar archive (unpack it, then drop the trace files inside)",
+            ),
+        ];
+        for (bytes, what) in cases {
+            assert_eq!(sniff(bytes), Detected::NotTraces(what), "{what}");
+        }
+        // Trace formats are still what they are.
+        assert_eq!(
+            sniff(b"{\"resourceSpans\":[]}"),
+            Detected::Format(Format::OtlpJson)
+        );
+        assert_eq!(sniff(b"\n\x02\n\0"), Detected::Format(Format::OtlpProto));
+    }
 
     #[test]
     fn magic_bytes() {

@@ -18,12 +18,20 @@ use crate::model::{Arena, Checkpoint, Format, SourceId};
 /// JSON Lines.
 pub const SNIFF_BYTES: usize = 1 << 20;
 
+/// How long a first line of JSON is waited for before the file is gathered whole: past it, it
+/// is one document (or JSON Lines with a huge first line, read whole as well), and taking room
+/// for all of it at once beats growing a buffer by doubling.
+const FIRST_LINE_BYTES: usize = 16 << 20;
+
 /// A file being read: feed it chunks, then finish it.
 pub struct FileStream {
     report: FileReport,
     checkpoint: Checkpoint,
     /// The file's size, when known: it tells a protobuf body from framed protobuf.
     size: Option<u64>,
+    /// What the size is likely to be, when only that is known: room taken at once if the file
+    /// is gathered whole.
+    likely_size: Option<u64>,
     mode: Mode,
     /// Bytes received and not read yet.
     pending: Vec<u8>,
@@ -67,6 +75,7 @@ impl FileStream {
             report: FileReport::new(file),
             checkpoint: arena.checkpoint(),
             size,
+            likely_size: size,
             mode: Mode::Sniffing,
             pending: Vec::new(),
             offset: 0,
@@ -76,6 +85,26 @@ impl FileStream {
             first_newline: None,
             scanned: 0,
         }
+    }
+
+    /// Reads content expanded from a compressed file, whose report (so far: its name and the
+    /// compression undone) goes on in `report`; its size is not known, but may be `likely`.
+    pub fn expanded(arena: &Arena, report: FileReport, likely: Option<u64>) -> Self {
+        Self {
+            report,
+            likely_size: likely,
+            ..Self::new(arena, "", None)
+        }
+    }
+
+    /// What has been read so far, the rest dropped unread (the file failed as a whole).
+    pub fn into_report(self) -> FileReport {
+        self.report
+    }
+
+    /// Whether reading has failed: later bytes are dropped unread.
+    pub fn failed(&self) -> bool {
+        self.fatal.is_some()
     }
 
     /// Decides the format after `bytes` (rather than [`SNIFF_BYTES`]): small files then stream
@@ -188,6 +217,7 @@ impl FileStream {
                 }
                 self.first_newline
                     .is_some_and(|end| end + 1 < self.pending.len())
+                    || self.pending.len() >= FIRST_LINE_BYTES
             }
             _ => true,
         }
@@ -216,6 +246,11 @@ impl FileStream {
                         return;
                     }
                 }
+            }
+            // A file that is not traces is refused before it is gathered.
+            Detected::NotTraces(what) => {
+                self.fatal = Some(Located::file(Problem::NotTraces(what)));
+                return;
             }
             Detected::Format(
                 format @ (Format::OtlpProtoFramed
@@ -251,12 +286,13 @@ impl FileStream {
         };
     }
 
-    /// Gathers the file whole: room for all of it is taken at once (no doubling as it grows),
-    /// or the file is too large for this memory.
+    /// Gathers the file whole: room for all of it is taken at once (no doubling as it grows,
+    /// which in a wasm memory leaves every smaller copy behind), or the file is too large for
+    /// this memory.
     fn gather_whole(&mut self) {
         self.mode = Mode::Whole;
         let more = self
-            .size
+            .likely_size
             .map_or(0, |size| size.saturating_sub(self.received()));
         let room = usize::try_from(more).unwrap_or(usize::MAX);
         if self.pending.try_reserve_exact(room).is_err() {

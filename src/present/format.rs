@@ -1,6 +1,6 @@
 //! Numbers as people read them: durations, times, sizes, counts.
 
-use crate::engine::protocol::{FileResult, SearchReading};
+use crate::engine::protocol::{FileResult, FlameBoxView, SearchReading};
 use crate::model::Usd;
 use crate::model::format_rfc3339_nanos;
 use crate::semantics::CostTotal;
@@ -88,6 +88,24 @@ pub fn file_result(result: &FileResult) -> String {
             logs.map(|l| format!(", {l}")).unwrap_or_default()
         ),
     }
+}
+
+/// What a flame graph box's tip says: its name, its kind (and failure), the self time of it and
+/// everything under it with its share of the view (`whole_nanos`), and its own self time.
+pub fn flame_tip(b: &FlameBoxView, whole_nanos: u64) -> [String; 4] {
+    let share = b.total_nanos as f64 / whole_nanos.max(1) as f64 * 100.0;
+    [
+        b.name.clone(),
+        match b.status.as_str() {
+            "ERROR" => format!("{} · failed", b.kind),
+            _ => b.kind.clone(),
+        },
+        format!(
+            "{} here and below · {share:.1}% of the view",
+            duration(b.total_nanos)
+        ),
+        format!("{} own self time", duration(b.self_nanos)),
+    ]
 }
 
 /// A byte count: `512 B`, `12.3 KB`, `4.56 MB`, `1.23 GB`.
@@ -221,6 +239,31 @@ pub fn flag_notes(flags: u8) -> Vec<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_flame_box_tip_says_its_share_and_times() {
+        let b = super::FlameBoxView {
+            row: 1,
+            span_id: "00000000000000a1".into(),
+            name: "ChatOpenAI".into(),
+            kind: "LLM".into(),
+            status: "ERROR".into(),
+            level: 1,
+            x: 0.0,
+            width: 0.25,
+            total_nanos: 1_500_000_000,
+            self_nanos: 1_200_000_000,
+        };
+        assert_eq!(
+            super::flame_tip(&b, 6_000_000_000),
+            [
+                "ChatOpenAI".to_owned(),
+                "LLM · failed".to_owned(),
+                "1.50s here and below · 25.0% of the view".to_owned(),
+                "1.20s own self time".to_owned(),
+            ]
+        );
+    }
+
     #[test]
     fn search_matches_say_where_you_are() {
         use crate::engine::protocol::SearchReading;

@@ -1,6 +1,6 @@
 //! How things are shown, decided in plain Rust so it is tested natively: units and times
 //! ([`format`]), the timeline's time ↔ position mapping and axis ([`axis`]), the URL's routes
-//! ([`route`]), a project table's filters and order ([`table`]), a virtual list's rows in view ([`list`]), what keys do in the trace ([`keys`]), what to say of what a link names and is not loaded ([`missing`]). What spans mean is the `semantics` layer's; the Yew components in `ui` only lay
+//! ([`route`]), a project table's filters and order ([`table`]), a virtual list's rows in view ([`list`]), what keys do in the trace ([`keys`]), what to say of what a link names and is not loaded ([`missing`]), where floating boxes go ([`popover`]). What spans mean is the `semantics` layer's; the Yew components in `ui` only lay
 //! these out.
 
 pub mod axis;
@@ -8,5 +8,6 @@ pub mod format;
 pub mod keys;
 pub mod list;
 pub mod missing;
+pub mod popover;
 pub mod route;
 pub mod table;

@@ -70,10 +70,14 @@ pub fn App() -> Html {
             keep.emit(());
         })
     });
-    let on_clear = {
+    let clear = |action: fn() -> LoadAction| {
         let loads = loads.dispatcher();
-        Callback::from(move |()| loads.dispatch(LoadAction::ClearFinished))
+        Callback::from(move |()| loads.dispatch(action()))
     };
+    let (on_clear, on_clear_quiet) = (
+        clear(|| LoadAction::ClearFinished),
+        clear(|| LoadAction::ClearQuiet),
+    );
     // What was loaded: the list at the top shows it, and a view saying what is missing names it.
     let files = Rc::new((*loads).clone());
     html! {
@@ -87,7 +91,7 @@ pub fn App() -> Html {
                             title={(*title).clone()} embedded={options.embedded} takes_files={options.drop} />
                 }
                 // Compact, a file's line shows while it loads, and stays only to say what went wrong.
-                <FileList loads={files} only_problems={options.compact} {on_clear} {on_keep} />
+                <FileList loads={files} only_problems={options.compact} {on_clear} {on_clear_quiet} {on_keep} />
                 <main class="content">{ view(&router.route, loads.version, loads.files.is_empty(), options.embedded) }</main>
                 if dragging {
                     <div class="drop-overlay"><div>{"Drop trace files to load them"}</div></div>

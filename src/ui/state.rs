@@ -40,6 +40,8 @@ pub enum LoadAction {
     Event(LoadEvent),
     /// Forget finished files.
     ClearFinished,
+    /// Forget finished files that need no attention.
+    ClearQuiet,
     /// What links and the host page brought is being kept.
     HeldKept,
 }
@@ -52,6 +54,9 @@ impl Reducible for Loads {
         match action {
             LoadAction::Started => next.busy += 1,
             LoadAction::ClearFinished => next.files.retain(|f| f.result.is_none()),
+            LoadAction::ClearQuiet => next
+                .files
+                .retain(|f| f.result.as_ref().is_none_or(FileResult::needs_attention)),
             LoadAction::HeldKept => {
                 for result in next.files.iter_mut().filter_map(|f| f.result.as_mut()) {
                     result.held = false;

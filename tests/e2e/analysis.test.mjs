@@ -143,7 +143,7 @@ test('the flame graph shows spans by self time and zooms on a click', async () =
   await page.click('[data-testid=flame-toggle]');
   await page.waitForSelector('[data-testid=flame-graph]');
   const boxes = () => page.$$eval('[data-testid=flame-box]', (els) => els.map((e) => ({
-    id: e.dataset.spanId, name: e.textContent, left: parseFloat(e.style.left), width: parseFloat(e.style.width), top: parseFloat(e.style.top),
+    id: e.dataset.spanId, name: e.querySelector('.fname').textContent, left: parseFloat(e.style.left), width: parseFloat(e.style.width), top: parseFloat(e.style.top),
   })));
   const whole = await boxes();
   assert.equal(whole.length, 4);
@@ -154,7 +154,17 @@ test('the flame graph shows spans by self time and zooms on a click', async () =
   const sorted = [...children].sort((a, b) => a.left - b.left);
   for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i].left >= sorted[i - 1].left + sorted[i - 1].width - 0.01);
   assert.ok(sorted.at(-1).left + sorted.at(-1).width <= 100.01);
+  // A wide box shows its duration beside its name; pointing at a box tells what it is.
+  const rootBox = `[data-testid=flame-box][data-span-id="${whole[0].id}"]`;
+  assert.ok(await page.$eval(rootBox, (e) => e.querySelector('.fdur').offsetTop < e.clientHeight), 'the duration is on the box');
+  await page.hover(rootBox);
+  await page.waitForSelector('[data-testid=flame-tip]');
+  const tip = await page.textContent('[data-testid=flame-tip]');
+  assert.ok(tip.startsWith(whole[0].name), tip);
+  assert.match(tip, /here and below · 100\.0% of the view.*own self time/);
   await screenshot(page, 'flame-graph');
+  await page.mouse.move(0, 0);
+  await page.waitForSelector('[data-testid=flame-tip]', { state: 'detached' });
 
   // A click zooms on the span, selects it, and its details open.
   const target = sorted.reduce((a, b) => (a.width >= b.width ? a : b));

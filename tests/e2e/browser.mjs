@@ -85,9 +85,11 @@ export async function open(browser, url, hash = '') {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   page.problems = [];
+  page.warnings = [];
   page.on('pageerror', (e) => page.problems.push(e.message));
   page.on('console', (m) => {
     if (m.type() === 'error') page.problems.push(m.text());
+    if (m.type() === 'warning') page.warnings.push(m.text());
   });
   page.on('dialog', (d) => { page.problems.push(`dialog: ${d.message()}`); d.dismiss(); });
   await page.goto(url + hash);
@@ -112,6 +114,34 @@ export async function load(page, files) {
 export async function counts(page) {
   const { spans, traces, projects, errors } = await page.evaluate(() => window.plume.summary());
   return { spans, traces, projects, errors };
+}
+
+/** Bytes the browser's renderer processes (where pages and their workers run) hold, from /proc:
+ * the proportional set size (shared pages split among their sharers) of the processes that
+ * descend from this test process and run with `--type=renderer`. */
+export async function rendererMemory() {
+  const { readdir, readFile: read } = await import('node:fs/promises');
+  const parents = new Map();
+  const renderers = [];
+  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = await read(`/proc/${pid}/stat`, 'utf8');
+      parents.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if ((await read(`/proc/${pid}/cmdline`, 'utf8')).includes('--type=renderer')) renderers.push(pid);
+    } catch { /* gone meanwhile */ }
+  }
+  const ours = (pid) => {
+    for (let at = pid; at && at !== '0'; at = parents.get(at)) if (at === String(process.pid)) return true;
+    return false;
+  };
+  let bytes = 0;
+  for (const pid of renderers.filter(ours)) {
+    try {
+      const pss = (await read(`/proc/${pid}/smaps_rollup`, 'utf8')).match(/^Pss:\s+(\d+) kB/m);
+      bytes += Number(pss?.[1] ?? 0) * 1024;
+    } catch { /* gone meanwhile */ }
+  }
+  return bytes;
 }
 
 export async function screenshot(page, name) {

@@ -127,7 +127,7 @@ test('when the storage is full, the file says what was not kept, and what was ke
   await load(page, [await fixture('openai-01.otlp.pb')]);
   assert.doesNotMatch(await page.textContent('[data-testid=file-result]'), /not kept/);
   await load(page, [join(root, 'target/e2e/100k.pb')]);
-  const line = await page.locator('[data-testid=file-result]').nth(1).textContent();
+  const line = await page.locator('[data-testid=file-result]:has-text("100k.pb")').textContent();
   assert.match(line, /100k\.pb: otlp-proto, 100,000 spans, 1 traces/);
   assert.match(line, /1 traces were not kept in this browser \(the browser's storage for this page is full; 0 were\); they stay here until the page closes/);
   assert.equal((await summary(page)).spans, 100_004, 'the page still has everything');

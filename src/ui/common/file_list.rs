@@ -4,8 +4,12 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::engine::protocol::FileResult;
 use crate::present::format;
 use crate::ui::state::{FileEntry, Loads};
+
+/// How long a line of files loaded without a problem stays, ms.
+const QUIET_FOR_MS: u32 = 15_000;
 
 /// The list's properties.
 #[derive(Properties, PartialEq)]
@@ -14,6 +18,8 @@ pub struct FileListProps {
     pub loads: Rc<Loads>,
     /// Forgets finished files.
     pub on_clear: Callback<()>,
+    /// Forgets finished files that need no attention.
+    pub on_clear_quiet: Callback<()>,
     /// Shows files while they load, and afterwards only those with problems (compact pages).
     #[prop_or_default]
     pub only_problems: bool,
@@ -22,33 +28,62 @@ pub struct FileListProps {
     pub on_keep: Option<Callback<()>>,
 }
 
-/// See the module docs.
+/// Files loading (a line each), files that need attention (a line each, until dismissed), and
+/// the files loaded without a problem in one short line that goes away on its own.
 #[component]
 pub fn FileList(props: &FileListProps) -> Html {
-    let shown: Vec<&FileEntry> = props
-        .loads
-        .files
+    let files = &props.loads.files;
+    // A compact page offers no keeping: there only problems need attention.
+    let needs_attention = |r: &FileResult| match props.only_problems {
+        true => !r.errors.is_empty() || !r.warnings.is_empty(),
+        false => r.needs_attention(),
+    };
+    let attention: Vec<&FileEntry> = files
         .iter()
-        .filter(|f| {
-            !props.only_problems
-                || f.result
-                    .as_ref()
-                    .is_none_or(|r| !r.errors.is_empty() || !r.warnings.is_empty())
-        })
+        .filter(|f| f.result.as_ref().is_none_or(needs_attention))
         .collect();
-    if shown.is_empty() {
+    let quiet: Vec<&FileResult> = files
+        .iter()
+        .filter_map(|f| f.result.as_ref())
+        .filter(|r| !r.needs_attention())
+        .collect();
+    let loading = props.loads.busy > 0 || files.iter().any(|f| f.result.is_none());
+    use_clear_quiet_later(!quiet.is_empty() && !loading, props.on_clear_quiet.clone());
+    let quiet = (!props.only_problems && !quiet.is_empty()).then_some(quiet);
+    if attention.is_empty() && quiet.is_none() {
         return html! {};
     }
     let clear = props.on_clear.reform(|_: MouseEvent| ());
-    let finished = shown.iter().any(|f| f.result.is_some());
+    let finished = files.iter().any(|f| f.result.is_some());
     html! {
         <section class="files" aria-label="Loaded files">
-            { for shown.into_iter().map(|entry| file_line(entry, props.on_keep.as_ref())) }
-            if finished {
-                <button class="button small" onclick={clear}>{"Clear finished"}</button>
-            }
+            { for attention.into_iter().map(|entry| file_line(entry, props.on_keep.as_ref())) }
+            <div class="files-end">
+                if let Some(quiet) = quiet {
+                    <div class="file ok quiet" data-testid="files-done">
+                        <span class="status-dot"></span>
+                        { for quiet.into_iter().enumerate().map(|(i, r)| html! { <>
+                            if i > 0 { {" · "} }
+                            <span data-testid="file-result">{ format::file_result(r) }</span>
+                        </> }) }
+                    </div>
+                }
+                if finished {
+                    <button class="button small" onclick={clear} title="Dismiss what finished loading" aria-label="Dismiss finished files" data-testid="files-dismiss">{"×"}</button>
+                }
+            </div>
         </section>
     }
+}
+
+/// Once `due`, and still so `QUIET_FOR_MS` later, `clear` is called.
+#[hook]
+fn use_clear_quiet_later(due: bool, clear: Callback<()>) {
+    use_effect_with(due, move |due| {
+        let timer =
+            due.then(|| gloo::timers::callback::Timeout::new(QUIET_FOR_MS, move || clear.emit(())));
+        move || drop(timer)
+    });
 }
 
 fn file_line(entry: &FileEntry, on_keep: Option<&Callback<()>>) -> Html {

@@ -86,7 +86,7 @@ pub fn SpanDetailsView(props: &SpanDetailsViewProps) -> Html {
     html! {
         <>
             <header class="details-head">
-                <h2>{ d.name.clone() }</h2>
+                <SpanName name={d.name.clone()} />
                 <div class="badges">
                     <KindBadge kind={d.kind.clone()} />
                     <span class={classes!("status", status_class)}>{ d.status.clone() }</span>
@@ -204,4 +204,32 @@ fn links(links: &[LinkView]) -> Html {
             </ul>
         },
     )
+}
+
+/// The name's properties.
+#[derive(Properties, PartialEq)]
+struct SpanNameProps {
+    name: String,
+}
+
+/// Names longer than this many characters are clamped to a few lines, with *more*.
+const LONG_NAME_CHARS: usize = 160;
+
+/// The span's name: whole, or clamped to a few lines with *more* when it is long.
+#[component]
+fn SpanName(props: &SpanNameProps) -> Html {
+    let open = use_state(|| false);
+    let long = props.name.chars().count() > LONG_NAME_CHARS;
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    html! {
+        <>
+            <h2 class={classes!((long && !*open).then_some("clamped"))} data-testid="span-name">{ props.name.clone() }</h2>
+            if long {
+                <button class="button small" onclick={toggle} data-testid="span-name-more">{ if *open { "less" } else { "more" } }</button>
+            }
+        </>
+    }
 }

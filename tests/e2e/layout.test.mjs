@@ -1,0 +1,71 @@
+// Layout: long text wraps inside its panel, a very long span name is clamped with *more*.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useViewer, load, screenshot } from './browser.mjs';
+
+const viewer = useViewer();
+
+const TRACE = '5b8efff798038103d269b633813fc60c';
+const SPAN = 'eee19b7ec3c1b174';
+
+/** One span with a name of 2,000 characters, a status message, a stack trace and JSON input
+ * made of words too long for any panel. */
+function longSpan() {
+  const long = (word, n) => Array.from({ length: n }, (_, i) => `${word}${i}`).join('');
+  const attribute = (key, value) => ({ key, value: { stringValue: value } });
+  return Buffer.from(JSON.stringify({
+    resourceSpans: [{
+      resource: { attributes: [attribute('service.name', 'layout')] },
+      scopeSpans: [{
+        spans: [{
+          traceId: TRACE, spanId: SPAN, name: `name-${long('x', 400)}`.slice(0, 2000), kind: 1,
+          startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000001000000000',
+          status: { code: 2, message: long('failure', 300) },
+          attributes: [
+            attribute('openinference.span.kind', 'CHAIN'),
+            attribute('input.value', JSON.stringify({ query: long('q', 300), nested: JSON.stringify({ deep: long('d', 300) }) })),
+            attribute('output.value', long('answer', 300)),
+          ],
+          events: [{
+            timeUnixNano: '1700000000500000000', name: 'exception',
+            attributes: [
+              attribute('exception.type', 'ValueError'),
+              attribute('exception.message', long('message', 200)),
+              attribute('exception.stacktrace', `Traceback (most recent call last):\n  File "${long('/very/long/path', 60)}.py", line 1\nValueError: ${long('v', 200)}`),
+            ],
+          }],
+        }],
+      }],
+    }],
+  }));
+}
+
+/** Elements inside `selector` whose content runs past their right edge without a scrollbar. */
+const overflowing = (page, selector) => page.$eval(selector, (panel) => {
+  const edge = panel.getBoundingClientRect().right + 1;
+  return [...panel.querySelectorAll('*')]
+    .filter((e) => e.getBoundingClientRect().right > edge && getComputedStyle(e).position !== 'absolute')
+    .map((e) => `${e.tagName}.${e.className}`);
+});
+
+test('long text wraps inside the details panel; a 2,000-character name is clamped with more', async () => {
+  const page = await viewer.open();
+  await load(page, [{ name: 'long.json', mimeType: 'application/json', buffer: longSpan() }]);
+  await page.evaluate(([t, s]) => { location.hash = `#/trace/${t}/span/${s}`; }, [TRACE, SPAN]);
+  await page.waitForSelector('[data-testid=span-details] [data-testid=span-name]');
+  // Every long text shown whole.
+  for (const more of await page.$$('[data-testid=span-details] .more')) await more.click();
+  assert.deepEqual(await overflowing(page, '[data-testid=span-details]'), []);
+  const panel = await page.$eval('[data-testid=span-details]', (e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+  assert.ok(panel.scroll <= panel.client, `the panel scrolls sideways: ${panel.scroll} > ${panel.client}`);
+  const content = await page.$eval('main.content', (e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+  assert.ok(content.scroll <= content.client, `the page scrolls sideways: ${content.scroll} > ${content.client}`);
+  assert.ok(await page.$eval('.trace-head h1', (e) => e.getBoundingClientRect().height) < 60, 'the trace name is clamped');
+  const name = () => page.$eval('[data-testid=span-name]', (e) => e.getBoundingClientRect().height);
+  const clamped = await name();
+  assert.ok(clamped < 80, `the name takes ${clamped} px`);
+  await page.click('[data-testid=span-name-more]');
+  await page.waitForFunction((h) => document.querySelector('[data-testid=span-name]').getBoundingClientRect().height > h, clamped);
+  await screenshot(page, 'long-text-1400');
+  assert.deepEqual(page.problems, []);
+});
