@@ -19,8 +19,8 @@ use plume::model::Arena;
 use plume::semantics::PriceFile;
 use plume::store::idb::Db;
 use plume::store::{
-    FileRecord, SCHEMA_VERSION, StoredEvaluation, StoredPriceFile, StoredTarget, TraceRecord,
-    chunk, chunk_count, evaluations_key, file_key, price_file_key, stale_chunks,
+    FileRecord, SCHEMA_VERSION, StoredChunk, StoredEvaluation, StoredPriceFile, StoredTarget,
+    TraceRecord, chunk, chunk_count, evaluations_key, file_key, price_file_key, stale_chunks,
 };
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -34,7 +34,7 @@ async fn fresh(name: &str) -> Db {
 }
 
 /// The traces of a fixture, with their records (generation 1) and chunks.
-fn stored(bytes: &[u8]) -> Vec<(TraceRecord, Vec<Vec<u8>>)> {
+fn stored(bytes: &[u8]) -> Vec<(TraceRecord, Vec<StoredChunk>)> {
     let mut arena = Arena::default();
     ingest::load(&mut arena, "fixture", bytes);
     let traces = Traces::assemble(&arena);
@@ -42,7 +42,7 @@ fn stored(bytes: &[u8]) -> Vec<(TraceRecord, Vec<Vec<u8>>)> {
         .all()
         .iter()
         .map(|trace| {
-            let chunks: Vec<Vec<u8>> = (0..chunk_count(&arena, trace))
+            let chunks: Vec<StoredChunk> = (0..chunk_count(&arena, trace))
                 .map(|n| chunk(&arena, trace, n).expect("a chunk"))
                 .collect();
             (
@@ -90,10 +90,10 @@ async fn what_is_written_is_read_back_by_a_new_handle() {
         let keys: Vec<String> = record.chunk_keys().collect();
         let read = db.chunks(&keys).await.expect("read");
         assert_eq!(read.len(), chunks.len());
-        for ((key, bytes), want) in keys.iter().zip(read).zip(chunks) {
-            let bytes = bytes.expect("present");
-            assert_eq!(&bytes, want);
-            ingest::load(&mut arena, key, &bytes);
+        for ((key, chunk), want) in keys.iter().zip(read).zip(chunks) {
+            let chunk = chunk.expect("present");
+            assert_eq!(&chunk, want, "the bytes and where their spans came from");
+            ingest::load(&mut arena, key, &chunk.otlp);
         }
     }
     assert_eq!(arena.spans().len(), 18, "the spans read back");
@@ -161,7 +161,12 @@ async fn a_version_1_database_is_upgraded_step_by_step_and_keeps_its_traces() {
     let name = "plume-test-upgrade";
     let v1 = Db::open(name, 1).await.expect("opened at version 1");
     assert_eq!(v1.stores(), ["chunks", "traces"]);
-    v1.put_chunk(&record.chunk_key(0), &chunks[0])
+    // As Plume wrote chunks then: bare bytes.
+    let bare = StoredChunk {
+        otlp: chunks[0].otlp.clone(),
+        origins: None,
+    };
+    v1.put_chunk(&record.chunk_key(0), &bare)
         .await
         .expect("written");
     v1.put_records(std::slice::from_ref(record))
@@ -187,7 +192,7 @@ async fn a_version_1_database_is_upgraded_step_by_step_and_keeps_its_traces() {
     );
     assert_eq!(
         db.chunks(&[record.chunk_key(0)]).await.expect("read"),
-        vec![Some(chunks[0].clone())]
+        vec![Some(bare)]
     );
     let (evaluations, last) = db.evaluations().await.expect("read");
     assert!(evaluations.is_empty() && last.is_none());

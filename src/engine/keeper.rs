@@ -10,7 +10,9 @@ use crate::engine::protocol::SpanSelection;
 use crate::engine::{Engine, Forgotten};
 use crate::model::TraceId;
 use crate::store::idb::{Db, StoreError};
-use crate::store::{FileRecord, SCHEMA_VERSION, TraceRecord, evaluations_key, stale_chunks};
+use crate::store::{
+    FileRecord, SCHEMA_VERSION, StoredChunk, TraceRecord, evaluations_key, stale_chunks,
+};
 
 /// The open store and the records it holds.
 pub struct Keeper {
@@ -106,11 +108,11 @@ impl Keeper {
                 continue;
             }
             let chunks = self.db.chunks(&keys).await?;
-            let read: Vec<(&str, &[u8])> = keys
+            let read: Vec<(&str, &StoredChunk)> = keys
                 .iter()
                 .zip(&chunks)
                 .filter_map(|(key, chunk)| match chunk {
-                    Some(bytes) => Some((key.as_str(), bytes.as_slice())),
+                    Some(chunk) => Some((key.as_str(), chunk)),
                     None => {
                         problems.push(format!("{key}: this stored chunk is missing"));
                         None

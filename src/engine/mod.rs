@@ -816,13 +816,22 @@ impl Engine {
     pub fn restore<'a>(
         &mut self,
         read: &[TraceId],
-        chunks: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+        chunks: impl IntoIterator<Item = (&'a str, &'a crate::store::StoredChunk)>,
     ) -> Vec<String> {
         self.revision += 1;
         let mut problems = Vec::new();
-        for (key, bytes) in chunks {
-            let report = ingest::load(&mut self.arena, key, bytes);
+        for (key, chunk) in chunks {
+            let first = self.arena.spans().len();
+            let report = ingest::load(&mut self.arena, key, &chunk.otlp);
             problems.extend(report.errors.iter().map(ToString::to_string));
+            // The spans' files and places, as they were first read.
+            let restored = chunk
+                .origins
+                .as_ref()
+                .map(|o| o.restore(&mut self.arena, first));
+            if let Some(Err(full)) = restored {
+                problems.push(format!("{key}: {full}"));
+            }
         }
         self.traces.update(&self.arena);
         for id in read {
@@ -840,7 +849,7 @@ impl Engine {
     }
 
     /// Chunk `n` of a trace, as the store keeps it.
-    pub fn stored_chunk(&self, trace_id: &TraceId, n: u32) -> Option<Vec<u8>> {
+    pub fn stored_chunk(&self, trace_id: &TraceId, n: u32) -> Option<crate::store::StoredChunk> {
         crate::store::chunk(&self.arena, self.traces.get(trace_id)?, n)
     }
 

@@ -559,7 +559,7 @@ fn what_loads_change_is_stored_and_restores_into_the_same_traces() {
     let changed = engine.take_changed();
     assert_eq!(changed.len(), 3);
     assert!(engine.take_changed().is_empty(), "asked once");
-    let stored: Vec<(String, Vec<u8>)> = changed
+    let stored: Vec<(String, crate::store::StoredChunk)> = changed
         .iter()
         .flat_map(|id| {
             let record = engine.stored_record(id, 1).expect("a record");
@@ -571,7 +571,7 @@ fn what_loads_change_is_stored_and_restores_into_the_same_traces() {
     let mut restored = Engine::default();
     let problems = restored.restore(
         &changed,
-        stored.iter().map(|(k, b)| (k.as_str(), b.as_slice())),
+        stored.iter().map(|(k, chunk)| (k.as_str(), chunk)),
     );
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(restored.summary(), engine.summary());
@@ -584,6 +584,34 @@ fn what_loads_change_is_stored_and_restores_into_the_same_traces() {
         details_of(&mut restored, OPENAI_01_TRACE, "2b5538cd44d34c58").attributes,
         details_of(&mut engine, OPENAI_01_TRACE, "2b5538cd44d34c58").attributes
     );
+    // Each span says the file it was first read from, and its place in it.
+    let source = details_of(&mut restored, OPENAI_01_TRACE, "2b5538cd44d34c58").source;
+    assert!(
+        source.starts_with("openai-01.otlp.pb (otlp-proto, span "),
+        "{source}"
+    );
+    assert_eq!(
+        source,
+        details_of(&mut engine, OPENAI_01_TRACE, "2b5538cd44d34c58").source
+    );
+    // A chunk kept before Plume stored origins still reads.
+    let bare: Vec<(String, crate::store::StoredChunk)> = stored
+        .iter()
+        .map(|(key, chunk)| {
+            let otlp = chunk.otlp.clone();
+            (
+                key.clone(),
+                crate::store::StoredChunk {
+                    otlp,
+                    origins: None,
+                },
+            )
+        })
+        .collect();
+    let mut old = Engine::default();
+    let problems = old.restore(&changed, bare.iter().map(|(k, chunk)| (k.as_str(), chunk)));
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(old.summary(), engine.summary());
 
     // A trace that grows with a later file is changed again.
     restored.load(
@@ -659,7 +687,7 @@ fn stored_records_alone_give_the_same_lists_until_the_spans_are_read() {
 }
 
 /// The chunks the store holds for a trace, with their keys.
-type Kept = Vec<(TraceId, Vec<(String, Vec<u8>)>)>;
+type Kept = Vec<(TraceId, Vec<(String, crate::store::StoredChunk)>)>;
 
 /// An engine that knows the traces of `paths` only by their stored records, and the chunks
 /// the store would hold for them.
@@ -686,7 +714,7 @@ fn read(engine: &mut Engine, kept: &Kept, ids: &[TraceId]) {
     let chunks = kept
         .iter()
         .filter(|(id, _)| ids.contains(id))
-        .flat_map(|(_, chunks)| chunks.iter().map(|(k, b)| (k.as_str(), b.as_slice())));
+        .flat_map(|(_, chunks)| chunks.iter().map(|(k, chunk)| (k.as_str(), chunk)));
     let problems = engine.restore(ids, chunks);
     assert!(problems.is_empty(), "{problems:?}");
 }

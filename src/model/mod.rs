@@ -557,6 +557,15 @@ impl Arena {
         Ok(SourceId(id))
     }
 
+    /// Says where span `index` came from: which file, and the place in it (a restored span
+    /// gets back the file it was first read from).
+    pub fn set_span_origin(&mut self, index: usize, source: SourceId, location: u32) {
+        if let Some(span) = self.spans.get_mut(index) {
+            span.source = source;
+            span.source_location = location;
+        }
+    }
+
     /// Changes what a registered file is read as (a sniffed JSON file turns out to be Jaeger).
     pub fn set_source_format(&mut self, id: SourceId, format: Format) {
         if let Some(source) = self.sources.get_mut(id.0 as usize) {

@@ -15,7 +15,7 @@ use web_sys::{
 };
 
 use super::{
-    CHUNKS, EVALUATIONS, FILES, FileRecord, PRICES, SCHEMA_VERSION, StoredEvaluation,
+    CHUNKS, EVALUATIONS, FILES, FileRecord, PRICES, SCHEMA_VERSION, StoredChunk, StoredEvaluation,
     StoredPriceFile, TRACES, TraceRecord,
 };
 
@@ -237,11 +237,23 @@ impl Db {
         committed(&transaction).await
     }
 
-    /// Writes one chunk, in a transaction of its own.
-    pub async fn put_chunk(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
+    /// Writes one chunk, in a transaction of its own: its bytes, and with its origins an
+    /// object `{otlp, origins}`.
+    pub async fn put_chunk(&self, key: &str, chunk: &StoredChunk) -> Result<(), StoreError> {
+        let bytes: JsValue = Uint8Array::from(chunk.otlp.as_slice()).into();
+        let value = match &chunk.origins {
+            None => bytes,
+            Some(origins) => {
+                let json = serde_json::to_string(origins)
+                    .map_err(|e| StoreError::Failed(e.to_string()))?;
+                let object = js_sys::Object::new();
+                Reflect::set(&object, &"otlp".into(), &bytes)?;
+                Reflect::set(&object, &"origins".into(), &json.into())?;
+                object.into()
+            }
+        };
         self.write(&[CHUNKS], |transaction| {
-            Self::store(transaction, CHUNKS)?
-                .put_with_key(&Uint8Array::from(bytes), &key.into())?;
+            Self::store(transaction, CHUNKS)?.put_with_key(&value, &key.into())?;
             Ok(())
         })
         .await
@@ -281,8 +293,8 @@ impl Db {
             .collect())
     }
 
-    /// Chunks' bytes by key (`None` where one is missing), read in one transaction.
-    pub async fn chunks(&self, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>, StoreError> {
+    /// Chunks by key (`None` where one is missing or unreadable), read in one transaction.
+    pub async fn chunks(&self, keys: &[String]) -> Result<Vec<Option<StoredChunk>>, StoreError> {
         let transaction = self.transaction(&[CHUNKS], IdbTransactionMode::Readonly)?;
         let store = Self::store(&transaction, CHUNKS)?;
         let results = keys
@@ -292,7 +304,7 @@ impl Db {
         let mut chunks = Vec::with_capacity(keys.len());
         for result in results {
             let value = result.await?;
-            chunks.push(value.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec()));
+            chunks.push(stored_chunk(value));
         }
         Ok(chunks)
     }
@@ -423,4 +435,24 @@ impl Db {
         })
         .await
     }
+}
+
+/// A chunk as IndexedDB holds it: bare bytes (as written before origins were kept), or
+/// `{otlp, origins}`.
+fn stored_chunk(value: JsValue) -> Option<StoredChunk> {
+    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+        return Some(StoredChunk {
+            otlp: bytes.to_vec(),
+            origins: None,
+        });
+    }
+    let otlp = Reflect::get(&value, &"otlp".into()).ok()?;
+    let origins = Reflect::get(&value, &"origins".into())
+        .ok()
+        .and_then(|json| json.as_string())
+        .and_then(|json| serde_json::from_str(&json).ok());
+    Some(StoredChunk {
+        otlp: otlp.dyn_into::<Uint8Array>().ok()?.to_vec(),
+        origins,
+    })
 }

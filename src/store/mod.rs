@@ -7,7 +7,7 @@
 //! | store | key | value | since |
 //! |---|---|---|---|
 //! | `traces` | trace id (hex) | [`TraceRecord`] as JSON: what the lists show, and where its chunks are | 1 |
-//! | `chunks` | `<trace id>/<generation>/<n>` | up to [`CHUNK_SPANS`] spans of the trace as OTLP protobuf, then (since Plume 0.1 stored logs, schema unchanged) up to as many of its log records as an OTLP logs body | 1 |
+//! | `chunks` | `<trace id>/<generation>/<n>` | up to [`CHUNK_SPANS`] spans of the trace as OTLP protobuf, then (since Plume 0.1 stored logs, schema unchanged) up to as many of its log records as an OTLP logs body; a span chunk written since 0.1 is an object `{otlp, origins}`: the bytes, and its [`Origins`] as JSON (a bare byte array still reads) | 1 |
 //! | `evaluations` | `<n>`, zero-padded, one per load | the load's [`StoredEvaluation`]s as a JSON array | 2 |
 //! | `files` | [`file_key`]: save time and a nonce | [`FileRecord`] as JSON: a saved file and the traces it brought | 3 |
 //! | `prices` | [`StoredPriceFile::key`]: its place in load order | [`StoredPriceFile`] as JSON: a price table the user dropped | 4 |
@@ -24,7 +24,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::Trace;
 use crate::export::{encode_logs_proto, encode_proto};
-use crate::model::{Arena, ArenaFull, EvalTarget, Evaluation, SourceId, SpanId, TraceId, Usage};
+use crate::model::{
+    Arena, ArenaFull, EvalTarget, Evaluation, Format, SourceId, SpanId, TraceId, Usage,
+};
 use crate::semantics::{CostTotal, ModelCalls, Prices, models_cost};
 
 /// The database's name (of the page run on its own; embedded, see [`embedded_database`]).
@@ -168,12 +170,15 @@ pub fn chunk_count(arena: &Arena, trace: &Trace) -> u32 {
 /// Chunk `n` of `trace`: its spans `n * CHUNK_SPANS..` in tree order, as OTLP protobuf; past its
 /// spans, its log records (every record naming the trace, on a loaded span or not) as an OTLP
 /// logs body. One at a time, so storing a huge trace never holds all of it encoded at once.
-pub fn chunk(arena: &Arena, trace: &Trace, n: u32) -> Option<Vec<u8>> {
+pub fn chunk(arena: &Arena, trace: &Trace, n: u32) -> Option<StoredChunk> {
     let span_chunks = trace.tree.span.len().div_ceil(CHUNK_SPANS);
     match (n as usize).checked_sub(span_chunks) {
         None => {
             let spans = trace.tree.span.chunks(CHUNK_SPANS).nth(n as usize)?;
-            Some(encode_proto(arena, spans))
+            Some(StoredChunk {
+                otlp: encode_proto(arena, spans),
+                origins: Some(Origins::of(arena, spans)),
+            })
         }
         Some(log_chunk) => {
             let logs: Vec<_> = arena
@@ -181,8 +186,80 @@ pub fn chunk(arena: &Arena, trace: &Trace, n: u32) -> Option<Vec<u8>> {
                 .skip(log_chunk * CHUNK_SPANS)
                 .take(CHUNK_SPANS)
                 .collect();
-            (!logs.is_empty()).then(|| encode_logs_proto(arena, &logs))
+            (!logs.is_empty()).then(|| StoredChunk {
+                otlp: encode_logs_proto(arena, &logs),
+                origins: None,
+            })
         }
+    }
+}
+
+/// A stored chunk: spans (or log records) as OTLP, and for spans where each came from, which
+/// OTLP cannot say.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredChunk {
+    /// OTLP protobuf.
+    pub otlp: Vec<u8>,
+    /// The files the spans came from, and their places in them (chunks written before Plume
+    /// kept this have none).
+    pub origins: Option<Origins>,
+}
+
+/// Where each span of a chunk came from: the file (its name and format) and the place in it
+/// (line, row or index), in the chunk's order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Origins {
+    /// The files: name and format name.
+    pub sources: Vec<(String, String)>,
+    /// Per span: its file's index in `sources`, and its place.
+    pub spans: Vec<(u32, u32)>,
+}
+
+impl Origins {
+    /// Where `spans` (arena indices) came from.
+    pub fn of(arena: &Arena, spans: &[u32]) -> Self {
+        let mut origins = Self::default();
+        let mut index: hashbrown::HashMap<SourceId, u32> = hashbrown::HashMap::new();
+        for &span in spans {
+            let span = &arena.spans()[span as usize];
+            let source = *index.entry(span.source).or_insert_with(|| {
+                let (name, format) = arena.source(span.source).map_or_else(
+                    || (String::new(), String::new()),
+                    |s| (s.name.clone(), s.format.name().to_owned()),
+                );
+                origins.sources.push((name, format));
+                origins.sources.len() as u32 - 1
+            });
+            origins.spans.push((source, span.source_location));
+        }
+        origins
+    }
+
+    /// Gives the spans from arena index `first` on (those read from this chunk, in its order)
+    /// their files and places back. Nothing changes unless there is one origin a span.
+    pub fn restore(&self, arena: &mut Arena, first: usize) -> Result<(), ArenaFull> {
+        if arena.spans().len().checked_sub(first) != Some(self.spans.len()) {
+            return Ok(());
+        }
+        let mut sources = Vec::with_capacity(self.sources.len());
+        for (name, format) in &self.sources {
+            let format = Format::ALL.into_iter().find(|f| f.name() == format);
+            let known = arena
+                .sources()
+                .iter()
+                .position(|s| s.name == *name && Some(s.format) == format);
+            sources.push(match (known, format) {
+                (Some(at), _) => Some(SourceId(at as u32)),
+                (None, Some(format)) => Some(arena.add_source(name, format)?),
+                (None, None) => None,
+            });
+        }
+        for (offset, &(source, location)) in self.spans.iter().enumerate() {
+            if let Some(Some(source)) = sources.get(source as usize) {
+                arena.set_span_origin(first + offset, *source, location);
+            }
+        }
+        Ok(())
     }
 }
 

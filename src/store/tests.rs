@@ -7,8 +7,71 @@ use crate::testutil::fixture;
 
 fn chunks(arena: &Arena, trace: &Trace) -> Vec<Vec<u8>> {
     (0..chunk_count(arena, trace))
-        .map(|n| chunk(arena, trace, n).expect("a chunk"))
+        .map(|n| chunk(arena, trace, n).expect("a chunk").otlp)
         .collect()
+}
+
+#[test]
+fn a_chunk_keeps_where_each_span_came_from() {
+    let (arena, traces) = assembled(&["collector-file-exporter.jsonl", "openai-01.otlp.pb"]);
+    let origin = |arena: &Arena, span: &crate::model::Span| {
+        let source = arena.source(span.source).expect("a source");
+        (source.name.clone(), source.format, span.source_location)
+    };
+    for trace in traces.all() {
+        let mut back = Arena::default();
+        for n in 0..chunk_count(&arena, trace) {
+            let stored = chunk(&arena, trace, n).expect("a chunk");
+            let first = back.spans().len();
+            ingest::load(&mut back, "trace/1/0", &stored.otlp);
+            let origins = stored
+                .origins
+                .expect("a span chunk says where its spans came from");
+            origins.restore(&mut back, first).expect("room");
+        }
+        for span in back.spans() {
+            let before = arena
+                .spans()
+                .iter()
+                .find(|s| s.span_id == span.span_id && s.trace_id == span.trace_id)
+                .expect("the same span");
+            assert_eq!(origin(&back, span), origin(&arena, before));
+        }
+    }
+    // Restored together, the traces register each file they came from once.
+    assert!(back_sources_are_shared(&arena, &traces));
+}
+
+/// Whether restoring every trace of `traces` into one arena registers each file its spans came
+/// from once.
+fn back_sources_are_shared(arena: &Arena, traces: &Traces) -> bool {
+    let mut back = Arena::default();
+    for trace in traces.all() {
+        let stored = chunk(arena, trace, 0).expect("a chunk");
+        let first = back.spans().len();
+        ingest::load(&mut back, "chunk", &stored.otlp);
+        if let Some(origins) = stored.origins {
+            origins.restore(&mut back, first).expect("room");
+        }
+    }
+    let files: Vec<&str> = back
+        .sources()
+        .iter()
+        .map(|s| s.name.as_str())
+        .filter(|name| *name != "chunk")
+        .collect();
+    let mut read_from: Vec<u32> = traces
+        .all()
+        .iter()
+        .flat_map(|t| t.tree.span.iter())
+        .map(|&i| arena.spans()[i as usize].source.0)
+        .collect();
+    read_from.sort_unstable();
+    read_from.dedup();
+    let mut unique = files.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    files.len() == unique.len() && files.len() == read_from.len()
 }
 
 fn assembled(files: &[&str]) -> (Arena, Traces) {

@@ -55,6 +55,20 @@ test('traces are still there after a reload, once, until they are forgotten', as
   assert.deepEqual(page.problems, []);
 });
 
+test('after a reload a span still says the file it came from, its format and its place', async () => {
+  const page = await viewer.open();
+  await load(page, [await fixture('node-01.otlp.json')]);
+  await page.evaluate(() => { location.hash = '#/'; });
+  await page.click('[data-testid=project-row] a');
+  await page.click('[data-testid=trace-row]');
+  await page.waitForSelector('[data-testid=span-source]');
+  const before = await page.textContent('[data-testid=span-source]');
+  assert.match(before, /^node-01\.otlp\.json \(otlp-json, span \d+\)$/);
+  await reload(page);
+  await page.waitForSelector('[data-testid=span-source]');
+  assert.equal(await page.textContent('[data-testid=span-source]'), before);
+});
+
 test('after a reload, a text filter, the all-spans list and an export read the kept spans they need', async () => {
   const page = await viewer.open();
   await load(page, [await fixture('langchain-01.otlp.pb'), await fixture('openai-01.otlp.pb')]);

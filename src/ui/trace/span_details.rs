@@ -121,7 +121,7 @@ pub fn SpanDetailsView(props: &SpanDetailsViewProps) -> Html {
                 <dl class="facts">
                     <dt>{"Project"}</dt><dd>{ d.project.clone() }</dd>
                     <dt>{"Scope"}</dt><dd class="mono">{ format!("{} {}", d.scope_name, d.scope_version) }</dd>
-                    <dt>{"From"}</dt><dd class="mono">{ d.source.clone() }</dd>
+                    <dt>{"From"}</dt><dd class="mono" data-testid="span-source">{ d.source.clone() }</dd>
                 </dl>
                 { kv_table(&d.resource) }
             </section>
