@@ -1,7 +1,7 @@
 // Layout: long text wraps inside its panel, a very long span name is clamped with *more*.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useViewer, load, screenshot } from './browser.mjs';
+import { useViewer, load, fixture, screenshot } from './browser.mjs';
 
 const viewer = useViewer();
 
@@ -53,7 +53,8 @@ test('long text wraps inside the details panel; a 2,000-character name is clampe
   await load(page, [{ name: 'long.json', mimeType: 'application/json', buffer: longSpan() }]);
   await page.evaluate(([t, s]) => { location.hash = `#/trace/${t}/span/${s}`; }, [TRACE, SPAN]);
   await page.waitForSelector('[data-testid=span-details] [data-testid=span-name]');
-  // Every long text shown whole.
+  // Every section open, every long text shown whole.
+  for (const closed of await page.$$('[data-testid=span-details] details:not([open]) > summary')) await closed.click();
   for (const more of await page.$$('[data-testid=span-details] .more')) await more.click();
   assert.deepEqual(await overflowing(page, '[data-testid=span-details]'), []);
   const panel = await page.$eval('[data-testid=span-details]', (e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
@@ -68,4 +69,32 @@ test('long text wraps inside the details panel; a 2,000-character name is clampe
   await page.waitForFunction((h) => document.querySelector('[data-testid=span-name]').getBoundingClientRect().height > h, clamped);
   await screenshot(page, 'long-text-1400');
   assert.deepEqual(page.problems, []);
+});
+
+test("an LLM span's details fit about one screen: the raw attributes start closed, and what the user opens is remembered per kind", async () => {
+  const page = await viewer.open();
+  await load(page, [await fixture('openai-01.otlp.pb')]);
+  await page.evaluate(() => { location.hash = '#/trace/3a34990d3bcc7893ef125bc4b7879ed7/span/2b5538cd44d34c58'; });
+  await page.waitForSelector('[data-testid=span-details] [data-testid=chat-message]');
+  const attributes = '[data-testid=span-details] details[data-section="Attributes"]';
+  assert.equal(await page.$eval(attributes, (e) => e.open), false);
+  assert.match(await page.textContent('[data-testid=tokens]'), /^34 input · 36 output · 70 total$/);
+  const height = await page.$eval('[data-testid=span-details]', (e) => e.scrollHeight);
+  assert.ok(height < 1000, `the details take ${height} px`);
+  // The messages show once: not again in an open attribute tree.
+  const visible = await page.$eval('[data-testid=span-details]', (e) => e.innerText);
+  assert.equal(visible.split('You are a concise assistant.').length - 1, 1, visible);
+  // Opened, the attributes stay open for the next LLM span, after a reload too.
+  await page.click(`${attributes} > summary`);
+  await page.waitForFunction((s) => document.querySelector(s).open, attributes);
+  await page.evaluate(() => { location.hash = '#/trace/3a34990d3bcc7893ef125bc4b7879ed7/span/368e2a2a62da0b9b'; });
+  await page.waitForSelector('[data-testid=span-details][data-span-id="368e2a2a62da0b9b"] [data-testid=chat-message]');
+  assert.equal(await page.$eval(attributes, (e) => e.open), true);
+  await page.reload();
+  await page.waitForSelector('[data-testid=span-details] [data-testid=chat-message]');
+  assert.equal(await page.$eval(attributes, (e) => e.open), true);
+  // A span of another kind (the chain root) keeps its own choice: closed at first.
+  await page.evaluate(() => { location.hash = '#/trace/3a34990d3bcc7893ef125bc4b7879ed7/span/f4067ff1516df620'; });
+  await page.waitForSelector('[data-testid=span-details][data-span-id="f4067ff1516df620"] details[data-section="Attributes"]');
+  assert.equal(await page.$eval(attributes, (e) => e.open), false);
 });

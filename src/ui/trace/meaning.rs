@@ -7,15 +7,15 @@ use yew::prelude::*;
 
 use crate::attributes::{Map, pretty_json, value_text};
 use crate::engine::protocol::{LogView, SpanDetails};
-use crate::model::TokenKind;
 use crate::model::Usd;
-use crate::present::format;
+use crate::present::{details, format};
 use crate::semantics::meaning::{Document, Message, Part, ToolDefinition};
 use crate::ui::common::long_text::LongText;
+use crate::ui::trace::section::Section;
 
-/// A titled section of the details pane.
+/// A titled section of the details pane, open at first.
 pub(crate) fn section(title: &str, body: Html) -> Html {
-    html! { <section><h3>{ title.to_owned() }</h3>{ body }</section> }
+    html! { <Section title={title.to_owned()}>{ body }</Section> }
 }
 
 /// `text` pretty-printed when it is JSON, as pre-formatted text.
@@ -165,7 +165,7 @@ fn subtree(d: &SpanDetails) -> Option<String> {
     ))
 }
 
-/// The call's tokens by kind.
+/// The call's tokens, in one line.
 fn tokens(d: &SpanDetails) -> Html {
     let usage = &d.meaning.usage;
     if usage.is_empty() {
@@ -173,25 +173,8 @@ fn tokens(d: &SpanDetails) -> Html {
     }
     section(
         "Tokens",
-        html! {
-            <table class="kv tokens" data-testid="tokens">
-                { for usage.iter().map(|(kind, n)| html! { <tr><th>{ token_label(kind) }</th><td class="num">{ format::count(n) }</td></tr> }) }
-            </table>
-        },
+        html! { <p class="tokens" data-testid="tokens">{ details::token_line(usage) }</p> },
     )
-}
-
-fn token_label(kind: TokenKind) -> &'static str {
-    match kind {
-        TokenKind::Input => "input",
-        TokenKind::Output => "output",
-        TokenKind::Total => "total",
-        TokenKind::CachedInput => "input read from cache",
-        TokenKind::CacheWrite => "input written to cache",
-        TokenKind::Reasoning => "reasoning",
-        TokenKind::AudioInput => "audio input",
-        TokenKind::AudioOutput => "audio output",
-    }
 }
 
 /// A conversation: one bubble per message.

@@ -9,6 +9,7 @@ pub(crate) mod page;
 pub(crate) mod place;
 pub(crate) mod row;
 pub(crate) mod search;
+pub(crate) mod section;
 pub(crate) mod span_details;
 pub(crate) mod toolbar;
 pub(crate) mod view;

@@ -10,14 +10,15 @@ use yew::prelude::*;
 use crate::attributes::value_text;
 use crate::engine::messages::Query;
 use crate::engine::protocol::{EventView, LinkView, SpanDetails};
-use crate::present::format;
 use crate::present::route::Route;
+use crate::present::{details, format};
 use crate::ui::common::attribute_tree::Attributes;
 use crate::ui::common::copy::CopyButton;
 use crate::ui::common::kind::KindBadge;
 use crate::ui::common::long_text::LongText;
 use crate::ui::query::{shown, use_query};
 use crate::ui::trace::meaning::{kv_table, meaning_view, section};
+use crate::ui::trace::section::{Section, SectionKind};
 
 /// The panel's properties.
 #[derive(Properties, PartialEq)]
@@ -84,7 +85,8 @@ pub fn SpanDetailsView(props: &SpanDetailsViewProps) -> Html {
         (None, _) => html! { <span class="muted">{"none (a root)"}</span> },
     };
     html! {
-        <>
+        // The sections remember being opened or closed per kind of span.
+        <ContextProvider<SectionKind> context={SectionKind(d.kind.clone().into())}>
             <header class="details-head">
                 <SpanName name={d.name.clone()} />
                 <div class="badges">
@@ -112,20 +114,18 @@ pub fn SpanDetailsView(props: &SpanDetailsViewProps) -> Html {
             { evaluations(d) }
             { events(&d.events) }
             { links(&d.links) }
-            <section>
-                <h3>{"Attributes"}</h3>
+            <Section title="Attributes" open={details::opens_at_first("Attributes", &d.meaning)}>
                 <Attributes nested={d.attributes.clone()} flat={d.flat_attributes.clone()} />
-            </section>
-            <section>
-                <h3>{"Resource and scope"}</h3>
+            </Section>
+            <Section title="Resource and scope" open={details::opens_at_first("Resource and scope", &d.meaning)}>
                 <dl class="facts">
                     <dt>{"Project"}</dt><dd>{ d.project.clone() }</dd>
                     <dt>{"Scope"}</dt><dd class="mono">{ format!("{} {}", d.scope_name, d.scope_version) }</dd>
                     <dt>{"From"}</dt><dd class="mono" data-testid="span-source">{ d.source.clone() }</dd>
                 </dl>
                 { kv_table(&d.resource) }
-            </section>
-        </>
+            </Section>
+        </ContextProvider<SectionKind>>
     }
 }
 
