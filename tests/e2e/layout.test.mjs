@@ -98,3 +98,103 @@ test("an LLM span's details fit about one screen: the raw attributes start close
   await page.waitForSelector('[data-testid=span-details][data-span-id="f4067ff1516df620"] details[data-section="Attributes"]');
   assert.equal(await page.$eval(attributes, (e) => e.open), false);
 });
+
+const WIDTHS = [390, 600, 900, 1400];
+
+/** What sticks out sideways: the page or its content scrolling, or a shown element past the
+ * viewport's right edge (one that a box inside the viewport clips, text cut with an ellipsis,
+ * does not count). */
+const sideways = (page) => page.evaluate(() => {
+  const clipped = (e) => {
+    for (let at = e.parentElement; at; at = at.parentElement) {
+      if (getComputedStyle(at).overflowX !== 'visible' && at.getBoundingClientRect().right <= innerWidth + 1) return true;
+    }
+    return false;
+  };
+  const found = [];
+  if (document.documentElement.scrollWidth > innerWidth) found.push(`the page: ${document.documentElement.scrollWidth} > ${innerWidth}`);
+  const main = document.querySelector('main.content');
+  if (main && main.scrollWidth > main.clientWidth + 1) found.push(`the content: ${main.scrollWidth} > ${main.clientWidth}`);
+  for (const e of document.querySelectorAll('body *')) {
+    const r = e.getBoundingClientRect();
+    if (r.width > 0 && r.right > innerWidth + 1 && e.checkVisibility() && !clipped(e)) {
+      found.push(`${e.tagName}.${String(e.className).split(' ')[0]} ends at ${Math.round(r.right)}`);
+    }
+  }
+  return found.slice(0, 8);
+});
+
+test('every view fits 390, 600, 900 and 1400 px wide, with a screenshot of each', async () => {
+  // The views, with their URLs once the files are loaded.
+  const setup = await viewer.open('?memory');
+  await load(setup, [await fixture('openai-01.otlp.pb'), await fixture('langchain-01.otlp.pb')]);
+  await setup.evaluate(() => { location.hash = '#/project/rag-langchain-demo'; });
+  await setup.waitForSelector('[data-testid=trace-row]');
+  const [a, b] = await setup.$$eval('[data-testid=trace-row]', (rows) => rows.map((r) => r.dataset.traceId));
+  await setup.evaluate(() => { location.hash = '#/project/rag-langchain-demo/sessions'; });
+  const session = await setup.getAttribute('[data-testid=session-row] a', 'href');
+  await setup.context().close();
+  const views = {
+    projects: '#/',
+    traces: '#/project/rag-langchain-demo',
+    spans: '#/project/rag-langchain-demo/spans',
+    sessions: '#/project/rag-langchain-demo/sessions',
+    stats: '#/project/rag-langchain-demo/stats',
+    session,
+    trace: '#/trace/3a34990d3bcc7893ef125bc4b7879ed7/span/2b5538cd44d34c58',
+    compare: `#/compare/${a}/${b}`,
+  };
+  for (const width of WIDTHS) {
+    const context = await viewer.browser.newContext({ viewport: { width, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${viewer.url}?memory`);
+    await page.waitForSelector('header.header');
+    await load(page, [await fixture('openai-01.otlp.pb'), await fixture('langchain-01.otlp.pb')]);
+    for (const [name, hash] of Object.entries(views)) {
+      await page.evaluate((h) => { location.hash = h; }, hash);
+      await page.waitForFunction(() => window.plume.settled());
+      await page.waitForSelector('main.content > *:not(p.muted)');
+      await page.waitForTimeout(200);
+      await screenshot(page, `width-${width}-${name}`);
+      assert.deepEqual(await sideways(page), [], `${name} at ${width} px`);
+    }
+    await context.close();
+  }
+});
+
+test('narrow: the details cover the tree and lead back to it; the toolbar overflows into a menu kept in view', async () => {
+  const context = await viewer.browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(`${viewer.url}?memory`);
+  await page.waitForSelector('header.header');
+  await load(page, [await fixture('openai-01.otlp.pb')]);
+  await page.evaluate(() => { location.hash = '#/trace/3a34990d3bcc7893ef125bc4b7879ed7/span/2b5538cd44d34c58'; });
+  await page.waitForSelector('[data-testid=span-details] [data-testid=chat-message]');
+  // The details cover the tree; the tree is one tap away.
+  const details = await page.$eval('[data-testid=span-details]', (e) => e.getBoundingClientRect().width);
+  assert.ok(details > 340, `the details are ${details} px wide`);
+  await page.click('[data-testid=span-details] .back');
+  await page.waitForSelector('[data-testid=span-details]', { state: 'detached' });
+  const cells = await page.$eval('.srow', (row) => [...row.children].map((c) => c.getBoundingClientRect().width));
+  assert.ok(cells[0] >= 150 && cells[1] >= 140, `tree and timeline: ${cells}`);
+  // The toolbar's other actions are in a menu, which opens inside the viewport.
+  await page.click('[data-testid=toolbar-more] > summary');
+  const items = await page.$eval('[data-testid=toolbar-more] > .menu-items', (e) => { const r = e.getBoundingClientRect(); return [r.left, r.right]; });
+  assert.ok(items[0] >= 0 && items[1] <= 390, `the menu spans ${items}`);
+  await page.click('[data-testid=toolbar-more] [data-testid=send-menu] > summary');
+  const form = await page.$eval('[data-testid=toolbar-more] [data-testid=send-menu] > .menu-items', (e) => { const r = e.getBoundingClientRect(); return [r.left, r.right]; });
+  assert.ok(form[0] >= 0 && form[1] <= 390, `the send form spans ${form}`);
+  await screenshot(page, 'narrow-send-390');
+  await context.close();
+});
+
+test('wide: the Send popover at the right of the toolbar stays inside the viewport', async () => {
+  const page = await viewer.open('?memory');
+  await load(page, [await fixture('openai-01.otlp.pb')]);
+  await page.evaluate(() => { location.hash = '#/trace/3a34990d3bcc7893ef125bc4b7879ed7'; });
+  await page.waitForSelector('[data-testid=span-row]');
+  await page.click('.toolbar .wide [data-testid=send-menu] > summary');
+  const form = await page.$eval('.toolbar .wide [data-testid=send-menu] > .menu-items', (e) => { const r = e.getBoundingClientRect(); return [r.left, r.right]; });
+  assert.ok(form[0] >= 0 && form[1] <= 1400, `the send form spans ${form}`);
+  await screenshot(page, 'send-1400');
+});

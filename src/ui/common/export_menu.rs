@@ -7,6 +7,8 @@ use web_sys::{Blob, HtmlAnchorElement, Url};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::ui::common::menu::place_items;
+
 use crate::engine::protocol::{ExportRequest, SpanSelection};
 use crate::export::Target;
 use crate::present::format;
@@ -58,7 +60,7 @@ pub fn ExportMenu(props: &ExportMenuProps) -> Html {
         })
     };
     html! {
-        <details class="menu" data-testid="export-menu">
+        <details class="menu" data-testid="export-menu" ontoggle={place_items}>
             <summary class="button small">{ props.label.clone() }{" ▾"}</summary>
             <div class="menu-items">
                 { for FORMS.iter().map(|(target, label)| html! {

@@ -9,6 +9,7 @@ pub(crate) mod file_list;
 pub(crate) mod input;
 pub(crate) mod kind;
 pub(crate) mod long_text;
+pub(crate) mod menu;
 pub(crate) mod missing;
 pub(crate) mod open_files;
 pub(crate) mod send_menu;

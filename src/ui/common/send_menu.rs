@@ -10,6 +10,8 @@ use std::cell::RefCell;
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
+use crate::ui::common::menu::place_items;
+
 use crate::engine::protocol::{SendRequest, SpanSelection};
 use crate::export::send::{
     MAX_REQUEST_BYTES, Protocol, Report, Settings, endpoint_warning, format_headers, parse_headers,
@@ -85,7 +87,7 @@ pub fn SendMenu(props: &SendMenuProps) -> Html {
     let on_headers = Callback::from(move |text: String| headers.set(text.into()));
     let sending = delivery.report.as_ref().is_some_and(|r| !r.done);
     html! {
-        <details class="menu" data-testid="send-menu">
+        <details class="menu" data-testid="send-menu" ontoggle={place_items}>
             <summary class="button small">{ props.label.clone() }{" ▾"}</summary>
             <div class="menu-items send-form">
                 <SendForm saved={(*saved).clone()} {on_saved} headers={(*delivery.headers).clone()} {on_headers}

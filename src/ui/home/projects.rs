@@ -49,14 +49,16 @@ pub fn ProjectsPage(props: &ProjectsPageProps) -> Html {
     html! {
         <section>
             <h1>{"Projects"}</h1>
-            <table class="table">
-                <thead><tr>
-                    <th>{"Project"}</th><th class="num">{"Traces"}</th><th class="num">{"Spans"}</th>
-                    <th class="num">{"Error rate"}</th><th class="num">{"p50"}</th><th class="num">{"p99"}</th>
-                    <th class="num">{"Tokens"}</th><th class="num">{"Cost"}</th><th class="num">{"Sessions"}</th>
-                </tr></thead>
-                <tbody>{ for rows }</tbody>
-            </table>
+            <div class="table-scroll">
+                <table class="table">
+                    <thead><tr>
+                        <th>{"Project"}</th><th class="num">{"Traces"}</th><th class="num">{"Spans"}</th>
+                        <th class="num">{"Error rate"}</th><th class="num">{"p50"}</th><th class="num">{"p99"}</th>
+                        <th class="num">{"Tokens"}</th><th class="num">{"Cost"}</th><th class="num">{"Sessions"}</th>
+                    </tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
             if uses_storage() {
                 <StorageStatus version={props.version} />
                 <SaveSetting />

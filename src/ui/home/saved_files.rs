@@ -30,13 +30,15 @@ pub fn SavedFiles(props: &SavedFilesProps) -> Html {
     html! {
         <section class="saved-files" aria-label="Saved files">
             <h2>{"Saved files"}</h2>
-            <table class="table">
-                <thead><tr>
-                    <th>{"File"}</th><th>{"Format"}</th><th class="num">{"Size"}</th>
-                    <th>{"Saved"}</th><th class="num">{"Spans"}</th><th class="num">{"Traces kept"}</th><th></th>
-                </tr></thead>
-                <tbody>{ for files.iter().map(file_row) }</tbody>
-            </table>
+            <div class="table-scroll">
+                <table class="table">
+                    <thead><tr>
+                        <th>{"File"}</th><th>{"Format"}</th><th class="num">{"Size"}</th>
+                        <th>{"Saved"}</th><th class="num">{"Spans"}</th><th class="num">{"Traces kept"}</th><th></th>
+                    </tr></thead>
+                    <tbody>{ for files.iter().map(file_row) }</tbody>
+                </table>
+            </div>
         </section>
     }
 }

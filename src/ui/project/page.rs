@@ -104,12 +104,14 @@ pub fn SessionsList(props: &SessionsListProps) -> Html {
         }
     });
     html! {
-        <table class="table">
-            <thead><tr>
-                <th>{"Session"}</th><th class="num">{"Turns"}</th><th>{"Started (UTC)"}</th><th class="num">{"Span"}</th>
-                <th class="num">{"Tokens"}</th><th class="num">{"Cost"}</th><th class="num">{"Errors"}</th><th>{"First input"}</th>
-            </tr></thead>
-            <tbody>{ for rows }</tbody>
-        </table>
+        <div class="table-scroll">
+            <table class="table">
+                <thead><tr>
+                    <th>{"Session"}</th><th class="num">{"Turns"}</th><th>{"Started (UTC)"}</th><th class="num">{"Span"}</th>
+                    <th class="num">{"Tokens"}</th><th class="num">{"Cost"}</th><th class="num">{"Errors"}</th><th>{"First input"}</th>
+                </tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+        </div>
     }
 }

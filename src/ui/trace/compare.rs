@@ -114,10 +114,12 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
                 { format!("Duration {} · spans added: {}, removed: {}", difference(c.base.duration_nanos, c.other.duration_nanos), c.added, c.removed) }
                 if c.truncated { <span class="muted">{ format!(" · first {} positions shown", c.rows.len()) }</span> }
             </p>
-            <table class="table kinds">
-                <thead><tr><th>{"Self time by kind"}</th><th class="num">{"Base"}</th><th class="num">{"Other"}</th><th class="num">{"Difference"}</th></tr></thead>
-                <tbody>{ for by_kind }</tbody>
-            </table>
+            <div class="table-scroll">
+                <table class="table kinds">
+                    <thead><tr><th>{"Self time by kind"}</th><th class="num">{"Base"}</th><th class="num">{"Other"}</th><th class="num">{"Difference"}</th></tr></thead>
+                    <tbody>{ for by_kind }</tbody>
+                </table>
+            </div>
             <div class="crow thead">
                 <span class="th">{"Span (aligned by name path)"}</span><span class="th num">{"Base"}</span>
                 <span class="th num">{"Other"}</span><span class="th num">{"Difference"}</span>

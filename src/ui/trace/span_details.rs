@@ -51,7 +51,8 @@ pub fn SpanDetailsPanel(props: &SpanDetailsPanelProps) -> Html {
     };
     html! {
         <aside class="details" data-testid="span-details" data-span-id={props.span_id.clone()} aria-label="Span details">
-            <button class="button small close" onclick={close} title="Close (Esc)">{"×"}</button>
+            <button class="button small back" onclick={close.clone()}>{"← Spans"}</button>
+            <button class="button small close" onclick={close} title="Close (Esc)" aria-label="Close the details">{"×"}</button>
             { body }
         </aside>
     }

@@ -10,6 +10,7 @@ use crate::engine::protocol::{SpanSelection, TraceOverview};
 use crate::present::route::Route;
 use crate::ui::common::delete_button::DeleteButton;
 use crate::ui::common::export_menu::ExportMenu;
+use crate::ui::common::menu::place_items;
 use crate::ui::common::send_menu::SendMenu;
 use crate::ui::trace::search::SearchBox;
 use crate::ui::trace::zoom::Zoom;
@@ -49,6 +50,17 @@ pub(crate) fn Toolbar(props: &ToolbarProps) -> Html {
         Callback::from(move |_: MouseEvent| flame.set(!*flame))
     };
     let this_trace = SpanSelection::Traces(vec![props.trace_id.to_string()]);
+    let actions = html! {
+        <>
+            <button class="button small" onclick={view(Query::toggle_all, true)}>{"Expand all"}</button>
+            <button class="button small" onclick={view(Query::toggle_all, false)}>{"Collapse all"}</button>
+            <ExportMenu selection={this_trace.clone()} label="Export trace" />
+            <SendMenu selection={this_trace.clone()} label="Send trace" />
+            <DeleteButton selection={Some(this_trace)} label="Delete trace…"
+                          question="Delete this trace, here and in this browser's storage?"
+                          then={Route::project(&trace.project)} />
+        </>
+    };
     let (zoom, duration) = (&props.zoom, trace.duration_nanos);
     let whole = {
         let zoom = zoom.clone();
@@ -63,13 +75,12 @@ pub(crate) fn Toolbar(props: &ToolbarProps) -> Html {
             <button class={classes!("button", "small", trace.critical_path.then_some("active"))}
                     onclick={view(Query::critical_path, !trace.critical_path)}
                     aria-pressed={trace.critical_path.to_string()} data-testid="critical-path">{"Critical path"}</button>
-            <button class="button small" onclick={view(Query::toggle_all, true)}>{"Expand all"}</button>
-            <button class="button small" onclick={view(Query::toggle_all, false)}>{"Collapse all"}</button>
-            <ExportMenu selection={this_trace.clone()} label="Export trace" />
-            <SendMenu selection={this_trace.clone()} label="Send trace" />
-            <DeleteButton selection={Some(this_trace)} label="Delete trace…"
-                          question="Delete this trace, here and in this browser's storage?"
-                          then={Route::project(&trace.project)} />
+            // The less used actions: inline where there is room, else in a menu (CSS decides).
+            <span class="wide">{ actions.clone() }</span>
+            <details class="menu more" data-testid="toolbar-more" ontoggle={place_items}>
+                <summary class="button small">{"More ▾"}</summary>
+                <div class="menu-items">{ actions }</div>
+            </details>
             <span class="gap"></span>
             <button class="button small" onclick={zoom.by(0.5, duration)} title="Zoom in (Ctrl + wheel)">{"+"}</button>
             <button class="button small" onclick={zoom.by(2.0, duration)} title="Zoom out">{"−"}</button>
