@@ -73,6 +73,30 @@ impl Trace {
         preview(&self.asked(arena), PREVIEW_CHARS)
     }
 
+    /// The start of what it answered (see [`Trace::exchange`]).
+    pub fn output_preview(&self, arena: &Arena) -> String {
+        preview(&self.answered(arena), PREVIEW_CHARS)
+    }
+
+    /// What went wrong: the status message of its first failed span in tree order, else its
+    /// root's ("" when none says).
+    pub fn error_message(&self, arena: &Arena) -> String {
+        let spans = || self.tree.span.iter().map(|&i| &arena.spans()[i as usize]);
+        spans()
+            .find(|s| s.status_code == crate::model::StatusCode::Error)
+            .or_else(|| self.root(arena))
+            .map(|s| arena.str(s.status_message).to_owned())
+            .unwrap_or_default()
+    }
+
+    /// Who it ran for: the user id its root names, else the first span that names one.
+    pub fn user(&self, arena: &Arena) -> Option<String> {
+        self.root(arena)
+            .into_iter()
+            .chain(self.tree.span.iter().map(|&i| &arena.spans()[i as usize]))
+            .find_map(|span| user_of(arena, span))
+    }
+
     /// What it was asked and what it answered, as text: its root's `input.value` and
     /// `output.value`; else, in whichever convention its spans speak, the last user text and
     /// the last assistant text (or result) of its root, else of its first and last LLM calls.
@@ -115,6 +139,20 @@ impl Trace {
             .map(|&i| &arena.spans()[i as usize])
             .filter(|s| s.oi_kind == crate::model::OiKind::Llm)
     }
+}
+
+/// The user id a span names, in whichever convention.
+pub fn user_of(arena: &Arena, span: &Span) -> Option<String> {
+    [
+        Known::UserId,
+        Known::EndUserId,
+        Known::LangfuseUser,
+        Known::TraceloopUser,
+        Known::VercelUser,
+    ]
+    .into_iter()
+    .find_map(|key| text_attribute(arena, span, key.id()))
+    .map(str::to_owned)
 }
 
 /// The text of the last message of `role` that has text (tool results are not what a person

@@ -286,6 +286,9 @@ fn unread_row(r: &TraceRecord, prices: &Prices) -> TraceRow {
         status: r.status.clone(),
         session: r.session.clone(),
         input_preview: r.input_preview.clone(),
+        output_preview: r.output_preview.clone(),
+        error: r.error.clone(),
+        user: r.user.clone(),
         evaluations: Vec::new(),
     }
 }
@@ -437,11 +440,24 @@ pub(crate) fn table_page(
                 let span = &arena.spans()[span as usize];
                 let figures = figures(arena, &row);
                 let cost = row_cost(arena, &row, prices);
-                let input_preview = match is_trace {
-                    true => trace.input_preview(arena),
-                    false => preview(
-                        text_attribute(arena, span, Known::InputValue.id()).unwrap_or_default(),
+                let value = |key: Known| {
+                    preview(
+                        text_attribute(arena, span, key.id()).unwrap_or_default(),
                         PREVIEW_CHARS,
+                    )
+                };
+                let (input_preview, output_preview, error, user) = match is_trace {
+                    true => (
+                        trace.input_preview(arena),
+                        trace.output_preview(arena),
+                        trace.error_message(arena),
+                        trace.user(arena),
+                    ),
+                    false => (
+                        value(Known::InputValue),
+                        value(Known::OutputValue),
+                        arena.str(span.status_message).to_owned(),
+                        crate::analysis::user_of(arena, span),
                     ),
                 };
                 Some(TraceRow {
@@ -457,6 +473,9 @@ pub(crate) fn table_page(
                     status: figures.status.short_name().to_owned(),
                     session: trace.summary.session.map(|s| arena.str(s).to_owned()),
                     input_preview,
+                    output_preview,
+                    error,
+                    user,
                     evaluations: evaluation_views(arena, span, is_trace),
                 })
             }

@@ -512,6 +512,15 @@ pub struct TraceRow {
     pub session: Option<String>,
     /// The start of `input.value`.
     pub input_preview: String,
+    /// The start of what it answered.
+    #[serde(default)]
+    pub output_preview: String,
+    /// What went wrong: a status message (for a trace, of its first failed span).
+    #[serde(default)]
+    pub error: String,
+    /// Who it ran for (`user.id` and its kin).
+    #[serde(default)]
+    pub user: Option<String>,
     /// Evaluations of its span (and, for a trace, of the trace), without explanations.
     #[serde(default)]
     pub evaluations: Vec<EvaluationView>,

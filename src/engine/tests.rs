@@ -1532,3 +1532,43 @@ fn what_a_link_or_host_brings_is_kept_only_when_the_user_keeps_it() {
     assert_eq!(engine.take_unsaved_price_files().len(), 1);
     assert!(!engine.keep_held(), "nothing more held");
 }
+
+#[test]
+fn a_table_row_says_what_a_trace_answered_what_went_wrong_and_for_whom() {
+    let mut engine = engine_with(&["openai-01.otlp.pb", "openai-03.otlp.pb"]);
+    let rows = page(
+        &mut engine,
+        TraceQuery {
+            project: "chatbot-demo".into(),
+            ..TraceQuery::default()
+        },
+    )
+    .rows;
+    let ok = rows
+        .iter()
+        .find(|r| r.trace_id == OPENAI_01_TRACE)
+        .expect("openai-01");
+    assert_eq!(ok.user.as_deref(), Some("alice@example.com"));
+    assert!(
+        ok.output_preview
+            .starts_with("Sure! Here is a helpful answer"),
+        "{}",
+        ok.output_preview
+    );
+    assert_eq!(ok.error, "");
+    let failed = rows
+        .iter()
+        .find(|r| r.status == "ERROR")
+        .expect("openai-03");
+    assert!(
+        !failed.error.is_empty(),
+        "the first failed span's status message"
+    );
+    // A stored record carries them too, for rows of traces not read yet.
+    let id = TraceId::parse(OPENAI_01_TRACE).expect("an id");
+    let record = engine.stored_record(&id, 1).expect("a record");
+    assert_eq!(
+        (record.user.as_deref(), record.output_preview.as_str()),
+        (ok.user.as_deref(), ok.output_preview.as_str())
+    );
+}

@@ -130,6 +130,12 @@ vocabulary! {
     LangfuseSession = "langfuse.session.id",
     TraceloopSession = "traceloop.association.properties.session_id",
     VercelSession = "ai.telemetry.metadata.sessionId",
+    // Who a trace ran for, in each convention.
+    UserId = "user.id",
+    EndUserId = "enduser.id",
+    LangfuseUser = "langfuse.user.id",
+    TraceloopUser = "traceloop.association.properties.user_id",
+    VercelUser = "ai.telemetry.metadata.userId",
     ProjectName = "openinference.project.name",
     ServiceName = "service.name",
     InputValue = "input.value",

@@ -74,6 +74,15 @@ pub struct TraceRecord {
     pub status: String,
     /// The start of the root's input.
     pub input_preview: String,
+    /// The start of what it answered.
+    #[serde(default)]
+    pub output_preview: String,
+    /// What went wrong (see [`crate::analysis::Trace::error_message`]).
+    #[serde(default)]
+    pub error: String,
+    /// Who it ran for.
+    #[serde(default)]
+    pub user: Option<String>,
     /// First start, ns since the epoch.
     pub start_nanos: u64,
     /// Last end, ns since the epoch.
@@ -118,6 +127,9 @@ impl TraceRecord {
             kind: summary.oi_kind.name().to_owned(),
             status: trace.status(arena).short_name().to_owned(),
             input_preview: trace.input_preview(arena),
+            output_preview: trace.output_preview(arena),
+            error: trace.error_message(arena),
+            user: trace.user(arena),
             start_nanos: summary.start_unix_nanos,
             end_nanos: summary.end_unix_nanos,
             errors: summary.error_count,

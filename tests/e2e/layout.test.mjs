@@ -198,3 +198,27 @@ test('wide: the Send popover at the right of the toolbar stays inside the viewpo
   assert.ok(form[0] >= 0 && form[1] <= 1400, `the send form spans ${form}`);
   await screenshot(page, 'send-1400');
 });
+
+test('the traces table shows output, error and user columns, chosen in a menu and remembered', async () => {
+  const page = await viewer.open();
+  await load(page, [await fixture('openai-01.otlp.pb'), await fixture('openai-03.otlp.pb')]);
+  await page.evaluate(() => { location.hash = '#/project/chatbot-demo'; });
+  await page.waitForSelector('[data-testid=trace-row]');
+  const heads = () => page.$$eval('.thead > *', (els) => els.map((e) => e.textContent.replace(/ [↑↓]$/, '')));
+  assert.deepEqual((await heads()).slice(-3), ['Input', 'Output', 'Error']);
+  const row = (id) => `[data-testid=trace-row][data-trace-id="${id}"]`;
+  assert.match(await page.textContent(`${row('3a34990d3bcc7893ef125bc4b7879ed7')} .col-output`), /^Sure! Here is a helpful answer/);
+  const failed = await page.$eval('[data-testid=trace-row]:has(.status.error) [data-testid=row-error]', (e) => e.textContent);
+  assert.ok(failed.length > 0, 'the failed trace says what went wrong');
+  // Chosen: the user shows, the input does not; after a reload too.
+  await page.click('[data-testid=column-chooser] > summary');
+  await page.check('[data-testid=column-chooser] input[data-column=user]');
+  await page.uncheck('[data-testid=column-chooser] input[data-column=input]');
+  await page.waitForFunction(() => !document.querySelector('.thead .col-input'));
+  assert.equal(await page.textContent(`${row('3a34990d3bcc7893ef125bc4b7879ed7')} .col-user`), 'alice@example.com');
+  await page.reload();
+  await page.waitForSelector('[data-testid=trace-row]');
+  const after = await heads();
+  assert.ok(after.includes('User') && !after.includes('Input'), after.join());
+  assert.deepEqual(page.problems, []);
+});

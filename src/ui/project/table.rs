@@ -8,11 +8,13 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::engine::messages::{Problem, Query};
-use crate::engine::protocol::{SortKey, TraceQuery, TraceTableRows};
+use crate::engine::protocol::{TraceQuery, TraceTableRows};
+use crate::present::columns::{Column, Columns};
 use crate::present::format;
 use crate::present::route::{ProjectTab, Route};
 use crate::present::table::TableView;
 use crate::ui::common::virtual_list::VirtualList;
+use crate::ui::project::columns::{ColumnChooser, use_columns};
 use crate::ui::project::filter_bar::FilterBar;
 use crate::ui::project::table_filters::TableFilters;
 use crate::ui::project::table_row::{Tick, TraceTableRow};
@@ -42,8 +44,9 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
     let matching = props.view.query(&props.project, props.all_spans);
     let rows = use_table_rows(matching.clone(), props.version);
     let ticked = use_ticked((props.project.clone(), props.all_spans, props.version));
+    let (columns, on_columns) = use_columns();
     let render = {
-        let (rows, ticked) = (rows.clone(), ticked.clone());
+        let (rows, ticked, columns) = (rows.clone(), ticked.clone(), columns.clone());
         let (all_spans, span_filter) =
             (props.all_spans, AttrValue::from(props.view.filter.clone()));
         Callback::from(move |index: u32| {
@@ -57,7 +60,7 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
                 on: ticked.contains(&row.trace_id),
                 changed: ticked.toggle.clone(),
             });
-            html! { <TraceTableRow row={row.clone()} {tick} span_filter={span_filter.clone()} /> }
+            html! { <TraceTableRow row={row.clone()} {tick} span_filter={span_filter.clone()} columns={columns.clone()} /> }
         })
     };
     // The bar holds a filter that does not read: the rows are the last good filter's.
@@ -86,7 +89,10 @@ pub fn TracesTable(props: &TracesTableProps) -> Html {
                     false => format!("The rows below are for the last filter that read: {}", props.view.filter),
                 } }</p>
             }
-            <TableHead view={props.view.clone()} on_view={on_view.clone()} />
+            <div class="table-tools">
+                <ColumnChooser columns={columns.clone()} on_choose={on_columns} />
+            </div>
+            <TableHead view={props.view.clone()} on_view={on_view.clone()} {columns} />
             if let Some(problem) = rows.problem.clone() {
                 <ProblemView {problem} />
             }
@@ -213,12 +219,21 @@ fn use_ticked(scope: (AttrValue, bool, u32)) -> Ticked {
 struct TableHeadProps {
     view: TableView,
     on_view: Callback<TableView>,
+    columns: Columns,
 }
 
 /// The column heads; a sortable one sorts on a click.
 #[component]
 fn TableHead(props: &TableHeadProps) -> Html {
-    let sort_by = |key: SortKey, label: &str, numeric: bool| {
+    let head = |column: Column| {
+        let class = classes!(
+            "th",
+            format!("col-{}", column.key()),
+            column.numeric().then_some("num")
+        );
+        let Some(key) = column.sort() else {
+            return html! { <span {class}>{ column.label() }</span> };
+        };
         let active = props.view.sort == key;
         let arrow = match (active, props.view.descending) {
             (true, true) => " ↓",
@@ -228,28 +243,15 @@ fn TableHead(props: &TableHeadProps) -> Html {
         let (sorted, on_view) = (props.view.sorted_by(key), props.on_view.clone());
         let onclick = Callback::from(move |_: MouseEvent| on_view.emit(sorted.clone()));
         html! {
-            <button class={classes!("th", numeric.then_some("num"), active.then_some("sorted"))} {onclick}>
-                { format!("{label}{arrow}") }
+            <button class={classes!(class, active.then_some("sorted"))} {onclick}>
+                { format!("{}{arrow}", column.label()) }
             </button>
         }
     };
     html! {
-        <div class="thead trow">
-            { sort_by(SortKey::Name, "Name", false) }
-            { sort_by(SortKey::Kind, "Kind", false) }
-            { sort_by(SortKey::Start, "Start (UTC)", false) }
-            { sort_by(SortKey::Duration, "Duration", true) }
-            { sort_by(SortKey::Spans, "Spans", true) }
-            { sort_by(SortKey::Tokens, "Tokens", true) }
-            { sort_by(SortKey::Cost, "Cost", true) }
-            { sort_by(SortKey::Status, "Status", false) }
-            <span class="th">{"Session"}</span>
-            <span class="th">{"Evaluations"}</span>
-            <span class="th">{"Input"}</span>
-        </div>
+        <div class="thead trow">{ for props.columns.shown().iter().map(|&c| head(c)) }</div>
     }
 }
-
 /// The empty table's properties.
 #[derive(Properties, PartialEq)]
 struct EmptyTableProps {

@@ -5,6 +5,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::engine::protocol::{EvaluationView, TraceRow};
+use crate::present::columns::{Column, Columns};
 use crate::present::format;
 use crate::present::route::Route;
 use crate::ui::common::kind::KindBadge;
@@ -28,6 +29,8 @@ pub struct TraceTableRowProps {
     pub tick: Option<Tick>,
     /// The table's span filter ("" for none).
     pub span_filter: AttrValue,
+    /// The columns shown.
+    pub columns: Columns,
 }
 
 /// See the module docs.
@@ -55,20 +58,50 @@ pub fn TraceTableRow(props: &TraceTableRowProps) -> Html {
                    aria-label="Select this trace" data-testid="tick" />
         }
     });
+    let mut tick = tick;
     html! {
         <div class="trow" data-testid="trace-row" data-trace-id={row.trace_id.clone()} {onclick} role="row">
-            <span class="cell name" title={row.name.clone()}>{ for tick }{ row.name.clone() }</span>
-            <span class="cell"><KindBadge kind={row.kind.clone()} /></span>
-            <span class="cell mono">{ format::time(row.start_nanos) }</span>
-            <span class="cell num">{ format::duration(row.duration_nanos) }</span>
-            <span class="cell num">{ format::count(u64::from(row.spans)) }</span>
-            <span class="cell num">{ if row.tokens > 0 { format::count(row.tokens) } else { String::new() } }</span>
-            <span class="cell num" data-testid="row-cost" title={format::cost_sources(&row.cost)}>{ format::cost(&row.cost).unwrap_or_default() }</span>
-            <span class={classes!("cell", "status", row.status.to_lowercase())}>{ row.status.clone() }</span>
-            <span class="cell mono" title={row.session.clone().unwrap_or_default()}>{ row.session.clone().unwrap_or_default() }</span>
-            <span class="cell evals" data-testid="row-evaluations">{ for row.evaluations.iter().map(evaluation_chip) }</span>
-            <span class="cell preview" title={row.input_preview.clone()}>{ row.input_preview.clone() }</span>
+            { for props.columns.shown().iter().map(|&column| cell(column, row, tick.take())) }
         </div>
+    }
+}
+
+/// A row's cell in `column` (the name's with the tick box, if any).
+fn cell(column: Column, row: &TraceRow, tick: Option<Html>) -> Html {
+    let class = classes!(
+        "cell",
+        format!("col-{}", column.key()),
+        column.numeric().then_some("num")
+    );
+    let text = |text: &str| html! { <span class={class.clone()} title={text.to_owned()}>{ text.to_owned() }</span> };
+    match column {
+        Column::Name => {
+            html! { <span class={classes!("cell", "name", "col-name")} title={row.name.clone()}>{ for tick }{ row.name.clone() }</span> }
+        }
+        Column::Kind => html! { <span {class}><KindBadge kind={row.kind.clone()} /></span> },
+        Column::Start => text(&format::time(row.start_nanos)),
+        Column::Duration => text(&format::duration(row.duration_nanos)),
+        Column::Spans => text(&format::count(u64::from(row.spans))),
+        Column::Tokens => text(&match row.tokens {
+            0 => String::new(),
+            n => format::count(n),
+        }),
+        Column::Cost => {
+            html! { <span {class} data-testid="row-cost" title={format::cost_sources(&row.cost)}>{ format::cost(&row.cost).unwrap_or_default() }</span> }
+        }
+        Column::Status => {
+            html! { <span class={classes!("cell", "col-status", "status", row.status.to_lowercase())}>{ row.status.clone() }</span> }
+        }
+        Column::Session => text(row.session.as_deref().unwrap_or_default()),
+        Column::User => text(row.user.as_deref().unwrap_or_default()),
+        Column::Evaluations => {
+            html! { <span {class} data-testid="row-evaluations">{ for row.evaluations.iter().map(evaluation_chip) }</span> }
+        }
+        Column::Input => text(&row.input_preview),
+        Column::Output => text(&row.output_preview),
+        Column::Error => {
+            html! { <span class={classes!("cell", "col-error", "bad")} title={row.error.clone()} data-testid="row-error">{ row.error.clone() }</span> }
+        }
     }
 }
 
