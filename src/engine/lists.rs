@@ -295,7 +295,11 @@ fn unread_row(r: &TraceRecord, prices: &Prices) -> TraceRow {
 
 /// What a row shows of evaluations: its span's, and its trace's when it stands for the trace
 /// (without explanations; document evaluations show on the span's details).
-fn evaluation_views(arena: &Arena, span: &Span, whole_trace: bool) -> Vec<EvaluationView> {
+pub(crate) fn evaluation_views(
+    arena: &Arena,
+    span: &Span,
+    whole_trace: bool,
+) -> Vec<EvaluationView> {
     let of_trace = whole_trace
         .then(|| arena.evaluations_of_trace(span.trace_id))
         .into_iter()

@@ -697,6 +697,9 @@ pub struct RowView {
     pub matched: bool,
     /// Critical stretches, as (start, end) offsets in ns, when the critical path is on.
     pub critical: Vec<(u64, u64)>,
+    /// Its evaluations (annotations), without explanations.
+    #[serde(default)]
+    pub evaluations: Vec<EvaluationView>,
 }
 
 /// Everything about one span.

@@ -1572,3 +1572,39 @@ fn a_table_row_says_what_a_trace_answered_what_went_wrong_and_for_whom() {
         (ok.user.as_deref(), ok.output_preview.as_str())
     );
 }
+
+#[test]
+fn a_tree_row_carries_its_spans_evaluations() {
+    let evaluations =
+        "phoenix/chatbot-demo/evaluations-b3fbfc26-6fa0-4915-bc47-c082dc50296a.parquet";
+    let dataset = "phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a62c1338d.parquet";
+    let mut engine = engine_with(&[dataset, evaluations]);
+    let spans = page(
+        &mut engine,
+        TraceQuery {
+            project: "default".into(),
+            all_spans: true,
+            ..TraceQuery::default()
+        },
+    );
+    let evaluated: Vec<_> = spans
+        .rows
+        .iter()
+        .filter(|r| !r.evaluations.is_empty())
+        .collect();
+    assert!(!evaluated.is_empty());
+    for table_row in evaluated {
+        trace_overview(
+            &mut engine,
+            Request::OpenTrace {
+                trace_id: table_row.trace_id.clone(),
+            },
+        );
+        let tree = rows(&mut engine, &table_row.trace_id, 0, 100);
+        let row = tree
+            .iter()
+            .find(|r| r.span_id == table_row.span_id)
+            .expect("the span's row");
+        assert_eq!(row.evaluations, table_row.evaluations);
+    }
+}

@@ -287,6 +287,7 @@ impl View {
                     flags: tree.flags[r],
                     matched: self.matches.binary_search(&row).is_ok(),
                     critical,
+                    evaluations: crate::engine::lists::evaluation_views(arena, span, false),
                 }
             })
             .collect()

@@ -257,6 +257,9 @@ test('evaluations: JSON Lines load, show on spans and in the table, and their di
   assert.match(details, /helpfulness/);
   assert.match(details, /relevance \(document 1\)/);
   assert.match(details, /<b>clear<\/b>/);
+  // The span's row in the tree carries its evaluations as chips.
+  const rowChips = await page.$$eval(`[data-testid=span-row][data-span-id="${llm[0]}"] [data-testid=eval-chip]`, (els) => els.map((e) => e.textContent));
+  assert.ok(rowChips.some((chip) => chip.startsWith('helpfulness: helpful')), rowChips.join());
 
   // The Stats tab: figures, plots, and each evaluation's distribution.
   await page.evaluate(() => { location.hash = '#/project/default/stats'; });

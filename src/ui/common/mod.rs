@@ -4,6 +4,7 @@ pub(crate) mod attribute_tree;
 pub(crate) mod choice;
 pub(crate) mod copy;
 pub(crate) mod delete_button;
+pub(crate) mod eval_chip;
 pub(crate) mod export_menu;
 pub(crate) mod file_list;
 pub(crate) mod input;

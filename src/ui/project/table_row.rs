@@ -4,10 +4,11 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::engine::protocol::{EvaluationView, TraceRow};
+use crate::engine::protocol::TraceRow;
 use crate::present::columns::{Column, Columns};
 use crate::present::format;
 use crate::present::route::Route;
+use crate::ui::common::eval_chip::evaluation_chip;
 use crate::ui::common::kind::KindBadge;
 use crate::ui::route::Router;
 
@@ -103,17 +104,4 @@ fn cell(column: Column, row: &TraceRow, tick: Option<Html>) -> Html {
             html! { <span class={classes!("cell", "col-error", "bad")} title={row.error.clone()} data-testid="row-error">{ row.error.clone() }</span> }
         }
     }
-}
-
-/// One evaluation in a table cell: `name: label 0.80`.
-fn evaluation_chip(evaluation: &EvaluationView) -> Html {
-    let mut text = format!("{}:", evaluation.name);
-    if let Some(label) = &evaluation.label {
-        text.push(' ');
-        text.push_str(label);
-    }
-    if let Some(score) = evaluation.score {
-        text.push_str(&format!(" {score:.2}"));
-    }
-    html! { <span class="eval-chip" title={text.clone()}>{ text }</span> }
 }

@@ -9,6 +9,7 @@ use crate::analysis::flags;
 use crate::engine::protocol::RowView;
 use crate::present::axis::TimeWindow;
 use crate::present::format;
+use crate::ui::common::eval_chip::evaluation_chip;
 use crate::ui::common::kind::glyph;
 
 /// Rows deeper than this are not indented further (the depth is written out instead).
@@ -82,6 +83,7 @@ pub(crate) fn SpanRow(props: &SpanRowProps) -> Html {
                 if row.depth > MAX_INDENT { <span class="muted">{ format!(" (depth {})", row.depth) }</span> }
                 if !notes.is_empty() { <span class="warn" title={notes.join("; ")}>{"⚠"}</span> }
                 if error { <span class="status error">{"error"}</span> }
+                { for row.evaluations.iter().map(evaluation_chip) }
                 if row.tokens > 0 {
                     if sums {
                         <span class="tokens sum" title="the calls below, summed: counted there">{ format!("Σ {} tok", format::count(row.tokens)) }</span>
