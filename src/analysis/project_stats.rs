@@ -73,6 +73,9 @@ pub struct TimeBin {
     pub output_tokens: u64,
     /// What their calls cost.
     pub cost: CostTotal,
+    /// Their durations' p50, p90 and p99, ns (0 without traces).
+    #[serde(default)]
+    pub latency_quantiles: [u64; 3],
 }
 
 /// One model's calls in a project.
@@ -271,11 +274,15 @@ fn over_time(traces: &[&Trace], costs: &[CostTotal]) -> Vec<TimeBin> {
             input_tokens: 0,
             output_tokens: 0,
             cost: CostTotal::default(),
+            latency_quantiles: [0; 3],
         })
         .collect();
+    let mut durations: Vec<Vec<u64>> = vec![Vec::new(); bins];
     for (trace, cost) in traces.iter().zip(costs) {
         let summary = &trace.summary;
-        let bin = &mut out[(((summary.start_unix_nanos - first) / step) as usize).min(bins - 1)];
+        let at = (((summary.start_unix_nanos - first) / step) as usize).min(bins - 1);
+        durations[at].push(summary.duration_nanos());
+        let bin = &mut out[at];
         bin.traces += 1;
         bin.errors += u64::from(summary.error_count > 0);
         bin.input_tokens = bin
@@ -285,6 +292,10 @@ fn over_time(traces: &[&Trace], costs: &[CostTotal]) -> Vec<TimeBin> {
             .output_tokens
             .saturating_add(summary.usage.count(TokenKind::Output));
         bin.cost.add(cost);
+    }
+    for (bin, mut durations) in out.iter_mut().zip(durations) {
+        durations.sort_unstable();
+        bin.latency_quantiles = [0.5, 0.9, 0.99].map(|q| quantile(&durations, q));
     }
     out
 }
@@ -385,6 +396,18 @@ mod tests {
         let histogram: u64 = stats.latency_histogram.iter().map(|b| b.count).sum();
         let over_time: u64 = stats.over_time.iter().map(|b| b.traces).sum();
         assert_eq!((histogram, over_time), (4, 4));
+        // Each time bin's latency quantiles are its own traces'.
+        for bin in &stats.over_time {
+            let [p50, p90, p99] = bin.latency_quantiles;
+            assert!(p50 <= p90 && p90 <= p99);
+            assert_eq!(bin.traces == 0, p99 == 0, "{bin:?}");
+        }
+        let slowest = stats.over_time.iter().map(|b| b.latency_quantiles[2]).max();
+        assert_eq!(
+            slowest,
+            Some(stats.latency_quantiles[2]),
+            "the slowest trace is some bin's p99"
+        );
         let llm = stats.time_by_kind.iter().find(|k| k.kind == "LLM").unwrap();
         assert_eq!(llm.spans, 8);
         let [correctness] = stats.evaluations.as_slice() else {

@@ -268,6 +268,12 @@ test('evaluations: JSON Lines load, show on spans and in the table, and their di
   assert.equal(await page.textContent('[data-testid=stat-spans] .value'), '13');
   assert.equal(await page.textContent('[data-testid=stat-error-rate] .value'), '25%');
   assert.ok(await page.locator('[data-testid=plot] svg rect').count() > 0);
+  // Latency p50/p90/p99 over time as lines, each time bin's figures on hover; every chart says
+  // what its full height stands for.
+  assert.equal(await page.locator('[data-testid=latency-over-time] polyline').count(), 3);
+  assert.match(await page.textContent('[data-testid=latency-over-time] .hover-band title'), /traces · p50 .+ · p90 .+ · p99 .+/);
+  const tops = await page.$$eval('[data-testid=axis-top]', (els) => els.map((e) => e.textContent));
+  assert.ok(tops.length >= 4 && tops.every((top) => /\d/.test(top)), tops.join());
   const names = await page.$$eval('[data-testid=evaluation-plot]', (els) => els.map((e) => e.dataset.name));
   assert.deepEqual(names, ['correctness', 'helpfulness', 'relevance']);
   const helpful = await page.$$eval('[data-testid=evaluation-plot][data-name=helpfulness] [data-testid=hbar]', (rows) => rows.map((r) => r.textContent));

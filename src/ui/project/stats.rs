@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::analysis::project_stats::{Bin, EvaluationStats, ProjectStats, TimeBin};
 use crate::engine::messages::Query;
 
-use crate::model::TokenKind;
+use crate::model::{TokenKind, Usd};
 use crate::present::format;
 use crate::ui::query::{shown, use_query};
 
@@ -16,6 +16,8 @@ const WIDTH: f64 = 600.0;
 const HEIGHT: f64 = 160.0;
 /// Room under the bars for the axis labels.
 const AXIS: f64 = 18.0;
+/// Room over the bars for the value scale and the legend.
+const TOP: f64 = 16.0;
 
 /// The tab's properties.
 #[derive(Properties, PartialEq)]
@@ -67,6 +69,7 @@ pub fn StatsTab(props: &StatsTabProps) -> Html {
             </div>
             <div class="plots">
                 { plot("Trace latency", latency_histogram(&stats.latency_histogram)) }
+                { plot("Latency over time (p50, p90, p99)", latency_over_time(stats)) }
                 { plot("Traces over time (errors in red)", traces_over_time(stats)) }
                 { plot("Tokens over time (input, output)", tokens_over_time(stats)) }
                 if stats.cost.is_priced() {
@@ -99,8 +102,8 @@ struct Bar {
 }
 
 /// Vertical bars side by side, each slot possibly stacked (bottom first), with labels under the
-/// first, middle and last slots.
-fn bars(slots: Vec<Vec<Bar>>, labels: [String; 3]) -> Html {
+/// first, middle and last slots, and the value a full-height bar stands for at the top.
+fn bars(slots: Vec<Vec<Bar>>, labels: [String; 3], top: String) -> Html {
     let n = slots.len().max(1) as f64;
     let slot_width = WIDTH / n;
     let plot_height = HEIGHT - AXIS;
@@ -109,7 +112,8 @@ fn bars(slots: Vec<Vec<Bar>>, labels: [String; 3]) -> Html {
         stack
             .iter()
             .map(|bar| {
-                let height = (bar.share * plot_height).max(if bar.share > 0.0 { 1.0 } else { 0.0 });
+                let height =
+                    (bar.share * (plot_height - TOP)).max(if bar.share > 0.0 { 1.0 } else { 0.0 });
                 bottom -= height;
                 html! {
                     <rect class={bar.class} x={format!("{:.2}", i as f64 * slot_width + 1.0)} y={format!("{bottom:.2}")}
@@ -124,7 +128,9 @@ fn bars(slots: Vec<Vec<Bar>>, labels: [String; 3]) -> Html {
     html! {
         <svg class="chart" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img">
             <line class="axis-line" x1="0" x2={WIDTH.to_string()} y1={plot_height.to_string()} y2={plot_height.to_string()} />
+            <line class="grid-line" x1="0" x2={WIDTH.to_string()} y1={TOP.to_string()} y2={TOP.to_string()} />
             { for rects }
+            <text class="axis-label value" x={WIDTH.to_string()} y="12" text-anchor="end" data-testid="axis-top">{ top }</text>
             <text class="axis-label" x="0" y={(HEIGHT - 4.0).to_string()}>{ first }</text>
             <text class="axis-label" x={(WIDTH / 2.0).to_string()} y={(HEIGHT - 4.0).to_string()} text-anchor="middle">{ middle }</text>
             <text class="axis-label" x={WIDTH.to_string()} y={(HEIGHT - 4.0).to_string()} text-anchor="end">{ last }</text>
@@ -156,7 +162,11 @@ fn histogram(bins: &[Bin], class: &'static str, show: impl Fn(f64) -> String + C
             }]
         })
         .collect();
-    bars(slots, axis_labels(bins, |b| show(b.low), |b| show(b.high)))
+    bars(
+        slots,
+        axis_labels(bins, |b| show(b.low), |b| show(b.high)),
+        format::count(most as u64),
+    )
 }
 
 fn latency_histogram(bins: &[Bin]) -> Html {
@@ -205,19 +215,77 @@ fn over_time(stats: &ProjectStats, parts: [Part; 2]) -> Html {
                 .collect()
         })
         .collect();
-    time_bars(stats, slots)
+    time_bars(stats, slots, format::count(most as u64))
 }
 
-/// Bars over the project's time bins, labelled by time.
-fn time_bars(stats: &ProjectStats, slots: Vec<Vec<Bar>>) -> Html {
-    bars(
-        slots,
-        axis_labels(
-            &stats.over_time,
-            |b| format::time(b.start_nanos),
-            |b| format::time(b.end_nanos),
-        ),
+/// Bars over the project's time bins, labelled by time; `top` is a full bar's value.
+fn time_bars(stats: &ProjectStats, slots: Vec<Vec<Bar>>, top: String) -> Html {
+    bars(slots, time_labels(stats), top)
+}
+
+/// Labels under the first, middle and last time bins.
+fn time_labels(stats: &ProjectStats) -> [String; 3] {
+    axis_labels(
+        &stats.over_time,
+        |b| format::time(b.start_nanos),
+        |b| format::time(b.end_nanos),
     )
+}
+
+/// Latency p50, p90 and p99 of each time bin's traces, as three lines (a bin without traces
+/// leaves a gap); each bin's figures on hover.
+fn latency_over_time(stats: &ProjectStats) -> Html {
+    let bins = &stats.over_time;
+    let most = bins
+        .iter()
+        .map(|b| b.latency_quantiles[2])
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let plot_height = HEIGHT - AXIS;
+    let step = WIDTH / bins.len().max(1) as f64;
+    let point = |i: usize, nanos: u64| {
+        let x = (i as f64 + 0.5) * step;
+        (x, plot_height - nanos as f64 / most * (plot_height - TOP))
+    };
+    let line = |q: usize, class: &'static str| {
+        let points: Vec<String> = bins
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.traces > 0)
+            .map(|(i, b)| point(i, b.latency_quantiles[q]))
+            .map(|(x, y)| format!("{x:.1},{y:.1}"))
+            .collect();
+        html! { <polyline class={classes!("line", class)} points={points.join(" ")} /> }
+    };
+    let marks = bins.iter().enumerate().filter(|(_, b)| b.traces > 0).map(|(i, b)| {
+        let [p50, p90, p99] = b.latency_quantiles.map(format::duration);
+        let (x, y) = point(i, b.latency_quantiles[2]);
+        html! {
+            <>
+                <circle class="line-p99" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="2" />
+                <rect class="hover-band" x={format!("{:.1}", x - step / 2.0)} y="0" width={format!("{step:.1}")} height={plot_height.to_string()}>
+                    <title>{ format!("{}: {} traces · p50 {p50} · p90 {p90} · p99 {p99}", format::time(b.start_nanos), b.traces) }</title>
+                </rect>
+            </>
+        }
+    });
+    let [first, middle, last] = time_labels(stats);
+    html! {
+        <svg class="chart" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" data-testid="latency-over-time">
+            <line class="axis-line" x1="0" x2={WIDTH.to_string()} y1={plot_height.to_string()} y2={plot_height.to_string()} />
+            <line class="grid-line" x1="0" x2={WIDTH.to_string()} y1={TOP.to_string()} y2={TOP.to_string()} />
+            { line(0, "line-p50") }{ line(1, "line-p90") }{ line(2, "line-p99") }
+            { for marks }
+            <text class="axis-label value" x={WIDTH.to_string()} y="12" text-anchor="end" data-testid="axis-top">{ format::duration(most as u64) }</text>
+            <text class="axis-label legend" x="0" y="12">
+                <tspan class="key-p50">{"p50"}</tspan>{" "}<tspan class="key-p90">{"p90"}</tspan>{" "}<tspan class="key-p99">{"p99"}</tspan>
+            </text>
+            <text class="axis-label" x="0" y={(HEIGHT - 4.0).to_string()}>{ first }</text>
+            <text class="axis-label" x={(WIDTH / 2.0).to_string()} y={(HEIGHT - 4.0).to_string()} text-anchor="middle">{ middle }</text>
+            <text class="axis-label" x={WIDTH.to_string()} y={(HEIGHT - 4.0).to_string()} text-anchor="end">{ last }</text>
+        </svg>
+    }
 }
 
 /// One bar per time bin: what its traces' calls cost.
@@ -240,7 +308,7 @@ fn cost_over_time(stats: &ProjectStats) -> Html {
             }]
         })
         .collect();
-    time_bars(stats, slots)
+    time_bars(stats, slots, format::usd(Usd::from_dollars(most)))
 }
 
 /// Each model's calls: what they cost, their calls and tokens.
