@@ -1,17 +1,6 @@
-// <plume-viewer>: Plume as a widget in any page (docs/EMBEDDING.md).
-//
-//   <script type="module" src="https://plume.example/plume-embed.js"></script>
-//   <plume-viewer src="traces.otlp.json" trace-id="…" span-id="…" theme="dark" compact></plume-viewer>
-//
-// Each element holds a Plume page in an iframe inside its shadow root: styles cannot leak in or
-// out, and several widgets on one page each run their own engine. The element speaks the iframe
-// protocol for the host page: PING until the frame answers PONG, then {plume: {…}} instructions.
-// The frame obeys this page because the element lists this page's origin in the frame's URL.
-//
-// Attributes: src, trace-id, span-id, theme (light | dark | system), title; compact, persist,
-// drop, delete and send (read when the element is connected). Property `data`: an ArrayBuffer, a typed array, a
-// string or a parsed object. Events: plume-ready, plume-loaded ({spans, traces, errors}),
-// plume-select ({traceId, spanId}).
+// <plume-viewer>: Plume as a widget in any page; its attributes, `data` and events are in
+// docs/EMBEDDING.md. A Plume page in an iframe in a shadow root (styles stay apart, each widget
+// runs its own engine), spoken to with the frame protocol: PING until PONG, then instructions.
 
 const base = new URL('./', import.meta.url);
 

@@ -659,6 +659,62 @@ pub fn pretty_json(text: &str) -> Option<String> {
     serde_json::to_string_pretty(&json).ok()
 }
 
+/// How many times JSON held in a string of JSON is read as JSON in turn.
+const NESTED_JSON_DEPTH: usize = 8;
+
+/// `text` pretty-printed when it is a JSON object or array, with the objects and arrays its
+/// strings hold (`"{\"a\": 1}"`, as `input.value` often carries) read as JSON too, to
+/// [`NESTED_JSON_DEPTH`]; `None` unless that shows more than [`pretty_json`] does.
+pub fn pretty_json_nested(text: &str) -> Option<String> {
+    let trimmed = text.trim_start();
+    if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
+        return None;
+    }
+    let mut json: serde_json::Value = serde_json::from_str(text).ok()?;
+    expand_json_strings(&mut json, NESTED_JSON_DEPTH)
+        .then(|| serde_json::to_string_pretty(&json).ok())
+        .flatten()
+}
+
+/// Reads the JSON objects and arrays held in `value`'s strings in place; whether any was.
+fn expand_json_strings(value: &mut serde_json::Value, depth: usize) -> bool {
+    use serde_json::Value as Json;
+    match value {
+        Json::String(text) if depth > 0 => {
+            let trimmed = text.trim_start();
+            if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
+                return false;
+            }
+            match serde_json::from_str::<Json>(text) {
+                Ok(mut inner) => {
+                    expand_json_strings(&mut inner, depth - 1);
+                    *value = inner;
+                    true
+                }
+                Err(_) => false,
+            }
+        }
+        // Every one read (no stopping at the first), so counted.
+        Json::Array(items) => {
+            items
+                .iter_mut()
+                .map(|item| expand_json_strings(item, depth))
+                .filter(|expanded| *expanded)
+                .count()
+                > 0
+        }
+        Json::Object(fields) => {
+            fields
+                .values_mut()
+                .map(|field| expand_json_strings(field, depth))
+                .filter(|expanded| *expanded)
+                .count()
+                > 0
+        }
+        _ => false,
+    }
+}
+
 /// A value for reading: maps and lists (and text holding them) as pretty JSON, text as it is.
 pub fn pretty(value: &Value) -> String {
     match value {

@@ -841,3 +841,17 @@ fn a_structured_io_value_becomes_json_text_and_keeps_its_siblings() {
         })
     );
 }
+
+#[test]
+fn json_held_in_strings_reads_as_json_when_asked() {
+    let text = r#"{"messages": "[{\"role\": \"user\", \"args\": \"{\\\"q\\\": 1}\"}]", "n": 2}"#;
+    let nested = pretty_json_nested(text).expect("strings that hold JSON");
+    let back: serde_json::Value = serde_json::from_str(&nested).expect("JSON");
+    assert_eq!(back["messages"][0]["role"], "user");
+    assert_eq!(back["messages"][0]["args"]["q"], 1);
+    assert_eq!(
+        pretty_json_nested(r#"{"a": "text", "b": "[not json"}"#),
+        None
+    );
+    assert_eq!(pretty_json_nested("plain"), None);
+}

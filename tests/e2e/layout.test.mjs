@@ -53,6 +53,12 @@ test('long text wraps inside the details panel; a 2,000-character name is clampe
   await load(page, [{ name: 'long.json', mimeType: 'application/json', buffer: longSpan() }]);
   await page.evaluate(([t, s]) => { location.hash = `#/trace/${t}/span/${s}`; }, [TRACE, SPAN]);
   await page.waitForSelector('[data-testid=span-details] [data-testid=span-name]');
+  // JSON held in the input's strings shows as JSON, or raw on request.
+  const input = '[data-testid=span-details] [data-testid=json-text]';
+  await page.click(`${input} .more`);
+  assert.match(await page.textContent(input), /"deep": "d0d1/);
+  await page.click(`${input} [data-testid=json-raw]`);
+  await page.waitForFunction((s) => document.querySelector(s).textContent.includes('\\"deep\\"'), input);
   // Every section open, every long text shown whole.
   for (const closed of await page.$$('[data-testid=span-details] details:not([open]) > summary')) await closed.click();
   for (const more of await page.$$('[data-testid=span-details] .more')) await more.click();
@@ -220,5 +226,59 @@ test('the traces table shows output, error and user columns, chosen in a menu an
   await page.waitForSelector('[data-testid=trace-row]');
   const after = await heads();
   assert.ok(after.includes('User') && !after.includes('Input'), after.join());
+  assert.deepEqual(page.problems, []);
+});
+
+test('messages render as Markdown made of the page\'s own elements, or as text, as the user chooses', async () => {
+  const content = [
+    '## Answer', '', 'Use **this** and `code`:', '', '1. first', '2. second', '',
+    '```', 'let x = 1;', '```', '',
+    '[docs](https://example.com/docs) and [bad](javascript:alert(1))', '',
+    '![chart](https://example.com/chart.png)', '',
+    '<img src=x onerror=alert(1)><script>alert(2)</script>',
+  ].join('\n');
+  const attribute = (key, value) => ({ key, value: { stringValue: value } });
+  const file = Buffer.from(JSON.stringify({
+    resourceSpans: [{ scopeSpans: [{ spans: [{
+      traceId: TRACE, spanId: SPAN, name: 'ChatCompletion', kind: 1,
+      startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000001000000000',
+      attributes: [
+        attribute('openinference.span.kind', 'LLM'),
+        attribute('llm.input_messages.0.message.role', 'user'),
+        attribute('llm.input_messages.0.message.content', 'Explain, please.'),
+        attribute('llm.output_messages.0.message.role', 'assistant'),
+        attribute('llm.output_messages.0.message.content', content),
+      ],
+    }] }] }],
+  }));
+  const page = await viewer.open();
+  const outside = [];
+  page.on('request', (request) => { if (!request.url().startsWith(viewer.url)) outside.push(request.url()); });
+  await load(page, [{ name: 'markdown.json', mimeType: 'application/json', buffer: file }]);
+  await page.evaluate(([t, s]) => { location.hash = `#/trace/${t}/span/${s}`; }, [TRACE, SPAN]);
+  const answer = '[data-testid=span-details] .bubble.assistant [data-testid=markdown]';
+  await page.waitForSelector(answer);
+  const shape = await page.$eval(answer, (e) => ({
+    tags: [...e.querySelectorAll('*')].map((x) => x.tagName.toLowerCase()),
+    links: [...e.querySelectorAll('a')].map((a) => [a.textContent, a.getAttribute('href'), a.target, a.rel]),
+    text: e.textContent,
+  }));
+  for (const tag of ['strong', 'code', 'ol', 'li', 'pre']) assert.ok(shape.tags.includes(tag), `${tag} in ${shape.tags}`);
+  assert.ok(!shape.tags.includes('img') && !shape.tags.includes('script'), `no element from the text's HTML: ${shape.tags}`);
+  assert.match(shape.text, /<img src=x onerror=alert\(1\)><script>alert\(2\)<\/script>/, 'raw HTML shows as text');
+  assert.deepEqual(shape.links, [
+    ['docs', 'https://example.com/docs', '_blank', 'noopener noreferrer'],
+    ['image: chart ↗', 'https://example.com/chart.png', '_blank', 'noopener noreferrer'],
+  ]);
+  assert.match(shape.text, /\[bad\]\(javascript:alert\(1\)\)/, 'a script link stays text');
+  assert.deepEqual(outside, [], 'nothing is fetched from elsewhere');
+  await screenshot(page, 'markdown');
+  // As text, remembered.
+  await page.click('[data-testid=text-mode-text]');
+  await page.waitForSelector(answer, { state: 'detached' });
+  assert.match(await page.textContent('[data-testid=span-details] .bubble.assistant'), /Use \*\*this\*\* and `code`/);
+  await page.reload();
+  await page.waitForSelector('[data-testid=span-details] .bubble.assistant');
+  assert.equal(await page.locator(answer).count(), 0);
   assert.deepEqual(page.problems, []);
 });

@@ -5,12 +5,13 @@
 
 use yew::prelude::*;
 
-use crate::attributes::{Map, pretty_json, value_text};
+use crate::attributes::{Map, pretty_json, pretty_json_nested, value_text};
 use crate::engine::protocol::{LogView, SpanDetails};
 use crate::model::Usd;
 use crate::present::{details, format};
 use crate::semantics::meaning::{Document, Message, Part, ToolDefinition};
 use crate::ui::common::long_text::LongText;
+use crate::ui::trace::message_text::{MessageText, TextModeToggle};
 use crate::ui::trace::section::Section;
 
 /// A titled section of the details pane, open at first.
@@ -20,8 +21,36 @@ pub(crate) fn section(title: &str, body: Html) -> Html {
 
 /// `text` pretty-printed when it is JSON, as pre-formatted text.
 fn code(text: &str) -> Html {
-    let text = pretty_json(text).unwrap_or_else(|| text.to_owned());
-    html! { <LongText {text} pre=true /> }
+    html! { <JsonText text={text.to_owned()} /> }
+}
+
+/// The text's properties.
+#[derive(Properties, PartialEq)]
+struct JsonTextProps {
+    text: AttrValue,
+}
+
+/// JSON pretty-printed, and the JSON its strings hold shown as JSON too, with *Raw* to see the
+/// strings as they are.
+#[component]
+fn JsonText(props: &JsonTextProps) -> Html {
+    let raw = use_state(|| false);
+    let nested = use_memo(props.text.clone(), |text| pretty_json_nested(text));
+    let plain = || pretty_json(&props.text).unwrap_or_else(|| props.text.to_string());
+    let Some(nested) = (*nested).clone() else {
+        return html! { <LongText text={plain()} pre=true /> };
+    };
+    let toggle = {
+        let raw = raw.clone();
+        Callback::from(move |_: MouseEvent| raw.set(!*raw))
+    };
+    html! {
+        <div class="json-text" data-testid="json-text">
+            <button class="button small raw-toggle" onclick={toggle} aria-pressed={raw.to_string()}
+                    data-testid="json-raw">{ if *raw { "Nested JSON" } else { "Raw" } }</button>
+            <LongText text={if *raw { plain() } else { nested }} pre=true />
+        </div>
+    }
 }
 
 /// Name–value rows, those with a value only.
@@ -64,6 +93,7 @@ pub(crate) fn meaning_view(d: &SpanDetails) -> Html {
                 { section("System instructions", html! { <div class="chat"><div class="bubble system">{ parts(&m.system) }</div></div> }) }
             }
             if !m.input.is_empty() || !m.output.is_empty() {
+                <div class="chat-tools"><TextModeToggle /></div>
                 { section("Input messages", chat(&m.input)) }
                 { section("Output messages", chat(&m.output)) }
             }
@@ -203,7 +233,7 @@ fn chat(messages: &[Message]) -> Html {
 fn parts(parts: &[Part]) -> Html {
     html! {
         <>{ for parts.iter().map(|part| match part {
-            Part::Text { text } => html! { <LongText text={text.clone()} /> },
+            Part::Text { text } => html! { <MessageText text={text.clone()} /> },
             Part::Reasoning { text } => html! {
                 <div class="reasoning"><span class="muted">{"reasoning "}</span><LongText text={text.clone()} /></div>
             },

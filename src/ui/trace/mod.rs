@@ -4,6 +4,7 @@ pub(crate) mod compare;
 pub(crate) mod flame_graph;
 pub(crate) mod insight;
 pub(crate) mod meaning;
+pub(crate) mod message_text;
 pub(crate) mod minimap;
 pub(crate) mod page;
 pub(crate) mod place;

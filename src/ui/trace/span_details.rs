@@ -18,6 +18,7 @@ use crate::ui::common::kind::KindBadge;
 use crate::ui::common::long_text::LongText;
 use crate::ui::query::{shown, use_query};
 use crate::ui::trace::meaning::{kv_table, meaning_view, section};
+use crate::ui::trace::message_text::{TextMode, use_text_mode};
 use crate::ui::trace::section::{Section, SectionKind};
 
 /// The panel's properties.
@@ -68,6 +69,7 @@ pub struct SpanDetailsViewProps {
 /// The panel's body: everything about one span, as the engine answered it.
 #[component]
 pub fn SpanDetailsView(props: &SpanDetailsViewProps) -> Html {
+    let text_mode = use_text_mode();
     let d = &*props.details;
     let status_class = d.status.to_lowercase();
     let parent = match (&d.parent_id, d.parent_loaded) {
@@ -86,7 +88,9 @@ pub fn SpanDetailsView(props: &SpanDetailsViewProps) -> Html {
         (None, _) => html! { <span class="muted">{"none (a root)"}</span> },
     };
     html! {
-        // The sections remember being opened or closed per kind of span.
+        // The sections remember being opened or closed per kind of span; messages show as
+        // Markdown or as text, as the user chose.
+        <ContextProvider<TextMode> context={text_mode}>
         <ContextProvider<SectionKind> context={SectionKind(d.kind.clone().into())}>
             <header class="details-head">
                 <SpanName name={d.name.clone()} />
@@ -127,6 +131,7 @@ pub fn SpanDetailsView(props: &SpanDetailsViewProps) -> Html {
                 { kv_table(&d.resource) }
             </Section>
         </ContextProvider<SectionKind>>
+        </ContextProvider<TextMode>>
     }
 }
 
