@@ -15,7 +15,7 @@ use crate::engine::status_name;
 use crate::model::Usd;
 use crate::model::{Arena, EvalTarget, Known, Span, StatusCode, TraceId};
 use crate::semantics::{CostTotal, Prices, call_cost};
-use crate::store::TraceRecord;
+use crate::store::{Gist, TraceRecord};
 
 fn project_of<'a>(arena: &'a Arena, trace: &Trace) -> &'a str {
     arena.str(trace.summary.project)
@@ -266,7 +266,7 @@ pub(crate) fn unread_matching<'a>(
             && passes(query, &r.status, &r.kind, r.start_nanos)
             && (needle.is_empty()
                 || contains(&r.name, &needle)
-                || contains(&r.input_preview, &needle)
+                || contains(&r.gist.input_preview, &needle)
                 || r.session.as_deref().is_some_and(|s| contains(s, &needle))
                 || r.trace_id.contains(&needle))
     })
@@ -285,10 +285,7 @@ fn unread_row(r: &TraceRecord, prices: &Prices) -> TraceRow {
         cost: r.cost(prices),
         status: r.status.clone(),
         session: r.session.clone(),
-        input_preview: r.input_preview.clone(),
-        output_preview: r.output_preview.clone(),
-        error: r.error.clone(),
-        user: r.user.clone(),
+        gist: r.gist.clone(),
         evaluations: Vec::new(),
     }
 }
@@ -450,19 +447,14 @@ pub(crate) fn table_page(
                         PREVIEW_CHARS,
                     )
                 };
-                let (input_preview, output_preview, error, user) = match is_trace {
-                    true => (
-                        trace.input_preview(arena),
-                        trace.output_preview(arena),
-                        trace.error_message(arena),
-                        trace.user(arena),
-                    ),
-                    false => (
-                        value(Known::InputValue),
-                        value(Known::OutputValue),
-                        arena.str(span.status_message).to_owned(),
-                        crate::analysis::user_of(arena, span),
-                    ),
+                let gist = match is_trace {
+                    true => Gist::of_trace(arena, trace),
+                    false => Gist {
+                        input_preview: value(Known::InputValue),
+                        output_preview: value(Known::OutputValue),
+                        error: arena.str(span.status_message).to_owned(),
+                        user: crate::analysis::user_of(arena, span),
+                    },
                 };
                 Some(TraceRow {
                     trace_id: span.trace_id.to_string(),
@@ -476,10 +468,7 @@ pub(crate) fn table_page(
                     cost,
                     status: figures.status.short_name().to_owned(),
                     session: trace.summary.session.map(|s| arena.str(s).to_owned()),
-                    input_preview,
-                    output_preview,
-                    error,
-                    user,
+                    gist,
                     evaluations: evaluation_views(arena, span, is_trace),
                 })
             }
@@ -540,7 +529,7 @@ pub(crate) fn sessions<'a>(
             r.tokens,
             r.cost(prices),
             r.errors,
-            Asked::Kept(&r.input_preview),
+            Asked::Kept(&r.gist.input_preview),
         ))
     });
     let mut order: Vec<&str> = Vec::new();

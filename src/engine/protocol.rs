@@ -510,17 +510,9 @@ pub struct TraceRow {
     pub status: String,
     /// `session.id`, if any.
     pub session: Option<String>,
-    /// The start of `input.value`.
-    pub input_preview: String,
-    /// The start of what it answered.
-    #[serde(default)]
-    pub output_preview: String,
-    /// What went wrong: a status message (for a trace, of its first failed span).
-    #[serde(default)]
-    pub error: String,
-    /// Who it ran for (`user.id` and its kin).
-    #[serde(default)]
-    pub user: Option<String>,
+    /// What it was asked and answered, what went wrong, for whom (a field of its own: the
+    /// page reads it, and flattening costs the page's code).
+    pub gist: crate::store::Gist,
     /// Evaluations of its span (and, for a trace, of the trace), without explanations.
     #[serde(default)]
     pub evaluations: Vec<EvaluationView>,

@@ -1548,28 +1548,32 @@ fn a_table_row_says_what_a_trace_answered_what_went_wrong_and_for_whom() {
         .iter()
         .find(|r| r.trace_id == OPENAI_01_TRACE)
         .expect("openai-01");
-    assert_eq!(ok.user.as_deref(), Some("alice@example.com"));
+    assert_eq!(ok.gist.user.as_deref(), Some("alice@example.com"));
     assert!(
-        ok.output_preview
+        ok.gist
+            .output_preview
             .starts_with("Sure! Here is a helpful answer"),
         "{}",
-        ok.output_preview
+        ok.gist.output_preview
     );
-    assert_eq!(ok.error, "");
+    assert_eq!(ok.gist.error, "");
     let failed = rows
         .iter()
         .find(|r| r.status == "ERROR")
         .expect("openai-03");
     assert!(
-        !failed.error.is_empty(),
+        !failed.gist.error.is_empty(),
         "the first failed span's status message"
     );
     // A stored record carries them too, for rows of traces not read yet.
     let id = TraceId::parse(OPENAI_01_TRACE).expect("an id");
     let record = engine.stored_record(&id, 1).expect("a record");
     assert_eq!(
-        (record.user.as_deref(), record.output_preview.as_str()),
-        (ok.user.as_deref(), ok.output_preview.as_str())
+        (
+            record.gist.user.as_deref(),
+            record.gist.output_preview.as_str()
+        ),
+        (ok.gist.user.as_deref(), ok.gist.output_preview.as_str())
     );
 }
 

@@ -48,19 +48,8 @@ impl Codec {
 
 /// Expands `bytes`, compressed with `codec`, a piece at a time into `stream`, which reads the
 /// records each piece completes. Stops early once `stream` has failed; fails once it would hold
-/// more than [`MAX_EXPANDED_HELD`] bytes.
+/// more than `limit` bytes (the engine's: [`MAX_EXPANDED_HELD`]).
 pub fn expand_into(
-    codec: Codec,
-    bytes: &[u8],
-    stream: &mut FileStream,
-    arena: &mut Arena,
-    progress: &mut dyn FnMut(usize),
-) -> Result<(), Problem> {
-    expand_within(MAX_EXPANDED_HELD, codec, bytes, stream, arena, progress)
-}
-
-/// [`expand_into`], holding at most `limit` bytes.
-fn expand_within(
     limit: usize,
     codec: Codec,
     bytes: &[u8],
@@ -107,7 +96,7 @@ mod tests {
     fn expanded(codec: Codec, bytes: &[u8]) -> (crate::ingest::FileReport, Result<(), Problem>) {
         let mut arena = Arena::default();
         let mut stream = FileStream::new(&arena, "t.json.gz", None);
-        let result = expand_within(
+        let result = expand_into(
             10_000_000,
             codec,
             bytes,

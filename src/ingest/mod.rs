@@ -136,7 +136,14 @@ fn read_whole(
         .expanded_size(bytes)
         .map(|size| size.min(MAX_EXPANDED_HELD as u64));
     let mut expanded = FileStream::expanded(arena, taken, likely);
-    match expand_into(codec, bytes, &mut expanded, arena, progress) {
+    match expand_into(
+        MAX_EXPANDED_HELD,
+        codec,
+        bytes,
+        &mut expanded,
+        arena,
+        progress,
+    ) {
         Ok(()) => {
             *report = expanded.finish(arena, progress);
             Ok(())

@@ -72,17 +72,10 @@ pub struct TraceRecord {
     pub kind: String,
     /// `ERROR` if any span failed, else the root's status.
     pub status: String,
-    /// The start of the root's input.
-    pub input_preview: String,
-    /// The start of what it answered.
-    #[serde(default)]
-    pub output_preview: String,
-    /// What went wrong (see [`crate::analysis::Trace::error_message`]).
-    #[serde(default)]
-    pub error: String,
-    /// Who it ran for.
-    #[serde(default)]
-    pub user: Option<String>,
+    /// What it was asked and answered, what went wrong, for whom (flat in the stored JSON, as
+    /// records written before it was a part of its own).
+    #[serde(flatten)]
+    pub gist: Gist,
     /// First start, ns since the epoch.
     pub start_nanos: u64,
     /// Last end, ns since the epoch.
@@ -99,6 +92,35 @@ pub struct TraceRecord {
     /// Tokens of its counted calls.
     #[serde(default)]
     pub usage: Usage,
+}
+
+/// What a trace (or span) was about, as a table row shows it: the start of what it was asked
+/// and what it answered, what went wrong, and for whom.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Gist {
+    /// The start of its input.
+    pub input_preview: String,
+    /// The start of what it answered.
+    #[serde(default)]
+    pub output_preview: String,
+    /// What went wrong: a status message (for a trace, of its first failed span).
+    #[serde(default)]
+    pub error: String,
+    /// Who it ran for (`user.id` and its kin).
+    #[serde(default)]
+    pub user: Option<String>,
+}
+
+impl Gist {
+    /// A trace's.
+    pub fn of_trace(arena: &Arena, trace: &Trace) -> Self {
+        Self {
+            input_preview: trace.input_preview(arena),
+            output_preview: trace.output_preview(arena),
+            error: trace.error_message(arena),
+            user: trace.user(arena),
+        }
+    }
 }
 
 /// One model's calls in a stored trace.
@@ -126,10 +148,7 @@ impl TraceRecord {
             name: arena.str(summary.name).to_owned(),
             kind: summary.oi_kind.name().to_owned(),
             status: trace.status(arena).short_name().to_owned(),
-            input_preview: trace.input_preview(arena),
-            output_preview: trace.output_preview(arena),
-            error: trace.error_message(arena),
-            user: trace.user(arena),
+            gist: Gist::of_trace(arena, trace),
             start_nanos: summary.start_unix_nanos,
             end_nanos: summary.end_unix_nanos,
             errors: summary.error_count,

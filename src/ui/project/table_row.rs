@@ -94,14 +94,14 @@ fn cell(column: Column, row: &TraceRow, tick: Option<Html>) -> Html {
             html! { <span class={classes!("cell", "col-status", "status", row.status.to_lowercase())}>{ row.status.clone() }</span> }
         }
         Column::Session => text(row.session.as_deref().unwrap_or_default()),
-        Column::User => text(row.user.as_deref().unwrap_or_default()),
+        Column::User => text(row.gist.user.as_deref().unwrap_or_default()),
         Column::Evaluations => {
             html! { <span {class} data-testid="row-evaluations">{ for row.evaluations.iter().map(evaluation_chip) }</span> }
         }
-        Column::Input => text(&row.input_preview),
-        Column::Output => text(&row.output_preview),
+        Column::Input => text(&row.gist.input_preview),
+        Column::Output => text(&row.gist.output_preview),
         Column::Error => {
-            html! { <span class={classes!("cell", "col-error", "bad")} title={row.error.clone()} data-testid="row-error">{ row.error.clone() }</span> }
+            html! { <span class={classes!("cell", "col-error", "bad")} title={row.gist.error.clone()} data-testid="row-error">{ row.gist.error.clone() }</span> }
         }
     }
 }
