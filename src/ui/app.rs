@@ -133,7 +133,8 @@ fn view(route: &Route, version: u32, nothing_loaded: bool, embedded: bool) -> Ht
             search,
         } => {
             let search = search.clone().map(AttrValue::from);
-            html! { <TracePage trace_id={trace_id.clone()} span_id={span_id.clone()} {search} {version} /> }
+            // Keyed: another trace is a new page (its root selected), not this one's state.
+            html! { <TracePage key={trace_id.clone()} trace_id={trace_id.clone()} span_id={span_id.clone()} {search} {version} /> }
         }
         Route::Compare { base, other } => {
             html! { <ComparePage base={base.clone()} other={other.clone()} {version} /> }

@@ -99,11 +99,19 @@ test('a trace opens on its root with its details; Esc takes the span out of the 
 
 test('a trace with errors says so and goes to its first error', async () => {
   const page = await viewer.open();
-  await load(page, [await fixture('openai-03.otlp.pb')]);
+  await load(page, [await fixture('openai-03.otlp.pb'), await fixture('openai-01.otlp.pb')]);
   const errors = await page.evaluate(() => window.plume.query("status_code == 'ERROR'"));
   await page.evaluate(() => { location.hash = '#/project/chatbot-demo'; });
-  await page.click('[data-testid=trace-row]');
+  await page.waitForSelector('[data-testid=trace-row]:has(.status.error)');
+  const failed = await page.$eval('[data-testid=trace-row]:has(.status.error)', (e) => e.dataset.traceId);
+  // Straight from a span of another trace, the trace opens on its own root.
+  await page.evaluate((t) => { location.hash = `#/trace/${t}/span/2b5538cd44d34c58`; }, OPENAI_01);
+  await page.waitForSelector('[data-testid=span-details][data-span-id="2b5538cd44d34c58"]');
+  await page.evaluate((t) => { location.hash = `#/trace/${t}`; }, failed);
   await page.waitForSelector('[data-testid=errors-notice]');
+  const root = await page.$eval('[data-testid=span-row]', (e) => e.dataset.spanId);
+  await page.waitForSelector(`[data-testid=span-details][data-span-id="${root}"]`);
+  assert.equal(await page.$eval('[aria-selected=true]', (e) => e.dataset.spanId), root);
   assert.match(await page.textContent('[data-testid=errors-notice]'), /2 spans failed in this trace/);
   await page.click('[data-testid=first-error]');
   await page.waitForFunction(() => /\/span\/[0-9a-f]{16}$/.test(location.hash));
