@@ -282,9 +282,6 @@ impl Engine {
 
     /// Answers a request.
     pub fn handle(&mut self, request: Request) -> Response {
-        if let Some(project) = request.project().filter(|p| !self.has_project(p)) {
-            return Response::NotFound(Missing::Project(project.to_owned()));
-        }
         match request {
             Request::Summary => Response::Summary(self.summary()),
             Request::SavedFiles => Response::SavedFiles(self.saved_file_rows()),
@@ -296,18 +293,26 @@ impl Engine {
                 &self.prices,
             )),
             Request::Traces(query) => self.traces_page(&query),
-            Request::Sessions { project } => Response::Sessions(lists::sessions(
-                &self.arena,
-                &self.traces,
-                self.unread_records(),
-                &project,
-                &self.prices,
-            )),
+            Request::Sessions { project } => {
+                let sessions = lists::sessions(
+                    &self.arena,
+                    &self.traces,
+                    self.unread_records(),
+                    &project,
+                    &self.prices,
+                );
+                self.unless_no_project(&project, sessions.is_empty(), || {
+                    Response::Sessions(sessions)
+                })
+            }
             Request::Session { project, session } => {
                 match lists::session(&self.arena, &self.traces, &project, &session, &self.prices) {
-                    turns if turns.is_empty() => {
-                        Response::NotFound(Missing::Session { project, session })
-                    }
+                    turns if turns.is_empty() => self.unless_no_project(&project, true, || {
+                        Response::NotFound(Missing::Session {
+                            project: project.clone(),
+                            session,
+                        })
+                    }),
                     turns => Response::Session(turns),
                 }
             }
@@ -354,37 +359,32 @@ impl Engine {
                     &span_id,
                 ) {
                     Some(details) => Response::SpanDetails(Box::new(details)),
-                    None if self.open(&trace_id).is_some() => missing_span(&trace_id, &span_id),
+                    None if self.trace(&trace_id).is_some() => missing_span(&trace_id, &span_id),
                     None => not_found(&trace_id),
                 }
             }
-            Request::Compare { base, other } => {
-                let find = |id: &str| TraceId::parse(id).ok().and_then(|id| self.traces.get(&id));
-                match (find(&base), find(&other)) {
-                    (Some(a), Some(b)) => {
-                        Response::Comparison(Box::new(comparison(&self.arena, a, b, &self.prices)))
-                    }
-                    (None, _) => not_found(&base),
-                    (_, None) => not_found(&other),
+            Request::Compare { base, other } => match (self.trace(&base), self.trace(&other)) {
+                (Some(a), Some(b)) => {
+                    Response::Comparison(Box::new(comparison(&self.arena, a, b, &self.prices)))
                 }
-            }
+                (None, _) => not_found(&base),
+                (_, None) => not_found(&other),
+            },
             Request::Stats { project } => {
-                Response::Stats(Box::new(crate::analysis::project_stats::project_stats(
+                let stats = crate::analysis::project_stats::project_stats(
                     &self.arena,
                     &self.traces,
                     &project,
                     &self.prices,
-                )))
+                );
+                self.unless_no_project(&project, stats.traces == 0, || {
+                    Response::Stats(Box::new(stats))
+                })
             }
-            Request::Flame { trace_id, focus } => {
-                match TraceId::parse(&trace_id)
-                    .ok()
-                    .and_then(|id| self.traces.get(&id))
-                {
-                    Some(trace) => Response::Flame(flame_view(&self.arena, trace, focus)),
-                    None => not_found(&trace_id),
-                }
-            }
+            Request::Flame { trace_id, focus } => match self.trace(&trace_id) {
+                Some(trace) => Response::Flame(flame_view(&self.arena, trace, focus)),
+                None => not_found(&trace_id),
+            },
             Request::CheckFilter { filter } => match Filter::parse(&filter) {
                 Ok(_) => Response::FilterReads,
                 Err(error) => Response::BadFilter(error),
@@ -427,10 +427,28 @@ impl Engine {
         }
     }
 
-    /// Whether any trace, read or only recorded, belongs to `project`.
-    fn has_project(&self, project: &str) -> bool {
-        self.project_traces(project).next().is_some()
-            || self.unread_records().any(|r| r.project == project)
+    /// The assembled trace of hex id `trace_id`, if it is loaded.
+    fn trace(&self, trace_id: &str) -> Option<&Trace> {
+        TraceId::parse(trace_id)
+            .ok()
+            .and_then(|id| self.traces.get(&id))
+    }
+
+    /// `answer()`, unless the answer came out `empty` because no trace, read or only recorded,
+    /// belongs to `project` (asked only then: answers that are not empty need no look).
+    fn unless_no_project(
+        &self,
+        project: &str,
+        empty: bool,
+        answer: impl FnOnce() -> Response,
+    ) -> Response {
+        let known = !empty
+            || self.project_traces(project).next().is_some()
+            || self.unread_records().any(|r| r.project == project);
+        match known {
+            true => answer(),
+            false => Response::NotFound(Missing::Project(project.to_owned())),
+        }
     }
 
     /// The assembled traces of a project.
@@ -926,17 +944,20 @@ impl Engine {
             .table
             .as_ref()
             .map_or((&[][..], None), |t| (&t.order[..], t.spans_matching));
-        Response::Traces(TraceTableRows {
-            spans_matching,
-            ..lists::table_page(
-                &self.arena,
-                &self.traces,
-                &self.pending,
-                order,
-                query.first,
-                query.count,
-                &self.prices,
-            )
+        let project = query.project.as_str();
+        self.unless_no_project(project, order.is_empty(), || {
+            Response::Traces(TraceTableRows {
+                spans_matching,
+                ..lists::table_page(
+                    &self.arena,
+                    &self.traces,
+                    &self.pending,
+                    order,
+                    query.first,
+                    query.count,
+                    &self.prices,
+                )
+            })
         })
     }
 

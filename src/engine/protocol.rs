@@ -126,19 +126,6 @@ pub enum Request {
     },
 }
 
-impl Request {
-    /// The project a question is about, if it is about one.
-    pub fn project(&self) -> Option<&str> {
-        match self {
-            Self::Traces(query) => Some(&query.project),
-            Self::Sessions { project }
-            | Self::Session { project, .. }
-            | Self::Stats { project } => Some(project),
-            _ => None,
-        }
-    }
-}
-
 /// An answer from the engine.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Response {
@@ -350,9 +337,12 @@ impl FileResult {
     /// Whether the user should see what came of it until they dismiss it: it lost or warns of
     /// something, or it came from a link and waits to be kept.
     pub fn needs_attention(&self) -> bool {
-        !self.errors.is_empty()
-            || !self.warnings.is_empty()
-            || (self.held && self.spans + self.evaluations > 0)
+        self.has_problems() || (self.held && self.spans + self.evaluations > 0)
+    }
+
+    /// Whether it lost or warns of something.
+    pub fn has_problems(&self) -> bool {
+        !self.errors.is_empty() || !self.warnings.is_empty()
     }
 
     /// A file of which nothing could be read, and why (`message` follows the file's name).
@@ -951,12 +941,12 @@ mod tests {
             warnings: vec!["a.json: no spans".into()],
             ..FileResult::empty("a.json")
         };
-        assert!(warned.needs_attention());
+        assert!(warned.needs_attention() && warned.has_problems());
         let held = FileResult {
             held: true,
             ..loaded.clone()
         };
-        assert!(held.needs_attention());
+        assert!(held.needs_attention() && !held.has_problems());
         let held_empty = FileResult {
             held: true,
             ..FileResult::empty("a.json")

@@ -35,7 +35,7 @@ pub fn FileList(props: &FileListProps) -> Html {
     let files = &props.loads.files;
     // A compact page offers no keeping: there only problems need attention.
     let needs_attention = |r: &FileResult| match props.only_problems {
-        true => !r.errors.is_empty() || !r.warnings.is_empty(),
+        true => r.has_problems(),
         false => r.needs_attention(),
     };
     let attention: Vec<&FileEntry> = files
@@ -48,7 +48,9 @@ pub fn FileList(props: &FileListProps) -> Html {
         .filter(|r| !r.needs_attention())
         .collect();
     let loading = props.loads.busy > 0 || files.iter().any(|f| f.result.is_none());
-    use_clear_quiet_later(!quiet.is_empty() && !loading, props.on_clear_quiet.clone());
+    // Counted from the last file that finished: a later one gets its full time too.
+    let due = (!quiet.is_empty() && !loading).then_some(quiet.len());
+    use_clear_quiet_later(due, props.on_clear_quiet.clone());
     let quiet = (!props.only_problems && !quiet.is_empty()).then_some(quiet);
     if attention.is_empty() && quiet.is_none() {
         return html! {};
@@ -76,12 +78,13 @@ pub fn FileList(props: &FileListProps) -> Html {
     }
 }
 
-/// Once `due`, and still so `QUIET_FOR_MS` later, `clear` is called.
+/// `QUIET_FOR_MS` after `due` became (or changed to) some count of quiet files, with nothing
+/// loading meanwhile, `clear` is called.
 #[hook]
-fn use_clear_quiet_later(due: bool, clear: Callback<()>) {
+fn use_clear_quiet_later(due: Option<usize>, clear: Callback<()>) {
     use_effect_with(due, move |due| {
         let timer =
-            due.then(|| gloo::timers::callback::Timeout::new(QUIET_FOR_MS, move || clear.emit(())));
+            due.map(|_| gloo::timers::callback::Timeout::new(QUIET_FOR_MS, move || clear.emit(())));
         move || drop(timer)
     });
 }
