@@ -318,6 +318,48 @@ fn gzip_and_zstd_are_undone() {
 const CHATBOT_DATASET: &str =
     "phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a62c1338d.parquet";
 
+const CHATBOT_EVALUATIONS: &str =
+    "phoenix/chatbot-demo/evaluations-b3fbfc26-6fa0-4915-bc47-c082dc50296a.parquet";
+
+/// The browser reads parquet in two workers: a helper assembles the rows and sends them as
+/// bytes, the engine reads them. Both halves together read a file as one reading does.
+#[test]
+fn parquet_assembled_elsewhere_reads_as_the_file_itself() {
+    let mut whole = Arena::default();
+    let mut halves = Arena::default();
+    for name in [CHATBOT_DATASET, CHATBOT_EVALUATIONS] {
+        let bytes = fixture(name);
+        assert!(ingest::is_parquet(&bytes[..4]));
+        let expected = ingest::load(&mut whole, name, &bytes);
+        let answer = ingest::parquet_wire::encode(&ingest::assemble_parquet(&bytes));
+        let table = ingest::parquet_wire::decode(&answer);
+        let report = ingest::load_assembled(&mut halves, name, table, &mut |_| {});
+        assert_eq!(report, expected);
+        assert!(report.spans + report.evaluations > 0, "{report:?}");
+    }
+    let all: Vec<u32> = (0..whole.spans().len() as u32).collect();
+    assert_eq!(
+        plume::export::encode(&halves, &all, plume::export::Target::PhoenixJsonLines),
+        plume::export::encode(&whole, &all, plume::export::Target::PhoenixJsonLines)
+    );
+    assert_eq!(halves.evaluations().len(), whole.evaluations().len());
+    assert!(!halves.evaluations().is_empty());
+
+    // A broken file's problem crosses over with its place.
+    let mut broken = fixture(CHATBOT_DATASET);
+    broken.truncate(broken.len() / 2);
+    let expected = ingest::load(&mut Arena::default(), "cut.parquet", &broken);
+    let answer = ingest::parquet_wire::encode(&ingest::assemble_parquet(&broken));
+    let report = ingest::load_assembled(
+        &mut Arena::default(),
+        "cut.parquet",
+        ingest::parquet_wire::decode(&answer),
+        &mut |_| {},
+    );
+    assert_eq!(report.errors, expected.errors);
+    assert!(!report.is_ok());
+}
+
 /// (span id, kind) of the chatbot-demo spans.
 fn chatbot_spans(arena: &Arena) -> Vec<(String, OiKind)> {
     arena

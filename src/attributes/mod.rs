@@ -203,8 +203,47 @@ impl Value {
     }
 }
 
+/// [`Value`] as formats that do not describe themselves (the page's and the worker's binary
+/// messages) carry it: tagged, every value as it is (NaN stays a double).
+#[derive(serde::Serialize)]
+enum TaggedRef<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Double(f64),
+    Str(&'a str),
+    Array(&'a [Value]),
+    Map(&'a [(String, Value)]),
+}
+
+/// [`TaggedRef`], read back.
+#[derive(serde::Deserialize)]
+enum Tagged {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Double(f64),
+    Str(String),
+    Array(Vec<Value>),
+    Map(Vec<(String, Value)>),
+}
+
+/// JSON's form where the format describes itself (JSON: what files and the store hold); the
+/// tagged form otherwise.
 impl serde::Serialize for Value {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if !serializer.is_human_readable() {
+            return match self {
+                Value::Null => TaggedRef::Null,
+                Value::Bool(b) => TaggedRef::Bool(*b),
+                Value::Int(n) => TaggedRef::Int(*n),
+                Value::Double(x) => TaggedRef::Double(*x),
+                Value::Str(s) => TaggedRef::Str(s),
+                Value::Array(items) => TaggedRef::Array(items),
+                Value::Map(map) => TaggedRef::Map(&map.0),
+            }
+            .serialize(serializer);
+        }
         match self {
             Value::Null => serializer.serialize_unit(),
             Value::Bool(b) => serializer.serialize_bool(*b),
@@ -225,8 +264,18 @@ impl serde::Serialize for Value {
 }
 
 impl<'de> serde::Deserialize<'de> for Value {
-    /// From any self-describing format (the worker and the UI exchange JSON).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if !deserializer.is_human_readable() {
+            return Ok(match Tagged::deserialize(deserializer)? {
+                Tagged::Null => Value::Null,
+                Tagged::Bool(b) => Value::Bool(b),
+                Tagged::Int(n) => Value::Int(n),
+                Tagged::Double(x) => Value::Double(x),
+                Tagged::Str(s) => Value::Str(s),
+                Tagged::Array(items) => Value::Array(items),
+                Tagged::Map(entries) => Value::Map(Map(entries)),
+            });
+        }
         serde_json::Value::deserialize(deserializer).map(Value::from_json)
     }
 }
@@ -241,7 +290,11 @@ impl<'de> serde::Deserialize<'de> for Map {
 }
 
 impl serde::Serialize for Map {
+    /// As the map it is in JSON; elsewhere as the tagged [`Value`] it reads back through.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if !serializer.is_human_readable() {
+            return TaggedRef::Map(&self.0).serialize(serializer);
+        }
         let mut out = serializer.serialize_map(Some(self.0.len()))?;
         for (key, value) in &self.0 {
             out.serialize_entry(key, value)?;

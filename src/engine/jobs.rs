@@ -161,7 +161,7 @@ impl Jobs {
 
     async fn parse(&mut self, batch: u32, name: &str, bytes: Vec<u8>, held: bool) {
         let mut progress = Progress::new(batch, 0, name, bytes.len() as f64);
-        let result = parse(&self.engine, &mut progress, bytes, held);
+        let result = parse(&self.engine, &mut progress, bytes, held).await;
         self.keep(progress, result).await;
     }
 

@@ -1,7 +1,9 @@
 //! Every message between the page and the engine's worker, as types: [`ToWorker`] and
 //! [`FromWorker`], and [`Query`], a [`Request`] paired with the type of its answer. How they
-//! travel is `ui/bridge.rs`'s and `engine/worker.rs`'s business alone: each message as JSON, with
-//! what JSON cannot hold (files, bytes, a written file) beside it as a JavaScript value.
+//! travel is `ui/bridge.rs`'s and `engine/worker.rs`'s business alone: each message as compact
+//! binary ([`encode`]: postcard, positional, so only the same build reads it; [`BUILD`] travels
+//! beside it), with what it cannot hold (files, bytes, a written file) beside it as a JavaScript
+//! value.
 
 use std::marker::PhantomData;
 
@@ -218,42 +220,85 @@ pub enum Problem {
     EngineStopped,
 }
 
-/// A message that does not read as one (from a page or worker of another build: a bug).
-pub fn decode<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
-    serde_json::from_str(json).map_err(|error| error.to_string())
+/// The build the page and its worker were made from: a message whose build differs is not read
+/// (positional binary from other types would read as nonsense). From a hash of the sources.
+pub const BUILD: &str = env!("PLUME_SOURCE_HASH");
+
+/// A message as it travels: postcard's binary, a fraction of JSON's size and of the code that
+/// reads it (what every embedding page downloads).
+pub fn encode<T: Serialize>(message: &T) -> Vec<u8> {
+    // Every message is plain data of known lengths: it always serializes.
+    postcard::to_allocvec(message).unwrap_or_default()
 }
 
-/// What tells the page that a question whose message did not read (`json`) failed, and why:
-/// without it the page would wait forever.
-pub fn unanswered(json: &str, problem: Problem) -> Option<FromWorker> {
-    let value: serde_json::Value = serde_json::from_str(json).ok()?;
-    let (kind, fields) = value.as_object()?.iter().next()?;
-    let id = u32::try_from(fields.get("id")?.as_u64()?).ok()?;
-    match kind.as_str() {
-        "Ask" => Some(FromWorker::Answer {
-            id,
-            answer: Err(problem),
-        }),
-        "Export" => Some(FromWorker::Exported {
-            id,
-            file: Err(problem),
-        }),
-        "Send" => Some(FromWorker::SendReport {
-            id,
-            report: Report {
-                messages: vec![problem.to_string()],
-                done: true,
-                ..Report::default()
+/// A message from its bytes; one that does not read is a bug of this build.
+pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    postcard::from_bytes(bytes).map_err(|error| error.to_string())
+}
+
+/// What the page waits for after a message it sends. Its name and the message's id travel
+/// beside the message, so that a worker which cannot read the message (from another build)
+/// still answers it, and nothing waits forever.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Awaited {
+    /// [`FromWorker::Answer`] to [`ToWorker::Ask`].
+    Answer,
+    /// [`FromWorker::Exported`] to [`ToWorker::Export`].
+    Exported,
+    /// The last [`FromWorker::SendReport`] to [`ToWorker::Send`].
+    SendReport,
+}
+
+impl Awaited {
+    /// As it travels.
+    pub fn name(self) -> &'static str {
+        match self {
+            Awaited::Answer => "Answer",
+            Awaited::Exported => "Exported",
+            Awaited::SendReport => "SendReport",
+        }
+    }
+
+    /// From its name.
+    pub fn named(name: &str) -> Option<Self> {
+        [Awaited::Answer, Awaited::Exported, Awaited::SendReport]
+            .into_iter()
+            .find(|awaited| awaited.name() == name)
+    }
+
+    /// What tells the page that message `id` failed, and why.
+    pub fn failed(self, id: u32, problem: Problem) -> FromWorker {
+        match self {
+            Awaited::Answer => FromWorker::Answer {
+                id,
+                answer: Err(problem),
             },
-        }),
-        _ => None,
+            Awaited::Exported => FromWorker::Exported {
+                id,
+                file: Err(problem),
+            },
+            Awaited::SendReport => FromWorker::SendReport {
+                id,
+                report: Report {
+                    messages: vec![problem.to_string()],
+                    done: true,
+                    ..Report::default()
+                },
+            },
+        }
     }
 }
 
-/// A message as it travels.
-pub fn encode<T: Serialize>(message: &T) -> String {
-    // Every message is plain data with string keys: it always serializes.
-    serde_json::to_string(message).unwrap_or_default()
+impl ToWorker {
+    /// What the page waits for after this message, and the message's id.
+    pub fn awaited(&self) -> Option<(Awaited, u32)> {
+        match self {
+            ToWorker::Ask { id, .. } => Some((Awaited::Answer, *id)),
+            ToWorker::Export { id, .. } => Some((Awaited::Exported, *id)),
+            ToWorker::Send { id, .. } => Some((Awaited::SendReport, *id)),
+            _ => None,
+        }
+    }
 }
 
 /// A [`Request`] paired with the type of its answer: the page asks with one and gets a `T` or a
@@ -559,16 +604,44 @@ mod tests {
             answer: Err(Problem::EngineStopped),
         };
         assert_eq!(decode::<FromWorker>(&encode(&answer)), Ok(answer));
-        assert!(decode::<ToWorker>("{\"Nonsense\":1}").is_err());
-        let garbled = r#"{"Ask":{"id":9,"request":"Nonsense"}}"#;
-        let problem = Problem::UnreadableQuestion(decode::<ToWorker>(garbled).unwrap_err());
+        assert!(decode::<ToWorker>(&[200, 1]).is_err());
+    }
+
+    #[test]
+    fn a_message_that_does_not_read_is_still_answered() {
+        let ask = ToWorker::Ask {
+            id: 9,
+            request: Request::Summary,
+        };
+        let export = ToWorker::Export {
+            id: 10,
+            request: ExportRequest {
+                selection: SpanSelection::Project("p".into()),
+                target: crate::export::Target::OtlpJson,
+            },
+        };
+        assert_eq!(ask.awaited(), Some((Awaited::Answer, 9)));
+        assert_eq!(export.awaited(), Some((Awaited::Exported, 10)));
+        assert_eq!(ToWorker::KeepHeld { batch: 1 }.awaited(), None);
+        for awaited in [Awaited::Answer, Awaited::Exported, Awaited::SendReport] {
+            assert_eq!(Awaited::named(awaited.name()), Some(awaited));
+        }
+        assert_eq!(Awaited::named("Nonsense"), None);
+        let problem = Problem::UnreadableQuestion("another build".into());
         assert_eq!(
-            unanswered(garbled, problem.clone()),
-            Some(FromWorker::Answer {
+            Awaited::Answer.failed(9, problem.clone()),
+            FromWorker::Answer {
                 id: 9,
-                answer: Err(problem)
-            })
+                answer: Err(problem.clone())
+            }
         );
+        match Awaited::SendReport.failed(11, problem.clone()) {
+            FromWorker::SendReport { id: 11, report } => {
+                assert!(report.done);
+                assert_eq!(report.messages, vec![problem.to_string()]);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -25,6 +25,8 @@ mod jobs;
 pub mod keeper;
 mod lists;
 pub mod messages;
+#[cfg(target_arch = "wasm32")]
+mod parquet_helper;
 pub mod protocol;
 #[cfg(target_arch = "wasm32")]
 mod reading;
@@ -145,6 +147,12 @@ pub struct Loading {
 }
 
 impl Loading {
+    /// The whole file, when it is parquet (see [`ingest::FileStream::take_parquet`]): read it
+    /// with [`Engine::load_assembled`] instead of finishing this.
+    pub fn take_parquet(&mut self) -> Option<Vec<u8>> {
+        self.stream.take_parquet()
+    }
+
     /// Bytes received so far.
     pub fn received(&self) -> u64 {
         self.stream.received()
@@ -181,6 +189,21 @@ impl Engine {
         progress: &mut dyn FnMut(usize),
     ) -> FileResult {
         self.read_whole(file, bytes, true, progress)
+    }
+
+    /// Reads a parquet file's rows, assembled by the parquet helper, as [`Engine::load`] (or,
+    /// `held`, [`Engine::load_held`]) reads the file.
+    pub fn load_assembled(
+        &mut self,
+        file: &str,
+        table: Result<ingest::Assembled, ingest::Located>,
+        held: bool,
+        progress: &mut dyn FnMut(usize),
+    ) -> FileResult {
+        self.revision += 1;
+        let before = Before::of(&self.arena);
+        let report = ingest::load_assembled(&mut self.arena, file, table, progress);
+        self.loaded(&report, before, held)
     }
 
     fn read_whole(

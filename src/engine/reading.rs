@@ -11,10 +11,11 @@ use web_sys::{
     DedicatedWorkerGlobalScope, File, ReadableStreamDefaultReader, RequestCredentials, RequestInit,
 };
 
-use crate::engine::Engine;
 use crate::engine::messages::{FileProgress, FromWorker};
 use crate::engine::protocol::FileResult;
 use crate::engine::worker::post;
+use crate::engine::{Engine, parquet_helper};
+use crate::ingest;
 
 /// Progress messages per file are at least this far apart.
 const PROGRESS_INTERVAL_MS: f64 = 100.0;
@@ -120,6 +121,10 @@ pub(super) async fn load_file(
             .feed(&mut loading, &bytes, &mut |n| spans = n);
         progress.report("reading", loading.received() as f64, spans, false);
     }
+    if let Some(bytes) = loading.take_parquet() {
+        let result = read_parquet(engine, &mut progress, bytes, false).await;
+        return (progress, result);
+    }
     progress.report("parsing", total, spans, true);
     let result = engine.borrow_mut().finish(loading, &mut |spans| {
         progress.report("parsing", total, spans, false)
@@ -145,7 +150,7 @@ pub(super) async fn load_url(
         Err(message) => return (progress, FileResult::failed(name, &message)),
     };
     progress.total = bytes.len() as f64;
-    let result = parse(engine, &mut progress, bytes, held);
+    let result = parse(engine, &mut progress, bytes, held).await;
     (progress, result)
 }
 
@@ -187,12 +192,15 @@ async fn fetch(url: &str) -> Result<Vec<u8>, String> {
 
 /// Reads a file's bytes; `held` (from a link or a host page), none of it is kept until the user
 /// keeps it.
-pub(super) fn parse(
+pub(super) async fn parse(
     engine: &Rc<RefCell<Engine>>,
     progress: &mut Progress,
     bytes: Vec<u8>,
     held: bool,
 ) -> FileResult {
+    if ingest::is_parquet(&bytes) {
+        return read_parquet(engine, progress, bytes, held).await;
+    }
     let size = bytes.len() as f64;
     progress.report("parsing", size, 0, true);
     let name = progress.name.clone();
@@ -202,6 +210,25 @@ pub(super) fn parse(
         false => engine.borrow_mut().load(&name, &bytes, &mut report),
     };
     drop(bytes);
+    progress.report("parsing", size, result.spans as usize, true);
+    result
+}
+
+/// Reads a parquet file: its rows assembled by the parquet helper, then read by the engine.
+async fn read_parquet(
+    engine: &Rc<RefCell<Engine>>,
+    progress: &mut Progress,
+    bytes: Vec<u8>,
+    held: bool,
+) -> FileResult {
+    let size = bytes.len() as f64;
+    progress.report("parsing", size, 0, true);
+    let table = parquet_helper::assemble(bytes).await;
+    let name = progress.name.clone();
+    let mut report = |spans| progress.report("parsing", size, spans, false);
+    let result = engine
+        .borrow_mut()
+        .load_assembled(&name, table, held, &mut report);
     progress.report("parsing", size, result.spans as usize, true);
     result
 }

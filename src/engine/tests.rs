@@ -1612,3 +1612,105 @@ fn a_tree_row_carries_its_spans_evaluations() {
         assert_eq!(row.evaluations, table_row.evaluations);
     }
 }
+
+/// Every kind of answer, about traces of every kind of span, crosses the page's boundary (binary,
+/// positional: a type whose serde form needs a self-describing format would fail here).
+#[test]
+fn every_answer_reads_back_as_the_page_gets_it() {
+    use crate::engine::messages::{FromWorker, decode, encode};
+    let mut engine = engine_with(&[
+        "openai-01.otlp.pb",
+        "langchain-01.otlp.pb",
+        "collector-file-exporter.jsonl",
+        "genai/openai-agents-01.otlp.pb",
+        "genai/pydantic-ai-01.otlp.pb",
+        "phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a62c1338d.parquet",
+        "phoenix/chatbot-demo/evaluations-b3fbfc26-6fa0-4915-bc47-c082dc50296a.parquet",
+    ]);
+    let traces: Vec<(String, Vec<String>)> = engine
+        .traces
+        .all()
+        .iter()
+        .map(|trace| {
+            let spans = trace.tree.span.iter();
+            let ids = spans.map(|&i| engine.arena.spans()[i as usize].span_id.to_string());
+            (trace.summary.trace_id.to_string(), ids.collect())
+        })
+        .collect();
+    let mut requests = vec![
+        Request::Summary,
+        Request::Projects,
+        Request::SavedFiles,
+        Request::PriceTables,
+        Request::Query {
+            filter: "span_kind == 'LLM'".into(),
+        },
+        Request::CheckFilter {
+            filter: "span_kind ==".into(),
+        },
+        Request::Compare {
+            base: traces[0].0.clone(),
+            other: traces[1].0.clone(),
+        },
+    ];
+    for project in ["chatbot-demo", "rag-langchain-demo", "default"] {
+        requests.push(Request::Stats {
+            project: project.into(),
+        });
+        requests.push(Request::Sessions {
+            project: project.into(),
+        });
+        for all_spans in [false, true] {
+            requests.push(Request::Traces(TraceQuery {
+                project: project.into(),
+                all_spans,
+                count: 50,
+                ..TraceQuery::default()
+            }));
+        }
+    }
+    for (trace_id, spans) in &traces {
+        requests.push(Request::OpenTrace {
+            trace_id: trace_id.clone(),
+        });
+        requests.push(Request::Rows {
+            trace_id: trace_id.clone(),
+            first: 0,
+            count: 200,
+        });
+        requests.push(Request::Flame {
+            trace_id: trace_id.clone(),
+            focus: None,
+        });
+        for span_id in spans {
+            requests.push(Request::SpanDetails {
+                trace_id: trace_id.clone(),
+                span_id: span_id.clone(),
+            });
+        }
+    }
+    // And what loading tells, a file with problems included.
+    for (name, bytes) in [
+        ("broken.json", &b"{\"resourceSpans\": [{"[..]),
+        ("a.pb", &fixture("openai-03.otlp.pb")[..]),
+    ] {
+        let loaded = FromWorker::Loaded {
+            batch: 2,
+            file: 0,
+            result: engine.load(name, bytes, &mut |_| {}),
+        };
+        assert_eq!(decode(&encode(&loaded)), Ok(loaded));
+    }
+    for request in requests {
+        let asked = crate::engine::messages::ToWorker::Ask {
+            id: 1,
+            request: request.clone(),
+        };
+        assert_eq!(decode(&encode(&asked)), Ok(asked));
+        let answer = FromWorker::Answer {
+            id: 1,
+            answer: Ok(Box::new(engine.handle(request.clone()))),
+        };
+        assert_eq!(decode(&encode(&answer)), Ok(answer), "{request:?}");
+    }
+}

@@ -1,10 +1,12 @@
 //! The engine's home in the browser: a dedicated Web Worker (the `plume-worker` binary).
 //!
-//! Transport only. Each message from the page is `{body, payload}`: `body` a JSON
-//! [`ToWorker`], `payload` what JSON cannot hold (the `File`s or bytes to load). Each message to
-//! the page is the same with a [`FromWorker`] (`payload`: an exported file's `Blob`). Once its
-//! handler is installed the worker says [`FromWorker::Ready`]; the page holds its messages until
-//! then. The first message is always [`ToWorker::Start`].
+//! Transport only. Each message from the page is `{build, body, payload, awaited, id}`: `body`
+//! a [`ToWorker`] as [`encode`]d bytes, `payload` what they cannot hold (the `File`s or bytes to
+//! load), `build` the page's [`BUILD`], and for a message the page waits on, what it awaits
+//! ([`Awaited`]) and its id. Each message to the page is `{build, body, payload}` with a
+//! [`FromWorker`] (`payload`: an exported file's `Blob`). Once its handler is installed the
+//! worker says [`FromWorker::Ready`]; the page holds its messages until then. The first message
+//! is always [`ToWorker::Start`].
 //!
 //! Questions are answered at once, unless they need stored spans read or such a question waits
 //! before them; everything else runs one at a time in the order it came, in `jobs.rs`.
@@ -14,7 +16,7 @@ use std::rc::Rc;
 
 use futures::StreamExt;
 use futures::channel::mpsc;
-use js_sys::{Object, Reflect};
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
@@ -23,7 +25,7 @@ use web_sys::{BroadcastChannel, DedicatedWorkerGlobalScope, MessageEvent};
 use crate::engine::Engine;
 use crate::engine::jobs::Jobs;
 use crate::engine::messages::{
-    FromWorker, Problem, StoreChange, ToWorker, decode, encode, unanswered,
+    Awaited, BUILD, FromWorker, Problem, StoreChange, ToWorker, decode, encode,
 };
 use crate::engine::protocol::Request;
 
@@ -44,17 +46,21 @@ pub fn start() {
     let (queue, jobs) = mpsc::unbounded::<Job>();
     spawn_local(run(engine.clone(), jobs, queue.clone(), waiting.clone()));
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let (body, payload) = read(&event.data());
-        let message = match decode::<ToWorker>(&body) {
+        let data = event.data();
+        let message = match read(&data) {
             Ok(message) => message,
-            // From a page of another build: if it was a question, it hears why no answer comes.
-            Err(error) => {
-                if let Some(failure) = unanswered(&body, Problem::UnreadableQuestion(error)) {
-                    post(&failure, None);
+            // If the page waits on it, it hears why no answer comes.
+            Err(problem) => {
+                let awaited = get(&data, "awaited").as_string();
+                let id = get(&data, "id").as_f64();
+                if let (Some(awaited), Some(id)) = (awaited.as_deref().and_then(Awaited::named), id)
+                {
+                    post(&awaited.failed(id as u32, problem), None);
                 }
                 return;
             }
         };
+        let payload = get(&data, "payload");
         match message {
             ToWorker::Ask { id, request } => {
                 // A question that needs stored spans read waits in the queue, and so do the
@@ -81,21 +87,31 @@ fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// A message from the page: its JSON, and what travelled beside it.
-fn read(data: &JsValue) -> (String, JsValue) {
-    let body = get(data, "body").as_string().unwrap_or_default();
-    (body, get(data, "payload"))
+/// A message from the page, or why it does not read (a page of another build, or a bug).
+fn read(data: &JsValue) -> Result<ToWorker, Problem> {
+    if get(data, "build").as_string().as_deref() != Some(BUILD) {
+        return Err(Problem::UnreadableQuestion(
+            "the page is from another build of Plume than its engine: reload it".into(),
+        ));
+    }
+    let body = get(data, "body")
+        .dyn_into::<Uint8Array>()
+        .map(|b| b.to_vec());
+    decode(&body.unwrap_or_default()).map_err(Problem::UnreadableQuestion)
 }
 
 /// Tells the page `message`, with `payload` beside it.
 pub(super) fn post(message: &FromWorker, payload: Option<&JsValue>) {
     let object = Object::new();
-    let _ = Reflect::set(&object, &"body".into(), &encode(message).into());
+    let body = Uint8Array::from(encode(message).as_slice());
+    let _ = Reflect::set(&object, &"build".into(), &BUILD.into());
+    let _ = Reflect::set(&object, &"body".into(), &body);
     if let Some(payload) = payload {
         let _ = Reflect::set(&object, &"payload".into(), payload);
     }
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let _ = scope.post_message(&object);
+    // The body's buffer moves to the page rather than being copied again.
+    let _ = scope.post_message_with_transfer(&object, &Array::of1(&body.buffer()));
 }
 
 /// Answers a question.
@@ -115,7 +131,10 @@ fn answer(engine: &Rc<RefCell<Engine>>, id: u32, request: Request) {
 fn tabs_channel(database: &str, queue: mpsc::UnboundedSender<Job>) -> Option<BroadcastChannel> {
     let tabs = BroadcastChannel::new(&format!("plume-store:{database}")).ok()?;
     let heard = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        if let Some(change) = event.data().as_string().and_then(|s| decode(&s).ok()) {
+        // JSON, unlike the page's messages: another tab may run another build, and JSON's
+        // names read across builds where positions would not.
+        let change = event.data().as_string();
+        if let Some(change) = change.and_then(|s| serde_json::from_str(&s).ok()) {
             let _ = queue.unbounded_send(Job::Tabs(change));
         }
     });
@@ -137,7 +156,8 @@ async fn run(
     let tabs = database.as_deref().and_then(|d| tabs_channel(d, queue));
     let announce = Box::new(move |change: StoreChange| {
         if let Some(tabs) = &tabs {
-            let _ = tabs.post_message(&encode(&change).into());
+            let json = serde_json::to_string(&change).unwrap_or_default();
+            let _ = tabs.post_message(&json.into());
         }
     });
     let mut work = Jobs::start(engine.clone(), database.as_deref(), save, announce).await;

@@ -203,8 +203,7 @@ pub fn json_error(error: &serde_json::Error, path: Option<String>) -> Located {
     let place = Place {
         line: (error.line() > 0).then_some(error.line() as u64),
         column: (error.column() > 0).then_some(error.column() as u64),
-        // serde_path_to_error says "." or "?" when the fault is not inside a value.
-        json_path: path.filter(|p| !matches!(p.as_str(), "" | "." | "?")),
+        json_path: path.filter(|p| !p.is_empty()),
         ..Place::default()
     };
     Located::new(place, Problem::Json(message))

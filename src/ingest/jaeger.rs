@@ -192,12 +192,12 @@ pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Loca
 fn traces(bytes: &[u8]) -> Result<Vec<(String, JaegerTrace)>, Located> {
     use crate::ingest::otlp_json::locate_json_error;
     if crate::ingest::sniff::skip_bom_and_space(bytes).first() == Some(&b'[') {
-        let traces: Vec<JaegerTrace> = serde_json::from_slice(bytes)
-            .map_err(|error| locate_json_error::<Vec<JaegerTrace>>(bytes, &error))?;
+        let traces: Vec<JaegerTrace> =
+            serde_json::from_slice(bytes).map_err(|error| locate_json_error(bytes, &error))?;
         return Ok(paths("", traces));
     }
-    let document: Document = serde_json::from_slice(bytes)
-        .map_err(|error| locate_json_error::<Document>(bytes, &error))?;
+    let document: Document =
+        serde_json::from_slice(bytes).map_err(|error| locate_json_error(bytes, &error))?;
     let mut traces = paths("data", document.data);
     if !document.spans.is_empty() || !document.warnings.is_empty() {
         let alone = JaegerTrace {

@@ -27,12 +27,14 @@ mod compression;
 mod error;
 mod evaluations;
 mod jaeger;
+mod json_path;
 mod otlp;
 mod otlp_json;
 mod otlp_jsonl;
 pub(crate) mod otlp_logs;
 mod otlp_proto;
 mod parquet;
+pub mod parquet_wire;
 mod phoenix;
 mod phoenix_parquet;
 mod sniff;
@@ -44,10 +46,11 @@ mod zipkin_proto;
 
 pub use compression::{Codec, MAX_EXPANDED_HELD, expand_into};
 pub use error::{IngestError, Located, Place, Problem};
+pub use parquet::{Assembled, assemble as assemble_parquet};
 pub use sniff::{Detected, sniff};
 pub use stream::{FileStream, SNIFF_BYTES};
 
-use crate::model::{Arena, Format};
+use crate::model::{Arena, Format, SourceId};
 use otlp::SpanWriter;
 use otlp_proto::Signal;
 
@@ -156,6 +159,63 @@ fn read_whole(
     }
 }
 
+/// Whether a file, by its first bytes, is parquet: the browser's worker has it read by its
+/// parquet helper and hands the rows to [`load_assembled`].
+pub fn is_parquet(head: &[u8]) -> bool {
+    matches!(sniff(head), Detected::Format(Format::PhoenixTraceDataset))
+}
+
+/// Reads a parquet file's rows, assembled elsewhere ([`assemble_parquet`]), as [`load`] reads
+/// the file: the browser's worker gets them from its parquet helper.
+pub fn load_assembled(
+    arena: &mut Arena,
+    file: &str,
+    table: Result<Assembled, Located>,
+    progress: &mut dyn FnMut(usize),
+) -> FileReport {
+    let mut report = FileReport::new(file);
+    let checkpoint = arena.checkpoint();
+    let outcome = table.and_then(|table| {
+        let source = arena.add_source(file, Format::PhoenixTraceDataset)?;
+        let mut writer = SpanWriter::new(arena, source, Some(progress));
+        let written = write_assembled(table, source, &mut writer, &mut report);
+        note(&mut report, &mut writer);
+        written
+    });
+    finish(arena, checkpoint, outcome, report)
+}
+
+/// Writes a Phoenix parquet's rows and records which kind it was.
+fn write_assembled(
+    table: Assembled,
+    source: SourceId,
+    writer: &mut SpanWriter<'_>,
+    report: &mut FileReport,
+) -> Result<(), Located> {
+    let actual = phoenix_parquet::write(table, writer)?;
+    writer.arena.set_source_format(source, actual);
+    report.format = Some(actual);
+    Ok(())
+}
+
+/// Parquet found inside a file (the CLI's and the tests' way in; the browser's reaches it only
+/// compressed, since the worker hands a plain parquet file to its helper before reading it).
+#[cfg(not(target_arch = "wasm32"))]
+fn assemble_here(content: &[u8]) -> Result<Assembled, Located> {
+    parquet::assemble(content)
+}
+
+/// The engine's worker holds no parquet reader (its helper does, loaded when a parquet file
+/// comes): parquet inside a compressed file is refused with the way around.
+#[cfg(target_arch = "wasm32")]
+fn assemble_here(_content: &[u8]) -> Result<Assembled, Located> {
+    Err(Located::file(Problem::Parquet(
+        "a compressed parquet file: in the browser Plume reads parquet as it is (parquet \
+         compresses its own pages); expand it first, or read it with the plume CLI"
+            .into(),
+    )))
+}
+
 /// Reads one (uncompressed) file as `format`, without sniffing: for "open as…", and for fuzzing
 /// each reader on its own.
 pub fn load_as(arena: &mut Arena, file: &str, bytes: &[u8], format: Format) -> FileReport {
@@ -230,12 +290,8 @@ fn read(
     let mut writer = SpanWriter::new(arena, source, Some(progress));
     report.format = Some(format);
     let result = match format {
-        Format::PhoenixTraceDataset | Format::PhoenixEvaluations => {
-            phoenix_parquet::read(content, &mut writer).map(|actual| {
-                writer.arena.set_source_format(source, actual);
-                report.format = Some(actual);
-            })
-        }
+        Format::PhoenixTraceDataset | Format::PhoenixEvaluations => assemble_here(content)
+            .and_then(|table| write_assembled(table, source, &mut writer, report)),
         Format::OtlpProto | Format::OtlpLogsProto => {
             otlp_proto::read(content, Signal::of(format), &mut writer)
         }

@@ -25,6 +25,26 @@ use crate::ingest::error::{Located, Place, Problem};
 /// Deeper schemas are refused: no real trace table nests this far, and recursion stays bounded.
 const MAX_SCHEMA_DEPTH: usize = 64;
 
+/// A parquet file's rows, assembled: what [`super::phoenix_parquet`] turns into spans. In the
+/// browser the engine's worker gets it from a helper worker that alone holds the parquet crate
+/// (`src/bin/plume-parquet.rs`), so what every page downloads does not carry it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Assembled {
+    /// The schema metadata `arize` (Phoenix's JSON saying which kind of table this is).
+    pub arize: Option<String>,
+    /// Every row, as (top-level column, value) pairs.
+    pub rows: Vec<Vec<(String, Value)>>,
+}
+
+/// Opens a parquet file and assembles its rows.
+pub fn assemble(bytes: &[u8]) -> Result<Assembled, Located> {
+    let table = Table::open(bytes)?;
+    Ok(Assembled {
+        arize: table.metadata("arize").map(str::to_owned),
+        rows: table.rows()?,
+    })
+}
+
 /// An open parquet file.
 pub(crate) struct Table {
     reader: SerializedFileReader<Bytes>,

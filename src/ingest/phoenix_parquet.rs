@@ -3,7 +3,7 @@
 //! `TraceEvaluations`). The schema metadata key `arize` tells which: evaluations name their
 //! `eval_name` and `eval_type`.
 //!
-//! Rows are assembled by [`super::parquet`] and turned into the same span records the JSON
+//! Rows are assembled by [`super::parquet`] (in the browser, in a helper worker) and turned into the same span records the JSON
 //! readers produce ([`super::phoenix`]). Codecs: snappy, gzip, lz4 and uncompressed (all pure
 //! Rust, so they work in the browser); zstd-compressed parquet is reported as unsupported.
 
@@ -11,7 +11,7 @@ use crate::attributes::Value;
 use crate::ingest::error::{Located, Place};
 use crate::ingest::evaluations::{self, Row};
 use crate::ingest::otlp::SpanWriter;
-use crate::ingest::parquet::Table;
+use crate::ingest::parquet::Assembled;
 use crate::ingest::phoenix::{Record, write_records};
 use crate::model::Format;
 
@@ -22,14 +22,14 @@ struct ArizeMetadata {
     eval_name: Option<String>,
 }
 
-/// Reads either kind of Phoenix parquet; returns which it was.
-pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<Format, Located> {
-    let table = Table::open(bytes)?;
+/// Writes either kind of Phoenix parquet's rows; returns which it was.
+pub(crate) fn write(table: Assembled, writer: &mut SpanWriter<'_>) -> Result<Format, Located> {
     let arize: ArizeMetadata = table
-        .metadata("arize")
+        .arize
+        .as_deref()
         .and_then(|json| serde_json::from_str(json).ok())
         .unwrap_or_default();
-    let rows = table.rows()?;
+    let rows = table.rows;
     match arize.eval_name {
         Some(name) => {
             let rows = rows.into_iter().enumerate().map(|(index, columns)| Row {

@@ -104,7 +104,7 @@ pub(crate) struct Annotation {
 pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
     let document: Document = serde_json::from_slice(bytes).map_err(|error| {
         // `untagged` hides where the fault is; the plain span list names it.
-        crate::ingest::otlp_json::locate_json_error::<Vec<JsonSpan>>(bytes, &error)
+        crate::ingest::otlp_json::locate_json_error(bytes, &error)
     })?;
     let spans: Vec<(String, JsonSpan)> = match document {
         Document::Spans(spans) => spans

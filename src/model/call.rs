@@ -136,7 +136,8 @@ impl Usage {
 impl Serialize for Usage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
+        // Its length first: formats that are not self-describing write it ahead.
+        let mut map = serializer.serialize_map(Some(self.iter().count()))?;
         for (kind, count) in self.iter() {
             map.serialize_entry(&kind, &count)?;
         }

@@ -1,8 +1,8 @@
 //! The UI's side of the engine: a handle on the Web Worker that holds everything loaded.
 //!
-//! Transport only (`engine/worker.rs` is the other end): every message is a typed
-//! [`ToWorker`] or [`FromWorker`] sent as JSON, with what JSON cannot hold (files, bytes, an
-//! exported `Blob`) beside it. [`EngineHandle::ask`] sends a [`Query`] and resolves to its
+//! Transport only (`engine/worker.rs` is the other end, and says how messages travel): every
+//! message is a typed [`ToWorker`] or [`FromWorker`], with what its bytes cannot hold (files,
+//! bytes, an exported `Blob`) beside it. [`EngineHandle::ask`] sends a [`Query`] and resolves to its
 //! answer or a [`Problem`]; the load methods report through the `on_load` callback given at
 //! creation ([`LoadEvent`]: progress, each file's result, the end of a batch).
 
@@ -11,15 +11,15 @@ use std::rc::Rc;
 
 use futures::channel::oneshot;
 use hashbrown::HashMap;
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, File, MessageEvent, Worker};
 use yew::Callback;
 
 use crate::engine::messages::{
-    Answer, ExportedFile, FileProgress, FromWorker, Problem, Query, Source, ToWorker, decode,
-    encode,
+    Answer, BUILD, ExportedFile, FileProgress, FromWorker, Problem, Query, Source, ToWorker,
+    decode, encode,
 };
 use crate::engine::protocol::{ExportRequest, FileResult, Response, SendRequest, SpanSelection};
 use crate::export::send::Report;
@@ -82,7 +82,13 @@ struct Outbox {
 impl Outbox {
     fn send(&self, message: &ToWorker, payload: Option<JsValue>) {
         let object = Object::new();
-        let _ = Reflect::set(&object, &"body".into(), &encode(message).into());
+        let body = Uint8Array::from(encode(message).as_slice());
+        let _ = Reflect::set(&object, &"build".into(), &BUILD.into());
+        let _ = Reflect::set(&object, &"body".into(), &body);
+        if let Some((awaited, id)) = message.awaited() {
+            let _ = Reflect::set(&object, &"awaited".into(), &awaited.name().into());
+            let _ = Reflect::set(&object, &"id".into(), &id.into());
+        }
         if let Some(payload) = payload {
             let _ = Reflect::set(&object, &"payload".into(), &payload);
         }
@@ -118,6 +124,23 @@ impl PartialEq for EngineHandle {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
     }
+}
+
+/// A message from the worker, or why it does not read (a bug, or a worker of another build).
+fn read(data: &JsValue) -> Result<FromWorker, String> {
+    if Reflect::get(data, &"build".into())
+        .ok()
+        .and_then(|b| b.as_string())
+        .as_deref()
+        != Some(BUILD)
+    {
+        return Err("the engine is from another build of Plume than the page: reload it".into());
+    }
+    let body = Reflect::get(data, &"body".into())
+        .ok()
+        .and_then(|b| b.dyn_into::<Uint8Array>().ok());
+    decode(&body.map(|b| b.to_vec()).unwrap_or_default())
+        .map_err(|error| format!("the page could not read the engine's message: {error}"))
 }
 
 /// Hands what the worker said to whoever waits for it.
@@ -191,14 +214,15 @@ impl EngineHandle {
             let (waiting, outbox, on_load) = (waiting.clone(), outbox.clone(), on_load.clone());
             move |event: MessageEvent| {
                 let data = event.data();
-                let body = Reflect::get(&data, &"body".into())
-                    .ok()
-                    .and_then(|b| b.as_string());
                 let payload = Reflect::get(&data, &"payload".into()).unwrap_or(JsValue::UNDEFINED);
-                // A message that does not read is from a worker of another build: its waiters
-                // hear nothing more, and are told so when the page sees the engine stop.
-                if let Some(Ok(message)) = body.map(|body| decode::<FromWorker>(&body)) {
-                    deliver(message, payload, &waiting, &outbox, &on_load);
+                match read(&data) {
+                    Ok(message) => deliver(message, payload, &waiting, &outbox, &on_load),
+                    // Nothing more from this engine can be read: whoever waits is told, and
+                    // the page shows why.
+                    Err(message) => {
+                        waiting.borrow_mut().clear();
+                        on_load.emit(LoadEvent::Stopped { message });
+                    }
                 }
             }
         });

@@ -20,8 +20,11 @@ const TYPES = {
 /** Serves `dir` on 127.0.0.1 at a free port, each answer with `headers` too; resolves to
  * { url, origin, close }. */
 export async function serve(dir = join(root, 'dist'), headers = {}) {
+  // Every path asked for, in order: what a page (and its workers) downloaded.
+  const served = [];
   const server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));
+    served.push(path);
     const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
     try {
       const body = await readFile(file);
@@ -37,6 +40,7 @@ export async function serve(dir = join(root, 'dist'), headers = {}) {
   return {
     url: `http://127.0.0.1:${port}/`,
     origin: `http://127.0.0.1:${port}`,
+    served,
     close: () => new Promise((r) => server.close(r)),
   };
 }
@@ -70,6 +74,7 @@ export function useViewer() {
   });
   return {
     get url() { return server.url; },
+    get served() { return server.served; },
     get browser() { return browser; },
     open: (suffix = '') => open(browser, server.url + suffix),
   };

@@ -10,15 +10,38 @@ import { useViewer, load, fixture, root } from './browser.mjs';
 
 const viewer = useViewer();
 
+// Messages are postcard bytes (engine/messages.rs): an enum is its variant's index (declaration
+// order) as a varint, then its fields in order. FromWorker::Answer is variant 1 (id, then the
+// Result: Ok 0 / Err 1); Response::Summary is variant 0; Problem::Failed is variant 4. Should
+// those move, no answer fails and this test says so.
 const FAULT = `
 let failing = false;
 new BroadcastChannel('plume-test-fault').onmessage = (event) => { failing = event.data; };
+const varint = (bytes, at) => {
+  let value = 0;
+  for (let shift = 0; ; shift += 7) {
+    const byte = bytes[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) return [value, at];
+  }
+};
+const toVarint = (n) => {
+  const out = [];
+  do { out.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0)); n = Math.floor(n / 128); } while (n > 0);
+  return out;
+};
 const post = self.postMessage.bind(self);
 self.postMessage = (message, ...rest) => {
-  const body = typeof message?.body === 'string' ? JSON.parse(message.body) : null;
-  const answer = body?.Answer;
-  if (failing && answer && !answer.answer?.Ok?.Summary) {
-    message = { body: JSON.stringify({ Answer: { id: answer.id, answer: { Err: { Failed: 'failed on purpose by the test' } } } }) };
+  const body = message?.body;
+  if (failing && body instanceof Uint8Array && body[0] === 1) {
+    const [id, at] = varint(body, 1);
+    const summary = body[at] === 0 && body[at + 1] === 0;
+    if (!summary) {
+      const text = new TextEncoder().encode('failed on purpose by the test');
+      const failed = [1, ...toVarint(id), 1, 4, ...toVarint(text.length), ...text];
+      message = { build: message.build, body: new Uint8Array(failed) };
+      rest = [];
+    }
   }
   post(message, ...rest);
 };

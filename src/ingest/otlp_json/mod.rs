@@ -10,8 +10,7 @@
 //! is read by [`otlpv1`] with the same visitors.
 //!
 //! Keys are matched ignoring case and underscores, so `scopeSpans`, `scope_spans` and
-//! `ScopeSpans` are one key. The fast path parses with `serde_json` alone; when that fails the
-//! document is parsed again through `serde_path_to_error` to name the JSON path of the fault.
+//! `ScopeSpans` are one key. A fault is named by its JSON path ([`crate::ingest::json_path`]).
 
 use std::fmt;
 
@@ -52,8 +51,6 @@ pub(crate) enum Sink<'w, 'a> {
     /// Kept (the unit tests look at the OTLP values).
     #[cfg(test)]
     Collect(Vec<ResourceSpans>),
-    /// Dropped: the second pass that only locates an error.
-    Discard,
 }
 
 impl<'w, 'a> Sink<'w, 'a> {
@@ -93,7 +90,6 @@ impl<'w, 'a> Sink<'w, 'a> {
                 }
                 Ok(())
             }
-            Sink::Discard => Ok(()),
         }
     }
 
@@ -102,7 +98,6 @@ impl<'w, 'a> Sink<'w, 'a> {
             Sink::Write { batches, .. } => *batches,
             #[cfg(test)]
             Sink::Collect(all) => all.len(),
-            Sink::Discard => 0,
         }
     }
 }
@@ -133,7 +128,7 @@ pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Loca
     }
 }
 
-/// Parses `bytes` into `sink`; on a fault, parses again (storing nothing) to name its JSON path.
+/// Parses `bytes` into `sink`; a fault is named by its JSON path.
 pub(crate) fn read_document(bytes: &[u8], sink: &mut Sink<'_, '_>) -> Result<(), Located> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let parsed = DocumentSeed { sink: &mut *sink }
@@ -142,33 +137,13 @@ pub(crate) fn read_document(bytes: &[u8], sink: &mut Sink<'_, '_>) -> Result<(),
     match parsed {
         Ok(shape) => shape.check(),
         Err(_) if matches!(sink, Sink::Write { full: true, .. }) => Err(ArenaFull.into()),
-        Err(fast_error) => {
-            let mut track = serde_path_to_error::Track::new();
-            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-            let tracked = serde_path_to_error::Deserializer::new(&mut deserializer, &mut track);
-            let mut discard = Sink::Discard;
-            let seed = DocumentSeed { sink: &mut discard };
-            match seed.deserialize(tracked) {
-                Err(error) => Err(json_error(&error, Some(track.path().to_string()))),
-                Ok(_) => Err(json_error(&fast_error, None)),
-            }
-        }
+        Err(error) => Err(locate_json_error(bytes, &error)),
     }
 }
 
-/// Parses `bytes` again, slowly, to find the JSON path of an error the fast parse reported.
-pub(crate) fn locate_json_error<T>(bytes: &[u8], fast_error: &serde_json::Error) -> Located
-where
-    T: for<'de> de::Deserialize<'de>,
-{
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Err(error) => {
-            let path = error.path().to_string();
-            json_error(error.inner(), Some(path))
-        }
-        Ok(_) => json_error(fast_error, None),
-    }
+/// A `serde_json` error with the JSON path of the place it points at in `bytes`.
+pub(crate) fn locate_json_error(bytes: &[u8], error: &serde_json::Error) -> Located {
+    json_error(error, crate::ingest::json_path::path_of(bytes, error))
 }
 
 /// What a document looked like: whether it had trace keys, and which others.

@@ -22,14 +22,14 @@ use opentelemetry_proto::tonic::trace::v1::Span;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{JSpan, JString};
-use crate::ingest::error::{Located, Place, Problem, json_error};
+use crate::ingest::error::{Located, Place, Problem};
 use crate::ingest::otlp::{Origin, SpanWriter};
 use crate::ingest::phoenix::more_pages;
 use crate::model::ArenaFull;
 
 /// Reads a page and stores its spans.
 pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
-    let mut store = Store::Write {
+    let mut store = Store {
         writer,
         stored: 0,
         full: false,
@@ -38,19 +38,16 @@ pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Loca
     let parsed = PageSeed { store: &mut store }
         .deserialize(&mut deserializer)
         .and_then(|page| deserializer.end().map(|()| page));
-    let Store::Write {
+    let Store {
         writer,
         stored,
         full,
-    } = store
-    else {
-        return Ok(());
-    };
+    } = store;
     match parsed {
         Ok(page) => page.finish(writer),
         Err(_) if full => Err(ArenaFull.into()),
         Err(fast_error) => {
-            let located = locate(bytes, &fast_error);
+            let located = super::locate_json_error(bytes, &fast_error);
             // Spans before the fault stay; the fault is reported where it is.
             if stored > 0 {
                 writer.errors.push(located);
@@ -62,45 +59,22 @@ pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Loca
     }
 }
 
-/// Parses `bytes` again, storing nothing, to name the JSON path of the fault the fast parse met.
-fn locate(bytes: &[u8], fast_error: &serde_json::Error) -> Located {
-    let mut track = serde_path_to_error::Track::new();
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let tracked = serde_path_to_error::Deserializer::new(&mut deserializer, &mut track);
-    let mut discard = Store::Discard;
-    match (PageSeed {
-        store: &mut discard,
-    })
-    .deserialize(tracked)
-    {
-        Err(error) => json_error(&error, Some(track.path().to_string())),
-        Ok(_) => json_error(fast_error, None),
-    }
-}
-
-/// Where the spans go as they are parsed.
-enum Store<'w, 'a> {
-    /// Into the arena; `stored` counts them, `full` is set when the arena filled up.
-    Write {
-        writer: &'w mut SpanWriter<'a>,
-        stored: usize,
-        full: bool,
-    },
-    /// Nowhere: the second pass that only locates a fault.
-    Discard,
+/// Where the spans go as they are parsed: into the arena; `stored` counts them, `full` is set
+/// when the arena filled up.
+struct Store<'w, 'a> {
+    writer: &'w mut SpanWriter<'a>,
+    stored: usize,
+    full: bool,
 }
 
 impl Store<'_, '_> {
     /// Stores `data[index]`, alone in a batch without resource or scope.
     fn accept(&mut self, span: Span, index: usize) -> Result<(), ArenaFull> {
-        let Store::Write {
+        let Store {
             writer,
             stored,
             full,
-        } = self
-        else {
-            return Ok(());
-        };
+        } = self;
         let origin = Origin::record(Place::path(format!("data[{index}]")), index as u64);
         writer
             .write_span(span, &origin)

@@ -208,6 +208,13 @@ fn errors_name_the_json_path() {
     );
     assert!(matches!(error.map(|e| e.problem), Some(Problem::Json(m)) if m.contains("not-an-id")));
 
+    // Cut off where a list begins: the list is the place, not an element never begun.
+    let cut = parse(br#"{"resourceSpans": [{"scopeSpans": ["#).err();
+    assert_eq!(
+        cut.and_then(|e| e.place.json_path).as_deref(),
+        Some("resourceSpans[0].scopeSpans")
+    );
+
     let bad_kind =
         r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"kind":"SPAN_KIND_SIDEWAYS"}]}]}]}"#;
     let error = parse(bad_kind.as_bytes()).err();

@@ -1,0 +1,69 @@
+//! The parquet helper worker, seen from the engine's worker: one started for each parquet file,
+//! handed the file's bytes, and stopped once it has answered (so the memory it took to assemble
+//! the rows goes back at once). It is `src/bin/plume-parquet.rs`, loaded by
+//! `static/plume-parquet_loader.js` only when a parquet file comes.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use futures::channel::oneshot;
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{ErrorEvent, MessageEvent, Worker};
+
+use crate::ingest::{Assembled, Located, Problem, parquet_wire};
+
+/// The helper's script, beside the engine's own.
+const HELPER_SCRIPT: &str = "./plume-parquet_loader.js";
+
+/// A parquet file's rows, assembled by a helper worker.
+pub(super) async fn assemble(bytes: Vec<u8>) -> Result<Assembled, Located> {
+    let stopped =
+        |why: String| Located::file(Problem::Parquet(format!("the parquet reader {why}")));
+    let helper = Worker::new(HELPER_SCRIPT)
+        .map_err(|error| stopped(format!("could not start: {}", describe(&error))))?;
+    let (sender, answer) = oneshot::channel::<Result<Vec<u8>, String>>();
+    let sender = Rc::new(RefCell::new(Some(sender)));
+    let answered = sender.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let data = event.data();
+        let reply = match data.dyn_ref::<Uint8Array>() {
+            Some(bytes) => Ok(bytes.to_vec()),
+            // The loader's word when the helper's module failed to start.
+            None => Err(format!("could not start: {}", describe(&data))),
+        };
+        if let Some(sender) = answered.borrow_mut().take() {
+            let _ = sender.send(reply);
+        }
+    });
+    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+        if let Some(sender) = sender.borrow_mut().take() {
+            let _ = sender.send(Err(format!("stopped: {}", event.message())));
+        }
+    });
+    helper.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    helper.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let buffer = Uint8Array::from(bytes.as_slice());
+    drop(bytes);
+    let sent = helper.post_message_with_transfer(&buffer, &Array::of1(&buffer.buffer()));
+    let reply = match sent {
+        Ok(()) => answer
+            .await
+            .unwrap_or_else(|_| Err("stopped without answering".into())),
+        Err(error) => Err(format!("could not be given the file: {}", describe(&error))),
+    };
+    helper.terminate();
+    parquet_wire::decode(&reply.map_err(stopped)?)
+}
+
+fn describe(value: &JsValue) -> String {
+    value
+        .as_string()
+        .or_else(|| {
+            value
+                .dyn_ref::<js_sys::Error>()
+                .map(|error| String::from(error.message()))
+        })
+        .unwrap_or_else(|| format!("{value:?}"))
+}

@@ -1,0 +1,335 @@
+//! What the parquet helper worker answers the engine's worker: a parquet file's assembled rows
+//! (or why there are none), as bytes that travel in one transferred buffer.
+//!
+//! Private to the two workers of one build, but read as untrusted all the same: every length is
+//! checked against what is left and nesting is bounded, so a bad answer is an error, never a
+//! panic.
+//!
+//! Layout (integers little-endian, lengths `u32`): a tag byte, `0` rows or `1` a problem.
+//! Rows: the `arize` metadata (an option of text), the row count, and each row as its column
+//! count and (name, value) pairs. A problem: the column (option of text), the row (option of
+//! `u64`) and the message. A value: a tag (`0` null, `1` false, `2` true, `3` int `i64`, `4`
+//! double `f64`, `5` text, `6` array: count and values, `7` map: count and (key, value) pairs).
+
+use crate::attributes::{Map, Value};
+use crate::ingest::error::{Located, Place, Problem};
+use crate::ingest::parquet::Assembled;
+
+/// Deeper values are refused: assembled parquet nests at most as deep as its schema, which is
+/// bounded far below this.
+const MAX_DEPTH: usize = 128;
+
+/// The helper's answer as bytes.
+pub fn encode(answer: &Result<Assembled, Located>) -> Vec<u8> {
+    let mut out = Vec::new();
+    match answer {
+        Ok(table) => {
+            out.push(0);
+            put_option_text(&mut out, table.arize.as_deref());
+            put_len(&mut out, table.rows.len());
+            for row in &table.rows {
+                put_len(&mut out, row.len());
+                for (name, value) in row {
+                    put_text(&mut out, name);
+                    put_value(&mut out, value);
+                }
+            }
+        }
+        Err(located) => {
+            out.push(1);
+            put_option_text(&mut out, located.place.column_name.as_deref());
+            match located.place.row {
+                Some(row) => {
+                    out.push(1);
+                    out.extend_from_slice(&row.to_le_bytes());
+                }
+                None => out.push(0),
+            }
+            let message = match &located.problem {
+                Problem::Parquet(message) => message.clone(),
+                other => other.to_string(),
+            };
+            put_text(&mut out, &message);
+        }
+    }
+    out
+}
+
+/// The helper's answer from its bytes; unreadable bytes are a problem of the file's like any
+/// other.
+pub fn decode(bytes: &[u8]) -> Result<Assembled, Located> {
+    let mut reader = Reader { bytes, at: 0 };
+    let answer = reader.answer().map_err(|fault| {
+        Located::file(Problem::Parquet(format!(
+            "the parquet reader's answer is unreadable at byte {}: {fault}",
+            reader.at
+        )))
+    })?;
+    if reader.at != bytes.len() {
+        return Err(Located::file(Problem::Parquet(format!(
+            "the parquet reader's answer has {} bytes past its end",
+            bytes.len() - reader.at
+        ))));
+    }
+    answer
+}
+
+fn put_len(out: &mut Vec<u8>, len: usize) {
+    // Nothing the helper assembles reaches 2^32 items: wasm32 memory is 4 GiB.
+    out.extend_from_slice(&(len as u32).to_le_bytes());
+}
+
+fn put_text(out: &mut Vec<u8>, text: &str) {
+    put_len(out, text.len());
+    out.extend_from_slice(text.as_bytes());
+}
+
+fn put_option_text(out: &mut Vec<u8>, text: Option<&str>) {
+    match text {
+        Some(text) => {
+            out.push(1);
+            put_text(out, text);
+        }
+        None => out.push(0),
+    }
+}
+
+fn put_value(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::Null => out.push(0),
+        Value::Bool(b) => out.push(1 + u8::from(*b)),
+        Value::Int(i) => {
+            out.push(3);
+            out.extend_from_slice(&i.to_le_bytes());
+        }
+        Value::Double(d) => {
+            out.push(4);
+            out.extend_from_slice(&d.to_le_bytes());
+        }
+        Value::Str(text) => {
+            out.push(5);
+            put_text(out, text);
+        }
+        Value::Array(items) => {
+            out.push(6);
+            put_len(out, items.len());
+            for item in items {
+                put_value(out, item);
+            }
+        }
+        Value::Map(map) => {
+            out.push(7);
+            put_len(out, map.len());
+            for (key, value) in map.iter() {
+                put_text(out, key);
+                put_value(out, value);
+            }
+        }
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+type Read<T> = Result<T, &'static str>;
+
+impl Reader<'_> {
+    fn answer(&mut self) -> Read<Result<Assembled, Located>> {
+        match self.byte()? {
+            0 => {
+                let arize = self.option_text()?;
+                let count = self.len(4)?;
+                let mut rows = Vec::with_capacity(count);
+                for _ in 0..count {
+                    let columns = self.len(5)?;
+                    let mut row = Vec::with_capacity(columns);
+                    for _ in 0..columns {
+                        row.push((self.text()?, self.value(0)?));
+                    }
+                    rows.push(row);
+                }
+                Ok(Ok(Assembled { arize, rows }))
+            }
+            1 => {
+                let column_name = self.option_text()?;
+                let row = match self.byte()? {
+                    0 => None,
+                    1 => Some(u64::from_le_bytes(self.array()?)),
+                    _ => return Err("a row that is neither there nor absent"),
+                };
+                let message = self.text()?;
+                let place = Place {
+                    column_name,
+                    row,
+                    ..Place::default()
+                };
+                Ok(Err(Located::new(place, Problem::Parquet(message))))
+            }
+            _ => Err("neither rows nor a problem"),
+        }
+    }
+
+    fn byte(&mut self) -> Read<u8> {
+        let byte = *self.bytes.get(self.at).ok_or("it ends early")?;
+        self.at += 1;
+        Ok(byte)
+    }
+
+    fn array<const N: usize>(&mut self) -> Read<[u8; N]> {
+        let end = self.at.checked_add(N).ok_or("it ends early")?;
+        let bytes = self.bytes.get(self.at..end).ok_or("it ends early")?;
+        self.at = end;
+        bytes.try_into().map_err(|_| "it ends early")
+    }
+
+    /// A count of items each at least `least` bytes long: more than the bytes left could hold
+    /// is refused before any room is taken for them.
+    fn len(&mut self, least: usize) -> Read<usize> {
+        let len = u32::from_le_bytes(self.array()?) as usize;
+        if len.saturating_mul(least) > self.bytes.len() - self.at {
+            return Err("a count past its end");
+        }
+        Ok(len)
+    }
+
+    fn text(&mut self) -> Read<String> {
+        let len = self.len(1)?;
+        let bytes = &self.bytes[self.at..self.at + len];
+        self.at += len;
+        String::from_utf8(bytes.to_vec()).map_err(|_| "text that is not UTF-8")
+    }
+
+    fn option_text(&mut self) -> Read<Option<String>> {
+        match self.byte()? {
+            0 => Ok(None),
+            1 => self.text().map(Some),
+            _ => Err("text that is neither there nor absent"),
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Read<Value> {
+        if depth > MAX_DEPTH {
+            return Err("values nested too deep");
+        }
+        Ok(match self.byte()? {
+            0 => Value::Null,
+            1 => Value::Bool(false),
+            2 => Value::Bool(true),
+            3 => Value::Int(i64::from_le_bytes(self.array()?)),
+            4 => Value::Double(f64::from_le_bytes(self.array()?)),
+            5 => Value::Str(self.text()?),
+            6 => {
+                let count = self.len(1)?;
+                let mut items = Vec::with_capacity(count);
+                for _ in 0..count {
+                    items.push(self.value(depth + 1)?);
+                }
+                Value::Array(items)
+            }
+            7 => {
+                let count = self.len(5)?;
+                let mut map = Map::default();
+                for _ in 0..count {
+                    let key = self.text()?;
+                    map.insert(key, self.value(depth + 1)?);
+                }
+                Value::Map(map)
+            }
+            _ => return Err("a value of no known kind"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Assembled {
+        let mut nested = Map::default();
+        nested.insert("k".into(), Value::Array(vec![Value::Int(-7), Value::Null]));
+        nested.insert("ünï".into(), Value::Double(f64::NAN));
+        Assembled {
+            arize: Some("{\"eval_name\":\"q\"}".into()),
+            rows: vec![
+                vec![
+                    ("a".into(), Value::Bool(true)),
+                    ("b".into(), Value::Bool(false)),
+                    ("c".into(), Value::Str("text".into())),
+                    ("d".into(), Value::Map(nested)),
+                    ("e".into(), Value::Double(-0.5)),
+                    ("f".into(), Value::Int(i64::MIN)),
+                ],
+                vec![],
+            ],
+        }
+    }
+
+    #[test]
+    fn rows_and_problems_come_back_as_they_went() {
+        let bytes = encode(&Ok(table()));
+        let back = decode(&bytes).expect("decodes");
+        // NaN is not equal to itself: compare its bits, then the rest with it taken out.
+        let nan = |t: &Assembled| match &t.rows[0][3].1 {
+            Value::Map(map) => map.get("ünï").cloned(),
+            _ => None,
+        };
+        assert!(matches!(nan(&back), Some(Value::Double(d)) if d.is_nan()));
+        let without_nan = |mut t: Assembled| {
+            if let Value::Map(map) = &mut t.rows[0][3].1 {
+                map.insert("ünï".into(), Value::Null);
+            }
+            t
+        };
+        assert_eq!(without_nan(back), without_nan(table()));
+
+        let problem = Located::new(
+            Place {
+                column_name: Some("attributes.llm".into()),
+                row: Some(41),
+                ..Place::default()
+            },
+            Problem::Parquet("a level of 3".into()),
+        );
+        assert_eq!(decode(&encode(&Err(problem.clone()))), Err(problem));
+        let unplaced = Located::file(Problem::Parquet("no footer".into()));
+        assert_eq!(decode(&encode(&Err(unplaced.clone()))), Err(unplaced));
+    }
+
+    #[test]
+    fn a_cut_or_padded_answer_is_a_problem_not_a_panic() {
+        let bytes = encode(&Ok(table()));
+        for end in 0..bytes.len() {
+            let error = decode(&bytes[..end]).expect_err("cut");
+            assert!(
+                error.problem.to_string().contains("unreadable at byte"),
+                "{end}: {error:?}"
+            );
+        }
+        let mut padded = bytes.clone();
+        padded.push(0);
+        assert!(decode(&padded).is_err());
+    }
+
+    #[test]
+    fn counts_past_the_end_take_no_room() {
+        // Rows: no metadata, then 2^32-1 rows in 9 bytes.
+        let bytes = [0, 0, 0xff, 0xff, 0xff, 0xff];
+        assert!(decode(&bytes).is_err());
+        // A value nested past the bound.
+        let mut deep = vec![0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, b'x'];
+        for _ in 0..=MAX_DEPTH + 1 {
+            deep.extend_from_slice(&[6, 1, 0, 0, 0]);
+        }
+        deep.push(0);
+        let error = decode(&deep).expect_err("too deep");
+        assert!(
+            error.problem.to_string().contains("nested too deep"),
+            "{error:?}"
+        );
+        for tag in [2_u8, 9] {
+            assert!(decode(&[tag]).is_err());
+        }
+    }
+}

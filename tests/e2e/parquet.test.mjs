@@ -1,0 +1,34 @@
+// Parquet is read by a helper worker that only a parquet file brings into the page: what every
+// page downloads does not carry the parquet reader.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { useViewer, load, fixture } from './browser.mjs';
+
+const viewer = useViewer();
+const DATASET = 'phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a62c1338d.parquet';
+const helper = (paths) => paths.filter((path) => path.includes('plume-parquet'));
+
+test('a parquet file starts the parquet helper, other files never download it', async () => {
+  const page = await viewer.open();
+  const from = viewer.served.length;
+  await load(page, [await fixture('openai-01.otlp.pb'), await fixture('phoenix/chatbot-demo/spans.jsonl')]);
+  assert.ok(viewer.served.slice(from).some((path) => path.endsWith('plume-worker_bg.wasm')));
+  assert.deepEqual(helper(viewer.served.slice(from)), []);
+
+  const dataset = await fixture(DATASET);
+  const cut = { ...dataset, name: 'cut.parquet', buffer: dataset.buffer.subarray(0, dataset.buffer.length / 2) };
+  const zipped = { ...dataset, name: 'dataset.parquet.gz', buffer: gzipSync(dataset.buffer) };
+  await load(page, [dataset, cut, zipped]);
+  const lines = await page.$$eval('[data-testid=file-result]', (els) => els.map((e) => e.textContent));
+  const line = (name) => lines.find((text) => text.includes(name)) ?? '';
+  assert.match(line('trace_dataset-'), /phoenix-trace-dataset, 13 spans, 4 traces/);
+  assert.match(line('cut.parquet'), /cut\.parquet: parquet: /);
+  assert.match(line('dataset.parquet.gz'), /a compressed parquet file: in the browser Plume reads parquet as it is.*expand it first/);
+  // One helper download serves every parquet file; the spans read are in the viewer.
+  assert.deepEqual(new Set(helper(viewer.served.slice(from))), new Set(['/plume-parquet_loader.js', '/plume-parquet.js', '/plume-parquet_bg.wasm']));
+  await page.click('a[href="#/project/chatbot-demo"]');
+  await page.waitForSelector('[data-testid=trace-row]');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
