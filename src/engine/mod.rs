@@ -200,10 +200,9 @@ impl Engine {
         held: bool,
         progress: &mut dyn FnMut(usize),
     ) -> FileResult {
-        self.revision += 1;
-        let before = Before::of(&self.arena);
-        let report = ingest::load_assembled(&mut self.arena, file, table, progress);
-        self.loaded(&report, before, held)
+        self.read_with(held, |arena| {
+            ingest::load_assembled(arena, file, table, progress)
+        })
     }
 
     fn read_whole(
@@ -213,9 +212,20 @@ impl Engine {
         held: bool,
         progress: &mut dyn FnMut(usize),
     ) -> FileResult {
+        self.read_with(held, |arena| {
+            ingest::load_with_progress(arena, file, bytes, progress)
+        })
+    }
+
+    /// Reads a whole file into the arena with `read`, and notes what it added.
+    fn read_with(
+        &mut self,
+        held: bool,
+        read: impl FnOnce(&mut Arena) -> ingest::FileReport,
+    ) -> FileResult {
         self.revision += 1;
         let before = Before::of(&self.arena);
-        let report = ingest::load_with_progress(&mut self.arena, file, bytes, progress);
+        let report = read(&mut self.arena);
         self.loaded(&report, before, held)
     }
 

@@ -30,8 +30,8 @@ pub(super) async fn assemble(bytes: Vec<u8>) -> Result<Assembled, Located> {
         let data = event.data();
         let reply = match data.dyn_ref::<Uint8Array>() {
             Some(bytes) => Ok(bytes.to_vec()),
-            // The loader's word when the helper's module failed to start.
-            None => Err(format!("could not start: {}", describe(&data))),
+            // The loader's word when the helper's module failed to start or to run.
+            None => Err(format!("failed: {}", describe(&data))),
         };
         if let Some(sender) = answered.borrow_mut().take() {
             let _ = sender.send(reply);

@@ -35,10 +35,10 @@ pub(crate) fn path_at(bytes: &[u8]) -> String {
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {
         at += 1;
-        if !matches!(byte, b',' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
-            if let Some(Frame::Array { begun, .. }) = stack.last_mut() {
-                *begun = true;
-            }
+        if !matches!(byte, b',' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+            && let Some(Frame::Array { begun, .. }) = stack.last_mut()
+        {
+            *begun = true;
         }
         match byte {
             b'"' => {

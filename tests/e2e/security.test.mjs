@@ -210,7 +210,14 @@ test('under the Content-Security-Policy header the build writes, the page and it
   // The meta carries the same policy but frame-ancestors.
   const meta = await viewer.getAttribute('meta[http-equiv=Content-Security-Policy]', 'content');
   assert.equal(`${meta}; frame-ancestors 'self'`, policy);
-  await load(viewer, [await fixture('openai-01.otlp.pb'), await fixture('collector-file-exporter.jsonl')]);
+  // The parquet file starts the worker's own helper worker, under the same policy.
+  await load(viewer, [
+    await fixture('openai-01.otlp.pb'),
+    await fixture('collector-file-exporter.jsonl'),
+    await fixture('phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a62c1338d.parquet'),
+  ]);
+  const lines = await viewer.$$eval('[data-testid=file-result]', (els) => els.map((e) => e.textContent));
+  assert.ok(lines.some((line) => /trace_dataset-.*phoenix-trace-dataset, 13 spans/.test(line)), lines.join('\n'));
   await viewer.evaluate((t) => { location.hash = `#/trace/${t}`; }, OPENAI_TRACE);
   await viewer.waitForSelector('[data-testid=span-row]');
   await viewer.click('[data-testid=span-row] >> nth=1');
