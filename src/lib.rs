@@ -30,6 +30,8 @@ pub mod ingest;
 pub mod model;
 pub mod present;
 pub mod semantics;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod serve;
 pub mod store;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
