@@ -243,3 +243,27 @@ fn kept_bodies_read_back_whole_across_files_restarts_and_a_torn_write() {
     assert!(records > 0);
     std::fs::remove_dir_all(&dir).expect("clean up");
 }
+
+#[test]
+fn where_serve_keeps_and_finds_its_page_unless_told() {
+    use plume::serve::{default_page, default_store};
+    use std::path::PathBuf;
+    let home = Some(PathBuf::from("/home/ada"));
+    assert_eq!(
+        default_store(Some("/data".into()), home.clone()),
+        Some(PathBuf::from("/data/plume/received"))
+    );
+    // A relative XDG_DATA_HOME is to be ignored, as the XDG specification says.
+    assert_eq!(
+        default_store(Some("data".into()), home.clone()),
+        Some(PathBuf::from("/home/ada/.local/share/plume/received"))
+    );
+    assert_eq!(default_store(None, None), None);
+    // The checkout's dist/ is found from target/<profile>/plume when the current folder has none.
+    let checkout = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let exe = checkout.join("target/release/plume");
+    let found = default_page(Some(std::env::temp_dir()), Some(exe));
+    let built = checkout.join("dist/index.html").is_file();
+    assert_eq!(found, built.then(|| checkout.join("dist")));
+    assert_eq!(default_page(None, None), None);
+}

@@ -29,6 +29,7 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use std::io::Write as _;
+    use std::path::PathBuf;
     use std::process::ExitCode;
 
     use clap::error::ErrorKind;
@@ -78,6 +79,12 @@ mod cli {
         /// N spans of agent traces (agents, steps, LLM calls, tools, retrievers, sub-agents)
         /// spread over T traces, in OpenInference or the OpenTelemetry GenAI conventions.
         Generate(GenerateArgs),
+        /// Receive OTLP from running apps, keep it, and serve the viewer
+        ///
+        /// OTLP/HTTP (protobuf or JSON, gzip) at /v1/traces and /v1/logs, each request kept on
+        /// disk before it is acknowledged; the viewer at /. Point an app's exporter at it:
+        /// OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:6006
+        Serve(ServeArgs),
         /// Print plume's completion script for a shell
         ///
         /// Save it where the shell looks for completions, e.g.
@@ -87,6 +94,30 @@ mod cli {
             /// The shell to complete in
             shell: Shell,
         },
+    }
+
+    #[derive(Args)]
+    struct ServeArgs {
+        /// The address to listen on (anything but loopback needs --token)
+        #[arg(long, default_value = "127.0.0.1")]
+        host: std::net::IpAddr,
+        /// The port (Phoenix's by default, so apps set up for Phoenix send here)
+        #[arg(long, default_value_t = 6006)]
+        port: u16,
+        /// Where what is received is kept [default: $XDG_DATA_HOME/plume/received, or
+        /// ~/.local/share/plume/received]
+        #[arg(long, value_hint = ValueHint::DirPath)]
+        store: Option<PathBuf>,
+        /// The viewer's built files [default: ./dist, or the dist/ of the checkout plume was
+        /// built in]
+        #[arg(long, value_hint = ValueHint::DirPath)]
+        page: Option<PathBuf>,
+        /// A token senders must give (Authorization: Bearer TOKEN)
+        #[arg(long)]
+        token: Option<String>,
+        /// The largest request body, expanded, in MB
+        #[arg(long, default_value_t = 32)]
+        max_body_mb: usize,
     }
 
     #[derive(Args)]
@@ -232,6 +263,7 @@ mod cli {
             Command::Inspect(args) => inspect(args),
             Command::Convert(args) => convert(args),
             Command::Generate(args) => generate(args),
+            Command::Serve(args) => serve(args),
             Command::Completions { shell } => completions(shell),
         }
     }
@@ -753,6 +785,53 @@ mod cli {
             plural(trace_count as u64, "trace", "traces")
         );
         Ok(exit_for(&reports))
+    }
+
+    fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
+        use plume::serve::{default_page, default_store, disk::Disk, http};
+        let usage = |message: String| Failure::Usage {
+            command: "serve",
+            message,
+        };
+        if !args.host.is_loopback() && args.token.is_none() {
+            return Err(usage(format!(
+                "listening on {} lets other machines send: give --token TOKEN, which every \
+                 sender must then present",
+                args.host
+            )));
+        }
+        let env = |name| std::env::var_os(name).map(PathBuf::from);
+        let store = args
+            .store
+            .or_else(|| default_store(env("XDG_DATA_HOME"), env("HOME")))
+            .ok_or_else(|| usage("no home folder to keep data in: give --store DIR".into()))?;
+        let exe = std::env::current_exe().ok();
+        let page = args
+            .page
+            .or_else(|| default_page(std::env::current_dir().ok(), exe))
+            .ok_or_else(|| {
+                usage("no built viewer found: run ./dev build, or give --page DIR".into())
+            })?;
+        let disk =
+            Disk::open(&store, 64 << 20).map_err(output_error(&store.display().to_string()))?;
+        let options = http::Options {
+            address: std::net::SocketAddr::new(args.host, args.port),
+            page,
+            max_body: args.max_body_mb << 20,
+            token: args.token,
+        };
+        let runtime = tokio::runtime::Runtime::new().map_err(output_error("the server"))?;
+        println!(
+            "plume: serving http://{} — the viewer, and OTLP/HTTP at /v1/traces and /v1/logs; \
+             keeping what arrives in {}",
+            options.address,
+            store.display()
+        );
+        let address = options.address.to_string();
+        runtime
+            .block_on(http::run(disk, options))
+            .map_err(output_error(&address))?;
+        Ok(ExitCode::SUCCESS)
     }
 
     fn generate(args: GenerateArgs) -> Result<ExitCode, Failure> {

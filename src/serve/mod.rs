@@ -1,5 +1,27 @@
-//! `plume serve`'s parts that need no network: what an OTLP export request comes to
-//! ([`receive`]) and the folder what was received is kept in ([`disk`]). Native only.
+//! `plume serve`: what an OTLP export request comes to ([`receive`], pure), the folder what was
+//! received is kept in ([`disk`]), and the HTTP listener over them ([`http`]). Native only.
 
 pub mod disk;
+pub mod http;
 pub mod receive;
+
+use std::path::PathBuf;
+
+/// Where `plume serve` keeps what it receives unless told: the XDG data folder, else
+/// `~/.local/share`, then `plume/received`.
+pub fn default_store(xdg_data_home: Option<PathBuf>, home: Option<PathBuf>) -> Option<PathBuf> {
+    let data = xdg_data_home
+        .filter(|dir| dir.is_absolute())
+        .or_else(|| home.map(|home| home.join(".local/share")))?;
+    Some(data.join("plume").join("received"))
+}
+
+/// The viewer's built files unless told: `dist/` in the current folder, else the `dist/` of
+/// the checkout the binary was built in (`target/<profile>/plume` → `dist/`).
+pub fn default_page(current: Option<PathBuf>, exe: Option<PathBuf>) -> Option<PathBuf> {
+    let built = exe.and_then(|exe| Some(exe.parent()?.parent()?.parent()?.join("dist")));
+    [current.map(|dir| dir.join("dist")), built]
+        .into_iter()
+        .flatten()
+        .find(|dir| dir.join("index.html").is_file())
+}

@@ -1,0 +1,102 @@
+// `plume serve` (issue 15, first part): the viewer served, a real SDK's spans received and kept
+// on disk before they are acknowledged, and requests that are not OTLP refused as the OTLP
+// specification says. The kept file is then opened in the page the server serves.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { launch, root } from './browser.mjs';
+
+const plume = join(root, 'target/debug/plume');
+const python = process.env.PHOENIX_PYTHON ?? join(root, 'target/phoenix-venv/bin/python');
+
+async function freePort() {
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Starts `plume serve` on a free port with a fresh store; resolves once `GET /` answers. */
+async function startServe(...extra) {
+  if (!existsSync(plume)) throw new Error(`${plume} is missing: cargo build --bin plume`);
+  const store = await mkdtemp(join(tmpdir(), 'plume-serve-'));
+  const port = await freePort();
+  const child = spawn(plume, ['serve', '--port', String(port), '--store', store, '--page', join(root, 'dist'), ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let said = '';
+  child.stdout.on('data', (d) => { said += d; });
+  child.stderr.on('data', (d) => { said += d; });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/`)).ok) break;
+    } catch { /* not yet */ }
+    if (i > 300 || child.exitCode !== null) throw new Error(`plume serve did not start: ${said}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const stop = async () => { child.kill(); await rm(store, { recursive: true, force: true }); };
+  return { url, store, said: () => said, stop };
+}
+
+const servers = [];
+after(async () => { for (const server of servers) await server.stop(); });
+
+test('a real SDK\'s spans are acknowledged once kept, and the kept file shows in the page plume serve serves', async () => {
+  const server = await startServe();
+  servers.push(server);
+  assert.match(server.said(), /serving http:\/\/127\.0\.0\.1:\d+ .*keeping what arrives in/);
+  const { stdout } = await promisify(execFile)(python, [join(root, 'tests/serve/send.py'), server.url]);
+  const [traceId, result] = stdout.trim().split(' ');
+  assert.equal(result, 'SUCCESS', stdout);
+  const kept = (await readdir(server.store)).filter((name) => name.startsWith('traces-'));
+  assert.equal(kept.length, 1, `${kept}`);
+
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/?memory`);
+    await page.setInputFiles('[data-testid=file-input]', join(server.store, kept[0]));
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=file-result]').length >= 1);
+    assert.match(await page.textContent('[data-testid=file-result]'), /otlp-proto-framed|otlp-proto/);
+    await page.evaluate((t) => { location.hash = `#/trace/${t}`; }, traceId);
+    await page.waitForSelector('[data-testid=span-row][data-kind=LLM]');
+    assert.deepEqual((await page.evaluate(() => window.plume.summary())).spans, 2);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('what is not an OTLP request is refused as the specification says, and a token is asked for', async () => {
+  const server = await startServe('--max-body-mb', '1');
+  servers.push(server);
+  const post = (body, headers) => fetch(`${server.url}/v1/traces`, { method: 'POST', body, headers });
+  const text = await post('hello', { 'content-type': 'text/plain' });
+  assert.equal(text.status, 415);
+  assert.match(await text.text(), /application\/x-protobuf or application\/json/);
+  const bad = await post('{"resourceSpans": [', { 'content-type': 'application/json' });
+  assert.equal(bad.status, 400);
+  assert.match((await bad.json()).message, /EOF while parsing/);
+  const big = await post(new Uint8Array(2 << 20), { 'content-type': 'application/x-protobuf' });
+  assert.equal(big.status, 413);
+  const empty = await post(new Uint8Array(0), { 'content-type': 'application/x-protobuf' });
+  assert.equal(empty.status, 200);
+  assert.deepEqual(await readdir(server.store), [], 'nothing refused or empty is kept');
+
+  // Listening beyond loopback without a token is refused at the start.
+  const open = await promisify(execFile)(plume, ['serve', '--host', '0.0.0.0', '--port', '0']).catch((error) => error);
+  assert.equal(open.code, 2);
+  assert.match(open.stderr, /give --token TOKEN/);
+
+  const guarded = await startServe('--token', 's3cret');
+  servers.push(guarded);
+  const unsigned = await fetch(`${guarded.url}/v1/traces`, { method: 'POST', body: new Uint8Array(0), headers: { 'content-type': 'application/x-protobuf' } });
+  assert.equal(unsigned.status, 401);
+  const signed = await fetch(`${guarded.url}/v1/traces`, { method: 'POST', body: new Uint8Array(0), headers: { 'content-type': 'application/x-protobuf', authorization: 'Bearer s3cret' } });
+  assert.equal(signed.status, 200);
+});
