@@ -810,7 +810,7 @@ mod cli {
             .page
             .or_else(|| default_page(std::env::current_dir().ok(), exe))
             .ok_or_else(|| {
-                usage("no built viewer found: run ./dev build, or give --page DIR".into())
+                usage("no built viewer found: start it with ./dev live (which builds it), or give --page DIR".into())
             })?;
         let disk =
             Disk::open(&store, 64 << 20).map_err(output_error(&store.display().to_string()))?;
