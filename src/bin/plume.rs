@@ -101,9 +101,16 @@ mod cli {
         /// The address to listen on (anything but loopback needs --token)
         #[arg(long, default_value = "127.0.0.1")]
         host: std::net::IpAddr,
-        /// The port (Phoenix's by default, so apps set up for Phoenix send here)
+        /// The port of the viewer and OTLP/HTTP (Phoenix's by default, so apps set up for
+        /// Phoenix send here)
         #[arg(long, default_value_t = 6006)]
         port: u16,
+        /// OTLP/HTTP on OTLP's own port too (0: not)
+        #[arg(long, default_value_t = 4318)]
+        otlp_http_port: u16,
+        /// OTLP/gRPC's port (0: not)
+        #[arg(long, default_value_t = 4317)]
+        otlp_grpc_port: u16,
         /// Where what is received is kept [default: $XDG_DATA_HOME/plume/received, or
         /// ~/.local/share/plume/received]
         #[arg(long, value_hint = ValueHint::DirPath)]
@@ -814,17 +821,25 @@ mod cli {
             })?;
         let disk =
             Disk::open(&store, 64 << 20).map_err(output_error(&store.display().to_string()))?;
+        let at = |port: u16| (port != 0).then(|| std::net::SocketAddr::new(args.host, port));
         let options = http::Options {
             address: std::net::SocketAddr::new(args.host, args.port),
+            otlp_http: at(args.otlp_http_port),
+            otlp_grpc: at(args.otlp_grpc_port),
             page,
             max_body: args.max_body_mb << 20,
             token: args.token,
         };
         let runtime = tokio::runtime::Runtime::new().map_err(output_error("the server"))?;
+        let also = |name: &str, address: Option<std::net::SocketAddr>| {
+            address.map_or(String::new(), |address| format!("; {name} on {address}"))
+        };
         println!(
-            "plume: serving http://{} — the viewer, and OTLP/HTTP at /v1/traces and /v1/logs; \
+            "plume: serving http://{} — the viewer, and OTLP/HTTP at /v1/traces and /v1/logs{}{}; \
              keeping what arrives in {}",
             options.address,
+            also("OTLP/HTTP", options.otlp_http),
+            also("OTLP/gRPC", options.otlp_grpc),
             store.display()
         );
         let address = options.address.to_string();

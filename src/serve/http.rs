@@ -16,7 +16,7 @@ use axum::routing::post;
 use tokio::sync::Semaphore;
 
 use crate::serve::disk::{Disk, Signal};
-use crate::serve::receive::{Reply, receive};
+use crate::serve::receive::{Receipt, Reply, receive};
 
 /// Requests held at once; past them a sender hears 503 and retries.
 pub const IN_FLIGHT: usize = 32;
@@ -24,8 +24,12 @@ pub const IN_FLIGHT: usize = 32;
 /// How `plume serve` runs.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// The address to listen on.
+    /// The address of the viewer and OTLP/HTTP.
     pub address: SocketAddr,
+    /// Another address for OTLP/HTTP alone (OTLP's own port, 4318), if any.
+    pub otlp_http: Option<SocketAddr>,
+    /// The address of OTLP/gRPC (4317), if any.
+    pub otlp_grpc: Option<SocketAddr>,
     /// Where the viewer's built files are (`dist/`).
     pub page: PathBuf,
     /// A request's largest body, expanded.
@@ -34,36 +38,68 @@ pub struct Options {
     pub token: Option<String>,
 }
 
-struct Shared {
+/// What every request shares.
+pub(super) struct Shared {
     disk: Mutex<Disk>,
     page: PathBuf,
     max_body: usize,
-    token: Option<String>,
+    pub(super) token: Option<String>,
     permits: Semaphore,
 }
 
-/// The listener's routes over `disk`.
-pub fn router(disk: Disk, options: &Options) -> Router {
-    let shared = Arc::new(Shared {
+/// What every listener shares, over `disk`.
+pub(super) fn shared(disk: Disk, options: &Options) -> Arc<Shared> {
+    Arc::new(Shared {
         disk: Mutex::new(disk),
         page: options.page.clone(),
         max_body: options.max_body,
         token: options.token.clone(),
         permits: Semaphore::new(IN_FLIGHT),
-    });
+    })
+}
+
+/// The HTTP routes: OTLP/HTTP, and the viewer's files.
+pub(super) fn router(shared: Arc<Shared>, max_body: usize) -> Router {
     Router::new()
         .route("/v1/traces", post(traces))
         .route("/v1/logs", post(logs))
         .fallback(page)
         // A compressed body may expand to `max_body`; what arrives is limited to as much.
-        .layer(DefaultBodyLimit::max(options.max_body))
+        .layer(DefaultBodyLimit::max(max_body))
         .with_state(shared)
 }
 
-/// Serves until the process ends.
+/// Serves until the process ends: the viewer and OTLP/HTTP, OTLP/HTTP again on its own port,
+/// and OTLP/gRPC, each listener bound before any serves (a port in use is said at once).
 pub async fn run(disk: Disk, options: Options) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(options.address).await?;
-    axum::serve(listener, router(disk, &options)).await
+    let shared = shared(disk, &options);
+    let bind = |address: SocketAddr| async move {
+        tokio::net::TcpListener::bind(address)
+            .await
+            .map_err(|error| std::io::Error::new(error.kind(), format!("{address}: {error}")))
+    };
+    let main = bind(options.address).await?;
+    let otlp_http = match options.otlp_http {
+        Some(address) => Some(bind(address).await?),
+        None => None,
+    };
+    let otlp_grpc = match options.otlp_grpc {
+        Some(address) => Some(bind(address).await?),
+        None => None,
+    };
+    let http = router(shared.clone(), options.max_body);
+    let serve = |listener: Option<tokio::net::TcpListener>, routes: Router| async move {
+        match listener {
+            Some(listener) => axum::serve(listener, routes).await,
+            None => Ok(()),
+        }
+    };
+    tokio::try_join!(
+        serve(Some(main), http.clone()),
+        serve(otlp_http, http),
+        serve(otlp_grpc, super::grpc::router(shared)),
+    )?;
+    Ok(())
 }
 
 async fn traces(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -75,24 +111,42 @@ async fn logs(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes
 }
 
 async fn export(shared: Arc<Shared>, signal: Signal, headers: HeaderMap, body: Bytes) -> Response {
-    if !authorized(&shared.token, &headers) {
-        return plain(
-            StatusCode::UNAUTHORIZED,
-            "this server asks for its token: Authorization: Bearer <token>",
-        );
+    if !authorized(
+        shared.token.as_deref(),
+        header_text(&headers, header::AUTHORIZATION),
+    ) {
+        return plain(StatusCode::UNAUTHORIZED, UNAUTHORIZED);
     }
+    let content_type = header_text(&headers, header::CONTENT_TYPE).map(str::to_owned);
+    let encoding = header_text(&headers, header::CONTENT_ENCODING).map(str::to_owned);
+    match keep(&shared, signal, content_type, encoding, body).await {
+        Ok(receipt) => answer(receipt.reply),
+        Err(message) => busy(&message),
+    }
+}
+
+/// What a sender without the token hears.
+pub(super) const UNAUTHORIZED: &str =
+    "this server asks for its token: Authorization: Bearer <token>";
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
+    headers.get(name).and_then(|value| value.to_str().ok())
+}
+
+/// Reads a request and keeps what it brings before the answer goes; `Err` is why it was
+/// neither kept nor refused (busy, or the disk failed): the sender is to retry.
+pub(super) async fn keep(
+    shared: &Arc<Shared>,
+    signal: Signal,
+    content_type: Option<String>,
+    encoding: Option<String>,
+    body: Bytes,
+) -> Result<Receipt, String> {
     let Ok(_permit) = shared.permits.try_acquire() else {
-        return busy("more requests than Plume holds at once; retry");
+        return Err("more requests than Plume holds at once; retry".into());
     };
-    let text = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &HeaderValue| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let (content_type, encoding) = (text(header::CONTENT_TYPE), text(header::CONTENT_ENCODING));
     let worker = shared.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
+    let kept = tokio::task::spawn_blocking(move || {
         let receipt = receive(
             signal,
             content_type.as_deref(),
@@ -108,25 +162,15 @@ async fn export(shared: Arc<Shared>, signal: Signal, headers: HeaderMap, body: B
             disk.append(signal, keep)
                 .map_err(|error| format!("the store cannot write: {error}"))?;
         }
-        Ok::<Reply, String>(receipt.reply)
+        Ok(receipt)
     })
     .await;
-    match outcome {
-        Ok(Ok(reply)) => answer(reply),
-        // Not kept, so not acknowledged: the sender keeps it and retries.
-        Ok(Err(message)) => busy(&message),
-        Err(_) => busy("the request could not be handled"),
-    }
+    kept.unwrap_or_else(|_| Err("the request could not be handled".into()))
 }
 
-fn authorized(token: &Option<String>, headers: &HeaderMap) -> bool {
-    let Some(token) = token else {
-        return true;
-    };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    given.and_then(|v| v.strip_prefix("Bearer ")) == Some(token.as_str())
+/// Whether an `Authorization` value gives the token, when there is one.
+pub(super) fn authorized(token: Option<&str>, given: Option<&str>) -> bool {
+    token.is_none_or(|token| given.and_then(|v| v.strip_prefix("Bearer ")) == Some(token))
 }
 
 fn answer(reply: Reply) -> Response {

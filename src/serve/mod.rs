@@ -1,7 +1,9 @@
 //! `plume serve`: what an OTLP export request comes to ([`receive`], pure), the folder what was
-//! received is kept in ([`disk`]), and the HTTP listener over them ([`http`]). Native only.
+//! received is kept in ([`disk`]), and the listeners over them: HTTP ([`http`]: OTLP/HTTP and
+//! the viewer) and OTLP/gRPC (`grpc`). Native only.
 
 pub mod disk;
+mod grpc;
 pub mod http;
 pub mod receive;
 

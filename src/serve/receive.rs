@@ -34,6 +34,8 @@ pub struct Receipt {
     pub keep: Option<Vec<u8>>,
     /// Spans or log records in it.
     pub accepted: usize,
+    /// Why it was refused, in words (gRPC carries them in its status).
+    pub refusal: Option<String>,
     /// The answer.
     pub reply: Reply,
 }
@@ -136,6 +138,7 @@ fn read(signal: Signal, encoding: Encoding, body: &[u8]) -> Receipt {
         return Receipt {
             keep: None,
             accepted: 0,
+            refusal: None,
             reply: success(signal, encoding, None),
         };
     }
@@ -152,6 +155,7 @@ fn read(signal: Signal, encoding: Encoding, body: &[u8]) -> Receipt {
             keep: None,
             accepted: 0,
             reply: status_reply(400, encoding, &message),
+            refusal: Some(message),
         };
     }
     let keep = match (encoding, problems.is_empty(), signal) {
@@ -173,6 +177,7 @@ fn read(signal: Signal, encoding: Encoding, body: &[u8]) -> Receipt {
     Receipt {
         keep,
         accepted: stored,
+        refusal: None,
         reply: success(signal, encoding, partial),
     }
 }
@@ -245,8 +250,9 @@ fn refused(status: u16, message: String) -> Receipt {
         reply: Reply {
             status,
             content_type: "text/plain; charset=utf-8",
-            body: message.into_bytes(),
+            body: message.clone().into_bytes(),
         },
+        refusal: Some(message),
     }
 }
 

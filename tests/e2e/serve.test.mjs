@@ -1,6 +1,7 @@
-// `plume serve` (issue 15, first part): the viewer served, a real SDK's spans received and kept
-// on disk before they are acknowledged, and requests that are not OTLP refused as the OTLP
-// specification says. The kept file is then opened in the page the server serves.
+// `plume serve` (issue 15, first part): the viewer served, a real SDK's spans received (OTLP/HTTP
+// on the viewer's port and on OTLP's, OTLP/gRPC) and kept on disk before they are acknowledged,
+// and requests that are not OTLP refused as the OTLP specification says. The kept files are then
+// opened in the page the server serves.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
@@ -23,12 +24,14 @@ async function freePort() {
   return port;
 }
 
-/** Starts `plume serve` on a free port with a fresh store; resolves once `GET /` answers. */
+/** Starts `plume serve` on a free port with a fresh store (OTLP's own ports off unless `extra`
+ * names them); resolves once `GET /` answers. */
 async function startServe(...extra) {
   if (!existsSync(plume)) throw new Error(`${plume} is missing: cargo build --bin plume`);
   const store = await mkdtemp(join(tmpdir(), 'plume-serve-'));
   const port = await freePort();
-  const child = spawn(plume, ['serve', '--port', String(port), '--store', store, '--page', join(root, 'dist'), ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = ['serve', '--port', String(port), '--store', store, '--page', join(root, 'dist'), '--otlp-http-port', '0', '--otlp-grpc-port', '0', ...extra];
+  const child = spawn(plume, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let said = '';
   child.stdout.on('data', (d) => { said += d; });
   child.stderr.on('data', (d) => { said += d; });
@@ -47,15 +50,24 @@ async function startServe(...extra) {
 const servers = [];
 after(async () => { for (const server of servers) await server.stop(); });
 
-test('a real SDK\'s spans are acknowledged once kept, and the kept file shows in the page plume serve serves', async () => {
-  const server = await startServe();
+test('a real SDK\'s spans, over OTLP/HTTP on both ports and OTLP/gRPC, are acknowledged once kept, and show in the page plume serve serves', async () => {
+  const [httpPort, grpcPort] = [await freePort(), await freePort()];
+  const server = await startServe('--otlp-http-port', String(httpPort), '--otlp-grpc-port', String(grpcPort));
   servers.push(server);
-  assert.match(server.said(), /serving http:\/\/127\.0\.0\.1:\d+ .*keeping what arrives in/);
-  const { stdout } = await promisify(execFile)(python, [join(root, 'tests/serve/send.py'), server.url]);
-  const [traceId, result] = stdout.trim().split(' ');
-  assert.equal(result, 'SUCCESS', stdout);
+  assert.match(server.said(), /serving http:\/\/127\.0\.0\.1:\d+ .*OTLP\/HTTP on 127\.0\.0\.1:\d+; OTLP\/gRPC on 127\.0\.0\.1:\d+; keeping what arrives in/);
+  const send = async (...args) => {
+    const { stdout } = await promisify(execFile)(python, [join(root, 'tests/serve/send.py'), ...args]);
+    const [traceId, result] = stdout.trim().split(' ');
+    assert.equal(result, 'SUCCESS', `${args}: ${stdout}`);
+    return traceId;
+  };
+  const traces = [
+    await send('http', server.url),
+    await send('http', `http://127.0.0.1:${httpPort}`),
+    await send('grpc', `127.0.0.1:${grpcPort}`),
+  ];
   const kept = (await readdir(server.store)).filter((name) => name.startsWith('traces-'));
-  assert.equal(kept.length, 1, `${kept}`);
+  assert.equal(kept.length, 1, `one file holds every acknowledged request: ${kept}`);
 
   const browser = await launch();
   try {
@@ -63,10 +75,15 @@ test('a real SDK\'s spans are acknowledged once kept, and the kept file shows in
     await page.goto(`${server.url}/?memory`);
     await page.setInputFiles('[data-testid=file-input]', join(server.store, kept[0]));
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=file-result]').length >= 1);
-    assert.match(await page.textContent('[data-testid=file-result]'), /otlp-proto-framed|otlp-proto/);
-    await page.evaluate((t) => { location.hash = `#/trace/${t}`; }, traceId);
+    assert.match(await page.textContent('[data-testid=file-result]'), /otlp-proto-framed, 6 spans, 3 traces/);
+    // The three traces, each with its LLM call, in the project the SDK's resource names.
+    await page.evaluate(() => { location.hash = '#/project/live-demo'; });
+    await page.waitForSelector('[data-testid=trace-row]');
+    const shown = await page.$$eval('[data-testid=trace-row]', (rows) => rows.map((r) => r.dataset.traceId));
+    assert.deepEqual(new Set(shown), new Set(traces));
+    await page.evaluate((t) => { location.hash = `#/trace/${t}`; }, traces[2]);
     await page.waitForSelector('[data-testid=span-row][data-kind=LLM]');
-    assert.deepEqual((await page.evaluate(() => window.plume.summary())).spans, 2);
+    assert.equal((await page.evaluate(() => window.plume.summary())).spans, 6);
   } finally {
     await browser.close();
   }

@@ -1,14 +1,16 @@
 """Sends one agent trace with an OpenInference LLM span through the OpenTelemetry Python SDK's own
-OTLP/HTTP exporter, as an app would; prints the trace id and whether the export succeeded."""
+OTLP exporter, as an app would: `send.py http URL` (OTLP/HTTP protobuf) or `send.py grpc HOST:PORT`;
+prints the trace id and whether the export succeeded."""
 import sys
 
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter as GrpcExporter
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter as HttpExporter
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-endpoint = sys.argv[1]
+protocol, endpoint = sys.argv[1], sys.argv[2]
 memory = InMemorySpanExporter()
 provider = TracerProvider(resource=Resource.create({"service.name": "live-demo", "openinference.project.name": "live-demo"}))
 provider.add_span_processor(SimpleSpanProcessor(memory))
@@ -26,6 +28,9 @@ with tracer.start_as_current_span("support-agent") as root:
         llm.set_attribute("llm.token_count.completion", 4)
     trace_id = format(root.get_span_context().trace_id, "032x")
 provider.shutdown()
-exporter = OTLPSpanExporter(endpoint=endpoint + "/v1/traces")
+if protocol == "grpc":
+    exporter = GrpcExporter(endpoint=endpoint, insecure=True)
+else:
+    exporter = HttpExporter(endpoint=endpoint + "/v1/traces")
 result = exporter.export(memory.get_finished_spans())
 print(trace_id, "SUCCESS" if result == SpanExportResult.SUCCESS else "FAILURE")
