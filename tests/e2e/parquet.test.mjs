@@ -10,8 +10,9 @@ const DATASET = 'phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a
 const helper = (paths) => paths.filter((path) => path.includes('plume-parquet'));
 
 test('a parquet file starts the parquet helper, other files never download it', async () => {
-  const page = await viewer.open();
+  // Counted from before the page opens: it starts its worker while it loads.
   const from = viewer.served.length;
+  const page = await viewer.open();
   await load(page, [await fixture('openai-01.otlp.pb'), await fixture('phoenix/chatbot-demo/spans.jsonl')]);
   assert.ok(viewer.served.slice(from).some((path) => path.endsWith('plume-worker_bg.wasm')));
   assert.deepEqual(helper(viewer.served.slice(from)), []);
