@@ -216,6 +216,32 @@ fn kept_bodies_read_back_whole_across_files_restarts_and_a_torn_write() {
     torn.write_all(&[0, 0, 1, 0, 1, 2, 3]).expect("write");
     drop(torn);
 
+    // Read while a frame is being written, a file gives its whole frames only.
+    let name = last_traces
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("a name")
+        .to_owned();
+    let read = plume::serve::disk::read_kept(&dir, &name)
+        .expect("read")
+        .expect("kept");
+    assert_eq!(read.len() as u64, whole);
+    assert_eq!(
+        plume::serve::disk::read_kept(&dir, "../etc/passwd").expect("read"),
+        None
+    );
+    assert_eq!(
+        plume::serve::disk::read_kept(&dir, "traces-9.otlp.pb").expect("read"),
+        None
+    );
+    let listed = plume::serve::disk::kept(&dir).expect("list");
+    assert_eq!(listed.len(), 4);
+    assert!(
+        listed
+            .iter()
+            .any(|(n, bytes)| *n == name && *bytes == whole + 7)
+    );
+
     let mut disk = Disk::open(&dir, 1 << 20).expect("reopen");
     assert_eq!(
         std::fs::metadata(&last_traces).expect("size").len(),

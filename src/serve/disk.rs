@@ -63,6 +63,11 @@ impl Disk {
         })
     }
 
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Every kept file, oldest first.
     pub fn files(&self) -> io::Result<Vec<PathBuf>> {
         Ok(numbered(&self.dir)?
@@ -116,6 +121,45 @@ impl Disk {
             Signal::Logs => &mut self.logs,
         }
     }
+}
+
+/// The kept files of `dir`, oldest first, with their sizes: what a page is offered.
+pub fn kept(dir: &Path) -> io::Result<Vec<(String, u64)>> {
+    let mut files = Vec::new();
+    for (_, path) in numbered(dir)? {
+        let size = fs::metadata(&path)?.len();
+        if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+            files.push((name.to_owned(), size));
+        }
+    }
+    Ok(files)
+}
+
+/// The whole frames of the kept file `name` of `dir` (a frame still being written is left for
+/// a later read); `None` when `name` is not one of its kept files.
+pub fn read_kept(dir: &Path, name: &str) -> io::Result<Option<Vec<u8>>> {
+    let Some((_, path)) = numbered(dir)?
+        .into_iter()
+        .find(|(_, path)| path.file_name().and_then(|n| n.to_str()) == Some(name))
+    else {
+        return Ok(None);
+    };
+    let mut bytes = fs::read(path)?;
+    bytes.truncate(whole_frames(&bytes));
+    Ok(Some(bytes))
+}
+
+/// How many bytes of `bytes` are whole frames.
+fn whole_frames(bytes: &[u8]) -> usize {
+    let mut whole = 0;
+    while let Some(head) = bytes.get(whole..whole + 4) {
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        match whole.checked_add(4 + len) {
+            Some(end) if end <= bytes.len() => whole = end,
+            _ => break,
+        }
+    }
+    whole
 }
 
 /// The folder's kept files with their numbers, in order.

@@ -9,10 +9,11 @@ use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
+use axum::extract::Path as Named;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use tokio::sync::Semaphore;
 
 use crate::serve::disk::{Disk, Signal};
@@ -41,6 +42,8 @@ pub struct Options {
 /// What every request shares.
 pub(super) struct Shared {
     disk: Mutex<Disk>,
+    /// The folder the disk keeps in.
+    store: PathBuf,
     page: PathBuf,
     max_body: usize,
     pub(super) token: Option<String>,
@@ -50,6 +53,7 @@ pub(super) struct Shared {
 /// What every listener shares, over `disk`.
 pub(super) fn shared(disk: Disk, options: &Options) -> Arc<Shared> {
     Arc::new(Shared {
+        store: disk.dir().to_owned(),
         disk: Mutex::new(disk),
         page: options.page.clone(),
         max_body: options.max_body,
@@ -63,6 +67,8 @@ pub(super) fn router(shared: Arc<Shared>, max_body: usize) -> Router {
     Router::new()
         .route("/v1/traces", post(traces))
         .route("/v1/logs", post(logs))
+        .route("/api/kept", get(kept_list))
+        .route("/api/kept/{name}", get(kept_file))
         .fallback(page)
         // A compressed body may expand to `max_body`; what arrives is limited to as much.
         .layer(DefaultBodyLimit::max(max_body))
@@ -198,6 +204,53 @@ fn busy(message: &str) -> Response {
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     response
+}
+
+/// What is kept: `{store, files: [{name, bytes}]}`, oldest first.
+async fn kept_list(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    if !authorized(
+        shared.token.as_deref(),
+        header_text(&headers, header::AUTHORIZATION),
+    ) {
+        return plain(StatusCode::UNAUTHORIZED, UNAUTHORIZED);
+    }
+    match crate::serve::disk::kept(&shared.store) {
+        Ok(files) => {
+            let files: Vec<_> = files
+                .into_iter()
+                .map(|(name, bytes)| serde_json::json!({"name": name, "bytes": bytes}))
+                .collect();
+            let store = shared.store.display().to_string();
+            let json = serde_json::json!({"store": store, "files": files});
+            (
+                [(header::CONTENT_TYPE, "application/json")],
+                json.to_string(),
+            )
+                .into_response()
+        }
+        Err(error) => busy(&format!("the store cannot be read: {error}")),
+    }
+}
+
+/// A kept file's whole frames.
+async fn kept_file(
+    State(shared): State<Arc<Shared>>,
+    Named(name): Named<String>,
+    headers: HeaderMap,
+) -> Response {
+    if !authorized(
+        shared.token.as_deref(),
+        header_text(&headers, header::AUTHORIZATION),
+    ) {
+        return plain(StatusCode::UNAUTHORIZED, UNAUTHORIZED);
+    }
+    match crate::serve::disk::read_kept(&shared.store, &name) {
+        Ok(Some(bytes)) => {
+            ([(header::CONTENT_TYPE, "application/x-protobuf")], bytes).into_response()
+        }
+        Ok(None) => plain(StatusCode::NOT_FOUND, "no such kept file"),
+        Err(error) => busy(&format!("the store cannot be read: {error}")),
+    }
 }
 
 /// The viewer's files: `/` is `index.html`; nothing outside the folder is served.

@@ -71,6 +71,13 @@ test('a real SDK\'s spans, over OTLP/HTTP on both ports and OTLP/gRPC, are ackno
   ];
   const kept = (await readdir(server.store)).filter((name) => name.startsWith('traces-'));
   assert.equal(kept.length, 1, `one file holds every acknowledged request: ${kept}`);
+  // What is kept, as the server lists and gives it.
+  const listed = await (await fetch(`${server.url}/api/kept`)).json();
+  assert.equal(listed.store, server.store);
+  assert.deepEqual(listed.files.map((f) => f.name), kept);
+  const given = Buffer.from(await (await fetch(`${server.url}/api/kept/${kept[0]}`)).arrayBuffer());
+  assert.ok(given.equals(await readFile(join(server.store, kept[0]))));
+  assert.equal((await fetch(`${server.url}/api/kept/..%2Fpasswd`)).status, 404);
 
   const browser = await launch();
   try {
@@ -119,6 +126,7 @@ test('what is not an OTLP request is refused as the specification says, and a to
   assert.equal(unsigned.status, 401);
   const signed = await fetch(`${guarded.url}/v1/traces`, { method: 'POST', body: new Uint8Array(0), headers: { 'content-type': 'application/x-protobuf', authorization: 'Bearer s3cret' } });
   assert.equal(signed.status, 200);
+  assert.equal((await fetch(`${guarded.url}/api/kept`)).status, 401, 'what is kept is the token\'s too');
 });
 
 test('a store that cannot be written answers 503 with Retry-After, and nothing is acknowledged', async () => {
