@@ -5,10 +5,10 @@
 // Needs target/release/plume and target/bench/512.pb (./dev bench makes both).
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../tests/phoenix/phoenix.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const seconds = Number(process.env.PLUME_SERVE_BENCH_SECONDS ?? 5);
@@ -16,14 +16,6 @@ const concurrencies = (process.env.PLUME_SERVE_BENCH_SENDERS ?? '1,4,16').split(
 const machine = process.env.PLUME_MACHINE ?? `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`;
 const body = await readFile(join(root, 'target/bench/512.pb'));
 const SPANS = 512;
-
-async function freePort() {
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function rssMb(pid) {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');

@@ -7,22 +7,14 @@ import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { launch, root } from './browser.mjs';
+import { freePort } from '../phoenix/phoenix.mjs';
 
 const plume = join(root, 'target/debug/plume');
 const python = process.env.PHOENIX_PYTHON ?? join(root, 'target/phoenix-venv/bin/python');
-
-async function freePort() {
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Starts `plume serve` on a free port with a fresh store (OTLP's own ports off unless `extra`
  * names them); resolves once `GET /` answers. */

@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const python = process.env.PHOENIX_PYTHON ?? join(root, 'target/phoenix-venv/bin/python');
 
-async function freePort() {
+/** A port free on loopback now, for a server to take. */
+export async function freePort() {
   const probe = createServer();
   await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const { port } = probe.address();
