@@ -41,6 +41,9 @@ pub struct PageOptions {
     pub send: bool,
     /// Origins, besides the page's own, whose messages an embedded page obeys.
     pub origins: Vec<String>,
+    /// The API of the `plume serve` that served the page (its `<meta name="plume-server">`),
+    /// if one did: what it keeps is loaded from there.
+    pub server: Option<String>,
 }
 
 /// Where the page runs, as the browser tells it.
@@ -98,7 +101,18 @@ impl PageOptions {
                 .map(|origin| origin.trim().trim_end_matches('/').to_owned())
                 .filter(|origin| !origin.is_empty())
                 .collect(),
+            server: None,
         }
+    }
+
+    /// These options on a page served by a `plume serve` whose API is at `api`: the server is
+    /// the store, so the page keeps nothing in the browser.
+    pub fn served_by(mut self, api: Option<String>) -> Self {
+        if api.is_some() {
+            self.storage = false;
+        }
+        self.server = api;
+        self
     }
 
     /// What a page of origin `own`, run with these options, may do where it runs. Unframed, what

@@ -236,3 +236,15 @@ fn a_host_message_reads_as_one_instruction() {
         }
     );
 }
+
+#[test]
+fn a_page_plume_serve_served_loads_from_it_and_keeps_nothing_in_the_browser() {
+    let served = PageOptions::from_query("").served_by(Some("api/".into()));
+    assert_eq!(served.server.as_deref(), Some("api/"));
+    assert!(!served.storage);
+    let own = served.powers("http://127.0.0.1:6006", &Framing::default());
+    assert_eq!(own.database, None);
+    assert!(!own.settings);
+    let static_page = PageOptions::from_query("").served_by(None);
+    assert!(static_page.storage && static_page.server.is_none());
+}

@@ -19,7 +19,7 @@ use crate::engine::Engine;
 use crate::engine::keeper::Keeper;
 use crate::engine::messages::{ExportedFile, FromWorker, Problem, Source, StoreChange, ToWorker};
 use crate::engine::protocol::{ExportRequest, FileResult, Request, SpanSelection};
-use crate::engine::reading::{Progress, load_file, load_url, parse};
+use crate::engine::reading::{Progress, kept_on_server, load_file, load_url, parse};
 use crate::engine::sending::send;
 use crate::engine::worker::post;
 use crate::model::TraceId;
@@ -145,9 +145,24 @@ impl Jobs {
                 }
             }
             Source::Url { url, name } => {
-                let (progress, result) = load_url(&self.engine, batch, &url, &name, held).await;
+                let (progress, result) = load_url(&self.engine, batch, 0, &url, &name, held).await;
                 self.keep(progress, result).await;
             }
+            Source::Server { api } => match kept_on_server(&api).await {
+                Ok(names) => {
+                    for (index, name) in names.iter().enumerate() {
+                        let url = format!("{api}kept/{name}");
+                        let (progress, result) =
+                            load_url(&self.engine, batch, index as u32, &url, name, held).await;
+                        self.keep(progress, result).await;
+                    }
+                }
+                Err(message) => {
+                    let progress = Progress::new(batch, 0, "plume serve", 0.0);
+                    self.keep(progress, FileResult::failed("plume serve", &message))
+                        .await;
+                }
+            },
             Source::Text { name, text } => self.parse(batch, &name, text.into_bytes(), held).await,
             Source::Bytes { name } => {
                 let bytes = payload

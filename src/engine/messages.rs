@@ -113,6 +113,11 @@ pub enum Source {
         /// The name it is shown under.
         name: String,
     },
+    /// What the `plume serve` that served the page keeps: the files `{api}kept` lists.
+    Server {
+        /// Its API, relative to the page (`api/`).
+        api: String,
+    },
 }
 
 /// What the worker tells the page.

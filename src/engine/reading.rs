@@ -132,15 +132,16 @@ pub(super) async fn load_file(
     (progress, result)
 }
 
-/// Fetches a file and reads it; `held` as for [`parse`].
+/// Fetches a file (file `file` of its batch) and reads it; `held` as for [`parse`].
 pub(super) async fn load_url(
     engine: &Rc<RefCell<Engine>>,
     batch: u32,
+    file: u32,
     url: &str,
     name: &str,
     held: bool,
 ) -> (Progress, FileResult) {
-    let mut progress = Progress::new(batch, 0, name, 0.0);
+    let mut progress = Progress::new(batch, file, name, 0.0);
     if let Err(message) = crate::embed::fetchable(url) {
         return (progress, FileResult::failed(name, &message));
     }
@@ -152,6 +153,22 @@ pub(super) async fn load_url(
     progress.total = bytes.len() as f64;
     let result = parse(engine, &mut progress, bytes, held).await;
     (progress, result)
+}
+
+/// The files a `plume serve` keeps, oldest first, as its `{api}kept` lists them.
+pub(super) async fn kept_on_server(api: &str) -> Result<Vec<String>, String> {
+    #[derive(serde::Deserialize)]
+    struct Kept {
+        files: Vec<KeptFile>,
+    }
+    #[derive(serde::Deserialize)]
+    struct KeptFile {
+        name: String,
+    }
+    let bytes = fetch(&format!("{api}kept")).await?;
+    let kept: Kept = serde_json::from_slice(&bytes)
+        .map_err(|error| format!("plume serve's list of what it keeps does not read: {error}"))?;
+    Ok(kept.files.into_iter().map(|file| file.name).collect())
 }
 
 /// A file's bytes, or why there are none.

@@ -261,11 +261,29 @@ async fn page(State(shared): State<Arc<Shared>>, request: Request) -> Response {
         return plain(StatusCode::NOT_FOUND, "not found");
     };
     match tokio::fs::read(&file).await {
+        Ok(bytes) if path == "index.html" => {
+            let kind = media_type(&file);
+            ([(header::CONTENT_TYPE, kind)], Body::from(marked(bytes))).into_response()
+        }
         Ok(bytes) => {
             let kind = media_type(&file);
             ([(header::CONTENT_TYPE, kind)], Body::from(bytes)).into_response()
         }
         Err(_) => plain(StatusCode::NOT_FOUND, "not found"),
+    }
+}
+
+/// The page marked as served here: `<meta name="plume-server" content="api/">` tells it where
+/// what is kept is listed (a static deployment has no such mark, so it asks nothing of its host).
+fn marked(page: Vec<u8>) -> Vec<u8> {
+    const MARK: &[u8] = br#"<meta name="plume-server" content="api/">"#;
+    // Beside the page's first `<meta>` (minified, the page has no `<head>` tag to look for).
+    match page
+        .windows(5)
+        .position(|w| w.eq_ignore_ascii_case(b"<meta"))
+    {
+        Some(at) => [&page[..at], MARK, &page[at..]].concat(),
+        None => page,
     }
 }
 

@@ -33,7 +33,14 @@ pub(crate) fn page_options() -> PageOptions {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    PageOptions::from_query(&search)
+    PageOptions::from_query(&search).served_by(server_api())
+}
+
+/// The API of the `plume serve` that served the page, which marks the page it serves.
+fn server_api() -> Option<String> {
+    let document = web_sys::window()?.document()?;
+    let meta = document.query_selector("meta[name=plume-server]").ok()??;
+    meta.get_attribute("content")
 }
 
 /// Whether the page is in a frame, and the origins of the pages framing it, as the browser says.

@@ -9,6 +9,7 @@ use crate::present::format;
 use crate::present::route::Route;
 use crate::ui::common::delete_button::DeleteButton;
 use crate::ui::common::open_files::OpenFiles;
+use crate::ui::context::page_options;
 use crate::ui::query::use_query_for;
 use crate::ui::route::Router;
 
@@ -53,6 +54,7 @@ pub(crate) fn Header(props: &HeaderProps) -> Html {
         .map(|r| breadcrumbs(&r.route))
         .unwrap_or_default();
     let on_theme = props.on_theme.reform(|_: MouseEvent| ());
+    let served = use_memo((), |_| page_options().server.is_some());
     html! {
         <header class="header">
             <a class="brand" href="#/">{"Plume"}</a>
@@ -67,6 +69,12 @@ pub(crate) fn Header(props: &HeaderProps) -> Html {
                     <span class="bad">{ format!(" · {} file errors", summary.errors) }</span>
                 }
             </span>
+            if *served {
+                <span class="muted" data-testid="served-by"
+                      title="What this page shows comes from the plume serve that served it, which keeps it on its disk; nothing is kept in this browser">
+                    {"from plume serve"}
+                </span>
+            }
             if summary.spans > 0 && !props.embedded {
                 <DeleteButton selection={None::<SpanSelection>} label="Forget all…" then={Route::Home}
                               question="Forget every trace loaded, here and in this browser's storage?" />

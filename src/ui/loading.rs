@@ -11,7 +11,7 @@ use yew::prelude::*;
 use crate::engine::messages::Source;
 use crate::engine::protocol::SpanSelection;
 use crate::ui::bridge::EngineHandle;
-use crate::ui::context::{Loader, page_powers};
+use crate::ui::context::{Loader, page_options, page_powers};
 use crate::ui::home::save_setting::saves_loads;
 use crate::ui::host::HostLink;
 use crate::ui::route::Router;
@@ -32,11 +32,17 @@ pub(crate) fn use_engine_worker(
     host: &Rc<HostLink>,
 ) -> Option<EngineHandle> {
     let (dispatcher, navigate, host) = (loads.dispatcher(), router.navigate.clone(), host.clone());
+    let started = loads.dispatcher();
     let engine = use_memo((), move |_| {
         let dispatch = Callback::from(move |action| dispatcher.dispatch(action));
         let follow = host.follow(dispatch, navigate);
         let engine =
             EngineHandle::new(follow, page_powers().database.as_deref(), saves_loads()).ok();
+        // Served by `plume serve`: what it keeps is shown from the start.
+        if let (Some(engine), Some(api)) = (engine.as_ref(), page_options().server) {
+            started.dispatch(LoadAction::Started);
+            engine.load(Source::Server { api }, false, None);
+        }
         crate::ui::publish_engine(engine.clone());
         engine
     });

@@ -1,7 +1,7 @@
 // `plume serve` (issue 15, first part): the viewer served, a real SDK's spans received (OTLP/HTTP
 // on the viewer's port and on OTLP's, OTLP/gRPC) and kept on disk before they are acknowledged,
-// and requests that are not OTLP refused as the OTLP specification says. The kept files are then
-// opened in the page the server serves.
+// and requests that are not OTLP refused as the OTLP specification says. The page the server
+// serves shows what it keeps, also after a restart.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
@@ -71,13 +71,14 @@ test('a real SDK\'s spans, over OTLP/HTTP on both ports and OTLP/gRPC, are ackno
   assert.ok(given.equals(await readFile(join(server.store, kept[0]))));
   assert.equal((await fetch(`${server.url}/api/kept/..%2Fpasswd`)).status, 404);
 
+  // The page the server serves shows what it keeps from the start, and keeps nothing itself.
   const browser = await launch();
   try {
     const page = await browser.newPage();
-    await page.goto(`${server.url}/?memory`);
-    await page.setInputFiles('[data-testid=file-input]', join(server.store, kept[0]));
+    await page.goto(`${server.url}/`);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=file-result]').length >= 1);
-    assert.match(await page.textContent('[data-testid=file-result]'), /otlp-proto-framed, 6 spans, 3 traces/);
+    await page.waitForFunction(() => window.plume.settled());
+    assert.match(await page.textContent('[data-testid=file-result]'), new RegExp(`${kept[0].replace('.', '\\.')}: otlp-proto-framed, 6 spans, 3 traces`));
     // The three traces, each with its LLM call, in the project the SDK's resource names.
     await page.evaluate(() => { location.hash = '#/project/live-demo'; });
     await page.waitForSelector('[data-testid=trace-row]');
@@ -86,6 +87,8 @@ test('a real SDK\'s spans, over OTLP/HTTP on both ports and OTLP/gRPC, are ackno
     await page.evaluate((t) => { location.hash = `#/trace/${t}`; }, traces[2]);
     await page.waitForSelector('[data-testid=span-row][data-kind=LLM]');
     assert.equal((await page.evaluate(() => window.plume.summary())).spans, 6);
+    assert.deepEqual(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name)), []);
+    assert.equal(await page.textContent('[data-testid=served-by]'), 'from plume serve');
   } finally {
     await browser.close();
   }
@@ -160,4 +163,18 @@ test('killed mid-send, a restarted server still holds every request it acknowled
   t.diagnostic(`${acknowledged} requests acknowledged before the kill; ${held} spans kept`);
   assert.ok(held >= acknowledged * 18, `${held} spans kept for ${acknowledged} acknowledged requests of 18`);
   assert.deepEqual(report.errors, [], 'no torn frame is left');
+  // And the restarted server's page shows all of it.
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${second.url}/`);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=file-result]').length >= n, files.length);
+    await page.waitForFunction(() => window.plume.settled());
+    const summary = await page.evaluate(() => window.plume.summary());
+    assert.equal(summary.spans, report.spans, 'the page counts what the CLI reads in the store');
+    const lines = await page.$$eval('[data-testid=file-result]', (els) => els.map((e) => e.textContent));
+    assert.ok(lines.every((line) => /otlp-proto-framed, [\d,]+ spans/.test(line)), lines.join('\n'));
+  } finally {
+    await browser.close();
+  }
 });
