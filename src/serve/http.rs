@@ -12,6 +12,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::Path as Named;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tokio::sync::Semaphore;
@@ -69,6 +70,11 @@ pub(super) fn router(shared: Arc<Shared>, max_body: usize) -> Router {
         .route("/v1/logs", post(logs))
         .route("/api/kept", get(kept_list))
         .route("/api/kept/{name}", get(kept_file))
+        // The receivers and what is kept ask for the token; the viewer's files do not.
+        .route_layer(middleware::from_fn_with_state(
+            shared.clone(),
+            require_token,
+        ))
         .fallback(page)
         // A compressed body may expand to `max_body`; what arrives is limited to as much.
         .layer(DefaultBodyLimit::max(max_body))
@@ -117,12 +123,6 @@ async fn logs(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes
 }
 
 async fn export(shared: Arc<Shared>, signal: Signal, headers: HeaderMap, body: Bytes) -> Response {
-    if !authorized(
-        shared.token.as_deref(),
-        header_text(&headers, header::AUTHORIZATION),
-    ) {
-        return plain(StatusCode::UNAUTHORIZED, UNAUTHORIZED);
-    }
     let content_type = header_text(&headers, header::CONTENT_TYPE).map(str::to_owned);
     let encoding = header_text(&headers, header::CONTENT_ENCODING).map(str::to_owned);
     match keep(&shared, signal, content_type, encoding, body).await {
@@ -174,6 +174,19 @@ pub(super) async fn keep(
     kept.unwrap_or_else(|_| Err("the request could not be handled".into()))
 }
 
+/// Refuses a request without the token, when there is one.
+async fn require_token(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let given = header_text(request.headers(), header::AUTHORIZATION);
+    if !authorized(shared.token.as_deref(), given) {
+        return plain(StatusCode::UNAUTHORIZED, UNAUTHORIZED);
+    }
+    next.run(request).await
+}
+
 /// Whether an `Authorization` value gives the token, when there is one.
 pub(super) fn authorized(token: Option<&str>, given: Option<&str>) -> bool {
     token.is_none_or(|token| given.and_then(|v| v.strip_prefix("Bearer ")) == Some(token))
@@ -207,13 +220,7 @@ fn busy(message: &str) -> Response {
 }
 
 /// What is kept: `{store, files: [{name, bytes}]}`, oldest first.
-async fn kept_list(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    if !authorized(
-        shared.token.as_deref(),
-        header_text(&headers, header::AUTHORIZATION),
-    ) {
-        return plain(StatusCode::UNAUTHORIZED, UNAUTHORIZED);
-    }
+async fn kept_list(State(shared): State<Arc<Shared>>) -> Response {
     match crate::serve::disk::kept(&shared.store) {
         Ok(files) => {
             let files: Vec<_> = files
@@ -233,17 +240,7 @@ async fn kept_list(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Res
 }
 
 /// A kept file's whole frames.
-async fn kept_file(
-    State(shared): State<Arc<Shared>>,
-    Named(name): Named<String>,
-    headers: HeaderMap,
-) -> Response {
-    if !authorized(
-        shared.token.as_deref(),
-        header_text(&headers, header::AUTHORIZATION),
-    ) {
-        return plain(StatusCode::UNAUTHORIZED, UNAUTHORIZED);
-    }
+async fn kept_file(State(shared): State<Arc<Shared>>, Named(name): Named<String>) -> Response {
     match crate::serve::disk::read_kept(&shared.store, &name) {
         Ok(Some(bytes)) => {
             ([(header::CONTENT_TYPE, "application/x-protobuf")], bytes).into_response()
