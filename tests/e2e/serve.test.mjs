@@ -45,7 +45,7 @@ async function startServe(...extra) {
 const servers = [];
 after(async () => { for (const server of servers) await server.stop(); });
 
-test('a real SDK\'s spans, over OTLP/HTTP on both ports and OTLP/gRPC, are acknowledged once kept, and show in the page plume serve serves', async () => {
+test('real SDKs\' spans (Python over OTLP/HTTP on both ports and OTLP/gRPC, Node over OTLP/HTTP) are acknowledged once kept, and show in the page plume serve serves', async () => {
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
   const server = await startServe('--otlp-http-port', String(httpPort), '--otlp-grpc-port', String(grpcPort));
   servers.push(server);
@@ -56,10 +56,15 @@ test('a real SDK\'s spans, over OTLP/HTTP on both ports and OTLP/gRPC, are ackno
     assert.equal(result, 'SUCCESS', `${args}: ${stdout}`);
     return traceId;
   };
+  // And a Node app, through the JS SDK's OTLP/HTTP protobuf exporter.
+  const { stdout: node } = await promisify(execFile)(process.execPath, [join(root, 'tests/serve/send.mjs'), server.url]);
+  const [nodeTrace, nodeResult] = node.trim().split(' ');
+  assert.equal(nodeResult, 'SUCCESS', node);
   const traces = [
     await send('http', server.url),
     await send('http', `http://127.0.0.1:${httpPort}`),
     await send('grpc', `127.0.0.1:${grpcPort}`),
+    nodeTrace,
   ];
   const kept = (await readdir(server.store)).filter((name) => name.startsWith('traces-'));
   assert.equal(kept.length, 1, `one file holds every acknowledged request: ${kept}`);
@@ -78,15 +83,15 @@ test('a real SDK\'s spans, over OTLP/HTTP on both ports and OTLP/gRPC, are ackno
     await page.goto(`${server.url}/`);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=file-result]').length >= 1);
     await page.waitForFunction(() => window.plume.settled());
-    assert.match(await page.textContent('[data-testid=file-result]'), new RegExp(`${kept[0].replace('.', '\\.')}: otlp-proto-framed, 6 spans, 3 traces`));
-    // The three traces, each with its LLM call, in the project the SDK's resource names.
+    assert.match(await page.textContent('[data-testid=file-result]'), new RegExp(`${kept[0].replace('.', '\\.')}: otlp-proto-framed, 8 spans, 4 traces`));
+    // The four traces, each with its LLM call, in the project the SDKs' resources name.
     await page.evaluate(() => { location.hash = '#/project/live-demo'; });
     await page.waitForSelector('[data-testid=trace-row]');
     const shown = await page.$$eval('[data-testid=trace-row]', (rows) => rows.map((r) => r.dataset.traceId));
     assert.deepEqual(new Set(shown), new Set(traces));
     await page.evaluate((t) => { location.hash = `#/trace/${t}`; }, traces[2]);
     await page.waitForSelector('[data-testid=span-row][data-kind=LLM]');
-    assert.equal((await page.evaluate(() => window.plume.summary())).spans, 6);
+    assert.equal((await page.evaluate(() => window.plume.summary())).spans, 8);
     assert.deepEqual(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name)), []);
     assert.equal(await page.textContent('[data-testid=served-by]'), 'from plume serve');
   } finally {
