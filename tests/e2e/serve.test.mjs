@@ -45,7 +45,7 @@ async function startServe(...extra) {
 const servers = [];
 after(async () => { for (const server of servers) await server.stop(); });
 
-test('real SDKs\' spans (Python over OTLP/HTTP on both ports and OTLP/gRPC, Node over OTLP/HTTP) are acknowledged once kept, and show in the page plume serve serves', async () => {
+test('real SDKs\' spans (Python over OTLP/HTTP on both ports and OTLP/gRPC, Node over OTLP/HTTP, phoenix.otel.register) are acknowledged once kept, and show in the page plume serve serves', async () => {
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
   const server = await startServe('--otlp-http-port', String(httpPort), '--otlp-grpc-port', String(grpcPort));
   servers.push(server);
@@ -60,6 +60,9 @@ test('real SDKs\' spans (Python over OTLP/HTTP on both ports and OTLP/gRPC, Node
   const { stdout: node } = await promisify(execFile)(process.execPath, [join(root, 'tests/serve/send.mjs'), server.url]);
   const [nodeTrace, nodeResult] = node.trim().split(' ');
   assert.equal(nodeResult, 'SUCCESS', node);
+  // And Phoenix's own way of setting up tracing, pointed at Plume.
+  const { stdout: registered } = await promisify(execFile)(python, [join(root, 'tests/serve/register.py'), server.url]);
+  const registeredTrace = registered.trim().split('\n').pop();
   const traces = [
     await send('http', server.url),
     await send('http', `http://127.0.0.1:${httpPort}`),
@@ -83,7 +86,7 @@ test('real SDKs\' spans (Python over OTLP/HTTP on both ports and OTLP/gRPC, Node
     await page.goto(`${server.url}/`);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=file-result]').length >= 1);
     await page.waitForFunction(() => window.plume.settled());
-    assert.match(await page.textContent('[data-testid=file-result]'), new RegExp(`${kept[0].replace('.', '\\.')}: otlp-proto-framed, 8 spans, 4 traces`));
+    assert.match(await page.textContent('[data-testid=file-result]'), new RegExp(`${kept[0].replace('.', '\\.')}: otlp-proto-framed, 10 spans, 5 traces`));
     // The four traces, each with its LLM call, in the project the SDKs' resources name.
     await page.evaluate(() => { location.hash = '#/project/live-demo'; });
     await page.waitForSelector('[data-testid=trace-row]');
@@ -91,7 +94,9 @@ test('real SDKs\' spans (Python over OTLP/HTTP on both ports and OTLP/gRPC, Node
     assert.deepEqual(new Set(shown), new Set(traces));
     await page.evaluate((t) => { location.hash = `#/trace/${t}`; }, traces[2]);
     await page.waitForSelector('[data-testid=span-row][data-kind=LLM]');
-    assert.equal((await page.evaluate(() => window.plume.summary())).spans, 8);
+    await page.evaluate(() => { location.hash = '#/project/phoenix-register-demo'; });
+    await page.waitForSelector(`[data-testid=trace-row][data-trace-id="${registeredTrace}"]`);
+    assert.equal((await page.evaluate(() => window.plume.summary())).spans, 10);
     assert.deepEqual(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name)), []);
     assert.equal(await page.textContent('[data-testid=served-by]'), 'from plume serve');
   } finally {
