@@ -125,7 +125,13 @@ test('what is not an OTLP request is refused as the specification says, and a to
   assert.equal(open.code, 2);
   assert.match(open.stderr, /give --token TOKEN/);
 
-  const guarded = await startServe('--token', 's3cret');
+  // Over gRPC, as OTLP maps it: a message that does not read, a missing token.
+  const grpcPort = await freePort();
+  const guarded = await startServe('--token', 's3cret', '--otlp-grpc-port', String(grpcPort));
+  const call = async (...args) => (await promisify(execFile)(python, [join(root, 'tests/serve/grpc_raw.py'), `127.0.0.1:${grpcPort}`, ...args])).stdout.trim();
+  assert.match(await call('0affff', 's3cret'), /^INVALID_ARGUMENT .*request/);
+  assert.match(await call('', 's3cret'), /^OK$/);
+  assert.match(await call(''), /^UNAUTHENTICATED .*Bearer/);
   servers.push(guarded);
   const unsigned = await fetch(`${guarded.url}/v1/traces`, { method: 'POST', body: new Uint8Array(0), headers: { 'content-type': 'application/x-protobuf' } });
   assert.equal(unsigned.status, 401);
