@@ -747,25 +747,19 @@ fn expand_json_strings(value: &mut serde_json::Value, depth: usize) -> bool {
                 Err(_) => false,
             }
         }
-        // Every one read (no stopping at the first), so counted.
-        Json::Array(items) => {
-            items
-                .iter_mut()
-                .map(|item| expand_json_strings(item, depth))
-                .filter(|expanded| *expanded)
-                .count()
-                > 0
-        }
-        Json::Object(fields) => {
-            fields
-                .values_mut()
-                .map(|field| expand_json_strings(field, depth))
-                .filter(|expanded| *expanded)
-                .count()
-                > 0
-        }
+        Json::Array(items) => expand_each(items.iter_mut(), depth),
+        Json::Object(fields) => expand_each(fields.values_mut(), depth),
         _ => false,
     }
+}
+
+/// Expands every one of `values` (no stopping at the first that expands); whether any did.
+fn expand_each<'a>(values: impl Iterator<Item = &'a mut serde_json::Value>, depth: usize) -> bool {
+    values
+        .map(|value| expand_json_strings(value, depth))
+        .filter(|expanded| *expanded)
+        .count()
+        > 0
 }
 
 /// A value for reading: maps and lists (and text holding them) as pretty JSON, text as it is.

@@ -7,7 +7,7 @@
 //! it off, and writing always goes on in a new file.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// What a file holds.
@@ -49,11 +49,19 @@ impl Disk {
     /// numbered after the ones there, each up to about `max_file` bytes.
     pub fn open(dir: &Path, max_file: u64) -> io::Result<Self> {
         fs::create_dir_all(dir)?;
-        let mut next_number = 1;
-        for (number, path) in numbered(dir)? {
-            repair(&path)?;
-            next_number = next_number.max(number + 1);
+        let files = numbered(dir)?;
+        // Only the file each signal was last written to can end torn: every earlier one was
+        // whole when writing moved on from it (a new file, or a start that repaired it).
+        for signal in [Signal::Traces, Signal::Logs] {
+            let named = |path: &&PathBuf| {
+                let name = path.file_name().and_then(|n| n.to_str());
+                name.is_some_and(|name| name.starts_with(signal.prefix()))
+            };
+            if let Some(last) = files.iter().map(|(_, path)| path).rfind(named) {
+                repair(last)?;
+            }
         }
+        let next_number = files.last().map_or(1, |(number, _)| number + 1);
         Ok(Self {
             dir: dir.to_owned(),
             max_file,
@@ -186,20 +194,10 @@ fn numbered(dir: &Path) -> io::Result<Vec<(u64, PathBuf)>> {
 
 /// Cuts a torn last frame off a file (a crash while it was written: never acknowledged).
 fn repair(path: &Path) -> io::Result<()> {
-    let mut file = OpenOptions::new().read(true).write(true).open(path)?;
-    let size = file.metadata()?.len();
-    let mut whole = 0;
-    let mut head = [0u8; 4];
-    while whole + 4 <= size {
-        file.seek(SeekFrom::Start(whole))?;
-        file.read_exact(&mut head)?;
-        let end = whole + 4 + u64::from(u32::from_be_bytes(head));
-        if end > size {
-            break;
-        }
-        whole = end;
-    }
+    let size = fs::metadata(path)?.len();
+    let whole = whole_frames(&fs::read(path)?) as u64;
     if whole < size {
+        let file = OpenOptions::new().write(true).open(path)?;
         file.set_len(whole)?;
         file.sync_all()?;
     }

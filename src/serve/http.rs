@@ -64,7 +64,8 @@ pub(super) fn shared(disk: Disk, options: &Options) -> Arc<Shared> {
 }
 
 /// The HTTP routes: OTLP/HTTP, and the viewer's files.
-pub(super) fn router(shared: Arc<Shared>, max_body: usize) -> Router {
+pub(super) fn router(shared: Arc<Shared>) -> Router {
+    let max_body = shared.max_body;
     Router::new()
         .route("/v1/traces", post(traces))
         .route("/v1/logs", post(logs))
@@ -99,7 +100,7 @@ pub async fn run(disk: Disk, options: Options) -> std::io::Result<()> {
         Some(address) => Some(bind(address).await?),
         None => None,
     };
-    let http = router(shared.clone(), options.max_body);
+    let http = router(shared.clone());
     let serve = |listener: Option<tokio::net::TcpListener>, routes: Router| async move {
         match listener {
             Some(listener) => axum::serve(listener, routes).await,
