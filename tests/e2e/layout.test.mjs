@@ -168,6 +168,13 @@ test('every view fits 390, 600, 900 and 1400 px wide, with a screenshot of each'
   }
 });
 
+/** Where a menu's items are, left and right, once placed (as the menu's `toggle` event, which
+ * comes after the click, places them). */
+async function placed(page, selector) {
+  await page.waitForSelector(`${selector}[style*="position:fixed"]`);
+  return page.$eval(selector, (e) => { const r = e.getBoundingClientRect(); return [r.left, r.right]; });
+}
+
 test('narrow: the details cover the tree and lead back to it; the toolbar overflows into a menu kept in view', async () => {
   const context = await viewer.browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
@@ -185,10 +192,10 @@ test('narrow: the details cover the tree and lead back to it; the toolbar overfl
   assert.ok(cells[0] >= 150 && cells[1] >= 140, `tree and timeline: ${cells}`);
   // The toolbar's other actions are in a menu, which opens inside the viewport.
   await page.click('[data-testid=toolbar-more] > summary');
-  const items = await page.$eval('[data-testid=toolbar-more] > .menu-items', (e) => { const r = e.getBoundingClientRect(); return [r.left, r.right]; });
+  const items = await placed(page, '[data-testid=toolbar-more] > .menu-items');
   assert.ok(items[0] >= 0 && items[1] <= 390, `the menu spans ${items}`);
   await page.click('[data-testid=toolbar-more] [data-testid=send-menu] > summary');
-  const form = await page.$eval('[data-testid=toolbar-more] [data-testid=send-menu] > .menu-items', (e) => { const r = e.getBoundingClientRect(); return [r.left, r.right]; });
+  const form = await placed(page, '[data-testid=toolbar-more] [data-testid=send-menu] > .menu-items');
   assert.ok(form[0] >= 0 && form[1] <= 390, `the send form spans ${form}`);
   await screenshot(page, 'narrow-send-390');
   await context.close();
@@ -200,7 +207,7 @@ test('wide: the Send popover at the right of the toolbar stays inside the viewpo
   await page.evaluate(() => { location.hash = '#/trace/3a34990d3bcc7893ef125bc4b7879ed7'; });
   await page.waitForSelector('[data-testid=span-row]');
   await page.click('.toolbar .wide [data-testid=send-menu] > summary');
-  const form = await page.$eval('.toolbar .wide [data-testid=send-menu] > .menu-items', (e) => { const r = e.getBoundingClientRect(); return [r.left, r.right]; });
+  const form = await placed(page, '.toolbar .wide [data-testid=send-menu] > .menu-items');
   assert.ok(form[0] >= 0 && form[1] <= 1400, `the send form spans ${form}`);
   await screenshot(page, 'send-1400');
 });

@@ -41,6 +41,9 @@ pub(crate) fn place_items(event: Event) {
             .and_then(|v| v.as_f64())
             .unwrap_or(0.0),
     );
+    // Measured as it will be laid out: fixed, at the viewport's corner. Measured where it
+    // hangs in the page, a box inside another menu shrinks to that menu and then grows.
+    let _ = items.set_attribute("style", "position:fixed;left:0;top:0;right:auto");
     let anchor = button.get_bounding_client_rect();
     let size = (
         f64::from(items.offset_width()),
