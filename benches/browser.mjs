@@ -6,7 +6,7 @@
 // search; then what is kept in IndexedDB across a reload, and the size of what the page
 // downloads. Prints a Markdown section (between the browser markers of BENCHMARKS.md) on
 // stdout; progress goes to stderr.
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { serve, launch, root } from '../tests/e2e/browser.mjs';
@@ -267,15 +267,64 @@ async function measureStored(url, spans) {
   }
 }
 
+/** One trace of `spans` spans (OTLP/JSON, `target/bench/SPANS-one-trace.json`) split into
+ * `pieces` bodies, as an SDK sends a long trace batch by batch. */
+async function splitIntoPieces(spans, pieces) {
+  const whole = join(root, `target/bench/${spans}-one-trace.json`);
+  const document = JSON.parse(await readFile(whole, 'utf8'));
+  const all = document.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => ({ r, s, span }))));
+  const dir = join(root, `target/bench/${spans}-in-${pieces}-pieces`);
+  await mkdir(dir, { recursive: true });
+  const paths = [];
+  const size = Math.ceil(all.length / pieces);
+  for (let n = 0; n < pieces; n++) {
+    const part = all.slice(n * size, (n + 1) * size);
+    const body = { resourceSpans: [{ resource: part[0].r.resource, scopeSpans: [{ scope: part[0].s.scope, spans: part.map((p) => p.span) }] }] };
+    const path = join(dir, `piece-${String(n).padStart(3, '0')}.otlp.json`);
+    await writeFile(path, JSON.stringify(body));
+    paths.push(path);
+  }
+  return { whole, paths };
+}
+
+/** Loading and keeping `files` (one batch) in a fresh browser until every file is done, ms. */
+async function keepAll(url, files) {
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(url);
+    await page.waitForSelector('header.header');
+    await page.waitForFunction(() => window.plume.settled());
+    const started = Date.now();
+    await page.setInputFiles('[data-testid=file-input]', files);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=file-result]').length === n && window.plume.settled(), files.length, { timeout: 600_000, polling: 50 });
+    return Date.now() - started;
+  } finally {
+    await browser.close();
+  }
+}
+
+/** One trace kept as it arrives in `pieces` bodies, against the same trace kept as one file. */
+async function measurePieces(url, spans, pieces) {
+  const { whole, paths } = await splitIntoPieces(spans, pieces);
+  log(spans, `kept as one file, then in ${pieces} pieces`);
+  const oneMs = await keepAll(url, [whole]);
+  const piecesMs = await keepAll(url, paths);
+  return { spans, pieces, oneMs, piecesMs };
+}
+
+const pieceSizes = (process.env.PLUME_BROWSER_BENCH_PIECES ?? '50000').split(',').filter(Boolean).map(Number);
 const stored = (process.env.PLUME_BROWSER_BENCH_STORED ?? '50000,500000').split(',').filter(Boolean).map(Number);
 const server = await serve();
 const machine = process.env.PLUME_MACHINE ?? 'this machine';
 const version = (await import('node:child_process')).execFileSync(process.env.CHROMIUM ?? '/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
 const results = [];
 const storedResults = [];
+const pieceResults = [];
 try {
   for (const spans of sizes) results.push(await measure(server.url, spans));
   for (const spans of stored) storedResults.push(await measureStored(server.url, spans));
+  for (const spans of pieceSizes) pieceResults.push(await measurePieces(server.url, spans, 100));
 } finally {
   await server.close();
 }
@@ -331,6 +380,12 @@ if (storedResults.length) {
   lines.push('| spans | load and keep s | projects list shown, ms after navigation | a trace opened → its first rows, ms |');
   lines.push('|---:|---:|---:|---:|');
   for (const r of storedResults) lines.push(`| ${r.spans} | ${(r.keepMs / 1000).toFixed(1)} | ${Math.round(r.listMs)} | ${r.openMs} |`);
+}
+if (pieceResults.length) {
+  lines.push('', 'One trace kept in IndexedDB as it arrives in 100 pieces (OTLP/JSON bodies loaded one after another, each kept before the next: a piece of k spans is added as its own chunks), against the same trace kept as one file, same run:', '');
+  lines.push('| spans | one file: load and keep s | 100 pieces: load and keep s | ratio |');
+  lines.push('|---:|---:|---:|---:|');
+  for (const r of pieceResults) lines.push(`| ${r.spans} | ${(r.oneMs / 1000).toFixed(1)} | ${(r.piecesMs / 1000).toFixed(1)} | ×${(r.piecesMs / r.oneMs).toFixed(2)} |`);
 }
 const files = await bundle();
 const sum = (list, key) => list.reduce((total, f) => total + f[key], 0);

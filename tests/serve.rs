@@ -180,6 +180,30 @@ fn log_records_are_received_like_spans() {
 }
 
 #[test]
+fn a_page_reads_what_was_kept_after_what_it_read_before() {
+    let dir = std::env::temp_dir().join(format!("plume-serve-from-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (one, two) = (fixture("openai-01.otlp.pb"), fixture("openai-03.otlp.pb"));
+    let mut disk = Disk::open(&dir, 1 << 20).expect("open");
+    disk.append(Signal::Traces, &one).expect("append");
+    let (name, read) = plume::serve::disk::kept(&dir).expect("list")[0].clone();
+    disk.append(Signal::Traces, &two).expect("append");
+    // Half a frame more, as while a body is being written.
+    let path = disk.files().expect("files")[0].clone();
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .expect("open");
+    file.write_all(&[0, 0, 0, 9, 1]).expect("write");
+    let rest = plume::serve::disk::read_kept(&dir, &name, read)
+        .expect("read")
+        .expect("kept");
+    assert_eq!(rest.len(), 4 + two.len());
+    assert_eq!(spans_in(&rest), spans_in(&two));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn kept_bodies_read_back_whole_across_files_restarts_and_a_torn_write() {
     let dir = std::env::temp_dir().join(format!("plume-serve-disk-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -222,16 +246,17 @@ fn kept_bodies_read_back_whole_across_files_restarts_and_a_torn_write() {
         .and_then(|n| n.to_str())
         .expect("a name")
         .to_owned();
-    let read = plume::serve::disk::read_kept(&dir, &name)
+    let read = plume::serve::disk::read_kept(&dir, &name, 0)
         .expect("read")
         .expect("kept");
     assert_eq!(read.len() as u64, whole);
+
     assert_eq!(
-        plume::serve::disk::read_kept(&dir, "../etc/passwd").expect("read"),
+        plume::serve::disk::read_kept(&dir, "../etc/passwd", 0).expect("read"),
         None
     );
     assert_eq!(
-        plume::serve::disk::read_kept(&dir, "traces-9.otlp.pb").expect("read"),
+        plume::serve::disk::read_kept(&dir, "traces-9.otlp.pb", 0).expect("read"),
         None
     );
     let listed = plume::serve::disk::kept(&dir).expect("list");

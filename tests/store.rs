@@ -296,12 +296,48 @@ async fn a_kept_trace_is_read_alone_when_it_is_asked_for_and_a_second_import_add
     later
         .borrow_mut()
         .load("openai-01.otlp.pb", openai, &mut |_| {});
+    let chunks_before = Db::open(database, SCHEMA_VERSION)
+        .await
+        .expect("opened")
+        .chunk_keys()
+        .await
+        .expect("keys");
     let (kept, failure) = keeper.keep(&later).await;
     assert!(failure.is_none());
     assert_eq!(kept.len(), 1);
+    let db = Db::open(database, SCHEMA_VERSION).await.expect("opened");
+    assert_eq!(db.chunk_keys().await.expect("keys"), chunks_before);
     let third = Rc::new(RefCell::new(Engine::default()));
     let (_, opened) = Keeper::open(&third, database).await.expect("opened");
     assert_eq!((opened.traces, opened.spans), (3, 22));
+
+    // A piece of the trace (a span its SDK sent later): its chunk is added, the rest untouched.
+    let piece = br#"{"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "3a34990d3bcc7893ef125bc4b7879ed7",
+        "spanId": "00000000000000aa", "parentSpanId": "2b5538cd44d34c58", "name": "late",
+        "startTimeUnixNano": "1", "endTimeUnixNano": "2"}]}]}]}"#;
+    later.borrow_mut().load("piece.json", piece, &mut |_| {});
+    let (kept, failure) = keeper.keep(&later).await;
+    assert!(failure.is_none());
+    assert_eq!(kept, ["3a34990d3bcc7893ef125bc4b7879ed7"]);
+    let after = db.chunk_keys().await.expect("keys");
+    assert_eq!(after.len(), chunks_before.len() + 1);
+    assert!(
+        chunks_before.iter().all(|key| after.contains(key)),
+        "kept chunks stay"
+    );
+    let fourth = Rc::new(RefCell::new(Engine::default()));
+    let (keeper, opened) = Keeper::open(&fourth, database).await.expect("opened");
+    assert_eq!((opened.traces, opened.spans), (3, 23));
+    let open = Request::OpenTrace {
+        trace_id: "3a34990d3bcc7893ef125bc4b7879ed7".into(),
+    };
+    let unread = fourth.borrow().unread(&open);
+    let problems = keeper.read(&fourth, &unread).await.expect("read");
+    assert!(problems.is_empty(), "{problems:?}");
+    let Response::Trace(trace) = fourth.borrow_mut().handle(open) else {
+        panic!("expected the trace");
+    };
+    assert_eq!(trace.spans, 5);
 }
 
 #[wasm_bindgen_test]

@@ -280,6 +280,8 @@ pub struct Traces {
     index: HashMap<TraceId, u32>,
     /// How many arena spans have been assembled.
     spans_seen: usize,
+    /// Traces whose spans are arriving live, as an app sends them.
+    arriving: hashbrown::HashSet<TraceId>,
 }
 
 impl Traces {
@@ -356,6 +358,7 @@ impl Traces {
     /// of the same ids loaded later make a new trace of their own.
     pub fn remove(&mut self, ids: &hashbrown::HashSet<TraceId>) {
         self.traces.retain(|t| !ids.contains(&t.summary.trace_id));
+        self.arriving.retain(|id| !ids.contains(id));
         self.index = self
             .traces
             .iter()
@@ -367,6 +370,17 @@ impl Traces {
     /// The position of the trace with this id in [`Traces::all`].
     pub fn slot(&self, trace_id: &TraceId) -> Option<u32> {
         self.index.get(trace_id).copied()
+    }
+
+    /// These traces' spans are arriving live.
+    pub fn mark_arriving(&mut self, ids: impl IntoIterator<Item = TraceId>) {
+        self.arriving.extend(ids);
+    }
+
+    /// Whether `trace` is still arriving: its spans come live and some of them wait for their
+    /// parent (an SDK sends a span when it ends, so the root, which ends last, comes last).
+    pub fn in_progress(&self, trace: &Trace) -> bool {
+        trace.summary.missing_parents > 0 && self.arriving.contains(&trace.summary.trace_id)
     }
 
     /// The trace with this id.

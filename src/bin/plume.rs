@@ -125,6 +125,10 @@ mod cli {
         /// The largest request body, expanded, in MB
         #[arg(long, default_value_t = 32)]
         max_body_mb: usize,
+        /// An origin (http://localhost:3000) whose pages may send here too, e.g. an app
+        /// exporting from the browser; repeat for more
+        #[arg(long, value_name = "ORIGIN")]
+        allow_origin: Vec<String>,
     }
 
     #[derive(Args)]
@@ -829,6 +833,7 @@ mod cli {
             page,
             max_body: args.max_body_mb << 20,
             token: args.token,
+            allow_origins: args.allow_origin,
         };
         let runtime = tokio::runtime::Runtime::new().map_err(output_error("the server"))?;
         let also = |name: &str, address: Option<std::net::SocketAddr>| {
@@ -842,6 +847,13 @@ mod cli {
             also("OTLP/gRPC", options.otlp_grpc),
             store.display()
         );
+        if let Some(token) = &options.token {
+            // The page asks for what is kept with the token it was opened with.
+            println!(
+                "plume: open http://{}/?token={token} (senders give Authorization: Bearer {token})",
+                options.address
+            );
+        }
         let address = options.address.to_string();
         runtime
             .block_on(http::run(disk, options))

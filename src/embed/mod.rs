@@ -44,6 +44,9 @@ pub struct PageOptions {
     /// The API of the `plume serve` that served the page (its `<meta name="plume-server">`),
     /// if one did: what it keeps is loaded from there.
     pub server: Option<String>,
+    /// The token that `plume serve` asks for (`token=`, as the address it prints gives it),
+    /// held in memory only.
+    pub server_token: Option<String>,
 }
 
 /// Where the page runs, as the browser tells it.
@@ -102,6 +105,22 @@ impl PageOptions {
                 .filter(|origin| !origin.is_empty())
                 .collect(),
             server: None,
+            server_token: pairs
+                .iter()
+                .find(|(k, v)| *k == "token" && !v.is_empty())
+                .map(|(_, v)| v.clone()),
+        }
+    }
+
+    /// `query` without its `token=`: what the address bar keeps once the page has read the
+    /// token, so that it is not left on the screen, in the history or in a copied link.
+    pub fn without_token(query: &str) -> String {
+        let kept: Vec<&str> = (query.trim_start_matches('?').split('&'))
+            .filter(|pair| !pair.is_empty() && *pair != "token" && !pair.starts_with("token="))
+            .collect();
+        match kept.is_empty() {
+            true => String::new(),
+            false => format!("?{}", kept.join("&")),
         }
     }
 

@@ -248,3 +248,14 @@ fn a_page_plume_serve_served_loads_from_it_and_keeps_nothing_in_the_browser() {
     let static_page = PageOptions::from_query("").served_by(None);
     assert!(static_page.storage && static_page.server.is_none());
 }
+
+#[test]
+fn the_token_plume_serve_printed_is_read_then_left_out_of_the_address() {
+    let query = "?memory&token=s3cret%2Bx&compact";
+    let options = PageOptions::from_query(query);
+    assert_eq!(options.server_token.as_deref(), Some("s3cret+x"));
+    assert_eq!(PageOptions::without_token(query), "?memory&compact");
+    assert_eq!(PageOptions::without_token("?token=a"), "");
+    assert_eq!(PageOptions::without_token("?tokens=a"), "?tokens=a");
+    assert_eq!(PageOptions::from_query("?token=").server_token, None);
+}

@@ -8,6 +8,7 @@
 //! queue while they are read.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::Uint8Array;
@@ -17,6 +18,7 @@ use web_sys::{Blob, BlobPropertyBag, File};
 
 use crate::engine::Engine;
 use crate::engine::keeper::Keeper;
+use crate::engine::live::Live;
 use crate::engine::messages::{ExportedFile, FromWorker, Problem, Source, StoreChange, ToWorker};
 use crate::engine::protocol::{ExportRequest, FileResult, Request, SpanSelection};
 use crate::engine::reading::{Progress, kept_on_server, load_file, load_url, parse};
@@ -43,16 +45,22 @@ pub struct Jobs {
     keeper: Option<Keeper>,
     saving: bool,
     announce: Box<dyn Fn(StoreChange)>,
+    /// Following the `plume serve` that served the page, once what it kept is read.
+    live: Option<Live>,
+    /// Queues a catch-up with what `plume serve` received ([`Jobs::catch_up`]).
+    wake: Rc<dyn Fn()>,
 }
 
 impl Jobs {
     /// Opens `database` (if any) and reads the kept traces' records; `saving` says whether new
-    /// loads are kept; `announce` tells the other tabs what this one changed in the store.
+    /// loads are kept; `announce` tells the other tabs what this one changed in the store;
+    /// `wake` queues a catch-up with what a `plume serve` received.
     pub async fn start(
         engine: Rc<RefCell<Engine>>,
         database: Option<&str>,
         saving: bool,
         announce: Box<dyn Fn(StoreChange)>,
+        wake: Rc<dyn Fn()>,
     ) -> Self {
         let keeper = match database {
             Some(database) => restore(&engine, database).await,
@@ -70,6 +78,15 @@ impl Jobs {
             keeper,
             saving,
             announce,
+            live: None,
+            wake,
+        }
+    }
+
+    /// Shows what the `plume serve` followed received since it was last read.
+    pub async fn catch_up(&mut self) {
+        if let Some(live) = self.live.as_mut() {
+            live.catch_up(&self.engine).await;
         }
     }
 
@@ -95,6 +112,11 @@ impl Jobs {
             ToWorker::Saving { batch, on } => {
                 self.saving = on;
                 self.save_now(batch).await;
+            }
+            ToWorker::Live { paused } => {
+                if let Some(live) = self.live.as_mut() {
+                    live.pause(&self.engine, paused).await;
+                }
             }
             ToWorker::KeepHeld { batch } => {
                 // Not saving, nothing is kept: what was held stays held.
@@ -145,24 +167,13 @@ impl Jobs {
                 }
             }
             Source::Url { url, name } => {
-                let (progress, result) = load_url(&self.engine, batch, 0, &url, &name, held).await;
+                let (progress, result) =
+                    load_url(&self.engine, batch, 0, &url, &name, held, None).await;
                 self.keep(progress, result).await;
             }
-            Source::Server { api } => match kept_on_server(&api).await {
-                Ok(names) => {
-                    for (index, name) in names.iter().enumerate() {
-                        let url = format!("{api}kept/{name}");
-                        let (progress, result) =
-                            load_url(&self.engine, batch, index as u32, &url, name, held).await;
-                        self.keep(progress, result).await;
-                    }
-                }
-                Err(message) => {
-                    let progress = Progress::new(batch, 0, "plume serve", 0.0);
-                    self.keep(progress, FileResult::failed("plume serve", &message))
-                        .await;
-                }
-            },
+            Source::Server { api, token } => {
+                self.load_server(batch, api, token).await;
+            }
             Source::Text { name, text } => self.parse(batch, &name, text.into_bytes(), held).await,
             Source::Bytes { name } => {
                 let bytes = payload
@@ -172,6 +183,37 @@ impl Jobs {
                 self.parse(batch, &name, bytes, held).await;
             }
         }
+    }
+
+    /// Reads what a `plume serve` keeps, then follows what it receives.
+    async fn load_server(&mut self, batch: u32, api: String, token: Option<String>) {
+        let kept = match kept_on_server(&api, token.as_deref()).await {
+            Ok(kept) => kept,
+            Err(message) => {
+                let progress = Progress::new(batch, 0, "plume serve", 0.0);
+                self.keep(progress, FileResult::failed("plume serve", &message))
+                    .await;
+                return;
+            }
+        };
+        let mut read = HashMap::new();
+        for (index, file) in kept.files.iter().enumerate() {
+            let url = format!("{api}kept/{}", file.name);
+            let (progress, result) = load_url(
+                &self.engine,
+                batch,
+                index as u32,
+                &url,
+                &file.name,
+                false,
+                token.as_deref(),
+            )
+            .await;
+            // What was read of it: the rest comes live.
+            read.insert(file.name.clone(), progress.total as u64);
+            self.keep(progress, result).await;
+        }
+        self.live = Some(Live::start(api, token, read, self.wake.clone()));
     }
 
     async fn parse(&mut self, batch: u32, name: &str, bytes: Vec<u8>, held: bool) {
@@ -355,6 +397,7 @@ fn message_batch(message: &ToWorker) -> Option<u32> {
         ToWorker::Start { .. }
         | ToWorker::Ask { .. }
         | ToWorker::Export { .. }
+        | ToWorker::Live { .. }
         | ToWorker::Send { .. } => None,
     }
 }

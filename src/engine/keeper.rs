@@ -146,9 +146,10 @@ impl Keeper {
         let mut changed = false;
         for id in ids {
             let stored = self.db.record(id).await?;
-            let known = self.records.get(id).map(|r| r.generation);
+            // Pieces added to a generation count as a change too.
+            let known = self.records.get(id).map(|r| (r.generation, r.chunks));
             match stored {
-                Some(record) if Some(record.generation) != known => {
+                Some(record) if Some((record.generation, record.chunks)) != known => {
                     let Ok(trace_id) = TraceId::parse(id) else {
                         continue;
                     };
@@ -177,8 +178,9 @@ impl Keeper {
         Ok(changed)
     }
 
-    /// Writes the traces loads changed: each one's chunks under a new generation, then its
-    /// record, then the old generation is deleted. A trace another tab changed meanwhile is
+    /// Writes the traces loads changed: the spans added to a kept trace as chunks added to its
+    /// generation ([`Keeper::add`]); a new trace, or one to compact, as its chunks under a new
+    /// generation, then its record, then the old generation is deleted. A trace another tab changed meanwhile is
     /// merged with that version first, so neither tab's spans are lost. Returns the traces kept
     /// and the error that stopped the rest, if any.
     pub async fn keep(
@@ -220,16 +222,40 @@ impl Keeper {
         }
         let mut kept = Vec::new();
         for (done, (id, key)) in changed.iter().zip(keys).enumerate() {
-            let generation = self.records.get(&key).map_or(1, |r| r.generation + 1);
-            let Some(record) = engine.borrow().stored_record(id, generation) else {
-                continue;
+            let piece = engine.borrow_mut().stored_piece(id, self.records.get(&key));
+            let written = match piece {
+                Some((record, chunks)) => self.add(record, chunks).await,
+                None => {
+                    let generation = self.records.get(&key).map_or(1, |r| r.generation + 1);
+                    let Some(record) = engine.borrow().stored_record(id, generation) else {
+                        continue;
+                    };
+                    self.write(engine, id, &record).await
+                }
             };
-            if let Err(error) = self.write(engine, id, &record).await {
+            if let Err(error) = written {
                 return (kept, Some((changed.len() - done, error)));
             }
             kept.push(key);
         }
         (kept, None)
+    }
+
+    /// Adds the chunks of spans that came after the rest of the trace was kept, after its
+    /// chunks, then its record that counts them: a piece of k spans costs O(k) to keep. Chunks
+    /// written without their record (a crash between) are stale, and deleted on the next open.
+    async fn add(
+        &mut self,
+        record: TraceRecord,
+        chunks: Vec<StoredChunk>,
+    ) -> Result<(), StoreError> {
+        let first = record.chunks - chunks.len() as u32;
+        for (n, chunk) in (first..).zip(&chunks) {
+            self.db.put_chunk(&record.chunk_key(n), chunk).await?;
+        }
+        self.db.put_records(std::slice::from_ref(&record)).await?;
+        self.records.insert(record.trace_id.clone(), record);
+        Ok(())
     }
 
     async fn write(

@@ -287,6 +287,7 @@ fn unread_row(r: &TraceRecord, prices: &Prices) -> TraceRow {
         session: r.session.clone(),
         gist: r.gist.clone(),
         evaluations: Vec::new(),
+        in_progress: false,
     }
 }
 
@@ -470,6 +471,7 @@ pub(crate) fn table_page(
                     session: trace.summary.session.map(|s| arena.str(s).to_owned()),
                     gist,
                     evaluations: evaluation_views(arena, span, is_trace),
+                    in_progress: is_trace && traces.in_progress(trace),
                 })
             }
         })

@@ -87,6 +87,12 @@ pub enum ToWorker {
         /// The batch its events carry.
         batch: u32,
     },
+    /// Pause (or resume) showing what `plume serve` receives; resumed, what came meanwhile is
+    /// shown at once.
+    Live {
+        /// Paused or not.
+        paused: bool,
+    },
 }
 
 /// What a [`ToWorker::Load`] reads.
@@ -113,10 +119,13 @@ pub enum Source {
         /// The name it is shown under.
         name: String,
     },
-    /// What the `plume serve` that served the page keeps: the files `{api}kept` lists.
+    /// What the `plume serve` that served the page keeps: the files `{api}kept` lists; then
+    /// what it receives, as it comes ([`FromWorker::Live`]).
     Server {
         /// Its API, relative to the page (`api/`).
         api: String,
+        /// The token it asks for, if the page was given one.
+        token: Option<String>,
     },
 }
 
@@ -162,6 +171,33 @@ pub enum FromWorker {
         /// The load batch.
         batch: u32,
     },
+    /// How following `plume serve` goes; told when it changes and after each piece shown.
+    Live(LiveStatus),
+}
+
+/// How following what `plume serve` receives goes.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LiveStatus {
+    /// The stream's state.
+    pub connection: Connection,
+    /// Paused by the user: what arrives is shown on resuming.
+    pub paused: bool,
+    /// Spans shown since the page opened, live.
+    pub spans: u64,
+    /// The last piece that did not read, if any.
+    pub problem: Option<String>,
+}
+
+/// The state of the stream from `plume serve`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Connection {
+    /// Connecting (or connecting again).
+    #[default]
+    Connecting,
+    /// Connected: what is kept is shown as it arrives.
+    Open,
+    /// Lost, with why; tried again shortly.
+    Lost(String),
 }
 
 /// What a tab's worker tells the other tabs' workers of the same database after writing or

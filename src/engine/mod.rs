@@ -19,11 +19,14 @@
 //! ```
 
 mod details;
+pub mod events;
 #[cfg(target_arch = "wasm32")]
 mod jobs;
 #[cfg(target_arch = "wasm32")]
 pub mod keeper;
 mod lists;
+#[cfg(target_arch = "wasm32")]
+mod live;
 pub mod messages;
 #[cfg(target_arch = "wasm32")]
 mod parquet_helper;
@@ -76,8 +79,14 @@ pub struct Engine {
     traces: Traces,
     files: Vec<FileResult>,
     views: HashMap<TraceId, View>,
+    /// What the views of traces that grew held, for their next views.
+    carried: HashMap<TraceId, view::Carried>,
     /// Traces that loads changed since [`Engine::take_changed`] was last asked.
     changed: HashSet<TraceId>,
+    /// The spans (arena indices) loads added to each changed trace, for keeping only them
+    /// ([`Engine::stored_piece`]); `None`: the trace is to be written whole (log records came
+    /// for it, or spans that were held).
+    unkept: HashMap<TraceId, Option<Vec<u32>>>,
     /// Stored traces whose spans have not been read: the lists show their records, and a
     /// request that needs their spans waits until [`Engine::unread`] ones are restored.
     pending: Pending,
@@ -111,6 +120,18 @@ struct Held {
     evaluations: Vec<Range<usize>>,
     /// Keys of their price tables.
     price_files: Vec<String>,
+}
+
+/// How a load's spans came, which says what becomes of them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Arrival {
+    /// A file the user loaded: kept.
+    Loaded,
+    /// From a link or a host page: held until the user keeps it.
+    Held,
+    /// From `plume serve` while its page is open: shown, the traces it touches marked as still
+    /// arriving, not listed among the files.
+    Live,
 }
 
 /// Where the arena's tables ended before a load.
@@ -177,7 +198,14 @@ impl Engine {
         bytes: &[u8],
         progress: &mut dyn FnMut(usize),
     ) -> FileResult {
-        self.read_whole(file, bytes, false, progress)
+        self.read_whole(file, bytes, Arrival::Loaded, progress)
+    }
+
+    /// Reads what `plume serve` kept since the last read of `file`: the traces it touches grow
+    /// in place (their views keep what was collapsed, searched and traced) and are marked as
+    /// still arriving.
+    pub fn load_live(&mut self, file: &str, bytes: &[u8]) -> FileResult {
+        self.read_whole(file, bytes, Arrival::Live, &mut |_| {})
     }
 
     /// Reads a file a link or a host page gave, as [`Engine::load`] does; none of what it
@@ -188,7 +216,7 @@ impl Engine {
         bytes: &[u8],
         progress: &mut dyn FnMut(usize),
     ) -> FileResult {
-        self.read_whole(file, bytes, true, progress)
+        self.read_whole(file, bytes, Arrival::Held, progress)
     }
 
     /// Reads a parquet file's rows, assembled by the parquet helper, as [`Engine::load`] (or,
@@ -200,7 +228,11 @@ impl Engine {
         held: bool,
         progress: &mut dyn FnMut(usize),
     ) -> FileResult {
-        self.read_with(held, |arena| {
+        let arrival = match held {
+            true => Arrival::Held,
+            false => Arrival::Loaded,
+        };
+        self.read_with(arrival, |arena| {
             ingest::load_assembled(arena, file, table, progress)
         })
     }
@@ -209,10 +241,10 @@ impl Engine {
         &mut self,
         file: &str,
         bytes: &[u8],
-        held: bool,
+        arrival: Arrival,
         progress: &mut dyn FnMut(usize),
     ) -> FileResult {
-        self.read_with(held, |arena| {
+        self.read_with(arrival, |arena| {
             ingest::load_with_progress(arena, file, bytes, progress)
         })
     }
@@ -220,13 +252,13 @@ impl Engine {
     /// Reads a whole file into the arena with `read`, and notes what it added.
     fn read_with(
         &mut self,
-        held: bool,
+        arrival: Arrival,
         read: impl FnOnce(&mut Arena) -> ingest::FileReport,
     ) -> FileResult {
         self.revision += 1;
         let before = Before::of(&self.arena);
         let report = read(&mut self.arena);
-        self.loaded(&report, before, held)
+        self.loaded(&report, before, arrival)
     }
 
     /// What links and host pages brought becomes what the store must write; whether there was
@@ -235,6 +267,7 @@ impl Engine {
         let held = std::mem::take(&mut self.held);
         let any =
             !held.traces.is_empty() || !held.evaluations.is_empty() || !held.price_files.is_empty();
+        self.unkept.extend(held.traces.iter().map(|&id| (id, None)));
         self.changed.extend(held.traces);
         self.unsaved_evaluations.extend(held.evaluations);
         self.unsaved_price_files.extend(held.price_files);
@@ -260,12 +293,31 @@ impl Engine {
     pub fn finish(&mut self, loading: Loading, progress: &mut dyn FnMut(usize)) -> FileResult {
         self.revision += 1;
         let report = loading.stream.finish(&mut self.arena, progress);
-        self.loaded(&report, loading.before, false)
+        self.loaded(&report, loading.before, Arrival::Loaded)
     }
 
-    /// Assembles what a file added (the arena's rows from `before` on) and notes its result;
-    /// `held`, none of it is to be kept yet.
-    fn loaded(&mut self, report: &ingest::FileReport, before: Before, held: bool) -> FileResult {
+    /// Assembles what a file added (the arena's rows from `before` on) and notes its result.
+    fn loaded(
+        &mut self,
+        report: &ingest::FileReport,
+        before: Before,
+        arrival: Arrival,
+    ) -> FileResult {
+        let new_spans = self.arena.spans().get(before.spans..).unwrap_or_default();
+        // Open views of traces that grow keep their state, by span id, for the new tree.
+        let growing: HashSet<TraceId> = new_spans
+            .iter()
+            .map(|s| s.trace_id)
+            .filter(|id| self.views.contains_key(id))
+            .collect();
+        for trace_id in &growing {
+            if let (Some(view), Some(trace)) =
+                (self.views.remove(trace_id), self.traces.get(trace_id))
+            {
+                self.carried
+                    .insert(*trace_id, view.carried(&self.arena, trace));
+            }
+        }
         self.traces.update(&self.arena);
         let new_spans = self.arena.spans().get(before.spans..).unwrap_or_default();
         let new_logs = self.arena.logs().get(before.logs..).unwrap_or_default();
@@ -280,15 +332,19 @@ impl Engine {
             self.views.remove(trace_id);
         }
         let evaluations = before.evaluations..self.arena.evaluations().len();
-        match held {
-            true => {
+        let held = arrival == Arrival::Held;
+        match arrival {
+            Arrival::Held => {
                 self.held.traces.extend(touched.iter().copied());
                 self.held.evaluations.push(evaluations);
             }
-            false => {
+            Arrival::Loaded | Arrival::Live => {
                 self.changed.extend(touched.iter().copied());
                 self.unsaved_evaluations.push(evaluations);
             }
+        }
+        if arrival == Arrival::Live {
+            self.traces.mark_arriving(touched.iter().copied());
         }
         let result = FileResult {
             file: report.file.clone(),
@@ -302,7 +358,13 @@ impl Engine {
             warnings: report.warnings.iter().map(ToString::to_string).collect(),
             held,
         };
-        self.files.push(result.clone());
+        if !held {
+            self.note_unkept(before, &touched);
+        }
+        // A live piece is part of a file already listed; one that did not read is listed.
+        if arrival != Arrival::Live || !result.errors.is_empty() {
+            self.files.push(result.clone());
+        }
         if let Some(prices) = &report.prices {
             let key = self.add_price_file(&report.file, prices.clone());
             if held {
@@ -311,6 +373,51 @@ impl Engine {
             }
         }
         result
+    }
+
+    /// Notes the spans a load added (from `before` on) to the `touched` traces, as unkept.
+    fn note_unkept(&mut self, before: Before, touched: &HashSet<TraceId>) {
+        let spans = self.arena.spans();
+        for (index, span) in spans.iter().enumerate().skip(before.spans) {
+            if !touched.contains(&span.trace_id) {
+                continue;
+            }
+            let entry = self.unkept.entry(span.trace_id);
+            if let Some(list) = entry.or_insert_with(|| Some(Vec::new())) {
+                list.push(index as u32);
+            }
+        }
+        // Log records are kept with their trace's spans, written whole.
+        for log in self.arena.logs().get(before.logs..).unwrap_or_default() {
+            if let Some(id) = log.trace_id.filter(|id| touched.contains(id)) {
+                self.unkept.insert(id, None);
+            }
+        }
+    }
+
+    /// What keeping a changed trace kept as `kept` takes, when it is only the spans loads
+    /// added: its record with the chunks they make added, and those chunks. `None`: it is to be
+    /// written whole (not kept yet, log records came, or its pieces are many enough to compact,
+    /// [`crate::store::compact`]). Either way the trace's added spans count as kept now.
+    pub fn stored_piece(
+        &mut self,
+        trace_id: &TraceId,
+        kept: Option<&TraceRecord>,
+    ) -> Option<(TraceRecord, Vec<crate::store::StoredChunk>)> {
+        let added = self.unkept.remove(trace_id).flatten()?;
+        let kept = kept?;
+        let trace = self.traces.get(trace_id)?;
+        // Copies of spans already there (a file loaded again) are not kept again.
+        let copies: HashSet<u32> = trace.tree.duplicates.iter().copied().collect();
+        let added: Vec<u32> = added.into_iter().filter(|i| !copies.contains(i)).collect();
+        let pieces = added.len().div_ceil(crate::store::CHUNK_SPANS) as u32;
+        let whole = crate::store::chunk_count(&self.arena, trace);
+        if crate::store::compact(kept.chunks, pieces, whole) {
+            return None;
+        }
+        let chunks = crate::store::piece_chunks(&self.arena, &added).collect();
+        let record = TraceRecord::of(&self.arena, trace, kept.generation, kept.chunks + pieces);
+        Some((record, chunks))
     }
 
     /// Answers a request.
@@ -565,7 +672,9 @@ impl Engine {
         for id in &ids {
             self.pending.remove(id);
             self.views.remove(id);
+            self.carried.remove(id);
             self.changed.remove(id);
+            self.unkept.remove(id);
             self.held.traces.remove(id);
         }
         let (emptied, files): (Vec<FileRecord>, Vec<FileRecord>) =
@@ -998,10 +1107,15 @@ impl Engine {
     fn open(&mut self, trace_id: &str) -> Option<(&mut View, &Trace, &Arena, &Prices)> {
         let id = TraceId::parse(trace_id).ok()?;
         let trace = self.traces.get(&id)?;
-        let view = self
-            .views
-            .entry(id)
-            .or_insert_with(|| View::new(&self.arena, trace));
+        let view = self.views.entry(id).or_insert_with(|| {
+            let mut view = match self.carried.remove(&id) {
+                Some(carried) => View::carrying(&self.arena, trace, carried, &self.prices),
+                None => View::new(&self.arena, trace),
+            };
+            // A trace changes (and its view is made again) whenever this could change.
+            view.in_progress = self.traces.in_progress(trace);
+            view
+        });
         Some((view, trace, &self.arena, &self.prices))
     }
 

@@ -506,6 +506,9 @@ pub struct TraceRow {
     /// Evaluations of its span (and, for a trace, of the trace), without explanations.
     #[serde(default)]
     pub evaluations: Vec<EvaluationView>,
+    /// The trace is still arriving ([`crate::analysis::Traces::in_progress`]).
+    #[serde(default)]
+    pub in_progress: bool,
 }
 
 /// One session in a project's sessions list.
@@ -596,6 +599,9 @@ pub struct TraceOverview {
     pub critical_path: bool,
     /// Hex id of the first span, in tree order, whose status is an error.
     pub first_error: Option<String>,
+    /// The trace is still arriving: spans wait for their parents.
+    #[serde(default)]
+    pub in_progress: bool,
     /// The whole trace in small: `MINIMAP_ROWS` × `MINIMAP_COLUMNS` cells, row-major; each the
     /// number of spans covering that stretch of time in that band of rows (errors in the top bit).
     pub minimap: Vec<u16>,

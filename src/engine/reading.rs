@@ -140,13 +140,14 @@ pub(super) async fn load_url(
     url: &str,
     name: &str,
     held: bool,
+    token: Option<&str>,
 ) -> (Progress, FileResult) {
     let mut progress = Progress::new(batch, file, name, 0.0);
     if let Err(message) = crate::embed::fetchable(url) {
         return (progress, FileResult::failed(name, &message));
     }
     progress.report("reading", 0.0, 0, true);
-    let bytes = match fetch(url).await {
+    let bytes = match fetch(url, token).await {
         Ok(bytes) => bytes,
         Err(message) => return (progress, FileResult::failed(name, &message)),
     };
@@ -155,29 +156,59 @@ pub(super) async fn load_url(
     (progress, result)
 }
 
-/// The files a `plume serve` keeps, oldest first, as its `{api}kept` lists them.
-pub(super) async fn kept_on_server(api: &str) -> Result<Vec<String>, String> {
-    #[derive(serde::Deserialize)]
-    struct Kept {
-        files: Vec<KeptFile>,
-    }
-    #[derive(serde::Deserialize)]
-    struct KeptFile {
-        name: String,
-    }
-    let bytes = fetch(&format!("{api}kept")).await?;
-    let kept: Kept = serde_json::from_slice(&bytes)
-        .map_err(|error| format!("plume serve's list of what it keeps does not read: {error}"))?;
-    Ok(kept.files.into_iter().map(|file| file.name).collect())
+/// What a `plume serve` keeps, as its `{api}kept` (and each event of `{api}live`) lists it.
+#[derive(serde::Deserialize)]
+pub(super) struct Kept {
+    /// Its files, oldest first.
+    pub(super) files: Vec<KeptFile>,
 }
 
-/// A file's bytes, or why there are none.
-async fn fetch(url: &str) -> Result<Vec<u8>, String> {
+/// A kept file.
+#[derive(serde::Deserialize)]
+pub(super) struct KeptFile {
+    /// Its name.
+    pub(super) name: String,
+    /// Its size: what is kept of it so far (the last frame may still be being written).
+    pub(super) bytes: u64,
+}
+
+impl Kept {
+    /// `{api}kept`'s answer, or why it does not read.
+    pub(super) fn read(json: &[u8]) -> Result<Self, String> {
+        serde_json::from_slice(json)
+            .map_err(|error| format!("plume serve's list of what it keeps does not read: {error}"))
+    }
+}
+
+/// The files a `plume serve` keeps, oldest first, as its `{api}kept` lists them.
+pub(super) async fn kept_on_server(api: &str, token: Option<&str>) -> Result<Kept, String> {
+    let response = request(&format!("{api}kept"), token).await;
+    Kept::read(&bytes_of(response.map_err(with_token_hint)?).await?)
+}
+
+/// What a refusal of `plume serve` means to its page's user.
+pub(super) fn with_token_hint(message: String) -> String {
+    match message.contains("HTTP 401") {
+        true => format!(
+            "{message}: this plume serve asks for its token; open the page at the address it \
+             printed (…/?token=…)"
+        ),
+        false => message,
+    }
+}
+
+/// A fetch of `url` without cookies, with `token` as a bearer token if given.
+pub(super) async fn request(url: &str, token: Option<&str>) -> Result<web_sys::Response, String> {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     // A link's or a host's file is fetched without cookies: a page that may name the URL must
     // not learn, from what loaded, what this browser's cookies open.
     let init = RequestInit::new();
     init.set_credentials(RequestCredentials::Omit);
+    if let Some(token) = token {
+        let headers = web_sys::Headers::new().map_err(|_| "no headers".to_owned())?;
+        let _ = headers.set("authorization", &format!("Bearer {token}"));
+        init.set_headers(&headers);
+    }
     let response = JsFuture::from(scope.fetch_with_str_and_init(url, &init)).await;
     let Some(response) = response
         .ok()
@@ -198,6 +229,17 @@ async fn fetch(url: &str) -> Result<Vec<u8>, String> {
             response.status_text()
         ));
     }
+    Ok(response)
+}
+
+/// A file's bytes, or why there are none.
+pub(super) async fn fetch(url: &str, token: Option<&str>) -> Result<Vec<u8>, String> {
+    bytes_of(request(url, token).await?).await
+}
+
+/// A response's body.
+async fn bytes_of(response: web_sys::Response) -> Result<Vec<u8>, String> {
+    let url = response.url();
     let buffer = match response.array_buffer() {
         Ok(promise) => JsFuture::from(promise).await,
         Err(error) => Err(error),

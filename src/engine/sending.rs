@@ -99,7 +99,7 @@ async fn post_batch(settings: &Settings, outgoing: Outgoing) -> Answer {
     }
 }
 
-async fn sleep(ms: u64) {
+pub(super) async fn sleep(ms: u64) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let wait = js_sys::Promise::new(&mut |resolve, _| {
         let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(

@@ -1714,3 +1714,177 @@ fn every_answer_reads_back_as_the_page_gets_it() {
         assert_eq!(decode(&encode(&answer)), Ok(answer), "{request:?}");
     }
 }
+
+/// An OTLP/JSON body of spans `(id, parent, name)` of one trace, as an SDK sends a batch.
+fn piece(spans: &[(u64, Option<u64>, &str)]) -> Vec<u8> {
+    let spans: Vec<serde_json::Value> = spans
+        .iter()
+        .map(|&(id, parent, name)| {
+            serde_json::json!({
+                "traceId": "0af7651916cd43dd8448eb211c80319c",
+                "spanId": format!("{id:016x}"),
+                "parentSpanId": parent.map(|p| format!("{p:016x}")).unwrap_or_default(),
+                "name": name,
+                "startTimeUnixNano": (1_700_000_000_000_000_000u64 + id).to_string(),
+                "endTimeUnixNano": (1_700_000_001_000_000_000u64 - id).to_string(),
+            })
+        })
+        .collect();
+    serde_json::json!({"resourceSpans": [{"scopeSpans": [{"spans": spans}]}]})
+        .to_string()
+        .into_bytes()
+}
+
+#[test]
+fn a_trace_arriving_live_grows_in_place_and_is_in_progress_until_its_root_comes() {
+    const TRACE: &str = "0af7651916cd43dd8448eb211c80319c";
+    let mut engine = Engine::default();
+    // An SDK sends spans as they end: the leaves first.
+    let first = engine.load_live(
+        "traces-00000001.otlp.pb",
+        &piece(&[
+            (3, Some(2), "tool"),
+            (4, Some(2), "llm"),
+            (2, Some(1), "agent"),
+        ]),
+    );
+    assert_eq!((first.spans, first.traces), (3, 1));
+    let arriving = trace_overview(
+        &mut engine,
+        Request::OpenTrace {
+            trace_id: TRACE.into(),
+        },
+    );
+    assert!(arriving.in_progress, "its root has not come");
+    assert_eq!(arriving.anomalies.missing_parents, 1);
+    // The user collapses the agent and searches; then the root arrives.
+    trace_overview(
+        &mut engine,
+        Request::Toggle {
+            trace_id: TRACE.into(),
+            row: 0,
+            expand: Some(false),
+        },
+    );
+    let searched = trace_overview(
+        &mut engine,
+        Request::Search {
+            trace_id: TRACE.into(),
+            text: "l".into(),
+            as_text: true,
+        },
+    );
+    assert_eq!(searched.matches.len(), 2, "tool and llm");
+    engine.load_live("traces-00000001.otlp.pb", &piece(&[(1, None, "root")]));
+    let whole = trace_overview(
+        &mut engine,
+        Request::OpenTrace {
+            trace_id: TRACE.into(),
+        },
+    );
+    assert!(!whole.in_progress);
+    assert_eq!((whole.spans, whole.anomalies.missing_parents), (4, 0));
+    assert_eq!(whole.search, "l", "the search is kept");
+    assert_eq!(whole.matches.len(), 2);
+    let names = |engine: &mut Engine| -> Vec<(String, u32)> {
+        rows(engine, TRACE, 0, 10)
+            .into_iter()
+            .map(|r| (r.name, r.depth))
+            .collect()
+    };
+    // The agent, once an orphan, is under the root now; the search shows every match.
+    assert_eq!(
+        names(&mut engine)[..2],
+        [("root".to_owned(), 0), ("agent".to_owned(), 1)]
+    );
+    let cleared = trace_overview(
+        &mut engine,
+        Request::Search {
+            trace_id: TRACE.into(),
+            text: String::new(),
+            as_text: true,
+        },
+    );
+    // Without the search, the agent is still collapsed: its row moved, its state followed it.
+    assert_eq!(cleared.visible_rows, 2);
+    // Live pieces are parts of the file already listed, not files of their own.
+    assert!(engine.files.is_empty());
+}
+
+/// A trace kept whole, as the keeper writes it: its record and chunks.
+fn kept_whole(engine: &Engine, id: &TraceId) -> (TraceRecord, Vec<crate::store::StoredChunk>) {
+    let record = engine.stored_record(id, 1).expect("a record");
+    let chunks = (0..record.chunks)
+        .map(|n| engine.stored_chunk(id, n).expect("a chunk"))
+        .collect();
+    (record, chunks)
+}
+
+#[test]
+fn a_piece_of_a_kept_trace_is_kept_as_its_own_spans_and_reads_back_with_the_rest() {
+    let id = TraceId::parse("0af7651916cd43dd8448eb211c80319c").expect("an id");
+    let mut engine = Engine::default();
+    engine.load(
+        "1.json",
+        &piece(&[(1, None, "root"), (2, Some(1), "agent")]),
+        &mut |_| {},
+    );
+    // A trace not kept yet is written whole.
+    assert!(engine.stored_piece(&id, None).is_none());
+    let (record, mut chunks) = kept_whole(&engine, &id);
+    engine.load(
+        "2.json",
+        &piece(&[(3, Some(2), "tool"), (4, Some(2), "llm")]),
+        &mut |_| {},
+    );
+    let (grown, added) = engine.stored_piece(&id, Some(&record)).expect("a piece");
+    assert_eq!((grown.generation, grown.chunks, grown.spans), (1, 2, 4));
+    assert_eq!(added.len(), 1);
+    // The added chunk holds the piece's two spans only.
+    let mut arena = Arena::default();
+    assert_eq!(ingest::load(&mut arena, "piece", &added[0].otlp).spans, 2);
+    // Read back, the kept chunks and the piece are the whole trace.
+    chunks.extend(added);
+    let mut restored = Engine::default();
+    restored.list_stored([grown.clone()]);
+    let keys: Vec<String> = grown.chunk_keys().collect();
+    let problems = restored.restore(&[id], keys.iter().map(String::as_str).zip(&chunks));
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(
+        restored
+            .traces
+            .get(&id)
+            .expect("the trace")
+            .summary
+            .span_count,
+        4
+    );
+    // Taken, the piece is not kept twice.
+    assert!(engine.stored_piece(&id, Some(&grown)).is_none());
+}
+
+#[test]
+fn many_pieces_are_compacted_and_log_records_or_held_spans_write_a_trace_whole() {
+    let id = TraceId::parse("0af7651916cd43dd8448eb211c80319c").expect("an id");
+    let mut engine = Engine::default();
+    engine.load("0.json", &piece(&[(1, None, "root")]), &mut |_| {});
+    let (mut record, _) = kept_whole(&engine, &id);
+    let mut written_whole = 0;
+    for n in 2..40 {
+        engine.load("n.json", &piece(&[(n, Some(1), "step")]), &mut |_| {});
+        match engine.stored_piece(&id, Some(&record)) {
+            Some((grown, _)) => record = grown,
+            None => {
+                written_whole += 1;
+                record = kept_whole(&engine, &id).0;
+            }
+        }
+    }
+    // One chunk holds the trace; pieces beyond 2 × 1 + 4 chunks are compacted.
+    assert_eq!(written_whole, 38 / 6);
+    assert!(record.chunks <= 6);
+    // Spans that were held until kept: written whole.
+    engine.load_held("held.json", &piece(&[(50, Some(1), "held")]), &mut |_| {});
+    assert!(engine.keep_held());
+    assert!(engine.stored_piece(&id, Some(&record)).is_none());
+}

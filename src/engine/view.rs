@@ -34,9 +34,57 @@ pub(crate) struct View {
     first_error: Option<SpanId>,
     /// Log records naming the trace but none of its loaded spans: how many, and the first.
     orphan_logs: (u32, Vec<LogView>),
+    /// The trace is still arriving ([`crate::analysis::Traces::in_progress`]).
+    pub(crate) in_progress: bool,
+}
+
+/// What a view held that its trace's next view keeps, when the trace grew: collapsed rows by
+/// span id (rows move as spans arrive), the search, the critical path.
+pub(crate) struct Carried {
+    collapsed: HashSet<SpanId>,
+    search: String,
+    as_text: bool,
+    critical: bool,
 }
 
 impl View {
+    /// What this view of `trace` holds, for the view of the trace once it has grown.
+    pub(crate) fn carried(&self, arena: &Arena, trace: &Trace) -> Carried {
+        let spans = arena.spans();
+        let collapsed = (self.collapsed.iter().enumerate())
+            .filter(|(_, collapsed)| **collapsed)
+            .filter_map(|(row, _)| trace.tree.span.get(row))
+            .map(|&span| spans[span as usize].span_id)
+            .collect();
+        Carried {
+            collapsed,
+            search: self.search.clone(),
+            as_text: self.search_reading == SearchReading::Text,
+            critical: self.critical.is_some(),
+        }
+    }
+
+    /// A view of `trace` that keeps what `carried` held.
+    pub(crate) fn carrying(
+        arena: &Arena,
+        trace: &Trace,
+        carried: Carried,
+        prices: &Prices,
+    ) -> Self {
+        let mut view = Self::new(arena, trace);
+        let spans = arena.spans();
+        for (row, &span) in trace.tree.span.iter().enumerate() {
+            view.collapsed[row] = carried.collapsed.contains(&spans[span as usize].span_id);
+        }
+        if carried.search.is_empty() {
+            view.recompute(&trace.tree);
+        } else {
+            view.search(arena, trace, &carried.search, carried.as_text, prices);
+        }
+        view.set_critical_path(arena, trace, carried.critical);
+        view
+    }
+
     pub(crate) fn new(arena: &Arena, trace: &Trace) -> Self {
         let mut view = Self {
             collapsed: vec![false; trace.tree.len()],
@@ -54,6 +102,7 @@ impl View {
                 .find(|span| span.status_code == StatusCode::Error)
                 .map(|span| span.span_id),
             orphan_logs: orphan_logs(arena, trace),
+            in_progress: false,
         };
         view.recompute(&trace.tree);
         view
@@ -227,6 +276,7 @@ impl View {
                 .collect(),
             critical_path: self.critical.is_some(),
             first_error: self.first_error.map(|id| id.to_string()),
+            in_progress: self.in_progress,
             minimap: self.minimap.clone(),
         }
     }

@@ -35,6 +35,8 @@ enum Job {
     Page(ToWorker, JsValue),
     /// From another tab's worker.
     Tabs(StoreChange),
+    /// `plume serve` kept more: show it.
+    Live,
 }
 
 /// Starts answering messages.
@@ -153,6 +155,10 @@ async fn run(
     let Some(Job::Page(ToWorker::Start { database, save }, _)) = jobs.next().await else {
         return;
     };
+    let live_queue = queue.clone();
+    let wake = Rc::new(move || {
+        let _ = live_queue.unbounded_send(Job::Live);
+    });
     let tabs = database.as_deref().and_then(|d| tabs_channel(d, queue));
     let announce = Box::new(move |change: StoreChange| {
         if let Some(tabs) = &tabs {
@@ -160,7 +166,7 @@ async fn run(
             let _ = tabs.post_message(&json.into());
         }
     });
-    let mut work = Jobs::start(engine.clone(), database.as_deref(), save, announce).await;
+    let mut work = Jobs::start(engine.clone(), database.as_deref(), save, announce, wake).await;
     while let Some(job) = jobs.next().await {
         match job {
             Job::Page(ToWorker::Ask { id, request }, _) => {
@@ -174,6 +180,7 @@ async fn run(
                 }
             }
             Job::Tabs(change) => work.sync(change).await,
+            Job::Live => work.catch_up().await,
         }
     }
 }

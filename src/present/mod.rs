@@ -9,6 +9,7 @@ pub mod details;
 pub mod format;
 pub mod keys;
 pub mod list;
+pub mod live;
 pub mod markdown;
 pub mod missing;
 pub mod popover;

@@ -7,7 +7,7 @@
 //! it off, and writing always goes on in a new file.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// What a file holds.
@@ -143,16 +143,20 @@ pub fn kept(dir: &Path) -> io::Result<Vec<(String, u64)>> {
     Ok(files)
 }
 
-/// The whole frames of the kept file `name` of `dir` (a frame still being written is left for
-/// a later read); `None` when `name` is not one of its kept files.
-pub fn read_kept(dir: &Path, name: &str) -> io::Result<Option<Vec<u8>>> {
+/// The whole frames of the kept file `name` of `dir` from byte `from` on (where a frame starts:
+/// the end of an earlier read); a frame still being written is left for a later read. `None`
+/// when `name` is not one of its kept files.
+pub fn read_kept(dir: &Path, name: &str, from: u64) -> io::Result<Option<Vec<u8>>> {
     let Some((_, path)) = numbered(dir)?
         .into_iter()
         .find(|(_, path)| path.file_name().and_then(|n| n.to_str()) == Some(name))
     else {
         return Ok(None);
     };
-    let mut bytes = fs::read(path)?;
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(from))?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
     bytes.truncate(whole_frames(&bytes));
     Ok(Some(bytes))
 }

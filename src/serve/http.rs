@@ -11,11 +11,15 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::Path as Named;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use tokio::sync::Semaphore;
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::response::sse::{Event, KeepAlive, Sse};
+use tokio::sync::{Semaphore, watch};
 
 use crate::serve::disk::{Disk, Signal};
 use crate::serve::receive::{Receipt, Reply, receive};
@@ -38,6 +42,9 @@ pub struct Options {
     pub max_body: usize,
     /// A token every receiver asks for (`Authorization: Bearer …`), if set.
     pub token: Option<String>,
+    /// Origins (`http://localhost:3000`) whose pages may send here and read what is kept,
+    /// besides the viewer's own.
+    pub allow_origins: Vec<String>,
 }
 
 /// What every request shares.
@@ -48,7 +55,10 @@ pub(super) struct Shared {
     page: PathBuf,
     max_body: usize,
     pub(super) token: Option<String>,
+    allow_origins: Vec<String>,
     permits: Semaphore,
+    /// Counts the bodies kept: open pages' streams wake when it moves.
+    kept: watch::Sender<u64>,
 }
 
 /// What every listener shares, over `disk`.
@@ -59,7 +69,9 @@ pub(super) fn shared(disk: Disk, options: &Options) -> Arc<Shared> {
         page: options.page.clone(),
         max_body: options.max_body,
         token: options.token.clone(),
+        allow_origins: options.allow_origins.clone(),
         permits: Semaphore::new(IN_FLIGHT),
+        kept: watch::Sender::new(0),
     })
 }
 
@@ -71,12 +83,15 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/logs", post(logs))
         .route("/api/kept", get(kept_list))
         .route("/api/kept/{name}", get(kept_file))
+        .route("/api/live", get(live))
         // The receivers and what is kept ask for the token; the viewer's files do not.
         .route_layer(middleware::from_fn_with_state(
             shared.clone(),
             require_token,
         ))
         .fallback(page)
+        // Outermost: another site's page is refused before anything else is looked at.
+        .layer(middleware::from_fn_with_state(shared.clone(), cross_origin))
         // A compressed body may expand to `max_body`; what arrives is limited to as much.
         .layer(DefaultBodyLimit::max(max_body))
         .with_state(shared)
@@ -168,6 +183,7 @@ pub(super) async fn keep(
                 .map_err(|_| "the store failed earlier".to_owned())?;
             disk.append(signal, keep)
                 .map_err(|error| format!("the store cannot write: {error}"))?;
+            worker.kept.send_modify(|count| *count += 1);
         }
         Ok(receipt)
     })
@@ -222,33 +238,119 @@ fn busy(message: &str) -> Response {
 
 /// What is kept: `{store, files: [{name, bytes}]}`, oldest first.
 async fn kept_list(State(shared): State<Arc<Shared>>) -> Response {
-    match crate::serve::disk::kept(&shared.store) {
-        Ok(files) => {
-            let files: Vec<_> = files
-                .into_iter()
-                .map(|(name, bytes)| serde_json::json!({"name": name, "bytes": bytes}))
-                .collect();
-            let store = shared.store.display().to_string();
-            let json = serde_json::json!({"store": store, "files": files});
-            (
-                [(header::CONTENT_TYPE, "application/json")],
-                json.to_string(),
-            )
-                .into_response()
-        }
-        Err(error) => busy(&format!("the store cannot be read: {error}")),
+    match kept_json(&shared.store) {
+        Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
+        Err(message) => busy(&message),
     }
 }
 
-/// A kept file's whole frames.
-async fn kept_file(State(shared): State<Arc<Shared>>, Named(name): Named<String>) -> Response {
-    match crate::serve::disk::read_kept(&shared.store, &name) {
+fn kept_json(store: &Path) -> Result<String, String> {
+    let files = crate::serve::disk::kept(store)
+        .map_err(|error| format!("the store cannot be read: {error}"))?;
+    let files: Vec<_> = files
+        .into_iter()
+        .map(|(name, bytes)| serde_json::json!({"name": name, "bytes": bytes}))
+        .collect();
+    let store = store.display().to_string();
+    Ok(serde_json::json!({"store": store, "files": files}).to_string())
+}
+
+/// A kept file's whole frames, from `?from=` (the end of what the page read before) on.
+async fn kept_file(
+    State(shared): State<Arc<Shared>>,
+    Named(name): Named<String>,
+    uri: Uri,
+) -> Response {
+    let from = uri.query().unwrap_or_default().split('&').find_map(|pair| {
+        pair.strip_prefix("from=")
+            .and_then(|n| n.parse::<u64>().ok())
+    });
+    match crate::serve::disk::read_kept(&shared.store, &name, from.unwrap_or(0)) {
         Ok(Some(bytes)) => {
             ([(header::CONTENT_TYPE, "application/x-protobuf")], bytes).into_response()
         }
         Ok(None) => plain(StatusCode::NOT_FOUND, "no such kept file"),
         Err(error) => busy(&format!("the store cannot be read: {error}")),
     }
+}
+
+/// Least time between two events of a page's stream: a busy sender's bodies reach the page
+/// together, a few times a second, not one event per body.
+const LIVE_EVERY: Duration = Duration::from_millis(100);
+
+/// Server-sent events for an open page: `kept`, with what [`kept_list`] says, when the page
+/// connects and after each body kept (`problem`, with why, when the store cannot be read).
+async fn live(
+    State(shared): State<Arc<Shared>>,
+) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>> {
+    let kept = shared.kept.subscribe();
+    let stream = futures_util::stream::unfold(
+        (kept, shared, true),
+        |(mut kept, shared, first)| async move {
+            if !first {
+                // The server stopping ends the stream.
+                kept.changed().await.ok()?;
+                tokio::time::sleep(LIVE_EVERY).await;
+            }
+            kept.mark_unchanged();
+            let event = match kept_json(&shared.store) {
+                Ok(json) => Event::default().event("kept").data(json),
+                Err(message) => Event::default().event("problem").data(message),
+            };
+            Some((Ok(event), (kept, shared, false)))
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// Requests from pages of other origins (`Origin` other than this server's, and not allowed by
+/// `--allow-origin`) are refused: another site open in the user's browser must not send here or
+/// read what is kept. Allowed origins hear CORS headers, and their preflights are answered.
+async fn cross_origin(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let Some(origin) = header_text(request.headers(), header::ORIGIN).map(str::to_owned) else {
+        return next.run(request).await;
+    };
+    let host = header_text(request.headers(), header::HOST).unwrap_or_default();
+    if same_origin(&origin, host) {
+        return next.run(request).await;
+    }
+    if !shared.allow_origins.contains(&origin) {
+        let message = format!(
+            "pages of {origin} may not use this server: start it with --allow-origin {origin} \
+             to let them"
+        );
+        return plain(StatusCode::FORBIDDEN, &message);
+    }
+    let mut response = match request.method() == axum::http::Method::OPTIONS {
+        true => StatusCode::NO_CONTENT.into_response(),
+        false => next.run(request).await,
+    };
+    let headers = response.headers_mut();
+    if let Ok(origin) = HeaderValue::from_str(&origin) {
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    }
+    headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, POST"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("authorization, content-type, content-encoding"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
+    response
+}
+
+/// Whether `origin` is the server's own, as the request's `Host` names it.
+pub(super) fn same_origin(origin: &str, host: &str) -> bool {
+    origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        .is_some_and(|rest| !host.is_empty() && rest.eq_ignore_ascii_case(host))
 }
 
 /// The viewer's files: `/` is `index.html`; nothing outside the folder is served.

@@ -7,7 +7,7 @@
 //! | store | key | value | since |
 //! |---|---|---|---|
 //! | `traces` | trace id (hex) | [`TraceRecord`] as JSON: what the lists show, and where its chunks are | 1 |
-//! | `chunks` | `<trace id>/<generation>/<n>` | up to [`CHUNK_SPANS`] spans of the trace as OTLP protobuf, then (since Plume 0.1 stored logs, schema unchanged) up to as many of its log records as an OTLP logs body; a span chunk written since 0.1 is an object `{otlp, origins}`: the bytes, and its [`Origins`] as JSON (a bare byte array still reads) | 1 |
+//! | `chunks` | `<trace id>/<generation>/<n>` | up to [`CHUNK_SPANS`] spans of the trace as OTLP protobuf, then (since Plume 0.1 stored logs, schema unchanged) up to as many of its log records as an OTLP logs body, then the chunks of pieces added later; a span chunk written since 0.1 is an object `{otlp, origins}`: the bytes, and its [`Origins`] as JSON (a bare byte array still reads) | 1 |
 //! | `evaluations` | `<n>`, zero-padded, one per load | the load's [`StoredEvaluation`]s as a JSON array | 2 |
 //! | `files` | [`file_key`]: save time and a nonce | [`FileRecord`] as JSON: a saved file and the traces it brought | 3 |
 //! | `prices` | [`StoredPriceFile::key`]: its place in load order | [`StoredPriceFile`] as JSON: a price table the user dropped | 4 |
@@ -19,6 +19,12 @@
 //! generation, and its record last: until the record commits, the trace does not exist for a
 //! reader, and the previous generation (if any) is still whole. Chunks no record points at (an
 //! import cut short, the generation a rewrite replaced) are [`stale_chunks`], deleted later.
+//!
+//! **Pieces are added, not rewritten.** Spans that come for a kept trace (its SDK's next batch, a
+//! live piece) are written as chunks added after its generation's chunks, then its record with
+//! the new count: a piece of k spans costs O(k). Chunk order means nothing (each chunk reads
+//! alone, whatever it holds), so a generation is any sequence of span and log chunks; once the
+//! pieces are many ([`compact`]) the trace is written whole under a new generation instead.
 
 use serde::{Deserialize, Serialize};
 
@@ -223,6 +229,26 @@ pub fn chunk(arena: &Arena, trace: &Trace, n: u32) -> Option<StoredChunk> {
             })
         }
     }
+}
+
+/// The chunks of spans (arena indices) of a trace that arrived after the rest was kept: they
+/// are added to its generation after the chunks it has (a chunk reads alone, whatever it holds).
+pub fn piece_chunks<'a>(
+    arena: &'a Arena,
+    spans: &'a [u32],
+) -> impl Iterator<Item = StoredChunk> + 'a {
+    spans.chunks(CHUNK_SPANS).map(|spans| StoredChunk {
+        otlp: encode_proto(arena, spans),
+        origins: Some(Origins::of(arena, spans)),
+    })
+}
+
+/// Whether a trace kept in `kept` chunks, gaining `added`, is better written again whole, in the
+/// `whole` chunks it would take: once the pieces are more than twice that (and a few), so
+/// reading it back stays near one chunk per [`CHUNK_SPANS`] spans, and writing it whole again
+/// costs, spread over the pieces since the last time, a constant per span.
+pub fn compact(kept: u32, added: u32, whole: u32) -> bool {
+    kept + added > 2 * whole + 4
 }
 
 /// A stored chunk: spans (or log records) as OTLP, and for spans where each came from, which

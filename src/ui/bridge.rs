@@ -18,8 +18,8 @@ use web_sys::{Blob, File, MessageEvent, Worker};
 use yew::Callback;
 
 use crate::engine::messages::{
-    Answer, BUILD, ExportedFile, FileProgress, FromWorker, Problem, Query, Source, ToWorker,
-    decode, encode,
+    Answer, BUILD, ExportedFile, FileProgress, FromWorker, LiveStatus, Problem, Query, Source,
+    ToWorker, decode, encode,
 };
 use crate::engine::protocol::{ExportRequest, FileResult, Response, SendRequest, SpanSelection};
 use crate::export::send::Report;
@@ -51,6 +51,8 @@ pub enum LoadEvent {
         /// The load batch.
         batch: u32,
     },
+    /// How following `plume serve` goes.
+    Live(LiveStatus),
 }
 
 /// A file the engine wrote.
@@ -191,6 +193,7 @@ fn deliver(
             result,
         }),
         FromWorker::Done { batch } => on_load.emit(LoadEvent::Done { batch }),
+        FromWorker::Live(status) => on_load.emit(LoadEvent::Live(status)),
     }
 }
 
@@ -317,6 +320,11 @@ impl EngineHandle {
             },
             payload,
         )
+    }
+
+    /// Pauses (or resumes) showing what `plume serve` receives.
+    pub fn pause_live(&self, paused: bool) {
+        self.0.outbox.send(&ToWorker::Live { paused }, None);
     }
 
     /// Keeps what links and the host page brought; returns the batch id its events carry.

@@ -10,6 +10,7 @@ use crate::present::route::Route;
 use crate::ui::common::delete_button::DeleteButton;
 use crate::ui::common::open_files::OpenFiles;
 use crate::ui::context::page_options;
+use crate::ui::live::LiveIndicator;
 use crate::ui::query::use_query_for;
 use crate::ui::route::Router;
 
@@ -74,6 +75,7 @@ pub(crate) fn Header(props: &HeaderProps) -> Html {
                       title="What this page shows comes from the plume serve that served it, which keeps it on its disk; nothing is kept in this browser">
                     {"from plume serve"}
                 </span>
+                <LiveIndicator />
             }
             if summary.spans > 0 && !props.embedded {
                 <DeleteButton selection={None::<SpanSelection>} label="Forget all…" then={Route::Home}

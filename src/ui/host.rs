@@ -50,7 +50,7 @@ impl HostLink {
                     None
                 }
                 LoadEvent::Done { batch } => link.loads.borrow_mut().batch_done(*batch),
-                LoadEvent::Progress(_) | LoadEvent::Stopped { .. } => None,
+                LoadEvent::Progress(_) | LoadEvent::Stopped { .. } | LoadEvent::Live(_) => None,
             };
             dispatch.emit(LoadAction::Event(event));
             if let Some((loaded, then)) = done {

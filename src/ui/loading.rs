@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File};
 use yew::prelude::*;
 
+use crate::embed::PageOptions;
 use crate::engine::messages::Source;
 use crate::engine::protocol::SpanSelection;
 use crate::ui::bridge::EngineHandle;
@@ -38,15 +39,38 @@ pub(crate) fn use_engine_worker(
         let follow = host.follow(dispatch, navigate);
         let engine =
             EngineHandle::new(follow, page_powers().database.as_deref(), saves_loads()).ok();
-        // Served by `plume serve`: what it keeps is shown from the start.
-        if let (Some(engine), Some(api)) = (engine.as_ref(), page_options().server) {
+        // Served by `plume serve`: what it keeps is shown from the start, then what it receives.
+        let options = page_options();
+        if let (Some(engine), Some(api)) = (engine.as_ref(), options.server) {
             started.dispatch(LoadAction::Started);
-            engine.load(Source::Server { api }, false, None);
+            let token = options.server_token;
+            if token.is_some() {
+                forget_token_in_address();
+            }
+            engine.load(Source::Server { api, token }, false, None);
         }
         crate::ui::publish_engine(engine.clone());
         engine
     });
     (*engine).clone()
+}
+
+/// Takes the token out of the address bar: held in memory, it is not left on the screen, in the
+/// history or in a link the user copies.
+fn forget_token_in_address() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let (Ok(path), Ok(search), Ok(hash)) =
+        (location.pathname(), location.search(), location.hash())
+    else {
+        return;
+    };
+    let address = format!("{path}{}{hash}", PageOptions::without_token(&search));
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
+    }
 }
 
 /// A callback that starts a load batch (the file lines then wait for it) and asks the engine.

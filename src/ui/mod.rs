@@ -22,6 +22,7 @@ mod context;
 mod header;
 mod home;
 mod host;
+mod live;
 mod loading;
 mod project;
 mod query;

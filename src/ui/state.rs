@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::engine::messages::FileProgress;
+use crate::engine::messages::{FileProgress, LiveStatus};
 use crate::engine::protocol::FileResult;
 use crate::ui::bridge::LoadEvent;
 
@@ -30,6 +30,8 @@ pub struct Loads {
     /// The engine has read what this browser kept (or keeps nothing): until then the lists may
     /// still grow without a load.
     pub restored: bool,
+    /// How following the `plume serve` that served the page goes, once it does.
+    pub live: Option<LiveStatus>,
 }
 
 /// What changes [`Loads`].
@@ -100,6 +102,13 @@ impl Reducible for Loads {
                     }
                     next.busy = 0;
                     next.version += 1;
+                }
+                LoadEvent::Live(status) => {
+                    // Spans shown: what the engine holds has changed.
+                    if next.live.as_ref().map(|live| live.spans) != Some(status.spans) {
+                        next.version += 1;
+                    }
+                    next.live = Some(status);
                 }
                 LoadEvent::Done { batch } => {
                     // Batch 0 is the worker's own (what the store kept), never started here.

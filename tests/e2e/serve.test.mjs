@@ -194,3 +194,99 @@ test('killed mid-send, a restarted server still holds every request it acknowled
     await browser.close();
   }
 });
+
+test('live: an app\'s spans show in the open page as it sends them; an orphan moves under its parent when it comes; pause holds what arrives until resumed', async (t) => {
+  const server = await startServe('--token', 's3cret');
+  servers.push(server);
+  assert.match(server.said(), /open http:\/\/127\.0\.0\.1:\d+\/\?token=s3cret/);
+  const browser = await launch();
+  let app;
+  try {
+    // The page opened at the address plume serve printed: the token is read, then left out of it.
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/?token=s3cret#/project/live-demo`);
+    await page.waitForSelector('[data-testid=live][data-state=live]');
+    assert.ok(!page.url().includes('token'), page.url());
+    assert.match(page.url(), /#\/project\/live-demo$/);
+    // The app starts while the page watches.
+    app = spawn(python, [join(root, 'tests/serve/live.py'), server.url, 's3cret'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = readLines(app.stdout);
+    // The app ended its LLM call inside an agent span still running: the call arrives alone.
+    const [, traceId, llmId] = (await lines.next()).split(' ');
+    const sent = Date.now();
+    const row = `[data-testid=trace-row][data-trace-id="${traceId}"]`;
+    await page.waitForSelector(`${row} [data-testid=in-progress]`);
+    t.diagnostic(`a sent span showed in the open page ${Date.now() - sent} ms after its export returned`);
+    await page.evaluate(([trace, span]) => { location.hash = `#/trace/${trace}/span/${span}`; }, [traceId, llmId]);
+    await page.waitForSelector(`[data-testid=span-details][data-span-id="${llmId}"]`);
+    await page.waitForSelector('.trace-head [data-testid=in-progress]');
+    assert.equal(await page.getAttribute(`[data-testid=span-row][data-span-id="${llmId}"]`, 'aria-level'), '1', 'an orphan, at the top');
+    // The agent ends: its span comes, and the call moves under it; the selection stays.
+    app.stdin.write('end\n');
+    assert.equal(await lines.next(), 'root');
+    await page.waitForSelector(`[data-testid=span-row][data-span-id="${llmId}"][aria-level="2"]`);
+    await page.waitForSelector('.trace-head [data-testid=in-progress]', { state: 'detached' });
+    assert.equal(await page.$$eval('[data-testid=span-row]', (rows) => rows.length), 2);
+    assert.equal(await page.getAttribute(`[data-testid=span-row][data-span-id="${llmId}"]`, 'aria-selected'), 'true');
+    await page.waitForSelector(`[data-testid=span-details][data-span-id="${llmId}"]`);
+    // Paused, what arrives is kept by the server but not shown until the user resumes.
+    await page.click('[data-testid=live-toggle]');
+    await page.waitForSelector('[data-testid=live][data-state=paused]');
+    const before = (await page.evaluate(() => window.plume.summary())).spans;
+    app.stdin.write('more\n');
+    const [, moreId] = (await lines.next()).split(' ');
+    const kept = await (await fetch(`${server.url}/api/kept`, { headers: { authorization: 'Bearer s3cret' } })).json();
+    assert.ok(kept.files[0].bytes > 0);
+    await page.waitForTimeout(500);
+    assert.equal((await page.evaluate(() => window.plume.summary())).spans, before, 'nothing shown while paused');
+    await page.click('[data-testid=live-toggle]');
+    await page.waitForSelector('[data-testid=live][data-state=live]');
+    await page.waitForFunction((n) => window.plume.summary().spans === n + 1, before);
+    await page.evaluate(() => { location.hash = '#/project/live-demo'; });
+    await page.waitForSelector(`[data-testid=trace-row][data-trace-id="${moreId}"]`);
+    assert.equal(await page.$$eval('[data-testid=trace-row] [data-testid=in-progress]', (chips) => chips.length), 0);
+  } finally {
+    app?.stdin.end();
+    await browser.close();
+  }
+});
+
+test('pages of other origins may not send or read, unless allowed', async () => {
+  const server = await startServe('--allow-origin', 'http://app.example');
+  servers.push(server);
+  const body = await readFile(join(root, 'tests/fixtures/openai-01.otlp.pb'));
+  const post = (origin) => fetch(`${server.url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf', origin } });
+  const other = await post('http://evil.example');
+  assert.equal(other.status, 403);
+  assert.match(await other.text(), /--allow-origin http:\/\/evil\.example/);
+  assert.equal((await fetch(`${server.url}/api/kept`, { headers: { origin: 'http://evil.example' } })).status, 403);
+  assert.deepEqual(await readdir(server.store), [], 'nothing from another origin is kept');
+  const preflight = await fetch(`${server.url}/v1/traces`, { method: 'OPTIONS', headers: { origin: 'http://app.example', 'access-control-request-method': 'POST' } });
+  assert.equal(preflight.status, 204);
+  assert.equal(preflight.headers.get('access-control-allow-origin'), 'http://app.example');
+  assert.match(preflight.headers.get('access-control-allow-headers'), /content-type/);
+  const allowed = await post('http://app.example');
+  assert.equal(allowed.status, 200);
+  assert.equal(allowed.headers.get('access-control-allow-origin'), 'http://app.example');
+  // The viewer's own page is of the server's origin.
+  assert.equal((await post(server.url)).status, 200);
+});
+
+/** The lines a stream gives, one `next()` at a time. */
+function readLines(stream) {
+  let buffer = '';
+  const waiting = [];
+  const ready = [];
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk) => {
+    buffer += chunk;
+    let at;
+    while ((at = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, at);
+      buffer = buffer.slice(at + 1);
+      const next = waiting.shift();
+      if (next) next(line); else ready.push(line);
+    }
+  });
+  return { next: () => (ready.length ? Promise.resolve(ready.shift()) : new Promise((resolve) => waiting.push(resolve))) };
+}

@@ -77,7 +77,12 @@ fn cell(column: Column, row: &TraceRow, tick: Option<Html>) -> Html {
     let text = |text: &str| html! { <span class={class.clone()} title={text.to_owned()}>{ text.to_owned() }</span> };
     match column {
         Column::Name => {
-            html! { <span class={classes!("cell", "name", "col-name")} title={row.name.clone()}>{ for tick }{ row.name.clone() }</span> }
+            html! {
+                <span class={classes!("cell", "name", "col-name")} title={row.name.clone()}>
+                    { for tick }{ row.name.clone() }
+                    if row.in_progress { { crate::ui::trace::insight::in_progress() } }
+                </span>
+            }
         }
         Column::Kind => html! { <span {class}><KindBadge kind={row.kind.clone()} /></span> },
         Column::Start => text(&format::time(row.start_nanos)),

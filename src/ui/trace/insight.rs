@@ -28,6 +28,7 @@ pub(crate) fn insight(trace: &TraceOverview) -> Html {
     html! {
         <div class="trace-head">
             <h1>{ trace.name.clone() }</h1>
+            if trace.in_progress { { in_progress() } }
             <div class="figures">
                 <span><strong>{ format::duration(trace.duration_nanos) }</strong>{" duration"}</span>
                 <span><strong>{ format::count(u64::from(trace.spans)) }</strong>{" spans"}</span>
@@ -92,5 +93,15 @@ pub(crate) fn ErrorsNotice(props: &ErrorsNoticeProps) -> Html {
             { format!("{} in this trace. ", format::counted(props.trace.errors.into(), "span failed", "spans failed")) }
             <button class="button small" data-testid="first-error" {onclick}>{"Go to the first error"}</button>
         </div>
+    }
+}
+
+/// The mark of a trace whose spans are still arriving.
+pub(crate) fn in_progress() -> Html {
+    html! {
+        <span class="chip in-progress" data-testid="in-progress"
+              title="Its spans are arriving from plume serve, and some still wait for their parent">
+            {"in progress"}
+        </span>
     }
 }

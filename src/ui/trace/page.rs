@@ -12,8 +12,8 @@ use crate::ui::query::ProblemView;
 use crate::ui::trace::flame_graph::FlameGraph;
 use crate::ui::trace::insight::{ErrorsNotice, insight};
 use crate::ui::trace::place::{
-    Place, select, show_details, tree_keys, use_follow_url_span, use_name_selected_span,
-    use_open_trace, use_place, use_show_span,
+    Place, select, show_details, tree_keys, use_anchor_selection, use_follow_url_span,
+    use_name_selected_span, use_open_trace, use_place, use_show_span,
 };
 use crate::ui::trace::row::SpanRow;
 use crate::ui::trace::span_details::SpanDetailsPanel;
@@ -68,6 +68,7 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     let show_span = use_show_span(trace_id.clone(), search.clone());
     let select = select(&place, &show_span);
     let details = show_details(&place, &show_span);
+    use_anchor_selection(&view, &place, props.version);
     use_name_selected_span(&view, &place, props.span_id.clone(), show_span.clone());
 
     if let Some(problem) = view.problem.clone() {

@@ -5,6 +5,9 @@
 //! first row), details open. Closing the details (Esc, ×) takes the span out of the URL, so a
 //! reload does not open them again on it.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -27,6 +30,9 @@ pub(crate) struct Place {
     pub details_open: UseStateHandle<bool>,
     /// Why the URL's span is not shown, if it is not.
     pub span_problem: UseStateHandle<Option<Problem>>,
+    /// When the trace grew: the selected span, to select again where it is once the rows are
+    /// fetched anew (they are not while the rows are still those of the given identity).
+    pub anchor: Rc<RefCell<Option<(String, usize)>>>,
 }
 
 impl Place {
@@ -46,10 +52,33 @@ pub(crate) fn use_place(url_span: Option<&AttrValue>) -> Place {
         scroll_to: use_state(|| None),
         details_open: use_state(|| true),
         span_problem: use_state(|| None),
+        anchor: use_mut_ref(|| None),
     }
 }
 
-/// The trace is opened (again when files were loaded) with `search` run, at the whole trace.
+/// The identity of the rows a view holds: fetched anew, they are another.
+fn rows_identity(view: &TraceView) -> usize {
+    Rc::as_ptr(&view.rows.1) as usize
+}
+
+/// When the trace grows (spans arriving live, files loaded), the selection stays on its span
+/// though rows move: the span is anchored until the rows are fetched again.
+#[hook]
+pub(crate) fn use_anchor_selection(view: &TraceView, place: &Place, version: u32) {
+    let selected = place
+        .selected
+        .and_then(|index| view.row(index).map(|r| r.span_id.clone()));
+    let (anchor, rows) = (place.anchor.clone(), rows_identity(view));
+    let first = use_mut_ref(|| true);
+    use_effect_with(version, move |_| {
+        if !first.replace(false) {
+            *anchor.borrow_mut() = selected.map(|span| (span, rows));
+        }
+    });
+}
+
+/// The trace is opened (again when files were loaded) with `search` run, at the whole trace
+/// when it is another trace.
 #[hook]
 pub(crate) fn use_open_trace(
     trace_id: AttrValue,
@@ -58,8 +87,13 @@ pub(crate) fn use_open_trace(
     act: Callback<Query<TraceOverview>>,
     on_open: Callback<()>,
 ) {
+    // The zoom is the user's until another trace opens: a trace growing live keeps it.
+    let opened = use_mut_ref(|| None::<AttrValue>);
     use_effect_with((trace_id, version), move |(trace_id, _)| {
-        on_open.emit(());
+        if opened.borrow().as_ref() != Some(trace_id) {
+            *opened.borrow_mut() = Some(trace_id.clone());
+            on_open.emit(());
+        }
         let trace_id = trace_id.to_string();
         act.emit(match search.is_empty() {
             true => Query::open_trace(trace_id),
@@ -178,15 +212,36 @@ pub(crate) fn use_name_selected_span(
     let selected = place
         .selected
         .and_then(|index| view.row(index).map(|r| (index, r.span_id.clone())));
-    use_effect_with((selected, *place.details_open), move |(selected, open)| {
-        if let Some((index, span)) = selected.clone()
-            && *open
-            && url_span.as_deref() != Some(span.as_str())
-            && (index != 0 || url_span.is_some())
-        {
-            show_span.emit(Some(span));
-        }
-    });
+    let (anchor, rows, select) = (
+        place.anchor.clone(),
+        view.rows.clone(),
+        place.selected.clone(),
+    );
+    let identity = rows_identity(view);
+    use_effect_with(
+        (selected, *place.details_open, identity),
+        move |(selected, open, identity)| {
+            // The trace grew: select the anchored span where it is now, once the rows are anew.
+            let anchored = anchor.borrow().clone();
+            if let Some((span, before)) = anchored {
+                if before != *identity {
+                    *anchor.borrow_mut() = None;
+                    let moved = rows.1.iter().find(|r| r.span_id == span);
+                    if let Some(row) = moved.filter(|r| Some(r.visible_index) != *select) {
+                        select.set(Some(row.visible_index));
+                    }
+                }
+                return;
+            }
+            if let Some((index, span)) = selected.clone()
+                && *open
+                && url_span.as_deref() != Some(span.as_str())
+                && (index != 0 || url_span.is_some())
+            {
+                show_span.emit(Some(span));
+            }
+        },
+    );
 }
 
 /// What keys see of row `index`: a row not fetched yet can only move.
