@@ -242,18 +242,17 @@ impl Keeper {
     }
 
     /// Adds the chunks of spans that came after the rest of the trace was kept, after its
-    /// chunks, then its record that counts them: a piece of k spans costs O(k) to keep. Chunks
-    /// written without their record (a crash between) are stale, and deleted on the next open.
+    /// chunks, with its record that counts them, in one transaction: a piece of k spans costs
+    /// O(k) to keep.
     async fn add(
         &mut self,
         record: TraceRecord,
         chunks: Vec<StoredChunk>,
     ) -> Result<(), StoreError> {
         let first = record.chunks - chunks.len() as u32;
-        for (n, chunk) in (first..).zip(&chunks) {
-            self.db.put_chunk(&record.chunk_key(n), chunk).await?;
-        }
-        self.db.put_records(std::slice::from_ref(&record)).await?;
+        let keyed: Vec<(String, StoredChunk)> =
+            (first..).map(|n| record.chunk_key(n)).zip(chunks).collect();
+        self.db.put_piece(&record, &keyed).await?;
         self.records.insert(record.trace_id.clone(), record);
         Ok(())
     }

@@ -397,7 +397,7 @@ impl Engine {
 
     /// What keeping a changed trace kept as `kept` takes, when it is only the spans loads
     /// added: its record with the chunks they make added, and those chunks. `None`: it is to be
-    /// written whole (not kept yet, log records came, or its pieces are many enough to compact,
+    /// written whole (not kept yet, log records came, or it is time to compact its pieces,
     /// [`crate::store::compact`]). Either way the trace's added spans count as kept now.
     pub fn stored_piece(
         &mut self,
@@ -411,13 +411,11 @@ impl Engine {
         let copies: HashSet<u32> = trace.tree.duplicates.iter().copied().collect();
         let added: Vec<u32> = added.into_iter().filter(|i| !copies.contains(i)).collect();
         let pieces = added.len().div_ceil(crate::store::CHUNK_SPANS) as u32;
-        let whole = crate::store::chunk_count(&self.arena, trace);
-        if crate::store::compact(kept.chunks, pieces, whole) {
+        if crate::store::compact(kept, trace.summary.span_count, kept.pieces + pieces) {
             return None;
         }
         let chunks = crate::store::piece_chunks(&self.arena, &added).collect();
-        let record = TraceRecord::of(&self.arena, trace, kept.generation, kept.chunks + pieces);
-        Some((record, chunks))
+        Some((TraceRecord::grown(&self.arena, trace, kept, pieces), chunks))
     }
 
     /// Answers a request.

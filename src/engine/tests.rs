@@ -1864,27 +1864,36 @@ fn a_piece_of_a_kept_trace_is_kept_as_its_own_spans_and_reads_back_with_the_rest
 }
 
 #[test]
-fn many_pieces_are_compacted_and_log_records_or_held_spans_write_a_trace_whole() {
+fn pieces_are_compacted_once_the_trace_has_grown_fourfold_and_held_spans_write_it_whole() {
     let id = TraceId::parse("0af7651916cd43dd8448eb211c80319c").expect("an id");
     let mut engine = Engine::default();
     engine.load("0.json", &piece(&[(1, None, "root")]), &mut |_| {});
     let (mut record, _) = kept_whole(&engine, &id);
-    let mut written_whole = 0;
-    for n in 2..40 {
+    let mut whole_at = Vec::new();
+    for n in 2..200 {
         engine.load("n.json", &piece(&[(n, Some(1), "step")]), &mut |_| {});
         match engine.stored_piece(&id, Some(&record)) {
-            Some((grown, _)) => record = grown,
+            Some((grown, chunks)) => {
+                assert_eq!(
+                    (grown.chunks, grown.pieces),
+                    (record.chunks + 1, record.pieces + 1)
+                );
+                assert_eq!(chunks.len(), 1);
+                record = grown;
+            }
             None => {
-                written_whole += 1;
+                whole_at.push(n);
                 record = kept_whole(&engine, &id).0;
             }
         }
     }
-    // One chunk holds the trace; pieces beyond 2 × 1 + 4 chunks are compacted.
-    assert_eq!(written_whole, 38 / 6);
-    assert!(record.chunks <= 6);
+    // Written whole at 66 spans (65 pieces on 1), then not until it has grown fourfold again:
+    // what is encoded again stays a fraction of the trace.
+    assert_eq!(whole_at, [66]);
+    assert_eq!(record.whole_spans, 66);
+    assert_eq!(record.pieces, 199 - 66);
     // Spans that were held until kept: written whole.
-    engine.load_held("held.json", &piece(&[(50, Some(1), "held")]), &mut |_| {});
+    engine.load_held("held.json", &piece(&[(500, Some(1), "held")]), &mut |_| {});
     assert!(engine.keep_held());
     assert!(engine.stored_piece(&id, Some(&record)).is_none());
 }

@@ -240,20 +240,33 @@ impl Db {
     /// Writes one chunk, in a transaction of its own: its bytes, and with its origins an
     /// object `{otlp, origins}`.
     pub async fn put_chunk(&self, key: &str, chunk: &StoredChunk) -> Result<(), StoreError> {
-        let bytes: JsValue = Uint8Array::from(chunk.otlp.as_slice()).into();
-        let value = match &chunk.origins {
-            None => bytes,
-            Some(origins) => {
-                let json = serde_json::to_string(origins)
-                    .map_err(|e| StoreError::Failed(e.to_string()))?;
-                let object = js_sys::Object::new();
-                Reflect::set(&object, &"otlp".into(), &bytes)?;
-                Reflect::set(&object, &"origins".into(), &json.into())?;
-                object.into()
-            }
-        };
+        let value = chunk_value(chunk)?;
         self.write(&[CHUNKS], |transaction| {
             Self::store(transaction, CHUNKS)?.put_with_key(&value, &key.into())?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Adds chunks (`(key, chunk)`) to a trace and writes its record, in one transaction: the
+    /// piece is kept whole or not at all.
+    pub async fn put_piece(
+        &self,
+        record: &TraceRecord,
+        chunks: &[(String, StoredChunk)],
+    ) -> Result<(), StoreError> {
+        let values = chunks
+            .iter()
+            .map(|(key, chunk)| Ok((key, chunk_value(chunk)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let json = serde_json::to_string(record).map_err(|e| StoreError::Failed(e.to_string()))?;
+        self.write(&[CHUNKS, TRACES], |transaction| {
+            let store = Self::store(transaction, CHUNKS)?;
+            for (key, value) in &values {
+                store.put_with_key(value, &key.as_str().into())?;
+            }
+            Self::store(transaction, TRACES)?
+                .put_with_key(&json.as_str().into(), &record.trace_id.as_str().into())?;
             Ok(())
         })
         .await
@@ -455,4 +468,17 @@ fn stored_chunk(value: JsValue) -> Option<StoredChunk> {
         otlp: otlp.dyn_into::<Uint8Array>().ok()?.to_vec(),
         origins,
     })
+}
+
+/// A chunk as the `chunks` store holds it: its bytes, or `{otlp, origins}` with its origins.
+fn chunk_value(chunk: &StoredChunk) -> Result<JsValue, StoreError> {
+    let bytes: JsValue = Uint8Array::from(chunk.otlp.as_slice()).into();
+    let Some(origins) = &chunk.origins else {
+        return Ok(bytes);
+    };
+    let json = serde_json::to_string(origins).map_err(|e| StoreError::Failed(e.to_string()))?;
+    let object = js_sys::Object::new();
+    Reflect::set(&object, &"otlp".into(), &bytes)?;
+    Reflect::set(&object, &"origins".into(), &json.into())?;
+    Ok(object.into())
 }

@@ -98,6 +98,12 @@ pub struct TraceRecord {
     /// Tokens of its counted calls.
     #[serde(default)]
     pub usage: Usage,
+    /// Of its chunks, those added as pieces since it was last written whole (the last ones).
+    #[serde(default)]
+    pub pieces: u32,
+    /// Spans it had when it was last written whole.
+    #[serde(default)]
+    pub whole_spans: u32,
 }
 
 /// What a trace (or span) was about, as a table row shows it: the start of what it was asked
@@ -170,6 +176,17 @@ impl TraceRecord {
                 })
                 .collect(),
             usage: summary.usage,
+            pieces: 0,
+            whole_spans: summary.span_count,
+        }
+    }
+
+    /// The record of `trace` once `added` chunks of a piece are added to what `kept` holds.
+    pub fn grown(arena: &Arena, trace: &Trace, kept: &TraceRecord, added: u32) -> Self {
+        Self {
+            pieces: kept.pieces + added,
+            whole_spans: kept.whole_spans,
+            ..Self::of(arena, trace, kept.generation, kept.chunks + added)
         }
     }
 
@@ -243,12 +260,14 @@ pub fn piece_chunks<'a>(
     })
 }
 
-/// Whether a trace kept in `kept` chunks, gaining `added`, is better written again whole, in the
-/// `whole` chunks it would take: once the pieces are more than twice that (and a few), so
-/// reading it back stays near one chunk per [`CHUNK_SPANS`] spans, and writing it whole again
-/// costs, spread over the pieces since the last time, a constant per span.
-pub fn compact(kept: u32, added: u32, whole: u32) -> bool {
-    kept + added > 2 * whole + 4
+/// Whether a trace kept as `kept`, which a piece is to bring to `spans` spans in `pieces` piece
+/// chunks, is better written whole again: once it has grown four times over since it last was
+/// (so re-encoding costs at most a third more than the trace: a constant per span) and its
+/// pieces are more than one read brings back, or once they are so many that reading it back
+/// would take too many reads (pieces of a few spans each).
+pub fn compact(kept: &TraceRecord, spans: u32, pieces: u32) -> bool {
+    let grown = spans.saturating_sub(kept.whole_spans) >= kept.whole_spans.saturating_mul(3);
+    (pieces > 64 && grown) || pieces > 1024
 }
 
 /// A stored chunk: spans (or log records) as OTLP, and for spans where each came from, which
