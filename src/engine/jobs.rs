@@ -8,7 +8,7 @@
 //! queue while they are read.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use js_sys::Uint8Array;
@@ -35,6 +35,9 @@ const KEPT: &str = "Kept in this browser";
 
 /// What saving what was loaded while saving was off is reported as.
 const SAVED: &str = "Saved in this browser";
+
+/// Within a batch of files, how often what was read is assembled and kept, ms.
+const FLUSH_MS: f64 = 1_000.0;
 
 /// What a failed deletion is reported as.
 const STORAGE: &str = "This browser's storage";
@@ -156,16 +159,7 @@ impl Jobs {
 
     async fn load(&mut self, batch: u32, source: Source, held: bool, payload: JsValue) {
         match source {
-            Source::Files => {
-                let files = js_sys::Array::from(&payload);
-                for (index, file) in files.iter().enumerate() {
-                    if let Ok(file) = file.dyn_into::<File>() {
-                        let (progress, result) =
-                            load_file(&self.engine, batch, index as u32, file).await;
-                        self.keep(progress, result).await;
-                    }
-                }
-            }
+            Source::Files => self.load_files(batch, js_sys::Array::from(&payload)).await,
             Source::Url { url, name } => {
                 let (progress, result) =
                     load_url(&self.engine, batch, 0, &url, &name, held, None).await;
@@ -183,6 +177,29 @@ impl Jobs {
                 self.parse(batch, &name, bytes, held).await;
             }
         }
+    }
+
+    /// Reads files one after another. Several files are assembled and kept together, once a
+    /// second and at the end, not once a file: a trace dropped as the many bodies its SDK sent
+    /// is assembled and kept a few times, not once a body.
+    async fn load_files(&mut self, batch: u32, files: js_sys::Array) {
+        let count = files.length() as usize;
+        self.engine.borrow_mut().defer_assembly(count > 1);
+        let mut waiting = Vec::new();
+        let mut flushed = js_sys::Date::now();
+        for (index, file) in files.iter().enumerate() {
+            if let Ok(file) = file.dyn_into::<File>() {
+                let (progress, result) = load_file(&self.engine, batch, index as u32, file).await;
+                let touched = self.engine.borrow_mut().take_touched();
+                waiting.push((progress, result, touched));
+            }
+            if index + 1 == count || js_sys::Date::now() - flushed >= FLUSH_MS {
+                self.engine.borrow_mut().assemble();
+                self.keep_all(std::mem::take(&mut waiting)).await;
+                flushed = js_sys::Date::now();
+            }
+        }
+        self.engine.borrow_mut().defer_assembly(false);
     }
 
     /// Reads what a `plume serve` keeps, then follows what it receives.
@@ -356,32 +373,52 @@ impl Jobs {
 
     /// Stores what a load changed (when saving), then tells the file's result (with what was not
     /// kept).
-    async fn keep(&mut self, mut progress: Progress, mut result: FileResult) {
+    async fn keep(&mut self, progress: Progress, result: FileResult) {
+        let touched = self.engine.borrow_mut().take_touched();
+        self.keep_all(vec![(progress, result, touched)]).await;
+    }
+
+    /// Stores what loads of files changed (when saving), then tells each file's result (with
+    /// what was not kept); each file's record names the traces it touched that were kept.
+    async fn keep_all(&mut self, mut files: Vec<(Progress, FileResult, Vec<TraceId>)>) {
         let engine = self.engine.clone();
         let Some(keeper) = self.saver() else {
-            progress.finish(result);
+            for (progress, result, _) in files {
+                progress.finish(result);
+            }
             return;
         };
-        progress.report("saving", progress.total, result.spans as usize, true);
+        for (progress, result, _) in &mut files {
+            let total = progress.total;
+            progress.report("saving", total, result.spans as usize, true);
+        }
         let (kept, failure) = keeper.keep(&engine).await;
-        if !kept.is_empty() {
-            let file = file_record(&result, progress.total as u64, kept.clone());
-            if let Err(error) = keeper.save_file(&engine, file).await {
+        for (progress, mut result, touched) in files {
+            let touched: HashSet<String> = touched.iter().map(ToString::to_string).collect();
+            let mine: Vec<String> = kept
+                .iter()
+                .filter(|id| touched.contains(*id))
+                .cloned()
+                .collect();
+            if !mine.is_empty() {
+                let file = file_record(&result, progress.total as u64, mine);
+                if let Err(error) = keeper.save_file(&engine, file).await {
+                    result.warnings.push(format!(
+                        "{}: its traces were kept, but not the file's name in the saved files ({error})",
+                        result.file
+                    ));
+                }
+            }
+            if let Some((lost, error)) = &failure {
                 result.warnings.push(format!(
-                    "{}: its traces were kept, but not the file's name in the saved files ({error})",
-                    result.file
+                    "{}: {lost} traces were not kept in this browser ({error}; {} were); \
+                     they stay here until the page closes",
+                    result.file,
+                    kept.len()
                 ));
             }
+            progress.finish(result);
         }
-        if let Some((lost, error)) = failure {
-            result.warnings.push(format!(
-                "{}: {lost} traces were not kept in this browser ({error}; {} were); \
-                 they stay here until the page closes",
-                result.file,
-                kept.len()
-            ));
-        }
-        progress.finish(result);
         self.tell_tabs(StoreChange::Traces(kept));
     }
 }

@@ -79,6 +79,13 @@ pub struct Engine {
     traces: Traces,
     files: Vec<FileResult>,
     views: HashMap<TraceId, View>,
+    /// While set, loads of files without log records leave assembling their traces to
+    /// [`Engine::assemble`]: a batch of files is assembled once, not once a file.
+    defer_assembly: bool,
+    /// Traces loads touched since they were last assembled (while assembling is left for later).
+    unassembled: HashSet<TraceId>,
+    /// The traces the last load touched.
+    last_touched: Vec<TraceId>,
     /// What the views of traces that grew held, for their next views.
     carried: HashMap<TraceId, view::Carried>,
     /// Traces that loads changed since [`Engine::take_changed`] was last asked.
@@ -318,15 +325,23 @@ impl Engine {
                     .insert(*trace_id, view.carried(&self.arena, trace));
             }
         }
-        self.traces.update(&self.arena);
-        let new_spans = self.arena.spans().get(before.spans..).unwrap_or_default();
+        // Log records are placed among assembled traces: a file with some is assembled now.
+        let defer = self.defer_assembly && self.arena.logs().len() == before.logs;
+        if !defer {
+            self.assemble();
+        }
         let new_logs = self.arena.logs().get(before.logs..).unwrap_or_default();
-        // A trace whose spans are kept changes when records about it come.
+        let new_spans = self.arena.spans().get(before.spans..).unwrap_or_default();
+        // Every new span's trace is (or will be, once assembled) a trace; a trace whose spans
+        // are kept changes when records about it come.
+        let records_about = new_logs
+            .iter()
+            .filter_map(|log| log.trace_id)
+            .filter(|id| self.traces.get(id).is_some() || self.pending.contains_key(id));
         let touched: HashSet<TraceId> = new_spans
             .iter()
             .map(|s| s.trace_id)
-            .chain(new_logs.iter().filter_map(|log| log.trace_id))
-            .filter(|id| self.traces.get(id).is_some() || self.pending.contains_key(id))
+            .chain(records_about)
             .collect();
         for trace_id in &touched {
             self.views.remove(trace_id);
@@ -361,6 +376,10 @@ impl Engine {
         if !held {
             self.note_unkept(before, &touched);
         }
+        self.last_touched = touched.iter().copied().collect();
+        if defer {
+            self.unassembled.extend(touched.iter().copied());
+        }
         // A live piece is part of a file already listed; one that did not read is listed.
         if arrival != Arrival::Live || !result.errors.is_empty() {
             self.files.push(result.clone());
@@ -373,6 +392,34 @@ impl Engine {
             }
         }
         result
+    }
+
+    /// Leaves assembling traces to [`Engine::assemble`] (`true`), or assembles now and stops.
+    pub fn defer_assembly(&mut self, defer: bool) {
+        self.defer_assembly = defer;
+        if !defer {
+            self.assemble();
+        }
+    }
+
+    /// Assembles the traces of the spans loaded since traces were last assembled; views made
+    /// meanwhile (of the traces as they were) are made again, keeping what they held.
+    pub fn assemble(&mut self) {
+        for trace_id in std::mem::take(&mut self.unassembled) {
+            if let (Some(view), Some(trace)) =
+                (self.views.remove(&trace_id), self.traces.get(&trace_id))
+            {
+                self.carried
+                    .insert(trace_id, view.carried(&self.arena, trace));
+            }
+        }
+        self.revision += 1;
+        self.traces.update(&self.arena);
+    }
+
+    /// The traces the last load touched (for the store: what deleting its file deletes).
+    pub fn take_touched(&mut self) -> Vec<TraceId> {
+        std::mem::take(&mut self.last_touched)
     }
 
     /// Notes the spans a load added (from `before` on) to the `touched` traces, as unkept.

@@ -17,6 +17,9 @@ use crate::engine::worker::post;
 use crate::engine::{Engine, parquet_helper};
 use crate::ingest;
 
+/// Files smaller than this (bytes) are not reported on until they are done.
+const SMALL_FILE: f64 = 2e6;
+
 /// Progress messages per file are at least this far apart.
 const PROGRESS_INTERVAL_MS: f64 = 100.0;
 
@@ -45,6 +48,11 @@ impl Progress {
 
     /// Tells where the file is (`force`: even if the last word was under 100 ms ago).
     pub(super) fn report(&mut self, phase: &str, bytes: f64, spans: usize, force: bool) {
+        // A small file is read in less than the time between two words: its line shows with its
+        // result (a batch of many small files would otherwise be told three times each).
+        if self.total > 0.0 && self.total < SMALL_FILE {
+            return;
+        }
         let now = js_sys::Date::now();
         if !force && now - self.last_ms < PROGRESS_INTERVAL_MS {
             return;

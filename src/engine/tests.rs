@@ -1897,3 +1897,48 @@ fn pieces_are_compacted_once_the_trace_has_grown_fourfold_and_held_spans_write_i
     assert!(engine.keep_held());
     assert!(engine.stored_piece(&id, Some(&record)).is_none());
 }
+
+#[test]
+fn a_batch_of_files_is_assembled_once_and_views_made_meanwhile_are_made_again() {
+    const TRACE: &str = "0af7651916cd43dd8448eb211c80319c";
+    let mut engine = Engine::default();
+    engine.load(
+        "0.json",
+        &piece(&[(1, None, "root"), (2, Some(1), "agent")]),
+        &mut |_| {},
+    );
+    trace_overview(
+        &mut engine,
+        Request::Toggle {
+            trace_id: TRACE.into(),
+            row: 1,
+            expand: Some(false),
+        },
+    );
+    engine.defer_assembly(true);
+    engine.load("1.json", &piece(&[(3, Some(2), "tool")]), &mut |_| {});
+    assert_eq!(
+        engine.take_touched(),
+        [TraceId::parse(TRACE).expect("an id")]
+    );
+    // Asked meanwhile, the trace is as it was assembled last.
+    let meanwhile = trace_overview(
+        &mut engine,
+        Request::OpenTrace {
+            trace_id: TRACE.into(),
+        },
+    );
+    assert_eq!(meanwhile.spans, 2);
+    engine.load("2.json", &piece(&[(4, Some(3), "llm")]), &mut |_| {});
+    engine.defer_assembly(false);
+    let whole = trace_overview(
+        &mut engine,
+        Request::OpenTrace {
+            trace_id: TRACE.into(),
+        },
+    );
+    assert_eq!(whole.spans, 4);
+    // The agent stays collapsed: its tool and the tool's call are out of sight.
+    assert_eq!(whole.visible_rows, 2);
+    assert_eq!(rows(&mut engine, TRACE, 0, 10).len(), 2);
+}
