@@ -10,7 +10,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { launch, root } from './browser.mjs';
+import { fixture, launch, load, root } from './browser.mjs';
 import { freePort } from '../phoenix/phoenix.mjs';
 
 const plume = join(root, 'target/debug/plume');
@@ -245,6 +245,12 @@ test('live: an app\'s spans show in the open page as it sends them; an orphan mo
     await page.evaluate(() => { location.hash = '#/project/live-demo'; });
     await page.waitForSelector(`[data-testid=trace-row][data-trace-id="${moreId}"]`);
     assert.equal(await page.$$eval('[data-testid=trace-row] [data-testid=in-progress]', (chips) => chips.length), 0);
+    // Files dropped on the served page still load beside what the server keeps, kept nowhere.
+    await load(page, [await fixture('openai-01.otlp.pb')]);
+    await page.evaluate(() => { location.hash = '#/trace/3a34990d3bcc7893ef125bc4b7879ed7'; });
+    await page.waitForSelector('[data-testid=span-row][data-kind=LLM]');
+    assert.equal((await page.evaluate(() => window.plume.summary())).spans, before + 1 + 4);
+    assert.deepEqual(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name)), []);
   } finally {
     app?.stdin.end();
     await browser.close();
