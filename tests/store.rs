@@ -370,3 +370,45 @@ async fn saved_files_are_listed_in_save_order_and_deleted_with_their_traces() {
     assert!(db.records().await.expect("read").is_empty());
     assert_eq!(db.files().await.expect("read"), [later]);
 }
+
+#[wasm_bindgen_test]
+async fn another_tab_reads_only_the_piece_added_to_a_trace_it_has() {
+    let database = "plume-test-sync-piece";
+    let trace = "3a34990d3bcc7893ef125bc4b7879ed7";
+    let first = Rc::new(RefCell::new(Engine::default()));
+    let (mut first_keeper, _) = Keeper::open(&first, database).await.expect("opened");
+    first.borrow_mut().load(
+        "openai-01.otlp.pb",
+        include_bytes!("fixtures/openai-01.otlp.pb"),
+        &mut |_| {},
+    );
+    assert!(first_keeper.keep(&first).await.1.is_none());
+    // Another tab reads the trace and adds a piece to it.
+    let second = Rc::new(RefCell::new(Engine::default()));
+    let (mut second_keeper, _) = Keeper::open(&second, database).await.expect("opened");
+    let open = Request::OpenTrace {
+        trace_id: trace.into(),
+    };
+    let unread = second.borrow().unread(&open);
+    second_keeper.read(&second, &unread).await.expect("read");
+    let piece = br#"{"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "3a34990d3bcc7893ef125bc4b7879ed7",
+        "spanId": "00000000000000bb", "parentSpanId": "2b5538cd44d34c58", "name": "late",
+        "startTimeUnixNano": "1", "endTimeUnixNano": "2"}]}]}]}"#;
+    second.borrow_mut().load("piece.json", piece, &mut |_| {});
+    assert!(second_keeper.keep(&second).await.1.is_none());
+    // The first tab hears of it: it reads the piece's chunk only.
+    let changed = first_keeper
+        .sync(&first, &[trace.to_owned()], true)
+        .await
+        .expect("synced");
+    assert!(changed);
+    assert_eq!(
+        first.borrow().arena().spans().len(),
+        5,
+        "4 spans, and the piece's"
+    );
+    let Response::Trace(overview) = first.borrow_mut().handle(open) else {
+        panic!("expected the trace");
+    };
+    assert_eq!(overview.spans, 5);
+}

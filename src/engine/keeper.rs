@@ -126,6 +126,24 @@ impl Keeper {
         Ok(problems)
     }
 
+    /// Reads the chunks `from..` of a trace whose earlier chunks the engine has read.
+    async fn read_added(
+        &self,
+        engine: &Rc<RefCell<Engine>>,
+        id: TraceId,
+        record: &TraceRecord,
+        from: u32,
+    ) -> Result<(), StoreError> {
+        let keys: Vec<String> = (from..record.chunks).map(|n| record.chunk_key(n)).collect();
+        let chunks = self.db.chunks(&keys).await?;
+        let read = keys
+            .iter()
+            .zip(&chunks)
+            .filter_map(|(key, chunk)| Some((key.as_str(), chunk.as_ref()?)));
+        engine.borrow_mut().restore(&[id], read);
+        Ok(())
+    }
+
     /// Reads the saved files' list again, as another tab may have changed it (it is small).
     pub async fn sync_files(&self, engine: &Rc<RefCell<Engine>>) -> Result<(), StoreError> {
         let files = self.db.files().await?;
@@ -157,12 +175,24 @@ impl Keeper {
                         let engine = engine.borrow();
                         engine.has_spans(&trace_id) && !engine.is_unread(&trace_id)
                     };
+                    // Pieces added to the generation it has: only they are read.
+                    let added_from = known
+                        .filter(|&(generation, chunks)| {
+                            generation == record.generation && chunks < record.chunks
+                        })
+                        .map(|(_, chunks)| chunks);
                     engine.borrow_mut().list_stored([record.clone()]);
-                    self.records.insert(id.clone(), record);
                     if read {
                         // A chunk missing means a newer write is under way; it will be synced.
-                        self.read(engine, &[trace_id]).await?;
+                        match added_from {
+                            Some(from) => self.read_added(engine, trace_id, &record, from).await?,
+                            None => {
+                                self.records.insert(id.clone(), record.clone());
+                                self.read(engine, &[trace_id]).await?;
+                            }
+                        }
                     }
+                    self.records.insert(id.clone(), record);
                     changed = true;
                 }
                 None if deletions && known.is_some() => {
@@ -234,6 +264,8 @@ impl Keeper {
                 }
             };
             if let Err(error) = written {
+                // What was to be written of these was not: the next time, they are written whole.
+                engine.borrow_mut().keep_whole_next(&changed[done..]);
                 return (kept, Some((changed.len() - done, error)));
             }
             kept.push(key);

@@ -22,6 +22,9 @@ use crate::engine::reading::{Kept, fetch, request, with_token_hint};
 use crate::engine::sending::sleep;
 use crate::engine::worker::post;
 
+/// Wait before reading again what could not be read, ms.
+const RETRY_MS: u64 = 1_000;
+
 /// Longest wait before connecting again, ms.
 const MOST_WAIT_MS: u64 = 10_000;
 
@@ -50,9 +53,11 @@ impl Shared {
 pub(super) struct Live {
     api: String,
     token: Option<String>,
-    /// Where the last read of each kept file ended.
+    /// The folder the files are in, and where the last read of each ended.
+    store: Option<String>,
     read: HashMap<String, u64>,
     shared: Rc<Shared>,
+    wake: Rc<dyn Fn()>,
 }
 
 impl Live {
@@ -69,13 +74,15 @@ impl Live {
             format!("{api}live"),
             token.clone(),
             shared.clone(),
-            wake,
+            wake.clone(),
         ));
         Self {
             api,
             token,
+            store: None,
             read,
             shared,
+            wake,
         }
     }
 
@@ -97,9 +104,22 @@ impl Live {
         let Some(kept) = self.shared.latest.borrow_mut().take() else {
             return;
         };
-        let (mut spans, mut problem) = (0, None);
-        for file in kept.files {
-            let from = self.read.get(&file.name).copied().unwrap_or(0);
+        // Another folder (the server started on another store): its files are others.
+        if self
+            .store
+            .as_ref()
+            .is_some_and(|store| *store != kept.store)
+        {
+            self.read.clear();
+        }
+        self.store = Some(kept.store.clone());
+        let (mut spans, mut problem, mut failed) = (0, None, false);
+        for file in &kept.files {
+            let mut from = self.read.get(&file.name).copied().unwrap_or(0);
+            if file.bytes < from {
+                // Shorter than what was read of it: not the file that was read.
+                from = 0;
+            }
             if file.bytes <= from {
                 continue;
             }
@@ -109,17 +129,30 @@ impl Live {
                     let result = engine.borrow_mut().load_live(&file.name, &piece);
                     spans += result.spans;
                     problem = problem.or(result.errors.into_iter().next());
-                    self.read.insert(file.name, from + piece.len() as u64);
+                    self.read
+                        .insert(file.name.clone(), from + piece.len() as u64);
                 }
                 Ok(_) => {}
-                Err(message) => problem = Some(with_token_hint(message)),
+                Err(message) => {
+                    problem = Some(with_token_hint(message));
+                    failed = true;
+                }
             }
+        }
+        if failed {
+            // What could not be read is tried again shortly, even if nothing more is kept.
+            self.shared.latest.borrow_mut().get_or_insert(kept);
+            let (shared, wake) = (self.shared.clone(), self.wake.clone());
+            spawn_local(async move {
+                sleep(RETRY_MS).await;
+                if !shared.queued.replace(true) {
+                    wake();
+                }
+            });
         }
         let mut status = self.shared.status.borrow_mut();
         status.spans += spans;
-        if problem.is_some() {
-            status.problem = problem;
-        }
+        status.problem = problem;
         drop(status);
         self.shared.tell();
     }
@@ -156,6 +189,18 @@ async fn read_events(
         return "plume serve's stream has no body".into();
     };
     let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let lost = read_until_lost(&reader, shared, wake).await;
+    // The connection is let go whatever ended the reading (else each retry would hold one).
+    let _ = reader.cancel();
+    lost
+}
+
+/// Reads events from `reader` until the stream ends or says what cannot be read; why it ended.
+async fn read_until_lost(
+    reader: &ReadableStreamDefaultReader,
+    shared: &Rc<Shared>,
+    wake: &Rc<dyn Fn()>,
+) -> String {
     let mut events = EventText::default();
     loop {
         let chunk = match JsFuture::from(reader.read()).await {

@@ -442,6 +442,11 @@ impl Engine {
         }
     }
 
+    /// These traces' spans could not be kept: the next time they are kept, they are written whole.
+    pub fn keep_whole_next(&mut self, ids: &[TraceId]) {
+        self.unkept.extend(ids.iter().map(|&id| (id, None)));
+    }
+
     /// What keeping a changed trace kept as `kept` takes, when it is only the spans loads
     /// added: its record with the chunks they make added, and those chunks. `None`: it is to be
     /// written whole (not kept yet, log records came, or it is time to compact its pieces,

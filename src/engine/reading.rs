@@ -165,14 +165,17 @@ pub(super) async fn load_url(
 }
 
 /// What a `plume serve` keeps, as its `{api}kept` (and each event of `{api}live`) lists it.
-#[derive(serde::Deserialize)]
+#[derive(Clone, serde::Deserialize)]
 pub(super) struct Kept {
+    /// The folder it keeps in: another folder, other files (of the same names, maybe).
+    #[serde(default)]
+    pub(super) store: String,
     /// Its files, oldest first.
     pub(super) files: Vec<KeptFile>,
 }
 
 /// A kept file.
-#[derive(serde::Deserialize)]
+#[derive(Clone, serde::Deserialize)]
 pub(super) struct KeptFile {
     /// Its name.
     pub(super) name: String,

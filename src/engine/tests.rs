@@ -1861,6 +1861,12 @@ fn a_piece_of_a_kept_trace_is_kept_as_its_own_spans_and_reads_back_with_the_rest
     );
     // Taken, the piece is not kept twice.
     assert!(engine.stored_piece(&id, Some(&grown)).is_none());
+    // A piece whose writing failed: the trace is written whole the next time.
+    engine.load("3.json", &piece(&[(5, Some(2), "retry")]), &mut |_| {});
+    assert!(engine.stored_piece(&id, Some(&grown)).is_some());
+    engine.keep_whole_next(&[id]);
+    engine.load("4.json", &piece(&[(6, Some(2), "later")]), &mut |_| {});
+    assert!(engine.stored_piece(&id, Some(&grown)).is_none());
 }
 
 #[test]

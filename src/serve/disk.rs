@@ -166,7 +166,10 @@ fn whole_frames(bytes: &[u8]) -> usize {
     let mut whole = 0;
     while let Some(head) = bytes.get(whole..whole + 4) {
         let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
-        match whole.checked_add(4 + len) {
+        match len
+            .checked_add(4)
+            .and_then(|frame| whole.checked_add(frame))
+        {
             Some(end) if end <= bytes.len() => whole = end,
             _ => break,
         }

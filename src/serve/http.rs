@@ -261,16 +261,25 @@ async fn kept_file(
     Named(name): Named<String>,
     uri: Uri,
 ) -> Response {
-    let from = uri.query().unwrap_or_default().split('&').find_map(|pair| {
-        pair.strip_prefix("from=")
-            .and_then(|n| n.parse::<u64>().ok())
-    });
-    match crate::serve::disk::read_kept(&shared.store, &name, from.unwrap_or(0)) {
-        Ok(Some(bytes)) => {
+    let from = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("from="));
+    let Ok(from) = from.map_or(Ok(0), str::parse::<u64>) else {
+        return plain(StatusCode::BAD_REQUEST, "from= is a byte offset: digits");
+    };
+    // Files are read off the async threads, as bodies are written.
+    let store = shared.store.clone();
+    let read =
+        tokio::task::spawn_blocking(move || crate::serve::disk::read_kept(&store, &name, from));
+    match read.await {
+        Ok(Ok(Some(bytes))) => {
             ([(header::CONTENT_TYPE, "application/x-protobuf")], bytes).into_response()
         }
-        Ok(None) => plain(StatusCode::NOT_FOUND, "no such kept file"),
-        Err(error) => busy(&format!("the store cannot be read: {error}")),
+        Ok(Ok(None)) => plain(StatusCode::NOT_FOUND, "no such kept file"),
+        Ok(Err(error)) => busy(&format!("the store cannot be read: {error}")),
+        Err(_) => busy("the store could not be read"),
     }
 }
 
@@ -306,12 +315,27 @@ async fn live(
 /// Requests from pages of other origins (`Origin` other than this server's, and not allowed by
 /// `--allow-origin`) are refused: another site open in the user's browser must not send here or
 /// read what is kept. Allowed origins hear CORS headers, and their preflights are answered.
+///
+/// Without a token (loopback), a request must also name the server as a loopback host: a page
+/// whose own name an attacker rebinds to 127.0.0.1 (DNS rebinding) is then "same origin" by its
+/// `Origin` and `Host`, but its `Host` is not `localhost` or a loopback address.
 async fn cross_origin(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let host = header_text(request.headers(), header::HOST)
+        .map(str::to_owned)
+        .or_else(|| request.uri().authority().map(|a| a.to_string()));
+    if shared.token.is_none() && !host.as_deref().is_none_or(loopback_host) {
+        let message = format!(
+            "this server answers requests for localhost or 127.0.0.1 only, not {}: beyond \
+             loopback, start it with --host and --token",
+            host.unwrap_or_default()
+        );
+        return plain(StatusCode::FORBIDDEN, &message);
+    }
     let Some(origin) = header_text(request.headers(), header::ORIGIN).map(str::to_owned) else {
         return next.run(request).await;
     };
-    let host = header_text(request.headers(), header::HOST).unwrap_or_default();
-    if same_origin(&origin, host) {
+    let host = host.unwrap_or_default();
+    if same_origin(&origin, &host) {
         return next.run(request).await;
     }
     if !shared.allow_origins.contains(&origin) {
@@ -343,6 +367,21 @@ async fn cross_origin(State(shared): State<Arc<Shared>>, request: Request, next:
         HeaderValue::from_static("600"),
     );
     response
+}
+
+/// Whether a `Host` (name or address, with or without a port) names this machine's loopback.
+pub(super) fn loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => match host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            _ => host,
+        },
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Whether `origin` is the server's own, as the request's `Host` names it.
@@ -405,5 +444,43 @@ fn media_type(file: &Path) -> &'static str {
         Some("svg") => "image/svg+xml",
         Some("json") => "application/json",
         _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_names_are_loopback_hosts() {
+        for host in [
+            "localhost",
+            "LOCALHOST:6006",
+            "127.0.0.1",
+            "127.0.0.1:4318",
+            "[::1]:6006",
+            "127.3.2.1",
+        ] {
+            assert!(loopback_host(host), "{host}");
+        }
+        for host in [
+            "evil.example:6006",
+            "evil.example",
+            "localhost.evil.example",
+            "10.0.0.1:6006",
+            "[::2]:1",
+            "",
+            "0.0.0.0",
+        ] {
+            assert!(!loopback_host(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn a_page_is_of_the_server_s_origin_only_by_the_host_it_asked() {
+        assert!(same_origin("http://127.0.0.1:6006", "127.0.0.1:6006"));
+        assert!(!same_origin("http://127.0.0.1:6007", "127.0.0.1:6006"));
+        assert!(!same_origin("null", "127.0.0.1:6006"));
+        assert!(!same_origin("http://127.0.0.1:6006", ""));
     }
 }

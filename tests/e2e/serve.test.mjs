@@ -6,6 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { request } from 'node:http';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -276,6 +277,17 @@ test('pages of other origins may not send or read, unless allowed', async () => 
   assert.equal(allowed.headers.get('access-control-allow-origin'), 'http://app.example');
   // The viewer's own page is of the server's origin.
   assert.equal((await post(server.url)).status, 200);
+  // A page whose name was rebound to 127.0.0.1 (DNS rebinding) is of "its own" origin, but asks
+  // for another host than localhost: refused, whether it reads or sends.
+  const port = new URL(server.url).port;
+  const asking = (name, method, path) => new Promise((resolve, reject) => {
+    const asked = request({ host: '127.0.0.1', port, method, path, headers: { host: `${name}:${port}`, origin: `http://${name}:${port}`, 'content-type': 'application/x-protobuf' } }, (answer) => { answer.resume(); resolve(answer.statusCode); });
+    asked.on('error', reject);
+    asked.end(method === 'POST' ? body : undefined);
+  });
+  assert.equal(await asking('evil.example', 'GET', '/api/kept'), 403);
+  assert.equal(await asking('evil.example', 'POST', '/v1/traces'), 403);
+  assert.equal(await asking('localhost', 'GET', '/api/kept'), 200, 'localhost is loopback');
 });
 
 /** The lines a stream gives, one `next()` at a time. */

@@ -31,8 +31,8 @@ pub(crate) struct Place {
     /// Why the URL's span is not shown, if it is not.
     pub span_problem: UseStateHandle<Option<Problem>>,
     /// When the trace grew: the selected span, to select again where it is once the rows are
-    /// fetched anew (they are not while the rows are still those of the given identity).
-    pub anchor: Rc<RefCell<Option<(String, usize)>>>,
+    /// fetched anew, unless the user moved the selection from the index it had.
+    pub anchor: Rc<RefCell<Option<Anchor>>>,
 }
 
 impl Place {
@@ -56,6 +56,17 @@ pub(crate) fn use_place(url_span: Option<&AttrValue>) -> Place {
     }
 }
 
+/// The selected span when its trace grew.
+#[derive(Clone, PartialEq)]
+pub(crate) struct Anchor {
+    span: String,
+    /// The identity of the rows then ([`rows_identity`]): while they are the same, the rows
+    /// have not been fetched anew.
+    rows: usize,
+    /// The selected index then.
+    index: u32,
+}
+
 /// The identity of the rows a view holds: fetched anew, they are another.
 fn rows_identity(view: &TraceView) -> usize {
     Rc::as_ptr(&view.rows.1) as usize
@@ -67,12 +78,12 @@ fn rows_identity(view: &TraceView) -> usize {
 pub(crate) fn use_anchor_selection(view: &TraceView, place: &Place, version: u32) {
     let selected = place
         .selected
-        .and_then(|index| view.row(index).map(|r| r.span_id.clone()));
+        .and_then(|index| view.row(index).map(|r| (index, r.span_id.clone())));
     let (anchor, rows) = (place.anchor.clone(), rows_identity(view));
     let first = use_mut_ref(|| true);
     use_effect_with(version, move |_| {
         if !first.replace(false) {
-            *anchor.borrow_mut() = selected.map(|span| (span, rows));
+            *anchor.borrow_mut() = selected.map(|(index, span)| Anchor { span, rows, index });
         }
     });
 }
@@ -221,15 +232,20 @@ pub(crate) fn use_name_selected_span(
     use_effect_with(
         (selected, *place.details_open, identity),
         move |(selected, open, identity)| {
-            // The trace grew: select the anchored span where it is now, once the rows are anew.
-            let anchored = anchor.borrow().clone();
-            if let Some((span, before)) = anchored {
-                if before != *identity {
-                    *anchor.borrow_mut() = None;
-                    let moved = rows.1.iter().find(|r| r.span_id == span);
-                    if let Some(row) = moved.filter(|r| Some(r.visible_index) != *select) {
+            // The trace grew: select the anchored span where it is now, once the rows are anew (the
+            // user's own move since wins; a span not among them leaves the details on the URL's).
+            let anchored = anchor.borrow_mut().take();
+            if let Some(anchored) = anchored.filter(|a| *select == Some(a.index)) {
+                if anchored.rows == *identity {
+                    *anchor.borrow_mut() = Some(anchored);
+                    return;
+                }
+                match rows.1.iter().find(|r| r.span_id == anchored.span) {
+                    Some(row) if Some(row.visible_index) != *select => {
                         select.set(Some(row.visible_index));
                     }
+                    Some(_) => {}
+                    None => select.set(None),
                 }
                 return;
             }
