@@ -29,6 +29,7 @@ pub mod generate;
 pub mod ingest;
 pub mod model;
 pub mod present;
+pub mod redact;
 pub mod semantics;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod serve;

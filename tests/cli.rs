@@ -395,3 +395,127 @@ fn completions_prints_a_script_for_each_shell() {
     }
     assert_eq!(plume(&["completions", "tcsh"]).status.code(), Some(2));
 }
+
+/// A trace with secrets of every kind the built-in rules know planted in it, and text that must
+/// stay.
+const PLANTED: &str = r#"{"resourceSpans": [{"resource": {"attributes": [
+    {"key": "service.name", "value": {"stringValue": "support-bot"}},
+    {"key": "host.ip", "value": {"stringValue": "10.20.30.40"}}]},
+  "scopeSpans": [{"spans": [{
+    "traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b174",
+    "name": "answer ana.lopez@example.com", "startTimeUnixNano": "1700000000000000000",
+    "endTimeUnixNano": "1700000001000000000",
+    "attributes": [
+      {"key": "openinference.span.kind", "value": {"stringValue": "LLM"}},
+      {"key": "input.value", "value": {"stringValue": "{\"question\": \"My card 4242 4242 4242 4242 was charged twice, call +44 20 7946 0958\", \"api_key\": \"plain-looking-value\"}"}},
+      {"key": "output.value", "value": {"stringValue": "Refund issued. Keys: sk-proj-Zx81kLmNoPqRsTuVwXyZ0123 AKIAIOSFODNN7EXAMPLE ghp_abcdefghijklmnopqrstuvwxyz0123456789"}},
+      {"key": "http.request.header.authorization", "value": {"stringValue": "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ"}},
+      {"key": "llm.input_messages.0.message.content", "value": {"stringValue": "from 2001:db8::8a2e:370:7334 xoxb-1234567890-abcdefghijkl"}}],
+    "events": [{"name": "note", "timeUnixNano": "1700000000500000000", "attributes": [
+      {"key": "text", "value": {"stringValue": "ana.lopez@example.com asked again"}}]}]
+  }]}]}]}"#;
+
+const SECRETS: [&str; 12] = [
+    "ana.lopez@example.com",
+    "10.20.30.40",
+    "4242 4242 4242 4242",
+    "7946 0958",
+    "plain-looking-value",
+    "sk-proj-Zx81kLmNoPqRsTuVwXyZ0123",
+    "AKIAIOSFODNN7EXAMPLE",
+    "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+    "eyJhbGciOiJIUzI1NiJ9",
+    "2001:db8::8a2e:370:7334",
+    "xoxb-1234567890",
+    "c2lnbmF0dXJl",
+];
+
+#[test]
+fn convert_redact_leaves_no_planted_secret_in_any_format_and_keeps_the_rest() {
+    let dir = std::env::temp_dir().join(format!("plume-redact-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let input = dir.join("planted.otlp.json");
+    std::fs::write(&input, PLANTED).expect("written");
+    let input = input.to_str().expect("a path");
+    for to in ["otlp-json", "otlp-proto", "jsonl", "phoenix-jsonl"] {
+        let out = plume(&["convert", input, "--redact", "--to", to, "-o", "-"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let written = String::from_utf8_lossy(&out.stdout);
+        for secret in SECRETS {
+            assert!(!written.contains(secret), "{to}: {secret} left in");
+        }
+        // Phoenix's span rows carry no resource.
+        assert!(
+            to == "phoenix-jsonl" || written.contains("support-bot"),
+            "{to}: the service"
+        );
+        for kept in ["Refund issued", "was charged twice", "asked again"] {
+            assert!(written.contains(kept), "{to}: {kept} lost");
+        }
+        // Ids are kept (in the JSON forms, as hex).
+        assert!(
+            to == "otlp-proto" || written.contains("eee19b7ec3c1b174"),
+            "{to}: the span id"
+        );
+    }
+    // Consistent: the email is the same replacement in the name and the event.
+    let json = json(&plume(&[
+        "convert",
+        input,
+        "--redact",
+        "--to",
+        "otlp-json",
+        "-o",
+        "-",
+    ]));
+    let span = &json["resourceSpans"][0]["scopeSpans"][0]["spans"][0];
+    assert_eq!(span["name"], "answer [email-1]");
+    assert_eq!(
+        span["events"][0]["attributes"][0]["value"]["stringValue"],
+        "[email-1] asked again"
+    );
+    let said = plume(&["convert", input, "--redact", "--to", "otlp-json", "-o", "-"]);
+    assert!(
+        String::from_utf8_lossy(&said.stderr).contains("redacted: "),
+        "it says what it changed"
+    );
+
+    // A rules file: only emails, and a key dropped whole.
+    let rules = dir.join("rules.json");
+    std::fs::write(&rules, r#"{"rules": ["email"], "drop_keys": ["output.*"]}"#).expect("written");
+    let out = plume(&[
+        "convert",
+        input,
+        "--redact",
+        rules.to_str().expect("a path"),
+        "--to",
+        "otlp-json",
+        "-o",
+        "-",
+    ]);
+    let written = String::from_utf8_lossy(&out.stdout);
+    assert!(!written.contains("ana.lopez@example.com") && !written.contains("Refund issued"));
+    assert!(
+        written.contains("10.20.30.40"),
+        "IP addresses were not asked for"
+    );
+    // A rules file that does not read is a usage error.
+    std::fs::write(&rules, r#"{"rules": ["emails"]}"#).expect("written");
+    let bad = plume(&[
+        "convert",
+        input,
+        "--redact",
+        rules.to_str().expect("a path"),
+        "--to",
+        "otlp-json",
+        "-o",
+        "-",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}

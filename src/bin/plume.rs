@@ -166,6 +166,11 @@ mod cli {
         /// The file to write; '-' is stdout
         #[arg(short, long, value_name = "OUT", value_hint = ValueHint::FilePath)]
         output: String,
+        /// Take secrets out first: emails, phone numbers, card numbers, IP addresses, API keys
+        /// and tokens, values of secret-looking keys; or the rules of a RULES file (JSON:
+        /// {"rules": ["email", …], "drop_keys": ["llm.input_messages.*.message.content"]})
+        #[arg(long, value_name = "RULES", num_args = 0..=1, default_missing_value = "", value_hint = ValueHint::FilePath)]
+        redact: Option<String>,
     }
 
     /// What `convert` writes.
@@ -754,14 +759,73 @@ mod cli {
         Ok(())
     }
 
+    /// The redaction rules: a file's, or (`""`) the built-in ones.
+    fn read_rules(path: &str) -> Result<plume::redact::Rules, Failure> {
+        let usage = |message: String| Failure::Usage {
+            command: "convert",
+            message,
+        };
+        match path {
+            "" => Ok(plume::redact::Rules::default()),
+            path => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|error| usage(format!("{path}: {error}")))?;
+                plume::redact::Rules::read(&text).map_err(|error| usage(format!("{path}: {error}")))
+            }
+        }
+    }
+
+    /// `spans` written as `target` with `rules` applied: as OTLP/JSON, redacted, read back and
+    /// written again, so every writer gets the same redacted spans. Says on stderr what changed.
+    fn redacted(
+        arena: &Arena,
+        spans: &[u32],
+        rules: plume::redact::Rules,
+        target: Target,
+    ) -> Result<Vec<u8>, Failure> {
+        let failed = |error: String| Failure::Output {
+            target: "the redacted spans".into(),
+            error: std::io::Error::other(error),
+        };
+        let json = export::encode(arena, spans, Target::OtlpJson);
+        let mut document: Json =
+            serde_json::from_slice(&json).map_err(|e| failed(e.to_string()))?;
+        let mut redactor = plume::redact::Redactor::new(rules);
+        redactor.otlp_json(&mut document);
+        let mut clean = Arena::default();
+        let report = ingest::load(&mut clean, "redacted.json", document.to_string().as_bytes());
+        if let Some(error) = report.errors.first() {
+            return Err(failed(error.to_string()));
+        }
+        let kept: Vec<u32> = (0..clean.spans().len() as u32).collect();
+        let mut changed: Vec<String> = plume::redact::Rule::ALL
+            .iter()
+            .filter_map(|rule| Some(format!("{} {}", redactor.changed.get(rule)?, rule.label())))
+            .collect();
+        if redactor.dropped > 0 {
+            changed.push(format!("{} attributes dropped", redactor.dropped));
+        }
+        eprintln!(
+            "redacted: {}",
+            if changed.is_empty() {
+                "nothing found".to_owned()
+            } else {
+                changed.join(", ")
+            }
+        );
+        Ok(export::encode(&clean, &kept, target))
+    }
+
     fn convert(args: ConvertArgs) -> Result<ExitCode, Failure> {
         let ConvertArgs {
             files,
             filter,
             to,
             output,
+            redact,
         } = args;
         let filter = read_filter("convert", filter.as_deref())?;
+        let rules = redact.as_deref().map(read_rules).transpose()?;
         let target = Target::from(to);
         let (arena, traces, reports) = load_all(&files);
         // Every kept span (or every matching one), trace by trace in tree order: duplicates are
@@ -779,7 +843,10 @@ mod cli {
             .map(|&i| arena.spans()[i as usize].trace_id)
             .collect::<hashbrown::HashSet<_>>()
             .len();
-        let bytes = export::encode(&arena, &spans, target);
+        let bytes = match rules {
+            Some(rules) => redacted(&arena, &spans, rules, target)?,
+            None => export::encode(&arena, &spans, target),
+        };
         let written = if output == "-" {
             std::io::stdout().lock().write_all(&bytes)
         } else {
