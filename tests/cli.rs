@@ -488,16 +488,20 @@ fn convert_redact_leaves_no_planted_secret_in_any_format_and_keeps_the_rest() {
     // A rules file: only emails, and a key dropped whole.
     let rules = dir.join("rules.json");
     std::fs::write(&rules, r#"{"rules": ["email"], "drop_keys": ["output.*"]}"#).expect("written");
-    let out = plume(&[
-        "convert",
-        input,
-        "--redact",
-        rules.to_str().expect("a path"),
-        "--to",
-        "otlp-json",
-        "-o",
-        "-",
-    ]);
+    let with_rules = || {
+        let rules = rules.to_str().expect("a path");
+        plume(&[
+            "convert",
+            input,
+            "--redact",
+            rules,
+            "--to",
+            "otlp-json",
+            "-o",
+            "-",
+        ])
+    };
+    let out = with_rules();
     let written = String::from_utf8_lossy(&out.stdout);
     assert!(!written.contains("ana.lopez@example.com") && !written.contains("Refund issued"));
     assert!(
@@ -506,16 +510,6 @@ fn convert_redact_leaves_no_planted_secret_in_any_format_and_keeps_the_rest() {
     );
     // A rules file that does not read is a usage error.
     std::fs::write(&rules, r#"{"rules": ["emails"]}"#).expect("written");
-    let bad = plume(&[
-        "convert",
-        input,
-        "--redact",
-        rules.to_str().expect("a path"),
-        "--to",
-        "otlp-json",
-        "-o",
-        "-",
-    ]);
-    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(with_rules().status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -134,21 +134,10 @@ fn key(bytes: &[u8], at: usize, before: Option<u8>) -> Option<usize> {
     }
     if rest.starts_with(b"eyJ") {
         let base64 = |b: u8| word(b) || b == b'-';
-        let mut end = at;
-        for part in 0..3 {
-            let n = run(bytes, end, base64);
-            if n < 8 {
-                return None;
-            }
-            end += n;
-            if part < 2 {
-                if bytes.get(end) != Some(&b'.') {
-                    return None;
-                }
-                end += 1;
-            }
-        }
-        return Some(end);
+        return dotted(bytes, at, 3, |start| {
+            let n = run(bytes, start, base64);
+            (n >= 8).then_some(n)
+        });
     }
     if rest.len() > 7 && rest[..7].eq_ignore_ascii_case(b"bearer ") {
         return tail(7, 8, &|b| {
@@ -185,6 +174,27 @@ fn card(bytes: &[u8], at: usize, before: Option<u8>) -> Option<usize> {
     luhn(&digits).then_some(last_digit_end)
 }
 
+/// Where `parts` parts split by single dots end, each as long as `part` (given where it starts)
+/// says, if each is one.
+fn dotted(
+    bytes: &[u8],
+    at: usize,
+    parts: usize,
+    part: impl Fn(usize) -> Option<usize>,
+) -> Option<usize> {
+    let mut end = at;
+    for n in 0..parts {
+        if n > 0 {
+            if bytes.get(end) != Some(&b'.') {
+                return None;
+            }
+            end += 1;
+        }
+        end += part(end)?;
+    }
+    Some(end)
+}
+
 /// The Luhn check of a card number's digits.
 pub fn luhn(digits: &[u8]) -> bool {
     let sum: u32 = digits
@@ -207,21 +217,11 @@ fn ipv4(bytes: &[u8], at: usize, before: Option<u8>) -> Option<usize> {
     if before.is_some_and(|b| b.is_ascii_digit() || b == b'.') {
         return None;
     }
-    let mut end = at;
-    for part in 0..4 {
-        let n = run(bytes, end, |b| b.is_ascii_digit());
-        let number = std::str::from_utf8(&bytes[end..end + n]).ok()?;
-        if !(1..=3).contains(&n) || number.parse::<u16>().ok()? > 255 {
-            return None;
-        }
-        end += n;
-        if part < 3 {
-            if bytes.get(end) != Some(&b'.') {
-                return None;
-            }
-            end += 1;
-        }
-    }
+    let end = dotted(bytes, at, 4, |start| {
+        let n = run(bytes, start, |b| b.is_ascii_digit());
+        let number = std::str::from_utf8(&bytes[start..start + n]).ok()?;
+        ((1..=3).contains(&n) && number.parse::<u16>().ok()? <= 255).then_some(n)
+    })?;
     let after = bytes.get(end).copied();
     (!after.is_some_and(|b| {
         b.is_ascii_digit() || (b == b'.' && bytes.get(end + 1).is_some_and(u8::is_ascii_digit))
