@@ -382,7 +382,7 @@ if (storedResults.length) {
   for (const r of storedResults) lines.push(`| ${r.spans} | ${(r.keepMs / 1000).toFixed(1)} | ${Math.round(r.listMs)} | ${r.openMs} |`);
 }
 if (pieceResults.length) {
-  lines.push('', 'One trace kept in IndexedDB as it arrives in 100 pieces (OTLP/JSON bodies loaded one after another, each kept before the next: a piece of k spans is added as its own chunks), against the same trace kept as one file, same run:', '');
+  lines.push('', 'One trace kept in IndexedDB as it arrives in 100 pieces (OTLP/JSON bodies dropped together: read one after another, assembled and kept once a second and at the end; a piece of a kept trace is added as its own chunks), against the same trace kept as one file, same run:', '');
   lines.push('| spans | one file: load and keep s | 100 pieces: load and keep s | ratio |');
   lines.push('|---:|---:|---:|---:|');
   for (const r of pieceResults) lines.push(`| ${r.spans} | ${(r.oneMs / 1000).toFixed(1)} | ${(r.piecesMs / 1000).toFixed(1)} | ×${(r.piecesMs / r.oneMs).toFixed(2)} |`);

@@ -424,14 +424,38 @@ impl Engine {
 
     /// Notes the spans a load added (from `before` on) to the `touched` traces, as unkept.
     fn note_unkept(&mut self, before: Before, touched: &HashSet<TraceId>) {
-        let spans = self.arena.spans();
-        for (index, span) in spans.iter().enumerate().skip(before.spans) {
-            if !touched.contains(&span.trace_id) {
+        let spans = self.arena.spans().get(before.spans..).unwrap_or_default();
+        let mut added: HashMap<TraceId, usize> = HashMap::new();
+        for span in spans {
+            *added.entry(span.trace_id).or_default() += 1;
+        }
+        // A trace that had no spans before this load is new: it is written whole, and its spans
+        // need no list (a big file's spans would otherwise cost a list as long).
+        let earlier = |id: &TraceId, added: usize| {
+            let assembled = self
+                .traces
+                .get(id)
+                .map_or(0, |t| t.tree.span.len() + t.tree.duplicates.len());
+            self.pending.contains_key(id) || assembled > added
+        };
+        for (&id, &count) in &added {
+            if !touched.contains(&id) {
                 continue;
             }
-            let entry = self.unkept.entry(span.trace_id);
-            if let Some(list) = entry.or_insert_with(|| Some(Vec::new())) {
-                list.push(index as u32);
+            match earlier(&id, count) {
+                true => {
+                    self.unkept.entry(id).or_insert_with(|| Some(Vec::new()));
+                }
+                false => {
+                    self.unkept.insert(id, None);
+                }
+            }
+        }
+        for (index, span) in spans.iter().enumerate() {
+            if let Some(Some(list)) = self.unkept.get_mut(&span.trace_id)
+                && added.contains_key(&span.trace_id)
+            {
+                list.push((before.spans + index) as u32);
             }
         }
         // Log records are kept with their trace's spans, written whole.

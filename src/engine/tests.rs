@@ -1811,8 +1811,10 @@ fn a_trace_arriving_live_grows_in_place_and_is_in_progress_until_its_root_comes(
     assert!(engine.files.is_empty());
 }
 
-/// A trace kept whole, as the keeper writes it: its record and chunks.
-fn kept_whole(engine: &Engine, id: &TraceId) -> (TraceRecord, Vec<crate::store::StoredChunk>) {
+/// A trace kept whole, as the keeper writes it (what was unkept of it counts as kept): its
+/// record and chunks.
+fn kept_whole(engine: &mut Engine, id: &TraceId) -> (TraceRecord, Vec<crate::store::StoredChunk>) {
+    let _ = engine.stored_piece(id, None);
     let record = engine.stored_record(id, 1).expect("a record");
     let chunks = (0..record.chunks)
         .map(|n| engine.stored_chunk(id, n).expect("a chunk"))
@@ -1829,9 +1831,10 @@ fn a_piece_of_a_kept_trace_is_kept_as_its_own_spans_and_reads_back_with_the_rest
         &piece(&[(1, None, "root"), (2, Some(1), "agent")]),
         &mut |_| {},
     );
-    // A trace not kept yet is written whole.
+    // A trace not kept yet is written whole: its spans need no list.
+    assert_eq!(engine.unkept.get(&id), Some(&None));
     assert!(engine.stored_piece(&id, None).is_none());
-    let (record, mut chunks) = kept_whole(&engine, &id);
+    let (record, mut chunks) = kept_whole(&mut engine, &id);
     engine.load(
         "2.json",
         &piece(&[(3, Some(2), "tool"), (4, Some(2), "llm")]),
@@ -1874,7 +1877,7 @@ fn pieces_are_compacted_once_the_trace_has_grown_fourfold_and_held_spans_write_i
     let id = TraceId::parse("0af7651916cd43dd8448eb211c80319c").expect("an id");
     let mut engine = Engine::default();
     engine.load("0.json", &piece(&[(1, None, "root")]), &mut |_| {});
-    let (mut record, _) = kept_whole(&engine, &id);
+    let (mut record, _) = kept_whole(&mut engine, &id);
     let mut whole_at = Vec::new();
     for n in 2..200 {
         engine.load("n.json", &piece(&[(n, Some(1), "step")]), &mut |_| {});
@@ -1889,7 +1892,7 @@ fn pieces_are_compacted_once_the_trace_has_grown_fourfold_and_held_spans_write_i
             }
             None => {
                 whole_at.push(n);
-                record = kept_whole(&engine, &id).0;
+                record = kept_whole(&mut engine, &id).0;
             }
         }
     }
