@@ -775,47 +775,6 @@ mod cli {
         }
     }
 
-    /// `spans` written as `target` with `rules` applied: as OTLP/JSON, redacted, read back and
-    /// written again, so every writer gets the same redacted spans. Says on stderr what changed.
-    fn redacted(
-        arena: &Arena,
-        spans: &[u32],
-        rules: plume::redact::Rules,
-        target: Target,
-    ) -> Result<Vec<u8>, Failure> {
-        let failed = |error: String| Failure::Output {
-            target: "the redacted spans".into(),
-            error: std::io::Error::other(error),
-        };
-        let json = export::encode(arena, spans, Target::OtlpJson);
-        let mut document: Json =
-            serde_json::from_slice(&json).map_err(|e| failed(e.to_string()))?;
-        let mut redactor = plume::redact::Redactor::new(rules);
-        redactor.otlp_json(&mut document);
-        let mut clean = Arena::default();
-        let report = ingest::load(&mut clean, "redacted.json", document.to_string().as_bytes());
-        if let Some(error) = report.errors.first() {
-            return Err(failed(error.to_string()));
-        }
-        let kept: Vec<u32> = (0..clean.spans().len() as u32).collect();
-        let mut changed: Vec<String> = plume::redact::Rule::ALL
-            .iter()
-            .filter_map(|rule| Some(format!("{} {}", redactor.changed.get(rule)?, rule.label())))
-            .collect();
-        if redactor.dropped > 0 {
-            changed.push(format!("{} attributes dropped", redactor.dropped));
-        }
-        eprintln!(
-            "redacted: {}",
-            if changed.is_empty() {
-                "nothing found".to_owned()
-            } else {
-                changed.join(", ")
-            }
-        );
-        Ok(export::encode(&clean, &kept, target))
-    }
-
     fn convert(args: ConvertArgs) -> Result<ExitCode, Failure> {
         let ConvertArgs {
             files,
@@ -844,7 +803,15 @@ mod cli {
             .collect::<hashbrown::HashSet<_>>()
             .len();
         let bytes = match rules {
-            Some(rules) => redacted(&arena, &spans, rules, target)?,
+            Some(rules) => {
+                let (bytes, redactor) = plume::redact::redacted(&arena, &spans, rules, target)
+                    .map_err(|error| Failure::Output {
+                        target: "the redacted spans".into(),
+                        error: std::io::Error::other(error),
+                    })?;
+                eprintln!("redacted: {}", redactor.summary());
+                bytes
+            }
             None => export::encode(&arena, &spans, target),
         };
         let written = if output == "-" {

@@ -243,10 +243,18 @@ impl Jobs {
     async fn export(&mut self, id: u32, request: &ExportRequest) {
         let unread = self.engine.borrow().unread_in(&request.selection);
         self.read(&unread).await;
-        let export = self
-            .engine
-            .borrow()
-            .export(&request.selection, request.target);
+        let export =
+            self.engine
+                .borrow()
+                .export(&request.selection, request.target, request.redact);
+        let export = match export {
+            Ok(export) => export,
+            Err(message) => {
+                let file = Err(Problem::Failed(message));
+                post(&FromWorker::Exported { id, file }, Some(&JsValue::NULL));
+                return;
+            }
+        };
         let bytes = Uint8Array::from(export.bytes.as_slice());
         let options = BlobPropertyBag::new();
         options.set_type(export.target.media_type());

@@ -659,6 +659,7 @@ mod tests {
             request: ExportRequest {
                 selection: SpanSelection::Project("p".into()),
                 target: crate::export::Target::OtlpJson,
+                redact: false,
             },
         };
         assert_eq!(ask.awaited(), Some((Awaited::Answer, 9)));

@@ -673,8 +673,14 @@ impl Engine {
             .filter(move |t| self.arena.str(t.summary.project) == project)
     }
 
-    /// The selected spans as a file of `target` form.
-    pub fn export(&self, selection: &SpanSelection, target: Target) -> Export {
+    /// The selected spans as a file of `target` form; `redact`, with secrets taken out first
+    /// (the built-in rules), and named so.
+    pub fn export(
+        &self,
+        selection: &SpanSelection,
+        target: Target,
+        redact: bool,
+    ) -> Result<Export, String> {
         let spans = self.select(selection);
         let stem = match selection {
             SpanSelection::Traces(ids) if ids.len() == 1 => format!("trace-{}", ids[0]),
@@ -690,12 +696,21 @@ impl Engine {
                 if query.all_spans { "spans" } else { "traces" }
             ),
         };
-        Export {
+        let (stem, bytes) = match redact {
+            true => {
+                let rules = crate::redact::Rules::default();
+                let (bytes, _) = crate::redact::redacted(&self.arena, &spans, rules, target)
+                    .map_err(|error| format!("the spans could not be redacted: {error}"))?;
+                (format!("{stem}-redacted"), bytes)
+            }
+            false => (stem, export::encode(&self.arena, &spans, target)),
+        };
+        Ok(Export {
             name: format!("{stem}.{}", target.extension()),
             spans: spans.len(),
             target,
-            bytes: export::encode(&self.arena, &spans, target),
-        }
+            bytes,
+        })
     }
 
     /// Traces that loads changed since the last call: what the store must write (again).

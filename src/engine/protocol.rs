@@ -398,6 +398,9 @@ pub struct ExportRequest {
     pub selection: SpanSelection,
     /// The file's form.
     pub target: crate::export::Target,
+    /// Take secrets out first, with the built-in rules ([`crate::redact`]).
+    #[serde(default)]
+    pub redact: bool,
 }
 
 /// What to send to a collector, and how.

@@ -474,7 +474,7 @@ fn an_exported_trace_reads_back_as_the_same_spans_in_every_format() {
         Target::OtlpJsonLines,
         Target::PhoenixJsonLines,
     ] {
-        let export = engine.export(&selection, target);
+        let export = engine.export(&selection, target, false).expect("exported");
         assert_eq!(export.spans, 4);
         assert_eq!(
             export.name,
@@ -511,10 +511,13 @@ fn an_exported_trace_reads_back_as_the_same_spans_in_every_format() {
 #[test]
 fn a_project_or_a_filter_selects_its_traces_or_its_matching_spans() {
     let engine = engine_with(&["openai-01.otlp.pb", "langchain-01.otlp.pb"]);
-    let project = engine.export(
-        &SpanSelection::Project("rag-langchain-demo".into()),
-        Target::OtlpProto,
-    );
+    let project = engine
+        .export(
+            &SpanSelection::Project("rag-langchain-demo".into()),
+            Target::OtlpProto,
+            false,
+        )
+        .expect("exported");
     assert_eq!(
         (project.spans, project.name.as_str()),
         (18, "rag-langchain-demo.otlp.pb")
@@ -526,10 +529,13 @@ fn a_project_or_a_filter_selects_its_traces_or_its_matching_spans() {
         all_spans: true,
         ..TraceQuery::default()
     };
-    let export = engine.export(
-        &SpanSelection::Matching(retrievers.clone()),
-        Target::OtlpJson,
-    );
+    let export = engine
+        .export(
+            &SpanSelection::Matching(retrievers.clone()),
+            Target::OtlpJson,
+            false,
+        )
+        .expect("exported");
     assert_eq!(export.name, "rag-langchain-demo-matching-spans.otlp.json");
     let mut back = Engine::default();
     back.load(&export.name, &export.bytes, &mut |_| {});
@@ -549,7 +555,9 @@ fn a_project_or_a_filter_selects_its_traces_or_its_matching_spans() {
         text: "trace in OpenTelemetry".into(),
         ..retrievers
     };
-    let whole = engine.export(&SpanSelection::Matching(traces), Target::OtlpJson);
+    let whole = engine
+        .export(&SpanSelection::Matching(traces), Target::OtlpJson, false)
+        .expect("exported");
     assert!(whole.spans > 1 && whole.spans < 18, "{} spans", whole.spans);
 }
 
@@ -944,7 +952,9 @@ fn a_saved_file_lists_its_traces_and_deleting_it_deletes_them() {
             .collect::<Vec<_>>(),
         [("langchain-01.otlp.pb", 2), ("openai-01.otlp.pb", 1)]
     );
-    let export = engine.export(&SpanSelection::File("a".into()), Target::OtlpJson);
+    let export = engine
+        .export(&SpanSelection::File("a".into()), Target::OtlpJson, false)
+        .expect("exported");
     assert_eq!(export.spans, 18);
     assert_eq!(export.name, "langchain-01.otlp.pb-traces.otlp.json");
 
@@ -1042,13 +1052,13 @@ fn a_span_filter_narrows_the_tables_the_trace_search_and_exports() {
     );
     assert_eq!(bad.total, 0);
     // Export takes what the filter shows.
-    let export = engine.export(
-        &SpanSelection::Matching(TraceQuery {
-            filter: "span_kind == 'LLM'".into(),
-            ..spans.clone()
-        }),
-        Target::OtlpJson,
-    );
+    let filtered = SpanSelection::Matching(TraceQuery {
+        filter: "span_kind == 'LLM'".into(),
+        ..spans.clone()
+    });
+    let export = engine
+        .export(&filtered, Target::OtlpJson, false)
+        .expect("exported");
     assert_eq!(export.spans, expected);
 
     // window.plume.query: every project.
@@ -1950,4 +1960,23 @@ fn a_batch_of_files_is_assembled_once_and_views_made_meanwhile_are_made_again() 
     // The agent stays collapsed: its tool and the tool's call are out of sight.
     assert_eq!(whole.visible_rows, 2);
     assert_eq!(rows(&mut engine, TRACE, 0, 10).len(), 2);
+}
+
+#[test]
+fn an_export_with_secrets_taken_out_keeps_every_span_and_says_so_in_its_name() {
+    let engine = engine_with(&["openai-01.otlp.pb"]);
+    let selection = SpanSelection::Traces(vec![OPENAI_01_TRACE.into()]);
+    let plain = engine
+        .export(&selection, Target::OtlpJson, false)
+        .expect("exported");
+    let redacted = engine
+        .export(&selection, Target::OtlpJson, true)
+        .expect("exported");
+    assert_eq!(
+        redacted.name,
+        format!("trace-{OPENAI_01_TRACE}-redacted.otlp.json")
+    );
+    let mut back = Engine::default();
+    let read = back.load(&redacted.name, &redacted.bytes, &mut |_| {});
+    assert_eq!((read.spans, redacted.spans), (4, plain.spans));
 }

@@ -14,6 +14,9 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::export::{self, Target};
+use crate::model::Arena;
+
 pub use scan::{Found, find, luhn};
 
 /// A built-in rule.
@@ -276,6 +279,45 @@ impl Redactor {
             return;
         }
         self.otlp_json(value);
+    }
+}
+
+/// `spans` (arena indices) written as `target` with `rules` applied: written as OTLP/JSON,
+/// redacted, read back and written again, so every form gets the same redacted spans; the
+/// redactor says what it changed. `Err`: what went wrong (a bug: Plume reads what it writes).
+pub fn redacted(
+    arena: &Arena,
+    spans: &[u32],
+    rules: Rules,
+    target: Target,
+) -> Result<(Vec<u8>, Redactor), String> {
+    let json = export::encode(arena, spans, Target::OtlpJson);
+    let mut document: Value = serde_json::from_slice(&json).map_err(|e| e.to_string())?;
+    let mut redactor = Redactor::new(rules);
+    redactor.otlp_json(&mut document);
+    let mut clean = Arena::default();
+    let report = crate::ingest::load(&mut clean, "redacted.json", document.to_string().as_bytes());
+    if let Some(error) = report.errors.first() {
+        return Err(error.to_string());
+    }
+    let all: Vec<u32> = (0..clean.spans().len() as u32).collect();
+    Ok((export::encode(&clean, &all, target), redactor))
+}
+
+impl Redactor {
+    /// What it changed, said in a few words (`2 email, 1 key; 1 attribute dropped`).
+    pub fn summary(&self) -> String {
+        let mut changed: Vec<String> = Rule::ALL
+            .iter()
+            .filter_map(|rule| Some(format!("{} {}", self.changed.get(rule)?, rule.label())))
+            .collect();
+        if self.dropped > 0 {
+            changed.push(format!("{} attributes dropped", self.dropped));
+        }
+        match changed.is_empty() {
+            true => "nothing found".to_owned(),
+            false => changed.join(", "),
+        }
     }
 }
 

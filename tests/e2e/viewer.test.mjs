@@ -429,3 +429,42 @@ test('ticked traces are exported or deleted together', async () => {
   assert.equal(await page.locator('[data-testid=selected-count]').count(), 0, 'the selection is gone with its traces');
   assert.deepEqual(page.problems, []);
 });
+
+test('an export with secrets taken out holds none of them, the rest of the text, and says so in its name', async () => {
+  const page = await viewer.open('?memory');
+  // A trace with secrets planted in its name, attributes (JSON inside a value too) and an event.
+  const planted = {
+    resourceSpans: [{
+      resource: { attributes: [{ key: 'openinference.project.name', value: { stringValue: 'support-bot' } }] },
+      scopeSpans: [{ spans: [{
+        traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', name: 'answer ana.lopez@example.com',
+        startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000001000000000',
+        attributes: [
+          { key: 'input.value', value: { stringValue: JSON.stringify({ question: 'card 4242 4242 4242 4242 charged twice, from 10.20.30.40', api_key: 'plain-looking-value' }) } },
+          { key: 'output.value', value: { stringValue: 'Refund issued; key sk-proj-Zx81kLmNoPqRsTuVwXyZ0123' } },
+          { key: 'http.request.header.authorization', value: { stringValue: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ' } },
+        ],
+        events: [{ name: 'note', timeUnixNano: '1700000000500000000', attributes: [{ key: 'text', value: { stringValue: 'ana.lopez@example.com asked again' } }] }],
+      }] }],
+    }],
+  };
+  await load(page, [{ name: 'planted.otlp.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(planted)) }]);
+  await page.evaluate(() => { location.hash = '#/project/support-bot'; });
+  await page.waitForSelector('[data-testid=trace-row]');
+  await page.$eval('[data-testid=export-menu]', (menu) => { menu.open = true; });
+  await page.check('[data-testid=export-menu] [data-testid=export-redact]');
+  const { path, name } = await exportAs(page, 'otlp.json');
+  assert.equal(name, 'support-bot-matching-traces-redacted.otlp.json');
+  const written = await readFile(path, 'utf8');
+  for (const secret of ['ana.lopez@example.com', '4242 4242 4242 4242', '10.20.30.40', 'plain-looking-value', 'sk-proj-Zx81kLmNoPqRsTuVwXyZ0123', 'eyJhbGciOiJIUzI1NiJ9']) {
+    assert.ok(!written.includes(secret), `${secret} left in the export`);
+  }
+  for (const kept of ['Refund issued', 'charged twice', 'asked again', 'eee19b7ec3c1b174', '[email-1]']) {
+    assert.ok(written.includes(kept), `${kept} lost`);
+  }
+  // Unticked, the next export is the spans as they are.
+  await page.uncheck('[data-testid=export-menu] [data-testid=export-redact]');
+  const plain = await readFile((await exportAs(page, 'otlp.json')).path, 'utf8');
+  assert.ok(plain.includes('ana.lopez@example.com'));
+  assert.deepEqual(page.problems, []);
+});

@@ -37,14 +37,21 @@ pub struct ExportMenuProps {
 pub fn ExportMenu(props: &ExportMenuProps) -> Html {
     let engine = use_engine();
     let status = use_state(String::new);
+    // Secrets taken out first (emails, keys, cards…): off unless asked, for this menu.
+    let redact = use_state(|| false);
     let download = |target: Target| {
         let (engine, status, selection) = (engine.clone(), status.clone(), props.selection.clone());
+        let redact = *redact;
         Callback::from(move |_: MouseEvent| {
             let Some(engine) = engine.clone() else { return };
             let (status, selection) = (status.clone(), selection.clone());
             status.set("Exporting…".into());
             spawn_local(async move {
-                let request = ExportRequest { selection, target };
+                let request = ExportRequest {
+                    selection,
+                    target,
+                    redact,
+                };
                 match engine.export(request).await {
                     Ok(exported) => {
                         save(&exported.blob, &exported.file.name);
@@ -63,6 +70,11 @@ pub fn ExportMenu(props: &ExportMenuProps) -> Html {
         <details class="menu" data-testid="export-menu" ontoggle={place_items}>
             <summary class="button small">{ props.label.clone() }{" ▾"}</summary>
             <div class="menu-items">
+                <label class="check" title="Emails, phone numbers, card numbers, IP addresses, API keys and tokens, and the values of secret-looking attributes are replaced (the same value by the same mark) before the file is written">
+                    <input type="checkbox" data-testid="export-redact" checked={*redact}
+                           onchange={let redact = redact.clone(); move |_| redact.set(!*redact)} />
+                    {" Take secrets out first"}
+                </label>
                 { for FORMS.iter().map(|(target, label)| html! {
                     <button class="button small" onclick={download(*target)} data-format={target.extension()}>
                         { *label }<span class="muted">{ format!(" .{}", target.extension()) }</span>
