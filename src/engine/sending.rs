@@ -19,6 +19,31 @@ use crate::export::send::{Answer, Delivery, Outgoing, Settings, Step};
 /// after each answer (the last report has `done` set).
 pub(super) async fn send(engine: Rc<RefCell<Engine>>, id: u32, request: SendRequest) {
     let spans = engine.borrow().select(&request.selection);
+    // Asked to, the spans sent are a redacted copy, in an arena of their own.
+    let redacted = match request.settings.redact {
+        true => {
+            let rules = crate::redact::Rules::default();
+            match crate::redact::redacted_arena(engine.borrow().arena(), &spans, rules) {
+                Ok((arena, _)) => Some(arena),
+                Err(error) => {
+                    let report = crate::export::send::Report {
+                        spans: spans.len() as u64,
+                        failed: spans.len() as u64,
+                        messages: vec![format!("the spans could not be redacted: {error}")],
+                        done: true,
+                        ..Default::default()
+                    };
+                    post(&FromWorker::SendReport { id, report }, None);
+                    return;
+                }
+            }
+        }
+        false => None,
+    };
+    let spans = match &redacted {
+        Some(arena) => (0..arena.spans().len() as u32).collect(),
+        None => spans,
+    };
     let mut delivery = Delivery::new(spans, &request.settings);
     let tell = |delivery: &Delivery| {
         let report = delivery.report().clone();
@@ -27,7 +52,10 @@ pub(super) async fn send(engine: Rc<RefCell<Engine>>, id: u32, request: SendRequ
     tell(&delivery);
     loop {
         // The arena only grows while sending, so the planned indices stay valid across awaits.
-        let outgoing = delivery.next_request(engine.borrow().arena());
+        let outgoing = match &redacted {
+            Some(arena) => delivery.next_request(arena),
+            None => delivery.next_request(engine.borrow().arena()),
+        };
         let Some(outgoing) = outgoing else { break };
         let answer = post_batch(&request.settings, outgoing).await;
         if let Step::Wait(ms) = delivery.answer(answer) {

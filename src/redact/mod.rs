@@ -291,17 +291,28 @@ pub fn redacted(
     rules: Rules,
     target: Target,
 ) -> Result<(Vec<u8>, Redactor), String> {
+    let (clean, redactor) = redacted_arena(arena, spans, rules)?;
+    let all: Vec<u32> = (0..clean.spans().len() as u32).collect();
+    Ok((export::encode(&clean, &all, target), redactor))
+}
+
+/// `spans` (arena indices) with `rules` applied, read into an arena of their own (for a writer
+/// that works from an arena, as sending does).
+pub fn redacted_arena(
+    arena: &Arena,
+    spans: &[u32],
+    rules: Rules,
+) -> Result<(Arena, Redactor), String> {
     let json = export::encode(arena, spans, Target::OtlpJson);
     let mut document: Value = serde_json::from_slice(&json).map_err(|e| e.to_string())?;
     let mut redactor = Redactor::new(rules);
     redactor.otlp_json(&mut document);
     let mut clean = Arena::default();
     let report = crate::ingest::load(&mut clean, "redacted.json", document.to_string().as_bytes());
-    if let Some(error) = report.errors.first() {
-        return Err(error.to_string());
+    match report.errors.first() {
+        Some(error) => Err(error.to_string()),
+        None => Ok((clean, redactor)),
     }
-    let all: Vec<u32> = (0..clean.spans().len() as u32).collect();
-    Ok((export::encode(&clean, &all, target), redactor))
 }
 
 impl Redactor {

@@ -153,8 +153,33 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`) });
 }
 
+/** A trace of the project `support-bot` with secrets planted in its name, attributes (JSON inside a
+ * value too) and an event, as a file to load; what must not leave, and what must stay. */
+export function plantedSecrets() {
+  const planted = {
+    resourceSpans: [{
+      resource: { attributes: [{ key: 'openinference.project.name', value: { stringValue: 'support-bot' } }] },
+      scopeSpans: [{ spans: [{
+        traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', name: 'answer ana.lopez@example.com',
+        startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000001000000000',
+        attributes: [
+          { key: 'input.value', value: { stringValue: JSON.stringify({ question: 'card 4242 4242 4242 4242 charged twice, from 10.20.30.40', api_key: 'plain-looking-value' }) } },
+          { key: 'output.value', value: { stringValue: 'Refund issued; key sk-proj-Zx81kLmNoPqRsTuVwXyZ0123' } },
+          { key: 'http.request.header.authorization', value: { stringValue: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ' } },
+        ],
+        events: [{ name: 'note', timeUnixNano: '1700000000500000000', attributes: [{ key: 'text', value: { stringValue: 'ana.lopez@example.com asked again' } }] }],
+      }] }],
+    }],
+  };
+  return {
+    file: { name: 'planted.otlp.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(planted)) },
+    secrets: ['ana.lopez@example.com', '4242 4242 4242 4242', '10.20.30.40', 'plain-looking-value', 'sk-proj-Zx81kLmNoPqRsTuVwXyZ0123', 'eyJhbGciOiJIUzI1NiJ9'],
+    kept: ['Refund issued', 'charged twice', 'asked again', '[email-1]'],
+  };
+}
+
 /** Sends the project's traces with `settings`; resolves to the final report's text. */
-export async function sendProject(page, project, { endpoint, protocol = 'protobuf', gzip = true, batch = 2000, kib = 4096, headers = '' }) {
+export async function sendProject(page, project, { endpoint, protocol = 'protobuf', gzip = true, batch = 2000, kib = 4096, headers = '', redact = false }) {
   await page.evaluate((p) => { location.hash = `#/project/${p}`; }, project);
   await page.waitForSelector('[data-testid=trace-row]');
   await page.$eval('[data-testid=send-menu]', (menu) => { menu.open = true; });
@@ -162,6 +187,7 @@ export async function sendProject(page, project, { endpoint, protocol = 'protobu
   await page.dispatchEvent('[data-testid=send-endpoint]', 'change');
   await page.selectOption('[data-testid=send-protocol]', protocol);
   await page.setChecked('[data-testid=send-menu] input[type=checkbox] >> nth=0', gzip);
+  await page.setChecked('[data-testid=send-redact]', redact);
   await page.fill('[data-testid=send-batch]', String(batch));
   await page.dispatchEvent('[data-testid=send-batch]', 'change');
   await page.fill('[data-testid=send-kib]', String(kib));

@@ -31,7 +31,7 @@ export async function startCollector() {
       const [, scenario, max] = request.url.split('/');
       const seen = requests.filter((r) => r.scenario === scenario).length;
       requests.push({
-        scenario, bytes: body.length,
+        scenario, bytes: body.length, body,
         contentType: request.headers['content-type'],
         contentEncoding: request.headers['content-encoding'],
         authorization: request.headers.authorization,

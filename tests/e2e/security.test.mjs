@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { mkdtemp, writeFile, copyFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, extname, normalize } from 'node:path';
-import { serve, launch, fixtures, root, load, fixture, sendProject } from './browser.mjs';
+import { serve, launch, fixtures, root, load, fixture, sendProject, plantedSecrets } from './browser.mjs';
 import { startCollector } from './collector.mjs';
 
 const OPENAI_TRACE = '3a34990d3bcc7893ef125bc4b7879ed7';
@@ -188,6 +188,21 @@ test('a collector that redirects elsewhere receives no header, and the report sa
   assert.equal(await viewer.evaluate(() => localStorage.length), 0, 'a memory-only page keeps no settings');
   await context.close();
   await Promise.all([first.close(), second.close()]);
+});
+
+test('sent with secrets taken out, the collector receives none of them and the rest of the text', async () => {
+  const collector = await startCollector();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const viewer = await page(context, `${plume.url}index.html?memory`);
+  const { file, secrets, kept } = plantedSecrets();
+  await load(viewer, [file]);
+  const report = await sendProject(viewer, 'support-bot', { endpoint: `${collector.url}/ok/v1/traces`, protocol: 'json', gzip: false, redact: true });
+  assert.match(report, /Sent 1 of 1 spans: 1 accepted, 0 failed/);
+  const received = collector.requests.map((r) => r.body.toString('utf8')).join('\n');
+  for (const secret of secrets) assert.ok(!received.includes(secret), `${secret} reached the collector`);
+  for (const text of kept) assert.ok(received.includes(text), `${text} lost`);
+  await context.close();
+  await collector.close();
 });
 
 test('under the Content-Security-Policy header the build writes, the page and its worker load, show, export and send with no violation', async () => {

@@ -60,6 +60,9 @@ pub struct Settings {
     pub max_bytes: usize,
     /// The first wait before a retry, ms; it doubles with each attempt.
     pub initial_backoff_ms: u64,
+    /// Take secrets out of the spans first, with the built-in rules ([`crate::redact`]).
+    #[serde(default)]
+    pub redact: bool,
 }
 
 impl Default for Settings {
@@ -72,6 +75,7 @@ impl Default for Settings {
             max_spans: 2_000,
             max_bytes: 4 * 1024 * 1024,
             initial_backoff_ms: 1_000,
+            redact: false,
         }
     }
 }

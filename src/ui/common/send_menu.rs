@@ -199,6 +199,10 @@ fn SendForm(props: &SendFormProps) -> Html {
                     </select>
                 </label>
                 <label><input type="checkbox" checked={settings.gzip} onchange={edit(|s, v| s.settings.gzip = v == "true")} />{" gzip"}</label>
+                <label title="Emails, phone numbers, card numbers, IP addresses, API keys and tokens, and the values of secret-looking attributes are replaced (the same value by the same mark) before anything is sent">
+                    <input type="checkbox" data-testid="send-redact" checked={settings.redact}
+                           onchange={edit(|s, v| s.settings.redact = v == "true")} />{" take secrets out"}
+                </label>
                 <label>{"Spans per request "}
                     <input type="number" min="1" class="narrow" data-testid="send-batch" value={settings.max_spans.to_string()}
                            onchange={edit(|s, v| s.settings.max_spans = v.parse().unwrap_or(s.settings.max_spans).max(1))} />
