@@ -311,20 +311,8 @@ impl Engine {
         arrival: Arrival,
     ) -> FileResult {
         let new_spans = self.arena.spans().get(before.spans..).unwrap_or_default();
-        // Open views of traces that grow keep their state, by span id, for the new tree.
-        let growing: HashSet<TraceId> = new_spans
-            .iter()
-            .map(|s| s.trace_id)
-            .filter(|id| self.views.contains_key(id))
-            .collect();
-        for trace_id in &growing {
-            if let (Some(view), Some(trace)) =
-                (self.views.remove(trace_id), self.traces.get(trace_id))
-            {
-                self.carried
-                    .insert(*trace_id, view.carried(&self.arena, trace));
-            }
-        }
+        self.unassembled
+            .extend(new_spans.iter().map(|span| span.trace_id));
         // Log records are placed among assembled traces: a file with some is assembled now.
         let defer = self.defer_assembly && self.arena.logs().len() == before.logs;
         if !defer {
@@ -343,8 +331,12 @@ impl Engine {
             .map(|s| s.trace_id)
             .chain(records_about)
             .collect();
-        for trace_id in &touched {
-            self.views.remove(trace_id);
+        // Assembled, the touched traces' views are made again (those of traces that grew, from
+        // what `assemble` carried); left for later, they still show the trees they were made of.
+        if !defer {
+            for trace_id in &touched {
+                self.views.remove(trace_id);
+            }
         }
         let evaluations = before.evaluations..self.arena.evaluations().len();
         let held = arrival == Arrival::Held;
@@ -377,9 +369,6 @@ impl Engine {
             self.note_unkept(before, &touched);
         }
         self.last_touched = touched.iter().copied().collect();
-        if defer {
-            self.unassembled.extend(touched.iter().copied());
-        }
         // A live piece is part of a file already listed; one that did not read is listed.
         if arrival != Arrival::Live || !result.errors.is_empty() {
             self.files.push(result.clone());
@@ -397,13 +386,13 @@ impl Engine {
     /// Leaves assembling traces to [`Engine::assemble`] (`true`), or assembles now and stops.
     pub fn defer_assembly(&mut self, defer: bool) {
         self.defer_assembly = defer;
-        if !defer {
+        if !defer && !self.unassembled.is_empty() {
             self.assemble();
         }
     }
 
-    /// Assembles the traces of the spans loaded since traces were last assembled; views made
-    /// meanwhile (of the traces as they were) are made again, keeping what they held.
+    /// Assembles the traces of the spans loaded since traces were last assembled; their open
+    /// views are made again for the grown trees, keeping what they held (by span id).
     pub fn assemble(&mut self) {
         for trace_id in std::mem::take(&mut self.unassembled) {
             if let (Some(view), Some(trace)) =
@@ -422,7 +411,8 @@ impl Engine {
         std::mem::take(&mut self.last_touched)
     }
 
-    /// Notes the spans a load added (from `before` on) to the `touched` traces, as unkept.
+    /// Notes the spans a load added (from `before` on) as unkept; the `touched` traces that log
+    /// records came for are to be written whole.
     fn note_unkept(&mut self, before: Before, touched: &HashSet<TraceId>) {
         let spans = self.arena.spans().get(before.spans..).unwrap_or_default();
         let mut added: HashMap<TraceId, usize> = HashMap::new();
@@ -439,9 +429,6 @@ impl Engine {
             self.pending.contains_key(id) || assembled > added
         };
         for (&id, &count) in &added {
-            if !touched.contains(&id) {
-                continue;
-            }
             match earlier(&id, count) {
                 true => {
                     self.unkept.entry(id).or_insert_with(|| Some(Vec::new()));
@@ -452,9 +439,7 @@ impl Engine {
             }
         }
         for (index, span) in spans.iter().enumerate() {
-            if let Some(Some(list)) = self.unkept.get_mut(&span.trace_id)
-                && added.contains_key(&span.trace_id)
-            {
+            if let Some(Some(list)) = self.unkept.get_mut(&span.trace_id) {
                 list.push((before.spans + index) as u32);
             }
         }
