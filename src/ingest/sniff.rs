@@ -158,8 +158,13 @@ pub fn sniff(bytes: &[u8]) -> Detected {
     let text = skip_bom_and_space(bytes);
     let (kind, lines) = match text.first() {
         // An OTLP body opens with field 1's tag, which is `\n`; when its length byte is `{` or
-        // `[` it looks like JSON after a newline, but it holds bytes that are not UTF-8 (ids).
-        Some(b'{' | b'[') if bytes.first() == Some(&b'\n') && !looks_like_text(bytes) => {
+        // `[` it looks like JSON after a newline, but it holds bytes that are not UTF-8 (ids), or,
+        // once its first message is whole, control characters JSON never holds (ids of small
+        // numbers are valid UTF-8).
+        Some(b'{' | b'[')
+            if bytes.first() == Some(&b'\n')
+                && (!looks_like_text(bytes) || whole_first_message_with_controls(bytes)) =>
+        {
             return Detected::Format(match otlp_proto::carries_logs(bytes) {
                 true => Format::OtlpLogsProto,
                 false => Format::OtlpProto,
@@ -210,6 +215,27 @@ fn looks_like_text(bytes: &[u8]) -> bool {
         Ok(_) => true,
         Err(error) => error.error_len().is_none(),
     }
+}
+
+/// Whether `bytes` (an OTLP body's first field after its tag `\n`) holds that field whole, and
+/// in it a control character other than white space.
+fn whole_first_message_with_controls(bytes: &[u8]) -> bool {
+    let mut length = 0_usize;
+    for (i, &byte) in bytes.iter().enumerate().skip(1).take(5) {
+        length |= usize::from(byte & 0x7f) << (7 * (i - 1));
+        if byte & 0x80 == 0 {
+            let Some(message) = (i + 1)
+                .checked_add(length)
+                .and_then(|end| bytes.get(i + 1..end))
+            else {
+                return false;
+            };
+            return message
+                .iter()
+                .any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'));
+        }
+    }
+    false
 }
 
 /// `bytes` without a leading UTF-8 byte-order mark and white space.
@@ -559,10 +585,10 @@ mod tests {
         use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
         use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
         use prost::Message;
-        let body = |name_len: usize| {
+        let body = |name_len: usize, id: u8| {
             let span = Span {
-                trace_id: vec![0xab; 16],
-                span_id: vec![0xcd; 8],
+                trace_id: vec![id; 16],
+                span_id: vec![id; 8],
                 name: "x".repeat(name_len),
                 ..Span::default()
             };
@@ -577,9 +603,10 @@ mod tests {
             }
             .encode_to_vec()
         };
-        for brace in [b'{', b'['] {
+        // Ids that are not UTF-8, and ids that are (small numbers, as a test's are).
+        for (brace, id) in [(b'{', 0xab), (b'[', 0xcd), (b'{', 1), (b'[', 2)] {
             let bytes = (0..200)
-                .map(body)
+                .map(|n| body(n, id))
                 .find(|b| b[1] == brace)
                 .expect("a length that is the brace");
             assert_eq!(sniff(&bytes), Detected::Format(Format::OtlpProto));
