@@ -13,6 +13,8 @@
 //! | [`present`] | units, time axis, routes, OpenInference meaning: what the UI shows |
 //! | `ui` (wasm32) | the Yew viewer, talking to the engine in a Web Worker |
 //! | [`export`] | spec-correct OTLP (protobuf, JSON) and Phoenix JSONL writers; sending to a collector |
+//! | [`redact`] | secrets taken out of spans before they leave: built-in rules, dropped keys |
+//! | [`share`] | share files: the viewer and some traces in one HTML file |
 //! | [`store`] | what is kept in IndexedDB: schema, trace records, span chunks |
 //! | [`embed`] | Plume inside other pages: the frame's options, allowed origins, `#url=` links |
 //! | [`generate`] | realistic OpenInference traces of any size, for benchmarks |
@@ -33,6 +35,7 @@ pub mod redact;
 pub mod semantics;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod serve;
+pub mod share;
 pub mod store;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

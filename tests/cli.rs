@@ -286,13 +286,14 @@ fn help_covers_every_command_and_the_exit_status() {
     let output = plume(&["--help"]);
     assert_eq!(output.status.code(), Some(0));
     let help = String::from_utf8_lossy(&output.stdout);
-    for command in ["inspect", "convert", "generate"] {
+    for command in ["inspect", "convert", "share", "generate"] {
         assert!(help.contains(command), "{help}");
     }
     assert!(help.contains("2 usage error"), "{help}");
     for (command, option) in [
         ("inspect", "--filter"),
         ("convert", "--to"),
+        ("share", "--redact"),
         ("generate", "--spans"),
     ] {
         let output = plume(&[command, "--help"]);
@@ -512,4 +513,58 @@ fn convert_redact_leaves_no_planted_secret_in_any_format_and_keeps_the_rest() {
     std::fs::write(&rules, r#"{"rules": ["emails"]}"#).expect("written");
     assert_eq!(with_rules().status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn share_writes_the_shell_holding_the_traces_a_filter_picks_or_says_what_is_missing() {
+    let dir = std::env::temp_dir().join(format!("plume-share-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let shell = "<html><head><title>Plume</title></head><body><!--plume-share--><script>boot</script></body></html>";
+    std::fs::write(dir.join("plume-share.html"), shell).expect("shell");
+    let page = dir.to_str().expect("a path");
+    let out = dir.join("errors.html");
+    let spans = "phoenix/chatbot-demo/spans.jsonl";
+    let filter = "status_code == 'ERROR'";
+    let args = [
+        "share", spans, "--filter", filter, "--title", "Errors", "--page", page, "-o",
+    ];
+    let done = plume(&[&args[..], &[out.to_str().expect("a path")]].concat());
+    let said = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(0), "{said}");
+    let html = std::fs::read_to_string(&out).expect("written");
+    assert!(
+        html.starts_with("<html><head><title>Errors — Plume</title>"),
+        "{html}"
+    );
+    assert!(html.ends_with("<script>boot</script></body></html>"));
+    assert_eq!(
+        html.matches("class=\"plume-trace-file\"").count(),
+        1,
+        "no evaluations"
+    );
+    let info = html
+        .split("id=\"plume-share\">")
+        .nth(1)
+        .and_then(|s| s.split("</script>").next());
+    let info = serde_json::from_str::<serde_json::Value>(info.expect("info")).expect("JSON");
+    // Whole traces: every trace with a failed span, with all its spans.
+    let all = json(&plume(&["inspect", "--json", spans]));
+    assert!(info["traces"].as_u64() < all["traces"].as_u64(), "{info}");
+    assert!(info["spans"].as_u64() > Some(2), "{info}");
+    assert_eq!(info["title"], "Errors");
+    let counted = format!("{} spans in {} trace", info["spans"], info["traces"]);
+    assert!(said.contains(&counted), "{said}");
+    // Without a built viewer, it says so: a usage error.
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).expect("empty dir");
+    let missing = plume(&[
+        "share",
+        spans,
+        "--page",
+        empty.to_str().expect("a path"),
+        "-o",
+        "x.html",
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("plume-share.html"));
 }

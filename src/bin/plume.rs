@@ -5,6 +5,8 @@
 //!                                                what the files hold (or the spans matching)
 //! plume convert FILE... [--filter EXPR] --to FORMAT -o OUT
 //!                                                rewrite them as OTLP (or Phoenix span JSONL)
+//! plume share FILE... [--filter EXPR] [--redact [RULES]] -o OUT.html
+//!                                                one HTML file holding the viewer and the traces
 //! plume generate --spans N --to FORMAT -o OUT    make realistic agent traces (for benchmarks)
 //! plume completions bash|zsh|fish|…              the shell's completion script for plume
 //! ```
@@ -74,6 +76,12 @@ mod cli {
         /// Every span of the files, deduplicated, as spec-correct OTLP/JSON, OTLP protobuf, OTLP
         /// JSON Lines (one trace per line) or Phoenix span JSONL.
         Convert(ConvertArgs),
+        /// Write one HTML file that holds the viewer and the traces, to send to anyone
+        ///
+        /// It opens in a browser from disk or from anywhere it is served, with no network
+        /// request; what it holds is shown, and kept in that browser only if its reader asks.
+        /// With --redact, secrets are taken out first (and the file says so).
+        Share(ShareArgs),
         /// Make realistic agent traces (for benchmarks)
         ///
         /// N spans of agent traces (agents, steps, LLM calls, tools, retrievers, sub-agents)
@@ -171,6 +179,33 @@ mod cli {
         /// {"rules": ["email", …], "drop_keys": ["llm.input_messages.*.message.content"]})
         #[arg(long, value_name = "RULES", num_args = 0..=1, default_missing_value = "", value_hint = ValueHint::FilePath)]
         redact: Option<String>,
+    }
+
+    #[derive(Args)]
+    struct ShareArgs {
+        /// The trace files (and evaluation files) to read
+        #[arg(required = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
+        files: Vec<String>,
+        /// Share only the traces with a span a Phoenix span filter matches, e.g.
+        /// "status_code == 'ERROR'"
+        #[arg(long, value_name = "EXPR")]
+        filter: Option<String>,
+        /// The HTML file to write
+        #[arg(short, long, value_name = "OUT", value_hint = ValueHint::FilePath)]
+        output: PathBuf,
+        /// Take secrets out first (the built-in rules, or a RULES file's; see `convert`)
+        #[arg(long, value_name = "RULES", num_args = 0..=1, default_missing_value = "", value_hint = ValueHint::FilePath)]
+        redact: Option<String>,
+        /// What the file says it is [default: the one trace's name, else the first file's name]
+        #[arg(long)]
+        title: Option<String>,
+        /// Who shares it, as the file says
+        #[arg(long)]
+        by: Option<String>,
+        /// The viewer's built files, with plume-share.html [default: ./dist, or the dist/ of the
+        /// checkout plume was built in]
+        #[arg(long, value_hint = ValueHint::DirPath)]
+        page: Option<PathBuf>,
     }
 
     /// What `convert` writes.
@@ -278,6 +313,7 @@ mod cli {
         match command {
             Command::Inspect(args) => inspect(args),
             Command::Convert(args) => convert(args),
+            Command::Share(args) => share(args),
             Command::Generate(args) => generate(args),
             Command::Serve(args) => serve(args),
             Command::Completions { shell } => completions(shell),
@@ -760,11 +796,8 @@ mod cli {
     }
 
     /// The redaction rules: a file's, or (`""`) the built-in ones.
-    fn read_rules(path: &str) -> Result<plume::redact::Rules, Failure> {
-        let usage = |message: String| Failure::Usage {
-            command: "convert",
-            message,
-        };
+    fn read_rules(command: &'static str, path: &str) -> Result<plume::redact::Rules, Failure> {
+        let usage = |message: String| Failure::Usage { command, message };
         match path {
             "" => Ok(plume::redact::Rules::default()),
             path => {
@@ -784,7 +817,10 @@ mod cli {
             redact,
         } = args;
         let filter = read_filter("convert", filter.as_deref())?;
-        let rules = redact.as_deref().map(read_rules).transpose()?;
+        let rules = redact
+            .as_deref()
+            .map(|path| read_rules("convert", path))
+            .transpose()?;
         let target = Target::from(to);
         let (arena, traces, reports) = load_all(&files);
         // Every kept span (or every matching one), trace by trace in tree order: duplicates are
@@ -828,6 +864,97 @@ mod cli {
             output,
             plural(spans.len() as u64, "span", "spans"),
             plural(trace_count as u64, "trace", "traces")
+        );
+        Ok(exit_for(&reports))
+    }
+
+    fn share(args: ShareArgs) -> Result<ExitCode, Failure> {
+        use plume::share::{SHELL, ShareInfo, page, share};
+        let usage = |message: String| Failure::Usage {
+            command: "share",
+            message,
+        };
+        let filter = read_filter("share", args.filter.as_deref())?;
+        let rules = args
+            .redact
+            .as_deref()
+            .map(|path| read_rules("share", path))
+            .transpose()?;
+        let viewer = args
+            .page
+            .or_else(|| {
+                let exe = std::env::current_exe().ok();
+                plume::serve::default_page(std::env::current_dir().ok(), exe)
+            })
+            .ok_or_else(|| {
+                usage("no built viewer found: build it with ./dev build, or give --page DIR".into())
+            })?;
+        let shell = std::fs::read_to_string(viewer.join(SHELL)).map_err(|error| {
+            usage(format!(
+                "{}: {error} (the viewer is built without it: build it again)",
+                viewer.join(SHELL).display()
+            ))
+        })?;
+        let (arena, traces, reports) = load_all(&args.files);
+        // Whole traces, in tree order: a filter picks the traces that have a matching span.
+        let chosen: hashbrown::HashSet<_> = match &filter {
+            Some(filter) => filter
+                .matching_spans(&arena, &traces, &Prices::builtin())
+                .iter()
+                .map(|&i| arena.spans()[i as usize].trace_id)
+                .collect(),
+            None => traces.all().iter().map(|t| t.summary.trace_id).collect(),
+        };
+        let shared_traces: Vec<_> = (traces.all().iter())
+            .filter(|t| chosen.contains(&t.summary.trace_id))
+            .collect();
+        let spans: Vec<u32> = (shared_traces.iter())
+            .flat_map(|t| t.tree.span.iter().copied())
+            .collect();
+        let title = args
+            .title
+            .unwrap_or_else(|| match shared_traces.as_slice() {
+                [one] => one
+                    .tree
+                    .span
+                    .first()
+                    .map(|&root| arena.str(arena.spans()[root as usize].name).to_owned())
+                    .unwrap_or_default(),
+                _ => args.files[0]
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+            });
+        // The command line runs natively, where the clock is there to read.
+        #[expect(clippy::disallowed_methods)]
+        let made = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|since| plume::model::format_rfc3339_nanos(since.as_nanos() as u64))
+            .ok();
+        let info = ShareInfo {
+            title,
+            by: args.by,
+            made,
+            ..ShareInfo::default()
+        };
+        let shared = share(&arena, &spans, rules, info).map_err(|error| Failure::Output {
+            target: "the redacted spans".into(),
+            error: std::io::Error::other(error),
+        })?;
+        let html = page(&shell, &shared).map_err(usage)?;
+        let output = args.output.display().to_string();
+        std::fs::write(&args.output, html).map_err(output_error(&output))?;
+        for error in reports.iter().flat_map(|r| &r.errors) {
+            eprintln!("error: {error}");
+        }
+        if let Some(rules) = &shared.info.redacted {
+            eprintln!("redacted: {rules}");
+        }
+        eprintln!(
+            "{output}: {} in {}",
+            plural(shared.info.spans as u64, "span", "spans"),
+            plural(shared.info.traces as u64, "trace", "traces")
         );
         Ok(exit_for(&reports))
     }

@@ -124,6 +124,16 @@ impl PageOptions {
         }
     }
 
+    /// These options on a share file's page ([`crate::share`]): nothing written to the browser's
+    /// storage until the user keeps what it holds, and nothing sent (its policy allows no
+    /// connection).
+    pub fn in_share_file(mut self) -> Self {
+        self.storage = false;
+        self.send = false;
+        self.server = None;
+        self
+    }
+
     /// These options on a page served by a `plume serve` whose API is at `api`: the server is
     /// the store, so the page keeps nothing in the browser.
     pub fn served_by(mut self, api: Option<String>) -> Self {

@@ -259,3 +259,12 @@ fn the_token_plume_serve_printed_is_read_then_left_out_of_the_address() {
     assert_eq!(PageOptions::without_token("?tokens=a"), "?tokens=a");
     assert_eq!(PageOptions::from_query("?token=").server_token, None);
 }
+
+#[test]
+fn a_share_files_page_writes_nothing_and_sends_nothing() {
+    let shared = PageOptions::from_query("").in_share_file();
+    let powers = shared.powers("null", &Framing::default());
+    assert_eq!(powers.database, None);
+    assert!(!powers.settings && !powers.send);
+    assert!(shared.drop, "other files may still be dropped on it");
+}

@@ -20,11 +20,12 @@ use crate::engine::Engine;
 use crate::engine::keeper::Keeper;
 use crate::engine::live::Live;
 use crate::engine::messages::{ExportedFile, FromWorker, Problem, Source, StoreChange, ToWorker};
-use crate::engine::protocol::{ExportRequest, FileResult, Request, SpanSelection};
-use crate::engine::reading::{Progress, kept_on_server, load_file, load_url, parse};
+use crate::engine::protocol::{ExportRequest, FileResult, Request, ShareRequest, SpanSelection};
+use crate::engine::reading::{self, Progress, kept_on_server, load_file, load_url, parse};
 use crate::engine::sending::send;
 use crate::engine::worker::post;
 use crate::model::TraceId;
+use crate::store::idb::Db;
 use crate::store::{FileRecord, file_key};
 
 /// The load batch that reports what was restored from the store.
@@ -46,6 +47,8 @@ const STORAGE: &str = "This browser's storage";
 pub struct Jobs {
     engine: Rc<RefCell<Engine>>,
     keeper: Option<Keeper>,
+    /// The database to open when the user keeps what is held ([`Store::only_if_kept`]).
+    unopened: Option<String>,
     saving: bool,
     announce: Box<dyn Fn(StoreChange)>,
     /// Following the `plume serve` that served the page, once what it kept is read.
@@ -54,20 +57,31 @@ pub struct Jobs {
     wake: Rc<dyn Fn()>,
 }
 
+/// Where the engine keeps traces, as the page started it.
+pub struct Store {
+    /// The IndexedDB database's name; none: memory only.
+    pub database: Option<String>,
+    /// Opened only if it exists already; else when the user keeps what is held.
+    pub only_if_kept: bool,
+}
+
 impl Jobs {
-    /// Opens `database` (if any) and reads the kept traces' records; `saving` says whether new
-    /// loads are kept; `announce` tells the other tabs what this one changed in the store;
-    /// `wake` queues a catch-up with what a `plume serve` received.
+    /// Opens the `store`'s database (if any) and reads the kept traces' records; `saving` says
+    /// whether new loads are kept; `announce` tells the other tabs what this one changed in the
+    /// store; `wake` queues a catch-up with what a `plume serve` received.
     pub async fn start(
         engine: Rc<RefCell<Engine>>,
-        database: Option<&str>,
+        store: Store,
         saving: bool,
         announce: Box<dyn Fn(StoreChange)>,
         wake: Rc<dyn Fn()>,
     ) -> Self {
-        let keeper = match database {
-            Some(database) => restore(&engine, database).await,
-            None => None,
+        let (keeper, unopened) = match store.database {
+            Some(database) if store.only_if_kept && !Db::exists(&database).await => {
+                (None, Some(database))
+            }
+            Some(database) => (restore(&engine, &database).await, None),
+            None => (None, None),
         };
         // What was kept (if anything) is there now.
         post(
@@ -79,6 +93,7 @@ impl Jobs {
         Self {
             engine,
             keeper,
+            unopened,
             saving,
             announce,
             live: None,
@@ -100,6 +115,7 @@ impl Jobs {
         match message {
             ToWorker::Start { .. } | ToWorker::Ask { .. } => return None,
             ToWorker::Export { id, request } => self.export(id, &request).await,
+            ToWorker::Share { id, request } => self.share(id, &request).await,
             ToWorker::Send { id, request } => {
                 let unread = self.engine.borrow().unread_in(&request.selection);
                 self.read(&unread).await;
@@ -122,6 +138,11 @@ impl Jobs {
                 }
             }
             ToWorker::KeepHeld { batch } => {
+                // A share file's page opens its database now, and keeps what comes next too.
+                if let Some(database) = self.unopened.take() {
+                    self.keeper = restore(&self.engine, &database).await;
+                    self.saving = true;
+                }
                 // Not saving, nothing is kept: what was held stays held.
                 if self.saver().is_some() && self.engine.borrow_mut().keep_held() {
                     self.save_now(batch).await;
@@ -247,33 +268,48 @@ impl Jobs {
             self.engine
                 .borrow()
                 .export(&request.selection, request.target, request.redact);
-        let export = match export {
-            Ok(export) => export,
-            Err(message) => {
-                let file = Err(Problem::Failed(message));
-                post(&FromWorker::Exported { id, file }, Some(&JsValue::NULL));
-                return;
+        match export {
+            Ok(export) => {
+                let file = ExportedFile {
+                    name: export.name,
+                    spans: export.spans as u64,
+                };
+                post_exported(id, file, &export.bytes, export.target.media_type());
+            }
+            Err(message) => post_export_failed(id, message),
+        }
+    }
+
+    /// Writes a share file: the viewer's shell (built beside the worker's script, fetched from
+    /// the page's own origin) holding the selected traces.
+    async fn share(&mut self, id: u32, request: &ShareRequest) {
+        let unread = self.engine.borrow().unread_in(&request.selection);
+        self.read(&unread).await;
+        let shell = match reading::fetch(crate::share::SHELL, None).await {
+            Ok(shell) => String::from_utf8_lossy(&shell).into_owned(),
+            Err(error) => {
+                let message = format!(
+                    "the viewer's {} could not be read: {error}",
+                    crate::share::SHELL
+                );
+                return post_export_failed(id, message);
             }
         };
-        let bytes = Uint8Array::from(export.bytes.as_slice());
-        let options = BlobPropertyBag::new();
-        options.set_type(export.target.media_type());
-        let blob =
-            Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&bytes), &options);
-        let file = ExportedFile {
-            name: export.name,
-            spans: export.spans as u64,
-        };
-        let (file, blob) = match blob {
-            Ok(blob) => (Ok(file), JsValue::from(blob)),
-            Err(_) => (
-                Err(Problem::Failed(
-                    "the browser could not make the file".into(),
-                )),
-                JsValue::NULL,
-            ),
-        };
-        post(&FromWorker::Exported { id, file }, Some(&blob));
+        let shared = self.engine.borrow().share(request);
+        let written = shared.and_then(|shared| {
+            let page = crate::share::page(&shell, &shared)?;
+            Ok((shared.info, page))
+        });
+        match written {
+            Ok((info, page)) => {
+                let file = ExportedFile {
+                    name: crate::share::file_name(&info),
+                    spans: info.spans as u64,
+                };
+                post_exported(id, file, page.as_bytes(), "text/html");
+            }
+            Err(message) => post_export_failed(id, message),
+        }
     }
 
     /// Forgets the selected traces, or everything, loaded and kept.
@@ -438,10 +474,11 @@ fn message_batch(message: &ToWorker) -> Option<u32> {
         | ToWorker::Forget { batch, .. }
         | ToWorker::ForgetPrices { batch, .. }
         | ToWorker::Saving { batch, .. }
-        | ToWorker::KeepHeld { batch } => Some(*batch),
+        | ToWorker::KeepHeld { batch, .. } => Some(*batch),
         ToWorker::Start { .. }
         | ToWorker::Ask { .. }
         | ToWorker::Export { .. }
+        | ToWorker::Share { .. }
         | ToWorker::Live { .. }
         | ToWorker::Send { .. } => None,
     }
@@ -486,4 +523,27 @@ async fn restore(engine: &Rc<RefCell<Engine>>, database: &str) -> Option<Keeper>
         });
     }
     Some(keeper)
+}
+
+fn post_export_failed(id: u32, message: String) {
+    let file = Err(Problem::Failed(message));
+    post(&FromWorker::Exported { id, file }, Some(&JsValue::NULL));
+}
+
+/// Hands the page a file the engine wrote, as a `Blob` of `media_type`.
+fn post_exported(id: u32, file: ExportedFile, bytes: &[u8], media_type: &str) {
+    let bytes = Uint8Array::from(bytes);
+    let options = BlobPropertyBag::new();
+    options.set_type(media_type);
+    let blob = Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&bytes), &options);
+    let (file, blob) = match blob {
+        Ok(blob) => (Ok(file), JsValue::from(blob)),
+        Err(_) => (
+            Err(Problem::Failed(
+                "the browser could not make the file".into(),
+            )),
+            JsValue::NULL,
+        ),
+    };
+    post(&FromWorker::Exported { id, file }, Some(&blob));
 }

@@ -13,8 +13,8 @@ use crate::analysis::filter::FilterError;
 use crate::analysis::project_stats::ProjectStats;
 use crate::engine::protocol::{
     Comparison, ExportRequest, FileResult, FlameView, Missing, PriceTables, ProjectRow, Request,
-    Response, RowView, SavedFileRow, SendRequest, SessionRow, SpanDetails, SpanSelection, Summary,
-    TraceOverview, TraceQuery, TraceTableRows, Turn,
+    Response, RowView, SavedFileRow, SendRequest, SessionRow, ShareRequest, SpanDetails,
+    SpanSelection, Summary, TraceOverview, TraceQuery, TraceTableRows, Turn,
 };
 use crate::export::send::Report;
 
@@ -28,6 +28,9 @@ pub enum ToWorker {
         database: Option<String>,
         /// Saves new loads.
         save: bool,
+        /// Opens the database only if it exists already (a share file's page writes nothing
+        /// until the user keeps what it holds); else it is opened when they do.
+        only_if_kept: bool,
     },
     /// A question, answered by [`FromWorker::Answer`] with the same id.
     Ask {
@@ -52,6 +55,14 @@ pub enum ToWorker {
         id: u32,
         /// What and how.
         request: ExportRequest,
+    },
+    /// Write the selected traces as a share file ([`crate::share`]), answered by
+    /// [`FromWorker::Exported`].
+    Share {
+        /// Pairs the file with the question.
+        id: u32,
+        /// What and how.
+        request: ShareRequest,
     },
     /// POST the selected spans to a collector; each step is a [`FromWorker::SendReport`].
     Send {
@@ -284,7 +295,7 @@ pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String>
 pub enum Awaited {
     /// [`FromWorker::Answer`] to [`ToWorker::Ask`].
     Answer,
-    /// [`FromWorker::Exported`] to [`ToWorker::Export`].
+    /// [`FromWorker::Exported`] to [`ToWorker::Export`] and [`ToWorker::Share`].
     Exported,
     /// The last [`FromWorker::SendReport`] to [`ToWorker::Send`].
     SendReport,
@@ -335,7 +346,9 @@ impl ToWorker {
     pub fn awaited(&self) -> Option<(Awaited, u32)> {
         match self {
             ToWorker::Ask { id, .. } => Some((Awaited::Answer, *id)),
-            ToWorker::Export { id, .. } => Some((Awaited::Exported, *id)),
+            ToWorker::Export { id, .. } | ToWorker::Share { id, .. } => {
+                Some((Awaited::Exported, *id))
+            }
             ToWorker::Send { id, .. } => Some((Awaited::SendReport, *id)),
             _ => None,
         }
@@ -622,6 +635,7 @@ mod tests {
             ToWorker::Start {
                 database: Some("plume".into()),
                 save: true,
+                only_if_kept: false,
             },
             ToWorker::Ask {
                 id: 7,

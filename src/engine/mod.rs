@@ -51,8 +51,8 @@ use crate::model::{Arena, SpanId, StatusCode, TraceId};
 use crate::semantics::Prices;
 use crate::store::{FileRecord, StoredPriceFile, TraceRecord, price_file_key};
 use protocol::{
-    FileResult, Missing, Request, Response, SavedFileRow, SpanSelection, Summary, TraceQuery,
-    TraceTableRows,
+    FileResult, Missing, Request, Response, SavedFileRow, ShareRequest, SpanSelection, Summary,
+    TraceQuery, TraceTableRows,
 };
 
 /// Stored traces not read yet, by id.
@@ -696,6 +696,38 @@ impl Engine {
             target,
             bytes,
         })
+    }
+
+    /// The traces of `request`'s selection, whole, ready for a share file; its title, unless
+    /// given, says what they are.
+    pub fn share(&self, request: &ShareRequest) -> Result<crate::share::Shared, String> {
+        let mut traces: Vec<TraceId> = (self.select(&request.selection).iter())
+            .filter_map(|&i| self.arena.spans().get(i as usize))
+            .map(|span| span.trace_id)
+            .collect();
+        traces.sort_unstable();
+        traces.dedup();
+        let whole: Vec<&Trace> = traces.iter().filter_map(|id| self.traces.get(id)).collect();
+        let spans: Vec<u32> = (whole.iter())
+            .flat_map(|trace| trace.tree.span.iter().copied())
+            .collect();
+        let mut info = request.info.clone();
+        if info.title.trim().is_empty() {
+            info.title = match (whole.as_slice(), &request.selection) {
+                ([one], _) => self.arena.str(one.summary.name).to_owned(),
+                (_, SpanSelection::Project(project)) => project.clone(),
+                (_, SpanSelection::Matching(query)) if !query.filter.trim().is_empty() => {
+                    format!("{}: {}", query.project, query.filter)
+                }
+                (_, SpanSelection::Matching(query)) => query.project.clone(),
+                (_, SpanSelection::File(key)) => self
+                    .saved_file(key)
+                    .map_or_else(|| "Shared traces".to_owned(), |file| file.name.clone()),
+                (_, SpanSelection::Traces(_)) => format!("{} traces", whole.len()),
+            };
+        }
+        let rules = request.redact.then(crate::redact::Rules::default);
+        crate::share::share(&self.arena, &spans, rules, info)
     }
 
     /// Traces that loads changed since the last call: what the store must write (again).

@@ -403,6 +403,18 @@ pub struct ExportRequest {
     pub redact: bool,
 }
 
+/// What to share, and what the share file says about itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShareRequest {
+    /// The traces: every trace with a selected span, whole.
+    pub selection: SpanSelection,
+    /// Take secrets out first, with the built-in rules ([`crate::redact`]).
+    pub redact: bool,
+    /// What the file says: its title (none: said from the selection), who shares it, when, and
+    /// where it opens (none: the one trace, else the start page).
+    pub info: crate::share::ShareInfo,
+}
+
 /// What to send to a collector, and how.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SendRequest {

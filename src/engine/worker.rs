@@ -23,7 +23,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{BroadcastChannel, DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::engine::Engine;
-use crate::engine::jobs::Jobs;
+use crate::engine::jobs::{Jobs, Store};
 use crate::engine::messages::{
     Awaited, BUILD, FromWorker, Problem, StoreChange, ToWorker, decode, encode,
 };
@@ -152,7 +152,15 @@ async fn run(
     queue: mpsc::UnboundedSender<Job>,
     waiting: Rc<Cell<usize>>,
 ) {
-    let Some(Job::Page(ToWorker::Start { database, save }, _)) = jobs.next().await else {
+    let Some(Job::Page(
+        ToWorker::Start {
+            database,
+            save,
+            only_if_kept,
+        },
+        _,
+    )) = jobs.next().await
+    else {
         return;
     };
     let live_queue = queue.clone();
@@ -166,7 +174,11 @@ async fn run(
             let _ = tabs.post_message(&json.into());
         }
     });
-    let mut work = Jobs::start(engine.clone(), database.as_deref(), save, announce, wake).await;
+    let store = Store {
+        database,
+        only_if_kept,
+    };
+    let mut work = Jobs::start(engine.clone(), store, save, announce, wake).await;
     while let Some(job) = jobs.next().await {
         match job {
             Job::Page(ToWorker::Ask { id, request }, _) => {

@@ -4,10 +4,12 @@
 //! project, or the spans a filter matched are exported the same way. What is written reads back
 //! into the same spans and attributes ([`crate::ingest::load`]).
 
+mod evaluations;
 mod otlp;
 mod phoenix_jsonl;
 pub mod send;
 
+pub use evaluations::encode_jsonl as encode_evaluations;
 pub use otlp::{
     encode_json, encode_logs_proto, encode_proto, request, write_request_json,
     write_resource_spans_json,

@@ -98,6 +98,22 @@ impl Rules {
             .map_err(|error| format!("the redaction rules do not read: {error}"))
     }
 
+    /// What these rules take out, in a few words (`key, email, card; 2 keys dropped`): what a
+    /// share file says it was redacted with.
+    pub fn describe(&self) -> String {
+        let rules: Vec<&str> = self.rules.iter().map(|rule| rule.label()).collect();
+        let mut said = match rules.is_empty() {
+            true => "no built-in rule".to_owned(),
+            false => rules.join(", "),
+        };
+        match self.drop_keys.len() {
+            0 => {}
+            1 => said.push_str(&format!("; attribute {} dropped", self.drop_keys[0])),
+            n => said.push_str(&format!("; {n} attribute patterns dropped")),
+        }
+        said
+    }
+
     fn drops(&self, key: &str) -> bool {
         self.drop_keys
             .iter()

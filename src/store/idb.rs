@@ -157,6 +157,27 @@ fn factory() -> Result<IdbFactory, StoreError> {
 }
 
 impl Db {
+    /// Whether database `name` exists in this origin, without creating it; `false` where the
+    /// browser cannot tell (`indexedDB.databases()` is missing).
+    pub async fn exists(name: &str) -> bool {
+        let Ok(factory) = factory() else { return false };
+        let listed = Reflect::get(&factory, &"databases".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .and_then(|databases| databases.call0(&factory).ok())
+            .and_then(|promise| promise.dyn_into::<js_sys::Promise>().ok());
+        let Some(listed) = listed else { return false };
+        let Ok(list) = wasm_bindgen_futures::JsFuture::from(listed).await else {
+            return false;
+        };
+        Array::from(&list).iter().any(|database| {
+            Reflect::get(&database, &"name".into())
+                .ok()
+                .and_then(|n| n.as_string())
+                .is_some_and(|n| n == name)
+        })
+    }
+
     /// Opens (creating or upgrading) database `name` at `version` (normally [`SCHEMA_VERSION`]).
     pub async fn open(name: &str, version: u32) -> Result<Self, StoreError> {
         let request: IdbOpenDbRequest = factory()?

@@ -18,6 +18,8 @@ use crate::ui::loading::{loader, use_drop_and_paste, use_engine_worker};
 use crate::ui::project::page::ProjectPage;
 use crate::ui::project::session::SessionPage;
 use crate::ui::route::{Router, use_router};
+use crate::ui::share::share_page;
+use crate::ui::share_banner::ShareBanner;
 use crate::ui::state::{LoadAction, Loads};
 use crate::ui::theme::use_theme;
 use crate::ui::trace::compare::ComparePage;
@@ -63,13 +65,8 @@ pub fn App() -> Html {
         };
     };
     // Kept only where the page keeps loads at all.
-    let on_keep = (uses_storage() && saves_loads()).then(|| {
-        let (keep, loads) = (loader.keep_held.clone(), loads.dispatcher());
-        Callback::from(move |()| {
-            loads.dispatch(LoadAction::HeldKept);
-            keep.emit(());
-        })
-    });
+    let on_keep = (uses_storage() && saves_loads()).then(|| held_kept(&loader, &loads));
+    let keep_shared = held_kept(&loader, &loads);
     let clear = |action: fn() -> LoadAction| {
         let loads = loads.dispatcher();
         Callback::from(move |()| loads.dispatch(action()))
@@ -91,6 +88,9 @@ pub fn App() -> Html {
                             title={(*title).clone()} embedded={options.embedded} takes_files={options.drop} />
                 }
                 // Compact, a file's line shows while it loads, and stays only to say what went wrong.
+                if let Some(share) = share_page() {
+                    <ShareBanner info={share.info.clone()} on_keep={keep_shared} />
+                }
                 <FileList loads={files} only_problems={options.compact} {on_clear} {on_clear_quiet} {on_keep} />
                 <main class="content">{ view(&router.route, loads.version, loads.files.is_empty(), options.embedded) }</main>
                 if dragging {
@@ -102,6 +102,15 @@ pub fn App() -> Html {
         </ContextProvider<Router>>
         </ContextProvider<EngineHandle>>
     }
+}
+
+/// Keeps what links, the host page or a share file brought.
+fn held_kept(loader: &Loader, loads: &UseReducerHandle<Loads>) -> Callback<()> {
+    let (keep, loads) = (loader.keep_held.clone(), loads.dispatcher());
+    Callback::from(move |()| {
+        loads.dispatch(LoadAction::HeldKept);
+        keep.emit(());
+    })
 }
 
 /// Sets the page's title (a host's or a link's).

@@ -21,7 +21,9 @@ use crate::engine::messages::{
     Answer, BUILD, ExportedFile, FileProgress, FromWorker, LiveStatus, Problem, Query, Source,
     ToWorker, decode, encode,
 };
-use crate::engine::protocol::{ExportRequest, FileResult, Response, SendRequest, SpanSelection};
+use crate::engine::protocol::{
+    ExportRequest, FileResult, Response, SendRequest, ShareRequest, SpanSelection,
+};
 use crate::export::send::Report;
 
 /// The worker script Trunk writes for the `plume-worker` binary (`data-loader-shim`).
@@ -206,7 +208,8 @@ impl EngineHandle {
         database: Option<&str>,
         save: bool,
     ) -> Result<Self, JsValue> {
-        let worker = Worker::new(WORKER_SCRIPT)?;
+        let worker =
+            crate::ui::share::start_worker().unwrap_or_else(|| Worker::new(WORKER_SCRIPT))?;
         let outbox = Rc::new(Outbox {
             worker: worker.clone(),
             ready: Cell::new(false),
@@ -242,8 +245,17 @@ impl EngineHandle {
         });
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         // The worker's first message, ahead of anything else.
-        let database = database.map(str::to_owned);
-        outbox.send(&ToWorker::Start { database, save }, None);
+        // A share file's page keeps nothing until asked, but shows what its origin kept before.
+        let (database, only_if_kept) = match crate::ui::share::share_page() {
+            Some(_) => (Some(crate::store::DATABASE.to_owned()), true),
+            None => (database.map(str::to_owned), false),
+        };
+        let start = ToWorker::Start {
+            database,
+            save,
+            only_if_kept,
+        };
+        outbox.send(&start, None);
         Ok(Self(Rc::new(Inner {
             outbox,
             next_id: Cell::new(1),
@@ -282,6 +294,18 @@ impl EngineHandle {
             .borrow_mut()
             .insert(id, Waiting::Export(sender));
         self.0.outbox.send(&ToWorker::Export { id, request }, None);
+        receiver.await.unwrap_or(Err(Problem::EngineStopped))
+    }
+
+    /// Has the engine write the selected traces as a share file.
+    pub async fn share(&self, request: ShareRequest) -> Result<Exported, Problem> {
+        let id = self.next_id();
+        let (sender, receiver) = oneshot::channel();
+        self.0
+            .waiting
+            .borrow_mut()
+            .insert(id, Waiting::Export(sender));
+        self.0.outbox.send(&ToWorker::Share { id, request }, None);
         receiver.await.unwrap_or(Err(Problem::EngineStopped))
     }
 
@@ -327,7 +351,8 @@ impl EngineHandle {
         self.0.outbox.send(&ToWorker::Live { paused }, None);
     }
 
-    /// Keeps what links and the host page brought; returns the batch id its events carry.
+    /// Keeps what links, the host page or a share file brought; returns the batch id its events
+    /// carry.
     pub fn keep_held(&self) -> u32 {
         self.batch(|batch| ToWorker::KeepHeld { batch }, None)
     }

@@ -33,7 +33,19 @@ pub(crate) fn page_options() -> PageOptions {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    PageOptions::from_query(&search).served_by(server_api())
+    let options = PageOptions::from_query(&search).served_by(server_api());
+    match in_share_file() {
+        true => options.in_share_file(),
+        false => options,
+    }
+}
+
+/// Whether the page is a share file's: its start-up script left `window.plumeShare` (which
+/// `share.rs` reads).
+pub(crate) fn in_share_file() -> bool {
+    web_sys::window()
+        .and_then(|window| js_sys::Reflect::get(&window, &"plumeShare".into()).ok())
+        .is_some_and(|share| share.is_object())
 }
 
 /// The API of the `plume serve` that served the page, which marks the page it serves.

@@ -1,7 +1,7 @@
 //! The page's host, if it has one: a page embedding Plume in an iframe (`?embed`, spoken to
 //! through [`crate::embed::frame`]), or a `#url=` link naming a file to load. The loads they ask
 //! for are followed to their end, to tell the host what they came to and to show the trace they
-//! named.
+//! named. A share file's page is loaded the same way.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -14,6 +14,7 @@ use crate::embed::{HostLoads, LinkedFile, PageOptions};
 use crate::engine::messages::Source;
 use crate::present::route::Route;
 use crate::ui::bridge::{EngineHandle, LoadEvent};
+use crate::ui::share::{SharePage, share_page};
 use crate::ui::state::{LoadAction, Loads};
 use crate::ui::theme::ThemeChoice;
 
@@ -104,6 +105,23 @@ impl HostLink {
     }
 }
 
+impl HostLink {
+    /// Loads what a share file holds, kept only if the user asks, then goes where it says.
+    fn load_shared(
+        &self,
+        engine: &EngineHandle,
+        loads: &UseReducerDispatcher<Loads>,
+        share: &SharePage,
+    ) {
+        let then = share.info.open.as_deref().map_or(Route::Home, Route::parse);
+        let last = share.files.len().saturating_sub(1);
+        for (i, (name, bytes)) in share.files.iter().enumerate() {
+            let load = Load::Bytes(bytes.clone());
+            self.load(engine, loads, load, name, (i == last).then(|| then.clone()));
+        }
+    }
+}
+
 /// What a host may change on the page.
 pub struct HostControls {
     /// Sets the theme.
@@ -129,6 +147,10 @@ pub fn use_host(
             let hash = web_sys::window()
                 .and_then(|w| w.location().hash().ok())
                 .unwrap_or_default();
+            // A share file's title is its document's, and its banner's.
+            if let (Some(share), Some(engine)) = (share_page(), &engine) {
+                link.load_shared(engine, &loads, &share);
+            }
             if let (Some(file), Some(engine)) = (LinkedFile::from_fragment(&hash), &engine) {
                 if let Some(title) = &file.title {
                     controls.set_title.emit(title.clone());

@@ -3,6 +3,7 @@
 //! | module | holds |
 //! |---|---|
 //! | `app.rs`, `header.rs`, `loading.rs` | the page: its header, the engine worker, loading (pick, drop, paste), the current route's view |
+//! | `share.rs`, `share_banner.rs` | a share file's page: what it holds and says, its worker, its banner |
 //! | `context.rs` | what every part may read: `Loader`, the page's options and powers (a leaf) |
 //! | `bridge.rs` | the handle on the engine worker (`ask`, `load`, …): typed messages, transport only |
 //! | `state.rs` | files being loaded (the UI's only state about data) |
@@ -27,6 +28,8 @@ mod loading;
 mod project;
 mod query;
 mod route;
+mod share;
+mod share_banner;
 mod state;
 mod theme;
 mod trace;

@@ -1,13 +1,13 @@
 //! Download spans as a file: a trace, a project, or what the current filter matches, in any of
-//! the forms Plume writes (and reads back).
+//! the forms Plume writes (and reads back), or shared as one page with the viewer.
 
-use gloo::timers::callback::Timeout;
-use wasm_bindgen::JsCast;
-use web_sys::{Blob, HtmlAnchorElement, Url};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::ui::common::download::save;
 use crate::ui::common::menu::place_items;
+use crate::ui::common::share_button::ShareButton;
+use crate::ui::share::share_page;
 
 use crate::engine::protocol::{ExportRequest, SpanSelection};
 use crate::export::Target;
@@ -81,28 +81,11 @@ pub fn ExportMenu(props: &ExportMenuProps) -> Html {
                     </button>
                 }) }
                 if !status.is_empty() { <p class="muted" data-testid="export-status">{ (*status).clone() }</p> }
+                // A share file cannot make another: its engine cannot read the viewer's shell.
+                if share_page().is_none() {
+                    <ShareButton selection={props.selection.clone()} redact={*redact} />
+                }
             </div>
         </details>
     }
-}
-
-/// Hands `blob` to the browser as a download named `name`.
-fn save(blob: &Blob, name: &str) {
-    let Ok(url) = Url::create_object_url_with_blob(blob) else {
-        return;
-    };
-    let anchor = gloo::utils::document()
-        .create_element("a")
-        .ok()
-        .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok());
-    if let Some(anchor) = anchor {
-        anchor.set_href(&url);
-        anchor.set_download(name);
-        anchor.click();
-    }
-    // The download has its own reference by then; the URL only keeps the blob alive.
-    Timeout::new(60_000, move || {
-        let _ = Url::revoke_object_url(&url);
-    })
-    .forget();
 }

@@ -125,7 +125,7 @@ fn file_line(entry: &FileEntry, on_keep: Option<&Callback<()>>) -> Html {
                     <span class="status-dot"></span>
                     <span>{ summary }</span>
                     if result.held && result.spans + result.evaluations > 0 {
-                        <span class="muted" data-testid="file-held">{" · not kept in this browser: it came from a link or the page embedding Plume"}</span>
+                        <span class="muted" data-testid="file-held">{" · not kept in this browser: it came from a link, a share file or the page embedding Plume"}</span>
                         if let Some(keep) = on_keep {
                             {" "}<button class="button small" data-testid="keep-held" onclick={keep.reform(|_: MouseEvent| ())}>{"Keep"}</button>
                         }
