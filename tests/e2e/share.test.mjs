@@ -4,9 +4,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { firefox } from 'playwright-core';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { useViewer, launch, load, fixture, fixtures, artifacts, root, plantedSecrets, screenshot } from './browser.mjs';
@@ -164,4 +166,40 @@ test('a share file writes nothing to the browser until kept; kept, its traces ar
   assert.deepEqual(sent(second), []);
   assert.deepEqual(second.problems, []);
   await context.close();
+});
+
+// Debian's Firefox ESR, driven over WebDriver BiDi (Playwright's `moz-firefox` channel): `./dev
+// tools` installs it; without it this test says why it did not run.
+const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
+
+test('a share file opens from disk in Firefox too, with its trace, details and flame graph, and no request', async (t) => {
+  if (!existsSync(FIREFOX)) {
+    t.skip(`no Firefox at ${FIREFOX} (Debian's firefox-esr; ./dev tools installs it)`);
+    return;
+  }
+  const path = join(artifacts, 'shared-project.html');
+  assert.ok(existsSync(path), 'the first test wrote it');
+  const browser = await firefox.launch({ executablePath: FIREFOX, channel: 'moz-firefox', headless: true });
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    const requests = [];
+    const problems = [];
+    page.on('request', (request) => requests.push(request.url()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    await page.goto(pathToFileURL(path).href);
+    await page.waitForSelector('[data-testid=share-banner]');
+    await page.waitForFunction(() => window.plume?.settled());
+    await page.waitForSelector('[data-testid=trace-row]');
+    await page.click('[data-testid=trace-row]');
+    await page.waitForSelector('[data-testid=span-details]');
+    await page.click('[data-testid=flame-toggle]');
+    await page.waitForSelector('[data-testid=flame-graph]');
+    const evaluated = await page.evaluate(() => window.plume.query("evals['correctness'].score >= 0"));
+    assert.equal(evaluated.length, 8);
+    assert.deepEqual(requests.filter((url) => !/^(file|blob|data):/.test(url)), []);
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
 });
