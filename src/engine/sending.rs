@@ -23,7 +23,7 @@ pub(super) async fn send(engine: Rc<RefCell<Engine>>, id: u32, request: SendRequ
     let redacted = match request.settings.redact {
         true => {
             let rules = crate::redact::Rules::default();
-            match crate::redact::redacted_arena(engine.borrow().arena(), &spans, rules) {
+            match crate::redact::redacted_arena(engine.borrow().arena(), &spans, &[], rules) {
                 Ok((arena, _)) => Some(arena),
                 Err(error) => {
                     let report = crate::export::send::Report {

@@ -11,7 +11,7 @@ pub mod send;
 
 pub use evaluations::encode_jsonl as encode_evaluations;
 pub use otlp::{
-    encode_json, encode_logs_proto, encode_proto, request, write_request_json,
+    encode_json, encode_logs_json, encode_logs_proto, encode_proto, request, write_request_json,
     write_resource_spans_json,
 };
 

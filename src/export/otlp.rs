@@ -112,6 +112,89 @@ fn scope(arena: &Arena, id: ScopeId) -> ScopeSpans {
 /// Log records as an OTLP/HTTP logs protobuf body (`ExportLogsServiceRequest`), grouped by
 /// resource and scope in order of first appearance.
 pub fn encode_logs_proto(arena: &Arena, logs: &[&LogRecord]) -> Vec<u8> {
+    logs_data(arena, logs).encode_to_vec()
+}
+
+/// Log records as an OTLP/JSON logs body, grouped as [`encode_logs_proto`] groups them.
+pub fn encode_logs_json(arena: &Arena, logs: &[&LogRecord]) -> String {
+    let mut out = String::new();
+    out.push_str("{\"resourceLogs\":[");
+    for (i, resource_logs) in logs_data(arena, logs).resource_logs.iter().enumerate() {
+        comma(&mut out, i);
+        out.push('{');
+        let mut fields = Fields::new(&mut out);
+        if let Some(resource) = &resource_logs.resource {
+            fields.key("resource");
+            fields.out.push('{');
+            let mut inner = Fields::new(fields.out);
+            attributes_field(
+                &mut inner,
+                &resource.attributes,
+                resource.dropped_attributes_count,
+            );
+            fields.out.push('}');
+        }
+        fields.key("scopeLogs");
+        fields.out.push('[');
+        for (j, scope_logs) in resource_logs.scope_logs.iter().enumerate() {
+            comma(fields.out, j);
+            fields.out.push('{');
+            let mut scope_fields = Fields::new(fields.out);
+            if let Some(scope) = &scope_logs.scope {
+                scope_fields.key("scope");
+                scope_fields.out.push('{');
+                let mut inner = Fields::new(scope_fields.out);
+                inner.string_if_set("name", &scope.name);
+                inner.string_if_set("version", &scope.version);
+                attributes_field(
+                    &mut inner,
+                    &scope.attributes,
+                    scope.dropped_attributes_count,
+                );
+                scope_fields.out.push('}');
+            }
+            scope_fields.key("logRecords");
+            scope_fields.out.push('[');
+            for (k, log) in scope_logs.log_records.iter().enumerate() {
+                comma(scope_fields.out, k);
+                write_log_record(log, scope_fields.out);
+            }
+            scope_fields.out.push(']');
+            scope_fields.string_if_set("schemaUrl", &scope_logs.schema_url);
+            fields.out.push('}');
+        }
+        fields.out.push(']');
+        fields.string_if_set("schemaUrl", &resource_logs.schema_url);
+        out.push('}');
+    }
+    out.push_str("]}");
+    out
+}
+
+fn write_log_record(log: &OtlpLogRecord, out: &mut String) {
+    out.push('{');
+    let mut f = Fields::new(out);
+    f.int64("timeUnixNano", log.time_unix_nano);
+    f.int64("observedTimeUnixNano", log.observed_time_unix_nano);
+    f.number_if_set("severityNumber", log.severity_number as u64);
+    f.string_if_set("severityText", &log.severity_text);
+    if log.body.is_some() {
+        f.key("body");
+        write_value(log.body.as_ref(), f.out);
+    }
+    attributes_field(&mut f, &log.attributes, log.dropped_attributes_count);
+    f.number_if_set("flags", u64::from(log.flags));
+    if !log.trace_id.is_empty() {
+        f.hex("traceId", &log.trace_id);
+    }
+    if !log.span_id.is_empty() {
+        f.hex("spanId", &log.span_id);
+    }
+    f.string_if_set("eventName", &log.event_name);
+    out.push('}');
+}
+
+fn logs_data(arena: &Arena, logs: &[&LogRecord]) -> LogsData {
     let mut resource_slot: HashMap<ResourceId, usize> = HashMap::new();
     let mut scope_slot: HashMap<(ResourceId, ScopeId), usize> = HashMap::new();
     let mut resource_logs: Vec<ResourceLogs> = Vec::new();
@@ -154,7 +237,7 @@ pub fn encode_logs_proto(arena: &Arena, logs: &[&LogRecord]) -> Vec<u8> {
                 event_name: text(arena, log.event_name),
             });
     }
-    LogsData { resource_logs }.encode_to_vec()
+    LogsData { resource_logs }
 }
 
 fn otlp_span(arena: &Arena, index: u32) -> Span {

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::export::{self, Target};
-use crate::model::Arena;
+use crate::model::{Arena, LogRecord};
 
 pub use scan::{Found, find, luhn};
 
@@ -307,28 +307,37 @@ pub fn redacted(
     rules: Rules,
     target: Target,
 ) -> Result<(Vec<u8>, Redactor), String> {
-    let (clean, redactor) = redacted_arena(arena, spans, rules)?;
+    let (clean, redactor) = redacted_arena(arena, spans, &[], rules)?;
     let all: Vec<u32> = (0..clean.spans().len() as u32).collect();
     Ok((export::encode(&clean, &all, target), redactor))
 }
 
-/// `spans` (arena indices) with `rules` applied, read into an arena of their own (for a writer
-/// that works from an arena, as sending does).
+/// `spans` (arena indices) and `logs` with `rules` applied, read into an arena of their own (for
+/// a writer that works from an arena, as sending and sharing do), one redactor for both.
 pub fn redacted_arena(
     arena: &Arena,
     spans: &[u32],
+    logs: &[&LogRecord],
     rules: Rules,
 ) -> Result<(Arena, Redactor), String> {
-    let json = export::encode(arena, spans, Target::OtlpJson);
-    let mut document: Value = serde_json::from_slice(&json).map_err(|e| e.to_string())?;
     let mut redactor = Redactor::new(rules);
-    redactor.otlp_json(&mut document);
     let mut clean = Arena::default();
-    let report = crate::ingest::load(&mut clean, "redacted.json", document.to_string().as_bytes());
-    match report.errors.first() {
-        Some(error) => Err(error.to_string()),
-        None => Ok((clean, redactor)),
+    let spans_json =
+        String::from_utf8_lossy(&export::encode(arena, spans, Target::OtlpJson)).into_owned();
+    let logs_json = (!logs.is_empty()).then(|| export::encode_logs_json(arena, logs));
+    for (name, json) in [
+        ("redacted.json", Some(spans_json)),
+        ("redacted-logs.json", logs_json),
+    ] {
+        let Some(json) = json else { continue };
+        let mut document: Value = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+        redactor.otlp_json(&mut document);
+        let report = crate::ingest::load(&mut clean, name, document.to_string().as_bytes());
+        if let Some(error) = report.errors.first() {
+            return Err(error.to_string());
+        }
     }
+    Ok((clean, redactor))
 }
 
 impl Redactor {

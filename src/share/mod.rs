@@ -17,9 +17,10 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 use crate::export;
-use crate::model::Arena;
+use crate::model::{Arena, LogRecord, TraceId};
 use crate::present::route::Route;
 use crate::redact::{Rules, redacted_arena};
+use hashbrown::HashSet;
 
 /// The viewer's shell, beside the viewer's other built files.
 pub const SHELL: &str = "plume-share.html";
@@ -93,18 +94,28 @@ pub fn share(
         }
         traces.len()
     };
-    let (proto, evaluations) = match rules {
+    let traces: HashSet<TraceId> = (spans.iter())
+        .filter_map(|&i| arena.spans().get(i as usize))
+        .map(|span| span.trace_id)
+        .collect();
+    let logs: Vec<&LogRecord> = (arena.logs().iter())
+        .filter(|log| log.trace_id.is_some_and(|id| traces.contains(&id)))
+        .collect();
+    let (proto, logs, evaluations) = match rules {
         Some(rules) => {
             info.redacted = Some(rules.describe());
-            let (clean, mut redactor) = redacted_arena(arena, spans, rules)?;
+            let (clean, mut redactor) = redacted_arena(arena, spans, &logs, rules)?;
             // A title said from a span's name, or typed, may hold a secret too.
             info.title = redactor.text(&info.title);
             let all: Vec<u32> = (0..clean.spans().len() as u32).collect();
+            let clean_logs: Vec<&LogRecord> = clean.logs().iter().collect();
             let evaluations = export::encode_evaluations(arena, spans, |text| redactor.text(text));
-            (export::encode_proto(&clean, &all), evaluations)
+            let logs = export::encode_logs_proto(&clean, &clean_logs);
+            (export::encode_proto(&clean, &all), logs, evaluations)
         }
         None => (
             export::encode_proto(arena, spans),
+            export::encode_logs_proto(arena, &logs),
             export::encode_evaluations(arena, spans, str::to_owned),
         ),
     };
@@ -112,6 +123,13 @@ pub fn share(
         name: "traces.otlp.pb".into(),
         gzip: gzip(&proto),
     }];
+    // Logs are read after the spans they belong to.
+    if !logs.is_empty() {
+        files.push(SharedFile {
+            name: "logs.otlp.pb".into(),
+            gzip: gzip(&logs),
+        });
+    }
     if !evaluations.is_empty() {
         files.push(SharedFile {
             name: "evaluations.jsonl".into(),

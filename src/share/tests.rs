@@ -159,3 +159,52 @@ fn a_share_file_is_named_after_its_title() {
     info.title = "—".into();
     assert_eq!(file_name(&info), "shared-traces-redacted.html");
 }
+
+#[test]
+fn a_share_holds_the_log_records_of_its_traces_and_redacts_them_with_the_spans() {
+    let mut arena = Arena::default();
+    let dir = "genai";
+    for file in [
+        "otelv2-latest-events-01.otlp.pb",
+        "otelv2-latest-events-01.logs.otlp.pb",
+    ] {
+        crate::ingest::load(&mut arena, file, &fixture(&format!("{dir}/{file}")));
+    }
+    assert!(!arena.logs().is_empty());
+    let all: Vec<u32> = (0..arena.spans().len() as u32).collect();
+    for rules in [None, Some(Rules::default())] {
+        let shared = share(&arena, &all, rules, ShareInfo::default()).expect("shared");
+        let names: Vec<&str> = shared.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["traces.otlp.pb", "logs.otlp.pb"]);
+        let back = reloaded(&shared);
+        assert_eq!(back.logs().len(), arena.logs().len());
+        let first = &back.logs()[0];
+        let span = back
+            .spans()
+            .iter()
+            .find(|s| Some(s.span_id) == first.span_id);
+        assert!(span.is_some(), "a log record is still its span's");
+    }
+}
+
+#[test]
+fn log_records_written_as_otlp_json_read_back_the_same() {
+    let mut arena = Arena::default();
+    let file = "otelv2-legacy-01.logs.otlp.pb";
+    crate::ingest::load(&mut arena, file, &fixture(&format!("genai/{file}")));
+    let logs: Vec<&crate::model::LogRecord> = arena.logs().iter().collect();
+    let json = export::encode_logs_json(&arena, &logs);
+    let mut back = Arena::default();
+    let report = crate::ingest::load(&mut back, "logs.json", json.as_bytes());
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(back.logs().len(), arena.logs().len());
+    let proto = |a: &Arena| {
+        let logs: Vec<&crate::model::LogRecord> = a.logs().iter().collect();
+        export::encode_logs_proto(a, &logs)
+    };
+    assert_eq!(
+        proto(&back),
+        proto(&arena),
+        "the same records, attributes and bodies"
+    );
+}

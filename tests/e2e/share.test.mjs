@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { firefox } from 'playwright-core';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { useViewer, launch, load, fixture, fixtures, artifacts, root, plantedSecrets, screenshot } from './browser.mjs';
+import { useViewer, launch, serve, load, fixture, fixtures, artifacts, root, plantedSecrets, screenshot } from './browser.mjs';
 
 const viewer = useViewer();
 const run = promisify(execFile);
@@ -142,6 +142,45 @@ test('plume share --redact writes a file in which no planted secret is left, in 
   assert.deepEqual(sent(shared), []);
   assert.deepEqual(shared.problems, []);
   await shared.close();
+});
+
+test('shared from the page with secrets taken out, no planted secret is left in any byte; served over HTTP, the file opens too', async () => {
+  const page = await viewer.open('?memory');
+  const { file, secrets, kept } = plantedSecrets();
+  await load(page, [file]);
+  await page.evaluate(() => { location.hash = '#/project/support-bot'; });
+  await page.waitForSelector('[data-testid=trace-row]');
+  await page.$eval('[data-testid=export-menu]', (menu) => { menu.open = true; });
+  await page.check('[data-testid=export-menu] [data-testid=export-redact]');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=share]')]);
+  assert.equal(download.suggestedFilename(), 'answer-email-1-redacted.html', 'one trace: named after it, redacted');
+  const path = join(artifacts, 'shared-from-page-redacted.html');
+  await download.saveAs(path);
+  await page.close();
+  const { files, rest } = await contents(path);
+  const everything = rest + files.map((f) => f.text).join('\n');
+  for (const secret of secrets) assert.ok(!everything.includes(secret), `${secret} left in the share file`);
+  for (const text of kept) assert.ok(everything.includes(text), `${text} lost`);
+
+  // Attached to an issue and served from anywhere: over HTTP it works the same.
+  const server = await serve(artifacts);
+  try {
+    const served = await viewer.browser.newPage();
+    const problems = [];
+    served.on('pageerror', (e) => problems.push(e.message));
+    await served.goto(`${server.url}shared-from-page-redacted.html`);
+    await served.waitForSelector('[data-testid=share-banner]');
+    await served.waitForFunction(() => window.plume?.settled());
+    assert.match(await served.textContent('[data-testid=share-details]'), /secrets taken out/);
+    // It opens where it was shared from: the project's table.
+    await served.waitForSelector('[data-testid=trace-row]');
+    assert.match(await served.textContent('[data-testid=trace-row]'), /answer \[email-1\]/);
+    assert.deepEqual(server.served, ['/shared-from-page-redacted.html'], 'nothing else was asked for');
+    assert.deepEqual(problems, []);
+    await served.close();
+  } finally {
+    await server.close();
+  }
 });
 
 test('a share file writes nothing to the browser until kept; kept, its traces are there when the next one opens', async () => {

@@ -1,12 +1,15 @@
-//! One session as a conversation: its traces in time order, each an input and an output.
+//! One session as a conversation: its traces in time order, each an input and an output; they
+//! export (and share) together.
 
 use yew::prelude::*;
 
 use crate::attributes::pretty_json;
 use crate::engine::messages::Query;
+use crate::engine::protocol::SpanSelection;
 
 use crate::present::format;
 use crate::present::route::Route;
+use crate::ui::common::export_menu::ExportMenu;
 use crate::ui::common::long_text::LongText;
 use crate::ui::query::{shown, use_query};
 
@@ -32,6 +35,7 @@ pub fn SessionPage(props: &SessionPageProps) -> Html {
         Ok(turns) => turns,
         Err(instead) => return instead,
     };
+    let selection = SpanSelection::Traces(turns.iter().map(|t| t.trace_id.clone()).collect());
     let turns = turns.iter().enumerate().map(|(i, turn)| {
         let href = Route::trace(&turn.trace_id).to_fragment();
         let text = |t: &str| pretty_json(t).unwrap_or_else(|| t.to_owned());
@@ -53,7 +57,10 @@ pub fn SessionPage(props: &SessionPageProps) -> Html {
     });
     html! {
         <section class="session">
-            <h1>{ format!("Session {}", props.session) }</h1>
+            <div class="session-head">
+                <h1>{ format!("Session {}", props.session) }</h1>
+                <ExportMenu {selection} label="Export session" />
+            </div>
             { for turns }
         </section>
     }
