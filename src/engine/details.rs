@@ -57,6 +57,7 @@ pub(crate) fn span_details(
             score: e.score,
             label: e.label.map(|l| arena.str(l).to_owned()),
             explanation: e.explanation.map(|x| arena.str(x).to_owned()),
+            human: e.annotator == crate::model::Annotator::Human,
         })
         .collect();
     Some(SpanDetails {

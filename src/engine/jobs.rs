@@ -26,7 +26,7 @@ use crate::engine::sending::send;
 use crate::engine::worker::post;
 use crate::model::TraceId;
 use crate::store::idb::Db;
-use crate::store::{FileRecord, file_key};
+use crate::store::{FileRecord, StoredEvaluation, annotation_key, file_key};
 
 /// The load batch that reports what was restored from the store.
 pub const RESTORE_BATCH: u32 = 0;
@@ -39,6 +39,9 @@ const SAVED: &str = "Saved in this browser";
 
 /// Within a batch of files, how often what was read is assembled and kept, ms.
 const FLUSH_MS: f64 = 1_000.0;
+
+/// What an annotation that could not be made or kept is reported as.
+const ANNOTATION: &str = "Annotation";
 
 /// What a failed deletion is reported as.
 const STORAGE: &str = "This browser's storage";
@@ -137,11 +140,22 @@ impl Jobs {
                     live.pause(&self.engine, paused).await;
                 }
             }
+            ToWorker::Annotate {
+                batch,
+                annotation,
+                remove,
+            } => self.annotate(batch, &annotation, remove).await,
             ToWorker::KeepHeld { batch } => {
                 // A share file's page opens its database now, and keeps what comes next too.
                 if let Some(database) = self.unopened.take() {
                     self.keeper = restore(&self.engine, &database).await;
                     self.saving = true;
+                    // What was noted before keeping is kept with it.
+                    let annotations = self.engine.borrow().stored_annotations();
+                    for annotation in &annotations {
+                        self.keep_annotation(batch, &annotation_key(annotation), Some(annotation))
+                            .await;
+                    }
                 }
                 // Not saving, nothing is kept: what was held stays held.
                 if self.saver().is_some() && self.engine.borrow_mut().keep_held() {
@@ -277,6 +291,27 @@ impl Jobs {
                 post_exported(id, file, &export.bytes, export.target.media_type());
             }
             Err(message) => post_export_failed(id, message),
+        }
+    }
+
+    /// Sets or removes an annotation, and keeps that where the page keeps what it loads.
+    async fn annotate(&mut self, batch: u32, annotation: &StoredEvaluation, remove: bool) {
+        let annotated = self.engine.borrow_mut().annotate(annotation, remove);
+        match annotated {
+            Ok((key, kept)) => self.keep_annotation(batch, &key, kept.as_ref()).await,
+            Err(error) => Progress::new(batch, 0, ANNOTATION, 0.0)
+                .finish(FileResult::failed(ANNOTATION, &error)),
+        }
+    }
+
+    async fn keep_annotation(&self, batch: u32, key: &str, annotation: Option<&StoredEvaluation>) {
+        let Some(keeper) = self.keeper.as_ref() else {
+            return;
+        };
+        if let Err(error) = keeper.annotation(key, annotation).await {
+            let message = format!("not kept: {error}");
+            Progress::new(batch, 0, ANNOTATION, 0.0)
+                .finish(FileResult::failed(ANNOTATION, &message));
         }
     }
 
@@ -474,6 +509,7 @@ fn message_batch(message: &ToWorker) -> Option<u32> {
         | ToWorker::Forget { batch, .. }
         | ToWorker::ForgetPrices { batch, .. }
         | ToWorker::Saving { batch, .. }
+        | ToWorker::Annotate { batch, .. }
         | ToWorker::KeepHeld { batch, .. } => Some(*batch),
         ToWorker::Start { .. }
         | ToWorker::Ask { .. }

@@ -57,6 +57,8 @@ impl Keeper {
         let prices = db.price_files().await?;
         engine.borrow_mut().restore_price_files(prices);
         let (evaluations, last) = db.evaluations().await?;
+        let annotations = db.annotations().await?;
+        engine.borrow_mut().restore_annotations(&annotations);
         let opened = Opened {
             traces: records.len(),
             spans: records.iter().map(|r| u64::from(r.spans)).sum(),
@@ -74,6 +76,15 @@ impl Keeper {
                 .map_or(0, |n| n + 1),
         };
         Ok((keeper, opened))
+    }
+
+    /// Keeps an annotation (`None`: its removal) under `key`.
+    pub async fn annotation(
+        &self,
+        key: &str,
+        annotation: Option<&crate::store::StoredEvaluation>,
+    ) -> Result<(), StoreError> {
+        self.db.put_annotation(key, annotation).await
     }
 
     /// The ids of the traces kept.

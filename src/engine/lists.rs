@@ -312,6 +312,7 @@ pub(crate) fn evaluation_views(
             score: e.score,
             label: e.label.map(|l| arena.str(l).to_owned()),
             explanation: None,
+            human: e.annotator == crate::model::Annotator::Human,
         })
         .collect()
 }

@@ -17,6 +17,7 @@ use crate::engine::protocol::{
     SpanSelection, Summary, TraceOverview, TraceQuery, TraceTableRows, Turn,
 };
 use crate::export::send::Report;
+use crate::store::StoredEvaluation;
 
 /// What the page tells the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -92,6 +93,16 @@ pub enum ToWorker {
         batch: u32,
         /// Saving or not.
         on: bool,
+    },
+    /// Set or remove what a person noted on a span or trace (an annotation), kept where loads
+    /// are (reported as batch `batch`).
+    Annotate {
+        /// The batch its events carry.
+        batch: u32,
+        /// The annotation: its target, name, label, score and explanation.
+        annotation: StoredEvaluation,
+        /// Remove it instead.
+        remove: bool,
     },
     /// Keep what links and the host page brought (reported as batch `batch`).
     KeepHeld {

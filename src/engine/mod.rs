@@ -47,9 +47,9 @@ use crate::analysis::filter::Filter;
 use crate::analysis::{Trace, Traces};
 use crate::export::{self, Target};
 use crate::ingest;
-use crate::model::{Arena, SpanId, StatusCode, TraceId};
+use crate::model::{Arena, SourceId, SpanId, StatusCode, TraceId};
 use crate::semantics::Prices;
-use crate::store::{FileRecord, StoredPriceFile, TraceRecord, price_file_key};
+use crate::store::{FileRecord, StoredEvaluation, StoredPriceFile, TraceRecord, price_file_key};
 use protocol::{
     FileResult, Missing, Request, Response, SavedFileRow, ShareRequest, SpanSelection, Summary,
     TraceQuery, TraceTableRows,
@@ -682,6 +682,13 @@ impl Engine {
             ),
         };
         let (stem, bytes) = match redact {
+            // Annotations are not spans: the redactor reads their texts itself.
+            true if target == Target::PhoenixAnnotations => {
+                let mut redactor = crate::redact::Redactor::new(crate::redact::Rules::default());
+                let text = |t: &str| redactor.text(t);
+                let jsonl = export::annotations::encode_phoenix_jsonl(&self.arena, &spans, text);
+                (format!("{stem}-redacted"), jsonl.into_bytes())
+            }
             true => {
                 let rules = crate::redact::Rules::default();
                 let (bytes, _) = crate::redact::redacted(&self.arena, &spans, rules, target)
@@ -957,6 +964,57 @@ impl Engine {
             .iter()
             .filter(|e| matches!(e.restore(&mut self.arena, source), Some(Ok(()))))
             .count()
+    }
+
+    /// Sets (or with `remove`, removes) what a person noted on a span or a trace; what the
+    /// store keeps of it: its key, and it (none once removed). `Err`: why it cannot be.
+    pub fn annotate(
+        &mut self,
+        annotation: &StoredEvaluation,
+        remove: bool,
+    ) -> Result<(String, Option<StoredEvaluation>), String> {
+        let mut annotation = annotation.clone();
+        annotation.annotator = crate::model::Annotator::Human;
+        annotation.name = annotation.name.trim().to_owned();
+        if annotation.name.is_empty() {
+            return Err("an annotation needs a name".into());
+        }
+        let key = crate::store::annotation_key(&annotation);
+        let evaluation = match annotation.evaluation(&mut self.arena, SourceId::default()) {
+            Some(Ok(evaluation)) => evaluation,
+            Some(Err(full)) => return Err(full.to_string()),
+            None => return Err(format!("{key} names no span or trace")),
+        };
+        self.revision += 1;
+        if remove {
+            self.arena
+                .remove_annotation(evaluation.target, evaluation.name);
+            return Ok((key, None));
+        }
+        self.arena.annotate(evaluation);
+        Ok((key, Some(annotation)))
+    }
+
+    /// Puts kept annotations back; how many.
+    pub fn restore_annotations(&mut self, stored: &[StoredEvaluation]) -> usize {
+        self.revision += 1;
+        let mut restored = 0;
+        for annotation in stored {
+            if let Some(Ok(evaluation)) =
+                annotation.evaluation(&mut self.arena, SourceId::default())
+            {
+                self.arena.annotate(evaluation);
+                restored += 1;
+            }
+        }
+        restored
+    }
+
+    /// Every annotation, as the store keeps them (for a page that starts keeping).
+    pub fn stored_annotations(&self) -> Vec<StoredEvaluation> {
+        (self.arena.annotations().iter())
+            .map(|a| StoredEvaluation::of(&self.arena, a))
+            .collect()
     }
 
     /// Shows stored traces in the lists from their records, until [`Engine::restore`] reads

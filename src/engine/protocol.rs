@@ -833,6 +833,9 @@ pub struct EvaluationView {
     pub label: Option<String>,
     /// Explanation.
     pub explanation: Option<String>,
+    /// A person's annotation rather than a model's or code's evaluation.
+    #[serde(default)]
+    pub human: bool,
 }
 
 /// A flame graph: the boxes wide enough to draw, ancestors of the focus first.

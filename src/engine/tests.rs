@@ -1980,3 +1980,170 @@ fn an_export_with_secrets_taken_out_keeps_every_span_and_says_so_in_its_name() {
     let read = back.load(&redacted.name, &redacted.bytes, &mut |_| {});
     assert_eq!((read.spans, redacted.spans), (4, plain.spans));
 }
+
+#[test]
+fn annotations_are_set_replaced_filtered_on_and_removed() {
+    use crate::store::{StoredEvaluation, StoredTarget};
+    let mut engine = engine_with(&["openai-01.otlp.pb"]);
+    let span = "f4067ff1516df620";
+    let review = |label: &str, score: f64| StoredEvaluation {
+        target: StoredTarget::Span(span.into()),
+        name: "review".into(),
+        score: Some(score),
+        label: Some(label.into()),
+        explanation: Some("it answered another question".into()),
+        annotator: crate::model::Annotator::Llm,
+    };
+    let (key, kept) = engine.annotate(&review("good", 1.0), false).expect("set");
+    assert_eq!(key, format!("span:{span}/review"));
+    assert_eq!(
+        kept.expect("kept").annotator,
+        crate::model::Annotator::Human,
+        "a person's"
+    );
+    engine
+        .annotate(&review("bad", 0.0), false)
+        .expect("replaced");
+    let details = details_of(&mut engine, OPENAI_01_TRACE, span);
+    let [annotation] = details.evaluations.as_slice() else {
+        panic!("one annotation: {:?}", details.evaluations)
+    };
+    assert_eq!(annotation.label.as_deref(), Some("bad"));
+    assert!(annotation.human);
+    let matching = |engine: &mut Engine, filter: &str| match engine.handle(Request::Query {
+        filter: filter.into(),
+    }) {
+        Response::SpanIds(ids) => ids,
+        other => panic!("expected ids, got {other:?}"),
+    };
+    assert_eq!(
+        matching(&mut engine, "annotations['review'].label == 'bad'"),
+        [span]
+    );
+    assert_eq!(matching(&mut engine, "evals['review'].score < 0.5"), [span]);
+    // Kept and put back in another engine, as the page reopened.
+    let stored = engine.stored_annotations();
+    let mut reopened = engine_with(&["openai-01.otlp.pb"]);
+    assert_eq!(reopened.restore_annotations(&stored), 1);
+    assert_eq!(
+        matching(&mut reopened, "annotations['review'].label == 'bad'"),
+        [span]
+    );
+    // On the trace as a whole, then removed from the span.
+    let on_trace = StoredEvaluation {
+        target: StoredTarget::Trace(OPENAI_01_TRACE.into()),
+        name: "note".into(),
+        explanation: Some("check the retries".into()),
+        score: None,
+        label: None,
+        annotator: crate::model::Annotator::Human,
+    };
+    assert_eq!(
+        engine.annotate(&on_trace, false).expect("set").0,
+        format!("trace:{OPENAI_01_TRACE}/note")
+    );
+    let (_, removed) = engine.annotate(&review("bad", 0.0), true).expect("removed");
+    assert_eq!(removed, None);
+    assert!(
+        details_of(&mut engine, OPENAI_01_TRACE, span)
+            .evaluations
+            .is_empty()
+    );
+    assert_eq!(engine.stored_annotations().len(), 1);
+    assert!(
+        engine
+            .annotate(
+                &StoredEvaluation {
+                    name: " ".into(),
+                    ..on_trace.clone()
+                },
+                false
+            )
+            .is_err()
+    );
+    let nowhere = StoredEvaluation {
+        target: StoredTarget::Span("not hex".into()),
+        ..on_trace
+    };
+    assert!(engine.annotate(&nowhere, false).is_err());
+}
+
+#[test]
+fn annotations_export_as_phoenix_rows_that_read_back_as_annotations_and_redact() {
+    use crate::store::{StoredEvaluation, StoredTarget};
+    let mut engine = engine_with(&["openai-01.otlp.pb"]);
+    let span = "f4067ff1516df620";
+    let annotation =
+        |target, name: &str, label: Option<&str>, explanation: &str| StoredEvaluation {
+            target,
+            name: name.into(),
+            score: label.map(|_| 0.0),
+            label: label.map(str::to_owned),
+            explanation: Some(explanation.into()),
+            annotator: crate::model::Annotator::Human,
+        };
+    let on_span = annotation(
+        StoredTarget::Span(span.into()),
+        "review",
+        Some("bad"),
+        "told ana@example.com",
+    );
+    let note = annotation(
+        StoredTarget::Trace(OPENAI_01_TRACE.into()),
+        "note",
+        None,
+        "retry twice",
+    );
+    engine.annotate(&on_span, false).expect("set");
+    engine.annotate(&note, false).expect("set");
+    let selection = SpanSelection::Traces(vec![OPENAI_01_TRACE.into()]);
+    let export = engine
+        .export(&selection, Target::PhoenixAnnotations, false)
+        .expect("export");
+    let text = String::from_utf8(export.bytes).expect("text");
+    let rows: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("row"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert_eq!(rows[0]["span_id"], span);
+    assert_eq!(rows[0]["annotator_kind"], "HUMAN");
+    assert_eq!(rows[0]["result"]["label"], "bad");
+    assert_eq!(rows[1]["trace_id"], OPENAI_01_TRACE);
+    assert_eq!(rows[1]["name"], "note");
+    // Dropped on a page with the spans, they are annotations again.
+    let mut back = engine_with(&["openai-01.otlp.pb"]);
+    let result = back.load("review.annotations.jsonl", text.as_bytes(), &mut |_| {});
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let details = details_of(&mut back, OPENAI_01_TRACE, span);
+    assert!(
+        details
+            .evaluations
+            .iter()
+            .any(|e| e.human && e.label.as_deref() == Some("bad"))
+    );
+    // Secrets taken out, as from spans.
+    let redacted = engine
+        .export(&selection, Target::PhoenixAnnotations, true)
+        .expect("export");
+    assert_eq!(
+        redacted.name,
+        format!("trace-{OPENAI_01_TRACE}-redacted.annotations.jsonl")
+    );
+    let redacted = String::from_utf8(redacted.bytes).expect("text");
+    assert!(!redacted.contains("ana@example.com") && redacted.contains("told [email-1]"));
+    // Phoenix's REST bodies: notes apart, as Phoenix keeps them.
+    let arena = engine.arena();
+    let spans: Vec<u32> = (0..arena.spans().len() as u32).collect();
+    let bodies = crate::export::annotations::phoenix(arena, &spans, str::to_owned);
+    assert_eq!(
+        (
+            bodies.spans.len(),
+            bodies.traces.len(),
+            bodies.trace_notes.len()
+        ),
+        (1, 0, 1)
+    );
+    assert_eq!(bodies.trace_notes[0]["data"]["note"], "retry twice");
+    assert_eq!(bodies.trace_notes[0]["data"]["identifier"], "plume");
+}

@@ -1,11 +1,12 @@
 //! Evaluations as JSON Lines, one result per line — `span_id` (with `document_position` for a
 //! document's) or `trace_id`, `name`, `score`, `label`, `explanation` — the form
-//! [`crate::ingest`] reads back (and Phoenix's evaluation tables' columns).
+//! [`crate::ingest`] reads back (and Phoenix's evaluation tables' columns); annotations too, with
+//! their `annotator_kind`.
 
 use hashbrown::HashSet;
 use serde_json::{Map, Value};
 
-use crate::model::{Arena, EvalTarget};
+use crate::model::{Annotator, Arena, EvalTarget};
 
 /// The evaluations of the spans (arena indices), of their documents and of their traces, in load
 /// order; `text` is applied to each label and explanation (redaction, or nothing).
@@ -21,7 +22,7 @@ pub fn encode_jsonl(arena: &Arena, spans: &[u32], mut text: impl FnMut(&str) -> 
         .map(|span| span.trace_id)
         .collect();
     let mut out = String::new();
-    for evaluation in arena.evaluations() {
+    for evaluation in arena.evaluations().iter().chain(arena.annotations()) {
         let mut row = Map::new();
         match evaluation.target {
             EvalTarget::Span(id) if span_ids.contains(&id) => {
@@ -45,6 +46,9 @@ pub fn encode_jsonl(arena: &Arena, spans: &[u32], mut text: impl FnMut(&str) -> 
         }
         if let Some(explanation) = evaluation.explanation {
             row.insert("explanation".into(), text(arena.str(explanation)).into());
+        }
+        if evaluation.annotator != Annotator::Llm {
+            row.insert("annotator_kind".into(), evaluation.annotator.name().into());
         }
         out.push_str(&Value::Object(row).to_string());
         out.push('\n');

@@ -4,6 +4,7 @@
 //! project, or the spans a filter matched are exported the same way. What is written reads back
 //! into the same spans and attributes ([`crate::ingest::load`]).
 
+pub mod annotations;
 mod evaluations;
 mod otlp;
 mod phoenix_jsonl;
@@ -28,6 +29,8 @@ pub enum Target {
     OtlpJsonLines,
     /// Phoenix's spans dataframe as JSON Lines.
     PhoenixJsonLines,
+    /// The annotations of the spans and their traces, one Phoenix REST row per line.
+    PhoenixAnnotations,
 }
 
 impl Target {
@@ -38,6 +41,7 @@ impl Target {
             Self::OtlpProto => "otlp.pb",
             Self::OtlpJsonLines => "otlp.jsonl",
             Self::PhoenixJsonLines => "phoenix.jsonl",
+            Self::PhoenixAnnotations => "annotations.jsonl",
         }
     }
 
@@ -46,7 +50,9 @@ impl Target {
         match self {
             Self::OtlpJson => "application/json",
             Self::OtlpProto => "application/x-protobuf",
-            Self::OtlpJsonLines | Self::PhoenixJsonLines => "application/jsonl",
+            Self::OtlpJsonLines | Self::PhoenixJsonLines | Self::PhoenixAnnotations => {
+                "application/jsonl"
+            }
         }
     }
 }
@@ -65,6 +71,9 @@ pub fn encode(arena: &Arena, spans: &[u32], target: Target) -> Vec<u8> {
             out.into_bytes()
         }
         Target::PhoenixJsonLines => phoenix_jsonl::encode(arena, spans).into_bytes(),
+        Target::PhoenixAnnotations => {
+            annotations::encode_phoenix_jsonl(arena, spans, str::to_owned).into_bytes()
+        }
     }
 }
 

@@ -2,12 +2,14 @@
 //! with one result per row — `span_id` (or `context.span_id`), `score`, `label`, `explanation`,
 //! and optionally `document_position` (a document evaluation), `trace_id` instead of a span (a
 //! trace evaluation) and `name` / `eval_name` (else the evaluation is named after the file).
+//! Phoenix's annotations read too: `annotator_kind` (`HUMAN`: a person's), and the label, score
+//! and explanation inside a `result` object.
 
 use crate::attributes::Value;
 use crate::ingest::error::{Located, Place, Problem};
 use crate::ingest::otlp::SpanWriter;
 use crate::ingest::phoenix::object_lines;
-use crate::model::{EvalTarget, Evaluation, SpanId, TraceId};
+use crate::model::{Annotator, EvalTarget, Evaluation, SpanId, TraceId};
 
 /// One row: where it is in its file, and its columns.
 pub(crate) struct Row {
@@ -31,6 +33,11 @@ pub(crate) fn write(
                 .filter(|v| **v != Value::Null)
         };
         let text = |keys: &[&str]| get(keys).and_then(Value::as_str).filter(|s| !s.is_empty());
+        // Phoenix's annotations say their label, score and explanation in a `result` object.
+        let result = |key: &str| match get(&["result"]) {
+            Some(Value::Map(result)) => result.get(key).filter(|v| **v != Value::Null),
+            _ => None,
+        };
         let position = match get(&["document_position"]) {
             Some(Value::Int(n)) => u32::try_from(*n).ok(),
             Some(Value::Double(x)) if x.fract() == 0.0 && *x >= 0.0 => Some(*x as u32),
@@ -63,7 +70,7 @@ pub(crate) fn write(
                 continue;
             }
         };
-        let score = match get(&["score"]) {
+        let score = match get(&["score"]).or_else(|| result("score")) {
             Some(Value::Double(x)) if !x.is_nan() => Some(*x),
             Some(Value::Int(n)) => Some(*n as f64),
             Some(Value::Bool(b)) => Some(f64::from(u8::from(*b))),
@@ -74,12 +81,20 @@ pub(crate) fn write(
             Some(name) => writer.arena.intern(name)?,
             None => default_name,
         };
-        let label = text(&["label"])
+        let in_result = |key: &str| {
+            result(key)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+        };
+        let label = (text(&["label"]).or_else(|| in_result("label")))
             .map(|s| writer.arena.intern(s))
             .transpose()?;
-        let explanation = text(&["explanation"])
+        let explanation = (text(&["explanation"]).or_else(|| in_result("explanation")))
             .map(|s| writer.arena.intern(s))
             .transpose()?;
+        let annotator = text(&["annotator_kind"])
+            .and_then(Annotator::parse)
+            .unwrap_or_default();
         writer.arena.push_evaluation(Evaluation {
             target,
             name,
@@ -87,6 +102,7 @@ pub(crate) fn write(
             label,
             explanation,
             source,
+            annotator,
         });
         writer.evaluations_written += 1;
     }

@@ -295,8 +295,10 @@ fn object_kind(scan: &mut Scan<'_>) -> JsonKind {
     let (mut span_key, mut result_keys) = (false, 0);
     let kind = scan.object(|key, scan| {
         match key {
-            b"span_id" => span_key = true,
-            b"score" | b"label" | b"explanation" => result_keys += 1,
+            b"span_id" | b"trace_id" => span_key = true,
+            b"score" | b"label" | b"explanation" | b"result" | b"annotator_kind" => {
+                result_keys += 1
+            }
             _ => {}
         }
         match key {

@@ -210,7 +210,40 @@ pub enum EvalTarget {
     Trace(TraceId),
 }
 
-/// One evaluation result (Phoenix's `SpanEvaluations` and kin).
+/// Who made an evaluation or an annotation: Phoenix's `annotator_kind`.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Annotator {
+    /// A model judged it (what evaluation files hold unless they say).
+    #[default]
+    Llm,
+    /// Code judged it.
+    Code,
+    /// A person did: an annotation.
+    Human,
+}
+
+impl Annotator {
+    /// Phoenix's name for it: `LLM`, `CODE`, `HUMAN`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Annotator::Llm => "LLM",
+            Annotator::Code => "CODE",
+            Annotator::Human => "HUMAN",
+        }
+    }
+
+    /// From Phoenix's name (any case).
+    pub fn parse(name: &str) -> Option<Self> {
+        [Annotator::Llm, Annotator::Code, Annotator::Human]
+            .into_iter()
+            .find(|kind| kind.name().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+/// One evaluation result (Phoenix's `SpanEvaluations` and kin), or an annotation.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Evaluation {
     /// What was evaluated.
@@ -223,8 +256,20 @@ pub struct Evaluation {
     pub label: Option<StrId>,
     /// Explanation, if any.
     pub explanation: Option<StrId>,
-    /// The file it came from.
+    /// The file it came from (an annotation made in Plume: none, the default).
     pub source: SourceId,
+    /// Who made it.
+    pub annotator: Annotator,
+}
+
+/// The rows of `table` an index lists.
+fn indexed<'a>(
+    table: &'a [Evaluation],
+    rows: Option<&'a Vec<u32>>,
+) -> impl DoubleEndedIterator<Item = &'a Evaluation> {
+    rows.into_iter()
+        .flatten()
+        .filter_map(|&row| table.get(row as usize))
 }
 
 /// A position in the arena's tables, to undo a failed file's partial writes.
@@ -266,6 +311,12 @@ pub struct Arena {
     span_evaluations: HashMap<SpanId, Vec<u32>>,
     /// Rows of `evaluations` about each whole trace, in load order.
     trace_evaluations: HashMap<TraceId, Vec<u32>>,
+    /// What people noted here ([`Arena::annotate`]): one per target and name, edited in place;
+    /// loads never touch them.
+    annotations: Vec<Evaluation>,
+    /// Rows of `annotations` about each span, and about each trace.
+    span_annotations: HashMap<SpanId, Vec<u32>>,
+    trace_annotations: HashMap<TraceId, Vec<u32>>,
     logs: Vec<LogRecord>,
     /// Rows of `logs` naming each span, in load order.
     span_logs: HashMap<SpanId, Vec<u32>>,
@@ -337,6 +388,9 @@ impl Default for Arena {
             evaluations: Vec::new(),
             span_evaluations: HashMap::new(),
             trace_evaluations: HashMap::new(),
+            annotations: Vec::new(),
+            span_annotations: HashMap::new(),
+            trace_annotations: HashMap::new(),
             logs: Vec::new(),
             span_logs: HashMap::new(),
             trace_logs: HashMap::new(),
@@ -443,26 +497,68 @@ impl Arena {
         &self.evaluations
     }
 
-    /// The evaluations of a span and of its documents, in load order.
+    /// The evaluations of a span and of its documents, in load order, then its annotations.
     pub fn evaluations_of_span(&self, id: SpanId) -> impl DoubleEndedIterator<Item = &Evaluation> {
-        self.indexed_evaluations(self.span_evaluations.get(&id))
+        let annotations = self.span_annotations.get(&id);
+        indexed(&self.evaluations, self.span_evaluations.get(&id))
+            .chain(indexed(&self.annotations, annotations))
     }
 
-    /// The evaluations of a whole trace, in load order.
+    /// The evaluations of a whole trace, in load order, then its annotations.
     pub fn evaluations_of_trace(
         &self,
         id: TraceId,
     ) -> impl DoubleEndedIterator<Item = &Evaluation> {
-        self.indexed_evaluations(self.trace_evaluations.get(&id))
+        let annotations = self.trace_annotations.get(&id);
+        indexed(&self.evaluations, self.trace_evaluations.get(&id))
+            .chain(indexed(&self.annotations, annotations))
     }
 
-    fn indexed_evaluations<'a>(
-        &'a self,
-        rows: Option<&'a Vec<u32>>,
-    ) -> impl DoubleEndedIterator<Item = &'a Evaluation> {
-        rows.into_iter()
-            .flatten()
-            .filter_map(|&row| self.evaluations.get(row as usize))
+    /// What people noted here, in the order they first did.
+    pub fn annotations(&self) -> &[Evaluation] {
+        &self.annotations
+    }
+
+    /// Sets `annotation`, replacing the one of its target and name if there is one (made by a
+    /// person: [`Annotator::Human`] whatever it says).
+    pub fn annotate(&mut self, mut annotation: Evaluation) {
+        annotation.annotator = Annotator::Human;
+        match self.annotation_row(annotation.target, annotation.name) {
+            Some(row) => self.annotations[row] = annotation,
+            None => {
+                self.annotations.push(annotation);
+                self.index_annotations();
+            }
+        }
+    }
+
+    /// Removes the annotation of `target` named `name`; whether there was one.
+    pub fn remove_annotation(&mut self, target: EvalTarget, name: StrId) -> bool {
+        let Some(row) = self.annotation_row(target, name) else {
+            return false;
+        };
+        self.annotations.remove(row);
+        self.index_annotations();
+        true
+    }
+
+    fn annotation_row(&self, target: EvalTarget, name: StrId) -> Option<usize> {
+        let name = self.str(name);
+        (self.annotations.iter()).position(|a| a.target == target && self.str(a.name) == name)
+    }
+
+    fn index_annotations(&mut self) {
+        self.span_annotations.clear();
+        self.trace_annotations.clear();
+        for (row, annotation) in self.annotations.iter().enumerate() {
+            let row = row as u32;
+            match annotation.target {
+                EvalTarget::Span(id) | EvalTarget::Document(id, _) => {
+                    self.span_annotations.entry(id).or_default().push(row)
+                }
+                EvalTarget::Trace(id) => self.trace_annotations.entry(id).or_default().push(row),
+            }
+        }
     }
 
     /// Every log record, in load order.
@@ -953,6 +1049,7 @@ mod tests {
             label: None,
             explanation: None,
             source: SourceId(0),
+            annotator: Default::default(),
         };
         arena.push_evaluation(evaluation(EvalTarget::Span(span)));
         arena.push_evaluation(evaluation(EvalTarget::Trace(trace)));
@@ -1141,6 +1238,7 @@ mod tests {
                 label: None,
                 explanation: None,
                 source: SourceId(0),
+                annotator: Default::default(),
             });
         }
         grew(&arena, &mut last, "evaluations", size_of::<Evaluation>());
@@ -1185,6 +1283,7 @@ mod tests {
             label: None,
             explanation: None,
             source: SourceId(0),
+            annotator: Default::default(),
         };
         arena.push_evaluation(evaluation(1));
         let mark = arena.checkpoint();

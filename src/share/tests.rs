@@ -85,6 +85,7 @@ fn a_redacted_share_holds_no_secret_of_its_spans_or_evaluations() {
         label: None,
         explanation: Some(explanation),
         source: SourceId::default(),
+        annotator: Default::default(),
     });
     let shared = share(
         &arena,

@@ -15,8 +15,8 @@ use web_sys::{
 };
 
 use super::{
-    CHUNKS, EVALUATIONS, FILES, FileRecord, PRICES, SCHEMA_VERSION, StoredChunk, StoredEvaluation,
-    StoredPriceFile, TRACES, TraceRecord,
+    ANNOTATIONS, CHUNKS, EVALUATIONS, FILES, FileRecord, PRICES, SCHEMA_VERSION, StoredChunk,
+    StoredEvaluation, StoredPriceFile, TRACES, TraceRecord,
 };
 
 /// Why the store could not do something.
@@ -63,6 +63,10 @@ const UPGRADES: [Upgrade; SCHEMA_VERSION as usize] = [
     },
     |db| {
         db.create_object_store(PRICES)?;
+        Ok(())
+    },
+    |db| {
+        db.create_object_store(ANNOTATIONS)?;
         Ok(())
     },
 ];
@@ -378,6 +382,36 @@ impl Db {
             .collect();
         let last = keys.iter().filter_map(|k| k.as_string()).next_back();
         Ok((evaluations, last))
+    }
+
+    /// Writes (or, with `None`, deletes) the annotation of `key` ([`super::annotation_key`]).
+    pub async fn put_annotation(
+        &self,
+        key: &str,
+        annotation: Option<&StoredEvaluation>,
+    ) -> Result<(), StoreError> {
+        let json = annotation
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| StoreError::Failed(e.to_string()))?;
+        self.write(&[ANNOTATIONS], |transaction| {
+            let store = Self::store(transaction, ANNOTATIONS)?;
+            match &json {
+                Some(json) => store.put_with_key(&json.into(), &key.into())?,
+                None => store.delete(&key.into())?,
+            };
+            Ok(())
+        })
+        .await
+    }
+
+    /// Every kept annotation (unreadable ones are skipped).
+    pub async fn annotations(&self) -> Result<Vec<StoredEvaluation>, StoreError> {
+        let (_, values) = self.entries(ANNOTATIONS).await?;
+        Ok(values
+            .iter()
+            .filter_map(|v| serde_json::from_str(&v.as_string()?).ok())
+            .collect())
     }
 
     /// Every chunk key.

@@ -2,7 +2,7 @@
 //! trace is cut into chunks. `store/idb.rs` (wasm32) puts them into IndexedDB; the engine's worker
 //! decides when.
 //!
-//! Schema version 4 — object stores, every key a string:
+//! Schema version 5 — object stores, every key a string:
 //!
 //! | store | key | value | since |
 //! |---|---|---|---|
@@ -11,6 +11,7 @@
 //! | `evaluations` | `<n>`, zero-padded, one per load | the load's [`StoredEvaluation`]s as a JSON array | 2 |
 //! | `files` | [`file_key`]: save time and a nonce | [`FileRecord`] as JSON: a saved file and the traces it brought | 3 |
 //! | `prices` | [`StoredPriceFile::key`]: its place in load order | [`StoredPriceFile`] as JSON: a price table the user dropped | 4 |
+//! | `annotations` | [`annotation_key`]: its target and name | a [`StoredEvaluation`] as JSON (`annotator` `HUMAN`): what a person noted, replaced when edited | 5 |
 //!
 //! Chunks are OTLP protobuf, so a stored trace reads back through the same ingest as a dropped
 //! file, and the store holds nothing Plume could not also export.
@@ -31,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::Trace;
 use crate::export::{encode_logs_proto, encode_proto};
 use crate::model::{
-    Arena, ArenaFull, EvalTarget, Evaluation, Format, SourceId, SpanId, TraceId, Usage,
+    Annotator, Arena, ArenaFull, EvalTarget, Evaluation, Format, SourceId, SpanId, TraceId, Usage,
 };
 use crate::semantics::{CostTotal, ModelCalls, Prices, models_cost};
 
@@ -45,7 +46,7 @@ pub fn embedded_database(ancestors: &[String]) -> String {
     format!("{DATABASE}@{}", ancestors.join(" "))
 }
 /// The schema version this code writes (IndexedDB's database version).
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 /// The object store of trace records.
 pub const TRACES: &str = "traces";
 /// The object store of span chunks.
@@ -56,6 +57,8 @@ pub const EVALUATIONS: &str = "evaluations";
 pub const FILES: &str = "files";
 /// The object store of the user's price tables.
 pub const PRICES: &str = "prices";
+/// The object store of annotations.
+pub const ANNOTATIONS: &str = "annotations";
 /// Spans per chunk at most: a transaction each, small enough to commit quickly.
 pub const CHUNK_SPANS: usize = 2_000;
 
@@ -416,6 +419,9 @@ pub struct StoredEvaluation {
     pub label: Option<String>,
     /// Explanation, if any.
     pub explanation: Option<String>,
+    /// Who made it (kept since annotations: older ones were evaluation files').
+    #[serde(default)]
+    pub annotator: Annotator,
 }
 
 impl StoredEvaluation {
@@ -431,11 +437,22 @@ impl StoredEvaluation {
             score: evaluation.score,
             label: evaluation.label.map(|l| arena.str(l).to_owned()),
             explanation: evaluation.explanation.map(|x| arena.str(x).to_owned()),
+            annotator: evaluation.annotator,
         }
     }
 
     /// Puts it back into the arena, as coming from `source`; `None` if its ids do not parse.
     pub fn restore(&self, arena: &mut Arena, source: SourceId) -> Option<Result<(), ArenaFull>> {
+        let evaluation = self.evaluation(arena, source)?;
+        Some(evaluation.map(|e| arena.push_evaluation(e)))
+    }
+
+    /// It in the arena's terms (its strings interned); `None` if its ids do not parse.
+    pub fn evaluation(
+        &self,
+        arena: &mut Arena,
+        source: SourceId,
+    ) -> Option<Result<Evaluation, ArenaFull>> {
         let target = match &self.target {
             StoredTarget::Span(id) => EvalTarget::Span(SpanId::parse(id).ok()?),
             StoredTarget::Document(id, n) => EvalTarget::Document(SpanId::parse(id).ok()?, *n),
@@ -450,10 +467,21 @@ impl StoredEvaluation {
                 label: self.label.as_deref().map(&mut intern).transpose()?,
                 explanation: self.explanation.as_deref().map(&mut intern).transpose()?,
                 source,
+                annotator: self.annotator,
             })
         })();
-        Some(evaluation.map(|e| arena.push_evaluation(e)))
+        Some(evaluation)
     }
+}
+
+/// The key of an annotation: its target and its name (`span:<id>/review`), one per pair.
+pub fn annotation_key(annotation: &StoredEvaluation) -> String {
+    let target = match &annotation.target {
+        StoredTarget::Span(id) => format!("span:{id}"),
+        StoredTarget::Document(id, n) => format!("document:{id}:{n}"),
+        StoredTarget::Trace(id) => format!("trace:{id}"),
+    };
+    format!("{target}/{}", annotation.name)
 }
 
 /// The key of the `n`th load's evaluations (zero-padded, so keys sort in load order).

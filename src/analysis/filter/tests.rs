@@ -65,6 +65,7 @@ fn sample() -> (Arena, Traces) {
             label: Some(label),
             explanation: None,
             source: SourceId(0),
+            annotator: Default::default(),
         });
     }
     let traces = Traces::assemble(&arena);

@@ -15,11 +15,12 @@ use crate::present::format;
 use crate::ui::query::use_engine;
 
 /// The forms offered, with their labels.
-const FORMS: [(Target, &str); 4] = [
+const FORMS: [(Target, &str); 5] = [
     (Target::OtlpJson, "OTLP/JSON"),
     (Target::OtlpProto, "OTLP protobuf"),
     (Target::OtlpJsonLines, "OTLP JSON Lines"),
     (Target::PhoenixJsonLines, "Phoenix span JSONL"),
+    (Target::PhoenixAnnotations, "Annotations (Phoenix)"),
 ];
 
 /// The menu's properties.
