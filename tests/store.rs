@@ -234,6 +234,7 @@ async fn evaluations_are_kept_in_load_order() {
         score: Some(1.0),
         label: Some("correct".into()),
         explanation: None,
+        annotator: Default::default(),
     };
     db.put_evaluations(&evaluations_key(10), &[evaluation("second")])
         .await
@@ -411,4 +412,27 @@ async fn another_tab_reads_only_the_piece_added_to_a_trace_it_has() {
         panic!("expected the trace");
     };
     assert_eq!(overview.spans, 5);
+}
+
+#[wasm_bindgen_test]
+async fn an_annotation_is_kept_replaced_and_removed_by_its_key() {
+    let db = fresh("annotations").await;
+    let review = |label: &str| StoredEvaluation {
+        target: StoredTarget::Span("b7ad6b7169203331".into()),
+        name: "review".into(),
+        score: None,
+        label: Some(label.into()),
+        explanation: None,
+        annotator: plume::model::Annotator::Human,
+    };
+    let key = plume::store::annotation_key(&review("good"));
+    db.put_annotation(&key, Some(&review("good")))
+        .await
+        .expect("written");
+    db.put_annotation(&key, Some(&review("bad")))
+        .await
+        .expect("replaced");
+    assert_eq!(db.annotations().await.expect("read"), [review("bad")]);
+    db.put_annotation(&key, None).await.expect("removed");
+    assert!(db.annotations().await.expect("read").is_empty());
 }
