@@ -3,7 +3,7 @@
 use crate::analysis::{Trace, Traces, counted_call};
 use crate::attributes::{flat_map, pretty, span_attributes, value_from_any};
 use crate::engine::protocol::{
-    EvaluationView, EventView, LinkView, LogView, SpanDetails, SubtreeCalls,
+    AnnotationWords, EvaluationView, EventView, LinkView, LogView, SpanDetails, SubtreeCalls,
 };
 use crate::engine::status_name;
 use crate::model::{Arena, EvalTarget, LocationUnit, LogRecord, SpanId, TraceId, Usage};
@@ -48,17 +48,7 @@ pub(crate) fn span_details(
     let scope = arena.scope(span.scope);
     let evaluations = arena
         .evaluations_of_span(span_id)
-        .map(|e| EvaluationView {
-            name: arena.str(e.name).to_owned(),
-            document: match e.target {
-                EvalTarget::Document(_, position) => Some(position),
-                EvalTarget::Span(_) | EvalTarget::Trace(_) => None,
-            },
-            score: e.score,
-            label: e.label.map(|l| arena.str(l).to_owned()),
-            explanation: e.explanation.map(|x| arena.str(x).to_owned()),
-            human: e.annotator == crate::model::Annotator::Human,
-        })
+        .map(|e| evaluation_view(arena, e))
         .collect();
     Some(SpanDetails {
         trace_id: trace_id.to_string(),
@@ -125,6 +115,11 @@ pub(crate) fn span_details(
             .call(span)
             .and_then(|call| call_cost(arena, call, span.start_unix_nanos, prices)),
         subtree: subtree_calls(arena, trace, row, prices),
+        trace_annotations: (arena.evaluations_of_trace(span.trace_id))
+            .filter(|e| e.annotator == crate::model::Annotator::Human)
+            .map(|e| evaluation_view(arena, e))
+            .collect(),
+        annotation_words: annotation_words(arena),
         logs: logs_of(arena, span)
             .into_iter()
             .map(|log| log_view(arena, log))
@@ -187,4 +182,34 @@ fn severity_name(number: i32) -> &'static str {
         21..=24 => "FATAL",
         _ => "",
     }
+}
+
+fn evaluation_view(arena: &Arena, e: &crate::model::Evaluation) -> EvaluationView {
+    EvaluationView {
+        name: arena.str(e.name).to_owned(),
+        document: match e.target {
+            EvalTarget::Document(_, position) => Some(position),
+            EvalTarget::Span(_) | EvalTarget::Trace(_) => None,
+        },
+        score: e.score,
+        label: e.label.map(|l| arena.str(l).to_owned()),
+        explanation: e.explanation.map(|x| arena.str(x).to_owned()),
+        human: e.annotator == crate::model::Annotator::Human,
+    }
+}
+
+/// The names and labels of every annotation made so far (at most 50 of each).
+fn annotation_words(arena: &Arena) -> AnnotationWords {
+    let mut names: Vec<String> = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
+    for annotation in arena.annotations() {
+        names.push(arena.str(annotation.name).to_owned());
+        labels.extend(annotation.label.map(|l| arena.str(l).to_owned()));
+    }
+    for words in [&mut names, &mut labels] {
+        words.sort_unstable();
+        words.dedup();
+        words.truncate(50);
+    }
+    AnnotationWords { names, labels }
 }

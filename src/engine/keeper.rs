@@ -234,6 +234,13 @@ impl Keeper {
                 return (Vec::new(), Some((0, error)));
             }
         }
+        let annotations = engine.borrow_mut().take_unsaved_annotations();
+        for annotation in &annotations {
+            let key = crate::store::annotation_key(annotation);
+            if let Err(error) = self.db.put_annotation(&key, Some(annotation)).await {
+                return (Vec::new(), Some((0, error)));
+            }
+        }
         let evaluations = engine.borrow_mut().take_new_evaluations();
         if !evaluations.is_empty() {
             let key = evaluations_key(self.next_evaluations);

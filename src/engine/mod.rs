@@ -99,6 +99,8 @@ pub struct Engine {
     pending: Pending,
     /// Evaluations of the arena the store does not have yet, as ranges of its table.
     unsaved_evaluations: Vec<Range<usize>>,
+    /// Loads set annotations the store has not kept yet.
+    unsaved_annotations: bool,
     /// What came from a link or a host page: shown, never kept until the user keeps it.
     held: Held,
     /// The files saved in the store, in save order.
@@ -127,6 +129,8 @@ struct Held {
     evaluations: Vec<Range<usize>>,
     /// Keys of their price tables.
     price_files: Vec<String>,
+    /// Whether they set annotations.
+    annotations: bool,
 }
 
 /// How a load's spans came, which says what becomes of them.
@@ -147,6 +151,7 @@ struct Before {
     spans: usize,
     logs: usize,
     evaluations: usize,
+    annotation_edits: u64,
 }
 
 impl Before {
@@ -155,6 +160,7 @@ impl Before {
             spans: arena.spans().len(),
             logs: arena.logs().len(),
             evaluations: arena.evaluations().len(),
+            annotation_edits: arena.annotation_edits(),
         }
     }
 }
@@ -272,8 +278,11 @@ impl Engine {
     /// any.
     pub fn keep_held(&mut self) -> bool {
         let held = std::mem::take(&mut self.held);
-        let any =
-            !held.traces.is_empty() || !held.evaluations.is_empty() || !held.price_files.is_empty();
+        let any = !held.traces.is_empty()
+            || !held.evaluations.is_empty()
+            || !held.price_files.is_empty()
+            || held.annotations;
+        self.unsaved_annotations |= held.annotations;
         self.unkept.extend(held.traces.iter().map(|&id| (id, None)));
         self.changed.extend(held.traces);
         self.unsaved_evaluations.extend(held.evaluations);
@@ -339,15 +348,18 @@ impl Engine {
             }
         }
         let evaluations = before.evaluations..self.arena.evaluations().len();
+        let annotated = self.arena.annotation_edits() != before.annotation_edits;
         let held = arrival == Arrival::Held;
         match arrival {
             Arrival::Held => {
                 self.held.traces.extend(touched.iter().copied());
                 self.held.evaluations.push(evaluations);
+                self.held.annotations |= annotated;
             }
             Arrival::Loaded | Arrival::Live => {
                 self.changed.extend(touched.iter().copied());
                 self.unsaved_evaluations.push(evaluations);
+                self.unsaved_annotations |= annotated;
             }
         }
         if arrival == Arrival::Live {
@@ -949,6 +961,14 @@ impl Engine {
             .flat_map(|range| all.get(range).unwrap_or_default())
             .map(|e| crate::store::StoredEvaluation::of(&self.arena, e))
             .collect()
+    }
+
+    /// The annotations to keep since loads set some (all of them: they are few), once.
+    pub fn take_unsaved_annotations(&mut self) -> Vec<StoredEvaluation> {
+        match std::mem::take(&mut self.unsaved_annotations) {
+            true => self.stored_annotations(),
+            false => Vec::new(),
+        }
     }
 
     /// Puts kept evaluations back; returns how many were.

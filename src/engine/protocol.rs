@@ -764,6 +764,21 @@ pub struct SpanDetails {
     pub subtree: Option<SubtreeCalls>,
     /// The log records that name it, in time order.
     pub logs: Vec<LogView>,
+    /// What people noted on its whole trace (its own annotations are among `evaluations`).
+    #[serde(default)]
+    pub trace_annotations: Vec<EvaluationView>,
+    /// The annotation names and labels used so far, anywhere, to offer again.
+    #[serde(default)]
+    pub annotation_words: AnnotationWords,
+}
+
+/// The names and labels annotations use, each sorted, to offer when annotating.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AnnotationWords {
+    /// Annotation names (`review`, …).
+    pub names: Vec<String>,
+    /// Labels (`good`, `bad`, …).
+    pub labels: Vec<String>,
 }
 
 /// What the counted calls of a span's subtree add up to.

@@ -95,7 +95,7 @@ pub(crate) fn write(
         let annotator = text(&["annotator_kind"])
             .and_then(Annotator::parse)
             .unwrap_or_default();
-        writer.arena.push_evaluation(Evaluation {
+        let evaluation = Evaluation {
             target,
             name,
             score,
@@ -103,7 +103,13 @@ pub(crate) fn write(
             explanation,
             source,
             annotator,
-        });
+        };
+        // A person's annotation is one per target and name, as if made here: a file read
+        // twice does not double it, and it can be edited.
+        match annotator {
+            Annotator::Human => writer.arena.annotate(evaluation),
+            Annotator::Llm | Annotator::Code => writer.arena.push_evaluation(evaluation),
+        }
         writer.evaluations_written += 1;
     }
     Ok(())

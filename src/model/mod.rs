@@ -317,6 +317,8 @@ pub struct Arena {
     /// Rows of `annotations` about each span, and about each trace.
     span_annotations: HashMap<SpanId, Vec<u32>>,
     trace_annotations: HashMap<TraceId, Vec<u32>>,
+    /// How many times annotations were set: a load that set some changes it.
+    annotation_edits: u64,
     logs: Vec<LogRecord>,
     /// Rows of `logs` naming each span, in load order.
     span_logs: HashMap<SpanId, Vec<u32>>,
@@ -391,6 +393,7 @@ impl Default for Arena {
             annotations: Vec::new(),
             span_annotations: HashMap::new(),
             trace_annotations: HashMap::new(),
+            annotation_edits: 0,
             logs: Vec::new(),
             span_logs: HashMap::new(),
             trace_logs: HashMap::new(),
@@ -514,6 +517,11 @@ impl Arena {
             .chain(indexed(&self.annotations, annotations))
     }
 
+    /// How many times annotations were set so far.
+    pub fn annotation_edits(&self) -> u64 {
+        self.annotation_edits
+    }
+
     /// What people noted here, in the order they first did.
     pub fn annotations(&self) -> &[Evaluation] {
         &self.annotations
@@ -523,6 +531,7 @@ impl Arena {
     /// person: [`Annotator::Human`] whatever it says).
     pub fn annotate(&mut self, mut annotation: Evaluation) {
         annotation.annotator = Annotator::Human;
+        self.annotation_edits += 1;
         match self.annotation_row(annotation.target, annotation.name) {
             Some(row) => self.annotations[row] = annotation,
             None => {

@@ -25,6 +25,7 @@ use crate::engine::protocol::{
     ExportRequest, FileResult, Response, SendRequest, ShareRequest, SpanSelection,
 };
 use crate::export::send::Report;
+use crate::store::StoredEvaluation;
 
 /// The worker script Trunk writes for the `plume-worker` binary (`data-loader-shim`).
 const WORKER_SCRIPT: &str = "./plume-worker_loader.js";
@@ -349,6 +350,18 @@ impl EngineHandle {
     /// Pauses (or resumes) showing what `plume serve` receives.
     pub fn pause_live(&self, paused: bool) {
         self.0.outbox.send(&ToWorker::Live { paused }, None);
+    }
+
+    /// Sets (or with `remove`, removes) an annotation; returns the batch id its events carry.
+    pub fn annotate(&self, annotation: StoredEvaluation, remove: bool) -> u32 {
+        self.batch(
+            |batch| ToWorker::Annotate {
+                batch,
+                annotation,
+                remove,
+            },
+            None,
+        )
     }
 
     /// Keeps what links, the host page or a share file brought; returns the batch id its events

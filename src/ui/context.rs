@@ -8,6 +8,7 @@ use yew::Callback;
 
 use crate::embed::{Framing, PageOptions, Powers};
 use crate::engine::protocol::SpanSelection;
+use crate::store::StoredEvaluation;
 
 /// What the whole page shares: how to load more.
 #[derive(Clone, PartialEq)]
@@ -26,6 +27,8 @@ pub struct Loader {
     pub forget_prices: Callback<String>,
     /// Keeps what links and the host page brought.
     pub keep_held: Callback<()>,
+    /// Sets (or, with `true`, removes) an annotation.
+    pub annotate: Callback<(StoredEvaluation, bool)>,
 }
 
 /// How the page was asked to run, from its URL's query (see [`PageOptions`]).

@@ -121,6 +121,9 @@ pub(crate) fn loader(engine: &Option<EngineHandle>, loads: &UseReducerDispatcher
         keep_held: batch(engine, loads, |engine, ()| {
             engine.keep_held();
         }),
+        annotate: batch(engine, loads, |engine, (annotation, remove)| {
+            engine.annotate(annotation, remove);
+        }),
     }
 }
 

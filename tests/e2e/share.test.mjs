@@ -121,6 +121,38 @@ test('a project shared from the page opens from disk with no network: its traces
   await shared.close();
 });
 
+test('a trace shared from the page with its annotations opens from disk with no network and shows them', async () => {
+  offline ??= await offlineBrowser();
+  const page = await viewer.open('?memory');
+  await load(page, [await fixture('openai-01.otlp.pb')]);
+  await page.evaluate(() => { location.hash = '#/trace/3a34990d3bcc7893ef125bc4b7879ed7/span/f4067ff1516df620'; });
+  await page.click('[data-testid=annotate-span] [data-testid=thumbs-down]');
+  await page.fill('[data-testid=annotate-span] [data-testid=note-input]', 'It answered another question.');
+  await page.click('[data-testid=annotate-span] [data-testid=note-save]');
+  await page.click('.trace-annotations > summary');
+  await page.fill('[data-testid=annotate-trace] [data-testid=note-input]', 'Retries twice.');
+  await page.click('[data-testid=annotate-trace] [data-testid=note-save]');
+  await page.waitForFunction(() => window.plume.settled());
+  await page.click('[data-testid=export-menu] summary');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-menu] [data-testid=share]')]);
+  assert.equal(download.suggestedFilename(), 'chat-turn.html');
+  const path = join(artifacts, 'shared-annotated.html');
+  await download.saveAs(path);
+  await page.close();
+
+  const shared = await offline.open(path);
+  // One trace: it opens on it, its root selected, its annotations there.
+  await shared.waitForSelector('[data-testid=annotate-span] [data-testid=annotation]');
+  const annotations = await shared.$$eval('[data-testid=annotate-span] [data-testid=annotation]', (items) => items.map((i) => i.textContent.replace('×', '').trim()));
+  assert.deepEqual(annotations, ['review: bad · 0']);
+  assert.equal(await shared.inputValue('[data-testid=annotate-span] [data-testid=note-input]'), 'It answered another question.');
+  assert.equal(await shared.inputValue('[data-testid=annotate-trace] [data-testid=note-input]'), 'Retries twice.');
+  assert.deepEqual(await shared.evaluate(() => window.plume.query("annotations['review'].label == 'bad'")), ['f4067ff1516df620']);
+  assert.deepEqual(sent(shared), []);
+  assert.deepEqual(shared.problems, []);
+  await shared.close();
+});
+
 test('plume share --redact writes a file in which no planted secret is left, in any byte, and the page says it was redacted', async () => {
   offline ??= await offlineBrowser();
   const { file, secrets, kept } = plantedSecrets();

@@ -9,14 +9,16 @@ use yew::prelude::*;
 
 use crate::attributes::value_text;
 use crate::engine::messages::Query;
-use crate::engine::protocol::{EventView, LinkView, SpanDetails};
+use crate::engine::protocol::{EvaluationView, EventView, LinkView, SpanDetails};
 use crate::present::route::Route;
 use crate::present::{details, format};
+use crate::store::StoredTarget;
 use crate::ui::common::attribute_tree::Attributes;
 use crate::ui::common::copy::CopyButton;
 use crate::ui::common::kind::KindBadge;
 use crate::ui::common::long_text::LongText;
 use crate::ui::query::{shown, use_query};
+use crate::ui::trace::annotations::Annotations;
 use crate::ui::trace::meaning::{kv_table, meaning_view, section};
 use crate::ui::trace::message_text::{TextMode, use_text_mode};
 use crate::ui::trace::section::{Section, SectionKind};
@@ -117,6 +119,7 @@ pub fn SpanDetailsView(props: &SpanDetailsViewProps) -> Html {
             </header>
             { meaning_view(d) }
             { evaluations(d) }
+            { annotations(d) }
             { events(&d.events) }
             { links(&d.links) }
             <Section title="Attributes" open={details::opens_at_first("Attributes", &d.meaning)}>
@@ -135,15 +138,34 @@ pub fn SpanDetailsView(props: &SpanDetailsViewProps) -> Html {
     }
 }
 
+/// What people noted on the span, and on its whole trace.
+fn annotations(d: &SpanDetails) -> Html {
+    let human =
+        |all: &[EvaluationView]| all.iter().filter(|e| e.human).cloned().collect::<Vec<_>>();
+    let on_trace = d.trace_annotations.len();
+    html! {
+        <Section title="Annotations">
+            <Annotations target={StoredTarget::Span(d.span_id.clone())} annotations={human(&d.evaluations)}
+                         words={d.annotation_words.clone()} of="span" />
+            <details class="trace-annotations" open={on_trace > 0}>
+                <summary>{ match on_trace { 0 => "On the whole trace".to_owned(), n => format!("On the whole trace ({n})") } }</summary>
+                <Annotations target={StoredTarget::Trace(d.trace_id.clone())} annotations={d.trace_annotations.clone()}
+                             words={d.annotation_words.clone()} of="trace" />
+            </details>
+        </Section>
+    }
+}
+
 fn evaluations(d: &SpanDetails) -> Html {
-    if d.evaluations.is_empty() {
+    // A person's annotations have their own section.
+    if d.evaluations.iter().all(|e| e.human) {
         return html! {};
     }
     section(
         "Evaluations",
         html! {
             <table class="kv">
-                { for d.evaluations.iter().map(|e| html! {
+                { for d.evaluations.iter().filter(|e| !e.human).map(|e| html! {
                     <tr>
                         <th>{ match e.document { Some(position) => format!("{} (document {position})", e.name), None => e.name.clone() } }</th>
                         <td>{ e.label.clone().unwrap_or_default() }</td>
