@@ -13,6 +13,7 @@ use crate::engine::Engine;
 use crate::engine::messages::FromWorker;
 use crate::engine::protocol::SendRequest;
 use crate::engine::worker::post;
+use crate::export::send::annotations::AnnotationDelivery;
 use crate::export::send::{Answer, Delivery, Outgoing, Settings, Step};
 
 /// POSTs the selected spans to the collector, batch by batch, telling the page how it goes
@@ -40,16 +41,35 @@ pub(super) async fn send(engine: Rc<RefCell<Engine>>, id: u32, request: SendRequ
         }
         false => None,
     };
+    // Their annotations, when asked, go to Phoenix's REST API after them (redacted alike).
+    let mut annotations = request.settings.annotations.then(|| {
+        let engine = engine.borrow();
+        let rules = request.settings.redact.then(crate::redact::Rules::default);
+        let mut redactor = rules.map(crate::redact::Redactor::new);
+        let text = |t: &str| match redactor.as_mut() {
+            Some(redactor) => redactor.text(t),
+            None => t.to_owned(),
+        };
+        let bodies = crate::export::annotations::phoenix(engine.arena(), &spans, text);
+        AnnotationDelivery::new(&bodies, &request.settings.endpoint)
+    });
     let spans = match &redacted {
         Some(arena) => (0..arena.spans().len() as u32).collect(),
         None => spans,
     };
     let mut delivery = Delivery::new(spans, &request.settings);
-    let tell = |delivery: &Delivery| {
-        let report = delivery.report().clone();
+    let tell = |delivery: &Delivery, annotations: &Option<AnnotationDelivery>| {
+        let mut report = delivery.report().clone();
+        if let Some(annotations) = annotations {
+            report.annotations = annotations.total;
+            report.annotations_sent = annotations.sent;
+            report.annotations_failed = annotations.failed;
+            report.messages.extend(annotations.messages.iter().cloned());
+            report.done &= annotations.done();
+        }
         post(&FromWorker::SendReport { id, report }, None);
     };
-    tell(&delivery);
+    tell(&delivery, &annotations);
     loop {
         // The arena only grows while sending, so the planned indices stay valid across awaits.
         let outgoing = match &redacted {
@@ -61,13 +81,41 @@ pub(super) async fn send(engine: Rc<RefCell<Engine>>, id: u32, request: SendRequ
         if let Step::Wait(ms) = delivery.answer(answer) {
             sleep(ms).await;
         }
-        tell(&delivery);
+        tell(&delivery, &annotations);
     }
-    tell(&delivery);
+    while let Some(outgoing) = annotations
+        .as_mut()
+        .and_then(AnnotationDelivery::next_request)
+    {
+        let answer = post_json(&request.settings, &outgoing.url, &outgoing.body).await;
+        let step = annotations.as_mut().map(|a| a.answer(answer));
+        if let Some(Step::Wait(ms)) = step {
+            sleep(ms).await;
+        }
+        tell(&delivery, &annotations);
+    }
+    tell(&delivery, &annotations);
 }
 
-/// One POST; whatever happens becomes an [`Answer`].
+/// One POST of JSON to Phoenix's REST API (with the settings' headers: its API key).
+async fn post_json(settings: &Settings, url: &str, body: &str) -> Answer {
+    let outgoing = Outgoing {
+        body: body.as_bytes().to_vec(),
+        content_type: "application/json",
+        content_encoding: None,
+        spans: 0,
+        attempt: 1,
+    };
+    post_to(settings, url, outgoing).await
+}
+
+/// One POST of spans to the collector.
 async fn post_batch(settings: &Settings, outgoing: Outgoing) -> Answer {
+    post_to(settings, &settings.endpoint, outgoing).await
+}
+
+/// One POST to `url`; whatever happens becomes an [`Answer`].
+async fn post_to(settings: &Settings, url: &str, outgoing: Outgoing) -> Answer {
     let unreachable = |error: JsValue| {
         Answer::Unreachable(
             error
@@ -101,7 +149,7 @@ async fn post_batch(settings: &Settings, outgoing: Outgoing) -> Answer {
     init.set_redirect(RequestRedirect::Manual);
     init.set_body(&Uint8Array::from(outgoing.body.as_slice()));
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let response = match JsFuture::from(scope.fetch_with_str_and_init(&settings.endpoint, &init))
+    let response = match JsFuture::from(scope.fetch_with_str_and_init(url, &init))
         .await
         .and_then(|r| r.dyn_into::<web_sys::Response>())
     {

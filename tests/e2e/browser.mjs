@@ -179,7 +179,7 @@ export function plantedSecrets() {
 }
 
 /** Sends the project's traces with `settings`; resolves to the final report's text. */
-export async function sendProject(page, project, { endpoint, protocol = 'protobuf', gzip = true, batch = 2000, kib = 4096, headers = '', redact = false }) {
+export async function sendProject(page, project, { endpoint, protocol = 'protobuf', gzip = true, batch = 2000, kib = 4096, headers = '', redact = false, annotations = false }) {
   await page.evaluate((p) => { location.hash = `#/project/${p}`; }, project);
   await page.waitForSelector('[data-testid=trace-row]');
   await page.$eval('[data-testid=send-menu]', (menu) => { menu.open = true; });
@@ -188,6 +188,7 @@ export async function sendProject(page, project, { endpoint, protocol = 'protobu
   await page.selectOption('[data-testid=send-protocol]', protocol);
   await page.setChecked('[data-testid=send-menu] input[type=checkbox] >> nth=0', gzip);
   await page.setChecked('[data-testid=send-redact]', redact);
+  await page.setChecked('[data-testid=send-annotations]', annotations);
   await page.fill('[data-testid=send-batch]', String(batch));
   await page.dispatchEvent('[data-testid=send-batch]', 'change');
   await page.fill('[data-testid=send-kib]', String(kib));

@@ -1,6 +1,7 @@
 // Sending to a real Phoenix: the shared fixtures are dropped into the page and POSTed to Phoenix's
 // /v1/traces from the browser; then Phoenix's REST API must give back every span, in the right
-// project, with its attributes as Phoenix keeps them.
+// project, with its attributes as Phoenix keeps them. Annotations made in the page follow their
+// spans through Phoenix's REST API, and read back from it.
 //
 // Phoenix runs as tests/phoenix/phoenix.mjs starts it, allowing the page's origin.
 import { test, after } from 'node:test';
@@ -108,5 +109,48 @@ test('a real Phoenix receives every span the page sends, with its attributes, in
   assert.equal(llm.span_kind, 'LLM');
   assert.equal(llm.attributes['llm.token_count.prompt'], 34);
   assert.equal(llm.attributes['llm.input_messages.1.message.content'], 'What is OpenTelemetry and how do spans relate to traces?');
+  assert.deepEqual(page.problems, []);
+});
+
+test('annotations made in the page land in a real Phoenix after their spans, and read back through its API', async () => {
+  phoenix ??= await startPhoenix({ allowedOrigins: [new URL(viewer.url).origin] });
+  const TRACE = '3a34990d3bcc7893ef125bc4b7879ed7';
+  const ROOT = 'f4067ff1516df620';
+  const page = await viewer.open('?memory');
+  await load(page, [await fixture('openai-01.otlp.pb')]);
+  await page.evaluate(([trace, span]) => { location.hash = `#/trace/${trace}/span/${span}`; }, [TRACE, ROOT]);
+  await page.click('[data-testid=annotate-span] [data-testid=thumbs-down]');
+  await page.fill('[data-testid=annotate-span] [data-testid=annotation-name]', 'tone');
+  await page.fill('[data-testid=annotate-span] [data-testid=annotation-label]', 'curt');
+  await page.fill('[data-testid=annotate-span] [data-testid=annotation-score]', '0.4');
+  await page.click('[data-testid=annotate-span] [data-testid=annotation-save]');
+  await page.fill('[data-testid=annotate-span] [data-testid=note-input]', 'It answered another question.');
+  await page.click('[data-testid=annotate-span] [data-testid=note-save]');
+  await page.click('.trace-annotations > summary');
+  await page.click('[data-testid=annotate-trace] [data-testid=thumbs-up]');
+  await page.fill('[data-testid=annotate-trace] [data-testid=note-input]', 'Retries twice.');
+  await page.click('[data-testid=annotate-trace] [data-testid=note-save]');
+  await page.waitForFunction(() => window.plume.settled() && document.querySelectorAll('[data-testid=annotate-span] [data-testid=annotation]').length === 2);
+
+  const report = await sendProject(page, 'chatbot-demo', { endpoint: `${phoenix.url}/v1/traces`, annotations: true });
+  assert.match(report, /Sent 4 of 4 spans: 4 accepted, 0 failed/);
+  assert.match(report, /Annotations: 5 of 5 sent, 0 failed\./);
+
+  const { data: onSpan } = await phoenix.get(`/v1/projects/chatbot-demo/span_annotations?span_ids=${ROOT}&limit=100`);
+  const byName = Object.fromEntries(onSpan.map((a) => [a.name, a]));
+  assert.deepEqual(Object.keys(byName).sort(), ['note', 'review', 'tone']);
+  assert.equal(byName.review.annotator_kind, 'HUMAN');
+  assert.deepEqual([byName.review.result.label, byName.review.result.score], ['bad', 0]);
+  assert.deepEqual([byName.tone.result.label, byName.tone.result.score], ['curt', 0.4]);
+  assert.equal(byName.note.result.explanation, 'It answered another question.');
+  const { data: onTrace } = await phoenix.get(`/v1/projects/chatbot-demo/trace_annotations?trace_ids=${TRACE}&limit=100`);
+  const traceByName = Object.fromEntries(onTrace.map((a) => [a.name, a]));
+  assert.deepEqual([traceByName.review.result.label, traceByName.review.result.score], ['good', 1]);
+  assert.equal(traceByName.note.result.explanation, 'Retries twice.');
+
+  // Sent again, nothing is doubled: Phoenix replaces them.
+  await sendProject(page, 'chatbot-demo', { endpoint: `${phoenix.url}/v1/traces`, annotations: true });
+  const { data: again } = await phoenix.get(`/v1/projects/chatbot-demo/span_annotations?span_ids=${ROOT}&limit=100`);
+  assert.equal(again.length, 3);
   assert.deepEqual(page.problems, []);
 });

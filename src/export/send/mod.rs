@@ -16,6 +16,8 @@
 //! assert!(delivery.report().done);
 //! ```
 
+pub mod annotations;
+
 use std::collections::VecDeque;
 use std::io::Write as _;
 
@@ -63,6 +65,9 @@ pub struct Settings {
     /// Take secrets out of the spans first, with the built-in rules ([`crate::redact`]).
     #[serde(default)]
     pub redact: bool,
+    /// Then send their annotations to Phoenix's REST API ([`annotations`]).
+    #[serde(default)]
+    pub annotations: bool,
 }
 
 impl Default for Settings {
@@ -76,6 +81,7 @@ impl Default for Settings {
             max_bytes: 4 * 1024 * 1024,
             initial_backoff_ms: 1_000,
             redact: false,
+            annotations: false,
         }
     }
 }
@@ -139,8 +145,17 @@ pub struct Report {
     pub requests: u64,
     /// What went wrong or was retried, most recent last.
     pub messages: Vec<String>,
-    /// Every span was answered for (sent or failed).
+    /// Every span was answered for (sent or failed), and every annotation when asked.
     pub done: bool,
+    /// Annotations to send to Phoenix, when asked.
+    #[serde(default)]
+    pub annotations: u64,
+    /// Of those, sent.
+    #[serde(default)]
+    pub annotations_sent: u64,
+    /// Of those, given up on.
+    #[serde(default)]
+    pub annotations_failed: u64,
 }
 
 struct Batch {

@@ -203,6 +203,10 @@ fn SendForm(props: &SendFormProps) -> Html {
                     <input type="checkbox" data-testid="send-redact" checked={settings.redact}
                            onchange={edit(|s, v| s.settings.redact = v == "true")} />{" take secrets out"}
                 </label>
+                <label title="After the spans, what people noted on them and their traces goes to Phoenix's REST API (/v1/span_annotations, /v1/trace_annotations, notes), at the same address and with the same headers">
+                    <input type="checkbox" data-testid="send-annotations" checked={settings.annotations}
+                           onchange={edit(|s, v| s.settings.annotations = v == "true")} />{" annotations too (Phoenix)"}
+                </label>
                 <label>{"Spans per request "}
                     <input type="number" min="1" class="narrow" data-testid="send-batch" value={settings.max_spans.to_string()}
                            onchange={edit(|s, v| s.settings.max_spans = v.parse().unwrap_or(s.settings.max_spans).max(1))} />
@@ -235,14 +239,23 @@ struct SendReportProps {
 fn SendReport(props: &SendReportProps) -> Html {
     let report = &props.report;
     let summary = if report.done {
-        format!(
+        let mut said = format!(
             "Sent {} of {} spans: {} accepted, {} failed ({} requests).",
             format::count(report.sent),
             format::count(report.spans),
             format::count(report.accepted),
             format::count(report.failed),
             report.requests
-        )
+        );
+        if report.annotations > 0 {
+            said.push_str(&format!(
+                " Annotations: {} of {} sent, {} failed.",
+                format::count(report.annotations_sent),
+                format::count(report.annotations),
+                format::count(report.annotations_failed)
+            ));
+        }
+        said
     } else {
         format!(
             "Sending… {} of {} spans answered for ({} requests).",
