@@ -75,18 +75,36 @@ pub struct Rules {
     /// a key (`llm.input_messages.*.message.content`).
     #[serde(default)]
     pub drop_keys: Vec<String>,
+    /// The user's own: what a regular expression matches is replaced by `[name-1]`.
+    #[serde(default)]
+    pub patterns: Vec<Pattern>,
 }
+
+/// A rule of the user's: a regular expression (Rust's syntax, as `regex-lite` reads it) and
+/// the name its replacements carry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pattern {
+    /// What its replacements are called (`ticket` → `[ticket-1]`).
+    pub name: String,
+    /// The regular expression.
+    pub regex: String,
+}
+
+/// Regular expressions longer than this are refused (they are compiled in the page's engine).
+const MAX_PATTERN: usize = 1_000;
 
 fn all_rules() -> Vec<Rule> {
     Rule::ALL.to_vec()
 }
 
 impl Default for Rules {
-    /// Every built-in rule, no key dropped.
+    /// Every built-in rule, no key dropped, no pattern of the user's.
     fn default() -> Self {
         Self {
             rules: all_rules(),
             drop_keys: Vec::new(),
+            patterns: Vec::new(),
         }
     }
 }
@@ -94,8 +112,42 @@ impl Default for Rules {
 impl Rules {
     /// A rules file, or what is wrong with it.
     pub fn read(json: &str) -> Result<Self, String> {
-        serde_json::from_str(json)
-            .map_err(|error| format!("the redaction rules do not read: {error}"))
+        let rules: Self = serde_json::from_str(json)
+            .map_err(|error| format!("the redaction rules do not read: {error}"))?;
+        rules.compiled().map(|_| rules)
+    }
+
+    /// As a rules file.
+    pub fn write(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The user's patterns compiled, or which one does not read and why.
+    fn compiled(&self) -> Result<Vec<(String, regex_lite::Regex)>, String> {
+        (self.patterns.iter())
+            .map(|pattern| {
+                let name = pattern.name.trim();
+                if name.is_empty()
+                    || !name
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                {
+                    return Err(format!(
+                        "the pattern name {name:?} is not a word (letters, digits, - and _)"
+                    ));
+                }
+                if pattern.regex.len() > MAX_PATTERN {
+                    return Err(format!(
+                        "the pattern {name} is longer than {MAX_PATTERN} characters"
+                    ));
+                }
+                let regex = regex_lite::RegexBuilder::new(&pattern.regex)
+                    .size_limit(1 << 20)
+                    .build()
+                    .map_err(|error| format!("the pattern {name} does not read: {error}"))?;
+                Ok((name.to_owned(), regex))
+            })
+            .collect()
     }
 
     /// What these rules take out, in a few words (`key, email, card; 2 keys dropped`): what a
@@ -166,36 +218,128 @@ fn matches_pattern(pattern: &str, key: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct Redactor {
     rules: Rules,
-    /// Each secret seen, by rule, and its number.
-    seen: HashMap<(Rule, String), usize>,
+    /// The user's patterns, compiled (those that read).
+    patterns: Vec<(String, regex_lite::Regex)>,
+    /// Each secret seen, by its rule's label, and its number.
+    seen: HashMap<(String, String), usize>,
     /// How many of each rule's secrets were seen.
-    numbers: HashMap<Rule, usize>,
-    /// Values changed, by rule.
-    pub changed: HashMap<Rule, usize>,
+    numbers: HashMap<String, usize>,
+    /// Values changed, by rule label (`email`, a pattern's name).
+    pub changed: HashMap<String, usize>,
     /// Attributes dropped by key.
     pub dropped: usize,
+    /// What a preview shows: by rule label, the spans (or log records) changed and a few
+    /// examples; kept only when asked ([`Redactor::previewing`]).
+    preview: Option<HashMap<String, Seen>>,
+    /// The span (or log record) being redacted, counted from 0.
+    item: Option<usize>,
+    items: usize,
 }
 
+/// What one rule changed, for a preview.
+#[derive(Debug, Default)]
+struct Seen {
+    items: std::collections::BTreeSet<usize>,
+    examples: Vec<(String, String)>,
+}
+
+/// What rules would change, per rule, for the page to show before anything leaves.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Preview {
+    /// Per rule that found something, in the order rules are tried.
+    pub rules: Vec<RulePreview>,
+    /// Attributes dropped by key.
+    pub dropped: u64,
+    /// Spans (and log records) looked at.
+    pub spans: u64,
+}
+
+/// What one rule would change.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RulePreview {
+    /// Its label (`email`, a pattern's name).
+    pub rule: String,
+    /// Values it changes.
+    pub values: u64,
+    /// In how many spans (or log records).
+    pub spans: u64,
+    /// A few of them: the text around, before → after.
+    pub examples: Vec<(String, String)>,
+}
+
+/// Examples kept per rule.
+const EXAMPLES: usize = 3;
+
 impl Redactor {
-    /// A redactor applying `rules`.
+    /// A redactor applying `rules` (a pattern that does not read is left out: check the rules
+    /// with [`Rules::read`] first).
     pub fn new(rules: Rules) -> Self {
+        let patterns = rules.compiled().unwrap_or_else(|_| {
+            (rules.patterns.iter())
+                .filter_map(|p| Some((p.name.clone(), regex_lite::Regex::new(&p.regex).ok()?)))
+                .collect()
+        });
         Self {
             rules,
+            patterns,
             ..Self::default()
         }
     }
 
-    fn replacement(&mut self, rule: Rule, secret: &str) -> String {
-        let next = self.numbers.entry(rule).or_default();
+    /// This redactor, keeping what a [`Preview`] shows.
+    pub fn previewing(mut self) -> Self {
+        self.preview = Some(HashMap::new());
+        self
+    }
+
+    /// What it changed, per rule, with examples (empty unless [`Redactor::previewing`]).
+    pub fn preview(&self) -> Preview {
+        let order: Vec<String> = (Rule::ALL.iter().map(|r| r.label().to_owned()))
+            .chain(self.patterns.iter().map(|(name, _)| name.clone()))
+            .collect();
+        let seen = self.preview.as_ref();
+        Preview {
+            rules: order
+                .into_iter()
+                .filter_map(|label| {
+                    let values = *self.changed.get(&label)? as u64;
+                    let seen = seen.and_then(|s| s.get(&label));
+                    Some(RulePreview {
+                        spans: seen.map_or(0, |s| s.items.len() as u64),
+                        examples: seen.map(|s| s.examples.clone()).unwrap_or_default(),
+                        rule: label,
+                        values,
+                    })
+                })
+                .collect(),
+            dropped: self.dropped as u64,
+            spans: self.items as u64,
+        }
+    }
+
+    fn replacement(&mut self, label: &str, secret: &str) -> String {
+        let next = self.numbers.entry(label.to_owned()).or_default();
         let number = *self
             .seen
-            .entry((rule, secret.to_owned()))
+            .entry((label.to_owned(), secret.to_owned()))
             .or_insert_with(|| {
                 *next += 1;
                 *next
             });
-        *self.changed.entry(rule).or_default() += 1;
-        format!("[{}-{number}]", rule.label())
+        *self.changed.entry(label.to_owned()).or_default() += 1;
+        format!("[{label}-{number}]")
+    }
+
+    /// Notes, for a preview, that `label` changed `before` into `after` in the current item.
+    fn saw(&mut self, label: &str, before: &str, after: &str) {
+        let (Some(preview), item) = (self.preview.as_mut(), self.item) else {
+            return;
+        };
+        let seen = preview.entry(label.to_owned()).or_default();
+        seen.items.extend(item);
+        if seen.examples.len() < EXAMPLES {
+            seen.examples.push((snippet(before), snippet(after)));
+        }
     }
 
     /// `text` with its secrets replaced; JSON inside it (an object or array) is redacted as
@@ -207,19 +351,49 @@ impl Redactor {
             self.json(&mut inner);
             return inner.to_string();
         }
-        let found = find(text, &self.rules.rules);
+        let found = self.found(text);
         if found.is_empty() {
             return text.to_owned();
         }
         let mut out = String::with_capacity(text.len());
         let mut at = 0;
-        for secret in found {
-            out.push_str(&text[at..secret.start]);
-            out.push_str(&self.replacement(secret.rule, &text[secret.start..secret.end]));
-            at = secret.end;
+        // Each rule's first find, in the text and in what replaced it: a preview's example.
+        let mut firsts: Vec<(String, (usize, usize), (usize, usize))> = Vec::new();
+        for (start, end, label) in found {
+            out.push_str(&text[at..start]);
+            let from = out.len();
+            out.push_str(&self.replacement(&label, &text[start..end]));
+            if !firsts.iter().any(|(l, ..)| *l == label) {
+                firsts.push((label, (start, end), (from, out.len())));
+            }
+            at = end;
         }
         out.push_str(&text[at..]);
+        for (label, (start, end), (from, to)) in firsts {
+            self.saw(&label, &around(text, start, end), &around(&out, from, to));
+        }
         out
+    }
+
+    /// What the built-in rules and the user's patterns find in `text`, in order, none
+    /// overlapping (a built-in rule's find wins over a pattern's).
+    fn found(&self, text: &str) -> Vec<(usize, usize, String)> {
+        let mut found: Vec<(usize, usize, String)> = find(text, &self.rules.rules)
+            .into_iter()
+            .map(|f| (f.start, f.end, f.rule.label().to_owned()))
+            .collect();
+        for (name, regex) in &self.patterns {
+            for hit in regex.find_iter(text).filter(|m| !m.is_empty()) {
+                let overlaps = found
+                    .iter()
+                    .any(|&(s, e, _)| hit.start() < e && s < hit.end());
+                if !overlaps {
+                    found.push((hit.start(), hit.end(), name.clone()));
+                }
+            }
+        }
+        found.sort_by_key(|&(start, ..)| start);
+        found
     }
 
     /// Any JSON: object keys are read as attribute keys (dropped, or their value a secret),
@@ -244,7 +418,13 @@ impl Redactor {
     fn keyed(&mut self, key: &str, value: &mut Value) {
         if self.rules.secret_key(key) && !matches!(value, Value::Null | Value::Bool(_)) {
             let whole = value.to_string();
-            *value = Value::String(self.replacement(Rule::SecretKey, &whole));
+            let replaced = self.replacement(Rule::SecretKey.label(), &whole);
+            self.saw(
+                Rule::SecretKey.label(),
+                &format!("{key}: {whole}"),
+                &format!("{key}: {replaced}"),
+            );
+            *value = Value::String(replaced);
         } else {
             self.json(value);
         }
@@ -265,6 +445,15 @@ impl Redactor {
                     }
                     return;
                 }
+                // A span or a log record: what changes in it is counted for it.
+                let item = fields.contains_key("spanId");
+                let outer = match item {
+                    true => {
+                        self.items += 1;
+                        self.item.replace(self.items - 1)
+                    }
+                    false => self.item,
+                };
                 if let Some(Value::Array(attributes)) = fields.get_mut("attributes") {
                     let before = attributes.len();
                     attributes.retain(|kv| {
@@ -279,6 +468,7 @@ impl Redactor {
                         self.otlp_json(field);
                     }
                 }
+                self.item = outer;
             }
             Value::String(text) => *text = self.text(text),
             _ => {}
@@ -290,7 +480,12 @@ impl Redactor {
         if self.rules.secret_key(key)
             && let Some(text) = value.get("stringValue").and_then(Value::as_str)
         {
-            let replaced = self.replacement(Rule::SecretKey, text);
+            let replaced = self.replacement(Rule::SecretKey.label(), text);
+            self.saw(
+                Rule::SecretKey.label(),
+                &format!("{key}: {text}"),
+                &format!("{key}: {replaced}"),
+            );
             *value = serde_json::json!({ "stringValue": replaced });
             return;
         }
@@ -343,9 +538,8 @@ pub fn redacted_arena(
 impl Redactor {
     /// What it changed, said in a few words (`2 email, 1 key; 1 attribute dropped`).
     pub fn summary(&self) -> String {
-        let mut changed: Vec<String> = Rule::ALL
-            .iter()
-            .filter_map(|rule| Some(format!("{} {}", self.changed.get(rule)?, rule.label())))
+        let mut changed: Vec<String> = (self.preview().rules.iter())
+            .map(|rule| format!("{} {}", rule.values, rule.rule))
             .collect();
         if self.dropped > 0 {
             changed.push(format!("{} attributes dropped", self.dropped));
@@ -355,6 +549,27 @@ impl Redactor {
             false => changed.join(", "),
         }
     }
+}
+
+/// `text` cut to about 80 characters, on character boundaries, for a preview.
+fn snippet(text: &str) -> String {
+    match text.char_indices().nth(80) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// What is around `text[start..end]`: up to 30 characters on each side, `…` where cut.
+fn around(text: &str, start: usize, end: usize) -> String {
+    let from = (text[..start].char_indices().rev().nth(29)).map_or(0, |(i, _)| i);
+    let to = (text[end..].char_indices().nth(30)).map_or(text.len(), |(i, _)| end + i);
+    let cut = |yes: bool| if yes { "…" } else { "" };
+    format!(
+        "{}{}{}",
+        cut(from > 0),
+        &text[from..to],
+        cut(to < text.len())
+    )
 }
 
 /// OTLP/JSON fields that are ids, times, counts or enums: never redacted (a trace id's digits are

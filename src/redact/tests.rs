@@ -55,7 +55,7 @@ fn replacements_are_consistent_and_the_rest_of_the_text_stays() {
     let two = redactor.text("ana@example.com again");
     assert_eq!(one, "Ask [email-1] or [email-2].");
     assert_eq!(two, "[email-1] again");
-    assert_eq!(redactor.changed[&Rule::Email], 3);
+    assert_eq!(redactor.changed["email"], 3);
 }
 
 #[test]
@@ -138,4 +138,67 @@ fn a_rules_file_names_its_rules_and_refuses_what_it_does_not_know() {
     assert_eq!(Rules::read("{}").expect("rules"), Rules::default());
     assert!(Rules::read(r#"{"rule": []}"#).is_err());
     assert!(Rules::read(r#"{"rules": ["emails"]}"#).is_err());
+}
+
+#[test]
+fn the_users_patterns_replace_what_they_match_and_a_bad_one_is_named() {
+    let rules = Rules::read(
+        r#"{"rules": ["email"], "patterns": [{"name": "ticket", "regex": "TICKET-\\d+"}]}"#,
+    )
+    .expect("rules");
+    let mut redactor = Redactor::new(rules.clone());
+    assert_eq!(
+        redactor.text("TICKET-42 from ana@example.com, see TICKET-42 and TICKET-7"),
+        "[ticket-1] from [email-1], see [ticket-1] and [ticket-2]"
+    );
+    assert_eq!(redactor.changed["ticket"], 3);
+    assert_eq!(Rules::read(&rules.write()).expect("reads back"), rules);
+    let bad = Rules::read(r#"{"patterns": [{"name": "x", "regex": "(unclosed"}]}"#);
+    assert!(bad.unwrap_err().contains("the pattern x does not read"));
+    let unnamed = Rules::read(r#"{"patterns": [{"name": "a b", "regex": "x"}]}"#);
+    assert!(unnamed.unwrap_err().contains("is not a word"));
+}
+
+#[test]
+fn a_preview_counts_values_and_spans_per_rule_with_examples_around_them() {
+    let document = serde_json::json!({"resourceSpans": [{"scopeSpans": [{"spans": [
+        {"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b174", "name": "mail ana@example.com",
+         "attributes": [{"key": "input.value", "value": {"stringValue": "a long preamble before the address, then ana@example.com and bo@example.com"}},
+                        {"key": "api_key", "value": {"stringValue": "plain"}}]},
+        {"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b175", "name": "no secret here"},
+        {"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b176", "name": "cc ana@example.com"}
+    ]}]}]});
+    let mut document = document;
+    let mut redactor = Redactor::new(Rules::default()).previewing();
+    redactor.otlp_json(&mut document);
+    let preview = redactor.preview();
+    assert_eq!(preview.spans, 3);
+    let email = preview
+        .rules
+        .iter()
+        .find(|r| r.rule == "email")
+        .expect("emails");
+    assert_eq!((email.values, email.spans), (4, 2));
+    assert_eq!(email.examples.len(), 3);
+    assert_eq!(
+        email.examples[0],
+        ("mail ana@example.com".into(), "mail [email-1]".into())
+    );
+    assert_eq!(
+        email.examples[1],
+        (
+            "…mble before the address, then ana@example.com and bo@example.com".into(),
+            "…mble before the address, then [email-1] and [email-2]".into()
+        )
+    );
+    let secret = preview
+        .rules
+        .iter()
+        .find(|r| r.rule == "secret")
+        .expect("the key");
+    assert_eq!(
+        secret.examples[0],
+        ("api_key: plain".into(), "api_key: [secret-1]".into())
+    );
+    assert_eq!(redactor.summary(), "1 secret, 4 email");
 }
