@@ -145,6 +145,13 @@ impl Jobs {
                 annotation,
                 remove,
             } => self.annotate(batch, &annotation, remove).await,
+            ToWorker::SetRules { rules } => {
+                if let Some(keeper) = self.keeper.as_ref() {
+                    // Not kept, they still apply while the page is open.
+                    let _ = keeper.rules(&rules).await;
+                }
+                self.engine.borrow_mut().set_rules(rules);
+            }
             ToWorker::KeepHeld { batch } => {
                 // A share file's page opens its database now, and keeps what comes next too.
                 if let Some(database) = self.unopened.take() {
@@ -515,6 +522,7 @@ fn message_batch(message: &ToWorker) -> Option<u32> {
         | ToWorker::Ask { .. }
         | ToWorker::Export { .. }
         | ToWorker::Share { .. }
+        | ToWorker::SetRules { .. }
         | ToWorker::Live { .. }
         | ToWorker::Send { .. } => None,
     }

@@ -59,6 +59,11 @@ impl Keeper {
         let (evaluations, last) = db.evaluations().await?;
         let annotations = db.annotations().await?;
         engine.borrow_mut().restore_annotations(&annotations);
+        let rules = db.setting(crate::store::REDACTION_RULES).await?;
+        // Kept rules that no longer read (a pattern this build refuses) are left for the built-in.
+        if let Some(rules) = rules.and_then(|json| crate::redact::Rules::read(&json).ok()) {
+            engine.borrow_mut().set_rules(rules);
+        }
         let opened = Opened {
             traces: records.len(),
             spans: records.iter().map(|r| u64::from(r.spans)).sum(),
@@ -76,6 +81,13 @@ impl Keeper {
                 .map_or(0, |n| n + 1),
         };
         Ok((keeper, opened))
+    }
+
+    /// Keeps the redaction rules.
+    pub async fn rules(&self, rules: &crate::redact::Rules) -> Result<(), StoreError> {
+        (self.db)
+            .put_setting(crate::store::REDACTION_RULES, &rules.write())
+            .await
     }
 
     /// Keeps an annotation (`None`: its removal) under `key`.

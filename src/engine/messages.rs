@@ -12,9 +12,10 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::filter::FilterError;
 use crate::analysis::project_stats::ProjectStats;
 use crate::engine::protocol::{
-    Comparison, ExportRequest, FileResult, FlameView, Missing, PriceTables, ProjectRow, Request,
-    Response, RowView, SavedFileRow, SendRequest, SessionRow, ShareRequest, SpanDetails,
-    SpanSelection, Summary, TraceOverview, TraceQuery, TraceTableRows, Turn,
+    Comparison, ExportRequest, FileResult, FlameView, Missing, PriceTables, ProjectRow,
+    RedactionPreview, Request, Response, RowView, SavedFileRow, SendRequest, SessionRow,
+    ShareRequest, SpanDetails, SpanSelection, Summary, TraceOverview, TraceQuery, TraceTableRows,
+    Turn,
 };
 use crate::export::send::Report;
 use crate::store::StoredEvaluation;
@@ -93,6 +94,11 @@ pub enum ToWorker {
         batch: u32,
         /// Saving or not.
         on: bool,
+    },
+    /// Use these redaction rules from now on (and keep them where loads are kept).
+    SetRules {
+        /// The rules.
+        rules: crate::redact::Rules,
     },
     /// Set or remove what a person noted on a span or trace (an annotation), kept where loads
     /// are (reported as batch `batch`).
@@ -443,6 +449,8 @@ answers! {
     Comparison => Box<Comparison>,
     Stats => Box<ProjectStats>,
     Flame => FlameView,
+    RedactionRules => crate::redact::Rules,
+    RedactionPreview => Box<RedactionPreview>,
 }
 
 /// A trace's view, and the visible index of the span [`Query::reveal`] asked for.
@@ -509,6 +517,20 @@ impl Query<Vec<SavedFileRow>> {
     /// The files saved in this browser.
     pub fn saved_files() -> Self {
         Self::new(Request::SavedFiles)
+    }
+}
+
+impl Query<crate::redact::Rules> {
+    /// The redaction rules in use.
+    pub fn redaction_rules() -> Self {
+        Self::new(Request::RedactionRules)
+    }
+}
+
+impl Query<Box<RedactionPreview>> {
+    /// What the rules in use would take out of the selected spans.
+    pub fn redaction_preview(selection: SpanSelection) -> Self {
+        Self::new(Request::RedactionPreview { selection })
     }
 }
 

@@ -101,6 +101,8 @@ pub struct Engine {
     unsaved_evaluations: Vec<Range<usize>>,
     /// Loads set annotations the store has not kept yet.
     unsaved_annotations: bool,
+    /// The redaction rules in use ([`Engine::set_rules`]).
+    rules: crate::redact::Rules,
     /// What came from a link or a host page: shown, never kept until the user keeps it.
     held: Held,
     /// The files saved in the store, in save order.
@@ -495,6 +497,10 @@ impl Engine {
     pub fn handle(&mut self, request: Request) -> Response {
         match request {
             Request::Summary => Response::Summary(self.summary()),
+            Request::RedactionRules => Response::RedactionRules(self.rules.clone()),
+            Request::RedactionPreview { selection } => {
+                Response::RedactionPreview(Box::new(self.redaction_preview(&selection)))
+            }
             Request::SavedFiles => Response::SavedFiles(self.saved_file_rows()),
             Request::PriceTables => Response::PriceTables(self.price_tables()),
             Request::Projects => Response::Projects(lists::projects(
@@ -696,13 +702,13 @@ impl Engine {
         let (stem, bytes) = match redact {
             // Annotations are not spans: the redactor reads their texts itself.
             true if target == Target::PhoenixAnnotations => {
-                let mut redactor = crate::redact::Redactor::new(crate::redact::Rules::default());
+                let mut redactor = crate::redact::Redactor::new(self.rules()?);
                 let text = |t: &str| redactor.text(t);
                 let jsonl = export::annotations::encode_phoenix_jsonl(&self.arena, &spans, text);
                 (format!("{stem}-redacted"), jsonl.into_bytes())
             }
             true => {
-                let rules = crate::redact::Rules::default();
+                let rules = self.rules()?;
                 let (bytes, _) = crate::redact::redacted(&self.arena, &spans, rules, target)
                     .map_err(|error| format!("the spans could not be redacted: {error}"))?;
                 (format!("{stem}-redacted"), bytes)
@@ -745,7 +751,7 @@ impl Engine {
                 (_, SpanSelection::Traces(_)) => format!("{} traces", whole.len()),
             };
         }
-        let rules = request.redact.then(crate::redact::Rules::default);
+        let rules = request.redact.then(|| self.rules()).transpose()?;
         crate::share::share(&self.arena, &spans, rules, info)
     }
 
@@ -963,6 +969,48 @@ impl Engine {
             .collect()
     }
 
+    /// Uses `rules` to take secrets out from now on (export, share, send).
+    pub fn set_rules(&mut self, rules: crate::redact::Rules) {
+        self.rules = rules;
+    }
+
+    /// The redaction rules in use, if they can be: a pattern that does not read stops what
+    /// would leave with it left out.
+    pub fn rules(&self) -> Result<crate::redact::Rules, String> {
+        crate::redact::Rules::read(&self.rules.write())
+            .map_err(|problem| format!("the redaction rules cannot be used: {problem}"))
+    }
+
+    /// What the rules in use would take out of the selected spans (and their log records).
+    fn redaction_preview(&self, selection: &SpanSelection) -> protocol::RedactionPreview {
+        if let Err(problem) = self.rules() {
+            return protocol::RedactionPreview {
+                problem: Some(problem),
+                ..Default::default()
+            };
+        }
+        let spans = self.select(selection);
+        let traces: HashSet<TraceId> = (spans.iter())
+            .filter_map(|&i| self.arena.spans().get(i as usize))
+            .map(|span| span.trace_id)
+            .collect();
+        let mut redactor = crate::redact::Redactor::new(self.rules.clone()).previewing();
+        let json = export::encode_json(&self.arena, &spans);
+        let logs: Vec<&crate::model::LogRecord> = (self.arena.logs().iter())
+            .filter(|log| log.trace_id.is_some_and(|id| traces.contains(&id)))
+            .collect();
+        let logs_json = (!logs.is_empty()).then(|| export::encode_logs_json(&self.arena, &logs));
+        for json in std::iter::once(json).chain(logs_json) {
+            if let Ok(mut document) = serde_json::from_str::<serde_json::Value>(&json) {
+                redactor.otlp_json(&mut document);
+            }
+        }
+        protocol::RedactionPreview {
+            preview: redactor.preview(),
+            problem: None,
+        }
+    }
+
     /// The annotations to keep since loads set some (all of them: they are few), once.
     pub fn take_unsaved_annotations(&mut self) -> Vec<StoredEvaluation> {
         match std::mem::take(&mut self.unsaved_annotations) {
@@ -1086,7 +1134,9 @@ impl Engine {
             | Request::SavedFiles
             | Request::PriceTables
             | Request::Projects
+            | Request::RedactionRules
             | Request::Sessions { .. } => Vec::new(),
+            Request::RedactionPreview { selection } => self.unread_in(selection),
             Request::Traces(query) => self.unread_for_query(query),
             Request::Query { .. } => self.unread_where(|_| true),
             Request::Stats { project } => self.unread_where(|r| &r.project == project),

@@ -124,6 +124,13 @@ pub enum Request {
         /// Hex span id.
         span_id: String,
     },
+    /// The redaction rules in use (the user's, kept, else the built-in ones).
+    RedactionRules,
+    /// What the rules in use would take out of the selected spans, per rule, with examples.
+    RedactionPreview {
+        /// The spans.
+        selection: SpanSelection,
+    },
 }
 
 /// An answer from the engine.
@@ -171,6 +178,19 @@ pub enum Response {
     FilterReads,
     /// Anything asked about something that is not loaded.
     NotFound(Missing),
+    /// To [`Request::RedactionRules`].
+    RedactionRules(crate::redact::Rules),
+    /// To [`Request::RedactionPreview`].
+    RedactionPreview(Box<RedactionPreview>),
+}
+
+/// What the rules in use would take out of some spans, or why they cannot be used.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RedactionPreview {
+    /// Per rule: what it changes.
+    pub preview: crate::redact::Preview,
+    /// Why the rules cannot be applied (a pattern that does not read), if so.
+    pub problem: Option<String>,
 }
 
 /// What a question named that the engine does not hold.
@@ -222,6 +242,8 @@ impl Response {
             Self::BadFilter(_) => "BadFilter",
             Self::FilterReads => "FilterReads",
             Self::NotFound(_) => "NotFound",
+            Self::RedactionRules(_) => "RedactionRules",
+            Self::RedactionPreview(_) => "RedactionPreview",
         }
     }
 }

@@ -23,8 +23,11 @@ pub(super) async fn send(engine: Rc<RefCell<Engine>>, id: u32, request: SendRequ
     // Asked to, the spans sent are a redacted copy, in an arena of their own.
     let redacted = match request.settings.redact {
         true => {
-            let rules = crate::redact::Rules::default();
-            match crate::redact::redacted_arena(engine.borrow().arena(), &spans, &[], rules) {
+            let rules = engine.borrow().rules();
+            let redacted = rules.and_then(|rules| {
+                crate::redact::redacted_arena(engine.borrow().arena(), &spans, &[], rules)
+            });
+            match redacted {
                 Ok((arena, _)) => Some(arena),
                 Err(error) => {
                     let report = crate::export::send::Report {
@@ -44,7 +47,11 @@ pub(super) async fn send(engine: Rc<RefCell<Engine>>, id: u32, request: SendRequ
     // Their annotations, when asked, go to Phoenix's REST API after them (redacted alike).
     let mut annotations = request.settings.annotations.then(|| {
         let engine = engine.borrow();
-        let rules = request.settings.redact.then(crate::redact::Rules::default);
+        let rules = request
+            .settings
+            .redact
+            .then(|| engine.rules().ok())
+            .flatten();
         let mut redactor = rules.map(crate::redact::Redactor::new);
         let text = |t: &str| match redactor.as_mut() {
             Some(redactor) => redactor.text(t),

@@ -2147,3 +2147,54 @@ fn annotations_export_as_phoenix_rows_that_read_back_as_annotations_and_redact()
     assert_eq!(bodies.trace_notes[0]["data"]["note"], "retry twice");
     assert_eq!(bodies.trace_notes[0]["data"]["identifier"], "plume");
 }
+
+#[test]
+fn the_rules_in_use_redact_exports_and_previews_and_a_bad_pattern_is_said() {
+    let mut engine = engine_with(&["openai-01.otlp.pb"]);
+    let selection = SpanSelection::Traces(vec![OPENAI_01_TRACE.into()]);
+    let rules = crate::redact::Rules::read(
+        r#"{"rules": [], "patterns": [{"name": "topic", "regex": "OpenTelemetry"}]}"#,
+    )
+    .expect("rules");
+    engine.set_rules(rules.clone());
+    let Response::RedactionRules(used) = engine.handle(Request::RedactionRules) else {
+        panic!("rules")
+    };
+    assert_eq!(used, rules);
+    let Response::RedactionPreview(preview) = engine.handle(Request::RedactionPreview {
+        selection: selection.clone(),
+    }) else {
+        panic!("a preview")
+    };
+    assert_eq!(preview.problem, None);
+    let topic = &preview.preview.rules[0];
+    assert_eq!(topic.rule, "topic");
+    assert!(topic.values >= 2 && topic.spans >= 2, "{topic:?}");
+    assert!(topic.examples[0].1.contains("[topic-1]"));
+    let export = engine
+        .export(&selection, Target::OtlpJson, true)
+        .expect("export");
+    let text = String::from_utf8(export.bytes).expect("text");
+    assert!(!text.contains("OpenTelemetry") && text.contains("[topic-1]"));
+    // A pattern that does not read is said, not applied.
+    let mut bad = rules;
+    bad.patterns[0].regex = "(".into();
+    engine.set_rules(bad);
+    let Response::RedactionPreview(preview) =
+        engine.handle(Request::RedactionPreview { selection })
+    else {
+        panic!("a preview")
+    };
+    assert!(
+        preview
+            .problem
+            .expect("a problem")
+            .contains("the pattern topic does not read")
+    );
+    let selection = SpanSelection::Traces(vec![OPENAI_01_TRACE.into()]);
+    let refused = engine.export(&selection, Target::OtlpJson, true);
+    assert!(
+        refused.is_err_and(|e| e.contains("cannot be used")),
+        "nothing leaves with a rule left out"
+    );
+}

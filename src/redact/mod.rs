@@ -10,6 +10,7 @@
 mod scan;
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -358,19 +359,20 @@ impl Redactor {
         let mut out = String::with_capacity(text.len());
         let mut at = 0;
         // Each rule's first find, in the text and in what replaced it: a preview's example.
-        let mut firsts: Vec<(String, (usize, usize), (usize, usize))> = Vec::new();
+        let mut firsts: Vec<(String, Range<usize>, Range<usize>)> = Vec::new();
         for (start, end, label) in found {
             out.push_str(&text[at..start]);
             let from = out.len();
             out.push_str(&self.replacement(&label, &text[start..end]));
             if !firsts.iter().any(|(l, ..)| *l == label) {
-                firsts.push((label, (start, end), (from, out.len())));
+                firsts.push((label, start..end, from..out.len()));
             }
             at = end;
         }
         out.push_str(&text[at..]);
-        for (label, (start, end), (from, to)) in firsts {
-            self.saw(&label, &around(text, start, end), &around(&out, from, to));
+        for (label, found, made) in firsts {
+            let (before, after) = (around(text, found), around(&out, made));
+            self.saw(&label, &before, &after);
         }
         out
     }
@@ -560,7 +562,7 @@ fn snippet(text: &str) -> String {
 }
 
 /// What is around `text[start..end]`: up to 30 characters on each side, `…` where cut.
-fn around(text: &str, start: usize, end: usize) -> String {
+fn around(text: &str, Range { start, end }: Range<usize>) -> String {
     let from = (text[..start].char_indices().rev().nth(29)).map_or(0, |(i, _)| i);
     let to = (text[end..].char_indices().nth(30)).map_or(text.len(), |(i, _)| end + i);
     let cut = |yes: bool| if yes { "…" } else { "" };

@@ -15,8 +15,8 @@ use web_sys::{
 };
 
 use super::{
-    ANNOTATIONS, CHUNKS, EVALUATIONS, FILES, FileRecord, PRICES, SCHEMA_VERSION, StoredChunk,
-    StoredEvaluation, StoredPriceFile, TRACES, TraceRecord,
+    ANNOTATIONS, CHUNKS, EVALUATIONS, FILES, FileRecord, PRICES, SCHEMA_VERSION, SETTINGS,
+    StoredChunk, StoredEvaluation, StoredPriceFile, TRACES, TraceRecord,
 };
 
 /// Why the store could not do something.
@@ -67,6 +67,7 @@ const UPGRADES: [Upgrade; SCHEMA_VERSION as usize] = [
     },
     |db| {
         db.create_object_store(ANNOTATIONS)?;
+        db.create_object_store(SETTINGS)?;
         Ok(())
     },
 ];
@@ -403,6 +404,23 @@ impl Db {
             Ok(())
         })
         .await
+    }
+
+    /// Keeps a setting's value (JSON) under its name.
+    pub async fn put_setting(&self, name: &str, json: &str) -> Result<(), StoreError> {
+        self.write(&[SETTINGS], |transaction| {
+            Self::store(transaction, SETTINGS)?.put_with_key(&json.into(), &name.into())?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// A setting's value (JSON), if one is kept.
+    pub async fn setting(&self, name: &str) -> Result<Option<String>, StoreError> {
+        let transaction = self.transaction(&[SETTINGS], IdbTransactionMode::Readonly)?;
+        let value =
+            request_result(&Self::store(&transaction, SETTINGS)?.get(&name.into())?).await?;
+        Ok(value.as_string())
     }
 
     /// Every kept annotation (unreadable ones are skipped).
