@@ -352,6 +352,11 @@ impl EngineHandle {
         self.0.outbox.send(&ToWorker::Live { paused }, None);
     }
 
+    /// Uses these redaction rules from now on (and keeps them where loads are kept).
+    pub fn set_rules(&self, rules: crate::redact::Rules) {
+        self.0.outbox.send(&ToWorker::SetRules { rules }, None);
+    }
+
     /// Sets (or with `remove`, removes) an annotation; returns the batch id its events carry.
     pub fn annotate(&self, annotation: StoredEvaluation, remove: bool) -> u32 {
         self.batch(

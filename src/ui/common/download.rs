@@ -1,8 +1,18 @@
-//! Files the engine wrote, handed to the browser as downloads.
+//! Files the engine (or the page) wrote, handed to the browser as downloads.
 
 use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, HtmlAnchorElement, Url};
+
+/// Hands `text` to the browser as a download named `name`, of type `media_type`.
+pub(crate) fn save_text(text: &str, name: &str, media_type: &str) {
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(media_type);
+    let parts = js_sys::Array::of1(&text.into());
+    if let Ok(blob) = Blob::new_with_str_sequence_and_options(&parts, &options) {
+        save(&blob, name);
+    }
+}
 
 /// Hands `blob` to the browser as a download named `name`.
 pub(crate) fn save(blob: &Blob, name: &str) {

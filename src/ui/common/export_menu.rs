@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use crate::ui::common::download::save;
 use crate::ui::common::menu::place_items;
+use crate::ui::common::redaction::RedactionRulesButton;
 use crate::ui::common::share_button::ShareButton;
 use crate::ui::share::share_page;
 
@@ -71,11 +72,12 @@ pub fn ExportMenu(props: &ExportMenuProps) -> Html {
         <details class="menu" data-testid="export-menu" ontoggle={place_items}>
             <summary class="button small">{ props.label.clone() }{" ▾"}</summary>
             <div class="menu-items">
-                <label class="check" title="Emails, phone numbers, card numbers, IP addresses, API keys and tokens, and the values of secret-looking attributes are replaced (the same value by the same mark) before the file is written">
+                <label class="check" title="What the redaction rules find (emails, phone numbers, card numbers, IP addresses, API keys and tokens, the values of secret-looking attributes, your patterns) is replaced, the same value by the same mark, before the file is written">
                     <input type="checkbox" data-testid="export-redact" checked={*redact}
                            onchange={let redact = redact.clone(); move |_| redact.set(!*redact)} />
                     {" Take secrets out first"}
                 </label>
+                <RedactionRulesButton selection={props.selection.clone()} />
                 { for FORMS.iter().map(|(target, label)| html! {
                     <button class="button small" onclick={download(*target)} data-format={target.extension()}>
                         { *label }<span class="muted">{ format!(" .{}", target.extension()) }</span>

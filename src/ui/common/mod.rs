@@ -14,6 +14,7 @@ pub(crate) mod long_text;
 pub(crate) mod menu;
 pub(crate) mod missing;
 pub(crate) mod open_files;
+pub(crate) mod redaction;
 pub(crate) mod send_menu;
 pub(crate) mod share_button;
 pub(crate) mod virtual_list;

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
 use crate::ui::common::menu::place_items;
+use crate::ui::common::redaction::RedactionRulesButton;
 
 use crate::engine::protocol::{SendRequest, SpanSelection};
 use crate::export::send::{
@@ -92,6 +93,7 @@ pub fn SendMenu(props: &SendMenuProps) -> Html {
             <div class="menu-items send-form">
                 <SendForm saved={(*saved).clone()} {on_saved} headers={(*delivery.headers).clone()} {on_headers}
                           offer_remember={powers.settings} />
+                <RedactionRulesButton selection={props.selection.clone()} />
                 <button class="button primary" data-testid="send-button" onclick={delivery.send} disabled={sending}>
                     { if sending { "Sending…" } else { "Send" } }
                 </button>
