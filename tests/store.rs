@@ -58,7 +58,15 @@ async fn opening_creates_the_schema() {
     let db = fresh("schema").await;
     assert_eq!(
         db.stores(),
-        ["chunks", "evaluations", "files", "prices", "traces"]
+        [
+            "annotations",
+            "chunks",
+            "evaluations",
+            "files",
+            "prices",
+            "settings",
+            "traces"
+        ]
     );
     assert!(db.records().await.expect("read").is_empty());
 }
@@ -175,14 +183,22 @@ async fn a_version_1_database_is_upgraded_step_by_step_and_keeps_its_traces() {
     v1.close();
 
     // Each step in turn: version 2 adds the evaluations, version 3 the saved files, version 4
-    // the price tables.
+    // the price tables, version 5 the annotations and the settings.
     let v2 = Db::open(name, 2).await.expect("upgraded to version 2");
     assert_eq!(v2.stores(), ["chunks", "evaluations", "traces"]);
     v2.close();
     let db = Db::open(name, SCHEMA_VERSION).await.expect("upgraded");
     assert_eq!(
         db.stores(),
-        ["chunks", "evaluations", "files", "prices", "traces"]
+        [
+            "annotations",
+            "chunks",
+            "evaluations",
+            "files",
+            "prices",
+            "settings",
+            "traces"
+        ]
     );
     assert!(db.files().await.expect("read").is_empty());
     assert!(db.price_files().await.expect("read").is_empty());

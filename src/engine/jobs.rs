@@ -26,7 +26,7 @@ use crate::engine::sending::send;
 use crate::engine::worker::post;
 use crate::model::TraceId;
 use crate::store::idb::Db;
-use crate::store::{FileRecord, StoredEvaluation, annotation_key, file_key};
+use crate::store::{FileRecord, StoredEvaluation, file_key};
 
 /// The load batch that reports what was restored from the store.
 pub const RESTORE_BATCH: u32 = 0;
@@ -146,22 +146,22 @@ impl Jobs {
                 remove,
             } => self.annotate(batch, &annotation, remove).await,
             ToWorker::SetRules { rules } => {
-                if let Some(keeper) = self.keeper.as_ref() {
-                    // Not kept, they still apply while the page is open.
-                    let _ = keeper.rules(&rules).await;
-                }
                 self.engine.borrow_mut().set_rules(rules);
+                // Where the page keeps nothing (yet), they apply while it is open; kept, a
+                // failure leaves them unsaved for the next save to try again.
+                if self.saver().is_some() {
+                    self.save_now(RESTORE_BATCH).await;
+                }
             }
             ToWorker::KeepHeld { batch } => {
                 // A share file's page opens its database now, and keeps what comes next too.
                 if let Some(database) = self.unopened.take() {
+                    // Rules chosen on this page win over those the origin kept.
+                    let chosen = self.engine.borrow_mut().take_unsaved_rules();
                     self.keeper = restore(&self.engine, &database).await;
                     self.saving = true;
-                    // What was noted before keeping is kept with it.
-                    let annotations = self.engine.borrow().stored_annotations();
-                    for annotation in &annotations {
-                        self.keep_annotation(batch, &annotation_key(annotation), Some(annotation))
-                            .await;
+                    if let Some(rules) = chosen {
+                        self.engine.borrow_mut().set_rules(rules);
                     }
                 }
                 // Not saving, nothing is kept: what was held stays held.
@@ -301,24 +301,14 @@ impl Jobs {
         }
     }
 
-    /// Sets or removes an annotation, and keeps that where the page keeps what it loads.
+    /// Sets or removes an annotation; the page keeps it where it keeps what it loads (a page
+    /// that keeps nothing yet keeps it once it does).
     async fn annotate(&mut self, batch: u32, annotation: &StoredEvaluation, remove: bool) {
         let annotated = self.engine.borrow_mut().annotate(annotation, remove);
         match annotated {
-            Ok((key, kept)) => self.keep_annotation(batch, &key, kept.as_ref()).await,
+            Ok(_) => self.save_now(batch).await,
             Err(error) => Progress::new(batch, 0, ANNOTATION, 0.0)
                 .finish(FileResult::failed(ANNOTATION, &error)),
-        }
-    }
-
-    async fn keep_annotation(&self, batch: u32, key: &str, annotation: Option<&StoredEvaluation>) {
-        let Some(keeper) = self.keeper.as_ref() else {
-            return;
-        };
-        if let Err(error) = keeper.annotation(key, annotation).await {
-            let message = format!("not kept: {error}");
-            Progress::new(batch, 0, ANNOTATION, 0.0)
-                .finish(FileResult::failed(ANNOTATION, &message));
         }
     }
 
@@ -370,7 +360,8 @@ impl Jobs {
                 outcome
             }
             None => {
-                *self.engine.borrow_mut() = Engine::default();
+                let emptied = self.engine.borrow().emptied();
+                *self.engine.borrow_mut() = emptied;
                 let outcome = match self.keeper.as_mut() {
                     Some(keeper) => keeper.clear().await,
                     None => Ok(()),

@@ -60,9 +60,8 @@ impl Keeper {
         let annotations = db.annotations().await?;
         engine.borrow_mut().restore_annotations(&annotations);
         let rules = db.setting(crate::store::REDACTION_RULES).await?;
-        // Kept rules that no longer read (a pattern this build refuses) are left for the built-in.
-        if let Some(rules) = rules.and_then(|json| crate::redact::Rules::read(&json).ok()) {
-            engine.borrow_mut().set_rules(rules);
+        if let Some(rules) = rules.and_then(|json| serde_json::from_str(&json).ok()) {
+            engine.borrow_mut().restore_rules(rules);
         }
         let opened = Opened {
             traces: records.len(),
@@ -88,15 +87,6 @@ impl Keeper {
         (self.db)
             .put_setting(crate::store::REDACTION_RULES, &rules.write())
             .await
-    }
-
-    /// Keeps an annotation (`None`: its removal) under `key`.
-    pub async fn annotation(
-        &self,
-        key: &str,
-        annotation: Option<&crate::store::StoredEvaluation>,
-    ) -> Result<(), StoreError> {
-        self.db.put_annotation(key, annotation).await
     }
 
     /// The ids of the traces kept.
@@ -247,11 +237,17 @@ impl Keeper {
             }
         }
         let annotations = engine.borrow_mut().take_unsaved_annotations();
-        for annotation in &annotations {
-            let key = crate::store::annotation_key(annotation);
-            if let Err(error) = self.db.put_annotation(&key, Some(annotation)).await {
+        for (key, annotation) in &annotations {
+            if let Err(error) = self.db.put_annotation(key, annotation.as_ref()).await {
                 return (Vec::new(), Some((0, error)));
             }
+        }
+        let rules = engine.borrow_mut().take_unsaved_rules();
+        if let Some(rules) = rules
+            && let Err(error) = self.rules(&rules).await
+        {
+            engine.borrow_mut().set_rules(rules);
+            return (Vec::new(), Some((0, error)));
         }
         let evaluations = engine.borrow_mut().take_new_evaluations();
         if !evaluations.is_empty() {

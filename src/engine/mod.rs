@@ -99,10 +99,12 @@ pub struct Engine {
     pending: Pending,
     /// Evaluations of the arena the store does not have yet, as ranges of its table.
     unsaved_evaluations: Vec<Range<usize>>,
-    /// Loads set annotations the store has not kept yet.
-    unsaved_annotations: bool,
+    /// Annotations set or removed (target, name) that the store has not kept yet.
+    unsaved_annotations: HashSet<(crate::model::EvalTarget, crate::model::StrId)>,
     /// The redaction rules in use ([`Engine::set_rules`]).
     rules: crate::redact::Rules,
+    /// The rules were set since the store last kept them.
+    unsaved_rules: bool,
     /// What came from a link or a host page: shown, never kept until the user keeps it.
     held: Held,
     /// The files saved in the store, in save order.
@@ -131,8 +133,8 @@ struct Held {
     evaluations: Vec<Range<usize>>,
     /// Keys of their price tables.
     price_files: Vec<String>,
-    /// Whether they set annotations.
-    annotations: bool,
+    /// The annotations they set (target, name).
+    annotations: Vec<(crate::model::EvalTarget, crate::model::StrId)>,
 }
 
 /// How a load's spans came, which says what becomes of them.
@@ -153,7 +155,6 @@ struct Before {
     spans: usize,
     logs: usize,
     evaluations: usize,
-    annotation_edits: u64,
 }
 
 impl Before {
@@ -162,7 +163,6 @@ impl Before {
             spans: arena.spans().len(),
             logs: arena.logs().len(),
             evaluations: arena.evaluations().len(),
-            annotation_edits: arena.annotation_edits(),
         }
     }
 }
@@ -283,8 +283,8 @@ impl Engine {
         let any = !held.traces.is_empty()
             || !held.evaluations.is_empty()
             || !held.price_files.is_empty()
-            || held.annotations;
-        self.unsaved_annotations |= held.annotations;
+            || !held.annotations.is_empty();
+        self.unsaved_annotations.extend(held.annotations);
         self.unkept.extend(held.traces.iter().map(|&id| (id, None)));
         self.changed.extend(held.traces);
         self.unsaved_evaluations.extend(held.evaluations);
@@ -321,6 +321,7 @@ impl Engine {
         before: Before,
         arrival: Arrival,
     ) -> FileResult {
+        let annotated = self.arena.take_annotation_changes();
         let new_spans = self.arena.spans().get(before.spans..).unwrap_or_default();
         self.unassembled
             .extend(new_spans.iter().map(|span| span.trace_id));
@@ -350,18 +351,17 @@ impl Engine {
             }
         }
         let evaluations = before.evaluations..self.arena.evaluations().len();
-        let annotated = self.arena.annotation_edits() != before.annotation_edits;
         let held = arrival == Arrival::Held;
         match arrival {
             Arrival::Held => {
                 self.held.traces.extend(touched.iter().copied());
                 self.held.evaluations.push(evaluations);
-                self.held.annotations |= annotated;
+                self.held.annotations.extend(annotated);
             }
             Arrival::Loaded | Arrival::Live => {
                 self.changed.extend(touched.iter().copied());
                 self.unsaved_evaluations.push(evaluations);
-                self.unsaved_annotations |= annotated;
+                self.unsaved_annotations.extend(annotated);
             }
         }
         if arrival == Arrival::Live {
@@ -969,9 +969,30 @@ impl Engine {
             .collect()
     }
 
-    /// Uses `rules` to take secrets out from now on (export, share, send).
+    /// Uses `rules` to take secrets out from now on (export, share, send); the store keeps them
+    /// next ([`Engine::take_unsaved_rules`]).
     pub fn set_rules(&mut self, rules: crate::redact::Rules) {
         self.rules = rules;
+        self.unsaved_rules = true;
+    }
+
+    /// Puts back the rules the store kept (as they are: if they no longer read, exports with
+    /// secrets taken out say so rather than fall back to other rules).
+    pub fn restore_rules(&mut self, rules: crate::redact::Rules) {
+        self.rules = rules;
+    }
+
+    /// The rules set since the store last kept them, once.
+    pub fn take_unsaved_rules(&mut self) -> Option<crate::redact::Rules> {
+        std::mem::take(&mut self.unsaved_rules).then(|| self.rules.clone())
+    }
+
+    /// This engine emptied, its redaction rules kept (they are settings, not data).
+    pub fn emptied(&self) -> Self {
+        Self {
+            rules: self.rules.clone(),
+            ..Self::default()
+        }
     }
 
     /// The redaction rules in use, if they can be: a pattern that does not read stops what
@@ -1011,12 +1032,28 @@ impl Engine {
         }
     }
 
-    /// The annotations to keep since loads set some (all of them: they are few), once.
-    pub fn take_unsaved_annotations(&mut self) -> Vec<StoredEvaluation> {
-        match std::mem::take(&mut self.unsaved_annotations) {
-            true => self.stored_annotations(),
-            false => Vec::new(),
-        }
+    /// The annotations set or removed since the store last kept them, once: each one's key, and
+    /// it (none once removed). Those of loads held from a link, a host or a share file wait for
+    /// [`Engine::keep_held`].
+    pub fn take_unsaved_annotations(&mut self) -> Vec<(String, Option<StoredEvaluation>)> {
+        let unsaved = std::mem::take(&mut self.unsaved_annotations);
+        unsaved
+            .into_iter()
+            .map(|(target, name)| {
+                let kept = self.arena.annotation(target, name);
+                let removed = crate::model::Evaluation {
+                    target,
+                    name,
+                    score: None,
+                    label: None,
+                    explanation: None,
+                    source: SourceId::default(),
+                    annotator: crate::model::Annotator::Human,
+                };
+                let stored = StoredEvaluation::of(&self.arena, kept.unwrap_or(&removed));
+                (crate::store::annotation_key(&stored), kept.map(|_| stored))
+            })
+            .collect()
     }
 
     /// Puts kept evaluations back; returns how many were.
@@ -1054,13 +1091,18 @@ impl Engine {
             None => return Err(format!("{key} names no span or trace")),
         };
         self.revision += 1;
-        if remove {
-            self.arena
-                .remove_annotation(evaluation.target, evaluation.name);
-            return Ok((key, None));
-        }
-        self.arena.annotate(evaluation);
-        Ok((key, Some(annotation)))
+        match remove {
+            true => self
+                .arena
+                .remove_annotation(evaluation.target, evaluation.name),
+            false => {
+                self.arena.annotate(evaluation);
+                true
+            }
+        };
+        self.unsaved_annotations
+            .extend(self.arena.take_annotation_changes());
+        Ok((key, (!remove).then_some(annotation)))
     }
 
     /// Puts kept annotations back; how many.
@@ -1075,14 +1117,9 @@ impl Engine {
                 restored += 1;
             }
         }
+        // They are the store's already.
+        self.arena.take_annotation_changes();
         restored
-    }
-
-    /// Every annotation, as the store keeps them (for a page that starts keeping).
-    pub fn stored_annotations(&self) -> Vec<StoredEvaluation> {
-        (self.arena.annotations().iter())
-            .map(|a| StoredEvaluation::of(&self.arena, a))
-            .collect()
     }
 
     /// Shows stored traces in the lists from their records, until [`Engine::restore`] reads

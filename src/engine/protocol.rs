@@ -420,7 +420,7 @@ pub struct ExportRequest {
     pub selection: SpanSelection,
     /// The file's form.
     pub target: crate::export::Target,
-    /// Take secrets out first, with the built-in rules ([`crate::redact`]).
+    /// Take secrets out first, with the rules in use ([`crate::engine::Engine::rules`]).
     #[serde(default)]
     pub redact: bool,
 }
@@ -430,7 +430,7 @@ pub struct ExportRequest {
 pub struct ShareRequest {
     /// The traces: every trace with a selected span, whole.
     pub selection: SpanSelection,
-    /// Take secrets out first, with the built-in rules ([`crate::redact`]).
+    /// Take secrets out first, with the rules in use ([`crate::engine::Engine::rules`]).
     pub redact: bool,
     /// What the file says: its title (none: said from the selection), who shares it, when, and
     /// where it opens (none: the one trace, else the start page).

@@ -28,7 +28,7 @@ pub(super) async fn send(engine: Rc<RefCell<Engine>>, id: u32, request: SendRequ
                 crate::redact::redacted_arena(engine.borrow().arena(), &spans, &[], rules)
             });
             match redacted {
-                Ok((arena, _)) => Some(arena),
+                Ok(redacted) => Some(redacted),
                 Err(error) => {
                     let report = crate::export::send::Report {
                         spans: spans.len() as u64,
@@ -44,15 +44,14 @@ pub(super) async fn send(engine: Rc<RefCell<Engine>>, id: u32, request: SendRequ
         }
         false => None,
     };
-    // Their annotations, when asked, go to Phoenix's REST API after them (redacted alike).
+    // Their annotations, when asked, go to Phoenix's REST API after them, redacted by the
+    // spans' redactor (the same value is the same mark in both).
+    let (redacted, mut redactor) = match redacted {
+        Some((arena, redactor)) => (Some(arena), Some(redactor)),
+        None => (None, None),
+    };
     let mut annotations = request.settings.annotations.then(|| {
         let engine = engine.borrow();
-        let rules = request
-            .settings
-            .redact
-            .then(|| engine.rules().ok())
-            .flatten();
-        let mut redactor = rules.map(crate::redact::Redactor::new);
         let text = |t: &str| match redactor.as_mut() {
             Some(redactor) => redactor.text(t),
             None => t.to_owned(),

@@ -2022,7 +2022,9 @@ fn annotations_are_set_replaced_filtered_on_and_removed() {
     );
     assert_eq!(matching(&mut engine, "evals['review'].score < 0.5"), [span]);
     // Kept and put back in another engine, as the page reopened.
-    let stored = engine.stored_annotations();
+    let unsaved = engine.take_unsaved_annotations();
+    assert_eq!(unsaved.len(), 1, "set twice, kept once: {unsaved:?}");
+    let stored: Vec<StoredEvaluation> = unsaved.into_iter().filter_map(|(_, a)| a).collect();
     let mut reopened = engine_with(&["openai-01.otlp.pb"]);
     assert_eq!(reopened.restore_annotations(&stored), 1);
     assert_eq!(
@@ -2049,7 +2051,15 @@ fn annotations_are_set_replaced_filtered_on_and_removed() {
             .evaluations
             .is_empty()
     );
-    assert_eq!(engine.stored_annotations().len(), 1);
+    let unsaved = engine.take_unsaved_annotations();
+    let removed = unsaved
+        .iter()
+        .find(|(key, _)| key == &format!("span:{span}/review"));
+    assert_eq!(
+        removed.map(|(_, a)| a.is_none()),
+        Some(true),
+        "the store deletes it: {unsaved:?}"
+    );
     assert!(
         engine
             .annotate(

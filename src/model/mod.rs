@@ -256,7 +256,8 @@ pub struct Evaluation {
     pub label: Option<StrId>,
     /// Explanation, if any.
     pub explanation: Option<StrId>,
-    /// The file it came from (an annotation made in Plume: none, the default).
+    /// The file it came from (an annotation made in Plume: `SourceId::default()`, which says
+    /// nothing; its `annotator` tells it apart).
     pub source: SourceId,
     /// Who made it.
     pub annotator: Annotator,
@@ -311,14 +312,15 @@ pub struct Arena {
     span_evaluations: HashMap<SpanId, Vec<u32>>,
     /// Rows of `evaluations` about each whole trace, in load order.
     trace_evaluations: HashMap<TraceId, Vec<u32>>,
-    /// What people noted here ([`Arena::annotate`]): one per target and name, edited in place;
-    /// loads never touch them.
+    /// What people noted ([`Arena::annotate`]): one per target and name, edited in place; a
+    /// failed load's rollback leaves them as they are.
     annotations: Vec<Evaluation>,
-    /// Rows of `annotations` about each span, and about each trace.
+    /// Rows of `annotations` by target and name, about each span, and about each trace.
+    annotation_rows: HashMap<(EvalTarget, StrId), u32>,
     span_annotations: HashMap<SpanId, Vec<u32>>,
     trace_annotations: HashMap<TraceId, Vec<u32>>,
-    /// How many times annotations were set: a load that set some changes it.
-    annotation_edits: u64,
+    /// The annotations set or removed since [`Arena::take_annotation_changes`].
+    annotation_changes: Vec<(EvalTarget, StrId)>,
     logs: Vec<LogRecord>,
     /// Rows of `logs` naming each span, in load order.
     span_logs: HashMap<SpanId, Vec<u32>>,
@@ -391,9 +393,10 @@ impl Default for Arena {
             span_evaluations: HashMap::new(),
             trace_evaluations: HashMap::new(),
             annotations: Vec::new(),
+            annotation_rows: HashMap::new(),
             span_annotations: HashMap::new(),
             trace_annotations: HashMap::new(),
-            annotation_edits: 0,
+            annotation_changes: Vec::new(),
             logs: Vec::new(),
             span_logs: HashMap::new(),
             trace_logs: HashMap::new(),
@@ -517,9 +520,15 @@ impl Arena {
             .chain(indexed(&self.annotations, annotations))
     }
 
-    /// How many times annotations were set so far.
-    pub fn annotation_edits(&self) -> u64 {
-        self.annotation_edits
+    /// The annotations set or removed since the last call (target and name), in order.
+    pub fn take_annotation_changes(&mut self) -> Vec<(EvalTarget, StrId)> {
+        std::mem::take(&mut self.annotation_changes)
+    }
+
+    /// The annotation of `target` named `name`, if there is one.
+    pub fn annotation(&self, target: EvalTarget, name: StrId) -> Option<&Evaluation> {
+        let row = *self.annotation_rows.get(&(target, name))?;
+        self.annotations.get(row as usize)
     }
 
     /// What people noted here, in the order they first did.
@@ -531,42 +540,43 @@ impl Arena {
     /// person: [`Annotator::Human`] whatever it says).
     pub fn annotate(&mut self, mut annotation: Evaluation) {
         annotation.annotator = Annotator::Human;
-        self.annotation_edits += 1;
-        match self.annotation_row(annotation.target, annotation.name) {
-            Some(row) => self.annotations[row] = annotation,
+        let key = (annotation.target, annotation.name);
+        self.annotation_changes.push(key);
+        match self.annotation_rows.get(&key) {
+            Some(&row) => self.annotations[row as usize] = annotation,
             None => {
+                let row = self.annotations.len() as u32;
                 self.annotations.push(annotation);
-                self.index_annotations();
+                self.index_annotation(row);
             }
         }
     }
 
     /// Removes the annotation of `target` named `name`; whether there was one.
     pub fn remove_annotation(&mut self, target: EvalTarget, name: StrId) -> bool {
-        let Some(row) = self.annotation_row(target, name) else {
+        let Some(row) = self.annotation_rows.get(&(target, name)).copied() else {
             return false;
         };
-        self.annotations.remove(row);
-        self.index_annotations();
+        self.annotation_changes.push((target, name));
+        self.annotations.remove(row as usize);
+        self.annotation_rows.clear();
+        self.span_annotations.clear();
+        self.trace_annotations.clear();
+        for row in 0..self.annotations.len() as u32 {
+            self.index_annotation(row);
+        }
         true
     }
 
-    fn annotation_row(&self, target: EvalTarget, name: StrId) -> Option<usize> {
-        let name = self.str(name);
-        (self.annotations.iter()).position(|a| a.target == target && self.str(a.name) == name)
-    }
-
-    fn index_annotations(&mut self) {
-        self.span_annotations.clear();
-        self.trace_annotations.clear();
-        for (row, annotation) in self.annotations.iter().enumerate() {
-            let row = row as u32;
-            match annotation.target {
-                EvalTarget::Span(id) | EvalTarget::Document(id, _) => {
-                    self.span_annotations.entry(id).or_default().push(row)
-                }
-                EvalTarget::Trace(id) => self.trace_annotations.entry(id).or_default().push(row),
+    fn index_annotation(&mut self, row: u32) {
+        let annotation = &self.annotations[row as usize];
+        self.annotation_rows
+            .insert((annotation.target, annotation.name), row);
+        match annotation.target {
+            EvalTarget::Span(id) | EvalTarget::Document(id, _) => {
+                self.span_annotations.entry(id).or_default().push(row)
             }
+            EvalTarget::Trace(id) => self.trace_annotations.entry(id).or_default().push(row),
         }
     }
 

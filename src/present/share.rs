@@ -30,8 +30,9 @@ pub fn banner(info: &ShareInfo) -> String {
 /// if it does not read as one.
 fn minutes(time: &str) -> Option<String> {
     let (date, clock) = time.split_once('T')?;
-    let ok = date.len() == 10 && clock.len() >= 5 && clock.as_bytes()[2] == b':';
-    ok.then(|| format!("{date} {} UTC", &clock[..5]))
+    // A share file's word: any text, so every cut is checked.
+    let minutes = clock.get(..5).filter(|m| m.as_bytes()[2] == b':')?;
+    (date.len() == 10).then(|| format!("{date} {minutes} UTC"))
 }
 
 #[cfg(test)]
@@ -62,5 +63,11 @@ mod tests {
         );
         info.made = Some("yesterday".into());
         assert_eq!(banner(&info), "3 traces, 42 spans · not redacted");
+        info.made = Some("2026-01-01T12:0é".into());
+        assert_eq!(
+            banner(&info),
+            "3 traces, 42 spans · not redacted",
+            "no panic on any text"
+        );
     }
 }

@@ -128,6 +128,16 @@ impl Rules {
         (self.patterns.iter())
             .map(|pattern| {
                 let name = pattern.name.trim();
+                let taken = Rule::ALL.iter().any(|rule| rule.label() == name)
+                    || (self.patterns.iter())
+                        .filter(|p| p.name.trim() == name)
+                        .count()
+                        > 1;
+                if taken {
+                    return Err(format!(
+                        "the pattern name {name} is taken: give each its own"
+                    ));
+                }
                 if name.is_empty()
                     || !name
                         .chars()
@@ -154,7 +164,9 @@ impl Rules {
     /// What these rules take out, in a few words (`key, email, card; 2 keys dropped`): what a
     /// share file says it was redacted with.
     pub fn describe(&self) -> String {
-        let rules: Vec<&str> = self.rules.iter().map(|rule| rule.label()).collect();
+        let rules: Vec<&str> = (self.rules.iter().map(|rule| rule.label()))
+            .chain(self.patterns.iter().map(|p| p.name.as_str()))
+            .collect();
         let mut said = match rules.is_empty() {
             true => "no built-in rule".to_owned(),
             false => rules.join(", "),
@@ -272,14 +284,10 @@ pub struct RulePreview {
 const EXAMPLES: usize = 3;
 
 impl Redactor {
-    /// A redactor applying `rules` (a pattern that does not read is left out: check the rules
-    /// with [`Rules::read`] first).
+    /// A redactor applying `rules` (rules with a pattern that does not read apply none of their
+    /// patterns: check them with [`Rules::read`] first, as every caller does).
     pub fn new(rules: Rules) -> Self {
-        let patterns = rules.compiled().unwrap_or_else(|_| {
-            (rules.patterns.iter())
-                .filter_map(|p| Some((p.name.clone(), regex_lite::Regex::new(&p.regex).ok()?)))
-                .collect()
-        });
+        let patterns = rules.compiled().unwrap_or_default();
         Self {
             rules,
             patterns,
@@ -293,7 +301,7 @@ impl Redactor {
         self
     }
 
-    /// What it changed, per rule, with examples (empty unless [`Redactor::previewing`]).
+    /// What it changed, per rule (spans and examples only when [`Redactor::previewing`]).
     pub fn preview(&self) -> Preview {
         let order: Vec<String> = (Rule::ALL.iter().map(|r| r.label().to_owned()))
             .chain(self.patterns.iter().map(|(name, _)| name.clone()))
@@ -384,17 +392,17 @@ impl Redactor {
             .into_iter()
             .map(|f| (f.start, f.end, f.rule.label().to_owned()))
             .collect();
+        // `found` stays sorted and without overlaps: each hit is placed by a binary search.
         for (name, regex) in &self.patterns {
             for hit in regex.find_iter(text).filter(|m| !m.is_empty()) {
-                let overlaps = found
-                    .iter()
-                    .any(|&(s, e, _)| hit.start() < e && s < hit.end());
-                if !overlaps {
-                    found.push((hit.start(), hit.end(), name.clone()));
+                let at = found.partition_point(|&(start, ..)| start < hit.start());
+                let clear_before = at == 0 || found[at - 1].1 <= hit.start();
+                let clear_after = found.get(at).is_none_or(|&(start, ..)| hit.end() <= start);
+                if clear_before && clear_after {
+                    found.insert(at, (hit.start(), hit.end(), name.clone()));
                 }
             }
         }
-        found.sort_by_key(|&(start, ..)| start);
         found
     }
 
@@ -447,8 +455,14 @@ impl Redactor {
                     }
                     return;
                 }
-                // A span or a log record: what changes in it is counted for it.
-                let item = fields.contains_key("spanId");
+                // A span or a log record (not a link or an event): what changes in it is
+                // counted for it.
+                let span =
+                    fields.contains_key("spanId") && fields.contains_key("startTimeUnixNano");
+                let record = ["body", "severityNumber", "observedTimeUnixNano"]
+                    .iter()
+                    .any(|field| fields.contains_key(*field));
+                let item = span || record;
                 let outer = match item {
                     true => {
                         self.items += 1;

@@ -157,16 +157,22 @@ fn the_users_patterns_replace_what_they_match_and_a_bad_one_is_named() {
     assert!(bad.unwrap_err().contains("the pattern x does not read"));
     let unnamed = Rules::read(r#"{"patterns": [{"name": "a b", "regex": "x"}]}"#);
     assert!(unnamed.unwrap_err().contains("is not a word"));
+    let builtin = Rules::read(r#"{"patterns": [{"name": "email", "regex": "x"}]}"#);
+    assert!(builtin.unwrap_err().contains("is taken"));
+    let twice =
+        Rules::read(r#"{"patterns": [{"name": "a", "regex": "x"}, {"name": "a", "regex": "y"}]}"#);
+    assert!(twice.unwrap_err().contains("is taken"));
+    assert_eq!(rules.describe(), "email, ticket");
 }
 
 #[test]
 fn a_preview_counts_values_and_spans_per_rule_with_examples_around_them() {
     let document = serde_json::json!({"resourceSpans": [{"scopeSpans": [{"spans": [
-        {"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b174", "name": "mail ana@example.com",
+        {"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b174", "startTimeUnixNano": "1", "name": "mail ana@example.com",
          "attributes": [{"key": "input.value", "value": {"stringValue": "a long preamble before the address, then ana@example.com and bo@example.com"}},
                         {"key": "api_key", "value": {"stringValue": "plain"}}]},
-        {"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b175", "name": "no secret here"},
-        {"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b176", "name": "cc ana@example.com"}
+        {"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b175", "startTimeUnixNano": "1", "name": "no secret here"},
+        {"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b176", "startTimeUnixNano": "1", "name": "cc ana@example.com"}
     ]}]}]});
     let mut document = document;
     let mut redactor = Redactor::new(Rules::default()).previewing();

@@ -105,8 +105,11 @@ pub fn share(
         Some(rules) => {
             info.redacted = Some(rules.describe());
             let (clean, mut redactor) = redacted_arena(arena, spans, &logs, rules)?;
-            // A title said from a span's name, or typed, may hold a secret too.
+            // A title said from a span's name, or typed, may hold a secret too; where the page
+            // opens keeps its route, not a search or filter typed in it.
             info.title = redactor.text(&info.title);
+            info.open = (info.open.as_deref())
+                .map(|open| open.split('?').next().unwrap_or_default().to_owned());
             let all: Vec<u32> = (0..clean.spans().len() as u32).collect();
             let clean_logs: Vec<&LogRecord> = clean.logs().iter().collect();
             let evaluations = export::encode_evaluations(arena, spans, |text| redactor.text(text));

@@ -91,9 +91,17 @@ fn a_redacted_share_holds_no_secret_of_its_spans_or_evaluations() {
         &arena,
         &[span],
         Some(Rules::default()),
-        ShareInfo::default(),
+        ShareInfo {
+            open: Some("#/project/support?filter=user.email%20%3D%3D%20'ana%40example.com'".into()),
+            ..ShareInfo::default()
+        },
     )
     .expect("shared");
+    assert_eq!(
+        shared.info.open.as_deref(),
+        Some("#/project/support"),
+        "no filter typed in it"
+    );
     for file in &shared.files {
         let text = String::from_utf8_lossy(&gunzip(&file.gzip)).into_owned();
         assert!(!text.contains(planted), "{}: {text}", file.name);
@@ -112,6 +120,8 @@ fn a_redacted_share_holds_no_secret_of_its_spans_or_evaluations() {
         Some("secret, key, email, card, ip, phone")
     );
     let trace = back.spans()[0].trace_id.to_string();
+    let info = ShareInfo::default();
+    let shared = share(&arena, &[span], Some(Rules::default()), info).expect("shared");
     assert_eq!(
         shared.info.open,
         Some(Route::trace(&trace).to_fragment()),

@@ -512,7 +512,8 @@ impl Db {
 
     /// Deletes everything.
     pub async fn clear(&self) -> Result<(), StoreError> {
-        let all = [TRACES, CHUNKS, EVALUATIONS, FILES, PRICES];
+        // The settings (the redaction rules) stay: they are not what was loaded.
+        let all = [TRACES, CHUNKS, EVALUATIONS, FILES, PRICES, ANNOTATIONS];
         self.write(&all, |transaction| {
             for name in all {
                 Self::store(transaction, name)?.clear()?;

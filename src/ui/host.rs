@@ -147,7 +147,7 @@ pub fn use_host(
             let hash = web_sys::window()
                 .and_then(|w| w.location().hash().ok())
                 .unwrap_or_default();
-            // A share file's title is its document's, and its banner's.
+            // A share file's title is already its document's (its shell's), and its banner's.
             if let (Some(share), Some(engine)) = (share_page(), &engine) {
                 link.load_shared(engine, &loads, &share);
             }

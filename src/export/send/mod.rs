@@ -62,7 +62,7 @@ pub struct Settings {
     pub max_bytes: usize,
     /// The first wait before a retry, ms; it doubles with each attempt.
     pub initial_backoff_ms: u64,
-    /// Take secrets out of the spans first, with the built-in rules ([`crate::redact`]).
+    /// Take secrets out of the spans first, with the rules in use ([`crate::redact`]).
     #[serde(default)]
     pub redact: bool,
     /// Then send their annotations to Phoenix's REST API ([`annotations`]).

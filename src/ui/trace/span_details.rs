@@ -140,12 +140,18 @@ pub fn SpanDetailsView(props: &SpanDetailsViewProps) -> Html {
 
 /// What people noted on the span, and on its whole trace.
 fn annotations(d: &SpanDetails) -> Html {
-    let human =
-        |all: &[EvaluationView]| all.iter().filter(|e| e.human).cloned().collect::<Vec<_>>();
+    // A document's annotations (from files) show with the evaluations: none is made here.
+    let human = |all: &[EvaluationView]| {
+        (all.iter()
+            .filter(|e| e.human && e.document.is_none())
+            .cloned())
+        .collect::<Vec<_>>()
+    };
     let on_trace = d.trace_annotations.len();
     html! {
         <Section title="Annotations">
-            <Annotations target={StoredTarget::Span(d.span_id.clone())} annotations={human(&d.evaluations)}
+            // Keyed: another span's forms start empty, not with what was typed for this one.
+            <Annotations key={d.span_id.clone()} target={StoredTarget::Span(d.span_id.clone())} annotations={human(&d.evaluations)}
                          words={d.annotation_words.clone()} of="span" />
             <details class="trace-annotations" open={on_trace > 0}>
                 <summary>{ match on_trace { 0 => "On the whole trace".to_owned(), n => format!("On the whole trace ({n})") } }</summary>
@@ -158,14 +164,15 @@ fn annotations(d: &SpanDetails) -> Html {
 
 fn evaluations(d: &SpanDetails) -> Html {
     // A person's annotations have their own section.
-    if d.evaluations.iter().all(|e| e.human) {
+    let shown = |e: &&EvaluationView| !e.human || e.document.is_some();
+    if !d.evaluations.iter().any(|e| shown(&e)) {
         return html! {};
     }
     section(
         "Evaluations",
         html! {
             <table class="kv">
-                { for d.evaluations.iter().filter(|e| !e.human).map(|e| html! {
+                { for d.evaluations.iter().filter(shown).map(|e| html! {
                     <tr>
                         <th>{ match e.document { Some(position) => format!("{} (document {position})", e.name), None => e.name.clone() } }</th>
                         <td>{ e.label.clone().unwrap_or_default() }</td>
