@@ -123,36 +123,14 @@ pub fn encode_logs_json(arena: &Arena, logs: &[&LogRecord]) -> String {
         comma(&mut out, i);
         out.push('{');
         let mut fields = Fields::new(&mut out);
-        if let Some(resource) = &resource_logs.resource {
-            fields.key("resource");
-            fields.out.push('{');
-            let mut inner = Fields::new(fields.out);
-            attributes_field(
-                &mut inner,
-                &resource.attributes,
-                resource.dropped_attributes_count,
-            );
-            fields.out.push('}');
-        }
+        resource_field(&mut fields, resource_logs.resource.as_ref());
         fields.key("scopeLogs");
         fields.out.push('[');
         for (j, scope_logs) in resource_logs.scope_logs.iter().enumerate() {
             comma(fields.out, j);
             fields.out.push('{');
             let mut scope_fields = Fields::new(fields.out);
-            if let Some(scope) = &scope_logs.scope {
-                scope_fields.key("scope");
-                scope_fields.out.push('{');
-                let mut inner = Fields::new(scope_fields.out);
-                inner.string_if_set("name", &scope.name);
-                inner.string_if_set("version", &scope.version);
-                attributes_field(
-                    &mut inner,
-                    &scope.attributes,
-                    scope.dropped_attributes_count,
-                );
-                scope_fields.out.push('}');
-            }
+            scope_field(&mut scope_fields, scope_logs.scope.as_ref());
             scope_fields.key("logRecords");
             scope_fields.out.push('[');
             for (k, log) in scope_logs.log_records.iter().enumerate() {
@@ -336,17 +314,7 @@ pub fn write_request_json(request: &ExportTraceServiceRequest, out: &mut String)
 pub fn write_resource_spans_json(resource_spans: &ResourceSpans, out: &mut String) {
     out.push('{');
     let mut fields = Fields::new(out);
-    if let Some(resource) = &resource_spans.resource {
-        fields.key("resource");
-        fields.out.push('{');
-        let mut inner = Fields::new(fields.out);
-        attributes_field(
-            &mut inner,
-            &resource.attributes,
-            resource.dropped_attributes_count,
-        );
-        fields.out.push('}');
-    }
+    resource_field(&mut fields, resource_spans.resource.as_ref());
     fields.key("scopeSpans");
     fields.out.push('[');
     for (j, scope_spans) in resource_spans.scope_spans.iter().enumerate() {
@@ -358,22 +326,40 @@ pub fn write_resource_spans_json(resource_spans: &ResourceSpans, out: &mut Strin
     out.push('}');
 }
 
+/// The `resource` field, if there is one.
+fn resource_field(fields: &mut Fields<'_>, resource: Option<&Resource>) {
+    let Some(resource) = resource else { return };
+    fields.key("resource");
+    fields.out.push('{');
+    let mut inner = Fields::new(fields.out);
+    attributes_field(
+        &mut inner,
+        &resource.attributes,
+        resource.dropped_attributes_count,
+    );
+    fields.out.push('}');
+}
+
+/// The `scope` field, if there is one.
+fn scope_field(fields: &mut Fields<'_>, scope: Option<&InstrumentationScope>) {
+    let Some(scope) = scope else { return };
+    fields.key("scope");
+    fields.out.push('{');
+    let mut inner = Fields::new(fields.out);
+    inner.string_if_set("name", &scope.name);
+    inner.string_if_set("version", &scope.version);
+    attributes_field(
+        &mut inner,
+        &scope.attributes,
+        scope.dropped_attributes_count,
+    );
+    fields.out.push('}');
+}
+
 fn write_scope_spans(scope_spans: &ScopeSpans, out: &mut String) {
     out.push('{');
     let mut fields = Fields::new(out);
-    if let Some(scope) = &scope_spans.scope {
-        fields.key("scope");
-        fields.out.push('{');
-        let mut inner = Fields::new(fields.out);
-        inner.string_if_set("name", &scope.name);
-        inner.string_if_set("version", &scope.version);
-        attributes_field(
-            &mut inner,
-            &scope.attributes,
-            scope.dropped_attributes_count,
-        );
-        fields.out.push('}');
-    }
+    scope_field(&mut fields, scope_spans.scope.as_ref());
     fields.key("spans");
     fields.out.push('[');
     for (k, span) in scope_spans.spans.iter().enumerate() {

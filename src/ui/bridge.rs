@@ -288,25 +288,23 @@ impl EngineHandle {
 
     /// Has the engine write the selected spans as a file.
     pub async fn export(&self, request: ExportRequest) -> Result<Exported, Problem> {
-        let id = self.next_id();
-        let (sender, receiver) = oneshot::channel();
-        self.0
-            .waiting
-            .borrow_mut()
-            .insert(id, Waiting::Export(sender));
-        self.0.outbox.send(&ToWorker::Export { id, request }, None);
-        receiver.await.unwrap_or(Err(Problem::EngineStopped))
+        self.file(|id| ToWorker::Export { id, request }).await
     }
 
     /// Has the engine write the selected traces as a share file.
     pub async fn share(&self, request: ShareRequest) -> Result<Exported, Problem> {
+        self.file(|id| ToWorker::Share { id, request }).await
+    }
+
+    /// Sends the message `message(id)` and waits for the file it answers with.
+    async fn file(&self, message: impl FnOnce(u32) -> ToWorker) -> Result<Exported, Problem> {
         let id = self.next_id();
         let (sender, receiver) = oneshot::channel();
         self.0
             .waiting
             .borrow_mut()
             .insert(id, Waiting::Export(sender));
-        self.0.outbox.send(&ToWorker::Share { id, request }, None);
+        self.0.outbox.send(&message(id), None);
         receiver.await.unwrap_or(Err(Problem::EngineStopped))
     }
 

@@ -16,7 +16,8 @@ test('a reviewer annotates a span and its trace; the tree, the table and the fil
   const page = await viewer.open();
   await load(page, [await fixture('openai-01.otlp.pb')]);
   await page.evaluate(([trace, span]) => { location.hash = `#/trace/${trace}/span/${span}`; }, [TRACE, ROOT]);
-  await page.waitForSelector('[data-testid=annotate-span]');
+  await page.waitForSelector('[data-testid=annotate-span]', { state: 'attached' });
+  await page.$eval('[data-testid=span-details] details[data-section=Annotations]', (d) => { d.open = true; });
 
   // Thumbs down, then a second annotation with a label of its own and a score.
   await page.click('[data-testid=annotate-span] [data-testid=thumbs-down]');

@@ -119,6 +119,8 @@ test('annotations made in the page land in a real Phoenix after their spans, and
   const page = await viewer.open('?memory');
   await load(page, [await fixture('openai-01.otlp.pb')]);
   await page.evaluate(([trace, span]) => { location.hash = `#/trace/${trace}/span/${span}`; }, [TRACE, ROOT]);
+  await page.waitForSelector('[data-testid=annotate-span]', { state: 'attached' });
+  await page.$eval('[data-testid=span-details] details[data-section=Annotations]', (d) => { d.open = true; });
   await page.click('[data-testid=annotate-span] [data-testid=thumbs-down]');
   await page.fill('[data-testid=annotate-span] [data-testid=annotation-name]', 'tone');
   await page.fill('[data-testid=annotate-span] [data-testid=annotation-label]', 'curt');

@@ -240,7 +240,7 @@ test('under the Content-Security-Policy header the build writes, the page and it
   await viewer.$eval('[data-testid=export-menu]', (menu) => { menu.open = true; });
   const [download] = await Promise.all([
     viewer.waitForEvent('download'),
-    viewer.click('[data-testid=export-menu] button >> nth=0'),
+    viewer.click('[data-testid=export-menu] button[data-format="otlp.json"]'),
   ]);
   assert.ok((await download.path()) !== null);
   const report = await sendProject(viewer, 'chatbot-demo', { endpoint: `${collector.url}/ok/v1/traces` });

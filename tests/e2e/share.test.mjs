@@ -126,6 +126,8 @@ test('a trace shared from the page with its annotations opens from disk with no 
   const page = await viewer.open('?memory');
   await load(page, [await fixture('openai-01.otlp.pb')]);
   await page.evaluate(() => { location.hash = '#/trace/3a34990d3bcc7893ef125bc4b7879ed7/span/f4067ff1516df620'; });
+  await page.waitForSelector('[data-testid=annotate-span]', { state: 'attached' });
+  await page.$eval('[data-testid=span-details] details[data-section=Annotations]', (d) => { d.open = true; });
   await page.click('[data-testid=annotate-span] [data-testid=thumbs-down]');
   await page.fill('[data-testid=annotate-span] [data-testid=note-input]', 'It answered another question.');
   await page.click('[data-testid=annotate-span] [data-testid=note-save]');

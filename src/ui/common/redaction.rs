@@ -32,7 +32,6 @@ pub(crate) fn RedactionDialog(props: &RedactionDialogProps) -> Html {
     let engine = use_engine();
     let kept = use_query((), |_| Query::redaction_rules());
     let rules = use_state(|| None::<Rules>);
-    let problem = use_state(|| None::<String>);
     let preview = use_state(|| None::<Rc<RedactionPreview>>);
     if let (None, Some(Ok(kept))) = (&*rules, &kept) {
         rules.set(Some((**kept).clone()));
@@ -47,39 +46,6 @@ pub(crate) fn RedactionDialog(props: &RedactionDialogProps) -> Html {
             }
             preview.set(None);
             rules.set(Some(next));
-        })
-    };
-    let toggle = |rule: Rule| {
-        let (apply, current) = (apply.clone(), current.clone());
-        Callback::from(move |_: Event| {
-            let mut next = current.clone();
-            match next.rules.contains(&rule) {
-                true => next.rules.retain(|r| *r != rule),
-                false => next.rules.push(rule),
-            }
-            apply.emit(next);
-        })
-    };
-    let keys = {
-        let (apply, current) = (apply.clone(), current.clone());
-        Callback::from(move |event: Event| {
-            apply.emit(Rules {
-                drop_keys: read_keys(&value_of(&event)),
-                ..current.clone()
-            })
-        })
-    };
-    let patterns = {
-        let (apply, current, problem) = (apply.clone(), current.clone(), problem.clone());
-        Callback::from(move |event: Event| match read_patterns(&value_of(&event)) {
-            Ok(patterns) => {
-                problem.set(None);
-                apply.emit(Rules {
-                    patterns,
-                    ..current.clone()
-                });
-            }
-            Err(why) => problem.set(Some(why)),
         })
     };
     let run_preview = {
@@ -98,6 +64,63 @@ pub(crate) fn RedactionDialog(props: &RedactionDialogProps) -> Html {
             });
         })
     };
+    let close = props.on_close.reform(|_: MouseEvent| ());
+    html! {
+        <div class="dialog-backdrop">
+            <div class="dialog redaction" role="dialog" aria-label="Redaction rules" data-testid="redaction-dialog">
+                <header><h2>{"Take secrets out"}</h2><button class="button small" onclick={close} data-testid="redaction-close" aria-label="Close">{"×"}</button></header>
+                <RulesForm rules={current} on_change={apply} on_preview={run_preview} />
+                if let Some(preview) = &*preview { <PreviewTable preview={preview.clone()} /> }
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RulesFormProps {
+    rules: Rules,
+    on_change: Callback<Rules>,
+    on_preview: Callback<MouseEvent>,
+}
+
+/// The rules as controls: the built-in ones, keys to drop, the user's patterns; the file.
+#[component]
+fn RulesForm(props: &RulesFormProps) -> Html {
+    let problem = use_state(|| None::<String>);
+    let current = &props.rules;
+    let toggle = |rule: Rule| {
+        let (apply, current) = (props.on_change.clone(), current.clone());
+        Callback::from(move |_: Event| {
+            let mut next = current.clone();
+            match next.rules.contains(&rule) {
+                true => next.rules.retain(|r| *r != rule),
+                false => next.rules.push(rule),
+            }
+            apply.emit(next);
+        })
+    };
+    let keys = {
+        let (apply, current) = (props.on_change.clone(), current.clone());
+        Callback::from(move |event: Event| {
+            apply.emit(Rules {
+                drop_keys: read_keys(&value_of(&event)),
+                ..current.clone()
+            })
+        })
+    };
+    let patterns = {
+        let (apply, current, problem) = (props.on_change.clone(), current.clone(), problem.clone());
+        Callback::from(move |event: Event| match read_patterns(&value_of(&event)) {
+            Ok(patterns) => {
+                problem.set(None);
+                apply.emit(Rules {
+                    patterns,
+                    ..current.clone()
+                });
+            }
+            Err(why) => problem.set(Some(why)),
+        })
+    };
     let download = {
         let current = current.clone();
         Callback::from(move |_: MouseEvent| {
@@ -108,28 +131,27 @@ pub(crate) fn RedactionDialog(props: &RedactionDialogProps) -> Html {
             )
         })
     };
-    let close = props.on_close.reform(|_: MouseEvent| ());
+    let on_problem = {
+        let problem = problem.clone();
+        Callback::from(move |why| problem.set(Some(why)))
+    };
     html! {
-        <div class="dialog-backdrop">
-            <div class="dialog redaction" role="dialog" aria-label="Redaction rules" data-testid="redaction-dialog">
-                <header><h2>{"Take secrets out"}</h2><button class="button small" onclick={close} data-testid="redaction-close" aria-label="Close">{"×"}</button></header>
-                { for Rule::ALL.iter().map(|&rule| html! {
-                    <label class="check"><input type="checkbox" checked={current.rules.contains(&rule)} onchange={toggle(rule)}
-                        data-rule={rule.label()} />{" "}{ rule_title(rule) }</label>
-                }) }
-                <label>{"Attributes to drop whole, one key per line (* for any part)"}
-                    <textarea rows="2" data-testid="redaction-keys" value={current.drop_keys.join("\n")} onchange={keys} /></label>
-                <label>{"Your patterns, one per line: name = regular expression"}
-                    <textarea rows="2" data-testid="redaction-patterns" placeholder="ticket = TICKET-\\d+" value={patterns_text(&current.patterns)} onchange={patterns} /></label>
-                if let Some(problem) = &*problem { <p class="problem error">{ problem.clone() }</p> }
-                <div class="actions">
-                    <button class="button small" data-testid="redaction-preview" onclick={run_preview}>{"Preview"}</button>
-                    <button class="button small" data-testid="redaction-download" onclick={download}>{"Download the rules"}</button>
-                    <OpenRules on_open={apply.clone()} on_problem={let problem = problem.clone(); Callback::from(move |why| problem.set(Some(why)))} />
-                </div>
-                if let Some(preview) = &*preview { <PreviewTable preview={preview.clone()} /> }
+        <>
+            { for Rule::ALL.iter().map(|&rule| html! {
+                <label class="check"><input type="checkbox" checked={current.rules.contains(&rule)} onchange={toggle(rule)}
+                    data-rule={rule.label()} />{" "}{ rule_title(rule) }</label>
+            }) }
+            <label>{"Attributes to drop whole, one key per line (* for any part)"}
+                <textarea rows="2" data-testid="redaction-keys" value={current.drop_keys.join("\n")} onchange={keys} /></label>
+            <label>{"Your patterns, one per line: name = regular expression"}
+                <textarea rows="2" data-testid="redaction-patterns" placeholder="ticket = TICKET-\\d+" value={patterns_text(&current.patterns)} onchange={patterns} /></label>
+            if let Some(problem) = &*problem { <p class="problem error">{ problem.clone() }</p> }
+            <div class="actions">
+                <button class="button small" data-testid="redaction-preview" onclick={props.on_preview.clone()}>{"Preview"}</button>
+                <button class="button small" data-testid="redaction-download" onclick={download}>{"Download the rules"}</button>
+                <OpenRules on_open={props.on_change.clone()} {on_problem} />
             </div>
-        </div>
+        </>
     }
 }
 

@@ -149,7 +149,8 @@ fn annotations(d: &SpanDetails) -> Html {
     };
     let on_trace = d.trace_annotations.len();
     html! {
-        <Section title="Annotations">
+        // Open when there are some: a span nobody annotated keeps the pane short.
+        <Section title="Annotations" open={d.evaluations.iter().any(|e| e.human) || on_trace > 0}>
             // Keyed: another span's forms start empty, not with what was typed for this one.
             <Annotations key={d.span_id.clone()} target={StoredTarget::Span(d.span_id.clone())} annotations={human(&d.evaluations)}
                          words={d.annotation_words.clone()} of="span" />
