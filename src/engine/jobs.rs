@@ -357,6 +357,8 @@ impl Jobs {
                 };
                 let ids = forgotten.traces.iter().map(ToString::to_string).collect();
                 self.tell_tabs(StoreChange::Traces(ids));
+                // Their annotations' deletions.
+                self.save_now(batch).await;
                 outcome
             }
             None => {

@@ -799,6 +799,7 @@ impl Engine {
             }
         };
         ids.retain(|id| self.traces.get(id).is_some() || self.pending.contains_key(id));
+        self.forget_annotations(&ids);
         self.traces.remove(&ids);
         for id in &ids {
             self.pending.remove(id);
@@ -870,6 +871,30 @@ impl Engine {
             .filter(|f| keys.contains(&f.key))
             .cloned()
             .collect()
+    }
+
+    /// Removes what people noted on these traces and their spans (the store deletes it next).
+    fn forget_annotations(&mut self, traces: &HashSet<TraceId>) {
+        let spans: HashSet<SpanId> = (traces.iter())
+            .filter_map(|id| self.traces.get(id))
+            .flat_map(|trace| trace.tree.span.iter())
+            .filter_map(|&i| self.arena.spans().get(i as usize))
+            .map(|span| span.span_id)
+            .collect();
+        let gone: Vec<_> = (self.arena.annotations().iter())
+            .filter(|a| match a.target {
+                crate::model::EvalTarget::Trace(id) => traces.contains(&id),
+                crate::model::EvalTarget::Span(id) | crate::model::EvalTarget::Document(id, _) => {
+                    spans.contains(&id)
+                }
+            })
+            .map(|a| (a.target, a.name))
+            .collect();
+        for (target, name) in gone {
+            self.arena.remove_annotation(target, name);
+        }
+        self.unsaved_annotations
+            .extend(self.arena.take_annotation_changes());
     }
 
     /// Stops using a price table; whether there was one of that key.

@@ -2208,3 +2208,46 @@ fn the_rules_in_use_redact_exports_and_previews_and_a_bad_pattern_is_said() {
         "nothing leaves with a rule left out"
     );
 }
+
+#[test]
+fn forgetting_a_trace_forgets_what_people_noted_on_it() {
+    use crate::store::{StoredEvaluation, StoredTarget};
+    let mut engine = engine_with(&["openai-01.otlp.pb", "langchain-01.otlp.pb"]);
+    let note = |target| StoredEvaluation {
+        target,
+        name: "note".into(),
+        score: None,
+        label: None,
+        explanation: Some("look".into()),
+        annotator: crate::model::Annotator::Human,
+    };
+    engine
+        .annotate(&note(StoredTarget::Span("f4067ff1516df620".into())), false)
+        .expect("set");
+    engine
+        .annotate(&note(StoredTarget::Trace(OPENAI_01_TRACE.into())), false)
+        .expect("set");
+    let other = engine
+        .arena()
+        .spans()
+        .iter()
+        .find(|s| s.trace_id.to_string() != OPENAI_01_TRACE)
+        .expect("another trace's span")
+        .span_id;
+    engine
+        .annotate(&note(StoredTarget::Span(other.to_string())), false)
+        .expect("set");
+    engine.take_unsaved_annotations();
+    engine.forget(&SpanSelection::Traces(vec![OPENAI_01_TRACE.into()]));
+    assert_eq!(
+        engine.arena().annotations().len(),
+        1,
+        "the other trace's stays"
+    );
+    let deleted = engine.take_unsaved_annotations();
+    assert_eq!(deleted.len(), 2);
+    assert!(
+        deleted.iter().all(|(_, kept)| kept.is_none()),
+        "the store deletes them: {deleted:?}"
+    );
+}
