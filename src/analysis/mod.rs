@@ -21,6 +21,7 @@
 //! assert_eq!(trace.tree.self_nanos, [70, 30]);
 //! ```
 
+pub mod agent_graph;
 pub mod compare;
 mod critical_path;
 pub mod filter;
