@@ -35,8 +35,8 @@ pub struct GraphNode {
     pub kind: String,
     /// Its name: the agent's or tool's, the model's, else the span's.
     pub name: String,
-    /// The spans it stands for (arena indices).
-    pub spans: Vec<u32>,
+    /// The spans it stands for (hex ids).
+    pub spans: Vec<String>,
     /// Time spent in them, ns.
     pub nanos: u64,
     /// Its layer (left to right) and its place in the layer (top to bottom).
@@ -103,7 +103,7 @@ pub fn agent_graph(arena: &Arena, traces: &[&Trace], expanded: bool) -> AgentGra
                 continue;
             };
             let node = graph.node(span.oi_kind, &name, expanded.then_some(index));
-            graph.member(node, index, duration);
+            graph.member(node, span.span_id.to_string(), duration);
             if let Some(from) = above {
                 graph.edge(from, node, EdgeKind::Call, duration);
             }
@@ -176,7 +176,7 @@ impl Builder {
         node
     }
 
-    fn member(&mut self, node: u32, span: u32, nanos: u64) {
+    fn member(&mut self, node: u32, span: String, nanos: u64) {
         let node = &mut self.nodes[node as usize];
         node.spans.push(span);
         node.nanos += nanos;

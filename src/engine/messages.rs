@@ -449,6 +449,7 @@ answers! {
     Comparison => Box<Comparison>,
     Stats => Box<ProjectStats>,
     Flame => FlameView,
+    AgentGraph => Box<crate::analysis::agent_graph::AgentGraph>,
     RedactionRules => crate::redact::Rules,
     RedactionPreview => Box<RedactionPreview>,
 }
@@ -517,6 +518,13 @@ impl Query<Vec<SavedFileRow>> {
     /// The files saved in this browser.
     pub fn saved_files() -> Self {
         Self::new(Request::SavedFiles)
+    }
+}
+
+impl Query<Box<crate::analysis::agent_graph::AgentGraph>> {
+    /// The agent graph of a trace (`expanded`: a node per span).
+    pub fn agent_graph(trace_id: String, expanded: bool) -> Self {
+        Self::new(Request::AgentGraph { trace_id, expanded })
     }
 }
 

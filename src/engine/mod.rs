@@ -598,6 +598,12 @@ impl Engine {
                     Response::Stats(Box::new(stats))
                 })
             }
+            Request::AgentGraph { trace_id, expanded } => match self.trace(&trace_id) {
+                Some(trace) => Response::AgentGraph(Box::new(
+                    crate::analysis::agent_graph::agent_graph(&self.arena, &[trace], expanded),
+                )),
+                None => not_found(&trace_id),
+            },
             Request::Flame { trace_id, focus } => match self.trace(&trace_id) {
                 Some(trace) => Response::Flame(flame_view(&self.arena, trace, focus)),
                 None => not_found(&trace_id),
@@ -1213,7 +1219,8 @@ impl Engine {
             | Request::Reveal { trace_id, .. }
             | Request::CriticalPath { trace_id, .. }
             | Request::SpanDetails { trace_id, .. }
-            | Request::Flame { trace_id, .. } => one(trace_id),
+            | Request::Flame { trace_id, .. }
+            | Request::AgentGraph { trace_id, .. } => one(trace_id),
             Request::Compare { base, other } => {
                 let mut ids: Vec<TraceId> =
                     [base, other].into_iter().flat_map(|id| one(id)).collect();

@@ -124,6 +124,13 @@ pub enum Request {
         /// Hex span id.
         span_id: String,
     },
+    /// The agents, tools and models of a trace and who called or handed off to whom.
+    AgentGraph {
+        /// Hex trace id.
+        trace_id: String,
+        /// One node per span rather than per kind and name.
+        expanded: bool,
+    },
     /// The redaction rules in use (the user's, kept, else the built-in ones).
     RedactionRules,
     /// What the rules in use would take out of the selected spans, per rule, with examples.
@@ -178,6 +185,8 @@ pub enum Response {
     FilterReads,
     /// Anything asked about something that is not loaded.
     NotFound(Missing),
+    /// To [`Request::AgentGraph`].
+    AgentGraph(Box<crate::analysis::agent_graph::AgentGraph>),
     /// To [`Request::RedactionRules`].
     RedactionRules(crate::redact::Rules),
     /// To [`Request::RedactionPreview`].
@@ -242,6 +251,7 @@ impl Response {
             Self::BadFilter(_) => "BadFilter",
             Self::FilterReads => "FilterReads",
             Self::NotFound(_) => "NotFound",
+            Self::AgentGraph(_) => "AgentGraph",
             Self::RedactionRules(_) => "RedactionRules",
             Self::RedactionPreview(_) => "RedactionPreview",
         }

@@ -1,5 +1,6 @@
 //! A trace: its waterfall page, flame graph, a span's details and meaning; two traces compared.
 
+pub(crate) mod agent_graph;
 pub(crate) mod annotations;
 pub(crate) mod compare;
 pub(crate) mod flame_graph;

@@ -9,6 +9,7 @@ use yew::prelude::*;
 use crate::engine::messages::Query;
 use crate::engine::protocol::TraceOverview;
 use crate::ui::query::ProblemView;
+use crate::ui::trace::agent_graph::AgentGraphView;
 use crate::ui::trace::flame_graph::FlameGraph;
 use crate::ui::trace::insight::{ErrorsNotice, insight};
 use crate::ui::trace::place::{
@@ -44,8 +45,9 @@ pub fn TracePage(props: &TracePageProps) -> Html {
     let zoom = use_zoom();
     // A span filter the table it was opened from carries in becomes its search.
     let search = use_state(|| props.search.as_deref().unwrap_or_default().to_owned());
-    // The flame graph instead of the waterfall.
+    // The flame graph instead of the waterfall; the agent graph above it.
     let flame = use_state(|| false);
+    let graph = use_state(|| false);
     let reset_zoom = {
         let zoom = zoom.clone();
         Callback::from(move |()| zoom.reset())
@@ -82,6 +84,14 @@ pub fn TracePage(props: &TracePageProps) -> Html {
         .and_then(|index| view.row(index).map(|r| r.span_id.clone()))
         .or_else(|| props.span_id.as_ref().map(ToString::to_string));
     let on_search = searcher(&view, &trace_id);
+    // A graph node's spans become the search, shown in its box.
+    let mark = {
+        let (search, on_search) = (search.clone(), on_search.clone());
+        Callback::from(move |filter: String| {
+            search.set(filter.clone());
+            on_search.emit((filter, false));
+        })
+    };
     let on_jump = move_to(&view, &place, &trace, &select).reform(i64::from);
     // Picking a span by mouse (a flame box, the first error) shows its details.
     let pick = {
@@ -100,7 +110,10 @@ pub fn TracePage(props: &TracePageProps) -> Html {
             }
             <ErrorsNotice trace={trace.clone()} on_pick={pick.clone()} />
             <Toolbar trace={trace.clone()} trace_id={trace_id.clone()} search={search.clone()}
-                     {on_search} {on_jump} flame={flame.clone()} act={view.act.clone()} zoom={zoom.clone()} />
+                     {on_search} {on_jump} flame={flame.clone()} graph={graph.clone()} act={view.act.clone()} zoom={zoom.clone()} />
+            if *graph {
+                <AgentGraphView trace_id={trace_id.clone()} version={props.version} on_mark={mark} />
+            }
             <div class={classes!("trace-body", (*place.details_open && selected_span.is_some()).then_some("with-details"))}>
                 if *flame {
                     <FlameGraph trace_id={trace_id.clone()} version={props.version}

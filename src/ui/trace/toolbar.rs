@@ -30,6 +30,8 @@ pub(crate) struct ToolbarProps {
     pub on_jump: Callback<u32>,
     /// Whether the flame graph shows instead of the waterfall.
     pub flame: UseStateHandle<bool>,
+    /// Whether the agent graph shows.
+    pub graph: UseStateHandle<bool>,
     /// Changes the engine's view of the trace.
     pub act: Callback<Query<TraceOverview>>,
     /// The timeline's zoom.
@@ -48,6 +50,11 @@ pub(crate) fn Toolbar(props: &ToolbarProps) -> Html {
     let toggle_flame = {
         let flame = flame.clone();
         Callback::from(move |_: MouseEvent| flame.set(!*flame))
+    };
+    let graph = &props.graph;
+    let toggle_graph = {
+        let graph = graph.clone();
+        Callback::from(move |_: MouseEvent| graph.set(!*graph))
     };
     let this_trace = SpanSelection::Traces(vec![props.trace_id.to_string()]);
     let actions = html! {
@@ -72,6 +79,8 @@ pub(crate) fn Toolbar(props: &ToolbarProps) -> Html {
             <span class="gap"></span>
             <button class={classes!("button", "small", flame.then_some("active"))} onclick={toggle_flame}
                     aria-pressed={flame.to_string()} data-testid="flame-toggle">{"Flame graph"}</button>
+            <button class={classes!("button", "small", graph.then_some("active"))} onclick={toggle_graph}
+                    aria-pressed={graph.to_string()} data-testid="agent-graph-toggle">{"Agent graph"}</button>
             <button class={classes!("button", "small", trace.critical_path.then_some("active"))}
                     onclick={view(Query::critical_path, !trace.critical_path)}
                     aria-pressed={trace.critical_path.to_string()} data-testid="critical-path">{"Critical path"}</button>

@@ -1,0 +1,41 @@
+// The agent graph in Debian's headless Chromium: the OpenAI Agents fixture's triage agent hands
+// off to the weather agent, which calls get_weather and its model; a node marks its spans.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useViewer, load, fixture, screenshot } from './browser.mjs';
+
+const viewer = useViewer();
+
+test("a trace's agent graph shows who called and handed off to whom, with counts; a node marks its spans", async () => {
+  const page = await viewer.open('?memory');
+  await load(page, [await fixture('genai/openai-agents-01.otlp.pb')]);
+  await page.evaluate(() => { location.hash = '#/'; });
+  await page.click('[data-testid=project-row] a');
+  await page.waitForSelector('[data-testid=trace-row]');
+  await page.click('[data-testid=trace-row]');
+  await page.click('[data-testid=agent-graph-toggle]');
+  await page.waitForSelector('[data-testid=agent-graph] [data-testid=agent-node]');
+  const edges = await page.$$eval('[data-testid=agent-edge]', (es) => es.map((e) => `${e.dataset.from} → ${e.dataset.to} ×${e.dataset.count}`).sort());
+  assert.deepEqual(edges, [
+    'Agent workflow → Triage agent ×1',
+    'Agent workflow → Weather agent ×1',
+    'Triage agent → Weather agent ×1',
+    'Triage agent → gpt-4o-mini-2024-07-18 ×1',
+    'Weather agent → get_weather ×1',
+    'Weather agent → gpt-4.1-mini-2025-04-14 ×2',
+  ]);
+  const handoff = await page.$eval('[data-testid=agent-edge].handoff', (e) => `${e.dataset.from} → ${e.dataset.to}`);
+  assert.equal(handoff, 'Triage agent → Weather agent');
+  const kinds = await page.$$eval('[data-testid=agent-node]', (ns) => Object.fromEntries(ns.map((n) => [n.dataset.name, n.dataset.kind])));
+  assert.equal(kinds.get_weather, 'TOOL');
+  assert.equal(kinds['Weather agent'], 'AGENT');
+  await screenshot(page, 'agent-graph');
+  // A node marks its spans: the model's two calls.
+  await page.click('[data-testid=agent-node][data-name="gpt-4.1-mini-2025-04-14"]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=span-row].matched').length === 2);
+  assert.match(await page.inputValue('.toolbar input.search'), /^span_id in \['/);
+  // Expanded: a node per span.
+  await page.click('[data-testid=agent-graph-expanded]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=agent-node][data-name="gpt-4.1-mini-2025-04-14"]').length === 2);
+  assert.deepEqual(page.problems, []);
+});
