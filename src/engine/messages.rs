@@ -522,9 +522,12 @@ impl Query<Vec<SavedFileRow>> {
 }
 
 impl Query<Box<crate::analysis::agent_graph::AgentGraph>> {
-    /// The agent graph of a trace (`expanded`: a node per span).
-    pub fn agent_graph(trace_id: String, expanded: bool) -> Self {
-        Self::new(Request::AgentGraph { trace_id, expanded })
+    /// The agent graph of the selected traces (`expanded`: a node per span).
+    pub fn agent_graph(selection: SpanSelection, expanded: bool) -> Self {
+        Self::new(Request::AgentGraph {
+            selection,
+            expanded,
+        })
     }
 }
 

@@ -598,12 +598,23 @@ impl Engine {
                     Response::Stats(Box::new(stats))
                 })
             }
-            Request::AgentGraph { trace_id, expanded } => match self.trace(&trace_id) {
-                Some(trace) => Response::AgentGraph(Box::new(
-                    crate::analysis::agent_graph::agent_graph(&self.arena, &[trace], expanded),
-                )),
-                None => not_found(&trace_id),
-            },
+            Request::AgentGraph {
+                selection,
+                expanded,
+            } => {
+                let mut ids: Vec<TraceId> = (self.select(&selection).iter())
+                    .filter_map(|&i| self.arena.spans().get(i as usize))
+                    .map(|span| span.trace_id)
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let traces: Vec<&Trace> = ids.iter().filter_map(|id| self.traces.get(id)).collect();
+                Response::AgentGraph(Box::new(crate::analysis::agent_graph::agent_graph(
+                    &self.arena,
+                    &traces,
+                    expanded,
+                )))
+            }
             Request::Flame { trace_id, focus } => match self.trace(&trace_id) {
                 Some(trace) => Response::Flame(flame_view(&self.arena, trace, focus)),
                 None => not_found(&trace_id),
@@ -1219,8 +1230,8 @@ impl Engine {
             | Request::Reveal { trace_id, .. }
             | Request::CriticalPath { trace_id, .. }
             | Request::SpanDetails { trace_id, .. }
-            | Request::Flame { trace_id, .. }
-            | Request::AgentGraph { trace_id, .. } => one(trace_id),
+            | Request::Flame { trace_id, .. } => one(trace_id),
+            Request::AgentGraph { selection, .. } => self.unread_in(selection),
             Request::Compare { base, other } => {
                 let mut ids: Vec<TraceId> =
                     [base, other].into_iter().flat_map(|id| one(id)).collect();

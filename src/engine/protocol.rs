@@ -124,10 +124,11 @@ pub enum Request {
         /// Hex span id.
         span_id: String,
     },
-    /// The agents, tools and models of a trace and who called or handed off to whom.
+    /// The agents, tools and models of some traces (a trace, a project, what a filter shows)
+    /// and who called or handed off to whom.
     AgentGraph {
-        /// Hex trace id.
-        trace_id: String,
+        /// The traces: every trace with a selected span, whole.
+        selection: SpanSelection,
         /// One node per span rather than per kind and name.
         expanded: bool,
     },

@@ -2251,3 +2251,28 @@ fn forgetting_a_trace_forgets_what_people_noted_on_it() {
         "the store deletes them: {deleted:?}"
     );
 }
+
+#[test]
+fn a_projects_agent_graph_sums_its_traces() {
+    let mut engine = engine_with(&[
+        "genai/openai-agents-01.otlp.pb",
+        "genai/openai-agents-02.otlp.pb",
+    ]);
+    let Response::AgentGraph(graph) = engine.handle(Request::AgentGraph {
+        selection: SpanSelection::Project("openai-agents-demo".into()),
+        expanded: false,
+    }) else {
+        panic!("a graph")
+    };
+    let workflow = graph
+        .nodes
+        .iter()
+        .find(|n| n.name == "Agent workflow")
+        .expect("the workflow");
+    assert_eq!(workflow.spans.len(), 2, "one per run");
+    let names: Vec<&str> = graph.nodes.iter().map(|n| n.name.as_str()).collect();
+    assert!(
+        names.contains(&"Triage agent") && names.contains(&"Weather agent (chat completions)"),
+        "{names:?}"
+    );
+}

@@ -39,3 +39,17 @@ test("a trace's agent graph shows who called and handed off to whom, with counts
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=agent-node][data-name="gpt-4.1-mini-2025-04-14"]').length === 2);
   assert.deepEqual(page.problems, []);
 });
+
+test("a project's Stats show its agent graph summed over its traces", async () => {
+  const page = await viewer.open('?memory');
+  await load(page, [await fixture('genai/openai-agents-01.otlp.pb'), await fixture('genai/openai-agents-02.otlp.pb')]);
+  await page.evaluate(() => { location.hash = '#/project/openai-agents-demo/stats'; });
+  await page.waitForSelector('[data-testid=stats] [data-testid=agent-graph] [data-testid=agent-node]');
+  const workflow = await page.$eval('[data-testid=agent-node][data-name="Agent workflow"] .sub', (e) => e.textContent);
+  assert.match(workflow, /^AGENT · 2× · /, 'both runs');
+  const edges = await page.$$eval('[data-testid=agent-edge]', (es) => es.map((e) => `${e.dataset.from} → ${e.dataset.to}`));
+  assert.ok(edges.includes('Triage agent → Weather agent'), edges.join('\n'));
+  assert.ok(edges.includes('Weather agent (chat completions) → get_weather'), edges.join('\n'));
+  await screenshot(page, 'agent-graph-project');
+  assert.deepEqual(page.problems, []);
+});

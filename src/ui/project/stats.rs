@@ -6,10 +6,12 @@ use yew::prelude::*;
 
 use crate::analysis::project_stats::{Bin, EvaluationStats, ProjectStats, TimeBin};
 use crate::engine::messages::Query;
+use crate::engine::protocol::SpanSelection;
 
 use crate::model::{TokenKind, Usd};
 use crate::present::format;
 use crate::ui::query::{shown, use_query};
+use crate::ui::trace::agent_graph::AgentGraphView;
 
 /// Plot size in SVG units (they scale to the page's width).
 const WIDTH: f64 = 600.0;
@@ -67,6 +69,8 @@ pub fn StatsTab(props: &StatsTabProps) -> Html {
                     <div class="muted">{"cost"}</div>
                 </div>
             </div>
+            // The usual shape of the project's agents: every trace's graph summed.
+            <AgentGraphView selection={SpanSelection::Project(props.project.to_string())} version={props.version} />
             <div class="plots">
                 { plot("Trace latency", latency_histogram(&stats.latency_histogram)) }
                 { plot("Latency over time (p50, p90, p99)", latency_over_time(stats)) }

@@ -1,22 +1,25 @@
 //! A trace's agent graph: its agents, tools and model calls, who called whom and who handed off
-//! to whom ([`crate::analysis::agent_graph`]), drawn as SVG. A node (clicked, or Enter on it)
-//! marks its spans in the tree and timeline through the trace search, which shows the filter.
+//! to whom ([`crate::analysis::agent_graph`]), drawn as SVG; a project's, summed over its traces.
+//! On a trace, a node (clicked, or Enter on it) marks its spans in the tree and timeline through
+//! the trace search, which shows the filter.
 
 use yew::prelude::*;
 
 use crate::engine::messages::Query;
+use crate::engine::protocol::SpanSelection;
 use crate::present::agent_graph::{NODE_HEIGHT, NODE_WIDTH, drawing, filter_of};
 use crate::ui::query::{shown, use_query};
 
 /// The graph's properties.
 #[derive(Properties, PartialEq)]
 pub struct AgentGraphViewProps {
-    /// Hex trace id.
-    pub trace_id: AttrValue,
+    /// The traces drawn: a trace, a project, what a filter shows.
+    pub selection: SpanSelection,
     /// The loads version.
     pub version: u32,
-    /// Marks spans: runs this filter as the trace's search.
-    pub on_mark: Callback<String>,
+    /// Marks spans: runs this filter as the trace's search (none: nodes only say).
+    #[prop_or_default]
+    pub on_mark: Option<Callback<String>>,
 }
 
 /// See the module docs.
@@ -24,8 +27,8 @@ pub struct AgentGraphViewProps {
 pub(crate) fn AgentGraphView(props: &AgentGraphViewProps) -> Html {
     let expanded = use_state(|| false);
     let answer = use_query(
-        (props.trace_id.clone(), *expanded, props.version),
-        |(trace_id, expanded, _)| Query::agent_graph(trace_id.to_string(), *expanded),
+        (props.selection.clone(), *expanded, props.version),
+        |(selection, expanded, _)| Query::agent_graph(selection.clone(), *expanded),
     );
     let graph = match shown(
         answer,
@@ -58,12 +61,12 @@ pub(crate) fn AgentGraphView(props: &AgentGraphViewProps) -> Html {
                         </g>
                     }) }
                     { for graph.nodes.iter().zip(&d.nodes).map(|(node, place)| {
-                        let mark = props.on_mark.reform({ let filter = filter_of(&node.spans); move |_: MouseEvent| filter.clone() });
-                        let key = props.on_mark.reform({ let filter = filter_of(&node.spans); move |_: KeyboardEvent| filter.clone() });
-                        let onkeydown = Callback::from(move |event: KeyboardEvent| if event.key() == "Enter" { key.emit(event) });
+                        let filter = filter_of(&node.spans);
+                        let mark = props.on_mark.clone().map(|mark| { let filter = filter.clone(); Callback::from(move |_: MouseEvent| mark.emit(filter.clone())) });
+                        let onkeydown = props.on_mark.clone().map(|mark| Callback::from(move |event: KeyboardEvent| if event.key() == "Enter" { mark.emit(filter.clone()) }));
                         html! {
                             <g class={classes!("agent-node", node.kind.to_lowercase())} data-testid="agent-node" data-name={node.name.clone()}
-                               data-kind={node.kind.clone()} tabindex="0" role="button" onclick={mark} {onkeydown}
+                               data-kind={node.kind.clone()} tabindex={props.on_mark.is_some().then_some("0")} role={props.on_mark.is_some().then_some("button")} onclick={mark} {onkeydown}
                                aria-label={format!("{} {}: mark its spans", node.kind, node.name)}>
                                 <title>{ node.name.clone() }</title>
                                 <rect x={place.x.to_string()} y={place.y.to_string()} width={NODE_WIDTH.to_string()} height={NODE_HEIGHT.to_string()} rx="6" />

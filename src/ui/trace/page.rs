@@ -7,7 +7,7 @@
 use yew::prelude::*;
 
 use crate::engine::messages::Query;
-use crate::engine::protocol::TraceOverview;
+use crate::engine::protocol::{SpanSelection, TraceOverview};
 use crate::ui::query::ProblemView;
 use crate::ui::trace::agent_graph::AgentGraphView;
 use crate::ui::trace::flame_graph::FlameGraph;
@@ -112,7 +112,7 @@ pub fn TracePage(props: &TracePageProps) -> Html {
             <Toolbar trace={trace.clone()} trace_id={trace_id.clone()} search={search.clone()}
                      {on_search} {on_jump} flame={flame.clone()} graph={graph.clone()} act={view.act.clone()} zoom={zoom.clone()} />
             if *graph {
-                <AgentGraphView trace_id={trace_id.clone()} version={props.version} on_mark={mark} />
+                <AgentGraphView selection={SpanSelection::Traces(vec![trace_id.to_string()])} version={props.version} on_mark={Some(mark)} />
             }
             <div class={classes!("trace-body", (*place.details_open && selected_span.is_some()).then_some("with-details"))}>
                 if *flame {
