@@ -602,13 +602,7 @@ impl Engine {
                 selection,
                 expanded,
             } => {
-                let mut ids: Vec<TraceId> = (self.select(&selection).iter())
-                    .filter_map(|&i| self.arena.spans().get(i as usize))
-                    .map(|span| span.trace_id)
-                    .collect();
-                ids.sort_unstable();
-                ids.dedup();
-                let traces: Vec<&Trace> = ids.iter().filter_map(|id| self.traces.get(id)).collect();
+                let traces = self.whole_traces(&selection);
                 Response::AgentGraph(Box::new(crate::analysis::agent_graph::agent_graph(
                     &self.arena,
                     &traces,
@@ -740,16 +734,21 @@ impl Engine {
         })
     }
 
-    /// The traces of `request`'s selection, whole, ready for a share file; its title, unless
-    /// given, says what they are.
-    pub fn share(&self, request: &ShareRequest) -> Result<crate::share::Shared, String> {
-        let mut traces: Vec<TraceId> = (self.select(&request.selection).iter())
+    /// Every trace with a selected span, whole, in trace id order.
+    fn whole_traces(&self, selection: &SpanSelection) -> Vec<&Trace> {
+        let mut ids: Vec<TraceId> = (self.select(selection).iter())
             .filter_map(|&i| self.arena.spans().get(i as usize))
             .map(|span| span.trace_id)
             .collect();
-        traces.sort_unstable();
-        traces.dedup();
-        let whole: Vec<&Trace> = traces.iter().filter_map(|id| self.traces.get(id)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.iter().filter_map(|id| self.traces.get(id)).collect()
+    }
+
+    /// The traces of `request`'s selection, whole, ready for a share file; its title, unless
+    /// given, says what they are.
+    pub fn share(&self, request: &ShareRequest) -> Result<crate::share::Shared, String> {
+        let whole = self.whole_traces(&request.selection);
         let spans: Vec<u32> = (whole.iter())
             .flat_map(|trace| trace.tree.span.iter().copied())
             .collect();
