@@ -1052,24 +1052,17 @@ impl Engine {
             };
         }
         let spans = self.select(selection);
-        let traces: HashSet<TraceId> = (spans.iter())
-            .filter_map(|&i| self.arena.spans().get(i as usize))
-            .map(|span| span.trace_id)
-            .collect();
+        let logs = self.arena.logs_of_traces_of(&spans);
         let mut redactor = crate::redact::Redactor::new(self.rules.clone()).previewing();
-        let json = export::encode_json(&self.arena, &spans);
-        let logs: Vec<&crate::model::LogRecord> = (self.arena.logs().iter())
-            .filter(|log| log.trace_id.is_some_and(|id| traces.contains(&id)))
-            .collect();
-        let logs_json = (!logs.is_empty()).then(|| export::encode_logs_json(&self.arena, &logs));
-        for json in std::iter::once(json).chain(logs_json) {
-            if let Ok(mut document) = serde_json::from_str::<serde_json::Value>(&json) {
-                redactor.otlp_json(&mut document);
-            }
-        }
-        protocol::RedactionPreview {
-            preview: redactor.preview(),
-            problem: None,
+        match crate::redact::redacted_documents(&self.arena, &spans, &logs, &mut redactor) {
+            Ok(_) => protocol::RedactionPreview {
+                preview: redactor.preview(),
+                problem: None,
+            },
+            Err(problem) => protocol::RedactionPreview {
+                problem: Some(problem),
+                ..Default::default()
+            },
         }
     }
 

@@ -57,6 +57,15 @@ impl Target {
     }
 }
 
+/// `bytes` gzip-compressed at `level` (fast for sending, best for a share file).
+pub fn gzip(bytes: &[u8], level: flate2::Compression) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), level);
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
+}
+
 /// Encodes the spans (arena indices) in `target` form.
 pub fn encode(arena: &Arena, spans: &[u32], target: Target) -> Vec<u8> {
     match target {

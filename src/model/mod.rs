@@ -596,6 +596,19 @@ impl Arena {
         self.indexed_logs(self.trace_logs.get(&id))
     }
 
+    /// The log records of every trace the spans (arena indices) belong to, trace by trace.
+    pub fn logs_of_traces_of(&self, spans: &[u32]) -> Vec<&LogRecord> {
+        let mut traces: Vec<TraceId> = (spans.iter())
+            .filter_map(|&i| self.spans.get(i as usize))
+            .map(|span| span.trace_id)
+            .collect();
+        traces.sort_unstable();
+        traces.dedup();
+        (traces.into_iter())
+            .flat_map(|id| self.logs_of_trace(id))
+            .collect()
+    }
+
     fn indexed_logs<'a>(
         &'a self,
         rows: Option<&'a Vec<u32>>,

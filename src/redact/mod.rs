@@ -533,22 +533,39 @@ pub fn redacted_arena(
 ) -> Result<(Arena, Redactor), String> {
     let mut redactor = Redactor::new(rules);
     let mut clean = Arena::default();
-    let spans_json =
-        String::from_utf8_lossy(&export::encode(arena, spans, Target::OtlpJson)).into_owned();
-    let logs_json = (!logs.is_empty()).then(|| export::encode_logs_json(arena, logs));
-    for (name, json) in [
-        ("redacted.json", Some(spans_json)),
-        ("redacted-logs.json", logs_json),
-    ] {
-        let Some(json) = json else { continue };
-        let mut document: Value = serde_json::from_str(&json).map_err(|e| e.to_string())?;
-        redactor.otlp_json(&mut document);
+    for (name, document) in redacted_documents(arena, spans, logs, &mut redactor)? {
         let report = crate::ingest::load(&mut clean, name, document.to_string().as_bytes());
         if let Some(error) = report.errors.first() {
             return Err(error.to_string());
         }
     }
     Ok((clean, redactor))
+}
+
+/// `spans` (arena indices) and `logs` as OTLP/JSON documents (the spans', then the logs' if
+/// any), each named, with `redactor` applied. `Err`: a document that does not read back (a bug:
+/// Plume reads what it writes).
+pub fn redacted_documents(
+    arena: &Arena,
+    spans: &[u32],
+    logs: &[&LogRecord],
+    redactor: &mut Redactor,
+) -> Result<Vec<(&'static str, Value)>, String> {
+    let spans_json =
+        String::from_utf8_lossy(&export::encode(arena, spans, Target::OtlpJson)).into_owned();
+    let logs_json = (!logs.is_empty()).then(|| export::encode_logs_json(arena, logs));
+    let named = [
+        ("redacted.json", Some(spans_json)),
+        ("redacted-logs.json", logs_json),
+    ];
+    (named.into_iter())
+        .filter_map(|(name, json)| Some((name, json?)))
+        .map(|(name, json)| {
+            let mut document: Value = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+            redactor.otlp_json(&mut document);
+            Ok((name, document))
+        })
+        .collect()
 }
 
 impl Redactor {

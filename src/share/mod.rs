@@ -11,8 +11,6 @@
 #[cfg(test)]
 mod tests;
 
-use std::io::Write as _;
-
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +18,6 @@ use crate::export;
 use crate::model::{Arena, LogRecord, TraceId};
 use crate::present::route::Route;
 use crate::redact::{Rules, redacted_arena};
-use hashbrown::HashSet;
 
 /// The viewer's shell, beside the viewer's other built files.
 pub const SHELL: &str = "plume-share.html";
@@ -80,27 +77,17 @@ pub fn share(
     rules: Option<Rules>,
     mut info: ShareInfo,
 ) -> Result<Shared, String> {
-    info.spans = spans.len();
-    info.traces = {
-        let mut traces: Vec<_> = spans
-            .iter()
-            .filter_map(|&i| arena.spans().get(i as usize))
-            .map(|span| span.trace_id)
-            .collect();
-        traces.sort_unstable();
-        traces.dedup();
-        if let ([trace], None) = (traces.as_slice(), &info.open) {
-            info.open = Some(Route::trace(&trace.to_string()).to_fragment());
-        }
-        traces.len()
-    };
-    let traces: HashSet<TraceId> = (spans.iter())
+    let mut traces: Vec<TraceId> = (spans.iter())
         .filter_map(|&i| arena.spans().get(i as usize))
         .map(|span| span.trace_id)
         .collect();
-    let logs: Vec<&LogRecord> = (arena.logs().iter())
-        .filter(|log| log.trace_id.is_some_and(|id| traces.contains(&id)))
-        .collect();
+    traces.sort_unstable();
+    traces.dedup();
+    if let ([trace], None) = (traces.as_slice(), &info.open) {
+        info.open = Some(Route::trace(&trace.to_string()).to_fragment());
+    }
+    (info.spans, info.traces) = (spans.len(), traces.len());
+    let logs = arena.logs_of_traces_of(spans);
     let (proto, logs, evaluations) = match rules {
         Some(rules) => {
             info.redacted = Some(rules.describe());
@@ -122,6 +109,7 @@ pub fn share(
             export::encode_evaluations(arena, spans, str::to_owned),
         ),
     };
+    let gzip = |bytes: &[u8]| export::gzip(bytes, flate2::Compression::best());
     let mut files = vec![SharedFile {
         name: "traces.otlp.pb".into(),
         gzip: gzip(&proto),
@@ -140,13 +128,6 @@ pub fn share(
         });
     }
     Ok(Shared { info, files })
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    // Writing to memory does not fail.
-    let _ = encoder.write_all(bytes);
-    encoder.finish().unwrap_or_default()
 }
 
 /// A share file's name: its title's first words (letters and digits, lower case) joined by `-`,

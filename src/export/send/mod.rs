@@ -19,7 +19,6 @@
 pub mod annotations;
 
 use std::collections::VecDeque;
-use std::io::Write as _;
 
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceResponse;
 use prost::Message;
@@ -222,7 +221,10 @@ impl Delivery {
                 continue;
             }
             let (body, content_encoding) = match self.settings.gzip {
-                true => (gzip(&body), Some("gzip")),
+                true => (
+                    super::gzip(&body, flate2::Compression::fast()),
+                    Some("gzip"),
+                ),
                 false => (body, None),
             };
             batch.attempt += 1;
@@ -435,13 +437,6 @@ pub fn format_headers(headers: &[(String, String)]) -> String {
         .map(|(name, value)| format!("{name}: {value}"))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    // Writing to a Vec cannot fail.
-    let _ = encoder.write_all(bytes);
-    encoder.finish().unwrap_or_default()
 }
 
 /// `(rejected spans, error message)` from a success response's `partial_success`.
