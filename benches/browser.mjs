@@ -389,14 +389,14 @@ if (pieceResults.length) {
 }
 const files = await bundle();
 const sum = (list, key) => list.reduce((total, f) => total + f[key], 0);
-// The parquet helper is downloaded only when a parquet file is opened.
-const onDemand = (f) => f.name.startsWith('plume-parquet');
+// The helper is downloaded only when a parquet, Jaeger or Zipkin file is opened.
+const onDemand = (f) => f.name.startsWith('plume-helper');
 const embedding = files.filter((f) => !onDemand(f));
 const page = embedding.filter((f) => f.name !== 'plume-embed.js');
-lines.push('', 'What the page downloads (gzip level 6; an embedding page also loads `plume-embed.js`; `plume-parquet*` only when a parquet file is opened):', '');
+lines.push('', 'What the page downloads (gzip level 6; an embedding page also loads `plume-embed.js`; `plume-helper*` only when a parquet, Jaeger or Zipkin file is opened):', '');
 lines.push('| file | KB | KB gzipped |', '|---|---:|---:|');
 for (const f of files) lines.push(`| ${f.name} | ${(f.raw / 1e3).toFixed(1)} | ${(f.gz / 1e3).toFixed(1)} |`);
 lines.push(`| **the page** | **${(sum(page, 'raw') / 1e3).toFixed(0)}** | **${(sum(page, 'gz') / 1e3).toFixed(0)}** |`);
 lines.push(`| **an embedding page** | **${(sum(embedding, 'raw') / 1e3).toFixed(0)}** | **${(sum(embedding, 'gz') / 1e3).toFixed(0)}** |`);
-lines.push(`| the parquet helper, on demand | ${(sum(files.filter(onDemand), 'raw') / 1e3).toFixed(0)} | ${(sum(files.filter(onDemand), 'gz') / 1e3).toFixed(0)} |`);
+lines.push(`| the helper, on demand | ${(sum(files.filter(onDemand), 'raw') / 1e3).toFixed(0)} | ${(sum(files.filter(onDemand), 'gz') / 1e3).toFixed(0)} |`);
 console.log(lines.join('\n'));

@@ -1,7 +1,7 @@
 //! Shared fakes for unit tests: spans pushed straight into an arena, and the fixture files.
 
 use crate::model::{
-    AnyValue, Arena, KeyValue, LogRecord, ResourceId, Rows, ScopeId, SourceId, Span, SpanId,
+    AnyValue, Arena, KeyValue, Link, LogRecord, ResourceId, Rows, ScopeId, SourceId, Span, SpanId,
     SpanKind, StatusCode, StrId, TraceId,
 };
 
@@ -15,6 +15,8 @@ pub(crate) struct TestSpan<'a> {
     pub(crate) end: u64,
     pub(crate) status: StatusCode,
     pub(crate) attributes: &'a [(&'a str, TestValue<'a>)],
+    /// (trace, span) of the spans it links to.
+    pub(crate) links: &'a [(u64, u64)],
 }
 
 /// An attribute value in a [`TestSpan`].
@@ -35,6 +37,7 @@ impl Default for TestSpan<'_> {
             end: 0,
             status: StatusCode::Unset,
             attributes: &[],
+            links: &[],
         }
     }
 }
@@ -67,6 +70,17 @@ pub(crate) fn push(arena: &mut Arena, spec: TestSpan<'_>) -> u32 {
         .add_resource(Rows::EMPTY, 0, StrId::EMPTY)
         .unwrap_or_default();
     let name = arena.intern(spec.name).unwrap_or_default();
+    let links: Vec<Link> = (spec.links.iter())
+        .map(|&(trace, span)| Link {
+            trace_id: trace_id(trace),
+            span_id: span_id(span),
+            trace_state: StrId::EMPTY,
+            attributes: Rows::EMPTY,
+            dropped_attributes_count: 0,
+            flags: 0,
+        })
+        .collect();
+    let links = arena.push_links(&links).unwrap_or(Rows::EMPTY);
     let (oi_kind, call) = crate::semantics::read_span(arena, attributes);
     arena
         .push_span(
@@ -81,7 +95,7 @@ pub(crate) fn push(arena: &mut Arena, spec: TestSpan<'_>) -> u32 {
                 status_message: StrId::EMPTY,
                 attributes,
                 events: Rows::EMPTY,
-                links: Rows::EMPTY,
+                links,
                 resource,
                 scope: Default::default(),
                 source: Default::default(),

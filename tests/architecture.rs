@@ -147,13 +147,13 @@ fn only_the_transport_files_post_messages_between_page_and_worker() {
                 .to_string()
         })
         .collect();
-    // The page and the worker; the worker's tabs channel; the worker and its parquet helper;
+    // The page and the worker; the worker's tabs channel; the worker and its helper;
     // the embedded page and its host.
     assert_eq!(
         posting,
         [
             "embed/frame.rs",
-            "engine/parquet_helper.rs",
+            "engine/helper.rs",
             "engine/worker.rs",
             "ui/bridge.rs"
         ],

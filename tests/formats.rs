@@ -321,22 +321,59 @@ const CHATBOT_DATASET: &str =
 const CHATBOT_EVALUATIONS: &str =
     "phoenix/chatbot-demo/evaluations-b3fbfc26-6fa0-4915-bc47-c082dc50296a.parquet";
 
-/// The browser reads parquet in two workers: a helper assembles the rows and sends them as
-/// bytes, the engine reads them. Both halves together read a file as one reading does.
+/// In the browser, parquet, Jaeger and Zipkin files are read in two workers: a helper reads
+/// them and sends what it read as bytes, the engine stores it. Both halves together read a file
+/// as one reading does.
 #[test]
-fn parquet_assembled_elsewhere_reads_as_the_file_itself() {
+fn files_read_by_the_helper_read_as_the_file_itself() {
+    use plume::ingest::helper_wire;
     let mut whole = Arena::default();
     let mut halves = Arena::default();
-    for name in [CHATBOT_DATASET, CHATBOT_EVALUATIONS] {
+    let through_helper = |arena: &mut Arena, name: &str, bytes: &[u8]| {
+        let format = ingest::helped(bytes).expect("the helper reads it");
+        let answer = helper_wire::read(helper_wire::job_tag(format).expect("a job"), bytes);
+        ingest::load_helped(
+            arena,
+            name,
+            format,
+            helper_wire::decode(&answer),
+            &mut |_| {},
+        )
+    };
+    let shown = |errors: &[ingest::IngestError]| -> Vec<String> {
+        errors.iter().map(ToString::to_string).collect()
+    };
+    let files = [
+        CHATBOT_DATASET,
+        CHATBOT_EVALUATIONS,
+        "generated/jaeger-ui-download.json",
+        "generated/jaeger-trace-alone.json",
+        "generated/zipkin-python.json",
+        "generated/zipkin-python.pb",
+    ];
+    for name in files {
         let bytes = fixture(name);
-        assert!(ingest::is_parquet(&bytes[..4]));
         let expected = ingest::load(&mut whole, name, &bytes);
-        let answer = ingest::parquet_wire::encode(&ingest::assemble_parquet(&bytes));
-        let table = ingest::parquet_wire::decode(&answer);
-        let report = ingest::load_assembled(&mut halves, name, table, &mut |_| {});
-        assert_eq!(report, expected);
+        let report = through_helper(&mut halves, name, &bytes);
+        assert_eq!(
+            (
+                report.format,
+                report.spans,
+                report.evaluations,
+                shown(&report.warnings)
+            ),
+            (
+                expected.format,
+                expected.spans,
+                expected.evaluations,
+                shown(&expected.warnings)
+            ),
+            "{name}"
+        );
+        assert_eq!(shown(&report.errors), shown(&expected.errors), "{name}");
         assert!(report.spans + report.evaluations > 0, "{report:?}");
     }
+    assert!(ingest::helped(&fixture("openai-01.otlp.pb")).is_none());
     let all: Vec<u32> = (0..whole.spans().len() as u32).collect();
     assert_eq!(
         plume::export::encode(&halves, &all, plume::export::Target::PhoenixJsonLines),
@@ -346,18 +383,17 @@ fn parquet_assembled_elsewhere_reads_as_the_file_itself() {
     assert!(!halves.evaluations().is_empty());
 
     // A broken file's problem crosses over with its place.
-    let mut broken = fixture(CHATBOT_DATASET);
-    broken.truncate(broken.len() / 2);
-    let expected = ingest::load(&mut Arena::default(), "cut.parquet", &broken);
-    let answer = ingest::parquet_wire::encode(&ingest::assemble_parquet(&broken));
-    let report = ingest::load_assembled(
-        &mut Arena::default(),
-        "cut.parquet",
-        ingest::parquet_wire::decode(&answer),
-        &mut |_| {},
-    );
-    assert_eq!(report.errors, expected.errors);
-    assert!(!report.is_ok());
+    for (name, cut) in [
+        (CHATBOT_DATASET, 2),
+        ("generated/jaeger-ui-download.json", 3),
+    ] {
+        let mut broken = fixture(name);
+        broken.truncate(broken.len() / cut);
+        let expected = ingest::load(&mut Arena::default(), name, &broken);
+        let report = through_helper(&mut Arena::default(), name, &broken);
+        assert_eq!(shown(&report.errors), shown(&expected.errors), "{name}");
+        assert!(!report.is_ok(), "{name}");
+    }
 }
 
 /// (span id, kind) of the chatbot-demo spans.

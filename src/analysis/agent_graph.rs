@@ -4,20 +4,23 @@
 //! retrievers, embedders, rerankers, guardrails — grouped by kind and name (*aggregated*) or one
 //! per span (*expanded*); the spans between them (chains, turns) are walked through. An edge goes
 //! from a node's nearest actor ancestor to it (*call*), or from an agent to the agent it handed off
-//! to (*hand-off*: OpenAI Agents' `handoff to …` spans, OpenInference's `graph.node.parent_id`);
+//! to (*hand-off*: OpenAI Agents' `handoff to …` spans, OpenInference's `graph.node.parent_id`,
+//! and an agent span's links to another agent's span, in any of the traces drawn);
 //! each edge counts its occurrences and the time spent in its target. Kinds are the normalized
 //! ones read at ingest, so OpenInference and the GenAI conventions draw the same graph.
 //!
-//! The layout is layered, left to right: a node's layer is its longest path from a root over
-//! edges that do not close a cycle, and each layer is ordered by the mean position of its
-//! neighbours in the layer before (two sweeps), which removes most crossings in graphs of this size.
+//! The layout is layered, left to right (Sugiyama's method, simply): a node's layer is its longest
+//! path from a root over edges that do not close a cycle; an edge that spans several layers gets a
+//! waypoint in each layer between, which takes a row there as a node does, so no edge crosses a
+//! box; each layer is ordered by the mean position of its neighbours in the layer before (two
+//! sweeps), which removes most crossings in graphs of this size.
 
 use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::NO_ROW;
 use crate::analysis::Trace;
-use crate::model::{Arena, OiKind, Span};
+use crate::model::{Arena, OiKind, Span, SpanId};
 
 /// An edge's meaning.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -58,6 +61,9 @@ pub struct GraphEdge {
     pub count: u32,
     /// Time spent in the target over those times, ns.
     pub nanos: u64,
+    /// The rows it passes through in each layer between its source's and its target's, in order
+    /// (none when they are neighbours, or when it goes back left).
+    pub waypoints: Vec<u32>,
 }
 
 /// The graph of some traces.
@@ -75,6 +81,9 @@ const HANDOFF: &str = "handoff to ";
 /// The agent graph of `traces`: one node per kind and name (`expanded`: per span).
 pub fn agent_graph(arena: &Arena, traces: &[&Trace], expanded: bool) -> AgentGraph {
     let mut graph = Builder::default();
+    // Agents' spans, and the spans agents link to: hand-offs once every trace is walked.
+    let mut agent_of_span: HashMap<SpanId, u32> = HashMap::new();
+    let mut linked: Vec<(SpanId, u32)> = Vec::new();
     for trace in traces {
         // The nearest actor above each span of the trace (by its tree row), as node indices.
         let mut actor_of_row: Vec<Option<u32>> = vec![None; trace.tree.span.len()];
@@ -107,6 +116,10 @@ pub fn agent_graph(arena: &Arena, traces: &[&Trace], expanded: bool) -> AgentGra
             if let Some(from) = above {
                 graph.edge(from, node, EdgeKind::Call, duration);
             }
+            if span.oi_kind == OiKind::Agent {
+                agent_of_span.insert(span.span_id, node);
+                linked.extend(arena.links(span.links).iter().map(|l| (l.span_id, node)));
+            }
             if let Some(parent) = text(arena, span, &["graph.node.parent_id"]) {
                 let from = graph.node(OiKind::Agent, &parent, None);
                 if from != node && !graph.has_edge(from, node, EdgeKind::Handoff) {
@@ -114,6 +127,12 @@ pub fn agent_graph(arena: &Arena, traces: &[&Trace], expanded: bool) -> AgentGra
                 }
             }
             actor_of_row[row] = Some(node);
+        }
+    }
+    for (span, to) in linked {
+        match agent_of_span.get(&span) {
+            Some(&from) if from != to => graph.edge(from, to, EdgeKind::Handoff, 0),
+            _ => {}
         }
     }
     graph.laid_out()
@@ -194,6 +213,7 @@ impl Builder {
                 kind,
                 count: 0,
                 nanos: 0,
+                waypoints: Vec::new(),
             });
             self.edges.len() - 1
         });
@@ -248,41 +268,73 @@ impl Builder {
                 layer[to as usize] = layer[to as usize].max(layer[from as usize] + 1);
             }
         }
+        // Waypoints: a stand-in node in each layer a forward edge passes over, chained.
+        let mut links: Vec<(usize, usize)> = Vec::new();
+        let mut stand_ins: Vec<Vec<usize>> = vec![Vec::new(); self.edges.len()];
+        let forward: hashbrown::HashSet<(u32, u32)> = forward.into_iter().collect();
+        for (e, edge) in self.edges.iter().enumerate() {
+            let (from, to) = (edge.from as usize, edge.to as usize);
+            if !forward.contains(&(edge.from, edge.to)) {
+                continue;
+            }
+            let mut last = from;
+            for passed in layer[from] + 1..layer[to] {
+                let stand_in = layer.len();
+                layer.push(passed);
+                stand_ins[e].push(stand_in);
+                links.push((last, stand_in));
+                last = stand_in;
+            }
+            links.push((last, to));
+        }
+        let all = layer.len();
         let layers = layer.iter().max().map_or(0, |&l| l + 1);
-        let mut rows: Vec<f64> = (0..n).map(|i| i as f64).collect();
+        let mut incoming: Vec<Vec<usize>> = vec![Vec::new(); all];
+        for &(from, to) in &links {
+            incoming[to].push(from);
+        }
+        let mut by_layer: Vec<Vec<usize>> = vec![Vec::new(); layers as usize];
+        for node in 0..all {
+            by_layer[layer[node] as usize].push(node);
+        }
+        let mut rows: Vec<f64> = (0..all).map(|i| i as f64).collect();
         for _ in 0..2 {
-            for current in 1..layers {
-                for node in (0..n).filter(|&i| layer[i] == current) {
-                    let above: Vec<f64> = (forward.iter())
-                        .filter(|(_, to)| *to as usize == node)
-                        .map(|(from, _)| rows[*from as usize])
-                        .collect();
+            for nodes in by_layer.iter().skip(1) {
+                for &node in nodes {
+                    let above = &incoming[node];
                     if !above.is_empty() {
-                        rows[node] = above.iter().sum::<f64>() / above.len() as f64;
+                        rows[node] =
+                            above.iter().map(|&from| rows[from]).sum::<f64>() / above.len() as f64;
                     }
                 }
             }
         }
-        let mut placed: Vec<usize> = (0..n).collect();
+        let mut placed: Vec<usize> = (0..all).collect();
         placed.sort_by(|&a, &b| {
             (layer[a], rows[a], a)
                 .partial_cmp(&(layer[b], rows[b], b))
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
-        let mut new_index = vec![0_u32; n];
-        let mut row_in_layer: HashMap<u32, u32> = HashMap::new();
-        for (position, &old) in placed.iter().enumerate() {
-            new_index[old] = position as u32;
-            let row = row_in_layer.entry(layer[old]).or_default();
-            self.nodes[old].layer = layer[old];
-            self.nodes[old].row = *row;
+        let mut row_of = vec![0_u32; all];
+        let mut next_row: HashMap<u32, u32> = HashMap::new();
+        for &node in &placed {
+            let row = next_row.entry(layer[node]).or_default();
+            row_of[node] = *row;
             *row += 1;
         }
+        let real: Vec<usize> = placed.into_iter().filter(|&node| node < n).collect();
+        let mut new_index = vec![0_u32; n];
+        for (position, &old) in real.iter().enumerate() {
+            new_index[old] = position as u32;
+            self.nodes[old].layer = layer[old];
+            self.nodes[old].row = row_of[old];
+        }
         let mut nodes: Vec<Option<GraphNode>> = self.nodes.into_iter().map(Some).collect();
-        let nodes = placed.iter().filter_map(|&old| nodes[old].take()).collect();
-        for edge in &mut self.edges {
+        let nodes = real.iter().filter_map(|&old| nodes[old].take()).collect();
+        for (edge, stand_ins) in self.edges.iter_mut().zip(stand_ins) {
             edge.from = new_index[edge.from as usize];
             edge.to = new_index[edge.to as usize];
+            edge.waypoints = stand_ins.into_iter().map(|s| row_of[s]).collect();
         }
         AgentGraph {
             nodes,
@@ -317,6 +369,81 @@ mod tests {
             .collect();
         said.sort();
         said
+    }
+
+    #[test]
+    fn an_edge_over_a_layer_passes_beside_the_box_there() {
+        let mut graph = Builder::default();
+        let a = graph.node(OiKind::Agent, "A", None);
+        let b = graph.node(OiKind::Agent, "B", None);
+        let c = graph.node(OiKind::Tool, "C", None);
+        let d = graph.node(OiKind::Tool, "D", None);
+        graph.edge(a, b, EdgeKind::Call, 1);
+        graph.edge(b, c, EdgeKind::Call, 1);
+        graph.edge(a, c, EdgeKind::Call, 1);
+        graph.edge(a, d, EdgeKind::Call, 1);
+        let laid = graph.laid_out();
+        let named = |name: &str| laid.nodes.iter().find(|n| n.name == name).unwrap();
+        assert_eq!(
+            (named("A").layer, named("B").layer, named("C").layer),
+            (0, 1, 2)
+        );
+        let index = |name: &str| laid.nodes.iter().position(|n| n.name == name).unwrap() as u32;
+        let long = (laid.edges.iter())
+            .find(|e| e.from == index("A") && e.to == index("C"))
+            .unwrap();
+        assert_eq!(long.waypoints.len(), 1, "one layer passed over");
+        let taken: Vec<u32> = (laid.nodes.iter())
+            .filter(|n| n.layer == 1)
+            .map(|n| n.row)
+            .collect();
+        assert!(!taken.contains(&long.waypoints[0]), "{taken:?} {long:?}");
+        assert!(
+            laid.edges
+                .iter()
+                .filter(|e| e != &long)
+                .all(|e| e.waypoints.is_empty())
+        );
+    }
+
+    #[test]
+    fn an_agent_linking_to_another_agents_span_is_handed_off_to() {
+        let mut arena = Arena::default();
+        use crate::testutil::TestValue::Str;
+        let planner = [
+            ("openinference.span.kind", Str("AGENT")),
+            ("agent.name", Str("Planner")),
+        ];
+        let writer = [
+            ("openinference.span.kind", Str("AGENT")),
+            ("agent.name", Str("Writer")),
+        ];
+        let first = crate::testutil::TestSpan {
+            trace: 1,
+            id: 10,
+            name: "planner",
+            end: 10,
+            attributes: &planner,
+            ..Default::default()
+        };
+        crate::testutil::push(&mut arena, first);
+        let second = crate::testutil::TestSpan {
+            trace: 2,
+            id: 20,
+            name: "writer",
+            start: 20,
+            end: 30,
+            attributes: &writer,
+            links: &[(1, 10)],
+            ..Default::default()
+        };
+        crate::testutil::push(&mut arena, second);
+        let traces = Traces::assemble(&arena);
+        let all: Vec<&Trace> = traces.all().iter().collect();
+        assert_eq!(
+            edges(&agent_graph(&arena, &all, false)),
+            ["Planner -Handoff(1)-> Writer"]
+        );
     }
 
     #[test]

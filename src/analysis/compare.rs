@@ -1,12 +1,14 @@
 //! Two traces side by side — two runs of the same agent, say. Their trees are aligned by span
 //! name path: under aligned parents, children pair up by name, the n-th child of a name with
-//! the n-th of the same name (in start order). What pairs is compared; the rest was added (only
-//! in the other trace) or removed (only in the base).
+//! the n-th of the same name (in start order); model calls left over then pair up in order, since
+//! their names often carry the model, which a second run may have changed, and so do roots left
+//! over (each trace's root is its run, whatever it is called). What pairs is
+//! compared; the rest was added (only in the other trace) or removed (only in the base).
 
 use hashbrown::HashMap;
 
 use crate::analysis::Trace;
-use crate::model::{Arena, StrId};
+use crate::model::{Arena, OiKind, StrId};
 
 /// One aligned position: the base trace's tree row there, the other's, or both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,7 +27,7 @@ pub fn align(arena: &Arena, base: &Trace, other: &Trace, limit: usize) -> Vec<Al
     // Pairs still to emit, last first, with their depth.
     let mut stack: Vec<Aligned> = Vec::new();
     let push_pairs = |stack: &mut Vec<Aligned>, depth, base_rows: Vec<u32>, other_rows| {
-        let pairs = pair_up(arena, base, base_rows, other, other_rows);
+        let pairs = pair_up(arena, (base, base_rows), (other, other_rows), depth == 0);
         stack.extend(pairs.into_iter().rev().map(|(b, o)| Aligned {
             depth,
             base: b,
@@ -57,14 +59,13 @@ pub fn align(arena: &Arena, base: &Trace, other: &Trace, limit: usize) -> Vec<Al
     out
 }
 
-/// Pairs sibling rows by (name, occurrence of that name); unpaired rows of the other trace come
-/// after the base's.
+/// Pairs sibling rows by (name, occurrence of that name), then model calls (or, for `roots`, any
+/// rows) left over in order; unpaired rows of the other trace come after the base's.
 fn pair_up(
     arena: &Arena,
-    base: &Trace,
-    base_rows: Vec<u32>,
-    other: &Trace,
-    other_rows: Vec<u32>,
+    (base, base_rows): (&Trace, Vec<u32>),
+    (other, other_rows): (&Trace, Vec<u32>),
+    roots: bool,
 ) -> Vec<(Option<u32>, Option<u32>)> {
     let name = |trace: &Trace, row: u32| arena.spans()[trace.tree.span[row as usize] as usize].name;
     let keyed = |trace: &Trace, rows: &[u32]| -> Vec<(StrId, u32)> {
@@ -87,6 +88,17 @@ fn pair_up(
         .zip(base_rows)
         .map(|(key, row)| (Some(row), others.remove(&key)))
         .collect();
+    let is_call = |trace: &Trace, row: u32| {
+        roots || arena.spans()[trace.tree.span[row as usize] as usize].oi_kind == OiKind::Llm
+    };
+    let unpaired: hashbrown::HashSet<u32> = others.into_values().collect();
+    let mut calls_left =
+        (other_rows.iter().copied()).filter(|row| unpaired.contains(row) && is_call(other, *row));
+    for (base_row, partner) in &mut pairs {
+        if partner.is_none() && base_row.is_some_and(|row| is_call(base, row)) {
+            *partner = calls_left.next();
+        }
+    }
     let paired: hashbrown::HashSet<u32> = pairs.iter().filter_map(|(_, o)| *o).collect();
     pairs.extend(
         other_rows

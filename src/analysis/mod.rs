@@ -22,8 +22,10 @@
 //! ```
 
 pub mod agent_graph;
+pub mod call_diff;
 pub mod compare;
 mod critical_path;
+pub mod diff;
 pub mod filter;
 pub mod flame;
 pub mod project_stats;

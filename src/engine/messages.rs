@@ -14,8 +14,8 @@ use crate::analysis::project_stats::ProjectStats;
 use crate::engine::protocol::{
     Comparison, ExportRequest, FileResult, FlameView, Missing, PriceTables, ProjectRow,
     RedactionPreview, Request, Response, RowView, SavedFileRow, SendRequest, SessionRow,
-    ShareRequest, SpanDetails, SpanSelection, Summary, TraceOverview, TraceQuery, TraceTableRows,
-    Turn,
+    ShareRequest, SpanAt, SpanDetails, SpanSelection, Summary, TraceOverview, TraceQuery,
+    TraceTableRows, Turn,
 };
 use crate::export::send::Report;
 use crate::store::StoredEvaluation;
@@ -447,6 +447,7 @@ answers! {
     Rows => Vec<RowView>,
     SpanDetails => Box<SpanDetails>,
     Comparison => Box<Comparison>,
+    SpanDiff => Box<crate::analysis::call_diff::SpanDiff>,
     Stats => Box<ProjectStats>,
     Flame => FlameView,
     AgentGraph => Box<crate::analysis::agent_graph::AgentGraph>,
@@ -518,6 +519,13 @@ impl Query<Vec<SavedFileRow>> {
     /// The files saved in this browser.
     pub fn saved_files() -> Self {
         Self::new(Request::SavedFiles)
+    }
+}
+
+impl Query<Box<crate::analysis::call_diff::SpanDiff>> {
+    /// Two spans compared for what they said.
+    pub fn span_diff(base: SpanAt, other: SpanAt) -> Self {
+        Self::new(Request::SpanDiff { base, other })
     }
 }
 

@@ -21,6 +21,8 @@
 mod details;
 pub mod events;
 #[cfg(target_arch = "wasm32")]
+mod helper;
+#[cfg(target_arch = "wasm32")]
 mod jobs;
 #[cfg(target_arch = "wasm32")]
 pub mod keeper;
@@ -28,8 +30,6 @@ mod lists;
 #[cfg(target_arch = "wasm32")]
 mod live;
 pub mod messages;
-#[cfg(target_arch = "wasm32")]
-mod parquet_helper;
 pub mod protocol;
 #[cfg(target_arch = "wasm32")]
 mod reading;
@@ -183,10 +183,11 @@ pub struct Loading {
 }
 
 impl Loading {
-    /// The whole file, when it is parquet (see [`ingest::FileStream::take_parquet`]): read it
-    /// with [`Engine::load_assembled`] instead of finishing this.
-    pub fn take_parquet(&mut self) -> Option<Vec<u8>> {
-        self.stream.take_parquet()
+    /// The whole file and its format, when the helper worker reads it (see
+    /// [`ingest::FileStream::take_helped`]): read it with [`Engine::load_helped`] instead of
+    /// finishing this.
+    pub fn take_helped(&mut self) -> Option<(crate::model::Format, Vec<u8>)> {
+        self.stream.take_helped()
     }
 
     /// Bytes received so far.
@@ -234,12 +235,13 @@ impl Engine {
         self.read_whole(file, bytes, Arrival::Held, progress)
     }
 
-    /// Reads a parquet file's rows, assembled by the parquet helper, as [`Engine::load`] (or,
-    /// `held`, [`Engine::load_held`]) reads the file.
-    pub fn load_assembled(
+    /// Reads what the helper worker answered for a file in `format` (parquet rows, Jaeger or
+    /// Zipkin spans), as [`Engine::load`] (or, `held`, [`Engine::load_held`]) reads the file.
+    pub fn load_helped(
         &mut self,
         file: &str,
-        table: Result<ingest::Assembled, ingest::Located>,
+        format: crate::model::Format,
+        answer: Result<ingest::helper_wire::Answer, ingest::Located>,
         held: bool,
         progress: &mut dyn FnMut(usize),
     ) -> FileResult {
@@ -248,7 +250,7 @@ impl Engine {
             false => Arrival::Loaded,
         };
         self.read_with(arrival, |arena| {
-            ingest::load_assembled(arena, file, table, progress)
+            ingest::load_helped(arena, file, format, answer, progress)
         })
     }
 
@@ -587,6 +589,13 @@ impl Engine {
                 (None, _) => not_found(&base),
                 (_, None) => not_found(&other),
             },
+            Request::SpanDiff { base, other } => match (self.span(&base), self.span(&other)) {
+                (Some(a), Some(b)) => Response::SpanDiff(Box::new(
+                    crate::analysis::call_diff::span_diff(&self.arena, a, b, &self.prices),
+                )),
+                (None, _) => self.span_missing(&base),
+                (_, None) => self.span_missing(&other),
+            },
             Request::Stats { project } => {
                 let stats = crate::analysis::project_stats::project_stats(
                     &self.arena,
@@ -660,6 +669,23 @@ impl Engine {
         TraceId::parse(trace_id)
             .ok()
             .and_then(|id| self.traces.get(&id))
+    }
+
+    /// The span at `at`, if its trace is loaded and holds it.
+    fn span(&self, at: &protocol::SpanAt) -> Option<&crate::model::Span> {
+        let span_id = crate::model::SpanId::parse(&at.span_id).ok()?;
+        let spans = self.arena.spans();
+        (self.trace(&at.trace_id)?.tree.span.iter())
+            .map(|&index| &spans[index as usize])
+            .find(|span| span.span_id == span_id)
+    }
+
+    /// Why the span at `at` cannot be answered about: its trace or it is not loaded.
+    fn span_missing(&self, at: &protocol::SpanAt) -> Response {
+        match self.trace(&at.trace_id) {
+            Some(_) => missing_span(&at.trace_id, &at.span_id),
+            None => not_found(&at.trace_id),
+        }
     }
 
     /// `answer()`, unless the answer came out `empty` because no trace, read or only recorded,
@@ -1224,6 +1250,14 @@ impl Engine {
             | Request::SpanDetails { trace_id, .. }
             | Request::Flame { trace_id, .. } => one(trace_id),
             Request::AgentGraph { selection, .. } => self.unread_in(selection),
+            Request::SpanDiff { base, other } => {
+                let mut ids: Vec<TraceId> = [&base.trace_id, &other.trace_id]
+                    .into_iter()
+                    .flat_map(|id| one(id))
+                    .collect();
+                ids.dedup();
+                ids
+            }
             Request::Compare { base, other } => {
                 let mut ids: Vec<TraceId> =
                     [base, other].into_iter().flat_map(|id| one(id)).collect();

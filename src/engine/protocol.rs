@@ -81,6 +81,13 @@ pub enum Request {
         /// Hex id of the other.
         other: String,
     },
+    /// Two spans anywhere compared for what they said (see [`crate::analysis::call_diff`]).
+    SpanDiff {
+        /// The base span.
+        base: SpanAt,
+        /// The other.
+        other: SpanAt,
+    },
     /// A project's figures and distributions.
     Stats {
         /// The project.
@@ -174,6 +181,8 @@ pub enum Response {
     SpanDetails(Box<SpanDetails>),
     /// To [`Request::Compare`].
     Comparison(Box<Comparison>),
+    /// To [`Request::SpanDiff`].
+    SpanDiff(Box<crate::analysis::call_diff::SpanDiff>),
     /// To [`Request::Stats`].
     Stats(Box<crate::analysis::project_stats::ProjectStats>),
     /// To [`Request::Flame`].
@@ -246,6 +255,7 @@ impl Response {
             Self::Revealed { .. } => "Revealed",
             Self::SpanDetails(_) => "SpanDetails",
             Self::Comparison(_) => "Comparison",
+            Self::SpanDiff(_) => "SpanDiff",
             Self::Stats(_) => "Stats",
             Self::Flame(_) => "Flame",
             Self::SpanIds(_) => "SpanIds",
@@ -939,6 +949,15 @@ pub struct Comparison {
     pub removed: u32,
     /// Self time by kind in each trace, kinds present in either.
     pub by_kind: Vec<KindDifference>,
+}
+
+/// A span by its trace's and its own hex ids.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpanAt {
+    /// Hex trace id.
+    pub trace_id: String,
+    /// Hex span id.
+    pub span_id: String,
 }
 
 /// One side of a comparison.

@@ -14,7 +14,7 @@ use web_sys::{
 use crate::engine::messages::{FileProgress, FromWorker};
 use crate::engine::protocol::FileResult;
 use crate::engine::worker::post;
-use crate::engine::{Engine, parquet_helper};
+use crate::engine::{Engine, helper};
 use crate::ingest;
 
 /// Files smaller than this (bytes) are not reported on until they are done.
@@ -129,8 +129,8 @@ pub(super) async fn load_file(
             .feed(&mut loading, &bytes, &mut |n| spans = n);
         progress.report("reading", loading.received() as f64, spans, false);
     }
-    if let Some(bytes) = loading.take_parquet() {
-        let result = read_parquet(engine, &mut progress, bytes, false).await;
+    if let Some((format, bytes)) = loading.take_helped() {
+        let result = read_helped(engine, &mut progress, format, bytes, false).await;
         return (progress, result);
     }
     progress.report("parsing", total, spans, true);
@@ -268,8 +268,8 @@ pub(super) async fn parse(
     bytes: Vec<u8>,
     held: bool,
 ) -> FileResult {
-    if ingest::is_parquet(&bytes) {
-        return read_parquet(engine, progress, bytes, held).await;
+    if let Some(format) = ingest::helped(&bytes) {
+        return read_helped(engine, progress, format, bytes, held).await;
     }
     let size = bytes.len() as f64;
     progress.report("parsing", size, 0, true);
@@ -284,21 +284,22 @@ pub(super) async fn parse(
     result
 }
 
-/// Reads a parquet file: its rows assembled by the parquet helper, then read by the engine.
-async fn read_parquet(
+/// Reads a parquet, Jaeger or Zipkin file: read by the helper worker, then stored by the engine.
+async fn read_helped(
     engine: &Rc<RefCell<Engine>>,
     progress: &mut Progress,
+    format: crate::model::Format,
     bytes: Vec<u8>,
     held: bool,
 ) -> FileResult {
     let size = bytes.len() as f64;
     progress.report("parsing", size, 0, true);
-    let table = parquet_helper::assemble(bytes).await;
+    let answer = helper::read(format, bytes).await;
     let name = progress.name.clone();
     let mut report = |spans| progress.report("parsing", size, spans, false);
     let result = engine
         .borrow_mut()
-        .load_assembled(&name, table, held, &mut report);
+        .load_helped(&name, format, answer, held, &mut report);
     progress.report("parsing", size, result.spans as usize, true);
     result
 }

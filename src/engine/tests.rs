@@ -2276,3 +2276,115 @@ fn a_projects_agent_graph_sums_its_traces() {
         "{names:?}"
     );
 }
+
+#[test]
+fn two_runs_of_a_chat_compare_what_they_said() {
+    let mut engine = engine_with(&[
+        "genai/pydantic-ai-01.otlp.pb",
+        "genai/pydantic-ai-02.otlp.pb",
+    ]);
+    let at = |trace_id: &str, span_id: &str| SpanAt {
+        trace_id: trace_id.into(),
+        span_id: span_id.into(),
+    };
+    let first = at("a3afd8cb714049451ff4997d45886da4", "187cfeeb7978d6c1");
+    let second = at("9a96b2d36a8b1604ca6fa192d5571346", "94955d1a9981cc29");
+    let Response::SpanDiff(diff) = engine.handle(Request::SpanDiff {
+        base: first.clone(),
+        other: second.clone(),
+    }) else {
+        panic!("a span diff")
+    };
+    assert_eq!(
+        (diff.base.model.as_deref(), diff.other.model.as_deref()),
+        (
+            Some("gpt-4o-mini-2024-07-18"),
+            Some("gpt-4.1-mini-2025-04-14")
+        )
+    );
+    let input = crate::model::TokenKind::Input;
+    assert_eq!(
+        (diff.base.usage.get(input), diff.other.usage.get(input)),
+        (Some(170), Some(879))
+    );
+    let question = diff
+        .fields
+        .iter()
+        .find(|f| f.label == "input 1 · user")
+        .expect("the user's question");
+    let changed = |change| -> String {
+        (question.pieces.iter())
+            .filter(|p| p.change == change)
+            .map(|p| p.text.as_str())
+            .collect()
+    };
+    use crate::analysis::diff::Change;
+    assert!(changed(Change::Removed).contains("weather"), "{question:?}");
+    assert!(changed(Change::Added).contains("picnic"), "{question:?}");
+    assert!(changed(Change::Same).contains("Paris"), "{question:?}");
+    let calls = diff
+        .tool_calls
+        .as_ref()
+        .expect("both asked for get_weather");
+    assert!(calls.same(), "same arguments: {calls:?}");
+    assert!(diff.fields.iter().any(|f| f.label == "system" && f.same()));
+
+    let Response::SpanDiff(itself) = engine.handle(Request::SpanDiff {
+        base: first.clone(),
+        other: first.clone(),
+    }) else {
+        panic!("a span diff")
+    };
+    assert!(
+        itself.fields.iter().all(|f| f.same()),
+        "{:?}",
+        itself.fields
+    );
+    assert!(matches!(
+        engine.handle(Request::SpanDiff {
+            base: first,
+            other: at("9a96b2d36a8b1604ca6fa192d5571346", "0000000000000001"),
+        }),
+        Response::NotFound(_)
+    ));
+}
+
+#[test]
+fn two_runs_with_another_model_pair_their_model_calls() {
+    let mut engine = engine_with(&[
+        "genai/pydantic-ai-01.otlp.pb",
+        "genai/pydantic-ai-02.otlp.pb",
+    ]);
+    let Response::Comparison(two) = engine.handle(Request::Compare {
+        base: "a3afd8cb714049451ff4997d45886da4".into(),
+        other: "9a96b2d36a8b1604ca6fa192d5571346".into(),
+    }) else {
+        panic!("a comparison")
+    };
+    let calls: Vec<(&str, Option<&str>, Option<&str>)> = (two.rows.iter())
+        .filter(|r| r.kind == "LLM")
+        .map(|r| {
+            (
+                r.name.as_str(),
+                r.base.as_ref().map(|s| s.span_id.as_str()),
+                r.other.as_ref().map(|s| s.span_id.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            (
+                "chat gpt-4o-mini",
+                Some("187cfeeb7978d6c1"),
+                Some("94955d1a9981cc29")
+            ),
+            (
+                "chat gpt-4o-mini",
+                Some("29730718e07ccb66"),
+                Some("123abe1e76eda648")
+            ),
+        ]
+    );
+    assert_eq!((two.added, two.removed), (0, 0));
+}

@@ -107,6 +107,9 @@ pub enum Problem {
     /// Invalid or unsupported parquet.
     #[error("parquet: {0}")]
     Parquet(String),
+    /// A problem the helper worker found (see [`super::helper_wire`]), in the words it used.
+    #[error("{0}")]
+    Said(String),
     /// The gzip or zstd stream is broken.
     #[error("{codec} data is corrupt: {message}")]
     Decompress {

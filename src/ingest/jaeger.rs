@@ -27,8 +27,9 @@ use opentelemetry_proto::tonic::trace::v1::{self as trace, Status};
 use serde::Deserialize;
 
 use crate::attributes::Value;
+use crate::ingest::Translated;
 use crate::ingest::error::{Located, Place, Problem};
-use crate::ingest::otlp::{Origin, SpanWriter, build};
+use crate::ingest::otlp::build;
 use crate::ingest::tags::from_tags;
 use crate::model::{IdError, SpanId, SpanKind, TraceId};
 
@@ -171,16 +172,16 @@ fn tag_pairs(tags: &[Tag]) -> Vec<(String, Value)> {
 }
 
 /// Reads a Jaeger document.
-pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
+pub(crate) fn read(bytes: &[u8], out: &mut Translated) -> Result<(), Located> {
     let mut total_spans = 0;
     let mut warned = Warned::default();
     for (path, jaeger_trace) in traces(bytes)? {
         total_spans += jaeger_trace.spans.len();
-        read_trace(&path, jaeger_trace, writer, &mut warned)?;
+        read_trace(&path, jaeger_trace, out, &mut warned)?;
     }
-    warned.finish(writer);
+    warned.finish(out);
     if total_spans == 0 {
-        writer.warnings.push(Located::file(Problem::NoSpans(
+        out.warnings.push(Located::file(Problem::NoSpans(
             "the Jaeger document has no spans".into(),
         )));
     }
@@ -222,20 +223,19 @@ fn paths(array: &str, traces: Vec<JaegerTrace>) -> Vec<(String, JaegerTrace)> {
 fn read_trace(
     path: &str,
     jaeger_trace: JaegerTrace,
-    writer: &mut SpanWriter<'_>,
+    out: &mut Translated,
     warned: &mut Warned,
 ) -> Result<(), Located> {
     if !jaeger_trace.warnings.is_empty() {
         let place = Place::path(format!("{path}warnings"));
-        writer
-            .warnings
+        out.warnings
             .push(warning(place, "trace", &jaeger_trace.warnings));
     }
     let mut processes = jaeger_trace.processes;
     let mut batches = build::Batches::default();
     for (s, span) in jaeger_trace.spans.into_iter().enumerate() {
         let place = format!("{path}spans[{s}]");
-        warned.span(&place, &span.warnings, writer);
+        warned.span(&place, &span.warnings, out);
         let process_id = span.process_id.clone().unwrap_or_default();
         if let Some(process) = &span.process {
             processes
@@ -250,12 +250,10 @@ fn read_trace(
                 resource.extend(tag_pairs(&process.tags));
                 batches.push(resource, scope_name, scope_version, otlp_span);
             }
-            Err(problem) => writer
-                .errors
-                .push(Located::new(Place::path(place), problem)),
+            Err(problem) => out.errors.push(Located::new(Place::path(place), problem)),
         }
     }
-    writer.write(&batches.finish(), &Origin::converted())?;
+    out.batches.extend(batches.finish());
     Ok(())
 }
 
@@ -277,21 +275,21 @@ struct Warned {
 }
 
 impl Warned {
-    fn span(&mut self, place: &str, warnings: &[String], writer: &mut SpanWriter<'_>) {
+    fn span(&mut self, place: &str, warnings: &[String], out: &mut Translated) {
         if warnings.is_empty() {
             return;
         }
         self.spans += 1;
         if self.spans <= SPANS_WARNED_IN_REPORT {
             let place = Place::path(format!("{place}.warnings"));
-            writer.warnings.push(warning(place, "span", warnings));
+            out.warnings.push(warning(place, "span", warnings));
         }
     }
 
-    fn finish(self, writer: &mut SpanWriter<'_>) {
+    fn finish(self, out: &mut Translated) {
         let more = self.spans.saturating_sub(SPANS_WARNED_IN_REPORT);
         if more > 0 {
-            writer.warnings.push(Located::file(Problem::Warned {
+            out.warnings.push(Located::file(Problem::Warned {
                 by: "Jaeger",
                 message: format!(
                     "{more} more spans carry warnings; each shows them as its attribute jaeger.warnings"

@@ -26,6 +26,7 @@
 mod compression;
 mod error;
 mod evaluations;
+pub mod helper_wire;
 mod jaeger;
 mod json_path;
 mod otlp;
@@ -34,7 +35,6 @@ mod otlp_jsonl;
 pub(crate) mod otlp_logs;
 mod otlp_proto;
 mod parquet;
-pub mod parquet_wire;
 mod phoenix;
 mod phoenix_parquet;
 mod sniff;
@@ -159,15 +159,100 @@ fn read_whole(
     }
 }
 
-/// Whether a file, by its first bytes, is parquet: the browser's worker has it read by its
-/// parquet helper and hands the rows to [`load_assembled`].
-pub fn is_parquet(head: &[u8]) -> bool {
-    matches!(sniff(head), Detected::Format(Format::PhoenixTraceDataset))
+/// The format of a file that, in the browser, its helper worker reads (parquet, Jaeger, Zipkin:
+/// their readers would make what every page downloads a tenth larger), by its content; `None`
+/// for any other (compressed ones too: the engine expands them).
+pub fn helped(content: &[u8]) -> Option<Format> {
+    match sniff(content) {
+        Detected::Format(
+            format @ (Format::PhoenixTraceDataset
+            | Format::JaegerJson
+            | Format::ZipkinJson
+            | Format::ZipkinProto),
+        ) => Some(format),
+        _ => None,
+    }
 }
 
-/// Reads a parquet file's rows, assembled elsewhere ([`assemble_parquet`]), as [`load`] reads
-/// the file: the browser's worker gets them from its parquet helper.
-pub fn load_assembled(
+/// Spans of another tracing system (Jaeger, Zipkin) as OpenTelemetry's translators map them,
+/// not yet stored, with what went wrong on the way.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Translated {
+    /// The spans, as OTLP batches.
+    pub batches: Vec<opentelemetry_proto::tonic::trace::v1::ResourceSpans>,
+    /// Parts that were not read.
+    pub errors: Vec<Located>,
+    /// What was read with a fallback, or said by the other system.
+    pub warnings: Vec<Located>,
+}
+
+/// Reads a Jaeger or Zipkin file (`format`, as sniffed) into OTLP batches.
+pub fn translate(format: Format, content: &[u8]) -> Result<Translated, Located> {
+    let mut out = Translated::default();
+    match format {
+        Format::JaegerJson => jaeger::read(content, &mut out),
+        Format::ZipkinJson => zipkin::read(content, &mut out),
+        Format::ZipkinProto => zipkin_proto::read(content, &mut out),
+        other => Err(Located::file(Problem::NotRecognized(format!(
+            "{} is not Jaeger's or Zipkin's",
+            other.name()
+        )))),
+    }?;
+    Ok(out)
+}
+
+/// Stores translated spans (see [`translate`]) and their problems.
+fn write_translated(translated: Translated, writer: &mut SpanWriter<'_>) -> Result<(), Located> {
+    writer.errors.extend(translated.errors);
+    writer.warnings.extend(translated.warnings);
+    writer.write(&translated.batches, &otlp::Origin::converted())?;
+    Ok(())
+}
+
+/// Reads what the helper worker answered for a file in `format` ([`helped`]), as [`load`] reads
+/// the file: a parquet file's rows ([`assemble_parquet`]) or a Jaeger or Zipkin file's spans
+/// ([`translate`]).
+pub fn load_helped(
+    arena: &mut Arena,
+    file: &str,
+    format: Format,
+    answer: Result<helper_wire::Answer, Located>,
+    progress: &mut dyn FnMut(usize),
+) -> FileReport {
+    use helper_wire::Answer;
+    match answer {
+        Ok(Answer::Rows(table)) => load_assembled(arena, file, Ok(table), progress),
+        Ok(Answer::Translated(spans)) => load_translated(arena, file, format, Ok(spans), progress),
+        Err(problem) if format == Format::PhoenixTraceDataset => {
+            load_assembled(arena, file, Err(problem), progress)
+        }
+        Err(problem) => load_translated(arena, file, format, Err(problem), progress),
+    }
+}
+
+/// Reads a Jaeger or Zipkin file's spans translated elsewhere.
+fn load_translated(
+    arena: &mut Arena,
+    file: &str,
+    format: Format,
+    translated: Result<Translated, Located>,
+    progress: &mut dyn FnMut(usize),
+) -> FileReport {
+    let mut report = FileReport::new(file);
+    report.format = Some(format);
+    let checkpoint = arena.checkpoint();
+    let outcome = translated.and_then(|translated| {
+        let source = arena.add_source(file, format)?;
+        let mut writer = SpanWriter::new(arena, source, Some(progress));
+        let written = write_translated(translated, &mut writer);
+        note(&mut report, &mut writer);
+        written
+    });
+    finish(arena, checkpoint, outcome, report)
+}
+
+/// Reads a parquet file's rows assembled elsewhere.
+fn load_assembled(
     arena: &mut Arena,
     file: &str,
     table: Result<Assembled, Located>,
@@ -214,6 +299,23 @@ fn assemble_here(_content: &[u8]) -> Result<Assembled, Located> {
          compresses its own pages); expand it first, or read it with the plume CLI"
             .into(),
     )))
+}
+
+/// Jaeger or Zipkin found inside a file, as [`assemble_here`] finds parquet.
+#[cfg(not(target_arch = "wasm32"))]
+fn translate_here(format: Format, content: &[u8]) -> Result<Translated, Located> {
+    translate(format, content)
+}
+
+/// The engine's worker holds no Jaeger or Zipkin reader (its helper does): such a file inside a
+/// compressed one is refused with the way around.
+#[cfg(target_arch = "wasm32")]
+fn translate_here(format: Format, _content: &[u8]) -> Result<Translated, Located> {
+    Err(Located::file(Problem::NotRecognized(format!(
+        "a compressed {} file: in the browser Plume reads Jaeger and Zipkin files as they \
+         are; expand it first, or read it with the plume CLI",
+        format.name()
+    ))))
 }
 
 /// Reads one (uncompressed) file as `format`, without sniffing: for "open as…", and for fuzzing
@@ -308,10 +410,10 @@ fn read(
         Format::PhoenixOtlpJson => otlp_json::otlpv1::read(content, &mut writer),
         Format::EvaluationsJsonLines => evaluations::read_jsonl(content, file, &mut writer),
         Format::EvaluationsCsv => evaluations::read_csv(content, file, &mut writer),
-        Format::JaegerJson => jaeger::read(content, &mut writer),
-        Format::ZipkinJson => zipkin::read(content, &mut writer),
+        Format::JaegerJson | Format::ZipkinJson | Format::ZipkinProto => {
+            translate_here(format, content).and_then(|t| write_translated(t, &mut writer))
+        }
         Format::PriceTable => read_prices(content, report),
-        Format::ZipkinProto => zipkin_proto::read(content, &mut writer),
     };
     note(report, &mut writer);
     result

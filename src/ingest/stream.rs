@@ -114,12 +114,13 @@ impl FileStream {
         self
     }
 
-    /// The whole file, when it is plain parquet: the browser's engine has it read by its parquet
-    /// helper ([`super::load_assembled`]) instead of finishing the stream, which is then done with.
-    pub fn take_parquet(&mut self) -> Option<Vec<u8>> {
+    /// The whole file and its format, when it is plain parquet, Jaeger or Zipkin: the browser's
+    /// engine has it read by its helper ([`super::load_helped`]) instead of finishing the stream,
+    /// which is then done with.
+    pub fn take_helped(&mut self) -> Option<(Format, Vec<u8>)> {
         let whole = matches!(self.mode, Mode::Sniffing | Mode::Whole) && self.offset == 0;
-        (whole && self.fatal.is_none() && super::is_parquet(&self.pending))
-            .then(|| std::mem::take(&mut self.pending))
+        let format = super::helped(&self.pending).filter(|_| whole && self.fatal.is_none())?;
+        Some((format, std::mem::take(&mut self.pending)))
     }
 
     /// Bytes received so far, whether read yet or not.

@@ -22,8 +22,9 @@ use opentelemetry_proto::tonic::trace::v1::{self as trace, Status};
 use serde::Deserialize;
 
 use crate::attributes::Value;
+use crate::ingest::Translated;
 use crate::ingest::error::{Located, Place, Problem};
-use crate::ingest::otlp::{Origin, SpanWriter, build};
+use crate::ingest::otlp::build;
 use crate::ingest::tags::from_tags;
 use crate::model::{SpanId, SpanKind, TraceId};
 
@@ -101,7 +102,7 @@ pub(crate) struct Annotation {
 }
 
 /// Reads a Zipkin document.
-pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
+pub(crate) fn read(bytes: &[u8], out: &mut Translated) -> Result<(), Located> {
     let document: Document = serde_json::from_slice(bytes).map_err(|error| {
         // `untagged` hides where the fault is; the plain span list names it.
         crate::ingest::otlp_json::locate_json_error(bytes, &error)
@@ -127,16 +128,16 @@ pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Loca
         .into_iter()
         .map(|(path, span)| (Place::path(path), from_json(span)))
         .collect();
-    store(spans, writer)
+    store(spans, out)
 }
 
 /// Stores Zipkin spans, each read (or not) and where it is: the mapping both encodings share.
 pub(crate) fn store(
     spans: Vec<(Place, Result<ZipkinSpan, Problem>)>,
-    writer: &mut SpanWriter<'_>,
+    out: &mut Translated,
 ) -> Result<(), Located> {
     if spans.is_empty() {
-        writer.warnings.push(Located::file(Problem::NoSpans(
+        out.warnings.push(Located::file(Problem::NoSpans(
             "the Zipkin document has no spans".into(),
         )));
     }
@@ -160,10 +161,10 @@ pub(crate) fn store(
                 } = convert(span);
                 batches.push(resource, scope_name, scope_version, span);
             }
-            Err(problem) => writer.errors.push(Located::new(place, problem)),
+            Err(problem) => out.errors.push(Located::new(place, problem)),
         }
     }
-    writer.write(&batches.finish(), &Origin::converted())?;
+    out.batches.extend(batches.finish());
     Ok(())
 }
 

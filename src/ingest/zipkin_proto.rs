@@ -19,8 +19,8 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use prost::Message;
 
 use crate::attributes::Value;
+use crate::ingest::Translated;
 use crate::ingest::error::{Located, Place, Problem};
-use crate::ingest::otlp::SpanWriter;
 use crate::ingest::wire::{self, WireValue};
 use crate::ingest::zipkin::{self, Annotation, Endpoint, ZipkinSpan};
 use crate::model::{SpanId, SpanKind, TraceId};
@@ -118,7 +118,7 @@ pub(crate) fn looks_like(bytes: &[u8]) -> bool {
 }
 
 /// Reads a `ListOfSpans` body.
-pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Located> {
+pub(crate) fn read(bytes: &[u8], out: &mut Translated) -> Result<(), Located> {
     let mut spans = Vec::new();
     let mut stop = None;
     for field in wire::fields(bytes) {
@@ -146,8 +146,8 @@ pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Loca
         // A body that does not begin as one is no Zipkin body at all.
         Some(stop) if spans.is_empty() => Err(stop),
         stop => {
-            zipkin::store(spans, writer)?;
-            writer.errors.extend(stop);
+            zipkin::store(spans, out)?;
+            out.errors.extend(stop);
             Ok(())
         }
     }

@@ -53,7 +53,8 @@ pub struct Drawing {
 }
 
 /// The graph laid out: layers left to right, rows top to bottom; an edge leaves a box's right
-/// side and enters the target's left side (a curve below both when it goes back left).
+/// side and enters the target's left side, through its waypoints' slots in the layers between
+/// (a curve below both when it goes back left).
 pub fn drawing(graph: &AgentGraph) -> Drawing {
     let at = |layer: u32, row: u32| {
         (
@@ -84,12 +85,18 @@ pub fn drawing(graph: &AgentGraph) -> Drawing {
             let (x2, y2) = (to.x, to.y + NODE_HEIGHT / 2.0);
             let path = match x2 > x1 {
                 true => {
-                    let bend = (x2 - x1) / 2.0;
-                    format!(
-                        "M{x1},{y1} C{},{y1} {},{y2} {x2},{y2}",
-                        x1 + bend,
-                        x2 - bend
-                    )
+                    let first_layer = graph.nodes[edge.from as usize].layer + 1;
+                    let mut path = format!("M{x1},{y1}");
+                    let mut last = (x1, y1);
+                    for (i, &row) in edge.waypoints.iter().enumerate() {
+                        let (x, y) = at(first_layer + i as u32, row);
+                        let y = y + NODE_HEIGHT / 2.0;
+                        path.push_str(&curve(last, (x, y)));
+                        path.push_str(&format!(" L{},{y}", x + NODE_WIDTH));
+                        last = (x + NODE_WIDTH, y);
+                    }
+                    path.push_str(&curve(last, (x2, y2)));
+                    path
                 }
                 // Back to the left (or within a layer): around, below both boxes.
                 false => {
@@ -105,17 +112,26 @@ pub fn drawing(graph: &AgentGraph) -> Drawing {
                 EdgeKind::Call => format!("{}×", edge.count),
                 EdgeKind::Handoff => format!("hands off {}×", edge.count),
             };
+            // The label over the first stretch, where the edge leaves its source.
+            let (lx, ly) = match edge.waypoints.first() {
+                Some(&row) if x2 > x1 => {
+                    let (x, y) = at(graph.nodes[edge.from as usize].layer + 1, row);
+                    (x, y + NODE_HEIGHT / 2.0)
+                }
+                _ => (x2, y2),
+            };
             EdgeLine {
                 path,
-                label_x: (x1 + x2) / 2.0,
-                label_y: (y1 + y2) / 2.0 - 4.0,
+                label_x: (x1 + lx) / 2.0,
+                label_y: (y1 + ly) / 2.0 - 4.0,
                 label,
             }
         })
         .collect();
     let width = (graph.nodes.iter().map(|n| n.layer).max())
         .map_or(0.0, |l| at(l, 0).0 + NODE_WIDTH + MARGIN);
-    let height = (graph.nodes.iter().map(|n| n.row).max())
+    let waypoint_rows = graph.edges.iter().flat_map(|e| e.waypoints.iter().copied());
+    let height = (graph.nodes.iter().map(|n| n.row).chain(waypoint_rows).max())
         .map_or(0.0, |r| at(0, r).1 + NODE_HEIGHT + ROW / 2.0 + MARGIN);
     Drawing {
         width,
@@ -123,6 +139,12 @@ pub fn drawing(graph: &AgentGraph) -> Drawing {
         nodes,
         edges,
     }
+}
+
+/// A curve from `from` to `to`, leaving and arriving level: ` C… x,y`.
+fn curve((x1, y1): (f64, f64), (x2, y2): (f64, f64)) -> String {
+    let bend = (x2 - x1) / 2.0;
+    format!(" C{},{y1} {},{y2} {x2},{y2}", x1 + bend, x2 - bend)
 }
 
 /// The trace search that marks `spans`: `span_id in ['…', …]`.
@@ -155,6 +177,39 @@ mod tests {
     }
 
     #[test]
+    fn an_edge_over_a_layer_runs_through_its_waypoint_slot() {
+        let edge = |from, to, waypoints| GraphEdge {
+            from,
+            to,
+            kind: EdgeKind::Call,
+            count: 1,
+            nanos: 0,
+            waypoints,
+        };
+        let graph = AgentGraph {
+            nodes: vec![node("a", 0, 0, 1), node("b", 1, 0, 1), node("c", 2, 0, 1)],
+            edges: vec![edge(0, 1, vec![]), edge(1, 2, vec![]), edge(0, 2, vec![1])],
+        };
+        let d = drawing(&graph);
+        // Through row 1 of layer 1, under b: in at its left, out at its right.
+        let slot_y = 8.0 + ROW + NODE_HEIGHT / 2.0;
+        assert!(
+            d.edges[2]
+                .path
+                .contains(&format!(" L{},{slot_y}", 8.0 + COLUMN + NODE_WIDTH)),
+            "{}",
+            d.edges[2].path
+        );
+        assert!(
+            d.edges[2]
+                .path
+                .contains(&format!("{},{slot_y}", 8.0 + COLUMN))
+        );
+        assert!(d.height >= slot_y + NODE_HEIGHT / 2.0);
+        assert_eq!(d.edges[0].path.matches('C').count(), 1);
+    }
+
+    #[test]
     fn boxes_go_by_layer_and_row_and_edges_run_right_or_around_below() {
         let graph = AgentGraph {
             nodes: vec![
@@ -168,6 +223,7 @@ mod tests {
                     kind: EdgeKind::Handoff,
                     count: 1,
                     nanos: 0,
+                    waypoints: Vec::new(),
                 },
                 GraphEdge {
                     from: 1,
@@ -175,6 +231,7 @@ mod tests {
                     kind: EdgeKind::Call,
                     count: 3,
                     nanos: 0,
+                    waypoints: Vec::new(),
                 },
             ],
         };

@@ -44,7 +44,7 @@ pub fn token_line(usage: &Usage) -> String {
 }
 
 /// What a kind of token is called.
-fn token_label(kind: TokenKind) -> &'static str {
+pub(crate) fn token_label(kind: TokenKind) -> &'static str {
     match kind {
         TokenKind::Input => "input",
         TokenKind::Output => "output",

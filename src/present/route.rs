@@ -1,10 +1,11 @@
 //! Where the viewer is, as the URL's fragment holds it, so a reload or a shared link comes back
 //! to the same place: `#/project/<name>`, `#/project/<name>/spans`, `#/project/<name>/sessions`,
-//! `#/project/<name>/stats`, `#/compare/<trace>/<trace>`,
+//! `#/project/<name>/stats`, `#/compare/<trace>/<trace>`, `#/diff/<trace>/<span>/<trace>/<span>`,
 //! `#/project/<name>/session/<id>`, `#/trace/<id>`, `#/trace/<id>/span/<id>`; a trace's may end
 //! in `?search=<text>`, the search (or span filter) to open it with, and a project's in the
 //! table's filters and order (`?status=ERROR&sort=duration`, see [`TableView`]).
 
+use crate::engine::protocol::SpanAt;
 use crate::present::table::TableView;
 
 /// A place in the viewer.
@@ -43,6 +44,13 @@ pub enum Route {
         base: String,
         /// Hex id of the other trace (after).
         other: String,
+    },
+    /// Two spans, anywhere, compared for what they said.
+    SpanDiff {
+        /// The span compared against (before).
+        base: SpanAt,
+        /// The other (after).
+        other: SpanAt,
     },
 }
 
@@ -113,6 +121,10 @@ impl Route {
                 base: (*base).to_owned(),
                 other: (*other).to_owned(),
             },
+            ["diff", base_trace, base_span, other_trace, other_span] => Route::SpanDiff {
+                base: span_at(base_trace, base_span),
+                other: span_at(other_trace, other_span),
+            },
             ["project", project, "session", session] => Route::Session {
                 project: (*project).to_owned(),
                 session: (*session).to_owned(),
@@ -162,7 +174,21 @@ impl Route {
             Route::Compare { base, other } => {
                 format!("#/compare/{}/{}", encode(base), encode(other))
             }
+            Route::SpanDiff { base, other } => format!(
+                "#/diff/{}/{}/{}/{}",
+                encode(&base.trace_id),
+                encode(&base.span_id),
+                encode(&other.trace_id),
+                encode(&other.span_id)
+            ),
         }
+    }
+}
+
+fn span_at(trace_id: &str, span_id: &str) -> SpanAt {
+    SpanAt {
+        trace_id: trace_id.to_owned(),
+        span_id: span_id.to_owned(),
     }
 }
 
@@ -257,6 +283,10 @@ mod tests {
             Route::Compare {
                 base: "0af7651916cd43dd8448eb211c80319c".into(),
                 other: "1af7651916cd43dd8448eb211c80319c".into(),
+            },
+            Route::SpanDiff {
+                base: span_at("0af7651916cd43dd8448eb211c80319c", "387344f283d647b6"),
+                other: span_at("0af7651916cd43dd8448eb211c80319c", "487344f283d647b6"),
             },
             Route::Session {
                 project: "x".into(),

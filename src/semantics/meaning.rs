@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Dialect, Usage};
 
+/// Most base64 characters of inline audio kept to be played (6 MB of sound).
+pub const MAX_INLINE_MEDIA: usize = 8_000_000;
+
 /// One part of a message.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -19,19 +22,28 @@ pub enum Part {
         /// The text.
         text: String,
     },
-    /// An image, by its URL (which may be a `data:` URL of any size: shown as text).
+    /// An image, by its URL: a remote one, or a `data:` URL when it came inline.
     Image {
         /// The URL.
         url: String,
     },
-    /// Audio, a file, a video or inline bytes, by reference.
+    /// Audio, a file, a video or other bytes, inline or by reference.
     Media {
-        /// `audio`, `file`, `video`, `blob`, `uri`, …
+        /// `audio`, `document`, `file`, `video`, …: the modality, else the part's type.
         kind: String,
         /// Its MIME type, if recorded.
         mime_type: Option<String>,
-        /// A URI, a file id, or how many bytes were inline.
+        /// A URI or a file id; empty when it came inline.
         reference: String,
+        /// Its file name, if recorded.
+        name: Option<String>,
+        /// How many bytes came inline.
+        size: Option<u64>,
+        /// The inline bytes as base64, for audio up to [`MAX_INLINE_MEDIA`] characters (played
+        /// in the page); not kept otherwise.
+        data: Option<String>,
+        /// What was said, when a transcript was recorded.
+        transcript: Option<String>,
     },
     /// A tool call the model asked for.
     ToolCall {

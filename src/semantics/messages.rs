@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::meaning::{Message, Part};
+use super::meaning::{MAX_INLINE_MEDIA, Message, Part};
 
 /// A JSON value that may have been recorded as a string holding JSON.
 pub(crate) fn parsed(value: &Json) -> Option<Json> {
@@ -171,7 +171,10 @@ fn part(value: &Json) -> Option<Part> {
             Some(url) => Part::Image { url },
             None => media(&kind, object),
         },
-        "blob" | "file" | "uri" | "audio" | "input_audio" | "video" => media(&kind, object),
+        "blob" | "file" | "uri" | "audio" | "input_audio" | "video" => match inline_image(object) {
+            Some(url) => Part::Image { url },
+            None => media(&kind, object),
+        },
         _ => Part::Other {
             json: value.to_string(),
         },
@@ -195,8 +198,12 @@ fn typed_output(output: &Json) -> &Json {
     }
 }
 
-/// An image part's URL: `image_url.url`, `image_url`, `image`, `url`, `uri`.
+/// An image part's URL: `image_url.url`, `image_url`, `image`, `url`, `uri`, or Anthropic's
+/// `source` (`{type: "base64", media_type, data}` as a `data:` URL, or `{type: "url", url}`).
 fn image_url(object: &Map<String, Json>) -> Option<String> {
+    if let Some(Json::Object(source)) = object.get("source") {
+        return inline_image(source).or_else(|| string_field(source, &["url"]));
+    }
     match field(object, &["image_url", "image", "url", "uri"])? {
         Json::String(url) => Some(url.clone()),
         Json::Object(inner) => string_field(inner, &["url"]),
@@ -204,25 +211,67 @@ fn image_url(object: &Map<String, Json>) -> Option<String> {
     }
 }
 
-/// A media part by reference: its URI or file id, or how many bytes were inline.
+fn mime_type(object: &Map<String, Json>) -> Option<String> {
+    string_field(
+        object,
+        &["mime_type", "mimeType", "mediaType", "media_type"],
+    )
+}
+
+/// An image's bytes given inline (a GenAI `blob` of modality `image`, Anthropic's base64
+/// source) as a `data:` URL, or a GenAI `uri` part of an image as its URI.
+fn inline_image(object: &Map<String, Json>) -> Option<String> {
+    let mime = mime_type(object).unwrap_or_default();
+    let modality = string_field(object, &["modality"]).unwrap_or_default();
+    if modality != "image" && !mime.starts_with("image/") {
+        return None;
+    }
+    match field(object, &["content", "data"]) {
+        Some(Json::String(data)) if !mime.is_empty() => Some(format!("data:{mime};base64,{data}")),
+        Some(_) => None,
+        None => string_field(object, &["uri"]),
+    }
+}
+
+/// A media part: its URI or file id, or what came inline (its size; audio's bytes to play).
 fn media(kind: &str, object: &Map<String, Json>) -> Part {
-    let modality = string_field(object, &["modality"]).unwrap_or_else(|| kind.to_owned());
-    let reference = string_field(object, &["uri", "url", "file_id", "fileId"])
-        .or_else(|| {
-            field(object, &["content", "data"]).map(|data| match data {
-                Json::String(inline) => format!("{} characters inline", inline.chars().count()),
-                other => other.to_string(),
-            })
-        })
-        .unwrap_or_default();
+    // OpenAI's input audio nests its bytes and format: `{type: "input_audio", input_audio: {data, format}}`.
+    let nested = match object.get("input_audio") {
+        Some(Json::Object(inner)) => inner,
+        _ => object,
+    };
+    let modality = string_field(object, &["modality"]).unwrap_or_else(|| match kind {
+        "input_audio" => "audio".to_owned(),
+        other => other.to_owned(),
+    });
+    let mime_type = mime_type(nested)
+        .or_else(|| string_field(nested, &["format"]).map(|format| format!("audio/{format}")));
+    let inline = match field(nested, &["content", "data"]) {
+        Some(Json::String(inline)) => Some(inline.as_str()),
+        _ => None,
+    };
+    let audio = modality == "audio"
+        || mime_type
+            .as_deref()
+            .is_some_and(|m| m.starts_with("audio/"));
     Part::Media {
         kind: modality,
-        mime_type: string_field(
-            object,
-            &["mime_type", "mimeType", "mediaType", "media_type"],
-        ),
-        reference,
+        mime_type,
+        reference: string_field(object, &["uri", "url", "file_id", "fileId"]).unwrap_or_default(),
+        name: string_field(object, &["name", "filename", "file_name"]),
+        size: inline.map(base64_size),
+        data: inline
+            .filter(|data| audio && data.len() <= MAX_INLINE_MEDIA)
+            .map(str::to_owned),
+        transcript: string_field(nested, &["transcript"]),
     }
+}
+
+/// How many bytes base64 text holds (padded or not).
+fn base64_size(text: &str) -> u64 {
+    let text = text.trim_end_matches('=');
+    let len = text.len() as u64;
+    (len / 4) * 3 + (len % 4).saturating_sub(1)
 }
 
 /// System instructions: a list of parts, one part, or text.
@@ -275,6 +324,10 @@ mod tests {
                 {"role":"user","parts":[{"type":"tool_call_response","id":"c1","response":{"t":18}},
                   {"type":"blob","modality":"image","mime_type":"image/png","content":"AAAA"},
                   {"type":"uri","modality":"audio","uri":"https://x/a.wav"},
+                  {"type":"blob","modality":"audio","mime_type":"audio/wav","content":"UklGRg=="},
+                  {"type":"input_audio","input_audio":{"data":"AAA=","format":"mp3","transcript":"hi"}},
+                  {"type":"file","modality":"document","file_id":"file-1","filename":"a.pdf"},
+                  {"type":"image","source":{"type":"base64","media_type":"image/jpeg","data":"/9j/"}},
                   {"type":"server_thing","x":1}]}]"#
                 .into(),
         ));
@@ -289,13 +342,24 @@ mod tests {
         assert!(
             matches!(&read[1].parts[0], Part::ToolResult { result, .. } if result == r#"{"t":18}"#)
         );
+        let parts = &read[1].parts;
+        assert!(matches!(&parts[1], Part::Image { url } if url == "data:image/png;base64,AAAA"));
         assert!(
-            matches!(&read[1].parts[1], Part::Media { kind, reference, .. } if kind == "image" && reference == "4 characters inline")
+            matches!(&parts[2], Part::Media { reference, data: None, .. } if reference == "https://x/a.wav")
         );
         assert!(
-            matches!(&read[1].parts[2], Part::Media { reference, .. } if reference == "https://x/a.wav")
+            matches!(&parts[3], Part::Media { kind, size: Some(4), data: Some(data), .. } if kind == "audio" && data == "UklGRg==")
         );
-        assert!(matches!(&read[1].parts[3], Part::Other { .. }));
+        assert!(
+            matches!(&parts[4], Part::Media { kind, mime_type: Some(mime), transcript: Some(said), size: Some(2), .. }
+                if kind == "audio" && mime == "audio/mp3" && said == "hi")
+        );
+        assert!(
+            matches!(&parts[5], Part::Media { kind, reference, name: Some(name), data: None, .. }
+                if kind == "document" && reference == "file-1" && name == "a.pdf")
+        );
+        assert!(matches!(&parts[6], Part::Image { url } if url == "data:image/jpeg;base64,/9j/"));
+        assert!(matches!(&parts[7], Part::Other { .. }));
         assert!(messages(&json!("not json")).is_empty());
         assert!(messages(&json!(42)).is_empty());
         assert!(messages(&json!([1, null, "x"])).is_empty());

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::present::route::Route;
 use crate::ui::bridge::EngineHandle;
 use crate::ui::common::file_list::FileList;
-use crate::ui::context::{Loader, page_options, uses_storage};
+use crate::ui::context::{ComparePick, Loader, PickedSpan, page_options, uses_storage};
 use crate::ui::header::Header;
 use crate::ui::home::projects::ProjectsPage;
 use crate::ui::home::save_setting::saves_loads;
@@ -24,6 +24,7 @@ use crate::ui::state::{LoadAction, Loads};
 use crate::ui::theme::use_theme;
 use crate::ui::trace::compare::ComparePage;
 use crate::ui::trace::page::TracePage;
+use crate::ui::trace::span_diff::SpanDiffPage;
 
 /// The application.
 #[component]
@@ -33,6 +34,7 @@ pub fn App() -> Html {
     let router = use_router();
     let (theme, toggle_theme, set_theme) = use_theme();
     let title = use_state(|| None::<String>);
+    let picked = use_state(|| None::<PickedSpan>);
     let host = use_memo((), {
         let options = options.clone();
         move |_| Rc::new(HostLink::new(&options))
@@ -77,8 +79,13 @@ pub fn App() -> Html {
     );
     // What was loaded: the list at the top shows it, and a view saying what is missing names it.
     let files = Rc::new((*loads).clone());
+    let pick = ComparePick {
+        picked: (*picked).clone(),
+        pick: Callback::from(move |span| picked.set(span)),
+    };
     html! {
         <ContextProvider<EngineHandle> context={engine}>
+        <ContextProvider<ComparePick> context={pick}>
         <ContextProvider<Router> context={router.clone()}>
         <ContextProvider<Loader> context={loader}>
         <ContextProvider<Rc<Loads>> context={files.clone()}>
@@ -100,6 +107,7 @@ pub fn App() -> Html {
         </ContextProvider<Rc<Loads>>>
         </ContextProvider<Loader>>
         </ContextProvider<Router>>
+        </ContextProvider<ComparePick>>
         </ContextProvider<EngineHandle>>
     }
 }
@@ -147,6 +155,9 @@ fn view(route: &Route, version: u32, nothing_loaded: bool, embedded: bool) -> Ht
         }
         Route::Compare { base, other } => {
             html! { <ComparePage base={base.clone()} other={other.clone()} {version} /> }
+        }
+        Route::SpanDiff { base, other } => {
+            html! { <SpanDiffPage base={base.clone()} other={other.clone()} {version} /> }
         }
     }
 }

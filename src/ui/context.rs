@@ -7,7 +7,7 @@ use web_sys::File;
 use yew::Callback;
 
 use crate::embed::{Framing, PageOptions, Powers};
-use crate::engine::protocol::SpanSelection;
+use crate::engine::protocol::{SpanAt, SpanSelection};
 use crate::store::StoredEvaluation;
 
 /// What the whole page shares: how to load more.
@@ -29,6 +29,24 @@ pub struct Loader {
     pub keep_held: Callback<()>,
     /// Sets (or, with `true`, removes) an annotation.
     pub annotate: Callback<(StoredEvaluation, bool)>,
+}
+
+/// A span chosen to be compared with another one opened later (any span, in any trace).
+#[derive(Clone, PartialEq)]
+pub struct PickedSpan {
+    /// Where it is.
+    pub at: SpanAt,
+    /// Its name.
+    pub name: String,
+}
+
+/// The span chosen for a comparison, and how to choose or drop one (given by the app).
+#[derive(Clone, PartialEq)]
+pub struct ComparePick {
+    /// The span chosen, if any.
+    pub picked: Option<PickedSpan>,
+    /// Chooses a span, or (`None`) drops the choice.
+    pub pick: Callback<Option<PickedSpan>>,
 }
 
 /// How the page was asked to run, from its URL's query (see [`PageOptions`]).

@@ -108,7 +108,7 @@ fn breadcrumbs(route: &Route) -> Html {
         Route::Trace { trace_id, .. } => html! {
             <><span class="sep">{"/"}</span><span class="mono">{ format!("trace {}", format::short_id(trace_id)) }</span></>
         },
-        Route::Compare { .. } => {
+        Route::Compare { .. } | Route::SpanDiff { .. } => {
             html! { <><span class="sep">{"/"}</span><span>{"compare"}</span></> }
         }
     }

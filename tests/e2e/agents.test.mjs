@@ -53,3 +53,29 @@ test("a project's Stats show its agent graph summed over its traces", async () =
   await screenshot(page, 'agent-graph-project');
   assert.deepEqual(page.problems, []);
 });
+
+test('at 600 px (embedded) the graph keeps its size in a box that scrolls, and works from the keyboard', async () => {
+  const page = await viewer.open('?memory');
+  await page.setViewportSize({ width: 600, height: 800 });
+  await load(page, [await fixture('genai/openai-agents-01.otlp.pb')]);
+  await page.evaluate(() => { location.hash = '#/'; });
+  await page.click('[data-testid=project-row] a');
+  await page.click('[data-testid=trace-row]');
+  await page.click('[data-testid=agent-graph-toggle]');
+  await page.waitForSelector('[data-testid=agent-graph] [data-testid=agent-node]');
+  const box = await page.$eval('.agent-graph-scroll', (e) => {
+    const r = e.getBoundingClientRect();
+    return { left: r.left, right: r.right, scrolls: e.scrollWidth > e.clientWidth };
+  });
+  assert.ok(box.left >= 0 && box.right <= 600, JSON.stringify(box));
+  assert.ok(box.scrolls, 'wider than the window: it scrolls rather than shrinks');
+  // Text at its full size: a box is 160 px wide as drawn.
+  const width = await page.$eval('[data-testid=agent-node] rect', (r) => r.getBoundingClientRect().width);
+  assert.equal(Math.round(width), 160);
+  await screenshot(page, 'agent-graph-600');
+  // Tab to a node, Enter marks its spans.
+  await page.focus('[data-testid=agent-node][data-name="get_weather"]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=span-row].matched').length === 1);
+  assert.deepEqual(page.problems, []);
+});

@@ -1,5 +1,5 @@
-// Parquet is read by a helper worker that only a parquet file brings into the page: what every
-// page downloads does not carry the parquet reader.
+// Parquet, Jaeger and Zipkin files are read by a helper worker that only such a file brings into
+// the page: what every page downloads does not carry their readers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
@@ -7,9 +7,9 @@ import { useViewer, load, fixture } from './browser.mjs';
 
 const viewer = useViewer();
 const DATASET = 'phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a62c1338d.parquet';
-const helper = (paths) => paths.filter((path) => path.includes('plume-parquet'));
+const helper = (paths) => paths.filter((path) => path.includes('plume-helper'));
 
-test('a parquet file starts the parquet helper, other files never download it', async () => {
+test('a parquet, Jaeger or Zipkin file starts the helper, other files never download it', async () => {
   // Counted from before the page opens: it starts its worker while it loads.
   const from = viewer.served.length;
   const page = await viewer.open();
@@ -26,8 +26,20 @@ test('a parquet file starts the parquet helper, other files never download it', 
   assert.match(line('trace_dataset-'), /phoenix-trace-dataset, 13 spans, 4 traces/);
   assert.match(line('cut.parquet'), /cut\.parquet: parquet: /);
   assert.match(line('dataset.parquet.gz'), /a compressed parquet file: in the browser Plume reads parquet as it is.*expand it first/);
-  // One helper download serves every parquet file; the spans read are in the viewer.
-  assert.deepEqual(new Set(helper(viewer.served.slice(from))), new Set(['/plume-parquet_loader.js', '/plume-parquet.js', '/plume-parquet_bg.wasm']));
+  // Jaeger and Zipkin too; compressed, the helper is not reached and the way around is said.
+  const zipkin = await fixture('generated/zipkin-python.json');
+  await load(page, [
+    await fixture('generated/jaeger-ui-download.json'),
+    await fixture('generated/zipkin-python.pb'),
+    { ...zipkin, name: 'zipkin.json.gz', buffer: gzipSync(zipkin.buffer) },
+  ]);
+  const more = await page.$$eval('[data-testid=file-result]', (els) => els.map((e) => e.textContent));
+  const said = (name) => more.find((text) => text.includes(name)) ?? '';
+  assert.match(said('jaeger-ui-download.json'), /jaeger-json, 3 spans/);
+  assert.match(said('zipkin-python.pb'), /zipkin-proto, 3 spans/);
+  assert.match(said('zipkin.json.gz'), /a compressed zipkin-json file: in the browser Plume reads Jaeger and Zipkin files as they are; expand it first/);
+  // One helper download serves every such file; the spans read are in the viewer.
+  assert.deepEqual(new Set(helper(viewer.served.slice(from))), new Set(['/plume-helper_loader.js', '/plume-helper.js', '/plume-helper_bg.wasm']));
   await page.click('a[href="#/project/chatbot-demo"]');
   await page.waitForSelector('[data-testid=trace-row]');
   assert.deepEqual(page.problems, []);

@@ -1,16 +1,18 @@
 //! Two traces compared: totals, self time by kind in each, and their trees aligned by span name
 //! path with each position's duration in both and the difference (added and removed spans
-//! marked). The rows are a virtualized list.
+//! marked). The rows are a virtualized list; a pair of spans chosen in it (at first the first
+//! pair of model calls) is compared for what it said below ([`SpanDiffView`]).
 
 use yew::prelude::*;
 
 use crate::engine::messages::Query;
-use crate::engine::protocol::{ComparedRow, ComparedSpan, ComparedTrace, Comparison};
-use crate::present::format;
+use crate::engine::protocol::{ComparedRow, ComparedSpan, ComparedTrace, Comparison, SpanAt};
 use crate::present::route::Route;
+use crate::present::{diff, format};
 use crate::ui::common::kind::KindBadge;
 use crate::ui::common::virtual_list::VirtualList;
 use crate::ui::query::{shown, use_query};
+use crate::ui::trace::span_diff::SpanDiffView;
 
 const ROW_HEIGHT: f64 = 26.0;
 
@@ -58,11 +60,13 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
         (props.base.clone(), props.other.clone(), props.version),
         |(base, other, _)| Query::compare(base.to_string(), other.to_string()),
     );
+    let picked = use_state(|| None::<usize>);
     let answer = match shown(answer, html! { <p class="muted">{"Aligning…"}</p> }) {
         Ok(answer) => answer,
         Err(instead) => return instead,
     };
     let c: &Comparison = &answer;
+    let chosen = (*picked).or_else(|| first_calls(&c.rows));
     let swap = Route::Compare {
         base: props.other.to_string(),
         other: props.base.to_string(),
@@ -94,14 +98,35 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
     // Rows are drawn from the engine's answer as it is, shared, never copied.
     let render = {
         let answer = answer.clone();
+        let pick = Callback::from({
+            let picked = picked.clone();
+            move |index: usize| picked.set(Some(index))
+        });
         Callback::from(move |index: u32| {
-            let row = answer
-                .rows
-                .get(index as usize)
-                .map(|row| compared_row(row, &answer.base.trace_id, &answer.other.trace_id));
+            let row = answer.rows.get(index as usize).map(|row| {
+                let chosen = chosen == Some(index as usize);
+                let pick = (row.base.is_some() && row.other.is_some())
+                    .then(|| pick.reform(move |_: MouseEvent| index as usize));
+                compared_row(
+                    row,
+                    (&answer.base.trace_id, &answer.other.trace_id),
+                    chosen,
+                    pick,
+                )
+            });
             row.unwrap_or_else(|| html! { <div class="crow placeholder"></div> })
         })
     };
+    let pair = chosen.and_then(|index| {
+        let row = c.rows.get(index)?;
+        let at = |trace: &ComparedTrace, span: &Option<ComparedSpan>| {
+            Some(SpanAt {
+                trace_id: trace.trace_id.clone(),
+                span_id: span.as_ref()?.span_id.clone(),
+            })
+        };
+        Some((at(&c.base, &row.base)?, at(&c.other, &row.other)?))
+    });
     html! {
         <section class="compare" data-testid="compare">
             <div class="page-head">
@@ -114,6 +139,10 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
                 { format!("Duration {} · spans added: {}, removed: {}", difference(c.base.duration_nanos, c.other.duration_nanos), c.added, c.removed) }
                 if c.truncated { <span class="muted">{ format!(" · first {} positions shown", c.rows.len()) }</span> }
             </p>
+            <p data-testid="compare-totals">
+                { format!("Tokens {}", diff::count_change(Some(c.base.tokens), Some(c.other.tokens))) }
+                if let Some(cost) = diff::cost_change(priced(&c.base), priced(&c.other)) { { format!(" · cost {cost}") } }
+            </p>
             <div class="table-scroll">
                 <table class="table kinds">
                     <thead><tr><th>{"Self time by kind"}</th><th class="num">{"Base"}</th><th class="num">{"Other"}</th><th class="num">{"Difference"}</th></tr></thead>
@@ -124,13 +153,43 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
                 <span class="th">{"Span (aligned by name path)"}</span><span class="th num">{"Base"}</span>
                 <span class="th num">{"Other"}</span><span class="th num">{"Difference"}</span>
             </div>
-            <VirtualList count={c.rows.len() as u32} row_height={ROW_HEIGHT} {render} class="compare-rows" role="grid" />
+            // As tall as its rows, up to under half the window: the chosen pair shows below.
+            <div class="compare-rows" style={format!("height: min(45vh, {}px)", c.rows.len() as f64 * ROW_HEIGHT + 2.0)}>
+                <VirtualList count={c.rows.len() as u32} row_height={ROW_HEIGHT} {render} role="grid" />
+            </div>
+            if let Some((base, other)) = pair {
+                <h2 class="pair-head">{"What the chosen pair said"}</h2>
+                <SpanDiffView {base} {other} version={props.version} />
+            } else {
+                <p class="muted">{"Choose a pair of spans above (Compare) to see what each said."}</p>
+            }
         </section>
     }
 }
 
-/// A position: its span in each trace (a link to it there), and the difference.
-fn compared_row(row: &ComparedRow, base: &str, other: &str) -> Html {
+/// What a trace's calls cost, when any has a cost.
+fn priced(trace: &ComparedTrace) -> Option<crate::model::Usd> {
+    let cost = &trace.cost;
+    (cost.recorded_calls + cost.estimated_calls > 0).then_some(cost.usd)
+}
+
+/// The first position where both traces have a model call (else a tool run): the pair the page
+/// compares until another is chosen.
+fn first_calls(rows: &[ComparedRow]) -> Option<usize> {
+    let paired = |kind: &str| {
+        (rows.iter()).position(|r| r.kind == kind && r.base.is_some() && r.other.is_some())
+    };
+    paired("LLM").or_else(|| paired("TOOL"))
+}
+
+/// A position: its span in each trace (a link to it there), and the difference; a pair can be
+/// chosen (`pick`) to compare what it said.
+fn compared_row(
+    row: &ComparedRow,
+    (base, other): (&str, &str),
+    chosen: bool,
+    pick: Option<Callback<MouseEvent>>,
+) -> Html {
     let duration = |span: &Option<ComparedSpan>, trace_id: &str| match span {
         Some(span) => {
             let href = Route::Trace {
@@ -153,9 +212,13 @@ fn compared_row(row: &ComparedRow, base: &str, other: &str) -> Html {
         (_, None) => (Some("removed"), "removed".to_owned(), Some("removed")),
     };
     html! {
-        <div class={classes!("crow", state)} data-testid="compared-row" data-state={state.unwrap_or("both")}>
+        <div class={classes!("crow", state, chosen.then_some("chosen"))} data-testid="compared-row" data-state={state.unwrap_or("both")}>
             <span class="cell name" style={format!("padding-left:{}px", row.depth.min(30) * 14)} title={row.name.clone()}>
                 <KindBadge kind={row.kind.clone()} />{" "}{ row.name.clone() }
+                if let Some(onclick) = pick {
+                    <button class="button small pick" {onclick} aria-pressed={chosen.to_string()} data-testid="compare-pair"
+                            title="Compare what these two spans said">{"Compare"}</button>
+                }
             </span>
             <span class="cell num">{ duration(&row.base, base) }</span>
             <span class="cell num">{ duration(&row.other, other) }</span>

@@ -11,6 +11,7 @@ use crate::model::Usd;
 use crate::present::{details, format};
 use crate::semantics::meaning::{Document, Message, Part, ToolDefinition};
 use crate::ui::common::long_text::LongText;
+use crate::ui::trace::message_media::{MessageImage, MessageMedia};
 use crate::ui::trace::message_text::{MessageText, TextModeToggle};
 use crate::ui::trace::section::Section;
 
@@ -229,17 +230,30 @@ fn chat(messages: &[Message]) -> Html {
     }
 }
 
-/// A message's parts, each as text.
+/// A message's parts: its reasoning first, apart and folded, then the rest in order.
 fn parts(parts: &[Part]) -> Html {
+    let reasoning: Vec<&str> = (parts.iter())
+        .filter_map(|part| match part {
+            Part::Reasoning { text } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
     html! {
-        <>{ for parts.iter().map(|part| match part {
+        <>
+        if !reasoning.is_empty() {
+            <details class="reasoning" data-testid="reasoning">
+                <summary class="muted">{ format!("Reasoning · {} words", reasoning.iter().map(|t| t.split_whitespace().count()).sum::<usize>()) }</summary>
+                { for reasoning.iter().map(|text| html! { <LongText text={text.to_string()} /> }) }
+            </details>
+        }
+        { for parts.iter().map(|part| match part {
             Part::Text { text } => html! { <MessageText text={text.clone()} /> },
-            Part::Reasoning { text } => html! {
-                <div class="reasoning"><span class="muted">{"reasoning "}</span><LongText text={text.clone()} /></div>
-            },
-            Part::Image { url } => html! { <div class="image-ref">{"image: "}<LongText text={url.clone()} /></div> },
-            Part::Media { kind, mime_type, reference } => html! {
-                <div class="image-ref">{ format!("{kind} {}: ", mime_type.clone().unwrap_or_default()) }<LongText text={reference.clone()} /></div>
+            Part::Reasoning { .. } => html! {},
+            Part::Image { url } => html! { <MessageImage url={url.clone()} /> },
+            Part::Media { kind, mime_type, reference, name, size, data, transcript } => html! {
+                <MessageMedia kind={kind.clone()} mime_type={mime_type.clone().map(AttrValue::from)} reference={reference.clone()}
+                              name={name.clone().map(AttrValue::from)} size={*size} data={data.clone().map(AttrValue::from)}
+                              transcript={transcript.clone().map(AttrValue::from)} />
             },
             Part::ToolCall { id, name, arguments } => html! {
                 <div class="tool-call" data-testid="tool-call">
@@ -255,7 +269,8 @@ fn parts(parts: &[Part]) -> Html {
                 </div>
             },
             Part::Other { json } => code(json),
-        }) }</>
+        }) }
+        </>
     }
 }
 
@@ -283,10 +298,14 @@ fn tools_offered(tools: &[ToolDefinition]) -> Html {
         html! {
             <ul class="tools-offered">
                 { for tools.iter().map(|t| html! {
-                    <li data-testid="tool-offered">
-                        <strong class="mono">{ t.name.clone() }</strong>
-                        if let Some(description) = &t.description { <span class="muted">{ format!(" — {description}") }</span> }
-                        if let Some(schema) = &t.schema { { code(schema) } }
+                    <li>
+                        <details data-testid="tool-offered">
+                            <summary>
+                                <strong class="mono">{ t.name.clone() }</strong>
+                                if let Some(description) = &t.description { <span class="muted">{ format!(" — {description}") }</span> }
+                            </summary>
+                            if let Some(schema) = &t.schema { { code(schema) } }
+                        </details>
                     </li>
                 }) }
             </ul>

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::attributes::value_text;
 use crate::engine::messages::Query;
-use crate::engine::protocol::{EvaluationView, EventView, LinkView, SpanDetails};
+use crate::engine::protocol::{EvaluationView, EventView, LinkView, SpanAt, SpanDetails};
 use crate::present::route::Route;
 use crate::present::{details, format};
 use crate::store::StoredTarget;
@@ -19,6 +19,7 @@ use crate::ui::common::kind::KindBadge;
 use crate::ui::common::long_text::LongText;
 use crate::ui::query::{shown, use_query};
 use crate::ui::trace::annotations::Annotations;
+use crate::ui::trace::compare_pick::ComparePickButton;
 use crate::ui::trace::meaning::{kv_table, meaning_view, section};
 use crate::ui::trace::message_text::{TextMode, use_text_mode};
 use crate::ui::trace::section::{Section, SectionKind};
@@ -116,6 +117,7 @@ pub fn SpanDetailsView(props: &SpanDetailsViewProps) -> Html {
                     <dt>{"Parent"}</dt>
                     <dd>{ parent }</dd>
                 </dl>
+                <ComparePickButton at={SpanAt { trace_id: d.trace_id.clone(), span_id: d.span_id.clone() }} name={d.name.clone()} />
             </header>
             { meaning_view(d) }
             { evaluations(d) }

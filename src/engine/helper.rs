@@ -1,7 +1,7 @@
-//! The parquet helper worker, seen from the engine's worker: one started for each parquet file,
-//! handed the file's bytes, and stopped once it has answered (so the memory it took to assemble
-//! the rows goes back at once). It is `src/bin/plume-parquet.rs`, loaded by
-//! `static/plume-parquet_loader.js` only when a parquet file comes.
+//! The helper worker, seen from the engine's worker: one started for each parquet, Jaeger or
+//! Zipkin file, handed the file's format and bytes, and stopped once it has answered (so the
+//! memory it took goes back at once). It is `src/bin/plume-helper.rs`, loaded by
+//! `static/plume-helper_loader.js` only when such a file comes.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -12,15 +12,22 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-use crate::ingest::{Assembled, Located, Problem, parquet_wire};
+use crate::ingest::helper_wire::{self, Answer};
+use crate::ingest::{Located, Problem};
+use crate::model::Format;
 
 /// The helper's script, beside the engine's own.
-const HELPER_SCRIPT: &str = "./plume-parquet_loader.js";
+const HELPER_SCRIPT: &str = "./plume-helper_loader.js";
 
-/// A parquet file's rows, assembled by a helper worker.
-pub(super) async fn assemble(bytes: Vec<u8>) -> Result<Assembled, Located> {
-    let stopped =
-        |why: String| Located::file(Problem::Parquet(format!("the parquet reader {why}")));
+/// A file in `format` (one [`crate::ingest::helped`] names), read by a helper worker.
+pub(super) async fn read(format: Format, bytes: Vec<u8>) -> Result<Answer, Located> {
+    let stopped = |why: String| {
+        let reader = format!("the {} reader", format.name());
+        Located::file(Problem::Said(format!("{reader} {why}")))
+    };
+    let Some(tag) = helper_wire::job_tag(format) else {
+        return Err(stopped("is not in the helper".into()));
+    };
     let helper = Worker::new(HELPER_SCRIPT)
         .map_err(|error| stopped(format!("could not start: {}", describe(&error))))?;
     let (sender, answer) = oneshot::channel::<Result<Vec<u8>, String>>();
@@ -46,7 +53,8 @@ pub(super) async fn assemble(bytes: Vec<u8>) -> Result<Assembled, Located> {
     helper.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     let buffer = Uint8Array::from(bytes.as_slice());
     drop(bytes);
-    let sent = helper.post_message_with_transfer(&buffer, &Array::of1(&buffer.buffer()));
+    let job = Array::of2(&JsValue::from(tag), &buffer);
+    let sent = helper.post_message_with_transfer(&job, &Array::of1(&buffer.buffer()));
     let reply = match sent {
         Ok(()) => answer
             .await
@@ -54,7 +62,7 @@ pub(super) async fn assemble(bytes: Vec<u8>) -> Result<Assembled, Located> {
         Err(error) => Err(format!("could not be given the file: {}", describe(&error))),
     };
     helper.terminate();
-    parquet_wire::decode(&reply.map_err(stopped)?)
+    helper_wire::decode(&reply.map_err(stopped)?)
 }
 
 fn describe(value: &JsValue) -> String {

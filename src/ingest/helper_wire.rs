@@ -1,29 +1,83 @@
-//! What the parquet helper worker answers the engine's worker: a parquet file's assembled rows
-//! (or why there are none), as bytes that travel in one transferred buffer.
+//! What the helper worker is asked and answers the engine's worker: which format a file is in
+//! (a tag beside its bytes, [`job_tag`]), then a parquet file's assembled rows or a Jaeger or
+//! Zipkin file's translated spans (or why there are none), as bytes that travel in one
+//! transferred buffer.
 //!
 //! Private to the two workers of one build, but read as untrusted all the same: every length is
 //! checked against what is left and nesting is bounded, so a bad answer is an error, never a
 //! panic.
 //!
-//! Layout (integers little-endian, lengths `u32`): a tag byte, `0` rows or `1` a problem.
-//! Rows: the `arize` metadata (an option of text), the row count, and each row as its column
-//! count and (name, value) pairs. A problem: the column (option of text), the row (option of
-//! `u64`) and the message. A value: a tag (`0` null, `1` false, `2` true, `3` int `i64`, `4`
-//! double `f64`, `5` text, `6` array: count and values, `7` map: count and (key, value) pairs).
+//! Layout (integers little-endian, lengths `u32`): a tag byte, `0` rows, `1` a problem, `2`
+//! translated spans. Rows: the `arize` metadata (an option of text), the row count, and each row
+//! as its column count and (name, value) pairs. A problem: its place (options of the line,
+//! column, byte offset and row as `u64`, of the JSON path and column name as text), whether it
+//! is parquet's (`0`) or said otherwise (`1`), and the message. Translated spans: the batches as
+//! an OTLP `ExportTraceServiceRequest` (protobuf, length first), then the errors and the
+//! warnings, each a count and problems. A value: a tag (`0` null, `1` false, `2` true, `3` int
+//! `i64`, `4` double `f64`, `5` text, `6` array: count and values, `7` map: count and (key,
+//! value) pairs).
+
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use prost::Message;
 
 use crate::attributes::{Map, Value};
+use crate::ingest::Translated;
 use crate::ingest::error::{Located, Place, Problem};
 use crate::ingest::parquet::Assembled;
+use crate::model::Format;
 
 /// Deeper values are refused: assembled parquet nests at most as deep as its schema, which is
 /// bounded far below this.
 const MAX_DEPTH: usize = 128;
 
+/// The formats the helper reads, by their tag.
+const JOBS: [Format; 4] = [
+    Format::PhoenixTraceDataset,
+    Format::JaegerJson,
+    Format::ZipkinJson,
+    Format::ZipkinProto,
+];
+
+/// The tag that asks the helper to read a file in `format`, if it reads that format.
+pub fn job_tag(format: Format) -> Option<u8> {
+    JOBS.iter()
+        .position(|&job| job == format)
+        .map(|at| at as u8)
+}
+
+/// The format a tag asks for.
+pub fn job_format(tag: u8) -> Option<Format> {
+    JOBS.get(usize::from(tag)).copied()
+}
+
+/// The helper's whole job: reads `bytes` as the format `tag` names, and answers as bytes.
+pub fn read(tag: u8, bytes: &[u8]) -> Vec<u8> {
+    let answer = match job_format(tag) {
+        Some(Format::PhoenixTraceDataset) => {
+            crate::ingest::assemble_parquet(bytes).map(Answer::Rows)
+        }
+        Some(format) => crate::ingest::translate(format, bytes).map(Answer::Translated),
+        None => Err(Located::file(Problem::Said(format!(
+            "the helper reads no format tagged {tag}"
+        )))),
+    };
+    encode(&answer)
+}
+
+/// What the helper read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer {
+    /// A parquet file's rows.
+    Rows(Assembled),
+    /// A Jaeger or Zipkin file's spans.
+    Translated(Translated),
+}
+
 /// The helper's answer as bytes.
-pub fn encode(answer: &Result<Assembled, Located>) -> Vec<u8> {
+pub fn encode(answer: &Result<Answer, Located>) -> Vec<u8> {
     let mut out = Vec::new();
     match answer {
-        Ok(table) => {
+        Ok(Answer::Rows(table)) => {
             out.push(0);
             put_option_text(&mut out, table.arize.as_deref());
             put_len(&mut out, table.rows.len());
@@ -37,19 +91,21 @@ pub fn encode(answer: &Result<Assembled, Located>) -> Vec<u8> {
         }
         Err(located) => {
             out.push(1);
-            put_option_text(&mut out, located.place.column_name.as_deref());
-            match located.place.row {
-                Some(row) => {
-                    out.push(1);
-                    out.extend_from_slice(&row.to_le_bytes());
-                }
-                None => out.push(0),
-            }
-            let message = match &located.problem {
-                Problem::Parquet(message) => message.clone(),
-                other => other.to_string(),
+            put_located(&mut out, located);
+        }
+        Ok(Answer::Translated(translated)) => {
+            out.push(2);
+            let request = ExportTraceServiceRequest {
+                resource_spans: translated.batches.clone(),
             };
-            put_text(&mut out, &message);
+            put_len(&mut out, request.encoded_len());
+            request.encode_raw(&mut out);
+            for problems in [&translated.errors, &translated.warnings] {
+                put_len(&mut out, problems.len());
+                for problem in problems {
+                    put_located(&mut out, problem);
+                }
+            }
         }
     }
     out
@@ -57,21 +113,51 @@ pub fn encode(answer: &Result<Assembled, Located>) -> Vec<u8> {
 
 /// The helper's answer from its bytes; unreadable bytes are a problem of the file's like any
 /// other.
-pub fn decode(bytes: &[u8]) -> Result<Assembled, Located> {
+pub fn decode(bytes: &[u8]) -> Result<Answer, Located> {
     let mut reader = Reader { bytes, at: 0 };
+    let unreadable = |message: String| Located::file(Problem::Said(message));
     let answer = reader.answer().map_err(|fault| {
-        Located::file(Problem::Parquet(format!(
-            "the parquet reader's answer is unreadable at byte {}: {fault}",
+        unreadable(format!(
+            "the helper's answer is unreadable at byte {}: {fault}",
             reader.at
-        )))
+        ))
     })?;
     if reader.at != bytes.len() {
-        return Err(Located::file(Problem::Parquet(format!(
-            "the parquet reader's answer has {} bytes past its end",
+        return Err(unreadable(format!(
+            "the helper's answer has {} bytes past its end",
             bytes.len() - reader.at
-        ))));
+        )));
     }
     answer
+}
+
+fn put_located(out: &mut Vec<u8>, located: &Located) {
+    let place = &located.place;
+    for number in [place.line, place.column, place.byte_offset, place.row] {
+        put_option_number(out, number);
+    }
+    put_option_text(out, place.json_path.as_deref());
+    put_option_text(out, place.column_name.as_deref());
+    match &located.problem {
+        Problem::Parquet(message) => {
+            out.push(0);
+            put_text(out, message);
+        }
+        other => {
+            out.push(1);
+            put_text(out, &other.to_string());
+        }
+    }
+}
+
+fn put_option_number(out: &mut Vec<u8>, number: Option<u64>) {
+    match number {
+        Some(number) => {
+            out.push(1);
+            out.extend_from_slice(&number.to_le_bytes());
+        }
+        None => out.push(0),
+    }
 }
 
 fn put_len(out: &mut Vec<u8>, len: usize) {
@@ -136,7 +222,7 @@ struct Reader<'a> {
 type Read<T> = Result<T, &'static str>;
 
 impl Reader<'_> {
-    fn answer(&mut self) -> Read<Result<Assembled, Located>> {
+    fn answer(&mut self) -> Read<Result<Answer, Located>> {
         match self.byte()? {
             0 => {
                 let arize = self.option_text()?;
@@ -150,24 +236,61 @@ impl Reader<'_> {
                     }
                     rows.push(row);
                 }
-                Ok(Ok(Assembled { arize, rows }))
+                Ok(Ok(Answer::Rows(Assembled { arize, rows })))
             }
-            1 => {
-                let column_name = self.option_text()?;
-                let row = match self.byte()? {
-                    0 => None,
-                    1 => Some(u64::from_le_bytes(self.array()?)),
-                    _ => return Err("a row that is neither there nor absent"),
-                };
-                let message = self.text()?;
-                let place = Place {
-                    column_name,
-                    row,
-                    ..Place::default()
-                };
-                Ok(Err(Located::new(place, Problem::Parquet(message))))
+            1 => Ok(Err(self.located()?)),
+            2 => {
+                let len = self.len(1)?;
+                let request =
+                    ExportTraceServiceRequest::decode(&self.bytes[self.at..self.at + len])
+                        .map_err(|_| "spans that are not OTLP")?;
+                self.at += len;
+                let mut problems = [Vec::new(), Vec::new()];
+                for list in &mut problems {
+                    let count = self.len(7)?;
+                    for _ in 0..count {
+                        list.push(self.located()?);
+                    }
+                }
+                let [errors, warnings] = problems;
+                Ok(Ok(Answer::Translated(Translated {
+                    batches: request.resource_spans,
+                    errors,
+                    warnings,
+                })))
             }
-            _ => Err("neither rows nor a problem"),
+            _ => Err("neither rows, spans nor a problem"),
+        }
+    }
+
+    fn located(&mut self) -> Read<Located> {
+        let [line, column, byte_offset, row] = [
+            self.option_number()?,
+            self.option_number()?,
+            self.option_number()?,
+            self.option_number()?,
+        ];
+        let place = Place {
+            line,
+            column,
+            byte_offset,
+            row,
+            json_path: self.option_text()?,
+            column_name: self.option_text()?,
+        };
+        let problem = match self.byte()? {
+            0 => Problem::Parquet(self.text()?),
+            1 => Problem::Said(self.text()?),
+            _ => return Err("a problem of no known kind"),
+        };
+        Ok(Located::new(place, problem))
+    }
+
+    fn option_number(&mut self) -> Read<Option<u64>> {
+        match self.byte()? {
+            0 => Ok(None),
+            1 => Ok(Some(u64::from_le_bytes(self.array()?))),
+            _ => Err("a number that is neither there nor absent"),
         }
     }
 
@@ -268,8 +391,10 @@ mod tests {
 
     #[test]
     fn rows_and_problems_come_back_as_they_went() {
-        let bytes = encode(&Ok(table()));
-        let back = decode(&bytes).expect("decodes");
+        let bytes = encode(&Ok(Answer::Rows(table())));
+        let Ok(Answer::Rows(back)) = decode(&bytes) else {
+            panic!("rows")
+        };
         // NaN is not equal to itself: compare its bits, then the rest with it taken out.
         let nan = |t: &Assembled| match &t.rows[0][3].1 {
             Value::Map(map) => map.get("ünï").cloned(),
@@ -298,8 +423,38 @@ mod tests {
     }
 
     #[test]
+    fn translated_spans_and_their_problems_come_back_as_they_went() {
+        let content = crate::testutil::fixture("generated/zipkin-python.json");
+        let mut translated = crate::ingest::translate(Format::ZipkinJson, &content).expect("reads");
+        assert_eq!(translated.batches.len(), 1, "{translated:?}");
+        translated.errors.push(Located::new(
+            Place {
+                line: Some(3),
+                column: Some(9),
+                json_path: Some("[0].traceId".into()),
+                ..Place::default()
+            },
+            Problem::Invalid("an all-zero id is no id".into()),
+        ));
+        let said = |located: &Located| Located {
+            place: located.place.clone(),
+            problem: Problem::Said(located.problem.to_string()),
+        };
+        let expected = Translated {
+            errors: translated.errors.iter().map(said).collect(),
+            ..translated.clone()
+        };
+        let answer = decode(&encode(&Ok(Answer::Translated(translated))));
+        assert_eq!(answer, Ok(Answer::Translated(expected)));
+        for tag in 0..4 {
+            assert_eq!(job_format(tag).and_then(job_tag), Some(tag));
+        }
+        assert_eq!(job_tag(Format::OtlpProto), None);
+    }
+
+    #[test]
     fn a_cut_or_padded_answer_is_a_problem_not_a_panic() {
-        let bytes = encode(&Ok(table()));
+        let bytes = encode(&Ok(Answer::Rows(table())));
         for end in 0..bytes.len() {
             let error = decode(&bytes[..end]).expect_err("cut");
             assert!(

@@ -1,0 +1,22 @@
+//! The helper's answer as the engine reads it: any bytes are an answer or an error, and what
+//! it brings (parquet rows, translated spans) reads into the arena as the format it was for.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use plume::ingest::helper_wire;
+use plume::model::Arena;
+
+mod common;
+
+fuzz_target!(|bytes: &[u8]| {
+    let Some((&tag, answer)) = bytes.split_first() else {
+        return;
+    };
+    let Some(format) = helper_wire::job_format(tag % 4) else {
+        return;
+    };
+    let answer = helper_wire::decode(answer);
+    let mut arena = Arena::default();
+    let report = plume::ingest::load_helped(&mut arena, "fuzz", format, answer, &mut |_| {});
+    common::exercise(&arena, &report);
+});
