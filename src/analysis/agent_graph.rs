@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::NO_ROW;
 use crate::analysis::Trace;
-use crate::model::{Arena, OiKind, Span, SpanId};
+use crate::model::{Arena, OiKind, Span, SpanId, TraceId};
 
 /// An edge's meaning.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -75,6 +75,9 @@ pub struct AgentGraph {
     pub edges: Vec<GraphEdge>,
 }
 
+/// Most waypoint stand-ins laid out in one graph.
+const MAX_STAND_INS: usize = 5_000;
+
 /// What OpenAI Agents names a hand-off span.
 const HANDOFF: &str = "handoff to ";
 
@@ -82,8 +85,8 @@ const HANDOFF: &str = "handoff to ";
 pub fn agent_graph(arena: &Arena, traces: &[&Trace], expanded: bool) -> AgentGraph {
     let mut graph = Builder::default();
     // Agents' spans, and the spans agents link to: hand-offs once every trace is walked.
-    let mut agent_of_span: HashMap<SpanId, u32> = HashMap::new();
-    let mut linked: Vec<(SpanId, u32)> = Vec::new();
+    let mut agent_of_span: HashMap<(TraceId, SpanId), u32> = HashMap::new();
+    let mut linked: Vec<((TraceId, SpanId), u32)> = Vec::new();
     for trace in traces {
         // The nearest actor above each span of the trace (by its tree row), as node indices.
         let mut actor_of_row: Vec<Option<u32>> = vec![None; trace.tree.span.len()];
@@ -117,8 +120,9 @@ pub fn agent_graph(arena: &Arena, traces: &[&Trace], expanded: bool) -> AgentGra
                 graph.edge(from, node, EdgeKind::Call, duration);
             }
             if span.oi_kind == OiKind::Agent {
-                agent_of_span.insert(span.span_id, node);
-                linked.extend(arena.links(span.links).iter().map(|l| (l.span_id, node)));
+                agent_of_span.insert((span.trace_id, span.span_id), node);
+                let links = arena.links(span.links).iter();
+                linked.extend(links.map(|l| ((l.trace_id, l.span_id), node)));
             }
             if let Some(parent) = text(arena, span, &["graph.node.parent_id"]) {
                 let from = graph.node(OiKind::Agent, &parent, None);
@@ -262,10 +266,14 @@ impl Builder {
             }
         }
         // Reverse post-order is a topological order of the forward edges.
+        let mut forward_from: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for &(from, to) in &forward {
+            forward_from[from as usize].push(to);
+        }
         let mut layer = vec![0_u32; n];
         for &node in order.iter().rev() {
-            for &(from, to) in forward.iter().filter(|(from, _)| *from as usize == node) {
-                layer[to as usize] = layer[to as usize].max(layer[from as usize] + 1);
+            for &to in &forward_from[node] {
+                layer[to as usize] = layer[to as usize].max(layer[node] + 1);
             }
         }
         // Waypoints: a stand-in node in each layer a forward edge passes over, chained.
@@ -278,7 +286,11 @@ impl Builder {
                 continue;
             }
             let mut last = from;
-            for passed in layer[from] + 1..layer[to] {
+            // Past the bound (a long chain of hand-offs, one node per span) the rest are drawn
+            // as plain curves: stand-ins grow as the square of such a chain.
+            let passes = layer[to].saturating_sub(layer[from] + 1) as usize;
+            let room = layer.len() - n + passes <= MAX_STAND_INS;
+            for passed in (layer[from] + 1..layer[to]).filter(|_| room) {
                 let stand_in = layer.len();
                 layer.push(passed);
                 stand_ins[e].push(stand_in);

@@ -193,18 +193,19 @@ fn keyed(label: &str, (a, b): (Map<String, Json>, Map<String, Json>)) -> Option<
 /// The tool calls of the output messages, by tool name, their arguments parsed.
 fn tool_calls(meaning: &Meaning) -> Map<String, Json> {
     let mut calls = Map::new();
+    let mut seen: hashbrown::HashMap<&str, u32> = hashbrown::HashMap::new();
     let asked = meaning.output.iter().flat_map(|m| &m.parts);
     for part in asked {
         if let Part::ToolCall {
             name, arguments, ..
         } = part
         {
-            let mut key = name.clone();
-            let mut n = 1;
-            while calls.contains_key(&key) {
-                n += 1;
-                key = format!("{name}#{n}");
-            }
+            let n = seen.entry(name.as_str()).or_default();
+            *n += 1;
+            let key = match *n {
+                1 => name.clone(),
+                n => format!("{name}#{n}"),
+            };
             calls.insert(key, diff::json_of(arguments));
         }
     }

@@ -1,8 +1,8 @@
 //! Two traces side by side — two runs of the same agent, say. Their trees are aligned by span
 //! name path: under aligned parents, children pair up by name, the n-th child of a name with
 //! the n-th of the same name (in start order); model calls left over then pair up in order, since
-//! their names often carry the model, which a second run may have changed, and so do roots left
-//! over (each trace's root is its run, whatever it is called). What pairs is
+//! their names often carry the model, which a second run may have changed, and so does a root
+//! left over on each side (a trace's one root is its run, whatever it is called). What pairs is
 //! compared; the rest was added (only in the other trace) or removed (only in the base).
 
 use hashbrown::HashMap;
@@ -59,8 +59,8 @@ pub fn align(arena: &Arena, base: &Trace, other: &Trace, limit: usize) -> Vec<Al
     out
 }
 
-/// Pairs sibling rows by (name, occurrence of that name), then model calls (or, for `roots`, any
-/// rows) left over in order; unpaired rows of the other trace come after the base's.
+/// Pairs sibling rows by (name, occurrence of that name), then model calls (or, for `roots`, a
+/// lone root on each side) left over in order; unpaired rows of the other trace come after the base's.
 fn pair_up(
     arena: &Arena,
     (base, base_rows): (&Trace, Vec<u32>),
@@ -88,10 +88,15 @@ fn pair_up(
         .zip(base_rows)
         .map(|(key, row)| (Some(row), others.remove(&key)))
         .collect();
-    let is_call = |trace: &Trace, row: u32| {
-        roots || arena.spans()[trace.tree.span[row as usize] as usize].oi_kind == OiKind::Llm
-    };
     let unpaired: hashbrown::HashSet<u32> = others.into_values().collect();
+    // Roots pair whatever their names only when one is left on each side: several are orphans
+    // of an incomplete trace, not runs.
+    let lone_roots = roots
+        && unpaired.len() == 1
+        && pairs.iter().filter(|(_, other)| other.is_none()).count() == 1;
+    let is_call = |trace: &Trace, row: u32| {
+        lone_roots || arena.spans()[trace.tree.span[row as usize] as usize].oi_kind == OiKind::Llm
+    };
     let mut calls_left =
         (other_rows.iter().copied()).filter(|row| unpaired.contains(row) && is_call(other, *row));
     for (base_row, partner) in &mut pairs {

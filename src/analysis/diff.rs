@@ -9,6 +9,10 @@ use serde_json::Value as Json;
 /// Most word edits looked for before a text is said replaced whole.
 pub const MAX_EDITS: usize = 600;
 
+/// Most words (and spaces and punctuation) compared on each side, past what both share at their
+/// start and end; a longer text is said replaced whole (the search is O(words × edits)).
+pub const MAX_TOKENS: usize = 20_000;
+
 /// Most key changes listed.
 pub const MAX_KEY_CHANGES: usize = 200;
 
@@ -47,7 +51,8 @@ pub fn words(before: &str, after: &str) -> Vec<Piece> {
     let (middle_a, middle_b) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
     let mut pieces = Vec::new();
     push(&mut pieces, Change::Same, &a[..prefix]);
-    match edits(middle_a, middle_b) {
+    let bounded = middle_a.len() <= MAX_TOKENS && middle_b.len() <= MAX_TOKENS;
+    match edits(middle_a, middle_b).filter(|_| bounded) {
         Some(script) => {
             for (change, range) in script {
                 let side = if change == Change::Added {
@@ -146,16 +151,20 @@ fn push(pieces: &mut Vec<Piece>, change: Change, tokens: &[&str]) {
 type Script = Vec<(Change, std::ops::Range<usize>)>;
 
 /// The shortest edit script from `a` to `b` as runs over `a` (same, removed) and `b` (added),
-/// or `None` past [`MAX_EDITS`] edits. Myers (1986), forward only, keeping each round's
-/// furthest reaching points to walk back.
+/// or `None` past [`MAX_EDITS`] edits (or [`MAX_TOKENS`] tokens). Myers (1986), forward only,
+/// keeping each round's furthest reaching points (diagonals −d…d, all a round can read) to walk
+/// back.
 fn edits(a: &[&str], b: &[&str]) -> Option<Script> {
+    if a.len() > MAX_TOKENS || b.len() > MAX_TOKENS {
+        return None;
+    }
     let (n, m) = (a.len() as isize, b.len() as isize);
     let max = (n + m).min(MAX_EDITS as isize);
     let offset = max + 1;
     let mut v = vec![0isize; 2 * offset as usize + 1];
     let mut rounds: Vec<Vec<isize>> = Vec::new();
     for d in 0..=max {
-        rounds.push(v.clone());
+        rounds.push(v[(offset - d) as usize..=(offset + d) as usize].to_vec());
         for k in (-d..=d).step_by(2) {
             let at = |k: isize| (k + offset) as usize;
             let mut x = if k == -d || (k != d && v[at(k - 1)] < v[at(k + 1)]) {
@@ -170,27 +179,21 @@ fn edits(a: &[&str], b: &[&str]) -> Option<Script> {
             }
             v[at(k)] = x;
             if x >= n && y >= m {
-                return Some(walk_back(&rounds, offset, d, k, n, m));
+                return Some(walk_back(&rounds, d, k, n, m));
             }
         }
     }
     None
 }
 
-/// The script found at round `d` on diagonal `k`, read back from the rounds before it.
-fn walk_back(
-    rounds: &[Vec<isize>],
-    offset: isize,
-    d: isize,
-    k: isize,
-    n: isize,
-    m: isize,
-) -> Script {
-    let at = |k: isize| (k + offset) as usize;
+/// The script found at round `d` on diagonal `k`, read back from the rounds before it (round
+/// `d` holds diagonals −d…d as they were when it began).
+fn walk_back(rounds: &[Vec<isize>], d: isize, k: isize, n: isize, m: isize) -> Script {
     let mut steps: Vec<(Change, usize)> = Vec::new();
     let (mut x, mut y, mut k) = (n, m, k);
     for d in (1..=d).rev() {
         let v = &rounds[d as usize];
+        let at = |k: isize| (k + d) as usize;
         let down = k == -d || (k != d && v[at(k - 1)] < v[at(k + 1)]);
         let previous_k = if down { k + 1 } else { k - 1 };
         let previous_x = v[at(previous_k)];
@@ -366,12 +369,53 @@ mod tests {
     }
 
     #[test]
+    fn the_script_is_a_shortest_one() {
+        // Against a plain longest-common-subsequence count on short word lists.
+        let lcs = |a: &[&str], b: &[&str]| {
+            let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+            for i in 1..=a.len() {
+                for j in 1..=b.len() {
+                    table[i][j] = match a[i - 1] == b[j - 1] {
+                        true => table[i - 1][j - 1] + 1,
+                        false => table[i - 1][j].max(table[i][j - 1]),
+                    };
+                }
+            }
+            table[a.len()][b.len()]
+        };
+        let lists = [
+            "a b c a b b a",
+            "c b a b a c",
+            "x",
+            "",
+            "a a a b",
+            "b a a a",
+            "q w e r t y",
+        ];
+        for before in lists {
+            for after in lists {
+                let (a, b) = (tokens(before), tokens(after));
+                let same: usize = (edits(&a, &b).expect("within the bound").into_iter())
+                    .filter(|(change, _)| *change == Change::Same)
+                    .map(|(_, range)| range.len())
+                    .sum();
+                assert_eq!(same, lcs(&a, &b), "{before:?} → {after:?}");
+            }
+        }
+    }
+
+    #[test]
     fn past_the_edit_bound_a_text_is_replaced_whole() {
         let before: String = (0..2000).map(|i| format!("a{i} ")).collect();
         let after: String = (0..2000).map(|i| format!("b{i} ")).collect();
         let pieces = words(&before, &after);
         assert_eq!(spelled(&pieces, Change::Added), before);
         assert_eq!(spelled(&pieces, Change::Removed), after);
+        assert!(pieces.len() <= 3, "{}", pieces.len());
+        // Past the token bound too, however few the edits.
+        let long: String = (0..MAX_TOKENS).map(|i| format!("w{i} ")).collect();
+        let pieces = words(&format!("x {long}"), &format!("y {long}z"));
+        assert_eq!(spelled(&pieces, Change::Added), format!("x {long}"));
         assert!(pieces.len() <= 3, "{}", pieces.len());
     }
 

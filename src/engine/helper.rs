@@ -23,7 +23,7 @@ const HELPER_SCRIPT: &str = "./plume-helper_loader.js";
 pub(super) async fn read(format: Format, bytes: Vec<u8>) -> Result<Answer, Located> {
     let stopped = |why: String| {
         let reader = format!("the {} reader", format.name());
-        Located::file(Problem::Said(format!("{reader} {why}")))
+        Located::file(Problem::FromHelper(format!("{reader} {why}")))
     };
     let Some(tag) = helper_wire::job_tag(format) else {
         return Err(stopped("is not in the helper".into()));

@@ -498,6 +498,18 @@ pub struct TraceQuery {
     pub count: u32,
 }
 
+impl TraceQuery {
+    /// Whether it lets less than the whole project through (its order and page aside).
+    pub fn is_filtered(&self) -> bool {
+        !self.text.trim().is_empty()
+            || !self.filter.trim().is_empty()
+            || self.status.is_some()
+            || self.kind.is_some()
+            || self.since_nanos.is_some()
+            || self.until_nanos.is_some()
+    }
+}
+
 /// Sortable columns of the traces table.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SortKey {

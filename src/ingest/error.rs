@@ -109,7 +109,7 @@ pub enum Problem {
     Parquet(String),
     /// A problem the helper worker found (see [`super::helper_wire`]), in the words it used.
     #[error("{0}")]
-    Said(String),
+    FromHelper(String),
     /// The gzip or zstd stream is broken.
     #[error("{codec} data is corrupt: {message}")]
     Decompress {

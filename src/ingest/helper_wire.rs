@@ -57,11 +57,11 @@ pub fn read(tag: u8, bytes: &[u8]) -> Vec<u8> {
             crate::ingest::assemble_parquet(bytes).map(Answer::Rows)
         }
         Some(format) => crate::ingest::translate(format, bytes).map(Answer::Translated),
-        None => Err(Located::file(Problem::Said(format!(
+        None => Err(Located::file(Problem::FromHelper(format!(
             "the helper reads no format tagged {tag}"
         )))),
     };
-    encode(&answer)
+    encode(answer)
 }
 
 /// What the helper read.
@@ -74,7 +74,7 @@ pub enum Answer {
 }
 
 /// The helper's answer as bytes.
-pub fn encode(answer: &Result<Answer, Located>) -> Vec<u8> {
+pub fn encode(answer: Result<Answer, Located>) -> Vec<u8> {
     let mut out = Vec::new();
     match answer {
         Ok(Answer::Rows(table)) => {
@@ -91,18 +91,19 @@ pub fn encode(answer: &Result<Answer, Located>) -> Vec<u8> {
         }
         Err(located) => {
             out.push(1);
-            put_located(&mut out, located);
+            put_located(&mut out, &located);
         }
         Ok(Answer::Translated(translated)) => {
             out.push(2);
+            // Taken, not copied: a large Jaeger file's spans are held once.
             let request = ExportTraceServiceRequest {
-                resource_spans: translated.batches.clone(),
+                resource_spans: translated.batches,
             };
             put_len(&mut out, request.encoded_len());
             request.encode_raw(&mut out);
-            for problems in [&translated.errors, &translated.warnings] {
+            for problems in [translated.errors, translated.warnings] {
                 put_len(&mut out, problems.len());
-                for problem in problems {
+                for problem in &problems {
                     put_located(&mut out, problem);
                 }
             }
@@ -115,7 +116,7 @@ pub fn encode(answer: &Result<Answer, Located>) -> Vec<u8> {
 /// other.
 pub fn decode(bytes: &[u8]) -> Result<Answer, Located> {
     let mut reader = Reader { bytes, at: 0 };
-    let unreadable = |message: String| Located::file(Problem::Said(message));
+    let unreadable = |message: String| Located::file(Problem::FromHelper(message));
     let answer = reader.answer().map_err(|fault| {
         unreadable(format!(
             "the helper's answer is unreadable at byte {}: {fault}",
@@ -280,7 +281,7 @@ impl Reader<'_> {
         };
         let problem = match self.byte()? {
             0 => Problem::Parquet(self.text()?),
-            1 => Problem::Said(self.text()?),
+            1 => Problem::FromHelper(self.text()?),
             _ => return Err("a problem of no known kind"),
         };
         Ok(Located::new(place, problem))
@@ -391,7 +392,7 @@ mod tests {
 
     #[test]
     fn rows_and_problems_come_back_as_they_went() {
-        let bytes = encode(&Ok(Answer::Rows(table())));
+        let bytes = encode(Ok(Answer::Rows(table())));
         let Ok(Answer::Rows(back)) = decode(&bytes) else {
             panic!("rows")
         };
@@ -417,9 +418,9 @@ mod tests {
             },
             Problem::Parquet("a level of 3".into()),
         );
-        assert_eq!(decode(&encode(&Err(problem.clone()))), Err(problem));
+        assert_eq!(decode(&encode(Err(problem.clone()))), Err(problem));
         let unplaced = Located::file(Problem::Parquet("no footer".into()));
-        assert_eq!(decode(&encode(&Err(unplaced.clone()))), Err(unplaced));
+        assert_eq!(decode(&encode(Err(unplaced.clone()))), Err(unplaced));
     }
 
     #[test]
@@ -438,13 +439,13 @@ mod tests {
         ));
         let said = |located: &Located| Located {
             place: located.place.clone(),
-            problem: Problem::Said(located.problem.to_string()),
+            problem: Problem::FromHelper(located.problem.to_string()),
         };
         let expected = Translated {
             errors: translated.errors.iter().map(said).collect(),
             ..translated.clone()
         };
-        let answer = decode(&encode(&Ok(Answer::Translated(translated))));
+        let answer = decode(&encode(Ok(Answer::Translated(translated))));
         assert_eq!(answer, Ok(Answer::Translated(expected)));
         for tag in 0..4 {
             assert_eq!(job_format(tag).and_then(job_tag), Some(tag));
@@ -454,7 +455,7 @@ mod tests {
 
     #[test]
     fn a_cut_or_padded_answer_is_a_problem_not_a_panic() {
-        let bytes = encode(&Ok(Answer::Rows(table())));
+        let bytes = encode(Ok(Answer::Rows(table())));
         for end in 0..bytes.len() {
             let error = decode(&bytes[..end]).expect_err("cut");
             assert!(

@@ -160,8 +160,9 @@ fn read_whole(
 }
 
 /// The format of a file that, in the browser, its helper worker reads (parquet, Jaeger, Zipkin:
-/// their readers would make what every page downloads a tenth larger), by its content; `None`
-/// for any other (compressed ones too: the engine expands them).
+/// their readers would make what every page downloads a quarter larger), by its content; `None`
+/// for any other, and for compressed ones (the engine expands those, and refuses these formats
+/// found inside, with the way around).
 pub fn helped(content: &[u8]) -> Option<Format> {
     match sniff(content) {
         Detected::Format(

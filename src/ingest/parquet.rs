@@ -27,7 +27,7 @@ const MAX_SCHEMA_DEPTH: usize = 64;
 
 /// A parquet file's rows, assembled: what [`super::phoenix_parquet`] turns into spans. In the
 /// browser the engine's worker gets it from a helper worker that alone holds the parquet crate
-/// (`src/bin/plume-parquet.rs`), so what every page downloads does not carry it.
+/// (`src/bin/plume-helper.rs`), so what every page downloads does not carry it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Assembled {
     /// The schema metadata `arize` (Phoenix's JSON saying which kind of table this is).

@@ -3,8 +3,7 @@
 //! base64 whole; a remote one is only a link until the user asks to load it; anything else is
 //! said in words.
 
-/// Most base64 characters of an inline image shown (6 MB of image).
-pub const MAX_INLINE_IMAGE: usize = 8_000_000;
+use crate::semantics::meaning::MAX_INLINE_MEDIA;
 
 /// How a message's image is shown.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,7 +47,7 @@ pub fn image_source(url: &str) -> ImageSource {
     if !lower.starts_with("data:") {
         return ImageSource::Refused(format!("an image at {}", cut(url)));
     }
-    match inline(url, "image/", MAX_INLINE_IMAGE) {
+    match inline(url, "image/", MAX_INLINE_MEDIA) {
         Ok((mime, size)) => {
             let known = IMAGE_TYPES.iter().find(|(name, _)| *name == mime);
             let Some((_, magic)) = known else {
@@ -74,9 +73,7 @@ pub fn image_source(url: &str) -> ImageSource {
 pub fn audio_source(mime: Option<&str>, data: &str) -> Option<String> {
     let mime = mime.filter(|m| m.starts_with("audio/") && !m.contains([';', ',', ' ']))?;
     let url = format!("data:{mime};base64,{data}");
-    inline(&url, "audio/", crate::semantics::meaning::MAX_INLINE_MEDIA)
-        .ok()
-        .map(|_| url)
+    inline(&url, "audio/", MAX_INLINE_MEDIA).ok().map(|_| url)
 }
 
 /// The MIME type and byte size of a `data:<mime>[;…];base64,<data>` URL whose type starts with
@@ -169,7 +166,7 @@ mod tests {
                 "{refused}"
             );
         }
-        let huge = format!("data:image/png;base64,{}", "A".repeat(MAX_INLINE_IMAGE + 4));
+        let huge = format!("data:image/png;base64,{}", "A".repeat(MAX_INLINE_MEDIA + 4));
         assert!(
             matches!(image_source(&huge), ImageSource::Refused(why) if why.contains("too large"))
         );

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Dialect, Usage};
 
-/// Most base64 characters of inline audio kept to be played (6 MB of sound).
+/// Most base64 characters of inline media kept to be shown or played (6 MB); past it only
+/// its size is kept.
 pub const MAX_INLINE_MEDIA: usize = 8_000_000;
 
 /// One part of a message.
@@ -68,6 +69,28 @@ pub enum Part {
         /// The part as recorded.
         json: String,
     },
+}
+
+impl Part {
+    /// An image by its URL; a `data:` URL past [`MAX_INLINE_MEDIA`] is kept as its size only.
+    pub fn image(url: String) -> Part {
+        if url.len() <= MAX_INLINE_MEDIA || !url.starts_with("data:") {
+            return Part::Image { url };
+        }
+        let data = url.split_once(',').map_or("", |(_, data)| data);
+        Part::Media {
+            kind: "image".into(),
+            mime_type: url
+                .strip_prefix("data:")
+                .and_then(|rest| rest.split([';', ',']).next())
+                .map(str::to_owned),
+            reference: String::new(),
+            name: None,
+            size: Some(data.len() as u64 / 4 * 3),
+            data: None,
+            transcript: None,
+        }
+    }
 }
 
 /// One message of a conversation.

@@ -168,11 +168,11 @@ fn part(value: &Json) -> Option<Part> {
                 .unwrap_or_default(),
         },
         "image" | "image_url" | "input_image" => match image_url(object) {
-            Some(url) => Part::Image { url },
+            Some(url) => Part::image(url),
             None => media(&kind, object),
         },
         "blob" | "file" | "uri" | "audio" | "input_audio" | "video" => match inline_image(object) {
-            Some(url) => Part::Image { url },
+            Some(url) => Part::image(url),
             None => media(&kind, object),
         },
         _ => Part::Other {
@@ -360,6 +360,14 @@ mod tests {
         );
         assert!(matches!(&parts[6], Part::Image { url } if url == "data:image/jpeg;base64,/9j/"));
         assert!(matches!(&parts[7], Part::Other { .. }));
+        let huge = "A".repeat(super::MAX_INLINE_MEDIA + 4);
+        let big = messages(&json!([{"role": "user", "parts": [
+            {"type": "blob", "modality": "image", "mime_type": "image/png", "content": huge}]}]));
+        assert!(
+            matches!(&big[0].parts[0], Part::Media { kind, size: Some(size), data: None, .. }
+                if kind == "image" && *size == 6_000_003),
+            "an inline image past the bound is kept as its size"
+        );
         assert!(messages(&json!("not json")).is_empty());
         assert!(messages(&json!(42)).is_empty());
         assert!(messages(&json!([1, null, "x"])).is_empty());

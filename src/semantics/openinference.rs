@@ -148,9 +148,7 @@ fn content_part(item: &Value) -> Option<Part> {
     let part = member(item, "message_content")?;
     let kind = opt_text(member(part, "type")).unwrap_or_default();
     Some(match kind.as_str() {
-        "image" => Part::Image {
-            url: opt_text(at(part, "image.image.url")).unwrap_or_default(),
-        },
+        "image" => Part::image(opt_text(at(part, "image.image.url")).unwrap_or_default()),
         _ => match opt_text(member(part, "text")) {
             Some(text) => Part::Text { text },
             None => Part::Other {

@@ -79,3 +79,19 @@ test('at 600 px (embedded) the graph keeps its size in a box that scrolls, and w
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=span-row].matched').length === 1);
   assert.deepEqual(page.problems, []);
 });
+
+test("a project's agent graph draws what the table's filters let through", async () => {
+  const page = await viewer.open('?memory');
+  await load(page, [await fixture('genai/openai-agents-01.otlp.pb'), await fixture('genai/openai-agents-02.otlp.pb')]);
+  // Only the first run, by its trace id: one workflow, and its triage agent.
+  await page.evaluate(() => { location.hash = '#/project/openai-agents-demo/stats?text=bde2aa4f6206'; });
+  await page.waitForSelector('[data-testid=stats] [data-testid=agent-graph] [data-testid=agent-node]');
+  assert.ok(await page.isVisible('[data-testid=agent-graph-filtered]'));
+  const workflow = await page.$eval('[data-testid=agent-node][data-name="Agent workflow"] .sub', (e) => e.textContent);
+  assert.match(workflow, /^AGENT · 1× · /, 'one run');
+  assert.ok(await page.isVisible('[data-testid=agent-node][data-name="Triage agent"]'));
+  await page.evaluate(() => { location.hash = "#/project/openai-agents-demo/stats?filter=name%20%3D%3D%20'nothing%20named%20so'"; });
+  await page.waitForSelector('[data-testid=stats] p.agent-graph');
+  assert.match(await page.textContent('[data-testid=stats] p.agent-graph'), /nothing calls anything/);
+  assert.deepEqual(page.problems, []);
+});

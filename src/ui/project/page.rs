@@ -55,7 +55,7 @@ pub fn ProjectPage(props: &ProjectPageProps) -> Html {
                         <TracesTable {project} all_spans={props.tab == ProjectTab::Spans} view={props.view.clone()} {version} />
                     },
                     ProjectTab::Sessions => html! { <SessionsList {project} {version} /> },
-                    ProjectTab::Stats => html! { <StatsTab {project} {version} /> },
+                    ProjectTab::Stats => html! { <StatsTab {project} view={props.view.clone()} {version} /> },
                 }
             }
         </section>

@@ -10,6 +10,7 @@ use crate::engine::protocol::SpanSelection;
 
 use crate::model::{TokenKind, Usd};
 use crate::present::format;
+use crate::present::table::TableView;
 use crate::ui::query::{shown, use_query};
 use crate::ui::trace::agent_graph::AgentGraphView;
 
@@ -26,6 +27,8 @@ const TOP: f64 = 16.0;
 pub struct StatsTabProps {
     /// Project name.
     pub project: AttrValue,
+    /// The traces table's filters (the agent graph draws what they let through).
+    pub view: TableView,
     /// The loads version.
     pub version: u32,
 }
@@ -69,8 +72,12 @@ pub fn StatsTab(props: &StatsTabProps) -> Html {
                     <div class="muted">{"cost"}</div>
                 </div>
             </div>
-            // The usual shape of the project's agents: every trace's graph summed.
-            <AgentGraphView selection={SpanSelection::Project(props.project.to_string())} version={props.version} />
+            // The usual shape of the project's agents: the graphs of the traces the table's
+            // filters let through (every trace, unfiltered), summed.
+            if props.view.query(&props.project, false).is_filtered() {
+                <p class="muted" data-testid="agent-graph-filtered">{"The agent graph of the traces the table's filters let through:"}</p>
+            }
+            <AgentGraphView selection={SpanSelection::Matching(props.view.query(&props.project, false))} version={props.version} />
             <div class="plots">
                 { plot("Trace latency", latency_histogram(&stats.latency_histogram)) }
                 { plot("Latency over time (p50, p90, p99)", latency_over_time(stats)) }

@@ -60,16 +60,79 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
         (props.base.clone(), props.other.clone(), props.version),
         |(base, other, _)| Query::compare(base.to_string(), other.to_string()),
     );
-    let picked = use_state(|| None::<usize>);
+    // The pair chosen, by its spans' ids: rows move when the traces grow or swap.
+    let picked = use_state(|| None::<(String, String)>);
     let answer = match shown(answer, html! { <p class="muted">{"Aligning…"}</p> }) {
         Ok(answer) => answer,
         Err(instead) => return instead,
     };
     let c: &Comparison = &answer;
-    let chosen = (*picked).or_else(|| first_calls(&c.rows));
+    let ids = |row: &ComparedRow| {
+        Some((
+            row.base.as_ref()?.span_id.clone(),
+            row.other.as_ref()?.span_id.clone(),
+        ))
+    };
+    let chosen = (picked.as_ref())
+        .and_then(|pair| {
+            c.rows
+                .iter()
+                .position(|row| ids(row).as_ref() == Some(pair))
+        })
+        .or_else(|| first_calls(&c.rows));
+    // Rows are drawn from the engine's answer as it is, shared, never copied.
+    let render = {
+        let (answer, picked) = (answer.clone(), picked.clone());
+        Callback::from(move |index: u32| {
+            let row = answer.rows.get(index as usize).map(|row| {
+                let pick = ids(row).map(|pair| {
+                    let picked = picked.clone();
+                    Callback::from(move |_: MouseEvent| picked.set(Some(pair.clone())))
+                });
+                let traces = (
+                    answer.base.trace_id.as_str(),
+                    answer.other.trace_id.as_str(),
+                );
+                compared_row(row, traces, chosen == Some(index as usize), pick)
+            });
+            row.unwrap_or_else(|| html! { <div class="crow placeholder"></div> })
+        })
+    };
+    let pair = chosen.and_then(|index| {
+        let (base, other) = ids(c.rows.get(index)?)?;
+        let at = |trace: &ComparedTrace, span_id| SpanAt {
+            trace_id: trace.trace_id.clone(),
+            span_id,
+        };
+        Some((at(&c.base, base), at(&c.other, other)))
+    });
+    html! {
+        <section class="compare" data-testid="compare">
+            { compare_head(c, &props.base, &props.other) }
+            <div class="crow thead">
+                <span class="th">{"Span (aligned by name path)"}</span><span class="th num">{"Base"}</span>
+                <span class="th num">{"Other"}</span><span class="th num">{"Difference"}</span>
+            </div>
+            // As tall as its rows, up to under half the window: the chosen pair shows below.
+            <div class="compare-rows" style={format!("height: min(45vh, {}px)", c.rows.len() as f64 * ROW_HEIGHT + 2.0)}>
+                <VirtualList count={c.rows.len() as u32} row_height={ROW_HEIGHT} {render} role="grid" />
+            </div>
+            if let Some((base, other)) = pair {
+                <h2 class="pair-head">{"What the chosen pair said"}</h2>
+                <SpanDiffView {base} {other} version={props.version} />
+            } else {
+                <p class="muted">{"Choose a pair of spans above (Compare) to see what each said."}</p>
+            }
+        </section>
+    }
+}
+
+/// The page's head: the two traces, their differences in time, spans, tokens and cost, and self
+/// time by kind.
+fn compare_head(c: &Comparison, base: &str, other: &str) -> Html {
     let swap = Route::Compare {
-        base: props.other.to_string(),
-        other: props.base.to_string(),
+        base: other.to_owned(),
+        other: base.to_owned(),
     }
     .to_fragment();
     let side = |label: &str, t: &ComparedTrace| {
@@ -95,40 +158,8 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
             </tr>
         }
     });
-    // Rows are drawn from the engine's answer as it is, shared, never copied.
-    let render = {
-        let answer = answer.clone();
-        let pick = Callback::from({
-            let picked = picked.clone();
-            move |index: usize| picked.set(Some(index))
-        });
-        Callback::from(move |index: u32| {
-            let row = answer.rows.get(index as usize).map(|row| {
-                let chosen = chosen == Some(index as usize);
-                let pick = (row.base.is_some() && row.other.is_some())
-                    .then(|| pick.reform(move |_: MouseEvent| index as usize));
-                compared_row(
-                    row,
-                    (&answer.base.trace_id, &answer.other.trace_id),
-                    chosen,
-                    pick,
-                )
-            });
-            row.unwrap_or_else(|| html! { <div class="crow placeholder"></div> })
-        })
-    };
-    let pair = chosen.and_then(|index| {
-        let row = c.rows.get(index)?;
-        let at = |trace: &ComparedTrace, span: &Option<ComparedSpan>| {
-            Some(SpanAt {
-                trace_id: trace.trace_id.clone(),
-                span_id: span.as_ref()?.span_id.clone(),
-            })
-        };
-        Some((at(&c.base, &row.base)?, at(&c.other, &row.other)?))
-    });
     html! {
-        <section class="compare" data-testid="compare">
+        <>
             <div class="page-head">
                 <h1>{"Compare traces"}</h1>
                 <a class="button small" href={swap}>{"Swap"}</a>
@@ -149,21 +180,7 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
                     <tbody>{ for by_kind }</tbody>
                 </table>
             </div>
-            <div class="crow thead">
-                <span class="th">{"Span (aligned by name path)"}</span><span class="th num">{"Base"}</span>
-                <span class="th num">{"Other"}</span><span class="th num">{"Difference"}</span>
-            </div>
-            // As tall as its rows, up to under half the window: the chosen pair shows below.
-            <div class="compare-rows" style={format!("height: min(45vh, {}px)", c.rows.len() as f64 * ROW_HEIGHT + 2.0)}>
-                <VirtualList count={c.rows.len() as u32} row_height={ROW_HEIGHT} {render} role="grid" />
-            </div>
-            if let Some((base, other)) = pair {
-                <h2 class="pair-head">{"What the chosen pair said"}</h2>
-                <SpanDiffView {base} {other} version={props.version} />
-            } else {
-                <p class="muted">{"Choose a pair of spans above (Compare) to see what each said."}</p>
-            }
-        </section>
+        </>
     }
 }
 

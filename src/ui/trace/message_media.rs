@@ -21,7 +21,9 @@ pub struct MessageImageProps {
 #[component]
 pub fn MessageImage(props: &MessageImageProps) -> Html {
     let source = use_memo(props.url.clone(), |url| media::image_source(url));
-    let loaded = use_state(|| false);
+    // The URL asked for: another URL in the same place is not loaded until asked again.
+    let asked = use_state(|| None::<AttrValue>);
+    let loaded = asked.as_ref() == Some(&props.url);
     match &*source {
         ImageSource::Inline { url, size } => html! {
             <figure class="message-image">
@@ -29,7 +31,7 @@ pub fn MessageImage(props: &MessageImageProps) -> Html {
                 <figcaption class="muted">{ format!("image, {} inline", format::bytes(*size)) }</figcaption>
             </figure>
         },
-        ImageSource::Remote { url } if *loaded => html! {
+        ImageSource::Remote { url } if loaded => html! {
             <figure class="message-image">
                 <img src={url.clone()} alt="an image the message links to" referrerpolicy="no-referrer" data-testid="message-image" />
                 <figcaption><a href={url.clone()} target="_blank" rel="noopener noreferrer">{ url.clone() }</a></figcaption>
@@ -37,8 +39,8 @@ pub fn MessageImage(props: &MessageImageProps) -> Html {
         },
         ImageSource::Remote { url } => {
             let load = {
-                let loaded = loaded.clone();
-                Callback::from(move |_: MouseEvent| loaded.set(true))
+                let (asked, url) = (asked.clone(), props.url.clone());
+                Callback::from(move |_: MouseEvent| asked.set(Some(url.clone())))
             };
             html! {
                 <div class="image-ref" data-testid="remote-image">
@@ -79,7 +81,9 @@ pub struct MessageMediaProps {
 #[component]
 pub fn MessageMedia(props: &MessageMediaProps) -> Html {
     let mime = props.mime_type.as_deref();
-    let audio = (props.data.as_deref()).and_then(|data| media::audio_source(mime, data));
+    let audio = use_memo((props.mime_type.clone(), props.data.clone()), |(mime, data)| {
+        (data.as_deref()).and_then(|data| media::audio_source(mime.as_deref(), data))
+    });
     let facts: Vec<String> = [
         Some(props.kind.to_string()),
         props.name.as_ref().map(|n| format!("“{n}”")),
@@ -93,7 +97,7 @@ pub fn MessageMedia(props: &MessageMediaProps) -> Html {
         <div class="media-part" data-testid="media-part" data-kind={props.kind.clone()}>
             <span class="muted">{ facts.join(" · ") }</span>
             if !props.reference.is_empty() { {" "}<LongText text={props.reference.clone()} /> }
-            if let Some(src) = audio { <audio controls=true {src} data-testid="message-audio"></audio> }
+            if let Some(src) = (*audio).clone() { <audio controls=true {src} data-testid="message-audio"></audio> }
             if let Some(transcript) = &props.transcript {
                 <div class="transcript"><span class="muted">{"transcript: "}</span><LongText text={transcript.clone()} /></div>
             }
