@@ -315,6 +315,17 @@ fn gzip_and_zstd_are_undone() {
     assert!(arena.spans().is_empty());
 }
 
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(bytes).unwrap_or_default();
+    encoder.finish().unwrap_or_default()
+}
+
+fn zstd(bytes: &[u8]) -> Vec<u8> {
+    ruzstd::encoding::compress_to_vec(bytes, ruzstd::encoding::CompressionLevel::Fastest)
+}
+
 const CHATBOT_DATASET: &str =
     "phoenix/chatbot-demo/trace_dataset-030cd3a2-7efa-472c-8e22-cb5a62c1338d.parquet";
 
@@ -330,8 +341,10 @@ fn files_read_by_the_helper_read_as_the_file_itself() {
     let mut whole = Arena::default();
     let mut halves = Arena::default();
     let through_helper = |arena: &mut Arena, name: &str, bytes: &[u8]| {
-        let format = ingest::helped(bytes).expect("the helper reads it");
-        let answer = helper_wire::read(helper_wire::job_tag(format).expect("a job"), bytes);
+        let helped = ingest::Helped::of(bytes.to_vec()).expect("the helper reads it");
+        let tag = helper_wire::job_tag(helped.format).expect("a job");
+        let answer = helper_wire::read(tag, &helped.content);
+        let format = (helped.format, helped.compression);
         ingest::load_helped(
             arena,
             name,
@@ -374,6 +387,32 @@ fn files_read_by_the_helper_read_as_the_file_itself() {
         assert!(report.spans + report.evaluations > 0, "{report:?}");
     }
     assert!(ingest::helped(&fixture("openai-01.otlp.pb")).is_none());
+    // Compressed, Jaeger and Zipkin are expanded for the helper (parquet is not: it compresses
+    // its own pages, and the browser refuses it compressed).
+    for (name, compressed) in [
+        (
+            "generated/zipkin-python.json",
+            gzip(&fixture("generated/zipkin-python.json")),
+        ),
+        (
+            "generated/jaeger-ui-download.json",
+            zstd(&fixture("generated/jaeger-ui-download.json")),
+        ),
+    ] {
+        let expected = ingest::load(&mut Arena::default(), name, &compressed);
+        let report = through_helper(&mut Arena::default(), name, &compressed);
+        assert_eq!(
+            (report.format, report.spans, report.compression.clone()),
+            (expected.format, expected.spans, expected.compression),
+            "{name}"
+        );
+        assert!(
+            report.spans > 0 && !report.compression.is_empty(),
+            "{report:?}"
+        );
+    }
+    assert!(ingest::Helped::of(gzip(&fixture(CHATBOT_DATASET))).is_err());
+    assert!(ingest::Helped::of(gzip(&fixture("openai-01.otlp.pb"))).is_err());
     let all: Vec<u32> = (0..whole.spans().len() as u32).collect();
     assert_eq!(
         plume::export::encode(&halves, &all, plume::export::Target::PhoenixJsonLines),

@@ -17,6 +17,7 @@ fuzz_target!(|bytes: &[u8]| {
     };
     let answer = helper_wire::decode(answer);
     let mut arena = Arena::default();
+    let format = (format, Vec::new());
     let report = plume::ingest::load_helped(&mut arena, "fuzz", format, answer, &mut |_| {});
     common::exercise(&arena, &report);
 });

@@ -186,7 +186,7 @@ impl Loading {
     /// The whole file and its format, when the helper worker reads it (see
     /// [`ingest::FileStream::take_helped`]): read it with [`Engine::load_helped`] instead of
     /// finishing this.
-    pub fn take_helped(&mut self) -> Option<(crate::model::Format, Vec<u8>)> {
+    pub fn take_helped(&mut self) -> Option<ingest::Helped> {
         self.stream.take_helped()
     }
 
@@ -235,12 +235,13 @@ impl Engine {
         self.read_whole(file, bytes, Arrival::Held, progress)
     }
 
-    /// Reads what the helper worker answered for a file in `format` (parquet rows, Jaeger or
-    /// Zipkin spans), as [`Engine::load`] (or, `held`, [`Engine::load_held`]) reads the file.
+    /// Reads what the helper worker answered for a file in `format`, reached through
+    /// `compression` (parquet rows, Jaeger or Zipkin spans), as [`Engine::load`] (or, `held`,
+    /// [`Engine::load_held`]) reads the file.
     pub fn load_helped(
         &mut self,
         file: &str,
-        format: crate::model::Format,
+        format: (crate::model::Format, Vec<ingest::Codec>),
         answer: Result<ingest::helper_wire::Answer, ingest::Located>,
         held: bool,
         progress: &mut dyn FnMut(usize),

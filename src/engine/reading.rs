@@ -129,8 +129,8 @@ pub(super) async fn load_file(
             .feed(&mut loading, &bytes, &mut |n| spans = n);
         progress.report("reading", loading.received() as f64, spans, false);
     }
-    if let Some((format, bytes)) = loading.take_helped() {
-        let result = read_helped(engine, &mut progress, format, bytes, false).await;
+    if let Some(helped) = loading.take_helped() {
+        let result = read_helped(engine, &mut progress, helped, false).await;
         return (progress, result);
     }
     progress.report("parsing", total, spans, true);
@@ -268,9 +268,10 @@ pub(super) async fn parse(
     bytes: Vec<u8>,
     held: bool,
 ) -> FileResult {
-    if let Some(format) = ingest::helped(&bytes) {
-        return read_helped(engine, progress, format, bytes, held).await;
-    }
+    let bytes = match ingest::Helped::of(bytes) {
+        Ok(helped) => return read_helped(engine, progress, helped, held).await,
+        Err(bytes) => bytes,
+    };
     let size = bytes.len() as f64;
     progress.report("parsing", size, 0, true);
     let name = progress.name.clone();
@@ -288,15 +289,15 @@ pub(super) async fn parse(
 async fn read_helped(
     engine: &Rc<RefCell<Engine>>,
     progress: &mut Progress,
-    format: crate::model::Format,
-    bytes: Vec<u8>,
+    helped: ingest::Helped,
     held: bool,
 ) -> FileResult {
-    let size = bytes.len() as f64;
+    let size = helped.content.len() as f64;
     progress.report("parsing", size, 0, true);
-    let answer = helper::read(format, bytes).await;
+    let answer = helper::read(helped.format, helped.content).await;
     let name = progress.name.clone();
     let mut report = |spans| progress.report("parsing", size, spans, false);
+    let format = (helped.format, helped.compression);
     let result = engine
         .borrow_mut()
         .load_helped(&name, format, answer, held, &mut report);

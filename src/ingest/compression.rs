@@ -46,6 +46,49 @@ impl Codec {
     }
 }
 
+/// A reader of what `bytes`, compressed with `codec`, hold.
+fn reader(codec: Codec, bytes: &[u8]) -> Result<Box<dyn Read + '_>, String> {
+    Ok(match codec {
+        Codec::Gzip => Box::new(flate2::read::MultiGzDecoder::new(bytes)),
+        Codec::Zstd => {
+            Box::new(ruzstd::decoding::StreamingDecoder::new(bytes).map_err(|e| e.to_string())?)
+        }
+    })
+}
+
+/// The codecs `bytes` are compressed with, outermost first (at most `layers` of them), and what
+/// they hold: whole, or with `peek` its first `peek` bytes only. `None` when they are not
+/// compressed, a layer does not expand, or the whole passes `limit` bytes (reading the file the
+/// usual way then says why).
+pub fn expanded_layers(
+    bytes: &[u8],
+    layers: usize,
+    peek: Option<usize>,
+    limit: usize,
+) -> Option<(Vec<Codec>, Vec<u8>)> {
+    let mut codecs = Vec::new();
+    let mut content = std::borrow::Cow::Borrowed(bytes);
+    while let crate::ingest::Detected::Compressed(codec) = crate::ingest::sniff(&content) {
+        if codecs.len() == layers {
+            return None;
+        }
+        let cap = peek.unwrap_or(limit);
+        let mut out = Vec::new();
+        let read = reader(codec, &content)
+            .ok()?
+            .take(cap as u64 + 1)
+            .read_to_end(&mut out);
+        // A peek may stop inside a layer, where its decoder finds the input cut short.
+        if (read.is_err() && peek.is_none()) || (peek.is_none() && out.len() > limit) {
+            return None;
+        }
+        out.truncate(cap);
+        codecs.push(codec);
+        content = std::borrow::Cow::Owned(out);
+    }
+    (!codecs.is_empty()).then(|| (codecs, content.into_owned()))
+}
+
 /// Expands `bytes`, compressed with `codec`, a piece at a time into `stream`, which reads the
 /// records each piece completes. Stops early once `stream` has failed; fails once it would hold
 /// more than `limit` bytes (the engine's: [`MAX_EXPANDED_HELD`]).
@@ -61,12 +104,7 @@ pub fn expand_into(
         codec: codec.name(),
         message,
     };
-    let mut reader: Box<dyn Read + '_> = match codec {
-        Codec::Gzip => Box::new(flate2::read::MultiGzDecoder::new(bytes)),
-        Codec::Zstd => Box::new(
-            ruzstd::decoding::StreamingDecoder::new(bytes).map_err(|e| corrupt(e.to_string()))?,
-        ),
-    };
+    let mut reader = reader(codec, bytes).map_err(corrupt)?;
     let mut piece = vec![0; PIECE];
     while !stream.failed() {
         let read = match reader.read(&mut piece) {
@@ -126,6 +164,46 @@ mod tests {
             expanded(Codec::Gzip, cut).1,
             Err(Problem::Decompress { codec: "gzip", .. })
         ));
+        Ok(())
+    }
+
+    #[test]
+    fn layers_expand_whole_or_peeked() -> Result<(), Box<dyn std::error::Error>> {
+        let content: Vec<u8> = (0..100_000_u32).flat_map(|i| i.to_le_bytes()).collect();
+        let mut inner = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        inner.write_all(&content)?;
+        let mut outer = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        outer.write_all(&inner.finish()?)?;
+        let twice = outer.finish()?;
+        let whole = expanded_layers(&twice, 3, None, 10_000_000);
+        assert_eq!(
+            whole,
+            Some((vec![Codec::Gzip, Codec::Gzip], content.clone()))
+        );
+        let peeked = expanded_layers(&twice, 3, Some(1000), 10_000_000);
+        assert_eq!(
+            peeked,
+            Some((vec![Codec::Gzip, Codec::Gzip], content[..1000].to_vec()))
+        );
+        assert_eq!(
+            expanded_layers(&twice, 1, None, 10_000_000),
+            None,
+            "one layer too many"
+        );
+        assert_eq!(
+            expanded_layers(&twice, 3, None, 1000),
+            None,
+            "past the limit"
+        );
+        assert_eq!(
+            expanded_layers(&twice[..twice.len() / 2], 3, None, 10_000_000),
+            None
+        );
+        assert_eq!(
+            expanded_layers(&content, 3, None, 10_000_000),
+            None,
+            "not compressed"
+        );
         Ok(())
     }
 

@@ -44,7 +44,7 @@ mod wire;
 mod zipkin;
 mod zipkin_proto;
 
-pub use compression::{Codec, MAX_EXPANDED_HELD, expand_into};
+pub use compression::{Codec, MAX_EXPANDED_HELD, expand_into, expanded_layers};
 pub use error::{IngestError, Located, Place, Problem};
 pub use parquet::{Assembled, assemble as assemble_parquet};
 pub use sniff::{Detected, sniff};
@@ -175,6 +175,47 @@ pub fn helped(content: &[u8]) -> Option<Format> {
     }
 }
 
+/// A file the helper worker reads: its format, the compression undone to reach it, and its
+/// content.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Helped {
+    /// Its format (one [`helped`] names).
+    pub format: Format,
+    /// Compression layers undone, outermost first.
+    pub compression: Vec<Codec>,
+    /// What the helper reads.
+    pub content: Vec<u8>,
+}
+
+impl Helped {
+    /// `bytes` as the helper reads them (Jaeger and Zipkin expanded first when compressed), or
+    /// the bytes back when the helper does not read them.
+    pub fn of(bytes: Vec<u8>) -> Result<Helped, Vec<u8>> {
+        if let Some(format) = helped(&bytes) {
+            return Ok(Helped {
+                format,
+                compression: Vec::new(),
+                content: bytes,
+            });
+        }
+        // What a compressed file holds, by its first bytes, before expanding it whole.
+        let peek = Some(SNIFF_BYTES);
+        let inside = expanded_layers(&bytes, MAX_COMPRESSION_LAYERS, peek, MAX_EXPANDED_HELD)
+            .and_then(|(_, head)| helped(&head))
+            .filter(|&format| format != Format::PhoenixTraceDataset);
+        let expanded = inside.and_then(|format| {
+            let (compression, content) =
+                expanded_layers(&bytes, MAX_COMPRESSION_LAYERS, None, MAX_EXPANDED_HELD)?;
+            Some(Helped {
+                format,
+                compression,
+                content,
+            })
+        });
+        expanded.ok_or(bytes)
+    }
+}
+
 /// Spans of another tracing system (Jaeger, Zipkin) as OpenTelemetry's translators map them,
 /// not yet stored, with what went wrong on the way.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -216,19 +257,21 @@ fn write_translated(translated: Translated, writer: &mut SpanWriter<'_>) -> Resu
 pub fn load_helped(
     arena: &mut Arena,
     file: &str,
-    format: Format,
+    (format, compression): (Format, Vec<Codec>),
     answer: Result<helper_wire::Answer, Located>,
     progress: &mut dyn FnMut(usize),
 ) -> FileReport {
     use helper_wire::Answer;
-    match answer {
+    let mut report = match answer {
         Ok(Answer::Rows(table)) => load_assembled(arena, file, Ok(table), progress),
         Ok(Answer::Translated(spans)) => load_translated(arena, file, format, Ok(spans), progress),
         Err(problem) if format == Format::PhoenixTraceDataset => {
             load_assembled(arena, file, Err(problem), progress)
         }
         Err(problem) => load_translated(arena, file, format, Err(problem), progress),
-    }
+    };
+    report.compression = compression;
+    report
 }
 
 /// Reads a Jaeger or Zipkin file's spans translated elsewhere.
@@ -308,8 +351,9 @@ fn translate_here(format: Format, content: &[u8]) -> Result<Translated, Located>
     translate(format, content)
 }
 
-/// The engine's worker holds no Jaeger or Zipkin reader (its helper does): such a file inside a
-/// compressed one is refused with the way around.
+/// The engine's worker holds no Jaeger or Zipkin reader (its helper does, and reads them
+/// expanded: [`Helped::of`]); one found only once expanded (past the first bytes that told the
+/// helper's formats) is refused with the way around.
 #[cfg(target_arch = "wasm32")]
 fn translate_here(format: Format, _content: &[u8]) -> Result<Translated, Located> {
     Err(Located::file(Problem::NotRecognized(format!(

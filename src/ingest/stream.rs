@@ -114,13 +114,21 @@ impl FileStream {
         self
     }
 
-    /// The whole file and its format, when it is plain parquet, Jaeger or Zipkin: the browser's
-    /// engine has it read by its helper ([`super::load_helped`]) instead of finishing the stream,
-    /// which is then done with.
-    pub fn take_helped(&mut self) -> Option<(Format, Vec<u8>)> {
+    /// The whole file, when it is parquet, Jaeger or Zipkin ([`super::Helped::of`]): the
+    /// browser's engine has it read by its helper ([`super::load_helped`]) instead of finishing
+    /// the stream, which is then done with.
+    pub fn take_helped(&mut self) -> Option<super::Helped> {
         let whole = matches!(self.mode, Mode::Sniffing | Mode::Whole) && self.offset == 0;
-        let format = super::helped(&self.pending).filter(|_| whole && self.fatal.is_none())?;
-        Some((format, std::mem::take(&mut self.pending)))
+        if !whole || self.fatal.is_some() {
+            return None;
+        }
+        match super::Helped::of(std::mem::take(&mut self.pending)) {
+            Ok(helped) => Some(helped),
+            Err(bytes) => {
+                self.pending = bytes;
+                None
+            }
+        }
     }
 
     /// Bytes received so far, whether read yet or not.

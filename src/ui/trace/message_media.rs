@@ -81,9 +81,12 @@ pub struct MessageMediaProps {
 #[component]
 pub fn MessageMedia(props: &MessageMediaProps) -> Html {
     let mime = props.mime_type.as_deref();
-    let audio = use_memo((props.mime_type.clone(), props.data.clone()), |(mime, data)| {
-        (data.as_deref()).and_then(|data| media::audio_source(mime.as_deref(), data))
-    });
+    let audio = use_memo(
+        (props.mime_type.clone(), props.data.clone()),
+        |(mime, data)| {
+            (data.as_deref()).and_then(|data| media::audio_source(mime.as_deref(), data))
+        },
+    );
     let facts: Vec<String> = [
         Some(props.kind.to_string()),
         props.name.as_ref().map(|n| format!("“{n}”")),
