@@ -9,7 +9,7 @@ pub const NODE_WIDTH: f64 = 160.0;
 /// See [`NODE_WIDTH`].
 pub const NODE_HEIGHT: f64 = 40.0;
 /// Room between layers and between rows, px.
-const COLUMN: f64 = 220.0;
+const COLUMN: f64 = 250.0;
 const ROW: f64 = 60.0;
 const MARGIN: f64 = 8.0;
 
@@ -35,7 +35,7 @@ pub struct EdgeLine {
     pub label_x: f64,
     /// See `label_x`.
     pub label_y: f64,
-    /// `3×`, or `hands off` for a hand-off.
+    /// `3× · 1.20s` (times, and the time spent in the target), or `hands off 1×`.
     pub label: String,
 }
 
@@ -109,7 +109,7 @@ pub fn drawing(graph: &AgentGraph) -> Drawing {
                 }
             };
             let label = match edge.kind {
-                EdgeKind::Call => format!("{}×", edge.count),
+                EdgeKind::Call => format!("{}× · {}", edge.count, format::duration(edge.nanos)),
                 EdgeKind::Handoff => format!("hands off {}×", edge.count),
             };
             // The label over the first stretch, where the edge leaves its source.
@@ -230,25 +230,25 @@ mod tests {
                     to: 0,
                     kind: EdgeKind::Call,
                     count: 3,
-                    nanos: 0,
+                    nanos: 1_200_000_000,
                     waypoints: Vec::new(),
                 },
             ],
         };
         let d = drawing(&graph);
         assert_eq!((d.nodes[0].x, d.nodes[0].y), (8.0, 8.0));
-        assert_eq!((d.nodes[1].x, d.nodes[1].y), (228.0, 68.0));
+        assert_eq!((d.nodes[1].x, d.nodes[1].y), (258.0, 68.0));
         assert_eq!(d.nodes[1].title, "a rather long weather …");
         assert_eq!(d.nodes[1].subtitle, "AGENT · 2× · 1.50s");
         assert_eq!(d.edges[0].label, "hands off 1×");
-        assert!(d.edges[0].path.starts_with("M168,28 C198,28"));
-        assert_eq!(d.edges[1].label, "3×");
+        assert!(d.edges[0].path.starts_with("M168,28 C213,28"));
+        assert_eq!(d.edges[1].label, "3× · 1.20s");
         assert!(
-            d.edges[1].path.contains("C428,"),
+            d.edges[1].path.contains("C458,"),
             "back to the left goes around: {}",
             d.edges[1].path
         );
-        assert_eq!((d.width, d.height), (396.0, 146.0));
+        assert_eq!((d.width, d.height), (426.0, 146.0));
         assert_eq!(
             filter_of(&graph.nodes[1].spans),
             "span_id in ['0000000000000000', '0000000000000001']"
