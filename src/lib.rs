@@ -36,6 +36,7 @@ pub mod semantics;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod serve;
 pub mod share;
+pub mod sources;
 pub mod store;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -7,6 +7,8 @@
 //!                                                rewrite them as OTLP (or Phoenix span JSONL)
 //! plume share FILE... [--filter EXPR] [--redact [RULES]] -o OUT.html
 //!                                                one HTML file holding the viewer and the traces
+//! plume fetch phoenix+http://HOST:PORT [--project P] [--trace ID]... [--filter EXPR] -o OUT
+//!                                                traces from a Phoenix server, as a file
 //! plume generate --spans N --to FORMAT -o OUT    make realistic agent traces (for benchmarks)
 //! plume completions bash|zsh|fish|…              the shell's completion script for plume
 //! ```
@@ -82,6 +84,14 @@ mod cli {
         /// request; what it holds is shown, and kept in that browser only if its reader asks.
         /// With --redact, secrets are taken out first (and the file says so).
         Share(ShareArgs),
+        /// Fetch traces from a Phoenix server into a file
+        ///
+        /// A project's newest traces (those a trace filter lets through, from a time on, up to
+        /// --limit) or the traces named, with all their spans, written as OTLP: protobuf, or
+        /// OTLP/JSON for an OUT ending in .json, JSON Lines for .jsonl; the evaluations and
+        /// annotations Phoenix holds on them beside it, in OUT.evaluations.jsonl. Without -o,
+        /// the server's projects are listed.
+        Fetch(FetchArgs),
         /// Make realistic agent traces (for benchmarks)
         ///
         /// N spans of agent traces (agents, steps, LLM calls, tools, retrievers, sub-agents)
@@ -179,6 +189,35 @@ mod cli {
         /// {"rules": ["email", …], "drop_keys": ["llm.input_messages.*.message.content"]})
         #[arg(long, value_name = "RULES", num_args = 0..=1, default_missing_value = "", value_hint = ValueHint::FilePath)]
         redact: Option<String>,
+    }
+
+    #[derive(Args)]
+    struct FetchArgs {
+        /// The server: phoenix+http://HOST:PORT (or https://…)
+        #[arg(value_name = "SOURCE")]
+        source: String,
+        /// The project [default: default]
+        #[arg(long, default_value = "default")]
+        project: String,
+        /// A trace to fetch (hex id); repeat for more (else the project's newest)
+        #[arg(long = "trace", value_name = "ID")]
+        traces: Vec<String>,
+        /// Only traces this Phoenix trace filter lets through, e.g. "latency_ms > 1000"
+        /// (Phoenix evaluates it)
+        #[arg(long, value_name = "EXPR")]
+        filter: Option<String>,
+        /// Only traces started at or after this time (ISO 8601, e.g. 2026-12-01T00:00:00Z)
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+        /// At most this many of the newest traces
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        /// A header sent with every request, e.g. 'Authorization: Bearer KEY'; repeat for more
+        #[arg(long, value_name = "'NAME: VALUE'")]
+        header: Vec<String>,
+        /// The file to write; '-' is stdout (without it, the projects are listed)
+        #[arg(short, long, value_name = "OUT", value_hint = ValueHint::FilePath)]
+        output: Option<String>,
     }
 
     #[derive(Args)]
@@ -314,6 +353,7 @@ mod cli {
             Command::Inspect(args) => inspect(args),
             Command::Convert(args) => convert(args),
             Command::Share(args) => share(args),
+            Command::Fetch(args) => fetch(args),
             Command::Generate(args) => generate(args),
             Command::Serve(args) => serve(args),
             Command::Completions { shell } => completions(shell),
@@ -479,6 +519,8 @@ mod cli {
         traces: Traces,
         overview: Overview,
         evaluations: usize,
+        /// People's annotations (Phoenix's `HUMAN` rows), apart from evaluations.
+        annotations: usize,
     }
 
     impl Counted {
@@ -486,6 +528,7 @@ mod cli {
             Self {
                 overview: traces.overview(),
                 evaluations: arena.evaluations().len(),
+                annotations: arena.annotations().len(),
                 arena,
                 traces,
             }
@@ -510,18 +553,17 @@ mod cli {
                 .iter()
                 .map(|&i| arena.spans()[i as usize].span_id)
                 .collect();
-            let evaluations = arena
-                .evaluations()
-                .iter()
-                .filter(|e| match e.target {
-                    EvalTarget::Span(id) | EvalTarget::Document(id, _) => spans.contains(&id),
-                    EvalTarget::Trace(_) => false,
-                })
-                .count();
+            let about_matched = |e: &&plume::model::Evaluation| match e.target {
+                EvalTarget::Span(id) | EvalTarget::Document(id, _) => spans.contains(&id),
+                EvalTarget::Trace(_) => false,
+            };
+            let evaluations = arena.evaluations().iter().filter(about_matched).count();
+            let annotations = arena.annotations().iter().filter(about_matched).count();
             let traces = Traces::assemble(&subset);
             Self {
                 overview: traces.overview(),
                 evaluations,
+                annotations,
                 arena: subset,
                 traces,
             }
@@ -664,6 +706,7 @@ mod cli {
             "project_names": overview.projects.iter().map(|p| arena.str(p.name)).collect::<Vec<_>>(),
             "sessions": overview.sessions,
             "evaluations": counted.evaluations,
+            "annotations": counted.annotations,
             "error_spans": overview.error_spans,
             "roots": overview.roots,
             "missing_parents": overview.missing_parents,
@@ -866,6 +909,91 @@ mod cli {
             plural(trace_count as u64, "trace", "traces")
         );
         Ok(exit_for(&reports))
+    }
+
+    fn fetch(args: FetchArgs) -> Result<ExitCode, Failure> {
+        use plume::sources::{Server, fetch, phoenix};
+        let usage = |message: String| Failure::Usage {
+            command: "fetch",
+            message,
+        };
+        let server = Server::parse(&args.source).map_err(usage)?;
+        let headers = (args.header.iter())
+            .map(|header| match header.split_once(':') {
+                Some((name, value)) if !name.trim().is_empty() => {
+                    Ok((name.trim().to_owned(), value.trim().to_owned()))
+                }
+                _ => Err(usage(format!(
+                    "--header “{header}”: write it as 'Name: value'"
+                ))),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let Some(output) = args.output else {
+            return match fetch::projects(&server, &headers) {
+                Ok(names) => {
+                    let mut out = std::io::stdout().lock();
+                    for name in names {
+                        writeln!(out, "{name}").map_err(output_error("stdout"))?;
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(problem) => {
+                    eprintln!("plume: {problem}");
+                    Ok(ExitCode::from(1))
+                }
+            };
+        };
+        let request = fetch::Fetch {
+            server,
+            headers,
+            query: phoenix::TraceQuery {
+                project: args.project,
+                filter: args.filter,
+                since: args.since,
+            },
+            traces: args.traces,
+            limit: args.limit,
+        };
+        let fetched = match fetch::fetch(&request) {
+            Ok(fetched) => fetched,
+            Err(problem) => {
+                eprintln!("plume: {problem}");
+                return Ok(ExitCode::from(1));
+            }
+        };
+        let traces = Traces::assemble(&fetched.arena);
+        let spans: Vec<u32> = (traces.all().iter())
+            .flat_map(|t| t.tree.span.iter().copied())
+            .collect();
+        let target = match () {
+            _ if output.ends_with(".jsonl") => Target::OtlpJsonLines,
+            _ if output.ends_with(".json") => Target::OtlpJson,
+            _ => Target::OtlpProto,
+        };
+        let bytes = export::encode(&fetched.arena, &spans, target);
+        let written = match output.as_str() {
+            "-" => std::io::stdout().lock().write_all(&bytes),
+            path => std::fs::write(path, &bytes),
+        };
+        written.map_err(output_error(&output))?;
+        // OTLP has no place for evaluations: what Phoenix held on the spans goes beside them,
+        // as JSON Lines that `plume inspect OUT OUT.evaluations.jsonl` (or a drop) reads back.
+        let evaluations = export::encode_evaluations(&fetched.arena, &spans, str::to_owned);
+        if !evaluations.is_empty() && output != "-" {
+            let beside = format!("{output}.evaluations.jsonl");
+            std::fs::write(&beside, evaluations.as_bytes()).map_err(output_error(&beside))?;
+            eprintln!("{beside}: what Phoenix holds on them (evaluations and annotations)");
+        }
+        for error in fetched.reports.iter().flat_map(|r| &r.errors) {
+            eprintln!("error: {error}");
+        }
+        eprintln!(
+            "{output}: {} in {} (of {} asked for)",
+            plural(spans.len() as u64, "span", "spans"),
+            plural(traces.all().len() as u64, "trace", "traces"),
+            fetched.traces.len()
+        );
+        Ok(exit_for(&fetched.reports))
     }
 
     fn share(args: ShareArgs) -> Result<ExitCode, Failure> {

@@ -22,7 +22,7 @@ export async function freePort() {
 }
 
 /** Starts Phoenix and waits until its REST API answers; resolves to { url, get, graphql, stop }. */
-export async function startPhoenix({ allowedOrigins = [] } = {}) {
+export async function startPhoenix({ allowedOrigins = [], env = {} } = {}) {
   if (!existsSync(python)) {
     throw new Error(`Phoenix is not installed at ${python}: run ./dev tools (it makes the virtualenv)`);
   }
@@ -36,6 +36,7 @@ export async function startPhoenix({ allowedOrigins = [] } = {}) {
       PHOENIX_PORT: String(port),
       PHOENIX_WORKING_DIR: workingDir,
       PHOENIX_ALLOWED_ORIGINS: allowedOrigins.join(','),
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -64,7 +65,9 @@ export async function startPhoenix({ allowedOrigins = [] } = {}) {
   for (;;) {
     if (server.exitCode !== null) throw new Error(`Phoenix exited: ${log}`);
     try {
-      await get('/v1/projects');
+      // Its REST API answers (with auth on, by refusing a request without a key).
+      const { status } = await fetch(`${url}/v1/projects`);
+      if (![200, 401, 403].includes(status)) throw new Error(`HTTP ${status}`);
       return { url, get, graphql, stop };
     } catch {
       if (Date.now() > deadline) {

@@ -1,0 +1,142 @@
+//! Fetching from a server natively (the CLI's `plume fetch`), with a blocking HTTP client
+//! (ureq, native only): a project's newest traces (or the ones named), their spans page by
+//! page, each page read into one arena as a dropped file is.
+
+use crate::ingest::{self, FileReport};
+use crate::model::Arena;
+use crate::sources::phoenix::{self, Annotated, TraceQuery};
+use crate::sources::{Server, problem};
+
+/// The largest answer read (a page of 1,000 spans is a few MB).
+const MAX_BODY: u64 = 512 * 1024 * 1024;
+
+/// What to fetch.
+#[derive(Clone, Debug)]
+pub struct Fetch {
+    /// From where.
+    pub server: Server,
+    /// Headers sent with every request (`Authorization: Bearer …`).
+    pub headers: Vec<(String, String)>,
+    /// Which project, filtered how, from when.
+    pub query: TraceQuery,
+    /// These traces (hex ids), else the project's newest.
+    pub traces: Vec<String>,
+    /// At most this many of the newest traces.
+    pub limit: usize,
+}
+
+/// What was fetched.
+pub struct Fetched {
+    /// The spans, as read.
+    pub arena: Arena,
+    /// Each page's report.
+    pub reports: Vec<FileReport>,
+    /// The trace ids asked for.
+    pub traces: Vec<String>,
+}
+
+/// Fetches `request`: the traces' ids (given, or listed newest first), then their spans.
+pub fn fetch(request: &Fetch) -> Result<Fetched, String> {
+    let get = |path: &str| get(&request.server.base, path, &request.headers);
+    let traces = match request.traces.is_empty() {
+        false => request.traces.clone(),
+        true => {
+            let mut ids = Vec::new();
+            let mut cursor: Option<String> = None;
+            while ids.len() < request.limit {
+                let body = get(&phoenix::traces(&request.query, cursor.as_deref()))?;
+                let (page, next) = phoenix::read_traces(&body)?;
+                ids.extend(page);
+                match next {
+                    Some(next) if !next.is_empty() => cursor = Some(next),
+                    _ => break,
+                }
+            }
+            ids.truncate(request.limit);
+            ids
+        }
+    };
+    let mut arena = Arena::default();
+    let mut reports = Vec::new();
+    for chunk in traces.chunks(phoenix::TRACES_PER_REQUEST) {
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = phoenix::spans(&request.query.project, chunk, cursor.as_deref());
+            let body = get(&path)?;
+            let name = format!("{}{path}", request.server.base);
+            reports.push(ingest::load(&mut arena, &name, &body));
+            match phoenix::spans_cursor(&body)? {
+                Some(next) if !next.is_empty() => cursor = Some(next),
+                _ => break,
+            }
+        }
+    }
+    // What Phoenix holds on them (evaluations, people's annotations and notes) comes with them.
+    let span_ids: Vec<String> = (arena.spans().iter())
+        .map(|span| span.span_id.to_string())
+        .collect();
+    for (on, ids) in [(Annotated::Spans, &span_ids), (Annotated::Traces, &traces)] {
+        for chunk in ids.chunks(phoenix::IDS_PER_REQUEST) {
+            let mut cursor: Option<String> = None;
+            loop {
+                let path =
+                    phoenix::annotations(&request.query.project, on, chunk, cursor.as_deref());
+                let (lines, next) = phoenix::read_annotations(&get(&path)?)?;
+                if !lines.is_empty() {
+                    let name = format!("{}{path}", request.server.base);
+                    reports.push(ingest::load(&mut arena, &name, lines.as_bytes()));
+                }
+                match next {
+                    Some(next) if !next.is_empty() => cursor = Some(next),
+                    _ => break,
+                }
+            }
+        }
+    }
+    Ok(Fetched {
+        arena,
+        reports,
+        traces,
+    })
+}
+
+/// The projects the server holds.
+pub fn projects(server: &Server, headers: &[(String, String)]) -> Result<Vec<String>, String> {
+    let mut names = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let body = get(&server.base, &phoenix::projects(cursor.as_deref()), headers)?;
+        let (page, next) = phoenix::read_projects(&body)?;
+        names.extend(page);
+        match next {
+            Some(next) if !next.is_empty() => cursor = Some(next),
+            _ => return Ok(names),
+        }
+    }
+}
+
+/// GETs `base` + `path`: the body of a 200, else what went wrong, in words.
+fn get(base: &str, path: &str, headers: &[(String, String)]) -> Result<Vec<u8>, String> {
+    let url = format!("{base}{path}");
+    let mut request = ureq::get(&url).config().http_status_as_error(false).build();
+    for (name, value) in headers {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    let mut response = request
+        .call()
+        .map_err(|error| format!("{url}: could not ask: {error}"))?;
+    let status = response.status().as_u16();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_BODY)
+        .read_to_vec()
+        .map_err(|error| format!("{url}: the answer could not be read: {error}"))?;
+    match status {
+        200 => Ok(body),
+        status => Err(format!(
+            "{url}: {}",
+            problem(status, &String::from_utf8_lossy(&body))
+        )),
+    }
+}

@@ -1,0 +1,152 @@
+//! Servers teams keep their traces in, read on demand: where to ask and what the answers mean,
+//! without I/O — the CLI asks with a blocking HTTP client (`plume fetch`), and what an answer
+//! holds is read like a dropped file. Phoenix so far ([`phoenix`]).
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fetch;
+pub mod phoenix;
+
+/// A trace server, named as `plume fetch` takes it: `phoenix+http://127.0.0.1:6006`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Server {
+    /// What it is.
+    pub kind: ServerKind,
+    /// Its base URL (`http://127.0.0.1:6006`), without a trailing `/`.
+    pub base: String,
+}
+
+/// The servers Plume reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServerKind {
+    /// Arize Phoenix (its REST API, `/v1/…`).
+    Phoenix,
+}
+
+impl Server {
+    /// Reads `phoenix+http(s)://host[:port][/path]`.
+    pub fn parse(text: &str) -> Result<Server, String> {
+        let (scheme, rest) = text
+            .split_once('+')
+            .ok_or_else(|| format!("“{text}”: name the server as phoenix+http://host:port"))?;
+        let kind = match scheme {
+            "phoenix" => ServerKind::Phoenix,
+            "tempo" | "jaeger" | "zipkin" => {
+                return Err(format!(
+                    "“{text}”: Plume reads Phoenix servers so far; {scheme} is not read yet"
+                ));
+            }
+            other => {
+                return Err(format!(
+                    "“{text}”: no server kind “{other}” (phoenix+http://…)"
+                ));
+            }
+        };
+        let lower = rest.to_ascii_lowercase();
+        let after_scheme = match () {
+            _ if lower.starts_with("http://") => &rest["http://".len()..],
+            _ if lower.starts_with("https://") => &rest["https://".len()..],
+            _ => {
+                return Err(format!(
+                    "“{text}”: the address must start with http:// or https://"
+                ));
+            }
+        };
+        if after_scheme.is_empty() || after_scheme.starts_with('/') {
+            return Err(format!("“{text}”: no host"));
+        }
+        Ok(Server {
+            kind,
+            base: rest.trim_end_matches('/').to_owned(),
+        })
+    }
+}
+
+/// `text` as a URL query value: RFC 3986's unreserved characters as they are, every other byte
+/// percent-encoded.
+pub fn query_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(byte as char)
+            }
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
+
+/// What a failed answer means, for a person: `status` and the body the server sent.
+pub fn problem(status: u16, body: &str) -> String {
+    // Phoenix (FastAPI) says why in `detail`; otherwise the body's start.
+    let detail = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|json| {
+            json.get("detail").map(|d| match d {
+                serde_json::Value::String(text) => text.clone(),
+                other => other.to_string(),
+            })
+        })
+        .unwrap_or_else(|| body.chars().take(200).collect());
+    let hint = match status {
+        401 | 403 => {
+            " — the server refused the key: check the API key (--header 'Authorization: Bearer …')"
+        }
+        404 => " — not found: check the project's name or the trace id",
+        _ => "",
+    };
+    format!(
+        "HTTP {status}{}{hint}",
+        match detail.trim() {
+            "" => String::new(),
+            detail => format!(": {detail}"),
+        }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn servers_are_named_with_their_kind() {
+        assert_eq!(
+            Server::parse("phoenix+http://127.0.0.1:6006/"),
+            Ok(Server {
+                kind: ServerKind::Phoenix,
+                base: "http://127.0.0.1:6006".into()
+            })
+        );
+        assert_eq!(
+            Server::parse("phoenix+https://app.phoenix.arize.com/s/me").map(|s| s.base),
+            Ok("https://app.phoenix.arize.com/s/me".into())
+        );
+        for bad in [
+            "http://x",
+            "phoenix+ftp://x",
+            "phoenix+http://",
+            "grafana+http://x",
+            "tempo+http://x",
+        ] {
+            assert!(Server::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn query_values_are_encoded_and_problems_said() {
+        assert_eq!(
+            query_value("span_kind == 'LLM' & x"),
+            "span_kind%20%3D%3D%20%27LLM%27%20%26%20x"
+        );
+        assert_eq!(query_value("é"), "%C3%A9");
+        assert_eq!(
+            problem(401, r#"{"detail":"Invalid token"}"#),
+            "HTTP 401: Invalid token — the server refused the key: check the API key (--header 'Authorization: Bearer …')"
+        );
+        assert_eq!(problem(500, ""), "HTTP 500");
+        assert_eq!(
+            problem(502, "<html>bad gateway</html>"),
+            "HTTP 502: <html>bad gateway</html>"
+        );
+    }
+}

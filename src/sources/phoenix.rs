@@ -1,0 +1,200 @@
+//! Arize Phoenix's REST API (20.x): its projects, a project's traces newest first (paged by
+//! cursor, from a time on, filtered by a trace filter Phoenix evaluates itself), and spans by
+//! trace id as OTLP (`/spans/otlpv1`, which [`crate::ingest`] reads as Phoenix's OTLP export,
+//! so fetched spans land as a dropped file's do).
+
+use serde::Deserialize;
+
+use super::query_value;
+
+/// Traces asked for per page (Phoenix allows 1,000).
+pub const TRACES_PAGE: usize = 100;
+
+/// Spans asked for per page (Phoenix's most).
+pub const SPANS_PAGE: usize = 1000;
+
+/// Trace ids asked for in one spans request (each is 50 bytes of the URL).
+pub const TRACES_PER_REQUEST: usize = 20;
+
+/// Which traces of a project.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TraceQuery {
+    /// The project's name (or Phoenix id).
+    pub project: String,
+    /// A trace filter in Phoenix's language (`latency_ms > 1000`), evaluated by Phoenix.
+    pub filter: Option<String>,
+    /// Traces started at or after this ISO 8601 time.
+    pub since: Option<String>,
+}
+
+/// The path and query of a page of projects.
+pub fn projects(cursor: Option<&str>) -> String {
+    format!("/v1/projects?limit=100{}", cursor_part(cursor))
+}
+
+/// The path and query of a page of a project's traces, newest first.
+pub fn traces(query: &TraceQuery, cursor: Option<&str>) -> String {
+    let mut url = format!(
+        "/v1/projects/{}/traces?limit={TRACES_PAGE}&sort=start_time&order=desc",
+        query_value(&query.project)
+    );
+    if let Some(filter) = query.filter.as_deref().filter(|f| !f.trim().is_empty()) {
+        url.push_str(&format!("&filter={}", query_value(filter)));
+    }
+    if let Some(since) = &query.since {
+        url.push_str(&format!("&start_time={}", query_value(since)));
+    }
+    url + &cursor_part(cursor)
+}
+
+/// The path and query of a page of the spans of some traces, as OTLP.
+pub fn spans(project: &str, trace_ids: &[String], cursor: Option<&str>) -> String {
+    let ids: String = trace_ids
+        .iter()
+        .map(|id| format!("&trace_id={}", query_value(id)))
+        .collect();
+    format!(
+        "/v1/projects/{}/spans/otlpv1?limit={SPANS_PAGE}{ids}{}",
+        query_value(project),
+        cursor_part(cursor)
+    )
+}
+
+/// Annotations asked for per page, and span or trace ids per request.
+pub const ANNOTATIONS_PAGE: usize = 1000;
+/// See [`ANNOTATIONS_PAGE`].
+pub const IDS_PER_REQUEST: usize = 50;
+
+/// What annotations (evaluations, people's labels and notes) are on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Annotated {
+    /// Spans, by span id.
+    Spans,
+    /// Whole traces, by trace id.
+    Traces,
+}
+
+/// The path and query of a page of the annotations on some spans or traces.
+pub fn annotations(project: &str, on: Annotated, ids: &[String], cursor: Option<&str>) -> String {
+    let (what, key) = match on {
+        Annotated::Spans => ("span_annotations", "span_ids"),
+        Annotated::Traces => ("trace_annotations", "trace_ids"),
+    };
+    let ids: String = ids
+        .iter()
+        .map(|id| format!("&{key}={}", query_value(id)))
+        .collect();
+    format!(
+        "/v1/projects/{}/{what}?limit={ANNOTATIONS_PAGE}{ids}{}",
+        query_value(project),
+        cursor_part(cursor)
+    )
+}
+
+/// A page of annotations as JSON Lines, one annotation per line (what [`crate::ingest`] reads as
+/// evaluations, a person's as annotations), and the next page's cursor.
+pub fn read_annotations(body: &[u8]) -> Result<(String, Option<String>), String> {
+    let page: Page<serde_json::Value> = read(body, "annotations")?;
+    let lines: Vec<String> = page.data.iter().map(ToString::to_string).collect();
+    Ok((lines.join("\n"), page.next_cursor))
+}
+
+fn cursor_part(cursor: Option<&str>) -> String {
+    cursor.map_or_else(String::new, |c| format!("&cursor={}", query_value(c)))
+}
+
+/// A page of Phoenix's answers: its items and where the next page starts.
+#[derive(Deserialize)]
+struct Page<T> {
+    data: Vec<T>,
+    #[serde(default)]
+    next_cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Project {
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct Trace {
+    trace_id: String,
+}
+
+#[derive(Deserialize)]
+struct Cursor {
+    #[serde(default)]
+    next_cursor: Option<String>,
+}
+
+/// Project names, and the next page's cursor.
+pub fn read_projects(body: &[u8]) -> Result<(Vec<String>, Option<String>), String> {
+    let page: Page<Project> = read(body, "projects")?;
+    Ok((
+        page.data.into_iter().map(|p| p.name).collect(),
+        page.next_cursor,
+    ))
+}
+
+/// Trace ids, and the next page's cursor.
+pub fn read_traces(body: &[u8]) -> Result<(Vec<String>, Option<String>), String> {
+    let page: Page<Trace> = read(body, "traces")?;
+    Ok((
+        page.data.into_iter().map(|t| t.trace_id).collect(),
+        page.next_cursor,
+    ))
+}
+
+/// The next page's cursor of a page of spans (its spans are read as a file is).
+pub fn spans_cursor(body: &[u8]) -> Result<Option<String>, String> {
+    read::<Cursor>(body, "spans").map(|page| page.next_cursor)
+}
+
+fn read<'a, T: Deserialize<'a>>(body: &'a [u8], what: &str) -> Result<T, String> {
+    serde_json::from_slice(body)
+        .map_err(|error| format!("Phoenix's page of {what} does not read: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_say_what_is_asked() {
+        let query = TraceQuery {
+            project: "chatbot demo".into(),
+            filter: Some("latency_ms > 1000".into()),
+            since: Some("2026-12-01T00:00:00Z".into()),
+        };
+        assert_eq!(
+            traces(&query, Some("abc=")),
+            "/v1/projects/chatbot%20demo/traces?limit=100&sort=start_time&order=desc\
+             &filter=latency_ms%20%3E%201000&start_time=2026-12-01T00%3A00%3A00Z&cursor=abc%3D"
+        );
+        assert_eq!(
+            spans("p", &["a1".into(), "b2".into()], None),
+            "/v1/projects/p/spans/otlpv1?limit=1000&trace_id=a1&trace_id=b2"
+        );
+        assert_eq!(projects(None), "/v1/projects?limit=100");
+    }
+
+    #[test]
+    fn pages_read_and_say_when_they_do_not() {
+        let body = br#"{"data":[{"id":"UHJvamVjdDox","name":"default","description":null}],"next_cursor":"x"}"#;
+        assert_eq!(
+            read_projects(body),
+            Ok((vec!["default".into()], Some("x".into())))
+        );
+        let body = br#"{"data":[{"id":"VHJhY2U6MQ==","trace_id":"3a34","project_id":"p","start_time":"2026-12-01T00:00:00+00:00","end_time":"2026-12-01T00:00:01+00:00"}],"next_cursor":null}"#;
+        assert_eq!(read_traces(body), Ok((vec!["3a34".into()], None)));
+        assert_eq!(
+            spans_cursor(br#"{"data":[],"next_cursor":"c"}"#),
+            Ok(Some("c".into()))
+        );
+        assert!(
+            read_traces(b"<html>")
+                .unwrap_err()
+                .contains("does not read")
+        );
+    }
+}

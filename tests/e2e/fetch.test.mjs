@@ -1,0 +1,121 @@
+// `plume fetch` against a real Phoenix (PyPI, on loopback, SQLite in a fresh working directory),
+// seeded by POSTing the shared fixtures as an app's exporter would: projects listed, a project's
+// newest traces fetched whole, a trace by id, Phoenix's own trace filter, a limit, and what goes
+// wrong said (an unknown project, a filter Phoenix refuses, a bad key with auth on).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { root, fixtures } from './browser.mjs';
+import { startPhoenix } from '../phoenix/phoenix.mjs';
+
+const plume = join(root, 'target/debug/plume');
+const OPENAI_01 = '3a34990d3bcc7893ef125bc4b7879ed7';
+let OPENAI_01_ROOT;
+let phoenix;
+let out;
+
+/** Runs plume; resolves to { code, stdout, stderr }. */
+const run = (...args) => new Promise((resolve) => {
+  execFile(plume, args, { maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
+    resolve({ code: error ? error.code : 0, stdout, stderr });
+  });
+});
+
+/** What a file holds, as `plume inspect --json` says. */
+const inspect = async (file) => JSON.parse((await run('inspect', '--json', file)).stdout);
+
+before(async () => {
+  phoenix = await startPhoenix();
+  const seeded = JSON.parse((await run('inspect', '--json', '--filter', 'parent_id is None', join(fixtures, 'openai-01.otlp.pb'))).stdout);
+  OPENAI_01_ROOT = seeded.matched_span_ids?.[0];
+  out = await mkdtemp(join(tmpdir(), 'plume-fetch-'));
+  for (const file of ['openai-01.otlp.pb', 'openai-03.otlp.pb', 'langchain-01.otlp.pb']) {
+    const body = await readFile(join(fixtures, file));
+    const response = await fetch(`${phoenix.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+    assert.equal(response.status, 200, file);
+  }
+  // Phoenix stores what it received asynchronously: wait for all 25 spans.
+  for (let wait = 0; ; wait += 1) {
+    const counts = await Promise.all(['chatbot-demo', 'rag-langchain-demo'].map((p) => phoenix.get(`/v1/projects/${p}/spans?limit=1000`).then((r) => r.data.length, () => 0)));
+    if (counts[0] === 7 && counts[1] === 18) break;
+    if (wait > 120) throw new Error(`Phoenix holds ${counts} spans`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  // A person's label on openai-01's root, and an evaluation of its trace.
+  const annotate = (kind, body) => fetch(`${phoenix.url}/v1/${kind}?sync=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: [body] }) });
+  assert.equal((await annotate('span_annotations', { span_id: OPENAI_01_ROOT, name: 'review', annotator_kind: 'HUMAN', result: { label: 'good', score: 1 } })).status, 200);
+  assert.equal((await annotate('trace_annotations', { trace_id: OPENAI_01, name: 'correctness', annotator_kind: 'LLM', result: { label: 'correct', score: 0.9, explanation: 'it answers' } })).status, 200);
+});
+after(async () => { await phoenix?.stop(); });
+
+test("lists the server's projects and fetches a project's traces whole", async () => {
+  const listed = await run('fetch', `phoenix+${phoenix.url}`);
+  assert.equal(listed.code, 0, listed.stderr);
+  for (const name of ['chatbot-demo', 'rag-langchain-demo']) assert.ok(listed.stdout.split('\n').includes(name), listed.stdout);
+
+  const file = join(out, 'chatbot.otlp.pb');
+  const fetched = await run('fetch', `phoenix+${phoenix.url}`, '--project', 'chatbot-demo', '-o', file);
+  assert.equal(fetched.code, 0, fetched.stderr);
+  assert.match(fetched.stderr, /7 spans in 2 traces \(of 2 asked for\)/);
+  const total = await inspect(file);
+  assert.equal(total.spans, 7);
+  assert.equal(total.traces, 2);
+
+  // As OTLP/JSON too, by the file's extension.
+  const json = join(out, 'rag.json');
+  assert.equal((await run('fetch', `phoenix+${phoenix.url}/`, '--project', 'rag-langchain-demo', '-o', json)).code, 0);
+  assert.equal((await inspect(json)).spans, 18);
+});
+
+test('fetches a trace by id, the newest with a limit, and what a Phoenix trace filter lets through', async () => {
+  const one = join(out, 'one.pb');
+  const byId = await run('fetch', `phoenix+${phoenix.url}`, '--project', 'chatbot-demo', '--trace', OPENAI_01, '-o', one);
+  assert.equal(byId.code, 0, byId.stderr);
+  assert.deepEqual([(await inspect(one)).spans, (await inspect(one)).traces], [4, 1]);
+  // What Phoenix holds on it comes beside it: the person's label and the trace's evaluation.
+  const held = (await readFile(`${one}.evaluations.jsonl`, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+  assert.deepEqual(held.map((row) => [row.name, row.label, row.annotator_kind ?? 'LLM']).sort(),
+    [['correctness', 'correct', 'LLM'], ['review', 'good', 'HUMAN']]);
+  const both = JSON.parse((await run('inspect', '--json', one, `${one}.evaluations.jsonl`)).stdout);
+  assert.deepEqual([both.evaluations, both.annotations], [1, 1]);
+
+  const newest = join(out, 'newest.pb');
+  assert.equal((await run('fetch', `phoenix+${phoenix.url}`, '--project', 'rag-langchain-demo', '--limit', '1', '-o', newest)).code, 0);
+  assert.equal((await inspect(newest)).traces, 1);
+
+  const none = join(out, 'none.pb');
+  const filtered = await run('fetch', `phoenix+${phoenix.url}`, '--project', 'chatbot-demo', '--filter', 'latency_ms > 100000000', '-o', none);
+  assert.equal(filtered.code, 0, filtered.stderr);
+  assert.match(filtered.stderr, /0 spans in 0 traces \(of 0 asked for\)/);
+});
+
+test('says what went wrong: an unknown project, a filter Phoenix refuses, a header that does not read', async () => {
+  const missing = await run('fetch', `phoenix+${phoenix.url}`, '--project', 'no-such-project', '-o', join(out, 'x.pb'));
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /HTTP 404.*not found: check the project's name/);
+  const refused = await run('fetch', `phoenix+${phoenix.url}`, '--project', 'chatbot-demo', '--filter', 'latency_ms >', '-o', join(out, 'x.pb'));
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /HTTP 4\d\d/);
+  const badHeader = await run('fetch', `phoenix+${phoenix.url}`, '--header', 'no colon', '-o', join(out, 'x.pb'));
+  assert.equal(badHeader.code, 2);
+  assert.match(badHeader.stderr, /write it as 'Name: value'/);
+  const notYet = await run('fetch', 'tempo+http://127.0.0.1:1', '-o', join(out, 'x.pb'));
+  assert.equal(notYet.code, 2);
+  const down = await run('fetch', 'phoenix+http://127.0.0.1:1', '-o', join(out, 'x.pb'));
+  assert.equal(down.code, 1);
+  assert.match(down.stderr, /could not ask/);
+});
+
+test('with auth on, a bad key is refused clearly', async () => {
+  const locked = await startPhoenix({ env: { PHOENIX_ENABLE_AUTH: 'true', PHOENIX_SECRET: 'a-secret-of-at-least-32-characters-long-0123' } });
+  try {
+    const refused = await run('fetch', `phoenix+${locked.url}`, '--header', 'Authorization: Bearer not-a-key', '-o', join(out, 'x.pb'));
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /HTTP 401.*the server refused the key: check the API key/);
+  } finally {
+    await locked.stop();
+  }
+});
