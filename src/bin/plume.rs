@@ -8,7 +8,7 @@
 //! plume share FILE... [--filter EXPR] [--redact [RULES]] -o OUT.html
 //!                                                one HTML file holding the viewer and the traces
 //! plume fetch phoenix+http://HOST:PORT [--project P] [--trace ID]... [--filter EXPR] -o OUT
-//!                                                traces from a Phoenix server, as a file
+//!                                                traces from a Phoenix (Jaeger, Zipkin) server
 //! plume generate --spans N --to FORMAT -o OUT    make realistic agent traces (for benchmarks)
 //! plume completions bash|zsh|fish|…              the shell's completion script for plume
 //! ```
@@ -84,13 +84,14 @@ mod cli {
         /// request; what it holds is shown, and kept in that browser only if its reader asks.
         /// With --redact, secrets are taken out first (and the file says so).
         Share(ShareArgs),
-        /// Fetch traces from a Phoenix server into a file
+        /// Fetch traces from a Phoenix, Jaeger or Zipkin server into a file
         ///
-        /// A project's newest traces (those a trace filter lets through, from a time on, up to
-        /// --limit) or the traces named, with all their spans, written as OTLP: protobuf, or
-        /// OTLP/JSON for an OUT ending in .json, JSON Lines for .jsonl; the evaluations and
-        /// annotations Phoenix holds on them beside it, in OUT.evaluations.jsonl. Without -o,
-        /// the server's projects are listed.
+        /// A project's (Jaeger's or Zipkin's: a service's) newest traces (in Phoenix, those a
+        /// trace filter lets through; from a time on, up to --limit) or the traces named, with
+        /// all their spans, written as OTLP: protobuf, or OTLP/JSON for an OUT ending in .json,
+        /// JSON Lines for .jsonl; the evaluations and annotations Phoenix holds on them beside
+        /// it, in OUT.evaluations.jsonl. Without -o, the server's projects (services) are
+        /// listed.
         Fetch(FetchArgs),
         /// Make realistic agent traces (for benchmarks)
         ///
@@ -193,17 +194,18 @@ mod cli {
 
     #[derive(Args)]
     struct FetchArgs {
-        /// The server: phoenix+http://HOST:PORT (or https://…)
+        /// The server: phoenix+http://HOST:PORT, jaeger+http://HOST:16686, zipkin+http://HOST:9411
+        /// (or https://…)
         #[arg(value_name = "SOURCE")]
         source: String,
-        /// The project [default: default]
+        /// The project (Jaeger's, Zipkin's: the service) [default: default]
         #[arg(long, default_value = "default")]
         project: String,
         /// A trace to fetch (hex id); repeat for more (else the project's newest)
         #[arg(long = "trace", value_name = "ID")]
         traces: Vec<String>,
         /// Only traces this Phoenix trace filter lets through, e.g. "latency_ms > 1000"
-        /// (Phoenix evaluates it)
+        /// (Phoenix evaluates it; Jaeger and Zipkin take none)
         #[arg(long, value_name = "EXPR")]
         filter: Option<String>,
         /// Only traces started at or after this time (ISO 8601, e.g. 2026-12-01T00:00:00Z)
@@ -918,6 +920,13 @@ mod cli {
             message,
         };
         let server = Server::parse(&args.source).map_err(usage)?;
+        if let Some(since) = args.since.as_deref()
+            && plume::model::parse_rfc3339_nanos(since).is_none()
+        {
+            return Err(usage(format!(
+                "--since “{since}”: write an ISO 8601 time, e.g. 2026-12-01T00:00:00Z"
+            )));
+        }
         let headers = (args.header.iter())
             .map(|header| match header.split_once(':') {
                 Some((name, value)) if !name.trim().is_empty() => {

@@ -2329,6 +2329,21 @@ fn two_runs_of_a_chat_compare_what_they_said() {
     assert!(calls.same(), "same arguments: {calls:?}");
     assert!(diff.fields.iter().any(|f| f.label == "system" && f.same()));
 
+    // Their tool runs: arguments and results, compared key by key as JSON.
+    let Response::SpanDiff(tools) = engine.handle(Request::SpanDiff {
+        base: at("a3afd8cb714049451ff4997d45886da4", "29455dd9599e77eb"),
+        other: at("9a96b2d36a8b1604ca6fa192d5571346", "2108dd25120e1279"),
+    }) else {
+        panic!("a span diff")
+    };
+    let labels: Vec<&str> = tools.fields.iter().map(|f| f.label.as_str()).collect();
+    assert_eq!(labels, ["arguments", "result"], "{tools:?}");
+    assert!(
+        tools.fields.iter().all(|f| f.same()),
+        "the same tool, asked the same: {tools:?}"
+    );
+    assert_eq!(tools.base.kind, "TOOL");
+
     let Response::SpanDiff(itself) = engine.handle(Request::SpanDiff {
         base: first.clone(),
         other: first.clone(),

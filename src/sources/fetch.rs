@@ -1,11 +1,11 @@
 //! Fetching from a server natively (the CLI's `plume fetch`), with a blocking HTTP client
-//! (ureq, native only): a project's newest traces (or the ones named), their spans page by
-//! page, each page read into one arena as a dropped file is.
+//! (ureq, native only): a project's (or service's) newest traces, or the ones named, each
+//! answer read into one arena as a dropped file is.
 
 use crate::ingest::{self, FileReport};
 use crate::model::Arena;
 use crate::sources::phoenix::{self, Annotated, TraceQuery};
-use crate::sources::{Server, problem};
+use crate::sources::{Server, ServerKind, jaeger, problem, zipkin};
 
 /// The largest answer read (a page of 1,000 spans is a few MB).
 const MAX_BODY: u64 = 512 * 1024 * 1024;
@@ -17,7 +17,7 @@ pub struct Fetch {
     pub server: Server,
     /// Headers sent with every request (`Authorization: Bearer …`).
     pub headers: Vec<(String, String)>,
-    /// Which project, filtered how, from when.
+    /// Which project (a Jaeger or Zipkin service), filtered how (Phoenix only), from when.
     pub query: TraceQuery,
     /// These traces (hex ids), else the project's newest.
     pub traces: Vec<String>,
@@ -35,8 +35,67 @@ pub struct Fetched {
     pub traces: Vec<String>,
 }
 
-/// Fetches `request`: the traces' ids (given, or listed newest first), then their spans.
+/// Fetches `request`.
 pub fn fetch(request: &Fetch) -> Result<Fetched, String> {
+    match request.server.kind {
+        ServerKind::Phoenix => fetch_phoenix(request),
+        ServerKind::Jaeger | ServerKind::Zipkin => fetch_whole_traces(request),
+    }
+}
+
+/// From Jaeger or Zipkin: their search answers with whole traces, as does a trace by id.
+fn fetch_whole_traces(request: &Fetch) -> Result<Fetched, String> {
+    let kind = request.server.kind;
+    if request.query.filter.is_some() {
+        return Err(format!(
+            "{kind:?} takes no filter Plume can send: name a service with --project, or traces with --trace"
+        ));
+    }
+    let since = match &request.query.since {
+        Some(text) => Some(
+            crate::model::parse_rfc3339_nanos(text)
+                .ok_or_else(|| format!("--since “{text}” is not an ISO 8601 time"))?,
+        ),
+        None => None,
+    };
+    // Natively (this module is not in the browser's build), where the clock is there to read.
+    #[expect(clippy::disallowed_methods)]
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let service = &request.query.project;
+    let paths: Vec<String> = match (request.traces.is_empty(), kind) {
+        (false, ServerKind::Jaeger) => request.traces.iter().map(|id| jaeger::trace(id)).collect(),
+        (false, _) => request.traces.iter().map(|id| zipkin::trace(id)).collect(),
+        (true, ServerKind::Jaeger) => vec![jaeger::traces(service, request.limit, since)],
+        (true, _) => vec![zipkin::traces(service, request.limit, since, now)],
+    };
+    let mut arena = Arena::default();
+    let mut reports = Vec::new();
+    for path in paths {
+        let body = get(&request.server.base, &path, &request.headers)?;
+        let name = format!("{}{path}", request.server.base);
+        reports.push(ingest::load(&mut arena, &name, &body));
+    }
+    let mut traces: Vec<String> = (arena.spans().iter())
+        .map(|span| span.trace_id.to_string())
+        .collect();
+    traces.sort_unstable();
+    traces.dedup();
+    Ok(Fetched {
+        arena,
+        reports,
+        traces: if request.traces.is_empty() {
+            traces
+        } else {
+            request.traces.clone()
+        },
+    })
+}
+
+/// From Phoenix: the traces' ids (given, or listed newest first), then their spans and what
+/// Phoenix holds on them.
+fn fetch_phoenix(request: &Fetch) -> Result<Fetched, String> {
     let get = |path: &str| get(&request.server.base, path, &request.headers);
     let traces = match request.traces.is_empty() {
         false => request.traces.clone(),
@@ -100,8 +159,17 @@ pub fn fetch(request: &Fetch) -> Result<Fetched, String> {
     })
 }
 
-/// The projects the server holds.
+/// The projects the server holds (Jaeger's and Zipkin's services).
 pub fn projects(server: &Server, headers: &[(String, String)]) -> Result<Vec<String>, String> {
+    match server.kind {
+        ServerKind::Phoenix => {}
+        ServerKind::Jaeger => {
+            return jaeger::read_services(&get(&server.base, &jaeger::services(), headers)?);
+        }
+        ServerKind::Zipkin => {
+            return zipkin::read_services(&get(&server.base, &zipkin::services(), headers)?);
+        }
+    }
     let mut names = Vec::new();
     let mut cursor: Option<String> = None;
     loop {

@@ -1,10 +1,13 @@
 //! Servers teams keep their traces in, read on demand: where to ask and what the answers mean,
 //! without I/O — the CLI asks with a blocking HTTP client (`plume fetch`), and what an answer
-//! holds is read like a dropped file. Phoenix so far ([`phoenix`]).
+//! holds is read like a dropped file. Phoenix ([`phoenix`]), Jaeger ([`jaeger`]) and Zipkin
+//! ([`zipkin`]).
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fetch;
+pub mod jaeger;
 pub mod phoenix;
+pub mod zipkin;
 
 /// A trace server, named as `plume fetch` takes it: `phoenix+http://127.0.0.1:6006`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +23,10 @@ pub struct Server {
 pub enum ServerKind {
     /// Arize Phoenix (its REST API, `/v1/…`).
     Phoenix,
+    /// Jaeger (its query API, `/api/…`).
+    Jaeger,
+    /// Zipkin (its v2 API, `/api/v2/…`).
+    Zipkin,
 }
 
 impl Server {
@@ -30,14 +37,16 @@ impl Server {
             .ok_or_else(|| format!("“{text}”: name the server as phoenix+http://host:port"))?;
         let kind = match scheme {
             "phoenix" => ServerKind::Phoenix,
-            "tempo" | "jaeger" | "zipkin" => {
+            "jaeger" => ServerKind::Jaeger,
+            "zipkin" => ServerKind::Zipkin,
+            "tempo" => {
                 return Err(format!(
-                    "“{text}”: Plume reads Phoenix servers so far; {scheme} is not read yet"
+                    "“{text}”: Plume reads Phoenix, Jaeger and Zipkin servers; Tempo is not read yet"
                 ));
             }
             other => {
                 return Err(format!(
-                    "“{text}”: no server kind “{other}” (phoenix+http://…)"
+                    "“{text}”: no server kind “{other}” (phoenix+, jaeger+ or zipkin+http://…)"
                 ));
             }
         };
@@ -120,6 +129,14 @@ mod tests {
         assert_eq!(
             Server::parse("phoenix+https://app.phoenix.arize.com/s/me").map(|s| s.base),
             Ok("https://app.phoenix.arize.com/s/me".into())
+        );
+        assert_eq!(
+            Server::parse("zipkin+http://127.0.0.1:9411").map(|s| s.kind),
+            Ok(ServerKind::Zipkin)
+        );
+        assert_eq!(
+            Server::parse("jaeger+https://jaeger.example").map(|s| s.kind),
+            Ok(ServerKind::Jaeger)
         );
         for bad in [
             "http://x",

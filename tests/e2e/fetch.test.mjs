@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFile, mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, fixtures } from './browser.mjs';
@@ -117,5 +118,67 @@ test('with auth on, a bad key is refused clearly', async () => {
     assert.match(refused.stderr, /HTTP 401.*the server refused the key: check the API key/);
   } finally {
     await locked.stop();
+  }
+});
+
+/** A loopback server answering `routes` (path without its query → [content type, body]) and
+ * recording every request's path and query. */
+async function published(routes) {
+  const asked = [];
+  const server = createServer(async (request, response) => {
+    asked.push(request.url);
+    const route = routes[request.url.split('?')[0]];
+    if (!route) { response.writeHead(404).end('{"errors":[{"code":404,"msg":"not found"}]}'); return; }
+    response.writeHead(200, { 'content-type': 'application/json' }).end(await route());
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, asked, close: () => new Promise((r) => server.close(r)) };
+}
+const body = (file) => () => readFile(join(fixtures, 'published', file));
+
+test('Jaeger and Zipkin: services, a search and a trace by id, read from the responses those projects publish', async () => {
+  // Sources: tests/fixtures/published/README.md.
+  const jaeger = await published({
+    // Jaeger publishes no services body: the envelope its query handler writes.
+    '/api/services': async () => '{"data":["telemetrygen"],"total":1,"limit":0,"offset":0,"errors":null}',
+    '/api/traces': body('jaeger-otlp2jaeger-out.json'),
+    '/api/traces/83a9efd15c1c98a977e0711cc93ee28b': body('jaeger-otlp2jaeger-out.json'),
+  });
+  const zipkin = await published({
+    '/api/v2/services': body('zipkin-services.json'),
+    '/api/v2/traces': body('zipkin-lens-traces-search.json'),
+    '/api/v2/trace/1e223ff1f80f1c69': body('zipkin-lens-skew.json'),
+  });
+  try {
+    const services = await run('fetch', `jaeger+${jaeger.url}`);
+    assert.deepEqual([services.code, services.stdout], [0, 'telemetrygen\n']);
+    const searched = join(out, 'jaeger.pb');
+    const search = await run('fetch', `jaeger+${jaeger.url}`, '--project', 'telemetrygen', '--limit', '20', '--since', '2024-01-31T00:00:00Z', '-o', searched);
+    assert.equal(search.code, 0, search.stderr);
+    assert.ok(jaeger.asked.includes('/api/traces?service=telemetrygen&limit=20&start=1706659200000000'), jaeger.asked.join(' '));
+    assert.deepEqual([(await inspect(searched)).spans, (await inspect(searched)).traces], [1, 1]);
+    const one = join(out, 'jaeger-one.json');
+    assert.equal((await run('fetch', `jaeger+${jaeger.url}`, '--trace', '83a9efd15c1c98a977e0711cc93ee28b', '-o', one)).code, 0);
+    assert.equal((await inspect(one)).project_names[0], 'telemetrygen');
+
+    const zipkinServices = await run('fetch', `zipkin+${zipkin.url}`);
+    assert.deepEqual([zipkinServices.code, zipkinServices.stdout], [0, 'bar\nbaz\nfoo\nquz\n']);
+    const found = join(out, 'zipkin.pb');
+    assert.equal((await run('fetch', `zipkin+${zipkin.url}`, '--project', 'frontend', '--limit', '10', '-o', found)).code, 0);
+    assert.ok(zipkin.asked.some((u) => /^\/api\/v2\/traces\?serviceName=frontend&limit=10&endTs=\d+&lookback=86400000$/.test(u)), zipkin.asked.join(' '));
+    assert.equal((await inspect(found)).traces, 1);
+    const skew = join(out, 'skew.pb');
+    assert.equal((await run('fetch', `zipkin+${zipkin.url}`, '--trace', '1e223ff1f80f1c69', '-o', skew)).code, 0);
+    assert.deepEqual((await inspect(skew)).project_names.sort(), ['servicea']);
+    // A trace the server does not hold, and a filter neither takes.
+    const missing = await run('fetch', `zipkin+${zipkin.url}`, '--trace', 'ffff', '-o', join(out, 'x.pb'));
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /HTTP 404/);
+    const filtered = await run('fetch', `jaeger+${jaeger.url}`, '--filter', 'x', '-o', join(out, 'x.pb'));
+    assert.equal(filtered.code, 1);
+    assert.match(filtered.stderr, /takes no filter/);
+  } finally {
+    await jaeger.close();
+    await zipkin.close();
   }
 });

@@ -1,0 +1,55 @@
+//! Zipkin's v2 API: its services, a service's recent traces (whole: the search answers with
+//! their spans, as the Zipkin JSON [`crate::ingest`] reads) and a trace by id.
+
+use super::query_value;
+
+/// Zipkin looks back this far by default (a day), in milliseconds.
+const DAY_MILLIS: u64 = 86_400_000;
+
+/// The path of the services list.
+pub fn services() -> String {
+    "/api/v2/services".to_owned()
+}
+
+/// The path of a search: a service's traces, at most `limit`, started at or after `since_nanos`
+/// (else in the last day), up to `now_nanos` (Zipkin takes an end and a look back, in ms).
+pub fn traces(service: &str, limit: usize, since_nanos: Option<u64>, now_nanos: u64) -> String {
+    let end = now_nanos / 1_000_000;
+    let lookback = since_nanos.map_or(DAY_MILLIS, |since| end.saturating_sub(since / 1_000_000));
+    format!(
+        "/api/v2/traces?serviceName={}&limit={limit}&endTs={end}&lookback={lookback}",
+        query_value(service)
+    )
+}
+
+/// The path of one trace.
+pub fn trace(id: &str) -> String {
+    format!("/api/v2/trace/{}", query_value(id))
+}
+
+/// The services a services answer names (a JSON array of names).
+pub fn read_services(body: &[u8]) -> Result<Vec<String>, String> {
+    serde_json::from_slice(body)
+        .map_err(|error| format!("Zipkin's list of services does not read: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_services() {
+        let now = 1_764_633_600_000_000_000; // 2026-12-02T00:00:00Z
+        assert_eq!(
+            traces("frontend", 10, Some(now - 3_600_000_000_000), now),
+            "/api/v2/traces?serviceName=frontend&limit=10&endTs=1764633600000&lookback=3600000"
+        );
+        assert!(traces("f", 10, None, now).ends_with("&lookback=86400000"));
+        assert_eq!(trace("463ac35c9f6413ad"), "/api/v2/trace/463ac35c9f6413ad");
+        assert_eq!(
+            read_services(br#"["backend","frontend"]"#),
+            Ok(vec!["backend".into(), "frontend".into()])
+        );
+        assert!(read_services(b"{}").is_err());
+    }
+}
