@@ -84,7 +84,7 @@ mod cli {
         /// request; what it holds is shown, and kept in that browser only if its reader asks.
         /// With --redact, secrets are taken out first (and the file says so).
         Share(ShareArgs),
-        /// Fetch traces from a Phoenix, Jaeger or Zipkin server into a file
+        /// Fetch traces from a Phoenix, Tempo, Jaeger or Zipkin server into a file
         ///
         /// A project's (Jaeger's or Zipkin's: a service's) newest traces (in Phoenix, those a
         /// trace filter lets through; from a time on, up to --limit) or the traces named, with
@@ -194,18 +194,19 @@ mod cli {
 
     #[derive(Args)]
     struct FetchArgs {
-        /// The server: phoenix+http://HOST:PORT, jaeger+http://HOST:16686, zipkin+http://HOST:9411
-        /// (or https://…)
+        /// The server: phoenix+http://HOST:6006, tempo+http://HOST:3200,
+        /// jaeger+http://HOST:16686, zipkin+http://HOST:9411 (or https://…)
         #[arg(value_name = "SOURCE")]
         source: String,
-        /// The project (Jaeger's, Zipkin's: the service) [default: default]
+        /// The project (Jaeger's, Zipkin's: the service; Tempo has none) [default: default]
         #[arg(long, default_value = "default")]
         project: String,
         /// A trace to fetch (hex id); repeat for more (else the project's newest)
         #[arg(long = "trace", value_name = "ID")]
         traces: Vec<String>,
-        /// Only traces this Phoenix trace filter lets through, e.g. "latency_ms > 1000"
-        /// (Phoenix evaluates it; Jaeger and Zipkin take none)
+        /// Only traces this filter lets through, evaluated by the server: Phoenix's trace filter
+        /// ("latency_ms > 1000"), or Tempo's TraceQL ('{ span.http.status_code >= 500 }');
+        /// Jaeger and Zipkin take none
         #[arg(long, value_name = "EXPR")]
         filter: Option<String>,
         /// Only traces started at or after this time (ISO 8601, e.g. 2026-12-01T00:00:00Z)

@@ -5,7 +5,7 @@
 use crate::ingest::{self, FileReport};
 use crate::model::Arena;
 use crate::sources::phoenix::{self, Annotated, TraceQuery};
-use crate::sources::{Server, ServerKind, jaeger, problem, zipkin};
+use crate::sources::{Server, ServerKind, jaeger, problem, tempo, zipkin};
 
 /// The largest answer read (a page of 1,000 spans is a few MB).
 const MAX_BODY: u64 = 512 * 1024 * 1024;
@@ -40,7 +40,51 @@ pub fn fetch(request: &Fetch) -> Result<Fetched, String> {
     match request.server.kind {
         ServerKind::Phoenix => fetch_phoenix(request),
         ServerKind::Jaeger | ServerKind::Zipkin => fetch_whole_traces(request),
+        ServerKind::Tempo => fetch_tempo(request),
     }
+}
+
+/// From Tempo: the traces a TraceQL search found (or those named), one by one.
+fn fetch_tempo(request: &Fetch) -> Result<Fetched, String> {
+    let get = |path: &str| get(&request.server.base, path, &request.headers);
+    let traces = match request.traces.is_empty() {
+        false => request.traces.clone(),
+        true => {
+            let traceql = request.query.filter.as_deref().unwrap_or("{}");
+            let path = tempo::search(traceql, request.limit, since(request)?, now_nanos());
+            tempo::read_search(&get(&path)?)?
+        }
+    };
+    let mut arena = Arena::default();
+    let mut reports = Vec::new();
+    for id in &traces {
+        let path = tempo::trace(id);
+        let document = tempo::unwrap_trace(&get(&path)?)?;
+        let name = format!("{}{path}", request.server.base);
+        reports.push(ingest::load(&mut arena, &name, &document));
+    }
+    Ok(Fetched {
+        arena,
+        reports,
+        traces,
+    })
+}
+
+/// `--since` as ns since the epoch.
+fn since(request: &Fetch) -> Result<Option<u64>, String> {
+    match &request.query.since {
+        Some(text) => crate::model::parse_rfc3339_nanos(text)
+            .map(Some)
+            .ok_or_else(|| format!("--since “{text}” is not an ISO 8601 time")),
+        None => Ok(None),
+    }
+}
+
+fn now_nanos() -> u64 {
+    // Natively (this module is not in the browser's build), where the clock is there to read.
+    #[expect(clippy::disallowed_methods)]
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    now.map_or(0, |d| d.as_nanos() as u64)
 }
 
 /// From Jaeger or Zipkin: their search answers with whole traces, as does a trace by id.
@@ -51,18 +95,8 @@ fn fetch_whole_traces(request: &Fetch) -> Result<Fetched, String> {
             "{kind:?} takes no filter Plume can send: name a service with --project, or traces with --trace"
         ));
     }
-    let since = match &request.query.since {
-        Some(text) => Some(
-            crate::model::parse_rfc3339_nanos(text)
-                .ok_or_else(|| format!("--since “{text}” is not an ISO 8601 time"))?,
-        ),
-        None => None,
-    };
-    // Natively (this module is not in the browser's build), where the clock is there to read.
-    #[expect(clippy::disallowed_methods)]
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64);
+    let since = since(request)?;
+    let now = now_nanos();
     let service = &request.query.project;
     let paths: Vec<String> = match (request.traces.is_empty(), kind) {
         (false, ServerKind::Jaeger) => request.traces.iter().map(|id| jaeger::trace(id)).collect(),
@@ -168,6 +202,9 @@ pub fn projects(server: &Server, headers: &[(String, String)]) -> Result<Vec<Str
         }
         ServerKind::Zipkin => {
             return zipkin::read_services(&get(&server.base, &zipkin::services(), headers)?);
+        }
+        ServerKind::Tempo => {
+            return Err("Tempo has no projects: find traces with --filter (TraceQL) -o OUT".into());
         }
     }
     let mut names = Vec::new();

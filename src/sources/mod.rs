@@ -1,12 +1,13 @@
 //! Servers teams keep their traces in, read on demand: where to ask and what the answers mean,
 //! without I/O — the CLI asks with a blocking HTTP client (`plume fetch`), and what an answer
-//! holds is read like a dropped file. Phoenix ([`phoenix`]), Jaeger ([`jaeger`]) and Zipkin
-//! ([`zipkin`]).
+//! holds is read like a dropped file. Phoenix ([`phoenix`]), Tempo ([`tempo`]), Jaeger
+//! ([`jaeger`]) and Zipkin ([`zipkin`]).
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fetch;
 pub mod jaeger;
 pub mod phoenix;
+pub mod tempo;
 pub mod zipkin;
 
 /// A trace server, named as `plume fetch` takes it: `phoenix+http://127.0.0.1:6006`.
@@ -27,6 +28,8 @@ pub enum ServerKind {
     Jaeger,
     /// Zipkin (its v2 API, `/api/v2/…`).
     Zipkin,
+    /// Grafana Tempo (its HTTP API: TraceQL search, traces by id).
+    Tempo,
 }
 
 impl Server {
@@ -39,14 +42,10 @@ impl Server {
             "phoenix" => ServerKind::Phoenix,
             "jaeger" => ServerKind::Jaeger,
             "zipkin" => ServerKind::Zipkin,
-            "tempo" => {
-                return Err(format!(
-                    "“{text}”: Plume reads Phoenix, Jaeger and Zipkin servers; Tempo is not read yet"
-                ));
-            }
+            "tempo" => ServerKind::Tempo,
             other => {
                 return Err(format!(
-                    "“{text}”: no server kind “{other}” (phoenix+, jaeger+ or zipkin+http://…)"
+                    "“{text}”: no server kind “{other}” (phoenix+, tempo+, jaeger+ or zipkin+http://…)"
                 ));
             }
         };
@@ -143,7 +142,6 @@ mod tests {
             "phoenix+ftp://x",
             "phoenix+http://",
             "grafana+http://x",
-            "tempo+http://x",
         ] {
             assert!(Server::parse(bad).is_err(), "{bad}");
         }

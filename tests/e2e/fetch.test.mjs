@@ -103,8 +103,8 @@ test('says what went wrong: an unknown project, a filter Phoenix refuses, a head
   const badHeader = await run('fetch', `phoenix+${phoenix.url}`, '--header', 'no colon', '-o', join(out, 'x.pb'));
   assert.equal(badHeader.code, 2);
   assert.match(badHeader.stderr, /write it as 'Name: value'/);
-  const notYet = await run('fetch', 'tempo+http://127.0.0.1:1', '-o', join(out, 'x.pb'));
-  assert.equal(notYet.code, 2);
+  const unknown = await run('fetch', 'grafana+http://127.0.0.1:1', '-o', join(out, 'x.pb'));
+  assert.equal(unknown.code, 2);
   const down = await run('fetch', 'phoenix+http://127.0.0.1:1', '-o', join(out, 'x.pb'));
   assert.equal(down.code, 1);
   assert.match(down.stderr, /could not ask/);
@@ -180,5 +180,30 @@ test('Jaeger and Zipkin: services, a search and a trace by id, read from the res
   } finally {
     await jaeger.close();
     await zipkin.close();
+  }
+});
+
+test("Tempo: a TraceQL search and its traces by id, read from the responses Tempo's documentation publishes", async () => {
+  // Sources: tests/fixtures/published/README.md (both from one page of Tempo's docs: the search
+  // finds the trace the v2 trace answer holds).
+  const tempo = await published({
+    '/api/search': body('tempo-search.json'),
+    '/api/v2/traces/5b8efff798038103d269b633813fc700': body('tempo-trace-v2.json'),
+  });
+  try {
+    const file = join(out, 'tempo.pb');
+    const found = await run('fetch', `tempo+${tempo.url}`, '--filter', '{ resource.service.name = "my.service" }', '--limit', '5', '-o', file);
+    assert.equal(found.code, 0, found.stderr);
+    assert.equal(tempo.asked[0], '/api/search?q=%7B%20resource.service.name%20%3D%20%22my.service%22%20%7D&limit=5');
+    const total = await inspect(file);
+    assert.deepEqual([total.spans, total.traces, total.project_names], [1, 1, ['my.service']]);
+    // Its base64 ids read as the hex the search said.
+    const spans = JSON.parse((await run('inspect', '--json', '--filter', "name == 'I am a span!'", file)).stdout);
+    assert.deepEqual(spans.matched_span_ids, ['eee19b7ec3c1b100']);
+    const listed = await run('fetch', `tempo+${tempo.url}`);
+    assert.equal(listed.code, 1);
+    assert.match(listed.stderr, /Tempo has no projects/);
+  } finally {
+    await tempo.close();
   }
 });

@@ -1,0 +1,96 @@
+//! Grafana Tempo's HTTP API: a TraceQL search (`/api/search`, the traces' ids) and a trace by id
+//! (`/api/v2/traces/{id}`: OTLP/JSON wrapped in `trace`, ids in base64, which [`unwrap_trace`]
+//! hands to [`crate::ingest`] as the OTLP/JSON document it holds).
+
+use serde::Deserialize;
+
+use super::query_value;
+
+/// The path of a TraceQL search (`{}`: every trace), at most `limit` traces, from `since_nanos`
+/// to `now_nanos` when a start is given (Tempo takes seconds; without one, its recent blocks).
+pub fn search(traceql: &str, limit: usize, since_nanos: Option<u64>, now_nanos: u64) -> String {
+    let range = since_nanos.map_or_else(String::new, |since| {
+        format!(
+            "&start={}&end={}",
+            since / 1_000_000_000,
+            now_nanos.div_ceil(1_000_000_000)
+        )
+    });
+    format!(
+        "/api/search?q={}&limit={limit}{range}",
+        query_value(traceql)
+    )
+}
+
+/// The path of one trace.
+pub fn trace(id: &str) -> String {
+    format!("/api/v2/traces/{}", query_value(id))
+}
+
+#[derive(Deserialize)]
+struct Search {
+    #[serde(default)]
+    traces: Vec<Found>,
+}
+
+#[derive(Deserialize)]
+struct Found {
+    #[serde(rename = "traceID")]
+    trace_id: String,
+}
+
+/// The trace ids a search found.
+pub fn read_search(body: &[u8]) -> Result<Vec<String>, String> {
+    serde_json::from_slice::<Search>(body)
+        .map(|search| search.traces.into_iter().map(|t| t.trace_id).collect())
+        .map_err(|error| format!("Tempo's search results do not read: {error}"))
+}
+
+/// The OTLP/JSON document a trace answer holds: what is under `trace` (API v2), else the answer
+/// as it is (API v1's `batches`).
+pub fn unwrap_trace(body: &[u8]) -> Result<Vec<u8>, String> {
+    let mut answer: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|error| format!("Tempo's trace does not read: {error}"))?;
+    match answer.get_mut("trace").map(serde_json::Value::take) {
+        Some(trace) => serde_json::to_vec(&trace).map_err(|error| error.to_string()),
+        None => Ok(body.to_vec()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn searches_and_traces() {
+        let now = 1_764_633_600_500_000_000;
+        assert_eq!(
+            search(
+                "{ span.http.status_code >= 500 }",
+                20,
+                Some(1_764_547_200_000_000_000),
+                now
+            ),
+            "/api/search?q=%7B%20span.http.status_code%20%3E%3D%20500%20%7D&limit=20\
+             &start=1764547200&end=1764633601"
+        );
+        assert_eq!(search("{}", 5, None, now), "/api/search?q=%7B%7D&limit=5");
+        assert_eq!(trace("5b8e"), "/api/v2/traces/5b8e");
+        assert_eq!(
+            read_search(
+                br#"{"traces":[{"traceID":"d6e9329d67b6146a","durationMs":611}],"metrics":{}}"#
+            ),
+            Ok(vec!["d6e9329d67b6146a".into()])
+        );
+        assert_eq!(read_search(br#"{"metrics":{}}"#), Ok(vec![]));
+        assert_eq!(
+            unwrap_trace(br#"{"trace":{"resourceSpans":[]}}"#),
+            Ok(br#"{"resourceSpans":[]}"#.to_vec())
+        );
+        assert_eq!(
+            unwrap_trace(br#"{"batches":[]}"#),
+            Ok(br#"{"batches":[]}"#.to_vec())
+        );
+        assert!(unwrap_trace(b"<html>").is_err());
+    }
+}
