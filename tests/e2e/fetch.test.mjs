@@ -1,7 +1,9 @@
-// `plume fetch` against a real Phoenix (PyPI, on loopback, SQLite in a fresh working directory),
-// seeded by POSTing the shared fixtures as an app's exporter would: projects listed, a project's
-// newest traces fetched whole, a trace by id, Phoenix's own trace filter, a limit, and what goes
-// wrong said (an unknown project, a filter Phoenix refuses, a bad key with auth on).
+// `plume fetch` against a real Phoenix (PyPI, on loopback) on SQLite (a fresh working directory)
+// and on PostgreSQL (Debian's server, a fresh cluster: tests/phoenix/postgres.mjs), each seeded by
+// POSTing the shared fixtures as an app's exporter would: projects listed, a project's newest
+// traces fetched whole with what Phoenix holds on them, a trace by id, Phoenix's own trace filter,
+// a limit, and what goes wrong said (an unknown project, a filter Phoenix refuses, a bad key with
+// auth on). Tempo, Jaeger and Zipkin: against the answers those projects publish.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -11,11 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, fixtures } from './browser.mjs';
 import { startPhoenix } from '../phoenix/phoenix.mjs';
+import { startPostgres } from '../phoenix/postgres.mjs';
 
 const plume = join(root, 'target/debug/plume');
 const OPENAI_01 = '3a34990d3bcc7893ef125bc4b7879ed7';
 let OPENAI_01_ROOT;
-let phoenix;
+/** Phoenix by its database: SQLite, PostgreSQL. */
+const phoenixOn = {};
+let postgres;
 let out;
 
 /** Runs plume; resolves to { code, stdout, stderr }. */
@@ -28,11 +33,8 @@ const run = (...args) => new Promise((resolve) => {
 /** What a file holds, as `plume inspect --json` says. */
 const inspect = async (file) => JSON.parse((await run('inspect', '--json', file)).stdout);
 
-before(async () => {
-  phoenix = await startPhoenix();
-  const seeded = JSON.parse((await run('inspect', '--json', '--filter', 'parent_id is None', join(fixtures, 'openai-01.otlp.pb'))).stdout);
-  OPENAI_01_ROOT = seeded.matched_span_ids?.[0];
-  out = await mkdtemp(join(tmpdir(), 'plume-fetch-'));
+/** Seeds a Phoenix as an app would: the fixtures POSTed, then a person's label and an evaluation. */
+async function seed(phoenix) {
   for (const file of ['openai-01.otlp.pb', 'openai-03.otlp.pb', 'langchain-01.otlp.pb']) {
     const body = await readFile(join(fixtures, file));
     const response = await fetch(`${phoenix.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
@@ -45,19 +47,36 @@ before(async () => {
     if (wait > 120) throw new Error(`Phoenix holds ${counts} spans`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  // A person's label on openai-01's root, and an evaluation of its trace.
   const annotate = (kind, body) => fetch(`${phoenix.url}/v1/${kind}?sync=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: [body] }) });
   assert.equal((await annotate('span_annotations', { span_id: OPENAI_01_ROOT, name: 'review', annotator_kind: 'HUMAN', result: { label: 'good', score: 1 } })).status, 200);
   assert.equal((await annotate('trace_annotations', { trace_id: OPENAI_01, name: 'correctness', annotator_kind: 'LLM', result: { label: 'correct', score: 0.9, explanation: 'it answers' } })).status, 200);
-});
-after(async () => { await phoenix?.stop(); });
+}
 
-test("lists the server's projects and fetches a project's traces whole", async () => {
+before(async () => {
+  out = await mkdtemp(join(tmpdir(), 'plume-fetch-'));
+  const seeded = JSON.parse((await run('inspect', '--json', '--filter', 'parent_id is None', join(fixtures, 'openai-01.otlp.pb'))).stdout);
+  OPENAI_01_ROOT = seeded.matched_span_ids?.[0];
+  postgres = await startPostgres();
+  [phoenixOn.SQLite, phoenixOn.PostgreSQL] = await Promise.all([
+    startPhoenix(),
+    startPhoenix({ env: { PHOENIX_SQL_DATABASE_URL: postgres.url } }),
+  ]);
+  await Promise.all(Object.values(phoenixOn).map(seed));
+});
+after(async () => {
+  await Promise.all(Object.values(phoenixOn).map((phoenix) => phoenix.stop()));
+  await postgres?.stop();
+});
+
+for (const database of ['SQLite', 'PostgreSQL']) {
+
+test(`Phoenix on ${database}: lists its projects and fetches a project's traces whole`, async () => {
+  const phoenix = phoenixOn[database];
   const listed = await run('fetch', `phoenix+${phoenix.url}`);
   assert.equal(listed.code, 0, listed.stderr);
   for (const name of ['chatbot-demo', 'rag-langchain-demo']) assert.ok(listed.stdout.split('\n').includes(name), listed.stdout);
 
-  const file = join(out, 'chatbot.otlp.pb');
+  const file = join(out, `chatbot-${database}.otlp.pb`);
   const fetched = await run('fetch', `phoenix+${phoenix.url}`, '--project', 'chatbot-demo', '-o', file);
   assert.equal(fetched.code, 0, fetched.stderr);
   assert.match(fetched.stderr, /7 spans in 2 traces \(of 2 asked for\)/);
@@ -66,13 +85,14 @@ test("lists the server's projects and fetches a project's traces whole", async (
   assert.equal(total.traces, 2);
 
   // As OTLP/JSON too, by the file's extension.
-  const json = join(out, 'rag.json');
+  const json = join(out, `rag-${database}.json`);
   assert.equal((await run('fetch', `phoenix+${phoenix.url}/`, '--project', 'rag-langchain-demo', '-o', json)).code, 0);
   assert.equal((await inspect(json)).spans, 18);
 });
 
-test('fetches a trace by id, the newest with a limit, and what a Phoenix trace filter lets through', async () => {
-  const one = join(out, 'one.pb');
+test(`Phoenix on ${database}: a trace by id with what it holds on it, the newest with a limit, what its trace filter lets through`, async () => {
+  const phoenix = phoenixOn[database];
+  const one = join(out, `one-${database}.pb`);
   const byId = await run('fetch', `phoenix+${phoenix.url}`, '--project', 'chatbot-demo', '--trace', OPENAI_01, '-o', one);
   assert.equal(byId.code, 0, byId.stderr);
   assert.deepEqual([(await inspect(one)).spans, (await inspect(one)).traces], [4, 1]);
@@ -83,17 +103,20 @@ test('fetches a trace by id, the newest with a limit, and what a Phoenix trace f
   const both = JSON.parse((await run('inspect', '--json', one, `${one}.evaluations.jsonl`)).stdout);
   assert.deepEqual([both.evaluations, both.annotations], [1, 1]);
 
-  const newest = join(out, 'newest.pb');
+  const newest = join(out, `newest-${database}.pb`);
   assert.equal((await run('fetch', `phoenix+${phoenix.url}`, '--project', 'rag-langchain-demo', '--limit', '1', '-o', newest)).code, 0);
   assert.equal((await inspect(newest)).traces, 1);
 
-  const none = join(out, 'none.pb');
+  const none = join(out, `none-${database}.pb`);
   const filtered = await run('fetch', `phoenix+${phoenix.url}`, '--project', 'chatbot-demo', '--filter', 'latency_ms > 100000000', '-o', none);
   assert.equal(filtered.code, 0, filtered.stderr);
   assert.match(filtered.stderr, /0 spans in 0 traces \(of 0 asked for\)/);
 });
 
+}
+
 test('says what went wrong: an unknown project, a filter Phoenix refuses, a header that does not read', async () => {
+  const phoenix = phoenixOn.SQLite;
   const missing = await run('fetch', `phoenix+${phoenix.url}`, '--project', 'no-such-project', '-o', join(out, 'x.pb'));
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /HTTP 404.*not found: check the project's name/);
