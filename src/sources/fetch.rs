@@ -87,7 +87,8 @@ fn now_nanos() -> u64 {
     now.map_or(0, |d| d.as_nanos() as u64)
 }
 
-/// From Jaeger or Zipkin: their search answers with whole traces, as does a trace by id.
+/// From Jaeger or Zipkin: their search answers with whole traces, as does a trace by id. Jaeger
+/// is asked through API v3 when it offers it (its services list answers), else through v1.
 fn fetch_whole_traces(request: &Fetch) -> Result<Fetched, String> {
     let kind = request.server.kind;
     if request.query.filter.is_some() {
@@ -95,19 +96,27 @@ fn fetch_whole_traces(request: &Fetch) -> Result<Fetched, String> {
             "{kind:?} takes no filter Plume can send: name a service with --project, or traces with --trace"
         ));
     }
-    let since = since(request)?;
-    let now = now_nanos();
+    let (since, now) = (since(request)?, now_nanos());
+    let v3 = kind == ServerKind::Jaeger && offers_v3(request)?;
     let service = &request.query.project;
-    let paths: Vec<String> = match (request.traces.is_empty(), kind) {
-        (false, ServerKind::Jaeger) => request.traces.iter().map(|id| jaeger::trace(id)).collect(),
-        (false, _) => request.traces.iter().map(|id| zipkin::trace(id)).collect(),
-        (true, ServerKind::Jaeger) => vec![jaeger::traces(service, request.limit, since)],
-        (true, _) => vec![zipkin::traces(service, request.limit, since, now)],
+    let by_id = |id: &String| match (kind, v3) {
+        (ServerKind::Jaeger, true) => jaeger::trace_v3(id),
+        (ServerKind::Jaeger, false) => jaeger::trace(id),
+        _ => zipkin::trace(id),
+    };
+    let paths: Vec<String> = match (request.traces.is_empty(), kind, v3) {
+        (false, ..) => request.traces.iter().map(by_id).collect(),
+        (true, ServerKind::Jaeger, true) => {
+            vec![jaeger::traces_v3(service, request.limit, since, now)]
+        }
+        (true, ServerKind::Jaeger, false) => vec![jaeger::traces(service, request.limit, since)],
+        (true, ..) => vec![zipkin::traces(service, request.limit, since, now)],
     };
     let mut arena = Arena::default();
     let mut reports = Vec::new();
     for path in paths {
         let body = get(&request.server.base, &path, &request.headers)?;
+        let body = if v3 { jaeger::unwrap_v3(&body)? } else { body };
         let name = format!("{}{path}", request.server.base);
         reports.push(ingest::load(&mut arena, &name, &body));
     }
@@ -125,6 +134,15 @@ fn fetch_whole_traces(request: &Fetch) -> Result<Fetched, String> {
             request.traces.clone()
         },
     })
+}
+
+/// Whether a Jaeger server offers API v3: its services list answers there (404: it does not).
+fn offers_v3(request: &Fetch) -> Result<bool, String> {
+    let server = &request.server;
+    match get_answer(&server.base, &jaeger::services_v3(), &request.headers)? {
+        (404, _) => Ok(false),
+        _ => Ok(true),
+    }
 }
 
 /// From Phoenix: the traces' ids (given, or listed newest first), then their spans and what
@@ -198,7 +216,18 @@ pub fn projects(server: &Server, headers: &[(String, String)]) -> Result<Vec<Str
     match server.kind {
         ServerKind::Phoenix => {}
         ServerKind::Jaeger => {
-            return jaeger::read_services(&get(&server.base, &jaeger::services(), headers)?);
+            return match get_answer(&server.base, &jaeger::services_v3(), headers)? {
+                (200, body) => jaeger::read_services_v3(&body),
+                (404, _) => {
+                    jaeger::read_services(&get(&server.base, &jaeger::services(), headers)?)
+                }
+                (status, body) => Err(format!(
+                    "{}{}: {}",
+                    server.base,
+                    jaeger::services_v3(),
+                    problem(status, &String::from_utf8_lossy(&body))
+                )),
+            };
         }
         ServerKind::Zipkin => {
             return zipkin::read_services(&get(&server.base, &zipkin::services(), headers)?);
@@ -222,6 +251,21 @@ pub fn projects(server: &Server, headers: &[(String, String)]) -> Result<Vec<Str
 
 /// GETs `base` + `path`: the body of a 200, else what went wrong, in words.
 fn get(base: &str, path: &str, headers: &[(String, String)]) -> Result<Vec<u8>, String> {
+    match get_answer(base, path, headers)? {
+        (200, body) => Ok(body),
+        (status, body) => Err(format!(
+            "{base}{path}: {}",
+            problem(status, &String::from_utf8_lossy(&body))
+        )),
+    }
+}
+
+/// GETs `base` + `path`: the status and body of any answer; `Err` when none came.
+fn get_answer(
+    base: &str,
+    path: &str,
+    headers: &[(String, String)],
+) -> Result<(u16, Vec<u8>), String> {
     let url = format!("{base}{path}");
     let mut request = ureq::get(&url).config().http_status_as_error(false).build();
     for (name, value) in headers {
@@ -237,11 +281,5 @@ fn get(base: &str, path: &str, headers: &[(String, String)]) -> Result<Vec<u8>, 
         .limit(MAX_BODY)
         .read_to_vec()
         .map_err(|error| format!("{url}: the answer could not be read: {error}"))?;
-    match status {
-        200 => Ok(body),
-        status => Err(format!(
-            "{url}: {}",
-            problem(status, &String::from_utf8_lossy(&body))
-        )),
-    }
+    Ok((status, body))
 }

@@ -39,7 +39,7 @@ mod tests {
 
     #[test]
     fn paths_and_services() {
-        let now = 1_764_633_600_000_000_000; // 2026-12-02T00:00:00Z
+        let now = 1_764_633_600_000_000_000; // 2025-12-02T00:00:00Z
         assert_eq!(
             traces("frontend", 10, Some(now - 3_600_000_000_000), now),
             "/api/v2/traces?serviceName=frontend&limit=10&endTs=1764633600000&lookback=3600000"

@@ -206,6 +206,32 @@ test('Jaeger and Zipkin: services, a search and a trace by id, read from the res
   }
 });
 
+test("Jaeger 2: API v3 where offered (its services, a search, a trace by id), read from the answers Jaeger's repository snapshots", async () => {
+  // Sources: tests/fixtures/published/README.md.
+  const jaeger = await published({
+    '/api/v3/services': body('jaeger-v3-GetServices.json'),
+    '/api/v3/traces': body('jaeger-v3-FindTraces.json'),
+    '/api/v3/traces/00000000000000000000000000000001': body('jaeger-v3-GetTrace.json'),
+  });
+  try {
+    const services = await run('fetch', `jaeger+${jaeger.url}`);
+    assert.deepEqual([services.code, services.stdout], [0, 'foo\n']);
+    const found = join(out, 'jaeger-v3.pb');
+    const search = await run('fetch', `jaeger+${jaeger.url}`, '--project', 'foo', '--limit', '7', '--since', '2026-12-01T00:00:00Z', '-o', found);
+    assert.equal(search.code, 0, search.stderr);
+    const asked = jaeger.asked.find((u) => u.startsWith('/api/v3/traces?'));
+    assert.match(asked, /^\/api\/v3\/traces\?query\.service_name=foo&query\.start_time_min=2026-12-01T00%3A00%3A00\.000000000Z&query\.start_time_max=[^&]+&query\.search_depth=7$/);
+    const total = await inspect(found);
+    assert.deepEqual([total.spans, total.traces, total.error_spans], [1, 1, 1]);
+    const one = join(out, 'jaeger-v3-one.pb');
+    assert.equal((await run('fetch', `jaeger+${jaeger.url}`, '--trace', '00000000000000000000000000000001', '-o', one)).code, 0);
+    assert.ok(jaeger.asked.includes('/api/v3/traces/00000000000000000000000000000001'), jaeger.asked.join(' '));
+    assert.equal((await inspect(one)).spans, 1);
+  } finally {
+    await jaeger.close();
+  }
+});
+
 test("Tempo: a TraceQL search and its traces by id, read from the responses Tempo's documentation publishes", async () => {
   // Sources: tests/fixtures/published/README.md (both from one page of Tempo's docs: the search
   // finds the trace the v2 trace answer holds).
