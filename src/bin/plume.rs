@@ -1,7 +1,7 @@
 //! `plume`: the core of the Plume trace viewer on the command line.
 //!
 //! ```text
-//! plume inspect [--json [--llm]] [--filter EXPR] [--prices FILE]... FILE...
+//! plume inspect [--json [--llm]] [--filter EXPR] [--prices FILE]... [--from SOURCE] FILE...
 //!                                                what the files hold (or the spans matching)
 //! plume convert FILE... [--filter EXPR] --to FORMAT -o OUT
 //!                                                rewrite them as OTLP (or Phoenix span JSONL)
@@ -166,9 +166,35 @@ mod cli {
         /// A price file (the built-in table's shape) consulted before the built-in one
         #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
         prices: Vec<String>,
+        /// Fetch the traces from a server first, as `plume fetch` does (phoenix+http://…,
+        /// tempo+…, jaeger+…, zipkin+…), and count them with the files
+        #[arg(long, value_name = "SOURCE")]
+        from: Option<String>,
+        #[command(flatten)]
+        scope: FetchScope,
         /// The trace files to read
-        #[arg(required = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
+        #[arg(required_unless_present = "from", value_name = "FILE", value_hint = ValueHint::FilePath)]
         files: Vec<String>,
+    }
+
+    /// Which traces `fetch` (and `inspect --from`) asks a server for.
+    #[derive(Args)]
+    struct FetchScope {
+        /// The project (Jaeger's, Zipkin's: the service; Tempo has none) [default: default]
+        #[arg(long, default_value = "default")]
+        project: String,
+        /// A trace to fetch (hex id); repeat for more (else the project's newest)
+        #[arg(long = "trace", value_name = "ID")]
+        traces: Vec<String>,
+        /// Only traces started at or after this time (ISO 8601, e.g. 2026-12-01T00:00:00Z)
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+        /// At most this many of the newest traces
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        /// A header sent with every request, e.g. 'Authorization: Bearer KEY'; repeat for more
+        #[arg(long, value_name = "'NAME: VALUE'")]
+        header: Vec<String>,
     }
 
     #[derive(Args)]
@@ -198,26 +224,13 @@ mod cli {
         /// jaeger+http://HOST:16686, zipkin+http://HOST:9411 (or https://…)
         #[arg(value_name = "SOURCE")]
         source: String,
-        /// The project (Jaeger's, Zipkin's: the service; Tempo has none) [default: default]
-        #[arg(long, default_value = "default")]
-        project: String,
-        /// A trace to fetch (hex id); repeat for more (else the project's newest)
-        #[arg(long = "trace", value_name = "ID")]
-        traces: Vec<String>,
+        #[command(flatten)]
+        scope: FetchScope,
         /// Only traces this filter lets through, evaluated by the server: Phoenix's trace filter
         /// ("latency_ms > 1000"), or Tempo's TraceQL ('{ span.http.status_code >= 500 }');
         /// Jaeger and Zipkin take none
         #[arg(long, value_name = "EXPR")]
         filter: Option<String>,
-        /// Only traces started at or after this time (ISO 8601, e.g. 2026-12-01T00:00:00Z)
-        #[arg(long, value_name = "TIME")]
-        since: Option<String>,
-        /// At most this many of the newest traces
-        #[arg(long, default_value_t = 100)]
-        limit: usize,
-        /// A header sent with every request, e.g. 'Authorization: Bearer KEY'; repeat for more
-        #[arg(long, value_name = "'NAME: VALUE'")]
-        header: Vec<String>,
         /// The file to write; '-' is stdout (without it, the projects are listed)
         #[arg(short, long, value_name = "OUT", value_hint = ValueHint::FilePath)]
         output: Option<String>,
@@ -401,8 +414,15 @@ mod cli {
     /// Reads every file into one arena (a file that cannot be opened is an input error, not a
     /// usage error) and assembles the traces.
     fn load_all(files: &[String]) -> (Arena, Traces, Vec<FileReport>) {
-        let mut arena = Arena::default();
-        let mut reports = Vec::new();
+        load_into(Arena::default(), Vec::new(), files)
+    }
+
+    /// [`load_all`], into an arena that holds something already.
+    fn load_into(
+        mut arena: Arena,
+        mut reports: Vec<FileReport>,
+        files: &[String],
+    ) -> (Arena, Traces, Vec<FileReport>) {
         for file in files {
             let report = match std::fs::read(file) {
                 Ok(bytes) => ingest::load(&mut arena, file, &bytes),
@@ -439,7 +459,24 @@ mod cli {
     fn inspect(args: InspectArgs) -> Result<ExitCode, Failure> {
         let filter = read_filter("inspect", args.filter.as_deref())?;
         let mut prices = price_table(&args.prices)?;
-        let (arena, traces, reports) = load_all(&args.files);
+        // With --from, what the server holds first, counted as if it were files read.
+        let fetched = match &args.from {
+            Some(source) => {
+                let request = fetch_request("inspect", source, args.scope, None)?;
+                match plume::sources::fetch::fetch(&request) {
+                    Ok(fetched) => Some(fetched),
+                    Err(problem) => {
+                        eprintln!("plume: {problem}");
+                        return Ok(ExitCode::from(1));
+                    }
+                }
+            }
+            None => None,
+        };
+        let (arena, traces, reports) = match fetched {
+            Some(fetched) => load_into(fetched.arena, fetched.reports, &args.files),
+            None => load_all(&args.files),
+        };
         // A price table given as a file is used as `--prices` would be.
         for table in reports.iter().filter_map(|r| r.prices.clone()) {
             prices.add(table);
@@ -914,21 +951,25 @@ mod cli {
         Ok(exit_for(&reports))
     }
 
-    fn fetch(args: FetchArgs) -> Result<ExitCode, Failure> {
-        use plume::sources::{Server, fetch, phoenix};
-        let usage = |message: String| Failure::Usage {
-            command: "fetch",
-            message,
-        };
-        let server = Server::parse(&args.source).map_err(usage)?;
-        if let Some(since) = args.since.as_deref()
+    /// What `source` and `scope` (and a server `filter`) ask a server for, checked: a usage error
+    /// of `command` otherwise.
+    fn fetch_request(
+        command: &'static str,
+        source: &str,
+        scope: FetchScope,
+        filter: Option<String>,
+    ) -> Result<plume::sources::fetch::Fetch, Failure> {
+        use plume::sources::{Server, phoenix};
+        let usage = |message: String| Failure::Usage { command, message };
+        let server = Server::parse(source).map_err(usage)?;
+        if let Some(since) = scope.since.as_deref()
             && plume::model::parse_rfc3339_nanos(since).is_none()
         {
             return Err(usage(format!(
                 "--since “{since}”: write an ISO 8601 time, e.g. 2026-12-01T00:00:00Z"
             )));
         }
-        let headers = (args.header.iter())
+        let headers = (scope.header.iter())
             .map(|header| match header.split_once(':') {
                 Some((name, value)) if !name.trim().is_empty() => {
                     Ok((name.trim().to_owned(), value.trim().to_owned()))
@@ -938,8 +979,24 @@ mod cli {
                 ))),
             })
             .collect::<Result<Vec<_>, _>>()?;
+        Ok(plume::sources::fetch::Fetch {
+            server,
+            headers,
+            query: phoenix::TraceQuery {
+                project: scope.project,
+                filter,
+                since: scope.since,
+            },
+            traces: scope.traces,
+            limit: scope.limit,
+        })
+    }
+
+    fn fetch(args: FetchArgs) -> Result<ExitCode, Failure> {
+        use plume::sources::fetch;
+        let request = fetch_request("fetch", &args.source, args.scope, args.filter)?;
         let Some(output) = args.output else {
-            return match fetch::projects(&server, &headers) {
+            return match fetch::projects(&request.server, &request.headers) {
                 Ok(names) => {
                     let mut out = std::io::stdout().lock();
                     for name in names {
@@ -952,17 +1009,6 @@ mod cli {
                     Ok(ExitCode::from(1))
                 }
             };
-        };
-        let request = fetch::Fetch {
-            server,
-            headers,
-            query: phoenix::TraceQuery {
-                project: args.project,
-                filter: args.filter,
-                since: args.since,
-            },
-            traces: args.traces,
-            limit: args.limit,
         };
         let fetched = match fetch::fetch(&request) {
             Ok(fetched) => fetched,

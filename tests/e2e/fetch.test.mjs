@@ -84,6 +84,12 @@ test(`Phoenix on ${database}: lists its projects and fetches a project's traces 
   assert.equal(total.spans, 7);
   assert.equal(total.traces, 2);
 
+  // `inspect --from` counts what the server holds as if it were files, with its own span filter.
+  const counted = JSON.parse((await run('inspect', '--json', '--from', `phoenix+${phoenix.url}`, '--project', 'chatbot-demo')).stdout);
+  assert.deepEqual([counted.spans, counted.traces, counted.evaluations, counted.annotations], [7, 2, 1, 1]);
+  const llm = JSON.parse((await run('inspect', '--json', '--filter', "span_kind == 'LLM'", '--from', `phoenix+${phoenix.url}`, '--project', 'chatbot-demo')).stdout);
+  assert.equal(llm.matched_span_ids.length, 4);
+
   // As OTLP/JSON too, by the file's extension.
   const json = join(out, `rag-${database}.json`);
   assert.equal((await run('fetch', `phoenix+${phoenix.url}/`, '--project', 'rag-langchain-demo', '-o', json)).code, 0);
