@@ -83,31 +83,16 @@ pub fn span_diff(arena: &Arena, base: &Span, other: &Span, prices: &Prices) -> S
     messages(&mut fields, "output", &a.output, &b.output);
     let tools = |m: &Meaning| m.tool.clone().unwrap_or_default();
     let (tool_a, tool_b) = (tools(&a), tools(&b));
-    for (label, x, y) in [
-        ("arguments", &tool_a.arguments, &tool_b.arguments),
-        ("result", &tool_a.result, &tool_b.result),
-    ] {
-        if x.is_some() || y.is_some() {
-            fields.push(text_field(
-                label.to_owned(),
-                x.as_deref().unwrap_or_default(),
-                y.as_deref().unwrap_or_default(),
-            ));
-        }
-    }
+    texts(
+        &mut fields,
+        "arguments",
+        &tool_a.arguments,
+        &tool_b.arguments,
+    );
+    texts(&mut fields, "result", &tool_a.result, &tool_b.result);
     if a.input.is_empty() && b.input.is_empty() && a.tool.is_none() && b.tool.is_none() {
-        for (label, x, y) in [
-            ("input", &a.input_value, &b.input_value),
-            ("output", &a.output_value, &b.output_value),
-        ] {
-            if x.is_some() || y.is_some() {
-                fields.push(text_field(
-                    label.to_owned(),
-                    x.as_deref().unwrap_or_default(),
-                    y.as_deref().unwrap_or_default(),
-                ));
-            }
-        }
+        texts(&mut fields, "input", &a.input_value, &b.input_value);
+        texts(&mut fields, "output", &a.output_value, &b.output_value);
     }
     let calls = (tool_calls(&a), tool_calls(&b));
     let parameters = (parameters(&a), parameters(&b));
@@ -149,6 +134,14 @@ fn messages(fields: &mut Vec<FieldDiff>, direction: &str, a: &[Message], b: &[Me
             &content(x),
             &content(y),
         ));
+    }
+}
+
+/// Two texts compared, when either side has one.
+fn texts(fields: &mut Vec<FieldDiff>, label: &str, a: &Option<String>, b: &Option<String>) {
+    if a.is_some() || b.is_some() {
+        let text = |t: &Option<String>| t.clone().unwrap_or_default();
+        fields.push(text_field(label.to_owned(), &text(a), &text(b)));
     }
 }
 
