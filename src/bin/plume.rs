@@ -404,6 +404,15 @@ mod cli {
         }
     }
 
+    /// Writes `bytes` to the file `output` names, or to stdout for `-`.
+    fn write_output(output: &str, bytes: &[u8]) -> Result<(), Failure> {
+        let written = match output {
+            "-" => std::io::stdout().lock().write_all(bytes),
+            path => std::fs::write(path, bytes),
+        };
+        written.map_err(output_error(output))
+    }
+
     fn output_error(target: &str) -> impl FnOnce(std::io::Error) -> Failure + '_ {
         move |error| Failure::Output {
             target: target.to_owned(),
@@ -933,12 +942,7 @@ mod cli {
             }
             None => export::encode(&arena, &spans, target),
         };
-        let written = if output == "-" {
-            std::io::stdout().lock().write_all(&bytes)
-        } else {
-            std::fs::write(&output, &bytes)
-        };
-        written.map_err(output_error(&output))?;
+        write_output(&output, &bytes)?;
         for error in reports.iter().flat_map(|r| &r.errors) {
             eprintln!("error: {error}");
         }
@@ -1027,11 +1031,7 @@ mod cli {
             _ => Target::OtlpProto,
         };
         let bytes = export::encode(&fetched.arena, &spans, target);
-        let written = match output.as_str() {
-            "-" => std::io::stdout().lock().write_all(&bytes),
-            path => std::fs::write(path, &bytes),
-        };
-        written.map_err(output_error(&output))?;
+        write_output(&output, &bytes)?;
         // OTLP has no place for evaluations: what Phoenix held on the spans goes beside them,
         // as JSON Lines that `plume inspect OUT OUT.evaluations.jsonl` (or a drop) reads back.
         let evaluations = export::encode_evaluations(&fetched.arena, &spans, str::to_owned);

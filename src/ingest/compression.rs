@@ -79,7 +79,7 @@ pub fn expanded_layers(
             .take(cap as u64 + 1)
             .read_to_end(&mut out);
         // A peek may stop inside a layer, where its decoder finds the input cut short.
-        if (read.is_err() && peek.is_none()) || (peek.is_none() && out.len() > limit) {
+        if peek.is_none() && (read.is_err() || out.len() > limit) {
             return None;
         }
         out.truncate(cap);

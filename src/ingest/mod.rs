@@ -161,8 +161,7 @@ fn read_whole(
 
 /// The format of a file that, in the browser, its helper worker reads (parquet, Jaeger, Zipkin:
 /// their readers would make what every page downloads a quarter larger), by its content; `None`
-/// for any other, and for compressed ones (the engine expands those, and refuses these formats
-/// found inside, with the way around).
+/// for any other, and for compressed content ([`Helped::of`] looks inside).
 pub fn helped(content: &[u8]) -> Option<Format> {
     match sniff(content) {
         Detected::Format(
@@ -251,9 +250,9 @@ fn write_translated(translated: Translated, writer: &mut SpanWriter<'_>) -> Resu
     Ok(())
 }
 
-/// Reads what the helper worker answered for a file in `format` ([`helped`]), as [`load`] reads
-/// the file: a parquet file's rows ([`assemble_parquet`]) or a Jaeger or Zipkin file's spans
-/// ([`translate`]).
+/// Reads what the helper worker answered for a file in `format` ([`helped`]), reached through
+/// `compression`, as [`load`] reads the file: a parquet file's rows ([`assemble_parquet`]) or a
+/// Jaeger or Zipkin file's spans ([`translate`]).
 pub fn load_helped(
     arena: &mut Arena,
     file: &str,
@@ -261,53 +260,22 @@ pub fn load_helped(
     answer: Result<helper_wire::Answer, Located>,
     progress: &mut dyn FnMut(usize),
 ) -> FileReport {
-    use helper_wire::Answer;
-    let mut report = match answer {
-        Ok(Answer::Rows(table)) => load_assembled(arena, file, Ok(table), progress),
-        Ok(Answer::Translated(spans)) => load_translated(arena, file, format, Ok(spans), progress),
-        Err(problem) if format == Format::PhoenixTraceDataset => {
-            load_assembled(arena, file, Err(problem), progress)
-        }
-        Err(problem) => load_translated(arena, file, format, Err(problem), progress),
-    };
-    report.compression = compression;
-    report
-}
-
-/// Reads a Jaeger or Zipkin file's spans translated elsewhere.
-fn load_translated(
-    arena: &mut Arena,
-    file: &str,
-    format: Format,
-    translated: Result<Translated, Located>,
-    progress: &mut dyn FnMut(usize),
-) -> FileReport {
     let mut report = FileReport::new(file);
-    report.format = Some(format);
+    report.compression = compression;
+    // A parquet file says which Phoenix table it is once its rows are read.
+    if format != Format::PhoenixTraceDataset {
+        report.format = Some(format);
+    }
     let checkpoint = arena.checkpoint();
-    let outcome = translated.and_then(|translated| {
+    let outcome = answer.and_then(|answer| {
         let source = arena.add_source(file, format)?;
         let mut writer = SpanWriter::new(arena, source, Some(progress));
-        let written = write_translated(translated, &mut writer);
-        note(&mut report, &mut writer);
-        written
-    });
-    finish(arena, checkpoint, outcome, report)
-}
-
-/// Reads a parquet file's rows assembled elsewhere.
-fn load_assembled(
-    arena: &mut Arena,
-    file: &str,
-    table: Result<Assembled, Located>,
-    progress: &mut dyn FnMut(usize),
-) -> FileReport {
-    let mut report = FileReport::new(file);
-    let checkpoint = arena.checkpoint();
-    let outcome = table.and_then(|table| {
-        let source = arena.add_source(file, Format::PhoenixTraceDataset)?;
-        let mut writer = SpanWriter::new(arena, source, Some(progress));
-        let written = write_assembled(table, source, &mut writer, &mut report);
+        let written = match answer {
+            helper_wire::Answer::Rows(table) => {
+                write_assembled(table, source, &mut writer, &mut report)
+            }
+            helper_wire::Answer::Translated(spans) => write_translated(spans, &mut writer),
+        };
         note(&mut report, &mut writer);
         written
     });

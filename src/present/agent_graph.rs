@@ -73,7 +73,7 @@ pub fn drawing(graph: &AgentGraph) -> Drawing {
             NodeBox {
                 x,
                 y,
-                title: cut(&node.name, 22),
+                title: crate::analysis::preview(&node.name, 22),
                 subtitle: format!("{}{times}", node.kind),
             }
         })
@@ -151,13 +151,6 @@ fn curve((x1, y1): (f64, f64), (x2, y2): (f64, f64)) -> String {
 pub fn filter_of(spans: &[String]) -> String {
     let ids: Vec<String> = spans.iter().map(|id| format!("'{id}'")).collect();
     format!("span_id in [{}]", ids.join(", "))
-}
-
-fn cut(text: &str, chars: usize) -> String {
-    match text.char_indices().nth(chars) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
-    }
 }
 
 #[cfg(test)]

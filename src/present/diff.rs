@@ -1,8 +1,29 @@
-//! What two compared runs or spans add up to differently: token counts and cost as before → after
-//! with the change, for the compare page and the span comparison.
+//! What two compared runs or spans add up to differently: durations, token counts and cost as
+//! before → after with the change, for the compare page and the span comparison.
 
 use crate::model::{TokenKind, Usage, Usd};
 use crate::present::format;
+
+/// How `after` differs from `before`: its sign and size.
+fn signed(before: u64, after: u64) -> (&'static str, u64) {
+    match after >= before {
+        true => ("+", after - before),
+        false => ("−", before - after),
+    }
+}
+
+/// `+1.20s (+30%)`, or `−…`: how much longer `after` is than `before` (ns).
+pub fn duration_change(before: u64, after: u64) -> String {
+    let (sign, delta) = signed(before, after);
+    match before {
+        0 => format!("{sign}{}", format::duration(delta)),
+        _ => format!(
+            "{sign}{} ({sign}{:.0}%)",
+            format::duration(delta),
+            delta as f64 / before as f64 * 100.0
+        ),
+    }
+}
 
 /// `170 → 879 (+709, +417%)`; `170 → 170 (same)`; with one side missing, that side as `—`.
 pub fn count_change(before: Option<u64>, after: Option<u64>) -> String {
@@ -10,7 +31,7 @@ pub fn count_change(before: Option<u64>, after: Option<u64>) -> String {
     let change = match (before, after) {
         (Some(b), Some(a)) if a == b => " (same)".to_owned(),
         (Some(b), Some(a)) => {
-            let (sign, delta) = if a > b { ("+", a - b) } else { ("−", b - a) };
+            let (sign, delta) = signed(b, a);
             let share = match b {
                 0 => String::new(),
                 _ => format!(", {sign}{}", format::percent(delta as f64 / b as f64)),
@@ -90,6 +111,16 @@ mod tests {
             Some("$0.001 → $0.003 (+$0.002)")
         );
         assert_eq!(cost_change(None, None), None);
+    }
+
+    #[test]
+    fn durations_change_with_their_share() {
+        assert_eq!(
+            duration_change(1_000_000_000, 1_300_000_000),
+            "+300ms (+30%)"
+        );
+        assert_eq!(duration_change(1_000_000_000, 500_000_000), "−500ms (−50%)");
+        assert_eq!(duration_change(0, 2_000_000), "+2.00ms");
     }
 
     #[test]

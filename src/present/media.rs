@@ -3,7 +3,8 @@
 //! base64 whole; a remote one is only a link until the user asks to load it; anything else is
 //! said in words.
 
-use crate::semantics::meaning::MAX_INLINE_MEDIA;
+use crate::analysis::preview;
+use crate::semantics::meaning::{MAX_INLINE_MEDIA, base64_size};
 
 /// How a message's image is shown.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +46,7 @@ pub fn image_source(url: &str) -> ImageSource {
         };
     }
     if !lower.starts_with("data:") {
-        return ImageSource::Refused(format!("an image at {}", cut(url)));
+        return ImageSource::Refused(format!("an image at {}", preview(url, 80)));
     }
     match inline(url, "image/", MAX_INLINE_MEDIA) {
         Ok((mime, size)) => {
@@ -86,7 +87,7 @@ fn inline(url: &str, kind: &str, max: usize) -> Result<(String, u64), String> {
     let mut fields = head.split(';');
     let mime = fields.next().unwrap_or_default().to_ascii_lowercase();
     if !mime.starts_with(kind) {
-        return Err(format!("inline data of type “{}”", cut(&mime)));
+        return Err(format!("inline data of type “{}”", preview(&mime, 80)));
     }
     if !fields.any(|field| field.eq_ignore_ascii_case("base64")) {
         return Err(format!("an inline {mime} not in base64"));
@@ -94,7 +95,7 @@ fn inline(url: &str, kind: &str, max: usize) -> Result<(String, u64), String> {
     if data.len() > max {
         return Err(format!(
             "an inline {mime} of {}, too large to show",
-            crate::present::format::bytes(data.len() as u64 / 4 * 3)
+            crate::present::format::bytes(base64_size(data))
         ));
     }
     let body = data.trim_end_matches('=');
@@ -102,8 +103,7 @@ fn inline(url: &str, kind: &str, max: usize) -> Result<(String, u64), String> {
     if data.len() - body.len() > 2 || !body.bytes().all(base64) || body.len() % 4 == 1 {
         return Err(format!("an inline {mime} whose data is not base64"));
     }
-    let size = (body.len() / 4 * 3 + (body.len() % 4).saturating_sub(1)) as u64;
-    Ok((mime, size))
+    Ok((mime, base64_size(data)))
 }
 
 /// The first bytes base64 text holds (up to 12).
@@ -129,14 +129,6 @@ fn decode_head(data: &str) -> Vec<u8> {
         out.extend_from_slice(&bytes[1..sextets.len()]);
     }
     out
-}
-
-/// At most 80 characters of `text`.
-fn cut(text: &str) -> String {
-    match text.char_indices().nth(80) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_owned(),
-    }
 }
 
 #[cfg(test)]

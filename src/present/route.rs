@@ -7,6 +7,7 @@
 
 use crate::engine::protocol::SpanAt;
 use crate::present::table::TableView;
+use crate::sources::query_value as encode;
 
 /// A place in the viewer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -204,20 +205,7 @@ fn query<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> String {
     }
 }
 
-/// Percent-encodes everything but unreserved ASCII.
-pub fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-/// Undoes [`encode`] (invalid escapes stay as they are).
+/// Undoes [`encode`] ([`crate::sources::query_value`]; invalid escapes stay as they are).
 pub fn decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

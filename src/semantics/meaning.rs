@@ -9,6 +9,12 @@ use crate::model::{Dialect, Usage};
 /// its size is kept.
 pub const MAX_INLINE_MEDIA: usize = 8_000_000;
 
+/// How many bytes base64 text holds (padded or not).
+pub fn base64_size(text: &str) -> u64 {
+    let len = text.trim_end_matches('=').len() as u64;
+    (len / 4) * 3 + (len % 4).saturating_sub(1)
+}
+
 /// One part of a message.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -86,7 +92,7 @@ impl Part {
                 .map(str::to_owned),
             reference: String::new(),
             name: None,
-            size: Some(data.len() as u64 / 4 * 3),
+            size: Some(base64_size(data)),
             data: None,
             transcript: None,
         }

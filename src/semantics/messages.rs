@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::meaning::{MAX_INLINE_MEDIA, Message, Part};
+use super::meaning::{MAX_INLINE_MEDIA, Message, Part, base64_size};
 
 /// A JSON value that may have been recorded as a string holding JSON.
 pub(crate) fn parsed(value: &Json) -> Option<Json> {
@@ -265,13 +265,6 @@ fn media(kind: &str, object: &Map<String, Json>) -> Part {
             .map(str::to_owned),
         transcript: string_field(nested, &["transcript"]),
     }
-}
-
-/// How many bytes base64 text holds (padded or not).
-fn base64_size(text: &str) -> u64 {
-    let text = text.trim_end_matches('=');
-    let len = text.len() as u64;
-    (len / 4) * 3 + (len % 4).saturating_sub(1)
 }
 
 /// System instructions: a list of parts, one part, or text.

@@ -31,8 +31,22 @@ pub struct Fetched {
     pub arena: Arena,
     /// Each page's report.
     pub reports: Vec<FileReport>,
-    /// The trace ids asked for.
+    /// The trace ids asked for (or, from a search that answers with whole traces, found).
     pub traces: Vec<String>,
+}
+
+/// Asks for page after page: `page` is given each page's cursor (none for the first) and answers
+/// the next page's, if there is one to ask for.
+fn each_page(
+    mut page: impl FnMut(Option<&str>) -> Result<Option<String>, String>,
+) -> Result<(), String> {
+    let mut cursor: Option<String> = None;
+    loop {
+        cursor = page(cursor.as_deref())?.filter(|next| !next.is_empty());
+        if cursor.is_none() {
+            return Ok(());
+        }
+    }
 }
 
 /// Fetches `request`.
@@ -153,15 +167,14 @@ fn fetch_phoenix(request: &Fetch) -> Result<Fetched, String> {
         false => request.traces.clone(),
         true => {
             let mut ids = Vec::new();
-            let mut cursor: Option<String> = None;
-            while ids.len() < request.limit {
-                let body = get(&phoenix::traces(&request.query, cursor.as_deref()))?;
-                let (page, next) = phoenix::read_traces(&body)?;
-                ids.extend(page);
-                match next {
-                    Some(next) if !next.is_empty() => cursor = Some(next),
-                    _ => break,
-                }
+            // Not a request for none.
+            if request.limit > 0 {
+                each_page(|cursor| {
+                    let (page, next) =
+                        phoenix::read_traces(&get(&phoenix::traces(&request.query, cursor))?)?;
+                    ids.extend(page);
+                    Ok(next.filter(|_| ids.len() < request.limit))
+                })?;
             }
             ids.truncate(request.limit);
             ids
@@ -170,17 +183,13 @@ fn fetch_phoenix(request: &Fetch) -> Result<Fetched, String> {
     let mut arena = Arena::default();
     let mut reports = Vec::new();
     for chunk in traces.chunks(phoenix::TRACES_PER_REQUEST) {
-        let mut cursor: Option<String> = None;
-        loop {
-            let path = phoenix::spans(&request.query.project, chunk, cursor.as_deref());
+        each_page(|cursor| {
+            let path = phoenix::spans(&request.query.project, chunk, cursor);
             let body = get(&path)?;
             let name = format!("{}{path}", request.server.base);
             reports.push(ingest::load(&mut arena, &name, &body));
-            match phoenix::spans_cursor(&body)? {
-                Some(next) if !next.is_empty() => cursor = Some(next),
-                _ => break,
-            }
-        }
+            phoenix::spans_cursor(&body)
+        })?;
     }
     // What Phoenix holds on them (evaluations, people's annotations and notes) comes with them.
     let span_ids: Vec<String> = (arena.spans().iter())
@@ -188,20 +197,15 @@ fn fetch_phoenix(request: &Fetch) -> Result<Fetched, String> {
         .collect();
     for (on, ids) in [(Annotated::Spans, &span_ids), (Annotated::Traces, &traces)] {
         for chunk in ids.chunks(phoenix::IDS_PER_REQUEST) {
-            let mut cursor: Option<String> = None;
-            loop {
-                let path =
-                    phoenix::annotations(&request.query.project, on, chunk, cursor.as_deref());
+            each_page(|cursor| {
+                let path = phoenix::annotations(&request.query.project, on, chunk, cursor);
                 let (lines, next) = phoenix::read_annotations(&get(&path)?)?;
                 if !lines.is_empty() {
                     let name = format!("{}{path}", request.server.base);
                     reports.push(ingest::load(&mut arena, &name, lines.as_bytes()));
                 }
-                match next {
-                    Some(next) if !next.is_empty() => cursor = Some(next),
-                    _ => break,
-                }
-            }
+                Ok(next)
+            })?;
         }
     }
     Ok(Fetched {
@@ -213,38 +217,25 @@ fn fetch_phoenix(request: &Fetch) -> Result<Fetched, String> {
 
 /// The projects the server holds (Jaeger's and Zipkin's services).
 pub fn projects(server: &Server, headers: &[(String, String)]) -> Result<Vec<String>, String> {
+    let get = |path: &str| get(&server.base, path, headers);
     match server.kind {
-        ServerKind::Phoenix => {}
-        ServerKind::Jaeger => {
-            return match get_answer(&server.base, &jaeger::services_v3(), headers)? {
-                (200, body) => jaeger::read_services_v3(&body),
-                (404, _) => {
-                    jaeger::read_services(&get(&server.base, &jaeger::services(), headers)?)
-                }
-                (status, body) => Err(format!(
-                    "{}{}: {}",
-                    server.base,
-                    jaeger::services_v3(),
-                    problem(status, &String::from_utf8_lossy(&body))
-                )),
-            };
+        ServerKind::Phoenix => {
+            let mut names = Vec::new();
+            each_page(|cursor| {
+                let (page, next) = phoenix::read_projects(&get(&phoenix::projects(cursor))?)?;
+                names.extend(page);
+                Ok(next)
+            })?;
+            Ok(names)
         }
-        ServerKind::Zipkin => {
-            return zipkin::read_services(&get(&server.base, &zipkin::services(), headers)?);
-        }
+        ServerKind::Jaeger => match get_answer(&server.base, &jaeger::services_v3(), headers)? {
+            (200, body) => jaeger::read_services_v3(&body),
+            (404, _) => jaeger::read_services(&get(&jaeger::services())?),
+            (status, body) => Err(refused(&server.base, &jaeger::services_v3(), status, &body)),
+        },
+        ServerKind::Zipkin => zipkin::read_services(&get(&zipkin::services())?),
         ServerKind::Tempo => {
-            return Err("Tempo has no projects: find traces with --filter (TraceQL) -o OUT".into());
-        }
-    }
-    let mut names = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let body = get(&server.base, &phoenix::projects(cursor.as_deref()), headers)?;
-        let (page, next) = phoenix::read_projects(&body)?;
-        names.extend(page);
-        match next {
-            Some(next) if !next.is_empty() => cursor = Some(next),
-            _ => return Ok(names),
+            Err("Tempo has no projects: find traces with --filter (TraceQL) -o OUT".into())
         }
     }
 }
@@ -253,11 +244,16 @@ pub fn projects(server: &Server, headers: &[(String, String)]) -> Result<Vec<Str
 fn get(base: &str, path: &str, headers: &[(String, String)]) -> Result<Vec<u8>, String> {
     match get_answer(base, path, headers)? {
         (200, body) => Ok(body),
-        (status, body) => Err(format!(
-            "{base}{path}: {}",
-            problem(status, &String::from_utf8_lossy(&body))
-        )),
+        (status, body) => Err(refused(base, path, status, &body)),
     }
+}
+
+/// What a server's answer of `status` to `base` + `path` means, in words.
+fn refused(base: &str, path: &str, status: u16, body: &[u8]) -> String {
+    format!(
+        "{base}{path}: {}",
+        problem(status, &String::from_utf8_lossy(body))
+    )
 }
 
 /// GETs `base` + `path`: the status and body of any answer; `Err` when none came.

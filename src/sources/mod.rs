@@ -69,8 +69,8 @@ impl Server {
     }
 }
 
-/// `text` as a URL query value: RFC 3986's unreserved characters as they are, every other byte
-/// percent-encoded.
+/// `text` as a URL query value (or path segment, or the page's route): RFC 3986's unreserved
+/// characters as they are, every other byte percent-encoded.
 pub fn query_value(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {

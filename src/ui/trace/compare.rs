@@ -27,22 +27,6 @@ pub struct ComparePageProps {
     pub version: u32,
 }
 
-/// `+1.2s (+30%)`, or `−…`: how much longer `after` is than `before`.
-fn difference(before: u64, after: u64) -> String {
-    let (sign, delta) = match after >= before {
-        true => ("+", after - before),
-        false => ("−", before - after),
-    };
-    match before {
-        0 => format!("{sign}{}", format::duration(delta)),
-        _ => format!(
-            "{sign}{} ({sign}{:.0}%)",
-            format::duration(delta),
-            delta as f64 / before as f64 * 100.0
-        ),
-    }
-}
-
 fn slower_or_faster(before: u64, after: u64) -> Option<&'static str> {
     // Within 5% is the same.
     let (b, a) = (before as f64, after as f64);
@@ -154,7 +138,7 @@ fn compare_head(c: &Comparison, base: &str, other: &str) -> Html {
                 <td><KindBadge kind={k.kind.clone()} /></td>
                 <td class="num">{ format::duration(k.base_nanos) }</td>
                 <td class="num">{ format::duration(k.other_nanos) }</td>
-                <td class={classes!("num", slower_or_faster(k.base_nanos, k.other_nanos))}>{ difference(k.base_nanos, k.other_nanos) }</td>
+                <td class={classes!("num", slower_or_faster(k.base_nanos, k.other_nanos))}>{ diff::duration_change(k.base_nanos, k.other_nanos) }</td>
             </tr>
         }
     });
@@ -167,7 +151,7 @@ fn compare_head(c: &Comparison, base: &str, other: &str) -> Html {
             { side("Base", &c.base) }
             { side("Other", &c.other) }
             <p data-testid="compare-summary">
-                { format!("Duration {} · spans added: {}, removed: {}", difference(c.base.duration_nanos, c.other.duration_nanos), c.added, c.removed) }
+                { format!("Duration {} · spans added: {}, removed: {}", diff::duration_change(c.base.duration_nanos, c.other.duration_nanos), c.added, c.removed) }
                 if c.truncated { <span class="muted">{ format!(" · first {} positions shown", c.rows.len()) }</span> }
             </p>
             <p data-testid="compare-totals">
@@ -186,8 +170,7 @@ fn compare_head(c: &Comparison, base: &str, other: &str) -> Html {
 
 /// What a trace's calls cost, when any has a cost.
 fn priced(trace: &ComparedTrace) -> Option<crate::model::Usd> {
-    let cost = &trace.cost;
-    (cost.recorded_calls + cost.estimated_calls > 0).then_some(cost.usd)
+    trace.cost.is_priced().then_some(trace.cost.usd)
 }
 
 /// The first position where both traces have a model call (else a tool run): the pair the page
@@ -222,7 +205,7 @@ fn compared_row(
     let (state, change, class) = match (&row.base, &row.other) {
         (Some(b), Some(o)) => (
             None,
-            difference(b.duration_nanos, o.duration_nanos),
+            diff::duration_change(b.duration_nanos, o.duration_nanos),
             slower_or_faster(b.duration_nanos, o.duration_nanos),
         ),
         (None, _) => (Some("added"), "added".to_owned(), Some("added")),

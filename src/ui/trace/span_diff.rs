@@ -14,7 +14,7 @@ use crate::present::{diff, format};
 use crate::ui::common::kind::KindBadge;
 use crate::ui::query::{shown, use_query};
 
-/// The comparison's properties.
+/// The comparison's (and its page's) properties.
 #[derive(Properties, PartialEq)]
 pub struct SpanDiffViewProps {
     /// The span compared against.
@@ -52,8 +52,7 @@ pub fn SpanDiffView(props: &SpanDiffViewProps) -> Html {
                     <dt>{"Cost"}</dt><dd data-testid="cost-delta">{ change }</dd>
                 }
             </dl>
-            { for d.fields.iter().map(|field| html! { <FieldDiffView field={field.clone()} /> }) }
-            { for d.tool_calls.iter().chain(&d.parameters).map(|field| html! { <FieldDiffView field={field.clone()} /> }) }
+            { for d.fields.iter().chain(&d.tool_calls).chain(&d.parameters).map(|field| html! { <FieldDiffView field={field.clone()} /> }) }
         </section>
     }
 }
@@ -140,20 +139,9 @@ fn key_changes(changes: &[KeyChange], more: usize) -> Html {
     }
 }
 
-/// The page's properties.
-#[derive(Properties, PartialEq)]
-pub struct SpanDiffPageProps {
-    /// The span compared against.
-    pub base: SpanAt,
-    /// The other.
-    pub other: SpanAt,
-    /// The loads version.
-    pub version: u32,
-}
-
 /// Two spans compared, alone on a page (`#/diff/…`), with *Swap*.
 #[component]
-pub fn SpanDiffPage(props: &SpanDiffPageProps) -> Html {
+pub fn SpanDiffPage(props: &SpanDiffViewProps) -> Html {
     let swap = Route::SpanDiff {
         base: props.other.clone(),
         other: props.base.clone(),
