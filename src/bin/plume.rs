@@ -1053,7 +1053,7 @@ mod cli {
     }
 
     fn share(args: ShareArgs) -> Result<ExitCode, Failure> {
-        use plume::share::{SHELL, ShareInfo, page, share};
+        use plume::share::{SHELL, ShareInfo, page, redaction_job, share};
         let usage = |message: String| Failure::Usage {
             command: "share",
             message,
@@ -1122,10 +1122,15 @@ mod cli {
             made,
             ..ShareInfo::default()
         };
-        let shared = share(&arena, &spans, rules, info).map_err(|error| Failure::Output {
+        let failed = |error: String| Failure::Output {
             target: "the redacted spans".into(),
             error: std::io::Error::other(error),
-        })?;
+        };
+        let redacted = rules
+            .map(|rules| plume::redact::job::run(&redaction_job(&arena, &spans, &info, rules)))
+            .transpose()
+            .map_err(failed)?;
+        let shared = share(&arena, &spans, redacted.as_ref(), info).map_err(failed)?;
         let html = page(&shell, &shared).map_err(usage)?;
         let output = args.output.display().to_string();
         std::fs::write(&args.output, html).map_err(output_error(&output))?;

@@ -1,5 +1,6 @@
 //! The helper worker, seen from the engine's worker: one started for each parquet, Jaeger or
-//! Zipkin file, handed the file's format and bytes, and stopped once it has answered (so the
+//! Zipkin file (handed the file's format and bytes) and for each redaction (handed a
+//! [`redact::Job`]), and stopped once it has answered (so the
 //! memory it took goes back at once). It is `src/bin/plume-helper.rs`, loaded by
 //! `static/plume-helper_loader.js` only when such a file comes.
 
@@ -15,6 +16,7 @@ use web_sys::{ErrorEvent, MessageEvent, Worker};
 use crate::ingest::helper_wire::{self, Answer};
 use crate::ingest::{Located, Problem};
 use crate::model::Format;
+use crate::redact::job as redact;
 
 /// The helper's script, beside the engine's own.
 const HELPER_SCRIPT: &str = "./plume-helper_loader.js";
@@ -28,8 +30,19 @@ pub(super) async fn read(format: Format, bytes: Vec<u8>) -> Result<Answer, Locat
     let Some(tag) = helper_wire::job_tag(format) else {
         return Err(stopped("is not in the helper".into()));
     };
+    helper_wire::decode(&ask(tag, bytes).await.map_err(stopped)?)
+}
+
+/// `job` redacted by a helper worker.
+pub(super) async fn redact(job: &redact::Job) -> Result<redact::Redacted, String> {
+    let answer = ask(redact::TAG, redact::encode(job)).await;
+    redact::read_answer(&answer.map_err(|why| format!("the redaction {why}"))?)
+}
+
+/// What a helper started for the job `tag` names answers to `bytes`; `Err`: why it did not.
+async fn ask(tag: u8, bytes: Vec<u8>) -> Result<Vec<u8>, String> {
     let helper = Worker::new(HELPER_SCRIPT)
-        .map_err(|error| stopped(format!("could not start: {}", describe(&error))))?;
+        .map_err(|error| format!("could not start: {}", describe(&error)))?;
     let (sender, answer) = oneshot::channel::<Result<Vec<u8>, String>>();
     let sender = Rc::new(RefCell::new(Some(sender)));
     let answered = sender.clone();
@@ -59,10 +72,10 @@ pub(super) async fn read(format: Format, bytes: Vec<u8>) -> Result<Answer, Locat
         Ok(()) => answer
             .await
             .unwrap_or_else(|_| Err("stopped without answering".into())),
-        Err(error) => Err(format!("could not be given the file: {}", describe(&error))),
+        Err(error) => Err(format!("could not be given the job: {}", describe(&error))),
     };
     helper.terminate();
-    helper_wire::decode(&reply.map_err(stopped)?)
+    reply
 }
 
 fn describe(value: &JsValue) -> String {

@@ -17,10 +17,13 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{Blob, BlobPropertyBag, File};
 
 use crate::engine::Engine;
+use crate::engine::helper;
 use crate::engine::keeper::Keeper;
 use crate::engine::live::Live;
 use crate::engine::messages::{ExportedFile, FromWorker, Problem, Source, StoreChange, ToWorker};
-use crate::engine::protocol::{ExportRequest, FileResult, Request, ShareRequest, SpanSelection};
+use crate::engine::protocol::{
+    ExportRequest, FileResult, RedactionPreview, Request, Response, ShareRequest, SpanSelection,
+};
 use crate::engine::reading::{self, Progress, kept_on_server, load_file, load_url, parse};
 use crate::engine::sending::send;
 use crate::engine::worker::post;
@@ -285,10 +288,18 @@ impl Jobs {
     async fn export(&mut self, id: u32, request: &ExportRequest) {
         let unread = self.engine.borrow().unread_in(&request.selection);
         self.read(&unread).await;
+        let redacted = match request.redact {
+            true => {
+                let job = (self.engine.borrow()).export_job(&request.selection, request.target);
+                match helper::redact(&job).await {
+                    Ok(redacted) => Some(redacted),
+                    Err(message) => return post_export_failed(id, message),
+                }
+            }
+            false => None,
+        };
         let export =
-            self.engine
-                .borrow()
-                .export(&request.selection, request.target, request.redact);
+            (self.engine.borrow()).export(&request.selection, request.target, redacted.as_ref());
         match export {
             Ok(export) => {
                 let file = ExportedFile {
@@ -299,6 +310,13 @@ impl Jobs {
             }
             Err(message) => post_export_failed(id, message),
         }
+    }
+
+    /// What the rules in use would take out of the selection, made by the helper.
+    pub async fn preview(&mut self, selection: &SpanSelection) -> Response {
+        let job = self.engine.borrow().preview_job(selection);
+        let preview = RedactionPreview::of(helper::redact(&job).await);
+        Response::RedactionPreview(Box::new(preview))
     }
 
     /// Sets or removes an annotation; the page keeps it where it keeps what it loads (a page
@@ -327,7 +345,17 @@ impl Jobs {
                 return post_export_failed(id, message);
             }
         };
-        let shared = self.engine.borrow().share(request);
+        let redacted = match request.redact {
+            true => {
+                let job = self.engine.borrow().share_job(request);
+                match helper::redact(&job).await {
+                    Ok(redacted) => Some(redacted),
+                    Err(message) => return post_export_failed(id, message),
+                }
+            }
+            false => None,
+        };
+        let shared = self.engine.borrow().share(request, redacted.as_ref());
         let written = shared.and_then(|shared| {
             let page = crate::share::page(&shell, &shared)?;
             Ok((shared.info, page))

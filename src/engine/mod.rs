@@ -48,6 +48,7 @@ use crate::analysis::{Trace, Traces};
 use crate::export::{self, Target};
 use crate::ingest;
 use crate::model::{Arena, SourceId, SpanId, StatusCode, TraceId};
+use crate::redact::job::{Job as RedactionJob, Redacted};
 use crate::semantics::Prices;
 use crate::store::{FileRecord, StoredEvaluation, StoredPriceFile, TraceRecord, price_file_key};
 use protocol::{
@@ -501,8 +502,12 @@ impl Engine {
         match request {
             Request::Summary => Response::Summary(self.summary()),
             Request::RedactionRules => Response::RedactionRules(self.rules.clone()),
-            Request::RedactionPreview { selection } => {
-                Response::RedactionPreview(Box::new(self.redaction_preview(&selection)))
+            // The helper makes it (`Jobs::preview`): the engine holds no scanner.
+            Request::RedactionPreview { .. } => {
+                Response::RedactionPreview(Box::new(protocol::RedactionPreview {
+                    problem: Some("a preview is made by the helper worker".into()),
+                    ..Default::default()
+                }))
             }
             Request::SavedFiles => Response::SavedFiles(self.saved_file_rows()),
             Request::PriceTables => Response::PriceTables(self.price_tables()),
@@ -714,13 +719,13 @@ impl Engine {
             .filter(move |t| self.arena.str(t.summary.project) == project)
     }
 
-    /// The selected spans as a file of `target` form; `redact`, with secrets taken out first
-    /// (the built-in rules), and named so.
+    /// The selected spans as a file of `target` form; with `redacted` (what the helper made of
+    /// [`Engine::export_job`]), secrets taken out, and named so.
     pub fn export(
         &self,
         selection: &SpanSelection,
         target: Target,
-        redact: bool,
+        redacted: Option<&Redacted>,
     ) -> Result<Export, String> {
         let spans = self.select(selection);
         let stem = match selection {
@@ -737,21 +742,22 @@ impl Engine {
                 if query.all_spans { "spans" } else { "traces" }
             ),
         };
-        let (stem, bytes) = match redact {
-            // Annotations are not spans: the redactor reads their texts itself.
-            true if target == Target::PhoenixAnnotations => {
-                let mut redactor = crate::redact::Redactor::new(self.rules()?);
-                let text = |t: &str| redactor.text(t);
-                let jsonl = export::annotations::encode_phoenix_jsonl(&self.arena, &spans, text);
+        let (stem, bytes) = match redacted {
+            // Annotations are not spans: their texts were redacted one by one.
+            Some(redacted) if target == Target::PhoenixAnnotations => {
+                let jsonl =
+                    export::annotations::encode_phoenix_jsonl(&self.arena, &spans, redacted.text());
                 (format!("{stem}-redacted"), jsonl.into_bytes())
             }
-            true => {
-                let rules = self.rules()?;
-                let (bytes, _) = crate::redact::redacted(&self.arena, &spans, rules, target)
-                    .map_err(|error| format!("the spans could not be redacted: {error}"))?;
-                (format!("{stem}-redacted"), bytes)
+            Some(redacted) => {
+                let clean = redacted.arena()?;
+                let all: Vec<u32> = (0..clean.spans().len() as u32).collect();
+                (
+                    format!("{stem}-redacted"),
+                    export::encode(&clean, &all, target),
+                )
             }
-            false => (stem, export::encode(&self.arena, &spans, target)),
+            None => (stem, export::encode(&self.arena, &spans, target)),
         };
         Ok(Export {
             name: format!("{stem}.{}", target.extension()),
@@ -759,6 +765,19 @@ impl Engine {
             target,
             bytes,
         })
+    }
+
+    /// What the helper must redact for [`Engine::export`] with secrets taken out: the spans,
+    /// or, for annotations, their texts.
+    pub fn export_job(&self, selection: &SpanSelection, target: Target) -> RedactionJob {
+        let spans = self.select(selection);
+        match target {
+            Target::PhoenixAnnotations => RedactionJob::new(&self.arena, &[], &[], self.rules())
+                .with_texts_of(|text| {
+                    export::annotations::encode_phoenix_jsonl(&self.arena, &spans, text);
+                }),
+            _ => RedactionJob::new(&self.arena, &spans, &[], self.rules()),
+        }
     }
 
     /// Every trace with a selected span, whole, in trace id order.
@@ -772,9 +791,27 @@ impl Engine {
         ids.iter().filter_map(|id| self.traces.get(id)).collect()
     }
 
-    /// The traces of `request`'s selection, whole, ready for a share file; its title, unless
-    /// given, says what they are.
-    pub fn share(&self, request: &ShareRequest) -> Result<crate::share::Shared, String> {
+    /// The traces of `request`'s selection, whole, ready for a share file (with `redacted`,
+    /// what the helper made of [`Engine::share_job`]); its title, unless given, says what they
+    /// are.
+    pub fn share(
+        &self,
+        request: &ShareRequest,
+        redacted: Option<&Redacted>,
+    ) -> Result<crate::share::Shared, String> {
+        let (spans, info) = self.share_info(request);
+        crate::share::share(&self.arena, &spans, redacted, info)
+    }
+
+    /// What the helper must redact for [`Engine::share`]: the traces, their log records, the
+    /// title and the evaluations' texts.
+    pub fn share_job(&self, request: &ShareRequest) -> RedactionJob {
+        let (spans, info) = self.share_info(request);
+        crate::share::redaction_job(&self.arena, &spans, &info, self.rules())
+    }
+
+    /// The spans of `request`'s whole traces, and what the share file says of them.
+    fn share_info(&self, request: &ShareRequest) -> (Vec<u32>, crate::share::ShareInfo) {
         let whole = self.whole_traces(&request.selection);
         let spans: Vec<u32> = (whole.iter())
             .flat_map(|trace| trace.tree.span.iter().copied())
@@ -794,8 +831,7 @@ impl Engine {
                 (_, SpanSelection::Traces(_)) => format!("{} traces", whole.len()),
             };
         }
-        let rules = request.redact.then(|| self.rules()).transpose()?;
-        crate::share::share(&self.arena, &spans, rules, info)
+        (spans, info)
     }
 
     /// Traces that loads changed since the last call: what the store must write (again).
@@ -1063,33 +1099,20 @@ impl Engine {
         }
     }
 
-    /// The redaction rules in use, if they can be: a pattern that does not read stops what
-    /// would leave with it left out.
-    pub fn rules(&self) -> Result<crate::redact::Rules, String> {
-        crate::redact::Rules::read(&self.rules.write())
-            .map_err(|problem| format!("the redaction rules cannot be used: {problem}"))
+    /// The redaction rules in use (read again where they are applied: a pattern that does not
+    /// read stops what would leave with it left out).
+    pub fn rules(&self) -> crate::redact::Rules {
+        self.rules.clone()
     }
 
-    /// What the rules in use would take out of the selected spans (and their log records).
-    fn redaction_preview(&self, selection: &SpanSelection) -> protocol::RedactionPreview {
-        if let Err(problem) = self.rules() {
-            return protocol::RedactionPreview {
-                problem: Some(problem),
-                ..Default::default()
-            };
-        }
+    /// What the helper must look at for a preview of what the rules in use would take out of
+    /// the selected spans (and their log records).
+    pub fn preview_job(&self, selection: &SpanSelection) -> RedactionJob {
         let spans = self.select(selection);
         let logs = self.arena.logs_of_traces_of(&spans);
-        let mut redactor = crate::redact::Redactor::new(self.rules.clone()).previewing();
-        match crate::redact::redacted_documents(&self.arena, &spans, &logs, &mut redactor) {
-            Ok(_) => protocol::RedactionPreview {
-                preview: redactor.preview(),
-                problem: None,
-            },
-            Err(problem) => protocol::RedactionPreview {
-                problem: Some(problem),
-                ..Default::default()
-            },
+        RedactionJob {
+            preview: true,
+            ..RedactionJob::new(&self.arena, &spans, &logs, self.rules())
         }
     }
 

@@ -212,6 +212,22 @@ pub struct RedactionPreview {
     pub problem: Option<String>,
 }
 
+impl RedactionPreview {
+    /// What a preview job's answer shows.
+    pub fn of(answer: Result<crate::redact::job::Redacted, String>) -> Self {
+        match answer {
+            Ok(redacted) => Self {
+                preview: redacted.preview,
+                problem: None,
+            },
+            Err(problem) => Self {
+                problem: Some(problem),
+                ..Self::default()
+            },
+        }
+    }
+}
+
 /// What a question named that the engine does not hold.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum Missing {

@@ -10,30 +10,44 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, Headers, RequestInit, RequestRedirect, ResponseType};
 
 use crate::engine::Engine;
+use crate::engine::helper;
 use crate::engine::messages::FromWorker;
 use crate::engine::protocol::SendRequest;
 use crate::engine::worker::post;
 use crate::export::send::annotations::AnnotationDelivery;
 use crate::export::send::{Answer, Delivery, Outgoing, Settings, Step};
+use crate::redact::job::Job as RedactionJob;
 
 /// POSTs the selected spans to the collector, batch by batch, telling the page how it goes
 /// after each answer (the last report has `done` set).
 pub(super) async fn send(engine: Rc<RefCell<Engine>>, id: u32, request: SendRequest) {
     let spans = engine.borrow().select(&request.selection);
-    // Asked to, the spans sent are a redacted copy, in an arena of their own.
+    // Asked to, the spans sent are a redacted copy (made by the helper), in an arena of their
+    // own; their annotations, when asked, go to Phoenix's REST API after them, redacted in the
+    // same job (the same value is the same mark in both).
     let redacted = match request.settings.redact {
         true => {
-            let rules = engine.borrow().rules();
-            let redacted = rules.and_then(|rules| {
-                crate::redact::redacted_arena(engine.borrow().arena(), &spans, &[], rules)
-            });
+            let job = {
+                let engine = engine.borrow();
+                let arena = engine.arena();
+                let job = RedactionJob::new(arena, &spans, &[], engine.rules());
+                match request.settings.annotations {
+                    true => job.with_texts_of(|text| {
+                        crate::export::annotations::phoenix(arena, &spans, text);
+                    }),
+                    false => job,
+                }
+            };
+            let redacted = helper::redact(&job)
+                .await
+                .and_then(|redacted| Ok((redacted.arena()?, redacted)));
             match redacted {
                 Ok(redacted) => Some(redacted),
                 Err(error) => {
                     let report = crate::export::send::Report {
                         spans: spans.len() as u64,
                         failed: spans.len() as u64,
-                        messages: vec![format!("the spans could not be redacted: {error}")],
+                        messages: vec![error],
                         done: true,
                         ..Default::default()
                     };
@@ -44,21 +58,17 @@ pub(super) async fn send(engine: Rc<RefCell<Engine>>, id: u32, request: SendRequ
         }
         false => None,
     };
-    // Their annotations, when asked, go to Phoenix's REST API after them, redacted by the
-    // spans' redactor (the same value is the same mark in both).
-    let (redacted, mut redactor) = match redacted {
-        Some((arena, redactor)) => (Some(arena), Some(redactor)),
-        None => (None, None),
-    };
     let mut annotations = request.settings.annotations.then(|| {
         let engine = engine.borrow();
-        let text = |t: &str| match redactor.as_mut() {
-            Some(redactor) => redactor.text(t),
-            None => t.to_owned(),
+        let bodies = match &redacted {
+            Some((_, redacted)) => {
+                crate::export::annotations::phoenix(engine.arena(), &spans, redacted.text())
+            }
+            None => crate::export::annotations::phoenix(engine.arena(), &spans, str::to_owned),
         };
-        let bodies = crate::export::annotations::phoenix(engine.arena(), &spans, text);
         AnnotationDelivery::new(&bodies, &request.settings.endpoint)
     });
+    let redacted = redacted.map(|(arena, _)| arena);
     let spans = match &redacted {
         Some(arena) => (0..arena.spans().len() as u32).collect(),
         None => spans,

@@ -474,7 +474,7 @@ fn an_exported_trace_reads_back_as_the_same_spans_in_every_format() {
         Target::OtlpJsonLines,
         Target::PhoenixJsonLines,
     ] {
-        let export = engine.export(&selection, target, false).expect("exported");
+        let export = engine.export(&selection, target, None).expect("exported");
         assert_eq!(export.spans, 4);
         assert_eq!(
             export.name,
@@ -515,7 +515,7 @@ fn a_project_or_a_filter_selects_its_traces_or_its_matching_spans() {
         .export(
             &SpanSelection::Project("rag-langchain-demo".into()),
             Target::OtlpProto,
-            false,
+            None,
         )
         .expect("exported");
     assert_eq!(
@@ -533,7 +533,7 @@ fn a_project_or_a_filter_selects_its_traces_or_its_matching_spans() {
         .export(
             &SpanSelection::Matching(retrievers.clone()),
             Target::OtlpJson,
-            false,
+            None,
         )
         .expect("exported");
     assert_eq!(export.name, "rag-langchain-demo-matching-spans.otlp.json");
@@ -556,7 +556,7 @@ fn a_project_or_a_filter_selects_its_traces_or_its_matching_spans() {
         ..retrievers
     };
     let whole = engine
-        .export(&SpanSelection::Matching(traces), Target::OtlpJson, false)
+        .export(&SpanSelection::Matching(traces), Target::OtlpJson, None)
         .expect("exported");
     assert!(whole.spans > 1 && whole.spans < 18, "{} spans", whole.spans);
 }
@@ -953,7 +953,7 @@ fn a_saved_file_lists_its_traces_and_deleting_it_deletes_them() {
         [("langchain-01.otlp.pb", 2), ("openai-01.otlp.pb", 1)]
     );
     let export = engine
-        .export(&SpanSelection::File("a".into()), Target::OtlpJson, false)
+        .export(&SpanSelection::File("a".into()), Target::OtlpJson, None)
         .expect("exported");
     assert_eq!(export.spans, 18);
     assert_eq!(export.name, "langchain-01.otlp.pb-traces.otlp.json");
@@ -1057,7 +1057,7 @@ fn a_span_filter_narrows_the_tables_the_trace_search_and_exports() {
         ..spans.clone()
     });
     let export = engine
-        .export(&filtered, Target::OtlpJson, false)
+        .export(&filtered, Target::OtlpJson, None)
         .expect("exported");
     assert_eq!(export.spans, expected);
 
@@ -1967,11 +1967,9 @@ fn an_export_with_secrets_taken_out_keeps_every_span_and_says_so_in_its_name() {
     let engine = engine_with(&["openai-01.otlp.pb"]);
     let selection = SpanSelection::Traces(vec![OPENAI_01_TRACE.into()]);
     let plain = engine
-        .export(&selection, Target::OtlpJson, false)
+        .export(&selection, Target::OtlpJson, None)
         .expect("exported");
-    let redacted = engine
-        .export(&selection, Target::OtlpJson, true)
-        .expect("exported");
+    let redacted = exported_redacted(&engine, &selection, Target::OtlpJson).expect("exported");
     assert_eq!(
         redacted.name,
         format!("trace-{OPENAI_01_TRACE}-redacted.otlp.json")
@@ -2108,7 +2106,7 @@ fn annotations_export_as_phoenix_rows_that_read_back_as_annotations_and_redact()
     engine.annotate(&note, false).expect("set");
     let selection = SpanSelection::Traces(vec![OPENAI_01_TRACE.into()]);
     let export = engine
-        .export(&selection, Target::PhoenixAnnotations, false)
+        .export(&selection, Target::PhoenixAnnotations, None)
         .expect("export");
     let text = String::from_utf8(export.bytes).expect("text");
     let rows: Vec<serde_json::Value> = text
@@ -2133,9 +2131,8 @@ fn annotations_export_as_phoenix_rows_that_read_back_as_annotations_and_redact()
             .any(|e| e.human && e.label.as_deref() == Some("bad"))
     );
     // Secrets taken out, as from spans.
-    let redacted = engine
-        .export(&selection, Target::PhoenixAnnotations, true)
-        .expect("export");
+    let redacted =
+        exported_redacted(&engine, &selection, Target::PhoenixAnnotations).expect("export");
     assert_eq!(
         redacted.name,
         format!("trace-{OPENAI_01_TRACE}-redacted.annotations.jsonl")
@@ -2171,9 +2168,7 @@ fn the_rules_in_use_redact_exports_and_previews_and_a_bad_pattern_is_said() {
         panic!("rules")
     };
     assert_eq!(used, rules);
-    let Response::RedactionPreview(preview) = engine.handle(Request::RedactionPreview {
-        selection: selection.clone(),
-    }) else {
+    let Response::RedactionPreview(preview) = redaction_preview(&engine, &selection) else {
         panic!("a preview")
     };
     assert_eq!(preview.problem, None);
@@ -2181,18 +2176,14 @@ fn the_rules_in_use_redact_exports_and_previews_and_a_bad_pattern_is_said() {
     assert_eq!(topic.rule, "topic");
     assert!(topic.values >= 2 && topic.spans >= 2, "{topic:?}");
     assert!(topic.examples[0].1.contains("[topic-1]"));
-    let export = engine
-        .export(&selection, Target::OtlpJson, true)
-        .expect("export");
+    let export = exported_redacted(&engine, &selection, Target::OtlpJson).expect("export");
     let text = String::from_utf8(export.bytes).expect("text");
     assert!(!text.contains("OpenTelemetry") && text.contains("[topic-1]"));
     // A pattern that does not read is said, not applied.
     let mut bad = rules;
     bad.patterns[0].regex = "(".into();
     engine.set_rules(bad);
-    let Response::RedactionPreview(preview) =
-        engine.handle(Request::RedactionPreview { selection })
-    else {
+    let Response::RedactionPreview(preview) = redaction_preview(&engine, &selection) else {
         panic!("a preview")
     };
     assert!(
@@ -2202,7 +2193,7 @@ fn the_rules_in_use_redact_exports_and_previews_and_a_bad_pattern_is_said() {
             .contains("the pattern topic does not read")
     );
     let selection = SpanSelection::Traces(vec![OPENAI_01_TRACE.into()]);
-    let refused = engine.export(&selection, Target::OtlpJson, true);
+    let refused = exported_redacted(&engine, &selection, Target::OtlpJson);
     assert!(
         refused.is_err_and(|e| e.contains("cannot be used")),
         "nothing leaves with a rule left out"
@@ -2402,4 +2393,20 @@ fn two_runs_with_another_model_pair_their_model_calls() {
         ]
     );
     assert_eq!((two.added, two.removed), (0, 0));
+}
+
+/// An export with secrets taken out, the redaction run here as the helper runs it.
+fn exported_redacted(
+    engine: &Engine,
+    selection: &SpanSelection,
+    target: Target,
+) -> Result<Export, String> {
+    let redacted = crate::redact::job::run(&engine.export_job(selection, target))?;
+    engine.export(selection, target, Some(&redacted))
+}
+
+/// A redaction preview, made here as the helper makes it.
+fn redaction_preview(engine: &Engine, selection: &SpanSelection) -> Response {
+    let answer = crate::redact::job::run(&engine.preview_job(selection));
+    Response::RedactionPreview(Box::new(RedactionPreview::of(answer)))
 }

@@ -27,7 +27,7 @@ use crate::engine::jobs::{Jobs, Store};
 use crate::engine::messages::{
     Awaited, BUILD, FromWorker, Problem, StoreChange, ToWorker, decode, encode,
 };
-use crate::engine::protocol::Request;
+use crate::engine::protocol::{Request, Response};
 
 /// A message waiting its turn.
 enum Job {
@@ -67,7 +67,10 @@ pub fn start() {
             ToWorker::Ask { id, request } => {
                 // A question that needs stored spans read waits in the queue, and so do the
                 // questions after it, so answers keep their order.
-                if waiting.get() > 0 || !engine.borrow().unread(&request).is_empty() {
+                // So does a redaction preview, which the helper makes.
+                let queued = matches!(request, Request::RedactionPreview { .. })
+                    || !engine.borrow().unread(&request).is_empty();
+                if waiting.get() > 0 || queued {
                     waiting.set(waiting.get() + 1);
                     let _ = queue.unbounded_send(Job::Page(ToWorker::Ask { id, request }, payload));
                 } else {
@@ -119,6 +122,11 @@ pub(super) fn post(message: &FromWorker, payload: Option<&JsValue>) {
 /// Answers a question.
 fn answer(engine: &Rc<RefCell<Engine>>, id: u32, request: Request) {
     let response = engine.borrow_mut().handle(request);
+    post_answer(id, response);
+}
+
+/// Posts the answer to a question.
+fn post_answer(id: u32, response: Response) {
     post(
         &FromWorker::Answer {
             id,
@@ -183,7 +191,13 @@ async fn run(
         match job {
             Job::Page(ToWorker::Ask { id, request }, _) => {
                 work.read_for(&request).await;
-                answer(&engine, id, request);
+                match request {
+                    Request::RedactionPreview { selection } => {
+                        let response = work.preview(&selection).await;
+                        post_answer(id, response);
+                    }
+                    request => answer(&engine, id, request),
+                }
                 waiting.set(waiting.get().saturating_sub(1));
             }
             Job::Page(message, payload) => {

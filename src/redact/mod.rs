@@ -7,6 +7,7 @@
 //! resources, scopes and log records alike. Replacements are consistent: the same email is
 //! `[email-1]` everywhere in what one redactor wrote, so the trace still reads.
 
+pub mod job;
 mod scan;
 
 use std::collections::HashMap;
@@ -518,28 +519,28 @@ pub fn redacted(
     rules: Rules,
     target: Target,
 ) -> Result<(Vec<u8>, Redactor), String> {
-    let (clean, redactor) = redacted_arena(arena, spans, &[], rules)?;
+    let mut redactor = Redactor::new(rules);
+    let clean = redacted_arena(arena, spans, &[], &mut redactor)?;
     let all: Vec<u32> = (0..clean.spans().len() as u32).collect();
     Ok((export::encode(&clean, &all, target), redactor))
 }
 
-/// `spans` (arena indices) and `logs` with `rules` applied, read into an arena of their own (for
-/// a writer that works from an arena, as sending and sharing do), one redactor for both.
+/// `spans` (arena indices) and `logs` with `redactor` applied, read into an arena of their own
+/// (for a writer that works from an arena, as sending and sharing do).
 pub fn redacted_arena(
     arena: &Arena,
     spans: &[u32],
     logs: &[&LogRecord],
-    rules: Rules,
-) -> Result<(Arena, Redactor), String> {
-    let mut redactor = Redactor::new(rules);
+    redactor: &mut Redactor,
+) -> Result<Arena, String> {
     let mut clean = Arena::default();
-    for (name, document) in redacted_documents(arena, spans, logs, &mut redactor)? {
+    for (name, document) in redacted_documents(arena, spans, logs, redactor)? {
         let report = crate::ingest::load(&mut clean, name, document.to_string().as_bytes());
         if let Some(error) = report.errors.first() {
             return Err(error.to_string());
         }
     }
-    Ok((clean, redactor))
+    Ok(clean)
 }
 
 /// `spans` (arena indices) and `logs` as OTLP/JSON documents (the spans', then the logs' if

@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 use crate::export;
 use crate::model::{Arena, LogRecord, TraceId};
 use crate::present::route::Route;
-use crate::redact::{Rules, redacted_arena};
+use crate::redact::Rules;
+use crate::redact::job::{Job, Redacted};
 
 /// The viewer's shell, beside the viewer's other built files.
 pub const SHELL: &str = "plume-share.html";
@@ -69,12 +70,14 @@ pub struct Shared {
 }
 
 /// The spans (arena indices) of `arena`, with their traces' evaluations, ready for a share file:
-/// with `rules`, redacted first (names, attributes, events, links, resources, evaluation labels
-/// and explanations, with one set of consistent replacements). `info`'s counts are filled in.
+/// with `redacted` (the redaction of a job made by `Engine::share_job`, or as the command line
+/// makes it), their redacted copy instead (names, attributes, events, links, resources,
+/// evaluation labels and explanations, title, with one set of consistent replacements).
+/// `info`'s counts are filled in.
 pub fn share(
     arena: &Arena,
     spans: &[u32],
-    rules: Option<Rules>,
+    redacted: Option<&Redacted>,
     mut info: ShareInfo,
 ) -> Result<Shared, String> {
     let mut traces: Vec<TraceId> = (spans.iter())
@@ -88,18 +91,19 @@ pub fn share(
     }
     (info.spans, info.traces) = (spans.len(), traces.len());
     let logs = arena.logs_of_traces_of(spans);
-    let (proto, logs, evaluations) = match rules {
-        Some(rules) => {
-            info.redacted = Some(rules.describe());
-            let (clean, mut redactor) = redacted_arena(arena, spans, &logs, rules)?;
+    let (proto, logs, evaluations) = match redacted {
+        Some(redacted) => {
+            info.redacted = Some(redacted.rules.clone());
+            let clean = redacted.arena()?;
+            let mut text = redacted.text();
             // A title said from a span's name, or typed, may hold a secret too; where the page
             // opens keeps its route, not a search or filter typed in it.
-            info.title = redactor.text(&info.title);
+            info.title = text(&info.title);
             info.open = (info.open.as_deref())
                 .map(|open| open.split('?').next().unwrap_or_default().to_owned());
             let all: Vec<u32> = (0..clean.spans().len() as u32).collect();
             let clean_logs: Vec<&LogRecord> = clean.logs().iter().collect();
-            let evaluations = export::encode_evaluations(arena, spans, |text| redactor.text(text));
+            let evaluations = export::encode_evaluations(arena, spans, text);
             let logs = export::encode_logs_proto(&clean, &clean_logs);
             (export::encode_proto(&clean, &all), logs, evaluations)
         }
@@ -128,6 +132,16 @@ pub fn share(
         });
     }
     Ok(Shared { info, files })
+}
+
+/// What must be redacted for [`share`] to write `spans` of `arena` with `rules` applied: the
+/// spans, their log records, the title and the evaluations' texts.
+pub fn redaction_job(arena: &Arena, spans: &[u32], info: &ShareInfo, rules: Rules) -> Job {
+    let logs = arena.logs_of_traces_of(spans);
+    Job::new(arena, spans, &logs, rules).with_texts_of(|text| {
+        text(&info.title);
+        export::encode_evaluations(arena, spans, text);
+    })
 }
 
 /// A share file's name: its title's first words (letters and digits, lower case) joined by `-`,

@@ -87,16 +87,14 @@ fn a_redacted_share_holds_no_secret_of_its_spans_or_evaluations() {
         source: SourceId::default(),
         annotator: Default::default(),
     });
-    let shared = share(
+    let shared = redacted_share(
         &arena,
         &[span],
-        Some(Rules::default()),
         ShareInfo {
             open: Some("#/project/support?filter=user.email%20%3D%3D%20'ana%40example.com'".into()),
             ..ShareInfo::default()
         },
-    )
-    .expect("shared");
+    );
     assert_eq!(
         shared.info.open.as_deref(),
         Some("#/project/support"),
@@ -121,7 +119,7 @@ fn a_redacted_share_holds_no_secret_of_its_spans_or_evaluations() {
     );
     let trace = back.spans()[0].trace_id.to_string();
     let info = ShareInfo::default();
-    let shared = share(&arena, &[span], Some(Rules::default()), info).expect("shared");
+    let shared = redacted_share(&arena, &[span], info);
     assert_eq!(
         shared.info.open,
         Some(Route::trace(&trace).to_fragment()),
@@ -183,8 +181,11 @@ fn a_share_holds_the_log_records_of_its_traces_and_redacts_them_with_the_spans()
     }
     assert!(!arena.logs().is_empty());
     let all: Vec<u32> = (0..arena.spans().len() as u32).collect();
-    for rules in [None, Some(Rules::default())] {
-        let shared = share(&arena, &all, rules, ShareInfo::default()).expect("shared");
+    for redact in [false, true] {
+        let shared = match redact {
+            true => redacted_share(&arena, &all, ShareInfo::default()),
+            false => share(&arena, &all, None, ShareInfo::default()).expect("shared"),
+        };
         let names: Vec<&str> = shared.files.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["traces.otlp.pb", "logs.otlp.pb"]);
         let back = reloaded(&shared);
@@ -218,4 +219,11 @@ fn log_records_written_as_otlp_json_read_back_the_same() {
         proto(&arena),
         "the same records, attributes and bodies"
     );
+}
+
+/// A share with the built-in rules applied, the redaction run as the helper runs it.
+fn redacted_share(arena: &Arena, spans: &[u32], info: ShareInfo) -> Shared {
+    let job = redaction_job(arena, spans, &info, Rules::default());
+    let redacted = crate::redact::job::run(&job).expect("redacted");
+    share(arena, spans, Some(&redacted), info).expect("shared")
 }
