@@ -1,5 +1,7 @@
 //! The helper's answer as the engine reads it: any bytes are an answer or an error, and what
-//! it brings (parquet rows, translated spans) reads into the arena as the format it was for.
+//! it brings (parquet rows, translated spans) reads into the arena as the format it was for; a
+//! redaction's answer (tag byte 255 here) reads, and its spans and texts are used as the engine
+//! uses them.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -12,6 +14,17 @@ fuzz_target!(|bytes: &[u8]| {
     let Some((&tag, answer)) = bytes.split_first() else {
         return;
     };
+    if tag == 255 {
+        if let Ok(redacted) = plume::redact::job::read_answer(answer) {
+            let mut text = redacted.text();
+            let _ = text("any");
+            if let Ok(arena) = redacted.arena() {
+                let all: Vec<u32> = (0..arena.spans().len() as u32).collect();
+                let _ = plume::export::encode(&arena, &all, plume::export::Target::OtlpJson);
+            }
+        }
+        return;
+    }
     let Some(format) = helper_wire::job_format(tag % 4) else {
         return;
     };

@@ -25,6 +25,7 @@ use crate::engine::protocol::{
     ExportRequest, FileResult, RedactionPreview, Request, Response, ShareRequest, SpanSelection,
 };
 use crate::engine::reading::{self, Progress, kept_on_server, load_file, load_url, parse};
+use crate::engine::remote;
 use crate::engine::sending::send;
 use crate::engine::worker::post;
 use crate::model::TraceId;
@@ -148,8 +149,18 @@ impl Jobs {
                 annotation,
                 remove,
             } => self.annotate(batch, &annotation, remove).await,
+            ToWorker::SetConnections { connections } => {
+                self.engine
+                    .borrow_mut()
+                    .settings()
+                    .connections
+                    .set(connections);
+                if self.saver().is_some() {
+                    self.save_now(RESTORE_BATCH).await;
+                }
+            }
             ToWorker::SetRules { rules } => {
-                self.engine.borrow_mut().set_rules(rules);
+                self.engine.borrow_mut().settings().rules.set(rules);
                 // Where the page keeps nothing (yet), they apply while it is open; kept, a
                 // failure leaves them unsaved for the next save to try again.
                 if self.saver().is_some() {
@@ -160,11 +171,11 @@ impl Jobs {
                 // A share file's page opens its database now, and keeps what comes next too.
                 if let Some(database) = self.unopened.take() {
                     // Rules chosen on this page win over those the origin kept.
-                    let chosen = self.engine.borrow_mut().take_unsaved_rules();
+                    let chosen = self.engine.borrow_mut().settings().rules.take_unsaved();
                     self.keeper = restore(&self.engine, &database).await;
                     self.saving = true;
                     if let Some(rules) = chosen {
-                        self.engine.borrow_mut().set_rules(rules);
+                        self.engine.borrow_mut().settings().rules.set(rules);
                     }
                 }
                 // Not saving, nothing is kept: what was held stays held.
@@ -213,6 +224,11 @@ impl Jobs {
             Source::Server { api, token } => {
                 self.load_server(batch, api, token).await;
             }
+            Source::Remote {
+                source,
+                project,
+                traces,
+            } => self.load_remote(batch, &source, &project, traces).await,
             Source::Text { name, text } => self.parse(batch, &name, text.into_bytes(), held).await,
             Source::Bytes { name } => {
                 let bytes = payload
@@ -278,6 +294,42 @@ impl Jobs {
         self.live = Some(Live::start(api, token, read, self.wake.clone()));
     }
 
+    /// Opens traces of a server connected to, held; what was loaded (or kept) of them before
+    /// is forgotten once they came, so that they are refreshed, not doubled.
+    async fn load_remote(&mut self, batch: u32, source: &str, project: &str, ids: Vec<String>) {
+        let files = match remote::fetch(&self.engine, source, project, &ids).await {
+            Ok(files) => files,
+            Err(problem) => {
+                let progress = Progress::new(batch, 0, source, 0.0);
+                return self
+                    .keep(progress, FileResult::failed(source, &problem))
+                    .await;
+            }
+        };
+        self.forget(batch, Some(SpanSelection::Traces(ids))).await;
+        for (index, file) in files.into_iter().enumerate() {
+            let size = file.bytes.len() as f64;
+            let mut progress = Progress::new(batch, index as u32, &file.name, size);
+            let result = parse(&self.engine, &mut progress, file.bytes, true).await;
+            self.keep(progress, result).await;
+        }
+    }
+
+    /// What the worker's jobs answer (some [`Request::queued`] ones); else `None`: the engine
+    /// answers.
+    pub async fn answer(&mut self, request: &Request) -> Option<Response> {
+        Some(match request {
+            Request::RedactionPreview { selection } => self.preview(selection).await,
+            Request::SourceProjects { source } => remote::projects(&self.engine, source).await,
+            Request::SourceTraces {
+                source,
+                query,
+                cursor,
+            } => remote::traces(&self.engine, source, query, cursor.clone()).await,
+            _ => return None,
+        })
+    }
+
     async fn parse(&mut self, batch: u32, name: &str, bytes: Vec<u8>, held: bool) {
         let mut progress = Progress::new(batch, 0, name, bytes.len() as f64);
         let result = parse(&self.engine, &mut progress, bytes, held).await;
@@ -313,7 +365,7 @@ impl Jobs {
     }
 
     /// What the rules in use would take out of the selection, made by the helper.
-    pub async fn preview(&mut self, selection: &SpanSelection) -> Response {
+    async fn preview(&mut self, selection: &SpanSelection) -> Response {
         let job = self.engine.borrow().preview_job(selection);
         let preview = RedactionPreview::of(helper::redact(&job).await);
         Response::RedactionPreview(Box::new(preview))
@@ -544,6 +596,7 @@ fn message_batch(message: &ToWorker) -> Option<u32> {
         | ToWorker::Export { .. }
         | ToWorker::Share { .. }
         | ToWorker::SetRules { .. }
+        | ToWorker::SetConnections { .. }
         | ToWorker::Live { .. }
         | ToWorker::Send { .. } => None,
     }

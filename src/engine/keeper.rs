@@ -61,7 +61,11 @@ impl Keeper {
         engine.borrow_mut().restore_annotations(&annotations);
         let rules = db.setting(crate::store::REDACTION_RULES).await?;
         if let Some(rules) = rules.and_then(|json| serde_json::from_str(&json).ok()) {
-            engine.borrow_mut().restore_rules(rules);
+            engine.borrow_mut().settings().rules.restore(rules);
+        }
+        let connections = db.setting(crate::store::CONNECTIONS).await?;
+        if let Some(kept) = connections.and_then(|json| serde_json::from_str(&json).ok()) {
+            engine.borrow_mut().settings().connections.restore(kept);
         }
         let opened = Opened {
             traces: records.len(),
@@ -82,11 +86,31 @@ impl Keeper {
         Ok((keeper, opened))
     }
 
-    /// Keeps the redaction rules.
-    pub async fn rules(&self, rules: &crate::redact::Rules) -> Result<(), StoreError> {
-        (self.db)
-            .put_setting(crate::store::REDACTION_RULES, &rules.write())
-            .await
+    /// Keeps the settings set since they were last kept; `Err`: they stay to be kept next.
+    async fn settings(&self, engine: &Rc<RefCell<Engine>>) -> Result<(), StoreError> {
+        let rules = engine.borrow_mut().settings().rules.take_unsaved();
+        if let Some(rules) = rules {
+            let json = rules.write();
+            let kept = self
+                .db
+                .put_setting(crate::store::REDACTION_RULES, &json)
+                .await;
+            if let Err(error) = kept {
+                engine.borrow_mut().settings().rules.set(rules);
+                return Err(error);
+            }
+        }
+        let connections = engine.borrow_mut().settings().connections.take_unsaved();
+        if let Some(connections) = connections {
+            let kept: Vec<_> = connections.iter().map(|c| c.kept()).collect();
+            let json = serde_json::to_string(&kept).unwrap_or_default();
+            let put = self.db.put_setting(crate::store::CONNECTIONS, &json).await;
+            if let Err(error) = put {
+                engine.borrow_mut().settings().connections.set(connections);
+                return Err(error);
+            }
+        }
+        Ok(())
     }
 
     /// The ids of the traces kept.
@@ -242,11 +266,7 @@ impl Keeper {
                 return (Vec::new(), Some((0, error)));
             }
         }
-        let rules = engine.borrow_mut().take_unsaved_rules();
-        if let Some(rules) = rules
-            && let Err(error) = self.rules(&rules).await
-        {
-            engine.borrow_mut().set_rules(rules);
+        if let Err(error) = self.settings(engine).await {
             return (Vec::new(), Some((0, error)));
         }
         let evaluations = engine.borrow_mut().take_new_evaluations();

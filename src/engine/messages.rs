@@ -14,8 +14,8 @@ use crate::analysis::project_stats::ProjectStats;
 use crate::engine::protocol::{
     Comparison, ExportRequest, FileResult, FlameView, Missing, PriceTables, ProjectRow,
     RedactionPreview, Request, Response, RowView, SavedFileRow, SendRequest, SessionRow,
-    ShareRequest, SpanAt, SpanDetails, SpanSelection, Summary, TraceOverview, TraceQuery,
-    TraceTableRows, Turn,
+    ShareRequest, SourceQuery, SourceTraces, SpanAt, SpanDetails, SpanSelection, Summary,
+    TraceOverview, TraceQuery, TraceTableRows, Turn,
 };
 use crate::export::send::Report;
 use crate::store::StoredEvaluation;
@@ -100,6 +100,12 @@ pub enum ToWorker {
         /// The rules.
         rules: crate::redact::Rules,
     },
+    /// The servers connected to are these from now on (kept where loads are, keys only where
+    /// the user asked).
+    SetConnections {
+        /// All of them.
+        connections: Vec<crate::sources::Connection>,
+    },
     /// Set or remove what a person noted on a span or trace (an annotation), kept where loads
     /// are (reported as batch `batch`).
     Annotate {
@@ -146,6 +152,16 @@ pub enum Source {
     Bytes {
         /// The name it is shown under.
         name: String,
+    },
+    /// Traces of a server connected to, fetched whole (a trace fetched again replaces what was
+    /// loaded of it); held: kept only when the user keeps them.
+    Remote {
+        /// The connection's name.
+        source: String,
+        /// The project they are in (Phoenix asks for it).
+        project: String,
+        /// Their ids (hex).
+        traces: Vec<String>,
     },
     /// What the `plume serve` that served the page keeps: the files `{api}kept` lists; then
     /// what it receives, as it comes ([`FromWorker::Live`]).
@@ -413,6 +429,7 @@ impl<T: Answer> Query<T> {
     pub fn answer(&self, answer: Result<Box<Response>, Problem>) -> Result<T, Problem> {
         match *answer? {
             Response::NotFound(what) => Err(Problem::NotFound(what)),
+            Response::Failed(why) => Err(Problem::Failed(why)),
             response => {
                 let kind = response.kind();
                 T::from_response(response).ok_or(Problem::WrongAnswer(kind.to_owned()))
@@ -453,6 +470,9 @@ answers! {
     AgentGraph => Box<crate::analysis::agent_graph::AgentGraph>,
     RedactionRules => crate::redact::Rules,
     RedactionPreview => Box<RedactionPreview>,
+    Connections => Vec<crate::sources::Connection>,
+    SourceProjects => Vec<String>,
+    SourceTraces => Box<SourceTraces>,
 }
 
 /// A trace's view, and the visible index of the span [`Query::reveal`] asked for.
@@ -550,6 +570,33 @@ impl Query<Box<RedactionPreview>> {
     /// What the rules in use would take out of the selected spans.
     pub fn redaction_preview(selection: SpanSelection) -> Self {
         Self::new(Request::RedactionPreview { selection })
+    }
+}
+
+impl Query<Vec<crate::sources::Connection>> {
+    /// The servers connected to.
+    pub fn connections() -> Self {
+        Self::new(Request::Connections)
+    }
+}
+
+impl Query<Vec<String>> {
+    /// The projects (services) of the server connected to as `source`.
+    pub fn source_projects(source: &str) -> Self {
+        Self::new(Request::SourceProjects {
+            source: source.to_owned(),
+        })
+    }
+}
+
+impl Query<Box<SourceTraces>> {
+    /// A page of the traces of the server connected to as `source`.
+    pub fn source_traces(source: &str, query: SourceQuery, cursor: Option<String>) -> Self {
+        Self::new(Request::SourceTraces {
+            source: source.to_owned(),
+            query,
+            cursor,
+        })
     }
 }
 

@@ -34,6 +34,8 @@ pub mod protocol;
 #[cfg(target_arch = "wasm32")]
 mod reading;
 #[cfg(target_arch = "wasm32")]
+mod remote;
+#[cfg(target_arch = "wasm32")]
 mod sending;
 mod view;
 #[cfg(target_arch = "wasm32")]
@@ -102,10 +104,8 @@ pub struct Engine {
     unsaved_evaluations: Vec<Range<usize>>,
     /// Annotations set or removed (target, name) that the store has not kept yet.
     unsaved_annotations: HashSet<(crate::model::EvalTarget, crate::model::StrId)>,
-    /// The redaction rules in use ([`Engine::set_rules`]).
-    rules: crate::redact::Rules,
-    /// The rules were set since the store last kept them.
-    unsaved_rules: bool,
+    /// The redaction rules and the servers connected to.
+    settings: Settings,
     /// What came from a link or a host page: shown, never kept until the user keeps it.
     held: Held,
     /// The files saved in the store, in save order.
@@ -204,6 +204,41 @@ pub struct Forgotten {
     pub traces: Vec<TraceId>,
     /// The keys of the saved files none of whose traces is left.
     pub files: Vec<String>,
+}
+
+/// What the page sets and the store keeps beside the data.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// The redaction rules in use.
+    pub rules: Setting<crate::redact::Rules>,
+    /// The servers connected to (keys only of those the user asked to remember are kept).
+    pub connections: Setting<Vec<crate::sources::Connection>>,
+}
+
+/// A setting: its value, and whether the store has kept it since it was set.
+#[derive(Clone, Debug, Default)]
+pub struct Setting<T> {
+    value: T,
+    unsaved: bool,
+}
+
+impl<T: Clone> Setting<T> {
+    /// Uses `value` from now on; the store keeps it next.
+    pub fn set(&mut self, value: T) {
+        self.value = value;
+        self.unsaved = true;
+    }
+
+    /// Puts back what the store kept (as it is: rules that no longer read say so when used
+    /// rather than fall back to others).
+    pub fn restore(&mut self, value: T) {
+        self.value = value;
+    }
+
+    /// The value set since the store last kept it, once.
+    pub fn take_unsaved(&mut self) -> Option<T> {
+        std::mem::take(&mut self.unsaved).then(|| self.value.clone())
+    }
 }
 
 impl Engine {
@@ -501,13 +536,13 @@ impl Engine {
     pub fn handle(&mut self, request: Request) -> Response {
         match request {
             Request::Summary => Response::Summary(self.summary()),
-            Request::RedactionRules => Response::RedactionRules(self.rules.clone()),
-            // The helper makes it (`Jobs::preview`): the engine holds no scanner.
-            Request::RedactionPreview { .. } => {
-                Response::RedactionPreview(Box::new(protocol::RedactionPreview {
-                    problem: Some("a preview is made by the helper worker".into()),
-                    ..Default::default()
-                }))
+            Request::RedactionRules => Response::RedactionRules(self.rules()),
+            Request::Connections => Response::Connections(self.settings.connections.value.clone()),
+            // They wait on a server or the helper: the worker's jobs answer them.
+            Request::RedactionPreview { .. }
+            | Request::SourceProjects { .. }
+            | Request::SourceTraces { .. } => {
+                Response::Failed("the worker's jobs answer this, not the engine".into())
             }
             Request::SavedFiles => Response::SavedFiles(self.saved_file_rows()),
             Request::PriceTables => Response::PriceTables(self.price_tables()),
@@ -1073,28 +1108,37 @@ impl Engine {
             .collect()
     }
 
-    /// Uses `rules` to take secrets out from now on (export, share, send); the store keeps them
-    /// next ([`Engine::take_unsaved_rules`]).
-    pub fn set_rules(&mut self, rules: crate::redact::Rules) {
-        self.rules = rules;
-        self.unsaved_rules = true;
+    /// The settings: set by the page, restored from the store, and kept by it
+    /// ([`Setting::take_unsaved`]).
+    pub fn settings(&mut self) -> &mut Settings {
+        &mut self.settings
     }
 
-    /// Puts back the rules the store kept (as they are: if they no longer read, exports with
-    /// secrets taken out say so rather than fall back to other rules).
-    pub fn restore_rules(&mut self, rules: crate::redact::Rules) {
-        self.rules = rules;
+    /// Every trace it holds, as a server's list of traces would describe it.
+    pub fn remote_traces(&self) -> Vec<crate::sources::RemoteTrace> {
+        (self.traces.all().iter())
+            .map(|trace| {
+                let summary = &trace.summary;
+                crate::sources::RemoteTrace {
+                    id: summary.trace_id.to_string(),
+                    name: Some(self.arena.str(summary.name).to_owned()),
+                    start_ns: Some(summary.start_unix_nanos),
+                    duration_ns: Some(summary.duration_nanos()),
+                    tokens: summary.usage.total(),
+                }
+            })
+            .collect()
     }
 
-    /// The rules set since the store last kept them, once.
-    pub fn take_unsaved_rules(&mut self) -> Option<crate::redact::Rules> {
-        std::mem::take(&mut self.unsaved_rules).then(|| self.rules.clone())
+    /// The server connected to as `name`.
+    pub fn connection(&self, name: &str) -> Option<&crate::sources::Connection> {
+        (self.settings.connections.value.iter()).find(|c| c.name == name)
     }
 
-    /// This engine emptied, its redaction rules kept (they are settings, not data).
+    /// This engine emptied, its settings kept (they are not data).
     pub fn emptied(&self) -> Self {
         Self {
-            rules: self.rules.clone(),
+            settings: self.settings.clone(),
             ..Self::default()
         }
     }
@@ -1102,7 +1146,7 @@ impl Engine {
     /// The redaction rules in use (read again where they are applied: a pattern that does not
     /// read stops what would leave with it left out).
     pub fn rules(&self) -> crate::redact::Rules {
-        self.rules.clone()
+        self.settings.rules.value.clone()
     }
 
     /// What the helper must look at for a preview of what the rules in use would take out of
@@ -1256,6 +1300,9 @@ impl Engine {
             | Request::PriceTables
             | Request::Projects
             | Request::RedactionRules
+            | Request::Connections
+            | Request::SourceProjects { .. }
+            | Request::SourceTraces { .. }
             | Request::Sessions { .. } => Vec::new(),
             Request::RedactionPreview { selection } => self.unread_in(selection),
             Request::Traces(query) => self.unread_for_query(query),

@@ -146,6 +146,61 @@ pub enum Request {
         /// The spans.
         selection: SpanSelection,
     },
+    /// The servers connected to ([`crate::sources::Connection`]: kept ones, and this page's).
+    Connections,
+    /// The projects (Jaeger's and Zipkin's services) of a server connected to.
+    SourceProjects {
+        /// The connection's name.
+        source: String,
+    },
+    /// A page of a connected server's traces, newest first (Jaeger's and Zipkin's searches
+    /// answer with whole traces: those are loaded, held, and listed as loaded).
+    SourceTraces {
+        /// The connection's name.
+        source: String,
+        /// Which.
+        query: SourceQuery,
+        /// Where the page starts (the cursor the last page gave), else the first.
+        cursor: Option<String>,
+    },
+}
+
+impl Request {
+    /// Whether it waits its turn in the worker's queue: it waits on a server or the helper
+    /// (the worker's jobs answer it), or on what the store kept being read first.
+    pub fn queued(&self) -> bool {
+        matches!(
+            self,
+            Request::RedactionPreview { .. }
+                | Request::SourceProjects { .. }
+                | Request::SourceTraces { .. }
+                | Request::Connections
+        )
+    }
+}
+
+/// Which traces of a server to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceQuery {
+    /// The project (Jaeger's, Zipkin's service; none for Tempo).
+    pub project: String,
+    /// Phoenix's trace filter, or a TraceQL query (Tempo); evaluated by the server.
+    pub filter: String,
+    /// Traces started at or after this ISO 8601 time.
+    pub since: Option<String>,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// A page of a server's traces.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceTraces {
+    /// The traces, as the server said (or, loaded whole, as read).
+    pub traces: Vec<crate::sources::RemoteTrace>,
+    /// The next page's cursor, if there is one.
+    pub next: Option<String>,
+    /// The traces came whole and are loaded (held: kept only when the user keeps them).
+    pub loaded: bool,
 }
 
 /// An answer from the engine.
@@ -201,6 +256,14 @@ pub enum Response {
     RedactionRules(crate::redact::Rules),
     /// To [`Request::RedactionPreview`].
     RedactionPreview(Box<RedactionPreview>),
+    /// To [`Request::Connections`].
+    Connections(Vec<crate::sources::Connection>),
+    /// To [`Request::SourceProjects`].
+    SourceProjects(Vec<String>),
+    /// To [`Request::SourceTraces`].
+    SourceTraces(Box<SourceTraces>),
+    /// What was asked could not be done, and why (a server refused, a job failed).
+    Failed(String),
 }
 
 /// What the rules in use would take out of some spans, or why they cannot be used.
@@ -281,6 +344,10 @@ impl Response {
             Self::AgentGraph(_) => "AgentGraph",
             Self::RedactionRules(_) => "RedactionRules",
             Self::RedactionPreview(_) => "RedactionPreview",
+            Self::Connections(_) => "Connections",
+            Self::SourceProjects(_) => "SourceProjects",
+            Self::SourceTraces(_) => "SourceTraces",
+            Self::Failed(_) => "Failed",
         }
     }
 }

@@ -2163,7 +2163,7 @@ fn the_rules_in_use_redact_exports_and_previews_and_a_bad_pattern_is_said() {
         r#"{"rules": [], "patterns": [{"name": "topic", "regex": "OpenTelemetry"}]}"#,
     )
     .expect("rules");
-    engine.set_rules(rules.clone());
+    engine.settings().rules.set(rules.clone());
     let Response::RedactionRules(used) = engine.handle(Request::RedactionRules) else {
         panic!("rules")
     };
@@ -2182,7 +2182,7 @@ fn the_rules_in_use_redact_exports_and_previews_and_a_bad_pattern_is_said() {
     // A pattern that does not read is said, not applied.
     let mut bad = rules;
     bad.patterns[0].regex = "(".into();
-    engine.set_rules(bad);
+    engine.settings().rules.set(bad);
     let Response::RedactionPreview(preview) = redaction_preview(&engine, &selection) else {
         panic!("a preview")
     };

@@ -67,9 +67,8 @@ pub fn start() {
             ToWorker::Ask { id, request } => {
                 // A question that needs stored spans read waits in the queue, and so do the
                 // questions after it, so answers keep their order.
-                // So does a redaction preview, which the helper makes.
-                let queued = matches!(request, Request::RedactionPreview { .. })
-                    || !engine.borrow().unread(&request).is_empty();
+                // So does one that waits on a server, the helper or the store's restore.
+                let queued = request.queued() || !engine.borrow().unread(&request).is_empty();
                 if waiting.get() > 0 || queued {
                     waiting.set(waiting.get() + 1);
                     let _ = queue.unbounded_send(Job::Page(ToWorker::Ask { id, request }, payload));
@@ -191,12 +190,9 @@ async fn run(
         match job {
             Job::Page(ToWorker::Ask { id, request }, _) => {
                 work.read_for(&request).await;
-                match request {
-                    Request::RedactionPreview { selection } => {
-                        let response = work.preview(&selection).await;
-                        post_answer(id, response);
-                    }
-                    request => answer(&engine, id, request),
+                match work.answer(&request).await {
+                    Some(response) => post_answer(id, response),
+                    None => answer(&engine, id, request),
                 }
                 waiting.set(waiting.get().saturating_sub(1));
             }

@@ -20,4 +20,5 @@ pub mod popover;
 pub mod redaction;
 pub mod route;
 pub mod share;
+pub mod sources;
 pub mod table;

@@ -46,6 +46,24 @@ pub enum Route {
         /// Hex id of the other trace (after).
         other: String,
     },
+    /// The servers connected to, and the form that connects another.
+    Sources,
+    /// A server connected to: its projects and traces.
+    Source {
+        /// The connection's name.
+        name: String,
+        /// What its traces are listed by.
+        search: SourceSearch,
+    },
+    /// A trace of a server connected to: fetched if it is not loaded, then shown.
+    SourceTrace {
+        /// The connection's name.
+        name: String,
+        /// The project it is in (Phoenix asks for it).
+        project: Option<String>,
+        /// Hex trace id.
+        trace_id: String,
+    },
     /// Two spans, anywhere, compared for what they said.
     SpanDiff {
         /// The span compared against (before).
@@ -53,6 +71,19 @@ pub enum Route {
         /// The other (after).
         other: SpanAt,
     },
+}
+
+/// What a server's traces are listed by (its page's address carries it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceSearch {
+    /// The project (Jaeger's, Zipkin's service).
+    pub project: Option<String>,
+    /// The server's own filter (Phoenix's trace filter, TraceQL).
+    pub filter: Option<String>,
+    /// From when (ISO 8601).
+    pub since: Option<String>,
+    /// Traces per page (else [`crate::present::sources::PAGE`]).
+    pub limit: Option<u32>,
 }
 
 /// The tables of a project.
@@ -97,11 +128,6 @@ impl Route {
             .filter_map(|pair| pair.split_once('='))
             .map(|(name, value)| (name, decode(value)))
             .collect();
-        let search = pairs
-            .iter()
-            .find(|(name, _)| *name == "search")
-            .map(|(_, text)| text.clone())
-            .filter(|text| !text.is_empty());
         let project = |name: &str, tab| Route::Project {
             name: name.to_owned(),
             tab,
@@ -113,7 +139,28 @@ impl Route {
             .map(decode)
             .collect();
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        let pair = |name: &str| {
+            (pairs.iter())
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| value.clone())
+                .filter(|value| !value.is_empty())
+        };
         match parts.as_slice() {
+            ["sources"] => Route::Sources,
+            ["source", name] => Route::Source {
+                name: (*name).to_owned(),
+                search: SourceSearch {
+                    project: pair("project"),
+                    filter: pair("filter"),
+                    since: pair("since"),
+                    limit: pair("limit").and_then(|limit| limit.parse().ok()),
+                },
+            },
+            ["source", name, "trace", trace_id] => Route::SourceTrace {
+                name: (*name).to_owned(),
+                project: pair("project"),
+                trace_id: (*trace_id).to_owned(),
+            },
             ["project", name] => project(name, ProjectTab::Traces),
             ["project", name, "spans"] => project(name, ProjectTab::Spans),
             ["project", name, "sessions"] => project(name, ProjectTab::Sessions),
@@ -133,12 +180,12 @@ impl Route {
             ["trace", trace_id] => Route::Trace {
                 trace_id: (*trace_id).to_owned(),
                 span_id: None,
-                search,
+                search: pair("search"),
             },
             ["trace", trace_id, "span", span_id] => Route::Trace {
                 trace_id: (*trace_id).to_owned(),
                 span_id: Some((*span_id).to_owned()),
-                search,
+                search: pair("search"),
             },
             _ => Route::Home,
         }
@@ -174,6 +221,32 @@ impl Route {
             }
             Route::Compare { base, other } => {
                 format!("#/compare/{}/{}", encode(base), encode(other))
+            }
+            Route::Sources => "#/sources".to_owned(),
+            Route::Source { name, search } => {
+                let limit = search.limit.map(|limit| limit.to_string());
+                let pairs = [
+                    ("project", &search.project),
+                    ("filter", &search.filter),
+                    ("since", &search.since),
+                    ("limit", &limit),
+                ];
+                let pairs =
+                    (pairs.into_iter()).filter_map(|(key, value)| Some((key, value.clone()?)));
+                format!("#/source/{}{}", encode(name), query(pairs))
+            }
+            Route::SourceTrace {
+                name,
+                project,
+                trace_id,
+            } => {
+                let project = project.iter().map(|project| ("project", project.clone()));
+                format!(
+                    "#/source/{}/trace/{}{}",
+                    encode(name),
+                    encode(trace_id),
+                    query(project)
+                )
             }
             Route::SpanDiff { base, other } => format!(
                 "#/diff/{}/{}/{}/{}",
@@ -275,6 +348,25 @@ mod tests {
             Route::SpanDiff {
                 base: span_at("0af7651916cd43dd8448eb211c80319c", "387344f283d647b6"),
                 other: span_at("0af7651916cd43dd8448eb211c80319c", "487344f283d647b6"),
+            },
+            Route::Sources,
+            Route::Source {
+                name: "team phoenix/1".into(),
+                search: SourceSearch::default(),
+            },
+            Route::Source {
+                name: "p".into(),
+                search: SourceSearch {
+                    project: Some("default".into()),
+                    filter: Some("latency_ms > 1000 and name == 'a&b'".into()),
+                    since: Some("2026-12-01T00:00:00Z".into()),
+                    limit: Some(2),
+                },
+            },
+            Route::SourceTrace {
+                name: "p".into(),
+                project: Some("my project".into()),
+                trace_id: "0af7651916cd43dd8448eb211c80319c".into(),
             },
             Route::Session {
                 project: "x".into(),

@@ -115,7 +115,10 @@ pub fn run(job: &Job) -> Result<Redacted, String> {
         texts,
         rules: described,
         summary: redactor.summary(),
-        preview: job.preview.then(|| redactor.preview()).unwrap_or_default(),
+        preview: match job.preview {
+            true => redactor.preview(),
+            false => Preview::default(),
+        },
     })
 }
 

@@ -3,6 +3,7 @@
 //! holds is read like a dropped file. Phoenix ([`phoenix`]), Tempo ([`tempo`]), Jaeger
 //! ([`jaeger`]) and Zipkin ([`zipkin`]).
 
+pub mod client;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fetch;
 pub mod jaeger;
@@ -10,8 +11,10 @@ pub mod phoenix;
 pub mod tempo;
 pub mod zipkin;
 
+use serde::{Deserialize, Serialize};
+
 /// A trace server, named as `plume fetch` takes it: `phoenix+http://127.0.0.1:6006`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Server {
     /// What it is.
     pub kind: ServerKind,
@@ -19,8 +22,24 @@ pub struct Server {
     pub base: String,
 }
 
+/// A trace a server holds, as its list of traces says (what it says: Phoenix no name, Tempo
+/// no tokens). Every field is written: it travels between page and worker in postcard.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RemoteTrace {
+    /// Its id (hex).
+    pub id: String,
+    /// Its root span's name (and service), if said.
+    pub name: Option<String>,
+    /// When it started (ns since the epoch).
+    pub start_ns: Option<u64>,
+    /// How long it took.
+    pub duration_ns: Option<u64>,
+    /// Its tokens, all spans' together.
+    pub tokens: Option<u64>,
+}
+
 /// The servers Plume reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ServerKind {
     /// Arize Phoenix (its REST API, `/v1/…`).
     Phoenix,
@@ -67,6 +86,65 @@ impl Server {
             base: rest.trim_end_matches('/').to_owned(),
         })
     }
+}
+
+/// A server the user connected to in the page, by the name they gave it (kept in the browser's
+/// storage; the key only when `remember`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Connection {
+    /// What the user calls it (`#/source/<name>`).
+    pub name: String,
+    /// Where and what it is.
+    pub server: Server,
+    /// Its API key (sent as `Authorization: Bearer KEY`), or a whole `Authorization` value
+    /// (`Basic …`), if it asks for one.
+    pub key: Option<String>,
+    /// Keep the key where connections are kept, not only while the page is open.
+    pub remember: bool,
+}
+
+impl Connection {
+    /// The headers sent with every request.
+    pub fn headers(&self) -> Vec<(String, String)> {
+        let key = self.key.as_deref().map(str::trim).filter(|k| !k.is_empty());
+        key.map(|key| {
+            let value = match key.contains(' ') {
+                true => key.to_owned(),
+                false => format!("Bearer {key}"),
+            };
+            ("Authorization".to_owned(), value)
+        })
+        .into_iter()
+        .collect()
+    }
+
+    /// As it is kept: without its key unless the user asked to remember it.
+    pub fn kept(&self) -> Self {
+        Self {
+            key: self.key.clone().filter(|_| self.remember),
+            ..self.clone()
+        }
+    }
+}
+
+/// What to tell a person when `kind`'s server at `base` sent no answer this page (at `origin`)
+/// may read: it is down, or it does not allow the page's origin (CORS), and how to allow it.
+pub fn unreachable(kind: ServerKind, base: &str, origin: &str) -> String {
+    let how = match kind {
+        ServerKind::Phoenix => {
+            format!("start Phoenix with PHOENIX_ALLOWED_ORIGINS={origin} (Phoenix 8 and later)")
+        }
+        ServerKind::Tempo | ServerKind::Jaeger | ServerKind::Zipkin => format!(
+            "{kind:?} sends no CORS headers itself: put it behind a reverse proxy that adds \
+             them, e.g. nginx: add_header Access-Control-Allow-Origin \"{origin}\" always; \
+             add_header Access-Control-Allow-Headers \"Authorization\" always; (and answer \
+             OPTIONS with 204), or use plume fetch from a terminal, which needs no CORS"
+        ),
+    };
+    format!(
+        "{base} did not answer this page: it is not running or not reachable from this browser, \
+         or it does not let this page ({origin}) read its answers (CORS). To allow it, {how}."
+    )
 }
 
 /// `text` as a URL query value (or path segment, or the page's route): RFC 3986's unreserved

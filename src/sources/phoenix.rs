@@ -5,10 +5,10 @@
 
 use serde::Deserialize;
 
-use super::query_value;
+use super::{RemoteTrace, query_value};
 
-/// Traces asked for per page (Phoenix allows 1,000).
-pub const TRACES_PAGE: usize = 100;
+/// Traces asked for per page at most (Phoenix's most).
+const TRACES_PAGE: usize = 1000;
 
 /// Spans asked for per page (Phoenix's most).
 pub const SPANS_PAGE: usize = 1000;
@@ -32,11 +32,13 @@ pub fn projects(cursor: Option<&str>) -> String {
     format!("/v1/projects?limit=100{}", cursor_part(cursor))
 }
 
-/// The path and query of a page of a project's traces, newest first.
-pub fn traces(query: &TraceQuery, cursor: Option<&str>) -> String {
+/// The path and query of a page of a project's traces, newest first, at most `limit` (and
+/// Phoenix's most).
+pub fn traces(query: &TraceQuery, limit: usize, cursor: Option<&str>) -> String {
     let mut url = format!(
-        "/v1/projects/{}/traces?limit={TRACES_PAGE}&sort=start_time&order=desc",
-        query_value(&query.project)
+        "/v1/projects/{}/traces?limit={}&sort=start_time&order=desc",
+        query_value(&query.project),
+        limit.clamp(1, TRACES_PAGE)
     );
     if let Some(filter) = query.filter.as_deref().filter(|f| !f.trim().is_empty()) {
         url.push_str(&format!("&filter={}", query_value(filter)));
@@ -119,6 +121,19 @@ struct Project {
 #[derive(Deserialize)]
 struct Trace {
     trace_id: String,
+    #[serde(default)]
+    start_time: Option<String>,
+    #[serde(default)]
+    end_time: Option<String>,
+    #[serde(default)]
+    token_count_total: Option<u64>,
+}
+
+/// A span of Phoenix's OTLP page, as far as its id.
+#[derive(Deserialize)]
+struct SpanId {
+    #[serde(default)]
+    span_id: String,
 }
 
 #[derive(Deserialize)]
@@ -136,13 +151,36 @@ pub fn read_projects(body: &[u8]) -> Result<(Vec<String>, Option<String>), Strin
     ))
 }
 
-/// Trace ids, and the next page's cursor.
-pub fn read_traces(body: &[u8]) -> Result<(Vec<String>, Option<String>), String> {
+/// A page of traces (id, start, duration and tokens), and the next page's cursor.
+pub fn read_traces(body: &[u8]) -> Result<(Vec<RemoteTrace>, Option<String>), String> {
     let page: Page<Trace> = read(body, "traces")?;
-    Ok((
-        page.data.into_iter().map(|t| t.trace_id).collect(),
-        page.next_cursor,
-    ))
+    let time = |text: &Option<String>| text.as_deref().and_then(phoenix_time);
+    let traces = (page.data.into_iter())
+        .map(|trace| {
+            let (start, end) = (time(&trace.start_time), time(&trace.end_time));
+            RemoteTrace {
+                start_ns: start,
+                duration_ns: start.zip(end).map(|(start, end)| end.saturating_sub(start)),
+                tokens: trace.token_count_total,
+                name: None,
+                id: trace.trace_id,
+            }
+        })
+        .collect();
+    Ok((traces, page.next_cursor))
+}
+
+/// A time as Phoenix writes it (ISO 8601, with or without a zone: UTC then).
+fn phoenix_time(text: &str) -> Option<u64> {
+    crate::model::parse_rfc3339_nanos(text)
+        .or_else(|| crate::model::parse_rfc3339_nanos(&format!("{text}Z")))
+}
+
+/// The span ids of a page of spans (`/spans/otlpv1`: `data`, a list of spans), as Phoenix
+/// names them.
+pub fn span_ids(body: &[u8]) -> Result<Vec<String>, String> {
+    let page: Page<SpanId> = read(body, "spans")?;
+    Ok(page.data.into_iter().map(|span| span.span_id).collect())
 }
 
 /// The next page's cursor of a page of spans (its spans are read as a file is).
@@ -167,7 +205,7 @@ mod tests {
             since: Some("2026-12-01T00:00:00Z".into()),
         };
         assert_eq!(
-            traces(&query, Some("abc=")),
+            traces(&query, 100, Some("abc=")),
             "/v1/projects/chatbot%20demo/traces?limit=100&sort=start_time&order=desc\
              &filter=latency_ms%20%3E%201000&start_time=2026-12-01T00%3A00%3A00Z&cursor=abc%3D"
         );
@@ -186,7 +224,19 @@ mod tests {
             Ok((vec!["default".into()], Some("x".into())))
         );
         let body = br#"{"data":[{"id":"VHJhY2U6MQ==","trace_id":"3a34","project_id":"p","start_time":"2026-12-01T00:00:00+00:00","end_time":"2026-12-01T00:00:01+00:00"}],"next_cursor":null}"#;
-        assert_eq!(read_traces(body), Ok((vec!["3a34".into()], None)));
+        let one = RemoteTrace {
+            id: "3a34".into(),
+            name: None,
+            start_ns: crate::model::parse_rfc3339_nanos("2026-12-01T00:00:00Z"),
+            duration_ns: Some(1_000_000_000),
+            tokens: Some(12),
+        };
+        let body = String::from_utf8_lossy(body)
+            .replace("\"end_time", "\"token_count_total\":12,\"end_time");
+        assert_eq!(read_traces(body.as_bytes()), Ok((vec![one], None)));
+        let spans =
+            br#"{"data":[{"span_id":"b7ad","name":"a"},{"span_id":"c8be"}],"next_cursor":null}"#;
+        assert_eq!(span_ids(spans), Ok(vec!["b7ad".into(), "c8be".into()]));
         assert_eq!(
             spans_cursor(br#"{"data":[],"next_cursor":"c"}"#),
             Ok(Some("c".into()))

@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::query_value;
+use super::{RemoteTrace, query_value};
 
 /// The path of a TraceQL search (`{}`: every trace), at most `limit` traces, from `since_nanos`
 /// to `now_nanos` when a start is given (Tempo takes seconds; without one, its recent blocks).
@@ -34,16 +34,36 @@ struct Search {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Found {
     #[serde(rename = "traceID")]
     trace_id: String,
+    #[serde(default)]
+    root_service_name: Option<String>,
+    #[serde(default)]
+    root_trace_name: Option<String>,
+    #[serde(default)]
+    start_time_unix_nano: Option<String>,
+    #[serde(default)]
+    duration_ms: Option<f64>,
 }
 
-/// The trace ids a search found.
-pub fn read_search(body: &[u8]) -> Result<Vec<String>, String> {
-    serde_json::from_slice::<Search>(body)
-        .map(|search| search.traces.into_iter().map(|t| t.trace_id).collect())
-        .map_err(|error| format!("Tempo's search results do not read: {error}"))
+/// The traces a search found: id, root's service and name, start and duration.
+pub fn read_search(body: &[u8]) -> Result<Vec<RemoteTrace>, String> {
+    let search = serde_json::from_slice::<Search>(body)
+        .map_err(|error| format!("Tempo's search results do not read: {error}"))?;
+    Ok((search.traces.into_iter())
+        .map(|found| RemoteTrace {
+            name: match (found.root_service_name, found.root_trace_name) {
+                (Some(service), Some(name)) => Some(format!("{service}: {name}")),
+                (service, name) => name.or(service),
+            },
+            start_ns: found.start_time_unix_nano.and_then(|t| t.parse().ok()),
+            duration_ns: found.duration_ms.map(|ms| (ms * 1e6) as u64),
+            tokens: None,
+            id: found.trace_id,
+        })
+        .collect())
 }
 
 /// The OTLP/JSON document a trace answer holds: what is under `trace` (API v2), else the answer
@@ -78,9 +98,15 @@ mod tests {
         assert_eq!(trace("5b8e"), "/api/v2/traces/5b8e");
         assert_eq!(
             read_search(
-                br#"{"traces":[{"traceID":"d6e9329d67b6146a","durationMs":611}],"metrics":{}}"#
+                br#"{"traces":[{"traceID":"d6e9329d67b6146a","rootServiceName":"shop","rootTraceName":"GET /","startTimeUnixNano":"1684778327699392724","durationMs":611}],"metrics":{}}"#
             ),
-            Ok(vec!["d6e9329d67b6146a".into()])
+            Ok(vec![RemoteTrace {
+                id: "d6e9329d67b6146a".into(),
+                name: Some("shop: GET /".into()),
+                start_ns: Some(1_684_778_327_699_392_724),
+                duration_ns: Some(611_000_000),
+                tokens: None,
+            }])
         );
         assert_eq!(read_search(br#"{"metrics":{}}"#), Ok(vec![]));
         assert_eq!(

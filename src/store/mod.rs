@@ -12,7 +12,7 @@
 //! | `files` | [`file_key`]: save time and a nonce | [`FileRecord`] as JSON: a saved file and the traces it brought | 3 |
 //! | `prices` | [`StoredPriceFile::key`]: its place in load order | [`StoredPriceFile`] as JSON: a price table the user dropped | 4 |
 //! | `annotations` | [`annotation_key`]: its target and name | a [`StoredEvaluation`] as JSON (`annotator` `HUMAN`): what a person noted, replaced when edited | 5 |
-//! | `settings` | a setting's name: [`REDACTION_RULES`] | its value as JSON: the redaction rules ([`crate::redact::Rules`], the rules file's form) | 5 |
+//! | `settings` | a setting's name: [`REDACTION_RULES`], [`CONNECTIONS`] | its value as JSON: the redaction rules ([`crate::redact::Rules`], the rules file's form); the servers connected to | 5 |
 //!
 //! Chunks are OTLP protobuf, so a stored trace reads back through the same ingest as a dropped
 //! file, and the store holds nothing Plume could not also export.
@@ -64,6 +64,10 @@ pub const ANNOTATIONS: &str = "annotations";
 pub const SETTINGS: &str = "settings";
 /// The setting of the redaction rules.
 pub const REDACTION_RULES: &str = "redaction-rules";
+
+/// The `settings` record of the servers connected to (JSON: a list of
+/// [`crate::sources::Connection`], keys only where the user asked to remember them).
+pub const CONNECTIONS: &str = "connections";
 /// Spans per chunk at most: a transaction each, small enough to commit quickly.
 pub const CHUNK_SPANS: usize = 2_000;
 

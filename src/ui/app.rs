@@ -20,6 +20,9 @@ use crate::ui::project::session::SessionPage;
 use crate::ui::route::{Router, use_router};
 use crate::ui::share::share_page;
 use crate::ui::share_banner::ShareBanner;
+use crate::ui::sources::connections::SourcesPage;
+use crate::ui::sources::source_page::SourcePage;
+use crate::ui::sources::source_trace::SourceTracePage;
 use crate::ui::state::{LoadAction, Loads};
 use crate::ui::theme::use_theme;
 use crate::ui::trace::compare::ComparePage;
@@ -158,6 +161,18 @@ fn view(route: &Route, version: u32, nothing_loaded: bool, embedded: bool) -> Ht
         }
         Route::SpanDiff { base, other } => {
             html! { <SpanDiffPage base={base.clone()} other={other.clone()} {version} /> }
+        }
+        Route::Sources => html! { <SourcesPage {version} /> },
+        Route::Source { name, search } => {
+            html! { <SourcePage key={name.clone()} name={name.clone()} search={search.clone()} /> }
+        }
+        Route::SourceTrace {
+            name,
+            project,
+            trace_id,
+        } => {
+            let project = project.clone().map(AttrValue::from);
+            html! { <SourceTracePage key={trace_id.clone()} name={name.clone()} {project} trace_id={trace_id.clone()} {version} /> }
         }
     }
 }

@@ -350,6 +350,12 @@ impl EngineHandle {
         self.0.outbox.send(&ToWorker::Live { paused }, None);
     }
 
+    /// The servers connected to are these from now on (kept where loads are kept).
+    pub fn set_connections(&self, connections: Vec<crate::sources::Connection>) {
+        let message = ToWorker::SetConnections { connections };
+        self.0.outbox.send(&message, None);
+    }
+
     /// Uses these redaction rules from now on (and keeps them where loads are kept).
     pub fn set_rules(&self, rules: crate::redact::Rules) {
         self.0.outbox.send(&ToWorker::SetRules { rules }, None);

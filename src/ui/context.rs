@@ -29,6 +29,8 @@ pub struct Loader {
     pub keep_held: Callback<()>,
     /// Sets (or, with `true`, removes) an annotation.
     pub annotate: Callback<(StoredEvaluation, bool)>,
+    /// Fetches traces of a server connected to: (its name, the project, the trace ids).
+    pub remote: Callback<(String, String, Vec<String>)>,
 }
 
 /// A span chosen to be compared with another one opened later (any span, in any trace).

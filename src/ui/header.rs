@@ -9,7 +9,7 @@ use crate::present::format;
 use crate::present::route::Route;
 use crate::ui::common::delete_button::DeleteButton;
 use crate::ui::common::open_files::OpenFiles;
-use crate::ui::context::page_options;
+use crate::ui::context::{page_options, page_powers};
 use crate::ui::live::LiveIndicator;
 use crate::ui::query::use_query_for;
 use crate::ui::route::Router;
@@ -84,6 +84,11 @@ pub(crate) fn Header(props: &HeaderProps) -> Html {
             if props.takes_files {
                 <OpenFiles testid="file-input" />
             }
+            // Reading a server is asking it: only where the page may send.
+            if !props.embedded && page_powers().send {
+                <a class="button" href={Route::Sources.to_fragment()} data-testid="servers-link"
+                   title="Read the traces a Phoenix, Tempo, Jaeger or Zipkin server holds">{"Servers…"}</a>
+            }
             if !props.embedded {
                 <button class="button" onclick={on_theme} title="Light, dark, or as the system says">{ props.theme_label.clone() }</button>
             }
@@ -110,6 +115,14 @@ fn breadcrumbs(route: &Route) -> Html {
         },
         Route::Compare { .. } | Route::SpanDiff { .. } => {
             html! { <><span class="sep">{"/"}</span><span>{"compare"}</span></> }
+        }
+        Route::Sources => html! { <><span class="sep">{"/"}</span><span>{"servers"}</span></> },
+        Route::Source { name, .. } | Route::SourceTrace { name, .. } => {
+            let source = Route::Source {
+                name: name.clone(),
+                search: Default::default(),
+            };
+            html! { <><span class="sep">{"/"}</span><a href={source.to_fragment()}>{ format!("server {name}") }</a></> }
         }
     }
 }

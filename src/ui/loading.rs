@@ -124,6 +124,17 @@ pub(crate) fn loader(engine: &Option<EngineHandle>, loads: &UseReducerDispatcher
         annotate: batch(engine, loads, |engine, (annotation, remove)| {
             engine.annotate(annotation, remove);
         }),
+        remote: batch(engine, loads, |engine, (source, project, traces)| {
+            engine.load(
+                Source::Remote {
+                    source,
+                    project,
+                    traces,
+                },
+                true,
+                None,
+            );
+        }),
     }
 }
 

@@ -11,6 +11,7 @@
 //! | `home/` | the start page: welcome, projects, saved files, prices, storage |
 //! | `project/` | a project's tabs: traces or spans table with its filter bar, sessions, a session, stats |
 //! | `trace/` | a trace: the waterfall page, the flame graph, a span's details and meaning, compare |
+//! | `sources/` | servers connected to (Phoenix, Tempo, Jaeger, Zipkin): the connect form, a server's traces, one opened |
 //! | `common/` | parts every page uses: the virtual list, kind badges, long text, attributes, copy, export, send, delete, file lines |
 //!
 //! Data never lives here: components ask the engine for what they show ([`query::use_query`]);
@@ -30,6 +31,7 @@ mod query;
 mod route;
 mod share;
 mod share_banner;
+mod sources;
 mod state;
 mod theme;
 mod trace;

@@ -3,7 +3,11 @@
 // POSTing the shared fixtures as an app's exporter would: projects listed, a project's newest
 // traces fetched whole with what Phoenix holds on them, a trace by id, Phoenix's own trace filter,
 // a limit, and what goes wrong said (an unknown project, a filter Phoenix refuses, a bad key with
-// auth on). Tempo, Jaeger and Zipkin: against the answers those projects publish.
+// auth on). The page does the same from its Servers page (Connect…, a project's traces newest
+// first, Phoenix's filter, pages, a trace opened with what Phoenix holds on it, fetched again
+// without doubling, its address reopening it), Phoenix allowing the page's origin as a user would
+// set PHOENIX_ALLOWED_ORIGINS. Tempo, Jaeger and Zipkin: against the answers those projects
+// publish.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -11,7 +15,7 @@ import { readFile, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, fixtures } from './browser.mjs';
+import { root, fixtures, serve, launch, open, counts } from './browser.mjs';
 import { startPhoenix } from '../phoenix/phoenix.mjs';
 import { startPostgres } from '../phoenix/postgres.mjs';
 
@@ -22,6 +26,9 @@ let OPENAI_01_ROOT;
 const phoenixOn = {};
 let postgres;
 let out;
+/** The viewer (dist/ on loopback) and a browser. */
+let viewer;
+let browser;
 
 /** Runs plume; resolves to { code, stdout, stderr }. */
 const run = (...args) => new Promise((resolve) => {
@@ -57,13 +64,17 @@ before(async () => {
   const seeded = JSON.parse((await run('inspect', '--json', '--filter', 'parent_id is None', join(fixtures, 'openai-01.otlp.pb'))).stdout);
   OPENAI_01_ROOT = seeded.matched_span_ids?.[0];
   postgres = await startPostgres();
+  [viewer, browser] = await Promise.all([serve(), launch()]);
+  const allowedOrigins = [viewer.origin];
   [phoenixOn.SQLite, phoenixOn.PostgreSQL] = await Promise.all([
-    startPhoenix(),
-    startPhoenix({ env: { PHOENIX_SQL_DATABASE_URL: postgres.url } }),
+    startPhoenix({ allowedOrigins }),
+    startPhoenix({ allowedOrigins, env: { PHOENIX_SQL_DATABASE_URL: postgres.url } }),
   ]);
   await Promise.all(Object.values(phoenixOn).map(seed));
 });
 after(async () => {
+  await browser?.close();
+  await viewer?.close();
   await Promise.all(Object.values(phoenixOn).map((phoenix) => phoenix.stop()));
   await postgres?.stop();
 });
@@ -119,7 +130,69 @@ test(`Phoenix on ${database}: a trace by id with what it holds on it, the newest
   assert.match(filtered.stderr, /0 spans in 0 traces \(of 0 asked for\)/);
 });
 
+test(`the page reads Phoenix on ${database}: its projects, a project's traces newest first, its filter, pages, a trace opened whole and again`, async () => {
+  const phoenix = phoenixOn[database];
+  const page = await open(browser, viewer.url, '#/sources');
+  await page.click('[data-testid=servers-link]');
+  await page.selectOption('[data-testid=connect-kind]', 'phoenix');
+  await page.fill('[data-testid=connect-url]', phoenix.url);
+  await page.fill('[data-testid=connect-name]', 'team');
+  await page.click('[data-testid=connect-button]');
+  await page.waitForFunction(() => location.hash === '#/source/team');
+  // Its projects, and the chosen one's traces, newest first (openai-03 was sent last).
+  await page.waitForSelector('[data-testid=source-project] option[value=chatbot-demo]', { state: 'attached' });
+  await page.selectOption('[data-testid=source-project]', 'chatbot-demo');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=source-trace-row]').length === 2);
+  const listed = await page.$$eval('[data-testid=source-trace-open]', (links) => links.map((a) => a.getAttribute('href')));
+  assert.ok(listed[1].includes(`/trace/${OPENAI_01}`), listed.join(' '));
+  // Nothing is loaded by listing.
+  assert.equal((await counts(page)).spans, 0);
+
+  // One trace a page: the server's cursor gives the next.
+  await page.goto(`${viewer.url}#/source/team?project=chatbot-demo&limit=1`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=source-trace-row]').length === 1);
+  const first = await page.textContent('[data-testid=source-trace-open]');
+  await page.click('[data-testid=source-next]');
+  await page.waitForFunction((before) => document.querySelector('[data-testid=source-trace-open]')?.textContent !== before, first);
+  assert.ok((await page.getAttribute('[data-testid=source-trace-open]', 'href')).includes(OPENAI_01));
+
+  // Phoenix's own filter, evaluated by Phoenix.
+  await page.goto(`${viewer.url}#/source/team?project=chatbot-demo`);
+  await page.fill('[data-testid=source-filter]', 'latency_ms > 100000000');
+  await page.press('[data-testid=source-filter]', 'Enter');
+  await page.waitForSelector('[data-testid=source-empty]');
+  assert.match(page.url(), /filter=latency_ms/);
+
+  // Opened: fetched whole, with the person's label and the trace's evaluation Phoenix holds.
+  await page.goto(`${viewer.url}#/source/team?project=chatbot-demo`);
+  await page.click(`[data-testid=source-trace-open][href*="${OPENAI_01}"]`);
+  await page.waitForSelector('[data-testid=source-bar]');
+  await page.waitForFunction(() => window.plume.summary().spans === 4);
+  await page.waitForFunction(() => document.querySelectorAll('.eval-chip, [data-testid=eval-chip]').length > 0);
+  assert.deepEqual([(await counts(page)).spans, (await counts(page)).traces], [4, 1]);
+  // Fetched again: refreshed, not doubled.
+  await page.click('[data-testid=source-refresh]');
+  await page.waitForFunction(() => window.plume.settled());
+  assert.deepEqual([(await counts(page)).spans, (await counts(page)).traces], [4, 1]);
+  // Its address reopens it after a reload (the connection is kept; the trace was not).
+  await page.reload();
+  await page.waitForFunction(() => window.plume.summary().spans === 4, null, { timeout: 60_000 });
+  await page.waitForSelector('[data-testid=source-bar]');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 }
+
+test('the page says what to do when a server does not answer it: where Phoenix allows its origin', async () => {
+  const page = await open(browser, viewer.url, '#/sources');
+  await page.selectOption('[data-testid=connect-kind]', 'phoenix');
+  await page.fill('[data-testid=connect-url]', 'http://127.0.0.1:1');
+  await page.click('[data-testid=connect-button]');
+  const said = await page.textContent('[data-testid=problem]', { timeout: 30_000 });
+  assert.match(said, new RegExp(`PHOENIX_ALLOWED_ORIGINS=${viewer.origin}`));
+  await page.context().close();
+});
 
 test('says what went wrong: an unknown project, a filter Phoenix refuses, a header that does not read', async () => {
   const phoenix = phoenixOn.SQLite;

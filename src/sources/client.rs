@@ -1,0 +1,267 @@
+//! What to ask a server, in which order, and what its answers hold — written once for both
+//! askers: the command line's blocking client (`sources::fetch`) and the engine's worker, which
+//! asks with the browser's `fetch`. Each asks through [`Http`]; what comes back that is spans is
+//! handed on as files (a name and the bytes), which each side reads as a dropped file.
+
+use std::future::Future;
+
+use super::phoenix::{self, Annotated, TraceQuery};
+use super::{RemoteTrace, Server, ServerKind, jaeger, problem, tempo, zipkin};
+
+/// How a server is asked: a GET of a path under its base URL.
+pub trait Http {
+    /// The server asked.
+    fn server(&self) -> &Server;
+
+    /// GETs `path` (under the server's base): the status and body of any answer; `Err` when
+    /// none came (in words, for a person).
+    fn get_answer(&self, path: &str) -> impl Future<Output = Result<(u16, Vec<u8>), String>>;
+}
+
+/// A file a server's answer is: where it came from, and the bytes to read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct File {
+    /// The URL it came from (what the page shows spans as loaded from).
+    pub name: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// A page of a server's traces.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Listed {
+    /// The traces, as the server describes them (Phoenix and Tempo).
+    pub traces: Vec<RemoteTrace>,
+    /// Where the next page starts, if there is one (Phoenix).
+    pub next: Option<String>,
+    /// Whole traces, when the server's search answers with them (Jaeger, Zipkin): files to read.
+    pub files: Vec<File>,
+}
+
+/// Asks for page after page: `page` is given each page's cursor (none for the first) and answers
+/// the next page's, if there is one to ask for.
+async fn each_page(
+    first: Option<String>,
+    mut page: impl AsyncFnMut(Option<&str>) -> Result<Option<String>, String>,
+) -> Result<(), String> {
+    let mut cursor = first;
+    loop {
+        cursor = page(cursor.as_deref())
+            .await?
+            .filter(|next| !next.is_empty());
+        if cursor.is_none() {
+            return Ok(());
+        }
+    }
+}
+
+/// GETs `path`: the body of a 200, else what went wrong, in words.
+pub async fn get(http: &impl Http, path: &str) -> Result<Vec<u8>, String> {
+    match http.get_answer(path).await? {
+        (200, body) => Ok(body),
+        (status, body) => Err(refused(http.server(), path, status, &body)),
+    }
+}
+
+/// What a server's answer of `status` to `path` means, in words.
+fn refused(server: &Server, path: &str, status: u16, body: &[u8]) -> String {
+    format!(
+        "{}{path}: {}",
+        server.base,
+        problem(status, &String::from_utf8_lossy(body))
+    )
+}
+
+/// The projects the server holds (Jaeger's and Zipkin's services; Tempo has none).
+pub async fn projects(http: &impl Http) -> Result<Vec<String>, String> {
+    match http.server().kind {
+        ServerKind::Phoenix => {
+            let mut names = Vec::new();
+            each_page(None, async |cursor| {
+                let body = get(http, &phoenix::projects(cursor)).await?;
+                let (page, next) = phoenix::read_projects(&body)?;
+                names.extend(page);
+                Ok(next)
+            })
+            .await?;
+            Ok(names)
+        }
+        ServerKind::Jaeger => match offers_v3(http).await? {
+            Some(body) => jaeger::read_services_v3(&body),
+            None => jaeger::read_services(&get(http, &jaeger::services()).await?),
+        },
+        ServerKind::Zipkin => zipkin::read_services(&get(http, &zipkin::services()).await?),
+        ServerKind::Tempo => Ok(Vec::new()),
+    }
+}
+
+/// Jaeger's services list from API v3, if it offers that API (404: it does not).
+async fn offers_v3(http: &impl Http) -> Result<Option<Vec<u8>>, String> {
+    let path = jaeger::services_v3();
+    match http.get_answer(&path).await? {
+        (200, body) => Ok(Some(body)),
+        (404, _) => Ok(None),
+        (status, body) => Err(refused(http.server(), &path, status, &body)),
+    }
+}
+
+/// A page of the traces of `query`'s project (a Jaeger or Zipkin service), newest first, at most
+/// `limit`, from `cursor` (Phoenix's) on; `now_nanos` ends a time range that `query.since`
+/// starts. Phoenix evaluates `query.filter` (its trace filter) and Tempo (TraceQL); Jaeger and
+/// Zipkin take none.
+pub async fn list(
+    http: &impl Http,
+    query: &TraceQuery,
+    limit: usize,
+    cursor: Option<&str>,
+    now_nanos: u64,
+) -> Result<Listed, String> {
+    let kind = http.server().kind;
+    let since = match &query.since {
+        Some(text) => Some(
+            crate::model::parse_rfc3339_nanos(text)
+                .ok_or_else(|| format!("“{text}” is not an ISO 8601 time"))?,
+        ),
+        None => None,
+    };
+    let filter = query.filter.as_deref().filter(|f| !f.trim().is_empty());
+    if filter.is_some() && matches!(kind, ServerKind::Jaeger | ServerKind::Zipkin) {
+        return Err(format!(
+            "{kind:?} takes no filter Plume can send: name a service, or traces by id"
+        ));
+    }
+    match kind {
+        ServerKind::Phoenix => {
+            let (mut traces, mut last) = (Vec::new(), None);
+            // Not a request for none.
+            if limit > 0 {
+                each_page(cursor.map(str::to_owned), async |cursor| {
+                    let asked = limit - traces.len();
+                    let body = get(http, &phoenix::traces(query, asked, cursor)).await?;
+                    let (page, next) = phoenix::read_traces(&body)?;
+                    traces.extend(page);
+                    last = next.clone();
+                    Ok(next.filter(|_| traces.len() < limit))
+                })
+                .await?;
+            }
+            Ok(Listed {
+                traces,
+                next: last.filter(|next| !next.is_empty()),
+                files: Vec::new(),
+            })
+        }
+        ServerKind::Tempo => {
+            let path = tempo::search(filter.unwrap_or("{}"), limit, since, now_nanos);
+            Ok(Listed {
+                traces: tempo::read_search(&get(http, &path).await?)?,
+                ..Listed::default()
+            })
+        }
+        ServerKind::Jaeger | ServerKind::Zipkin => {
+            let service = &query.project;
+            let (path, v3) = match kind {
+                ServerKind::Jaeger => match offers_v3(http).await?.is_some() {
+                    true => (jaeger::traces_v3(service, limit, since, now_nanos), true),
+                    false => (jaeger::traces(service, limit, since), false),
+                },
+                _ => (zipkin::traces(service, limit, since, now_nanos), false),
+            };
+            let body = get(http, &path).await?;
+            let bytes = if v3 { jaeger::unwrap_v3(&body)? } else { body };
+            Ok(Listed {
+                files: vec![File {
+                    name: format!("{}{path}", http.server().base),
+                    bytes,
+                }],
+                ..Listed::default()
+            })
+        }
+    }
+}
+
+/// The traces `ids` of `project` (Phoenix's; the others need none), whole, as files: each
+/// answer handed to `file` as it comes, then (Phoenix) what Phoenix holds on them — evaluations,
+/// people's annotations and notes — as JSON Lines.
+pub async fn traces(
+    http: &impl Http,
+    project: &str,
+    ids: &[String],
+    file: &mut dyn FnMut(File),
+) -> Result<(), String> {
+    let base = http.server().base.clone();
+    match http.server().kind {
+        ServerKind::Phoenix => phoenix_traces(http, project, ids, file).await,
+        ServerKind::Tempo => {
+            for id in ids {
+                let path = tempo::trace(id);
+                let bytes = tempo::unwrap_trace(&get(http, &path).await?)?;
+                let name = format!("{base}{path}");
+                file(File { name, bytes });
+            }
+            Ok(())
+        }
+        ServerKind::Jaeger => {
+            let v3 = offers_v3(http).await?.is_some();
+            for id in ids {
+                let path = match v3 {
+                    true => jaeger::trace_v3(id),
+                    false => jaeger::trace(id),
+                };
+                let body = get(http, &path).await?;
+                let bytes = if v3 { jaeger::unwrap_v3(&body)? } else { body };
+                let name = format!("{base}{path}");
+                file(File { name, bytes });
+            }
+            Ok(())
+        }
+        ServerKind::Zipkin => {
+            for id in ids {
+                let path = zipkin::trace(id);
+                let bytes = get(http, &path).await?;
+                let name = format!("{base}{path}");
+                file(File { name, bytes });
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Phoenix's spans of `ids`, page by page, then the annotations on those spans and traces.
+async fn phoenix_traces(
+    http: &impl Http,
+    project: &str,
+    ids: &[String],
+    file: &mut dyn FnMut(File),
+) -> Result<(), String> {
+    let base = http.server().base.clone();
+    let mut span_ids = Vec::new();
+    for chunk in ids.chunks(phoenix::TRACES_PER_REQUEST) {
+        each_page(None, async |cursor| {
+            let path = phoenix::spans(project, chunk, cursor);
+            let bytes = get(http, &path).await?;
+            span_ids.extend(phoenix::span_ids(&bytes)?);
+            let next = phoenix::spans_cursor(&bytes)?;
+            let name = format!("{base}{path}");
+            file(File { name, bytes });
+            Ok(next)
+        })
+        .await?;
+    }
+    for (on, ids) in [(Annotated::Spans, &span_ids[..]), (Annotated::Traces, ids)] {
+        for chunk in ids.chunks(phoenix::IDS_PER_REQUEST) {
+            each_page(None, async |cursor| {
+                let path = phoenix::annotations(project, on, chunk, cursor);
+                let (lines, next) = phoenix::read_annotations(&get(http, &path).await?)?;
+                if !lines.is_empty() {
+                    let name = format!("{base}{path}");
+                    let bytes = lines.into_bytes();
+                    file(File { name, bytes });
+                }
+                Ok(next)
+            })
+            .await?;
+        }
+    }
+    Ok(())
+}
