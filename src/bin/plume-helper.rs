@@ -1,7 +1,7 @@
 //! The helper: a Web Worker the engine's worker starts when a parquet, Jaeger or Zipkin file
-//! comes, or spans must leave with secrets taken out, so that their readers (the parquet crate
-//! alone is a sixth of the engine's size) and the redaction rules' scanners are downloaded only
-//! by those who use them. `static/plume-helper_loader.js` hands each message's
+//! comes, spans must leave with secrets taken out, or a server is read, so that their readers
+//! (the parquet crate alone is a sixth of the engine's size), the redaction rules' scanners and
+//! the servers' clients are downloaded only by those who use them. `static/plume-helper_loader.js` hands each message's
 //! format tag and bytes to [`read`] and posts back what it returns.
 
 #[cfg(target_arch = "wasm32")]
@@ -9,13 +9,16 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 /// What a file in the format `tag` names holds, or why it holds nothing
 /// (`plume::ingest::helper_wire`'s bytes); or, tagged `plume::redact::job::TAG`, a redaction
-/// job's answer.
+/// job's answer; or, tagged `plume::sources::job::TAG`, what a server answered (asked from here
+/// with `fetch`).
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen]
-pub fn read(tag: u8, bytes: &[u8]) -> Vec<u8> {
+pub async fn read(tag: u8, bytes: Vec<u8>) -> Vec<u8> {
     match tag {
-        plume::redact::job::TAG => plume::redact::job::answer(bytes),
-        _ => plume::ingest::helper_wire::read(tag, bytes),
+        plume::redact::job::TAG => plume::redact::job::answer(&bytes),
+        plume::sources::job::TAG => plume::sources::browser::answer(&bytes).await,
+        plume::ingest::helper_wire::EXPAND => plume::ingest::helper_wire::expand(&bytes),
+        _ => plume::ingest::helper_wire::read(tag, &bytes),
     }
 }
 

@@ -33,6 +33,12 @@ pub(super) async fn read(format: Format, bytes: Vec<u8>) -> Result<Answer, Locat
     helper_wire::decode(&ask(tag, bytes).await.map_err(stopped)?)
 }
 
+/// A zstd file's content, expanded by a helper worker.
+pub(super) async fn expand(bytes: Vec<u8>) -> Result<Vec<u8>, String> {
+    let answer = ask(helper_wire::EXPAND, bytes).await;
+    helper_wire::read_expanded(answer.map_err(|why| format!("the helper {why}"))?)
+}
+
 /// `job` redacted by a helper worker.
 pub(super) async fn redact(job: &redact::Job) -> Result<redact::Redacted, String> {
     let answer = ask(redact::TAG, redact::encode(job)).await;
@@ -40,7 +46,7 @@ pub(super) async fn redact(job: &redact::Job) -> Result<redact::Redacted, String
 }
 
 /// What a helper started for the job `tag` names answers to `bytes`; `Err`: why it did not.
-async fn ask(tag: u8, bytes: Vec<u8>) -> Result<Vec<u8>, String> {
+pub(super) async fn ask(tag: u8, bytes: Vec<u8>) -> Result<Vec<u8>, String> {
     let helper = Worker::new(HELPER_SCRIPT)
         .map_err(|error| format!("could not start: {}", describe(&error)))?;
     let (sender, answer) = oneshot::channel::<Result<Vec<u8>, String>>();

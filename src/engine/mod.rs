@@ -1114,22 +1114,6 @@ impl Engine {
         &mut self.settings
     }
 
-    /// Every trace it holds, as a server's list of traces would describe it.
-    pub fn remote_traces(&self) -> Vec<crate::sources::RemoteTrace> {
-        (self.traces.all().iter())
-            .map(|trace| {
-                let summary = &trace.summary;
-                crate::sources::RemoteTrace {
-                    id: summary.trace_id.to_string(),
-                    name: Some(self.arena.str(summary.name).to_owned()),
-                    start_ns: Some(summary.start_unix_nanos),
-                    duration_ns: Some(summary.duration_nanos()),
-                    tokens: summary.usage.total(),
-                }
-            })
-            .collect()
-    }
-
     /// The server connected to as `name`.
     pub fn connection(&self, name: &str) -> Option<&crate::sources::Connection> {
         (self.settings.connections.value.iter()).find(|c| c.name == name)

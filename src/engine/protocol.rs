@@ -153,8 +153,7 @@ pub enum Request {
         /// The connection's name.
         source: String,
     },
-    /// A page of a connected server's traces, newest first (Jaeger's and Zipkin's searches
-    /// answer with whole traces: those are loaded, held, and listed as loaded).
+    /// A page of a connected server's traces, newest first.
     SourceTraces {
         /// The connection's name.
         source: String,
@@ -195,12 +194,10 @@ pub struct SourceQuery {
 /// A page of a server's traces.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SourceTraces {
-    /// The traces, as the server said (or, loaded whole, as read).
+    /// The traces, as the server said (or, for a search that answers whole traces, as read).
     pub traces: Vec<crate::sources::RemoteTrace>,
     /// The next page's cursor, if there is one.
     pub next: Option<String>,
-    /// The traces came whole and are loaded (held: kept only when the user keeps them).
-    pub loaded: bool,
 }
 
 /// An answer from the engine.

@@ -294,10 +294,17 @@ async fn read_helped(
 ) -> FileResult {
     let size = helped.content.len() as f64;
     progress.report("parsing", size, 0, true);
-    let answer = helper::read(helped.format, helped.content).await;
+    let Some(format) = helped.format else {
+        // A zstd file: the helper expands it, then it is read as any file.
+        return match helper::expand(helped.content).await {
+            Ok(content) => Box::pin(parse(engine, progress, content, held)).await,
+            Err(problem) => FileResult::failed(&progress.name, &format!("zstd: {problem}")),
+        };
+    };
+    let answer = helper::read(format, helped.content).await;
     let name = progress.name.clone();
     let mut report = |spans| progress.report("parsing", size, spans, false);
-    let format = (helped.format, helped.compression);
+    let format = (format, helped.compression);
     let result = engine
         .borrow_mut()
         .load_helped(&name, format, answer, held, &mut report);

@@ -64,6 +64,33 @@ pub fn read(tag: u8, bytes: &[u8]) -> Vec<u8> {
     encode(answer)
 }
 
+/// The tag that asks the helper to expand a zstd file (in the browser the engine holds no zstd
+/// decoder).
+pub const EXPAND: u8 = 202;
+
+/// The helper's side of [`EXPAND`]: `0` and the content, or `1` and why it does not expand.
+pub fn expand(bytes: &[u8]) -> Vec<u8> {
+    match super::expand_zstd(bytes, super::MAX_EXPANDED_HELD) {
+        Ok(mut content) => {
+            content.insert(0, 0);
+            content
+        }
+        Err(problem) => [&[1], problem.as_bytes()].concat(),
+    }
+}
+
+/// The engine's side of [`EXPAND`]: the content, or why there is none.
+pub fn read_expanded(mut answer: Vec<u8>) -> Result<Vec<u8>, String> {
+    match answer.first() {
+        Some(0) => {
+            answer.remove(0);
+            Ok(answer)
+        }
+        Some(1) => Err(String::from_utf8_lossy(&answer[1..]).into_owned()),
+        _ => Err("the helper's expansion does not read".into()),
+    }
+}
+
 /// What the helper read.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Answer {
@@ -369,6 +396,21 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zstd_file_expands_through_the_helper_and_a_broken_one_says_why() {
+        let content = crate::testutil::fixture("openai-01.otlp.pb");
+        let packed = crate::testutil::fixture("generated/openai-01.otlp.pb.zst");
+        assert_eq!(read_expanded(expand(&packed)), Ok(content.clone()));
+        let broken = read_expanded(expand(&packed[..packed.len() / 2]));
+        assert!(broken.is_err(), "{broken:?}");
+        assert!(read_expanded(Vec::new()).is_err());
+        assert!(read_expanded(vec![9]).is_err());
+        // Where the helper's readers are, a zstd file reads as its content does.
+        let mut arena = crate::model::Arena::default();
+        let report = crate::ingest::load_here(&mut arena, "a.zst", packed);
+        assert_eq!((report.spans, report.errors.len()), (4, 0));
+    }
 
     fn table() -> Assembled {
         let mut nested = Map::default();

@@ -44,7 +44,7 @@ mod wire;
 mod zipkin;
 mod zipkin_proto;
 
-pub use compression::{Codec, MAX_EXPANDED_HELD, expand_into, expanded_layers};
+pub use compression::{Codec, MAX_EXPANDED_HELD, expand_into, expand_zstd, expanded_layers};
 pub use error::{IngestError, Located, Place, Problem};
 pub use parquet::{Assembled, assemble as assemble_parquet};
 pub use sniff::{Detected, sniff};
@@ -159,6 +159,37 @@ fn read_whole(
     }
 }
 
+/// Reads a file where the helper's readers are (the helper worker itself, or natively): what
+/// the engine would hand the helper is read as the helper reads it, the rest as [`load`] does.
+pub fn load_here(arena: &mut Arena, file: &str, bytes: Vec<u8>) -> FileReport {
+    match Helped::of(bytes) {
+        Ok(Helped {
+            format: None,
+            content,
+            ..
+        }) => match expand_zstd(&content, MAX_EXPANDED_HELD) {
+            Ok(expanded) => load_here(arena, file, expanded),
+            Err(message) => {
+                let mut report = FileReport::new(file);
+                let codec = Codec::Zstd.name();
+                let problem = Located::file(Problem::Decompress { codec, message });
+                report.errors.push(problem.in_file(file));
+                report
+            }
+        },
+        Ok(Helped {
+            format: Some(format),
+            compression,
+            content,
+        }) => {
+            let tag = helper_wire::job_tag(format).unwrap_or_default();
+            let answer = helper_wire::decode(&helper_wire::read(tag, &content));
+            load_helped(arena, file, (format, compression), answer, &mut |_| {})
+        }
+        Err(bytes) => load(arena, file, &bytes),
+    }
+}
+
 /// The format of a file that, in the browser, its helper worker reads (parquet, Jaeger, Zipkin:
 /// their readers would make what every page downloads a quarter larger), by its content; `None`
 /// for any other, and for compressed content ([`Helped::of`] looks inside).
@@ -178,8 +209,9 @@ pub fn helped(content: &[u8]) -> Option<Format> {
 /// content.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Helped {
-    /// Its format (one [`helped`] names).
-    pub format: Format,
+    /// Its format (one [`helped`] names); `None`: a zstd file, which in the browser the helper
+    /// expands (the engine holds no zstd decoder), then read as any file.
+    pub format: Option<Format>,
     /// Compression layers undone, outermost first.
     pub compression: Vec<Codec>,
     /// What the helper reads.
@@ -190,9 +222,16 @@ impl Helped {
     /// `bytes` as the helper reads them (Jaeger and Zipkin expanded first when compressed), or
     /// the bytes back when the helper does not read them.
     pub fn of(bytes: Vec<u8>) -> Result<Helped, Vec<u8>> {
+        if cfg!(target_arch = "wasm32") && sniff(&bytes) == Detected::Compressed(Codec::Zstd) {
+            return Ok(Helped {
+                format: None,
+                compression: Vec::new(),
+                content: bytes,
+            });
+        }
         if let Some(format) = helped(&bytes) {
             return Ok(Helped {
-                format,
+                format: Some(format),
                 compression: Vec::new(),
                 content: bytes,
             });
@@ -206,7 +245,7 @@ impl Helped {
             let (compression, content) =
                 expanded_layers(&bytes, MAX_COMPRESSION_LAYERS, None, MAX_EXPANDED_HELD)?;
             Some(Helped {
-                format,
+                format: Some(format),
                 compression,
                 content,
             })

@@ -19,7 +19,7 @@ pub trait Http {
 }
 
 /// A file a server's answer is: where it came from, and the bytes to read.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct File {
     /// The URL it came from (what the page shows spans as loaded from).
     pub name: String,

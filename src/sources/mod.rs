@@ -3,10 +3,13 @@
 //! holds is read like a dropped file. Phoenix ([`phoenix`]), Tempo ([`tempo`]), Jaeger
 //! ([`jaeger`]) and Zipkin ([`zipkin`]).
 
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
 pub mod client;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fetch;
 pub mod jaeger;
+pub mod job;
 pub mod phoenix;
 pub mod tempo;
 pub mod zipkin;

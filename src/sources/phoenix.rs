@@ -17,7 +17,7 @@ pub const SPANS_PAGE: usize = 1000;
 pub const TRACES_PER_REQUEST: usize = 20;
 
 /// Which traces of a project.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TraceQuery {
     /// The project's name (or Phoenix id).
     pub project: String,

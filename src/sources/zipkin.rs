@@ -22,8 +22,13 @@ pub fn traces(service: &str, limit: usize, since_nanos: Option<u64>, now_nanos: 
     )
 }
 
-/// The path of one trace.
+/// The path of one trace. A 64-bit id Plume writes as 32 hex digits (16 zeros first) is asked
+/// for as Zipkin writes it, in 16.
 pub fn trace(id: &str) -> String {
+    let id = match id.strip_prefix("0000000000000000") {
+        Some(low) if id.len() == 32 => low,
+        _ => id,
+    };
     format!("/api/v2/trace/{}", query_value(id))
 }
 
@@ -46,6 +51,12 @@ mod tests {
         );
         assert!(traces("f", 10, None, now).ends_with("&lookback=86400000"));
         assert_eq!(trace("463ac35c9f6413ad"), "/api/v2/trace/463ac35c9f6413ad");
+        assert_eq!(
+            trace("0000000000000000463ac35c9f6413ad"),
+            "/api/v2/trace/463ac35c9f6413ad"
+        );
+        let wide = "5af7183fb1d4cf5f463ac35c9f6413ad";
+        assert_eq!(trace(wide), format!("/api/v2/trace/{wide}"));
         assert_eq!(
             read_services(br#"["backend","frontend"]"#),
             Ok(vec!["backend".into(), "frontend".into()])

@@ -164,7 +164,7 @@ fn view(route: &Route, version: u32, nothing_loaded: bool, embedded: bool) -> Ht
         }
         Route::Sources => html! { <SourcesPage {version} /> },
         Route::Source { name, search } => {
-            html! { <SourcePage key={name.clone()} name={name.clone()} search={search.clone()} /> }
+            html! { <SourcePage key={name.clone()} name={name.clone()} search={search.clone()} {version} /> }
         }
         Route::SourceTrace {
             name,

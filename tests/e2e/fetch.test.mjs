@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile, mkdtemp } from 'node:fs/promises';
+import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -224,14 +224,17 @@ test('with auth on, a bad key is refused clearly', async () => {
 });
 
 /** A loopback server answering `routes` (path without its query → [content type, body]) and
- * recording every request's path and query. */
+ * recording every request's path and query; allowing any origin, as the reverse proxy the README
+ * describes would. */
 async function published(routes) {
   const asked = [];
   const server = createServer(async (request, response) => {
     asked.push(request.url);
+    const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'authorization' };
+    if (request.method === 'OPTIONS') { response.writeHead(204, cors).end(); return; }
     const route = routes[request.url.split('?')[0]];
-    if (!route) { response.writeHead(404).end('{"errors":[{"code":404,"msg":"not found"}]}'); return; }
-    response.writeHead(200, { 'content-type': 'application/json' }).end(await route());
+    if (!route) { response.writeHead(404, cors).end('{"errors":[{"code":404,"msg":"not found"}]}'); return; }
+    response.writeHead(200, { 'content-type': 'application/json', ...cors }).end(await route());
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${server.address().port}`, asked, close: () => new Promise((r) => server.close(r)) };
@@ -333,5 +336,72 @@ test("Tempo: a TraceQL search and its traces by id, read from the responses Temp
     assert.match(listed.stderr, /Tempo has no projects/);
   } finally {
     await tempo.close();
+  }
+});
+
+/** Connects the page to `url` as a `kind` server named `name`; resolves once its page opened. */
+async function connect(page, kind, url, name) {
+  await page.goto(`${viewer.url}#/sources`);
+  await page.selectOption('[data-testid=connect-kind]', kind);
+  await page.fill('[data-testid=connect-url]', url);
+  await page.fill('[data-testid=connect-name]', name);
+  await page.click('[data-testid=connect-button]');
+  await page.waitForFunction((n) => location.hash === `#/source/${n}`, name);
+}
+
+test('the page reads Tempo (a TraceQL search, a trace opened) and Zipkin (a service\'s traces, one opened), from the answers they publish', async () => {
+  // Sources: tests/fixtures/published/README.md. Zipkin answers a trace by id with the same
+  // list of spans its search answer holds for that trace.
+  const search = JSON.parse(await readFile(join(fixtures, 'published', 'zipkin-lens-traces-search.json'), 'utf8'));
+  const tempo = await published({
+    '/api/search': body('tempo-search.json'),
+    '/api/v2/traces/5b8efff798038103d269b633813fc700': body('tempo-trace-v2.json'),
+  });
+  const zipkin = await published({
+    '/api/v2/services': body('zipkin-services.json'),
+    '/api/v2/traces': body('zipkin-lens-traces-search.json'),
+    '/api/v2/trace/bb1f0e21882325b8': async () => JSON.stringify(search[0]),
+  });
+  const page = await open(browser, viewer.url);
+  try {
+    await connect(page, 'tempo', tempo.url, 'tempo');
+    await page.fill('[data-testid=source-filter]', '{ resource.service.name = "my.service" }');
+    await page.press('[data-testid=source-filter]', 'Enter');
+    await page.waitForSelector('[data-testid=source-trace-row]');
+    assert.match(await page.textContent('[data-testid=source-trace-row]'), /my\.service: I am a span!/);
+    assert.ok(tempo.asked.some((u) => u.startsWith('/api/search?q=%7B%20resource.service.name')), tempo.asked.join(' '));
+    await page.click('[data-testid=source-trace-open]');
+    await page.waitForFunction(() => window.plume.summary().spans === 1);
+    await page.waitForSelector('[data-testid=source-bar]');
+
+    await connect(page, 'zipkin', zipkin.url, 'zipkin');
+    // Its services (the published list), the one chosen asked for its traces (the loopback
+    // answers the published search whatever the service).
+    await page.waitForSelector('[data-testid=source-project] option[value=quz]', { state: 'attached' });
+    await page.selectOption('[data-testid=source-project]', 'quz');
+    await page.waitForFunction(() => location.hash.includes('project=quz'));
+    await page.waitForSelector('[data-testid=source-trace-row], [data-testid=problem], [data-testid=source-empty]');
+    assert.equal(await page.locator('[data-testid=source-trace-row]').count(), 1, await page.textContent('main'));
+    // The rows shown may still be the first service's while the chosen one's are asked for.
+    const quz = () => zipkin.asked.some((u) => u.startsWith('/api/v2/traces?serviceName=quz'));
+    for (let wait = 0; !quz() && wait < 100; wait += 1) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(quz(), zipkin.asked.join(' '));
+    // Listing read the search's whole traces, and loaded none of them.
+    assert.equal((await counts(page)).spans, 1);
+    // As many spans as plume inspect reads of that trace.
+    const trace = join(out, 'zipkin-trace.json');
+    await writeFile(trace, JSON.stringify(search[0]));
+    const expected = (await inspect(trace)).spans;
+    await page.click('[data-testid=source-trace-open]');
+    await page.waitForSelector('[data-testid=source-bar]');
+    await page.waitForFunction(() => window.plume.settled());
+    const results = await page.$$eval('[data-testid=file-result]', (els) => els.map((e) => e.textContent).join(' | '));
+    assert.equal((await counts(page)).spans, 1 + expected, results);
+    assert.ok(zipkin.asked.includes('/api/v2/trace/bb1f0e21882325b8'), zipkin.asked.join(' '));
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await page.context().close();
+    await tempo.close();
+    await zipkin.close();
   }
 });

@@ -1,5 +1,5 @@
-// Parquet, Jaeger and Zipkin files are read by a helper worker that only such a file brings into
-// the page: what every page downloads does not carry their readers.
+// Parquet, Jaeger, Zipkin and zstd files are read by a helper worker that only such a file brings
+// into the page: what every page downloads does not carry their readers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
@@ -42,6 +42,21 @@ test('a parquet, Jaeger or Zipkin file starts the helper, other files never down
   assert.deepEqual(new Set(helper(viewer.served.slice(from))), new Set(['/plume-helper_loader.js', '/plume-helper.js', '/plume-helper_bg.wasm']));
   await page.click('a[href="#/project/chatbot-demo"]');
   await page.waitForSelector('[data-testid=trace-row]');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a zstd file is expanded by the helper, then read as any file (Jaeger inside too); zstd inside gzip says how to read it', async () => {
+  const page = await viewer.open();
+  const zst = await fixture('generated/openai-01.otlp.pb.zst');
+  const jaeger = await fixture('generated/jaeger-ui-download.json');
+  // Node has no zstd encoder: the fixture's zstd bytes gzipped make a zstd layer inside another.
+  await load(page, [zst, { ...zst, name: 'inner.zst.gz', buffer: gzipSync(zst.buffer) }, jaeger]);
+  const lines = await page.$$eval('[data-testid=file-result]', (els) => els.map((e) => e.textContent));
+  const said = (name) => lines.find((text) => text.includes(name)) ?? '';
+  assert.match(said('openai-01.otlp.pb.zst'), /otlp-proto, 4 spans/);
+  assert.match(said('inner.zst.gz'), /zstd only as a file's outer layer: expand it first/);
+  assert.match(said('jaeger-ui-download.json'), /jaeger-json, 3 spans/);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

@@ -1,4 +1,5 @@
-//! *Connect…*: a server's kind, address, name and key.
+//! *Connect…*: a server's kind, address, name and key (a hook and its view, not a component of
+//! its own: each component costs what an embedding page downloads).
 
 use std::rc::Rc;
 
@@ -11,32 +12,25 @@ use crate::ui::common::input::value_of;
 use crate::ui::context::uses_storage;
 use crate::ui::route::Router;
 
-/// The form's properties.
-#[derive(Properties, PartialEq)]
-pub struct ConnectFormProps {
-    /// The servers connected to already.
-    pub connections: Rc<Vec<Connection>>,
-    /// Called with the list the new one joined.
-    pub on_connect: Callback<Vec<Connection>>,
+/// The form: what it holds, what went wrong, and its callbacks.
+pub struct Connecting {
+    form: UseStateHandle<Form>,
+    problem: UseStateHandle<String>,
+    connect: Callback<SubmitEvent>,
 }
 
-/// See [`ConnectFormProps`]: once connected, the server's traces open.
-#[component]
-pub fn ConnectForm(props: &ConnectFormProps) -> Html {
+/// The form's state: once `connect`ed, the list the new server joined goes to `on_connect`
+/// and the server's traces open.
+#[hook]
+pub fn use_connect_form(
+    connections: Rc<Vec<Connection>>,
+    on_connect: Callback<Vec<Connection>>,
+) -> Connecting {
     let form = use_state(Form::default);
     let problem = use_state(String::new);
     let router = use_context::<Router>();
-    let edit = |change: fn(&mut Form, String)| {
-        let form = form.clone();
-        Callback::from(move |event: Event| {
-            let mut next = (*form).clone();
-            change(&mut next, value_of(&event));
-            form.set(next);
-        })
-    };
     let connect = {
         let (form, problem) = (form.clone(), problem.clone());
-        let (connections, on_connect) = (props.connections.clone(), props.on_connect.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             match form.connection() {
@@ -53,11 +47,30 @@ pub fn ConnectForm(props: &ConnectFormProps) -> Html {
             }
         })
     };
+    Connecting {
+        form,
+        problem,
+        connect,
+    }
+}
+
+/// The form *Connecting* holds: a server's kind, address, name and key.
+pub fn connect_form(connecting: &Connecting) -> Html {
+    let form = &connecting.form;
+    let edit = |change: fn(&mut Form, String)| {
+        let form = form.clone();
+        Callback::from(move |event: Event| {
+            let mut next = (*form).clone();
+            change(&mut next, value_of(&event));
+            form.set(next);
+        })
+    };
     let kinds = KINDS.iter().map(|(value, label)| {
         html! { <option value={*value} selected={form.kind == *value}>{ *label }</option> }
     });
+    let problem = &connecting.problem;
     html! {
-        <form class="connect-form" data-testid="connect-form" onsubmit={connect}>
+        <form class="connect-form" data-testid="connect-form" onsubmit={connecting.connect.clone()}>
             <h2>{"Connect…"}</h2>
             <label>{"Server "}<select data-testid="connect-kind" onchange={edit(|f, v| f.kind = v)}>{ for kinds }</select></label>
             <label>{"Address "}<input type="url" data-testid="connect-url" value={form.url.clone()} onchange={edit(|f, v| f.url = v)} /></label>
@@ -69,7 +82,7 @@ pub fn ConnectForm(props: &ConnectFormProps) -> Html {
                     {" Remember the key in this browser"}</label>
             }
             <button class="button primary" type="submit" data-testid="connect-button">{"Connect"}</button>
-            if !problem.is_empty() { <p class="problem error" role="alert">{ (*problem).clone() }</p> }
+            if !problem.is_empty() { <p class="problem error" role="alert">{ (**problem).clone() }</p> }
         </form>
     }
 }

@@ -7,7 +7,7 @@ use crate::present::route::{Route, SourceSearch};
 use crate::present::sources::{kind_label, without};
 use crate::sources::Connection;
 use crate::ui::query::{shown, use_engine, use_query};
-use crate::ui::sources::connect_form::ConnectForm;
+use crate::ui::sources::connect_form::{connect_form, use_connect_form};
 
 /// The page's properties.
 #[derive(Properties, PartialEq)]
@@ -23,10 +23,6 @@ pub fn SourcesPage(props: &SourcesPageProps) -> Html {
     // Bumped when the list is changed here, so it is asked again.
     let changed = use_state(|| 0u32);
     let answer = use_query((props.version, *changed), |_| Query::connections());
-    let connections = match shown(answer, html! { <p class="muted">{"Loading…"}</p> }) {
-        Ok(connections) => connections,
-        Err(instead) => return instead,
-    };
     let set = {
         let changed = changed.clone();
         Callback::from(move |next: Vec<Connection>| {
@@ -35,6 +31,15 @@ pub fn SourcesPage(props: &SourcesPageProps) -> Html {
             }
             changed.set(*changed + 1);
         })
+    };
+    let known = match &answer {
+        Some(Ok(connections)) => connections.clone(),
+        _ => Default::default(),
+    };
+    let connecting = use_connect_form(known, set.clone());
+    let connections = match shown(answer, html! { <p class="muted">{"Loading…"}</p> }) {
+        Ok(connections) => connections,
+        Err(instead) => return instead,
     };
     let rows = connections.iter().map(|connection| {
         let open = Route::Source {
@@ -71,7 +76,7 @@ pub fn SourcesPage(props: &SourcesPageProps) -> Html {
                     <tbody>{ for rows }</tbody>
                 </table>
             }
-            <ConnectForm connections={connections.clone()} on_connect={set} />
+            { connect_form(&connecting) }
         </section>
     }
 }

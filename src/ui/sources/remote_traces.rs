@@ -1,60 +1,75 @@
 //! A page of a server's traces: when, what, how long, tokens; each opens (fetched whole then).
+//! One page at a time (what is shown is all the page holds of the server's traces), with the
+//! server's cursor to the next.
 
 use yew::prelude::*;
 
 use crate::engine::messages::Query;
-use crate::engine::protocol::SourceQuery;
+use crate::engine::protocol::{SourceQuery, SourceTraces};
 use crate::present::format;
 use crate::present::route::Route;
 use crate::sources::RemoteTrace;
-use crate::ui::query::{shown, use_query};
+use crate::ui::query::{Answered, shown, use_query};
 
-/// The list's properties.
-#[derive(Properties, PartialEq)]
-pub struct RemoteTracesProps {
-    /// The connection's name.
-    pub source: String,
-    /// Which traces.
-    pub query: SourceQuery,
+/// The traces listed: the answer for the page shown, and the way to the next and back.
+pub struct Listed {
+    query: Option<SourceQuery>,
+    answer: Option<Answered<Box<SourceTraces>>>,
+    newer: Option<Callback<MouseEvent>>,
+    older: Option<Callback<MouseEvent>>,
 }
 
-/// See [`RemoteTracesProps`]: one page at a time (what is shown is all the page holds of the
-/// server's traces), with the server's cursor to the next.
-#[component]
-pub fn RemoteTraces(props: &RemoteTracesProps) -> Html {
-    // The cursors of the pages before this one, and this one's (none: the first).
-    let pages = use_state(|| vec![None::<String>]);
-    let cursor = pages.last().cloned().flatten();
-    let deps = (props.source.clone(), props.query.clone(), cursor);
-    let answer = use_query(deps, |(source, query, cursor)| {
-        Query::source_traces(source, query.clone(), cursor.clone())
+/// The page of `query`'s traces shown (none asked while there is no query); a new query starts
+/// again from its first page.
+#[hook]
+pub fn use_remote_traces(source: String, query: Option<SourceQuery>) -> Listed {
+    // The query, and the cursors of its pages up to the one shown (none: the first).
+    let pages = use_state(|| (query.clone(), vec![None::<String>]));
+    let cursors = match pages.0 == query {
+        true => pages.1.clone(),
+        false => vec![None],
+    };
+    let cursor = cursors.last().cloned().flatten();
+    let deps = (source, query.clone(), cursor);
+    let answer = use_query(deps, |(source, query, cursor)| match query {
+        Some(query) => Query::source_traces(source, query.clone(), cursor.clone()),
+        // Not asked: an unknown connection's question fails at once.
+        None => Query::source_traces("", SourceQuery::default(), None),
     });
+    let move_to = |next: Vec<Option<String>>| {
+        let (pages, query) = (pages.clone(), query.clone());
+        Callback::from(move |_: MouseEvent| pages.set((query.clone(), next.clone())))
+    };
+    let newer = (cursors.len() > 1).then(|| move_to(cursors[..cursors.len() - 1].to_vec()));
+    let next = match &answer {
+        Some(Ok(listed)) => listed.next.clone(),
+        _ => None,
+    };
+    let older = next.map(|next| move_to([cursors.clone(), vec![Some(next)]].concat()));
+    Listed {
+        query,
+        answer,
+        newer,
+        older,
+    }
+}
+
+/// The table of a page of traces of the server connected to as `source`.
+pub fn remote_traces(source: &str, listed: &Listed) -> Html {
+    let Some(query) = &listed.query else {
+        return html! {};
+    };
     let waiting =
         html! { <p class="muted" data-testid="source-waiting">{"Asking the server…"}</p> };
-    let listed = match shown(answer, waiting) {
-        Ok(listed) => listed,
+    let page = match shown(listed.answer.clone(), waiting) {
+        Ok(page) => page,
         Err(instead) => return instead,
     };
-    if listed.traces.is_empty() {
+    if page.traces.is_empty() {
         return html! { <p class="muted" data-testid="source-empty">{"No trace found."}</p> };
     }
-    let previous = (pages.len() > 1).then(|| {
-        let pages = pages.clone();
-        Callback::from(move |_: MouseEvent| pages.set(pages[..pages.len() - 1].to_vec()))
-    });
-    let next = listed.next.clone().map(|next| {
-        let pages = pages.clone();
-        Callback::from(move |_: MouseEvent| {
-            let mut more = (*pages).clone();
-            more.push(Some(next.clone()));
-            pages.set(more);
-        })
-    });
-    let project = Some(props.query.project.clone()).filter(|p| !p.is_empty());
-    let rows = listed
-        .traces
-        .iter()
-        .map(|trace| row(&props.source, &project, trace));
+    let project = Some(query.project.clone()).filter(|p| !p.is_empty());
+    let rows = page.traces.iter().map(|trace| row(source, &project, trace));
     html! {
         <>
             <div class="table-scroll">
@@ -65,8 +80,8 @@ pub fn RemoteTraces(props: &RemoteTracesProps) -> Html {
                 </table>
             </div>
             <div class="row">
-                if let Some(previous) = previous { <button class="button small" onclick={previous}>{"← Newer"}</button> }
-                if let Some(next) = next { <button class="button small" data-testid="source-next" onclick={next}>{"Older →"}</button> }
+                if let Some(newer) = listed.newer.clone() { <button class="button small" onclick={newer}>{"← Newer"}</button> }
+                if let Some(older) = listed.older.clone() { <button class="button small" data-testid="source-next" onclick={older}>{"Older →"}</button> }
             </div>
         </>
     }

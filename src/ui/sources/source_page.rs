@@ -1,4 +1,8 @@
 //! `#/source/<name>`: a server's projects (services), its own filter, and a page of its traces.
+//! One component; its parts are hooks and views (each component costs what an embedding page
+//! downloads).
+
+use std::rc::Rc;
 
 use yew::prelude::*;
 
@@ -8,9 +12,9 @@ use crate::present::route::{Route, SourceSearch};
 use crate::present::sources::{PAGE, filter_label, kind_label, project_label};
 use crate::sources::Connection;
 use crate::ui::common::input::value_of;
-use crate::ui::query::{shown, use_query};
+use crate::ui::query::{Answered, shown, use_query};
 use crate::ui::route::Router;
-use crate::ui::sources::remote_traces::RemoteTraces;
+use crate::ui::sources::remote_traces::{remote_traces, use_remote_traces};
 
 /// The page's properties.
 #[derive(Properties, PartialEq)]
@@ -19,119 +23,126 @@ pub struct SourcePageProps {
     pub name: AttrValue,
     /// What its traces are listed by.
     pub search: SourceSearch,
+    /// The loads version (the connections are read again once the store's are).
+    pub version: u32,
 }
 
 /// See [`SourcePageProps`].
 #[component]
 pub fn SourcePage(props: &SourcePageProps) -> Html {
-    let answer = use_query(props.name.clone(), |_| Query::connections());
-    let connections = match shown(answer, html! { <p class="muted">{"Loading…"}</p> }) {
+    let connections = use_query(props.version, |_| Query::connections());
+    // Tempo has no projects (its answer is an empty list, not shown).
+    let projects = use_query(props.name.to_string(), |name| Query::source_projects(name));
+    let connection = match &connections {
+        Some(Ok(all)) => all.iter().find(|c| *c.name == *props.name).cloned(),
+        _ => None,
+    };
+    let query = connection
+        .as_ref()
+        .and_then(|c| query(c, &props.search, &projects));
+    let listed = use_remote_traces(props.name.to_string(), query);
+    let connections = match shown(connections, html! { <p class="muted">{"Loading…"}</p> }) {
         Ok(connections) => connections,
         Err(instead) => return instead,
     };
     let Some(connection) = connections.iter().find(|c| *c.name == *props.name) else {
         return html! {
-            <section>
-                <p class="problem error" role="alert" data-testid="problem">
-                    { format!("No server is connected as “{}” in this browser. ", props.name) }
-                    <a href={Route::Sources.to_fragment()}>{"Connect it"}</a>
-                </p>
-            </section>
+            <p class="problem error" role="alert" data-testid="problem">
+                { format!("No server is connected as “{}” in this browser. ", props.name) }
+                <a href={Route::Sources.to_fragment()}>{"Connect it"}</a>
+            </p>
         };
     };
+    let go = use_context::<Router>().map(|router| {
+        let (name, search) = (props.name.to_string(), props.search.clone());
+        Rc::new(
+            move |change: fn(&mut SourceSearch, String), value: String| {
+                let mut next = search.clone();
+                change(&mut next, value);
+                router.go(Route::Source {
+                    name: name.clone(),
+                    search: next,
+                });
+            },
+        ) as Rc<dyn Fn(fn(&mut SourceSearch, String), String)>
+    });
     html! {
         <section class="source-page">
             <h1>{ format!("{} · {}", connection.name, kind_label(connection.server.kind)) }</h1>
             <p class="muted mono">{ connection.server.base.clone() }</p>
-            <SourceSearchForm connection={connection.clone()} search={props.search.clone()} />
+            { search_form(connection, &props.search, projects, go) }
+            { remote_traces(&props.name, &listed) }
         </section>
     }
 }
 
-/// The form's properties.
-#[derive(Properties, PartialEq)]
-struct SourceSearchFormProps {
-    connection: Connection,
-    search: SourceSearch,
+/// What to list: the project chosen (else the first), the filter and time of `search`; none
+/// while the projects are not known.
+fn query(
+    connection: &Connection,
+    search: &SourceSearch,
+    projects: &Option<Answered<Vec<String>>>,
+) -> Option<SourceQuery> {
+    let project = match project_label(connection.server.kind) {
+        None => String::new(),
+        Some(_) => match projects {
+            Some(Ok(names)) => search.project.clone().or_else(|| names.first().cloned())?,
+            _ => return None,
+        },
+    };
+    Some(SourceQuery {
+        project,
+        filter: search.filter.clone().unwrap_or_default(),
+        since: search.since.clone(),
+        limit: search.limit.unwrap_or(PAGE),
+    })
 }
 
-/// Which project, filtered how, from when — then the traces.
-#[component]
-fn SourceSearchForm(props: &SourceSearchFormProps) -> Html {
-    let kind = props.connection.server.kind;
-    let name = props.connection.name.clone();
-    // Tempo has none (its answer is an empty list, not shown).
-    let projects = use_query(name.clone(), |name| Query::source_projects(name));
-    let router = use_context::<Router>();
-    let go = {
-        let (name, search) = (name.clone(), props.search.clone());
-        move |change: fn(&mut SourceSearch, String)| {
-            let (router, name, search) = (router.clone(), name.clone(), search.clone());
-            Callback::from(move |event: Event| {
-                let mut next = search.clone();
-                change(&mut next, value_of(&event));
-                if let Some(router) = &router {
-                    router.go(Route::Source {
-                        name: name.clone(),
-                        search: next,
-                    });
-                }
-            })
-        }
+type Go = Option<Rc<dyn Fn(fn(&mut SourceSearch, String), String)>>;
+
+/// Which project, filtered how, from when: each change is a new address.
+fn search_form(
+    connection: &Connection,
+    search: &SourceSearch,
+    projects: Option<Answered<Vec<String>>>,
+    go: Go,
+) -> Html {
+    let kind = connection.server.kind;
+    let on = |change: fn(&mut SourceSearch, String)| {
+        let go = go.clone();
+        Callback::from(move |event: Event| {
+            if let Some(go) = &go {
+                go(change, value_of(&event));
+            }
+        })
     };
-    let projects = project_label(kind).map(|label| {
-        match shown(projects, html! { <span class="muted">{"Loading…"}</span> }) {
-            Ok(projects) => (label, Ok(projects)),
-            Err(instead) => (label, Err(instead)),
+    let picker = project_label(kind).map(|label| {
+        let names = match shown(projects, html! { <span class="muted">{"Loading…"}</span> }) {
+            Ok(names) => names,
+            Err(instead) => return html! { <label>{ format!("{label} ") }{ instead }</label> },
+        };
+        let chosen = search.project.clone().or_else(|| names.first().cloned());
+        let options = names.iter().map(|n| html! { <option value={n.clone()} selected={Some(n) == chosen.as_ref()}>{ n.clone() }</option> });
+        html! {
+            <label>{ format!("{label} ") }
+                <select data-testid="source-project" onchange={on(|s, v| s.project = Some(v))}>{ for options }</select>
+            </label>
         }
     });
-    let (project, picker) = match projects {
-        None => (Some(String::new()), html! {}),
-        Some((label, Err(instead))) => (
-            None,
-            html! { <label>{ format!("{label} ") }{ instead }</label> },
-        ),
-        Some((label, Ok(names))) => {
-            let chosen = props
-                .search
-                .project
-                .clone()
-                .or_else(|| names.first().cloned());
-            let options = names.iter().map(|n| html! { <option value={n.clone()} selected={Some(n) == chosen.as_ref()}>{ n.clone() }</option> });
-            let picker = html! {
-                <label>{ format!("{label} ") }
-                    <select data-testid="source-project" onchange={go(|s, v| s.project = Some(v))}>{ for options }</select>
-                </label>
-            };
-            (chosen, picker)
-        }
-    };
     let filter = filter_label(kind).map(|(label, example)| html! {
         <label class="grow">{ format!("{label} ") }
-            <input data-testid="source-filter" placeholder={example} value={props.search.filter.clone().unwrap_or_default()}
-                   onchange={go(|s, v| s.filter = Some(v).filter(|v| !v.trim().is_empty()))} />
+            <input data-testid="source-filter" placeholder={example} value={search.filter.clone().unwrap_or_default()}
+                   onchange={on(|s, v| s.filter = Some(v).filter(|v| !v.trim().is_empty()))} />
         </label>
     });
-    let query = project.map(|project| SourceQuery {
-        project,
-        filter: props.search.filter.clone().unwrap_or_default(),
-        since: props.search.since.clone(),
-        limit: props.search.limit.unwrap_or(PAGE),
-    });
     html! {
-        <>
-            <div class="row source-search">
-                { picker }
-                { for filter }
-                <label>{"Since "}
-                    <input data-testid="source-since" placeholder="2026-12-01T00:00:00Z" value={props.search.since.clone().unwrap_or_default()}
-                           onchange={go(|s, v| s.since = Some(v.trim().to_owned()).filter(|v| !v.is_empty()))} />
-                </label>
-            </div>
-            if let Some(query) = query {
-                // Keyed: another search starts again from its first page.
-                <RemoteTraces key={format!("{query:?}")} source={name} query={query.clone()} />
-            }
-        </>
+        <div class="row source-search">
+            { for picker }
+            { for filter }
+            <label>{"Since "}
+                <input data-testid="source-since" placeholder="2026-12-01T00:00:00Z" value={search.since.clone().unwrap_or_default()}
+                       onchange={on(|s, v| s.since = Some(v.trim().to_owned()).filter(|v| !v.is_empty()))} />
+            </label>
+        </div>
     }
 }
