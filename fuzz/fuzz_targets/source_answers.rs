@@ -1,5 +1,6 @@
 //! What trace servers answer (untrusted): every reader of `plume::sources` takes any bytes and
-//! says what they hold or why not, never panicking; unwrapped documents read as files.
+//! says what they hold or why not, never panicking; unwrapped documents read as files; the
+//! helper's answers and parts to a server job read (or say why not), and parts read as files.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -10,6 +11,8 @@ fuzz_target!(|bytes: &[u8]| {
     let _ = phoenix::read_projects(bytes);
     let _ = phoenix::read_traces(bytes);
     let _ = phoenix::spans_cursor(bytes);
+    let _ = phoenix::span_ids(bytes);
+    let _ = plume::sources::job::read_answer(bytes);
     let _ = jaeger::read_services(bytes);
     let _ = jaeger::read_services_v3(bytes);
     let _ = zipkin::read_services(bytes);
@@ -18,6 +21,9 @@ fuzz_target!(|bytes: &[u8]| {
     let mut arena = Arena::default();
     if let Ok((lines, _)) = phoenix::read_annotations(bytes) {
         plume::ingest::load(&mut arena, "annotations", lines.as_bytes());
+    }
+    if let Ok(file) = plume::sources::job::read_part(bytes) {
+        plume::ingest::load(&mut arena, &file.name, &file.bytes);
     }
     for document in [jaeger::unwrap_v3(bytes), tempo::unwrap_trace(bytes)].into_iter().flatten() {
         plume::ingest::load(&mut arena, "trace", &document);

@@ -10,13 +10,13 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// What a file in the format `tag` names holds, or why it holds nothing
 /// (`plume::ingest::helper_wire`'s bytes); or, tagged `plume::redact::job::TAG`, a redaction
 /// job's answer; or, tagged `plume::sources::job::TAG`, what a server answered (asked from here
-/// with `fetch`).
+/// with `fetch`), after the parts `post` was handed (a fetch's files, as they came).
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen]
-pub async fn read(tag: u8, bytes: Vec<u8>) -> Vec<u8> {
+pub async fn read(tag: u8, bytes: Vec<u8>, post: js_sys::Function) -> Vec<u8> {
     match tag {
         plume::redact::job::TAG => plume::redact::job::answer(&bytes),
-        plume::sources::job::TAG => plume::sources::browser::answer(&bytes).await,
+        plume::sources::job::TAG => plume::sources::browser::answer(&bytes, &post).await,
         plume::ingest::helper_wire::EXPAND => plume::ingest::helper_wire::expand(&bytes),
         _ => plume::ingest::helper_wire::read(tag, &bytes),
     }

@@ -45,15 +45,61 @@ pub(super) async fn redact(job: &redact::Job) -> Result<redact::Redacted, String
     redact::read_answer(&answer.map_err(|why| format!("the redaction {why}"))?)
 }
 
+thread_local! {
+    /// How to stop the server job running, if one is.
+    static CANCEL: RefCell<Option<oneshot::Sender<()>>> = const { RefCell::new(None) };
+}
+
+/// Stops the server job running, if one is (its helper is terminated; it answers `Err`).
+pub(super) fn cancel() {
+    if let Some(stop) = CANCEL.with(RefCell::take) {
+        let _ = stop.send(());
+    }
+}
+
+/// [`ask_with_parts`], unless [`cancel`] stops it first.
+pub(super) async fn ask_cancellable(
+    tag: u8,
+    bytes: Vec<u8>,
+    parts: Option<Parts>,
+) -> Result<Vec<u8>, String> {
+    let (stop, stopped) = oneshot::channel::<()>();
+    CANCEL.with(|cancel| cancel.replace(Some(stop)));
+    let asked = Box::pin(ask_with_parts(tag, bytes, parts));
+    let answer = match futures::future::select(asked, stopped).await {
+        futures::future::Either::Left((answer, _)) => answer,
+        // The question dropped, its helper is terminated (`Started`).
+        futures::future::Either::Right(_) => Err("was cancelled: nothing of it was loaded".into()),
+    };
+    CANCEL.with(|cancel| cancel.replace(None));
+    answer
+}
+
+/// Where the parts a helper posts before its answer go.
+pub(super) type Parts = futures::channel::mpsc::UnboundedSender<Vec<u8>>;
+
 /// What a helper started for the job `tag` names answers to `bytes`; `Err`: why it did not.
 pub(super) async fn ask(tag: u8, bytes: Vec<u8>) -> Result<Vec<u8>, String> {
+    ask_with_parts(tag, bytes, None).await
+}
+
+/// [`ask`], the parts the helper posts before its answer (in an array: a fetch's files as they
+/// come) handed to `parts`.
+async fn ask_with_parts(tag: u8, bytes: Vec<u8>, parts: Option<Parts>) -> Result<Vec<u8>, String> {
     let helper = Worker::new(HELPER_SCRIPT)
+        .map(Started)
         .map_err(|error| format!("could not start: {}", describe(&error)))?;
     let (sender, answer) = oneshot::channel::<Result<Vec<u8>, String>>();
     let sender = Rc::new(RefCell::new(Some(sender)));
     let answered = sender.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let data = event.data();
+        if let Some(part) = data.dyn_ref::<Array>() {
+            if let (Some(parts), Some(bytes)) = (&parts, part.get(0).dyn_ref::<Uint8Array>()) {
+                let _ = parts.unbounded_send(bytes.to_vec());
+            }
+            return;
+        }
         let reply = match data.dyn_ref::<Uint8Array>() {
             Some(bytes) => Ok(bytes.to_vec()),
             // The loader's word when the helper's module failed to start or to run.
@@ -74,14 +120,30 @@ pub(super) async fn ask(tag: u8, bytes: Vec<u8>) -> Result<Vec<u8>, String> {
     drop(bytes);
     let job = Array::of2(&JsValue::from(tag), &buffer);
     let sent = helper.post_message_with_transfer(&job, &Array::of1(&buffer.buffer()));
-    let reply = match sent {
+    match sent {
         Ok(()) => answer
             .await
             .unwrap_or_else(|_| Err("stopped without answering".into())),
         Err(error) => Err(format!("could not be given the job: {}", describe(&error))),
-    };
-    helper.terminate();
-    reply
+    }
+}
+
+/// A helper started: terminated when dropped (once it answered, or when its question is
+/// dropped unanswered), so the memory it took goes back at once.
+struct Started(Worker);
+
+impl std::ops::Deref for Started {
+    type Target = Worker;
+
+    fn deref(&self) -> &Worker {
+        &self.0
+    }
+}
+
+impl Drop for Started {
+    fn drop(&mut self) {
+        self.0.terminate();
+    }
 }
 
 fn describe(value: &JsValue) -> String {

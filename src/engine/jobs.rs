@@ -29,8 +29,11 @@ use crate::engine::remote;
 use crate::engine::sending::send;
 use crate::engine::worker::post;
 use crate::model::TraceId;
+use crate::sources;
 use crate::store::idb::Db;
 use crate::store::{FileRecord, StoredEvaluation, file_key};
+use futures::StreamExt;
+use futures::future::{Either, select};
 
 /// The load batch that reports what was restored from the store.
 pub const RESTORE_BATCH: u32 = 0;
@@ -144,6 +147,8 @@ impl Jobs {
                     live.pause(&self.engine, paused).await;
                 }
             }
+            // The worker's handler acts on it at once; queued, it has nothing left to stop.
+            ToWorker::Cancel => {}
             ToWorker::Annotate {
                 batch,
                 annotation,
@@ -294,25 +299,56 @@ impl Jobs {
         self.live = Some(Live::start(api, token, read, self.wake.clone()));
     }
 
-    /// Opens traces of a server connected to, held; what was loaded (or kept) of them before
-    /// is forgotten once they came, so that they are refreshed, not doubled.
+    /// Opens traces of a server connected to, held, each answer read as it comes (the first
+    /// rows show while the rest is asked for); what was loaded (or kept) of them before is
+    /// forgotten once the first answer came, so that they are refreshed, not doubled.
     async fn load_remote(&mut self, batch: u32, source: &str, project: &str, ids: Vec<String>) {
-        let files = match remote::fetch(&self.engine, source, project, &ids).await {
-            Ok(files) => files,
+        let asked = format!("{source}: {}", ids.join(", "));
+        Progress::new(batch, 0, &asked, 0.0).report("fetching", 0.0, 0, true);
+        let (parts, mut came) = futures::channel::mpsc::unbounded();
+        let engine = self.engine.clone();
+        let mut fetching = Box::pin(remote::fetch(&engine, source, project, &ids, parts));
+        let mut read = 0;
+        let outcome = loop {
+            let part = match select(came.next(), fetching.as_mut()).await {
+                Either::Left((Some(part), _)) => part,
+                Either::Left((None, _)) => break fetching.await,
+                Either::Right((outcome, _)) => break outcome,
+            };
+            self.load_part(batch, read, &ids, part).await;
+            read += 1;
+        };
+        // Parts posted before the answer, not read yet.
+        while let Ok(part) = came.try_recv() {
+            self.load_part(batch, read, &ids, part).await;
+            read += 1;
+        }
+        if let Err(problem) = outcome {
+            let progress = Progress::new(batch, read, &asked, 0.0);
+            self.keep(progress, FileResult::failed(&asked, &problem))
+                .await;
+        }
+    }
+
+    /// Reads the `index`th answer to a fetch of `ids` (the first forgets what was loaded of
+    /// them).
+    async fn load_part(&mut self, batch: u32, index: u32, ids: &[String], part: Vec<u8>) {
+        let file = match sources::job::read_part(&part) {
+            Ok(file) => file,
             Err(problem) => {
-                let progress = Progress::new(batch, 0, source, 0.0);
+                let progress = Progress::new(batch, index, "server", 0.0);
                 return self
-                    .keep(progress, FileResult::failed(source, &problem))
+                    .keep(progress, FileResult::failed("server", &problem))
                     .await;
             }
         };
-        self.forget(batch, Some(SpanSelection::Traces(ids))).await;
-        for (index, file) in files.into_iter().enumerate() {
-            let size = file.bytes.len() as f64;
-            let mut progress = Progress::new(batch, index as u32, &file.name, size);
-            let result = parse(&self.engine, &mut progress, file.bytes, true).await;
-            self.keep(progress, result).await;
+        if index == 0 {
+            self.forget(batch, Some(SpanSelection::Traces(ids.to_vec())))
+                .await;
         }
+        let mut progress = Progress::new(batch, index, &file.name, file.bytes.len() as f64);
+        let result = parse(&self.engine, &mut progress, file.bytes, true).await;
+        self.keep(progress, result).await;
     }
 
     /// What the worker's jobs answer (some [`Request::queued`] ones); else `None`: the engine
@@ -598,6 +634,7 @@ fn message_batch(message: &ToWorker) -> Option<u32> {
         | ToWorker::SetRules { .. }
         | ToWorker::SetConnections { .. }
         | ToWorker::Live { .. }
+        | ToWorker::Cancel
         | ToWorker::Send { .. } => None,
     }
 }

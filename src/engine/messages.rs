@@ -127,6 +127,9 @@ pub enum ToWorker {
         /// Paused or not.
         paused: bool,
     },
+    /// Stop asking a server: what is being fetched or listed is dropped (nothing of it is
+    /// loaded), at once, not after the messages before it.
+    Cancel,
 }
 
 /// What a [`ToWorker::Load`] reads.

@@ -9,7 +9,6 @@ use crate::engine::Engine;
 use crate::engine::helper;
 use crate::engine::protocol::{Response, SourceQuery, SourceTraces};
 use crate::sources::Connection;
-use crate::sources::client::File;
 use crate::sources::job::{self, Answer, Job};
 use crate::sources::phoenix::TraceQuery;
 
@@ -19,15 +18,16 @@ fn connection(engine: &Rc<RefCell<Engine>>, source: &str) -> Result<Connection, 
         .ok_or_else(|| format!("no server is connected as “{source}”: connect it again"))
 }
 
-/// `job` run by a helper.
-async fn run(job: Job) -> Result<Answer, String> {
-    job::read_answer(&helper::ask(job::TAG, job::encode(&job)).await?)
+/// `job` run by a helper (unless cancelled: `ToWorker::Cancel`), its parts to `parts`.
+async fn run(job: Job, parts: Option<helper::Parts>) -> Result<Answer, String> {
+    let answer = helper::ask_cancellable(job::TAG, job::encode(&job), parts).await;
+    job::read_answer(&answer.map_err(|why| format!("the server's question {why}"))?)
 }
 
 /// The projects (services) of the server connected to as `source`.
 pub(super) async fn projects(engine: &Rc<RefCell<Engine>>, source: &str) -> Response {
     let answer = match connection(engine, source) {
-        Ok(connection) => run(Job::Projects(connection)).await,
+        Ok(connection) => run(Job::Projects(connection), None).await,
         Err(problem) => Err(problem),
     };
     match answer {
@@ -46,17 +46,20 @@ pub(super) async fn traces(
 ) -> Response {
     let answer = match connection(engine, source) {
         Ok(connection) => {
-            run(Job::List {
-                connection,
-                query: TraceQuery {
-                    project: query.project.clone(),
-                    filter: Some(query.filter.clone()),
-                    since: query.since.clone(),
+            run(
+                Job::List {
+                    connection,
+                    query: TraceQuery {
+                        project: query.project.clone(),
+                        filter: Some(query.filter.clone()),
+                        since: query.since.clone(),
+                    },
+                    limit: query.limit,
+                    cursor,
+                    now_nanos: js_sys::Date::now() as u64 * 1_000_000,
                 },
-                limit: query.limit,
-                cursor,
-                now_nanos: js_sys::Date::now() as u64 * 1_000_000,
-            })
+                None,
+            )
             .await
         }
         Err(problem) => Err(problem),
@@ -71,20 +74,21 @@ pub(super) async fn traces(
 }
 
 /// Traces `ids` of `project`, whole, from the server connected to as `source`: the files its
-/// answers are, in order.
+/// answers are go to `parts` as they come (see [`job::read_part`]).
 pub(super) async fn fetch(
     engine: &Rc<RefCell<Engine>>,
     source: &str,
     project: &str,
     ids: &[String],
-) -> Result<Vec<File>, String> {
+    parts: helper::Parts,
+) -> Result<(), String> {
     let job = Job::Fetch {
         connection: connection(engine, source)?,
         project: project.to_owned(),
         ids: ids.to_vec(),
     };
-    match run(job).await? {
-        Answer::Files(files) => Ok(files),
+    match run(job, Some(parts)).await? {
+        Answer::Fetched => Ok(()),
         _ => Err("the helper answered another question".into()),
     }
 }

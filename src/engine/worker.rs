@@ -76,6 +76,8 @@ pub fn start() {
                     answer(&engine, id, request);
                 }
             }
+            // At once, not after the messages before it (the one it stops among them).
+            ToWorker::Cancel => super::helper::cancel(),
             message => {
                 let _ = queue.unbounded_send(Job::Page(message, payload));
             }

@@ -6,8 +6,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestCredentials, RequestInit, WorkerGlobalScope};
 
-use crate::sources::client::Http;
-use crate::sources::job::{self, Job};
+use crate::sources::client::{File, Http};
+use crate::sources::job;
 use crate::sources::{Connection, Server, unreachable};
 
 /// A connection asked with the browser's `fetch`.
@@ -47,15 +47,16 @@ impl Http for Browser {
     }
 }
 
-/// The job `bytes` hold, run: its answer's bytes.
-pub async fn answer(bytes: &[u8]) -> Vec<u8> {
+/// The job `bytes` hold, run: its answer's bytes; each file a fetch's answers are goes to
+/// `post` first, as it comes (a part: [`job::encode_part`]).
+pub async fn answer(bytes: &[u8], post: &js_sys::Function) -> Vec<u8> {
+    let mut part = |file: File| {
+        let part = Uint8Array::from(job::encode_part(&file).as_slice());
+        let _ = post.call1(&wasm_bindgen::JsValue::NULL, &part);
+    };
     let answer = match job::read_job(bytes) {
-        Ok(job) => run(job).await,
+        Ok(job) => job::run(job, |connection| Browser { connection }, &mut part).await,
         Err(problem) => Err(problem),
     };
     job::encode_answer(&answer)
-}
-
-async fn run(job: Job) -> Result<job::Answer, String> {
-    job::run(job, |connection| Browser { connection }).await
 }

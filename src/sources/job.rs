@@ -55,12 +55,18 @@ pub enum Answer {
     Projects(Vec<String>),
     /// A page of traces, and the next page's cursor.
     Listed(Vec<RemoteTrace>, Option<String>),
-    /// The files the traces' answers are, in order.
-    Files(Vec<File>),
+    /// The traces were fetched: each answer was handed on as a part ([`encode_part`]) as it
+    /// came, so that the first rows show while the rest is asked for.
+    Fetched,
 }
 
-/// Runs `job`, asking through `ask`, the server's client made from the job's connection.
-pub async fn run<H: Http>(job: Job, ask: impl Fn(Connection) -> H) -> Result<Answer, String> {
+/// Runs `job`, asking through `ask`, the server's client made from the job's connection; the
+/// files a fetch's answers are go to `part` as they come.
+pub async fn run<H: Http>(
+    job: Job,
+    ask: impl Fn(Connection) -> H,
+    part: &mut dyn FnMut(File),
+) -> Result<Answer, String> {
     match job {
         Job::Projects(connection) => client::projects(&ask(connection))
             .await
@@ -88,10 +94,9 @@ pub async fn run<H: Http>(job: Job, ask: impl Fn(Connection) -> H) -> Result<Ans
             project,
             ids,
         } => {
-            let mut files = Vec::new();
             let http = ask(connection);
-            client::traces(&http, &project, &ids, &mut |file| files.push(file)).await?;
-            Ok(Answer::Files(files))
+            client::traces(&http, &project, &ids, part).await?;
+            Ok(Answer::Fetched)
         }
     }
 }
@@ -138,6 +143,16 @@ pub fn encode_answer(answer: &Result<Answer, String>) -> Vec<u8> {
     postcard::to_allocvec(answer).unwrap_or_default()
 }
 
+/// A file of a fetch, as the helper hands it on before its answer.
+pub fn encode_part(file: &File) -> Vec<u8> {
+    postcard::to_allocvec(file).unwrap_or_default()
+}
+
+/// The engine's side: a part read.
+pub fn read_part(bytes: &[u8]) -> Result<File, String> {
+    postcard::from_bytes(bytes).map_err(|error| format!("the helper's part does not read: {error}"))
+}
+
 /// The engine's side: the helper's answer read.
 pub fn read_answer(bytes: &[u8]) -> Result<Answer, String> {
     postcard::from_bytes::<Result<Answer, String>>(bytes)
@@ -182,6 +197,8 @@ mod tests {
             Err("HTTP 401".into())
         );
         assert!(read_answer(&[7, 7, 7]).is_err());
+        assert_eq!(read_part(&encode_part(&files[0])), Ok(files[0].clone()));
+        assert!(read_part(&[200]).is_err());
         assert!(read_job(b"x").is_err());
         let bad = [File {
             name: "c".into(),

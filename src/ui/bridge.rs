@@ -350,6 +350,11 @@ impl EngineHandle {
         self.0.outbox.send(&ToWorker::Live { paused }, None);
     }
 
+    /// Stops asking a server: what is being fetched or listed is dropped.
+    pub fn cancel(&self) {
+        self.0.outbox.send(&ToWorker::Cancel, None);
+    }
+
     /// The servers connected to are these from now on (kept where loads are kept).
     pub fn set_connections(&self, connections: Vec<crate::sources::Connection>) {
         let message = ToWorker::SetConnections { connections };

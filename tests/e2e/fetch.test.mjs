@@ -367,9 +367,13 @@ test('the page reads Tempo (a TraceQL search, a trace opened) and Zipkin (a serv
     await connect(page, 'tempo', tempo.url, 'tempo');
     await page.fill('[data-testid=source-filter]', '{ resource.service.name = "my.service" }');
     await page.press('[data-testid=source-filter]', 'Enter');
+    await page.waitForFunction(() => location.hash.includes('filter='));
+    // Its rows once they are the filtered search's (the unfiltered one answered first).
+    const filtered = () => tempo.asked.some((u) => u.startsWith('/api/search?q=%7B%20resource.service.name'));
+    for (let wait = 0; !filtered() && wait < 100; wait += 1) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(filtered(), tempo.asked.join(' '));
     await page.waitForSelector('[data-testid=source-trace-row]');
     assert.match(await page.textContent('[data-testid=source-trace-row]'), /my\.service: I am a span!/);
-    assert.ok(tempo.asked.some((u) => u.startsWith('/api/search?q=%7B%20resource.service.name')), tempo.asked.join(' '));
     await page.click('[data-testid=source-trace-open]');
     await page.waitForFunction(() => window.plume.summary().spans === 1);
     await page.waitForSelector('[data-testid=source-bar]');
@@ -403,5 +407,37 @@ test('the page reads Tempo (a TraceQL search, a trace opened) and Zipkin (a serv
     await page.context().close();
     await tempo.close();
     await zipkin.close();
+  }
+});
+
+test('a slow server\'s list and trace can be cancelled: nothing of them is loaded, and the page says so', async () => {
+  let release;
+  const never = new Promise((resolve) => { release = resolve; });
+  const tempo = await published({
+    '/api/search': async () => { await never; return '{"traces":[]}'; },
+    '/api/v2/traces/5b8efff798038103d269b633813fc700': async () => { await never; return '{}'; },
+  });
+  const page = await open(browser, viewer.url);
+  try {
+    // Cancel stops what is being asked: once the server has the question.
+    const asked = (path) => async () => {
+      for (let wait = 0; !tempo.asked.some((u) => u.startsWith(path)) && wait < 100; wait += 1) await new Promise((r) => setTimeout(r, 100));
+    };
+    await connect(page, 'tempo', tempo.url, 'slow');
+    await asked('/api/search')();
+    await page.click('[data-testid=source-cancel]');
+    assert.match(await page.textContent('[data-testid=problem]'), /cancelled: nothing of it was loaded/);
+
+    await page.goto(`${viewer.url}#/source/slow/trace/5b8efff798038103d269b633813fc700`);
+    await asked('/api/v2/traces/')();
+    await page.click('[data-testid=source-cancel]');
+    await page.waitForSelector('[data-testid=source-not-fetched]');
+    const said = await page.$$eval('[data-testid=file-result]', (els) => els.map((e) => e.textContent).join(' | '));
+    assert.match(said, /slow: 5b8efff798038103d269b633813fc700.*cancelled/);
+    assert.equal((await counts(page)).spans, 0);
+  } finally {
+    release();
+    await page.context().close();
+    await tempo.close();
   }
 });

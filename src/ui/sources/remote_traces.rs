@@ -9,11 +9,12 @@ use crate::engine::protocol::{SourceQuery, SourceTraces};
 use crate::present::format;
 use crate::present::route::Route;
 use crate::sources::RemoteTrace;
-use crate::ui::query::{Answered, shown, use_query};
+use crate::ui::query::{Answered, shown, use_engine, use_query_for};
 
 /// The traces listed: the answer for the page shown, and the way to the next and back.
 pub struct Listed {
     query: Option<SourceQuery>,
+    cancel: Callback<MouseEvent>,
     answer: Option<Answered<Box<SourceTraces>>>,
     newer: Option<Callback<MouseEvent>>,
     older: Option<Callback<MouseEvent>>,
@@ -31,11 +32,13 @@ pub fn use_remote_traces(source: String, query: Option<SourceQuery>) -> Listed {
     };
     let cursor = cursors.last().cloned().flatten();
     let deps = (source, query.clone(), cursor);
-    let answer = use_query(deps, |(source, query, cursor)| match query {
+    let answered = use_query_for(deps.clone(), |(source, query, cursor)| match query {
         Some(query) => Query::source_traces(source, query.clone(), cursor.clone()),
         // Not asked: an unknown connection's question fails at once.
         None => Query::source_traces("", SourceQuery::default(), None),
     });
+    // Another project's or filter's rows are not shown under this one while it is asked.
+    let answer = answered.and_then(|(asked, answer)| (asked == deps).then_some(answer));
     let move_to = |next: Vec<Option<String>>| {
         let (pages, query) = (pages.clone(), query.clone());
         Callback::from(move |_: MouseEvent| pages.set((query.clone(), next.clone())))
@@ -46,8 +49,15 @@ pub fn use_remote_traces(source: String, query: Option<SourceQuery>) -> Listed {
         _ => None,
     };
     let older = next.map(|next| move_to([cursors.clone(), vec![Some(next)]].concat()));
+    let engine = use_engine();
+    let cancel = Callback::from(move |_: MouseEvent| {
+        if let Some(engine) = &engine {
+            engine.cancel();
+        }
+    });
     Listed {
         query,
+        cancel,
         answer,
         newer,
         older,
@@ -59,8 +69,11 @@ pub fn remote_traces(source: &str, listed: &Listed) -> Html {
     let Some(query) = &listed.query else {
         return html! {};
     };
-    let waiting =
-        html! { <p class="muted" data-testid="source-waiting">{"Asking the server…"}</p> };
+    let waiting = html! {
+        <p class="muted" data-testid="source-waiting">{"Asking the server… "}
+            <button class="button small" data-testid="source-cancel" onclick={listed.cancel.clone()}>{"Cancel"}</button>
+        </p>
+    };
     let page = match shown(listed.answer.clone(), waiting) {
         Ok(page) => page,
         Err(instead) => return instead,

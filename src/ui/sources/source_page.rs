@@ -11,7 +11,7 @@ use crate::engine::protocol::SourceQuery;
 use crate::present::route::{Route, SourceSearch};
 use crate::present::sources::{PAGE, filter_label, kind_label, project_label};
 use crate::sources::Connection;
-use crate::ui::common::input::value_of;
+use crate::ui::common::input::{use_draft, value_of};
 use crate::ui::query::{Answered, shown, use_query};
 use crate::ui::route::Router;
 use crate::ui::sources::remote_traces::{remote_traces, use_remote_traces};
@@ -41,6 +41,10 @@ pub fn SourcePage(props: &SourcePageProps) -> Html {
         .as_ref()
         .and_then(|c| query(c, &props.search, &projects));
     let listed = use_remote_traces(props.name.to_string(), query);
+    let drafts = Drafts {
+        filter: use_draft(props.search.filter.clone().unwrap_or_default()),
+        since: use_draft(props.search.since.clone().unwrap_or_default()),
+    };
     let connections = match shown(connections, html! { <p class="muted">{"Loading…"}</p> }) {
         Ok(connections) => connections,
         Err(instead) => return instead,
@@ -70,7 +74,7 @@ pub fn SourcePage(props: &SourcePageProps) -> Html {
         <section class="source-page">
             <h1>{ format!("{} · {}", connection.name, kind_label(connection.server.kind)) }</h1>
             <p class="muted mono">{ connection.server.base.clone() }</p>
-            { search_form(connection, &props.search, projects, go) }
+            { search_form(connection, &props.search, projects, go, drafts) }
             { remote_traces(&props.name, &listed) }
         </section>
     }
@@ -100,12 +104,19 @@ fn query(
 
 type Go = Option<Rc<dyn Fn(fn(&mut SourceSearch, String), String)>>;
 
+/// What is typed in the filter and time fields, not applied yet.
+struct Drafts {
+    filter: (UseStateHandle<String>, Callback<InputEvent>),
+    since: (UseStateHandle<String>, Callback<InputEvent>),
+}
+
 /// Which project, filtered how, from when: each change is a new address.
 fn search_form(
     connection: &Connection,
     search: &SourceSearch,
     projects: Option<Answered<Vec<String>>>,
     go: Go,
+    drafts: Drafts,
 ) -> Html {
     let kind = connection.server.kind;
     let on = |change: fn(&mut SourceSearch, String)| {
@@ -131,7 +142,7 @@ fn search_form(
     });
     let filter = filter_label(kind).map(|(label, example)| html! {
         <label class="grow">{ format!("{label} ") }
-            <input data-testid="source-filter" placeholder={example} value={search.filter.clone().unwrap_or_default()}
+            <input data-testid="source-filter" placeholder={example} value={(*drafts.filter.0).clone()} oninput={drafts.filter.1.clone()}
                    onchange={on(|s, v| s.filter = Some(v).filter(|v| !v.trim().is_empty()))} />
         </label>
     });
@@ -140,7 +151,7 @@ fn search_form(
             { for picker }
             { for filter }
             <label>{"Since "}
-                <input data-testid="source-since" placeholder="2026-12-01T00:00:00Z" value={search.since.clone().unwrap_or_default()}
+                <input data-testid="source-since" placeholder="2026-12-01T00:00:00Z" value={(*drafts.since.0).clone()} oninput={drafts.since.1.clone()}
                        onchange={on(|s, v| s.since = Some(v.trim().to_owned()).filter(|v| !v.is_empty()))} />
             </label>
         </div>

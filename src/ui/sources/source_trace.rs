@@ -6,7 +6,8 @@ use yew::prelude::*;
 use crate::engine::messages::{Problem, Query};
 use crate::present::route::{Route, SourceSearch};
 use crate::ui::context::Loader;
-use crate::ui::query::use_query;
+use crate::ui::query::{use_engine, use_query};
+use crate::ui::state::Loads;
 use crate::ui::trace::page::TracePage;
 
 /// The page's properties.
@@ -62,6 +63,15 @@ pub fn SourceTracePage(props: &SourceTracePageProps) -> Html {
         },
     };
     let again = fetch.reform(|_: MouseEvent| ());
+    // Asked and done, and the trace is still not here: the fetch failed or was cancelled (its
+    // line above says which).
+    let busy = use_context::<std::rc::Rc<Loads>>().is_some_and(|loads| loads.busy > 0);
+    let engine = use_engine();
+    let cancel = Callback::from(move |_: MouseEvent| {
+        if let Some(engine) = &engine {
+            engine.cancel();
+        }
+    });
     let bar = html! {
         <p class="source-bar muted" data-testid="source-bar">
             {"From "}<a href={source.to_fragment()}>{ props.name.clone() }</a>
@@ -79,11 +89,20 @@ pub fn SourceTracePage(props: &SourceTracePageProps) -> Html {
         Some(Err(problem)) if !missing => {
             html! { <p class="problem error" role="alert">{ problem.to_string() }</p> }
         }
+        _ if missing && *fetches > 0 && !busy => html! {
+            <>
+                { bar }
+                <p class="problem error" role="alert" data-testid="source-not-fetched">
+                    { format!("Trace {} was not fetched from {}: the line above says why.", props.trace_id, props.name) }
+                </p>
+            </>
+        },
         _ => html! {
             <>
                 { bar }
                 <p class="muted" data-testid="source-fetching">
-                    { format!("Fetching trace {} from {}… (what went wrong, if anything, shows above)", props.trace_id, props.name) }
+                    { format!("Fetching trace {} from {}… ", props.trace_id, props.name) }
+                    <button class="button small" data-testid="source-cancel" onclick={cancel}>{"Cancel"}</button>
                 </p>
             </>
         },
