@@ -174,7 +174,17 @@ test(`the page reads Phoenix on ${database}: its projects, a project's traces ne
   await page.click('[data-testid=source-refresh]');
   await page.waitForFunction(() => window.plume.settled());
   assert.deepEqual([(await counts(page)).spans, (await counts(page)).traces], [4, 1]);
+  // Annotated and shared as any trace.
+  await page.evaluate(([trace, span]) => { location.hash = `#/trace/${trace}/span/${span}`; }, [OPENAI_01, OPENAI_01_ROOT]);
+  await page.waitForSelector('[data-testid=annotate-span]', { state: 'attached' });
+  await page.$eval('[data-testid=span-details] details[data-section=Annotations]', (d) => { d.open = true; });
+  await page.click('[data-testid=annotate-span] [data-testid=thumbs-down]');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=annotate-span] [data-testid=annotation]')].some((a) => /review: bad/.test(a.textContent)));
+  await page.$eval('[data-testid=export-menu]', (menu) => { menu.open = true; });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=share]')]);
+  assert.match(download.suggestedFilename(), /\.html$/);
   // Its address reopens it after a reload (the connection is kept; the trace was not).
+  await page.goto(`${viewer.url}#/source/team/trace/${OPENAI_01}?project=chatbot-demo`);
   await page.reload();
   await page.waitForFunction(() => window.plume.summary().spans === 4, null, { timeout: 60_000 });
   await page.waitForSelector('[data-testid=source-bar]');
