@@ -7,39 +7,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serve, launch, root } from '../tests/e2e/browser.mjs';
-import { startPhoenix } from '../tests/phoenix/phoenix.mjs';
+import { startPhoenix, otlpRequests } from '../tests/phoenix/phoenix.mjs';
 
 const spans = Number(process.env.PLUME_PHOENIX_BENCH_SPANS ?? 50000);
 const file = join(root, `target/bench/${spans}.pb`);
 const PROJECT = 'generated-agents';
-const REQUEST_BYTES = 4 << 20;
 const RENDER_TIMEOUT_MS = 600_000;
 
 const log = (...what) => console.error('[phoenix bench]', ...what);
 
-/** The file's top-level fields (each a `resourceSpans`), grouped into requests of at most 4 MiB. */
-function requests(body) {
-  const out = [];
-  let start = 0;
-  let at = 0;
-  while (at < body.length) {
-    let cursor = at + 1;
-    let len = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = body[cursor++];
-      len += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) break;
-    }
-    const end = cursor + len;
-    if (end - start > REQUEST_BYTES && at > start) {
-      out.push(body.subarray(start, at));
-      start = at;
-    }
-    at = end;
-  }
-  out.push(body.subarray(start));
-  return out;
-}
 
 /** `trace`: { id, root } of the file's trace, as Plume read it. */
 async function measurePhoenix(browser, body, trace) {
@@ -47,7 +23,7 @@ async function measurePhoenix(browser, body, trace) {
   try {
     log(`sending ${spans} spans`);
     const started = Date.now();
-    for (const request of requests(body)) {
+    for (const request of otlpRequests(body)) {
       const response = await fetch(`${phoenix.url}/v1/traces`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-protobuf' },
@@ -107,7 +83,7 @@ async function measurePlumeServe(browser, body, trace) {
     await page.waitForSelector('[data-testid=live][data-state=live]');
     log(`sending ${spans} spans to plume serve`);
     const started = Date.now();
-    for (const request of requests(body)) {
+    for (const request of otlpRequests(body)) {
       const response = await fetch(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: request });
       if (!response.ok) throw new Error(`plume serve answered HTTP ${response.status}`);
     }
@@ -166,7 +142,7 @@ const lines = [
   '',
   '| | s |',
   '|---|---:|',
-  `| Phoenix: POSTing it (${requests(body).length} requests of ≤ 4 MiB) | ${s(phoenix.sentMs)} |`,
+  `| Phoenix: POSTing it (${otlpRequests(body).length} requests of ≤ 4 MiB) | ${s(phoenix.sentMs)} |`,
   `| Phoenix: until its APIs have every span | ${s(phoenix.ingestedMs)} |`,
   `| Phoenix: its trace page, until the root span shows | ${s(phoenix.renderMs)} |`,
   `| **Phoenix, end to end** | **${s(phoenixTotal)}** |`,

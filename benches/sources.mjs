@@ -16,37 +16,14 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serve, launch, root } from '../tests/e2e/browser.mjs';
-import { startPhoenix } from '../tests/phoenix/phoenix.mjs';
+import { startPhoenix, otlpRequests } from '../tests/phoenix/phoenix.mjs';
 import { startPostgres } from '../tests/phoenix/postgres.mjs';
 
 const traces = Number(process.env.PLUME_SOURCES_BENCH_TRACES ?? 2000);
 const PROJECT = 'generated-agents';
-const REQUEST_BYTES = 4 << 20;
 const TIMEOUT_MS = 600_000;
 const log = (...what) => console.error('[sources bench]', ...what);
 
-/** The file's top-level fields (each a `resourceSpans`), grouped into requests of ≤ 4 MiB. */
-function requests(body) {
-  const out = [];
-  let [start, at] = [0, 0];
-  while (at < body.length) {
-    let cursor = at + 1;
-    let len = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = body[cursor++];
-      len += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) break;
-    }
-    const end = cursor + len;
-    if (end - start > REQUEST_BYTES && at > start) {
-      out.push(body.subarray(start, at));
-      start = at;
-    }
-    at = end;
-  }
-  out.push(body.subarray(start));
-  return out;
-}
 
 /** Every trace of the project, as Phoenix's REST API lists them (newest first). */
 async function listed(phoenix, sort = 'start_time') {
@@ -159,7 +136,7 @@ let filter;
 /** POSTs `body` to Phoenix as an app's exporter would, in requests of ≤ 4 MiB, each sent again
  * while Phoenix says it is busy (503, 429: its ingestion queue is full). */
 async function send(body) {
-  for (const request of requests(body)) {
+  for (const request of otlpRequests(body)) {
     for (let tries = 0; ; tries += 1) {
       const response = await fetch(`${phoenix.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: request });
       if (response.ok) break;

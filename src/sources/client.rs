@@ -189,42 +189,29 @@ pub async fn traces(
     ids: &[String],
     file: &mut dyn FnMut(File),
 ) -> Result<(), String> {
-    let base = http.server().base.clone();
-    match http.server().kind {
-        ServerKind::Phoenix => phoenix_traces(http, project, ids, file).await,
-        ServerKind::Tempo => {
-            for id in ids {
-                let path = tempo::trace(id);
-                let bytes = tempo::unwrap_trace(&get(http, &path).await?)?;
-                let name = format!("{base}{path}");
-                file(File { name, bytes });
-            }
-            Ok(())
-        }
-        ServerKind::Jaeger => {
-            let v3 = offers_v3(http).await?.is_some();
-            for id in ids {
-                let path = match v3 {
-                    true => jaeger::trace_v3(id),
-                    false => jaeger::trace(id),
-                };
-                let body = get(http, &path).await?;
-                let bytes = if v3 { jaeger::unwrap_v3(&body)? } else { body };
-                let name = format!("{base}{path}");
-                file(File { name, bytes });
-            }
-            Ok(())
-        }
-        ServerKind::Zipkin => {
-            for id in ids {
-                let path = zipkin::trace(id);
-                let bytes = get(http, &path).await?;
-                let name = format!("{base}{path}");
-                file(File { name, bytes });
-            }
-            Ok(())
-        }
+    let kind = http.server().kind;
+    if kind == ServerKind::Phoenix {
+        return phoenix_traces(http, project, ids, file).await;
     }
+    let v3 = kind == ServerKind::Jaeger && offers_v3(http).await?.is_some();
+    for id in ids {
+        let path = match kind {
+            ServerKind::Tempo => tempo::trace(id),
+            ServerKind::Jaeger if v3 => jaeger::trace_v3(id),
+            ServerKind::Jaeger => jaeger::trace(id),
+            _ => zipkin::trace(id),
+        };
+        let body = get(http, &path).await?;
+        // Tempo's and Jaeger 2's answers wrap the OTLP document the file is.
+        let bytes = match kind {
+            ServerKind::Tempo => tempo::unwrap_trace(&body)?,
+            ServerKind::Jaeger if v3 => jaeger::unwrap_v3(&body)?,
+            _ => body,
+        };
+        let name = format!("{}{path}", http.server().base);
+        file(File { name, bytes });
+    }
+    Ok(())
 }
 
 /// Phoenix's spans of `ids`, page by page, then the annotations on those spans and traces.

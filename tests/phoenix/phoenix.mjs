@@ -12,6 +12,30 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const python = process.env.PHOENIX_PYTHON ?? join(root, 'target/phoenix-venv/bin/python');
 
+/** An OTLP protobuf file's top-level fields (each a `resourceSpans`), grouped into bodies of at
+ * most `limit` bytes: the requests an app's exporter would send. */
+export function otlpRequests(body, limit = 4 << 20) {
+  const out = [];
+  let [start, at] = [0, 0];
+  while (at < body.length) {
+    let cursor = at + 1;
+    let len = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = body[cursor++];
+      len += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) break;
+    }
+    const end = cursor + len;
+    if (end - start > limit && at > start) {
+      out.push(body.subarray(start, at));
+      start = at;
+    }
+    at = end;
+  }
+  out.push(body.subarray(start));
+  return out;
+}
+
 /** A port free on loopback now, for a server to take. */
 export async function freePort() {
   const probe = createServer();
