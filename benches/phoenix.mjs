@@ -16,7 +16,6 @@ const RENDER_TIMEOUT_MS = 600_000;
 
 const log = (...what) => console.error('[phoenix bench]', ...what);
 
-
 /** `trace`: { id, root } of the file's trace, as Plume read it. */
 async function measurePhoenix(browser, body, trace) {
   const phoenix = await startPhoenix();

@@ -24,7 +24,6 @@ const PROJECT = 'generated-agents';
 const TIMEOUT_MS = 600_000;
 const log = (...what) => console.error('[sources bench]', ...what);
 
-
 /** Every trace of the project, as Phoenix's REST API lists them (newest first). */
 async function listed(phoenix, sort = 'start_time') {
   const all = [];
