@@ -1,5 +1,5 @@
-//! The helper: a Web Worker the engine's worker starts when a parquet, Jaeger or Zipkin file
-//! comes, spans must leave with secrets taken out, or a server is read, so that their readers
+//! The helper: a Web Worker the engine's worker starts when a parquet, Jaeger, Zipkin or zstd
+//! file comes, spans must leave with secrets taken out, or a server is read, so that their readers
 //! (the parquet crate alone is a sixth of the engine's size), the redaction rules' scanners and
 //! the servers' clients are downloaded only by those who use them. `static/plume-helper_loader.js` hands each message's
 //! format tag and bytes to [`read`] and posts back what it returns.
@@ -13,7 +13,12 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// with `fetch`), after the parts `post` was handed (a fetch's files, as they came).
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen]
-pub async fn read(tag: u8, bytes: Vec<u8>, post: js_sys::Function) -> Vec<u8> {
+pub async fn read(tag: u8, bytes: Vec<u8>, post: js_sys::Function, build: String) -> Vec<u8> {
+    // A job from another build (its worker cached apart from this helper) could read as another
+    // job: nothing is answered, which the engine says.
+    if build != plume::engine::messages::BUILD {
+        return Vec::new();
+    }
     match tag {
         plume::redact::job::TAG => plume::redact::job::answer(&bytes),
         plume::sources::job::TAG => plume::sources::browser::answer(&bytes, &post).await,

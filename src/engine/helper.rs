@@ -1,8 +1,10 @@
-//! The helper worker, seen from the engine's worker: one started for each parquet, Jaeger or
-//! Zipkin file (handed the file's format and bytes) and for each redaction (handed a
-//! [`redact::Job`]), and stopped once it has answered (so the
-//! memory it took goes back at once). It is `src/bin/plume-helper.rs`, loaded by
-//! `static/plume-helper_loader.js` only when such a file comes.
+//! The helper worker, seen from the engine's worker: one started for each job — a parquet,
+//! Jaeger or Zipkin file (handed its format and bytes), a zstd file to expand, a redaction
+//! ([`redact::Job`]), a question to a server (`sources::job`, whose fetched files come back as
+//! parts before the answer) — and stopped once it has answered or its question is dropped (so
+//! the memory it took goes back at once). It is `src/bin/plume-helper.rs`, loaded by
+//! `static/plume-helper_loader.js` only when such a job comes; each job carries this build's
+//! name, and a helper of another build answers nothing.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -69,7 +71,7 @@ pub(super) async fn ask_cancellable(
     let answer = match futures::future::select(asked, stopped).await {
         futures::future::Either::Left((answer, _)) => answer,
         // The question dropped, its helper is terminated (`Started`).
-        futures::future::Either::Right(_) => Err("was cancelled: nothing of it was loaded".into()),
+        futures::future::Either::Right(_) => Err("was cancelled".into()),
     };
     CANCEL.with(|cancel| cancel.replace(None));
     answer
@@ -118,12 +120,18 @@ async fn ask_with_parts(tag: u8, bytes: Vec<u8>, parts: Option<Parts>) -> Result
     helper.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     let buffer = Uint8Array::from(bytes.as_slice());
     drop(bytes);
-    let job = Array::of2(&JsValue::from(tag), &buffer);
+    // With this build's name: a helper of another build (a cached script) answers nothing.
+    let build = JsValue::from_str(crate::engine::messages::BUILD);
+    let job = Array::of3(&JsValue::from(tag), &buffer, &build);
     let sent = helper.post_message_with_transfer(&job, &Array::of1(&buffer.buffer()));
     match sent {
-        Ok(()) => answer
-            .await
-            .unwrap_or_else(|_| Err("stopped without answering".into())),
+        Ok(()) => match answer.await {
+            Ok(Ok(reply)) if reply.is_empty() => {
+                Err("is from another build of Plume: reload the page".into())
+            }
+            Ok(reply) => reply,
+            Err(_) => Err("stopped without answering".into()),
+        },
         Err(error) => Err(format!("could not be given the job: {}", describe(&error))),
     }
 }

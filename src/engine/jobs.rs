@@ -147,7 +147,7 @@ impl Jobs {
                     live.pause(&self.engine, paused).await;
                 }
             }
-            // The worker's handler acts on it at once; queued, it has nothing left to stop.
+            // Never queued: the worker's handler acts on it as it comes.
             ToWorker::Cancel => {}
             ToWorker::Annotate {
                 batch,
@@ -299,40 +299,74 @@ impl Jobs {
         self.live = Some(Live::start(api, token, read, self.wake.clone()));
     }
 
-    /// Opens traces of a server connected to, held, each answer read as it comes (the first
-    /// rows show while the rest is asked for); what was loaded (or kept) of them before is
-    /// forgotten once the first answer came, so that they are refreshed, not doubled.
+    /// Opens traces of a server connected to. Not loaded yet: held, each answer read as it
+    /// comes (the first rows show while the rest is asked for). Loaded (fetched again): every
+    /// answer first, then what was loaded of them is replaced — kept if it was kept, with the
+    /// annotations people made on it — so that a failed or cancelled fetch changes nothing.
     async fn load_remote(&mut self, batch: u32, source: &str, project: &str, ids: Vec<String>) {
         let asked = format!("{source}: {}", ids.join(", "));
         Progress::new(batch, 0, &asked, 0.0).report("fetching", 0.0, 0, true);
+        let refresh = self.engine.borrow().holds_any(&ids);
         let (parts, mut came) = futures::channel::mpsc::unbounded();
         let engine = self.engine.clone();
         let mut fetching = Box::pin(remote::fetch(&engine, source, project, &ids, parts));
-        let mut read = 0;
+        let (mut waiting, mut read) = (Vec::new(), 0);
         let outcome = loop {
             let part = match select(came.next(), fetching.as_mut()).await {
                 Either::Left((Some(part), _)) => part,
                 Either::Left((None, _)) => break fetching.await,
                 Either::Right((outcome, _)) => break outcome,
             };
-            self.load_part(batch, read, &ids, part).await;
-            read += 1;
+            match refresh {
+                true => waiting.push(part),
+                false => {
+                    self.load_part(batch, read, part, true).await;
+                    read += 1;
+                }
+            }
         };
-        // Parts posted before the answer, not read yet.
+        // Parts posted before the answer and not taken yet.
         while let Ok(part) = came.try_recv() {
-            self.load_part(batch, read, &ids, part).await;
-            read += 1;
+            waiting.push(part);
         }
         if let Err(problem) = outcome {
+            // Cancelled or failed: a refresh changed nothing; a first fetch keeps what came.
             let progress = Progress::new(batch, read, &asked, 0.0);
-            self.keep(progress, FileResult::failed(&asked, &problem))
+            return self
+                .keep(progress, FileResult::failed(&asked, &problem))
                 .await;
+        }
+        if refresh {
+            self.replace(batch, &ids, waiting).await;
+            return;
+        }
+        for part in waiting {
+            self.load_part(batch, read, part, true).await;
+            read += 1;
         }
     }
 
-    /// Reads the `index`th answer to a fetch of `ids` (the first forgets what was loaded of
-    /// them).
-    async fn load_part(&mut self, batch: u32, index: u32, ids: &[String], part: Vec<u8>) {
+    /// What was loaded of `ids` replaced by `parts` (a fetch's answers, whole): kept if it was,
+    /// with the annotations people made on it.
+    async fn replace(&mut self, batch: u32, ids: &[String], parts: Vec<Vec<u8>>) {
+        let selection = SpanSelection::Traces(ids.to_vec());
+        let unread = self.engine.borrow().unread_to_forget(&selection);
+        self.read(&unread).await;
+        let kept =
+            (self.keeper.as_ref()).is_some_and(|k| k.known().iter().any(|id| ids.contains(id)));
+        let notes = self.engine.borrow().notes_on(ids);
+        self.forget(batch, Some(selection)).await;
+        for (index, part) in parts.into_iter().enumerate() {
+            self.load_part(batch, index as u32, part, !kept).await;
+        }
+        for note in notes {
+            let _ = self.engine.borrow_mut().annotate(&note, false);
+        }
+        self.save_now(batch).await;
+    }
+
+    /// Reads the `index`th answer to a fetch; `held`, as [`parse`] takes it.
+    async fn load_part(&mut self, batch: u32, index: u32, part: Vec<u8>, held: bool) {
         let file = match sources::job::read_part(&part) {
             Ok(file) => file,
             Err(problem) => {
@@ -342,12 +376,8 @@ impl Jobs {
                     .await;
             }
         };
-        if index == 0 {
-            self.forget(batch, Some(SpanSelection::Traces(ids.to_vec())))
-                .await;
-        }
         let mut progress = Progress::new(batch, index, &file.name, file.bytes.len() as f64);
-        let result = parse(&self.engine, &mut progress, file.bytes, true).await;
+        let result = parse(&self.engine, &mut progress, file.bytes, held).await;
         self.keep(progress, result).await;
     }
 
@@ -376,15 +406,11 @@ impl Jobs {
     async fn export(&mut self, id: u32, request: &ExportRequest) {
         let unread = self.engine.borrow().unread_in(&request.selection);
         self.read(&unread).await;
-        let redacted = match request.redact {
-            true => {
-                let job = (self.engine.borrow()).export_job(&request.selection, request.target);
-                match helper::redact(&job).await {
-                    Ok(redacted) => Some(redacted),
-                    Err(message) => return post_export_failed(id, message),
-                }
-            }
-            false => None,
+        let job = (request.redact)
+            .then(|| (self.engine.borrow()).export_job(&request.selection, request.target));
+        let redacted = match redacted(job).await {
+            Ok(redacted) => redacted,
+            Err(message) => return post_export_failed(id, message),
         };
         let export =
             (self.engine.borrow()).export(&request.selection, request.target, redacted.as_ref());
@@ -433,15 +459,12 @@ impl Jobs {
                 return post_export_failed(id, message);
             }
         };
-        let redacted = match request.redact {
-            true => {
-                let job = self.engine.borrow().share_job(request);
-                match helper::redact(&job).await {
-                    Ok(redacted) => Some(redacted),
-                    Err(message) => return post_export_failed(id, message),
-                }
-            }
-            false => None,
+        let job = request
+            .redact
+            .then(|| self.engine.borrow().share_job(request));
+        let redacted = match redacted(job).await {
+            Ok(redacted) => redacted,
+            Err(message) => return post_export_failed(id, message),
         };
         let shared = self.engine.borrow().share(request, redacted.as_ref());
         let written = shared.and_then(|shared| {
@@ -636,6 +659,16 @@ fn message_batch(message: &ToWorker) -> Option<u32> {
         | ToWorker::Live { .. }
         | ToWorker::Cancel
         | ToWorker::Send { .. } => None,
+    }
+}
+
+/// What the helper made of `job`, when there is one (secrets are to be taken out).
+async fn redacted(
+    job: Option<crate::redact::job::Job>,
+) -> Result<Option<crate::redact::job::Redacted>, String> {
+    match job {
+        Some(job) => helper::redact(&job).await.map(Some),
+        None => Ok(None),
     }
 }
 

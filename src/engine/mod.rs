@@ -989,19 +989,7 @@ impl Engine {
 
     /// Removes what people noted on these traces and their spans (the store deletes it next).
     fn forget_annotations(&mut self, traces: &HashSet<TraceId>) {
-        let spans: HashSet<SpanId> = (traces.iter())
-            .filter_map(|id| self.traces.get(id))
-            .flat_map(|trace| trace.tree.span.iter())
-            .filter_map(|&i| self.arena.spans().get(i as usize))
-            .map(|span| span.span_id)
-            .collect();
-        let gone: Vec<_> = (self.arena.annotations().iter())
-            .filter(|a| match a.target {
-                crate::model::EvalTarget::Trace(id) => traces.contains(&id),
-                crate::model::EvalTarget::Span(id) | crate::model::EvalTarget::Document(id, _) => {
-                    spans.contains(&id)
-                }
-            })
+        let gone: Vec<_> = (self.annotations_on(traces).into_iter())
             .map(|a| (a.target, a.name))
             .collect();
         for (target, name) in gone {
@@ -1112,6 +1100,42 @@ impl Engine {
     /// ([`Setting::take_unsaved`]).
     pub fn settings(&mut self) -> &mut Settings {
         &mut self.settings
+    }
+
+    /// The annotations people made on `traces` (on them or their spans), as stored: what a
+    /// trace fetched again keeps.
+    pub fn notes_on(&self, traces: &[String]) -> Vec<StoredEvaluation> {
+        let ids: HashSet<TraceId> = traces
+            .iter()
+            .filter_map(|id| TraceId::parse(id).ok())
+            .collect();
+        (self.annotations_on(&ids).into_iter())
+            .map(|a| StoredEvaluation::of(&self.arena, a))
+            .collect()
+    }
+
+    /// The annotations on `traces` or their (assembled) spans.
+    fn annotations_on(&self, traces: &HashSet<TraceId>) -> Vec<&crate::model::Evaluation> {
+        let spans: HashSet<SpanId> = (traces.iter())
+            .filter_map(|id| self.traces.get(id))
+            .flat_map(|trace| trace.tree.span.iter())
+            .filter_map(|&i| self.arena.spans().get(i as usize))
+            .map(|span| span.span_id)
+            .collect();
+        (self.arena.annotations().iter())
+            .filter(|a| match a.target {
+                crate::model::EvalTarget::Trace(id) => traces.contains(&id),
+                crate::model::EvalTarget::Span(id) | crate::model::EvalTarget::Document(id, _) => {
+                    spans.contains(&id)
+                }
+            })
+            .collect()
+    }
+
+    /// Whether any of `traces` (hex ids) is loaded, read or not.
+    pub fn holds_any(&self, traces: &[String]) -> bool {
+        (traces.iter().filter_map(|id| TraceId::parse(id).ok()))
+            .any(|id| self.traces.get(&id).is_some() || self.pending.contains_key(&id))
     }
 
     /// The server connected to as `name`.

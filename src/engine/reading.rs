@@ -295,8 +295,17 @@ async fn read_helped(
     let size = helped.content.len() as f64;
     progress.report("parsing", size, 0, true);
     let Some(format) = helped.format else {
-        // A zstd file: the helper expands it, then it is read as any file.
-        return match helper::expand(helped.content).await {
+        // A zstd file: the helper expands it, then it is read as any file (one zstd layer: a
+        // file of many would start a helper each).
+        let expanded = helper::expand(helped.content).await.and_then(|content| {
+            match ingest::sniff(&content) == ingest::Detected::Compressed(ingest::Codec::Zstd) {
+                true => {
+                    Err("zstd inside zstd: expand it first, or read it with the plume CLI".into())
+                }
+                false => Ok(content),
+            }
+        });
+        return match expanded {
             Ok(content) => Box::pin(parse(engine, progress, content, held)).await,
             Err(problem) => FileResult::failed(&progress.name, &format!("zstd: {problem}")),
         };

@@ -26,15 +26,13 @@ async fn run(job: Job, parts: Option<helper::Parts>) -> Result<Answer, String> {
 
 /// The projects (services) of the server connected to as `source`.
 pub(super) async fn projects(engine: &Rc<RefCell<Engine>>, source: &str) -> Response {
-    let answer = match connection(engine, source) {
-        Ok(connection) => run(Job::Projects(connection), None).await,
-        Err(problem) => Err(problem),
+    let asked = async {
+        match run(Job::Projects(connection(engine, source)?), None).await? {
+            Answer::Projects(projects) => Ok(Response::SourceProjects(projects)),
+            _ => Err(ANOTHER.to_owned()),
+        }
     };
-    match answer {
-        Ok(Answer::Projects(projects)) => Response::SourceProjects(projects),
-        Ok(_) => Response::Failed("the helper answered another question".into()),
-        Err(problem) => Response::Failed(problem),
-    }
+    asked.await.unwrap_or_else(Response::Failed)
 }
 
 /// A page of the traces of the server connected to as `source`.
@@ -44,34 +42,31 @@ pub(super) async fn traces(
     query: &SourceQuery,
     cursor: Option<String>,
 ) -> Response {
-    let answer = match connection(engine, source) {
-        Ok(connection) => {
-            run(
-                Job::List {
-                    connection,
-                    query: TraceQuery {
-                        project: query.project.clone(),
-                        filter: Some(query.filter.clone()),
-                        since: query.since.clone(),
-                    },
-                    limit: query.limit,
-                    cursor,
-                    now_nanos: js_sys::Date::now() as u64 * 1_000_000,
-                },
-                None,
-            )
-            .await
+    let asked = async {
+        let job = Job::List {
+            connection: connection(engine, source)?,
+            query: TraceQuery {
+                project: query.project.clone(),
+                filter: Some(query.filter.clone()),
+                since: query.since.clone(),
+            },
+            limit: query.limit,
+            cursor,
+            now_nanos: js_sys::Date::now() as u64 * 1_000_000,
+        };
+        match run(job, None).await? {
+            Answer::Listed(traces, next) => Ok(Response::SourceTraces(Box::new(SourceTraces {
+                traces,
+                next,
+            }))),
+            _ => Err(ANOTHER.to_owned()),
         }
-        Err(problem) => Err(problem),
     };
-    match answer {
-        Ok(Answer::Listed(traces, next)) => {
-            Response::SourceTraces(Box::new(SourceTraces { traces, next }))
-        }
-        Ok(_) => Response::Failed("the helper answered another question".into()),
-        Err(problem) => Response::Failed(problem),
-    }
+    asked.await.unwrap_or_else(Response::Failed)
 }
+
+/// What a helper that answered another question is said to have done (a bug).
+const ANOTHER: &str = "the helper answered another question";
 
 /// Traces `ids` of `project`, whole, from the server connected to as `source`: the files its
 /// answers are go to `parts` as they come (see [`job::read_part`]).
@@ -89,6 +84,6 @@ pub(super) async fn fetch(
     };
     match run(job, Some(parts)).await? {
         Answer::Fetched => Ok(()),
-        _ => Err("the helper answered another question".into()),
+        _ => Err(ANOTHER.into()),
     }
 }

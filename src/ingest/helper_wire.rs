@@ -68,25 +68,23 @@ pub fn read(tag: u8, bytes: &[u8]) -> Vec<u8> {
 /// decoder).
 pub const EXPAND: u8 = 202;
 
-/// The helper's side of [`EXPAND`]: `0` and the content, or `1` and why it does not expand.
+/// The helper's side of [`EXPAND`]: the content and `0`, or why it does not expand and `1` (the
+/// mark last: a gigabyte is not moved to make room for it).
 pub fn expand(bytes: &[u8]) -> Vec<u8> {
     match super::expand_zstd(bytes, super::MAX_EXPANDED_HELD) {
         Ok(mut content) => {
-            content.insert(0, 0);
+            content.push(0);
             content
         }
-        Err(problem) => [&[1], problem.as_bytes()].concat(),
+        Err(problem) => [problem.as_bytes(), &[1]].concat(),
     }
 }
 
 /// The engine's side of [`EXPAND`]: the content, or why there is none.
 pub fn read_expanded(mut answer: Vec<u8>) -> Result<Vec<u8>, String> {
-    match answer.first() {
-        Some(0) => {
-            answer.remove(0);
-            Ok(answer)
-        }
-        Some(1) => Err(String::from_utf8_lossy(&answer[1..]).into_owned()),
+    match answer.pop() {
+        Some(0) => Ok(answer),
+        Some(1) => Err(String::from_utf8_lossy(&answer).into_owned()),
         _ => Err("the helper's expansion does not read".into()),
     }
 }

@@ -167,7 +167,15 @@ pub fn load_here(arena: &mut Arena, file: &str, bytes: Vec<u8>) -> FileReport {
             format: None,
             content,
             ..
-        }) => match expand_zstd(&content, MAX_EXPANDED_HELD) {
+        }) => match expand_zstd(&content, MAX_EXPANDED_HELD).and_then(|expanded| {
+            // One zstd layer (as the engine's worker asks the helper for one).
+            match sniff(&expanded) == Detected::Compressed(Codec::Zstd) {
+                true => {
+                    Err("zstd inside zstd: expand it first, or read it with the plume CLI".into())
+                }
+                false => Ok(expanded),
+            }
+        }) {
             Ok(expanded) => load_here(arena, file, expanded),
             Err(message) => {
                 let mut report = FileReport::new(file);

@@ -153,7 +153,9 @@ impl Route {
                     project: pair("project"),
                     filter: pair("filter"),
                     since: pair("since"),
-                    limit: pair("limit").and_then(|limit| limit.parse().ok()),
+                    // A link asks for a page, not a whole server.
+                    limit: (pair("limit").and_then(|limit| limit.parse::<u32>().ok()))
+                        .map(|limit| limit.clamp(1, 1000)),
                 },
             },
             ["source", name, "trace", trace_id] => Route::SourceTrace {

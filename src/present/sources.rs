@@ -45,6 +45,12 @@ impl ConnectForm {
     /// The connection the form describes, or what is wrong with it.
     pub fn connection(&self) -> Result<Connection, String> {
         let server = Server::parse(&format!("{}+{}", self.kind, self.url.trim()))?;
+        // A password in the address would be kept (and named) with it: the key has its field.
+        if host(&server.base).contains('@') {
+            return Err(
+                "put no user or password in the address: give the key as the API key".into(),
+            );
+        }
         let name = match self.name.trim() {
             "" => host(&server.base).to_owned(),
             name => name.to_owned(),

@@ -27,7 +27,10 @@ impl Http for Browser {
         init.set_credentials(RequestCredentials::Omit);
         let headers = Headers::new().map_err(|_| "no headers".to_owned())?;
         for (name, value) in self.connection.headers() {
-            let _ = headers.set(&name, &value);
+            // Sent without it, the key would fail as a wrong one would.
+            headers
+                .set(&name, &value)
+                .map_err(|_| "the API key has characters a header cannot carry".to_owned())?;
         }
         init.set_headers(&headers);
         let url = format!("{}{path}", server.base);

@@ -1,7 +1,8 @@
 //! What to ask a server, in which order, and what its answers hold — written once for both
-//! askers: the command line's blocking client (`sources::fetch`) and the engine's worker, which
-//! asks with the browser's `fetch`. Each asks through [`Http`]; what comes back that is spans is
-//! handed on as files (a name and the bytes), which each side reads as a dropped file.
+//! askers: the command line's blocking client (`sources::fetch`) and the helper worker, which
+//! asks with the browser's `fetch` (`sources::browser`). Each asks through [`Http`]; what comes
+//! back that is spans is handed on as files (a name and the bytes), which each side reads as a
+//! dropped file.
 
 use std::future::Future;
 
@@ -190,6 +191,9 @@ pub async fn traces(
     file: &mut dyn FnMut(File),
 ) -> Result<(), String> {
     let kind = http.server().kind;
+    if ids.is_empty() {
+        return Ok(());
+    }
     if kind == ServerKind::Phoenix {
         return phoenix_traces(http, project, ids, file).await;
     }

@@ -107,7 +107,8 @@ pub fn described(files: &[File]) -> Result<Vec<RemoteTrace>, String> {
     for file in files {
         // In the browser this runs in the helper, whose readers `ingest::load` leaves to it.
         let report = ingest::load_here(&mut arena, &file.name, file.bytes.clone());
-        if let Some(error) = report.errors.first() {
+        // What reads is listed; an answer of which nothing reads says why.
+        if let (0, Some(error)) = (report.spans, report.errors.first()) {
             return Err(error.to_string());
         }
     }

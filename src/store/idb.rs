@@ -512,7 +512,8 @@ impl Db {
 
     /// Deletes everything.
     pub async fn clear(&self) -> Result<(), StoreError> {
-        // The settings (the redaction rules) stay: they are not what was loaded.
+        // The settings (the redaction rules, the servers connected to) stay: they are not what
+        // was loaded.
         let all = [TRACES, CHUNKS, EVALUATIONS, FILES, PRICES, ANNOTATIONS];
         self.write(&all, |transaction| {
             for name in all {

@@ -8,7 +8,9 @@ use yew::prelude::*;
 use crate::present::route::Route;
 use crate::ui::bridge::EngineHandle;
 use crate::ui::common::file_list::FileList;
-use crate::ui::context::{ComparePick, Loader, PickedSpan, page_options, uses_storage};
+use crate::ui::context::{
+    ComparePick, Loader, PickedSpan, page_options, page_powers, uses_storage,
+};
 use crate::ui::header::Header;
 use crate::ui::home::projects::ProjectsPage;
 use crate::ui::home::save_setting::saves_loads;
@@ -161,6 +163,12 @@ fn view(route: &Route, version: u32, nothing_loaded: bool, embedded: bool) -> Ht
         }
         Route::SpanDiff { base, other } => {
             html! { <SpanDiffPage base={base.clone()} other={other.clone()} {version} /> }
+        }
+        // Servers are asked only where the page may send (not embedded, not in a share file).
+        Route::Sources | Route::Source { .. } | Route::SourceTrace { .. }
+            if embedded || !page_powers().send =>
+        {
+            html! { <p class="muted">{"Reading servers is off in this page."}</p> }
         }
         Route::Sources => html! { <SourcesPage {version} /> },
         Route::Source { name, search } => {

@@ -46,9 +46,13 @@ pub fn SourceTracePage(props: &SourceTracePageProps) -> Html {
     let deps = (props.trace_id.to_string(), props.version);
     let answer = use_query(deps, |(trace_id, _)| Query::open_trace(trace_id.clone()));
     let missing = matches!(answer, Some(Err(Problem::NotFound(_))));
+    let loads = use_context::<std::rc::Rc<Loads>>();
+    // Not before what this browser kept is read: a kept trace is not fetched again.
+    let restored = loads.as_ref().is_none_or(|loads| loads.restored);
+    let busy = loads.as_ref().is_some_and(|loads| loads.busy > 0);
     {
         let fetch = fetch.clone();
-        let first = missing && *fetches == 0;
+        let first = missing && restored && *fetches == 0;
         use_effect_with(first, move |first| {
             if *first {
                 fetch.emit(());
@@ -65,7 +69,6 @@ pub fn SourceTracePage(props: &SourceTracePageProps) -> Html {
     let again = fetch.reform(|_: MouseEvent| ());
     // Asked and done, and the trace is still not here: the fetch failed or was cancelled (its
     // line above says which).
-    let busy = use_context::<std::rc::Rc<Loads>>().is_some_and(|loads| loads.busy > 0);
     let engine = use_engine();
     let cancel = Callback::from(move |_: MouseEvent| {
         if let Some(engine) = &engine {
