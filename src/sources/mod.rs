@@ -179,7 +179,7 @@ pub fn problem(status: u16, body: &str) -> String {
         .unwrap_or_else(|| body.chars().take(200).collect());
     let hint = match status {
         401 | 403 => {
-            " — the server refused the key: check the API key (--header 'Authorization: Bearer …')"
+            " — the server refused the key: check the API key (the server's API key in the page, plume fetch's --header 'Authorization: Bearer …')"
         }
         404 => " — not found: check the project's name or the trace id",
         _ => "",
@@ -237,7 +237,7 @@ mod tests {
         assert_eq!(query_value("é"), "%C3%A9");
         assert_eq!(
             problem(401, r#"{"detail":"Invalid token"}"#),
-            "HTTP 401: Invalid token — the server refused the key: check the API key (--header 'Authorization: Bearer …')"
+            "HTTP 401: Invalid token — the server refused the key: check the API key (the server's API key in the page, plume fetch's --header 'Authorization: Bearer …')"
         );
         assert_eq!(problem(500, ""), "HTTP 500");
         assert_eq!(

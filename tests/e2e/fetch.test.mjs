@@ -460,3 +460,70 @@ test('a slow server\'s list and trace can be cancelled: nothing of them is loade
     await tempo.close();
   }
 });
+
+test('the page reads Phoenix with its auth on: a bad key is refused clearly, its key (a bearer token) lists its projects', async () => {
+  const admin = 'an-admin-key-of-at-least-32-characters-9876';
+  const locked = await startPhoenix({
+    allowedOrigins: [viewer.origin],
+    env: { PHOENIX_ENABLE_AUTH: 'true', PHOENIX_SECRET: 'a-secret-of-at-least-32-characters-long-0123', PHOENIX_ADMIN_SECRET: admin },
+  });
+  const page = await open(browser, viewer.url);
+  try {
+    await page.goto(`${viewer.url}#/sources`);
+    await page.fill('[data-testid=connect-url]', locked.url);
+    await page.fill('[data-testid=connect-name]', 'locked');
+    await page.fill('[data-testid=connect-key]', 'not-a-key');
+    await page.click('[data-testid=connect-button]');
+    assert.match(await page.textContent('[data-testid=problem]'), /HTTP 401.*the server refused the key: check the API key/);
+    // The same name connected again, with its key: it replaces the first.
+    await page.goto(`${viewer.url}#/sources`);
+    await page.fill('[data-testid=connect-url]', locked.url);
+    await page.fill('[data-testid=connect-name]', 'locked');
+    await page.fill('[data-testid=connect-key]', admin);
+    await page.click('[data-testid=connect-button]');
+    await page.waitForSelector('[data-testid=source-project] option[value=default]', { state: 'attached' });
+    await page.goto(`${viewer.url}#/sources`);
+    await page.waitForSelector('[data-testid=connection-row]');
+    assert.equal(await page.locator('[data-testid=connection-row]').count(), 1);
+    // Not remembered: the key is not kept in the browser's storage.
+    const kept = await page.evaluate(async () => {
+      const names = (await indexedDB.databases()).map((d) => d.name);
+      return JSON.stringify(await Promise.all(names.map((name) => new Promise((resolve) => {
+        const open = indexedDB.open(name);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('settings')) { resolve(null); return; }
+          const all = db.transaction('settings').objectStore('settings').getAll();
+          all.onsuccess = () => resolve(all.result);
+        };
+      }))));
+    });
+    assert.ok(kept.includes(locked.url.replace('http://', '')), kept);
+    assert.ok(!kept.includes(admin), kept);
+  } finally {
+    await page.context().close();
+    await locked.stop();
+  }
+});
+
+test("the page reads Jaeger 2 (API v3): its services, a search, a trace opened, from the answers Jaeger's repository snapshots", async () => {
+  const jaeger = await published({
+    '/api/v3/services': body('jaeger-v3-GetServices.json'),
+    '/api/v3/traces': body('jaeger-v3-FindTraces.json'),
+    '/api/v3/traces/00000000000000000000000000000001': body('jaeger-v3-GetTrace.json'),
+  });
+  const page = await open(browser, viewer.url);
+  try {
+    await connect(page, 'jaeger', jaeger.url, 'jaeger');
+    await page.waitForSelector('[data-testid=source-trace-row]');
+    assert.ok(jaeger.asked.some((u) => u.startsWith('/api/v3/traces?query.service_name=foo')), jaeger.asked.join(' '));
+    assert.equal((await counts(page)).spans, 0);
+    await page.click('[data-testid=source-trace-open]');
+    await page.waitForFunction(() => window.plume.summary().spans === 1);
+    assert.ok(jaeger.asked.includes('/api/v3/traces/00000000000000000000000000000001'), jaeger.asked.join(' '));
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await page.context().close();
+    await jaeger.close();
+  }
+});
