@@ -226,10 +226,10 @@ async fn phoenix_traces(
     file: &mut dyn FnMut(File),
 ) -> Result<(), String> {
     let base = http.server().base.clone();
-    let mut span_ids = Vec::new();
+    let (mut span_ids, mut first) = (Vec::new(), true);
     for chunk in ids.chunks(phoenix::TRACES_PER_REQUEST) {
         each_page(None, async |cursor| {
-            let path = phoenix::spans(project, chunk, cursor);
+            let path = phoenix::spans(project, chunk, cursor, std::mem::take(&mut first));
             let bytes = get(http, &path).await?;
             span_ids.extend(phoenix::span_ids(&bytes)?);
             let next = phoenix::spans_cursor(&bytes)?;

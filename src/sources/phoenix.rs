@@ -11,7 +11,12 @@ use super::{RemoteTrace, query_value};
 const TRACES_PAGE: usize = 1000;
 
 /// Spans asked for per page (Phoenix's most).
-pub const SPANS_PAGE: usize = 1000;
+const SPANS_PAGE: usize = 1000;
+
+/// Spans asked for in the first page of a fetch: a small page comes back sooner, so a trace's
+/// first rows show before Phoenix has written a thousand spans out (its cursor takes another
+/// size for the pages after).
+const FIRST_SPANS_PAGE: usize = 100;
 
 /// Trace ids asked for in one spans request (each is 50 bytes of the URL).
 pub const TRACES_PER_REQUEST: usize = 20;
@@ -49,14 +54,16 @@ pub fn traces(query: &TraceQuery, limit: usize, cursor: Option<&str>) -> String 
     url + &cursor_part(cursor)
 }
 
-/// The path and query of a page of the spans of some traces, as OTLP.
-pub fn spans(project: &str, trace_ids: &[String], cursor: Option<&str>) -> String {
+/// The path and query of a page of the spans of some traces, as OTLP (the `first` page of a
+/// fetch smaller).
+pub fn spans(project: &str, trace_ids: &[String], cursor: Option<&str>, first: bool) -> String {
+    let limit = if first { FIRST_SPANS_PAGE } else { SPANS_PAGE };
     let ids: String = trace_ids
         .iter()
         .map(|id| format!("&trace_id={}", query_value(id)))
         .collect();
     format!(
-        "/v1/projects/{}/spans/otlpv1?limit={SPANS_PAGE}{ids}{}",
+        "/v1/projects/{}/spans/otlpv1?limit={limit}{ids}{}",
         query_value(project),
         cursor_part(cursor)
     )
@@ -210,8 +217,12 @@ mod tests {
              &filter=latency_ms%20%3E%201000&start_time=2026-12-01T00%3A00%3A00Z&cursor=abc%3D"
         );
         assert_eq!(
-            spans("p", &["a1".into(), "b2".into()], None),
+            spans("p", &["a1".into(), "b2".into()], None, false),
             "/v1/projects/p/spans/otlpv1?limit=1000&trace_id=a1&trace_id=b2"
+        );
+        assert_eq!(
+            spans("p", &["a1".into()], Some("c"), true),
+            "/v1/projects/p/spans/otlpv1?limit=100&trace_id=a1&cursor=c"
         );
         assert_eq!(projects(None), "/v1/projects?limit=100");
     }

@@ -527,3 +527,28 @@ test("the page reads Jaeger 2 (API v3): its services, a search, a trace opened, 
     await jaeger.close();
   }
 });
+
+test('the page reads a trace of many pages from Phoenix: a small first page, then the rest through its cursor', async () => {
+  const phoenix = phoenixOn.SQLite;
+  const file = join(out, 'many-pages.pb');
+  assert.equal((await run('generate', '--spans', '1250', '--seed', '3', '--to', 'otlp-proto', '-o', file)).code, 0);
+  const response = await fetch(`${phoenix.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: await readFile(file) });
+  assert.equal(response.status, 200);
+  // Phoenix writes what it received in the background: until it counts every span.
+  const held = async () => (await phoenix.graphql('{ projects { edges { node { name recordCount } } } }'))
+    .projects.edges.map((e) => e.node).find((p) => p.name === 'generated-agents')?.recordCount ?? 0;
+  for (let wait = 0; (await held()) < 1250 && wait < 240; wait += 1) await new Promise((r) => setTimeout(r, 500));
+  const traces = (await phoenix.get('/v1/projects/generated-agents/traces?limit=10')).data;
+  assert.equal(traces.length, 1);
+  const page = await open(browser, viewer.url);
+  try {
+    await connect(page, 'phoenix', phoenix.url, 'pages');
+    await page.goto(`${viewer.url}#/source/pages/trace/${traces[0].trace_id}?project=generated-agents`);
+    // 100, then 1,000, then 150: every span, once.
+    await page.waitForFunction(() => window.plume.summary().spans === 1250, null, { timeout: 60_000 });
+    await page.waitForFunction(() => window.plume.settled());
+    assert.deepEqual([(await counts(page)).spans, (await counts(page)).traces], [1250, 1]);
+  } finally {
+    await page.context().close();
+  }
+});
