@@ -51,16 +51,11 @@ pub struct Redacted {
 impl Job {
     /// A job for `spans` (arena indices) and `logs` of `arena`, with `rules`.
     pub fn new(arena: &Arena, spans: &[u32], logs: &[&LogRecord], rules: Rules) -> Self {
+        let (spans, logs) = encoded(arena, spans, logs);
         Self {
             rules,
-            spans: match spans.is_empty() {
-                true => Vec::new(),
-                false => export::encode_proto(arena, spans),
-            },
-            logs: match logs.is_empty() {
-                true => Vec::new(),
-                false => export::encode_logs_proto(arena, logs),
-            },
+            spans,
+            logs,
             ..Self::default()
         }
     }
@@ -80,16 +75,8 @@ impl Job {
 pub fn run(job: &Job) -> Result<Redacted, String> {
     let rules = Rules::read(&job.rules.write())
         .map_err(|problem| format!("the redaction rules cannot be used: {problem}"))?;
-    let mut arena = Arena::default();
-    for (name, bytes) in [("spans.otlp.pb", &job.spans), ("logs.otlp.pb", &job.logs)] {
-        if bytes.is_empty() {
-            continue;
-        }
-        let report = crate::ingest::load(&mut arena, name, bytes);
-        if let Some(error) = report.errors.first() {
-            return Err(format!("the spans to redact do not read: {error}"));
-        }
-    }
+    let arena = read_back(&job.spans, &job.logs)
+        .map_err(|error| format!("the spans to redact do not read: {error}"))?;
     let described = rules.describe();
     let mut redactor = Redactor::new(rules);
     if job.preview {
@@ -104,12 +91,10 @@ pub fn run(job: &Job) -> Result<Redacted, String> {
         .collect();
     let all: Vec<u32> = (0..clean.spans().len() as u32).collect();
     let clean_logs: Vec<&LogRecord> = clean.logs().iter().collect();
+    let (spans, logs) = encoded(&clean, &all, &clean_logs);
     Ok(Redacted {
-        spans: export::encode_proto(&clean, &all),
-        logs: match clean_logs.is_empty() {
-            true => Vec::new(),
-            false => export::encode_logs_proto(&clean, &clean_logs),
-        },
+        spans,
+        logs,
         texts,
         rules: described,
         preview: match job.preview {
@@ -122,20 +107,8 @@ pub fn run(job: &Job) -> Result<Redacted, String> {
 impl Redacted {
     /// The redacted spans and log records, read into an arena of their own.
     pub fn arena(&self) -> Result<Arena, String> {
-        let mut arena = Arena::default();
-        for (name, bytes) in [
-            ("redacted.otlp.pb", &self.spans),
-            ("redacted-logs.otlp.pb", &self.logs),
-        ] {
-            if bytes.is_empty() {
-                continue;
-            }
-            let report = crate::ingest::load(&mut arena, name, bytes);
-            if let Some(error) = report.errors.first() {
-                return Err(format!("the redacted spans do not read: {error}"));
-            }
-        }
-        Ok(arena)
+        read_back(&self.spans, &self.logs)
+            .map_err(|error| format!("the redacted spans do not read: {error}"))
     }
 
     /// What each text of the job became; a text the job did not hold is never let through as
@@ -150,6 +123,35 @@ impl Redacted {
                 .map_or_else(|| "[redacted]".to_owned(), |&redacted| redacted.to_owned())
         }
     }
+}
+
+/// `spans` (arena indices) and `logs` of `arena` as OTLP protobuf (each empty when there are none):
+/// what a job and its answer carry.
+fn encoded(arena: &Arena, spans: &[u32], logs: &[&LogRecord]) -> (Vec<u8>, Vec<u8>) {
+    let spans = match spans.is_empty() {
+        true => Vec::new(),
+        false => export::encode_proto(arena, spans),
+    };
+    let logs = match logs.is_empty() {
+        true => Vec::new(),
+        false => export::encode_logs_proto(arena, logs),
+    };
+    (spans, logs)
+}
+
+/// What [`encoded`] wrote, read into an arena of its own; `Err`: the first problem.
+fn read_back(spans: &[u8], logs: &[u8]) -> Result<Arena, String> {
+    let mut arena = Arena::default();
+    for (name, bytes) in [("spans.otlp.pb", spans), ("logs.otlp.pb", logs)] {
+        if bytes.is_empty() {
+            continue;
+        }
+        let report = crate::ingest::load(&mut arena, name, bytes);
+        if let Some(error) = report.errors.first() {
+            return Err(error.to_string());
+        }
+    }
+    Ok(arena)
 }
 
 /// The helper's side: `bytes` (a [`Job`]) redacted, as the bytes of a `Result<Redacted, String>`.

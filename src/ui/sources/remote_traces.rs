@@ -49,12 +49,7 @@ pub fn use_remote_traces(source: String, query: Option<SourceQuery>) -> Listed {
         _ => None,
     };
     let older = next.map(|next| move_to([cursors.clone(), vec![Some(next)]].concat()));
-    let engine = use_engine();
-    let cancel = Callback::from(move |_: MouseEvent| {
-        if let Some(engine) = &engine {
-            engine.cancel();
-        }
-    });
+    let cancel = use_cancel();
     Listed {
         query,
         cancel,
@@ -62,6 +57,17 @@ pub fn use_remote_traces(source: String, query: Option<SourceQuery>) -> Listed {
         newer,
         older,
     }
+}
+
+/// A button's callback that stops asking a server (what is listed or fetched).
+#[hook]
+pub fn use_cancel() -> Callback<MouseEvent> {
+    let engine = use_engine();
+    Callback::from(move |_: MouseEvent| {
+        if let Some(engine) = &engine {
+            engine.cancel();
+        }
+    })
 }
 
 /// The table of a page of traces of the server connected to as `source`.

@@ -6,7 +6,8 @@ use yew::prelude::*;
 use crate::engine::messages::{Problem, Query};
 use crate::present::route::{Route, SourceSearch};
 use crate::ui::context::Loader;
-use crate::ui::query::{use_engine, use_query};
+use crate::ui::query::use_query;
+use crate::ui::sources::remote_traces::use_cancel;
 use crate::ui::state::Loads;
 use crate::ui::trace::page::TracePage;
 
@@ -69,12 +70,7 @@ pub fn SourceTracePage(props: &SourceTracePageProps) -> Html {
     let again = fetch.reform(|_: MouseEvent| ());
     // Asked and done, and the trace is still not here: the fetch failed or was cancelled (its
     // line above says which).
-    let engine = use_engine();
-    let cancel = Callback::from(move |_: MouseEvent| {
-        if let Some(engine) = &engine {
-            engine.cancel();
-        }
-    });
+    let cancel = use_cancel();
     let bar = html! {
         <p class="source-bar muted" data-testid="source-bar">
             {"From "}<a href={source.to_fragment()}>{ props.name.clone() }</a>
