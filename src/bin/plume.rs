@@ -192,6 +192,9 @@ mod cli {
         /// At most this many of the newest traces
         #[arg(long, default_value_t = 100)]
         limit: usize,
+        /// Only traces with a span of this operation (Jaeger's; Zipkin's span name)
+        #[arg(long, value_name = "NAME")]
+        operation: Option<String>,
         /// A header sent with every request, e.g. 'Authorization: Bearer KEY'; repeat for more
         #[arg(long, value_name = "'NAME: VALUE'")]
         header: Vec<String>,
@@ -227,8 +230,9 @@ mod cli {
         #[command(flatten)]
         scope: FetchScope,
         /// Only traces this filter lets through, evaluated by the server: Phoenix's trace filter
-        /// ("latency_ms > 1000"), or Tempo's TraceQL ('{ span.http.status_code >= 500 }');
-        /// Jaeger and Zipkin take none
+        /// ("latency_ms > 1000"), Tempo's TraceQL ('{ span.http.status_code >= 500 }'), Jaeger's
+        /// tags ('error=true http.status_code=500') or Zipkin's annotation query
+        /// ('http.method=GET and error')
         #[arg(long, value_name = "EXPR")]
         filter: Option<String>,
         /// The file to write; '-' is stdout (without it, the projects are listed)
@@ -963,7 +967,7 @@ mod cli {
         scope: FetchScope,
         filter: Option<String>,
     ) -> Result<plume::sources::fetch::Fetch, Failure> {
-        use plume::sources::{Server, phoenix};
+        use plume::sources::{Search, Server};
         let usage = |message: String| Failure::Usage { command, message };
         let server = Server::parse(source).map_err(usage)?;
         if let Some(since) = scope.since.as_deref()
@@ -986,8 +990,9 @@ mod cli {
         Ok(plume::sources::fetch::Fetch {
             server,
             headers,
-            query: phoenix::TraceQuery {
+            search: Search {
                 project: scope.project,
+                operation: scope.operation,
                 filter,
                 since: scope.since,
             },

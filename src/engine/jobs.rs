@@ -160,17 +160,11 @@ impl Jobs {
                     .settings()
                     .connections
                     .set(connections);
-                if self.saver().is_some() {
-                    self.save_now(RESTORE_BATCH).await;
-                }
+                self.save_settings().await;
             }
             ToWorker::SetRules { rules } => {
                 self.engine.borrow_mut().settings().rules.set(rules);
-                // Where the page keeps nothing (yet), they apply while it is open; kept, a
-                // failure leaves them unsaved for the next save to try again.
-                if self.saver().is_some() {
-                    self.save_now(RESTORE_BATCH).await;
-                }
+                self.save_settings().await;
             }
             ToWorker::KeepHeld { batch } => {
                 // A share file's page opens its database now, and keeps what comes next too.
@@ -192,6 +186,16 @@ impl Jobs {
         batch
     }
 
+    /// Keeps the settings just set, and tells the other tabs to read them again. Where the page
+    /// keeps nothing (yet), they apply while it is open; kept, a failure leaves them unsaved for
+    /// the next save to try again.
+    async fn save_settings(&mut self) {
+        if self.saver().is_some() {
+            self.save_now(RESTORE_BATCH).await;
+            self.tell_tabs(StoreChange::Settings);
+        }
+    }
+
     /// Reads the stored spans `request` needs, if any.
     pub async fn read_for(&mut self, request: &Request) {
         let unread = self.engine.borrow().unread(request);
@@ -206,6 +210,17 @@ impl Jobs {
         let ids = match change {
             StoreChange::Everything => keeper.known(),
             StoreChange::Traces(ids) => ids,
+            StoreChange::Settings => {
+                if keeper.sync_settings(&self.engine).await.is_ok() {
+                    post(
+                        &FromWorker::Done {
+                            batch: RESTORE_BATCH,
+                        },
+                        None,
+                    );
+                }
+                return;
+            }
         };
         let files = keeper.sync_files(&self.engine).await;
         if let (Ok(()), Ok(true)) = (files, keeper.sync(&self.engine, &ids, true).await) {
@@ -299,12 +314,29 @@ impl Jobs {
         self.live = Some(Live::start(api, token, read, self.wake.clone()));
     }
 
+    /// Says that `message`, a fetch from a server, was cancelled before it was asked; returns
+    /// its load batch.
+    pub fn cancelled(&mut self, message: &ToWorker) -> Option<u32> {
+        let ToWorker::Load {
+            batch,
+            source: Source::Remote { source, traces, .. },
+            ..
+        } = message
+        else {
+            return None;
+        };
+        let asked = fetched_name(source, traces);
+        let result = FileResult::failed(&asked, "the server's question was cancelled");
+        Progress::new(*batch, 0, &asked, 0.0).finish(result);
+        Some(*batch)
+    }
+
     /// Opens traces of a server connected to. Not loaded yet: held, each answer read as it
     /// comes (the first rows show while the rest is asked for). Loaded (fetched again): every
     /// answer first, then what was loaded of them is replaced — kept if it was kept, with the
     /// annotations people made on it — so that a failed or cancelled fetch changes nothing.
     async fn load_remote(&mut self, batch: u32, source: &str, project: &str, ids: Vec<String>) {
-        let asked = format!("{source}: {}", ids.join(", "));
+        let asked = fetched_name(source, &ids);
         Progress::new(batch, 0, &asked, 0.0).report("fetching", 0.0, 0, true);
         let refresh = self.engine.borrow().holds_any(&ids);
         let (parts, mut came) = futures::channel::mpsc::unbounded();
@@ -734,4 +766,9 @@ fn post_exported(id: u32, file: ExportedFile, bytes: &[u8], media_type: &str) {
         ),
     };
     post(&FromWorker::Exported { id, file }, Some(&blob));
+}
+
+/// What a fetch of traces `ids` from the server connected to as `source` is shown as.
+fn fetched_name(source: &str, ids: &[String]) -> String {
+    format!("{source}: {}", ids.join(", "))
 }

@@ -9,6 +9,7 @@ use hashbrown::HashMap;
 use crate::engine::protocol::SpanSelection;
 use crate::engine::{Engine, Forgotten};
 use crate::model::TraceId;
+use crate::sources::Connection;
 use crate::store::idb::{Db, StoreError};
 use crate::store::{
     FileRecord, SCHEMA_VERSION, StoredChunk, TraceRecord, evaluations_key, stale_chunks,
@@ -59,14 +60,7 @@ impl Keeper {
         let (evaluations, last) = db.evaluations().await?;
         let annotations = db.annotations().await?;
         engine.borrow_mut().restore_annotations(&annotations);
-        let rules = db.setting(crate::store::REDACTION_RULES).await?;
-        if let Some(rules) = rules.and_then(|json| serde_json::from_str(&json).ok()) {
-            engine.borrow_mut().settings().rules.restore(rules);
-        }
-        let connections = db.setting(crate::store::CONNECTIONS).await?;
-        if let Some(kept) = connections.and_then(|json| serde_json::from_str(&json).ok()) {
-            engine.borrow_mut().settings().connections.restore(kept);
-        }
+        read_settings(&db, engine).await?;
         let opened = Opened {
             traces: records.len(),
             spans: records.iter().map(|r| u64::from(r.spans)).sum(),
@@ -84,6 +78,11 @@ impl Keeper {
                 .map_or(0, |n| n + 1),
         };
         Ok((keeper, opened))
+    }
+
+    /// Reads the settings again (another tab set them).
+    pub async fn sync_settings(&self, engine: &Rc<RefCell<Engine>>) -> Result<(), StoreError> {
+        read_settings(&self.db, engine).await
     }
 
     /// Keeps the settings set since they were last kept; `Err`: they stay to be kept next.
@@ -396,4 +395,31 @@ impl Keeper {
         self.records.clear();
         Ok(())
     }
+}
+
+/// Puts the settings `db` keeps into `engine`: the redaction rules, and the connections — each
+/// with the key this page was given for it, when the store keeps none (a key not remembered
+/// lives only in the memory of the page it was typed in).
+async fn read_settings(db: &Db, engine: &Rc<RefCell<Engine>>) -> Result<(), StoreError> {
+    let rules = db.setting(crate::store::REDACTION_RULES).await?;
+    if let Some(rules) = rules.and_then(|json| serde_json::from_str(&json).ok()) {
+        engine.borrow_mut().settings().rules.restore(rules);
+    }
+    let connections = db.setting(crate::store::CONNECTIONS).await?;
+    let kept = connections.and_then(|json| serde_json::from_str::<Vec<Connection>>(&json).ok());
+    if let Some(kept) = kept {
+        let mut engine = engine.borrow_mut();
+        let connections = &mut engine.settings().connections;
+        let known = connections.value.clone();
+        let with_keys = kept.into_iter().map(|mut connection| {
+            if connection.key.is_none() {
+                let same =
+                    |c: &&Connection| c.name == connection.name && c.server == connection.server;
+                connection.key = known.iter().find(same).and_then(|c| c.key.clone());
+            }
+            connection
+        });
+        connections.restore(with_keys.collect());
+    }
+    Ok(())
 }

@@ -14,8 +14,8 @@ use crate::analysis::project_stats::ProjectStats;
 use crate::engine::protocol::{
     Comparison, ExportRequest, FileResult, FlameView, Missing, PriceTables, ProjectRow,
     RedactionPreview, Request, Response, RowView, SavedFileRow, SendRequest, SessionRow,
-    ShareRequest, SourceQuery, SourceTraces, SpanAt, SpanDetails, SpanSelection, Summary,
-    TraceOverview, TraceQuery, TraceTableRows, Turn,
+    ShareRequest, SourceQuery, SpanAt, SpanDetails, SpanSelection, Summary, TraceOverview,
+    TraceQuery, TraceTableRows, Turn,
 };
 use crate::export::send::Report;
 use crate::store::StoredEvaluation;
@@ -130,6 +130,20 @@ pub enum ToWorker {
     /// Stop asking a server: what is being fetched or listed is dropped (nothing of it is
     /// loaded), at once, not after the messages before it.
     Cancel,
+}
+
+impl ToWorker {
+    /// Whether it asks a server (what [`ToWorker::Cancel`] stops).
+    pub fn asks_server(&self) -> bool {
+        match self {
+            ToWorker::Ask { request, .. } => matches!(
+                request,
+                Request::SourceProjects { .. } | Request::SourceTraces { .. }
+            ),
+            ToWorker::Load { source, .. } => matches!(source, Source::Remote { .. }),
+            _ => false,
+        }
+    }
 }
 
 /// What a [`ToWorker::Load`] reads.
@@ -255,6 +269,8 @@ pub enum StoreChange {
     Traces(Vec<String>),
     /// Everything was deleted.
     Everything,
+    /// The settings (redaction rules, servers connected to) were set.
+    Settings,
 }
 
 /// Where a file of a load batch is.
@@ -475,7 +491,7 @@ answers! {
     RedactionPreview => Box<RedactionPreview>,
     Connections => Vec<crate::sources::Connection>,
     SourceProjects => Vec<String>,
-    SourceTraces => Box<SourceTraces>,
+    SourceTraces => Box<crate::sources::TracesPage>,
 }
 
 /// A trace's view, and the visible index of the span [`Query::reveal`] asked for.
@@ -592,7 +608,7 @@ impl Query<Vec<String>> {
     }
 }
 
-impl Query<Box<SourceTraces>> {
+impl Query<Box<crate::sources::TracesPage>> {
     /// A page of the traces of the server connected to as `source`.
     pub fn source_traces(source: &str, query: SourceQuery, cursor: Option<String>) -> Self {
         Self::new(Request::SourceTraces {

@@ -178,26 +178,13 @@ impl Request {
     }
 }
 
-/// Which traces of a server to list.
+/// Which traces of a server to list, and how many a page.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceQuery {
-    /// The project (Jaeger's, Zipkin's service; none for Tempo).
-    pub project: String,
-    /// Phoenix's trace filter, or a TraceQL query (Tempo); evaluated by the server.
-    pub filter: String,
-    /// Traces started at or after this ISO 8601 time.
-    pub since: Option<String>,
+    /// Which.
+    pub search: crate::sources::Search,
     /// At most this many.
     pub limit: u32,
-}
-
-/// A page of a server's traces.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct SourceTraces {
-    /// The traces, as the server said (or, for a search that answers whole traces, as read).
-    pub traces: Vec<crate::sources::RemoteTrace>,
-    /// The next page's cursor, if there is one.
-    pub next: Option<String>,
 }
 
 /// An answer from the engine.
@@ -258,7 +245,7 @@ pub enum Response {
     /// To [`Request::SourceProjects`].
     SourceProjects(Vec<String>),
     /// To [`Request::SourceTraces`].
-    SourceTraces(Box<SourceTraces>),
+    SourceTraces(Box<crate::sources::TracesPage>),
     /// What was asked could not be done, and why (a server refused, a job failed).
     Failed(String),
 }

@@ -7,10 +7,9 @@ use std::rc::Rc;
 
 use crate::engine::Engine;
 use crate::engine::helper;
-use crate::engine::protocol::{Response, SourceQuery, SourceTraces};
+use crate::engine::protocol::{Response, SourceQuery};
 use crate::sources::Connection;
 use crate::sources::job::{self, Answer, Job};
-use crate::sources::phoenix::TraceQuery;
 
 /// The connection named `source`, or why there is none.
 fn connection(engine: &Rc<RefCell<Engine>>, source: &str) -> Result<Connection, String> {
@@ -45,20 +44,13 @@ pub(super) async fn traces(
     let asked = async {
         let job = Job::List {
             connection: connection(engine, source)?,
-            query: TraceQuery {
-                project: query.project.clone(),
-                filter: Some(query.filter.clone()),
-                since: query.since.clone(),
-            },
+            search: query.search.clone(),
             limit: query.limit,
             cursor,
             now_nanos: js_sys::Date::now() as u64 * 1_000_000,
         };
         match run(job, None).await? {
-            Answer::Listed(traces, next) => Ok(Response::SourceTraces(Box::new(SourceTraces {
-                traces,
-                next,
-            }))),
+            Answer::Listed(page) => Ok(Response::SourceTraces(Box::new(page))),
             _ => Err(ANOTHER.to_owned()),
         }
     };

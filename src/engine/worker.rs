@@ -31,8 +31,8 @@ use crate::engine::protocol::{Request, Response};
 
 /// A message waiting its turn.
 enum Job {
-    /// From the page, with what travelled beside it.
-    Page(ToWorker, JsValue),
+    /// From the page, with what travelled beside it, and the cancels heard before it.
+    Page(ToWorker, JsValue, u64),
     /// From another tab's worker.
     Tabs(StoreChange),
     /// `plume serve` kept more: show it.
@@ -46,7 +46,15 @@ pub fn start() {
     // Questions waiting in the queue for stored spans to be read.
     let waiting = Rc::new(Cell::new(0_usize));
     let (queue, jobs) = mpsc::unbounded::<Job>();
-    spawn_local(run(engine.clone(), jobs, queue.clone(), waiting.clone()));
+    // Cancels heard: a server's question queued before the last one is not asked.
+    let cancels = Rc::new(Cell::new(0_u64));
+    spawn_local(run(
+        engine.clone(),
+        jobs,
+        queue.clone(),
+        waiting.clone(),
+        cancels.clone(),
+    ));
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let data = event.data();
         let message = match read(&data) {
@@ -71,15 +79,20 @@ pub fn start() {
                 let queued = request.queued() || !engine.borrow().unread(&request).is_empty();
                 if waiting.get() > 0 || queued {
                     waiting.set(waiting.get() + 1);
-                    let _ = queue.unbounded_send(Job::Page(ToWorker::Ask { id, request }, payload));
+                    let asked = ToWorker::Ask { id, request };
+                    let _ = queue.unbounded_send(Job::Page(asked, payload, cancels.get()));
                 } else {
                     answer(&engine, id, request);
                 }
             }
-            // At once, not after the messages before it (the one it stops among them).
-            ToWorker::Cancel => super::helper::cancel(),
+            // At once, not after the messages before it (the one it stops among them, and
+            // those waiting behind it).
+            ToWorker::Cancel => {
+                cancels.set(cancels.get() + 1);
+                super::helper::cancel();
+            }
             message => {
-                let _ = queue.unbounded_send(Job::Page(message, payload));
+                let _ = queue.unbounded_send(Job::Page(message, payload, cancels.get()));
             }
         }
     });
@@ -119,6 +132,9 @@ pub(super) fn post(message: &FromWorker, payload: Option<&JsValue>) {
     // The body's buffer moves to the page rather than being copied again.
     let _ = scope.post_message_with_transfer(&object, &Array::of1(&body.buffer()));
 }
+
+/// What a server's question cancelled before it was asked answers.
+const CANCELLED: &str = "the server's question was cancelled";
 
 /// Answers a question.
 fn answer(engine: &Rc<RefCell<Engine>>, id: u32, request: Request) {
@@ -160,6 +176,7 @@ async fn run(
     mut jobs: mpsc::UnboundedReceiver<Job>,
     queue: mpsc::UnboundedSender<Job>,
     waiting: Rc<Cell<usize>>,
+    cancels: Rc<Cell<u64>>,
 ) {
     let Some(Job::Page(
         ToWorker::Start {
@@ -167,6 +184,7 @@ async fn run(
             save,
             only_if_kept,
         },
+        _,
         _,
     )) = jobs.next().await
     else {
@@ -190,7 +208,20 @@ async fn run(
     let mut work = Jobs::start(engine.clone(), store, save, announce, wake).await;
     while let Some(job) = jobs.next().await {
         match job {
-            Job::Page(ToWorker::Ask { id, request }, _) => {
+            Job::Page(message, _, heard) if heard < cancels.get() && message.asks_server() => {
+                match message {
+                    ToWorker::Ask { id, .. } => {
+                        post_answer(id, Response::Failed(CANCELLED.into()));
+                        waiting.set(waiting.get().saturating_sub(1));
+                    }
+                    message => {
+                        if let Some(batch) = work.cancelled(&message) {
+                            post(&FromWorker::Done { batch }, None);
+                        }
+                    }
+                }
+            }
+            Job::Page(ToWorker::Ask { id, request }, _, _) => {
                 work.read_for(&request).await;
                 match work.answer(&request).await {
                     Some(response) => post_answer(id, response),
@@ -198,7 +229,7 @@ async fn run(
                 }
                 waiting.set(waiting.get().saturating_sub(1));
             }
-            Job::Page(message, payload) => {
+            Job::Page(message, payload, _) => {
                 if let Some(batch) = work.run(message, payload).await {
                     post(&FromWorker::Done { batch }, None);
                 }

@@ -40,7 +40,7 @@ mod phoenix_parquet;
 mod sniff;
 mod stream;
 mod tags;
-mod wire;
+pub(crate) mod wire;
 mod zipkin;
 mod zipkin_proto;
 

@@ -78,7 +78,9 @@ pub enum Route {
 pub struct SourceSearch {
     /// The project (Jaeger's, Zipkin's service).
     pub project: Option<String>,
-    /// The server's own filter (Phoenix's trace filter, TraceQL).
+    /// The operation (Jaeger's; Zipkin's span name).
+    pub operation: Option<String>,
+    /// The server's own filter (see [`crate::sources::Search`]).
     pub filter: Option<String>,
     /// From when (ISO 8601).
     pub since: Option<String>,
@@ -151,6 +153,7 @@ impl Route {
                 name: (*name).to_owned(),
                 search: SourceSearch {
                     project: pair("project"),
+                    operation: pair("operation"),
                     filter: pair("filter"),
                     since: pair("since"),
                     // A link asks for a page, not a whole server.
@@ -229,6 +232,7 @@ impl Route {
                 let limit = search.limit.map(|limit| limit.to_string());
                 let pairs = [
                     ("project", &search.project),
+                    ("operation", &search.operation),
                     ("filter", &search.filter),
                     ("since", &search.since),
                     ("limit", &limit),
@@ -360,6 +364,7 @@ mod tests {
                 name: "p".into(),
                 search: SourceSearch {
                     project: Some("default".into()),
+                    operation: Some("GET /a b".into()),
                     filter: Some("latency_ms > 1000 and name == 'a&b'".into()),
                     since: Some("2026-12-01T00:00:00Z".into()),
                     limit: Some(2),

@@ -106,7 +106,17 @@ pub fn filter_label(kind: ServerKind) -> Option<(&'static str, &'static str)> {
     match kind {
         ServerKind::Phoenix => Some(("Phoenix's trace filter", "latency_ms > 1000")),
         ServerKind::Tempo => Some(("TraceQL", "{ span.gen_ai.system = \"openai\" }")),
-        ServerKind::Jaeger | ServerKind::Zipkin => None,
+        ServerKind::Jaeger => Some(("Tags", "error=true http.status_code=500")),
+        ServerKind::Zipkin => Some(("Annotation query", "http.method=GET and error")),
+    }
+}
+
+/// What a kind of server calls the operation a trace's spans must include, if it searches by one.
+pub fn operation_label(kind: ServerKind) -> Option<&'static str> {
+    match kind {
+        ServerKind::Jaeger => Some("Operation"),
+        ServerKind::Zipkin => Some("Span name"),
+        ServerKind::Phoenix | ServerKind::Tempo => None,
     }
 }
 

@@ -6,18 +6,25 @@
 
 use std::future::Future;
 
-use super::phoenix::{self, Annotated, TraceQuery};
-use super::{RemoteTrace, Server, ServerKind, jaeger, problem, tempo, zipkin};
+use super::phoenix::{self, Annotated};
+use super::{RemoteTrace, Search, Server, ServerKind, jaeger, problem, tempo, zipkin};
 
 /// How a server is asked: a GET of a path under its base URL.
 pub trait Http {
     /// The server asked.
     fn server(&self) -> &Server;
 
-    /// GETs `path` (under the server's base): the status and body of any answer; `Err` when
-    /// none came (in words, for a person).
-    fn get_answer(&self, path: &str) -> impl Future<Output = Result<(u16, Vec<u8>), String>>;
+    /// GETs `path` (under the server's base), asking for an answer of the type `accept` names:
+    /// the status and body of any answer; `Err` when none came (in words, for a person).
+    fn get_answer(
+        &self,
+        path: &str,
+        accept: &str,
+    ) -> impl Future<Output = Result<(u16, Vec<u8>), String>>;
 }
+
+/// The answers asked for, unless a server offers better.
+pub const JSON: &str = "application/json";
 
 /// A file a server's answer is: where it came from, and the bytes to read.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -37,6 +44,8 @@ pub struct Listed {
     pub next: Option<String>,
     /// Whole traces, when the server's search answers with them (Jaeger, Zipkin): files to read.
     pub files: Vec<File>,
+    /// The operations of the service searched (Jaeger's; Zipkin's span names).
+    pub operations: Vec<String>,
 }
 
 /// Asks for page after page: `page` is given each page's cursor (none for the first) and answers
@@ -56,9 +65,14 @@ async fn each_page(
     }
 }
 
-/// GETs `path`: the body of a 200, else what went wrong, in words.
+/// GETs `path` as JSON: the body of a 200, else what went wrong, in words.
 pub async fn get(http: &impl Http, path: &str) -> Result<Vec<u8>, String> {
-    match http.get_answer(path).await? {
+    get_as(http, path, JSON).await
+}
+
+/// GETs `path` as `accept`: the body of a 200, else what went wrong, in words.
+async fn get_as(http: &impl Http, path: &str, accept: &str) -> Result<Vec<u8>, String> {
+    match http.get_answer(path, accept).await? {
         (200, body) => Ok(body),
         (status, body) => Err(refused(http.server(), path, status, &body)),
     }
@@ -89,9 +103,9 @@ pub async fn projects(http: &impl Http) -> Result<Vec<String>, String> {
         }
         ServerKind::Jaeger => match offers_v3(http).await? {
             Some(body) => jaeger::read_services_v3(&body),
-            None => jaeger::read_services(&get(http, &jaeger::services()).await?),
+            None => jaeger::read_names(&get(http, &jaeger::services()).await?),
         },
-        ServerKind::Zipkin => zipkin::read_services(&get(http, &zipkin::services()).await?),
+        ServerKind::Zipkin => zipkin::read_names(&get(http, &zipkin::services()).await?),
         ServerKind::Tempo => Ok(Vec::new()),
     }
 }
@@ -99,38 +113,32 @@ pub async fn projects(http: &impl Http) -> Result<Vec<String>, String> {
 /// Jaeger's services list from API v3, if it offers that API (404: it does not).
 async fn offers_v3(http: &impl Http) -> Result<Option<Vec<u8>>, String> {
     let path = jaeger::services_v3();
-    match http.get_answer(&path).await? {
+    match http.get_answer(&path, JSON).await? {
         (200, body) => Ok(Some(body)),
         (404, _) => Ok(None),
         (status, body) => Err(refused(http.server(), &path, status, &body)),
     }
 }
 
-/// A page of the traces of `query`'s project (a Jaeger or Zipkin service), newest first, at most
-/// `limit`, from `cursor` (Phoenix's) on; `now_nanos` ends a time range that `query.since`
-/// starts. Phoenix evaluates `query.filter` (its trace filter) and Tempo (TraceQL); Jaeger and
-/// Zipkin take none.
+/// A page of the traces `search` names, newest first, at most `limit`, from `cursor`
+/// (Phoenix's) on; `now_nanos` ends a time range that `search.since` starts. Each server
+/// evaluates the search's filter itself (see [`Search`]); Jaeger and Zipkin answer with whole
+/// traces, and the service's operations come with them.
 pub async fn list(
     http: &impl Http,
-    query: &TraceQuery,
+    search: &Search,
     limit: usize,
     cursor: Option<&str>,
     now_nanos: u64,
 ) -> Result<Listed, String> {
     let kind = http.server().kind;
-    let since = match &query.since {
+    let since = match &search.since {
         Some(text) => Some(
             crate::model::parse_rfc3339_nanos(text)
                 .ok_or_else(|| format!("“{text}” is not an ISO 8601 time"))?,
         ),
         None => None,
     };
-    let filter = query.filter.as_deref().filter(|f| !f.trim().is_empty());
-    if filter.is_some() && matches!(kind, ServerKind::Jaeger | ServerKind::Zipkin) {
-        return Err(format!(
-            "{kind:?} takes no filter Plume can send: name a service, or traces by id"
-        ));
-    }
     match kind {
         ServerKind::Phoenix => {
             let (mut traces, mut last) = (Vec::new(), None);
@@ -138,7 +146,7 @@ pub async fn list(
             if limit > 0 {
                 each_page(cursor.map(str::to_owned), async |cursor| {
                     let asked = limit - traces.len();
-                    let body = get(http, &phoenix::traces(query, asked, cursor)).await?;
+                    let body = get(http, &phoenix::traces(search, asked, cursor)).await?;
                     let (page, next) = phoenix::read_traces(&body)?;
                     traces.extend(page);
                     last = next.clone();
@@ -149,10 +157,11 @@ pub async fn list(
             Ok(Listed {
                 traces,
                 next: last.filter(|next| !next.is_empty()),
-                files: Vec::new(),
+                ..Listed::default()
             })
         }
         ServerKind::Tempo => {
+            let filter = search.filter.as_deref().filter(|f| !f.trim().is_empty());
             let path = tempo::search(filter.unwrap_or("{}"), limit, since, now_nanos);
             Ok(Listed {
                 traces: tempo::read_search(&get(http, &path).await?)?,
@@ -160,21 +169,41 @@ pub async fn list(
             })
         }
         ServerKind::Jaeger | ServerKind::Zipkin => {
-            let service = &query.project;
-            let (path, v3) = match kind {
+            let service = &search.project;
+            let (path, operations, v3) = match kind {
                 ServerKind::Jaeger => match offers_v3(http).await?.is_some() {
-                    true => (jaeger::traces_v3(service, limit, since, now_nanos), true),
-                    false => (jaeger::traces(service, limit, since), false),
+                    true => {
+                        let path = jaeger::traces_v3(search, limit, since, now_nanos)?;
+                        (path, jaeger::operations_v3(service), true)
+                    }
+                    false => {
+                        let path = jaeger::traces(search, limit, since)?;
+                        (path, jaeger::operations(service), false)
+                    }
                 },
-                _ => (zipkin::traces(service, limit, since, now_nanos), false),
+                _ => {
+                    let path = zipkin::traces(search, limit, since, now_nanos);
+                    (path, zipkin::span_names(service), false)
+                }
             };
-            let body = get(http, &path).await?;
-            let bytes = if v3 { jaeger::unwrap_v3(&body)? } else { body };
-            Ok(Listed {
-                files: vec![File {
+            let files = match http.get_answer(&path, JSON).await? {
+                // API v3 says that a search found nothing with a 404.
+                (404, _) if v3 => Vec::new(),
+                (200, body) => vec![File {
                     name: format!("{}{path}", http.server().base),
-                    bytes,
+                    bytes: if v3 { jaeger::unwrap_v3(&body)? } else { body },
                 }],
+                (status, body) => return Err(refused(http.server(), &path, status, &body)),
+            };
+            // Offered to search by: a server that does not list them still lists its traces.
+            let operations = get(http, &operations).await.and_then(|body| match kind {
+                ServerKind::Jaeger if v3 => jaeger::read_operations_v3(&body),
+                ServerKind::Jaeger => jaeger::read_names(&body),
+                _ => zipkin::read_names(&body),
+            });
+            Ok(Listed {
+                files,
+                operations: operations.unwrap_or_default(),
                 ..Listed::default()
             })
         }
@@ -205,7 +234,13 @@ pub async fn traces(
             ServerKind::Jaeger => jaeger::trace(id),
             _ => zipkin::trace(id),
         };
-        let body = get(http, &path).await?;
+        // Tempo answers a trace as protobuf when asked to (smaller, and read faster).
+        let accept = if kind == ServerKind::Tempo {
+            tempo::PROTOBUF
+        } else {
+            JSON
+        };
+        let body = get_as(http, &path, accept).await?;
         // Tempo's and Jaeger 2's answers wrap the OTLP document the file is.
         let bytes = match kind {
             ServerKind::Tempo => tempo::unwrap_trace(&body)?,

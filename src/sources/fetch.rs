@@ -6,8 +6,7 @@ use std::task::{Context, Poll, Waker};
 
 use crate::ingest::{self, FileReport};
 use crate::model::Arena;
-use crate::sources::phoenix::TraceQuery;
-use crate::sources::{Server, ServerKind, client};
+use crate::sources::{Search, Server, ServerKind, client};
 
 /// The largest answer read (a page of 1,000 spans is a few MB).
 const MAX_BODY: u64 = 512 * 1024 * 1024;
@@ -19,8 +18,8 @@ pub struct Fetch {
     pub server: Server,
     /// Headers sent with every request (`Authorization: Bearer …`).
     pub headers: Vec<(String, String)>,
-    /// Which project (a Jaeger or Zipkin service), filtered how (Phoenix only), from when.
-    pub query: TraceQuery,
+    /// Which project (a Jaeger or Zipkin service), operation, filtered how, from when.
+    pub search: Search,
     /// These traces (hex ids), else the project's newest.
     pub traces: Vec<String>,
     /// At most this many of the newest traces.
@@ -50,14 +49,14 @@ pub fn fetch(request: &Fetch) -> Result<Fetched, String> {
     };
     let traces = match request.traces.is_empty() {
         false => {
-            let project = &request.query.project;
+            let project = &request.search.project;
             now(client::traces(&http, project, &request.traces, &mut read))?;
             request.traces.clone()
         }
         true => {
             let listed = now(client::list(
                 &http,
-                &request.query,
+                &request.search,
                 request.limit,
                 None,
                 now_nanos(),
@@ -68,7 +67,7 @@ pub fn fetch(request: &Fetch) -> Result<Fetched, String> {
             ids.truncate(request.limit);
             now(client::traces(
                 &http,
-                &request.query.project,
+                &request.search.project,
                 &ids,
                 &mut read,
             ))?;
@@ -132,9 +131,10 @@ impl client::Http for Blocking<'_> {
         self.server
     }
 
-    async fn get_answer(&self, path: &str) -> Result<(u16, Vec<u8>), String> {
+    async fn get_answer(&self, path: &str, accept: &str) -> Result<(u16, Vec<u8>), String> {
         let url = format!("{}{path}", self.server.base);
-        let mut request = ureq::get(&url).config().http_status_as_error(false).build();
+        let mut request =
+            (ureq::get(&url).config().http_status_as_error(false).build()).header("Accept", accept);
         for (name, value) in self.headers {
             request = request.header(name.as_str(), value.as_str());
         }

@@ -5,21 +5,33 @@
 
 use serde::Deserialize;
 
-use super::query_value;
+use super::{Search, query_value};
 
 /// The path of the services list.
 pub fn services() -> String {
     "/api/services".to_owned()
 }
 
-/// The path of a search: a service's traces, at most `limit`, started at or after `since_nanos`
-/// (Jaeger takes microseconds).
-pub fn traces(service: &str, limit: usize, since_nanos: Option<u64>) -> String {
-    let start = since_nanos.map_or_else(String::new, |nanos| format!("&start={}", nanos / 1000));
-    format!(
-        "/api/traces?service={}&limit={limit}{start}",
-        query_value(service)
-    )
+/// The path of a service's operations.
+pub fn operations(service: &str) -> String {
+    format!("/api/services/{}/operations", query_value(service))
+}
+
+/// The path of a search: `search`'s service's traces (with its operation and tags), at most
+/// `limit`, started at or after `since_nanos` (Jaeger takes microseconds).
+pub fn traces(search: &Search, limit: usize, since_nanos: Option<u64>) -> Result<String, String> {
+    let mut path = format!("/api/traces?service={}", query_value(&search.project));
+    if let Some(operation) = operation(search) {
+        path.push_str(&format!("&operation={}", query_value(operation)));
+    }
+    if let Some(tags) = tags(search)? {
+        path.push_str(&format!("&tags={}", query_value(&tags)));
+    }
+    path.push_str(&format!("&limit={limit}"));
+    if let Some(nanos) = since_nanos {
+        path.push_str(&format!("&start={}", nanos / 1000));
+    }
+    Ok(path)
 }
 
 /// The path of one trace.
@@ -32,24 +44,120 @@ pub fn services_v3() -> String {
     "/api/v3/services".to_owned()
 }
 
-/// API v3's search: a service's traces, at most `limit`, started from `since_nanos` (else a day
-/// before `now_nanos`) to `now_nanos`.
-pub fn traces_v3(service: &str, limit: usize, since_nanos: Option<u64>, now_nanos: u64) -> String {
+/// API v3's operations of a service.
+pub fn operations_v3(service: &str) -> String {
+    format!("/api/v3/operations?service={}", query_value(service))
+}
+
+/// API v3's search: `search`'s service's traces (with its operation and tags as attributes),
+/// at most `limit`, started from `since_nanos` (else a day before `now_nanos`) to `now_nanos`.
+/// Parameters are named as every Jaeger 2 release so far reads them (snake case).
+pub fn traces_v3(
+    search: &Search,
+    limit: usize,
+    since_nanos: Option<u64>,
+    now_nanos: u64,
+) -> Result<String, String> {
     const DAY_NANOS: u64 = 86_400_000_000_000;
     let from = since_nanos.unwrap_or(now_nanos.saturating_sub(DAY_NANOS));
     let time = |nanos| query_value(&crate::model::format_rfc3339_nanos(nanos));
-    format!(
-        "/api/v3/traces?query.service_name={}&query.start_time_min={}&query.start_time_max={}\
-         &query.search_depth={limit}",
-        query_value(service),
+    let mut path = format!(
+        "/api/v3/traces?query.service_name={}",
+        query_value(&search.project)
+    );
+    if let Some(operation) = operation(search) {
+        path.push_str(&format!("&query.operation_name={}", query_value(operation)));
+    }
+    if let Some(tags) = tags(search)? {
+        path.push_str(&format!("&query.attributes={}", query_value(&tags)));
+    }
+    path.push_str(&format!(
+        "&query.start_time_min={}&query.start_time_max={}&query.search_depth={limit}",
         time(from),
         time(now_nanos)
-    )
+    ));
+    Ok(path)
 }
 
 /// API v3's trace by id.
 pub fn trace_v3(id: &str) -> String {
     format!("/api/v3/traces/{}", query_value(id))
+}
+
+/// The operation searched for, if one is named.
+fn operation(search: &Search) -> Option<&str> {
+    search
+        .operation
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+}
+
+/// The search's filter, tags as Jaeger UI takes them (logfmt: `error=true
+/// db.statement="select 1"`), as the JSON object of strings Jaeger's APIs read; none if empty.
+fn tags(search: &Search) -> Result<Option<String>, String> {
+    let text = search.filter.as_deref().unwrap_or_default();
+    let mut tags = serde_json::Map::new();
+    let mut rest = text.trim_start();
+    while !rest.is_empty() {
+        let (key, after) = rest
+            .split_once('=')
+            .filter(|(key, _)| {
+                !key.is_empty() && !key.contains(char::is_whitespace) && !key.contains('"')
+            })
+            .ok_or_else(|| {
+                format!(
+                    "Jaeger's tags are key=value pairs (error=true http.status_code=500): “{text}”"
+                )
+            })?;
+        let (value, after) = match after.strip_prefix('"') {
+            Some(quoted) => quoted_value(quoted)
+                .ok_or_else(|| format!("a tag's quoted value is not closed: “{text}”"))?,
+            None => {
+                let (value, after) =
+                    after.split_at(after.find(char::is_whitespace).unwrap_or(after.len()));
+                (value.to_owned(), after)
+            }
+        };
+        tags.insert(key.to_owned(), value.into());
+        rest = after.trim_start();
+    }
+    Ok((!tags.is_empty()).then(|| serde_json::Value::Object(tags).to_string()))
+}
+
+/// A quoted value (what follows its opening `"`; `\"` and `\\` escaped), and what is after it.
+fn quoted_value(text: &str) -> Option<(String, &str)> {
+    let mut value = String::new();
+    let mut chars = text.char_indices();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '"' => return Some((value, &text[at + 1..])),
+            '\\' => value.push(chars.next()?.1),
+            c => value.push(c),
+        }
+    }
+    None
+}
+
+#[derive(Deserialize)]
+struct Operations {
+    #[serde(default)]
+    operations: Vec<Operation>,
+}
+
+#[derive(Deserialize)]
+struct Operation {
+    name: String,
+}
+
+/// The operations an API v3 answer names, sorted, each once.
+pub fn read_operations_v3(body: &[u8]) -> Result<Vec<String>, String> {
+    let answer = serde_json::from_slice::<Operations>(body)
+        .map_err(|error| format!("Jaeger's list of operations does not read: {error}"))?;
+    let mut names: Vec<String> = answer.operations.into_iter().map(|o| o.name).collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
 }
 
 #[derive(Deserialize)]
@@ -93,36 +201,72 @@ struct Data {
     data: Option<Vec<String>>,
 }
 
-/// The services a services answer names.
-pub fn read_services(body: &[u8]) -> Result<Vec<String>, String> {
+/// The names a services or operations answer holds (under `data`).
+pub fn read_names(body: &[u8]) -> Result<Vec<String>, String> {
     serde_json::from_slice::<Data>(body)
         .map(|page| page.data.unwrap_or_default())
-        .map_err(|error| format!("Jaeger's list of services does not read: {error}"))
+        .map_err(|error| format!("Jaeger's list does not read: {error}"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn search(operation: Option<&str>, filter: Option<&str>) -> Search {
+        Search {
+            project: "chat bot".into(),
+            operation: operation.map(Into::into),
+            filter: filter.map(Into::into),
+            since: None,
+        }
+    }
+
     #[test]
-    fn paths_and_services() {
+    fn searches_name_operations_and_tags() {
         assert_eq!(
-            traces("chat bot", 20, Some(1_764_547_200_000_000_000)),
-            "/api/traces?service=chat%20bot&limit=20&start=1764547200000000"
+            traces(&search(None, None), 20, Some(1_764_547_200_000_000_000)),
+            Ok("/api/traces?service=chat%20bot&limit=20&start=1764547200000000".into())
         );
-        assert_eq!(trace("7b3f"), "/api/traces/7b3f");
         assert_eq!(
-            read_services(br#"{"data":["a","b"],"total":2,"limit":0,"offset":0,"errors":null}"#),
-            Ok(vec!["a".into(), "b".into()])
+            traces(&search(Some("GET /"), Some(r#" error=true  db.statement="select \"a b\"" "#)), 5, None),
+            Ok("/api/traces?service=chat%20bot&operation=GET%20%2F\
+                &tags=%7B%22error%22%3A%22true%22%2C%22db.statement%22%3A%22select%20%5C%22a%20b%5C%22%22%7D\
+                &limit=5"
+                .into())
         );
-        assert_eq!(read_services(br#"{"data":null}"#), Ok(vec![]));
         let now = 1_796_169_600_000_000_000; // 2026-12-02T00:00:00Z
         assert_eq!(
-            traces_v3("api", 20, None, now),
-            "/api/v3/traces?query.service_name=api\
-             &query.start_time_min=2026-12-01T00%3A00%3A00.000000000Z\
-             &query.start_time_max=2026-12-02T00%3A00%3A00.000000000Z&query.search_depth=20"
+            traces_v3(&search(Some("op"), Some("k=v")), 3, None, now),
+            Ok(
+                "/api/v3/traces?query.service_name=chat%20bot&query.operation_name=op\
+                &query.attributes=%7B%22k%22%3A%22v%22%7D\
+                &query.start_time_min=2026-12-01T00%3A00%3A00.000000000Z\
+                &query.start_time_max=2026-12-02T00%3A00%3A00.000000000Z&query.search_depth=3"
+                    .into()
+            )
         );
+        for bad in ["error", "=x", "a=\"open", "a b=c"] {
+            assert!(traces(&search(None, Some(bad)), 1, None).is_err(), "{bad}");
+        }
+        assert_eq!(operations("a/b"), "/api/services/a%2Fb/operations");
+        assert_eq!(operations_v3("a"), "/api/v3/operations?service=a");
+        // Jaeger's snapshot of GetOperations, and a list with the same name twice.
+        assert_eq!(
+            read_operations_v3(
+                br#"{"operations":[{"name":"get_users","spanKind":"server"},{"name":"a"},{"name":"a","spanKind":"client"}]}"#
+            ),
+            Ok(vec!["a".into(), "get_users".into()])
+        );
+    }
+
+    #[test]
+    fn paths_and_services() {
+        assert_eq!(trace("7b3f"), "/api/traces/7b3f");
+        assert_eq!(
+            read_names(br#"{"data":["a","b"],"total":2,"limit":0,"offset":0,"errors":null}"#),
+            Ok(vec!["a".into(), "b".into()])
+        );
+        assert_eq!(read_names(br#"{"data":null}"#), Ok(vec![]));
         assert_eq!(trace_v3("01"), "/api/v3/traces/01");
         assert_eq!(
             read_services_v3(br#"{"services":["foo"]}"#),

@@ -13,8 +13,7 @@ use crate::analysis::Traces;
 use crate::ingest;
 use crate::model::Arena;
 use crate::sources::client::{self, File, Http};
-use crate::sources::phoenix::TraceQuery;
-use crate::sources::{Connection, RemoteTrace};
+use crate::sources::{Connection, RemoteTrace, Search, TracesPage};
 
 /// The tag that asks the helper to read a server.
 pub const TAG: u8 = 201;
@@ -29,12 +28,12 @@ pub enum Job {
         /// The server.
         connection: Connection,
         /// Which traces.
-        query: TraceQuery,
+        search: Search,
         /// At most this many.
         limit: u32,
         /// From the page this cursor starts, else the first.
         cursor: Option<String>,
-        /// Now (ns since the epoch): where a time range that starts at `query.since` ends.
+        /// Now (ns since the epoch): where a time range that starts at `search.since` ends.
         now_nanos: u64,
     },
     /// Some traces of a project, whole.
@@ -53,8 +52,8 @@ pub enum Job {
 pub enum Answer {
     /// Its projects.
     Projects(Vec<String>),
-    /// A page of traces, and the next page's cursor.
-    Listed(Vec<RemoteTrace>, Option<String>),
+    /// A page of traces.
+    Listed(TracesPage),
     /// The traces were fetched: each answer was handed on as a part ([`encode_part`]) as it
     /// came, so that the first rows show while the rest is asked for.
     Fetched,
@@ -73,13 +72,13 @@ pub async fn run<H: Http>(
             .map(Answer::Projects),
         Job::List {
             connection,
-            query,
+            search,
             limit,
             cursor,
             now_nanos,
         } => {
             let http = ask(connection);
-            let listed = client::list(&http, &query, limit as usize, cursor.as_deref(), now_nanos);
+            let listed = client::list(&http, &search, limit as usize, cursor.as_deref(), now_nanos);
             let listed = listed.await?;
             let traces = match listed.files.is_empty() {
                 true => listed.traces,
@@ -87,7 +86,11 @@ pub async fn run<H: Http>(
                 // here, and fetched again by id when opened.
                 false => described(&listed.files)?,
             };
-            Ok(Answer::Listed(traces, listed.next))
+            Ok(Answer::Listed(TracesPage {
+                traces,
+                next: listed.next,
+                operations: listed.operations,
+            }))
         }
         Job::Fetch {
             connection,
@@ -187,10 +190,15 @@ mod tests {
             .collect();
         assert_eq!(names, ["root b", "root a"]);
         assert_eq!(traces[0].duration_ns, Some(5));
-        let answer = Ok(Answer::Listed(traces.clone(), Some("c".into())));
+        let page = TracesPage {
+            traces,
+            next: Some("c".into()),
+            operations: vec!["GET /".into()],
+        };
+        let answer = Ok(Answer::Listed(page.clone()));
         assert_eq!(
             read_answer(&encode_answer(&answer)),
-            Ok(Answer::Listed(traces, Some("c".into())))
+            Ok(Answer::Listed(page))
         );
         let refused: Result<Answer, String> = Err("HTTP 401".into());
         assert_eq!(

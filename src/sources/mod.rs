@@ -25,6 +25,34 @@ pub struct Server {
     pub base: String,
 }
 
+/// Which traces of a server to list: what each kind of server can be asked (the page's fields,
+/// `plume fetch`'s flags).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Search {
+    /// The project (Phoenix's name or id; Jaeger's, Zipkin's service; none for Tempo).
+    pub project: String,
+    /// The operation (Jaeger's; Zipkin's span name) a trace's spans must include.
+    pub operation: Option<String>,
+    /// The server's own filter, evaluated by it: Phoenix's trace filter (`latency_ms > 1000`),
+    /// TraceQL (Tempo), tags as Jaeger UI takes them (`error=true http.status_code=500`), or
+    /// Zipkin's annotation query (`http.method=GET and error`).
+    pub filter: Option<String>,
+    /// Traces started at or after this ISO 8601 time.
+    pub since: Option<String>,
+}
+
+/// A page of a server's traces, as listed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TracesPage {
+    /// The traces, as the server described them (or, from a search that answers whole traces,
+    /// as read).
+    pub traces: Vec<RemoteTrace>,
+    /// The next page's cursor, if there is one (Phoenix).
+    pub next: Option<String>,
+    /// The operations of the service listed (Jaeger's; Zipkin's span names), to search by.
+    pub operations: Vec<String>,
+}
+
 /// A trace a server holds, as its list of traces says (what it says: Phoenix no name, Tempo
 /// no tokens). Every field is written: it travels between page and worker in postcard.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::{RemoteTrace, query_value};
+use super::{RemoteTrace, Search, query_value};
 
 /// Traces asked for per page at most (Phoenix's most).
 const TRACES_PAGE: usize = 1000;
@@ -21,17 +21,6 @@ const FIRST_SPANS_PAGE: usize = 100;
 /// Trace ids asked for in one spans request (each is 50 bytes of the URL).
 pub const TRACES_PER_REQUEST: usize = 20;
 
-/// Which traces of a project.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct TraceQuery {
-    /// The project's name (or Phoenix id).
-    pub project: String,
-    /// A trace filter in Phoenix's language (`latency_ms > 1000`), evaluated by Phoenix.
-    pub filter: Option<String>,
-    /// Traces started at or after this ISO 8601 time.
-    pub since: Option<String>,
-}
-
 /// The path and query of a page of projects.
 pub fn projects(cursor: Option<&str>) -> String {
     format!("/v1/projects?limit=100{}", cursor_part(cursor))
@@ -39,7 +28,7 @@ pub fn projects(cursor: Option<&str>) -> String {
 
 /// The path and query of a page of a project's traces, newest first, at most `limit` (and
 /// Phoenix's most).
-pub fn traces(query: &TraceQuery, limit: usize, cursor: Option<&str>) -> String {
+pub fn traces(query: &Search, limit: usize, cursor: Option<&str>) -> String {
     let mut url = format!(
         "/v1/projects/{}/traces?limit={}&sort=start_time&order=desc",
         query_value(&query.project),
@@ -206,10 +195,11 @@ mod tests {
 
     #[test]
     fn urls_say_what_is_asked() {
-        let query = TraceQuery {
+        let query = Search {
             project: "chatbot demo".into(),
             filter: Some("latency_ms > 1000".into()),
             since: Some("2026-12-01T00:00:00Z".into()),
+            operation: None,
         };
         assert_eq!(
             traces(&query, 100, Some("abc=")),

@@ -1,6 +1,7 @@
 //! Grafana Tempo's HTTP API: a TraceQL search (`/api/search`, the traces' ids) and a trace by id
-//! (`/api/v2/traces/{id}`: OTLP/JSON wrapped in `trace`, ids in base64, which [`unwrap_trace`]
-//! hands to [`crate::ingest`] as the OTLP/JSON document it holds).
+//! (`/api/v2/traces/{id}`: asked for as protobuf, `tempopb.TraceByIDResponse`, whose field 1 is
+//! the trace as OTLP's `TracesData`; a Tempo that answers JSON wraps OTLP/JSON in `trace`, ids
+//! in base64). [`unwrap_trace`] hands [`crate::ingest`] the OTLP document either holds.
 
 use serde::Deserialize;
 
@@ -21,6 +22,9 @@ pub fn search(traceql: &str, limit: usize, since_nanos: Option<u64>, now_nanos: 
         query_value(traceql)
     )
 }
+
+/// What a trace is asked for as: Tempo answers protobuf only for exactly this `Accept`.
+pub const PROTOBUF: &str = "application/protobuf";
 
 /// The path of one trace.
 pub fn trace(id: &str) -> String {
@@ -66,15 +70,37 @@ pub fn read_search(body: &[u8]) -> Result<Vec<RemoteTrace>, String> {
         .collect())
 }
 
-/// The OTLP/JSON document a trace answer holds: what is under `trace` (API v2), else the answer
-/// as it is (API v1's `batches`).
+/// The OTLP document a trace answer holds: as protobuf, the trace (field 1 of
+/// `TraceByIDResponse`, an OTLP `TracesData`); as JSON, what is under `trace` (API v2), else
+/// the answer as it is (API v1's `batches`).
 pub fn unwrap_trace(body: &[u8]) -> Result<Vec<u8>, String> {
+    if body.trim_ascii_start().first() != Some(&b'{') {
+        return unwrap_protobuf(body);
+    }
     let mut answer: serde_json::Value = serde_json::from_slice(body)
         .map_err(|error| format!("Tempo's trace does not read: {error}"))?;
     match answer.get_mut("trace").map(serde_json::Value::take) {
         Some(trace) => serde_json::to_vec(&trace).map_err(|error| error.to_string()),
         None => Ok(body.to_vec()),
     }
+}
+
+/// The trace of a protobuf `TraceByIDResponse`: field 1, wherever it is (a message's field that
+/// comes twice is the two merged: their bytes one after the other).
+fn unwrap_protobuf(body: &[u8]) -> Result<Vec<u8>, String> {
+    let mut trace = Vec::new();
+    for field in crate::ingest::wire::fields(body) {
+        let field = field.map_err(|error| {
+            format!(
+                "Tempo's trace (protobuf) does not read at byte {}: {}",
+                error.offset, error.message
+            )
+        })?;
+        if let (1, crate::ingest::wire::WireValue::Bytes(bytes)) = (field.number, field.value) {
+            trace.extend_from_slice(bytes);
+        }
+    }
+    Ok(trace)
 }
 
 #[cfg(test)]
@@ -117,6 +143,14 @@ mod tests {
             unwrap_trace(br#"{"batches":[]}"#),
             Ok(br#"{"batches":[]}"#.to_vec())
         );
-        assert!(unwrap_trace(b"<html>").is_err());
+        assert!(unwrap_trace(b"{html").is_err());
+        // As protobuf: field 1 (the trace) kept, field 2 (metrics) left; a cut answer refused.
+        let answer = [0x0A, 2, 0x0A, 0, 0x12, 1, 0x08, 0x0A, 1, 0x0A];
+        assert_eq!(unwrap_trace(&answer), Ok(vec![0x0A, 0, 0x0A]));
+        assert!(
+            unwrap_trace(&[0x0A, 5, 1])
+                .unwrap_err()
+                .contains("at byte 0")
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Zipkin's v2 API: its services, a service's recent traces (whole: the search answers with
 //! their spans, as the Zipkin JSON [`crate::ingest`] reads) and a trace by id.
 
-use super::query_value;
+use super::{Search, query_value};
 
 /// Zipkin looks back this far by default (a day), in milliseconds.
 const DAY_MILLIS: u64 = 86_400_000;
@@ -11,15 +11,31 @@ pub fn services() -> String {
     "/api/v2/services".to_owned()
 }
 
-/// The path of a search: a service's traces, at most `limit`, started at or after `since_nanos`
+/// The path of a service's span names.
+pub fn span_names(service: &str) -> String {
+    format!("/api/v2/spans?serviceName={}", query_value(service))
+}
+
+/// The path of a search: `search`'s service's traces (with a span of its operation, matching
+/// its filter, Zipkin's annotation query), at most `limit`, started at or after `since_nanos`
 /// (else in the last day), up to `now_nanos` (Zipkin takes an end and a look back, in ms).
-pub fn traces(service: &str, limit: usize, since_nanos: Option<u64>, now_nanos: u64) -> String {
+pub fn traces(search: &Search, limit: usize, since_nanos: Option<u64>, now_nanos: u64) -> String {
     let end = now_nanos / 1_000_000;
     let lookback = since_nanos.map_or(DAY_MILLIS, |since| end.saturating_sub(since / 1_000_000));
-    format!(
-        "/api/v2/traces?serviceName={}&limit={limit}&endTs={end}&lookback={lookback}",
-        query_value(service)
-    )
+    let mut path = format!(
+        "/api/v2/traces?serviceName={}",
+        query_value(&search.project)
+    );
+    let named = |text: &Option<String>| {
+        (text.as_deref().map(str::trim).filter(|t| !t.is_empty())).map(query_value)
+    };
+    if let Some(operation) = named(&search.operation) {
+        path.push_str(&format!("&spanName={operation}"));
+    }
+    if let Some(query) = named(&search.filter) {
+        path.push_str(&format!("&annotationQuery={query}"));
+    }
+    path + &format!("&limit={limit}&endTs={end}&lookback={lookback}")
 }
 
 /// The path of one trace. A 64-bit id Plume writes as 32 hex digits (16 zeros first) is asked
@@ -32,10 +48,9 @@ pub fn trace(id: &str) -> String {
     format!("/api/v2/trace/{}", query_value(id))
 }
 
-/// The services a services answer names (a JSON array of names).
-pub fn read_services(body: &[u8]) -> Result<Vec<String>, String> {
-    serde_json::from_slice(body)
-        .map_err(|error| format!("Zipkin's list of services does not read: {error}"))
+/// The names a services or span names answer holds (a JSON array of names).
+pub fn read_names(body: &[u8]) -> Result<Vec<String>, String> {
+    serde_json::from_slice(body).map_err(|error| format!("Zipkin's list does not read: {error}"))
 }
 
 #[cfg(test)]
@@ -45,11 +60,24 @@ mod tests {
     #[test]
     fn paths_and_services() {
         let now = 1_764_633_600_000_000_000; // 2025-12-02T00:00:00Z
+        let mut search = Search {
+            project: "frontend".into(),
+            ..Search::default()
+        };
         assert_eq!(
-            traces("frontend", 10, Some(now - 3_600_000_000_000), now),
+            traces(&search, 10, Some(now - 3_600_000_000_000), now),
             "/api/v2/traces?serviceName=frontend&limit=10&endTs=1764633600000&lookback=3600000"
         );
-        assert!(traces("f", 10, None, now).ends_with("&lookback=86400000"));
+        assert!(traces(&search, 10, None, now).ends_with("&lookback=86400000"));
+        search.operation = Some("get /api".into());
+        search.filter = Some("http.method=GET and error".into());
+        assert_eq!(
+            traces(&search, 1, None, now),
+            "/api/v2/traces?serviceName=frontend&spanName=get%20%2Fapi\
+             &annotationQuery=http.method%3DGET%20and%20error&limit=1&endTs=1764633600000\
+             &lookback=86400000"
+        );
+        assert_eq!(span_names("a b"), "/api/v2/spans?serviceName=a%20b");
         assert_eq!(trace("463ac35c9f6413ad"), "/api/v2/trace/463ac35c9f6413ad");
         assert_eq!(
             trace("0000000000000000463ac35c9f6413ad"),
@@ -58,9 +86,9 @@ mod tests {
         let wide = "5af7183fb1d4cf5f463ac35c9f6413ad";
         assert_eq!(trace(wide), format!("/api/v2/trace/{wide}"));
         assert_eq!(
-            read_services(br#"["backend","frontend"]"#),
+            read_names(br#"["backend","frontend"]"#),
             Ok(vec!["backend".into(), "frontend".into()])
         );
-        assert!(read_services(b"{}").is_err());
+        assert!(read_names(b"{}").is_err());
     }
 }

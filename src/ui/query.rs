@@ -40,6 +40,18 @@ where
     T: Answer + 'static,
     F: Fn(&D) -> Query<T> + 'static,
 {
+    use_query_if(deps, move |deps| Some(query(deps)))
+}
+
+/// [`use_query_for`] where `query` may have nothing to ask for `deps` (then nothing is asked
+/// and no answer is shown).
+#[hook]
+pub fn use_query_if<D, T, F>(deps: D, query: F) -> Option<(D, Answered<T>)>
+where
+    D: PartialEq + Clone + 'static,
+    T: Answer + 'static,
+    F: Fn(&D) -> Option<Query<T>> + 'static,
+{
     let engine = use_engine();
     let answer = use_state(|| None::<(D, Answered<T>)>);
     let asked = use_mut_ref(|| 0u64);
@@ -51,7 +63,11 @@ where
                 *asked += 1;
                 *asked
             };
-            let (query, deps) = (query(deps), deps.clone());
+            let Some(query) = query(deps) else {
+                answer.set(None);
+                return;
+            };
+            let deps = deps.clone();
             spawn_local(async move {
                 let answered = match engine {
                     Some(engine) => engine.ask(query).await.map(Rc::new),

@@ -213,6 +213,36 @@ test('the page says what to do when a server does not answer it: where Phoenix a
   await page.context().close();
 });
 
+test('a server connected to in one tab is known to the others at once, and one connected there too', async () => {
+  const first = await open(browser, viewer.url, '#/sources');
+  const second = await first.context().newPage();
+  await second.goto(`${viewer.url}#/sources`);
+  await second.waitForSelector('[data-testid=connect-button]');
+  const connectHere = async (page, name, port) => {
+    await page.goto(`${viewer.url}#/sources`);
+    await page.selectOption('[data-testid=connect-kind]', 'zipkin');
+    await page.fill('[data-testid=connect-url]', `http://127.0.0.1:${port}`);
+    await page.fill('[data-testid=connect-name]', name);
+    await page.click('[data-testid=connect-button]');
+    await page.waitForFunction((n) => location.hash === `#/source/${n}`, name);
+  };
+  const names = (page) => page.$$eval('[data-testid=connection-open]', (els) => els.map((e) => e.textContent).sort().join(' '));
+  try {
+    await connectHere(first, 'one', 1);
+    await second.waitForFunction(() => document.querySelectorAll('[data-testid=connection-row]').length === 1);
+    // Connected in the second tab, from the list it was told of: the first's is not lost.
+    await connectHere(second, 'two', 2);
+    await second.goto(`${viewer.url}#/sources`);
+    await second.waitForFunction(() => document.querySelectorAll('[data-testid=connection-row]').length === 2);
+    await first.goto(`${viewer.url}#/sources`);
+    await first.waitForFunction(() => document.querySelectorAll('[data-testid=connection-row]').length === 2);
+    assert.equal(await names(first), 'one two');
+    assert.equal(await names(second), 'one two');
+  } finally {
+    await first.context().close();
+  }
+});
+
 test('says what went wrong: an unknown project, a filter Phoenix refuses, a header that does not read', async () => {
   const phoenix = phoenixOn.SQLite;
   const missing = await run('fetch', `phoenix+${phoenix.url}`, '--project', 'no-such-project', '-o', join(out, 'x.pb'));
@@ -242,9 +272,9 @@ test('with auth on, a bad key is refused clearly', async () => {
   }
 });
 
-/** A loopback server answering `routes` (path without its query → [content type, body]) and
- * recording every request's path and query; allowing any origin, as the reverse proxy the README
- * describes would. */
+/** A loopback server answering `routes` (path without its query → (request) → a JSON body, or
+ * [content type, body]) and recording every request's path and query; allowing any origin, as
+ * the reverse proxy the README describes would. */
 async function published(routes) {
   const asked = [];
   const server = createServer(async (request, response) => {
@@ -253,7 +283,9 @@ async function published(routes) {
     if (request.method === 'OPTIONS') { response.writeHead(204, cors).end(); return; }
     const route = routes[request.url.split('?')[0]];
     if (!route) { response.writeHead(404, cors).end('{"errors":[{"code":404,"msg":"not found"}]}'); return; }
-    response.writeHead(200, { 'content-type': 'application/json', ...cors }).end(await route());
+    const answer = await route(request);
+    const [type, payload] = Array.isArray(answer) ? answer : ['application/json', answer];
+    response.writeHead(200, { 'content-type': type, ...cors }).end(payload);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${server.address().port}`, asked, close: () => new Promise((r) => server.close(r)) };
@@ -272,6 +304,8 @@ test('Jaeger and Zipkin: services, a search and a trace by id, read from the res
     '/api/v2/services': body('zipkin-services.json'),
     '/api/v2/traces': body('zipkin-lens-traces-search.json'),
     '/api/v2/trace/1e223ff1f80f1c69': body('zipkin-lens-skew.json'),
+    // Zipkin publishes no span names body: a JSON array of names, as its API definition says.
+    '/api/v2/spans': async () => '["get /api","post /api"]',
   });
   try {
     const services = await run('fetch', `jaeger+${jaeger.url}`);
@@ -300,7 +334,15 @@ test('Jaeger and Zipkin: services, a search and a trace by id, read from the res
     assert.match(missing.stderr, /HTTP 404/);
     const filtered = await run('fetch', `jaeger+${jaeger.url}`, '--filter', 'x', '-o', join(out, 'x.pb'));
     assert.equal(filtered.code, 1);
-    assert.match(filtered.stderr, /takes no filter/);
+    assert.match(filtered.stderr, /Jaeger's tags are key=value pairs/);
+    // An operation and tags (Jaeger UI's syntax), a span name and an annotation query, asked of
+    // the servers as their APIs take them.
+    const tagged = await run('fetch', `jaeger+${jaeger.url}`, '--project', 'telemetrygen', '--operation', 'GET /', '--filter', 'error=true http.route="/a b"', '-o', join(out, 'tagged.pb'));
+    assert.equal(tagged.code, 0, tagged.stderr);
+    assert.ok(jaeger.asked.includes('/api/traces?service=telemetrygen&operation=GET%20%2F&tags=%7B%22error%22%3A%22true%22%2C%22http.route%22%3A%22%2Fa%20b%22%7D&limit=100'), jaeger.asked.join(' '));
+    const annotated = await run('fetch', `zipkin+${zipkin.url}`, '--project', 'frontend', '--operation', 'get /api', '--filter', 'http.method=GET and error', '-o', join(out, 'annotated.pb'));
+    assert.equal(annotated.code, 0, annotated.stderr);
+    assert.ok(zipkin.asked.some((u) => u.startsWith('/api/v2/traces?serviceName=frontend&spanName=get%20%2Fapi&annotationQuery=http.method%3DGET%20and%20error&limit=100&')), zipkin.asked.join(' '));
   } finally {
     await jaeger.close();
     await zipkin.close();
@@ -313,6 +355,7 @@ test("Jaeger 2: API v3 where offered (its services, a search, a trace by id), re
     '/api/v3/services': body('jaeger-v3-GetServices.json'),
     '/api/v3/traces': body('jaeger-v3-FindTraces.json'),
     '/api/v3/traces/00000000000000000000000000000001': body('jaeger-v3-GetTrace.json'),
+    '/api/v3/operations': body('jaeger-v3-GetOperations.json'),
   });
   try {
     const services = await run('fetch', `jaeger+${jaeger.url}`);
@@ -328,6 +371,10 @@ test("Jaeger 2: API v3 where offered (its services, a search, a trace by id), re
     assert.equal((await run('fetch', `jaeger+${jaeger.url}`, '--trace', '00000000000000000000000000000001', '-o', one)).code, 0);
     assert.ok(jaeger.asked.includes('/api/v3/traces/00000000000000000000000000000001'), jaeger.asked.join(' '));
     assert.equal((await inspect(one)).spans, 1);
+    // An operation and tags, as API v3 takes them (tags as `query.attributes`).
+    const tagged = await run('fetch', `jaeger+${jaeger.url}`, '--project', 'foo', '--operation', 'get_users', '--filter', 'error=true', '-o', join(out, 'jaeger-v3-tagged.pb'));
+    assert.equal(tagged.code, 0, tagged.stderr);
+    assert.ok(jaeger.asked.some((u) => u.startsWith('/api/v3/traces?query.service_name=foo&query.operation_name=get_users&query.attributes=%7B%22error%22%3A%22true%22%7D&query.start_time_min=')), jaeger.asked.join(' '));
   } finally {
     await jaeger.close();
   }
@@ -336,9 +383,14 @@ test("Jaeger 2: API v3 where offered (its services, a search, a trace by id), re
 test("Tempo: a TraceQL search and its traces by id, read from the responses Tempo's documentation publishes", async () => {
   // Sources: tests/fixtures/published/README.md (both from one page of Tempo's docs: the search
   // finds the trace the v2 trace answer holds).
+  // A Tempo that answers JSON whatever it is asked (the page's test has one answering protobuf).
+  const accepts = [];
   const tempo = await published({
     '/api/search': body('tempo-search.json'),
-    '/api/v2/traces/5b8efff798038103d269b633813fc700': body('tempo-trace-v2.json'),
+    '/api/v2/traces/5b8efff798038103d269b633813fc700': (request) => {
+      accepts.push(request.headers.accept);
+      return readFile(join(fixtures, 'published', 'tempo-trace-v2.json'));
+    },
   });
   try {
     const file = join(out, 'tempo.pb');
@@ -350,6 +402,7 @@ test("Tempo: a TraceQL search and its traces by id, read from the responses Temp
     // Its base64 ids read as the hex the search said.
     const spans = JSON.parse((await run('inspect', '--json', '--filter', "name == 'I am a span!'", file)).stdout);
     assert.deepEqual(spans.matched_span_ids, ['eee19b7ec3c1b100']);
+    assert.deepEqual(accepts, ['application/protobuf']);
     const listed = await run('fetch', `tempo+${tempo.url}`);
     assert.equal(listed.code, 1);
     assert.match(listed.stderr, /Tempo has no projects/);
@@ -372,14 +425,31 @@ test('the page reads Tempo (a TraceQL search, a trace opened) and Zipkin (a serv
   // Sources: tests/fixtures/published/README.md. Zipkin answers a trace by id with the same
   // list of spans its search answer holds for that trace.
   const search = JSON.parse(await readFile(join(fixtures, 'published', 'zipkin-lens-traces-search.json'), 'utf8'));
+  // Tempo answers a trace as protobuf (`TraceByIDResponse`: field 1, the trace as OTLP) when
+  // asked with `Accept: application/protobuf`: the published trace, so encoded.
+  const published_trace = JSON.parse(await readFile(join(fixtures, 'published', 'tempo-trace-v2.json'), 'utf8'));
+  const inner = join(out, 'tempo-inner.json');
+  await writeFile(inner, JSON.stringify(published_trace.trace));
+  const encoded = join(out, 'tempo-inner.pb');
+  assert.equal((await run('convert', inner, '--to', 'otlp-proto', '-o', encoded)).code, 0);
+  const trace = await readFile(encoded);
+  const varint = (n) => { const bytes = []; for (; n >= 0x80; n >>>= 7) bytes.push((n & 0x7f) | 0x80); bytes.push(n); return Buffer.from(bytes); };
+  const accepts = [];
   const tempo = await published({
     '/api/search': body('tempo-search.json'),
-    '/api/v2/traces/5b8efff798038103d269b633813fc700': body('tempo-trace-v2.json'),
+    '/api/v2/traces/5b8efff798038103d269b633813fc700': async (request) => {
+      accepts.push(request.headers.accept);
+      return request.headers.accept === 'application/protobuf'
+        ? ['application/protobuf', Buffer.concat([Buffer.from([0x0a]), varint(trace.length), trace, Buffer.from([0x12, 0])])]
+        : readFile(join(fixtures, 'published', 'tempo-trace-v2.json'));
+    },
   });
   const zipkin = await published({
     '/api/v2/services': body('zipkin-services.json'),
     '/api/v2/traces': body('zipkin-lens-traces-search.json'),
     '/api/v2/trace/bb1f0e21882325b8': async () => JSON.stringify(search[0]),
+    // Zipkin publishes no span names body: a JSON array of names, as its API definition says.
+    '/api/v2/spans': async () => '["get /api","post /api"]',
   });
   const page = await open(browser, viewer.url);
   try {
@@ -396,6 +466,8 @@ test('the page reads Tempo (a TraceQL search, a trace opened) and Zipkin (a serv
     await page.click('[data-testid=source-trace-open]');
     await page.waitForFunction(() => window.plume.summary().spans === 1);
     await page.waitForSelector('[data-testid=source-bar]');
+    assert.deepEqual(accepts, ['application/protobuf']);
+    assert.match(await page.textContent('main'), /I am a span!/);
 
     await connect(page, 'zipkin', zipkin.url, 'zipkin');
     // Its services (the published list), the one chosen asked for its traces (the loopback
@@ -409,6 +481,9 @@ test('the page reads Tempo (a TraceQL search, a trace opened) and Zipkin (a serv
     const quz = () => zipkin.asked.some((u) => u.startsWith('/api/v2/traces?serviceName=quz'));
     for (let wait = 0; !quz() && wait < 100; wait += 1) await new Promise((r) => setTimeout(r, 100));
     assert.ok(quz(), zipkin.asked.join(' '));
+    // Its span names offered, as the operation to search by.
+    await page.waitForSelector('#source-operations option[value="post /api"]', { state: 'attached' });
+    assert.ok(zipkin.asked.includes('/api/v2/spans?serviceName=quz'), zipkin.asked.join(' '));
     // Listing read the search's whole traces, and loaded none of them.
     assert.equal((await counts(page)).spans, 1);
     // As many spans as plume inspect reads of that trace.
@@ -444,8 +519,15 @@ test('a slow server\'s list and trace can be cancelled: nothing of them is loade
     };
     await connect(page, 'tempo', tempo.url, 'slow');
     await asked('/api/search')();
+    // Another search asked meanwhile waits its turn behind the first; Cancel stops both, so the
+    // server never hears the second.
+    await page.fill('[data-testid=source-filter]', '{ status = error }');
+    await page.press('[data-testid=source-filter]', 'Enter');
+    await page.waitForFunction(() => location.hash.includes('filter='));
     await page.click('[data-testid=source-cancel]');
     assert.match(await page.textContent('[data-testid=problem]'), /was cancelled/);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(tempo.asked.filter((u) => u.startsWith('/api/search')), ['/api/search?q=%7B%7D&limit=50'], tempo.asked.join(' '));
 
     await page.goto(`${viewer.url}#/source/slow/trace/5b8efff798038103d269b633813fc700`);
     await asked('/api/v2/traces/')();
@@ -511,6 +593,7 @@ test("the page reads Jaeger 2 (API v3): its services, a search, a trace opened, 
     '/api/v3/services': body('jaeger-v3-GetServices.json'),
     '/api/v3/traces': body('jaeger-v3-FindTraces.json'),
     '/api/v3/traces/00000000000000000000000000000001': body('jaeger-v3-GetTrace.json'),
+    '/api/v3/operations': body('jaeger-v3-GetOperations.json'),
   });
   const page = await open(browser, viewer.url);
   try {
@@ -518,6 +601,25 @@ test("the page reads Jaeger 2 (API v3): its services, a search, a trace opened, 
     await page.waitForSelector('[data-testid=source-trace-row]');
     assert.ok(jaeger.asked.some((u) => u.startsWith('/api/v3/traces?query.service_name=foo')), jaeger.asked.join(' '));
     assert.equal((await counts(page)).spans, 0);
+    // The service's operations are offered; one chosen and tags typed are asked of Jaeger.
+    await page.waitForSelector('#source-operations option[value=get_users]', { state: 'attached' });
+    await page.fill('[data-testid=source-operation]', 'get_users');
+    await page.press('[data-testid=source-operation]', 'Enter');
+    await page.waitForFunction(() => location.hash.includes('operation=get_users'));
+    await page.fill('[data-testid=source-filter]', 'error=true');
+    await page.press('[data-testid=source-filter]', 'Enter');
+    const tagged = () => jaeger.asked.some((u) => u.startsWith('/api/v3/traces?query.service_name=foo&query.operation_name=get_users&query.attributes=%7B%22error%22%3A%22true%22%7D&'));
+    for (let wait = 0; !tagged() && wait < 100; wait += 1) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(tagged(), jaeger.asked.join(' '));
+    await page.waitForSelector('[data-testid=source-trace-row]');
+    // Tags Jaeger cannot take are said, not sent.
+    await page.fill('[data-testid=source-filter]', 'error');
+    await page.press('[data-testid=source-filter]', 'Enter');
+    await page.waitForSelector('[data-testid=problem]');
+    assert.match(await page.textContent('[data-testid=problem]'), /key=value pairs/);
+    await page.fill('[data-testid=source-filter]', '');
+    await page.press('[data-testid=source-filter]', 'Enter');
+    await page.waitForSelector('[data-testid=source-trace-row]');
     await page.click('[data-testid=source-trace-open]');
     await page.waitForFunction(() => window.plume.summary().spans === 1);
     assert.ok(jaeger.asked.includes('/api/v3/traces/00000000000000000000000000000001'), jaeger.asked.join(' '));

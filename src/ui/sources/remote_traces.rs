@@ -5,17 +5,17 @@
 use yew::prelude::*;
 
 use crate::engine::messages::Query;
-use crate::engine::protocol::{SourceQuery, SourceTraces};
+use crate::engine::protocol::SourceQuery;
 use crate::present::format;
 use crate::present::route::Route;
-use crate::sources::RemoteTrace;
-use crate::ui::query::{Answered, shown, use_engine, use_query_for};
+use crate::sources::{RemoteTrace, TracesPage};
+use crate::ui::query::{Answered, shown, use_engine, use_query_if};
 
 /// The traces listed: the answer for the page shown, and the way to the next and back.
 pub struct Listed {
     query: Option<SourceQuery>,
     cancel: Callback<MouseEvent>,
-    answer: Option<Answered<Box<SourceTraces>>>,
+    answer: Option<Answered<Box<TracesPage>>>,
     newer: Option<Callback<MouseEvent>>,
     older: Option<Callback<MouseEvent>>,
 }
@@ -32,10 +32,8 @@ pub fn use_remote_traces(source: String, query: Option<SourceQuery>) -> Listed {
     };
     let cursor = cursors.last().cloned().flatten();
     let deps = (source, query.clone(), cursor);
-    let answered = use_query_for(deps.clone(), |(source, query, cursor)| match query {
-        Some(query) => Query::source_traces(source, query.clone(), cursor.clone()),
-        // Not asked: an unknown connection's question fails at once.
-        None => Query::source_traces("", SourceQuery::default(), None),
+    let answered = use_query_if(deps.clone(), |(source, query, cursor)| {
+        (query.clone()).map(|query| Query::source_traces(source, query, cursor.clone()))
     });
     // Another project's or filter's rows are not shown under this one while it is asked.
     let answer = answered.and_then(|(asked, answer)| (asked == deps).then_some(answer));
@@ -56,6 +54,16 @@ pub fn use_remote_traces(source: String, query: Option<SourceQuery>) -> Listed {
         answer,
         newer,
         older,
+    }
+}
+
+impl Listed {
+    /// The operations the answer shown names (Jaeger's, Zipkin's), to search by.
+    pub fn operations(&self) -> Vec<String> {
+        match &self.answer {
+            Some(Ok(page)) => page.operations.clone(),
+            _ => Vec::new(),
+        }
     }
 }
 
@@ -87,7 +95,7 @@ pub fn remote_traces(source: &str, listed: &Listed) -> Html {
     if page.traces.is_empty() {
         return html! { <p class="muted" data-testid="source-empty">{"No trace found."}</p> };
     }
-    let project = Some(query.project.clone()).filter(|p| !p.is_empty());
+    let project = Some(query.search.project.clone()).filter(|p| !p.is_empty());
     let rows = page.traces.iter().map(|trace| row(source, &project, trace));
     html! {
         <>

@@ -9,8 +9,8 @@ use yew::prelude::*;
 use crate::engine::messages::Query;
 use crate::engine::protocol::SourceQuery;
 use crate::present::route::{Route, SourceSearch};
-use crate::present::sources::{PAGE, filter_label, kind_label, project_label};
-use crate::sources::Connection;
+use crate::present::sources::{PAGE, filter_label, kind_label, operation_label, project_label};
+use crate::sources::{Connection, Search};
 use crate::ui::common::input::{use_draft, value_of};
 use crate::ui::query::{Answered, shown, use_query};
 use crate::ui::route::Router;
@@ -42,6 +42,7 @@ pub fn SourcePage(props: &SourcePageProps) -> Html {
         .and_then(|c| query(c, &props.search, &projects));
     let listed = use_remote_traces(props.name.to_string(), query);
     let drafts = Drafts {
+        operation: use_draft(props.search.operation.clone().unwrap_or_default()),
         filter: use_draft(props.search.filter.clone().unwrap_or_default()),
         since: use_draft(props.search.since.clone().unwrap_or_default()),
     };
@@ -74,7 +75,7 @@ pub fn SourcePage(props: &SourcePageProps) -> Html {
         <section class="source-page">
             <h1>{ format!("{} · {}", connection.name, kind_label(connection.server.kind)) }</h1>
             <p class="muted mono">{ connection.server.base.clone() }</p>
-            { search_form(connection, &props.search, projects, go, drafts) }
+            { search_form(connection, &props.search, projects, &listed.operations(), go, drafts) }
             { remote_traces(&props.name, &listed) }
         </section>
     }
@@ -95,17 +96,21 @@ fn query(
         },
     };
     Some(SourceQuery {
-        project,
-        filter: search.filter.clone().unwrap_or_default(),
-        since: search.since.clone(),
+        search: Search {
+            project,
+            operation: search.operation.clone(),
+            filter: search.filter.clone(),
+            since: search.since.clone(),
+        },
         limit: search.limit.unwrap_or(PAGE),
     })
 }
 
 type Go = Option<Rc<dyn Fn(fn(&mut SourceSearch, String), String)>>;
 
-/// What is typed in the filter and time fields, not applied yet.
+/// What is typed in the operation, filter and time fields, not applied yet.
 struct Drafts {
+    operation: (UseStateHandle<String>, Callback<InputEvent>),
     filter: (UseStateHandle<String>, Callback<InputEvent>),
     since: (UseStateHandle<String>, Callback<InputEvent>),
 }
@@ -115,6 +120,7 @@ fn search_form(
     connection: &Connection,
     search: &SourceSearch,
     projects: Option<Answered<Vec<String>>>,
+    operations: &[String],
     go: Go,
     drafts: Drafts,
 ) -> Html {
@@ -140,6 +146,14 @@ fn search_form(
             </label>
         }
     });
+    // Typed, with the service's operations offered (the last search's answer names them).
+    let operation = operation_label(kind).map(|label| html! {
+        <label>{ format!("{label} ") }
+            <input data-testid="source-operation" list="source-operations" value={(*drafts.operation.0).clone()} oninput={drafts.operation.1.clone()}
+                   onchange={on(|s, v| s.operation = Some(v.trim().to_owned()).filter(|v| !v.is_empty()))} />
+            <datalist id="source-operations">{ for operations.iter().map(|o| html! { <option value={o.clone()} /> }) }</datalist>
+        </label>
+    });
     let filter = filter_label(kind).map(|(label, example)| html! {
         <label class="grow">{ format!("{label} ") }
             <input data-testid="source-filter" placeholder={example} value={(*drafts.filter.0).clone()} oninput={drafts.filter.1.clone()}
@@ -149,6 +163,7 @@ fn search_form(
     html! {
         <div class="row source-search">
             { for picker }
+            { for operation }
             { for filter }
             <label>{"Since "}
                 <input data-testid="source-since" placeholder="2026-12-01T00:00:00Z" value={(*drafts.since.0).clone()} oninput={drafts.since.1.clone()}
