@@ -34,6 +34,10 @@ mod otlp_json;
 mod otlp_jsonl;
 pub(crate) mod otlp_logs;
 mod otlp_proto;
+mod otlp_wire;
+
+#[cfg(fuzzing)]
+pub use otlp_proto::read_both_ways;
 mod parquet;
 mod phoenix;
 mod phoenix_parquet;

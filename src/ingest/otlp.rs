@@ -103,6 +103,89 @@ pub(crate) struct Counted {
     logs_written: usize,
 }
 
+/// Where a writer was: see [`SpanWriter::mark`].
+pub(crate) struct Mark {
+    arena: crate::model::Checkpoint,
+    counted: Counted,
+    errors: usize,
+    warnings: usize,
+}
+
+/// A span as a reader holds it — decoded by prost, or borrowed from the wire
+/// (`otlp_wire`) — for [`SpanWriter::write_one`] to write the same way.
+pub(crate) trait SpanFields {
+    /// What stops the writing: a full arena (or, from the wire, what is left to prost).
+    type Stop: From<ArenaFull>;
+    fn trace_id(&self) -> &[u8];
+    fn span_id(&self) -> &[u8];
+    fn parent_span_id(&self) -> &[u8];
+    fn name(&self) -> &str;
+    fn trace_state(&self) -> &str;
+    fn kind(&self) -> i32;
+    /// Start and end (ns since the epoch).
+    fn times(&self) -> (u64, u64);
+    fn flags(&self) -> u32;
+    /// The dropped attributes, events and links.
+    fn dropped_counts(&self) -> [u32; 3];
+    /// The status's code and message, if it has one.
+    fn status(&self) -> Option<(i32, &str)>;
+    /// The span is not written (an id does not read): whether to go on.
+    fn unwritten(&self) -> Result<(), Self::Stop> {
+        Ok(())
+    }
+    fn write_events(&self, writer: &mut SpanWriter<'_>) -> Result<Rows, Self::Stop>;
+    fn write_links(&self, writer: &mut SpanWriter<'_>) -> Result<Rows, Self::Stop>;
+    fn write_attributes(&self, writer: &mut SpanWriter<'_>) -> Result<Rows, Self::Stop>;
+}
+
+impl SpanFields for trace::Span {
+    type Stop = ArenaFull;
+
+    fn trace_id(&self) -> &[u8] {
+        &self.trace_id
+    }
+    fn span_id(&self) -> &[u8] {
+        &self.span_id
+    }
+    fn parent_span_id(&self) -> &[u8] {
+        &self.parent_span_id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn trace_state(&self) -> &str {
+        &self.trace_state
+    }
+    fn kind(&self) -> i32 {
+        self.kind
+    }
+    fn times(&self) -> (u64, u64) {
+        (self.start_time_unix_nano, self.end_time_unix_nano)
+    }
+    fn flags(&self) -> u32 {
+        self.flags
+    }
+    fn dropped_counts(&self) -> [u32; 3] {
+        [
+            self.dropped_attributes_count,
+            self.dropped_events_count,
+            self.dropped_links_count,
+        ]
+    }
+    fn status(&self) -> Option<(i32, &str)> {
+        (self.status.as_ref()).map(|status| (status.code, status.message.as_str()))
+    }
+    fn write_events(&self, writer: &mut SpanWriter<'_>) -> Result<Rows, ArenaFull> {
+        writer.events(&self.events)
+    }
+    fn write_links(&self, writer: &mut SpanWriter<'_>) -> Result<Rows, ArenaFull> {
+        writer.links(&self.links)
+    }
+    fn write_attributes(&self, writer: &mut SpanWriter<'_>) -> Result<Rows, ArenaFull> {
+        writer.attributes(&self.attributes)
+    }
+}
+
 impl<'a> SpanWriter<'a> {
     /// A writer that goes on where one that had `counted` stopped.
     pub(crate) fn resume(
@@ -164,26 +247,66 @@ impl<'a> SpanWriter<'a> {
             for (s, scope_spans) in batch.scope_spans.iter().enumerate() {
                 let scope = self.scope(scope_spans.scope.as_ref(), &scope_spans.schema_url)?;
                 for (i, span) in scope_spans.spans.iter().enumerate() {
-                    let place = || {
-                        let mut place = origin.place.clone();
-                        if let Some(first) = origin.first_resource {
-                            place.json_path = Some(span_path(first + r, s, i));
-                        }
-                        place
-                    };
-                    if let Err(problem) = self.span(span, resource, scope, origin)? {
-                        self.errors.push(Located::new(place(), problem));
-                    }
-                    for problem in std::mem::take(&mut self.span_warnings) {
-                        self.warnings.push(Located::new(place(), problem));
-                    }
+                    self.write_one(span, resource, scope, origin, (r, s, i))?;
                 }
             }
         }
+        self.batch_done();
+        Ok(())
+    }
+
+    /// Tells the progress listener, if any, the spans written so far (after each batch).
+    pub(crate) fn batch_done(&mut self) {
         if let Some(progress) = self.progress.as_mut() {
             progress(self.spans_written);
         }
+    }
+
+    /// Writes one span, at `(resource, scope, span)` of the batches written: what is wrong
+    /// with it is reported there.
+    pub(crate) fn write_one<S: SpanFields>(
+        &mut self,
+        span: &S,
+        resource: ResourceId,
+        scope: crate::model::ScopeId,
+        origin: &Origin,
+        (r, s, i): (usize, usize, usize),
+    ) -> Result<(), S::Stop> {
+        let place = || {
+            let mut place = origin.place.clone();
+            if let Some(first) = origin.first_resource {
+                place.json_path = Some(span_path(first + r, s, i));
+            }
+            place
+        };
+        if let Err(problem) = self.span(span, resource, scope, origin)? {
+            self.errors.push(Located::new(place(), problem));
+        }
+        for problem in std::mem::take(&mut self.span_warnings) {
+            self.warnings.push(Located::new(place(), problem));
+        }
         Ok(())
+    }
+
+    /// Where the writer is, to go back to with [`SpanWriter::undo`].
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            arena: self.arena.checkpoint(),
+            counted: self.counted(),
+            errors: self.errors.len(),
+            warnings: self.warnings.len(),
+        }
+    }
+
+    /// Forgets what was written since `mark` (strings interned since stay, unreferenced).
+    pub(crate) fn undo(&mut self, mark: Mark) {
+        self.arena.rollback(mark.arena);
+        self.ordinal = mark.counted.ordinal;
+        self.spans_written = mark.counted.spans_written;
+        self.logs_written = mark.counted.logs_written;
+        self.errors.truncate(mark.errors);
+        self.warnings.truncate(mark.warnings);
+        self.span_warnings.clear();
     }
 
     /// Writes one span that came without a resource or scope (a Phoenix record, an element of a
@@ -307,6 +430,16 @@ impl<'a> SpanWriter<'a> {
             ),
             None => (Rows::EMPTY, 0),
         };
+        self.add_resource(attributes, dropped, schema_url)
+    }
+
+    /// A resource whose attributes are stored.
+    pub(crate) fn add_resource(
+        &mut self,
+        attributes: Rows,
+        dropped: u32,
+        schema_url: &str,
+    ) -> Result<ResourceId, ArenaFull> {
         let schema_url = self.arena.intern(schema_url)?;
         self.arena.add_resource(attributes, dropped, schema_url)
     }
@@ -316,98 +449,116 @@ impl<'a> SpanWriter<'a> {
         scope: Option<&common::InstrumentationScope>,
         schema_url: &str,
     ) -> Result<crate::model::ScopeId, ArenaFull> {
-        let schema_url = self.arena.intern(schema_url)?;
         let scope = match scope {
-            Some(scope) => Scope {
-                name: self.arena.intern(&scope.name)?,
-                version: self.arena.intern(&scope.version)?,
-                attributes: self.attributes(&scope.attributes)?,
-                dropped_attributes_count: scope.dropped_attributes_count,
-                schema_url,
-            },
-            None => Scope {
-                name: StrId::EMPTY,
-                version: StrId::EMPTY,
-                attributes: Rows::EMPTY,
-                dropped_attributes_count: 0,
-                schema_url,
-            },
+            Some(scope) => Some((
+                scope.name.as_str(),
+                scope.version.as_str(),
+                self.attributes(&scope.attributes)?,
+                scope.dropped_attributes_count,
+            )),
+            None => None,
+        };
+        self.add_scope(scope, schema_url)
+    }
+
+    /// An instrumentation scope (name, version, its stored attributes, their dropped count).
+    pub(crate) fn add_scope(
+        &mut self,
+        scope: Option<(&str, &str, Rows, u32)>,
+        schema_url: &str,
+    ) -> Result<crate::model::ScopeId, ArenaFull> {
+        let schema_url = self.arena.intern(schema_url)?;
+        let (name, version, attributes, dropped) = scope.unwrap_or(("", "", Rows::EMPTY, 0));
+        let scope = Scope {
+            name: self.arena.intern(name)?,
+            version: self.arena.intern(version)?,
+            attributes,
+            dropped_attributes_count: dropped,
+            schema_url,
         };
         self.arena.add_scope(scope)
     }
 
     /// The outer `Result` is the arena filling up; the inner one a span that cannot be stored.
-    fn span(
+    fn span<S: SpanFields>(
         &mut self,
-        span: &trace::Span,
+        span: &S,
         resource: ResourceId,
         scope: crate::model::ScopeId,
         origin: &Origin,
-    ) -> Result<Result<(), Problem>, ArenaFull> {
-        let Some(trace_id) = TraceId::from_bytes(&span.trace_id).filter(|id| !id.is_zero()) else {
+    ) -> Result<Result<(), Problem>, S::Stop> {
+        let Some(trace_id) = TraceId::from_bytes(span.trace_id()).filter(|id| !id.is_zero()) else {
+            span.unwritten()?;
             return Ok(Err(Problem::Invalid(format!(
                 "span {:?} has no valid trace id ({} bytes)",
-                span.name,
-                span.trace_id.len()
+                span.name(),
+                span.trace_id().len()
             ))));
         };
-        let Some(span_id) = SpanId::from_bytes(&span.span_id).filter(|id| !id.is_zero()) else {
+        let Some(span_id) = SpanId::from_bytes(span.span_id()).filter(|id| !id.is_zero()) else {
+            span.unwritten()?;
             return Ok(Err(Problem::Invalid(format!(
                 "span {:?} has no valid span id ({} bytes)",
-                span.name,
-                span.span_id.len()
+                span.name(),
+                span.span_id().len()
             ))));
         };
-        let parent_span_id = match span.parent_span_id.len() {
+        let parent_span_id = match span.parent_span_id().len() {
             0 => None,
-            _ => match SpanId::from_bytes(&span.parent_span_id) {
+            _ => match SpanId::from_bytes(span.parent_span_id()) {
                 Some(id) if !id.is_zero() => Some(id),
                 // An all-zero parent is how some SDKs write "no parent".
                 Some(_) => None,
                 None => {
+                    span.unwritten()?;
                     return Ok(Err(Problem::Invalid(format!(
                         "span {:?} has a parent id of {} bytes (8 expected)",
-                        span.name,
-                        span.parent_span_id.len()
+                        span.name(),
+                        span.parent_span_id().len()
                     ))));
                 }
             },
         };
-        let kind = SpanKind::from_number(i64::from(span.kind)).unwrap_or_else(|| {
+        let kind = SpanKind::from_number(i64::from(span.kind())).unwrap_or_else(|| {
             self.span_warnings.push(Problem::Invalid(format!(
                 "unknown span kind {} read as UNSPECIFIED",
-                span.kind
+                span.kind()
             )));
             SpanKind::Unspecified
         });
-        let (status_code, status_message) = match &span.status {
-            Some(status) => (
-                StatusCode::from_number(i64::from(status.code)).unwrap_or_else(|| {
+        let (status_code, status_message) = match span.status() {
+            Some((code, message)) => (
+                StatusCode::from_number(i64::from(code)).unwrap_or_else(|| {
                     self.span_warnings.push(Problem::Invalid(format!(
-                        "unknown status code {} read as UNSET",
-                        status.code
+                        "unknown status code {code} read as UNSET"
                     )));
                     StatusCode::Unset
                 }),
-                self.arena.intern(&status.message)?,
+                self.arena.intern(message)?,
             ),
             None => (StatusCode::Unset, StrId::EMPTY),
         };
-        let events = self.events(&span.events)?;
-        let links = self.links(&span.links)?;
-        let attributes = self.attributes(&span.attributes)?;
+        let events = span.write_events(self)?;
+        let links = span.write_links(self)?;
+        let attributes = span.write_attributes(self)?;
         let source_location = origin.location.unwrap_or(self.ordinal);
         self.ordinal = self.ordinal.saturating_add(1);
-        let name = self.arena.intern(&span.name)?;
-        let trace_state = self.arena.intern(&span.trace_state)?;
+        let name = self.arena.intern(span.name())?;
+        let trace_state = self.arena.intern(span.trace_state())?;
+        let (start_unix_nanos, end_unix_nanos) = span.times();
+        let [
+            dropped_attributes_count,
+            dropped_events_count,
+            dropped_links_count,
+        ] = span.dropped_counts();
         let (oi_kind, call) = crate::semantics::read_span(self.arena, attributes);
         self.arena.push_span(
             Span {
                 trace_id,
                 span_id,
                 parent_span_id,
-                start_unix_nanos: span.start_time_unix_nano,
-                end_unix_nanos: span.end_time_unix_nano,
+                start_unix_nanos,
+                end_unix_nanos,
                 name,
                 trace_state,
                 status_message,
@@ -418,10 +569,10 @@ impl<'a> SpanWriter<'a> {
                 scope,
                 source: self.source,
                 source_location,
-                flags: span.flags,
-                dropped_attributes_count: span.dropped_attributes_count,
-                dropped_events_count: span.dropped_events_count,
-                dropped_links_count: span.dropped_links_count,
+                flags: span.flags(),
+                dropped_attributes_count,
+                dropped_events_count,
+                dropped_links_count,
                 kind,
                 oi_kind,
                 status_code,
@@ -449,27 +600,47 @@ impl<'a> SpanWriter<'a> {
     fn links(&mut self, links: &[trace::span::Link]) -> Result<Rows, ArenaFull> {
         let mut rows = Vec::with_capacity(links.len());
         for link in links {
-            let (Some(trace_id), Some(span_id)) = (
-                TraceId::from_bytes(&link.trace_id),
-                SpanId::from_bytes(&link.span_id),
-            ) else {
-                self.span_warnings.push(Problem::Invalid(format!(
-                    "a link with ids of {} and {} bytes was skipped",
-                    link.trace_id.len(),
-                    link.span_id.len()
-                )));
-                continue;
-            };
-            rows.push(Link {
-                trace_id,
-                span_id,
-                trace_state: self.arena.intern(&link.trace_state)?,
-                attributes: self.attributes(&link.attributes)?,
-                dropped_attributes_count: link.dropped_attributes_count,
-                flags: link.flags,
-            });
+            let ids = (&link.trace_id[..], &link.span_id[..]);
+            if let Some(link) = self.link(ids, |writer| {
+                Ok::<_, ArenaFull>((
+                    writer.arena.intern(&link.trace_state)?,
+                    writer.attributes(&link.attributes)?,
+                    link.dropped_attributes_count,
+                    link.flags,
+                ))
+            })? {
+                rows.push(link);
+            }
         }
         self.arena.push_links(&rows)
+    }
+
+    /// A link to the span `ids` name, its trace state, attributes, their dropped count and
+    /// flags stored by `rest`; none (and a warning) when an id does not read.
+    pub(crate) fn link<E>(
+        &mut self,
+        (trace_id, span_id): (&[u8], &[u8]),
+        rest: impl FnOnce(&mut Self) -> Result<(StrId, Rows, u32, u32), E>,
+    ) -> Result<Option<Link>, E> {
+        let (Some(trace), Some(span)) =
+            (TraceId::from_bytes(trace_id), SpanId::from_bytes(span_id))
+        else {
+            self.span_warnings.push(Problem::Invalid(format!(
+                "a link with ids of {} and {} bytes was skipped",
+                trace_id.len(),
+                span_id.len()
+            )));
+            return Ok(None);
+        };
+        let (trace_state, attributes, dropped_attributes_count, flags) = rest(self)?;
+        Ok(Some(Link {
+            trace_id: trace,
+            span_id: span,
+            trace_state,
+            attributes,
+            dropped_attributes_count,
+            flags,
+        }))
     }
 
     /// Stores a key/value list. Nested lists are stored first, so every list is contiguous.
@@ -480,8 +651,7 @@ impl<'a> SpanWriter<'a> {
         if attributes.is_empty() {
             return Ok(Rows::EMPTY);
         }
-        let mut buffer = std::mem::take(&mut self.attribute_buffer);
-        buffer.clear();
+        let mut buffer = self.take_attribute_buffer();
         for kv in attributes {
             let value = match &kv.value {
                 Some(value) => self.any_value(value)?,
@@ -493,8 +663,20 @@ impl<'a> SpanWriter<'a> {
             });
         }
         let rows = self.arena.push_attributes(&buffer);
-        self.attribute_buffer = buffer;
+        self.give_back_attribute_buffer(buffer);
         rows
+    }
+
+    /// The buffer a list of attributes is collected in, empty (its room kept from list to list).
+    pub(crate) fn take_attribute_buffer(&mut self) -> Vec<KeyValue> {
+        let mut buffer = std::mem::take(&mut self.attribute_buffer);
+        buffer.clear();
+        buffer
+    }
+
+    /// See [`SpanWriter::take_attribute_buffer`].
+    pub(crate) fn give_back_attribute_buffer(&mut self, buffer: Vec<KeyValue>) {
+        self.attribute_buffer = buffer;
     }
 
     fn any_value(&mut self, value: &common::AnyValue) -> Result<AnyValue, ArenaFull> {

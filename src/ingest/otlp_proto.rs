@@ -10,6 +10,7 @@ use prost::Message;
 use crate::ingest::error::{Located, Place, Problem};
 use crate::ingest::otlp::{Origin, SpanWriter};
 use crate::ingest::otlp_logs::ResourceLogs;
+use crate::ingest::otlp_wire;
 use crate::model::ArenaFull;
 
 /// `ResourceSpans`, plus the field that exporters before OTLP 0.15 used for scope spans
@@ -206,8 +207,16 @@ pub(crate) fn read_at(
         if number == 1 && wire_type == 2 {
             let origin = Origin::document(batches);
             let decoded = match signal {
-                Signal::Traces => ResourceSpansCompat::decode(value)
-                    .map(|batch| writer.write(&[batch.into()], &origin)),
+                Signal::Traces => match direct() && otlp_wire::write_batch(value, writer, &origin)?
+                {
+                    true => {
+                        writer.batch_done();
+                        Ok(Ok(()))
+                    }
+                    // What the direct reader leaves to prost.
+                    false => ResourceSpansCompat::decode(value)
+                        .map(|batch| writer.write(&[batch.into()], &origin)),
+                },
                 Signal::Logs => ResourceLogs::decode(value)
                     .map(|batch| writer.write_logs(std::slice::from_ref(&batch), &origin)),
             };
@@ -224,6 +233,47 @@ pub(crate) fn read_at(
         batches,
         problem: None,
     })
+}
+
+/// For the differential fuzz target `otlp_wire`: `bytes` read as an OTLP protobuf trace body by
+/// the direct reader (as every load reads it), and by prost alone, each into its own arena, with
+/// the problems each reported (per span, and what stopped the reading).
+#[cfg(fuzzing)]
+pub fn read_both_ways(bytes: &[u8]) -> [(crate::model::Arena, Vec<String>); 2] {
+    let read = |prost_only: bool| {
+        PROST_ONLY.set(prost_only);
+        let mut arena = crate::model::Arena::default();
+        let Ok(source) = arena.add_source("body", crate::model::Format::OtlpProto) else {
+            return (arena, Vec::new());
+        };
+        let mut writer = SpanWriter::new(&mut arena, source, None);
+        let outcome = read_at(bytes, 0, 0, Signal::Traces, &mut writer);
+        let mut problems: Vec<String> = (writer.errors.iter().chain(&writer.warnings))
+            .map(|located| format!("{located:?}"))
+            .collect();
+        problems.push(match outcome {
+            Ok(outcome) => format!("{} batches, {:?}", outcome.batches, outcome.problem),
+            Err(full) => full.to_string(),
+        });
+        PROST_ONLY.set(false);
+        (arena, problems)
+    };
+    [read(false), read(true)]
+}
+
+#[cfg(fuzzing)]
+thread_local! {
+    /// Set by [`read_both_ways`] to read with prost alone.
+    static PROST_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether batches are read directly into the arena (always, but in the differential fuzz
+/// target's reading by prost alone).
+fn direct() -> bool {
+    #[cfg(fuzzing)]
+    return !PROST_ONLY.get();
+    #[cfg(not(fuzzing))]
+    true
 }
 
 /// True when a file of `size` bytes starting with `bytes` looks like length-prefixed frames

@@ -88,6 +88,10 @@ impl<'a> Fields<'a> {
         if number == 0 {
             return Err("field number 0, which no message has".into());
         }
+        // A key is a 32-bit number: field numbers end at 2^29 - 1.
+        if key > u64::from(u32::MAX) {
+            return Err(format!("key {key} is past the 32 bits a key has"));
+        }
         let value = match wire_type {
             0 => WireValue::Varint(self.varint()?),
             1 => WireValue::Fixed64(u64::from_le_bytes(self.array(number)?)),
@@ -115,6 +119,13 @@ impl<'a> Fields<'a> {
     }
 
     fn varint(&mut self) -> Result<u64, String> {
+        // Most keys and small lengths take one byte.
+        if let Some(&byte) = self.bytes.get(self.at)
+            && byte < 0x80
+        {
+            self.at += 1;
+            return Ok(u64::from(byte));
+        }
         let mut rest = self.bytes.get(self.at..).unwrap_or_default();
         let before = rest.len();
         let value = prost::encoding::decode_varint(&mut rest).map_err(|e| e.to_string())?;
@@ -193,6 +204,9 @@ mod tests {
             0x0A, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
         ];
         assert!(matches!(fields(&huge).next(), Some(Err(_))));
+        // A key past 32 bits (as prost refuses it), then a varint.
+        let wide = [0xF0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0x01];
+        assert!(matches!(fields(&wide).next(), Some(Err(_))));
     }
 
     #[test]
