@@ -541,6 +541,14 @@ mod tests {
             batch(span(b"ok"), &[0x0A, 0, 0x0A, 0]), // the resource twice
             batch(span(b"ok"), &[0x1A, 0x05]),       // a cut-off schema URL
             batch(span(b"ok"), &[0x0A, 2, 0x1A, 0]), // entity references
+            // A key past 32 bits (prost refuses it), then a varint (found by `otlp_wire`).
+            batch(
+                span(b"ok"),
+                &[0xF0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0x01],
+            ),
+            // A span without ids (not written) holding an attribute cut short: prost refuses
+            // the batch, so it is left to prost (found by `otlp_wire`).
+            batch(vec![0x2A, 1, b'x', 0x4A, 4, 0x0A, 9, b'k', b'e'], &[]),
         ] {
             assert_eq!(write_batch(&unusual, &mut writer, &origin), Ok(false));
             assert_eq!(writer.spans_written, 1, "undone");
