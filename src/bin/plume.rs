@@ -189,6 +189,9 @@ mod cli {
         /// Only traces started at or after this time (ISO 8601, e.g. 2026-12-01T00:00:00Z)
         #[arg(long, value_name = "TIME")]
         since: Option<String>,
+        /// Only traces started before this time (ISO 8601)
+        #[arg(long, value_name = "TIME")]
+        until: Option<String>,
         /// At most this many of the newest traces
         #[arg(long, default_value_t = 100)]
         limit: usize,
@@ -970,12 +973,14 @@ mod cli {
         use plume::sources::{Search, Server};
         let usage = |message: String| Failure::Usage { command, message };
         let server = Server::parse(source).map_err(usage)?;
-        if let Some(since) = scope.since.as_deref()
-            && plume::model::parse_rfc3339_nanos(since).is_none()
-        {
-            return Err(usage(format!(
-                "--since “{since}”: write an ISO 8601 time, e.g. 2026-12-01T00:00:00Z"
-            )));
+        for (flag, time) in [("--since", &scope.since), ("--until", &scope.until)] {
+            if let Some(time) = time.as_deref()
+                && plume::model::parse_rfc3339_nanos(time).is_none()
+            {
+                return Err(usage(format!(
+                    "{flag} “{time}”: write an ISO 8601 time, e.g. 2026-12-01T00:00:00Z"
+                )));
+            }
         }
         let headers = (scope.header.iter())
             .map(|header| match header.split_once(':') {
@@ -995,6 +1000,7 @@ mod cli {
                 operation: scope.operation,
                 filter,
                 since: scope.since,
+                until: scope.until,
             },
             traces: scope.traces,
             limit: scope.limit,

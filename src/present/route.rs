@@ -84,6 +84,8 @@ pub struct SourceSearch {
     pub filter: Option<String>,
     /// From when (ISO 8601).
     pub since: Option<String>,
+    /// Until when (ISO 8601).
+    pub until: Option<String>,
     /// Traces per page (else [`crate::present::sources::PAGE`]).
     pub limit: Option<u32>,
 }
@@ -156,6 +158,7 @@ impl Route {
                     operation: pair("operation"),
                     filter: pair("filter"),
                     since: pair("since"),
+                    until: pair("until"),
                     // A link asks for a page, not a whole server.
                     limit: (pair("limit").and_then(|limit| limit.parse::<u32>().ok()))
                         .map(|limit| limit.clamp(1, 1000)),
@@ -235,6 +238,7 @@ impl Route {
                     ("operation", &search.operation),
                     ("filter", &search.filter),
                     ("since", &search.since),
+                    ("until", &search.until),
                     ("limit", &limit),
                 ];
                 let pairs =
@@ -367,6 +371,7 @@ mod tests {
                     operation: Some("GET /a b".into()),
                     filter: Some("latency_ms > 1000 and name == 'a&b'".into()),
                     since: Some("2026-12-01T00:00:00Z".into()),
+                    until: Some("2026-12-02T00:00:00+01:00".into()),
                     limit: Some(2),
                 },
             },

@@ -121,7 +121,8 @@ async fn offers_v3(http: &impl Http) -> Result<Option<Vec<u8>>, String> {
 }
 
 /// A page of the traces `search` names, newest first, at most `limit`, from `cursor`
-/// (Phoenix's) on; `now_nanos` ends a time range that `search.since` starts. Each server
+/// (Phoenix's) on; `now_nanos` ends a time range that `search.since` starts and no
+/// `search.until` ends. Each server
 /// evaluates the search's filter itself (see [`Search`]); Jaeger and Zipkin answer with whole
 /// traces, and the service's operations come with them.
 pub async fn list(
@@ -132,13 +133,20 @@ pub async fn list(
     now_nanos: u64,
 ) -> Result<Listed, String> {
     let kind = http.server().kind;
-    let since = match &search.since {
-        Some(text) => Some(
-            crate::model::parse_rfc3339_nanos(text)
-                .ok_or_else(|| format!("“{text}” is not an ISO 8601 time"))?,
-        ),
-        None => None,
+    let time = |text: &Option<String>| match text {
+        Some(text) => crate::model::parse_rfc3339_nanos(text)
+            .map(Some)
+            .ok_or_else(|| format!("“{text}” is not an ISO 8601 time")),
+        None => Ok(None),
     };
+    let (since, until) = (time(&search.since)?, time(&search.until)?);
+    if let (Some(since), Some(until)) = (since, until)
+        && until <= since
+    {
+        return Err("the time range ends before it starts: nothing is in it".into());
+    }
+    // Where the range ends: its end, else now.
+    let end = until.unwrap_or(now_nanos);
     match kind {
         ServerKind::Phoenix => {
             let (mut traces, mut last) = (Vec::new(), None);
@@ -162,7 +170,8 @@ pub async fn list(
         }
         ServerKind::Tempo => {
             let filter = search.filter.as_deref().filter(|f| !f.trim().is_empty());
-            let path = tempo::search(filter.unwrap_or("{}"), limit, since, now_nanos);
+            let range = (since.is_some() || until.is_some()).then_some((since, end));
+            let path = tempo::search(filter.unwrap_or("{}"), limit, range);
             Ok(Listed {
                 traces: tempo::read_search(&get(http, &path).await?)?,
                 ..Listed::default()
@@ -173,16 +182,16 @@ pub async fn list(
             let (path, operations, v3) = match kind {
                 ServerKind::Jaeger => match offers_v3(http).await?.is_some() {
                     true => {
-                        let path = jaeger::traces_v3(search, limit, since, now_nanos)?;
+                        let path = jaeger::traces_v3(search, limit, since, end)?;
                         (path, jaeger::operations_v3(service), true)
                     }
                     false => {
-                        let path = jaeger::traces(search, limit, since)?;
+                        let path = jaeger::traces(search, limit, since, until)?;
                         (path, jaeger::operations(service), false)
                     }
                 },
                 _ => {
-                    let path = zipkin::traces(search, limit, since, now_nanos);
+                    let path = zipkin::traces(search, limit, since, end);
                     (path, zipkin::span_names(service), false)
                 }
             };

@@ -18,8 +18,14 @@ pub fn operations(service: &str) -> String {
 }
 
 /// The path of a search: `search`'s service's traces (with its operation and tags), at most
-/// `limit`, started at or after `since_nanos` (Jaeger takes microseconds).
-pub fn traces(search: &Search, limit: usize, since_nanos: Option<u64>) -> Result<String, String> {
+/// `limit`, started at or after `since_nanos` and before `until_nanos` (Jaeger takes
+/// microseconds).
+pub fn traces(
+    search: &Search,
+    limit: usize,
+    since_nanos: Option<u64>,
+    until_nanos: Option<u64>,
+) -> Result<String, String> {
     let mut path = format!("/api/traces?service={}", query_value(&search.project));
     if let Some(operation) = operation(search) {
         path.push_str(&format!("&operation={}", query_value(operation)));
@@ -30,6 +36,9 @@ pub fn traces(search: &Search, limit: usize, since_nanos: Option<u64>) -> Result
     path.push_str(&format!("&limit={limit}"));
     if let Some(nanos) = since_nanos {
         path.push_str(&format!("&start={}", nanos / 1000));
+    }
+    if let Some(nanos) = until_nanos {
+        path.push_str(&format!("&end={}", nanos / 1000));
     }
     Ok(path)
 }
@@ -50,16 +59,16 @@ pub fn operations_v3(service: &str) -> String {
 }
 
 /// API v3's search: `search`'s service's traces (with its operation and tags as attributes),
-/// at most `limit`, started from `since_nanos` (else a day before `now_nanos`) to `now_nanos`.
+/// at most `limit`, started from `since_nanos` (else a day before `end_nanos`) to `end_nanos`.
 /// Parameters are named as every Jaeger 2 release so far reads them (snake case).
 pub fn traces_v3(
     search: &Search,
     limit: usize,
     since_nanos: Option<u64>,
-    now_nanos: u64,
+    end_nanos: u64,
 ) -> Result<String, String> {
     const DAY_NANOS: u64 = 86_400_000_000_000;
-    let from = since_nanos.unwrap_or(now_nanos.saturating_sub(DAY_NANOS));
+    let from = since_nanos.unwrap_or(end_nanos.saturating_sub(DAY_NANOS));
     let time = |nanos| query_value(&crate::model::format_rfc3339_nanos(nanos));
     let mut path = format!(
         "/api/v3/traces?query.service_name={}",
@@ -74,7 +83,7 @@ pub fn traces_v3(
     path.push_str(&format!(
         "&query.start_time_min={}&query.start_time_max={}&query.search_depth={limit}",
         time(from),
-        time(now_nanos)
+        time(end_nanos)
     ));
     Ok(path)
 }
@@ -218,17 +227,18 @@ mod tests {
             operation: operation.map(Into::into),
             filter: filter.map(Into::into),
             since: None,
+            until: None,
         }
     }
 
     #[test]
     fn searches_name_operations_and_tags() {
         assert_eq!(
-            traces(&search(None, None), 20, Some(1_764_547_200_000_000_000)),
-            Ok("/api/traces?service=chat%20bot&limit=20&start=1764547200000000".into())
+            traces(&search(None, None), 20, Some(1_764_547_200_000_000_000), Some(1_764_547_200_000_001_000)),
+            Ok("/api/traces?service=chat%20bot&limit=20&start=1764547200000000&end=1764547200000001".into())
         );
         assert_eq!(
-            traces(&search(Some("GET /"), Some(r#" error=true  db.statement="select \"a b\"" "#)), 5, None),
+            traces(&search(Some("GET /"), Some(r#" error=true  db.statement="select \"a b\"" "#)), 5, None, None),
             Ok("/api/traces?service=chat%20bot&operation=GET%20%2F\
                 &tags=%7B%22error%22%3A%22true%22%2C%22db.statement%22%3A%22select%20%5C%22a%20b%5C%22%22%7D\
                 &limit=5"
@@ -246,7 +256,10 @@ mod tests {
             )
         );
         for bad in ["error", "=x", "a=\"open", "a b=c"] {
-            assert!(traces(&search(None, Some(bad)), 1, None).is_err(), "{bad}");
+            assert!(
+                traces(&search(None, Some(bad)), 1, None, None).is_err(),
+                "{bad}"
+            );
         }
         assert_eq!(operations("a/b"), "/api/services/a%2Fb/operations");
         assert_eq!(operations_v3("a"), "/api/v3/operations?service=a");

@@ -39,6 +39,8 @@ pub struct Search {
     pub filter: Option<String>,
     /// Traces started at or after this ISO 8601 time.
     pub since: Option<String>,
+    /// Traces started before this ISO 8601 time (else now).
+    pub until: Option<String>,
 }
 
 /// A page of a server's traces, as listed.

@@ -40,6 +40,9 @@ pub fn traces(query: &Search, limit: usize, cursor: Option<&str>) -> String {
     if let Some(since) = &query.since {
         url.push_str(&format!("&start_time={}", query_value(since)));
     }
+    if let Some(until) = &query.until {
+        url.push_str(&format!("&end_time={}", query_value(until)));
+    }
     url + &cursor_part(cursor)
 }
 
@@ -199,12 +202,14 @@ mod tests {
             project: "chatbot demo".into(),
             filter: Some("latency_ms > 1000".into()),
             since: Some("2026-12-01T00:00:00Z".into()),
+            until: Some("2026-12-02T00:00:00Z".into()),
             operation: None,
         };
         assert_eq!(
             traces(&query, 100, Some("abc=")),
             "/v1/projects/chatbot%20demo/traces?limit=100&sort=start_time&order=desc\
-             &filter=latency_ms%20%3E%201000&start_time=2026-12-01T00%3A00%3A00Z&cursor=abc%3D"
+             &filter=latency_ms%20%3E%201000&start_time=2026-12-01T00%3A00%3A00Z\
+             &end_time=2026-12-02T00%3A00%3A00Z&cursor=abc%3D"
         );
         assert_eq!(
             spans("p", &["a1".into(), "b2".into()], None, false),

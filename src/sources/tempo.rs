@@ -7,14 +7,16 @@ use serde::Deserialize;
 
 use super::{RemoteTrace, query_value};
 
-/// The path of a TraceQL search (`{}`: every trace), at most `limit` traces, from `since_nanos`
-/// to `now_nanos` when a start is given (Tempo takes seconds; without one, its recent blocks).
-pub fn search(traceql: &str, limit: usize, since_nanos: Option<u64>, now_nanos: u64) -> String {
-    let range = since_nanos.map_or_else(String::new, |since| {
+/// The path of a TraceQL search (`{}`: every trace), at most `limit` traces, in the `range` of
+/// start times given (from its start, else a day before its end; Tempo takes seconds; without
+/// one, its recent blocks).
+pub fn search(traceql: &str, limit: usize, range: Option<(Option<u64>, u64)>) -> String {
+    const DAY_NANOS: u64 = 86_400_000_000_000;
+    let range = range.map_or_else(String::new, |(since, end)| {
         format!(
             "&start={}&end={}",
-            since / 1_000_000_000,
-            now_nanos.div_ceil(1_000_000_000)
+            since.unwrap_or(end.saturating_sub(DAY_NANOS)) / 1_000_000_000,
+            end.div_ceil(1_000_000_000)
         )
     });
     format!(
@@ -114,13 +116,17 @@ mod tests {
             search(
                 "{ span.http.status_code >= 500 }",
                 20,
-                Some(1_764_547_200_000_000_000),
-                now
+                Some((Some(1_764_547_200_000_000_000), now))
             ),
             "/api/search?q=%7B%20span.http.status_code%20%3E%3D%20500%20%7D&limit=20\
              &start=1764547200&end=1764633601"
         );
-        assert_eq!(search("{}", 5, None, now), "/api/search?q=%7B%7D&limit=5");
+        assert_eq!(search("{}", 5, None), "/api/search?q=%7B%7D&limit=5");
+        // Until a time, from a day before it.
+        assert_eq!(
+            search("{}", 5, Some((None, 1_764_633_600_000_000_000))),
+            "/api/search?q=%7B%7D&limit=5&start=1764547200&end=1764633600"
+        );
         assert_eq!(trace("5b8e"), "/api/v2/traces/5b8e");
         assert_eq!(
             read_search(

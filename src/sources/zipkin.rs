@@ -18,9 +18,10 @@ pub fn span_names(service: &str) -> String {
 
 /// The path of a search: `search`'s service's traces (with a span of its operation, matching
 /// its filter, Zipkin's annotation query), at most `limit`, started at or after `since_nanos`
-/// (else in the last day), up to `now_nanos` (Zipkin takes an end and a look back, in ms).
-pub fn traces(search: &Search, limit: usize, since_nanos: Option<u64>, now_nanos: u64) -> String {
-    let end = now_nanos / 1_000_000;
+/// (else in the day before `end_nanos`), up to `end_nanos` (Zipkin takes an end and a look back,
+/// in ms).
+pub fn traces(search: &Search, limit: usize, since_nanos: Option<u64>, end_nanos: u64) -> String {
+    let end = end_nanos / 1_000_000;
     let lookback = since_nanos.map_or(DAY_MILLIS, |since| end.saturating_sub(since / 1_000_000));
     let mut path = format!(
         "/api/v2/traces?serviceName={}",
@@ -64,6 +65,7 @@ mod tests {
             project: "frontend".into(),
             ..Search::default()
         };
+        // A range: its end, and a look back to its start.
         assert_eq!(
             traces(&search, 10, Some(now - 3_600_000_000_000), now),
             "/api/v2/traces?serviceName=frontend&limit=10&endTs=1764633600000&lookback=3600000"

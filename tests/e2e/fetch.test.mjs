@@ -128,6 +128,14 @@ test(`Phoenix on ${database}: a trace by id with what it holds on it, the newest
   const filtered = await run('fetch', `phoenix+${phoenix.url}`, '--project', 'chatbot-demo', '--filter', 'latency_ms > 100000000', '-o', none);
   assert.equal(filtered.code, 0, filtered.stderr);
   assert.match(filtered.stderr, /0 spans in 0 traces \(of 0 asked for\)/);
+
+  // A time range, which Phoenix applies: one around every trace, one before them all.
+  const ranged = await run('fetch', `phoenix+${phoenix.url}`, '--project', 'rag-langchain-demo', '--since', '2000-01-01T00:00:00Z', '--until', '2100-01-01T00:00:00Z', '--limit', '1', '-o', join(out, `ranged-${database}.pb`));
+  assert.equal(ranged.code, 0, ranged.stderr);
+  assert.equal((await inspect(join(out, `ranged-${database}.pb`))).traces, 1);
+  const before = await run('fetch', `phoenix+${phoenix.url}`, '--project', 'rag-langchain-demo', '--until', '2000-01-01T00:00:00Z', '-o', join(out, `before-${database}.pb`));
+  assert.equal(before.code, 0, before.stderr);
+  assert.match(before.stderr, /0 spans in 0 traces \(of 0 asked for\)/);
 });
 
 test(`the page reads Phoenix on ${database}: its projects, a project's traces newest first, its filter, pages, a trace opened whole and again`, async () => {
@@ -403,6 +411,12 @@ test("Tempo: a TraceQL search and its traces by id, read from the responses Temp
     const spans = JSON.parse((await run('inspect', '--json', '--filter', "name == 'I am a span!'", file)).stdout);
     assert.deepEqual(spans.matched_span_ids, ['eee19b7ec3c1b100']);
     assert.deepEqual(accepts, ['application/protobuf']);
+    // A time range: its start and end, in seconds; one that ends before it starts is refused.
+    assert.equal((await run('fetch', `tempo+${tempo.url}`, '--since', '2023-05-22T00:00:00Z', '--until', '2023-05-23T00:00:00Z', '-o', join(out, 'tempo-ranged.pb'))).code, 0);
+    assert.ok(tempo.asked.includes('/api/search?q=%7B%7D&limit=100&start=1684713600&end=1684800000'), tempo.asked.join(' '));
+    const backwards = await run('fetch', `tempo+${tempo.url}`, '--since', '2023-05-23T00:00:00Z', '--until', '2023-05-22T00:00:00Z', '-o', join(out, 'x.pb'));
+    assert.equal(backwards.code, 1);
+    assert.match(backwards.stderr, /ends before it starts/);
     const listed = await run('fetch', `tempo+${tempo.url}`);
     assert.equal(listed.code, 1);
     assert.match(listed.stderr, /Tempo has no projects/);
@@ -461,6 +475,16 @@ test('the page reads Tempo (a TraceQL search, a trace opened) and Zipkin (a serv
     const filtered = () => tempo.asked.some((u) => u.startsWith('/api/search?q=%7B%20resource.service.name'));
     for (let wait = 0; !filtered() && wait < 100; wait += 1) await new Promise((r) => setTimeout(r, 100));
     assert.ok(filtered(), tempo.asked.join(' '));
+    // A time range, from the page: from, then until.
+    await page.fill('[data-testid=source-since]', '2023-05-22T00:00:00Z');
+    await page.press('[data-testid=source-since]', 'Enter');
+    await page.waitForFunction(() => location.hash.includes('since='));
+    await page.fill('[data-testid=source-until]', '2023-05-23T00:00:00Z');
+    await page.press('[data-testid=source-until]', 'Enter');
+    await page.waitForFunction(() => location.hash.includes('until='));
+    const ranged = () => tempo.asked.some((u) => u.startsWith('/api/search?q=%7B%20resource.service.name') && u.endsWith('&start=1684713600&end=1684800000'));
+    for (let wait = 0; !ranged() && wait < 100; wait += 1) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(ranged(), tempo.asked.join(' '));
     await page.waitForSelector('[data-testid=source-trace-row]');
     assert.match(await page.textContent('[data-testid=source-trace-row]'), /my\.service: I am a span!/);
     await page.click('[data-testid=source-trace-open]');

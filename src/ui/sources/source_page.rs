@@ -45,6 +45,7 @@ pub fn SourcePage(props: &SourcePageProps) -> Html {
         operation: use_draft(props.search.operation.clone().unwrap_or_default()),
         filter: use_draft(props.search.filter.clone().unwrap_or_default()),
         since: use_draft(props.search.since.clone().unwrap_or_default()),
+        until: use_draft(props.search.until.clone().unwrap_or_default()),
     };
     let connections = match shown(connections, html! { <p class="muted">{"Loading…"}</p> }) {
         Ok(connections) => connections,
@@ -101,6 +102,7 @@ fn query(
             operation: search.operation.clone(),
             filter: search.filter.clone(),
             since: search.since.clone(),
+            until: search.until.clone(),
         },
         limit: search.limit.unwrap_or(PAGE),
     })
@@ -113,6 +115,7 @@ struct Drafts {
     operation: (UseStateHandle<String>, Callback<InputEvent>),
     filter: (UseStateHandle<String>, Callback<InputEvent>),
     since: (UseStateHandle<String>, Callback<InputEvent>),
+    until: (UseStateHandle<String>, Callback<InputEvent>),
 }
 
 /// Which project, filtered how, from when: each change is a new address.
@@ -168,6 +171,10 @@ fn search_form(
             <label>{"Since "}
                 <input data-testid="source-since" placeholder="2026-12-01T00:00:00Z" value={(*drafts.since.0).clone()} oninput={drafts.since.1.clone()}
                        onchange={on(|s, v| s.since = Some(v.trim().to_owned()).filter(|v| !v.is_empty()))} />
+            </label>
+            <label>{"Until "}
+                <input data-testid="source-until" placeholder="now" value={(*drafts.until.0).clone()} oninput={drafts.until.1.clone()}
+                       onchange={on(|s, v| s.until = Some(v.trim().to_owned()).filter(|v| !v.is_empty()))} />
             </label>
         </div>
     }
