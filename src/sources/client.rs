@@ -122,9 +122,8 @@ async fn offers_v3(http: &impl Http) -> Result<Option<Vec<u8>>, String> {
 
 /// A page of the traces `search` names, newest first, at most `limit`, from `cursor`
 /// (Phoenix's) on; `now_nanos` ends a time range that `search.since` starts and no
-/// `search.until` ends. Each server
-/// evaluates the search's filter itself (see [`Search`]); Jaeger and Zipkin answer with whole
-/// traces, and the service's operations come with them.
+/// `search.until` ends. Each server evaluates the search's filter itself (see [`Search`]);
+/// Jaeger and Zipkin answer with whole traces, and the service's operations come with them.
 pub async fn list(
     http: &impl Http,
     search: &Search,
@@ -169,7 +168,7 @@ pub async fn list(
             })
         }
         ServerKind::Tempo => {
-            let filter = search.filter.as_deref().filter(|f| !f.trim().is_empty());
+            let filter = search.given_filter();
             let range = (since.is_some() || until.is_some()).then_some((since, end));
             let path = tempo::search(filter.unwrap_or("{}"), limit, range);
             Ok(Listed {

@@ -27,7 +27,7 @@ pub fn traces(
     until_nanos: Option<u64>,
 ) -> Result<String, String> {
     let mut path = format!("/api/traces?service={}", query_value(&search.project));
-    if let Some(operation) = operation(search) {
+    if let Some(operation) = search.named_operation() {
         path.push_str(&format!("&operation={}", query_value(operation)));
     }
     if let Some(tags) = tags(search)? {
@@ -74,7 +74,7 @@ pub fn traces_v3(
         "/api/v3/traces?query.service_name={}",
         query_value(&search.project)
     );
-    if let Some(operation) = operation(search) {
+    if let Some(operation) = search.named_operation() {
         path.push_str(&format!("&query.operation_name={}", query_value(operation)));
     }
     if let Some(tags) = tags(search)? {
@@ -93,19 +93,10 @@ pub fn trace_v3(id: &str) -> String {
     format!("/api/v3/traces/{}", query_value(id))
 }
 
-/// The operation searched for, if one is named.
-fn operation(search: &Search) -> Option<&str> {
-    search
-        .operation
-        .as_deref()
-        .map(str::trim)
-        .filter(|o| !o.is_empty())
-}
-
 /// The search's filter, tags as Jaeger UI takes them (logfmt: `error=true
 /// db.statement="select 1"`), as the JSON object of strings Jaeger's APIs read; none if empty.
 fn tags(search: &Search) -> Result<Option<String>, String> {
-    let text = search.filter.as_deref().unwrap_or_default();
+    let text = search.given_filter().unwrap_or_default();
     let mut tags = serde_json::Map::new();
     let mut rest = text.trim_start();
     while !rest.is_empty() {

@@ -43,6 +43,25 @@ pub struct Search {
     pub until: Option<String>,
 }
 
+impl Search {
+    /// The operation named, if one is (typed text, trimmed).
+    pub fn named_operation(&self) -> Option<&str> {
+        given(&self.operation)
+    }
+
+    /// The server's filter, if one is given (typed text, trimmed).
+    pub fn given_filter(&self) -> Option<&str> {
+        given(&self.filter)
+    }
+}
+
+/// Typed text, trimmed, unless there is none.
+fn given(text: &Option<String>) -> Option<&str> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+}
+
 /// A page of a server's traces, as listed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TracesPage {

@@ -34,7 +34,7 @@ pub fn traces(query: &Search, limit: usize, cursor: Option<&str>) -> String {
         query_value(&query.project),
         limit.clamp(1, TRACES_PAGE)
     );
-    if let Some(filter) = query.filter.as_deref().filter(|f| !f.trim().is_empty()) {
+    if let Some(filter) = query.given_filter() {
         url.push_str(&format!("&filter={}", query_value(filter)));
     }
     if let Some(since) = &query.since {

@@ -27,14 +27,11 @@ pub fn traces(search: &Search, limit: usize, since_nanos: Option<u64>, end_nanos
         "/api/v2/traces?serviceName={}",
         query_value(&search.project)
     );
-    let named = |text: &Option<String>| {
-        (text.as_deref().map(str::trim).filter(|t| !t.is_empty())).map(query_value)
-    };
-    if let Some(operation) = named(&search.operation) {
-        path.push_str(&format!("&spanName={operation}"));
+    if let Some(operation) = search.named_operation() {
+        path.push_str(&format!("&spanName={}", query_value(operation)));
     }
-    if let Some(query) = named(&search.filter) {
-        path.push_str(&format!("&annotationQuery={query}"));
+    if let Some(query) = search.given_filter() {
+        path.push_str(&format!("&annotationQuery={}", query_value(query)));
     }
     path + &format!("&limit={limit}&endTs={end}&lookback={lookback}")
 }
