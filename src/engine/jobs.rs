@@ -326,7 +326,7 @@ impl Jobs {
             return None;
         };
         let asked = fetched_name(source, traces);
-        let result = FileResult::failed(&asked, "the server's question was cancelled");
+        let result = FileResult::failed(&asked, CANCELLED);
         Progress::new(*batch, 0, &asked, 0.0).finish(result);
         Some(*batch)
     }
@@ -767,6 +767,9 @@ fn post_exported(id: u32, file: ExportedFile, bytes: &[u8], media_type: &str) {
     };
     post(&FromWorker::Exported { id, file }, Some(&blob));
 }
+
+/// What a server's question cancelled before it was asked says (a list, a fetch).
+pub(super) const CANCELLED: &str = "the server's question was cancelled";
 
 /// What a fetch of traces `ids` from the server connected to as `source` is shown as.
 fn fetched_name(source: &str, ids: &[String]) -> String {

@@ -133,9 +133,6 @@ pub(super) fn post(message: &FromWorker, payload: Option<&JsValue>) {
     let _ = scope.post_message_with_transfer(&object, &Array::of1(&body.buffer()));
 }
 
-/// What a server's question cancelled before it was asked answers.
-const CANCELLED: &str = "the server's question was cancelled";
-
 /// Answers a question.
 fn answer(engine: &Rc<RefCell<Engine>>, id: u32, request: Request) {
     let response = engine.borrow_mut().handle(request);
@@ -211,7 +208,7 @@ async fn run(
             Job::Page(message, _, heard) if heard < cancels.get() && message.asks_server() => {
                 match message {
                     ToWorker::Ask { id, .. } => {
-                        post_answer(id, Response::Failed(CANCELLED.into()));
+                        post_answer(id, Response::Failed(super::jobs::CANCELLED.into()));
                         waiting.set(waiting.get().saturating_sub(1));
                     }
                     message => {

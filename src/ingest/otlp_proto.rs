@@ -209,10 +209,7 @@ pub(crate) fn read_at(
             let decoded = match signal {
                 Signal::Traces => match direct() && otlp_wire::write_batch(value, writer, &origin)?
                 {
-                    true => {
-                        writer.batch_done();
-                        Ok(Ok(()))
-                    }
+                    true => Ok(Ok(())),
                     // What the direct reader leaves to prost.
                     false => ResourceSpansCompat::decode(value)
                         .map(|batch| writer.write(&[batch.into()], &origin)),

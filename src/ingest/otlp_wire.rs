@@ -34,7 +34,8 @@ type Read<T> = Result<T, Stop>;
 const MAX_DEPTH: u32 = 80;
 
 /// Writes the `ResourceSpans` `bytes` hold as `SpanWriter::write` writes prost's decoding of
-/// them. `Ok(false)`: nothing of it was kept, prost is to read it.
+/// them (the progress listener told after). `Ok(false)`: nothing of it was kept, prost is to
+/// read it.
 pub(crate) fn write_batch(
     bytes: &[u8],
     writer: &mut SpanWriter<'_>,
@@ -42,7 +43,10 @@ pub(crate) fn write_batch(
 ) -> Result<bool, ArenaFull> {
     let mark = writer.mark();
     match write(bytes, writer, origin) {
-        Ok(()) => Ok(true),
+        Ok(()) => {
+            writer.batch_done();
+            Ok(true)
+        }
         Err(Stop::Full(full)) => Err(full),
         Err(Stop::Unusual) => {
             writer.undo(mark);
