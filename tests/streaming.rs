@@ -230,3 +230,99 @@ fn an_empty_or_tiny_file_streamed_is_reported_as_read_whole() {
         );
     }
 }
+
+/// A generated OTLP/JSON document over [`SNIFF_BYTES`], one request of batches of 100 spans,
+/// laid out as `serde_json` pretty-prints it (so its first line ends early and it streams).
+fn big_json_document() -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let mut compact = Vec::new();
+    let shape = Shape {
+        spans: 4_000,
+        ..Shape::default()
+    };
+    plume::generate::write_json(shape, &mut compact)?;
+    let mut value: serde_json::Value = serde_json::from_slice(&compact)?;
+    let mut batches = Vec::new();
+    for batch in value["resourceSpans"].as_array().into_iter().flatten() {
+        let spans = batch["scopeSpans"][0]["spans"].as_array().cloned();
+        for part in spans.unwrap_or_default().chunks(100) {
+            let mut small = batch.clone();
+            small["scopeSpans"][0]["spans"] = serde_json::Value::from(part.to_vec());
+            batches.push(small);
+        }
+    }
+    assert!(batches.len() >= 40);
+    value["resourceSpans"] = serde_json::Value::from(batches);
+    Ok(serde_json::to_vec_pretty(&value)?)
+}
+
+#[test]
+fn a_json_document_reads_the_same_streamed() -> Result<(), Box<dyn std::error::Error>> {
+    let document = big_json_document()?;
+    assert!(document.len() > 2 * SNIFF_BYTES);
+    same_either_way("big.otlp.json", &document);
+    // Every shape the whole reader takes: other members around the batches (skipped), Tempo's
+    // `batches`, snake_case, null and empty batches, a null batches member, and escapes.
+    let batch = r#"{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"a\"b\u00e9"}}]},"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"x","startTimeUnixNano":"1","endTimeUnixNano":"2"}]}]}"#;
+    for text in [
+        format!("{{\n\"a\": [1, {{\"b\": null}}], \"resourceSpans\": [{batch}, null, {{}}],\n\"z\": \"}}\"}}\n"),
+        format!("{{\n\"batches\": [ {batch} ,\n {batch} ]\n}}"),
+        format!("{{\n\"resource_spans\":null, \"ResourceSpans\" : [{batch}]}}  \n\n"),
+        "{\n\"resourceSpans\": []}".into(),
+        "{\n\"other\": 1.5e3}".into(),
+        "{\n\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\"1\",\"body\":{\"stringValue\":\"hi\"}}]}]}]}".into(),
+        "{\n}".into(),
+    ] {
+        same_either_way(&text, text.as_bytes());
+    }
+    Ok(())
+}
+
+#[test]
+fn a_big_json_document_is_never_held_whole() -> Result<(), Box<dyn std::error::Error>> {
+    let document = big_json_document()?;
+    let mut arena = Arena::default();
+    let mut stream = FileStream::new(&arena, "big.json", Some(document.len() as u64));
+    let mut most = 0;
+    for chunk in document.chunks(64 * 1024) {
+        stream.feed(&mut arena, chunk, &mut |_| {});
+        most = most.max(stream.held());
+    }
+    assert!(stream.finish(&mut arena, &mut |_| {}).is_ok());
+    // The sniffed start and the batch it cut, then a batch (about 350 KB here) and a chunk at
+    // most.
+    assert!(
+        most <= SNIFF_BYTES + 2 * 512 * 1024 && most < document.len() / 4,
+        "held {most} of {} bytes",
+        document.len()
+    );
+    Ok(())
+}
+
+/// A small document of three batches over several lines, broken every way a byte can break it:
+/// cut off after each byte, each byte replaced by a few that change its meaning. Streamed in
+/// cuts, each is reported as reading it whole reports it, faults placed the same.
+#[test]
+fn a_broken_json_document_fails_at_the_same_places_streamed() {
+    let batch = r#"{"resource":{"attributes":[{"key":"k","value":{"intValue":"7"}}]},"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"x","startTimeUnixNano":"1","endTimeUnixNano":"2","status":{"code":2}}]}]}"#;
+    let document = format!(
+        "{{\n \"k\": [true, -1.5],\n \"resourceSpans\": [\n  {batch},\n  null, {batch}\n ] ,\"z\":null\n}}\n"
+    );
+    let bytes = document.as_bytes();
+    let mut broken: Vec<Vec<u8>> = (1..bytes.len()).map(|end| bytes[..end].to_vec()).collect();
+    for at in 1..bytes.len() {
+        for byte in [b'x', b'}', b']', b',', b'"', b'1', b'\\', b'\n', b'{'] {
+            let mut bad = bytes.to_vec();
+            bad[at] = byte;
+            broken.push(bad);
+        }
+    }
+    for bad in &broken {
+        let want = whole("bad.json", bad);
+        for (cut, sniff) in [(1, 4), (13, 8), (64, 4)] {
+            let got = streamed("bad.json", bad, cut, sniff);
+            let text = String::from_utf8_lossy(bad);
+            assert_eq!(got.0, want.0, "{text}\ncut every {cut}: the report");
+            assert!(got.1 == want.1, "{text}\ncut every {cut}: the spans differ");
+        }
+    }
+}

@@ -203,9 +203,15 @@ pub fn json_error(error: &serde_json::Error, path: Option<String>) -> Located {
         Some(cut) => message[..cut].to_owned(),
         None => message,
     };
+    json_fault(message, error.line(), error.column(), path)
+}
+
+/// A fault in JSON at serde_json's place: `line` 1-based, `column` the bytes before the fault on
+/// its line (0 for either: not known).
+pub fn json_fault(message: String, line: usize, column: usize, path: Option<String>) -> Located {
     let place = Place {
-        line: (error.line() > 0).then_some(error.line() as u64),
-        column: (error.column() > 0).then_some(error.column() as u64),
+        line: (line > 0).then_some(line as u64),
+        column: (column > 0).then_some(column as u64),
         json_path: path.filter(|p| !p.is_empty()),
         ..Place::default()
     };

@@ -4,6 +4,7 @@
 //! second, path-tracking copy of every reader's code.
 
 /// One open object or array.
+#[derive(Clone)]
 enum Frame {
     /// An object, and the key whose value the scan is in (`None` between members).
     Object { key: Option<String>, colon: bool },
@@ -14,89 +15,117 @@ enum Frame {
 /// The path to what `error` points at in `bytes`; `None` when it points at the top level or
 /// nowhere.
 pub(crate) fn path_of(bytes: &[u8], error: &serde_json::Error) -> Option<String> {
-    if error.line() == 0 {
-        return None;
-    }
-    // serde_json's position: line 1-based, column the bytes before the fault on its line.
-    let line_start = match error.line() {
+    path_at_place(bytes, error.line(), error.column())
+}
+
+/// The path at serde_json's place `line` (1-based; 0 for none) and `column` in `bytes`.
+fn path_at_place(bytes: &[u8], line: usize, column: usize) -> Option<String> {
+    let end = offset_of_place(bytes, line, column)?;
+    let path = path_at(&bytes[..end]);
+    (!path.is_empty()).then_some(path)
+}
+
+/// Where in `bytes` serde_json's place `line` (1-based; 0 for none) and `column` (the bytes
+/// before the place on its line) is.
+pub(crate) fn offset_of_place(bytes: &[u8], line: usize, column: usize) -> Option<usize> {
+    let line_start = match line {
+        0 => return None,
         1 => 0,
         line => memchr::memchr_iter(b'\n', bytes)
             .nth(line - 2)
             .map_or(bytes.len(), |newline| newline + 1),
     };
-    let end = (line_start + error.column()).min(bytes.len());
-    let path = path_at(&bytes[..end]);
-    (!path.is_empty()).then_some(path)
+    Some((line_start + column).min(bytes.len()))
 }
 
 /// The path at the end of `bytes`, a cut-off JSON document.
 pub(crate) fn path_at(bytes: &[u8]) -> String {
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
-        at += 1;
-        if !matches!(byte, b',' | b']' | b' ' | b'\n' | b'\r' | b'\t')
-            && let Some(Frame::Array { begun, .. }) = stack.last_mut()
-        {
-            *begun = true;
-        }
-        match byte {
-            b'"' => {
-                let start = at;
-                at = string_end(bytes, at);
-                let is_key = matches!(stack.last(), Some(Frame::Object { colon: false, .. }));
-                // A key cut off by the end is not a key yet.
-                if let (true, Some(Frame::Object { key, .. })) =
-                    (is_key && at <= bytes.len(), stack.last_mut())
-                {
-                    *key = Some(unescape(&bytes[start..at - 1]));
-                }
+    let mut scan = PathScan::default();
+    scan.feed(bytes);
+    scan.path()
+}
+
+/// The structure of a document scanned so far, fed in pieces that do not cut a string: what
+/// [`path_at`] keeps, for a document that is never whole ([`super::otlp_json::DocumentStream`]).
+#[derive(Clone, Default)]
+pub(crate) struct PathScan {
+    stack: Vec<Frame>,
+}
+
+impl PathScan {
+    /// Scans the next bytes of the document.
+    pub(crate) fn feed(&mut self, bytes: &[u8]) {
+        let stack = &mut self.stack;
+        let mut at = 0;
+        while let Some(&byte) = bytes.get(at) {
+            at += 1;
+            if !matches!(byte, b',' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+                && let Some(Frame::Array { begun, .. }) = stack.last_mut()
+            {
+                *begun = true;
             }
-            b'{' => stack.push(Frame::Object {
-                key: None,
-                colon: false,
-            }),
-            b'[' => stack.push(Frame::Array {
-                index: 0,
-                begun: false,
-            }),
-            b'}' | b']' => {
-                stack.pop();
+            match byte {
+                b'"' => {
+                    let start = at;
+                    at = string_end(bytes, at);
+                    let is_key = matches!(stack.last(), Some(Frame::Object { colon: false, .. }));
+                    // A key cut off by the end is not a key yet.
+                    if let (true, Some(Frame::Object { key, .. })) =
+                        (is_key && at <= bytes.len(), stack.last_mut())
+                    {
+                        *key = Some(unescape(&bytes[start..at - 1]));
+                    }
+                }
+                b'{' => stack.push(Frame::Object {
+                    key: None,
+                    colon: false,
+                }),
+                b'[' => stack.push(Frame::Array {
+                    index: 0,
+                    begun: false,
+                }),
+                b'}' | b']' => {
+                    stack.pop();
+                }
+                b':' => {
+                    if let Some(Frame::Object { colon, .. }) = stack.last_mut() {
+                        *colon = true;
+                    }
+                }
+                b',' => match stack.last_mut() {
+                    Some(Frame::Object { key, colon }) => {
+                        *key = None;
+                        *colon = false;
+                    }
+                    Some(Frame::Array { index, begun }) => {
+                        *index += 1;
+                        *begun = false;
+                    }
+                    None => {}
+                },
+                _ => {}
             }
-            b':' => {
-                if let Some(Frame::Object { colon, .. }) = stack.last_mut() {
-                    *colon = true;
-                }
-            }
-            b',' => match stack.last_mut() {
-                Some(Frame::Object { key, colon }) => {
-                    *key = None;
-                    *colon = false;
-                }
-                Some(Frame::Array { index, begun }) => {
-                    *index += 1;
-                    *begun = false;
-                }
-                None => {}
-            },
-            _ => {}
         }
     }
-    let mut path = String::new();
-    for frame in &stack {
-        match frame {
-            Frame::Object { key: Some(key), .. } => {
-                if !path.is_empty() {
-                    path.push('.');
+
+    /// The path the scan is at: keys and indexes, `a[1].b`.
+    pub(crate) fn path(&self) -> String {
+        let mut path = String::new();
+        for frame in &self.stack {
+            match frame {
+                Frame::Object { key: Some(key), .. } => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
                 }
-                path.push_str(key);
+                Frame::Object { key: None, .. } => {}
+                Frame::Array { index, begun: true } => path.push_str(&format!("[{index}]")),
+                Frame::Array { begun: false, .. } => {}
             }
-            Frame::Object { key: None, .. } => {}
-            Frame::Array { index, begun: true } => path.push_str(&format!("[{index}]")),
-            Frame::Array { begun: false, .. } => {}
         }
+        path
     }
-    path
 }
 
 /// One past the closing quote of the string whose content starts at `at` (past the end when it

@@ -11,7 +11,7 @@
 use crate::ingest::error::{Located, Problem};
 use crate::ingest::otlp::{Counted, SpanWriter};
 use crate::ingest::otlp_proto::Signal;
-use crate::ingest::{Detected, FileReport, otlp_jsonl, otlp_proto, sniff};
+use crate::ingest::{Detected, FileReport, otlp_json, otlp_jsonl, otlp_proto, sniff};
 use crate::model::{Arena, Checkpoint, Format, SourceId};
 
 /// How much of a file is gathered before its format is decided: enough for a long first line of
@@ -66,6 +66,11 @@ enum Mode {
     Frames { source: SourceId, signal: Signal },
     /// JSON Lines; `line` is the number of the first line of `pending`.
     Lines { source: SourceId, line: u64 },
+    /// One OTLP/JSON document, a batch at a time.
+    Document {
+        source: SourceId,
+        document: Box<otlp_json::DocumentStream>,
+    },
 }
 
 impl FileStream {
@@ -178,11 +183,14 @@ impl FileStream {
                 &mut self.report,
                 &mut self.counted,
                 arena,
-                &rest,
-                self.offset,
+                Records {
+                    bytes: &rest,
+                    base: self.offset,
+                    end: true,
+                },
                 progress,
             )
-            .and_then(|()| match &mut self.mode {
+            .and_then(|_| match &mut self.mode {
                 // A body ends as `otlp_proto::read` ends it.
                 Mode::Body {
                     batches,
@@ -209,7 +217,7 @@ impl FileStream {
 
     /// Whether enough has come to tell the format as the whole file would tell it: the sniffing
     /// length, past any byte-order mark and white space a few bytes of content (a frame's header
-    /// is five), and for JSON the end of its first line (JSON Lines are told from one JSON
+    /// is five), and for JSON the end of its first line and a byte of the next (JSON Lines are told from one JSON
     /// document by their lines).
     fn can_tell(&mut self) -> bool {
         if self.pending.len() < self.sniff_bytes {
@@ -232,9 +240,13 @@ impl FileStream {
                         memchr::memchr(b'\n', &self.pending[from..]).map(|at| from + at);
                     self.scanned = self.pending.len();
                 }
-                self.first_newline
-                    .is_some_and(|end| end + 1 < self.pending.len())
-                    || self.pending.len() >= FIRST_LINE_BYTES
+                // What follows the first line tells lines from a document: the first byte that
+                // is not white space.
+                self.first_newline.is_some_and(|end| {
+                    self.pending[end + 1..]
+                        .iter()
+                        .any(|b| !b.is_ascii_whitespace())
+                }) || self.pending.len() >= FIRST_LINE_BYTES
             }
             _ => true,
         }
@@ -275,6 +287,11 @@ impl FileStream {
                 | Format::OtlpJsonLines
                 | Format::OtlpLogsJsonLines),
             ) => format,
+            Detected::Format(format @ (Format::OtlpJson | Format::OtlpLogsJson))
+                if otlp_json::streams(&self.pending) =>
+            {
+                format
+            }
             _ => {
                 self.gather_whole();
                 return;
@@ -299,6 +316,10 @@ impl FileStream {
             Format::OtlpProtoFramed | Format::OtlpLogsProtoFramed => {
                 Mode::Frames { source, signal }
             }
+            Format::OtlpJson | Format::OtlpLogsJson => Mode::Document {
+                source,
+                document: Box::default(),
+            },
             _ => Mode::Lines { source, line: 1 },
         };
     }
@@ -332,6 +353,8 @@ impl FileStream {
         let base = self.offset;
         let whole = match &self.mode {
             Mode::Sniffing | Mode::Whole => return,
+            // The document's reader keeps what it has only begun.
+            Mode::Document { .. } => self.pending.len(),
             // After a fault the rest of a body is not read.
             Mode::Body {
                 problem: Some(_), ..
@@ -362,34 +385,56 @@ impl FileStream {
             &mut self.report,
             &mut self.counted,
             arena,
-            records,
-            base,
+            Records {
+                bytes: records,
+                base,
+                end: false,
+            },
             progress,
         );
-        if let Err(fatal) = read {
-            self.fatal = Some(fatal);
-        }
-        self.pending.drain(..whole);
-        self.offset += whole as u64;
+        let done = match read {
+            Ok(done) if matches!(self.mode, Mode::Document { .. }) => done,
+            Ok(_) => whole,
+            Err(fatal) => {
+                self.fatal = Some(fatal);
+                whole
+            }
+        };
+        self.pending.drain(..done);
+        self.offset += done as u64;
     }
 }
 
+/// Bytes of a file handed to its reader: from `base` in the file, and whether they are its `end`.
+struct Records<'b> {
+    bytes: &'b [u8],
+    base: u64,
+    end: bool,
+}
+
 /// Reads `records` (starting at `base` in the file) with the reader of `mode`: the whole records
-/// at the start of what is pending, or at the end all that is left. What the writer counts and
+/// at the start of what is pending, or at the `end` all that is left. What the writer counts and
 /// meets goes on into `counted` and `report`. A body whose reading a fault stopped reads no more.
+/// Returns how many of `records` are done with (a document's reader keeps a value it has only
+/// begun).
 fn read_records(
     mode: &mut Mode,
     report: &mut FileReport,
     counted: &mut Counted,
     arena: &mut Arena,
-    records: &[u8],
-    base: u64,
+    Records {
+        bytes: records,
+        base,
+        end,
+    }: Records<'_>,
     progress: &mut dyn FnMut(usize),
-) -> Result<(), Located> {
-    let (Mode::Body { source, .. } | Mode::Frames { source, .. } | Mode::Lines { source, .. }) =
-        *mode
+) -> Result<usize, Located> {
+    let (Mode::Body { source, .. }
+    | Mode::Frames { source, .. }
+    | Mode::Lines { source, .. }
+    | Mode::Document { source, .. }) = *mode
     else {
-        return Ok(());
+        return Ok(records.len());
     };
     let mut writer = SpanWriter::resume(arena, source, Some(progress), *counted);
     let read = match mode {
@@ -413,9 +458,15 @@ fn read_records(
             *line += memchr::memchr_iter(b'\n', records).count() as u64 + 1;
             read
         }
+        Mode::Document { document, .. } => {
+            let read = document.read(records, base, end, &mut writer);
+            *counted = writer.counted();
+            super::note(report, &mut writer);
+            return read;
+        }
         Mode::Sniffing | Mode::Whole => Ok(()),
     };
     *counted = writer.counted();
     super::note(report, &mut writer);
-    read
+    read.map(|()| records.len())
 }

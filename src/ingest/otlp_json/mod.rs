@@ -1124,7 +1124,10 @@ fn severity_number(name: &str) -> Option<i32> {
     Some(base + step)
 }
 
+mod document;
 pub(crate) mod otlpv1;
+
+pub(crate) use document::{DocumentStream, streams};
 
 #[cfg(test)]
 mod tests;
