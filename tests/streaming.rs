@@ -277,6 +277,55 @@ fn a_json_document_reads_the_same_streamed() -> Result<(), Box<dyn std::error::E
     Ok(())
 }
 
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(bytes).unwrap_or_default();
+    encoder.finish().unwrap_or_default()
+}
+
+#[test]
+fn gzip_streams_and_reads_the_same_streamed() -> Result<(), Box<dyn std::error::Error>> {
+    let body = big_proto();
+    let document = big_json_document()?;
+    // Two members, as `cat a.gz b.gz` makes.
+    let mut members = gzip(&document[..document.len() / 2]);
+    members.extend_from_slice(&gzip(&document[document.len() / 2..]));
+    let zipped = gzip(&body);
+    let mut cut = zipped.clone();
+    cut.truncate(zipped.len() * 2 / 3);
+    let mut corrupt = zipped.clone();
+    let middle = corrupt.len() / 2;
+    corrupt[middle..middle + 32].fill(0x55);
+    for (name, bytes) in [
+        ("big.otlp.pb.gz", zipped),
+        ("big.otlp.json.gz", gzip(&document)),
+        ("members.json.gz", members),
+        ("twice.otlp.pb.gz.gz", gzip(&gzip(&body))),
+        ("cut.otlp.pb.gz", cut),
+        ("corrupt.otlp.pb.gz", corrupt),
+    ] {
+        same_either_way(name, &bytes);
+    }
+    // Streamed, neither the compressed file nor what it expands to is held whole.
+    let zipped = gzip(&document);
+    let mut arena = Arena::default();
+    let mut stream = FileStream::new(&arena, "big.json.gz", Some(zipped.len() as u64));
+    let mut most = 0;
+    for chunk in zipped.chunks(64 * 1024) {
+        stream.feed(&mut arena, chunk, &mut |_| {});
+        most = most.max(stream.held());
+    }
+    let report = stream.finish(&mut arena, &mut |_| {});
+    assert!(report.is_ok() && report.spans == 4_000, "{report:?}");
+    assert!(
+        most <= SNIFF_BYTES + 2 * 512 * 1024 && most < document.len() / 4,
+        "held {most} of {} bytes expanded",
+        document.len()
+    );
+    Ok(())
+}
+
 #[test]
 fn a_big_json_document_is_never_held_whole() -> Result<(), Box<dyn std::error::Error>> {
     let document = big_json_document()?;

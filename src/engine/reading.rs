@@ -90,7 +90,8 @@ fn get(object: &JsValue, key: &str) -> JsValue {
 }
 
 /// Reads a file as it streams in: each chunk is read into the engine as it comes (OTLP
-/// protobuf and JSON Lines record by record; other formats are gathered and read at the end).
+/// protobuf, JSON Lines and an OTLP/JSON request record by record, gzip expanded as it comes;
+/// other formats are gathered and read at the end: [`ingest::FileStream`]).
 pub(super) async fn load_file(
     engine: &Rc<RefCell<Engine>>,
     batch: u32,

@@ -1,6 +1,6 @@
 //! gzip and zstd, detected by their magic bytes and undone before sniffing again.
 
-use std::io::Read;
+use std::io::{Read, Write};
 
 use crate::ingest::FileStream;
 use crate::ingest::error::Problem;
@@ -123,7 +123,8 @@ pub fn expanded_layers(
 
 /// Expands `bytes`, compressed with `codec`, a piece at a time into `stream`, which reads the
 /// records each piece completes. Stops early once `stream` has failed; fails once it would hold
-/// more than `limit` bytes (the engine's: [`MAX_EXPANDED_HELD`]).
+/// more than `limit` bytes (the engine's: [`MAX_EXPANDED_HELD`]). gzip goes through a
+/// [`GzipStream`] as a file streamed in does, so both come to the same.
 pub fn expand_into(
     limit: usize,
     codec: Codec,
@@ -132,6 +133,11 @@ pub fn expand_into(
     arena: &mut Arena,
     progress: &mut dyn FnMut(usize),
 ) -> Result<(), Problem> {
+    if codec == Codec::Gzip {
+        let mut gzip = GzipStream::new(limit);
+        gzip.feed(bytes, stream, arena, progress)?;
+        return gzip.finish(stream, arena, progress);
+    }
     let corrupt = |message: String| Problem::Decompress {
         codec: codec.name(),
         message,
@@ -145,16 +151,127 @@ pub fn expand_into(
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(corrupt(e.to_string())),
         };
-        if stream.held() + read > limit {
-            return Err(Problem::TooLarge(format!(
-                "its {} content expands past {} GB, more than Plume holds at once",
-                codec.name(),
-                limit as f64 / 1e9
-            )));
-        }
-        stream.feed(arena, &piece[..read], progress);
+        hand_on(limit, codec, &piece[..read], stream, arena, progress)?;
     }
     Ok(())
+}
+
+/// Hands `expanded` bytes to `stream`, unless it would then hold more than `limit`.
+fn hand_on(
+    limit: usize,
+    codec: Codec,
+    expanded: &[u8],
+    stream: &mut FileStream,
+    arena: &mut Arena,
+    progress: &mut dyn FnMut(usize),
+) -> Result<(), Problem> {
+    if stream.held() + expanded.len() > limit {
+        return Err(Problem::TooLarge(format!(
+            "its {} content expands past {} GB, more than Plume holds at once",
+            codec.name(),
+            limit as f64 / 1e9
+        )));
+    }
+    stream.feed(arena, expanded, progress);
+    Ok(())
+}
+
+/// gzip expanded as its bytes arrive, into a [`FileStream`] that reads the records each piece
+/// completes. The decoder is handed the compressed bytes in pieces of [`PIECE`] at fixed places,
+/// however they arrive, so what it gives (and when the stream has failed, which stops it) is
+/// the same for a file fed whole or in any cuts.
+pub struct GzipStream {
+    decoder: flate2::write::MultiGzDecoder<Vec<u8>>,
+    /// Compressed bytes short of a piece.
+    partial: Vec<u8>,
+    limit: usize,
+}
+
+impl GzipStream {
+    /// A stream that fails once its reader would hold more than `limit` bytes.
+    pub fn new(limit: usize) -> Self {
+        Self {
+            decoder: flate2::write::MultiGzDecoder::new(Vec::new()),
+            partial: Vec::new(),
+            limit,
+        }
+    }
+
+    /// Takes the next compressed `bytes`, and hands what they expand to on to `stream`.
+    pub fn feed(
+        &mut self,
+        mut bytes: &[u8],
+        stream: &mut FileStream,
+        arena: &mut Arena,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<(), Problem> {
+        while !bytes.is_empty() && !stream.failed() {
+            let take = (PIECE - self.partial.len()).min(bytes.len());
+            self.partial.extend_from_slice(&bytes[..take]);
+            bytes = &bytes[take..];
+            if self.partial.len() == PIECE {
+                let piece = std::mem::take(&mut self.partial);
+                self.expand(&piece, stream, arena, progress)?;
+                self.partial = piece;
+                self.partial.clear();
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the compressed bytes: expands what is left, and fails if they stopped short.
+    pub fn finish(
+        mut self,
+        stream: &mut FileStream,
+        arena: &mut Arena,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<(), Problem> {
+        if stream.failed() {
+            return Ok(());
+        }
+        let rest = std::mem::take(&mut self.partial);
+        self.expand(&rest, stream, arena, progress)?;
+        if stream.failed() {
+            return Ok(());
+        }
+        self.decoder.try_finish().map_err(corrupt_gzip)?;
+        let expanded = std::mem::take(self.decoder.get_mut());
+        hand_on(self.limit, Codec::Gzip, &expanded, stream, arena, progress)
+    }
+
+    /// Expands one piece, handing its output on as the decoder gives it.
+    fn expand(
+        &mut self,
+        mut piece: &[u8],
+        stream: &mut FileStream,
+        arena: &mut Arena,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<(), Problem> {
+        while !piece.is_empty() && !stream.failed() {
+            let used = match self.decoder.write(piece) {
+                Ok(used) => used,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(corrupt_gzip(e)),
+            };
+            piece = &piece[used..];
+            let expanded = std::mem::take(self.decoder.get_mut());
+            hand_on(self.limit, Codec::Gzip, &expanded, stream, arena, progress)?;
+            // The buffer's room is kept for the next output.
+            *self.decoder.get_mut() = expanded;
+            self.decoder.get_mut().clear();
+            if used == 0 {
+                return Err(corrupt_gzip(std::io::ErrorKind::WriteZero.into()));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn corrupt_gzip(error: std::io::Error) -> Problem {
+    Problem::Decompress {
+        codec: Codec::Gzip.name(),
+        message: error.to_string(),
+    }
 }
 
 #[cfg(test)]

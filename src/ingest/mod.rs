@@ -23,7 +23,7 @@
 // their size costs nothing measurable, and boxing them would cost clarity.
 #![allow(clippy::result_large_err)]
 
-mod compression;
+pub(crate) mod compression;
 mod error;
 mod evaluations;
 pub mod helper_wire;
@@ -248,12 +248,7 @@ impl Helped {
                 content: bytes,
             });
         }
-        // What a compressed file holds, by its first bytes, before expanding it whole.
-        let peek = Some(SNIFF_BYTES);
-        let inside = expanded_layers(&bytes, MAX_COMPRESSION_LAYERS, peek, MAX_EXPANDED_HELD)
-            .and_then(|(_, head)| helped(&head))
-            .filter(|&format| format != Format::PhoenixTraceDataset);
-        let expanded = inside.and_then(|format| {
+        let expanded = helped_inside(&bytes).and_then(|format| {
             let (compression, content) =
                 expanded_layers(&bytes, MAX_COMPRESSION_LAYERS, None, MAX_EXPANDED_HELD)?;
             Some(Helped {
@@ -264,6 +259,15 @@ impl Helped {
         });
         expanded.ok_or(bytes)
     }
+}
+
+/// What the helper reads of a compressed file, by its first bytes expanded (`bytes` may be only
+/// the file's start): the helped format inside, a Phoenix dataset aside.
+fn helped_inside(bytes: &[u8]) -> Option<Format> {
+    let peek = Some(SNIFF_BYTES);
+    expanded_layers(bytes, MAX_COMPRESSION_LAYERS, peek, MAX_EXPANDED_HELD)
+        .and_then(|(_, head)| helped(&head))
+        .filter(|&format| format != Format::PhoenixTraceDataset)
 }
 
 /// Spans of another tracing system (Jaeger, Zipkin) as OpenTelemetry's translators map them,

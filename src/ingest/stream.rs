@@ -1,13 +1,15 @@
 //! A file read as its bytes arrive, so a big one is never whole in memory: OTLP protobuf (a body,
-//! one top-level field at a time, or the Collector's frames) and OTLP JSON Lines are read record
-//! by record as soon as each is complete, and their bytes dropped. Anything else (compressed, one
-//! JSON document, parquet) is gathered and read whole at the end.
+//! one top-level field at a time, or the Collector's frames), OTLP JSON Lines and one OTLP/JSON
+//! request (a batch at a time: [`otlp_json::DocumentStream`]) are read record by record as soon
+//! as each is complete, and their bytes dropped; gzip is expanded as it comes into a stream of
+//! its own. Anything else (zstd, other JSON, parquet) is gathered and read whole at the end.
 //!
 //! Fed in one piece or in any cuts, a file gives the same arena and the same [`FileReport`]: the
 //! format is sniffed from the first [`SNIFF_BYTES`] (or all, if fewer; for JSON, at least its
-//! first line), and a record is read only once it is whole, by the same readers
-//! [`super::load`] uses. A JSON document on one line is held whole, as it must be.
+//! first line and a byte of the next), and a record is read only once it is whole, by the same
+//! readers [`super::load`] uses.
 
+use crate::ingest::compression::{Codec, GzipStream, MAX_EXPANDED_HELD};
 use crate::ingest::error::{Located, Problem};
 use crate::ingest::otlp::{Counted, SpanWriter};
 use crate::ingest::otlp_proto::Signal;
@@ -17,6 +19,10 @@ use crate::model::{Arena, Checkpoint, Format, SourceId};
 /// How much of a file is gathered before its format is decided: enough for a long first line of
 /// JSON Lines.
 pub const SNIFF_BYTES: usize = 1 << 20;
+
+/// The most a sniff reads to know a file by its magic bytes (tar's, at 257): never decided on
+/// fewer, however small the sniffing length a test sets.
+const MAGIC_BYTES: usize = 262;
 
 /// How long a first line of JSON is waited for before the file is gathered whole: past it, it
 /// is one document (or JSON Lines with a huge first line, read whole as well), and taking room
@@ -66,6 +72,11 @@ enum Mode {
     Frames { source: SourceId, signal: Signal },
     /// JSON Lines; `line` is the number of the first line of `pending`.
     Lines { source: SourceId, line: u64 },
+    /// gzip, expanded as it comes into a stream of its own, which took the report.
+    Expanding {
+        gzip: Box<GzipStream>,
+        inner: Box<FileStream>,
+    },
     /// One OTLP/JSON document, a batch at a time.
     Document {
         source: SourceId,
@@ -110,6 +121,7 @@ impl FileStream {
     /// Whether reading has failed: later bytes are dropped unread.
     pub fn failed(&self) -> bool {
         self.fatal.is_some()
+            || matches!(&self.mode, Mode::Expanding { inner, .. } if inner.failed())
     }
 
     /// Decides the format after `bytes` (rather than [`SNIFF_BYTES`]): small files then stream
@@ -143,7 +155,11 @@ impl FileStream {
 
     /// Bytes held, received but not read yet: what the stream costs in memory.
     pub fn held(&self) -> usize {
-        self.pending.len()
+        let inner = match &self.mode {
+            Mode::Expanding { inner, .. } => inner.held(),
+            _ => 0,
+        };
+        self.pending.len() + inner
     }
 
     /// Takes the next bytes of the file, and reads the records they complete. `progress` hears
@@ -172,6 +188,27 @@ impl FileStream {
             self.decide(arena);
         }
         self.read_whole_records(arena, self.pending.len(), progress);
+        if matches!(self.mode, Mode::Expanding { .. })
+            && let Mode::Expanding { gzip, inner } = std::mem::replace(&mut self.mode, Mode::Whole)
+        {
+            let mut inner = *inner;
+            let expanded = match self.fatal.take() {
+                Some(fatal) => Err(fatal),
+                None => gzip
+                    .finish(&mut inner, arena, progress)
+                    .map_err(Located::file),
+            };
+            // As [`super::read_whole`] ends an expanded file.
+            return match expanded {
+                Ok(()) => {
+                    let report = inner.finish(arena, progress);
+                    super::finish(arena, self.checkpoint, Ok(()), report)
+                }
+                Err(fatal) => {
+                    super::finish(arena, self.checkpoint, Err(fatal), inner.into_report())
+                }
+            };
+        }
         let rest = std::mem::take(&mut self.pending);
         let outcome = match self.fatal.take() {
             Some(fatal) => Err(fatal),
@@ -220,7 +257,7 @@ impl FileStream {
     /// is five), and for JSON the end of its first line and a byte of the next (JSON Lines are told from one JSON
     /// document by their lines).
     fn can_tell(&mut self) -> bool {
-        if self.pending.len() < self.sniff_bytes {
+        if self.pending.len() < self.sniff_bytes.max(MAGIC_BYTES) {
             return false;
         }
         // A Zipkin protobuf body is told from an OTLP one by its first message: wait for it
@@ -275,6 +312,21 @@ impl FileStream {
                         return;
                     }
                 }
+            }
+            // gzip streams, unless the helper reads what it holds (in the browser: the helper
+            // gets it whole) or it is a layer too many (said when read whole).
+            Detected::Compressed(Codec::Gzip)
+                if self.report.compression.len() < super::MAX_COMPRESSION_LAYERS
+                    && super::helped_inside(&self.pending).is_none() =>
+            {
+                self.report.compression.push(Codec::Gzip);
+                let file = self.report.file.clone();
+                let report = std::mem::replace(&mut self.report, FileReport::new(&file));
+                self.mode = Mode::Expanding {
+                    gzip: Box::new(GzipStream::new(MAX_EXPANDED_HELD)),
+                    inner: Box::new(FileStream::expanded(arena, report, None)),
+                };
+                return;
             }
             // A file that is not traces is refused before it is gathered.
             Detected::NotTraces(what) => {
@@ -351,8 +403,17 @@ impl FileStream {
         progress: &mut dyn FnMut(usize),
     ) {
         let base = self.offset;
+        if let Mode::Expanding { gzip, inner } = &mut self.mode {
+            let expanded = gzip.feed(&self.pending, inner, arena, progress);
+            if let Err(problem) = expanded {
+                self.fatal = Some(Located::file(problem));
+            }
+            self.offset += self.pending.len() as u64;
+            self.pending.clear();
+            return;
+        }
         let whole = match &self.mode {
-            Mode::Sniffing | Mode::Whole => return,
+            Mode::Sniffing | Mode::Whole | Mode::Expanding { .. } => return,
             // The document's reader keeps what it has only begun.
             Mode::Document { .. } => self.pending.len(),
             // After a fault the rest of a body is not read.
@@ -432,11 +493,11 @@ fn read_records(
     let (Mode::Body { source, .. }
     | Mode::Frames { source, .. }
     | Mode::Lines { source, .. }
-    | Mode::Document { source, .. }) = *mode
+    | Mode::Document { source, .. }) = &*mode
     else {
         return Ok(records.len());
     };
-    let mut writer = SpanWriter::resume(arena, source, Some(progress), *counted);
+    let mut writer = SpanWriter::resume(arena, *source, Some(progress), *counted);
     let read = match mode {
         Mode::Body {
             problem: Some(_), ..
@@ -464,7 +525,7 @@ fn read_records(
             super::note(report, &mut writer);
             return read;
         }
-        Mode::Sniffing | Mode::Whole => Ok(()),
+        Mode::Sniffing | Mode::Whole | Mode::Expanding { .. } => Ok(()),
     };
     *counted = writer.counted();
     super::note(report, &mut writer);

@@ -7,13 +7,16 @@ import { useViewer, load, fixture, rendererMemory } from './browser.mjs';
 
 const viewer = useViewer();
 
-/** 2 MB of gzip that expands to 2 GB: the start of an OTLP/JSON document, then white space. */
+/**
+ * 2 MB of gzip that expands to 2 GB: the start of an array of OTLP/JSON requests (held whole to be
+ * read: one request alone would stream, its white space dropped as it comes), then white space.
+ */
 async function bomb() {
   const gzip = createGzip({ level: 9, strategy: constants.Z_RLE });
   const parts = [];
   gzip.on('data', (part) => parts.push(part));
   const ended = new Promise((resolve) => gzip.on('end', resolve));
-  gzip.write('{"resourceSpans":[');
+  gzip.write('[{"resourceSpans":[');
   const spaces = Buffer.alloc(1 << 20, 0x20);
   for (let i = 0; i < 2048; i++) {
     if (!gzip.write(spaces)) await new Promise((resolve) => gzip.once('drain', resolve));
