@@ -29,7 +29,10 @@ fn streamed(name: &str, bytes: &[u8], cut: usize, sniff: usize) -> (FileReport, 
         stream.feed(&mut arena, chunk, &mut |spans| heard = spans);
     }
     let report = stream.finish(&mut arena, &mut |spans| heard = spans);
-    assert_eq!(heard, report.spans, "{name}: progress heard every span");
+    // A file that fails as a whole (a gzip cut short) drops what progress heard.
+    if report.spans > 0 {
+        assert_eq!(heard, report.spans, "{name}: progress heard every span");
+    }
     (report, spans(&arena))
 }
 

@@ -115,6 +115,39 @@ fn first_field(bytes: &[u8], number: u64) -> Option<&[u8]> {
     None
 }
 
+/// Whether `body`'s first batch (field 1) has all come, so that [`carries_logs`] says of these
+/// first bytes what it says of the whole body.
+pub(crate) fn first_batch_whole(body: &[u8]) -> bool {
+    let mut rest = body;
+    while !rest.is_empty() {
+        let Ok(key) = prost::encoding::decode_varint(&mut rest) else {
+            return false;
+        };
+        let skipped = match key & 7 {
+            0 => prost::encoding::decode_varint(&mut rest).is_ok(),
+            1 => rest.get(8..).map(|after| rest = after).is_some(),
+            5 => rest.get(4..).map(|after| rest = after).is_some(),
+            2 => {
+                let Some(len) = prost::encoding::decode_varint(&mut rest)
+                    .ok()
+                    .and_then(|len| usize::try_from(len).ok())
+                else {
+                    return false;
+                };
+                if key >> 3 == 1 {
+                    return len <= rest.len();
+                }
+                rest.get(len..).map(|after| rest = after).is_some()
+            }
+            _ => false,
+        };
+        if !skipped {
+            return false;
+        }
+    }
+    false
+}
+
 /// Whether a body carries log records rather than spans, judged by its first record (which
 /// may be cut off: only its start is read). Encoders write fields in number order, and a span
 /// begins with its trace id (field 1, bytes) where a log record begins with a time (field 1,

@@ -298,19 +298,29 @@ impl FileStream {
                 return;
             }
             Detected::Format(format @ (Format::OtlpProto | Format::OtlpLogsProto)) => {
-                match self.size {
-                    Some(size) if otlp_proto::looks_framed(&self.pending, size as usize) => {
-                        match otlp_proto::carries_logs(self.pending.get(4..).unwrap_or_default()) {
-                            true => Format::OtlpLogsProtoFramed,
-                            false => Format::OtlpProtoFramed,
-                        }
-                    }
-                    Some(_) => format,
-                    // Without the size, a body and frames cannot be told apart before the end.
+                // Frames when the size allows the first; without the size (expanded content),
+                // a body only when its first bytes could not open a frame of any size.
+                let framed = match self.size {
+                    Some(size) => otlp_proto::looks_framed(&self.pending, size as usize),
+                    None if !otlp_proto::looks_framed(&self.pending, usize::MAX) => false,
                     None => {
                         self.gather_whole();
                         return;
                     }
+                };
+                let body = match framed {
+                    true => self.pending.get(4..).unwrap_or_default(),
+                    false => &self.pending[..],
+                };
+                // Spans or logs is told by the first batch: it must all have come.
+                if !otlp_proto::first_batch_whole(body) {
+                    self.gather_whole();
+                    return;
+                }
+                match (framed, otlp_proto::carries_logs(body)) {
+                    (true, true) => Format::OtlpLogsProtoFramed,
+                    (true, false) => Format::OtlpProtoFramed,
+                    (false, _) => format,
                 }
             }
             // gzip streams, unless the helper reads what it holds (in the browser: the helper
