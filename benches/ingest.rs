@@ -26,6 +26,8 @@ use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use plume::analysis::Traces;
 use plume::analysis::filter::Filter;
 use plume::attributes::span_attributes;
+use plume::engine::Engine;
+use plume::engine::protocol::{Request, Response};
 use plume::export::{self, Target};
 use plume::generate::{self, Convention, Shape};
 use plume::ingest;
@@ -219,6 +221,15 @@ const FILTERS: [(&str, &str); 4] = [
     ),
 ];
 
+/// Text searches in a trace (the trace view's search box): a word with an underscore, one of
+/// common letters only, a word most spans hold, and one none does.
+const SEARCHES: [(&str, &str); 4] = [
+    ("word", "convert_currency"),
+    ("letters", "helpful"),
+    ("common", "error"),
+    ("absent", "zzzznotthere"),
+];
+
 fn main() {
     let mut criterion = Criterion::default()
         .sample_size(10)
@@ -259,6 +270,24 @@ fn main() {
                 });
             }
             group.finish();
+            // The trace view's text search, through the engine as the page asks it.
+            let mut engine = Engine::default();
+            engine.load("bench", &input.bytes, &mut |_| {});
+            let trace_id = arena.spans()[0].trace_id.to_string();
+            let mut group = criterion.benchmark_group("search");
+            group.throughput(Throughput::Elements(spans as u64));
+            for (name, text) in SEARCHES {
+                let search = || Request::Search {
+                    trace_id: trace_id.clone(),
+                    text: text.into(),
+                    as_text: true,
+                };
+                assert!(matches!(engine.handle(search()), Response::Trace(_)));
+                group.bench_function(BenchmarkId::new(name, spans), |b| {
+                    b.iter(|| black_box(engine.handle(search())));
+                });
+            }
+            group.finish();
             filtered.push(spans);
         }
         // Unflattening every span once: what opening span details costs, summed.
@@ -284,6 +313,25 @@ fn main() {
     std::fs::create_dir_all("target/criterion").expect("target dir");
     std::fs::write(path, &summary).expect("write the summary");
     println!("\n{summary}\nwritten to {path}");
+}
+
+/// A table of criterion means in ms: one row per `(name, shown)` of `group`, one column per
+/// size.
+fn ms_table(out: &mut String, title: &str, group: &str, rows: &[(&str, &str)], sizes: &[usize]) {
+    let _ = writeln!(out, "\n{title}:\n");
+    let columns: Vec<String> = sizes.iter().map(|n| format!("{n} spans")).collect();
+    let _ = writeln!(out, "| {group} | {} |", columns.join(" | "));
+    let _ = writeln!(out, "|---|{}", "---:|".repeat(sizes.len()));
+    for (name, shown) in rows {
+        let cells: Vec<String> = sizes
+            .iter()
+            .map(|&spans| {
+                mean_nanos(group, name, spans)
+                    .map_or("–".to_owned(), |ns| format!("{:.0}", ns / 1e6))
+            })
+            .collect();
+        let _ = writeln!(out, "| `{shown}` | {} |", cells.join(" | "));
+    }
 }
 
 /// Criterion's mean for one benchmark, in ns.
@@ -348,30 +396,10 @@ fn summarize(
         );
     }
     if !filtered.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nSpan filters over every span of the trace (ms, one thread):\n"
-        );
-        let _ = writeln!(
-            out,
-            "| filter | {} |",
-            filtered
-                .iter()
-                .map(|n| format!("{n} spans"))
-                .collect::<Vec<_>>()
-                .join(" | ")
-        );
-        let _ = writeln!(out, "|---|{}", "---:|".repeat(filtered.len()));
-        for (name, expression) in FILTERS {
-            let cells: Vec<String> = filtered
-                .iter()
-                .map(|&spans| {
-                    mean_nanos("filter", name, spans)
-                        .map_or("–".to_owned(), |ns| format!("{:.0}", ns / 1e6))
-                })
-                .collect();
-            let _ = writeln!(out, "| `{expression}` | {} |", cells.join(" | "));
-        }
+        let title = "Span filters over every span of the trace (ms, one thread)";
+        ms_table(&mut out, title, "filter", &FILTERS, filtered);
+        let title = "Text search in the trace, through the engine (ms, one thread)";
+        ms_table(&mut out, title, "search", &SEARCHES, filtered);
     }
     if let Some(ns) = mean_nanos("unflatten", "all-spans", unflatten_spans) {
         let _ = writeln!(

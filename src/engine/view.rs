@@ -15,7 +15,7 @@ use crate::engine::protocol::{
     TraceOverview,
 };
 use crate::engine::status_name;
-use crate::model::{AnyValue, Arena, OiKind, SpanId, StatusCode, StrId};
+use crate::model::{AnyValue, Arena, OiKind, SpanId, StatusCode, StrId, StrSet};
 use crate::semantics::{Prices, call_cost};
 
 /// One open trace's view state.
@@ -191,13 +191,16 @@ impl View {
             let scope = matcher.trace(trace);
             self.matches = rows.filter(|&row| scope.matches(row)).collect();
         } else if self.search_reading == SearchReading::Text && !self.search.is_empty() {
-            let mut search = TextSearch::new(&self.search, arena.strings().len());
+            let search = TextSearch::new(&self.search, arena);
             let spans = arena.spans();
-            self.matches = rows
-                .filter(|&row| {
-                    search.span_matches(arena, &spans[trace.tree.span[row as usize] as usize])
-                })
-                .collect();
+            // A needle no string, number, id or kind holds matches no span: no walk.
+            if search.may_match() {
+                self.matches = rows
+                    .filter(|&row| {
+                        search.span_matches(arena, &spans[trace.tree.span[row as usize] as usize])
+                    })
+                    .collect();
+            }
         }
         self.recompute(&trace.tree);
     }
@@ -371,62 +374,44 @@ fn orphan_logs(arena: &Arena, trace: &Trace) -> (u32, Vec<LogView>) {
 }
 
 /// A text search prepared once: the needle lower-cased, what it would be as an integer or a span
-/// id, and which interned strings were already looked at — a system prompt sent with every LLM
-/// call is scanned once, not once per span.
+/// id, and the interned strings that hold it, found in one pass over all of them — a system
+/// prompt sent with every LLM call is looked at once, not once per span.
 struct TextSearch {
     needle: Vec<u8>,
-    /// The needle's first byte in both cases, for `memchr2`.
-    first: (u8, u8),
     as_int: Option<i64>,
     as_span_id: Option<SpanId>,
-    /// Per interned string: 0 not looked at, 1 no match, 2 match.
-    seen: Vec<u8>,
+    holding: StrSet,
 }
 
 impl TextSearch {
-    fn new(text: &str, strings: usize) -> Self {
+    fn new(text: &str, arena: &Arena) -> Self {
         let needle = text.to_lowercase().into_bytes();
-        let first = needle.first().copied().unwrap_or_default();
         Self {
-            first: (first, first.to_ascii_uppercase()),
             as_int: text.parse().ok(),
             as_span_id: SpanId::parse(text).ok(),
+            holding: arena.strings().containing(&needle),
             needle,
-            seen: vec![0; strings],
         }
     }
 
-    /// ASCII-case-insensitive containment.
-    fn contains(&self, haystack: &str) -> bool {
-        let (hay, needle) = (haystack.as_bytes(), &self.needle[..]);
-        let Some(last) = hay.len().checked_sub(needle.len()) else {
-            return false;
-        };
-        if needle.is_empty() {
-            return true;
-        }
-        memchr::memchr2_iter(self.first.0, self.first.1, &hay[..=last])
-            .any(|at| hay[at..at + needle.len()].eq_ignore_ascii_case(needle))
+    fn contains_str(&self, id: StrId) -> bool {
+        self.holding.contains(id)
     }
 
-    fn contains_str(&mut self, arena: &Arena, id: StrId) -> bool {
-        let index = id.index() as usize;
-        match self.seen.get(index) {
-            Some(1) => false,
-            Some(2) => true,
-            _ => {
-                let found = self.contains(arena.str(id));
-                if let Some(seen) = self.seen.get_mut(index) {
-                    *seen = 1 + u8::from(found);
-                }
-                found
-            }
-        }
+    /// Whether any span could match: some string holds the needle, or it reads as a number, a
+    /// span id or a kind.
+    fn may_match(&self) -> bool {
+        !self.holding.is_empty()
+            || self.as_int.is_some()
+            || self.as_span_id.is_some()
+            || OiKind::ALL
+                .iter()
+                .any(|kind| kind.name().as_bytes().eq_ignore_ascii_case(&self.needle))
     }
 
-    fn value_matches(&mut self, arena: &Arena, value: AnyValue) -> bool {
+    fn value_matches(&self, arena: &Arena, value: AnyValue) -> bool {
         match value {
-            AnyValue::Str(id) => self.contains_str(arena, id),
+            AnyValue::Str(id) => self.contains_str(id),
             AnyValue::Int(n) => self.as_int == Some(n),
             AnyValue::Array(rows) => arena
                 .array_values(rows)
@@ -441,8 +426,8 @@ impl TextSearch {
     }
 
     /// Whether a span's name, kind, id or any attribute value holds the text.
-    fn span_matches(&mut self, arena: &Arena, span: &crate::model::Span) -> bool {
-        self.contains_str(arena, span.name)
+    fn span_matches(&self, arena: &Arena, span: &crate::model::Span) -> bool {
+        self.contains_str(span.name)
             || span
                 .oi_kind
                 .name()
@@ -490,24 +475,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_search_ignores_ascii_case_and_looks_at_a_string_once() {
+    fn text_search_ignores_ascii_case_and_reads_numbers_and_ids() {
         let mut arena = Arena::default();
         let prompt = arena
             .intern("You are a Helpful assistant")
             .unwrap_or_default();
         let other = arena.intern("héllo").unwrap_or_default();
-        let mut search = TextSearch::new("HELPFUL", arena.strings().len());
-        assert!(search.contains("so helpful"));
-        assert!(!search.contains("help"));
-        assert!(search.contains_str(&arena, prompt));
-        assert_eq!(search.seen[prompt.index() as usize], 2);
-        assert!(search.contains_str(&arena, prompt), "from memory");
-        assert!(!search.contains_str(&arena, other));
-        assert_eq!(search.seen[other.index() as usize], 1);
-        let accented = TextSearch::new("HÉL", arena.strings().len());
-        assert!(accented.contains("héllo"));
-        let number = TextSearch::new("42", 0);
+        let search = TextSearch::new("HELPFUL", &arena);
+        assert!(search.contains_str(prompt));
+        assert!(!search.contains_str(other));
+        let accented = TextSearch::new("HÉL", &arena);
+        assert!(accented.contains_str(other));
+        assert!(!accented.contains_str(prompt));
+        let number = TextSearch::new("42", &arena);
         assert_eq!(number.as_int, Some(42));
-        assert!(TextSearch::new("x", 0).contains("x"));
+        assert!(number.value_matches(&arena, AnyValue::Int(42)));
+        assert!(!number.value_matches(&arena, AnyValue::Int(420)));
+        assert!(search.may_match() && number.may_match());
+        assert!(TextSearch::new("llm", &arena).may_match(), "a kind");
+        assert!(!TextSearch::new("nowhere", &arena).may_match());
     }
 }

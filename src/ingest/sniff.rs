@@ -208,9 +208,12 @@ pub fn sniff(bytes: &[u8]) -> Detected {
     })
 }
 
+/// How much of a file's start tells whether it is text.
+pub(crate) const TEXT_BYTES: usize = 4096;
+
 /// Whether the first few KB of `bytes` are UTF-8 text (a character cut at the end aside).
 fn looks_like_text(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(4096)];
+    let head = &bytes[..bytes.len().min(TEXT_BYTES)];
     match std::str::from_utf8(head) {
         Ok(_) => true,
         Err(error) => error.error_len().is_none(),

@@ -269,6 +269,14 @@ impl FileStream {
         let start = self.pending.len() - text.len();
         match text.first() {
             _ if text.len() < 5 => false,
+            // A body whose first length byte reads as `{` or `[` is told from JSON by whether
+            // its first bytes are text: as many as the sniff reads.
+            Some(b'{' | b'[')
+                if self.pending.first() == Some(&b'\n')
+                    && self.pending.len() < crate::ingest::sniff::TEXT_BYTES =>
+            {
+                false
+            }
             Some(b'{' | b'[') => {
                 // Each byte is searched once, however small the chunks.
                 if self.first_newline.is_none() {

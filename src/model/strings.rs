@@ -120,6 +120,141 @@ impl Interner {
     }
 }
 
+/// A set of interned strings, as one bit per id.
+#[derive(Clone, Debug, Default)]
+pub struct StrSet(Vec<u64>);
+
+impl StrSet {
+    fn insert(&mut self, id: u32) {
+        let word = id as usize / 64;
+        if self.0.len() <= word {
+            self.0.resize(word + 1, 0);
+        }
+        self.0[word] |= 1 << (id % 64);
+    }
+
+    /// Whether the set holds no string.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|bits| *bits == 0)
+    }
+
+    /// Whether `id` is in the set.
+    pub fn contains(&self, id: StrId) -> bool {
+        let word = id.0 as usize / 64;
+        self.0
+            .get(word)
+            .is_some_and(|bits| bits & (1 << (id.0 % 64)) != 0)
+    }
+}
+
+impl Interner {
+    /// The strings holding `needle` (lower case; ASCII letters match either case), in one pass
+    /// over the buffer rather than a search in each string: stopping only where the needle's
+    /// rarest byte is when that byte is rare, else through a lower-cased copy of a piece at a
+    /// time searched with `memmem`, whose speed does not depend on how common the bytes are.
+    pub fn containing(&self, needle: &[u8]) -> StrSet {
+        let mut found = StrSet::default();
+        let Some((anchor, &byte)) = needle
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, b)| commonness(**b))
+        else {
+            return found;
+        };
+        let mut holder = Holder {
+            ends: &self.ends,
+            id: 0,
+            found: &mut found,
+        };
+        let buffer = self.buffer.as_bytes();
+        if commonness(byte) <= RARE {
+            let (lower, upper) = (byte, byte.to_ascii_uppercase());
+            let mut from = anchor;
+            while let Some(at) = buffer
+                .get(from..)
+                .and_then(|rest| memchr::memchr2(lower, upper, rest))
+            {
+                let start = from + at - anchor;
+                let held = buffer[start..]
+                    .get(..needle.len())
+                    .is_some_and(|text| text.eq_ignore_ascii_case(needle));
+                from = match holder.at(start, needle.len(), held) {
+                    Some(end) => end.max(from + at + 1 - anchor) + anchor,
+                    None => from + at + 1,
+                };
+            }
+            return found;
+        }
+        let finder = memchr::memmem::Finder::new(needle);
+        let mut lowered = Vec::with_capacity(PIECE + needle.len());
+        let mut start = 0;
+        while start < buffer.len() {
+            // A piece, and enough of the next to finish a match that starts in it.
+            let end = (start + PIECE + needle.len() - 1).min(buffer.len());
+            lowered.clear();
+            lowered.extend(buffer[start..end].iter().map(u8::to_ascii_lowercase));
+            let mut from = 0;
+            while let Some(at) = lowered.get(from..).and_then(|rest| finder.find(rest)) {
+                if from + at >= PIECE {
+                    break;
+                }
+                from = match holder.at(start + from + at, needle.len(), true) {
+                    Some(end) => end.saturating_sub(start).max(from + at + 1),
+                    None => from + at + 1,
+                };
+            }
+            start += PIECE;
+        }
+        found
+    }
+}
+
+/// Bytes lower-cased and searched at a time.
+const PIECE: usize = 1 << 16;
+
+/// A needle byte at most this common is looked for byte by byte.
+const RARE: u8 = 3;
+
+/// Which string a place in the buffer is in, for places met in order.
+struct Holder<'a> {
+    ends: &'a [u32],
+    id: usize,
+    found: &'a mut StrSet,
+}
+
+impl Holder<'_> {
+    /// A match (`held`) of `len` bytes at `start`: counted if it lies in one string. Returns
+    /// where that string ends when it was counted (the rest of it need not be looked at).
+    fn at(&mut self, start: usize, len: usize, held: bool) -> Option<usize> {
+        while self
+            .ends
+            .get(self.id)
+            .is_some_and(|&end| end as usize <= start)
+        {
+            self.id += 1;
+        }
+        let end = *self.ends.get(self.id)? as usize;
+        if !held || start + len > end {
+            return None;
+        }
+        self.found.insert(self.id as u32);
+        Some(end)
+    }
+}
+
+/// How often a byte comes in trace text, roughly (English, JSON, ids): the scan stops at the
+/// needle's least common byte.
+fn commonness(byte: u8) -> u8 {
+    match byte.to_ascii_lowercase() {
+        b' ' | b'"' | b'e' | b't' | b'a' | b'o' | b'i' | b'n' | b's' | b'r' => 9,
+        b'h' | b'l' | b'd' | b'c' | b'u' | b'm' | b',' | b':' | b'.' | b'0'..=b'9' => 7,
+        b'f' | b'p' | b'g' | b'w' | b'y' | b'b' | b'{' | b'}' | b'_' | b'-' => 5,
+        b'v' | b'k' | b'/' | b'[' | b']' | b'\\' => 3,
+        b'x' | b'j' | b'q' | b'z' => 2,
+        _ => 1,
+    }
+}
+
 fn slice<'a>(buffer: &'a str, ends: &[u32], id: u32) -> &'a str {
     let index = id as usize;
     let Some(&end) = ends.get(index) else {
@@ -181,6 +316,58 @@ mod tests {
             "{bytes} for {held} held"
         );
         assert!(bytes > 10_000 * "attribute-0".len());
+        Ok(())
+    }
+
+    #[test]
+    fn finds_every_string_holding_a_needle_and_no_other() -> Result<(), InternerFull> {
+        let mut interner = Interner::default();
+        let texts = [
+            "You are a Helpful assistant",
+            "help",
+            "ful",
+            "helpful helpful",
+            "HELPFUL",
+            "unhelpfu",
+            "l and more",
+            "héllo wörld",
+            "convert_currency",
+            "convert currency",
+            "x",
+        ];
+        let ids: Vec<StrId> = texts
+            .iter()
+            .map(|t| interner.intern(t))
+            .collect::<Result<_, _>>()?;
+        // Each needle against the naive answer: every string that holds it, ASCII case aside;
+        // "unhelpfu" + "l and more" lie side by side in the buffer but hold "helpful" in
+        // neither.
+        for needle in [
+            "helpful",
+            "ful",
+            "héllo",
+            "_",
+            "convert_c",
+            "x",
+            "q",
+            "l",
+            "you are",
+        ] {
+            let found = interner.containing(needle.as_bytes());
+            for (text, id) in texts.iter().zip(&ids) {
+                let holds = text.to_ascii_lowercase().contains(needle);
+                assert_eq!(found.contains(*id), holds, "{needle:?} in {text:?}");
+            }
+            assert!(!found.contains(StrId::EMPTY));
+        }
+        // Past a piece of the lower-cased scan: a match across its end, one string after it.
+        let mut long = "a".repeat(PIECE - 3 - interner.buffer.len());
+        long.push_str("HelpFul");
+        let long = interner.intern(&long)?;
+        let after = interner.intern("zzz helpful")?;
+        let found = interner.containing(b"helpful");
+        assert!(found.contains(long) && found.contains(after) && found.contains(ids[0]));
+        assert!(!found.contains(ids[1]));
         Ok(())
     }
 }
