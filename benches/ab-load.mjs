@@ -4,7 +4,8 @@
 // (`?memory`): the time from the file handed to its result, and the worker's wasm memory (its
 // high-water mark). Files: target/bench/<spans>.<EXT> (EXT default pb; `./dev bench` makes the
 // .pb ones; `plume generate --to otlp-json` and gzip the others), sizes from SIZES (default
-// 100000), ROUNDS per size (default 2).
+// 100000), ROUNDS per size (default 2). With SEARCH=text, the trace is then opened and the text
+// searched in it (typed, then Enter), timed until the count of matches shows.
 import { join } from 'node:path';
 import { serve, launch, root } from '../tests/e2e/browser.mjs';
 
@@ -29,6 +30,7 @@ async function load(dir, spans) {
     const [worker] = page.workers();
     const wasm = await worker.evaluate(async () => (await wasm_bindgen()).memory.buffer.byteLength);
     const measured = { loadMs, wasmMB: Math.round(wasm / 1e6) };
+    if (process.env.SEARCH) measured.searchMs = await search(page, process.env.SEARCH);
     // A build that cannot read the file says why; that is a figure too.
     if (!result.includes(`${spans.toLocaleString('en-US')} spans`)) return { ...measured, result };
     return measured;
@@ -36,6 +38,20 @@ async function load(dir, spans) {
     await browser.close();
     await server.close();
   }
+}
+
+async function search(page, text) {
+  await page.evaluate(() => { location.hash = '#/project/generated-agents'; });
+  await page.click('[data-testid=trace-row]');
+  await page.waitForSelector('[data-testid=span-row]', { timeout: 120_000 });
+  await page.fill('[data-testid=trace-search]', text);
+  // The typing pause (250 ms) must not run it first.
+  const started = Date.now();
+  await page.press('[data-testid=trace-search]', 'Enter');
+  await page.waitForFunction(
+    () => /of [\d,]+|no match/i.test(document.querySelector('[data-testid=search-matches]')?.textContent ?? ''),
+    null, { timeout: 120_000, polling: 'raf' });
+  return Date.now() - started;
 }
 
 for (const spans of sizes) {

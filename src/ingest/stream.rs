@@ -72,10 +72,13 @@ enum Mode {
     Frames { source: SourceId, signal: Signal },
     /// JSON Lines; `line` is the number of the first line of `pending`.
     Lines { source: SourceId, line: u64 },
-    /// gzip, expanded as it comes into a stream of its own, which took the report.
+    /// gzip, expanded as it comes into a stream of its own, which took the report. Until that
+    /// stream knows how it reads its content, the compressed bytes are `kept`: content it must
+    /// hold whole is gathered compressed instead (see [`FileStream::read_whole_records`]).
     Expanding {
         gzip: Box<GzipStream>,
         inner: Box<FileStream>,
+        kept: Option<Vec<u8>>,
     },
     /// One OTLP/JSON document, a batch at a time.
     Document {
@@ -189,7 +192,8 @@ impl FileStream {
         }
         self.read_whole_records(arena, self.pending.len(), progress);
         if matches!(self.mode, Mode::Expanding { .. })
-            && let Mode::Expanding { gzip, inner } = std::mem::replace(&mut self.mode, Mode::Whole)
+            && let Mode::Expanding { gzip, inner, .. } =
+                std::mem::replace(&mut self.mode, Mode::Whole)
         {
             let mut inner = *inner;
             let expanded = match self.fatal.take() {
@@ -293,7 +297,8 @@ impl FileStream {
                         .any(|b| !b.is_ascii_whitespace())
                 }) || self.pending.len() >= FIRST_LINE_BYTES
             }
-            _ => true,
+            // Evaluations as CSV are told by their first line.
+            _ => memchr::memchr(b'\n', text).is_some() || self.pending.len() >= FIRST_LINE_BYTES,
         }
     }
 
@@ -343,6 +348,7 @@ impl FileStream {
                 self.mode = Mode::Expanding {
                     gzip: Box::new(GzipStream::new(MAX_EXPANDED_HELD)),
                     inner: Box::new(FileStream::expanded(arena, report, None)),
+                    kept: Some(Vec::new()),
                 };
                 return;
             }
@@ -394,6 +400,25 @@ impl FileStream {
         };
     }
 
+    /// Leaves expanding as the bytes come for gathering the compressed file whole: what came so
+    /// far was kept, and the expanding stream, which has read nothing, gives the report back.
+    fn gather_compressed(&mut self) {
+        let Mode::Expanding {
+            inner,
+            kept: Some(kept),
+            ..
+        } = std::mem::replace(&mut self.mode, Mode::Whole)
+        else {
+            return;
+        };
+        let mut report = inner.into_report();
+        report.compression.pop();
+        self.report = report;
+        self.offset -= kept.len() as u64;
+        self.pending = kept;
+        self.gather_whole();
+    }
+
     /// Gathers the file whole: room for all of it is taken at once (no doubling as it grows,
     /// which in a wasm memory leaves every smaller copy behind), or the file is too large for
     /// this memory.
@@ -421,13 +446,25 @@ impl FileStream {
         progress: &mut dyn FnMut(usize),
     ) {
         let base = self.offset;
-        if let Mode::Expanding { gzip, inner } = &mut self.mode {
+        if let Mode::Expanding { gzip, inner, kept } = &mut self.mode {
+            if let Some(kept) = kept {
+                kept.extend_from_slice(&self.pending);
+            }
             let expanded = gzip.feed(&self.pending, inner, arena, progress);
             if let Err(problem) = expanded {
                 self.fatal = Some(Located::file(problem));
             }
             self.offset += self.pending.len() as u64;
             self.pending.clear();
+            if kept.is_some() && !matches!(inner.mode, Mode::Sniffing) {
+                match inner.mode {
+                    // Held whole, the content is gathered compressed (smaller, and its size
+                    // then taken at once from gzip's trailer, as reading it whole does) rather
+                    // than expanded into a buffer that grows by doubling.
+                    Mode::Whole if self.fatal.is_none() => self.gather_compressed(),
+                    _ => *kept = None,
+                }
+            }
             return;
         }
         let whole = match &self.mode {

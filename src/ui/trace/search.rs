@@ -44,7 +44,7 @@ pub(crate) fn SearchBox(props: &SearchBoxProps) -> Html {
         })
     };
     let oninput = {
-        let (text, run) = (props.text.clone(), run.clone());
+        let (text, run, pending) = (props.text.clone(), run.clone(), pending.clone());
         Callback::from(move |event: InputEvent| {
             let Some(field) = event.target_dyn_into::<HtmlInputElement>() else {
                 return;
@@ -71,10 +71,17 @@ pub(crate) fn SearchBox(props: &SearchBoxProps) -> Html {
     let onkeydown = {
         let (jump, run, text) = (jump.clone(), run, props.text.clone());
         let searched = props.trace.search.clone();
+        // A search run by a key need not run again when the typing pause ends.
         Callback::from(move |event: KeyboardEvent| match event.key().as_str() {
-            "Enter" if *text != searched => run.emit((*text).clone()),
+            "Enter" if *text != searched => {
+                pending.borrow_mut().take();
+                run.emit((*text).clone());
+            }
             "Enter" => jump.emit(if event.shift_key() { -1 } else { 1 }),
-            "Escape" => run.emit(String::new()),
+            "Escape" => {
+                pending.borrow_mut().take();
+                run.emit(String::new());
+            }
             _ => {}
         })
     };
