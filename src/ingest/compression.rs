@@ -185,6 +185,9 @@ pub struct GzipStream {
     /// Compressed bytes short of a piece.
     partial: Vec<u8>,
     limit: usize,
+    /// Whether to stop once the reader holds what it gets whole: the file being streamed then
+    /// goes back to gathering its compressed bytes ([`FileStream`]), and this is dropped.
+    stop_when_held: bool,
 }
 
 impl GzipStream {
@@ -194,7 +197,21 @@ impl GzipStream {
             decoder: flate2::write::MultiGzDecoder::new(Vec::new()),
             partial: Vec::new(),
             limit,
+            stop_when_held: false,
         }
+    }
+
+    /// The same, stopping once its reader holds what it gets whole.
+    pub fn stopping_when_held(limit: usize) -> Self {
+        Self {
+            stop_when_held: true,
+            ..Self::new(limit)
+        }
+    }
+
+    /// Whether expanding into `stream` goes on.
+    fn goes_on(&self, stream: &FileStream) -> bool {
+        !(stream.failed() || (self.stop_when_held && stream.holds_whole()))
     }
 
     /// Takes the next compressed `bytes`, and hands what they expand to on to `stream`.
@@ -205,7 +222,7 @@ impl GzipStream {
         arena: &mut Arena,
         progress: &mut dyn FnMut(usize),
     ) -> Result<(), Problem> {
-        while !bytes.is_empty() && !stream.failed() {
+        while !bytes.is_empty() && self.goes_on(stream) {
             let take = (PIECE - self.partial.len()).min(bytes.len());
             self.partial.extend_from_slice(&bytes[..take]);
             bytes = &bytes[take..];
@@ -247,7 +264,7 @@ impl GzipStream {
         arena: &mut Arena,
         progress: &mut dyn FnMut(usize),
     ) -> Result<(), Problem> {
-        while !piece.is_empty() && !stream.failed() {
+        while !piece.is_empty() && self.goes_on(stream) {
             let used = match self.decoder.write(piece) {
                 Ok(used) => used,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,

@@ -151,6 +151,11 @@ impl FileStream {
         }
     }
 
+    /// Whether the file is gathered to be read whole at the end.
+    pub(crate) fn holds_whole(&self) -> bool {
+        matches!(self.mode, Mode::Whole)
+    }
+
     /// Bytes received so far, whether read yet or not.
     pub fn received(&self) -> u64 {
         self.offset + self.pending.len() as u64
@@ -346,7 +351,7 @@ impl FileStream {
                 let file = self.report.file.clone();
                 let report = std::mem::replace(&mut self.report, FileReport::new(&file));
                 self.mode = Mode::Expanding {
-                    gzip: Box::new(GzipStream::new(MAX_EXPANDED_HELD)),
+                    gzip: Box::new(GzipStream::stopping_when_held(MAX_EXPANDED_HELD)),
                     inner: Box::new(FileStream::expanded(arena, report, None)),
                     kept: Some(Vec::new()),
                 };
@@ -456,6 +461,7 @@ impl FileStream {
             }
             self.offset += self.pending.len() as u64;
             self.pending.clear();
+            // (The stream stopped expanding once the content was held whole.)
             if kept.is_some() && !matches!(inner.mode, Mode::Sniffing) {
                 match inner.mode {
                     // Held whole, the content is gathered compressed (smaller, and its size

@@ -97,6 +97,8 @@ struct Value {
     in_string: bool,
     /// A number or a literal: it ends at the first byte that cannot be part of one.
     scalar: bool,
+    /// Where it ends in the document, once found.
+    end: Option<u64>,
 }
 
 /// A document being read; see the module's comment.
@@ -199,12 +201,14 @@ impl DocumentStream {
                     self.take_value(&bytes[start..], sink)?;
                     continue;
                 };
-                // A number or literal is parsed with the byte after it, as in the document.
-                let with_next = match value.scalar {
-                    true => (stop + 1).min(bytes.len()),
-                    false => stop,
-                };
-                self.take_value(&bytes[start..with_next], sink)?;
+                // Parsing a value that is not JSON, serde_json may read past where it seems to
+                // end (a `\u` escape's four digits, the byte after a number): it is parsed
+                // with the bytes after it in the document, once they have come.
+                let with_next = stop + LOOKAHEAD;
+                if with_next > bytes.len() && !end {
+                    return Ok(start);
+                }
+                self.take_value(&bytes[start..with_next.min(bytes.len())], sink)?;
                 continue;
             }
             let Some(&byte) = bytes.get(offset(self.at)) else {
@@ -312,6 +316,7 @@ impl DocumentStream {
             deepest: 0,
             in_string: false,
             scalar: false,
+            end: None,
         });
     }
 
@@ -368,9 +373,9 @@ impl DocumentStream {
             }
             return Err(self.value_fault(&error, &value, bytes, nested.unwrap_or(0)));
         }
-        let length = match value.scalar {
-            true => scalar_length(bytes),
-            false => bytes.len(),
+        let length = match (value.scalar, value.end) {
+            (false, Some(end)) => (end - value.start) as usize,
+            _ => scalar_length(bytes),
         };
         let text = &bytes[..length];
         // A value that parsed holds no raw line break inside a string: its line breaks are the
@@ -424,6 +429,11 @@ impl DocumentStream {
     }
 }
 
+/// How many bytes after a value it is parsed with: `serde_json` finds a fault in a `\u` escape
+/// (with the one after it, for a surrogate pair) at most this far past where the value seemed
+/// to end.
+const LOOKAHEAD: usize = 12;
+
 /// A value this deep (with the brackets around it) is parsed inside those brackets: below it,
 /// `serde_json`'s limit of 128 cannot be met.
 const NEAR_DEPTH_LIMIT: usize = 120;
@@ -431,6 +441,15 @@ const NEAR_DEPTH_LIMIT: usize = 120;
 /// Where `value`, whose bytes run on in `bytes` (the document from `base`), ends: one past its
 /// last byte; `None` when `bytes` end first. The scan goes on from where it stopped.
 fn find_end(value: &mut Value, bytes: &[u8], base: u64) -> Option<usize> {
+    if value.end.is_none() {
+        let end = scan_to_end(value, bytes, base)?;
+        value.end = Some(base + end as u64);
+    }
+    value.end.map(|end| (end - base) as usize)
+}
+
+/// The scan of [`find_end`].
+fn scan_to_end(value: &mut Value, bytes: &[u8], base: u64) -> Option<usize> {
     let mut at = (value.scanned - base) as usize;
     if value.scanned == value.start {
         match bytes.get(at)? {
@@ -526,7 +545,8 @@ fn scalar_length(bytes: &[u8]) -> usize {
     }
 }
 
-/// Parses `bytes` with `seed`, inside `nested` brackets when given.
+/// Parses `bytes` with `seed`, inside `nested` brackets when given (what follows the value in
+/// `bytes` is then not read once it parsed).
 fn parse<S, V>(bytes: &[u8], nested: Option<usize>, seed: S) -> Result<V, serde_json::Error>
 where
     S: for<'de> DeserializeSeed<'de, Value = V>,
@@ -536,41 +556,56 @@ where
         Some(levels) => {
             let text = [&b"[".repeat(levels), bytes, &b"]".repeat(levels)].concat();
             let mut deserializer = serde_json::Deserializer::from_slice(&text);
-            Nested { levels, seed }.deserialize(&mut deserializer)
+            let mut parsed = None;
+            let outcome = Nested {
+                levels,
+                seed,
+                parsed: &mut parsed,
+            }
+            .deserialize(&mut deserializer);
+            match (parsed, outcome) {
+                (Some(value), _) => Ok(value),
+                (None, Err(error)) => Err(error),
+                (None, Ok(())) => Err(de::Error::custom("a value")),
+            }
         }
     }
 }
 
-/// A seed read inside `levels` arrays.
-struct Nested<S> {
+/// A seed read inside `levels` arrays, its value put in `parsed`.
+struct Nested<'p, S, V> {
     levels: usize,
     seed: S,
+    parsed: &'p mut Option<V>,
 }
 
-impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Nested<S> {
-    type Value = S::Value;
+impl<'de, S: DeserializeSeed<'de, Value = V>, V> DeserializeSeed<'de> for Nested<'_, S, V> {
+    type Value = ();
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         match self.levels {
-            0 => self.seed.deserialize(deserializer),
+            0 => {
+                *self.parsed = Some(self.seed.deserialize(deserializer)?);
+                Ok(())
+            }
             _ => deserializer.deserialize_seq(self),
         }
     }
 }
 
-impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Nested<S> {
-    type Value = S::Value;
+impl<'de, S: DeserializeSeed<'de, Value = V>, V> Visitor<'de> for Nested<'_, S, V> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a value")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<S::Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let inner = Nested {
             levels: self.levels - 1,
             seed: self.seed,
+            parsed: self.parsed,
         };
-        seq.next_element_seed(inner)?
-            .ok_or_else(|| de::Error::custom("a value"))
+        seq.next_element_seed(inner).map(|_| ())
     }
 }
