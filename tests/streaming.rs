@@ -36,6 +36,18 @@ fn streamed(name: &str, bytes: &[u8], cut: usize, sniff: usize) -> (FileReport, 
     (report, spans(&arena))
 }
 
+/// `bytes` streamed in chunks of 64 KB: what came of them, and the most the stream held at once.
+fn read_in_chunks(name: &str, bytes: &[u8]) -> (FileReport, usize) {
+    let mut arena = Arena::default();
+    let mut stream = FileStream::new(&arena, name, Some(bytes.len() as u64));
+    let mut most = 0;
+    for chunk in bytes.chunks(64 * 1024) {
+        stream.feed(&mut arena, chunk, &mut |_| {});
+        most = most.max(stream.held());
+    }
+    (stream.finish(&mut arena, &mut |_| {}), most)
+}
+
 /// Checks `bytes` read whole and streamed in cuts of several sizes, the format decided after
 /// the usual start or after a few bytes (so that small files stream too).
 fn same_either_way(name: &str, bytes: &[u8]) {
@@ -153,14 +165,8 @@ fn a_big_file_is_never_held_whole() {
         ("big.otlp.pb", &body, biggest_field),
         ("big.jsonl", &lines, biggest_line),
     ] {
-        let mut arena = Arena::default();
-        let mut stream = FileStream::new(&arena, name, Some(bytes.len() as u64));
-        let mut most = 0;
-        for chunk in bytes.chunks(64 * 1024) {
-            stream.feed(&mut arena, chunk, &mut |_| {});
-            most = most.max(stream.held());
-        }
-        assert!(stream.finish(&mut arena, &mut |_| {}).is_ok());
+        let (report, most) = read_in_chunks(name, bytes);
+        assert!(report.is_ok());
         // The sniffed start and the record it cut, then never more than a record and a chunk.
         assert!(
             most <= SNIFF_BYTES + record + 64 * 1024 && most < bytes.len() / 2,
@@ -318,14 +324,8 @@ fn gzip_streams_and_reads_the_same_streamed() -> Result<(), Box<dyn std::error::
     let array = [&b"["[..], &document, b"]"].concat();
     let zipped = gzip(&array);
     same_either_way("array.json.gz", &zipped);
-    let mut arena = Arena::default();
-    let mut stream = FileStream::new(&arena, "array.json.gz", Some(zipped.len() as u64));
-    let mut most = 0;
-    for chunk in zipped.chunks(64 * 1024) {
-        stream.feed(&mut arena, chunk, &mut |_| {});
-        most = most.max(stream.held());
-    }
-    assert!(stream.finish(&mut arena, &mut |_| {}).spans == 4_000);
+    let (report, most) = read_in_chunks("array.json.gz", &zipped);
+    assert!(report.spans == 4_000);
     assert!(
         most <= zipped.len(),
         "held {most} of {} bytes",
@@ -349,12 +349,7 @@ fn gzip_streams_and_reads_the_same_streamed() -> Result<(), Box<dyn std::error::
     for _ in 0..4 {
         bomb.extend_from_slice(&spaces);
     }
-    let mut stream = FileStream::new(&arena, "bomb.json.gz", Some(bomb.len() as u64));
-    let mut most = 0;
-    for chunk in bomb.chunks(64 * 1024) {
-        stream.feed(&mut arena, chunk, &mut |_| {});
-        most = most.max(stream.held());
-    }
+    let (_, most) = read_in_chunks("bomb.json.gz", &bomb);
     // At most the compressed file and the start of the content its stream waits for (up to
     // 16 MB for one line of JSON); never the 256 MB it expands to. (That the expansion stops
     // inside a piece, so the tab never holds it either, the e2e bomb checks.)
@@ -365,14 +360,7 @@ fn gzip_streams_and_reads_the_same_streamed() -> Result<(), Box<dyn std::error::
     );
     // Streamed, neither the compressed file nor what it expands to is held whole.
     let zipped = gzip(&document);
-    let mut arena = Arena::default();
-    let mut stream = FileStream::new(&arena, "big.json.gz", Some(zipped.len() as u64));
-    let mut most = 0;
-    for chunk in zipped.chunks(64 * 1024) {
-        stream.feed(&mut arena, chunk, &mut |_| {});
-        most = most.max(stream.held());
-    }
-    let report = stream.finish(&mut arena, &mut |_| {});
+    let (report, most) = read_in_chunks("big.json.gz", &zipped);
     assert!(report.is_ok() && report.spans == 4_000, "{report:?}");
     assert!(
         most <= SNIFF_BYTES + 2 * 512 * 1024 && most < document.len() / 4,
@@ -385,14 +373,8 @@ fn gzip_streams_and_reads_the_same_streamed() -> Result<(), Box<dyn std::error::
 #[test]
 fn a_big_json_document_is_never_held_whole() -> Result<(), Box<dyn std::error::Error>> {
     let document = big_json_document()?;
-    let mut arena = Arena::default();
-    let mut stream = FileStream::new(&arena, "big.json", Some(document.len() as u64));
-    let mut most = 0;
-    for chunk in document.chunks(64 * 1024) {
-        stream.feed(&mut arena, chunk, &mut |_| {});
-        most = most.max(stream.held());
-    }
-    assert!(stream.finish(&mut arena, &mut |_| {}).is_ok());
+    let (report, most) = read_in_chunks("big.json", &document);
+    assert!(report.is_ok());
     // The sniffed start and the batch it cut, then a batch (about 350 KB here) and a chunk at
     // most.
     assert!(
