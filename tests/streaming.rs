@@ -161,9 +161,30 @@ fn a_big_file_is_never_held_whole() {
         .map(<[u8]>::len)
         .max()
         .unwrap_or_default();
+    // Collector frames, a batch each, bigger than the sniffed start.
+    let mut many = Vec::new();
+    let shape = Shape {
+        spans: 16_000,
+        traces: 8,
+        seed: 5,
+        ..Default::default()
+    };
+    write_proto(shape, &mut many).unwrap_or_default();
+    let batches = fields(&many).len();
+    let frames = framed(&many, batches);
+    let biggest_frame = fields(&many)
+        .iter()
+        .map(|f| f.len() + 4)
+        .max()
+        .unwrap_or_default();
+    assert!(
+        batches >= 8 && biggest_frame > SNIFF_BYTES,
+        "{batches} batches"
+    );
     for (name, bytes, record) in [
         ("big.otlp.pb", &body, biggest_field),
         ("big.jsonl", &lines, biggest_line),
+        ("big.framed.pb", &frames, biggest_frame),
     ] {
         let (report, most) = read_in_chunks(name, bytes);
         assert!(report.is_ok());
@@ -280,6 +301,10 @@ fn a_json_document_reads_the_same_streamed() -> Result<(), Box<dyn std::error::E
         "{\n\"other\": 1.5e3}".into(),
         "{\n\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\"1\",\"body\":{\"stringValue\":\"hi\"}}]}]}]}".into(),
         "{\n}".into(),
+        // Cut off inside a value deep enough to be parsed inside brackets of its own.
+        format!("{{\n\"resourceSpans\":[{batch},{{\"x\":{}", "[".repeat(130)),
+        format!("{{\n\"resourceSpans\":[{batch},{{\"x\":{}\"abc", "[".repeat(130)),
+        format!("{{\n\"resourceSpans\":[{batch},{{\"x\":{}, \"b\":\"\\u\"}}", "[".repeat(119)),
         // Escapes serde_json reads past where a scan of quotes ends the string.
         "{\n\"resourceSpans\":[\"ab\\u\"cd\"], \"x\": 1}".into(),
         "{\n\"resourceSpans\":[\"\\ud83d\\u\"ab\"]}".into(),
@@ -320,6 +345,22 @@ fn gzip_streams_and_reads_the_same_streamed() -> Result<(), Box<dyn std::error::
     ] {
         same_either_way(name, &bytes);
     }
+    // Twice compressed, held whole once the second request comes (past the first megabyte):
+    // the layer in between goes back to gathering, the outer one expands on to the end.
+    let mut state = 9_u64;
+    let mut letters = || -> String {
+        (0..2 * SNIFF_BYTES)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                char::from(b'a' + (state >> 60) as u8)
+            })
+            .collect()
+    };
+    let request = |pad: String| format!("{{\"resourceSpans\":[],\"pad\":\"{pad}\"}}");
+    let late = format!("[{}\n,{}]\n", request(letters()), request(letters()));
+    same_either_way("late.json.gz.gz", &gzip(&gzip(late.as_bytes())));
     // An array of requests is held whole: gathered compressed, not expanded into a buffer.
     let array = [&b"["[..], &document, b"]"].concat();
     let zipped = gzip(&array);

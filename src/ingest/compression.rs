@@ -209,6 +209,12 @@ impl GzipStream {
         }
     }
 
+    /// Expands on even once the reader holds what it gets whole (the stream has nothing left
+    /// to go back to).
+    pub fn never_stop(&mut self) {
+        self.stop_when_held = false;
+    }
+
     /// Whether expanding into `stream` goes on.
     fn goes_on(&self, stream: &FileStream) -> bool {
         !(stream.failed() || (self.stop_when_held && stream.holds_whole()))

@@ -52,6 +52,8 @@ pub struct FileStream {
     /// While sniffing JSON: where its first line ends, and how far that was searched for.
     first_newline: Option<usize>,
     scanned: usize,
+    /// While sniffing JSON: how far past its first line only white space has come.
+    blank_to: usize,
 }
 
 /// How a file is being read.
@@ -103,6 +105,7 @@ impl FileStream {
             sniff_bytes: SNIFF_BYTES,
             first_newline: None,
             scanned: 0,
+            blank_to: 0,
         }
     }
 
@@ -164,7 +167,7 @@ impl FileStream {
     /// Bytes held, received but not read yet: what the stream costs in memory.
     pub fn held(&self) -> usize {
         let inner = match &self.mode {
-            Mode::Expanding { inner, .. } => inner.held(),
+            Mode::Expanding { inner, kept, .. } => inner.held() + kept.as_ref().map_or(0, Vec::len),
             _ => 0,
         };
         self.pending.len() + inner
@@ -173,7 +176,7 @@ impl FileStream {
     /// Takes the next bytes of the file, and reads the records they complete. `progress` hears
     /// the spans stored so far.
     pub fn feed(&mut self, arena: &mut Arena, chunk: &[u8], progress: &mut dyn FnMut(usize)) {
-        if self.fatal.is_some() {
+        if self.failed() {
             self.offset += chunk.len() as u64;
             return;
         }
@@ -295,12 +298,25 @@ impl FileStream {
                     self.scanned = self.pending.len();
                 }
                 // What follows the first line tells lines from a document: the first byte that
-                // is not white space.
-                self.first_newline.is_some_and(|end| {
-                    self.pending[end + 1..]
+                // is not white space (searched for once, too).
+                if let Some(end) = self.first_newline {
+                    let from = self.blank_to.max(end + 1);
+                    if self.pending[from..]
                         .iter()
                         .any(|b| !b.is_ascii_whitespace())
-                }) || self.pending.len() >= FIRST_LINE_BYTES
+                    {
+                        return true;
+                    }
+                    self.blank_to = self.pending.len();
+                }
+                self.pending.len() >= FIRST_LINE_BYTES
+            }
+            // Frames: spans or logs is told by the first batch, so it must have come.
+            _ if otlp_proto::looks_framed(&self.pending, usize::MAX)
+                && !otlp_proto::first_batch_whole(self.pending.get(4..).unwrap_or_default())
+                && self.pending.len() < FIRST_LINE_BYTES =>
+            {
+                false
             }
             // Evaluations as CSV are told by their first line.
             _ => memchr::memchr(b'\n', text).is_some() || self.pending.len() >= FIRST_LINE_BYTES,
@@ -462,13 +478,19 @@ impl FileStream {
             self.offset += self.pending.len() as u64;
             self.pending.clear();
             // (The stream stopped expanding once the content was held whole.)
-            if kept.is_some() && !matches!(inner.mode, Mode::Sniffing) {
+            if kept.is_some() && (inner.failed() || !matches!(inner.mode, Mode::Sniffing)) {
                 match inner.mode {
                     // Held whole, the content is gathered compressed (smaller, and its size
                     // then taken at once from gzip's trailer, as reading it whole does) rather
                     // than expanded into a buffer that grows by doubling.
-                    Mode::Whole if self.fatal.is_none() => self.gather_compressed(),
-                    _ => *kept = None,
+                    Mode::Whole if self.fatal.is_none() && !inner.failed() => {
+                        self.gather_compressed()
+                    }
+                    // Streamed (or failed): nothing to go back to, so expanding never stops.
+                    _ => {
+                        *kept = None;
+                        gzip.never_stop();
+                    }
                 }
             }
             return;

@@ -148,11 +148,12 @@ impl StrSet {
 }
 
 impl Interner {
-    /// The strings holding `needle` (lower case; ASCII letters match either case), in one pass
+    /// The strings holding `needle` (ASCII letters match either case), in one pass
     /// over the buffer rather than a search in each string: stopping only where the needle's
     /// rarest byte is when that byte is rare, else through a lower-cased copy of a piece at a
     /// time searched with `memmem`, whose speed does not depend on how common the bytes are.
     pub fn containing(&self, needle: &[u8]) -> StrSet {
+        let needle = &needle.to_ascii_lowercase()[..];
         let mut found = StrSet::default();
         let Some((anchor, &byte)) = needle
             .iter()
@@ -213,7 +214,7 @@ impl Interner {
 const PIECE: usize = 1 << 16;
 
 /// A needle byte at most this common is looked for byte by byte.
-const RARE: u8 = 3;
+const RARE: u8 = 2;
 
 /// Which string a place in the buffer is in, for places met in order.
 struct Holder<'a> {

@@ -17,7 +17,6 @@ use super::{BatchesSeed, Field, JResourceLogs, JResourceSpans, RawKey, Shape, Si
 use crate::ingest::error::{Located, Problem, json_fault};
 use crate::ingest::json_path::{PathScan, offset_of_place};
 use crate::ingest::otlp::SpanWriter;
-use crate::model::ArenaFull;
 
 /// White space as JSON (and `serde_json`) has it.
 fn is_space(byte: u8) -> bool {
@@ -326,13 +325,9 @@ impl DocumentStream {
         let Some(value) = self.value.take() else {
             return Ok(());
         };
-        // The brackets around the value in the document: the top-level object, and the batches
-        // array around a batch.
-        let around = match value.kind {
-            Kind::Batch => 2,
-            _ => 1,
-        };
-        let nested = (value.deepest as usize + around >= NEAR_DEPTH_LIMIT).then_some(around);
+        // A batch is inside the top-level object and the batches array.
+        let deep = value.kind == Kind::Batch && value.deepest as usize + 2 >= NEAR_DEPTH_LIMIT;
+        let nested = deep.then_some(2);
         let parsed = match value.kind {
             Kind::Key => parse(bytes, None, std::marker::PhantomData::<RawKey>).map(|key| {
                 if !holds_batches(key.field) && self.shape.other_keys.len() < 8 {
@@ -357,9 +352,10 @@ impl DocumentStream {
                     Err(error) => Err(error),
                 }
             }
+            // Not an array (that is streamed): null, or a fault at its first byte.
             Kind::Batches => parse(
                 bytes,
-                nested,
+                None,
                 BatchesSeed {
                     sink: &mut *sink,
                     logs: self.logs,
@@ -368,9 +364,6 @@ impl DocumentStream {
             Kind::Other => parse(bytes, None, std::marker::PhantomData::<IgnoredAny>).map(|_| ()),
         };
         if let Err(error) = parsed {
-            if matches!(sink, Sink::Write { full: true, .. }) {
-                return Err(ArenaFull.into());
-            }
             return Err(self.value_fault(&error, &value, bytes, nested.unwrap_or(0)));
         }
         let length = match (value.scalar, value.end) {
@@ -429,9 +422,9 @@ impl DocumentStream {
     }
 }
 
-/// How many bytes after a value it is parsed with: `serde_json` finds a fault in a `\u` escape
-/// (with the one after it, for a surrogate pair) at most this far past where the value seemed
-/// to end.
+/// How many bytes after a value it is parsed with: a `\u` escape's four digits may hold the
+/// quote a scan took for the string's end, so `serde_json` reads up to 3 bytes past it (kept
+/// with room to spare).
 const LOOKAHEAD: usize = 12;
 
 /// A value this deep (with the brackets around it) is parsed inside those brackets: below it,
@@ -545,8 +538,7 @@ fn scalar_length(bytes: &[u8]) -> usize {
     }
 }
 
-/// Parses `bytes` with `seed`, inside `nested` brackets when given (what follows the value in
-/// `bytes` is then not read once it parsed).
+/// Parses `bytes` with `seed`, inside `nested` opening brackets when given.
 fn parse<S, V>(bytes: &[u8], nested: Option<usize>, seed: S) -> Result<V, serde_json::Error>
 where
     S: for<'de> DeserializeSeed<'de, Value = V>,
@@ -554,7 +546,9 @@ where
     match nested {
         None => seed.deserialize(&mut serde_json::Deserializer::from_slice(bytes)),
         Some(levels) => {
-            let text = [&b"[".repeat(levels), bytes, &b"]".repeat(levels)].concat();
+            // Opened only: what serde_json meets after the value is the document's own bytes
+            // (or its end), and once the value parsed, what follows is not needed.
+            let text = [&b"[".repeat(levels), bytes].concat();
             let mut deserializer = serde_json::Deserializer::from_slice(&text);
             let mut parsed = None;
             let outcome = Nested {
