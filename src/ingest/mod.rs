@@ -143,24 +143,17 @@ fn read_whole(
         .expanded_size(bytes)
         .map(|size| size.min(MAX_EXPANDED_HELD as u64));
     let mut expanded = FileStream::expanded(arena, taken, likely);
-    match expand_into(
+    let outcome = expand_into(
         MAX_EXPANDED_HELD,
         codec,
         bytes,
         &mut expanded,
         arena,
         progress,
-    ) {
-        Ok(()) => {
-            *report = expanded.finish(arena, progress);
-            Ok(())
-        }
-        // What it read is undone with the file.
-        Err(problem) => {
-            *report = expanded.into_report();
-            Err(Located::file(problem))
-        }
-    }
+    );
+    let (taken, outcome) = expanded.end_expanded(outcome.map_err(Located::file), arena, progress);
+    *report = taken;
+    outcome
 }
 
 /// Reads a file where the helper's readers are (the helper worker itself, or natively): what

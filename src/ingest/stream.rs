@@ -124,6 +124,20 @@ impl FileStream {
         self.report
     }
 
+    /// Ends content expanded from a compressed file: read to its end, or, when `expanded`
+    /// failed, given up with what it read (undone with the file). The report, and the outcome.
+    pub(crate) fn end_expanded(
+        self,
+        expanded: Result<(), Located>,
+        arena: &mut Arena,
+        progress: &mut dyn FnMut(usize),
+    ) -> (FileReport, Result<(), Located>) {
+        match expanded {
+            Ok(()) => (self.finish(arena, progress), Ok(())),
+            Err(fatal) => (self.into_report(), Err(fatal)),
+        }
+    }
+
     /// Whether reading has failed: later bytes are dropped unread.
     pub fn failed(&self) -> bool {
         self.fatal.is_some()
@@ -210,16 +224,8 @@ impl FileStream {
                     .finish(&mut inner, arena, progress)
                     .map_err(Located::file),
             };
-            // As [`super::read_whole`] ends an expanded file.
-            return match expanded {
-                Ok(()) => {
-                    let report = inner.finish(arena, progress);
-                    super::finish(arena, self.checkpoint, Ok(()), report)
-                }
-                Err(fatal) => {
-                    super::finish(arena, self.checkpoint, Err(fatal), inner.into_report())
-                }
-            };
+            let (report, outcome) = inner.end_expanded(expanded, arena, progress);
+            return super::finish(arena, self.checkpoint, outcome, report);
         }
         let rest = std::mem::take(&mut self.pending);
         let outcome = match self.fatal.take() {
@@ -265,9 +271,10 @@ impl FileStream {
     }
 
     /// Whether enough has come to tell the format as the whole file would tell it: the sniffing
-    /// length, past any byte-order mark and white space a few bytes of content (a frame's header
-    /// is five), and for JSON the end of its first line and a byte of the next (JSON Lines are told from one JSON
-    /// document by their lines).
+    /// length (at least the longest magic), past any byte-order mark and white space a few bytes
+    /// of content (a frame's header is five); for JSON the end of its first line and a byte of
+    /// the next (JSON Lines are told from one JSON document by their lines); for frames their
+    /// first batch; otherwise a first line (CSV is told by it).
     fn can_tell(&mut self) -> bool {
         if self.pending.len() < self.sniff_bytes.max(MAGIC_BYTES) {
             return false;

@@ -13,8 +13,8 @@
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use std::fmt;
 
-use super::{BatchesSeed, Field, JResourceLogs, JResourceSpans, RawKey, Shape, Sink};
-use crate::ingest::error::{Located, Problem, json_fault};
+use super::{BatchesSeed, Field, JResourceLogs, JResourceSpans, RawKey, Shape, Sink, keep_stored};
+use crate::ingest::error::{Located, json_fault};
 use crate::ingest::json_path::{PathScan, offset_of_place};
 use crate::ingest::otlp::SpanWriter;
 
@@ -165,18 +165,11 @@ impl DocumentStream {
         let result = self.scan(bytes, base, end, &mut sink);
         self.batches = sink.stored();
         match result {
-            Err(located)
-                if self.batches > 0 && !matches!(located.problem, Problem::TooLarge(_)) =>
-            {
-                writer.errors.push(located);
-                self.stopped = true;
-                Ok(bytes.len())
-            }
+            Ok(done) => Ok(done),
             Err(located) => {
                 self.stopped = true;
-                Err(located)
+                keep_stored(Err(located), self.batches, writer).map(|()| bytes.len())
             }
-            Ok(done) => Ok(done),
         }
     }
 

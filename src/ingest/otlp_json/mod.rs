@@ -118,8 +118,18 @@ pub(crate) fn read(bytes: &[u8], writer: &mut SpanWriter<'_>) -> Result<(), Loca
     let mut sink = Sink::write(writer, None);
     let result = read_document(bytes, &mut sink);
     let stored = sink.stored();
+    keep_stored(result, stored, writer)
+}
+
+/// What a document's reading came to, `stored` batches in: a fault after some is reported with
+/// them (they stay, the fault where it is); before any, or the arena full, it fails the
+/// document.
+fn keep_stored(
+    result: Result<(), Located>,
+    stored: usize,
+    writer: &mut SpanWriter<'_>,
+) -> Result<(), Located> {
     match result {
-        // Batches before the fault stay; the fault is reported where it is.
         Err(located) if stored > 0 && !matches!(located.problem, Problem::TooLarge(_)) => {
             writer.errors.push(located);
             Ok(())
