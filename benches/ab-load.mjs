@@ -5,7 +5,9 @@
 // high-water mark). Files: target/bench/<spans>.<EXT> (EXT default pb; `./dev bench` makes the
 // .pb ones; `plume generate --to otlp-json` and gzip the others), sizes from SIZES (default
 // 100000), ROUNDS per size (default 2). With SEARCH=text, the trace is then opened and the text
-// searched in it (typed, then Enter), timed until the count of matches shows.
+// searched in it (typed, then Enter), timed until the count of matches shows. With
+// FILTER=expression, the project's all-spans table is shown and the filter applied (typed, then
+// Enter), timed until the count of matching spans shows.
 import { join } from 'node:path';
 import { serve, launch, root } from '../tests/e2e/browser.mjs';
 
@@ -31,6 +33,7 @@ async function load(dir, spans) {
     const wasm = await worker.evaluate(async () => (await wasm_bindgen()).memory.buffer.byteLength);
     const measured = { loadMs, wasmMB: Math.round(wasm / 1e6) };
     if (process.env.SEARCH) measured.searchMs = await search(page, process.env.SEARCH);
+    if (process.env.FILTER) Object.assign(measured, await filter(page, process.env.FILTER));
     // A build that cannot read the file says why; that is a figure too.
     if (!result.includes(`${spans.toLocaleString('en-US')} spans`)) return { ...measured, result };
     return measured;
@@ -52,6 +55,26 @@ async function search(page, text) {
     () => /of [\d,]+|no match/i.test(document.querySelector('[data-testid=search-matches]')?.textContent ?? ''),
     null, { timeout: 120_000, polling: 'raf' });
   return Date.now() - started;
+}
+
+// The project's all-spans table shown, then the filter applied: Enter → its count of spans.
+async function filter(page, expression) {
+  const count = () => document.querySelector('.filters .muted')?.textContent ?? '';
+  let started = Date.now();
+  await page.evaluate(() => { location.hash = '#/project/generated-agents/spans'; });
+  await page.waitForSelector('[data-testid=trace-row]', { timeout: 120_000 });
+  const tableMs = Date.now() - started;
+  const before = await page.evaluate(count);
+  await page.fill('[data-testid=filter-input]', expression);
+  started = Date.now();
+  await page.press('[data-testid=filter-input]', 'Enter');
+  await page.waitForFunction(
+    (was) => {
+      const now = document.querySelector('.filters .muted')?.textContent ?? '';
+      return now !== was && /spans/.test(now);
+    },
+    before, { timeout: 120_000, polling: 'raf' });
+  return { tableMs, filterMs: Date.now() - started, matched: await page.evaluate(count) };
 }
 
 for (const spans of sizes) {

@@ -27,7 +27,7 @@ use plume::analysis::Traces;
 use plume::analysis::filter::Filter;
 use plume::attributes::span_attributes;
 use plume::engine::Engine;
-use plume::engine::protocol::{Request, Response};
+use plume::engine::protocol::{Request, Response, TraceQuery};
 use plume::export::{self, Target};
 use plume::generate::{self, Convention, Shape};
 use plume::ingest;
@@ -288,6 +288,31 @@ fn main() {
                 });
             }
             group.finish();
+            // The project's all-spans table filtered (and sorted by start, as it opens): what
+            // the filter bar costs. The engine keeps one table order; alternating which way
+            // up it sorts makes each ask a new one.
+            let Response::Projects(projects) = engine.handle(Request::Projects) else {
+                panic!("the projects list")
+            };
+            let mut group = criterion.benchmark_group("table");
+            group.throughput(Throughput::Elements(spans as u64));
+            for (name, expression) in [("none", "")].iter().chain(&FILTERS) {
+                let mut descending = false;
+                group.bench_function(BenchmarkId::new(*name, spans), |b| {
+                    b.iter(|| {
+                        descending = !descending;
+                        black_box(engine.handle(Request::Traces(TraceQuery {
+                            project: projects[0].name.clone(),
+                            filter: (*expression).into(),
+                            all_spans: true,
+                            descending,
+                            count: 50,
+                            ..TraceQuery::default()
+                        })))
+                    });
+                });
+            }
+            group.finish();
             filtered.push(spans);
         }
         // Unflattening every span once: what opening span details costs, summed.
@@ -400,6 +425,10 @@ fn summarize(
         ms_table(&mut out, title, "filter", &FILTERS, filtered);
         let title = "Text search in the trace, through the engine (ms, one thread)";
         ms_table(&mut out, title, "search", &SEARCHES, filtered);
+        let title = "The all-spans table filtered and sorted, through the engine (ms, one thread)";
+        let mut rows = vec![("none", "(no filter)")];
+        rows.extend(FILTERS);
+        ms_table(&mut out, title, "table", &rows, filtered);
     }
     if let Some(ns) = mean_nanos("unflatten", "all-spans", unflatten_spans) {
         let _ = writeln!(

@@ -12,7 +12,6 @@ use crate::engine::protocol::{
     EvaluationView, ProjectRow, SessionRow, SortKey, TraceQuery, TraceRow, TraceTableRows, Turn,
 };
 use crate::engine::status_name;
-use crate::model::Usd;
 use crate::model::{Arena, EvalTarget, Known, Span, StatusCode, TraceId};
 use crate::semantics::{CostTotal, Prices, call_cost};
 use crate::store::{Gist, TraceRecord};
@@ -116,13 +115,21 @@ struct Figures {
     tokens: u64,
 }
 
+/// When a row starts: its trace's first span, or its span.
+fn row_start(arena: &Arena, row: &Match) -> u64 {
+    match row.is_trace {
+        true => row.trace.summary.start_unix_nanos,
+        false => arena.spans()[row.span as usize].start_unix_nanos,
+    }
+}
+
 fn figures(arena: &Arena, row: &Match) -> Figures {
     let span = &arena.spans()[row.span as usize];
     if row.is_trace {
         let summary = &row.trace.summary;
         Figures {
             status: row.trace.status(arena),
-            start: summary.start_unix_nanos,
+            start: row_start(arena, row),
             duration: summary.duration_nanos(),
             spans: summary.span_count,
             tokens: summary.usage.total().unwrap_or(0),
@@ -130,7 +137,7 @@ fn figures(arena: &Arena, row: &Match) -> Figures {
     } else {
         Figures {
             status: span.status_code,
-            start: span.start_unix_nanos,
+            start: row_start(arena, row),
             duration: span.duration_nanos(),
             spans: 1,
             // A span's own figures, even when they repeat its calls' sum.
@@ -191,36 +198,24 @@ pub(crate) fn matching<'a>(
         .filter(|t| project_of(arena, t) == query.project)
     {
         let scope = matcher.as_ref().map(|m| m.trace(trace));
-        // (tree row, match) of each candidate: every span, or the trace's root.
-        let candidates: Vec<(u32, Match)> = if query.all_spans {
-            (0u32..)
-                .zip(&trace.tree.span)
-                .map(|(tree_row, &span)| {
-                    let row = Match {
-                        trace,
-                        span,
-                        is_trace: false,
-                    };
-                    (tree_row, row)
-                })
-                .collect()
-        } else {
-            trace
+        // The tree rows of the candidates: every span, or the trace's root.
+        let tree_rows = match query.all_spans {
+            true => 0..trace.tree.len() as u32,
+            false => match trace
                 .summary
                 .root_span
-                .and_then(|span| {
-                    let tree_row = trace.tree.span.iter().position(|&s| s == span)?;
-                    let row = Match {
-                        trace,
-                        span,
-                        is_trace: true,
-                    };
-                    Some((tree_row as u32, row))
-                })
-                .into_iter()
-                .collect()
+                .and_then(|root| trace.tree.span.iter().position(|&s| s == root))
+            {
+                Some(root) => root as u32..root as u32 + 1,
+                None => 0..0,
+            },
         };
-        for (tree_row, row) in candidates {
+        for tree_row in tree_rows {
+            let row = Match {
+                trace,
+                span: trace.tree.span[tree_row as usize],
+                is_trace: !query.all_spans,
+            };
             if scope.as_ref().is_some_and(|scope| !scope.matches(tree_row)) {
                 continue;
             }
@@ -317,20 +312,6 @@ pub(crate) fn evaluation_views(
         .collect()
 }
 
-/// A row of the traces table before it is built: what it sorts by, and where it comes from.
-struct Candidate<'a> {
-    start: u64,
-    duration: u64,
-    spans: u32,
-    tokens: u64,
-    /// An unknown cost sorts below every known one.
-    cost: Option<Usd>,
-    name: &'a str,
-    status: &'a str,
-    kind: &'a str,
-    row: RowRef,
-}
-
 /// Where a row of the traces table comes from: a span of an assembled trace (standing for the
 /// whole trace or for itself), or a stored trace whose spans are not read.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -352,65 +333,91 @@ pub(crate) fn table_order<'a>(
     query: &TraceQuery,
     prices: &Prices,
 ) -> Vec<RowRef> {
-    // Rows are priced only to sort by cost.
-    let by_cost = query.sort == SortKey::Cost;
-    let sort_cost = |cost: CostTotal| cost.is_priced().then_some(cost.usd);
-    let mut candidates: Vec<Candidate<'a>> = matching(arena, traces, query, prices)
-        .into_iter()
-        .map(|row| {
-            let span = &arena.spans()[row.span as usize];
-            let figures = figures(arena, &row);
-            Candidate {
-                start: figures.start,
-                duration: figures.duration,
-                spans: figures.spans,
-                tokens: figures.tokens,
-                cost: by_cost
-                    .then(|| sort_cost(row_cost(arena, &row, prices)))
-                    .flatten(),
-                name: arena.str(span.name),
-                status: figures.status.short_name(),
-                kind: span.oi_kind.name(),
-                row: RowRef::Assembled {
-                    trace: row.trace.summary.trace_id,
-                    span: row.span,
-                    is_trace: row.is_trace,
-                },
-            }
-        })
+    let matches = matching(arena, traces, query, prices);
+    let records: Vec<(&TraceRecord, TraceId)> = unread_matching(unread, query)
+        .filter_map(|r| Some((r, TraceId::parse(&r.trace_id).ok()?)))
         .collect();
-    candidates.extend(unread_matching(unread, query).filter_map(|r| {
-        Some(Candidate {
-            start: r.start_nanos,
-            duration: r.end_nanos.saturating_sub(r.start_nanos),
-            spans: r.spans,
-            tokens: r.tokens,
-            cost: by_cost.then(|| sort_cost(r.cost(prices))).flatten(),
-            name: &r.name,
-            status: &r.status,
-            kind: &r.kind,
-            row: RowRef::Stored(TraceId::parse(&r.trace_id).ok()?),
+    let rows = Unsorted {
+        matches: &matches,
+        records: &records,
+        descending: query.descending,
+    };
+    let start = |row: &Match| row_start(arena, row);
+    // An unknown cost sorts below every known one.
+    let cost = |cost: CostTotal| cost.is_priced().then_some(cost.usd);
+    let order = match query.sort {
+        SortKey::Start => rows.sorted(|m| (start(m), 0), |r| (r.start_nanos, 0)),
+        SortKey::Duration => rows.sorted(
+            |m| (figures(arena, m).duration, start(m)),
+            |r| (r.end_nanos.saturating_sub(r.start_nanos), r.start_nanos),
+        ),
+        SortKey::Spans => rows.sorted(
+            |m| (figures(arena, m).spans, start(m)),
+            |r| (r.spans, r.start_nanos),
+        ),
+        SortKey::Tokens => rows.sorted(
+            |m| (figures(arena, m).tokens, start(m)),
+            |r| (r.tokens, r.start_nanos),
+        ),
+        SortKey::Cost => rows.sorted(
+            |m| (cost(row_cost(arena, m, prices)), start(m)),
+            |r| (cost(r.cost(prices)), r.start_nanos),
+        ),
+        SortKey::Name => rows.sorted(
+            |m| (arena.str(arena.spans()[m.span as usize].name), start(m)),
+            |r| (r.name.as_str(), r.start_nanos),
+        ),
+        SortKey::Status => rows.sorted(
+            |m| (figures(arena, m).status.short_name(), start(m)),
+            |r| (r.status.as_str(), r.start_nanos),
+        ),
+        SortKey::Kind => rows.sorted(
+            |m| (arena.spans()[m.span as usize].oi_kind.name(), start(m)),
+            |r| (r.kind.as_str(), r.start_nanos),
+        ),
+    };
+    (order.into_iter())
+        .map(|at| match matches.get(at as usize) {
+            Some(row) => RowRef::Assembled {
+                trace: row.trace.summary.trace_id,
+                span: row.span,
+                is_trace: row.is_trace,
+            },
+            None => RowRef::Stored(records[at as usize - matches.len()].1),
         })
-    }));
-    candidates.sort_by(|a, b| {
-        let order = match query.sort {
-            SortKey::Start => a.start.cmp(&b.start),
-            SortKey::Duration => a.duration.cmp(&b.duration),
-            SortKey::Name => a.name.cmp(b.name),
-            SortKey::Spans => a.spans.cmp(&b.spans),
-            SortKey::Tokens => a.tokens.cmp(&b.tokens),
-            SortKey::Cost => a.cost.cmp(&b.cost),
-            SortKey::Status => a.status.cmp(b.status),
-            SortKey::Kind => a.kind.cmp(b.kind),
-        };
-        let order = order.then_with(|| a.start.cmp(&b.start));
-        if query.descending {
-            order.reverse()
-        } else {
-            order
+        .collect()
+}
+
+/// The rows of a table before they are sorted: the matched spans or traces, then the unread
+/// stored traces.
+struct Unsorted<'r, 'a> {
+    matches: &'r [Match<'a>],
+    records: &'r [(&'a TraceRecord, TraceId)],
+    descending: bool,
+}
+
+impl<'r, 'a> Unsorted<'r, 'a> {
+    /// Each row's place in the order of the value it sorts by, then its start, then where
+    /// it was found; largest first is that order reversed. The sort moves small keys, not
+    /// rows: at a million rows it is much of a filter's time.
+    fn sorted<K: Ord + Copy>(
+        &self,
+        of_match: impl Fn(&Match<'a>) -> (K, u64),
+        of_record: impl Fn(&'a TraceRecord) -> (K, u64),
+    ) -> Vec<u32> {
+        let mut keys: Vec<(K, u64, u32)> = (self.matches.iter().map(of_match))
+            .chain(self.records.iter().map(|(r, _)| of_record(r)))
+            .zip(0u32..)
+            .map(|((value, start), at)| (value, start, at))
+            .collect();
+        // Rows mostly come in order of start already: sorted up, that order costs little.
+        keys.sort_unstable();
+        let order = keys.into_iter().map(|(_, _, at)| at);
+        match self.descending {
+            true => order.rev().collect(),
+            false => order.collect(),
         }
-    });
-    candidates.into_iter().map(|c| c.row).collect()
+    }
 }
 
 /// The rows `first..first + count` of a table's order, built.

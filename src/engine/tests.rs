@@ -181,6 +181,59 @@ fn traces_filter_sort_and_page() {
 }
 
 #[test]
+fn every_column_sorts_spans_by_its_value_then_start_and_largest_first_is_the_reverse() {
+    let mut engine = engine_with(&["collector-file-exporter.jsonl", "langchain-01.otlp.pb"]);
+    let ids = |engine: &mut Engine, sort: SortKey, descending: bool| {
+        let Response::Traces(page) = engine.handle(Request::Traces(TraceQuery {
+            project: "chatbot-demo".into(),
+            all_spans: true,
+            sort,
+            descending,
+            count: 1000,
+            ..TraceQuery::default()
+        })) else {
+            panic!()
+        };
+        page.rows
+    };
+    for sort in [
+        SortKey::Start,
+        SortKey::Duration,
+        SortKey::Name,
+        SortKey::Spans,
+        SortKey::Tokens,
+        SortKey::Cost,
+        SortKey::Status,
+        SortKey::Kind,
+    ] {
+        let up = ids(&mut engine, sort, false);
+        let down = ids(&mut engine, sort, true);
+        assert!(up.len() > 10, "{sort:?}: {}", up.len());
+        // An unknown cost sorts below every known one.
+        fn by(sort: SortKey, r: &TraceRow) -> (Option<crate::model::Usd>, u64, &str) {
+            match sort {
+                SortKey::Start | SortKey::Spans => (None, 0, ""),
+                SortKey::Duration => (None, r.duration_nanos, ""),
+                SortKey::Tokens => (None, r.tokens, ""),
+                SortKey::Cost => (r.cost.is_priced().then_some(r.cost.usd), 0, ""),
+                SortKey::Name => (None, 0, r.name.as_str()),
+                SortKey::Status => (None, 0, r.status.as_str()),
+                SortKey::Kind => (None, 0, r.kind.as_str()),
+            }
+        }
+        let key = |r| by(sort, r);
+        assert!(
+            up.windows(2)
+                .all(|w| (key(&w[0]), w[0].start_nanos) <= (key(&w[1]), w[1].start_nanos)),
+            "{sort:?}"
+        );
+        let reversed: Vec<&str> = down.iter().rev().map(|r| r.span_id.as_str()).collect();
+        let up: Vec<&str> = up.iter().map(|r| r.span_id.as_str()).collect();
+        assert_eq!(reversed, up, "{sort:?}");
+    }
+}
+
+#[test]
 fn sessions_read_as_conversations() {
     let mut engine = engine_with(&["langchain-01.otlp.pb"]);
     let Response::Sessions(sessions) = engine.handle(Request::Sessions {
