@@ -4,9 +4,11 @@
 //! referred to by a 4-byte [`StrId`]. Repeated strings — attribute keys, span names, a system
 //! prompt sent with every LLM call — cost their bytes once.
 
+use std::cmp::Reverse;
 use std::hash::BuildHasher;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
+use wide::u8x16;
 
 /// Index of an interned string. `StrId::EMPTY` is the empty string, always present.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -186,32 +188,131 @@ impl Interner {
             }
             return found;
         }
-        let finder = memchr::memmem::Finder::new(needle);
-        let mut lowered = Vec::with_capacity(PIECE + needle.len());
-        let mut start = 0;
-        while start < buffer.len() {
-            // A piece, and enough of the next to finish a match that starts in it.
-            let end = (start + PIECE + needle.len() - 1).min(buffer.len());
-            lowered.clear();
-            lowered.extend(buffer[start..end].iter().map(u8::to_ascii_lowercase));
-            let mut from = 0;
-            while let Some(at) = lowered.get(from..).and_then(|rest| finder.find(rest)) {
-                if from + at >= PIECE {
-                    break;
-                }
-                from = match holder.at(start + from + at, needle.len(), true) {
-                    Some(end) => end.saturating_sub(start).max(from + at + 1),
-                    None => from + at + 1,
-                };
-            }
-            start += PIECE;
+        let finder = CaselessFinder::new(needle);
+        let mut from = 0;
+        while from < buffer.len() {
+            from = match finder.find(buffer, from, WINDOW) {
+                Some(start) => match holder.at(start, needle.len(), true) {
+                    Some(end) => end.max(start + 1),
+                    None => start + 1,
+                },
+                None => from + WINDOW,
+            };
         }
         found
     }
 }
 
-/// Bytes lower-cased and searched at a time.
-const PIECE: usize = 1 << 16;
+/// A search for a lower-cased needle in text whose ASCII letters may be either case, 16 places
+/// at a time: at each, two of the needle's bytes (its rarest two) are compared in either case
+/// with the text's, and only where both agree is the whole needle compared. No lower-cased
+/// copy of the text is made: in the browser's wasm (built for size, so the compiler does not
+/// vectorize) making that copy was most of a search's time.
+struct CaselessFinder<'n> {
+    needle: &'n [u8],
+    /// Where in the needle its rarest byte is, and the next rarest.
+    first: usize,
+    second: usize,
+}
+
+impl<'n> CaselessFinder<'n> {
+    /// `needle` is lower-cased and not empty.
+    fn new(needle: &'n [u8]) -> Self {
+        let commonness = |at: usize| needle.get(at).map_or(u8::MAX, |b| commonness(*b));
+        let first = (0..needle.len())
+            .min_by_key(|&at| commonness(at))
+            .unwrap_or(0);
+        // Of bytes as rare, the farthest from the first: neighbours come together ("er").
+        let second = (0..needle.len())
+            .filter(|&at| at != first)
+            .min_by_key(|&at| (commonness(at), Reverse(at.abs_diff(first))))
+            .unwrap_or(first);
+        Self {
+            needle,
+            first,
+            second,
+        }
+    }
+
+    /// Where the needle first starts in `text` at or after `from`, before `from + window`.
+    /// Called a window at a time, as the browser gives wasm code run many times optimized
+    /// code at its next call: a scan of the whole text in one call would run unoptimized.
+    #[inline(never)]
+    fn find(&self, text: &[u8], from: usize, window: usize) -> Option<usize> {
+        let last_start = (text.len().checked_sub(self.needle.len())?).min(from + window - 1);
+        let either_case = |at: usize| {
+            let byte = self.needle.get(at).copied().unwrap_or_default();
+            (u8x16::splat(byte), u8x16::splat(byte.to_ascii_uppercase()))
+        };
+        let pair = [
+            (self.first, either_case(self.first)),
+            (self.second, either_case(self.second)),
+        ];
+        let mut at = from;
+        while let Some((block, mut starts)) = next_block(text, at, last_start, pair) {
+            while starts != 0 {
+                let start = block + starts.trailing_zeros() as usize;
+                if self.is_at(text, start) {
+                    return Some(start);
+                }
+                starts &= starts - 1;
+            }
+            at = block + 16;
+        }
+        (at.max(last_start.saturating_sub(15))..=last_start)
+            .filter(|&start| start >= at)
+            .find(|&start| self.is_at(text, start))
+    }
+
+    fn is_at(&self, text: &[u8], start: usize) -> bool {
+        (text.get(start..start + self.needle.len()))
+            .is_some_and(|text| text.eq_ignore_ascii_case(self.needle))
+    }
+}
+
+/// The first block of 16 starts from `at` (each with `last_start` or less) where both bytes of
+/// the pair (at their places in the needle, in either case) are: the block and which starts.
+/// None when no whole block is left. Kept apart from checking the candidates, so that this
+/// loop, where the time goes, keeps its values in registers; four blocks a turn, so that
+/// more of the text is on its way from memory at once.
+#[inline(never)]
+fn next_block(
+    text: &[u8],
+    mut at: usize,
+    last_start: usize,
+    pair: [(usize, (u8x16, u8x16)); 2],
+) -> Option<(usize, u32)> {
+    let [(one, (one_low, one_up)), (two, (two_low, two_up))] = pair;
+    let starts = |at: usize| {
+        let first: u8x16 = bytemuck::pod_read_unaligned(&text[at + one..at + one + 16]);
+        let second: u8x16 = bytemuck::pod_read_unaligned(&text[at + two..at + two + 16]);
+        (first.simd_eq(one_low) | first.simd_eq(one_up))
+            & (second.simd_eq(two_low) | second.simd_eq(two_up))
+    };
+    while at + 63 <= last_start {
+        let blocks = [
+            starts(at),
+            starts(at + 16),
+            starts(at + 32),
+            starts(at + 48),
+        ];
+        if (blocks[0] | blocks[1] | blocks[2] | blocks[3]).to_bitmask() != 0 {
+            break;
+        }
+        at += 64;
+    }
+    while at + 15 <= last_start {
+        let found = starts(at).to_bitmask();
+        if found != 0 {
+            return Some((at, found));
+        }
+        at += 16;
+    }
+    None
+}
+
+/// Bytes of text searched in one call.
+const WINDOW: usize = 1 << 16;
 
 /// A needle byte at most this common is looked for byte by byte.
 const RARE: u8 = 2;
@@ -321,6 +422,48 @@ mod tests {
     }
 
     #[test]
+    fn finds_what_a_string_by_string_search_finds_in_random_text() -> Result<(), InternerFull> {
+        // Text of few letters in both cases (so needles and near misses are frequent), strings
+        // of every length, needles cut from the text or made up.
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |below: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % below as u64) as usize
+        };
+        for round in 0..200 {
+            let mut interner = Interner::default();
+            let mut texts = Vec::new();
+            for _ in 0..1 + next(30) {
+                let len = next(if round % 4 == 0 { 400 } else { 70 });
+                let text: String = (0..len).map(|_| b"eErRoO_x zZ"[next(11)] as char).collect();
+                interner.intern(&text)?;
+                texts.push(text);
+            }
+            let all = texts.concat();
+            for _ in 0..10 {
+                let needle = match next(3) {
+                    0 if !all.is_empty() => {
+                        let start = next(all.len());
+                        all[start..(start + 1 + next(8)).min(all.len())].to_ascii_lowercase()
+                    }
+                    _ => (0..1 + next(5))
+                        .map(|_| b"eroxz_"[next(6)] as char)
+                        .collect(),
+                };
+                let found = interner.containing(needle.as_bytes());
+                for text in &texts {
+                    let holds = text.to_ascii_lowercase().contains(&needle);
+                    let id = interner.lookup(text).expect("interned");
+                    assert_eq!(found.contains(id), holds, "{needle:?} in {text:?}");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
     fn finds_every_string_holding_a_needle_and_no_other() -> Result<(), InternerFull> {
         let mut interner = Interner::default();
         let texts = [
@@ -361,14 +504,30 @@ mod tests {
             }
             assert!(!found.contains(StrId::EMPTY));
         }
-        // Past a piece of the lower-cased scan: a match across its end, one string after it.
-        let mut long = "a".repeat(PIECE - 3 - interner.buffer.len());
-        long.push_str("HelpFul");
-        let long = interner.intern(&long)?;
-        let after = interner.intern("zzz helpful")?;
-        let found = interner.containing(b"helpful");
-        assert!(found.contains(long) && found.contains(after) && found.contains(ids[0]));
-        assert!(!found.contains(ids[1]));
+        // At every place around the scan's blocks of 16, at the very end of the text, and
+        // across two strings (held by neither).
+        for before in 0..40 {
+            let mut interner = Interner::default();
+            let texts = [
+                format!("{}HeLPful{}", "b".repeat(before), "c".repeat(before % 7)),
+                "help".to_owned(),
+                "ful helpFUL".to_owned(),
+                "xhelpfu".to_owned(),
+            ];
+            let ids: Vec<StrId> =
+                (texts.iter().map(|t| interner.intern(t))).collect::<Result<_, _>>()?;
+            let found = interner.containing(b"helpful");
+            let held: Vec<bool> = ids.iter().map(|id| found.contains(*id)).collect();
+            assert_eq!(held, [true, false, true, false], "{before} bytes before");
+        }
+        // Across the end of a window searched in one call, and at the start of one.
+        for at in [WINDOW - 4, WINDOW - 1, WINDOW] {
+            let mut interner = Interner::default();
+            let long = format!("{}HelpFul", "a".repeat(at));
+            let ids = [interner.intern(&long)?, interner.intern("helpful")?];
+            let found = interner.containing(b"helpful");
+            assert!(ids.iter().all(|id| found.contains(*id)), "at {at}");
+        }
         Ok(())
     }
 }
