@@ -397,22 +397,26 @@ struct Unsorted<'r, 'a> {
 }
 
 impl<'r, 'a> Unsorted<'r, 'a> {
-    /// Each row's place in the order of the value it sorts by, then its start, then where
-    /// it was found; largest first is that order reversed. The sort moves small keys, not
-    /// rows: at a million rows it is much of a filter's time.
+    /// Each row's place in the order of the value it sorts by, then its start, either way
+    /// up; rows equal in both keep the order they were found in (a parent before its child
+    /// that started with it). The sort moves small keys, not rows: at a million rows it is
+    /// much of a filter's time.
     fn sorted<K: Ord + Copy>(
         &self,
         of_match: impl Fn(&Match<'a>) -> (K, u64),
         of_record: impl Fn(&'a TraceRecord) -> (K, u64),
     ) -> Vec<u32> {
+        // Largest first is the ascending order reversed, with the places of equal rows
+        // counted down so that reversing puts them back in order.
+        let place = |at: u32| if self.descending { u32::MAX - at } else { at };
         let mut keys: Vec<(K, u64, u32)> = (self.matches.iter().map(of_match))
             .chain(self.records.iter().map(|(r, _)| of_record(r)))
             .zip(0u32..)
-            .map(|((value, start), at)| (value, start, at))
+            .map(|((value, start), at)| (value, start, place(at)))
             .collect();
         // Rows mostly come in order of start already: sorted up, that order costs little.
         keys.sort_unstable();
-        let order = keys.into_iter().map(|(_, _, at)| at);
+        let order = keys.into_iter().map(|(_, _, at)| place(at));
         match self.descending {
             true => order.rev().collect(),
             false => order.collect(),

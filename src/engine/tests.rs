@@ -181,11 +181,39 @@ fn traces_filter_sort_and_page() {
 }
 
 #[test]
-fn every_column_sorts_spans_by_its_value_then_start_and_largest_first_is_the_reverse() {
-    let mut engine = engine_with(&["collector-file-exporter.jsonl", "langchain-01.otlp.pb"]);
-    let ids = |engine: &mut Engine, sort: SortKey, descending: bool| {
+fn every_column_sorts_spans_by_its_value_then_start_and_equal_rows_keep_their_order() {
+    let mut engine = engine_with(&["collector-file-exporter.jsonl"]);
+    // A parent and its children starting together, as SDKs with coarse clocks write them.
+    let span = |id: u8, parent: Option<u8>| {
+        let parent = parent.map_or(String::new(), |p| format!(r#""parentSpanId":"{p:016x}","#));
+        format!(
+            r#"{{"traceId":"{:032x}","spanId":"{id:016x}",{parent}"name":"s{id}","startTimeUnixNano":"1000","endTimeUnixNano":"{}"}}"#,
+            7,
+            2000 + u32::from(id) % 2
+        )
+    };
+    let spans = [
+        span(1, None),
+        span(2, Some(1)),
+        span(3, Some(1)),
+        span(4, Some(3)),
+    ];
+    let together = format!(
+        r#"{{"resourceSpans":[{{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"together"}}}}]}},"scopeSpans":[{{"spans":[{}]}}]}}]}}"#,
+        spans.join(",")
+    );
+    assert!(
+        engine
+            .load("together.json", together.as_bytes(), &mut |_| {})
+            .errors
+            .is_empty()
+    );
+    let Response::Projects(projects) = engine.handle(Request::Projects) else {
+        panic!()
+    };
+    let rows = |engine: &mut Engine, project: &str, sort: SortKey, descending: bool| {
         let Response::Traces(page) = engine.handle(Request::Traces(TraceQuery {
-            project: "chatbot-demo".into(),
+            project: project.into(),
             all_spans: true,
             sort,
             descending,
@@ -196,22 +224,27 @@ fn every_column_sorts_spans_by_its_value_then_start_and_largest_first_is_the_rev
         };
         page.rows
     };
-    for sort in [
-        SortKey::Start,
-        SortKey::Duration,
-        SortKey::Name,
-        SortKey::Spans,
-        SortKey::Tokens,
-        SortKey::Cost,
-        SortKey::Status,
-        SortKey::Kind,
-    ] {
-        let up = ids(&mut engine, sort, false);
-        let down = ids(&mut engine, sort, true);
-        assert!(up.len() > 10, "{sort:?}: {}", up.len());
+    let (mut ties, mut checked) = (0, 0);
+    for (project, sort) in projects.iter().flat_map(|p| {
+        [
+            SortKey::Start,
+            SortKey::Duration,
+            SortKey::Name,
+            SortKey::Spans,
+            SortKey::Tokens,
+            SortKey::Cost,
+            SortKey::Status,
+            SortKey::Kind,
+        ]
+        .map(|sort| (p.name.clone(), sort))
+    }) {
+        let up = rows(&mut engine, &project, sort, false);
+        let down = rows(&mut engine, &project, sort, true);
+        assert_eq!(up.len(), down.len(), "{sort:?}");
+        checked += up.len();
         // An unknown cost sorts below every known one.
-        fn by(sort: SortKey, r: &TraceRow) -> (Option<crate::model::Usd>, u64, &str) {
-            match sort {
+        fn by(sort: SortKey, r: &TraceRow) -> (Option<crate::model::Usd>, u64, &str, u64) {
+            let (cost, number, text) = match sort {
                 SortKey::Start | SortKey::Spans => (None, 0, ""),
                 SortKey::Duration => (None, r.duration_nanos, ""),
                 SortKey::Tokens => (None, r.tokens, ""),
@@ -219,18 +252,31 @@ fn every_column_sorts_spans_by_its_value_then_start_and_largest_first_is_the_rev
                 SortKey::Name => (None, 0, r.name.as_str()),
                 SortKey::Status => (None, 0, r.status.as_str()),
                 SortKey::Kind => (None, 0, r.kind.as_str()),
-            }
+            };
+            (cost, number, text, r.start_nanos)
         }
-        let key = |r| by(sort, r);
         assert!(
-            up.windows(2)
-                .all(|w| (key(&w[0]), w[0].start_nanos) <= (key(&w[1]), w[1].start_nanos)),
+            up.windows(2).all(|w| by(sort, &w[0]) <= by(sort, &w[1])),
             "{sort:?}"
         );
-        let reversed: Vec<&str> = down.iter().rev().map(|r| r.span_id.as_str()).collect();
-        let up: Vec<&str> = up.iter().map(|r| r.span_id.as_str()).collect();
-        assert_eq!(reversed, up, "{sort:?}");
+        assert!(
+            down.windows(2).all(|w| by(sort, &w[0]) >= by(sort, &w[1])),
+            "{sort:?}"
+        );
+        // Rows equal in value and start come in the same order either way up.
+        let place = |id: &str| up.iter().position(|r| r.span_id == id);
+        for w in down
+            .windows(2)
+            .filter(|w| by(sort, &w[0]) == by(sort, &w[1]))
+        {
+            ties += 1;
+            assert!(place(&w[0].span_id) < place(&w[1].span_id), "{sort:?}");
+        }
     }
+    assert!(
+        checked > 100 && ties > 0,
+        "{checked} rows, {ties} equal in value and start"
+    );
 }
 
 #[test]

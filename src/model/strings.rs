@@ -152,8 +152,8 @@ impl StrSet {
 impl Interner {
     /// The strings holding `needle` (ASCII letters match either case), in one pass
     /// over the buffer rather than a search in each string: stopping only where the needle's
-    /// rarest byte is when that byte is rare, else through a lower-cased copy of a piece at a
-    /// time searched with `memmem`, whose speed does not depend on how common the bytes are.
+    /// rarest byte is when that byte is rare, else testing 16 places at a time for its two
+    /// rarest bytes ([`CaselessFinder`]).
     pub fn containing(&self, needle: &[u8]) -> StrSet {
         let needle = &needle.to_ascii_lowercase()[..];
         let mut found = StrSet::default();
@@ -210,27 +210,40 @@ impl Interner {
 /// vectorize) making that copy was most of a search's time.
 struct CaselessFinder<'n> {
     needle: &'n [u8],
-    /// Where in the needle its rarest byte is, and the next rarest.
-    first: usize,
-    second: usize,
+    /// Its rarest byte, and the next rarest.
+    pair: [NeedleByte; 2],
+}
+
+/// A byte of the needle, where it is in it, as both its cases in every lane.
+#[derive(Clone, Copy)]
+struct NeedleByte {
+    at: usize,
+    lower: u8x16,
+    upper: u8x16,
 }
 
 impl<'n> CaselessFinder<'n> {
     /// `needle` is lower-cased and not empty.
     fn new(needle: &'n [u8]) -> Self {
-        let commonness = |at: usize| needle.get(at).map_or(u8::MAX, |b| commonness(*b));
-        let first = (0..needle.len())
-            .min_by_key(|&at| commonness(at))
-            .unwrap_or(0);
-        // Of bytes as rare, the farthest from the first: neighbours come together ("er").
-        let second = (0..needle.len())
-            .filter(|&at| at != first)
-            .min_by_key(|&at| (commonness(at), Reverse(at.abs_diff(first))))
-            .unwrap_or(first);
+        let rarest = (needle.iter().enumerate())
+            .min_by_key(|(_, byte)| commonness(**byte))
+            .map_or(0, |(at, _)| at);
+        // Of bytes as rare, the farthest from the rarest: neighbours come together ("er").
+        let next = (needle.iter().enumerate())
+            .filter(|(at, _)| *at != rarest)
+            .min_by_key(|(at, byte)| (commonness(**byte), Reverse(at.abs_diff(rarest))))
+            .map_or(rarest, |(at, _)| at);
+        let byte = |at: usize| {
+            let byte = needle.get(at).copied().unwrap_or_default();
+            NeedleByte {
+                at,
+                lower: u8x16::splat(byte),
+                upper: u8x16::splat(byte.to_ascii_uppercase()),
+            }
+        };
         Self {
             needle,
-            first,
-            second,
+            pair: [byte(rarest), byte(next)],
         }
     }
 
@@ -239,17 +252,10 @@ impl<'n> CaselessFinder<'n> {
     /// code at its next call: a scan of the whole text in one call would run unoptimized.
     #[inline(never)]
     fn find(&self, text: &[u8], from: usize, window: usize) -> Option<usize> {
-        let last_start = (text.len().checked_sub(self.needle.len())?).min(from + window - 1);
-        let either_case = |at: usize| {
-            let byte = self.needle.get(at).copied().unwrap_or_default();
-            (u8x16::splat(byte), u8x16::splat(byte.to_ascii_uppercase()))
-        };
-        let pair = [
-            (self.first, either_case(self.first)),
-            (self.second, either_case(self.second)),
-        ];
+        let last_start =
+            (text.len().checked_sub(self.needle.len())?).min(from.saturating_add(window - 1));
         let mut at = from;
-        while let Some((block, mut starts)) = next_block(text, at, last_start, pair) {
+        while let Some((block, mut starts)) = next_block(text, at, last_start, self.pair) {
             while starts != 0 {
                 let start = block + starts.trailing_zeros() as usize;
                 if self.is_at(text, start) {
@@ -259,9 +265,8 @@ impl<'n> CaselessFinder<'n> {
             }
             at = block + 16;
         }
-        (at.max(last_start.saturating_sub(15))..=last_start)
-            .filter(|&start| start >= at)
-            .find(|&start| self.is_at(text, start))
+        // The last starts, fewer than a block.
+        (at.max(last_start.saturating_sub(15))..=last_start).find(|&start| self.is_at(text, start))
     }
 
     fn is_at(&self, text: &[u8], start: usize) -> bool {
@@ -271,23 +276,22 @@ impl<'n> CaselessFinder<'n> {
 }
 
 /// The first block of 16 starts from `at` (each with `last_start` or less) where both bytes of
-/// the pair (at their places in the needle, in either case) are: the block and which starts.
-/// None when no whole block is left. Kept apart from checking the candidates, so that this
-/// loop, where the time goes, keeps its values in registers; four blocks a turn, so that
-/// more of the text is on its way from memory at once.
+/// the pair are, in either case: the block and which starts. None when no whole block is left.
+/// Kept apart from checking the candidates, so that this loop, where the time goes, keeps its
+/// values in registers; four blocks a turn, so that more of the text is on its way from memory
+/// at once.
 #[inline(never)]
 fn next_block(
     text: &[u8],
     mut at: usize,
     last_start: usize,
-    pair: [(usize, (u8x16, u8x16)); 2],
+    [one, two]: [NeedleByte; 2],
 ) -> Option<(usize, u32)> {
-    let [(one, (one_low, one_up)), (two, (two_low, two_up))] = pair;
     let starts = |at: usize| {
-        let first: u8x16 = bytemuck::pod_read_unaligned(&text[at + one..at + one + 16]);
-        let second: u8x16 = bytemuck::pod_read_unaligned(&text[at + two..at + two + 16]);
-        (first.simd_eq(one_low) | first.simd_eq(one_up))
-            & (second.simd_eq(two_low) | second.simd_eq(two_up))
+        let first: u8x16 = bytemuck::pod_read_unaligned(&text[at + one.at..at + one.at + 16]);
+        let second: u8x16 = bytemuck::pod_read_unaligned(&text[at + two.at..at + two.at + 16]);
+        (first.simd_eq(one.lower) | first.simd_eq(one.upper))
+            & (second.simd_eq(two.lower) | second.simd_eq(two.upper))
     };
     while at + 63 <= last_start {
         let blocks = [
