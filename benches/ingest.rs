@@ -287,6 +287,20 @@ fn main() {
                     b.iter(|| black_box(engine.handle(search())));
                 });
             }
+            // A small trace among them: its spans' strings are looked in, not all the arena's.
+            let small = std::fs::read("tests/fixtures/langchain-01.otlp.pb").expect("a fixture");
+            let mut small_arena = Arena::default();
+            assert!(ingest::load(&mut small_arena, "langchain-01.otlp.pb", &small).is_ok());
+            engine.load("small", &small, &mut |_| {});
+            let search = || Request::Search {
+                trace_id: small_arena.spans()[0].trace_id.to_string(),
+                text: "protobuf".into(),
+                as_text: true,
+            };
+            assert!(matches!(engine.handle(search()), Response::Trace(_)));
+            group.bench_function(BenchmarkId::new("small-trace", spans), |b| {
+                b.iter(|| black_box(engine.handle(search())));
+            });
             group.finish();
             // The project's all-spans table filtered (and sorted by start, as it opens): what
             // the filter bar costs. The engine keeps one table order; alternating which way
@@ -424,7 +438,9 @@ fn summarize(
         let title = "Span filters over every span of the trace (ms, one thread)";
         ms_table(&mut out, title, "filter", &FILTERS, filtered);
         let title = "Text search in the trace, through the engine (ms, one thread)";
-        ms_table(&mut out, title, "search", &SEARCHES, filtered);
+        let mut searches = SEARCHES.to_vec();
+        searches.push(("small-trace", "protobuf (in a small trace loaded beside)"));
+        ms_table(&mut out, title, "search", &searches, filtered);
         let title = "The all-spans table filtered and sorted, through the engine (ms, one thread)";
         let mut rows = vec![("none", "(no filter)")];
         rows.extend(FILTERS);

@@ -7,7 +7,7 @@
 
 use crate::analysis::filter::{Filter, looks_like_filter};
 use crate::analysis::{Segment, Trace, Tree, critical_path};
-use hashbrown::HashSet;
+use hashbrown::{HashMap, HashSet};
 
 use crate::engine::details::log_view;
 use crate::engine::protocol::{
@@ -191,7 +191,8 @@ impl View {
             let scope = matcher.trace(trace);
             self.matches = rows.filter(|&row| scope.matches(row)).collect();
         } else if self.search_reading == SearchReading::Text && !self.search.is_empty() {
-            let search = TextSearch::new(&self.search, arena);
+            let scan_all = trace.tree.len().saturating_mul(SCAN_SHARE) >= arena.spans().len();
+            let mut search = TextSearch::new(&self.search, arena, scan_all);
             let spans = arena.spans();
             // A needle no string, number, id or kind holds matches no span: no walk.
             if search.may_match() {
@@ -374,34 +375,58 @@ fn orphan_logs(arena: &Arena, trace: &Trace) -> (u32, Vec<LogView>) {
 }
 
 /// A text search prepared once: the needle lower-cased, what it would be as an integer or a span
-/// id, and the interned strings that hold it, found in one pass over all of them — a system
-/// prompt sent with every LLM call is looked at once, not once per span.
+/// id, and which interned strings hold it — a system prompt sent with every LLM call is looked
+/// at once, not once per span.
 struct TextSearch {
     needle: Vec<u8>,
     as_int: Option<i64>,
     as_span_id: Option<SpanId>,
-    holding: StrSet,
+    holding: Holding,
 }
 
+/// Which strings hold the needle.
+enum Holding {
+    /// All of them, found in one pass over every string of the arena: for a trace with a fair
+    /// share of the arena's spans.
+    Scanned(StrSet),
+    /// Each string a span of a small trace holds, looked in as it is met (once): a small trace
+    /// among a million spans does not pay for reading all their text.
+    Looked(HashMap<StrId, bool>),
+}
+
+/// A trace with at least this share of the arena's spans (1 / `SCAN_SHARE`) is searched by
+/// scanning every string; a smaller one, string by string.
+const SCAN_SHARE: usize = 8;
+
 impl TextSearch {
-    fn new(text: &str, arena: &Arena) -> Self {
+    /// `scan_all`: find every string holding the text at once, else string by string.
+    fn new(text: &str, arena: &Arena, scan_all: bool) -> Self {
         let needle = text.to_lowercase().into_bytes();
+        let holding = match scan_all {
+            true => Holding::Scanned(arena.strings().containing(&needle)),
+            false => Holding::Looked(HashMap::new()),
+        };
         Self {
             as_int: text.parse().ok(),
             as_span_id: SpanId::parse(text).ok(),
-            holding: arena.strings().containing(&needle),
+            holding,
             needle,
         }
     }
 
-    fn contains_str(&self, id: StrId) -> bool {
-        self.holding.contains(id)
+    fn contains_str(&mut self, arena: &Arena, id: StrId) -> bool {
+        match &mut self.holding {
+            Holding::Scanned(holding) => holding.contains(id),
+            Holding::Looked(looked) => {
+                *(looked.entry(id)).or_insert_with(|| arena.strings().holds(id, &self.needle))
+            }
+        }
     }
 
-    /// Whether any span could match: some string holds the needle, or it reads as a number, a
-    /// span id or a kind.
+    /// Whether any span could match: some string holds the needle (or the strings are looked
+    /// in one by one), or it reads as a number, a span id or a kind.
     fn may_match(&self) -> bool {
-        !self.holding.is_empty()
+        !matches!(&self.holding, Holding::Scanned(holding) if holding.is_empty())
             || self.as_int.is_some()
             || self.as_span_id.is_some()
             || OiKind::ALL
@@ -409,9 +434,9 @@ impl TextSearch {
                 .any(|kind| kind.name().as_bytes().eq_ignore_ascii_case(&self.needle))
     }
 
-    fn value_matches(&self, arena: &Arena, value: AnyValue) -> bool {
+    fn value_matches(&mut self, arena: &Arena, value: AnyValue) -> bool {
         match value {
-            AnyValue::Str(id) => self.contains_str(id),
+            AnyValue::Str(id) => self.contains_str(arena, id),
             AnyValue::Int(n) => self.as_int == Some(n),
             AnyValue::Array(rows) => arena
                 .array_values(rows)
@@ -426,8 +451,8 @@ impl TextSearch {
     }
 
     /// Whether a span's name, kind, id or any attribute value holds the text.
-    fn span_matches(&self, arena: &Arena, span: &crate::model::Span) -> bool {
-        self.contains_str(span.name)
+    fn span_matches(&mut self, arena: &Arena, span: &crate::model::Span) -> bool {
+        self.contains_str(arena, span.name)
             || span
                 .oi_kind
                 .name()
@@ -481,18 +506,23 @@ mod tests {
             .intern("You are a Helpful assistant")
             .unwrap_or_default();
         let other = arena.intern("héllo").unwrap_or_default();
-        let search = TextSearch::new("HELPFUL", &arena);
-        assert!(search.contains_str(prompt));
-        assert!(!search.contains_str(other));
-        let accented = TextSearch::new("HÉL", &arena);
-        assert!(accented.contains_str(other));
-        assert!(!accented.contains_str(prompt));
-        let number = TextSearch::new("42", &arena);
-        assert_eq!(number.as_int, Some(42));
-        assert!(number.value_matches(&arena, AnyValue::Int(42)));
-        assert!(!number.value_matches(&arena, AnyValue::Int(420)));
-        assert!(search.may_match() && number.may_match());
-        assert!(TextSearch::new("llm", &arena).may_match(), "a kind");
-        assert!(!TextSearch::new("nowhere", &arena).may_match());
+        // Every string scanned at once, or each looked in as met: the same answers.
+        for scan_all in [true, false] {
+            let search = |text| TextSearch::new(text, &arena, scan_all);
+            let mut helpful = search("HELPFUL");
+            assert!(helpful.contains_str(&arena, prompt));
+            assert!(!helpful.contains_str(&arena, other));
+            let mut accented = search("HÉL");
+            assert!(accented.contains_str(&arena, other));
+            assert!(!accented.contains_str(&arena, prompt));
+            let mut number = search("42");
+            assert_eq!(number.as_int, Some(42));
+            assert!(number.value_matches(&arena, AnyValue::Int(42)));
+            assert!(!number.value_matches(&arena, AnyValue::Int(420)));
+            assert!(helpful.may_match() && number.may_match());
+            assert!(search("llm").may_match(), "a kind");
+            // Only a scan of every string knows that none holds it.
+            assert_eq!(search("nowhere").may_match(), !scan_all);
+        }
     }
 }

@@ -203,6 +203,18 @@ impl Interner {
     }
 }
 
+impl Interner {
+    /// Whether the string `id` holds `needle`, lower-cased (ASCII letters match either case):
+    /// for a few strings, where [`Interner::containing`] would read them all.
+    pub fn holds(&self, id: StrId, needle: &[u8]) -> bool {
+        let text = self.get(id).as_bytes();
+        !needle.is_empty()
+            && CaselessFinder::new(needle)
+                .find(text, 0, text.len().max(1))
+                .is_some()
+    }
+}
+
 /// A search for a lower-cased needle in text whose ASCII letters may be either case, 16 places
 /// at a time: at each, two of the needle's bytes (its rarest two) are compared in either case
 /// with the text's, and only where both agree is the whole needle compared. No lower-cased
@@ -461,6 +473,7 @@ mod tests {
                     let holds = text.to_ascii_lowercase().contains(&needle);
                     let id = interner.lookup(text).expect("interned");
                     assert_eq!(found.contains(id), holds, "{needle:?} in {text:?}");
+                    assert_eq!(interner.holds(id, needle.as_bytes()), holds, "{needle:?}");
                 }
             }
         }
