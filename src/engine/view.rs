@@ -15,7 +15,7 @@ use crate::engine::protocol::{
     TraceOverview,
 };
 use crate::engine::status_name;
-use crate::model::{AnyValue, Arena, OiKind, SpanId, StatusCode, StrId, StrSet};
+use crate::model::{AnyValue, Arena, Caseless, OiKind, SpanId, StatusCode, StrId, StrSet};
 use crate::semantics::{Prices, call_cost};
 
 /// One open trace's view state.
@@ -194,7 +194,8 @@ impl View {
             let scan_all = trace.tree.len().saturating_mul(SCAN_SHARE) >= arena.spans().len();
             let mut search = TextSearch::new(&self.search, arena, scan_all);
             let spans = arena.spans();
-            // A needle no string, number, id or kind holds matches no span: no walk.
+            // A needle no string (when all were scanned), number, id or kind holds matches no
+            // span: no walk.
             if search.may_match() {
                 self.matches = rows
                     .filter(|&row| {
@@ -378,7 +379,7 @@ fn orphan_logs(arena: &Arena, trace: &Trace) -> (u32, Vec<LogView>) {
 /// id, and which interned strings hold it — a system prompt sent with every LLM call is looked
 /// at once, not once per span.
 struct TextSearch {
-    needle: Vec<u8>,
+    needle: Caseless,
     as_int: Option<i64>,
     as_span_id: Option<SpanId>,
     holding: Holding,
@@ -401,7 +402,7 @@ const SCAN_SHARE: usize = 8;
 impl TextSearch {
     /// `scan_all`: find every string holding the text at once, else string by string.
     fn new(text: &str, arena: &Arena, scan_all: bool) -> Self {
-        let needle = text.to_lowercase().into_bytes();
+        let needle = Caseless::new(text.to_lowercase().as_bytes());
         let holding = match scan_all {
             true => Holding::Scanned(arena.strings().containing(&needle)),
             false => Holding::Looked(HashMap::new()),
@@ -429,9 +430,11 @@ impl TextSearch {
         !matches!(&self.holding, Holding::Scanned(holding) if holding.is_empty())
             || self.as_int.is_some()
             || self.as_span_id.is_some()
-            || OiKind::ALL
-                .iter()
-                .any(|kind| kind.name().as_bytes().eq_ignore_ascii_case(&self.needle))
+            || OiKind::ALL.iter().any(|kind| {
+                kind.name()
+                    .as_bytes()
+                    .eq_ignore_ascii_case(self.needle.needle())
+            })
     }
 
     fn value_matches(&mut self, arena: &Arena, value: AnyValue) -> bool {
@@ -457,7 +460,7 @@ impl TextSearch {
                 .oi_kind
                 .name()
                 .as_bytes()
-                .eq_ignore_ascii_case(&self.needle)
+                .eq_ignore_ascii_case(self.needle.needle())
             || self.as_span_id == Some(span.span_id)
             || arena
                 .attributes(span.attributes)

@@ -32,7 +32,7 @@ pub use call::{Call, Dialect, RecordedCost, TokenKind, Usage, Usd};
 pub use ids::{IdError, SpanId, TraceId};
 pub use log::LogRecord;
 pub use span::{Event, Link, OiKind, ResourceId, ScopeId, SourceId, Span, SpanKind, StatusCode};
-pub use strings::{Interner, InternerFull, StrId, StrSet};
+pub use strings::{Caseless, Interner, InternerFull, StrId, StrSet};
 pub use time::{format_rfc3339_nanos, parse_rfc3339_nanos, unix_nanos_from_epoch_number};
 pub use value::{AnyValue, KeyValue, Rows};
 pub use vocabulary::Known;

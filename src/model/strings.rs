@@ -150,18 +150,13 @@ impl StrSet {
 }
 
 impl Interner {
-    /// The strings holding `needle` (ASCII letters match either case), in one pass
-    /// over the buffer rather than a search in each string: stopping only where the needle's
-    /// rarest byte is when that byte is rare, else testing 16 places at a time for its two
-    /// rarest bytes ([`CaselessFinder`]).
-    pub fn containing(&self, needle: &[u8]) -> StrSet {
-        let needle = &needle.to_ascii_lowercase()[..];
+    /// The strings holding `needle`, in one pass over the buffer rather than a search in each
+    /// string: stopping only where the needle's rarest byte is when that byte is rare, else
+    /// testing 16 places at a time for its two rarest bytes.
+    pub fn containing(&self, needle: &Caseless) -> StrSet {
         let mut found = StrSet::default();
-        let Some((anchor, &byte)) = needle
-            .iter()
-            .enumerate()
-            .min_by_key(|(_, b)| commonness(**b))
-        else {
+        let [rarest, _] = needle.pair;
+        let Some(&byte) = needle.needle.get(rarest.at) else {
             return found;
         };
         let mut holder = Holder {
@@ -170,29 +165,26 @@ impl Interner {
             found: &mut found,
         };
         let buffer = self.buffer.as_bytes();
+        let len = needle.needle.len();
         if commonness(byte) <= RARE {
-            let (lower, upper) = (byte, byte.to_ascii_uppercase());
+            let (lower, upper, anchor) = (byte, byte.to_ascii_uppercase(), rarest.at);
             let mut from = anchor;
             while let Some(at) = buffer
                 .get(from..)
                 .and_then(|rest| memchr::memchr2(lower, upper, rest))
             {
                 let start = from + at - anchor;
-                let held = buffer[start..]
-                    .get(..needle.len())
-                    .is_some_and(|text| text.eq_ignore_ascii_case(needle));
-                from = match holder.at(start, needle.len(), held) {
+                from = match holder.at(start, len, needle.is_at(buffer, start)) {
                     Some(end) => end.max(from + at + 1 - anchor) + anchor,
                     None => from + at + 1,
                 };
             }
             return found;
         }
-        let finder = CaselessFinder::new(needle);
         let mut from = 0;
         while from < buffer.len() {
-            from = match finder.find(buffer, from, WINDOW) {
-                Some(start) => match holder.at(start, needle.len(), true) {
+            from = match needle.find(buffer, from, WINDOW) {
+                Some(start) => match holder.at(start, len, true) {
                     Some(end) => end.max(start + 1),
                     None => start + 1,
                 },
@@ -201,27 +193,23 @@ impl Interner {
         }
         found
     }
-}
 
-impl Interner {
-    /// Whether the string `id` holds `needle`, lower-cased (ASCII letters match either case):
-    /// for a few strings, where [`Interner::containing`] would read them all.
-    pub fn holds(&self, id: StrId, needle: &[u8]) -> bool {
+    /// Whether the string `id` holds `needle`: for a few strings, where
+    /// [`Interner::containing`] would read them all.
+    pub fn holds(&self, id: StrId, needle: &Caseless) -> bool {
         let text = self.get(id).as_bytes();
-        !needle.is_empty()
-            && CaselessFinder::new(needle)
-                .find(text, 0, text.len().max(1))
-                .is_some()
+        needle.find(text, 0, text.len().max(1)).is_some()
     }
 }
 
-/// A search for a lower-cased needle in text whose ASCII letters may be either case, 16 places
-/// at a time: at each, two of the needle's bytes (its rarest two) are compared in either case
-/// with the text's, and only where both agree is the whole needle compared. No lower-cased
-/// copy of the text is made: in the browser's wasm (built for size, so the compiler does not
-/// vectorize) making that copy was most of a search's time.
-struct CaselessFinder<'n> {
-    needle: &'n [u8],
+/// Text to look for, its ASCII letters in either case, prepared once: lower-cased, and its two
+/// rarest bytes in both cases in every lane. Where it is not rare, text is searched 16 places
+/// at a time: at each, those two bytes are compared with the text's, and only where both agree
+/// is the whole needle compared. No lower-cased copy of the text is made: in the browser's
+/// wasm (built for size, so the compiler does not vectorize) making that copy was most of a
+/// search's time.
+pub struct Caseless {
+    needle: Vec<u8>,
     /// Its rarest byte, and the next rarest.
     pair: [NeedleByte; 2],
 }
@@ -234,9 +222,10 @@ struct NeedleByte {
     upper: u8x16,
 }
 
-impl<'n> CaselessFinder<'n> {
-    /// `needle` is lower-cased and not empty.
-    fn new(needle: &'n [u8]) -> Self {
+impl Caseless {
+    /// `needle` to look for; an empty one is in no text.
+    pub fn new(needle: &[u8]) -> Self {
+        let needle = needle.to_ascii_lowercase();
         let rarest = (needle.iter().enumerate())
             .min_by_key(|(_, byte)| commonness(**byte))
             .map_or(0, |(at, _)| at);
@@ -253,10 +242,13 @@ impl<'n> CaselessFinder<'n> {
                 upper: u8x16::splat(byte.to_ascii_uppercase()),
             }
         };
-        Self {
-            needle,
-            pair: [byte(rarest), byte(next)],
-        }
+        let pair = [byte(rarest), byte(next)];
+        Self { needle, pair }
+    }
+
+    /// The needle, lower-cased.
+    pub fn needle(&self) -> &[u8] {
+        &self.needle
     }
 
     /// Where the needle first starts in `text` at or after `from`, before `from + window`.
@@ -264,6 +256,9 @@ impl<'n> CaselessFinder<'n> {
     /// code at its next call: a scan of the whole text in one call would run unoptimized.
     #[inline(never)]
     fn find(&self, text: &[u8], from: usize, window: usize) -> Option<usize> {
+        if self.needle.is_empty() {
+            return None;
+        }
         let last_start =
             (text.len().checked_sub(self.needle.len())?).min(from.saturating_add(window - 1));
         let mut at = from;
@@ -283,7 +278,7 @@ impl<'n> CaselessFinder<'n> {
 
     fn is_at(&self, text: &[u8], start: usize) -> bool {
         (text.get(start..start + self.needle.len()))
-            .is_some_and(|text| text.eq_ignore_ascii_case(self.needle))
+            .is_some_and(|text| text.eq_ignore_ascii_case(&self.needle))
     }
 }
 
@@ -468,12 +463,13 @@ mod tests {
                         .map(|_| b"eroxz_"[next(6)] as char)
                         .collect(),
                 };
-                let found = interner.containing(needle.as_bytes());
+                let caseless = Caseless::new(needle.as_bytes());
+                let found = interner.containing(&caseless);
                 for text in &texts {
                     let holds = text.to_ascii_lowercase().contains(&needle);
                     let id = interner.lookup(text).expect("interned");
                     assert_eq!(found.contains(id), holds, "{needle:?} in {text:?}");
-                    assert_eq!(interner.holds(id, needle.as_bytes()), holds, "{needle:?}");
+                    assert_eq!(interner.holds(id, &caseless), holds, "{needle:?}");
                 }
             }
         }
@@ -514,7 +510,7 @@ mod tests {
             "l",
             "you are",
         ] {
-            let found = interner.containing(needle.as_bytes());
+            let found = interner.containing(&Caseless::new(needle.as_bytes()));
             for (text, id) in texts.iter().zip(&ids) {
                 let holds = text.to_ascii_lowercase().contains(needle);
                 assert_eq!(found.contains(*id), holds, "{needle:?} in {text:?}");
@@ -533,7 +529,7 @@ mod tests {
             ];
             let ids: Vec<StrId> =
                 (texts.iter().map(|t| interner.intern(t))).collect::<Result<_, _>>()?;
-            let found = interner.containing(b"helpful");
+            let found = interner.containing(&Caseless::new(b"helpful"));
             let held: Vec<bool> = ids.iter().map(|id| found.contains(*id)).collect();
             assert_eq!(held, [true, false, true, false], "{before} bytes before");
         }
@@ -542,7 +538,7 @@ mod tests {
             let mut interner = Interner::default();
             let long = format!("{}HelpFul", "a".repeat(at));
             let ids = [interner.intern(&long)?, interner.intern("helpful")?];
-            let found = interner.containing(b"helpful");
+            let found = interner.containing(&Caseless::new(b"helpful"));
             assert!(ids.iter().all(|id| found.contains(*id)), "at {at}");
         }
         Ok(())
