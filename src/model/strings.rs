@@ -1,7 +1,7 @@
 //! String interning for the arena.
 //!
-//! Every string of every span (names, keys, values) is stored once in one growing buffer and
-//! referred to by a 4-byte [`StrId`]. Repeated strings — attribute keys, span names, a system
+//! Every string of every span (names, keys, values) is stored once, in chunks of text that
+//! never move, and referred to by a 4-byte [`StrId`]. Repeated strings — attribute keys, span names, a system
 //! prompt sent with every LLM call — cost their bytes once.
 
 use std::cmp::Reverse;
@@ -29,17 +29,32 @@ impl StrId {
     }
 }
 
-/// The string table: one buffer, the end offset of each string, and a hash table for dedup.
+/// The string table: the text in chunks, the end offset of each string, and a hash table for
+/// dedup.
 #[derive(Clone)]
 pub struct Interner {
-    buffer: String,
-    /// `ends[i]` is where string `i` ends in `buffer`; it starts where string `i - 1` ends.
+    /// The text, in chunks of at most `1 << shift` bytes that are never moved once made: a
+    /// string never straddles two, and one longer than a chunk has one of its own (the chunks
+    /// it covers after the first stay empty). One buffer grown by doubling copied all the text
+    /// at each growth and held the old and the new at once: at 1M spans, 0.5 GB beside 1 GB.
+    chunks: Vec<String>,
+    /// `ends[i]` is where string `i` ends, in a space where chunk `k` starts at `k << shift`;
+    /// it starts where string `i - 1` ends. An id that no string has (a filler) takes what is
+    /// left of a chunk when the next string does not fit in it.
     ends: Vec<u32>,
+    shift: u32,
     /// Each string's id and a 32-bit digest of its hash: growing the table re-places entries
     /// from the digest alone, without reading (and hashing) every string again.
     dedup: HashTable<(u32, u32)>,
     hasher: DefaultHashBuilder,
 }
+
+/// A chunk's size: 8 MiB, so that a small trace's text is one chunk (the first grows as it
+/// fills) and a large one wastes little at each chunk's end.
+const CHUNK_SHIFT: u32 = 23;
+
+/// The room the first chunk starts with.
+const FIRST_ROOM: usize = 4096;
 
 /// A 64-bit hash folded to 32 bits, and spread back to 64 for the table (its high bits pick
 /// the tag, its low bits the bucket).
@@ -51,16 +66,24 @@ fn spread(digest: u32) -> u64 {
     (u64::from(digest) << 32) | u64::from(digest.rotate_left(16))
 }
 
-/// The buffer is addressed with `u32` offsets: 4 GiB of distinct text, the wasm32 ceiling anyway.
+/// The text is addressed with `u32` offsets: 4 GiB of distinct text, the wasm32 ceiling anyway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("more than 4 GiB of distinct text")]
 pub struct InternerFull;
 
 impl Default for Interner {
     fn default() -> Self {
+        Self::with_chunk_shift(CHUNK_SHIFT)
+    }
+}
+
+impl Interner {
+    /// An interner whose chunks hold `1 << shift` bytes (small ones let tests cross chunks).
+    fn with_chunk_shift(shift: u32) -> Self {
         let mut interner = Self {
-            buffer: String::new(),
+            chunks: Vec::new(),
             ends: Vec::new(),
+            shift,
             dedup: HashTable::new(),
             hasher: DefaultHashBuilder::default(),
         };
@@ -69,24 +92,62 @@ impl Default for Interner {
         debug_assert_eq!(empty, Ok(StrId::EMPTY));
         interner
     }
-}
 
-impl Interner {
     /// The id of `text`, adding it if it is new.
     pub fn intern(&mut self, text: &str) -> Result<StrId, InternerFull> {
         let digest = digest(self.hasher.hash_one(text));
-        let (buffer, ends) = (&self.buffer, &self.ends);
-        let same = |&(id, other): &(u32, u32)| other == digest && slice(buffer, ends, id) == text;
+        let same = |&(id, other): &(u32, u32)| other == digest && self.slice(id) == text;
         if let Some(&(id, _)) = self.dedup.find(spread(digest), same) {
             return Ok(StrId(id));
         }
-        let end = u32::try_from(self.buffer.len() + text.len()).map_err(|_| InternerFull)?;
-        let id = u32::try_from(self.ends.len()).map_err(|_| InternerFull)?;
-        self.buffer.push_str(text);
-        self.ends.push(end);
+        let id = self.append(text)?;
         self.dedup
             .insert_unique(spread(digest), (id, digest), |&(_, d)| spread(d));
         Ok(StrId(id))
+    }
+
+    /// Stores `text` after the last string, or at the next chunk when it does not fit in the
+    /// rest of this one: its id.
+    fn append(&mut self, text: &str) -> Result<u32, InternerFull> {
+        let size = 1usize << self.shift;
+        let last = self.ends.last().map_or(0, |&end| end as usize);
+        let used = last & (size - 1);
+        let start = match used != 0 && used + text.len() > size {
+            true => {
+                let next = last - used + size;
+                self.push_end(next)?;
+                next
+            }
+            false => last,
+        };
+        let slot = start >> self.shift;
+        if self.chunks.len() <= slot {
+            self.chunks.resize_with(slot + 1, String::new);
+        }
+        let chunk = &mut self.chunks[slot];
+        if chunk.capacity() - chunk.len() < text.len() {
+            // The first chunk grows as it fills (a small trace's text stays small); later ones
+            // are made whole, as is one for a string longer than a chunk.
+            let room = match (slot, text.len() > size) {
+                (0, false) => (2 * chunk.capacity()).max(FIRST_ROOM).min(size),
+                _ => size.max(text.len()),
+            };
+            chunk.reserve_exact(room.max(chunk.len() + text.len()) - chunk.len());
+        }
+        chunk.push_str(text);
+        let id = u32::try_from(self.ends.len()).map_err(|_| InternerFull)?;
+        self.push_end(start + text.len())?;
+        // What a string longer than a chunk covered of the next chunks stays empty.
+        if text.len() > size && (start + text.len()) & (size - 1) != 0 {
+            self.push_end(((start + text.len()) | (size - 1)) + 1)?;
+        }
+        Ok(id)
+    }
+
+    fn push_end(&mut self, end: usize) -> Result<(), InternerFull> {
+        self.ends
+            .push(u32::try_from(end).map_err(|_| InternerFull)?);
+        Ok(())
     }
 
     /// The id of `text` if it was interned, without adding it.
@@ -94,17 +155,33 @@ impl Interner {
         let digest = digest(self.hasher.hash_one(text));
         self.dedup
             .find(spread(digest), |&(id, other)| {
-                other == digest && slice(&self.buffer, &self.ends, id) == text
+                other == digest && self.slice(id) == text
             })
             .map(|&(id, _)| StrId(id))
     }
 
     /// The text of `id`. An id from another interner gives "" rather than panicking.
     pub fn get(&self, id: StrId) -> &str {
-        slice(&self.buffer, &self.ends, id.0)
+        self.slice(id.0)
     }
 
-    /// How many distinct strings are stored.
+    fn slice(&self, id: u32) -> &str {
+        let index = id as usize;
+        let Some(&end) = self.ends.get(index) else {
+            return "";
+        };
+        let start = match index {
+            0 => 0,
+            _ => self.ends[index - 1] as usize,
+        };
+        let slot = start >> self.shift;
+        let from = start - (slot << self.shift);
+        (self.chunks.get(slot))
+            .and_then(|chunk| chunk.get(from..from + (end as usize).saturating_sub(start)))
+            .unwrap_or("")
+    }
+
+    /// How many ids are given out: every distinct string, and the fillers of chunks' ends.
     pub fn len(&self) -> usize {
         self.ends.len()
     }
@@ -116,7 +193,8 @@ impl Interner {
 
     /// Bytes of heap this table holds (capacity, not length: what the allocator gave).
     pub fn heap_bytes(&self) -> usize {
-        self.buffer.capacity()
+        self.chunks.iter().map(String::capacity).sum::<usize>()
+            + self.chunks.capacity() * size_of::<String>()
             + self.ends.capacity() * size_of::<u32>()
             + self.dedup.capacity() * (size_of::<(u32, u32)>() + 1)
     }
@@ -150,46 +228,19 @@ impl StrSet {
 }
 
 impl Interner {
-    /// The strings holding `needle`, in one pass over the buffer rather than a search in each
+    /// The strings holding `needle`, in one pass over the text rather than a search in each
     /// string: stopping only where the needle's rarest byte is when that byte is rare, else
     /// testing 16 places at a time for its two rarest bytes.
     pub fn containing(&self, needle: &Caseless) -> StrSet {
         let mut found = StrSet::default();
-        let [rarest, _] = needle.pair;
-        let Some(&byte) = needle.needle.get(rarest.at) else {
-            return found;
-        };
         let mut holder = Holder {
             ends: &self.ends,
             id: 0,
             found: &mut found,
         };
-        let buffer = self.buffer.as_bytes();
-        let len = needle.needle.len();
-        if commonness(byte) <= RARE {
-            let (lower, upper, anchor) = (byte, byte.to_ascii_uppercase(), rarest.at);
-            let mut from = anchor;
-            while let Some(at) = buffer
-                .get(from..)
-                .and_then(|rest| memchr::memchr2(lower, upper, rest))
-            {
-                let start = from + at - anchor;
-                from = match holder.at(start, len, needle.is_at(buffer, start)) {
-                    Some(end) => end.max(from + at + 1 - anchor) + anchor,
-                    None => from + at + 1,
-                };
-            }
-            return found;
-        }
-        let mut from = 0;
-        while from < buffer.len() {
-            from = match needle.find(buffer, from, WINDOW) {
-                Some(start) => match holder.at(start, len, true) {
-                    Some(end) => end.max(start + 1),
-                    None => start + 1,
-                },
-                None => from + WINDOW,
-            };
+        // A string lies in one chunk: each is searched apart.
+        for (slot, chunk) in self.chunks.iter().enumerate() {
+            holder.scan(chunk.as_bytes(), slot << self.shift, needle);
         }
         found
     }
@@ -328,7 +379,7 @@ const WINDOW: usize = 1 << 16;
 /// A needle byte at most this common is looked for byte by byte.
 const RARE: u8 = 2;
 
-/// Which string a place in the buffer is in, for places met in order.
+/// Which string a place in the text is in, for places met in order.
 struct Holder<'a> {
     ends: &'a [u32],
     id: usize,
@@ -336,6 +387,43 @@ struct Holder<'a> {
 }
 
 impl Holder<'_> {
+    /// Counts the strings of `text`, which starts at `base`, that hold `needle`.
+    fn scan(&mut self, text: &[u8], base: usize, needle: &Caseless) {
+        let [rarest, _] = needle.pair;
+        let Some(&byte) = needle.needle.get(rarest.at) else {
+            return;
+        };
+        let len = needle.needle.len();
+        // Where the string counted at `start` (in `text`) ends in `text`.
+        let mut count =
+            |start: usize, held: bool| (self.at(base + start, len, held)).map(|end| end - base);
+        if commonness(byte) <= RARE {
+            let (lower, upper, anchor) = (byte, byte.to_ascii_uppercase(), rarest.at);
+            let mut from = anchor;
+            while let Some(at) = text
+                .get(from..)
+                .and_then(|rest| memchr::memchr2(lower, upper, rest))
+            {
+                let start = from + at - anchor;
+                from = match count(start, needle.is_at(text, start)) {
+                    Some(end) => end.max(from + at + 1 - anchor) + anchor,
+                    None => from + at + 1,
+                };
+            }
+            return;
+        }
+        let mut from = 0;
+        while from < text.len() {
+            from = match needle.find(text, from, WINDOW) {
+                Some(start) => match count(start, true) {
+                    Some(end) => end.max(start + 1),
+                    None => start + 1,
+                },
+                None => from + WINDOW,
+            };
+        }
+    }
+
     /// A match (`held`) of `len` bytes at `start`: counted if it lies in one string. Returns
     /// where that string ends when it was counted (the rest of it need not be looked at).
     fn at(&mut self, start: usize, len: usize, held: bool) -> Option<usize> {
@@ -366,15 +454,6 @@ fn commonness(byte: u8) -> u8 {
         b'x' | b'j' | b'q' | b'z' => 2,
         _ => 1,
     }
-}
-
-fn slice<'a>(buffer: &'a str, ends: &[u32], id: u32) -> &'a str {
-    let index = id as usize;
-    let Some(&end) = ends.get(index) else {
-        return "";
-    };
-    let start = if index == 0 { 0 } else { ends[index - 1] };
-    buffer.get(start as usize..end as usize).unwrap_or("")
 }
 
 #[cfg(test)]
@@ -412,6 +491,44 @@ mod tests {
     }
 
     #[test]
+    fn text_stays_where_it_was_stored_across_chunks() -> Result<(), InternerFull> {
+        let mut interner = Interner::with_chunk_shift(10);
+        let mut stored = Vec::new();
+        for i in 0..5_000 {
+            // Some strings longer than a chunk, some filling one to its last byte.
+            let text = match i % 500 {
+                7 => "x".repeat(3_000 + i),
+                8 => "y".repeat(1 << 10),
+                _ => format!("value-{i}-{}", "z".repeat(i % 90)),
+            };
+            stored.push((interner.intern(&text)?, text));
+        }
+        // A string in the second chunk, made whole: more text does not move it.
+        let (id, text) = &stored[200];
+        let at = interner.get(*id).as_ptr();
+        for i in 0..20_000 {
+            interner.intern(&format!("more-{i}"))?;
+        }
+        assert_eq!(interner.get(*id).as_ptr(), at);
+        assert_eq!(interner.get(*id), text);
+        for (id, text) in &stored {
+            assert_eq!(interner.get(*id), text);
+            assert_eq!(interner.intern(text)?, *id);
+            assert_eq!(interner.lookup(text), Some(*id));
+        }
+        // Strings never straddle chunks: every chunk holds at most a chunk's bytes, but for
+        // one holding a string longer than a chunk, alone.
+        for chunk in &interner.chunks {
+            assert!(
+                chunk.len() <= 1 << 10 || chunk.bytes().all(|b| b == chunk.as_bytes()[0]),
+                "{} bytes",
+                chunk.len()
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
     fn heap_bytes_count_every_table_it_holds() -> Result<(), InternerFull> {
         let mut interner = Interner::default();
         assert!(!interner.is_empty(), "the empty string is always there");
@@ -419,7 +536,8 @@ mod tests {
             interner.intern(&format!("attribute-{i}"))?;
         }
         // The text, the ends (u32 each), and the dedup table's entries with their control bytes.
-        let held = interner.buffer.capacity()
+        let held = interner.chunks.iter().map(String::capacity).sum::<usize>()
+            + interner.chunks.capacity() * size_of::<String>()
             + interner.ends.capacity() * size_of::<u32>()
             + interner.dedup.capacity() * size_of::<(u32, u32)>();
         let bytes = interner.heap_bytes();
@@ -444,7 +562,12 @@ mod tests {
             (seed % below as u64) as usize
         };
         for round in 0..200 {
-            let mut interner = Interner::default();
+            // Every other round in chunks of 16 to 256 bytes: strings end at chunks' ends and
+            // some are longer than a chunk.
+            let mut interner = match round % 2 {
+                0 => Interner::default(),
+                _ => Interner::with_chunk_shift(4 + round % 5),
+            };
             let mut texts = Vec::new();
             for _ in 0..1 + next(30) {
                 let len = next(if round % 4 == 0 { 400 } else { 70 });
@@ -497,7 +620,7 @@ mod tests {
             .map(|t| interner.intern(t))
             .collect::<Result<_, _>>()?;
         // Each needle against the naive answer: every string that holds it, ASCII case aside;
-        // "unhelpfu" + "l and more" lie side by side in the buffer but hold "helpful" in
+        // "unhelpfu" + "l and more" lie side by side in the text but hold "helpful" in
         // neither.
         for needle in [
             "helpful",
