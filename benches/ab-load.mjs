@@ -9,7 +9,7 @@
 // FILTER=expression, the project's all-spans table is shown and the filter applied (typed, then
 // Enter), timed until the count of matching spans shows.
 import { join } from 'node:path';
-import { serve, launch, root } from '../tests/e2e/browser.mjs';
+import { serve, launch, root, shown } from '../tests/e2e/browser.mjs';
 
 const [dirA, dirB] = process.argv.slice(2);
 if (!dirA || !dirB) throw new Error('usage: node benches/ab-load.mjs DIST_A DIST_B');
@@ -26,7 +26,7 @@ async function load(dir, spans) {
     await page.waitForSelector('header.header');
     const started = Date.now();
     await page.setInputFiles('[data-testid=file-input]', join(root, `target/bench/${spans}.${ext}`));
-    await page.waitForSelector('[data-testid=file-result]', { timeout: 600_000 });
+    await shown(page, '[data-testid=file-result]');
     const loadMs = Date.now() - started;
     const result = await page.textContent('[data-testid=file-result]');
     const [worker] = page.workers();
@@ -62,7 +62,7 @@ async function filter(page, expression) {
   const count = () => document.querySelector('.filters .muted')?.textContent ?? '';
   let started = Date.now();
   await page.evaluate(() => { location.hash = '#/project/generated-agents/spans'; });
-  await page.waitForSelector('[data-testid=trace-row]', { timeout: 120_000 });
+  await shown(page, '[data-testid=trace-row]', 120_000);
   const tableMs = Date.now() - started;
   const before = await page.evaluate(count);
   await page.fill('[data-testid=filter-input]', expression);

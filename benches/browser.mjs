@@ -9,7 +9,7 @@
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { serve, launch, root } from '../tests/e2e/browser.mjs';
+import { serve, launch, root, shown } from '../tests/e2e/browser.mjs';
 
 const sizes = (process.env.PLUME_BROWSER_BENCH_SPANS ?? '10000,100000,1000000').split(',').filter(Boolean).map(Number);
 const SCROLL_FRAMES = 300;
@@ -110,7 +110,7 @@ async function measure(url, spans) {
     log(spans, 'loading', path);
     const started = Date.now();
     await page.setInputFiles('[data-testid=file-input]', path);
-    await page.waitForSelector('[data-testid=file-result]', { timeout: 600_000 });
+    await shown(page, '[data-testid=file-result]');
     const loadMs = Date.now() - started;
     const result = await page.textContent('[data-testid=file-result]');
     if (!result.includes(`${spans.toLocaleString('en-US')} spans`)) throw new Error(`unexpected result: ${result}`);
@@ -123,7 +123,7 @@ async function measure(url, spans) {
     await page.waitForSelector('[data-testid=trace-row]');
     const opened = Date.now();
     await page.click('[data-testid=trace-row]');
-    await page.waitForSelector('[data-testid=span-row]', { timeout: 120_000 });
+    await shown(page, '[data-testid=span-row]', 120_000);
     await installHelpers(page);
     await rowsFilled(page);
     const firstRowsMs = Date.now() - opened;
@@ -163,7 +163,7 @@ async function measure(url, spans) {
       const spanId = await row.getAttribute('data-span-id');
       const t = Date.now();
       await row.click();
-      await page.waitForSelector(`[data-testid=span-details][data-span-id="${spanId}"]`, { timeout: 60_000 });
+      await shown(page, `[data-testid=span-details][data-span-id="${spanId}"]`, 60_000);
       details.push(Date.now() - t);
     }
 
@@ -250,7 +250,7 @@ async function measureStored(url, spans) {
     log(spans, 'stored: loading and keeping');
     const started = Date.now();
     await page.setInputFiles('[data-testid=file-input]', path);
-    await page.waitForSelector('[data-testid=file-result]', { timeout: 600_000 });
+    await shown(page, '[data-testid=file-result]');
     const keepMs = Date.now() - started;
     log(spans, 'stored: reloading');
     await page.reload();
@@ -261,7 +261,7 @@ async function measureStored(url, spans) {
     await page.waitForSelector('[data-testid=trace-row]');
     const opened = Date.now();
     await page.click('[data-testid=trace-row]');
-    await page.waitForSelector('[data-testid=span-row]', { timeout: 600_000 });
+    await shown(page, '[data-testid=span-row]');
     const openMs = Date.now() - opened;
     return { spans, keepMs, listMs, openMs };
   } finally {

@@ -1,8 +1,8 @@
 //! String interning for the arena.
 //!
-//! Every string of every span (names, keys, values) is stored once, in chunks of text that
-//! never move, and referred to by a 4-byte [`StrId`]. Repeated strings — attribute keys, span names, a system
-//! prompt sent with every LLM call — cost their bytes once.
+//! Every string of every span (names, keys, values) is stored once, in chunks of text that are
+//! not grown once made, and referred to by a 4-byte [`StrId`]. Repeated strings — attribute
+//! keys, span names, a system prompt sent with every LLM call — cost their bytes once.
 
 use std::cmp::Reverse;
 use std::hash::BuildHasher;
@@ -33,16 +33,23 @@ impl StrId {
 /// dedup.
 #[derive(Clone)]
 pub struct Interner {
-    /// The text, in chunks of at most `1 << shift` bytes that are never moved once made: a
-    /// string never straddles two, and one longer than a chunk has one of its own (the chunks
-    /// it covers after the first stay empty). One buffer grown by doubling copied all the text
-    /// at each growth and held the old and the new at once: at 1M spans, 0.5 GB beside 1 GB.
+    /// The text, in chunks of `1 << shift` bytes: a string never straddles two, so a chunk is
+    /// never grown once made (but the first, which grows as a small trace fills it), and no
+    /// text is copied or held twice as it grows. One buffer grown by doubling copied all the
+    /// text at each growth and held the old and the new at once: at 1M spans, 0.5 GB beside
+    /// 1 GB. A string longer than an eighth of a chunk that does not fit in the rest of the
+    /// last one has a chunk of its own, of its size (the slots it covers after the first stay
+    /// empty), so that the ends of chunks waste little.
     chunks: Vec<String>,
     /// `ends[i]` is where string `i` ends, in a space where chunk `k` starts at `k << shift`;
     /// it starts where string `i - 1` ends. An id that no string has (a filler) takes what is
-    /// left of a chunk when the next string does not fit in it.
-    ends: Vec<u32>,
+    /// left of a chunk when the next string does not go in it. 64-bit: a string with a chunk
+    /// of its own takes room in this space that holds no text.
+    ends: Vec<u64>,
     shift: u32,
+    /// Bytes of text stored, and the most that may be.
+    stored: u64,
+    most: u64,
     /// Each string's id and a 32-bit digest of its hash: growing the table re-places entries
     /// from the digest alone, without reading (and hashing) every string again.
     dedup: HashTable<(u32, u32)>,
@@ -56,6 +63,9 @@ const CHUNK_SHIFT: u32 = 23;
 /// The room the first chunk starts with.
 const FIRST_ROOM: usize = 4096;
 
+/// The most distinct text an interner holds: 4 GiB, the wasm32 ceiling anyway.
+const MOST_TEXT: u64 = u32::MAX as u64;
+
 /// A 64-bit hash folded to 32 bits, and spread back to 64 for the table (its high bits pick
 /// the tag, its low bits the bucket).
 fn digest(hash: u64) -> u32 {
@@ -66,24 +76,27 @@ fn spread(digest: u32) -> u64 {
     (u64::from(digest) << 32) | u64::from(digest.rotate_left(16))
 }
 
-/// The text is addressed with `u32` offsets: 4 GiB of distinct text, the wasm32 ceiling anyway.
+/// More distinct text than an interner holds (4 GiB), or than memory has room for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("more than 4 GiB of distinct text")]
+#[error("more distinct text than can be held")]
 pub struct InternerFull;
 
 impl Default for Interner {
     fn default() -> Self {
-        Self::with_chunk_shift(CHUNK_SHIFT)
+        Self::with_limits(CHUNK_SHIFT, MOST_TEXT)
     }
 }
 
 impl Interner {
-    /// An interner whose chunks hold `1 << shift` bytes (small ones let tests cross chunks).
-    fn with_chunk_shift(shift: u32) -> Self {
+    /// An interner whose chunks hold `1 << shift` bytes, holding at most `most` bytes of text
+    /// (small ones let tests cross chunks and fill it).
+    fn with_limits(shift: u32, most: u64) -> Self {
         let mut interner = Self {
             chunks: Vec::new(),
             ends: Vec::new(),
             shift,
+            stored: 0,
+            most,
             dedup: HashTable::new(),
             hasher: DefaultHashBuilder::default(),
         };
@@ -107,47 +120,51 @@ impl Interner {
     }
 
     /// Stores `text` after the last string, or at the next chunk when it does not fit in the
-    /// rest of this one: its id.
+    /// rest of this one: its id. Everything that can fail is done before anything changes.
     fn append(&mut self, text: &str) -> Result<u32, InternerFull> {
-        let size = 1usize << self.shift;
-        let last = self.ends.last().map_or(0, |&end| end as usize);
-        let used = last & (size - 1);
-        let start = match used != 0 && used + text.len() > size {
-            true => {
-                let next = last - used + size;
-                self.push_end(next)?;
-                next
-            }
-            false => last,
+        let (len, size) = (text.len() as u64, 1u64 << self.shift);
+        let stored = (self.stored.checked_add(len)).filter(|&stored| stored <= self.most);
+        // The string's id and at most two fillers, one before it and one after.
+        let id = u32::try_from(self.ends.len()).map_err(|_| InternerFull)?;
+        let (Some(stored), Some(_)) = (stored, id.checked_add(2)) else {
+            return Err(InternerFull);
         };
-        let slot = start >> self.shift;
-        if self.chunks.len() <= slot {
-            self.chunks.resize_with(slot + 1, String::new);
-        }
+        let last = self.ends.last().copied().unwrap_or(0);
+        let (used, next) = (last % size, last.next_multiple_of(size));
+        let fits = used + len <= size;
+        let start = if fits { last } else { next };
+        let own = !fits && len > size / 8;
+        let end = start + len;
+        let slot = usize::try_from(start >> self.shift).map_err(|_| InternerFull)?;
+        let chunks_wanted = (slot + 1).saturating_sub(self.chunks.len());
+        (self.chunks.try_reserve(chunks_wanted)).map_err(|_| InternerFull)?;
+        self.ends.try_reserve(3).map_err(|_| InternerFull)?;
+        self.chunks
+            .resize_with(self.chunks.len() + chunks_wanted, String::new);
         let chunk = &mut self.chunks[slot];
         if chunk.capacity() - chunk.len() < text.len() {
             // The first chunk grows as it fills (a small trace's text stays small); later ones
-            // are made whole, as is one for a string longer than a chunk.
-            let room = match (slot, text.len() > size) {
-                (0, false) => (2 * chunk.capacity()).max(FIRST_ROOM).min(size),
-                _ => size.max(text.len()),
+            // are made whole, and one of a string's own to its size.
+            let room = match (slot, own) {
+                (_, true) => text.len(),
+                (0, false) => (2 * chunk.capacity()).max(FIRST_ROOM).min(1 << self.shift),
+                _ => 1 << self.shift,
             };
-            chunk.reserve_exact(room.max(chunk.len() + text.len()) - chunk.len());
+            let wanted = room.max(chunk.len() + text.len()) - chunk.len();
+            chunk.try_reserve_exact(wanted).map_err(|_| InternerFull)?;
         }
         chunk.push_str(text);
+        self.stored = stored;
+        if start != last {
+            self.ends.push(start);
+        }
         let id = u32::try_from(self.ends.len()).map_err(|_| InternerFull)?;
-        self.push_end(start + text.len())?;
-        // What a string longer than a chunk covered of the next chunks stays empty.
-        if text.len() > size && (start + text.len()) & (size - 1) != 0 {
-            self.push_end(((start + text.len()) | (size - 1)) + 1)?;
+        self.ends.push(end);
+        // Nothing else goes in a string's own chunk.
+        if own && end % size != 0 {
+            self.ends.push(end.next_multiple_of(size));
         }
         Ok(id)
-    }
-
-    fn push_end(&mut self, end: usize) -> Result<(), InternerFull> {
-        self.ends
-            .push(u32::try_from(end).map_err(|_| InternerFull)?);
-        Ok(())
     }
 
     /// The id of `text` if it was interned, without adding it.
@@ -172,12 +189,14 @@ impl Interner {
         };
         let start = match index {
             0 => 0,
-            _ => self.ends[index - 1] as usize,
+            _ => self.ends[index - 1],
         };
         let slot = start >> self.shift;
-        let from = start - (slot << self.shift);
-        (self.chunks.get(slot))
-            .and_then(|chunk| chunk.get(from..from + (end as usize).saturating_sub(start)))
+        let from = (start - (slot << self.shift)) as usize;
+        let len = end.saturating_sub(start) as usize;
+        (usize::try_from(slot).ok())
+            .and_then(|slot| self.chunks.get(slot))
+            .and_then(|chunk| chunk.get(from..from + len))
             .unwrap_or("")
     }
 
@@ -195,7 +214,7 @@ impl Interner {
     pub fn heap_bytes(&self) -> usize {
         self.chunks.iter().map(String::capacity).sum::<usize>()
             + self.chunks.capacity() * size_of::<String>()
-            + self.ends.capacity() * size_of::<u32>()
+            + self.ends.capacity() * size_of::<u64>()
             + self.dedup.capacity() * (size_of::<(u32, u32)>() + 1)
     }
 }
@@ -240,7 +259,7 @@ impl Interner {
         };
         // A string lies in one chunk: each is searched apart.
         for (slot, chunk) in self.chunks.iter().enumerate() {
-            holder.scan(chunk.as_bytes(), slot << self.shift, needle);
+            holder.scan(chunk.as_bytes(), (slot as u64) << self.shift, needle);
         }
         found
     }
@@ -381,22 +400,23 @@ const RARE: u8 = 2;
 
 /// Which string a place in the text is in, for places met in order.
 struct Holder<'a> {
-    ends: &'a [u32],
+    ends: &'a [u64],
     id: usize,
     found: &'a mut StrSet,
 }
 
 impl Holder<'_> {
     /// Counts the strings of `text`, which starts at `base`, that hold `needle`.
-    fn scan(&mut self, text: &[u8], base: usize, needle: &Caseless) {
+    fn scan(&mut self, text: &[u8], base: u64, needle: &Caseless) {
         let [rarest, _] = needle.pair;
         let Some(&byte) = needle.needle.get(rarest.at) else {
             return;
         };
-        let len = needle.needle.len();
+        let len = needle.needle.len() as u64;
         // Where the string counted at `start` (in `text`) ends in `text`.
-        let mut count =
-            |start: usize, held: bool| (self.at(base + start, len, held)).map(|end| end - base);
+        let mut count = |start: usize, held: bool| {
+            (self.at(base + start as u64, len, held)).map(|end| (end - base) as usize)
+        };
         if commonness(byte) <= RARE {
             let (lower, upper, anchor) = (byte, byte.to_ascii_uppercase(), rarest.at);
             let mut from = anchor;
@@ -426,15 +446,11 @@ impl Holder<'_> {
 
     /// A match (`held`) of `len` bytes at `start`: counted if it lies in one string. Returns
     /// where that string ends when it was counted (the rest of it need not be looked at).
-    fn at(&mut self, start: usize, len: usize, held: bool) -> Option<usize> {
-        while self
-            .ends
-            .get(self.id)
-            .is_some_and(|&end| end as usize <= start)
-        {
+    fn at(&mut self, start: u64, len: u64, held: bool) -> Option<u64> {
+        while self.ends.get(self.id).is_some_and(|&end| end <= start) {
             self.id += 1;
         }
-        let end = *self.ends.get(self.id)? as usize;
+        let end = *self.ends.get(self.id)?;
         if !held || start + len > end {
             return None;
         }
@@ -492,19 +508,23 @@ mod tests {
 
     #[test]
     fn text_stays_where_it_was_stored_across_chunks() -> Result<(), InternerFull> {
-        let mut interner = Interner::with_chunk_shift(10);
+        const SIZE: usize = 1 << 10;
+        let mut interner = Interner::with_limits(10, MOST_TEXT);
         let mut stored = Vec::new();
         for i in 0..5_000 {
-            // Some strings longer than a chunk, some filling one to its last byte.
+            // Strings of a chunk of their own (ending inside a chunk, on a chunk's end, of a
+            // chunk's size, of an eighth and a bit), and strings filling chunks to their end.
             let text = match i % 500 {
                 7 => "x".repeat(3_000 + i),
-                8 => "y".repeat(1 << 10),
+                8 => "y".repeat(SIZE),
+                9 => "w".repeat(2 * SIZE + i % 2),
+                10 => "v".repeat(SIZE / 8 + 1 + i % 50),
                 _ => format!("value-{i}-{}", "z".repeat(i % 90)),
             };
             stored.push((interner.intern(&text)?, text));
         }
-        // A string in the second chunk, made whole: more text does not move it.
-        let (id, text) = &stored[200];
+        // A string in a chunk made whole: more text does not move it.
+        let (id, text) = &stored[2_000];
         let at = interner.get(*id).as_ptr();
         for i in 0..20_000 {
             interner.intern(&format!("more-{i}"))?;
@@ -516,16 +536,44 @@ mod tests {
             assert_eq!(interner.intern(text)?, *id);
             assert_eq!(interner.lookup(text), Some(*id));
         }
-        // Strings never straddle chunks: every chunk holds at most a chunk's bytes, but for
-        // one holding a string longer than a chunk, alone.
-        for chunk in &interner.chunks {
-            assert!(
-                chunk.len() <= 1 << 10 || chunk.bytes().all(|b| b == chunk.as_bytes()[0]),
-                "{} bytes",
-                chunk.len()
-            );
+        // Strings never straddle chunks: a chunk holds a chunk's bytes at most and is made
+        // whole, but for one holding a string of its own, alone and to its size, and the first.
+        // (Slots a string of its own covers after its first are left empty.)
+        let made = interner.chunks.iter().enumerate().skip(1);
+        for (slot, chunk) in made.filter(|(_, chunk)| chunk.capacity() > 0) {
+            let alone = chunk.bytes().all(|b| b == chunk.as_bytes()[0]) && chunk.len() > SIZE / 8;
+            match alone {
+                true => assert_eq!(chunk.capacity(), chunk.len(), "slot {slot}"),
+                false => assert_eq!((chunk.capacity(), chunk.len() <= SIZE), (SIZE, true)),
+            }
         }
         Ok(())
+    }
+
+    #[test]
+    fn a_full_interner_refuses_text_and_stays_whole() {
+        // At most 5,000 bytes of text, in chunks of 64.
+        let mut interner = Interner::with_limits(6, 5_000);
+        let mut kept = Vec::new();
+        let mut refused = 0;
+        for i in 0..2_000 {
+            let text = format!("{i}-{}", "q".repeat(i % 150));
+            match interner.intern(&text) {
+                Ok(id) => kept.push((id, text)),
+                Err(InternerFull) => refused += 1,
+            }
+        }
+        assert!(refused > 0 && kept.len() > 50, "{refused} refused");
+        assert!(interner.stored <= 5_000);
+        // What was kept reads back and is found again; nothing refused took an id.
+        for (id, text) in &kept {
+            assert_eq!(interner.get(*id), text);
+            assert_eq!(interner.lookup(text), Some(*id));
+        }
+        let found = interner.containing(&Caseless::new(b"-q"));
+        for (id, text) in &kept {
+            assert_eq!(found.contains(*id), text.contains("-q"), "{text}");
+        }
     }
 
     #[test]
@@ -538,7 +586,7 @@ mod tests {
         // The text, the ends (u32 each), and the dedup table's entries with their control bytes.
         let held = interner.chunks.iter().map(String::capacity).sum::<usize>()
             + interner.chunks.capacity() * size_of::<String>()
-            + interner.ends.capacity() * size_of::<u32>()
+            + interner.ends.capacity() * size_of::<u64>()
             + interner.dedup.capacity() * size_of::<(u32, u32)>();
         let bytes = interner.heap_bytes();
         assert!(
@@ -566,11 +614,11 @@ mod tests {
             // some are longer than a chunk.
             let mut interner = match round % 2 {
                 0 => Interner::default(),
-                _ => Interner::with_chunk_shift(4 + round % 5),
+                _ => Interner::with_limits(4 + round % 5, MOST_TEXT),
             };
             let mut texts = Vec::new();
             for _ in 0..1 + next(30) {
-                let len = next(if round % 4 == 0 { 400 } else { 70 });
+                let len = next(if round % 3 == 0 { 400 } else { 70 });
                 let text: String = (0..len).map(|_| b"eErRoO_x zZ"[next(11)] as char).collect();
                 interner.intern(&text)?;
                 texts.push(text);
@@ -588,6 +636,12 @@ mod tests {
                 };
                 let caseless = Caseless::new(needle.as_bytes());
                 let found = interner.containing(&caseless);
+                // No id but a string's (no filler) is found.
+                let ids: Vec<StrId> = (texts.iter()).filter_map(|t| interner.lookup(t)).collect();
+                assert!(
+                    (0..interner.len() as u32)
+                        .all(|id| !found.contains(StrId(id)) || ids.contains(&StrId(id)))
+                );
                 for text in &texts {
                     let holds = text.to_ascii_lowercase().contains(&needle);
                     let id = interner.lookup(text).expect("interned");

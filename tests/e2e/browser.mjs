@@ -115,6 +115,13 @@ export async function load(page, files) {
   await page.waitForFunction(() => window.plume.settled());
 }
 
+/** Waits until `selector` matches, looking every animation frame: what a benchmark times.
+ * (`waitForSelector` looks less and less often as it waits, up to every 500 ms, which a timing
+ * would count.) */
+export async function shown(page, selector, timeout = 600_000) {
+  await page.waitForFunction((s) => document.querySelector(s) !== null, selector, { timeout, polling: 'raf' });
+}
+
 /** What the page counts (spans, traces, projects, errors), without its token and cost totals. */
 export async function counts(page) {
   const { spans, traces, projects, errors } = await page.evaluate(() => window.plume.summary());
