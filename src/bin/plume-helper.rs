@@ -10,7 +10,9 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// What a file in the format `tag` names holds, or why it holds nothing
 /// (`plume::ingest::helper_wire`'s bytes); or, tagged `plume::redact::job::TAG`, a redaction
 /// job's answer; or, tagged `plume::sources::job::TAG`, what a server answered (asked from here
-/// with `fetch`), after the parts `post` was handed (a fetch's files, as they came).
+/// with `fetch`), after the parts `post` was handed (a fetch's files, as they came); or, tagged
+/// `plume::ingest::helper_wire::EXPAND`, a zstd file's content handed to `post` a piece at a
+/// time, then whether it all expanded.
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen]
 pub async fn read(tag: u8, bytes: Vec<u8>, post: js_sys::Function, build: String) -> Vec<u8> {
@@ -22,7 +24,13 @@ pub async fn read(tag: u8, bytes: Vec<u8>, post: js_sys::Function, build: String
     match tag {
         plume::redact::job::TAG => plume::redact::job::answer(&bytes),
         plume::sources::job::TAG => plume::sources::browser::answer(&bytes, &post).await,
-        plume::ingest::helper_wire::EXPAND => plume::ingest::helper_wire::expand(&bytes),
+        plume::ingest::helper_wire::EXPAND => {
+            // Each piece goes as it is expanded (its buffer moved, not copied, by the loader).
+            plume::ingest::helper_wire::expand(&bytes, &mut |piece| {
+                let part = js_sys::Uint8Array::from(piece);
+                post.call1(&wasm_bindgen::JsValue::NULL, &part).is_ok()
+            })
+        }
         _ => plume::ingest::helper_wire::read(tag, &bytes),
     }
 }

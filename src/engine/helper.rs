@@ -9,7 +9,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use futures::StreamExt;
 use futures::channel::oneshot;
+use futures::future::Either;
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -35,10 +37,30 @@ pub(super) async fn read(format: Format, bytes: Vec<u8>) -> Result<Answer, Locat
     helper_wire::decode(&ask(tag, bytes).await.map_err(stopped)?)
 }
 
-/// A zstd file's content, expanded by a helper worker.
-pub(super) async fn expand(bytes: Vec<u8>) -> Result<Vec<u8>, String> {
-    let answer = ask(helper_wire::EXPAND, bytes).await;
-    helper_wire::read_expanded(answer.map_err(|why| format!("the helper {why}"))?)
+/// A zstd file's content, expanded by a helper worker and handed to `piece` as it comes, until
+/// it says to stop (the helper is then stopped); `Err`: why it did not all expand.
+pub(super) async fn expand(
+    bytes: Vec<u8>,
+    mut piece: impl FnMut(&[u8]) -> bool,
+) -> Result<(), String> {
+    let (parts, mut came) = futures::channel::mpsc::unbounded();
+    let mut asking = Box::pin(ask_with_parts(helper_wire::EXPAND, bytes, Some(parts)));
+    // Each piece is read as it comes: the next is taken into the engine's memory only then.
+    let answer = loop {
+        match futures::future::select(came.next(), asking.as_mut()).await {
+            Either::Left((Some(part), _)) if !piece(&part) => return Ok(()),
+            Either::Left((Some(_), _)) => {}
+            Either::Left((None, _)) => break asking.await,
+            Either::Right((answer, _)) => break answer,
+        }
+    };
+    // Pieces posted before the answer and not taken yet.
+    while let Ok(part) = came.try_recv() {
+        if !piece(&part) {
+            return Ok(());
+        }
+    }
+    helper_wire::read_expanded(&answer.map_err(|why| format!("the helper {why}"))?)
 }
 
 /// `job` redacted by a helper worker.

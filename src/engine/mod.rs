@@ -181,9 +181,21 @@ struct TableOrder {
 pub struct Loading {
     stream: ingest::FileStream,
     before: Before,
+    arrival: Arrival,
 }
 
 impl Loading {
+    /// Whether reading has failed: later bytes are dropped unread.
+    pub fn failed(&self) -> bool {
+        self.stream.failed()
+    }
+
+    /// Stops reading: the file fails with `problem`, and what it stored is undone when it is
+    /// finished.
+    pub fn fail(&mut self, problem: ingest::Problem) {
+        self.stream.fail(problem);
+    }
+
     /// The whole file and its format, when the helper worker reads it (see
     /// [`ingest::FileStream::take_helped`]): read it with [`Engine::load_helped`] instead of
     /// finishing this.
@@ -337,7 +349,34 @@ impl Engine {
         Loading {
             stream: ingest::FileStream::new(&self.arena, file, size),
             before: Before::of(&self.arena),
+            arrival: Arrival::Loaded,
         }
+    }
+
+    /// Starts reading a file's content as another worker expands it from `codec` (zstd in the
+    /// browser): hand its pieces to [`Engine::feed_expanded`], then [`Engine::finish`] it;
+    /// `held`, as [`Engine::load_held`] reads a file.
+    pub fn begin_expanding(&self, file: &str, codec: ingest::Codec, held: bool) -> Loading {
+        Loading {
+            stream: ingest::FileStream::expanding(&self.arena, file, codec),
+            before: Before::of(&self.arena),
+            arrival: match held {
+                true => Arrival::Held,
+                false => Arrival::Loaded,
+            },
+        }
+    }
+
+    /// The next piece of content expanded from `codec` (see [`ingest::FileStream::feed_expanded`]).
+    pub fn feed_expanded(
+        &mut self,
+        loading: &mut Loading,
+        codec: ingest::Codec,
+        piece: &[u8],
+        progress: &mut dyn FnMut(usize),
+    ) {
+        self.revision += 1;
+        (loading.stream).feed_expanded(&mut self.arena, codec, piece, progress);
     }
 
     /// The next bytes of a file being read; `progress` hears the spans stored so far.
@@ -346,11 +385,11 @@ impl Engine {
         loading.stream.feed(&mut self.arena, chunk, progress);
     }
 
-    /// Ends a file being read, as [`Engine::load`] ends one.
+    /// Ends a file being read, as [`Engine::load`] (or, begun held, [`Engine::load_held`]) ends one.
     pub fn finish(&mut self, loading: Loading, progress: &mut dyn FnMut(usize)) -> FileResult {
         self.revision += 1;
         let report = loading.stream.finish(&mut self.arena, progress);
-        self.loaded(&report, loading.before, Arrival::Loaded)
+        self.loaded(&report, loading.before, loading.arrival)
     }
 
     /// Assembles what a file added (the arena's rows from `before` on) and notes its result.

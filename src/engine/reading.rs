@@ -290,6 +290,48 @@ pub(super) async fn parse(
     result
 }
 
+/// Reads a zstd file: the helper expands it, and the engine reads its content as it comes (one
+/// zstd layer: a file of many would start a helper each).
+async fn read_zstd(
+    engine: &Rc<RefCell<Engine>>,
+    progress: &mut Progress,
+    bytes: Vec<u8>,
+    held: bool,
+) -> FileResult {
+    let size = bytes.len() as f64;
+    let codec = ingest::Codec::Zstd;
+    let mut loading = engine.borrow().begin_expanding(&progress.name, codec, held);
+    let expanded = helper::expand(bytes, |piece| {
+        let mut report = |spans| progress.report("parsing", size, spans, false);
+        let mut engine = engine.borrow_mut();
+        engine.feed_expanded(&mut loading, codec, piece, &mut report);
+        !loading.failed()
+    })
+    .await;
+    if let Err(message) = expanded {
+        let codec = codec.name();
+        loading.fail(ingest::Problem::Decompress { codec, message });
+    }
+    if let Some(helped) = loading.take_helped() {
+        // Content the helper reads (parquet, Jaeger, Zipkin), gathered whole.
+        return match helped.inside_zstd() {
+            Ok((format, compression, content)) => {
+                let helped = ingest::Helped {
+                    format: Some(format),
+                    compression,
+                    content,
+                };
+                Box::pin(read_helped(engine, progress, helped, held)).await
+            }
+            Err(problem) => FileResult::failed(&progress.name, &problem.to_string()),
+        };
+    }
+    let mut report = |spans| progress.report("parsing", size, spans, false);
+    let result = engine.borrow_mut().finish(loading, &mut report);
+    progress.report("parsing", size, result.spans as usize, true);
+    result
+}
+
 /// Reads a parquet, Jaeger or Zipkin file: read by the helper worker, then stored by the engine.
 async fn read_helped(
     engine: &Rc<RefCell<Engine>>,
@@ -300,20 +342,7 @@ async fn read_helped(
     let size = helped.content.len() as f64;
     progress.report("parsing", size, 0, true);
     let Some(format) = helped.format else {
-        // A zstd file: the helper expands it, then it is read as any file (one zstd layer: a
-        // file of many would start a helper each).
-        let expanded = helper::expand(helped.content).await.and_then(|content| {
-            match ingest::sniff(&content) == ingest::Detected::Compressed(ingest::Codec::Zstd) {
-                true => {
-                    Err("zstd inside zstd: expand it first, or read it with the plume CLI".into())
-                }
-                false => Ok(content),
-            }
-        });
-        return match expanded {
-            Ok(content) => Box::pin(parse(engine, progress, content, held)).await,
-            Err(problem) => FileResult::failed(&progress.name, &format!("zstd: {problem}")),
-        };
+        return Box::pin(read_zstd(engine, progress, helped.content, held)).await;
     };
     let answer = helper::read(format, helped.content).await;
     let name = progress.name.clone();

@@ -2509,3 +2509,40 @@ fn redaction_preview(engine: &Engine, selection: &SpanSelection) -> Response {
     let answer = crate::redact::job::run(&engine.preview_job(selection));
     Response::RedactionPreview(Box::new(RedactionPreview::of(answer)))
 }
+
+#[test]
+fn a_zstd_file_expanded_by_the_helper_loads_as_its_content_does_or_not_at_all() {
+    use crate::ingest::{Codec, helper_wire};
+    let packed = fixture("generated/openai-01.otlp.pb.zst");
+    let read = |engine: &mut Engine, bytes: &[u8]| {
+        let mut loading = engine.begin_expanding("a.zst", Codec::Zstd, false);
+        let answer = helper_wire::expand(bytes, &mut |piece| {
+            engine.feed_expanded(&mut loading, Codec::Zstd, piece, &mut |_| {});
+            !loading.failed()
+        });
+        if let Err(message) = helper_wire::read_expanded(&answer) {
+            let codec = Codec::Zstd.name();
+            loading.fail(crate::ingest::Problem::Decompress { codec, message });
+        }
+        assert!(loading.take_helped().is_none());
+        engine.finish(loading, &mut |_| {})
+    };
+    let mut engine = Engine::default();
+    let result = read(&mut engine, &packed);
+    let mut plain = engine_with(&["openai-01.otlp.pb"]);
+    assert_eq!((result.spans, result.traces), (4, 1));
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let open = || Request::OpenTrace {
+        trace_id: OPENAI_01_TRACE.into(),
+    };
+    assert_eq!(
+        trace_overview(&mut engine, open()),
+        trace_overview(&mut plain, open())
+    );
+    // Cut short: the file fails and what it stored is undone.
+    let mut engine = Engine::default();
+    let cut = read(&mut engine, &packed[..packed.len() - 9]);
+    assert_eq!((cut.spans, cut.errors.len()), (0, 1));
+    assert!(cut.errors[0].contains("zstd"), "{:?}", cut.errors);
+    assert_eq!(engine.arena.spans().len(), 0);
+}

@@ -61,7 +61,7 @@ fn zstd_reader(bytes: &[u8]) -> Result<Box<dyn Read + '_>, String> {
 }
 
 /// In the browser the engine holds no zstd decoder (the helper worker expands zstd files:
-/// [`expand_zstd`], `Helped::of`); a zstd layer inside another is refused with the way around.
+/// `helper_wire::expand`, `Helped::of`); a zstd layer inside another is refused with the way around.
 #[cfg(target_arch = "wasm32")]
 fn zstd_reader(_bytes: &[u8]) -> Result<Box<dyn Read + '_>, String> {
     Err(
@@ -69,23 +69,6 @@ fn zstd_reader(_bytes: &[u8]) -> Result<Box<dyn Read + '_>, String> {
          or read it with the plume CLI"
             .into(),
     )
-}
-
-/// What a zstd stream holds, whole (at most `limit` bytes): the helper worker's expansion.
-pub fn expand_zstd(bytes: &[u8], limit: usize) -> Result<Vec<u8>, String> {
-    let decoder = ruzstd::decoding::StreamingDecoder::new(bytes).map_err(|e| e.to_string())?;
-    let mut out = Vec::new();
-    decoder
-        .take(limit as u64 + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| e.to_string())?;
-    if out.len() > limit {
-        return Err(format!(
-            "its zstd content expands past {} GB, more than Plume holds at once",
-            limit as f64 / 1e9
-        ));
-    }
-    Ok(out)
 }
 
 /// The codecs `bytes` are compressed with, outermost first (at most `layers` of them), and what
@@ -157,7 +140,7 @@ pub fn expand_into(
 }
 
 /// Hands `expanded` bytes to `stream`, unless it would then hold more than `limit`.
-fn hand_on(
+pub(crate) fn hand_on(
     limit: usize,
     codec: Codec,
     expanded: &[u8],

@@ -68,23 +68,40 @@ pub fn read(tag: u8, bytes: &[u8]) -> Vec<u8> {
 /// decoder).
 pub const EXPAND: u8 = 202;
 
-/// The helper's side of [`EXPAND`]: the content and `0`, or why it does not expand and `1` (the
-/// mark last: a gigabyte is not moved to make room for it).
-pub fn expand(bytes: &[u8]) -> Vec<u8> {
-    match super::expand_zstd(bytes, super::MAX_EXPANDED_HELD) {
-        Ok(mut content) => {
-            content.push(0);
-            content
+/// Bytes of content the helper hands on at a time.
+const EXPANDED_PIECE: usize = 4 << 20;
+
+/// The helper's side of [`EXPAND`]: the content handed to `post` a piece at a time (until it
+/// says to stop), then the answer: `0` when the whole expanded, or why it did not and `1`.
+pub fn expand(bytes: &[u8], post: &mut dyn FnMut(&[u8]) -> bool) -> Vec<u8> {
+    let failed = |message: String| [message.as_bytes(), &[1]].concat();
+    let mut decoder = match ruzstd::decoding::StreamingDecoder::new(bytes) {
+        Ok(decoder) => decoder,
+        Err(error) => return failed(error.to_string()),
+    };
+    let mut piece = vec![0; EXPANDED_PIECE];
+    loop {
+        // A whole piece at a time, but for the last.
+        let mut filled = 0;
+        while filled < piece.len() {
+            match std::io::Read::read(&mut decoder, &mut piece[filled..]) {
+                Ok(0) => break,
+                Ok(read) => filled += read,
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) => return failed(error.to_string()),
+            }
         }
-        Err(problem) => [problem.as_bytes(), &[1]].concat(),
+        if filled > 0 && !post(&piece[..filled]) || filled < piece.len() {
+            return vec![0];
+        }
     }
 }
 
-/// The engine's side of [`EXPAND`]: the content, or why there is none.
-pub fn read_expanded(mut answer: Vec<u8>) -> Result<Vec<u8>, String> {
-    match answer.pop() {
-        Some(0) => Ok(answer),
-        Some(1) => Err(String::from_utf8_lossy(&answer).into_owned()),
+/// The engine's side of [`EXPAND`]'s answer: whether the whole expanded, or why not.
+pub fn read_expanded(answer: &[u8]) -> Result<(), String> {
+    match answer.split_last() {
+        Some((0, [])) => Ok(()),
+        Some((1, why)) => Err(String::from_utf8_lossy(why).into_owned()),
         _ => Err("the helper's expansion does not read".into()),
     }
 }
@@ -396,18 +413,86 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_zstd_file_expands_through_the_helper_and_a_broken_one_says_why() {
+    fn a_zstd_file_expands_a_piece_at_a_time_and_a_broken_one_says_why() {
         let content = crate::testutil::fixture("openai-01.otlp.pb");
         let packed = crate::testutil::fixture("generated/openai-01.otlp.pb.zst");
-        assert_eq!(read_expanded(expand(&packed)), Ok(content.clone()));
-        let broken = read_expanded(expand(&packed[..packed.len() / 2]));
+        let mut pieces = Vec::new();
+        let answer = expand(&packed, &mut |piece| {
+            pieces.push(piece.to_vec());
+            true
+        });
+        assert_eq!((read_expanded(&answer), pieces.concat()), (Ok(()), content));
+        // Content of several pieces: each whole but the last; told to stop, nothing more comes.
+        let long: Vec<u8> = (0..2 * EXPANDED_PIECE + 1_000)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let level = ruzstd::encoding::CompressionLevel::Fastest;
+        let packed_long = ruzstd::encoding::compress_to_vec(&long[..], level);
+        let mut sizes = Vec::new();
+        let answer = expand(&packed_long, &mut |piece| {
+            sizes.push(piece.len());
+            true
+        });
+        assert_eq!(read_expanded(&answer), Ok(()));
+        assert_eq!(sizes, [EXPANDED_PIECE, EXPANDED_PIECE, 1_000]);
+        let mut taken = 0;
+        expand(&packed_long, &mut |_| {
+            taken += 1;
+            false
+        });
+        assert_eq!(taken, 1);
+        let broken = read_expanded(&expand(&packed[..packed.len() / 2], &mut |_| true));
         assert!(broken.is_err(), "{broken:?}");
-        assert!(read_expanded(Vec::new()).is_err());
-        assert!(read_expanded(vec![9]).is_err());
-        // Where the helper's readers are, a zstd file reads as its content does.
+        assert!(read_expanded(&[]).is_err());
+        assert!(read_expanded(&[9]).is_err());
+    }
+
+    #[test]
+    fn where_the_helper_reads_a_zstd_file_its_content_streams_into_the_arena() {
+        let packed = crate::testutil::fixture("generated/openai-01.otlp.pb.zst");
         let mut arena = crate::model::Arena::default();
-        let report = crate::ingest::load_here(&mut arena, "a.zst", packed);
+        let report = super::super::load_zstd_here(&mut arena, "a.zst", &packed);
         assert_eq!((report.spans, report.errors.len()), (4, 0));
+        assert_eq!(report.compression, [crate::ingest::Codec::Zstd]);
+        // Cut short: said, and nothing of it stays.
+        let mut arena = crate::model::Arena::default();
+        let cut = super::super::load_zstd_here(&mut arena, "cut.zst", &packed[..packed.len() - 9]);
+        assert_eq!(
+            (cut.spans, arena.spans().len(), cut.errors.len()),
+            (0, 0, 1)
+        );
+        assert!(
+            cut.errors[0].to_string().contains("zstd"),
+            "{:?}",
+            cut.errors
+        );
+        // zstd inside zstd: natively the inner layer is undone as any file's; in the browser,
+        // whose engine has no zstd decoder, it comes back to be read by a helper, and is
+        // refused with the way around.
+        let level = ruzstd::encoding::CompressionLevel::Fastest;
+        let twice = ruzstd::encoding::compress_to_vec(&packed[..], level);
+        let report = super::super::load_zstd_here(&mut arena, "twice.zst", &twice);
+        assert_eq!((report.spans, report.errors.len()), (4, 0));
+        let inner = crate::ingest::Helped {
+            format: None,
+            compression: Vec::new(),
+            content: packed.clone(),
+        };
+        let refused = inner.inside_zstd().map(|(format, ..)| format);
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|p| p.to_string().contains("zstd inside zstd")),
+            "{refused:?}"
+        );
+        // A Jaeger file inside goes to its reader, the compression said.
+        let jaeger = crate::testutil::fixture("generated/jaeger-trace-alone.json");
+        let packed_jaeger = ruzstd::encoding::compress_to_vec(&jaeger[..], level);
+        let report = super::super::load_zstd_here(&mut arena, "j.json.zst", &packed_jaeger);
+        let plain = crate::ingest::load_here(&mut crate::model::Arena::default(), "j", jaeger);
+        assert_eq!((report.spans, report.errors.len()), (plain.spans, 0));
+        assert!(plain.spans > 0);
+        assert_eq!(report.compression, [crate::ingest::Codec::Zstd]);
     }
 
     fn table() -> Assembled {

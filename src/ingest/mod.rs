@@ -48,7 +48,7 @@ pub(crate) mod wire;
 mod zipkin;
 mod zipkin_proto;
 
-pub use compression::{Codec, MAX_EXPANDED_HELD, expand_into, expand_zstd, expanded_layers};
+pub use compression::{Codec, MAX_EXPANDED_HELD, expand_into, expanded_layers};
 pub use error::{IngestError, Located, Place, Problem};
 pub use parquet::{Assembled, assemble as assemble_parquet};
 pub use sniff::{Detected, sniff};
@@ -164,24 +164,7 @@ pub fn load_here(arena: &mut Arena, file: &str, bytes: Vec<u8>) -> FileReport {
             format: None,
             content,
             ..
-        }) => match expand_zstd(&content, MAX_EXPANDED_HELD).and_then(|expanded| {
-            // One zstd layer (as the engine's worker asks the helper for one).
-            match sniff(&expanded) == Detected::Compressed(Codec::Zstd) {
-                true => {
-                    Err("zstd inside zstd: expand it first, or read it with the plume CLI".into())
-                }
-                false => Ok(expanded),
-            }
-        }) {
-            Ok(expanded) => load_here(arena, file, expanded),
-            Err(message) => {
-                let mut report = FileReport::new(file);
-                let codec = Codec::Zstd.name();
-                let problem = Located::file(Problem::Decompress { codec, message });
-                report.errors.push(problem.in_file(file));
-                report
-            }
-        },
+        }) => load_zstd_here(arena, file, &content),
         Ok(Helped {
             format: Some(format),
             compression,
@@ -192,6 +175,38 @@ pub fn load_here(arena: &mut Arena, file: &str, bytes: Vec<u8>) -> FileReport {
             load_helped(arena, file, (format, compression), answer, &mut |_| {})
         }
         Err(bytes) => load(arena, file, &bytes),
+    }
+}
+
+/// A zstd file read as the browser reads it: expanded a piece at a time (there, by the helper
+/// worker) into a stream of its content.
+fn load_zstd_here(arena: &mut Arena, file: &str, content: &[u8]) -> FileReport {
+    let mut stream = FileStream::expanding(arena, file, Codec::Zstd);
+    let answer = helper_wire::expand(content, &mut |piece| {
+        stream.feed_expanded(arena, Codec::Zstd, piece, &mut |_| {});
+        !stream.failed()
+    });
+    if let Err(message) = helper_wire::read_expanded(&answer) {
+        stream.fail(Problem::Decompress {
+            codec: Codec::Zstd.name(),
+            message,
+        });
+    }
+    let Some(helped) = stream.take_helped() else {
+        return stream.finish(arena, &mut |_| {});
+    };
+    match helped.inside_zstd() {
+        Ok((format, compression, content)) => {
+            let tag = helper_wire::job_tag(format).unwrap_or_default();
+            let answer = helper_wire::decode(&helper_wire::read(tag, &content));
+            load_helped(arena, file, (format, compression), answer, &mut |_| {})
+        }
+        Err(problem) => {
+            let mut report = FileReport::new(file);
+            report.compression.push(Codec::Zstd);
+            report.errors.push(Located::file(problem).in_file(file));
+            report
+        }
     }
 }
 
@@ -251,6 +266,20 @@ impl Helped {
             })
         });
         expanded.ok_or(bytes)
+    }
+
+    /// What the helper reads, found inside a zstd file's content: its format, the compression
+    /// undone (zstd first), and the content; a zstd file inside is refused (one layer of zstd
+    /// is expanded in the browser: a file of many would start a helper each).
+    pub fn inside_zstd(self) -> Result<(Format, Vec<Codec>, Vec<u8>), Problem> {
+        let Some(format) = self.format else {
+            return Err(Problem::Decompress {
+                codec: Codec::Zstd.name(),
+                message: "zstd inside zstd: expand it first, or read it with the plume CLI".into(),
+            });
+        };
+        let compression = [Codec::Zstd].into_iter().chain(self.compression).collect();
+        Ok((format, compression, self.content))
     }
 }
 

@@ -9,7 +9,7 @@
 //! first line and a byte of the next), and a record is read only once it is whole, by the same
 //! readers [`super::load`] uses.
 
-use crate::ingest::compression::{Codec, GzipStream, MAX_EXPANDED_HELD};
+use crate::ingest::compression::{Codec, GzipStream, MAX_EXPANDED_HELD, hand_on};
 use crate::ingest::error::{Located, Problem};
 use crate::ingest::otlp::{Counted, SpanWriter};
 use crate::ingest::otlp_proto::Signal;
@@ -116,6 +116,41 @@ impl FileStream {
             report,
             likely_size: likely,
             ..Self::new(arena, "", None)
+        }
+    }
+
+    /// Reads file `file`'s content as another worker expands it from `codec` (zstd in the
+    /// browser): hand each piece to [`FileStream::feed_expanded`], then finish it.
+    pub fn expanding(arena: &Arena, file: &str, codec: Codec) -> Self {
+        let mut report = FileReport::new(file);
+        report.compression.push(codec);
+        Self::expanded(arena, report, None)
+    }
+
+    /// The next piece of content expanded from `codec`: read as [`FileStream::feed`] reads
+    /// it, unless the stream would then hold more than [`MAX_EXPANDED_HELD`] bytes unread
+    /// (content read whole, such as a JSON array of requests, that a small file inflates to):
+    /// the file then fails, and later pieces are dropped.
+    pub fn feed_expanded(
+        &mut self,
+        arena: &mut Arena,
+        codec: Codec,
+        piece: &[u8],
+        progress: &mut dyn FnMut(usize),
+    ) {
+        if self.failed() {
+            return;
+        }
+        if let Err(problem) = hand_on(MAX_EXPANDED_HELD, codec, piece, self, arena, progress) {
+            self.fail(problem);
+        }
+    }
+
+    /// Stops reading: the file fails with `problem` (unless it already failed), and what it
+    /// stored is undone when it is finished.
+    pub fn fail(&mut self, problem: Problem) {
+        if self.fatal.is_none() {
+            self.fatal = Some(Located::file(problem));
         }
     }
 
