@@ -6,18 +6,10 @@ use crate::sources::{Connection, Server, ServerKind};
 /// Traces listed per page.
 pub const PAGE: u32 = 50;
 
-/// The kinds of server, as the form offers them (value, label).
-pub const KINDS: [(&str, &str); 4] = [
-    ("phoenix", "Phoenix"),
-    ("tempo", "Tempo"),
-    ("jaeger", "Jaeger"),
-    ("zipkin", "Zipkin"),
-];
-
 /// What the *Connect…* form holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConnectForm {
-    /// A [`KINDS`] value.
+    /// A kind of server, by its [`ServerKind::scheme`].
     pub kind: String,
     /// The server's base URL.
     pub url: String,

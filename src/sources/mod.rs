@@ -103,22 +103,36 @@ pub enum ServerKind {
     Tempo,
 }
 
+impl ServerKind {
+    /// Every kind, in the order the page offers them.
+    pub const ALL: [ServerKind; 4] = [
+        ServerKind::Phoenix,
+        ServerKind::Tempo,
+        ServerKind::Jaeger,
+        ServerKind::Zipkin,
+    ];
+
+    /// The kind's name in an address (`phoenix` in `phoenix+http://…`).
+    pub fn scheme(self) -> &'static str {
+        match self {
+            ServerKind::Phoenix => "phoenix",
+            ServerKind::Jaeger => "jaeger",
+            ServerKind::Zipkin => "zipkin",
+            ServerKind::Tempo => "tempo",
+        }
+    }
+}
+
 impl Server {
     /// Reads `phoenix+http(s)://host[:port][/path]`.
     pub fn parse(text: &str) -> Result<Server, String> {
         let (scheme, rest) = text
             .split_once('+')
             .ok_or_else(|| format!("“{text}”: name the server as phoenix+http://host:port"))?;
-        let kind = match scheme {
-            "phoenix" => ServerKind::Phoenix,
-            "jaeger" => ServerKind::Jaeger,
-            "zipkin" => ServerKind::Zipkin,
-            "tempo" => ServerKind::Tempo,
-            other => {
-                return Err(format!(
-                    "“{text}”: no server kind “{other}” (phoenix+, tempo+, jaeger+ or zipkin+http://…)"
-                ));
-            }
+        let Some(kind) = (ServerKind::ALL.into_iter()).find(|kind| kind.scheme() == scheme) else {
+            return Err(format!(
+                "“{text}”: no server kind “{scheme}” (phoenix+, tempo+, jaeger+ or zipkin+http://…)"
+            ));
         };
         let lower = rest.to_ascii_lowercase();
         let after_scheme = match () {
@@ -267,6 +281,11 @@ mod tests {
             Server::parse("jaeger+https://jaeger.example").map(|s| s.kind),
             Ok(ServerKind::Jaeger)
         );
+        // Every kind is named by its scheme, one each.
+        for kind in ServerKind::ALL {
+            let named = Server::parse(&format!("{}+http://x", kind.scheme()));
+            assert_eq!(named.map(|s| s.kind), Ok(kind));
+        }
         for bad in [
             "http://x",
             "phoenix+ftp://x",

@@ -6,8 +6,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::present::route::{Route, SourceSearch};
-use crate::present::sources::{self, ConnectForm as Form, KINDS};
+use crate::present::sources::{self, ConnectForm as Form, kind_label};
 use crate::sources::Connection;
+use crate::sources::ServerKind;
 use crate::ui::common::input::value_of;
 use crate::ui::context::uses_storage;
 use crate::ui::route::Router;
@@ -65,8 +66,9 @@ pub fn connect_form(connecting: &Connecting) -> Html {
             form.set(next);
         })
     };
-    let kinds = KINDS.iter().map(|(value, label)| {
-        html! { <option value={*value} selected={form.kind == *value}>{ *label }</option> }
+    let kinds = ServerKind::ALL.into_iter().map(|kind| {
+        let value = kind.scheme();
+        html! { <option value={value} selected={form.kind == value}>{ kind_label(kind) }</option> }
     });
     let problem = &connecting.problem;
     html! {
