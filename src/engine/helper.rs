@@ -38,14 +38,15 @@ pub(super) async fn read(format: Format, bytes: Vec<u8>) -> Result<Answer, Locat
 }
 
 /// A zstd file's content, expanded by a helper worker and handed to `piece` as it comes, until
-/// it says to stop (the helper is then stopped); `Err`: why it did not all expand.
+/// it says to stop (the helper is then stopped); `Err`: why it did not all expand. The helper
+/// waits for each piece to be taken before it runs more than [`helper_wire::PIECES_AHEAD`]
+/// ahead, so what waits between the two workers stays small however fast it expands.
 pub(super) async fn expand(
     bytes: Vec<u8>,
     mut piece: impl FnMut(&[u8]) -> bool,
-) -> Result<(), String> {
+) -> Result<(), Problem> {
     let (parts, mut came) = futures::channel::mpsc::unbounded();
     let mut asking = Box::pin(ask_with_parts(helper_wire::EXPAND, bytes, Some(parts)));
-    // Each piece is read as it comes: the next is taken into the engine's memory only then.
     let answer = loop {
         match futures::future::select(came.next(), asking.as_mut()).await {
             Either::Left((Some(part), _)) if !piece(&part) => return Ok(()),
@@ -54,13 +55,15 @@ pub(super) async fn expand(
             Either::Right((answer, _)) => break answer,
         }
     };
+    let answer = answer.map_err(|why| Problem::FromHelper(format!("the helper {why}")))?;
+    let expanded = helper_wire::read_expanded(&answer);
     // Pieces posted before the answer and not taken yet.
-    while let Ok(part) = came.try_recv() {
+    while let (Ok(()), Ok(part)) = (&expanded, came.try_recv()) {
         if !piece(&part) {
             return Ok(());
         }
     }
-    helper_wire::read_expanded(&answer.map_err(|why| format!("the helper {why}"))?)
+    expanded.map_err(|message| crate::ingest::Codec::Zstd.corrupt(message))
 }
 
 /// `job` redacted by a helper worker.
@@ -116,11 +119,15 @@ async fn ask_with_parts(tag: u8, bytes: Vec<u8>, parts: Option<Parts>) -> Result
     let (sender, answer) = oneshot::channel::<Result<Vec<u8>, String>>();
     let sender = Rc::new(RefCell::new(Some(sender)));
     let answered = sender.clone();
+    let worker = helper.0.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let data = event.data();
         if let Some(part) = data.dyn_ref::<Array>() {
             if let (Some(parts), Some(bytes)) = (&parts, part.get(0).dyn_ref::<Uint8Array>()) {
                 let _ = parts.unbounded_send(bytes.to_vec());
+                // Taken: it is read before the next message comes (a helper that waits for
+                // this goes on; others ignore it).
+                let _ = worker.post_message(&JsValue::from_str("more"));
             }
             return;
         }

@@ -190,10 +190,13 @@ impl Loading {
         self.stream.failed()
     }
 
-    /// Stops reading: the file fails with `problem`, and what it stored is undone when it is
-    /// finished.
-    pub fn fail(&mut self, problem: ingest::Problem) {
-        self.stream.fail(problem);
+    /// Ends content another worker expanded: what the helper reads, to be read there instead
+    /// of finishing this (see [`ingest::FileStream::expanded_helped`]).
+    pub fn expanded_helped(
+        &mut self,
+        expanded: Result<(), ingest::Problem>,
+    ) -> Option<(crate::model::Format, Vec<ingest::Codec>, Vec<u8>)> {
+        self.stream.expanded_helped(expanded)
     }
 
     /// The whole file and its format, when the helper worker reads it (see

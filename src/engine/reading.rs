@@ -308,23 +308,15 @@ async fn read_zstd(
         !loading.failed()
     })
     .await;
-    if let Err(message) = expanded {
-        let codec = codec.name();
-        loading.fail(ingest::Problem::Decompress { codec, message });
-    }
-    if let Some(helped) = loading.take_helped() {
-        // Content the helper reads (parquet, Jaeger, Zipkin), gathered whole.
-        return match helped.inside_zstd() {
-            Ok((format, compression, content)) => {
-                let helped = ingest::Helped {
-                    format: Some(format),
-                    compression,
-                    content,
-                };
-                Box::pin(read_helped(engine, progress, helped, held)).await
-            }
-            Err(problem) => FileResult::failed(&progress.name, &problem.to_string()),
+    if let Some((format, compression, content)) = loading.expanded_helped(expanded) {
+        // Content the helper reads (Jaeger, Zipkin), gathered whole.
+        let format = Some(format);
+        let helped = ingest::Helped {
+            format,
+            compression,
+            content,
         };
+        return Box::pin(read_helped(engine, progress, helped, held)).await;
     }
     let mut report = |spans| progress.report("parsing", size, spans, false);
     let result = engine.borrow_mut().finish(loading, &mut report);

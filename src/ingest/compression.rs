@@ -37,6 +37,14 @@ impl Codec {
         }
     }
 
+    /// That its data is broken, in the decoder's words.
+    pub fn corrupt(self, message: String) -> Problem {
+        Problem::Decompress {
+            codec: self.name(),
+            message,
+        }
+    }
+
     /// `gzip` or `zstd`.
     pub fn name(self) -> &'static str {
         match self {
@@ -121,10 +129,7 @@ pub fn expand_into(
         gzip.feed(bytes, stream, arena, progress)?;
         return gzip.finish(stream, arena, progress);
     }
-    let corrupt = |message: String| Problem::Decompress {
-        codec: codec.name(),
-        message,
-    };
+    let corrupt = |message: String| codec.corrupt(message);
     let mut reader = reader(codec, bytes).map_err(corrupt)?;
     let mut piece = vec![0; PIECE];
     while !stream.failed() {
@@ -274,10 +279,7 @@ impl GzipStream {
 }
 
 fn corrupt_gzip(error: std::io::Error) -> Problem {
-    Problem::Decompress {
-        codec: Codec::Gzip.name(),
-        message: error.to_string(),
-    }
+    Codec::Gzip.corrupt(error.to_string())
 }
 
 #[cfg(test)]

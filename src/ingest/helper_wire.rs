@@ -65,35 +65,91 @@ pub fn read(tag: u8, bytes: &[u8]) -> Vec<u8> {
 }
 
 /// The tag that asks the helper to expand a zstd file (in the browser the engine holds no zstd
-/// decoder).
+/// decoder). The helper posts the content a piece at a time ([`Expander`]), at most
+/// [`PIECES_AHEAD`] ahead of those the engine has taken (the engine answers each with `more`),
+/// then answers `0` when all of it expanded, or why it did not and `1` ([`read_expanded`]).
 pub const EXPAND: u8 = 202;
 
 /// Bytes of content the helper hands on at a time.
 const EXPANDED_PIECE: usize = 4 << 20;
 
-/// The helper's side of [`EXPAND`]: the content handed to `post` a piece at a time (until it
-/// says to stop), then the answer: `0` when the whole expanded, or why it did not and `1`.
-pub fn expand(bytes: &[u8], post: &mut dyn FnMut(&[u8]) -> bool) -> Vec<u8> {
-    let failed = |message: String| [message.as_bytes(), &[1]].concat();
-    let mut decoder = match ruzstd::decoding::StreamingDecoder::new(bytes) {
-        Ok(decoder) => decoder,
-        Err(error) => return failed(error.to_string()),
-    };
-    let mut piece = vec![0; EXPANDED_PIECE];
-    loop {
-        // A whole piece at a time, but for the last.
+/// Pieces the helper may post before the engine has taken them: two, so that expanding and
+/// reading overlap while what waits between the workers stays small (a zstd file of repeated
+/// lines expands far faster than they are read).
+pub const PIECES_AHEAD: usize = 2;
+
+/// A zstd file's content, a piece at a time: every frame in turn (a file of several, as `cat`
+/// or `pzstd` make), skippable frames skipped; bytes after the last frame that are not a frame
+/// are an error, not dropped.
+pub struct Expander<'a> {
+    decoder: Option<ruzstd::decoding::StreamingDecoder<&'a [u8], ruzstd::decoding::FrameDecoder>>,
+    rest: &'a [u8],
+    piece: Vec<u8>,
+}
+
+/// The first bytes of a skippable frame (`0x184D2A5?`, little-endian), then its length.
+fn skippable(bytes: &[u8]) -> Option<usize> {
+    let magic = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?);
+    let length = u32::from_le_bytes(bytes.get(4..8)?.try_into().ok()?);
+    (magic & 0xFFFF_FFF0 == 0x184D_2A50).then_some(8 + length as usize)
+}
+
+impl<'a> Expander<'a> {
+    /// The content of the zstd file `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            decoder: None,
+            rest: bytes,
+            piece: Vec::new(),
+        }
+    }
+
+    /// The next piece ([`EXPANDED_PIECE`] bytes, but the last), `None` at the end, or why the
+    /// content does not expand.
+    pub fn next_piece(&mut self) -> Result<Option<&[u8]>, String> {
+        self.piece.resize(EXPANDED_PIECE, 0);
         let mut filled = 0;
-        while filled < piece.len() {
-            match std::io::Read::read(&mut decoder, &mut piece[filled..]) {
-                Ok(0) => break,
+        while filled < self.piece.len() {
+            let Some(decoder) = self.decoder.as_mut() else {
+                if !self.next_frame()? {
+                    break;
+                }
+                continue;
+            };
+            match std::io::Read::read(decoder, &mut self.piece[filled..]) {
+                Ok(0) => {
+                    // The frame is done: the next starts where it ended.
+                    self.rest = decoder.get_ref();
+                    self.decoder = None;
+                }
                 Ok(read) => filled += read,
                 Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(error) => return failed(error.to_string()),
+                Err(error) => return Err(error.to_string()),
             }
         }
-        if filled > 0 && !post(&piece[..filled]) || filled < piece.len() {
-            return vec![0];
+        self.piece.truncate(filled);
+        Ok((filled > 0).then_some(&self.piece[..]))
+    }
+
+    /// Opens the next frame: false when no bytes are left.
+    fn next_frame(&mut self) -> Result<bool, String> {
+        while let Some(length) = skippable(self.rest) {
+            self.rest = (self.rest.get(length..)).ok_or("a skippable frame is cut short")?;
         }
+        if self.rest.is_empty() {
+            return Ok(false);
+        }
+        let decoder = ruzstd::decoding::StreamingDecoder::new(self.rest);
+        self.decoder = Some(decoder.map_err(|error| error.to_string())?);
+        Ok(true)
+    }
+}
+
+/// The helper's side of [`EXPAND`]'s answer: all of it expanded, or why not.
+pub fn expanded(outcome: Result<(), String>) -> Vec<u8> {
+    match outcome {
+        Ok(()) => vec![0],
+        Err(message) => [message.as_bytes(), &[1]].concat(),
     }
 }
 
@@ -412,37 +468,47 @@ impl Reader<'_> {
 mod tests {
     use super::*;
 
+    /// Every piece an expander gives, or why it stopped.
+    fn pieces(bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+        let mut expander = Expander::new(bytes);
+        let mut pieces = Vec::new();
+        while let Some(piece) = expander.next_piece()? {
+            pieces.push(piece.to_vec());
+        }
+        Ok(pieces)
+    }
+
     #[test]
-    fn a_zstd_file_expands_a_piece_at_a_time_and_a_broken_one_says_why() {
+    fn a_zstd_file_expands_a_piece_at_a_time_every_frame_and_a_broken_one_says_why() {
         let content = crate::testutil::fixture("openai-01.otlp.pb");
         let packed = crate::testutil::fixture("generated/openai-01.otlp.pb.zst");
-        let mut pieces = Vec::new();
-        let answer = expand(&packed, &mut |piece| {
-            pieces.push(piece.to_vec());
-            true
-        });
-        assert_eq!((read_expanded(&answer), pieces.concat()), (Ok(()), content));
-        // Content of several pieces: each whole but the last; told to stop, nothing more comes.
+        assert_eq!(pieces(&packed).map(|p| p.concat()), Ok(content.clone()));
+        // Content of several pieces: each whole but the last.
         let long: Vec<u8> = (0..2 * EXPANDED_PIECE + 1_000)
             .map(|i| (i % 251) as u8)
             .collect();
         let level = ruzstd::encoding::CompressionLevel::Fastest;
         let packed_long = ruzstd::encoding::compress_to_vec(&long[..], level);
-        let mut sizes = Vec::new();
-        let answer = expand(&packed_long, &mut |piece| {
-            sizes.push(piece.len());
-            true
-        });
-        assert_eq!(read_expanded(&answer), Ok(()));
-        assert_eq!(sizes, [EXPANDED_PIECE, EXPANDED_PIECE, 1_000]);
-        let mut taken = 0;
-        expand(&packed_long, &mut |_| {
-            taken += 1;
-            false
-        });
-        assert_eq!(taken, 1);
-        let broken = read_expanded(&expand(&packed[..packed.len() / 2], &mut |_| true));
-        assert!(broken.is_err(), "{broken:?}");
+        let sizes = pieces(&packed_long).map(|p| p.iter().map(Vec::len).collect::<Vec<_>>());
+        assert_eq!(sizes, Ok(vec![EXPANDED_PIECE, EXPANDED_PIECE, 1_000]));
+        // Frames one after another (`cat a.zst b.zst`), a skippable frame between: all of it.
+        let skippable = [
+            &0x184D_2A53_u32.to_le_bytes()[..],
+            &3_u32.to_le_bytes(),
+            b"abc",
+        ]
+        .concat();
+        let frames = [&packed[..], &skippable, &packed_long, &packed].concat();
+        let all = [&content[..], &long, &content].concat();
+        assert_eq!(pieces(&frames).map(|p| p.concat()), Ok(all));
+        // Cut short, or bytes after the last frame that are not one: said, not dropped.
+        let trailing = [&packed[..], b"trailing"].concat();
+        let cut_skip = [&packed[..], &skippable[..9]].concat();
+        for broken in [&packed[..packed.len() / 2], &trailing, &cut_skip] {
+            assert!(pieces(broken).is_err(), "{} bytes", broken.len());
+        }
+        assert_eq!(read_expanded(&expanded(Ok(()))), Ok(()));
+        assert_eq!(read_expanded(&expanded(Err("no".into()))), Err("no".into()));
         assert!(read_expanded(&[]).is_err());
         assert!(read_expanded(&[9]).is_err());
     }
@@ -461,11 +527,8 @@ mod tests {
             (cut.spans, arena.spans().len(), cut.errors.len()),
             (0, 0, 1)
         );
-        assert!(
-            cut.errors[0].to_string().contains("zstd"),
-            "{:?}",
-            cut.errors
-        );
+        let said = cut.errors[0].to_string();
+        assert!(said.contains("zstd data is corrupt"), "{said}");
         // zstd inside zstd: natively the inner layer is undone as any file's; in the browser,
         // whose engine has no zstd decoder, it comes back to be read by a helper, and is
         // refused with the way around.

@@ -180,33 +180,26 @@ pub fn load_here(arena: &mut Arena, file: &str, bytes: Vec<u8>) -> FileReport {
 
 /// A zstd file read as the browser reads it: expanded a piece at a time (there, by the helper
 /// worker) into a stream of its content.
-fn load_zstd_here(arena: &mut Arena, file: &str, content: &[u8]) -> FileReport {
+pub fn load_zstd_here(arena: &mut Arena, file: &str, content: &[u8]) -> FileReport {
     let mut stream = FileStream::expanding(arena, file, Codec::Zstd);
-    let answer = helper_wire::expand(content, &mut |piece| {
-        stream.feed_expanded(arena, Codec::Zstd, piece, &mut |_| {});
-        !stream.failed()
-    });
-    if let Err(message) = helper_wire::read_expanded(&answer) {
-        stream.fail(Problem::Decompress {
-            codec: Codec::Zstd.name(),
-            message,
-        });
-    }
-    let Some(helped) = stream.take_helped() else {
-        return stream.finish(arena, &mut |_| {});
+    let mut expander = helper_wire::Expander::new(content);
+    let expanded = loop {
+        match expander.next_piece() {
+            Ok(Some(piece)) => stream.feed_expanded(arena, Codec::Zstd, piece, &mut |_| {}),
+            Ok(None) => break Ok(()),
+            Err(message) => break Err(Codec::Zstd.corrupt(message)),
+        }
+        if stream.failed() {
+            break Ok(());
+        }
     };
-    match helped.inside_zstd() {
-        Ok((format, compression, content)) => {
+    match stream.expanded_helped(expanded) {
+        Some((format, compression, content)) => {
             let tag = helper_wire::job_tag(format).unwrap_or_default();
             let answer = helper_wire::decode(&helper_wire::read(tag, &content));
             load_helped(arena, file, (format, compression), answer, &mut |_| {})
         }
-        Err(problem) => {
-            let mut report = FileReport::new(file);
-            report.compression.push(Codec::Zstd);
-            report.errors.push(Located::file(problem).in_file(file));
-            report
-        }
+        None => stream.finish(arena, &mut |_| {}),
     }
 }
 
@@ -229,8 +222,8 @@ pub fn helped(content: &[u8]) -> Option<Format> {
 /// content.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Helped {
-    /// Its format (one [`helped`] names); `None`: a zstd file, which in the browser the helper
-    /// expands (the engine holds no zstd decoder), then read as any file.
+    /// Its format (one [`helped`] names); `None` (in the browser only): a zstd file, which the
+    /// helper expands (the engine holds no zstd decoder) into a stream of its content.
     pub format: Option<Format>,
     /// Compression layers undone, outermost first.
     pub compression: Vec<Codec>,
@@ -273,10 +266,11 @@ impl Helped {
     /// is expanded in the browser: a file of many would start a helper each).
     pub fn inside_zstd(self) -> Result<(Format, Vec<Codec>, Vec<u8>), Problem> {
         let Some(format) = self.format else {
-            return Err(Problem::Decompress {
-                codec: Codec::Zstd.name(),
-                message: "zstd inside zstd: expand it first, or read it with the plume CLI".into(),
-            });
+            return Err(Problem::Invalid(
+                "zstd inside zstd: in the browser one layer is undone; expand it first, or read \
+                 it with the plume CLI"
+                    .into(),
+            ));
         };
         let compression = [Codec::Zstd].into_iter().chain(self.compression).collect();
         Ok((format, compression, self.content))

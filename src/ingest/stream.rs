@@ -146,6 +146,26 @@ impl FileStream {
         }
     }
 
+    /// Ends content another worker expanded (`expanded`: whether all of it came, or why not):
+    /// content the helper reads (Jaeger, Zipkin, parquet inside zstd), gathered whole, to be read
+    /// there instead of finishing this stream ([`super::Helped::inside_zstd`]); else `None`, and
+    /// the stream is finished as any (failed, if `expanded` says so or zstd is inside).
+    pub fn expanded_helped(
+        &mut self,
+        expanded: Result<(), Problem>,
+    ) -> Option<(Format, Vec<Codec>, Vec<u8>)> {
+        if let Err(problem) = expanded {
+            self.fail(problem);
+        }
+        match self.take_helped()?.inside_zstd() {
+            Ok(helped) => Some(helped),
+            Err(problem) => {
+                self.fail(problem);
+                None
+            }
+        }
+    }
+
     /// Stops reading: the file fails with `problem` (unless it already failed), and what it
     /// stored is undone when it is finished.
     pub fn fail(&mut self, problem: Problem) {
@@ -243,6 +263,11 @@ impl FileStream {
     /// Ends the file: reads what is left and says what came of it all. A file that failed as a
     /// whole leaves the arena as it was.
     pub fn finish(mut self, arena: &mut Arena, progress: &mut dyn FnMut(usize)) -> FileReport {
+        // A failed file is not read further: its failure is what it says.
+        if self.fatal.is_some() && !matches!(self.mode, Mode::Expanding { .. }) {
+            let fatal = self.fatal.take().map_or(Ok(()), Err);
+            return super::finish(arena, self.checkpoint, fatal, self.report);
+        }
         if matches!(self.mode, Mode::Sniffing) {
             self.size = Some(self.received());
             self.decide(arena);
