@@ -155,10 +155,11 @@ impl Interner {
         }
         chunk.push_str(text);
         self.stored = stored;
+        // After a filler, if there is one (`id + 2` was checked to fit).
+        let id = id + u32::from(start != last);
         if start != last {
             self.ends.push(start);
         }
-        let id = u32::try_from(self.ends.len()).map_err(|_| InternerFull)?;
         self.ends.push(end);
         // Nothing else goes in a string's own chunk.
         if own && end % size != 0 {
