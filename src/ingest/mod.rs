@@ -374,7 +374,8 @@ fn assemble_here(content: &[u8]) -> Result<Assembled, Located> {
 }
 
 /// The engine's worker holds no parquet reader (its helper does, loaded when a parquet file
-/// comes): parquet inside a compressed file is refused with the way around.
+/// comes): parquet inside gzip is refused with the way around (inside zstd, the helper's own
+/// codec, it goes back to the helper whole: [`Helped::inside_zstd`]).
 #[cfg(target_arch = "wasm32")]
 fn assemble_here(_content: &[u8]) -> Result<Assembled, Located> {
     Err(Located::file(Problem::Parquet(

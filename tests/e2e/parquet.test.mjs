@@ -46,18 +46,21 @@ test('a parquet, Jaeger or Zipkin file starts the helper, other files never down
   await page.context().close();
 });
 
-test('a zstd file is expanded by the helper and read as it comes (Jaeger inside too); a cut one says so and keeps nothing; zstd inside gzip says how to read it', async () => {
+test('a zstd file is expanded by the helper and read as it comes (Jaeger and parquet inside too); a cut one says so and keeps nothing; zstd inside gzip says how to read it', async () => {
   const page = await viewer.open();
   const zst = await fixture('generated/openai-01.otlp.pb.zst');
   const jaeger = await fixture('generated/jaeger-ui-download.json.zst');
+  const dataset = await fixture('generated/chatbot-demo-dataset.parquet.zst');
   const cut = { ...zst, name: 'cut.pb.zst', buffer: zst.buffer.subarray(0, zst.buffer.length - 9) };
   // Node has no zstd encoder: the fixture's zstd bytes gzipped make a zstd layer inside another.
-  await load(page, [zst, { ...zst, name: 'inner.zst.gz', buffer: gzipSync(zst.buffer) }, jaeger, cut]);
+  await load(page, [zst, { ...zst, name: 'inner.zst.gz', buffer: gzipSync(zst.buffer) }, jaeger, dataset, cut]);
   const lines = await page.$$eval('[data-testid=file-result]', (els) => els.map((e) => e.textContent));
   const said = (name) => lines.find((text) => text.includes(name)) ?? '';
   assert.match(said('openai-01.otlp.pb.zst'), /otlp-proto, 4 spans/);
   assert.match(said('inner.zst.gz'), /zstd only as a file's outer layer: expand it first/);
   assert.match(said('jaeger-ui-download.json.zst'), /jaeger-json, 3 spans/);
+  // Parquet inside zstd comes back whole to the helper too (inside gzip it is refused, above).
+  assert.match(said('chatbot-demo-dataset.parquet.zst'), /phoenix-trace-dataset, 13 spans, 4 traces/);
   assert.match(said('cut.pb.zst'), /zstd/);
   assert.doesNotMatch(said('cut.pb.zst'), /[1-9] spans/);
   assert.deepEqual(page.problems, []);
