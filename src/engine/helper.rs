@@ -45,25 +45,17 @@ pub(super) async fn expand(
     bytes: Vec<u8>,
     mut piece: impl FnMut(&[u8]) -> bool,
 ) -> Result<(), Problem> {
+    let failed = |why: String| Problem::FromHelper(format!("the helper {why}"));
     let (parts, mut came) = futures::channel::mpsc::unbounded();
-    let mut asking = Box::pin(ask_with_parts(helper_wire::EXPAND, bytes, Some(parts)));
-    let answer = loop {
-        match futures::future::select(came.next(), asking.as_mut()).await {
-            Either::Left((Some(part), _)) if !piece(&part) => return Ok(()),
-            Either::Left((Some(_), _)) => {}
-            Either::Left((None, _)) => break asking.await,
-            Either::Right((answer, _)) => break answer,
-        }
-    };
-    let answer = answer.map_err(|why| Problem::FromHelper(format!("the helper {why}")))?;
-    let expanded = helper_wire::read_expanded(&answer);
-    // Pieces posted before the answer and not taken yet.
-    while let (Ok(()), Ok(part)) = (&expanded, came.try_recv()) {
+    let asked = start(helper_wire::EXPAND, bytes, Some(parts)).map_err(failed)?;
+    while let Some(part) = came.next().await {
         if !piece(&part) {
             return Ok(());
         }
     }
-    expanded.map_err(|message| crate::ingest::Codec::Zstd.corrupt(message))
+    let answer = asked.answer().await.map_err(failed)?;
+    helper_wire::read_expanded(&answer)
+        .map_err(|message| crate::ingest::Codec::Zstd.corrupt(message))
 }
 
 /// `job` redacted by a helper worker.
@@ -84,7 +76,7 @@ pub(super) fn cancel() {
     }
 }
 
-/// [`ask_with_parts`], unless [`cancel`] stops it first.
+/// [`ask`], its parts to `parts`, unless [`cancel`] stops it first.
 pub(super) async fn ask_cancellable(
     tag: u8,
     bytes: Vec<u8>,
@@ -92,38 +84,70 @@ pub(super) async fn ask_cancellable(
 ) -> Result<Vec<u8>, String> {
     let (stop, stopped) = oneshot::channel::<()>();
     CANCEL.with(|cancel| cancel.replace(Some(stop)));
-    let asked = Box::pin(ask_with_parts(tag, bytes, parts));
+    let asked = Box::pin(async move { start(tag, bytes, parts)?.answer().await });
     let answer = match futures::future::select(asked, stopped).await {
-        futures::future::Either::Left((answer, _)) => answer,
+        Either::Left((answer, _)) => answer,
         // The question dropped, its helper is terminated (`Started`).
-        futures::future::Either::Right(_) => Err("was cancelled".into()),
+        Either::Right(_) => Err("was cancelled".into()),
     };
     CANCEL.with(|cancel| cancel.replace(None));
     answer
 }
 
-/// Where the parts a helper posts before its answer go.
+/// Where the parts a helper posts before its answer go (in an array: a fetch's files as they
+/// come, a zstd file's content): closed once the helper has answered or stopped, so that every
+/// part has come when the channel ends.
 pub(super) type Parts = futures::channel::mpsc::UnboundedSender<Vec<u8>>;
 
 /// What a helper started for the job `tag` names answers to `bytes`; `Err`: why it did not.
 pub(super) async fn ask(tag: u8, bytes: Vec<u8>) -> Result<Vec<u8>, String> {
-    ask_with_parts(tag, bytes, None).await
+    start(tag, bytes, None)?.answer().await
 }
 
-/// [`ask`], the parts the helper posts before its answer (in an array: a fetch's files as they
-/// come) handed to `parts`.
-async fn ask_with_parts(tag: u8, bytes: Vec<u8>, parts: Option<Parts>) -> Result<Vec<u8>, String> {
+/// A job given to a helper started for it, until it answers.
+struct Asked {
+    answer: oneshot::Receiver<Result<Vec<u8>, String>>,
+    // Terminated when this is dropped, before its handlers are.
+    _helper: Started,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+/// Where what a helper says goes until it has answered or stopped.
+struct Waiting {
+    answer: Option<oneshot::Sender<Result<Vec<u8>, String>>>,
+    parts: Option<Parts>,
+}
+
+impl Waiting {
+    /// The helper's last word: its answer sent, its parts closed.
+    fn end(&mut self, reply: Result<Vec<u8>, String>) {
+        if let Some(answer) = self.answer.take() {
+            let _ = answer.send(reply);
+        }
+        self.parts = None;
+    }
+}
+
+/// A helper started and given the job `tag` names, on `bytes`.
+fn start(tag: u8, bytes: Vec<u8>, parts: Option<Parts>) -> Result<Asked, String> {
     let helper = Worker::new(HELPER_SCRIPT)
         .map(Started)
         .map_err(|error| format!("could not start: {}", describe(&error)))?;
-    let (sender, answer) = oneshot::channel::<Result<Vec<u8>, String>>();
-    let sender = Rc::new(RefCell::new(Some(sender)));
-    let answered = sender.clone();
+    let (sender, answer) = oneshot::channel();
+    let waiting = Rc::new(RefCell::new(Waiting {
+        answer: Some(sender),
+        parts,
+    }));
+    let stopped = waiting.clone();
     let worker = helper.0.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let data = event.data();
         if let Some(part) = data.dyn_ref::<Array>() {
-            if let (Some(parts), Some(bytes)) = (&parts, part.get(0).dyn_ref::<Uint8Array>()) {
+            let waiting = waiting.borrow();
+            if let (Some(parts), Some(bytes)) =
+                (&waiting.parts, part.get(0).dyn_ref::<Uint8Array>())
+            {
                 let _ = parts.unbounded_send(bytes.to_vec());
                 // Taken: it is read before the next message comes (a helper that waits for
                 // this goes on; others ignore it).
@@ -131,19 +155,18 @@ async fn ask_with_parts(tag: u8, bytes: Vec<u8>, parts: Option<Parts>) -> Result
             }
             return;
         }
-        let reply = match data.dyn_ref::<Uint8Array>() {
-            Some(bytes) => Ok(bytes.to_vec()),
-            // The loader's word when the helper's module failed to start or to run.
-            None => Err(format!("failed: {}", describe(&data))),
-        };
-        if let Some(sender) = answered.borrow_mut().take() {
-            let _ = sender.send(reply);
-        }
+        waiting
+            .borrow_mut()
+            .end(match data.dyn_ref::<Uint8Array>() {
+                Some(bytes) => Ok(bytes.to_vec()),
+                // The loader's word when the helper's module failed to start or to run.
+                None => Err(format!("failed: {}", describe(&data))),
+            });
     });
     let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-        if let Some(sender) = sender.borrow_mut().take() {
-            let _ = sender.send(Err(format!("stopped: {}", event.message())));
-        }
+        stopped
+            .borrow_mut()
+            .end(Err(format!("stopped: {}", event.message())));
     });
     helper.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     helper.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -152,16 +175,26 @@ async fn ask_with_parts(tag: u8, bytes: Vec<u8>, parts: Option<Parts>) -> Result
     // With this build's name: a helper of another build (a cached script) answers nothing.
     let build = JsValue::from_str(crate::engine::messages::BUILD);
     let job = Array::of3(&JsValue::from(tag), &buffer, &build);
-    let sent = helper.post_message_with_transfer(&job, &Array::of1(&buffer.buffer()));
-    match sent {
-        Ok(()) => match answer.await {
+    (helper.post_message_with_transfer(&job, &Array::of1(&buffer.buffer())))
+        .map_err(|error| format!("could not be given the job: {}", describe(&error)))?;
+    Ok(Asked {
+        answer,
+        _helper: helper,
+        _on_message: on_message,
+        _on_error: on_error,
+    })
+}
+
+impl Asked {
+    /// What the helper answered; `Err`: why it did not.
+    async fn answer(mut self) -> Result<Vec<u8>, String> {
+        match (&mut self.answer).await {
             Ok(Ok(reply)) if reply.is_empty() => {
                 Err("is from another build of Plume: reload the page".into())
             }
             Ok(reply) => reply,
             Err(_) => Err("stopped without answering".into()),
-        },
-        Err(error) => Err(format!("could not be given the job: {}", describe(&error))),
+        }
     }
 }
 

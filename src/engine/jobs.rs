@@ -357,10 +357,6 @@ impl Jobs {
                 }
             }
         };
-        // Parts posted before the answer and not taken yet.
-        while let Ok(part) = came.try_recv() {
-            waiting.push(part);
-        }
         if let Err(problem) = outcome {
             // Cancelled or failed: a refresh changed nothing; a first fetch keeps what came.
             let progress = Progress::new(batch, read, &asked, 0.0);
