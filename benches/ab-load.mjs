@@ -7,8 +7,10 @@
 // 100000), ROUNDS per size (default 2). With SEARCH=text, the trace is then opened and the text
 // searched in it (typed, then Enter), timed until the count of matches shows. With
 // FILTER=expression, the project's all-spans table is shown and the filter applied (typed, then
-// Enter), timed until the count of matching spans shows.
+// Enter), timed until the count of matching spans shows. On Linux, the page faults and CPU
+// seconds (user, system) of Chromium's renderer during the load, from /proc, are given too.
 import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { serve, launch, root, shown } from '../tests/e2e/browser.mjs';
 
 const [dirA, dirB] = process.argv.slice(2);
@@ -24,14 +26,20 @@ async function load(dir, spans) {
     const page = await browser.newPage();
     await page.goto(`${server.url}?memory`);
     await page.waitForSelector('header.header');
+    const before = renderer();
     const started = Date.now();
     await page.setInputFiles('[data-testid=file-input]', join(root, `target/bench/${spans}.${ext}`));
     await shown(page, '[data-testid=file-result]');
     const loadMs = Date.now() - started;
+    const after = renderer();
     const result = await page.textContent('[data-testid=file-result]');
     const [worker] = page.workers();
     const wasm = await worker.evaluate(async () => (await wasm_bindgen()).memory.buffer.byteLength);
     const measured = { loadMs, wasmMB: Math.round(wasm / 1e6) };
+    if (before && after) {
+      measured.faults = after.faults - before.faults;
+      measured.cpuS = [(after.user - before.user).toFixed(2), (after.system - before.system).toFixed(2)];
+    }
     if (process.env.SEARCH) measured.searchMs = await search(page, process.env.SEARCH);
     if (process.env.FILTER) Object.assign(measured, await filter(page, process.env.FILTER));
     // A build that cannot read the file says why; that is a figure too.
@@ -41,6 +49,27 @@ async function load(dir, spans) {
     await browser.close();
     await server.close();
   }
+}
+
+// Chromium's renderers (the page and its workers, and any spare): their minor page faults and
+// CPU seconds so far, summed, or undefined where /proc does not say.
+function renderer() {
+  const sum = { faults: 0, user: 0, system: 0 };
+  try {
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!/chrom/i.test(command) || !command.includes('--type=renderer')) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      sum.faults += Number(fields[7]);
+      sum.user += fields[11] / 100;
+      sum.system += fields[12] / 100;
+    }
+  } catch {
+    // Not Linux, or a process ended while it was read: no figures.
+    return undefined;
+  }
+  return sum;
 }
 
 async function search(page, text) {

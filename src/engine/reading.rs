@@ -4,12 +4,10 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Reflect, Uint8Array};
+use js_sys::{Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    DedicatedWorkerGlobalScope, File, ReadableStreamDefaultReader, RequestCredentials, RequestInit,
-};
+use web_sys::{DedicatedWorkerGlobalScope, File, RequestCredentials, RequestInit};
 
 use crate::engine::messages::{FileProgress, FromWorker};
 use crate::engine::protocol::FileResult;
@@ -104,13 +102,11 @@ pub(super) async fn load_file(
     progress.report("reading", 0.0, 0, true);
     let mut loading = engine.borrow().begin(&name, Some(total as u64));
     let mut spans = 0;
-    let reader: ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
-    // The next chunk is asked for before this one is read, so the browser reads the file while
-    // the engine parses (a million spans waited 1.4 s on reads otherwise).
-    let mut next = JsFuture::from(reader.read());
+    let mut chunks = Chunks::of(&file);
     loop {
-        let chunk = match next.await {
-            Ok(chunk) => chunk,
+        let bytes = match chunks.next().await {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => break,
             Err(error) => {
                 // What was read stays, as of a file cut short; the file says where it stopped.
                 let message = error
@@ -124,11 +120,6 @@ pub(super) async fn load_file(
                 return (progress, result);
             }
         };
-        if get(&chunk, "done").as_bool().unwrap_or(true) {
-            break;
-        }
-        next = JsFuture::from(reader.read());
-        let bytes = get(&chunk, "value").unchecked_into::<Uint8Array>().to_vec();
         engine
             .borrow_mut()
             .feed(&mut loading, &bytes, &mut |n| spans = n);
@@ -143,6 +134,71 @@ pub(super) async fn load_file(
         progress.report("parsing", total, spans, false)
     });
     (progress, result)
+}
+
+/// A file's bytes as the browser reads them, the next read asked for before the bytes in hand
+/// are parsed (a million spans waited 1.4 s on reads otherwise). Read into one buffer, reused
+/// (a "bring your own buffer" reader, where the browser has one for files): a fresh buffer per
+/// read made the renderer fault in as many pages again as the file has.
+struct Chunks {
+    reader: JsValue,
+    read: Function,
+    /// Whether reads bring their own buffer (one, reused); else the browser gives its chunks.
+    byob: bool,
+    next: JsFuture,
+}
+
+/// The most read at once into the reused buffer.
+const READ_BYTES: u32 = 1 << 20;
+
+impl Chunks {
+    fn of(file: &File) -> Self {
+        let stream = file.stream();
+        let options = Object::new();
+        let _ = Reflect::set(&options, &"mode".into(), &"byob".into());
+        // Throws for a stream that is not one of bytes.
+        let get_reader = get(&stream, "getReader").unchecked_into::<Function>();
+        let byob = get_reader.call1(&stream, &options).ok();
+        let (reader, buffer) = match byob {
+            Some(reader) => (reader, Some(Uint8Array::new_with_length(READ_BYTES))),
+            None => (stream.get_reader().into(), None),
+        };
+        let read = get(&reader, "read").unchecked_into::<Function>();
+        let next = ask(&reader, &read, buffer.as_ref());
+        let byob = buffer.is_some();
+        Self {
+            reader,
+            read,
+            byob,
+            next,
+        }
+    }
+
+    /// The next bytes read, copied into the engine's memory; `None` at the end.
+    async fn next(&mut self) -> Result<Option<Vec<u8>>, JsValue> {
+        let chunk = (&mut self.next).await?;
+        if get(&chunk, "done").as_bool().unwrap_or(true) {
+            return Ok(None);
+        }
+        let view = get(&chunk, "value").unchecked_into::<Uint8Array>();
+        let bytes = view.to_vec();
+        // The buffer whole again (the view is what was read into it).
+        let buffer = self.byob.then(|| Uint8Array::new(&view.buffer()));
+        self.next = ask(&self.reader, &self.read, buffer.as_ref());
+        Ok(Some(bytes))
+    }
+}
+
+/// A read of `reader` (its `read`), into `buffer` if reads bring their own.
+fn ask(reader: &JsValue, read: &Function, buffer: Option<&Uint8Array>) -> JsFuture {
+    let asked = match buffer {
+        Some(buffer) => read.call1(reader, buffer),
+        None => read.call0(reader),
+    };
+    JsFuture::from(match asked {
+        Ok(promise) => js_sys::Promise::resolve(&promise),
+        Err(error) => js_sys::Promise::reject(&error),
+    })
 }
 
 /// Fetches a file (file `file` of its batch) and reads it; `held` as for [`parse`].

@@ -371,6 +371,36 @@ async function exportAs(page, format) {
   return { path, name };
 }
 
+test('files are read into one reused buffer where the browser allows it, and through its own chunks where not', async () => {
+  const page = await viewer.open();
+  const worker = page.workers()[0] ?? (await page.waitForEvent('worker'));
+  // The reader modes the engine asks file streams for; then a browser with no such reader.
+  await worker.evaluate(() => {
+    const plain = ReadableStream.prototype.getReader;
+    self.readerModes = [];
+    self.refuseOwnBuffers = false;
+    ReadableStream.prototype.getReader = function (options) {
+      self.readerModes.push(options?.mode ?? 'default');
+      if (options?.mode === 'byob' && self.refuseOwnBuffers) throw new TypeError('no byob here');
+      return plain.call(this, options);
+    };
+  });
+  const big = join(root, 'target/e2e/100k.pb');
+  await load(page, [big]);
+  assert.deepEqual(await worker.evaluate(() => self.readerModes), ['byob']);
+  await worker.evaluate(() => { self.refuseOwnBuffers = true; });
+  await load(page, [await fixture('openai-01.otlp.pb')]);
+  await load(page, [big]);
+  assert.deepEqual(await worker.evaluate(() => self.readerModes), ['byob', 'byob', 'default', 'byob', 'default']);
+  const lines = await page.$$eval('[data-testid=file-result]', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(lines, [
+    '100k.pb: otlp-proto, 100,000 spans, 1 traces',
+    'openai-01.otlp.pb: otlp-proto, 4 spans, 1 traces',
+    '100k.pb: otlp-proto, 100,000 spans, 1 traces',
+  ]);
+  assert.deepEqual(page.problems, []);
+});
+
 test('exports in every form load back as the same spans', async () => {
   const page = await viewer.open();
   await load(page, [await fixture('langchain-01.otlp.pb')]);
