@@ -243,15 +243,35 @@ impl<'a> SpanWriter<'a> {
         origin: &Origin,
     ) -> Result<(), ArenaFull> {
         for (r, batch) in batches.iter().enumerate() {
-            let resource = self.resource(batch.resource.as_ref(), &batch.schema_url)?;
-            for (s, scope_spans) in batch.scope_spans.iter().enumerate() {
-                let scope = self.scope(scope_spans.scope.as_ref(), &scope_spans.schema_url)?;
-                for (i, span) in scope_spans.spans.iter().enumerate() {
-                    self.write_one(span, resource, scope, origin, (r, s, i))?;
-                }
-            }
+            let scopes = (batch.scope_spans.iter())
+                .map(|s| (s.scope.as_ref(), s.schema_url.as_str(), &s.spans[..]));
+            self.write_scoped(
+                (batch.resource.as_ref(), &batch.schema_url),
+                scopes,
+                origin,
+                r,
+            )?;
         }
         self.batch_done();
+        Ok(())
+    }
+
+    /// Writes a batch's spans, `r` in the batches written: its resource (and schema URL), then
+    /// each scope (and schema URL) and its spans, however a reader holds them.
+    pub(crate) fn write_scoped<'s, S: SpanFields<Stop = ArenaFull> + 's>(
+        &mut self,
+        (resource, schema_url): (Option<&Resource>, &str),
+        scopes: impl IntoIterator<Item = (Option<&'s common::InstrumentationScope>, &'s str, &'s [S])>,
+        origin: &Origin,
+        r: usize,
+    ) -> Result<(), ArenaFull> {
+        let resource = self.resource(resource, schema_url)?;
+        for (s, (scope, schema_url, spans)) in scopes.into_iter().enumerate() {
+            let scope = self.scope(scope, schema_url)?;
+            for (i, span) in spans.iter().enumerate() {
+                self.write_one(span, resource, scope, origin, (r, s, i))?;
+            }
+        }
         Ok(())
     }
 
@@ -311,19 +331,15 @@ impl<'a> SpanWriter<'a> {
 
     /// Writes one span that came without a resource or scope (a Phoenix record, an element of a
     /// REST page).
-    pub(crate) fn write_span(
+    pub(crate) fn write_span<S: SpanFields<Stop = ArenaFull>>(
         &mut self,
-        span: trace::Span,
+        span: &S,
         origin: &Origin,
     ) -> Result<(), ArenaFull> {
-        let batch = trace::ResourceSpans {
-            scope_spans: vec![trace::ScopeSpans {
-                spans: vec![span],
-                ..Default::default()
-            }],
-            ..Default::default()
-        };
-        self.write(std::slice::from_ref(&batch), origin)
+        let scopes = [(None, "", std::slice::from_ref(span))];
+        self.write_scoped((None, ""), scopes, origin, 0)?;
+        self.batch_done();
+        Ok(())
     }
 
     /// Writes every log record of `batches`. A record with a malformed trace or span id is

@@ -163,7 +163,7 @@ pub(crate) fn write_records(
                         .warnings
                         .push(Located::new(record.place.clone(), warning));
                 }
-                writer.write_span(span, &origin)?;
+                writer.write_span(&span, &origin)?;
             }
             Err(problem) => writer.errors.push(Located::new(record.place, problem)),
         }

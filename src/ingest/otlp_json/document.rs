@@ -13,10 +13,11 @@
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use std::fmt;
 
-use super::{BatchesSeed, Field, JResourceLogs, JResourceSpans, RawKey, Shape, Sink, keep_stored};
+use super::{BatchSeed, BatchesSeed, Field, RawKey, Shape, Sink, keep_stored};
 use crate::ingest::error::{Located, json_fault};
 use crate::ingest::json_path::{PathScan, offset_of_place};
 use crate::ingest::otlp::SpanWriter;
+use crate::model::ArenaFull;
 
 /// White space as JSON (and `serde_json`) has it.
 fn is_space(byte: u8) -> bool {
@@ -330,21 +331,14 @@ impl DocumentStream {
                 self.shape.recognised |= holds_batches(key.field);
                 self.field = key.field;
             }),
-            Kind::Batch => {
-                let batch = match self.logs {
-                    true => parse(bytes, nested, std::marker::PhantomData::<JResourceLogs>)
-                        .map(|b| super::Batch::Logs(b.0)),
-                    false => parse(bytes, nested, std::marker::PhantomData::<JResourceSpans>)
-                        .map(|b| super::Batch::Spans(b.0)),
-                };
-                match batch {
-                    Ok(batch) => {
-                        sink.accept(batch).map_err(Located::from)?;
-                        Ok(())
-                    }
-                    Err(error) => Err(error),
-                }
-            }
+            Kind::Batch => parse(
+                bytes,
+                nested,
+                BatchSeed {
+                    sink: &mut *sink,
+                    logs: self.logs,
+                },
+            ),
             // Not an array (that is streamed): null, or a fault at its first byte.
             Kind::Batches => parse(
                 bytes,
@@ -357,6 +351,9 @@ impl DocumentStream {
             Kind::Other => parse(bytes, None, std::marker::PhantomData::<IgnoredAny>).map(|_| ()),
         };
         if let Err(error) = parsed {
+            if sink.is_full() {
+                return Err(ArenaFull.into());
+            }
             return Err(self.value_fault(&error, &value, bytes, nested.unwrap_or(0)));
         }
         let length = match (value.scalar, value.end) {

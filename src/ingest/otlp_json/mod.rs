@@ -15,11 +15,10 @@
 use std::fmt;
 
 use base64::Engine as _;
-use opentelemetry_proto::tonic::common::v1::{
-    AnyValue, ArrayValue, InstrumentationScope, KeyValue, KeyValueList, any_value,
-};
+use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
 use opentelemetry_proto::tonic::resource::v1::Resource;
-use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span, Status, span};
+#[cfg(test)]
+use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans};
 
 use crate::ingest::otlp_logs::{LogRecord, ResourceLogs, ScopeLogs};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -29,10 +28,11 @@ use crate::ingest::error::Place;
 use crate::ingest::error::{Located, Problem, json_error};
 use crate::ingest::otlp::{Origin, SpanWriter};
 use crate::model::{ArenaFull, SpanId, SpanKind, StatusCode, TraceId};
+use span::{JsonKeyValue, JsonSpan, JsonValue, prost_list};
 
 /// One element of a document's `resourceSpans` or `resourceLogs`.
-enum Batch {
-    Spans(ResourceSpans),
+enum Batch<'de> {
+    Spans(JsonResourceSpans<'de>),
     Logs(ResourceLogs),
 }
 
@@ -64,7 +64,7 @@ impl<'w, 'a> Sink<'w, 'a> {
         }
     }
 
-    fn accept(&mut self, batch: Batch) -> Result<(), ArenaFull> {
+    fn accept(&mut self, batch: Batch<'_>) -> Result<(), ArenaFull> {
         match self {
             Sink::Write {
                 writer,
@@ -78,19 +78,32 @@ impl<'w, 'a> Sink<'w, 'a> {
                 };
                 *batches += 1;
                 match batch {
-                    Batch::Spans(spans) => writer.write(std::slice::from_ref(&spans), &origin),
+                    Batch::Spans(batch) => writer
+                        .write_scoped(
+                            (batch.resource.as_ref(), &batch.schema_url),
+                            (batch.scope_spans.iter())
+                                .map(|s| (s.scope.as_ref(), s.schema_url.as_str(), &s.spans[..])),
+                            &origin,
+                            0,
+                        )
+                        .map(|()| writer.batch_done()),
                     Batch::Logs(logs) => writer.write_logs(std::slice::from_ref(&logs), &origin),
                 }
                 .inspect_err(|_| *full = true)
             }
             #[cfg(test)]
             Sink::Collect(all) => {
-                if let Batch::Spans(spans) = batch {
-                    all.push(spans);
+                if let Batch::Spans(batch) = batch {
+                    all.push(batch.into_prost());
                 }
                 Ok(())
             }
         }
+    }
+
+    /// Whether the arena filled up (what stopped the parse).
+    fn is_full(&self) -> bool {
+        matches!(self, Sink::Write { full: true, .. })
     }
 
     fn stored(&self) -> usize {
@@ -146,7 +159,7 @@ pub(crate) fn read_document(bytes: &[u8], sink: &mut Sink<'_, '_>) -> Result<(),
         .and_then(|shape| deserializer.end().map(|()| shape));
     match parsed {
         Ok(shape) => shape.check(),
-        Err(_) if matches!(sink, Sink::Write { full: true, .. }) => Err(ArenaFull.into()),
+        Err(_) if sink.is_full() => Err(ArenaFull.into()),
         Err(error) => Err(locate_json_error(bytes, &error)),
     }
 }
@@ -274,25 +287,35 @@ impl<'de> Visitor<'de> for BatchesSeed<'_, '_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let full = |full: ArenaFull| de::Error::custom(full.to_string());
-        loop {
-            let batch = match self.logs {
-                true => seq
-                    .next_element::<JResourceLogs>()?
-                    .map(|b| Batch::Logs(b.0)),
-                false => seq
-                    .next_element::<JResourceSpans>()?
-                    .map(|b| Batch::Spans(b.0)),
-            };
-            match batch {
-                Some(batch) => self.sink.accept(batch).map_err(full)?,
-                None => return Ok(()),
-            }
-        }
+        let logs = self.logs;
+        while let Some(()) = seq.next_element_seed(BatchSeed {
+            sink: &mut *self.sink,
+            logs,
+        })? {}
+        Ok(())
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
         Ok(())
+    }
+}
+
+/// One element of the `resourceSpans` (or `resourceLogs`) array, handed to the sink once
+/// parsed (its spans may borrow from the bytes being parsed).
+struct BatchSeed<'s, 'w, 'a> {
+    sink: &'s mut Sink<'w, 'a>,
+    logs: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for BatchSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let batch = match self.logs {
+            true => Batch::Logs(<JResourceLogs as de::Deserialize>::deserialize(deserializer)?.0),
+            false => Batch::Spans(de::Deserialize::deserialize(deserializer)?),
+        };
+        (self.sink.accept(batch)).map_err(|full| de::Error::custom(full.to_string()))
     }
 }
 
@@ -475,27 +498,34 @@ where
     Ok(target)
 }
 
-/// Implements `Deserialize` for a wrapper by visiting an object's fields (or taking null as the
-/// default value).
+/// Implements `Deserialize` by visiting an object's fields (null is the default value): for a
+/// wrapper around `opentelemetry-proto`'s type, or for a type of ours borrowing from `'de`.
 macro_rules! object {
     ($wrapper:ident($inner:ty), $what:literal, |$target:ident, $field:ident, $map:ident| $body:expr) => {
-        impl<'de> de::Deserialize<'de> for $wrapper {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct V;
-                impl<'de> Visitor<'de> for V {
-                    type Value = $wrapper;
+        object!(@impl 'de, $wrapper, $inner, $wrapper, $what, |$target, $field, $map| $body);
+    };
+    ($de:lifetime, $type:ty, $what:literal, |$target:ident, $field:ident, $map:ident| $body:expr) => {
+        object!(@impl $de, $type, $type, std::convert::identity, $what, |$target, $field, $map| $body);
+    };
+    (@impl $de:lifetime, $type:ty, $inner:ty, $wrap:expr, $what:literal,
+        |$target:ident, $field:ident, $map:ident| $body:expr) => {
+        impl<$de> de::Deserialize<$de> for $type {
+            fn deserialize<D: Deserializer<$de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct V<$de>(std::marker::PhantomData<&$de ()>);
+                impl<$de> Visitor<$de> for V<$de> {
+                    type Value = $type;
                     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                         f.write_str($what)
                     }
-                    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<$wrapper, A::Error> {
+                    fn visit_map<A: MapAccess<$de>>(self, map: A) -> Result<$type, A::Error> {
                         visit_fields(map, <$inner>::default(), |$target, $field, $map| $body)
-                            .map($wrapper)
+                            .map($wrap)
                     }
-                    fn visit_unit<E: de::Error>(self) -> Result<$wrapper, E> {
-                        Ok($wrapper(<$inner>::default()))
+                    fn visit_unit<E: de::Error>(self) -> Result<$type, E> {
+                        Ok($wrap(<$inner>::default()))
                     }
                 }
-                deserializer.deserialize_any(V)
+                deserializer.deserialize_any(V(std::marker::PhantomData))
             }
         }
     };
@@ -538,22 +568,60 @@ fn inner_all<T, W>(items: Vec<W>, f: impl Fn(W) -> T) -> Vec<T> {
     items.into_iter().map(f).collect()
 }
 
-struct JResourceSpans(ResourceSpans);
-object!(
-    JResourceSpans(ResourceSpans),
-    "a ResourceSpans object",
-    |target, field, map| {
-        match field {
-            Field::Resource => target.resource = Some(map.next_value::<JResource>()?.0),
-            Field::ScopeSpans => target
-                .scope_spans
-                .extend(inner_all(list::<JScopeSpans, _>(map)?, |s| s.0)),
-            Field::SchemaUrl => target.schema_url = map.next_value::<JString>()?.0,
-            _ => return Ok(false),
-        }
-        Ok(true)
+/// A `ResourceSpans` whose spans are read as [`JsonSpan`]s.
+#[derive(Default)]
+struct JsonResourceSpans<'de> {
+    resource: Option<Resource>,
+    schema_url: String,
+    scope_spans: Vec<JsonScopeSpans<'de>>,
+}
+
+object!('de, JsonResourceSpans<'de>, "a ResourceSpans object", |target, field, map| {
+    match field {
+        Field::Resource => target.resource = Some(map.next_value::<JResource>()?.0),
+        Field::ScopeSpans => target.scope_spans.extend(list::<JsonScopeSpans, _>(map)?),
+        Field::SchemaUrl => target.schema_url = map.next_value::<JString>()?.0,
+        _ => return Ok(false),
     }
-);
+    Ok(true)
+});
+
+#[derive(Default)]
+struct JsonScopeSpans<'de> {
+    scope: Option<InstrumentationScope>,
+    schema_url: String,
+    spans: Vec<JsonSpan<'de>>,
+}
+
+object!('de, JsonScopeSpans<'de>, "a ScopeSpans object", |target, field, map| {
+    match field {
+        Field::Scope => target.scope = Some(map.next_value::<JScope>()?.0),
+        Field::Spans => target.spans = list(map)?,
+        Field::SchemaUrl => target.schema_url = map.next_value::<JString>()?.0,
+        _ => return Ok(false),
+    }
+    Ok(true)
+});
+
+/// The batch as `opentelemetry-proto` holds it, for the unit tests.
+#[cfg(test)]
+impl JsonResourceSpans<'_> {
+    fn into_prost(self) -> ResourceSpans {
+        ResourceSpans {
+            resource: self.resource,
+            scope_spans: (self.scope_spans.into_iter())
+                .map(|scope_spans| ScopeSpans {
+                    scope: scope_spans.scope,
+                    spans: (scope_spans.spans.into_iter())
+                        .map(JsonSpan::into_prost)
+                        .collect(),
+                    schema_url: scope_spans.schema_url,
+                })
+                .collect(),
+            schema_url: self.schema_url,
+        }
+    }
+}
 
 struct JResourceLogs(ResourceLogs);
 object!(
@@ -601,16 +669,20 @@ object!(
             }
             Field::SeverityNumber => target.severity_number = map.next_value::<JSeverity>()?.0,
             Field::SeverityText => target.severity_text = map.next_value::<JString>()?.0,
-            Field::Body => target.body = map.next_value::<JAnyValue>()?.0,
-            Field::Attributes => {
-                target.attributes = inner_all(list::<JKeyValue, _>(map)?, |kv| kv.0)
-            }
+            Field::Body => target.body = map.next_value::<JsonValue>()?.into_prost(),
+            Field::Attributes => target.attributes = prost_list(list(map)?),
             Field::DroppedAttributesCount => {
                 target.dropped_attributes_count = map.next_value::<JU32>()?.0
             }
             Field::Flags => target.flags = map.next_value::<JU32>()?.0,
-            Field::TraceId => target.trace_id = map.next_value::<JTraceId>()?.0,
-            Field::SpanId => target.span_id = map.next_value::<JSpanId>()?.0,
+            Field::TraceId => {
+                target.trace_id =
+                    (map.next_value::<JTraceId>()?.0).map_or_else(Vec::new, |id| id.0.to_vec())
+            }
+            Field::SpanId => {
+                target.span_id =
+                    (map.next_value::<JSpanId>()?.0).map_or_else(Vec::new, |id| id.0.to_vec())
+            }
             Field::EventName => target.event_name = map.next_value::<JString>()?.0,
             _ => return Ok(false),
         }
@@ -624,27 +696,10 @@ object!(
     "a Resource object",
     |target, field, map| {
         match field {
-            Field::Attributes => {
-                target.attributes = inner_all(list::<JKeyValue, _>(map)?, |kv| kv.0)
-            }
+            Field::Attributes => target.attributes = prost_list(list(map)?),
             Field::DroppedAttributesCount => {
                 target.dropped_attributes_count = map.next_value::<JU32>()?.0
             }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-);
-
-struct JScopeSpans(ScopeSpans);
-object!(
-    JScopeSpans(ScopeSpans),
-    "a ScopeSpans object",
-    |target, field, map| {
-        match field {
-            Field::Scope => target.scope = Some(map.next_value::<JScope>()?.0),
-            Field::Spans => target.spans = inner_all(list::<JSpan, _>(map)?, |s| s.0),
-            Field::SchemaUrl => target.schema_url = map.next_value::<JString>()?.0,
             _ => return Ok(false),
         }
         Ok(true)
@@ -659,9 +714,7 @@ object!(
         match field {
             Field::Name => target.name = map.next_value::<JString>()?.0,
             Field::Version => target.version = map.next_value::<JString>()?.0,
-            Field::Attributes => {
-                target.attributes = inner_all(list::<JKeyValue, _>(map)?, |kv| kv.0)
-            }
+            Field::Attributes => target.attributes = prost_list(list(map)?),
             Field::DroppedAttributesCount => {
                 target.dropped_attributes_count = map.next_value::<JU32>()?.0
             }
@@ -671,199 +724,27 @@ object!(
     }
 );
 
-struct JSpan(Span);
-object!(JSpan(Span), "a Span object", |target, field, map| {
+/// An `ArrayValue`'s values.
+#[derive(Default)]
+struct JArrayValue<'de>(Vec<JsonValue<'de>>);
+object!('de, JArrayValue<'de>, "an ArrayValue object", |target, field, map| {
     match field {
-        Field::TraceId => target.trace_id = map.next_value::<JTraceId>()?.0,
-        Field::SpanId => target.span_id = map.next_value::<JSpanId>()?.0,
-        Field::ParentSpanId => target.parent_span_id = map.next_value::<JSpanId>()?.0,
-        Field::TraceState => target.trace_state = map.next_value::<JString>()?.0,
-        Field::Flags => target.flags = map.next_value::<JU32>()?.0,
-        Field::Name => target.name = map.next_value::<JString>()?.0,
-        Field::Kind => target.kind = map.next_value::<JKind>()?.0,
-        Field::StartTimeUnixNano => target.start_time_unix_nano = map.next_value::<JU64>()?.0,
-        Field::EndTimeUnixNano => target.end_time_unix_nano = map.next_value::<JU64>()?.0,
-        Field::Attributes => target.attributes = inner_all(list::<JKeyValue, _>(map)?, |kv| kv.0),
-        Field::DroppedAttributesCount => {
-            target.dropped_attributes_count = map.next_value::<JU32>()?.0
-        }
-        Field::Events => target.events = inner_all(list::<JEvent, _>(map)?, |e| e.0),
-        Field::DroppedEventsCount => target.dropped_events_count = map.next_value::<JU32>()?.0,
-        Field::Links => target.links = inner_all(list::<JLink, _>(map)?, |l| l.0),
-        Field::DroppedLinksCount => target.dropped_links_count = map.next_value::<JU32>()?.0,
-        Field::Status => target.status = Some(map.next_value::<JStatus>()?.0),
+        Field::Values => target.0 = list(map)?,
         _ => return Ok(false),
     }
     Ok(true)
 });
 
-struct JEvent(span::Event);
-object!(
-    JEvent(span::Event),
-    "an Event object",
-    |target, field, map| {
-        match field {
-            Field::TimeUnixNano => target.time_unix_nano = map.next_value::<JU64>()?.0,
-            Field::Name => target.name = map.next_value::<JString>()?.0,
-            Field::Attributes => {
-                target.attributes = inner_all(list::<JKeyValue, _>(map)?, |kv| kv.0)
-            }
-            Field::DroppedAttributesCount => {
-                target.dropped_attributes_count = map.next_value::<JU32>()?.0
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-);
-
-struct JLink(span::Link);
-object!(JLink(span::Link), "a Link object", |target, field, map| {
+/// A `KeyValueList`'s entries.
+#[derive(Default)]
+struct JKvList<'de>(Vec<JsonKeyValue<'de>>);
+object!('de, JKvList<'de>, "a KeyValueList object", |target, field, map| {
     match field {
-        Field::TraceId => target.trace_id = map.next_value::<JTraceId>()?.0,
-        Field::SpanId => target.span_id = map.next_value::<JSpanId>()?.0,
-        Field::TraceState => target.trace_state = map.next_value::<JString>()?.0,
-        Field::Attributes => target.attributes = inner_all(list::<JKeyValue, _>(map)?, |kv| kv.0),
-        Field::DroppedAttributesCount => {
-            target.dropped_attributes_count = map.next_value::<JU32>()?.0
-        }
-        Field::Flags => target.flags = map.next_value::<JU32>()?.0,
+        Field::Values => target.0 = list(map)?,
         _ => return Ok(false),
     }
     Ok(true)
 });
-
-struct JStatus(Status);
-object!(JStatus(Status), "a Status object", |target, field, map| {
-    match field {
-        Field::Code => target.code = map.next_value::<JStatusCode>()?.0,
-        Field::Message => target.message = map.next_value::<JString>()?.0,
-        _ => return Ok(false),
-    }
-    Ok(true)
-});
-
-struct JKeyValue(KeyValue);
-object!(
-    JKeyValue(KeyValue),
-    "a KeyValue object",
-    |target, field, map| {
-        match field {
-            Field::Key => target.key = map.next_value::<JString>()?.0,
-            Field::Value => target.value = map.next_value::<JAnyValue>()?.0,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-);
-
-/// An `AnyValue`: `{"stringValue": "x"}` and its kin; null or `{}` is the empty value. A bare
-/// JSON scalar (`"value": "x"`), which some tools write, is read as that scalar.
-struct JAnyValue(Option<AnyValue>);
-
-impl<'de> de::Deserialize<'de> for JAnyValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        fn some(value: any_value::Value) -> JAnyValue {
-            JAnyValue(Some(AnyValue { value: Some(value) }))
-        }
-        impl<'de> Visitor<'de> for V {
-            type Value = JAnyValue;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an AnyValue object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<JAnyValue, A::Error> {
-                use any_value::Value as X;
-                let value = visit_fields(map, None, |target: &mut Option<X>, field, map| {
-                    let value = match field {
-                        Field::StringValue => map
-                            .next_value::<Option<JString>>()?
-                            .map(|v| X::StringValue(v.0)),
-                        Field::BoolValue => map
-                            .next_value::<Option<JBool>>()?
-                            .map(|v| X::BoolValue(v.0)),
-                        Field::IntValue => {
-                            map.next_value::<Option<JI64>>()?.map(|v| X::IntValue(v.0))
-                        }
-                        Field::DoubleValue => map
-                            .next_value::<Option<JF64>>()?
-                            .map(|v| X::DoubleValue(v.0)),
-                        Field::BytesValue => map
-                            .next_value::<Option<JBytes>>()?
-                            .map(|v| X::BytesValue(v.0)),
-                        Field::ArrayValue => map
-                            .next_value::<Option<JArrayValue>>()?
-                            .map(|v| X::ArrayValue(v.0)),
-                        Field::KvlistValue => map
-                            .next_value::<Option<JKvList>>()?
-                            .map(|v| X::KvlistValue(v.0)),
-                        _ => return Ok(false),
-                    };
-                    // A null field names no value: Phoenix's `/spans/otlpv1` writes all seven,
-                    // the six unused ones as null, so the one that is set must not be undone.
-                    if value.is_some() {
-                        *target = value;
-                    }
-                    Ok(true)
-                })?;
-                Ok(JAnyValue(Some(AnyValue { value })))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<JAnyValue, E> {
-                Ok(JAnyValue(None))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<JAnyValue, E> {
-                Ok(some(any_value::Value::StringValue(v.to_owned())))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<JAnyValue, E> {
-                Ok(some(any_value::Value::BoolValue(v)))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<JAnyValue, E> {
-                Ok(some(any_value::Value::IntValue(v)))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<JAnyValue, E> {
-                match i64::try_from(v) {
-                    Ok(v) => Ok(some(any_value::Value::IntValue(v))),
-                    Err(_) => Ok(some(any_value::Value::DoubleValue(v as f64))),
-                }
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<JAnyValue, E> {
-                Ok(some(any_value::Value::DoubleValue(v)))
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
-}
-
-struct JArrayValue(ArrayValue);
-object!(
-    JArrayValue(ArrayValue),
-    "an ArrayValue object",
-    |target, field, map| {
-        match field {
-            Field::Values => {
-                target.values = list::<JAnyValue, _>(map)?
-                    .into_iter()
-                    .map(|v| v.0.unwrap_or_default())
-                    .collect();
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-);
-
-struct JKvList(KeyValueList);
-object!(
-    JKvList(KeyValueList),
-    "a KeyValueList object",
-    |target, field, map| {
-        match field {
-            Field::Values => target.values = inner_all(list::<JKeyValue, _>(map)?, |kv| kv.0),
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-);
 
 // ---- scalars -------------------------------------------------------------------------------
 
@@ -1040,32 +921,40 @@ fn integral(v: f64) -> Option<i64> {
 }
 
 /// A trace id: hex or base64; null or "" is no id.
-struct JTraceId(Vec<u8>);
-scalar!(JTraceId(Vec<u8>), "a trace id (32 hex digits or base64)", {
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<u8>, E> {
-        if v.is_empty() {
-            return Ok(Vec::new());
+struct JTraceId(Option<TraceId>);
+scalar!(
+    JTraceId(Option<TraceId>),
+    "a trace id (32 hex digits or base64)",
+    {
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<TraceId>, E> {
+            if v.is_empty() {
+                return Ok(None);
+            }
+            TraceId::parse(v).map(Some).map_err(E::custom)
         }
-        TraceId::parse(v).map(|id| id.0.to_vec()).map_err(E::custom)
+        fn visit_unit<E: de::Error>(self) -> Result<Option<TraceId>, E> {
+            Ok(None)
+        }
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Vec<u8>, E> {
-        Ok(Vec::new())
-    }
-});
+);
 
 /// A span id: hex or base64; null or "" is no id.
-struct JSpanId(Vec<u8>);
-scalar!(JSpanId(Vec<u8>), "a span id (16 hex digits or base64)", {
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<u8>, E> {
-        if v.is_empty() {
-            return Ok(Vec::new());
+struct JSpanId(Option<SpanId>);
+scalar!(
+    JSpanId(Option<SpanId>),
+    "a span id (16 hex digits or base64)",
+    {
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<SpanId>, E> {
+            if v.is_empty() {
+                return Ok(None);
+            }
+            SpanId::parse(v).map(Some).map_err(E::custom)
         }
-        SpanId::parse(v).map(|id| id.0.to_vec()).map_err(E::custom)
+        fn visit_unit<E: de::Error>(self) -> Result<Option<SpanId>, E> {
+            Ok(None)
+        }
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Vec<u8>, E> {
-        Ok(Vec::new())
-    }
-});
+);
 
 /// Implements `Deserialize` for an OTLP enum field read as its number or its name.
 macro_rules! enum_number {
@@ -1136,6 +1025,7 @@ fn severity_number(name: &str) -> Option<i32> {
 
 mod document;
 pub(crate) mod otlpv1;
+mod span;
 
 pub(crate) use document::{DocumentStream, streams};
 

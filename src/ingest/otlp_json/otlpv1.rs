@@ -18,10 +18,9 @@
 
 use std::fmt;
 
-use opentelemetry_proto::tonic::trace::v1::Span;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::{JSpan, JString};
+use super::{JString, JsonSpan};
 use crate::ingest::error::{Located, Place, Problem};
 use crate::ingest::otlp::{Origin, SpanWriter};
 use crate::ingest::phoenix::more_pages;
@@ -69,7 +68,7 @@ struct Store<'w, 'a> {
 
 impl Store<'_, '_> {
     /// Stores `data[index]`, alone in a batch without resource or scope.
-    fn accept(&mut self, span: Span, index: usize) -> Result<(), ArenaFull> {
+    fn accept(&mut self, span: &JsonSpan<'_>, index: usize) -> Result<(), ArenaFull> {
         let Store {
             writer,
             stored,
@@ -176,9 +175,9 @@ impl<'de> Visitor<'de> for SpansSeed<'_, '_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0;
-        while let Some(JSpan(span)) = seq.next_element()? {
+        while let Some(span) = seq.next_element::<JsonSpan>()? {
             self.store
-                .accept(span, index)
+                .accept(&span, index)
                 .map_err(|full| de::Error::custom(full.to_string()))?;
             index += 1;
         }

@@ -1,6 +1,8 @@
 //! The spec's encoding and every deviation the module docs list.
 
 use super::*;
+use opentelemetry_proto::tonic::common::v1::{AnyValue, ArrayValue, any_value};
+use opentelemetry_proto::tonic::trace::v1::{Span, Status};
 
 fn batches(json: &str) -> Vec<ResourceSpans> {
     match parse(json.as_bytes()) {
