@@ -434,7 +434,7 @@ impl<'a> SpanWriter<'a> {
         Ok(())
     }
 
-    fn resource(
+    pub(crate) fn resource(
         &mut self,
         resource: Option<&Resource>,
         schema_url: &str,
@@ -460,7 +460,7 @@ impl<'a> SpanWriter<'a> {
         self.arena.add_resource(attributes, dropped, schema_url)
     }
 
-    fn scope(
+    pub(crate) fn scope(
         &mut self,
         scope: Option<&common::InstrumentationScope>,
         schema_url: &str,

@@ -580,3 +580,84 @@ fn trace_state_is_read_and_a_list_must_be_an_array() {
         "{error:?}"
     );
 }
+
+/// The spans of a batch are written as they are parsed, before a resource, scope or schema URL
+/// that the document gives after them: each is placed under its own once the batch is read.
+#[test]
+fn spans_before_their_resource_and_scope_are_placed_under_them() {
+    let span = |id: &str| format!(r#"{{"traceId":"{HEX_TRACE}","spanId":"{id}","name":"s{id}"}}"#);
+    let json = format!(
+        r#"{{"resourceSpans":[
+            {{"scopeSpans":[
+                {{"spans":[{}],"scope":{{"name":"first"}},"schemaUrl":"https://scope/1"}},
+                {{"spans":[{},{}],"scope":{{"name":"second"}}}}],
+              "resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"later"}}}}]}},
+              "schemaUrl":"https://resource/1"}},
+            {{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"other"}}}}]}},
+              "scopeSpans":[{{"scope":{{"name":"third"}},"spans":[{}]}}]}}]}}"#,
+        span("0000000000000001"),
+        span("0000000000000002"),
+        span("0000000000000003"),
+        span("0000000000000004"),
+    );
+    let mut arena = crate::model::Arena::default();
+    let report = crate::ingest::load(&mut arena, "late.json", json.as_bytes());
+    assert!(report.is_ok(), "{report:?}");
+    let placed: Vec<(String, String, String, String)> = (arena.spans().iter())
+        .map(|span| {
+            let resource = arena.resource(span.resource).expect("its resource");
+            let scope = arena.scope(span.scope).expect("its scope");
+            (
+                arena.str(span.name).to_owned(),
+                arena.str(resource.project).to_owned(),
+                arena.str(resource.schema_url).to_owned(),
+                format!("{} {}", arena.str(scope.name), arena.str(scope.schema_url)),
+            )
+        })
+        .collect();
+    let row = |name: &str, project: &str, url: &str, scope: &str| {
+        (name.into(), project.into(), url.into(), scope.into())
+    };
+    assert_eq!(
+        placed,
+        [
+            row(
+                "s0000000000000001",
+                "later",
+                "https://resource/1",
+                "first https://scope/1"
+            ),
+            row(
+                "s0000000000000002",
+                "later",
+                "https://resource/1",
+                "second "
+            ),
+            row(
+                "s0000000000000003",
+                "later",
+                "https://resource/1",
+                "second "
+            ),
+            row("s0000000000000004", "other", "", "third "),
+        ]
+    );
+}
+
+/// A fault in a batch undoes the spans of it already written; the batches before it stay.
+#[test]
+fn a_fault_in_a_batch_undoes_its_spans_written_before_it() {
+    let good = format!(r#"{{"traceId":"{HEX_TRACE}","spanId":"{HEX_SPAN}","name":"kept"}}"#);
+    let json = format!(
+        r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{good}]}}]}},
+            {{"scopeSpans":[{{"spans":[{good},{good},{{"kind":"SPAN_KIND_NONSENSE"}}]}}]}}]}}"#
+    );
+    let mut arena = crate::model::Arena::default();
+    let report = crate::ingest::load(&mut arena, "cut.json", json.as_bytes());
+    assert_eq!(report.spans, 1, "{report:?}");
+    assert_eq!(arena.spans().len(), 1);
+    assert_eq!(
+        report.errors[0].place.json_path.as_deref(),
+        Some("resourceSpans[1].scopeSpans[0].spans[2].kind")
+    );
+}
