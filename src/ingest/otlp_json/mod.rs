@@ -950,40 +950,35 @@ fn integral(v: f64) -> Option<i64> {
     (v.fract() == 0.0 && v.abs() < 9.2e18).then_some(v as i64)
 }
 
-/// A trace id: hex or base64; null or "" is no id.
-struct JTraceId(Option<TraceId>);
-scalar!(
-    JTraceId(Option<TraceId>),
-    "a trace id (32 hex digits or base64)",
-    {
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<TraceId>, E> {
-            if v.is_empty() {
-                return Ok(None);
+/// Implements `Deserialize` for an id read as hex or base64; null or "" is no id.
+macro_rules! id {
+    ($(#[$doc:meta])* $wrapper:ident($id:ty), $what:literal) => {
+        $(#[$doc])*
+        struct $wrapper(Option<$id>);
+        scalar!($wrapper(Option<$id>), $what, {
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<$id>, E> {
+                if v.is_empty() {
+                    return Ok(None);
+                }
+                <$id>::parse(v).map(Some).map_err(E::custom)
             }
-            TraceId::parse(v).map(Some).map_err(E::custom)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Option<TraceId>, E> {
-            Ok(None)
-        }
-    }
+            fn visit_unit<E: de::Error>(self) -> Result<Option<$id>, E> {
+                Ok(None)
+            }
+        });
+    };
+}
+
+id!(
+    /// A trace id.
+    JTraceId(TraceId),
+    "a trace id (32 hex digits or base64)"
 );
 
-/// A span id: hex or base64; null or "" is no id.
-struct JSpanId(Option<SpanId>);
-scalar!(
-    JSpanId(Option<SpanId>),
-    "a span id (16 hex digits or base64)",
-    {
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<SpanId>, E> {
-            if v.is_empty() {
-                return Ok(None);
-            }
-            SpanId::parse(v).map(Some).map_err(E::custom)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Option<SpanId>, E> {
-            Ok(None)
-        }
-    }
+id!(
+    /// A span id.
+    JSpanId(SpanId),
+    "a span id (16 hex digits or base64)"
 );
 
 /// Implements `Deserialize` for an OTLP enum field read as its number or its name.
