@@ -258,7 +258,7 @@ impl<'a> SpanWriter<'a> {
 
     /// Writes a batch's spans, `r` in the batches written: its resource (and schema URL), then
     /// each scope (and schema URL) and its spans, however a reader holds them.
-    pub(crate) fn write_scoped<'s, S: SpanFields<Stop = ArenaFull> + 's>(
+    fn write_scoped<'s, S: SpanFields<Stop = ArenaFull> + 's>(
         &mut self,
         (resource, schema_url): (Option<&Resource>, &str),
         scopes: impl IntoIterator<Item = (Option<&'s common::InstrumentationScope>, &'s str, &'s [S])>,
