@@ -258,7 +258,7 @@ impl<'a> SpanWriter<'a> {
 
     /// Writes a batch's spans, `r` in the batches written: its resource (and schema URL), then
     /// each scope (and schema URL) and its spans, however a reader holds them.
-    fn write_scoped<'s, S: SpanFields<Stop = ArenaFull> + 's>(
+    pub(crate) fn write_scoped<'s, S: SpanFields<Stop = ArenaFull> + 's>(
         &mut self,
         (resource, schema_url): (Option<&Resource>, &str),
         scopes: impl IntoIterator<Item = (Option<&'s common::InstrumentationScope>, &'s str, &'s [S])>,
@@ -434,7 +434,7 @@ impl<'a> SpanWriter<'a> {
         Ok(())
     }
 
-    pub(crate) fn resource(
+    fn resource(
         &mut self,
         resource: Option<&Resource>,
         schema_url: &str,
@@ -460,7 +460,7 @@ impl<'a> SpanWriter<'a> {
         self.arena.add_resource(attributes, dropped, schema_url)
     }
 
-    pub(crate) fn scope(
+    fn scope(
         &mut self,
         scope: Option<&common::InstrumentationScope>,
         schema_url: &str,

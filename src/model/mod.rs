@@ -25,7 +25,6 @@ mod value;
 mod vocabulary;
 
 use std::hash::Hash;
-use std::ops::Range;
 
 use hashbrown::HashMap;
 
@@ -797,15 +796,6 @@ impl Arena {
         };
         self.spans.push(span);
         Ok(index)
-    }
-
-    /// Puts the spans at `spans` (indexes) under `resource` and `scope`: a reader whose input
-    /// names them after its spans (OTLP/JSON may) writes the spans first.
-    pub fn place_spans(&mut self, spans: Range<usize>, resource: ResourceId, scope: ScopeId) {
-        for span in self.spans.get_mut(spans).into_iter().flatten() {
-            span.resource = resource;
-            span.scope = scope;
-        }
     }
 
     /// Stores an evaluation.

@@ -18,7 +18,7 @@ use base64::Engine as _;
 use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
 use opentelemetry_proto::tonic::resource::v1::Resource;
 #[cfg(test)]
-use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
+use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans};
 
 use crate::ingest::otlp_logs::{LogRecord, ResourceLogs, ScopeLogs};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -26,10 +26,15 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 #[cfg(test)]
 use crate::ingest::error::Place;
 use crate::ingest::error::{Located, Problem, json_error};
-use crate::ingest::otlp::{Mark, Origin, SpanWriter};
-use crate::model::{ArenaFull, ResourceId, ScopeId, SpanId, SpanKind, StatusCode, TraceId};
-use batch::ScopeRead;
+use crate::ingest::otlp::{Origin, SpanWriter};
+use crate::model::{ArenaFull, SpanId, SpanKind, StatusCode, TraceId};
 use span::{JsonKeyValue, JsonSpan, JsonValue, prost_list};
+
+/// One element of a document's `resourceSpans` or `resourceLogs`.
+enum Batch<'de> {
+    Spans(JsonResourceSpans<'de>),
+    Logs(ResourceLogs),
+}
 
 /// Where the batches of a document go as they are parsed.
 pub(crate) enum Sink<'w, 'a> {
@@ -43,10 +48,9 @@ pub(crate) enum Sink<'w, 'a> {
         /// Set when the arena filled up (the parse is then stopped by an error).
         full: bool,
     },
-    /// Kept (the unit tests look at the OTLP values): the batches read, and the spans of the one
-    /// being read.
+    /// Kept (the unit tests look at the OTLP values).
     #[cfg(test)]
-    Collect(Vec<ResourceSpans>, Vec<Span>),
+    Collect(Vec<ResourceSpans>),
 }
 
 impl<'w, 'a> Sink<'w, 'a> {
@@ -60,127 +64,38 @@ impl<'w, 'a> Sink<'w, 'a> {
         }
     }
 
-    /// Where the next batch is, for the faults found in it.
-    fn next_origin(&self) -> Origin {
-        match self {
-            Sink::Write {
-                line: Some(line),
-                batches,
-                ..
-            } => Origin::line(*line, *batches),
-            Sink::Write { batches, .. } => Origin::document(*batches),
-            #[cfg(test)]
-            Sink::Collect(..) => Origin::document(0),
-        }
-    }
-
-    fn accept_logs(&mut self, logs: ResourceLogs) -> Result<(), ArenaFull> {
-        let origin = self.next_origin();
+    fn accept(&mut self, batch: Batch<'_>) -> Result<(), ArenaFull> {
         match self {
             Sink::Write {
                 writer,
+                line,
                 batches,
                 full,
-                ..
             } => {
-                *batches += 1;
-                (writer.write_logs(std::slice::from_ref(&logs), &origin))
-                    .inspect_err(|_| *full = true)
-            }
-            #[cfg(test)]
-            Sink::Collect(..) => Ok(()),
-        }
-    }
-
-    /// Where the writer is, to undo a batch a fault stops.
-    fn mark(&self) -> Option<Mark> {
-        match self {
-            Sink::Write { writer, .. } => Some(writer.mark()),
-            #[cfg(test)]
-            Sink::Collect(..) => None,
-        }
-    }
-
-    fn undo(&mut self, mark: Option<Mark>) {
-        match (self, mark) {
-            (Sink::Write { writer, .. }, Some(mark)) => writer.undo(mark),
-            #[cfg(test)]
-            (Sink::Collect(_, spans), _) => spans.clear(),
-            _ => {}
-        }
-    }
-
-    /// How many spans are written (a scope's spans are the ones written while it is read).
-    fn spans_written(&self) -> usize {
-        match self {
-            Sink::Write { writer, .. } => writer.arena.spans().len(),
-            #[cfg(test)]
-            Sink::Collect(_, spans) => spans.len(),
-        }
-    }
-
-    /// Writes a span of the batch being read, the `i`th of its `s`th scope, under no resource
-    /// or scope yet.
-    fn span(
-        &mut self,
-        span: JsonSpan<'_>,
-        origin: &Origin,
-        (s, i): (usize, usize),
-    ) -> Result<(), ArenaFull> {
-        match self {
-            Sink::Write { writer, full, .. } => {
-                let unplaced = (ResourceId::default(), ScopeId::default());
-                (writer.write_one(&span, unplaced.0, unplaced.1, origin, (0, s, i)))
-                    .inspect_err(|_| *full = true)
-            }
-            #[cfg(test)]
-            Sink::Collect(_, spans) => {
-                spans.push(span.into_prost());
-                Ok(())
-            }
-        }
-    }
-
-    /// The batch is read: its resource and scopes are stored and its spans placed under them.
-    fn finish_spans(
-        &mut self,
-        resource: Option<Resource>,
-        schema_url: &str,
-        scopes: Vec<ScopeRead>,
-    ) -> Result<(), ArenaFull> {
-        match self {
-            Sink::Write {
-                writer,
-                batches,
-                full,
-                ..
-            } => {
-                let place = || {
-                    let resource = writer.resource(resource.as_ref(), schema_url)?;
-                    for read in scopes {
-                        let scope = writer.scope(read.scope.as_ref(), &read.schema_url)?;
-                        writer.arena.place_spans(read.spans, resource, scope);
-                    }
-                    writer.batch_done();
-                    Ok(())
+                let origin = match line {
+                    Some(line) => Origin::line(*line, *batches),
+                    None => Origin::document(*batches),
                 };
                 *batches += 1;
-                place().inspect_err(|_| *full = true)
+                match batch {
+                    Batch::Spans(batch) => writer
+                        .write_scoped(
+                            (batch.resource.as_ref(), &batch.schema_url),
+                            (batch.scope_spans.iter())
+                                .map(|s| (s.scope.as_ref(), s.schema_url.as_str(), &s.spans[..])),
+                            &origin,
+                            0,
+                        )
+                        .map(|()| writer.batch_done()),
+                    Batch::Logs(logs) => writer.write_logs(std::slice::from_ref(&logs), &origin),
+                }
+                .inspect_err(|_| *full = true)
             }
             #[cfg(test)]
-            Sink::Collect(all, spans) => {
-                let mut spans = std::mem::take(spans).into_iter();
-                all.push(ResourceSpans {
-                    resource,
-                    scope_spans: (scopes.into_iter())
-                        .map(|read| ScopeSpans {
-                            scope: read.scope,
-                            spans: spans.by_ref().take(read.spans.len()).collect(),
-                            schema_url: read.schema_url,
-                        })
-                        .collect(),
-                    schema_url: schema_url.to_owned(),
-                });
+            Sink::Collect(all) => {
+                if let Batch::Spans(batch) = batch {
+                    all.push(batch.into_prost());
+                }
                 Ok(())
             }
         }
@@ -195,7 +110,7 @@ impl<'w, 'a> Sink<'w, 'a> {
         match self {
             Sink::Write { batches, .. } => *batches,
             #[cfg(test)]
-            Sink::Collect(all, _) => all.len(),
+            Sink::Collect(all) => all.len(),
         }
     }
 }
@@ -203,10 +118,10 @@ impl<'w, 'a> Sink<'w, 'a> {
 /// Parses one OTLP/JSON document (a request, or an array of requests) into batches.
 #[cfg(test)]
 pub(crate) fn parse(bytes: &[u8]) -> Result<Vec<ResourceSpans>, Located> {
-    let mut sink = Sink::Collect(Vec::new(), Vec::new());
+    let mut sink = Sink::Collect(Vec::new());
     read_document(bytes, &mut sink)?;
     match sink {
-        Sink::Collect(all, _) => Ok(all),
+        Sink::Collect(all) => Ok(all),
         _ => Ok(Vec::new()),
     }
 }
@@ -396,11 +311,11 @@ impl<'de> DeserializeSeed<'de> for BatchSeed<'_, '_, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        if !self.logs {
-            return batch::SpansSeed { sink: self.sink }.deserialize(deserializer);
-        }
-        let logs = <JResourceLogs as de::Deserialize>::deserialize(deserializer)?.0;
-        (self.sink.accept_logs(logs)).map_err(|full| de::Error::custom(full.to_string()))
+        let batch = match self.logs {
+            true => Batch::Logs(<JResourceLogs as de::Deserialize>::deserialize(deserializer)?.0),
+            false => Batch::Spans(de::Deserialize::deserialize(deserializer)?),
+        };
+        (self.sink.accept(batch)).map_err(|full| de::Error::custom(full.to_string()))
     }
 }
 
@@ -651,6 +566,61 @@ fn list<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(map: &mut A) -> Result<
 /// The values inside deserialization wrappers.
 fn inner_all<T, W>(items: Vec<W>, f: impl Fn(W) -> T) -> Vec<T> {
     items.into_iter().map(f).collect()
+}
+
+/// A `ResourceSpans` whose spans are read as [`JsonSpan`]s.
+#[derive(Default)]
+struct JsonResourceSpans<'de> {
+    resource: Option<Resource>,
+    schema_url: String,
+    scope_spans: Vec<JsonScopeSpans<'de>>,
+}
+
+object!('de, JsonResourceSpans<'de>, "a ResourceSpans object", |target, field, map| {
+    match field {
+        Field::Resource => target.resource = Some(map.next_value::<JResource>()?.0),
+        Field::ScopeSpans => target.scope_spans.extend(list::<JsonScopeSpans, _>(map)?),
+        Field::SchemaUrl => target.schema_url = map.next_value::<JString>()?.0,
+        _ => return Ok(false),
+    }
+    Ok(true)
+});
+
+#[derive(Default)]
+struct JsonScopeSpans<'de> {
+    scope: Option<InstrumentationScope>,
+    schema_url: String,
+    spans: Vec<JsonSpan<'de>>,
+}
+
+object!('de, JsonScopeSpans<'de>, "a ScopeSpans object", |target, field, map| {
+    match field {
+        Field::Scope => target.scope = Some(map.next_value::<JScope>()?.0),
+        Field::Spans => target.spans = list(map)?,
+        Field::SchemaUrl => target.schema_url = map.next_value::<JString>()?.0,
+        _ => return Ok(false),
+    }
+    Ok(true)
+});
+
+/// The batch as `opentelemetry-proto` holds it, for the unit tests.
+#[cfg(test)]
+impl JsonResourceSpans<'_> {
+    fn into_prost(self) -> ResourceSpans {
+        ResourceSpans {
+            resource: self.resource,
+            scope_spans: (self.scope_spans.into_iter())
+                .map(|scope_spans| ScopeSpans {
+                    scope: scope_spans.scope,
+                    spans: (scope_spans.spans.into_iter())
+                        .map(JsonSpan::into_prost)
+                        .collect(),
+                    schema_url: scope_spans.schema_url,
+                })
+                .collect(),
+            schema_url: self.schema_url,
+        }
+    }
 }
 
 struct JResourceLogs(ResourceLogs);
@@ -1048,7 +1018,6 @@ fn severity_number(name: &str) -> Option<i32> {
     Some(base + step)
 }
 
-mod batch;
 mod document;
 pub(crate) mod otlpv1;
 mod span;

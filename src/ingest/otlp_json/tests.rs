@@ -581,8 +581,7 @@ fn trace_state_is_read_and_a_list_must_be_an_array() {
     );
 }
 
-/// The spans of a batch are written as they are parsed, before a resource, scope or schema URL
-/// that the document gives after them: each is placed under its own once the batch is read.
+/// A resource, scope or schema URL that the document gives after their spans is the spans' own.
 #[test]
 fn spans_before_their_resource_and_scope_are_placed_under_them() {
     let span = |id: &str| format!(r#"{{"traceId":"{HEX_TRACE}","spanId":"{id}","name":"s{id}"}}"#);
@@ -644,9 +643,9 @@ fn spans_before_their_resource_and_scope_are_placed_under_them() {
     );
 }
 
-/// A fault in a batch undoes the spans of it already written; the batches before it stay.
+/// A fault in a batch leaves none of its spans; the batches before it stay.
 #[test]
-fn a_fault_in_a_batch_undoes_its_spans_written_before_it() {
+fn a_fault_in_a_batch_leaves_none_of_its_spans() {
     let good = format!(r#"{{"traceId":"{HEX_TRACE}","spanId":"{HEX_SPAN}","name":"kept"}}"#);
     let json = format!(
         r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{good}]}}]}},
