@@ -2,8 +2,8 @@
 //! its strings are borrowed from the document where they hold no escape (serde_json hands
 //! those over in place), its ids are read into fixed arrays, and the whole is written into
 //! the arena as [`SpanFields`]. Read into prost's types, every key, string value and id was a
-//! heap allocation, copied again when interned and then freed — a fifth of the time of a
-//! large document.
+//! heap allocation, copied again when interned and then freed: natively a quarter of the time
+//! of a million-span document (BENCHMARKS.md; level in wasm, whose allocator cost little).
 //!
 //! The same [`JsonKeyValue`] reads the attributes of resources, scopes and log records, which
 //! are few, into prost's types ([`JsonKeyValue::into_prost`]).
