@@ -113,7 +113,8 @@ test('a page on another origin framing Plume sees none of what the user kept, an
       // The host's file shows, in a page that offers neither Send nor Delete.
       await framer.evaluate(() => { window.go = true; });
       await framer.waitForFunction(() => window.heard.some((m) => m.plume?.loaded));
-      assert.ok((await summary(frame)).spans > 0);
+      // The host hears `loaded` as the load ends; the frame's totals are asked for after it.
+      await frame.waitForFunction(() => window.plume.summary().spans > 0);
       await frame.evaluate(() => { location.hash = '#/project/chatbot-demo'; });
       await frame.waitForSelector('[data-testid=trace-row]');
       assert.equal(await frame.locator('[data-testid=delete], [data-testid=send-menu]').count(), 0);
