@@ -11,7 +11,7 @@
 
 use crate::ingest::otlp::{Origin, SpanFields, SpanWriter};
 use crate::ingest::wire::{WireValue, fields};
-use crate::model::{AnyValue, ArenaFull, KeyValue, Rows, SpanId, TraceId};
+use crate::model::{AnyValue, ArenaFull, KeyValue, Rows, SpanId, StrId, TraceId};
 
 /// Why the direct reading stopped.
 pub(crate) enum Stop {
@@ -121,6 +121,11 @@ fn text(bytes: &[u8]) -> Read<&str> {
     std::str::from_utf8(bytes).map_err(|_| Stop::Unusual)
 }
 
+/// Text stored: bytes that are not UTF-8 are prost's to report.
+fn intern_text(writer: &mut SpanWriter<'_>, bytes: &[u8]) -> Read<StrId> {
+    writer.arena.intern_utf8(bytes)?.ok_or(Stop::Unusual)
+}
+
 /// A `uint32` or enum as prost reads a varint: its low 32 bits.
 fn low_bits(value: u64) -> u32 {
     value as u32
@@ -188,10 +193,20 @@ fn key_values(
         return Err(Stop::Unusual);
     }
     for bytes in list {
-        let (mut key, mut value) = ("", None);
+        if let Some((key, value)) = plain_key_value(bytes) {
+            let value = match value {
+                Plain::Str(text) => AnyValue::Str(intern_text(writer, text)?),
+                Plain::Scalar(scalar) => scalar,
+                Plain::Other(bytes) => any_value(bytes, writer, depth + 1)?,
+            };
+            let key = intern_text(writer, key)?;
+            entries.push(KeyValue { key, value });
+            continue;
+        }
+        let (mut key, mut value) = (&[][..], None);
         for field in fields(bytes) {
             match number_and_value(field)? {
-                (1, WireValue::Bytes(b)) => key = text(b)?,
+                (1, WireValue::Bytes(b)) => key = b,
                 (2, WireValue::Bytes(b)) => once(&mut value, b)?,
                 (3, WireValue::Varint(_)) => {}
                 (1..=3, _) => return Err(Stop::Unusual),
@@ -202,10 +217,73 @@ fn key_values(
             Some(bytes) => any_value(bytes, writer, depth + 1)?,
             None => AnyValue::Empty,
         };
-        let key = writer.arena.intern(key)?;
+        let key = intern_text(writer, key)?;
         entries.push(KeyValue { key, value });
     }
     Ok(())
+}
+
+/// A `KeyValue`'s key and value, as exporters write them: the key (field 1), then the value
+/// (field 2), nothing else, a text or scalar value alone in it. Read without the field walk —
+/// a span's attributes are most of what it holds. `None`: read it field by field.
+#[inline]
+fn plain_key_value(bytes: &[u8]) -> Option<(&[u8], Plain<'_>)> {
+    let (key, rest) = length_delimited(bytes, 0x0A)?;
+    if rest.is_empty() {
+        return Some((key, Plain::Scalar(AnyValue::Empty)));
+    }
+    let (value, rest) = length_delimited(rest, 0x12)?;
+    if !rest.is_empty() {
+        return None;
+    }
+    let plain = match value.split_first() {
+        None => Plain::Scalar(AnyValue::Empty),
+        Some((0x0A, _)) => match length_delimited(value, 0x0A)? {
+            (text, []) => Plain::Str(text),
+            _ => Plain::Other(value),
+        },
+        Some((&tag @ (0x10 | 0x18), mut rest)) => {
+            let n = prost::encoding::decode_varint(&mut rest).ok()?;
+            match (tag, rest) {
+                (0x10, []) => Plain::Scalar(AnyValue::Bool(n != 0)),
+                (_, []) => Plain::Scalar(AnyValue::Int(n as i64)),
+                _ => Plain::Other(value),
+            }
+        }
+        Some((0x21, rest)) => match <[u8; 8]>::try_from(rest) {
+            Ok(bits) => Plain::Scalar(AnyValue::Double(f64::from_le_bytes(bits))),
+            Err(_) => Plain::Other(value),
+        },
+        Some(_) => Plain::Other(value),
+    };
+    Some((key, plain))
+}
+
+/// A plain `KeyValue`'s value.
+enum Plain<'a> {
+    /// Text, not yet checked to be UTF-8.
+    Str(&'a [u8]),
+    Scalar(AnyValue),
+    /// An `AnyValue` to read field by field.
+    Other(&'a [u8]),
+}
+
+/// The bytes of the length-delimited field `bytes` start with, if its key is `key`, and what
+/// follows them.
+#[inline]
+fn length_delimited(bytes: &[u8], key: u8) -> Option<(&[u8], &[u8])> {
+    let (&first, mut rest) = bytes.split_first()?;
+    if first != key {
+        return None;
+    }
+    let len = match rest.split_first() {
+        Some((&len, after)) if len < 0x80 => {
+            rest = after;
+            usize::from(len)
+        }
+        _ => usize::try_from(prost::encoding::decode_varint(&mut rest).ok()?).ok()?,
+    };
+    (len <= rest.len()).then(|| rest.split_at(len))
 }
 
 /// An `AnyValue` nested `depth` deep, stored (its arrays and lists in the arena).
@@ -217,7 +295,7 @@ fn any_value(bytes: &[u8], writer: &mut SpanWriter<'_>, depth: u32) -> Read<AnyV
     for field in fields(bytes) {
         let (number, wire) = number_and_value(field)?;
         let read = match (number, wire) {
-            (1, WireValue::Bytes(b)) => Some(Value::Str(text(b)?)),
+            (1, WireValue::Bytes(b)) => Some(Value::Str(b)),
             (2, WireValue::Varint(n)) => Some(Value::Scalar(AnyValue::Bool(n != 0))),
             (3, WireValue::Varint(n)) => Some(Value::Scalar(AnyValue::Int(n as i64))),
             (4, WireValue::Fixed64(bits)) => {
@@ -239,7 +317,7 @@ fn any_value(bytes: &[u8], writer: &mut SpanWriter<'_>, depth: u32) -> Read<AnyV
     Ok(match value.flatten() {
         None => AnyValue::Empty,
         Some(Value::Scalar(scalar)) => scalar,
-        Some(Value::Str(s)) => AnyValue::Str(writer.arena.intern(s)?),
+        Some(Value::Str(s)) => AnyValue::Str(intern_text(writer, s)?),
         Some(Value::Blob(b)) => AnyValue::Bytes(writer.arena.push_blob(b)?),
         Some(Value::Array(array)) => {
             let mut items = Vec::new();
@@ -271,7 +349,8 @@ fn any_value(bytes: &[u8], writer: &mut SpanWriter<'_>, depth: u32) -> Read<AnyV
 /// An `AnyValue`'s one value, as the wire holds it.
 enum Value<'a> {
     Scalar(AnyValue),
-    Str(&'a str),
+    /// Text, not yet checked to be UTF-8.
+    Str(&'a [u8]),
     Blob(&'a [u8]),
     Array(&'a [u8]),
     List(&'a [u8]),
@@ -511,6 +590,92 @@ mod tests {
         }
     }
 
+    /// `body` as a length-delimited field whose key is `key`.
+    fn field(key: u8, body: &[u8]) -> Vec<u8> {
+        let mut field = vec![key];
+        prost::encoding::encode_varint(body.len() as u64, &mut field);
+        field.extend(body);
+        field
+    }
+
+    #[test]
+    fn attributes_in_every_shape_are_read_as_prost_reads_them() {
+        use opentelemetry_proto::tonic::common::v1::{
+            AnyValue as Any, ArrayValue, KeyValue as Kv, KeyValueList, any_value::Value,
+        };
+        use opentelemetry_proto::tonic::trace::v1::Span;
+        let kv = |key: &str, value: Option<Value>| Kv {
+            key: key.into(),
+            value: Some(Any { value }),
+            ..Kv::default()
+        };
+        let long = "ü".repeat(300);
+        let attributes = vec![
+            kv("text", Some(Value::StringValue("hello".into()))),
+            kv(&long, Some(Value::StringValue(long.clone()))),
+            kv("empty text", Some(Value::StringValue(String::new()))),
+            kv("yes", Some(Value::BoolValue(true))),
+            kv("no", Some(Value::BoolValue(false))),
+            kv("negative", Some(Value::IntValue(-5))),
+            kv("large", Some(Value::IntValue(i64::MAX))),
+            kv("pi", Some(Value::DoubleValue(3.25))),
+            kv("blob", Some(Value::BytesValue(vec![0, 1, 2]))),
+            kv("nothing", None),
+            kv(
+                "list",
+                Some(Value::ArrayValue(ArrayValue {
+                    values: vec![Any {
+                        value: Some(Value::IntValue(1)),
+                    }],
+                })),
+            ),
+            kv(
+                "map",
+                Some(Value::KvlistValue(KeyValueList {
+                    values: vec![kv("inner", Some(Value::StringValue("x".into())))],
+                })),
+            ),
+            Kv {
+                key: "no value".into(),
+                ..Kv::default()
+            },
+        ];
+        let mut span = Span {
+            trace_id: vec![1; 16],
+            span_id: vec![2; 8],
+            name: "attributes".into(),
+            attributes,
+            ..Span::default()
+        }
+        .encode_to_vec();
+        // Shapes prost does not write but reads: the value before the key, the key twice, a
+        // text value with an unknown field after it, a bool as a long varint.
+        for attribute in [
+            [field(0x12, &field(0x0A, b"v")), field(0x0A, b"value first")].concat(),
+            [
+                field(0x0A, b"once"),
+                field(0x0A, b"twice"),
+                field(0x12, &[0x18, 7]),
+            ]
+            .concat(),
+            [
+                field(0x0A, b"extra"),
+                field(0x12, &[0x0A, 1, b'v', 0x48, 1]),
+            ]
+            .concat(),
+            [field(0x0A, b"long bool"), field(0x12, &[0x10, 0x82, 0x00])].concat(),
+        ] {
+            span.extend(field(0x4A, &attribute));
+        }
+        let body = field(0x0A, &field(0x12, &field(0x12, &span)));
+        let (direct, decoded) = both(&body);
+        assert!(String::from_utf8_lossy(&direct).contains("value first"));
+        assert_eq!(
+            String::from_utf8_lossy(&direct),
+            String::from_utf8_lossy(&decoded)
+        );
+    }
+
     #[test]
     fn what_prost_would_merge_or_refuse_is_left_to_it_and_undone() {
         // A span (trace id, span id, name) in a scope in a batch, the batch with `extra` after.
@@ -541,7 +706,17 @@ mod tests {
         );
         assert_eq!(writer.spans_written, 1);
         for unusual in [
-            batch(span(b"\xFF"), &[]),               // not UTF-8
+            batch(span(b"\xFF"), &[]), // not UTF-8
+            // An attribute's key, then its text value, not UTF-8.
+            batch([span(b"ok"), field(0x4A, &[0x0A, 1, 0xFF])].concat(), &[]),
+            batch(
+                [
+                    span(b"ok"),
+                    field(0x4A, &[0x0A, 1, b'k', 0x12, 3, 0x0A, 1, 0xFF]),
+                ]
+                .concat(),
+                &[],
+            ),
             batch(span(b"ok"), &[0x0A, 0, 0x0A, 0]), // the resource twice
             batch(span(b"ok"), &[0x1A, 0x05]),       // a cut-off schema URL
             batch(span(b"ok"), &[0x0A, 2, 0x1A, 0]), // entity references

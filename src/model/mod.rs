@@ -675,6 +675,11 @@ impl Arena {
         Ok(self.strings.intern(text)?)
     }
 
+    /// Interns `bytes` as text: `None` if they are not UTF-8 (see [`Interner::intern_utf8`]).
+    pub fn intern_utf8(&mut self, bytes: &[u8]) -> Result<Option<StrId>, ArenaFull> {
+        Ok(self.strings.intern_utf8(bytes)?)
+    }
+
     /// Registers an input file.
     pub fn add_source(&mut self, name: &str, format: Format) -> Result<SourceId, ArenaFull> {
         let id = next_index(&self.sources)?;

@@ -52,7 +52,9 @@ pub struct Interner {
     most: u64,
     /// Each string's id by a 32-bit digest of its hash.
     dedup: Dedup,
-    hasher: DefaultHashBuilder,
+    /// The hash's seed, random for each interner: a file cannot be made of strings that
+    /// collide in every interner, to make reading it quadratic.
+    seed: u64,
 }
 
 /// A chunk's size: 8 MiB, so that a small trace's text is one chunk (the first grows as it
@@ -65,9 +67,54 @@ const FIRST_ROOM: usize = 4096;
 /// The most distinct text an interner holds: 4 GiB, the wasm32 ceiling anyway.
 const MOST_TEXT: u64 = u32::MAX as u64;
 
-/// A 64-bit hash folded to 32 bits.
-fn digest(hash: u64) -> u32 {
-    (hash ^ (hash >> 32)) as u32
+/// A 32-bit digest of `bytes`, seeded. Only 64-bit multiplies: wasm has no 64×64 → 128-bit one,
+/// which foldhash (hashbrown's) spends several instructions on for every 16 bytes — hashing was
+/// 9% of the engine's worker reading a 1M-span file. Words are mixed by a multiply and a shift,
+/// two lanes at a time for long strings, and the result by murmur3's finalizer.
+#[inline]
+fn digest(seed: u64, bytes: &[u8]) -> u32 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mix = |h: u64, word: u64| {
+        let h = (h ^ word).wrapping_mul(K);
+        h ^ (h >> 29)
+    };
+    let word = |at: usize| {
+        let mut word = [0; 8];
+        word.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(word)
+    };
+    let half = |at: usize| {
+        let mut half = [0; 4];
+        half.copy_from_slice(&bytes[at..at + 4]);
+        u64::from(u32::from_le_bytes(half))
+    };
+    let len = bytes.len();
+    let mut h = seed ^ (len as u64).wrapping_mul(K);
+    if len >= 8 {
+        let (mut other, mut at) = (h.rotate_left(32), 0);
+        while at + 16 <= len {
+            h = mix(h, word(at));
+            other = mix(other, word(at + 8));
+            at += 16;
+        }
+        if at + 8 <= len {
+            h = mix(h, word(at));
+        }
+        // The last word, overlapping what was read: the length is in the seed.
+        h = mix(h ^ other.rotate_left(17), word(len - 8));
+    } else if len >= 4 {
+        h = mix(h, half(0) << 32 | half(len - 4));
+    } else if len > 0 {
+        let spread = u64::from(bytes[0]) << 16 | u64::from(bytes[len / 2]) << 8;
+        h = mix(h, spread | u64::from(bytes[len - 1]));
+    }
+    // murmur3's fmix64: every bit of the state moves the digest's low bits, which pick slots.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    h ^= h >> 33;
+    (h ^ (h >> 32)) as u32
 }
 
 /// The interner's dedup table: open addressing, probed in order, over slots that hold a
@@ -174,7 +221,7 @@ impl Interner {
             stored: 0,
             most,
             dedup: Dedup::default(),
-            hasher: DefaultHashBuilder::default(),
+            seed: DefaultHashBuilder::default().hash_one(0x5EED_u64),
         };
         // Index 0 is the empty string, so `StrId::default()` means "".
         let empty = interner.intern("");
@@ -184,10 +231,33 @@ impl Interner {
 
     /// The id of `text`, adding it if it is new.
     pub fn intern(&mut self, text: &str) -> Result<StrId, InternerFull> {
-        let digest = digest(self.hasher.hash_one(text));
-        if let Some(id) = self.dedup.find(digest, |id| self.slice(id) == text) {
-            return Ok(StrId(id));
+        let digest = digest(self.seed, text.as_bytes());
+        match self.find(digest, text.as_bytes()) {
+            Some(id) => Ok(id),
+            None => self.add(digest, text),
         }
+    }
+
+    /// The id of `bytes` as text, adding it if it is new; `None` if they are not UTF-8. Text
+    /// already held is found before the bytes are checked (bytes equal to text are UTF-8), so
+    /// a repeated string — most of a trace's, keys above all — is read once, not twice.
+    pub fn intern_utf8(&mut self, bytes: &[u8]) -> Result<Option<StrId>, InternerFull> {
+        let digest = digest(self.seed, bytes);
+        if let Some(id) = self.find(digest, bytes) {
+            return Ok(Some(id));
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.add(digest, text).map(Some),
+            Err(_) => Ok(None),
+        }
+    }
+
+    fn find(&self, digest: u32, bytes: &[u8]) -> Option<StrId> {
+        (self.dedup.find(digest, |id| self.bytes(id) == bytes)).map(StrId)
+    }
+
+    /// Adds `text`, not held, whose digest is `digest`.
+    fn add(&mut self, digest: u32, text: &str) -> Result<StrId, InternerFull> {
         // Room first: nothing that can fail comes after the text is stored.
         self.dedup.make_room()?;
         let id = self.append(text)?;
@@ -246,10 +316,7 @@ impl Interner {
 
     /// The id of `text` if it was interned, without adding it.
     pub fn lookup(&self, text: &str) -> Option<StrId> {
-        let digest = digest(self.hasher.hash_one(text));
-        self.dedup
-            .find(digest, |id| self.slice(id) == text)
-            .map(StrId)
+        self.find(digest(self.seed, text.as_bytes()), text.as_bytes())
     }
 
     /// The text of `id`. An id from another interner gives "" rather than panicking.
@@ -258,10 +325,24 @@ impl Interner {
     }
 
     fn slice(&self, id: u32) -> &str {
+        (self.place(id))
+            .and_then(|(chunk, range)| chunk.get(range))
+            .unwrap_or("")
+    }
+
+    /// The bytes of `id`, for comparing: no check that they start and end at characters.
+    #[inline]
+    fn bytes(&self, id: u32) -> &[u8] {
+        (self.place(id))
+            .and_then(|(chunk, range)| chunk.as_bytes().get(range))
+            .unwrap_or_default()
+    }
+
+    /// The chunk of `id` and where it is in it.
+    #[inline]
+    fn place(&self, id: u32) -> Option<(&String, std::ops::Range<usize>)> {
         let index = id as usize;
-        let Some(&end) = self.ends.get(index) else {
-            return "";
-        };
+        let end = *self.ends.get(index)?;
         let start = match index {
             0 => 0,
             _ => self.ends[index - 1],
@@ -269,10 +350,8 @@ impl Interner {
         let slot = start >> self.shift;
         let from = (start - (slot << self.shift)) as usize;
         let len = end.saturating_sub(start) as usize;
-        (usize::try_from(slot).ok())
-            .and_then(|slot| self.chunks.get(slot))
-            .and_then(|chunk| chunk.get(from..from + len))
-            .unwrap_or("")
+        let chunk = self.chunks.get(usize::try_from(slot).ok()?)?;
+        Some((chunk, from..from + len))
     }
 
     /// How many ids are given out: every distinct string, and the fillers of chunks' ends.
@@ -588,6 +667,42 @@ mod tests {
         assert_eq!(interner.lookup("input.value"), Some(b));
         assert_eq!(interner.lookup("absent"), None);
         Ok(())
+    }
+
+    #[test]
+    fn bytes_are_interned_as_text_only_when_utf8() -> Result<(), InternerFull> {
+        let mut interner = Interner::default();
+        let held = interner.intern("héllo")?;
+        assert_eq!(interner.intern_utf8("héllo".as_bytes())?, Some(held));
+        assert_eq!(interner.intern_utf8(b"h\xFFllo")?, None);
+        // Cut inside a character: not text, though its bytes begin a string that is held.
+        assert_eq!(interner.intern_utf8(&"héllo".as_bytes()[..2])?, None);
+        assert_eq!(
+            interner.len(),
+            2,
+            "nothing added for bytes that are not text"
+        );
+        let new = interner.intern_utf8("wörld".as_bytes())?;
+        assert_eq!(new.map(|id| interner.get(id)), Some("wörld"));
+        assert_eq!(interner.lookup("wörld"), new);
+        Ok(())
+    }
+
+    #[test]
+    fn every_byte_of_a_string_moves_its_digest() {
+        // Lengths around each way the digest reads a string (bytes, halves, words, two lanes,
+        // the overlapping last word), a byte changed at each place.
+        for len in 1..=40 {
+            let text: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            let base = digest(7, &text);
+            for at in 0..len {
+                let mut changed = text.clone();
+                changed[at] ^= 1;
+                assert_ne!(digest(7, &changed), base, "length {len}, byte {at}");
+            }
+            assert_ne!(digest(8, &text), base, "the seed, length {len}");
+            assert_ne!(digest(7, &text[..len - 1]), base, "the length, {len}");
+        }
     }
 
     #[test]
