@@ -203,10 +203,11 @@ fn key_values(
             entries.push(KeyValue { key, value });
             continue;
         }
-        let (mut key, mut value) = (&[][..], None);
+        let (mut key, mut value) = ("", None);
         for field in fields(bytes) {
             match number_and_value(field)? {
-                (1, WireValue::Bytes(b)) => key = b,
+                // Each key checked, as prost checks a key it then replaces.
+                (1, WireValue::Bytes(b)) => key = text(b)?,
                 (2, WireValue::Bytes(b)) => once(&mut value, b)?,
                 (3, WireValue::Varint(_)) => {}
                 (1..=3, _) => return Err(Stop::Unusual),
@@ -217,7 +218,7 @@ fn key_values(
             Some(bytes) => any_value(bytes, writer, depth + 1)?,
             None => AnyValue::Empty,
         };
-        let key = intern_text(writer, key)?;
+        let key = writer.arena.intern(key)?;
         entries.push(KeyValue { key, value });
     }
     Ok(())
@@ -709,6 +710,11 @@ mod tests {
             batch(span(b"\xFF"), &[]), // not UTF-8
             // An attribute's key, then its text value, not UTF-8.
             batch([span(b"ok"), field(0x4A, &[0x0A, 1, 0xFF])].concat(), &[]),
+            // A key twice, the first not UTF-8 (found by `otlp_wire`).
+            batch(
+                [span(b"ok"), field(0x4A, &[0x0A, 1, 0xFF, 0x0A, 1, b'k'])].concat(),
+                &[],
+            ),
             batch(
                 [
                     span(b"ok"),
