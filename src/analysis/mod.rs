@@ -303,18 +303,24 @@ impl Traces {
             // The arena was rolled back past what was assembled: start again.
             *self = Traces::default();
         }
-        let mut members: HashMap<TraceId, Vec<u32>> = HashMap::new();
-        let mut touched: Vec<TraceId> = Vec::new();
+        // Each trace's spans, by trace in order of first appearance. Spans of a trace mostly
+        // come together: the last trace's list is found without hashing its id.
+        let mut slot_of: HashMap<TraceId, usize> = HashMap::new();
+        let mut touched: Vec<(TraceId, Vec<u32>)> = Vec::new();
+        let mut last = None;
         for (index, span) in spans.iter().enumerate().skip(self.spans_seen) {
             let trace_id = span.trace_id;
-            let list = members.entry(trace_id).or_insert_with(|| {
-                touched.push(trace_id);
-                Vec::new()
-            });
-            list.push(index as u32);
+            let slot = match last {
+                Some((id, slot)) if id == trace_id => slot,
+                _ => *slot_of.entry(trace_id).or_insert_with(|| {
+                    touched.push((trace_id, Vec::new()));
+                    touched.len() - 1
+                }),
+            };
+            last = Some((trace_id, slot));
+            touched[slot].1.push(index as u32);
         }
-        for trace_id in touched {
-            let mut list = members.remove(&trace_id).unwrap_or_default();
+        for (trace_id, mut list) in touched {
             let slot = self.index.get(&trace_id).copied();
             if let Some(slot) = slot {
                 // Earlier spans first, so the first-seen copy of a duplicated id wins.

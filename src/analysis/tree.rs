@@ -6,6 +6,7 @@
 //! node is skipped in O(1) and "rows `first..first + count`" of an expanded tree is O(count).
 
 use hashbrown::HashMap;
+use hashbrown::hash_map::Entry;
 
 use crate::model::{Arena, Span, SpanId};
 
@@ -123,12 +124,12 @@ pub fn build(arena: &Arena, members: &[u32]) -> Tree {
     let mut nodes: Vec<u32> = Vec::with_capacity(members.len());
     let mut duplicates = Vec::new();
     for &index in members {
-        let id = span_of(index).span_id;
-        if node_of.contains_key(&id) {
-            duplicates.push(index);
-        } else {
-            node_of.insert(id, nodes.len() as u32);
-            nodes.push(index);
+        match node_of.entry(span_of(index).span_id) {
+            Entry::Occupied(_) => duplicates.push(index),
+            Entry::Vacant(vacant) => {
+                vacant.insert(nodes.len() as u32);
+                nodes.push(index);
+            }
         }
     }
     let n = nodes.len();

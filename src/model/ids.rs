@@ -24,12 +24,26 @@ pub enum IdError {
 }
 
 /// A 16-byte trace id.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct TraceId(pub [u8; 16]);
 
 /// An 8-byte span id.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct SpanId(pub [u8; 8]);
+
+// Ids hashed as the numbers they are: an array is hashed as a slice (its length, then its
+// bytes), two calls into the hasher for every span's id in every map assembling traces.
+impl std::hash::Hash for TraceId {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u128(u128::from_le_bytes(self.0));
+    }
+}
+
+impl std::hash::Hash for SpanId {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(u64::from_le_bytes(self.0));
+    }
+}
 
 impl TraceId {
     /// Reads hex (32 digits, any case; 16 digits for 64-bit Jaeger/Zipkin ids, zero-extended on

@@ -78,35 +78,34 @@ fn digest(seed: u64, bytes: &[u8]) -> u32 {
         let h = (h ^ word).wrapping_mul(K);
         h ^ (h >> 29)
     };
-    let word = |at: usize| {
-        let mut word = [0; 8];
-        word.copy_from_slice(&bytes[at..at + 8]);
-        u64::from_le_bytes(word)
-    };
-    let half = |at: usize| {
-        let mut half = [0; 4];
-        half.copy_from_slice(&bytes[at..at + 4]);
-        u64::from(u32::from_le_bytes(half))
-    };
+    let half = |half: Option<&[u8; 4]>| u64::from(u32::from_le_bytes(*half.unwrap_or(&[0; 4])));
     let len = bytes.len();
     let mut h = seed ^ (len as u64).wrapping_mul(K);
-    if len >= 8 {
-        let (mut other, mut at) = (h.rotate_left(32), 0);
-        while at + 16 <= len {
-            h = mix(h, word(at));
-            other = mix(other, word(at + 8));
-            at += 16;
+    // Whole arrays, so that no read is bounds-checked.
+    if let Some(last) = bytes.last_chunk::<8>() {
+        let (pairs, rest) = bytes.as_chunks::<16>();
+        let mut other = h.rotate_left(32);
+        for pair in pairs {
+            let pair = u128::from_le_bytes(*pair);
+            h = mix(h, pair as u64);
+            other = mix(other, (pair >> 64) as u64);
         }
-        if at + 8 <= len {
-            h = mix(h, word(at));
+        if let Some(word) = rest.first_chunk::<8>() {
+            h = mix(h, u64::from_le_bytes(*word));
         }
         // The last word, overlapping what was read: the length is in the seed.
-        h = mix(h ^ other.rotate_left(17), word(len - 8));
+        h = mix(h ^ other.rotate_left(17), u64::from_le_bytes(*last));
     } else if len >= 4 {
-        h = mix(h, half(0) << 32 | half(len - 4));
-    } else if len > 0 {
-        let spread = u64::from(bytes[0]) << 16 | u64::from(bytes[len / 2]) << 8;
-        h = mix(h, spread | u64::from(bytes[len - 1]));
+        h = mix(
+            h,
+            half(bytes.first_chunk()) << 32 | half(bytes.last_chunk()),
+        );
+    } else if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) {
+        let middle = bytes.get(len / 2).copied().unwrap_or_default();
+        h = mix(
+            h,
+            u64::from(first) << 16 | u64::from(middle) << 8 | u64::from(last),
+        );
     }
     // murmur3's fmix64: every bit of the state moves the digest's low bits, which pick slots.
     h ^= h >> 33;
@@ -685,6 +684,25 @@ mod tests {
         let new = interner.intern_utf8("wörld".as_bytes())?;
         assert_eq!(new.map(|id| interner.get(id)), Some("wörld"));
         assert_eq!(interner.lookup("wörld"), new);
+        Ok(())
+    }
+
+    #[test]
+    fn strings_of_every_length_are_found_again_either_way() -> Result<(), InternerFull> {
+        let mut interner = Interner::default();
+        // Every length around the digest's eight- and sixteen-byte reads, and past them.
+        let texts: Vec<String> = (0..3000)
+            .map(|i: usize| format!("{i}.{}", "k".repeat(i % 70)))
+            .collect();
+        let ids =
+            (texts.iter().map(|text| interner.intern(text))).collect::<Result<Vec<_>, _>>()?;
+        for (text, &id) in texts.iter().zip(&ids).rev().chain(texts.iter().zip(&ids)) {
+            assert_eq!(interner.intern(text)?, id);
+            assert_eq!(interner.intern_utf8(text.as_bytes())?, Some(id));
+            assert_eq!(interner.get(id), text);
+        }
+        assert_eq!(interner.len(), texts.len() + 1);
+        assert_eq!(interner.intern("")?, StrId::EMPTY);
         Ok(())
     }
 

@@ -136,9 +136,12 @@ fn meaning(key: Known) -> Option<Meaning> {
 /// The OpenInference kind a convention's value names; `None` for a value that names none.
 fn kind_named(key: Known, value: &str) -> Option<OiKind> {
     use OiKind as O;
+    // OpenInference's kind, on most spans, is read without a lower-cased copy.
+    if key == Known::OiSpanKind {
+        return Some(O::from_attribute(value.trim()));
+    }
     let lower = value.trim().to_ascii_lowercase();
     Some(match key {
-        Known::OiSpanKind => O::from_attribute(value.trim()),
         Known::GenAiOperation => match lower.as_str() {
             "chat"
             | "text_completion"
