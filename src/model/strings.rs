@@ -52,8 +52,9 @@ pub struct Interner {
     most: u64,
     /// Each string's id by a 32-bit digest of its hash.
     dedup: Dedup,
-    /// The hash's seed, random for each interner: a file cannot be made of strings that
-    /// collide in every interner, to make reading it quadratic.
+    /// The digest's seed, from the standard hasher's: natively random (address-space layout,
+    /// time), so a file cannot be made of strings that collide in every run; in the browser's
+    /// wasm, which has neither, it is the same in every page (as hashbrown's was).
     seed: u64,
 }
 
