@@ -49,14 +49,43 @@ export async function serve(dir = join(root, 'dist'), headers = {}) {
  * a context of its own (its own storage), so tests never see each other's IndexedDB. */
 export async function launch() {
   await mkdir(artifacts, { recursive: true });
-  return chromium.launch({
+  return chromium.launch(options([`--disable-features=${await disabledFeatures()}`]));
+}
+
+function options(more) {
+  return {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run',
+      '--disable-component-update', '--disable-sync', '--no-first-run', ...more,
     ],
-  });
+  };
+}
+
+/** Chromium (since 151) preloads its address bar's popup, a page of its own UI, in a renderer
+ * of its own at every start, headless too: ≈ 1 s of CPU in the first second, beside the page
+ * under test on a 2-core machine (Puppeteer turns it off by default). Chromium keeps only the
+ * last `--disable-features` it is given and Playwright gives one of its own, so the list is
+ * Playwright's, read once from a browser it started, and these two. */
+const QUIET = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup'];
+let disabled;
+
+function disabledFeatures() {
+  disabled ??= (async () => {
+    // Chromium tells its command line only to automation.
+    const probe = await chromium.launch(options(['--enable-automation']));
+    try {
+      const session = await probe.newBrowserCDPSession();
+      const given = (await session.send('Browser.getBrowserCommandLine')).arguments
+        .filter((arg) => arg.startsWith('--disable-features='))
+        .flatMap((arg) => arg.slice('--disable-features='.length).split(','));
+      return [...new Set([...given, ...QUIET])].join(',');
+    } finally {
+      await probe.close();
+    }
+  })();
+  return disabled;
 }
 
 /** The viewer for the tests of one file: a server for dist/ and a browser, started before them
