@@ -42,6 +42,9 @@ enum Job {
 /// Starts answering messages.
 pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    // The interner's seed, before the engine's arena is made: 53 random bits (all a double
+    // holds), one more so that it is not 0.
+    crate::model::Interner::randomize((js_sys::Math::random() * 2f64.powi(53)) as u64 | 1 << 53);
     let engine = Rc::new(RefCell::new(Engine::default()));
     // Questions waiting in the queue for stored spans to be read.
     let waiting = Rc::new(Cell::new(0_usize));

@@ -52,11 +52,14 @@ pub struct Interner {
     most: u64,
     /// Each string's id by a 32-bit digest of its hash.
     dedup: Dedup,
-    /// The digest's seed, from the standard hasher's: natively random (address-space layout,
-    /// time), so a file cannot be made of strings that collide in every run; in the browser's
-    /// wasm, which has neither, it is the same in every page (as hashbrown's was).
+    /// The digest's seed, so that a file cannot be made of strings that collide in every run:
+    /// from the standard hasher's, natively random (address-space layout, time); in the
+    /// browser's wasm, which has neither, from [`Interner::randomize`].
     seed: u64,
 }
+
+/// Every interner's seed once set (not 0): see [`Interner::randomize`].
+static RANDOM: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// A chunk's size: 8 MiB, so that a small trace's text is one chunk (the first grows as it
 /// fills) and a large one wastes little at each chunk's end.
@@ -237,12 +240,22 @@ impl Interner {
             stored: 0,
             most,
             dedup: Dedup::default(),
-            seed: DefaultHashBuilder::default().hash_one(0x5EED_u64),
+            seed: match RANDOM.load(std::sync::atomic::Ordering::Relaxed) {
+                0 => DefaultHashBuilder::default().hash_one(0x5EED_u64),
+                random => random,
+            },
         };
         // Index 0 is the empty string, so `StrId::default()` means "".
         let empty = interner.intern("");
         debug_assert_eq!(empty, Ok(StrId::EMPTY));
         interner
+    }
+
+    /// `random` (not 0) as the seed of every interner made from now on: the engine's worker
+    /// gives it the browser's random numbers when it starts, since in wasm the standard
+    /// hasher's seed is the same in every page.
+    pub fn randomize(random: u64) {
+        RANDOM.store(random, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The id of `text`, adding it if it is new.
@@ -855,6 +868,16 @@ mod tests {
         let bytes = interner.heap_bytes();
         assert!(bytes > 10_000 * "attribute-0".len());
         Ok(())
+    }
+
+    #[test]
+    fn interners_made_after_randomize_take_its_seed() {
+        // Natively the standard hasher gives every interner a seed of its own.
+        Interner::randomize(7);
+        let (first, second) = (Interner::default(), Interner::default());
+        Interner::randomize(8);
+        let third = Interner::default();
+        assert_eq!((first.seed, second.seed, third.seed), (7, 7, 8));
     }
 
     #[test]
