@@ -27,8 +27,11 @@ use crate::engine::protocol::{
 use crate::export::send::Report;
 use crate::store::StoredEvaluation;
 
-/// The worker script Trunk writes for the `plume-worker` binary (`data-loader-shim`).
-const WORKER_SCRIPT: &str = "./plume-worker_loader.js";
+/// The scripts that start the engine's two builds (`static/`): the viewer's own page starts the
+/// one built for speed, a page embedded in another the one built for size (what an embedding
+/// page downloads has a budget: BENCHMARKS.md, "The engine built for speed").
+const FAST_ENGINE: &str = "./plume-worker_loader.js";
+const SMALL_ENGINE: &str = "./plume-worker-small_loader.js";
 
 /// What loading tells the UI.
 #[derive(Clone, Debug, PartialEq)]
@@ -201,16 +204,17 @@ fn deliver(
 }
 
 impl EngineHandle {
-    /// Starts the worker; `database` names the IndexedDB database it keeps traces in (none:
-    /// memory only; what was kept there is listed, and can be read and deleted), `save` says
-    /// whether it saves new loads there.
+    /// Starts the worker (its build for size when `embedded`); `database` names the IndexedDB
+    /// database it keeps traces in (none: memory only; what was kept there is listed, and can be
+    /// read and deleted), `save` says whether it saves new loads there.
     pub fn new(
         on_load: Callback<LoadEvent>,
+        embedded: bool,
         database: Option<&str>,
         save: bool,
     ) -> Result<Self, JsValue> {
-        let worker =
-            crate::ui::share::start_worker().unwrap_or_else(|| Worker::new(WORKER_SCRIPT))?;
+        let script = if embedded { SMALL_ENGINE } else { FAST_ENGINE };
+        let worker = crate::ui::share::start_worker().unwrap_or_else(|| Worker::new(script))?;
         let outbox = Rc::new(Outbox {
             worker: worker.clone(),
             ready: Cell::new(false),

@@ -37,10 +37,11 @@ pub(crate) fn use_engine_worker(
     let engine = use_memo((), move |_| {
         let dispatch = Callback::from(move |action| dispatcher.dispatch(action));
         let follow = host.follow(dispatch, navigate);
-        let engine =
-            EngineHandle::new(follow, page_powers().database.as_deref(), saves_loads()).ok();
-        // Served by `plume serve`: what it keeps is shown from the start, then what it receives.
         let options = page_options();
+        let database = page_powers().database;
+        let engine =
+            EngineHandle::new(follow, options.embedded, database.as_deref(), saves_loads()).ok();
+        // Served by `plume serve`: what it keeps is shown from the start, then what it receives.
         if let (Some(engine), Some(api)) = (engine.as_ref(), options.server) {
             started.dispatch(LoadAction::Started);
             let token = options.server_token;

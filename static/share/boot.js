@@ -4,7 +4,7 @@
 //
 // The viewer is one LZMA stream of its files (`#plume-viewer`, base64; its `data-files` names
 // them and their sizes, in order). The page's module is imported from a Blob; the engine's worker
-// is its script plus a first handler, started from a Blob and handed its wasm's bytes in its
+// (its build for size, `plume-worker-small`) is its script plus a first handler, started from a Blob and handed its wasm's bytes in its
 // first message (a worker started from a Blob cannot fetch another). `#plume-share` says what
 // the file is; each `.plume-trace-file` is one file of traces (base64) the page loads.
 (async () => {
@@ -28,7 +28,7 @@
   document.head.append(style);
   const blob = (parts) => URL.createObjectURL(new Blob(parts, { type: 'text/javascript' }));
   const worker = blob([
-    files['plume-worker.js'],
+    files['plume-worker-small.js'],
     '\n;self.onmessage = (event) => { self.onmessage = null; wasm_bindgen({ module_or_path: event.data }); };\n',
   ]);
   const info = document.getElementById('plume-share');
@@ -40,7 +40,7 @@
     })),
     startWorker() {
       const started = new Worker(worker);
-      started.postMessage(files['plume-worker_bg.wasm'].slice());
+      started.postMessage(files['plume-worker-small_bg.wasm'].slice());
       return started;
     },
   };
