@@ -1142,7 +1142,10 @@ mod cli {
             .transpose()
             .map_err(failed)?;
         let shared = share(&arena, &spans, redacted.as_ref(), info).map_err(failed)?;
-        let html = page(&shell, &shared).map_err(usage)?;
+        let gzipped: Vec<Vec<u8>> = (shared.files.iter())
+            .map(|file| plume::export::gzip(&file.content, plume::share::SHARE_GZIP))
+            .collect();
+        let html = page(&shell, &shared, &gzipped).map_err(usage)?;
         let output = args.output.display().to_string();
         std::fs::write(&args.output, html).map_err(output_error(&output))?;
         for error in reports.iter().flat_map(|r| &r.errors) {

@@ -495,10 +495,13 @@ impl Jobs {
             Err(message) => return post_export_failed(id, message),
         };
         let shared = self.engine.borrow().share(request, redacted.as_ref());
-        let written = shared.and_then(|shared| {
-            let page = crate::share::page(&shell, &shared)?;
-            Ok((shared.info, page))
-        });
+        let written = match shared {
+            Ok(shared) => gzipped(&shared).await.and_then(|gzipped| {
+                let page = crate::share::page(&shell, &shared, &gzipped)?;
+                Ok((shared.info, page))
+            }),
+            Err(message) => Err(message),
+        };
         match written {
             Ok((info, page)) => {
                 let file = ExportedFile {
@@ -688,6 +691,15 @@ fn message_batch(message: &ToWorker) -> Option<u32> {
         | ToWorker::Cancel
         | ToWorker::Send { .. } => None,
     }
+}
+
+/// The contents of a share's files, each gzip-compressed by a helper.
+async fn gzipped(shared: &crate::share::Shared) -> Result<Vec<Vec<u8>>, String> {
+    let mut gzipped = Vec::with_capacity(shared.files.len());
+    for file in &shared.files {
+        gzipped.push(helper::gzip(&file.content, crate::share::SHARE_GZIP).await?);
+    }
+    Ok(gzipped)
 }
 
 /// What the helper made of `job`, when there is one (secrets are to be taken out).

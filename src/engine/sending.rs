@@ -118,7 +118,7 @@ async fn post_json(settings: &Settings, url: &str, body: &str) -> Answer {
     let outgoing = Outgoing {
         body: body.as_bytes().to_vec(),
         content_type: "application/json",
-        content_encoding: None,
+        gzip: false,
         spans: 0,
         attempt: 1,
     };
@@ -145,8 +145,15 @@ async fn post_to(settings: &Settings, url: &str, outgoing: Outgoing) -> Answer {
         Ok(headers) => headers,
         Err(error) => return unreachable(error),
     };
+    let body = match outgoing.gzip {
+        true => match helper::gzip(&outgoing.body, flate2::Compression::fast()).await {
+            Ok(body) => body,
+            Err(why) => return Answer::Unreachable(why),
+        },
+        false => outgoing.body,
+    };
     let mut fields = vec![("content-type", outgoing.content_type)];
-    fields.extend(outgoing.content_encoding.map(|e| ("content-encoding", e)));
+    fields.extend(outgoing.gzip.then_some(("content-encoding", "gzip")));
     for (name, value) in fields.into_iter().chain(
         settings
             .headers
@@ -163,7 +170,7 @@ async fn post_to(settings: &Settings, url: &str, outgoing: Outgoing) -> Answer {
     // A redirect is not followed: the browser would carry every header but `authorization` to
     // wherever it points, an API key included.
     init.set_redirect(RequestRedirect::Manual);
-    init.set_body(&Uint8Array::from(outgoing.body.as_slice()));
+    init.set_body(&Uint8Array::from(body.as_slice()));
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let response = match JsFuture::from(scope.fetch_with_str_and_init(url, &init))
         .await

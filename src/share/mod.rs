@@ -26,6 +26,9 @@ pub const SHELL: &str = "plume-share.html";
 /// Where the shell says what the file holds.
 const MARK: &str = "<!--plume-share-->";
 
+/// How a share file's contents are compressed: at gzip's best, since it is carried around.
+pub const SHARE_GZIP: flate2::Compression = flate2::Compression::best();
+
 /// What a share file says about itself, shown at the top of its page. (Every field is written,
 /// even when empty: it also travels between page and worker in postcard, which is positional.)
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -56,8 +59,8 @@ pub struct ShareInfo {
 pub struct SharedFile {
     /// Its name, as the page shows where spans came from.
     pub name: String,
-    /// Its bytes, gzip-compressed.
-    pub gzip: Vec<u8>,
+    /// Its bytes (the share file holds them gzip-compressed: [`page`]).
+    pub content: Vec<u8>,
 }
 
 /// What goes into a share file.
@@ -113,22 +116,21 @@ pub fn share(
             export::encode_evaluations(arena, spans, str::to_owned),
         ),
     };
-    let gzip = |bytes: &[u8]| export::gzip(bytes, flate2::Compression::best());
     let mut files = vec![SharedFile {
         name: "traces.otlp.pb".into(),
-        gzip: gzip(&proto),
+        content: proto,
     }];
     // Logs are read after the spans they belong to.
     if !logs.is_empty() {
         files.push(SharedFile {
             name: "logs.otlp.pb".into(),
-            gzip: gzip(&logs),
+            content: logs,
         });
     }
     if !evaluations.is_empty() {
         files.push(SharedFile {
             name: "evaluations.jsonl".into(),
-            gzip: gzip(evaluations.as_bytes()),
+            content: evaluations.into_bytes(),
         });
     }
     Ok(Shared { info, files })
@@ -162,18 +164,21 @@ pub fn file_name(info: &ShareInfo) -> String {
     }
 }
 
-/// The share file: `shell` (the built `plume-share.html`) holding `shared`. `Err` if `shell` is
-/// not a share shell.
-pub fn page(shell: &str, shared: &Shared) -> Result<String, String> {
+/// The share file: `shell` (the built `plume-share.html`) holding `shared`, whose files'
+/// contents `gzipped` holds compressed, in order ([`SHARE_GZIP`]; by the helper worker in the
+/// browser, whose engine has no deflate). `Err` if `shell` is not a share shell.
+pub fn page(shell: &str, shared: &Shared, gzipped: &[Vec<u8>]) -> Result<String, String> {
+    if gzipped.len() != shared.files.len() {
+        return Err("a shared file was not compressed".into());
+    }
     let (before, after) = shell
         .split_once(MARK)
         .ok_or_else(|| format!("{SHELL} is not Plume's share shell (it has no {MARK})"))?;
     let mut out = String::with_capacity(
         shell.len()
-            + shared
-                .files
+            + gzipped
                 .iter()
-                .map(|f| f.gzip.len() * 4 / 3 + 100)
+                .map(|gzip| gzip.len() * 4 / 3 + 100)
                 .sum::<usize>(),
     );
     let title = format!("<title>{} — Plume</title>", html_text(&shared.info.title));
@@ -193,13 +198,13 @@ pub fn page(shell: &str, shared: &Shared) -> Result<String, String> {
     out.push_str("<script type=\"application/json\" id=\"plume-share\">");
     out.push_str(&info.replace('<', "\\u003c"));
     out.push_str("</script>\n");
-    for file in &shared.files {
+    for (file, gzip) in shared.files.iter().zip(gzipped) {
         out.push_str(
             "<script type=\"application/octet-stream\" class=\"plume-trace-file\" data-name=\"",
         );
         out.push_str(&html_text(&file.name));
         out.push_str("\">");
-        out.push_str(&base64::engine::general_purpose::STANDARD.encode(&file.gzip));
+        out.push_str(&base64::engine::general_purpose::STANDARD.encode(gzip));
         out.push_str("</script>\n");
     }
     out.push_str(after);

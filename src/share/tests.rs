@@ -1,22 +1,12 @@
-use std::io::Read as _;
-
 use super::*;
 use crate::model::{EvalTarget, Evaluation, SourceId};
 use crate::testutil::{TestSpan, TestValue, fixture, push, span_id};
-
-fn gunzip(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .expect("gzip");
-    out
-}
 
 /// What a share file's page would load from `shared`, read into an arena.
 fn reloaded(shared: &Shared) -> Arena {
     let mut arena = Arena::default();
     for file in &shared.files {
-        let report = crate::ingest::load(&mut arena, &file.name, &gunzip(&file.gzip));
+        let report = crate::ingest::load(&mut arena, &file.name, &file.content);
         assert!(
             report.errors.is_empty(),
             "{}: {:?}",
@@ -101,7 +91,7 @@ fn a_redacted_share_holds_no_secret_of_its_spans_or_evaluations() {
         "no filter typed in it"
     );
     for file in &shared.files {
-        let text = String::from_utf8_lossy(&gunzip(&file.gzip)).into_owned();
+        let text = String::from_utf8_lossy(&file.content).into_owned();
         assert!(!text.contains(planted), "{}: {text}", file.name);
         assert!(!text.contains("sk-proj-"), "{}: {text}", file.name);
     }
@@ -138,10 +128,11 @@ fn the_page_holds_what_it_says_and_no_value_can_end_its_scripts() {
         },
         files: vec![SharedFile {
             name: "x\"><script>.pb".into(),
-            gzip: vec![1, 2, 3],
+            content: b"plain".to_vec(),
         }],
     };
-    let html = page(shell, &shared).expect("a page");
+    // What is put in the page is what it is given as the content compressed.
+    let html = page(shell, &shared, &[vec![1, 2, 3]]).expect("a page");
     assert!(html.contains(
         "<title>a &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; b — Plume</title>"
     ));
@@ -154,7 +145,8 @@ fn the_page_holds_what_it_says_and_no_value_can_end_its_scripts() {
     let info: ShareInfo = serde_json::from_str(info.expect("info")).expect("JSON");
     assert_eq!(info, shared.info);
     assert!(html.ends_with("<script>boot</script></body></html>"));
-    assert!(page("<html>no mark</html>", &shared).is_err());
+    assert!(page("<html>no mark</html>", &shared, &[vec![1, 2, 3]]).is_err());
+    assert!(page(shell, &shared, &[]).is_err(), "a file not compressed");
 }
 
 #[test]

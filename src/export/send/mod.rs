@@ -92,8 +92,9 @@ pub struct Outgoing {
     pub body: Vec<u8>,
     /// Its `Content-Type`.
     pub content_type: &'static str,
-    /// Its `Content-Encoding`, when compressed.
-    pub content_encoding: Option<&'static str>,
+    /// Whether it leaves gzip-compressed (`Content-Encoding: gzip`): the body here is plain,
+    /// and compressed as it leaves (by the helper worker in the browser).
+    pub gzip: bool,
     /// Spans in it.
     pub spans: usize,
     /// 1 for the first try of this batch.
@@ -220,18 +221,11 @@ impl Delivery {
                 self.note("one span is larger than the request size limit; it was not sent");
                 continue;
             }
-            let (body, content_encoding) = match self.settings.gzip {
-                true => (
-                    super::gzip(&body, flate2::Compression::fast()),
-                    Some("gzip"),
-                ),
-                false => (body, None),
-            };
             batch.attempt += 1;
             let outgoing = Outgoing {
                 body,
                 content_type: target.media_type(),
-                content_encoding,
+                gzip: self.settings.gzip,
                 spans: batch.spans.len(),
                 attempt: batch.attempt,
             };
