@@ -12,8 +12,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// job's answer; or, tagged `plume::sources::job::TAG`, what a server answered (asked from here
 /// with `fetch`), after the parts `post` was handed (a fetch's files, as they came); or, tagged
 /// `plume::ingest::helper_wire::EXPAND`, a zstd file's content handed to `post` a piece at a
-/// time (waiting on `more` not to run ahead of the engine), then whether it all expanded; or,
-/// tagged `plume::export::GZIP_JOB`, bytes gzip-compressed.
+/// time (waiting on `more` not to run ahead of the engine), then whether it all expanded.
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen]
 pub async fn read(
@@ -32,7 +31,6 @@ pub async fn read(
         plume::redact::job::TAG => plume::redact::job::answer(&bytes),
         plume::sources::job::TAG => plume::sources::browser::answer(&bytes, &post).await,
         plume::ingest::helper_wire::EXPAND => expand(&bytes, &post, &more).await,
-        plume::export::GZIP_JOB => plume::export::gzip_answer(&bytes),
         _ => plume::ingest::helper_wire::read(tag, &bytes),
     }
 }

@@ -1143,7 +1143,7 @@ mod cli {
             .map_err(failed)?;
         let shared = share(&arena, &spans, redacted.as_ref(), info).map_err(failed)?;
         let gzipped: Vec<Vec<u8>> = (shared.files.iter())
-            .map(|file| plume::export::gzip(&file.content, plume::share::SHARE_GZIP))
+            .map(|file| plume::export::gzip(&file.content, flate2::Compression::best()))
             .collect();
         let html = page(&shell, &shared, &gzipped).map_err(usage)?;
         let output = args.output.display().to_string();

@@ -64,18 +64,6 @@ pub(super) async fn redact(job: &redact::Job) -> Result<redact::Redacted, String
     redact::read_answer(&answer.map_err(|why| format!("the redaction {why}"))?)
 }
 
-/// `bytes` gzip-compressed at `level` by a helper worker (the engine has no deflate of its own:
-/// [`crate::export::GZIP_JOB`]).
-pub(super) async fn gzip(bytes: &[u8], level: flate2::Compression) -> Result<Vec<u8>, String> {
-    let job = crate::export::gzip_job(bytes, level);
-    match ask(crate::export::GZIP_JOB, job).await {
-        // A helper of another build answers nothing, and no gzip stream is empty.
-        Ok(gzipped) if !gzipped.is_empty() => Ok(gzipped),
-        Ok(_) => Err("the helper did not compress it".into()),
-        Err(why) => Err(format!("the helper that compresses {why}")),
-    }
-}
-
 thread_local! {
     /// How to stop the server job running, if one is.
     static CANCEL: RefCell<Option<oneshot::Sender<()>>> = const { RefCell::new(None) };
@@ -228,7 +216,7 @@ impl Drop for Started {
     }
 }
 
-fn describe(value: &JsValue) -> String {
+pub(super) fn describe(value: &JsValue) -> String {
     value
         .as_string()
         .or_else(|| {

@@ -693,11 +693,11 @@ fn message_batch(message: &ToWorker) -> Option<u32> {
     }
 }
 
-/// The contents of a share's files, each gzip-compressed by a helper.
+/// The contents of a share's files, each gzip-compressed by the browser.
 async fn gzipped(shared: &crate::share::Shared) -> Result<Vec<Vec<u8>>, String> {
     let mut gzipped = Vec::with_capacity(shared.files.len());
     for file in &shared.files {
-        gzipped.push(helper::gzip(&file.content, crate::share::SHARE_GZIP).await?);
+        gzipped.push(crate::engine::sending::gzip(&file.content).await?);
     }
     Ok(gzipped)
 }

@@ -146,7 +146,7 @@ async fn post_to(settings: &Settings, url: &str, outgoing: Outgoing) -> Answer {
         Err(error) => return unreachable(error),
     };
     let body = match outgoing.gzip {
-        true => match helper::gzip(&outgoing.body, flate2::Compression::fast()).await {
+        true => match gzip(&outgoing.body).await {
             Ok(body) => body,
             Err(why) => return Answer::Unreachable(why),
         },
@@ -196,6 +196,37 @@ async fn post_to(settings: &Settings, url: &str, outgoing: Outgoing) -> Answer {
         content_type: header("content-type"),
         body,
     }
+}
+
+/// `bytes` gzip-compressed by the browser's own `CompressionStream` (at its default level): the
+/// engine has no deflate of its own, which every page embedding Plume would download, and needs
+/// one only for what leaves — a request sent gzipped, a share file's files.
+pub(super) async fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let compressed = || -> Result<js_sys::Promise, JsValue> {
+        // Called by name: web-sys has `CompressionStream` only among its unstable APIs.
+        let class: js_sys::Function =
+            js_sys::Reflect::get(&js_sys::global(), &"CompressionStream".into())?.dyn_into()?;
+        let compressor = js_sys::Reflect::construct(&class, &js_sys::Array::of1(&"gzip".into()))?;
+        let parts = js_sys::Array::of1(&Uint8Array::from(bytes));
+        let plain = web_sys::Blob::new_with_u8_array_sequence(&parts)?.stream();
+        let pipe: js_sys::Function =
+            js_sys::Reflect::get(&plain, &"pipeThrough".into())?.dyn_into()?;
+        let gzipped = pipe.call1(&plain, &compressor)?;
+        web_sys::Response::new_with_opt_readable_stream(Some(gzipped.unchecked_ref()))?
+            .array_buffer()
+    };
+    let gzipped = match compressed() {
+        Ok(promise) => JsFuture::from(promise).await,
+        Err(error) => Err(error),
+    };
+    gzipped
+        .map(|buffer| Uint8Array::new(&buffer).to_vec())
+        .map_err(|error| {
+            format!(
+                "the browser could not compress it: {}",
+                helper::describe(&error)
+            )
+        })
 }
 
 pub(super) async fn sleep(ms: u64) {

@@ -57,32 +57,14 @@ impl Target {
     }
 }
 
-/// `bytes` gzip-compressed at `level` (fast for sending, best for a share file).
+/// `bytes` gzip-compressed at `level` (natively; the engine in the browser compresses with the
+/// browser's own `CompressionStream`, having no deflate of its own).
 pub fn gzip(bytes: &[u8], level: flate2::Compression) -> Vec<u8> {
     use std::io::Write as _;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), level);
     // Writing to a Vec cannot fail.
     let _ = encoder.write_all(bytes);
     encoder.finish().unwrap_or_default()
-}
-
-/// The tag that asks the helper worker to gzip bytes ([`gzip_job`]): the engine has no deflate
-/// of its own (every page embedding Plume would download it) and needs one only for what
-/// leaves: a request sent gzipped, a share file.
-pub const GZIP_JOB: u8 = 203;
-
-/// `bytes` to gzip at `level`, as the helper reads them (the level first).
-pub fn gzip_job(bytes: &[u8], level: flate2::Compression) -> Vec<u8> {
-    let mut job = Vec::with_capacity(bytes.len() + 1);
-    job.push(level.level() as u8);
-    job.extend_from_slice(bytes);
-    job
-}
-
-/// The helper's side of a [`gzip_job`]: its bytes gzip-compressed.
-pub fn gzip_answer(job: &[u8]) -> Vec<u8> {
-    let (level, bytes) = job.split_first().unwrap_or((&0, &[]));
-    gzip(bytes, flate2::Compression::new(u32::from(*level).min(9)))
 }
 
 /// Encodes the spans (arena indices) in `target` form.

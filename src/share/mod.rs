@@ -26,9 +26,6 @@ pub const SHELL: &str = "plume-share.html";
 /// Where the shell says what the file holds.
 const MARK: &str = "<!--plume-share-->";
 
-/// How a share file's contents are compressed: at gzip's best, since it is carried around.
-pub const SHARE_GZIP: flate2::Compression = flate2::Compression::best();
-
 /// What a share file says about itself, shown at the top of its page. (Every field is written,
 /// even when empty: it also travels between page and worker in postcard, which is positional.)
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -165,8 +162,9 @@ pub fn file_name(info: &ShareInfo) -> String {
 }
 
 /// The share file: `shell` (the built `plume-share.html`) holding `shared`, whose files'
-/// contents `gzipped` holds compressed, in order ([`SHARE_GZIP`]; by the helper worker in the
-/// browser, whose engine has no deflate). `Err` if `shell` is not a share shell.
+/// contents `gzipped` holds gzip-compressed, in order (by the browser's `CompressionStream` in
+/// the engine, which has no deflate of its own; at gzip's best by `plume share`). `Err` if
+/// `shell` is not a share shell.
 pub fn page(shell: &str, shared: &Shared, gzipped: &[Vec<u8>]) -> Result<String, String> {
     if gzipped.len() != shared.files.len() {
         return Err("a shared file was not compressed".into());

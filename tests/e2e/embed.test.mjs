@@ -118,7 +118,7 @@ test('the demo dashboard: the element and the iframe load, and say what the user
 // back under by running wasm-opt's flatten and rereloop passes on the worker (-3.5 KB, no
 // slower: BENCHMARKS.md, "What an embedding page downloads"). 2026-12-05: the viewer's own page
 // starts the engine built for speed (262 KB more); an embedded one starts its build for size.
-// Then 991 KB: gzip compression moved to the helper (-9.3 KB).
+// Then 991 KB: gzip compression done by the browser's CompressionStream, not flate2 (-8.8 KB).
 const BUDGET = 1_000_000;
 test('what an embedding page loads of Plume is within its budget gzipped: the engine built for size, not the helper', async (t) => {
   const page = await open(`${plume.url}embed-demo.html`);

@@ -93,7 +93,7 @@ pub struct Outgoing {
     /// Its `Content-Type`.
     pub content_type: &'static str,
     /// Whether it leaves gzip-compressed (`Content-Encoding: gzip`): the body here is plain,
-    /// and compressed as it leaves (by the helper worker in the browser).
+    /// and compressed as it leaves (by the browser's `CompressionStream` in the engine).
     pub gzip: bool,
     /// Spans in it.
     pub spans: usize,
