@@ -145,15 +145,15 @@ async fn post_to(settings: &Settings, url: &str, outgoing: Outgoing) -> Answer {
         Ok(headers) => headers,
         Err(error) => return unreachable(error),
     };
-    let body = match outgoing.gzip {
-        true => match gzip(&outgoing.body).await {
-            Ok(body) => body,
-            Err(why) => return Answer::Unreachable(why),
-        },
-        false => outgoing.body,
+    // A browser that cannot compress (no `CompressionStream`) sends the body as it is: the
+    // collector reads it either way, and no answer must be blamed on the collector.
+    let gzipped = match outgoing.gzip {
+        true => gzip(&outgoing.body).await.ok(),
+        false => None,
     };
     let mut fields = vec![("content-type", outgoing.content_type)];
-    fields.extend(outgoing.gzip.then_some(("content-encoding", "gzip")));
+    fields.extend(gzipped.is_some().then_some(("content-encoding", "gzip")));
+    let body = gzipped.as_deref().unwrap_or(&outgoing.body);
     for (name, value) in fields.into_iter().chain(
         settings
             .headers
@@ -170,7 +170,7 @@ async fn post_to(settings: &Settings, url: &str, outgoing: Outgoing) -> Answer {
     // A redirect is not followed: the browser would carry every header but `authorization` to
     // wherever it points, an API key included.
     init.set_redirect(RequestRedirect::Manual);
-    init.set_body(&Uint8Array::from(body.as_slice()));
+    init.set_body(&Uint8Array::from(body));
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let response = match JsFuture::from(scope.fetch_with_str_and_init(url, &init))
         .await

@@ -92,8 +92,9 @@ pub struct Outgoing {
     pub body: Vec<u8>,
     /// Its `Content-Type`.
     pub content_type: &'static str,
-    /// Whether it leaves gzip-compressed (`Content-Encoding: gzip`): the body here is plain,
-    /// and compressed as it leaves (by the browser's `CompressionStream` in the engine).
+    /// Whether it is to leave gzip-compressed (`Content-Encoding: gzip`): the body here is
+    /// plain, and compressed as it leaves (by the browser's `CompressionStream` in the engine;
+    /// plain where the browser has none).
     pub gzip: bool,
     /// Spans in it.
     pub spans: usize,
