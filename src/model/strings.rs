@@ -467,12 +467,13 @@ pub struct Caseless {
     pair: [NeedleByte; 2],
 }
 
-/// A byte of the needle, where it is in it, as both its cases in every lane.
+/// A byte of the needle, where it is in it, in every lane: lower-cased, and what to set in a
+/// byte of the text to lower-case it when it is a letter — one compare finds both cases.
 #[derive(Clone, Copy)]
 struct NeedleByte {
     at: usize,
     lower: u8x16,
-    upper: u8x16,
+    fold: u8x16,
 }
 
 impl Caseless {
@@ -492,7 +493,9 @@ impl Caseless {
             NeedleByte {
                 at,
                 lower: u8x16::splat(byte),
-                upper: u8x16::splat(byte.to_ascii_uppercase()),
+                // Of a letter's byte, only its case differs in bit 5; no other byte but the
+                // letter's upper case becomes it with that bit set.
+                fold: u8x16::splat(if byte.is_ascii_lowercase() { 0x20 } else { 0 }),
             }
         };
         let pair = [byte(rarest), byte(next)];
@@ -550,8 +553,7 @@ fn next_block(
     let starts = |at: usize| {
         let first: u8x16 = bytemuck::pod_read_unaligned(&text[at + one.at..at + one.at + 16]);
         let second: u8x16 = bytemuck::pod_read_unaligned(&text[at + two.at..at + two.at + 16]);
-        (first.simd_eq(one.lower) | first.simd_eq(one.upper))
-            & (second.simd_eq(two.lower) | second.simd_eq(two.upper))
+        (first | one.fold).simd_eq(one.lower) & (second | two.fold).simd_eq(two.lower)
     };
     while at + 63 <= last_start {
         let blocks = [
