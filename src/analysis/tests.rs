@@ -120,6 +120,34 @@ fn a_million_deep_chain_needs_no_deep_stack() {
 }
 
 #[test]
+fn rows_where_reads_rows_in_span_order_and_gives_them_in_row_order() {
+    // Rows whose spans lie together (placed) or strewn among other traces' (sorted), and a
+    // tree small enough to be read in row order.
+    let together: Vec<u32> = (0..10_000u32)
+        .map(|row| (row * 7919) % 10_000 + 50)
+        .collect();
+    let strewn: Vec<u32> = together.iter().map(|span| span * 9).collect();
+    let small: Vec<u32> = vec![5, 3, 9, 1];
+    for (spans, read_in_span_order) in [(together, true), (strewn, true), (small, false)] {
+        let tree = Tree {
+            span: spans.clone(),
+            ..Tree::default()
+        };
+        let mut read = Vec::new();
+        let kept = tree.rows_where(|row| {
+            read.push(spans[row as usize]);
+            spans[row as usize] % 3 == 0
+        });
+        let expected: Vec<u32> = (0..spans.len() as u32)
+            .filter(|&row| spans[row as usize] % 3 == 0)
+            .collect();
+        assert_eq!(kept, expected);
+        assert_eq!(read.len(), spans.len(), "every row is read once");
+        assert_eq!(read.is_sorted(), read_in_span_order);
+    }
+}
+
+#[test]
 fn a_trace_split_over_files_is_one_tree() {
     let mut arena = arena_of(&[(1, None, 0, 100), (2, Some(1), 10, 20)]);
     let mut traces = Traces::assemble(&arena);

@@ -198,52 +198,45 @@ pub(crate) fn matching<'a>(
         .filter(|t| project_of(arena, t) == query.project)
     {
         let scope = matcher.as_ref().map(|m| m.trace(trace));
+        let lets_through = |tree_row: u32| {
+            let span = &arena.spans()[trace.tree.span[tree_row as usize] as usize];
+            let (status, start) = match query.all_spans {
+                false => (trace.status(arena), trace.summary.start_unix_nanos),
+                true => (span.status_code, span.start_unix_nanos),
+            };
+            scope.as_ref().is_none_or(|scope| scope.matches(tree_row))
+                && passes(query, status.short_name(), span.oi_kind.name(), start)
+                && (needle.is_empty() || holds_text(arena, trace, span, &needle))
+        };
         // The tree rows of the candidates: every span, or the trace's root.
         let tree_rows = match query.all_spans {
-            true => 0..trace.tree.len() as u32,
-            false => match trace
-                .summary
-                .root_span
+            true => trace.tree.rows_where(lets_through),
+            false => (trace.summary.root_span)
                 .and_then(|root| trace.tree.span.iter().position(|&s| s == root))
-            {
-                Some(root) => root as u32..root as u32 + 1,
-                None => 0..0,
-            },
+                .map(|root| root as u32)
+                .filter(|&root| lets_through(root))
+                .into_iter()
+                .collect(),
         };
-        for tree_row in tree_rows {
-            let row = Match {
-                trace,
-                span: trace.tree.span[tree_row as usize],
-                is_trace: !query.all_spans,
-            };
-            if scope.as_ref().is_some_and(|scope| !scope.matches(tree_row)) {
-                continue;
-            }
-            let span = &arena.spans()[row.span as usize];
-            let (status, start) = match row.is_trace {
-                true => (trace.status(arena), trace.summary.start_unix_nanos),
-                false => (span.status_code, span.start_unix_nanos),
-            };
-            if !passes(query, status.short_name(), span.oi_kind.name(), start) {
-                continue;
-            }
-            if !needle.is_empty() {
-                let text = |key| text_attribute(arena, span, key).unwrap_or_default();
-                let session = trace.summary.session.map(|s| arena.str(s));
-                let hit = contains(arena.str(span.name), &needle)
-                    || contains(text(Known::InputValue.id()), &needle)
-                    || contains(text(Known::OutputValue.id()), &needle)
-                    || session.is_some_and(|s| contains(s, &needle))
-                    || span.trace_id.to_string().contains(&needle)
-                    || span.span_id.to_string().contains(&needle);
-                if !hit {
-                    continue;
-                }
-            }
-            found.push(row);
-        }
+        found.extend(tree_rows.into_iter().map(|tree_row| Match {
+            trace,
+            span: trace.tree.span[tree_row as usize],
+            is_trace: !query.all_spans,
+        }));
     }
     found
+}
+
+/// Whether the span's name, input, output, trace's session or ids hold `needle` (lower-cased).
+fn holds_text(arena: &Arena, trace: &Trace, span: &Span, needle: &str) -> bool {
+    let text = |key| text_attribute(arena, span, key).unwrap_or_default();
+    let session = trace.summary.session.map(|s| arena.str(s));
+    contains(arena.str(span.name), needle)
+        || contains(text(Known::InputValue.id()), needle)
+        || contains(text(Known::OutputValue.id()), needle)
+        || session.is_some_and(|s| contains(s, needle))
+        || span.trace_id.to_string().contains(needle)
+        || span.span_id.to_string().contains(needle)
 }
 
 /// The unread stored traces a query lets through, judged by their records (trace mode only:

@@ -174,7 +174,6 @@ impl View {
     ) {
         self.search = text.trim().to_owned();
         self.matches.clear();
-        let rows = 0..trace.tree.len() as u32;
         let filter = match as_text {
             true => None,
             false => Some(Filter::parse(&self.search)),
@@ -189,7 +188,7 @@ impl View {
         if let Some(Ok(filter)) = filter {
             let matcher = filter.matcher(arena, prices);
             let scope = matcher.trace(trace);
-            self.matches = rows.filter(|&row| scope.matches(row)).collect();
+            self.matches = trace.tree.rows_where(|row| scope.matches(row));
         } else if self.search_reading == SearchReading::Text && !self.search.is_empty() {
             let scan_all = trace.tree.len().saturating_mul(SCAN_SHARE) >= arena.spans().len();
             let mut search = TextSearch::new(&self.search, arena, scan_all);
@@ -197,11 +196,9 @@ impl View {
             // A needle no string (when all were scanned), number, id or kind holds matches no
             // span: no walk.
             if search.may_match() {
-                self.matches = rows
-                    .filter(|&row| {
-                        search.span_matches(arena, &spans[trace.tree.span[row as usize] as usize])
-                    })
-                    .collect();
+                self.matches = trace.tree.rows_where(|row| {
+                    search.span_matches(arena, &spans[trace.tree.span[row as usize] as usize])
+                });
             }
         }
         self.recompute(&trace.tree);
