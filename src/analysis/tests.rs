@@ -134,7 +134,7 @@ fn rows_where_reads_rows_in_span_order_and_gives_them_in_row_order() {
             ..Tree::default()
         };
         let mut read = Vec::new();
-        let kept = tree.rows_where(|row| {
+        let kept = tree.rows_where(0..spans.len() as u32, |row| {
             read.push(spans[row as usize]);
             spans[row as usize] % 3 == 0
         });

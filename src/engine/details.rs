@@ -141,16 +141,17 @@ fn subtree_calls(
         usage: Usage::default(),
         cost: CostTotal::default(),
     };
-    for r in row..end {
-        if let Some(call) = counted_call(arena, tree, r) {
-            let span = &arena.spans()[tree.span[r] as usize];
+    // A root's subtree is the whole trace: read in the arena's order, not the tree's.
+    tree.visit_in_span_order(row as u32..end as u32, |r| {
+        if let Some(call) = counted_call(arena, tree, r as usize) {
+            let span = &arena.spans()[tree.span[r as usize] as usize];
             calls.calls += 1;
             calls.usage.add(&call.usage);
             calls
                 .cost
                 .add_call(call_cost(arena, call, span.start_unix_nanos, prices).as_ref());
         }
-    }
+    });
     (end > row + 1 && calls.calls > 0).then_some(calls)
 }
 

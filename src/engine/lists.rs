@@ -210,7 +210,7 @@ pub(crate) fn matching<'a>(
         };
         // The tree rows of the candidates: every span, or the trace's root.
         let tree_rows = match query.all_spans {
-            true => trace.tree.rows_where(lets_through),
+            true => (trace.tree).rows_where(0..trace.tree.len() as u32, lets_through),
             false => (trace.summary.root_span)
                 .and_then(|root| trace.tree.span.iter().position(|&s| s == root))
                 .map(|root| root as u32)

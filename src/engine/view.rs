@@ -174,6 +174,7 @@ impl View {
     ) {
         self.search = text.trim().to_owned();
         self.matches.clear();
+        let rows = 0..trace.tree.len() as u32;
         let filter = match as_text {
             true => None,
             false => Some(Filter::parse(&self.search)),
@@ -188,7 +189,7 @@ impl View {
         if let Some(Ok(filter)) = filter {
             let matcher = filter.matcher(arena, prices);
             let scope = matcher.trace(trace);
-            self.matches = trace.tree.rows_where(|row| scope.matches(row));
+            self.matches = trace.tree.rows_where(rows, |row| scope.matches(row));
         } else if self.search_reading == SearchReading::Text && !self.search.is_empty() {
             let scan_all = trace.tree.len().saturating_mul(SCAN_SHARE) >= arena.spans().len();
             let mut search = TextSearch::new(&self.search, arena, scan_all);
@@ -196,7 +197,7 @@ impl View {
             // A needle no string (when all were scanned), number, id or kind holds matches no
             // span: no walk.
             if search.may_match() {
-                self.matches = trace.tree.rows_where(|row| {
+                self.matches = trace.tree.rows_where(rows, |row| {
                     search.span_matches(arena, &spans[trace.tree.span[row as usize] as usize])
                 });
             }
