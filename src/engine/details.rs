@@ -7,7 +7,7 @@ use crate::engine::protocol::{
 };
 use crate::engine::status_name;
 use crate::model::{Arena, EvalTarget, LocationUnit, LogRecord, SpanId, TraceId, Usage};
-use crate::semantics::{CostTotal, Prices, call_cost, describe, logs_of};
+use crate::semantics::{CallPricer, CostTotal, Prices, call_cost, describe, logs_of};
 
 pub(crate) fn span_details(
     arena: &Arena,
@@ -141,15 +141,14 @@ fn subtree_calls(
         usage: Usage::default(),
         cost: CostTotal::default(),
     };
+    let mut pricer = CallPricer::new(arena, prices);
     // A root's subtree is the whole trace: read in the arena's order, not the tree's.
     tree.visit_in_span_order(row as u32..end as u32, |r| {
         if let Some(call) = counted_call(arena, tree, r as usize) {
             let span = &arena.spans()[tree.span[r as usize] as usize];
             calls.calls += 1;
             calls.usage.add(&call.usage);
-            calls
-                .cost
-                .add_call(call_cost(arena, call, span.start_unix_nanos, prices).as_ref());
+            (calls.cost).add_call(pricer.cost(call, span.start_unix_nanos).as_ref());
         }
     });
     (end > row + 1 && calls.calls > 0).then_some(calls)

@@ -1,5 +1,6 @@
 //! The tables: projects, a project's traces (or spans), its sessions, a session's turns.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use hashbrown::{HashMap, HashSet};
@@ -13,7 +14,7 @@ use crate::engine::protocol::{
 };
 use crate::engine::status_name;
 use crate::model::{Arena, EvalTarget, Known, Span, StatusCode, TraceId};
-use crate::semantics::{CostTotal, Prices, call_cost};
+use crate::semantics::{CallPricer, CostTotal, Prices};
 use crate::store::{Gist, TraceRecord};
 
 fn project_of<'a>(arena: &'a Arena, trace: &Trace) -> &'a str {
@@ -148,14 +149,14 @@ fn figures(arena: &Arena, row: &Match) -> Figures {
 
 /// What a row's calls cost: its trace's counted calls, or the span's own call. Apart from
 /// [`figures`]: pricing is only needed for the rows shown, or to sort by cost.
-fn row_cost(arena: &Arena, row: &Match, prices: &Prices) -> CostTotal {
+fn row_cost(arena: &Arena, row: &Match, prices: &Prices, pricer: &mut CallPricer) -> CostTotal {
     if row.is_trace {
         return row.trace.summary.cost(arena, prices);
     }
     let span = &arena.spans()[row.span as usize];
     let mut cost = CostTotal::default();
     if let Some(call) = arena.call(span).filter(|c| c.has_usage()) {
-        cost.add_call(call_cost(arena, call, span.start_unix_nanos, prices).as_ref());
+        cost.add_call(pricer.cost(call, span.start_unix_nanos).as_ref());
     }
     cost
 }
@@ -338,6 +339,7 @@ pub(crate) fn table_order<'a>(
     let start = |row: &Match| row_start(arena, row);
     // An unknown cost sorts below every known one.
     let cost = |cost: CostTotal| cost.is_priced().then_some(cost.usd);
+    let pricer = RefCell::new(CallPricer::new(arena, prices));
     let order = match query.sort {
         SortKey::Start => rows.sorted(|m| (start(m), 0), |r| (r.start_nanos, 0)),
         SortKey::Duration => rows.sorted(
@@ -353,7 +355,12 @@ pub(crate) fn table_order<'a>(
             |r| (r.tokens, r.start_nanos),
         ),
         SortKey::Cost => rows.sorted(
-            |m| (cost(row_cost(arena, m, prices)), start(m)),
+            |m| {
+                (
+                    cost(row_cost(arena, m, prices, &mut pricer.borrow_mut())),
+                    start(m),
+                )
+            },
             |r| (cost(r.cost(prices)), r.start_nanos),
         ),
         SortKey::Name => rows.sorted(
@@ -446,7 +453,7 @@ pub(crate) fn table_page(
                 };
                 let span = &arena.spans()[span as usize];
                 let figures = figures(arena, &row);
-                let cost = row_cost(arena, &row, prices);
+                let cost = row_cost(arena, &row, prices, &mut CallPricer::new(arena, prices));
                 let value = |key: Known| {
                     preview(
                         text_attribute(arena, span, key.id()).unwrap_or_default(),

@@ -3,8 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Arena, Call, Usage, Usd};
-use crate::semantics::prices::{CostParts, Prices};
+use hashbrown::HashMap;
+
+use crate::model::{Arena, Call, StrId, Usage, Usd};
+use crate::semantics::prices::{CostParts, ModelPrice, Prices};
 
 /// What the calls of several models (model, provider, calls), made in a trace that began at
 /// `at_nanos`, cost with `prices`.
@@ -56,6 +58,53 @@ pub struct CallCost {
 /// What `call` (made at `at_nanos`) cost: recorded, else priced, else `None`. A call with no
 /// tokens and no recorded cost (a failed call) has none.
 pub fn call_cost(arena: &Arena, call: &Call, at_nanos: u64, prices: &Prices) -> Option<CallCost> {
+    priced(call, || {
+        let (model, provider) = (arena.str(call.model()), arena.str(call.provider));
+        prices
+            .find(model, provider, at_nanos)
+            .map(|found| found.price)
+    })
+}
+
+/// [`call_cost`] for many calls: a model's price is looked up once for each day its calls
+/// were made on, not once a call. A look-up lower-cases and strips the names it is given:
+/// summing a million-span trace's costs went mostly to it. Exact, since prices change only at
+/// midnight UTC (a price file's dates).
+pub struct CallPricer<'a> {
+    arena: &'a Arena,
+    prices: &'a Prices,
+    /// By model, provider and day.
+    found: HashMap<(StrId, StrId, u64), Option<&'a ModelPrice>>,
+}
+
+impl<'a> CallPricer<'a> {
+    /// A pricer of the arena's calls with `prices`.
+    pub fn new(arena: &'a Arena, prices: &'a Prices) -> Self {
+        Self {
+            arena,
+            prices,
+            found: HashMap::new(),
+        }
+    }
+
+    /// What `call`, made at `at_nanos`, cost (as [`call_cost`] says).
+    pub fn cost(&mut self, call: &Call, at_nanos: u64) -> Option<CallCost> {
+        const DAY_NANOS: u64 = 86_400_000_000_000;
+        let (arena, prices) = (self.arena, self.prices);
+        let key = (call.model(), call.provider, at_nanos / DAY_NANOS);
+        priced(call, || {
+            *(self.found.entry(key)).or_insert_with(|| {
+                let (model, provider) = (arena.str(key.0), arena.str(key.1));
+                prices
+                    .find(model, provider, at_nanos)
+                    .map(|found| found.price)
+            })
+        })
+    }
+}
+
+/// What `call` cost: recorded, else its usage at `price` when there is one.
+fn priced<'p>(call: &Call, price: impl FnOnce() -> Option<&'p ModelPrice>) -> Option<CallCost> {
     if let Some(recorded) = call.recorded_cost {
         let parts = match (recorded.input, recorded.output) {
             (None, None) => None,
@@ -74,12 +123,7 @@ pub fn call_cost(arena: &Arena, call: &Call, at_nanos: u64, prices: &Prices) -> 
     if call.usage.is_empty() {
         return None;
     }
-    let parts = prices.cost(
-        arena.str(call.model()),
-        arena.str(call.provider),
-        &call.usage,
-        at_nanos,
-    )?;
+    let parts = price()?.cost(&call.usage);
     Some(CallCost {
         usd: parts.total(),
         source: CostSource::Estimated,
@@ -194,5 +238,85 @@ impl ModelCalls {
             }
         }
         total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// gpt-4o calls about the midnight its price fell (2024-10-02), out of time order, one
+    /// recording its cost and one with no tokens.
+    fn calls() -> Arena {
+        let span = |id: u8, start: &str, attributes: &str| {
+            let start = crate::model::parse_rfc3339_nanos(start).unwrap_or_default();
+            format!(
+                r#"{{"traceId": "0102030405060708090a0b0c0d0e0f10", "spanId": "00000000000000{id:02x}",
+                "name": "chat", "startTimeUnixNano": "{start}", "endTimeUnixNano": "{start}",
+                "attributes": [
+                    {{"key": "openinference.span.kind", "value": {{"stringValue": "LLM"}}}},
+                    {{"key": "llm.model_name", "value": {{"stringValue": "gpt-4o"}}}},
+                    {{"key": "llm.provider", "value": {{"stringValue": "openai"}}}}{attributes}]}}"#
+            )
+        };
+        let tokens = r#", {"key": "llm.token_count.prompt", "value": {"intValue": "1000"}},
+            {"key": "llm.token_count.completion", "value": {"intValue": "100"}}"#;
+        let spans = [
+            span(1, "2024-10-02T00:00:00Z", tokens),
+            span(2, "2024-10-01T23:59:59.999999999Z", tokens),
+            span(3, "2024-10-02T12:00:00Z", tokens),
+            span(4, "2024-10-01T00:00:00Z", tokens),
+            span(
+                5,
+                "2024-10-02T01:00:00Z",
+                &format!(
+                    "{tokens}, {}",
+                    r#"{"key": "llm.cost.total", "value": {"doubleValue": 0.5}}"#
+                ),
+            ),
+            span(6, "2024-10-02T02:00:00Z", ""),
+        ];
+        let json = format!(
+            r#"{{"resourceSpans": [{{"scopeSpans": [{{"spans": [{}]}}]}}]}}"#,
+            spans.join(",")
+        );
+        let mut arena = Arena::default();
+        let report = crate::ingest::load(&mut arena, "calls.json", json.as_bytes());
+        assert!(report.is_ok(), "{report:?}");
+        arena
+    }
+
+    #[test]
+    fn a_pricer_prices_each_call_as_call_cost_does() {
+        let arena = calls();
+        let prices = Prices::builtin();
+        let mut pricer = CallPricer::new(&arena, &prices);
+        let mut costs = Vec::new();
+        for span in arena.spans() {
+            let call = arena.call(span);
+            let alone =
+                call.and_then(|call| call_cost(&arena, call, span.start_unix_nanos, &prices));
+            let priced = call.and_then(|call| pricer.cost(call, span.start_unix_nanos));
+            assert_eq!(priced, alone, "span {}", span.span_id);
+            costs.push(priced.map(|cost| (cost.usd.dollars(), cost.source)));
+        }
+        let estimated = |input: f64, output: f64| {
+            Some((
+                (1000.0 * input + 100.0 * output) / 1e6,
+                CostSource::Estimated,
+            ))
+        };
+        let (after, before) = (estimated(2.5, 10.0), estimated(5.0, 15.0));
+        assert_eq!(
+            costs,
+            [
+                after,
+                before,
+                after,
+                before,
+                Some((0.5, CostSource::Recorded)),
+                None
+            ]
+        );
     }
 }

@@ -23,7 +23,7 @@ mod messages;
 mod openinference;
 pub mod prices;
 
-pub use cost::{CallCost, CostSource, CostTotal, ModelCalls, call_cost, models_cost};
+pub use cost::{CallCost, CallPricer, CostSource, CostTotal, ModelCalls, call_cost, models_cost};
 pub use describe::{describe, logs_of};
 pub use facts::{read_span, session_of};
 pub use meaning::Meaning;

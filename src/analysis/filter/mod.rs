@@ -38,6 +38,7 @@
 mod parse;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::cmp::Ordering;
 
 use memchr::memmem::Finder;
@@ -46,7 +47,7 @@ use self::parse::{Arith, Cmp, Node, Syntax};
 use crate::analysis::{Trace, Traces};
 use crate::attributes::{Value, load_json_string, value_from_any};
 use crate::model::{AnyValue, Arena, EvalTarget, Evaluation, Span, StrId, TokenKind, Usd};
-use crate::semantics::{Prices, call_cost};
+use crate::semantics::{CallPricer, Prices};
 
 /// Why a filter could not be read: where (0-based character position) and what.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
@@ -609,6 +610,7 @@ impl Filter {
             filter: self,
             arena,
             prices,
+            pricer: RefCell::new(CallPricer::new(arena, prices)),
             keys,
             eval_names,
         }
@@ -720,6 +722,8 @@ pub struct Matcher<'a> {
     filter: &'a Filter,
     arena: &'a Arena,
     prices: &'a Prices,
+    /// Prices the spans' calls for `cost` (a cell: spans are tested through shared borrows).
+    pricer: RefCell<CallPricer<'a>>,
     /// Per attribute slot: the flat keys present in the arena, longest first, and the segments
     /// each covers.
     keys: Vec<Vec<(StrId, usize)>>,
@@ -761,6 +765,7 @@ struct Cumulative {
 fn cumulative_sums(arena: &Arena, trace: &Trace, prices: Option<&Prices>) -> Vec<Cumulative> {
     let tree = &trace.tree;
     let spans = arena.spans();
+    let mut pricer = prices.map(|prices| CallPricer::new(arena, prices));
     let mut sums: Vec<Cumulative> = (0..tree.len())
         .map(
             |row| match crate::analysis::counted_call(arena, tree, row) {
@@ -770,8 +775,8 @@ fn cumulative_sums(arena: &Arena, trace: &Trace, prices: Option<&Prices>) -> Vec
                         input: call.usage.count(TokenKind::Input),
                         output: call.usage.count(TokenKind::Output),
                         total: call.usage.total().unwrap_or(0),
-                        cost: prices
-                            .and_then(|prices| call_cost(arena, call, at, prices))
+                        cost: (pricer.as_mut())
+                            .and_then(|pricer| pricer.cost(call, at))
                             .map(|c| c.usd),
                     }
                 }
@@ -901,7 +906,8 @@ impl<'s, 'a> Subject<'s, 'a> {
     fn cost(&self, part: CostPart) -> Option<f64> {
         let arena = self.matcher.arena;
         let call = arena.call(self.span)?;
-        let cost = call_cost(arena, call, self.span.start_unix_nanos, self.matcher.prices)?;
+        let at = self.span.start_unix_nanos;
+        let cost = self.matcher.pricer.borrow_mut().cost(call, at)?;
         match part {
             CostPart::Total => Some(cost.usd.dollars()),
             CostPart::Input => cost

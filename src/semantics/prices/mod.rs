@@ -332,8 +332,7 @@ impl Prices {
         usage: &Usage,
         at_nanos: u64,
     ) -> Option<CostParts> {
-        let found = self.find(model, provider, at_nanos)?;
-        Some(price_usage(found.price, usage))
+        Some(self.find(model, provider, at_nanos)?.price.cost(usage))
     }
 }
 
@@ -421,52 +420,54 @@ fn strip_date(id: &str) -> Option<&str> {
     }
 }
 
-/// Prices `usage` at `price` (module docs).
-fn price_usage(price: &ModelPrice, usage: &Usage) -> CostParts {
-    let per_token = |per_million: f64| per_million / 1e6;
-    let count = |kind| usage.count(kind) as f64;
-    let input = count(TokenKind::Input);
-    let cached = count(TokenKind::CachedInput);
-    let cache_write = count(TokenKind::CacheWrite);
-    let audio_input = count(TokenKind::AudioInput);
-    // Counted apart (Anthropic's API) when they exceed the input count.
-    let uncached = if cached + cache_write > input {
-        input
-    } else {
-        input - cached - cache_write
-    };
-    let (uncached_text, audio_input) = match price.audio_input {
-        Some(_) => ((uncached - audio_input).max(0.0), audio_input),
-        None => (uncached, 0.0),
-    };
-    let output = count(TokenKind::Output);
-    let reasoning = count(TokenKind::Reasoning);
-    let audio_output = count(TokenKind::AudioOutput);
-    let mut output_cost = 0.0;
-    let mut plain_output = output;
-    if let Some(p) = price.reasoning {
-        let r = reasoning.min(plain_output);
-        output_cost += r * per_token(p);
-        plain_output -= r;
-    }
-    if let Some(p) = price.audio_output {
-        let a = audio_output.min(plain_output);
-        output_cost += a * per_token(p);
-        plain_output -= a;
-    }
-    output_cost += plain_output * per_token(price.output.unwrap_or(0.0));
-    CostParts {
-        input: Usd::from_dollars(
-            uncached_text * per_token(price.input)
-                + audio_input * per_token(price.audio_input.unwrap_or(price.input)),
-        ),
-        cached_input: Usd::from_dollars(
-            cached * per_token(price.cached_input.unwrap_or(price.input)),
-        ),
-        cache_write: Usd::from_dollars(
-            cache_write * per_token(price.cache_write.unwrap_or(price.input)),
-        ),
-        output: Usd::from_dollars(output_cost),
+impl ModelPrice {
+    /// What `usage` costs at this price (module docs).
+    pub fn cost(&self, usage: &Usage) -> CostParts {
+        let per_token = |per_million: f64| per_million / 1e6;
+        let count = |kind| usage.count(kind) as f64;
+        let input = count(TokenKind::Input);
+        let cached = count(TokenKind::CachedInput);
+        let cache_write = count(TokenKind::CacheWrite);
+        let audio_input = count(TokenKind::AudioInput);
+        // Counted apart (Anthropic's API) when they exceed the input count.
+        let uncached = if cached + cache_write > input {
+            input
+        } else {
+            input - cached - cache_write
+        };
+        let (uncached_text, audio_input) = match self.audio_input {
+            Some(_) => ((uncached - audio_input).max(0.0), audio_input),
+            None => (uncached, 0.0),
+        };
+        let output = count(TokenKind::Output);
+        let reasoning = count(TokenKind::Reasoning);
+        let audio_output = count(TokenKind::AudioOutput);
+        let mut output_cost = 0.0;
+        let mut plain_output = output;
+        if let Some(p) = self.reasoning {
+            let r = reasoning.min(plain_output);
+            output_cost += r * per_token(p);
+            plain_output -= r;
+        }
+        if let Some(p) = self.audio_output {
+            let a = audio_output.min(plain_output);
+            output_cost += a * per_token(p);
+            plain_output -= a;
+        }
+        output_cost += plain_output * per_token(self.output.unwrap_or(0.0));
+        CostParts {
+            input: Usd::from_dollars(
+                uncached_text * per_token(self.input)
+                    + audio_input * per_token(self.audio_input.unwrap_or(self.input)),
+            ),
+            cached_input: Usd::from_dollars(
+                cached * per_token(self.cached_input.unwrap_or(self.input)),
+            ),
+            cache_write: Usd::from_dollars(
+                cache_write * per_token(self.cache_write.unwrap_or(self.input)),
+            ),
+            output: Usd::from_dollars(output_cost),
+        }
     }
 }
 

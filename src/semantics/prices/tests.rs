@@ -146,16 +146,13 @@ fn tokens_are_priced_by_kind() {
         audio_output: None,
     };
     // 1M input of which 200k cached and 100k written to the cache; 300k output.
-    let parts = price_usage(
-        &price,
-        &usage(&[
-            (TokenKind::Input, 1_000_000),
-            (TokenKind::CachedInput, 200_000),
-            (TokenKind::CacheWrite, 100_000),
-            (TokenKind::Output, 300_000),
-            (TokenKind::Reasoning, 100_000),
-        ]),
-    );
+    let parts = price.cost(&usage(&[
+        (TokenKind::Input, 1_000_000),
+        (TokenKind::CachedInput, 200_000),
+        (TokenKind::CacheWrite, 100_000),
+        (TokenKind::Output, 300_000),
+        (TokenKind::Reasoning, 100_000),
+    ]));
     assert!((parts.input.dollars() - 1.4).abs() < 1e-9, "{parts:?}");
     assert!((parts.cached_input.dollars() - 0.1).abs() < 1e-9);
     assert!((parts.cache_write.dollars() - 0.25).abs() < 1e-9);
@@ -164,28 +161,25 @@ fn tokens_are_priced_by_kind() {
         "reasoning billed as output"
     );
     // Anthropic's API counts cached tokens apart from input: all input is then uncached.
-    let apart = price_usage(
-        &price,
-        &usage(&[(TokenKind::Input, 100), (TokenKind::CachedInput, 1_000_000)]),
-    );
+    let apart = price.cost(&usage(&[
+        (TokenKind::Input, 100),
+        (TokenKind::CachedInput, 1_000_000),
+    ]));
     assert!(
         (apart.input.dollars() - 0.0002).abs() < 1e-12
             && (apart.cached_input.dollars() - 0.5).abs() < 1e-9
     );
     // Audio input priced apart when the model prices it.
-    let audio = price_usage(
-        &price,
-        &usage(&[
-            (TokenKind::Input, 1_000_000),
-            (TokenKind::AudioInput, 500_000),
-        ]),
-    );
+    let audio = price.cost(&usage(&[
+        (TokenKind::Input, 1_000_000),
+        (TokenKind::AudioInput, 500_000),
+    ]));
     assert!(
         (audio.input.dollars() - (1.0 + 20.0)).abs() < 1e-9,
         "{audio:?}"
     );
     // Nothing recorded costs nothing.
-    assert_eq!(price_usage(&price, &Usage::default()).total(), Usd::ZERO);
+    assert_eq!(price.cost(&Usage::default()).total(), Usd::ZERO);
 }
 
 #[test]
