@@ -4,7 +4,7 @@
 //! streamed must come to what whole does.
 
 use plume::analysis::filter::Filter;
-use plume::analysis::{Traces, critical_path};
+use plume::analysis::{Traces, critical_path, project_stats};
 use plume::attributes::span_attributes;
 use plume::export::{self, Target};
 use plume::ingest::{self, FileReport};
@@ -50,6 +50,9 @@ fn check(arena: &Arena, report: &FileReport, what: &str) {
     // Token counts and costs summed over traces and subtrees, as the page's lists and filters do.
     for trace in traces.all() {
         let _ = trace.summary.cost(arena, &prices);
+    }
+    for project in traces.overview().projects {
+        let _ = project_stats::project_stats(arena, &traces, arena.str(project.name), &prices);
     }
     for expression in ["cumulative_token_count.total > 0", "cumulative_cost > 0"] {
         let filter = Filter::parse(expression).unwrap_or_else(|e| panic!("{expression}: {e}"));

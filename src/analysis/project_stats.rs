@@ -266,9 +266,10 @@ fn over_time(traces: &[&Trace], costs: &[CostTotal]) -> Vec<TimeBin> {
     let step = ((last - first) / TIME_BINS as u64 + 1).max(1);
     let bins = (((last - first) / step) as usize + 1).min(TIME_BINS);
     let mut out: Vec<TimeBin> = (0..bins as u64)
+        // Saturating: a start near the end of time (a hostile file's) has no room for a bin.
         .map(|i| TimeBin {
-            start_nanos: first + step * i,
-            end_nanos: first + step * (i + 1),
+            start_nanos: first.saturating_add(step.saturating_mul(i)),
+            end_nanos: first.saturating_add(step.saturating_mul(i + 1)),
             traces: 0,
             errors: 0,
             input_tokens: 0,
