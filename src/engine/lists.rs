@@ -436,6 +436,7 @@ pub(crate) fn table_page(
 ) -> TraceTableRows {
     let first = (first as usize).min(order.len());
     let end = first.saturating_add(count as usize).min(order.len());
+    let mut pricer = CallPricer::new(arena, prices);
     let rows = order[first..end]
         .iter()
         .filter_map(|row| match *row {
@@ -453,7 +454,7 @@ pub(crate) fn table_page(
                 };
                 let span = &arena.spans()[span as usize];
                 let figures = figures(arena, &row);
-                let cost = row_cost(arena, &row, prices, &mut CallPricer::new(arena, prices));
+                let cost = row_cost(arena, &row, prices, &mut pricer);
                 let value = |key: Known| {
                     preview(
                         text_attribute(arena, span, key.id()).unwrap_or_default(),
