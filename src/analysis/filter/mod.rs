@@ -609,7 +609,6 @@ impl Filter {
         Matcher {
             filter: self,
             arena,
-            prices,
             pricer: RefCell::new(CallPricer::new(arena, prices)),
             keys,
             eval_names,
@@ -721,8 +720,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
 pub struct Matcher<'a> {
     filter: &'a Filter,
     arena: &'a Arena,
-    prices: &'a Prices,
-    /// Prices the spans' calls for `cost` (a cell: spans are tested through shared borrows).
+    /// Prices the spans' calls for costs, one for every trace tested (a cell: spans are
+    /// tested through shared borrows).
     pricer: RefCell<CallPricer<'a>>,
     /// Per attribute slot: the flat keys present in the arena, longest first, and the segments
     /// each covers.
@@ -738,7 +737,7 @@ impl<'a> Matcher<'a> {
             true => cumulative_sums(
                 self.arena,
                 trace,
-                self.filter.uses_cumulative_cost.then_some(self.prices),
+                self.filter.uses_cumulative_cost.then_some(&self.pricer),
             ),
             false => Vec::new(),
         };
@@ -761,11 +760,15 @@ struct Cumulative {
     cost: Option<Usd>,
 }
 
-/// Each row's subtree's sums; their costs only with `prices`.
-fn cumulative_sums(arena: &Arena, trace: &Trace, prices: Option<&Prices>) -> Vec<Cumulative> {
+/// Each row's subtree's sums; their costs only with `pricer`.
+fn cumulative_sums(
+    arena: &Arena,
+    trace: &Trace,
+    pricer: Option<&RefCell<CallPricer>>,
+) -> Vec<Cumulative> {
     let tree = &trace.tree;
     let spans = arena.spans();
-    let mut pricer = prices.map(|prices| CallPricer::new(arena, prices));
+    let mut pricer = pricer.map(RefCell::borrow_mut);
     let mut sums: Vec<Cumulative> = (0..tree.len())
         .map(
             |row| match crate::analysis::counted_call(arena, tree, row) {
