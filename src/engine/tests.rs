@@ -2549,3 +2549,57 @@ fn a_zstd_file_expanded_by_the_helper_loads_as_its_content_does_or_not_at_all() 
     assert!(cut.errors[0].contains("zstd"), "{:?}", cut.errors);
     assert_eq!(engine.arena.spans().len(), 0);
 }
+
+/// A trace search looks in every attribute value: text, whole numbers, and the values inside
+/// arrays and maps, however deep.
+#[test]
+fn a_search_reaches_numbers_and_values_in_arrays_and_maps() {
+    const TRACE: &str = "5b8aa5a2d2c872e8321cf37308d69df2";
+    let span = |name: &str, attributes: &str| {
+        format!(
+            r#"{{"traceId":"{TRACE}","spanId":"00000000000000{name}","name":"{name}",
+                "startTimeUnixNano":"1","endTimeUnixNano":"9","attributes":[{attributes}]}}"#
+        )
+    };
+    let spans = [
+        span("a1", r#"{"key":"count","value":{"intValue":"4242"}}"#),
+        span(
+            "a2",
+            r#"{"key":"tags","value":{"arrayValue":{"values":[{"stringValue":"alpha"},
+                {"arrayValue":{"values":[{"stringValue":"needle in an array"}]}}]}}}"#,
+        ),
+        span(
+            "a3",
+            r#"{"key":"map","value":{"kvlistValue":{"values":[{"key":"inner","value":
+                {"kvlistValue":{"values":[{"key":"deep","value":{"stringValue":"a needle in a map"}}]}}}]}}}"#,
+        ),
+    ];
+    let json = format!(
+        r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{}]}}]}}]}}"#,
+        spans.join(",")
+    );
+    let mut engine = Engine::default();
+    let loaded = engine.load("nested.json", json.as_bytes(), &mut |_| {});
+    assert_eq!((loaded.spans, loaded.errors.len()), (3, 0), "{loaded:?}");
+    // The names of the spans matched.
+    let mut matched = |text: &str| {
+        let search = Request::Search {
+            trace_id: TRACE.into(),
+            text: text.into(),
+            as_text: true,
+        };
+        let found = trace_overview(&mut engine, search).matches;
+        let names: Vec<String> = rows(&mut engine, TRACE, 0, 10)
+            .into_iter()
+            .filter(|row| row.matched)
+            .map(|row| row.name)
+            .collect();
+        assert_eq!(names.len(), found.len(), "{text}: every match is shown");
+        names
+    };
+    assert_eq!(matched("4242"), ["a1"]);
+    assert_eq!(matched("needle"), ["a2", "a3"]);
+    assert_eq!(matched("IN A MAP"), ["a3"]);
+    assert_eq!(matched("alpha"), ["a2"]);
+    assert!(matched("absent").is_empty());
+}

@@ -413,12 +413,12 @@ impl TextSearch {
         }
     }
 
+    /// Met for every string of every span walked: kept small enough to be inlined there.
+    #[inline]
     fn contains_str(&mut self, arena: &Arena, id: StrId) -> bool {
         match &mut self.holding {
             Holding::Scanned(holding) => holding.contains(id),
-            Holding::Looked(looked) => {
-                *(looked.entry(id)).or_insert_with(|| arena.strings().holds(id, &self.needle))
-            }
+            Holding::Looked(looked) => look(looked, arena, id, &self.needle),
         }
     }
 
@@ -435,10 +435,22 @@ impl TextSearch {
             })
     }
 
+    /// Inlined in the walk over every attribute (a call each cost a tenth of a search); only
+    /// nested values call [`TextSearch::nested_matches`].
+    #[inline]
     fn value_matches(&mut self, arena: &Arena, value: AnyValue) -> bool {
         match value {
             AnyValue::Str(id) => self.contains_str(arena, id),
             AnyValue::Int(n) => self.as_int == Some(n),
+            AnyValue::Array(_) | AnyValue::KvList(_) => self.nested_matches(arena, value),
+            _ => false,
+        }
+    }
+
+    /// Whether any value in an array or a map holds the text.
+    #[inline(never)]
+    fn nested_matches(&mut self, arena: &Arena, value: AnyValue) -> bool {
+        match value {
             AnyValue::Array(rows) => arena
                 .array_values(rows)
                 .iter()
@@ -465,6 +477,12 @@ impl TextSearch {
                 .iter()
                 .any(|kv| self.value_matches(arena, kv.value))
     }
+}
+
+/// Whether the string `id` holds the needle, looked in once (a small trace's search).
+#[inline(never)]
+fn look(looked: &mut HashMap<StrId, bool>, arena: &Arena, id: StrId, needle: &Caseless) -> bool {
+    *(looked.entry(id)).or_insert_with(|| arena.strings().holds(id, needle))
 }
 
 /// The trace in small: spans counted per band of rows and stretch of time.
