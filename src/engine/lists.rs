@@ -149,9 +149,9 @@ fn figures(arena: &Arena, row: &Match) -> Figures {
 
 /// What a row's calls cost: its trace's counted calls, or the span's own call. Apart from
 /// [`figures`]: pricing is only needed for the rows shown, or to sort by cost.
-fn row_cost(arena: &Arena, row: &Match, prices: &Prices, pricer: &mut CallPricer) -> CostTotal {
+fn row_cost(arena: &Arena, row: &Match, pricer: &mut CallPricer) -> CostTotal {
     if row.is_trace {
-        return row.trace.summary.cost(arena, prices);
+        return row.trace.summary.cost(arena, pricer.prices());
     }
     let span = &arena.spans()[row.span as usize];
     let mut cost = CostTotal::default();
@@ -355,12 +355,7 @@ pub(crate) fn table_order<'a>(
             |r| (r.tokens, r.start_nanos),
         ),
         SortKey::Cost => rows.sorted(
-            |m| {
-                (
-                    cost(row_cost(arena, m, prices, &mut pricer.borrow_mut())),
-                    start(m),
-                )
-            },
+            |m| (cost(row_cost(arena, m, &mut pricer.borrow_mut())), start(m)),
             |r| (cost(r.cost(prices)), r.start_nanos),
         ),
         SortKey::Name => rows.sorted(
@@ -454,7 +449,7 @@ pub(crate) fn table_page(
                 };
                 let span = &arena.spans()[span as usize];
                 let figures = figures(arena, &row);
-                let cost = row_cost(arena, &row, prices, &mut pricer);
+                let cost = row_cost(arena, &row, &mut pricer);
                 let value = |key: Known| {
                     preview(
                         text_attribute(arena, span, key.id()).unwrap_or_default(),

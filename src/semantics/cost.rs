@@ -87,6 +87,11 @@ impl<'a> CallPricer<'a> {
         }
     }
 
+    /// The price table it prices with.
+    pub fn prices(&self) -> &'a Prices {
+        self.prices
+    }
+
     /// What `call`, made at `at_nanos`, cost (as [`call_cost`] says).
     pub fn cost(&mut self, call: &Call, at_nanos: u64) -> Option<CallCost> {
         const DAY_NANOS: u64 = 86_400_000_000_000;
